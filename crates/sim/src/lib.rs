@@ -1,18 +1,31 @@
 //! The simulated cluster. Pure and deterministic: no IO, no wall clock, one seeded RNG.
+//!
+//! [`Cluster`] is the API server (create, get, list, update, delete, watch) plus the
+//! controllers behind it: StatefulSet, scheduler, PV binder and local-path provisioner,
+//! EndpointSlice, garbage collector, and a kubelet per node. Time moves only through
+//! [`Cluster::advance`], [`Cluster::step`] and [`Cluster::settle`].
 
-/// A simulated kind-like cluster.
-pub struct Cluster {
-    nodes: Vec<String>,
-}
+pub mod admission;
+pub mod api;
+pub mod apply;
+pub mod base64;
+mod bootstrap;
+pub mod cluster;
+pub mod controllers;
+pub mod dns;
+pub mod error;
+pub mod exec;
+pub mod fs;
+pub mod images;
+pub mod patch;
+pub mod quantity;
+pub mod rng;
+pub mod store;
+pub mod time;
 
-impl Cluster {
-    /// A fresh cluster: one control-plane node and two workers, as `kind create cluster` makes.
-    pub fn new(_seed: u64) -> Cluster {
-        Cluster { nodes: vec!["kind-control-plane".into(), "kind-worker".into(), "kind-worker2".into()] }
-    }
-
-    /// Names of the cluster's nodes, in `kubectl get nodes` order.
-    pub fn node_names(&self) -> Vec<String> {
-        self.nodes.clone()
-    }
-}
+pub use api::{Kind, Object, Resource};
+pub use bootstrap::{DNS_SERVICE_IP, KUBERNETES_VERSION, NODES};
+pub use cluster::{Cluster, DeleteOptions, Propagation, Settled};
+pub use error::{ApiError, Reason};
+pub use store::{ObjKey, WatchEvent, WatchEventType};
+pub use time::Time;

@@ -1,0 +1,822 @@
+//! What the API server does to an object before storing it: defaulting (`SetDefaults_*`) and
+//! validation (`ValidateStatefulSet`, name rules, immutable fields), with its exact messages.
+
+use crate::api::*;
+use crate::error::{field, ApiError, Cause, Reason};
+use serde_json::{json, Value};
+
+/// The playground's limit on replicas: a set larger than this would not fit in a browser tab.
+pub const MAX_REPLICAS: i32 = 10_000;
+
+// ------------------------------------------------------------------ defaults
+
+pub fn default_object(obj: &mut Object) {
+    match obj {
+        Object::StatefulSet(s) => default_statefulset(s),
+        Object::Pod(p) => {
+            default_pod_spec(&mut p.spec);
+            let s = &mut p.spec;
+            s.service_account_name
+                .get_or_insert_with(|| "default".into());
+            s.enable_service_links.get_or_insert(true);
+            s.priority.get_or_insert(0);
+            s.preemption_policy
+                .get_or_insert_with(|| "PreemptLowerPriority".into());
+            for key in [
+                "node.kubernetes.io/not-ready",
+                "node.kubernetes.io/unreachable",
+            ] {
+                if !s.tolerations.iter().any(|t| t.key.as_deref() == Some(key)) {
+                    s.tolerations.push(Toleration {
+                        key: Some(key.into()),
+                        operator: Some("Exists".into()),
+                        value: None,
+                        effect: Some("NoExecute".into()),
+                        toleration_seconds: Some(300),
+                    });
+                }
+            }
+        }
+        Object::Service(svc) => {
+            let s = &mut svc.spec;
+            s.type_.get_or_insert_with(|| "ClusterIP".into());
+            s.session_affinity.get_or_insert_with(|| "None".into());
+            for p in &mut s.ports {
+                p.protocol.get_or_insert_with(|| "TCP".into());
+                if p.target_port.is_none() {
+                    p.target_port = Some(json!(p.port));
+                }
+            }
+            if s.ip_families.is_empty() {
+                s.ip_families = vec!["IPv4".into()];
+            }
+            s.ip_family_policy
+                .get_or_insert_with(|| "SingleStack".into());
+            s.internal_traffic_policy
+                .get_or_insert_with(|| "Cluster".into());
+            if svc.status.is_null() {
+                svc.status = json!({"loadBalancer": {}});
+            }
+        }
+        Object::PersistentVolumeClaim(pvc) => {
+            pvc.spec
+                .volume_mode
+                .get_or_insert_with(|| "Filesystem".into());
+            pvc.api_version = None;
+            pvc.kind = None;
+        }
+        Object::PersistentVolume(pv) => {
+            pv.spec
+                .volume_mode
+                .get_or_insert_with(|| "Filesystem".into());
+            pv.spec
+                .persistent_volume_reclaim_policy
+                .get_or_insert_with(|| "Retain".into());
+        }
+        Object::Secret(s) => {
+            s.type_.get_or_insert_with(|| "Opaque".into());
+        }
+        Object::StorageClass(sc) => {
+            sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
+            sc.volume_binding_mode
+                .get_or_insert_with(|| "Immediate".into());
+        }
+        Object::Namespace(ns) => {
+            if ns.spec.is_null() {
+                ns.spec = json!({"finalizers": ["kubernetes"]});
+            }
+            if ns.status.is_null() {
+                ns.status = json!({"phase": "Active"});
+            }
+            let name = ns.metadata.name.clone();
+            ns.metadata
+                .labels
+                .insert("kubernetes.io/metadata.name".into(), name);
+        }
+        _ => {}
+    }
+}
+
+fn default_statefulset(s: &mut StatefulSet) {
+    let spec = &mut s.spec;
+    spec.replicas.get_or_insert(1);
+    spec.pod_management_policy
+        .get_or_insert_with(|| "OrderedReady".into());
+    let strategy = spec.update_strategy.get_or_insert_with(Default::default);
+    let t = strategy
+        .type_
+        .get_or_insert_with(|| "RollingUpdate".into())
+        .clone();
+    if t == "RollingUpdate" {
+        let ru = strategy.rolling_update.get_or_insert_with(Default::default);
+        ru.partition.get_or_insert(0);
+    }
+    spec.revision_history_limit.get_or_insert(10);
+    let p = spec
+        .persistent_volume_claim_retention_policy
+        .get_or_insert_with(Default::default);
+    p.when_deleted.get_or_insert_with(|| "Retain".into());
+    p.when_scaled.get_or_insert_with(|| "Retain".into());
+    default_pod_spec(&mut spec.template.spec);
+    for t in &mut spec.volume_claim_templates {
+        t.api_version = Some("v1".into());
+        t.kind = Some("PersistentVolumeClaim".into());
+        t.spec
+            .volume_mode
+            .get_or_insert_with(|| "Filesystem".into());
+        t.status.phase.get_or_insert_with(|| "Pending".into());
+    }
+}
+
+pub fn default_pod_spec(s: &mut PodSpec) {
+    s.restart_policy.get_or_insert_with(|| "Always".into());
+    s.termination_grace_period_seconds.get_or_insert(30);
+    s.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
+    s.scheduler_name
+        .get_or_insert_with(|| "default-scheduler".into());
+    s.security_context.get_or_insert_with(|| json!({}));
+    for c in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {
+        default_container(c);
+    }
+}
+
+fn default_container(c: &mut Container) {
+    if c.image_pull_policy.is_none() {
+        let image = c.image.as_deref().unwrap_or("");
+        let tag = crate::images::ImageRef::parse(image)
+            .map(|r| r.tag)
+            .unwrap_or_default();
+        c.image_pull_policy = Some(
+            if tag.is_empty() || tag == "latest" {
+                "Always"
+            } else {
+                "IfNotPresent"
+            }
+            .into(),
+        );
+    }
+    c.termination_message_path
+        .get_or_insert_with(|| "/dev/termination-log".into());
+    c.termination_message_policy
+        .get_or_insert_with(|| "File".into());
+    c.resources.get_or_insert_with(|| json!({}));
+    for p in &mut c.ports {
+        p.protocol.get_or_insert_with(|| "TCP".into());
+    }
+    for probe in [
+        &mut c.readiness_probe,
+        &mut c.liveness_probe,
+        &mut c.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        probe.timeout_seconds.get_or_insert(1);
+        probe.period_seconds.get_or_insert(10);
+        probe.success_threshold.get_or_insert(1);
+        probe.failure_threshold.get_or_insert(3);
+        if let Some(h) = &mut probe.http_get {
+            h.scheme.get_or_insert_with(|| "HTTP".into());
+            h.path.get_or_insert_with(|| "/".into());
+        }
+    }
+}
+
+// ------------------------------------------------------------------ names
+
+const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const DNS1123_SUBDOMAIN_FMT: &str =
+    "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
+
+fn is_label_char(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+}
+
+fn is_alnum(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit()
+}
+
+/// `IsDNS1123Label`: error strings, empty if valid.
+pub fn dns1123_label(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let ok = !v.is_empty()
+        && v.chars().all(is_label_char)
+        && v.starts_with(is_alnum)
+        && v.ends_with(is_alnum);
+    if !ok {
+        errs.push(format!(
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '{DNS1123_LABEL_FMT}')"
+        ));
+    }
+    errs
+}
+
+/// `IsDNS1123Subdomain`.
+pub fn dns1123_subdomain(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.len() > 253 {
+        errs.push("must be no more than 253 characters".to_string());
+    }
+    let ok = !v.is_empty()
+        && v.split('.').all(|l| {
+            !l.is_empty()
+                && l.chars().all(is_label_char)
+                && l.starts_with(is_alnum)
+                && l.ends_with(is_alnum)
+        });
+    if !ok {
+        errs.push(format!(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '{DNS1123_SUBDOMAIN_FMT}')"
+        ));
+    }
+    errs
+}
+
+/// `IsDNS1035Label` (Service names).
+pub fn dns1035_label(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let ok = !v.is_empty()
+        && v.chars().all(is_label_char)
+        && v.starts_with(|c: char| c.is_ascii_lowercase())
+        && v.ends_with(is_alnum);
+    if !ok {
+        errs.push(format!(
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '{DNS1035_LABEL_FMT}')"
+        ));
+    }
+    errs
+}
+
+/// Shortens a value for an error message the way `field.Invalid` output stays readable.
+fn quoted(v: &str) -> String {
+    format!("{v:?}")
+}
+
+fn validate_meta(kind: Kind, m: &ObjectMeta, causes: &mut Vec<Cause>) {
+    if m.name.is_empty() {
+        causes.push(field::required(
+            "metadata.name",
+            "name or generateName is required",
+        ));
+        return;
+    }
+    let errs = match kind {
+        Kind::StatefulSet | Kind::Namespace => dns1123_label(&m.name),
+        Kind::Service => dns1035_label(&m.name),
+        Kind::Event => Vec::new(),
+        _ => dns1123_subdomain(&m.name),
+    };
+    for e in errs {
+        causes.push(field::invalid("metadata.name", quoted(&m.name), &e));
+    }
+    if kind.namespaced() && !m.namespace.is_empty() {
+        for e in dns1123_label(&m.namespace) {
+            causes.push(field::invalid(
+                "metadata.namespace",
+                quoted(&m.namespace),
+                &e,
+            ));
+        }
+    }
+    validate_labels(&m.labels, "metadata.labels", causes);
+}
+
+/// `ValidateLabels`: qualified-name keys and label values.
+pub fn validate_labels(labels: &Labels, path: &str, causes: &mut Vec<Cause>) {
+    for (k, v) in labels {
+        let (prefix, name) = match k.rsplit_once('/') {
+            Some((p, n)) => (Some(p), n),
+            None => (None, k.as_str()),
+        };
+        let name_ok = !name.is_empty()
+            && name.len() <= 63
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+        let prefix_ok = prefix.is_none_or(|p| dns1123_subdomain(p).is_empty());
+        if !name_ok || !prefix_ok {
+            causes.push(field::invalid(
+                path,
+                quoted(k),
+                "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+            ));
+        }
+        let value_ok = v.len() <= 63
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && (v.is_empty()
+                || (v.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && v.ends_with(|c: char| c.is_ascii_alphanumeric())));
+        if !value_ok {
+            let detail = if v.len() > 63 {
+                "must be no more than 63 characters".to_string()
+            } else {
+                "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string()
+            };
+            causes.push(field::invalid(&format!("{path}"), quoted(v), &detail));
+        }
+    }
+}
+
+// ------------------------------------------------------------------ create
+
+pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
+    let mut causes = Vec::new();
+    validate_meta(obj.kind(), obj.meta(), &mut causes);
+    match obj {
+        Object::StatefulSet(s) => {
+            validate_statefulset_spec(s, &mut causes);
+            if causes.is_empty() && s.replicas() > MAX_REPLICAS {
+                return Err(replica_limit(s.replicas(), &s.metadata.name));
+            }
+        }
+        Object::Pod(p) => validate_pod_spec(&p.spec, "spec", &mut causes),
+        Object::Service(s) => validate_service(s, &mut causes),
+        Object::PersistentVolumeClaim(c) => validate_pvc_spec(&c.spec, "spec", &mut causes),
+        Object::Secret(s) => validate_secret(s, &mut causes),
+        _ => {}
+    }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(obj.kind(), obj.name(), causes))
+    }
+}
+
+fn replica_limit(requested: i32, name: &str) -> ApiError {
+    ApiError::new(
+        Reason::Forbidden,
+        format!(
+            "statefulsets.apps \"{name}\" is forbidden: exceeded quota: playground, requested: replicas={requested}, limit: replicas={MAX_REPLICAS} (this playground runs in one browser tab)"
+        ),
+    )
+}
+
+fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
+    let spec = &s.spec;
+    let replicas = s.replicas();
+    if replicas < 0 {
+        causes.push(field::invalid(
+            "spec.replicas",
+            replicas,
+            "must be greater than or equal to 0",
+        ));
+    }
+    if let Some(m) = spec.min_ready_seconds {
+        if m < 0 {
+            causes.push(field::invalid(
+                "spec.minReadySeconds",
+                m,
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    if let Some(o) = &spec.ordinals {
+        if o.start < 0 {
+            causes.push(field::invalid(
+                "spec.ordinals.start",
+                o.start,
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    match spec.pod_management_policy.as_deref() {
+        None | Some("OrderedReady") | Some("Parallel") => {}
+        Some(p) => causes.push(field::invalid(
+            "spec.podManagementPolicy",
+            quoted(p),
+            "must be 'OrderedReady' or 'Parallel'",
+        )),
+    }
+    if let Some(u) = &spec.update_strategy {
+        match u.type_.as_deref() {
+            Some("RollingUpdate") | None => {
+                if let Some(ru) = &u.rolling_update {
+                    if let Some(p) = ru.partition {
+                        if p < 0 {
+                            causes.push(field::invalid(
+                                "spec.updateStrategy.rollingUpdate.partition",
+                                p,
+                                "must be greater than or equal to 0",
+                            ));
+                        }
+                    }
+                }
+            }
+            Some("OnDelete") => {
+                if u.rolling_update.is_some() {
+                    causes.push(field::invalid(
+                        "spec.updateStrategy.rollingUpdate",
+                        format!("{:?}", "OnDelete"),
+                        "only allowed for updateStrategy 'RollingUpdate'",
+                    ));
+                }
+            }
+            Some(t) => causes.push(field::invalid(
+                "spec.updateStrategy",
+                quoted(t),
+                "must be 'RollingUpdate' or 'OnDelete'",
+            )),
+        }
+    }
+    if let Some(p) = &spec.persistent_volume_claim_retention_policy {
+        for (name, v) in [
+            ("whenDeleted", &p.when_deleted),
+            ("whenScaled", &p.when_scaled),
+        ] {
+            if let Some(v) = v {
+                if v != "Retain" && v != "Delete" {
+                    causes.push(field::not_supported(
+                        &format!("spec.persistentVolumeClaimRetentionPolicy.{name}"),
+                        v,
+                        &["Retain", "Delete"],
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(name) = spec.service_name.as_deref().filter(|n| !n.is_empty()) {
+        for e in dns1123_label(name) {
+            causes.push(field::invalid("spec.serviceName", quoted(name), &e));
+        }
+    }
+    let labels = &spec.template.metadata.labels;
+    match &spec.selector {
+        None => {
+            causes.push(field::required("spec.selector", ""));
+            causes.push(selector_mismatch(labels));
+        }
+        Some(sel) if sel.is_empty() => {
+            causes.push(field::invalid(
+                "spec.selector",
+                "{}",
+                "empty selector is invalid for statefulset",
+            ));
+        }
+        Some(sel) => {
+            if !sel.matches(labels) {
+                causes.push(selector_mismatch(labels));
+            }
+        }
+    }
+    validate_labels(labels, "spec.template.metadata.labels", causes);
+    let restart = spec
+        .template
+        .spec
+        .restart_policy
+        .as_deref()
+        .unwrap_or("Always");
+    if restart != "Always" {
+        causes.push(field::not_supported(
+            "spec.template.spec.restartPolicy",
+            restart,
+            &["Always"],
+        ));
+    }
+    if spec.template.spec.active_deadline_seconds.is_some() {
+        causes.push(field::forbidden(
+            "spec.template.spec.activeDeadlineSeconds",
+            "activeDeadlineSeconds in StatefulSet is not Supported",
+        ));
+    }
+    validate_pod_spec(&spec.template.spec, "spec.template.spec", causes);
+    for (i, t) in spec.volume_claim_templates.iter().enumerate() {
+        let path = format!("spec.volumeClaimTemplates[{i}]");
+        if t.metadata.name.is_empty() {
+            causes.push(field::required(
+                &format!("{path}.metadata.name"),
+                "name or generateName is required",
+            ));
+        }
+        validate_pvc_spec(&t.spec, &format!("{path}.spec"), causes);
+    }
+}
+
+fn selector_mismatch(labels: &Labels) -> Cause {
+    let body = labels
+        .iter()
+        .map(|(k, v)| format!("{k:?}:{v:?}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    field::invalid(
+        "spec.template.metadata.labels",
+        format!("{{{body}}}"),
+        "`selector` does not match template `labels`",
+    )
+}
+
+fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Cause>) {
+    if spec.containers.is_empty() {
+        causes.push(field::required(&format!("{path}.containers"), ""));
+    }
+    let mut names = std::collections::HashSet::new();
+    for (i, c) in spec.containers.iter().enumerate() {
+        let p = format!("{path}.containers[{i}]");
+        if c.name.is_empty() {
+            causes.push(field::required(&format!("{p}.name"), ""));
+        } else {
+            for e in dns1123_label(&c.name) {
+                causes.push(field::invalid(&format!("{p}.name"), quoted(&c.name), &e));
+            }
+            if !names.insert(c.name.clone()) {
+                causes.push(field::duplicate(&format!("{p}.name"), &c.name));
+            }
+        }
+        if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
+            causes.push(field::required(&format!("{p}.image"), ""));
+        }
+        for (j, port) in c.ports.iter().enumerate() {
+            if !(1..=65535).contains(&port.container_port) {
+                causes.push(field::invalid(
+                    &format!("{p}.ports[{j}].containerPort"),
+                    port.container_port,
+                    "must be between 1 and 65535, inclusive",
+                ));
+            }
+        }
+        for (j, m) in c.volume_mounts.iter().enumerate() {
+            if !spec.volumes.iter().any(|v| v.name == m.name) && !m.name.is_empty() {
+                // Claim-template volumes are added by the StatefulSet controller; only a pod
+                // (not a template) must name volumes it has.
+                if path == "spec" {
+                    causes.push(field::not_found(
+                        &format!("{p}.volumeMounts[{j}].name"),
+                        &m.name,
+                    ));
+                }
+            }
+            if m.mount_path.is_empty() {
+                causes.push(field::required(
+                    &format!("{p}.volumeMounts[{j}].mountPath"),
+                    "",
+                ));
+            }
+        }
+    }
+    if let Some(rp) = spec.restart_policy.as_deref() {
+        if !matches!(rp, "Always" | "OnFailure" | "Never") {
+            causes.push(field::not_supported(
+                &format!("{path}.restartPolicy"),
+                rp,
+                &["Always", "OnFailure", "Never"],
+            ));
+        }
+    }
+    if let Some(g) = spec.termination_grace_period_seconds {
+        if g < 0 {
+            causes.push(field::invalid(
+                &format!("{path}.terminationGracePeriodSeconds"),
+                g,
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    for field_name in ["hostname", "subdomain"] {
+        let v = if field_name == "hostname" {
+            &spec.hostname
+        } else {
+            &spec.subdomain
+        };
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            for e in dns1123_label(v) {
+                causes.push(field::invalid(
+                    &format!("{path}.{field_name}"),
+                    quoted(v),
+                    &e,
+                ));
+            }
+        }
+    }
+}
+
+fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
+    let headless = s.is_headless();
+    if s.spec.ports.is_empty() && !headless && s.spec.type_.as_deref() != Some("ExternalName") {
+        causes.push(field::required("spec.ports", ""));
+    }
+    let mut names = std::collections::HashSet::new();
+    for (i, p) in s.spec.ports.iter().enumerate() {
+        if !(1..=65535).contains(&p.port) {
+            causes.push(field::invalid(
+                &format!("spec.ports[{i}].port"),
+                p.port,
+                "must be between 1 and 65535, inclusive",
+            ));
+        }
+        if s.spec.ports.len() > 1 && p.name.as_deref().unwrap_or("").is_empty() {
+            causes.push(field::required(&format!("spec.ports[{i}].name"), ""));
+        }
+        if let Some(n) = p.name.as_deref().filter(|n| !n.is_empty()) {
+            if !names.insert(n.to_string()) {
+                causes.push(field::duplicate(&format!("spec.ports[{i}].name"), n));
+            }
+        }
+    }
+    if let Some(t) = s.spec.type_.as_deref() {
+        if !matches!(
+            t,
+            "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName"
+        ) {
+            causes.push(field::not_supported(
+                "spec.type",
+                t,
+                &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
+            ));
+        }
+    }
+}
+
+fn validate_pvc_spec(spec: &PvcSpec, path: &str, causes: &mut Vec<Cause>) {
+    if spec.access_modes.is_empty() {
+        causes.push(field::required(
+            &format!("{path}.accessModes"),
+            "at least 1 access mode is required",
+        ));
+    }
+    for m in &spec.access_modes {
+        if !matches!(
+            m.as_str(),
+            "ReadWriteOnce" | "ReadOnlyMany" | "ReadWriteMany" | "ReadWriteOncePod"
+        ) {
+            causes.push(field::not_supported(
+                &format!("{path}.accessModes"),
+                m,
+                &[
+                    "ReadOnlyMany",
+                    "ReadWriteMany",
+                    "ReadWriteOnce",
+                    "ReadWriteOncePod",
+                ],
+            ));
+        }
+    }
+    match spec.resources.requests.get("storage") {
+        None => causes.push(field::required(&format!("{path}.resources[storage]"), "")),
+        Some(q) => match crate::quantity::parse_bytes(q) {
+            None => causes.push(field::invalid(&format!("{path}.resources.requests[storage]"), quoted(q), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")),
+            Some(0) => causes.push(field::invalid(&format!("{path}.resources.requests[storage]"), quoted(q), "must be greater than zero")),
+            Some(_) => {}
+        },
+    }
+}
+
+fn validate_secret(s: &Secret, causes: &mut Vec<Cause>) {
+    for k in s.data.keys().chain(s.string_data.keys()) {
+        let ok = !k.is_empty()
+            && k.len() <= 253
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !ok {
+            causes.push(field::invalid(&format!("data[{k}]"), quoted(k), "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+        }
+    }
+    for (k, v) in &s.data {
+        if crate::base64::decode(v).is_none() {
+            causes.push(field::invalid(
+                &format!("data[{k}]"),
+                "<secret contents redacted>",
+                "illegal base64 data",
+            ));
+        }
+    }
+    if s.type_.as_deref() == Some("kubernetes.io/dockerconfigjson")
+        && !s.data.contains_key(".dockerconfigjson")
+        && !s.string_data.contains_key(".dockerconfigjson")
+    {
+        causes.push(field::required("data[.dockerconfigjson]", ""));
+    }
+}
+
+// ------------------------------------------------------------------ update
+
+/// Whether the update changes anything but metadata and status.
+pub fn spec_changed(old: &Object, new: &Object) -> bool {
+    spec_of(old) != spec_of(new)
+}
+
+fn spec_of(o: &Object) -> Value {
+    let mut v = o.to_value();
+    if let Value::Object(m) = &mut v {
+        m.remove("metadata");
+        m.remove("status");
+    }
+    v
+}
+
+pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
+    let mut causes = Vec::new();
+    validate_meta(new.kind(), new.meta(), &mut causes);
+    match (old, new) {
+        (Object::StatefulSet(o), Object::StatefulSet(n)) => {
+            validate_statefulset_spec(n, &mut causes);
+            let strip = |s: &StatefulSet| {
+                let mut s = s.spec.clone();
+                s.replicas = None;
+                s.ordinals = None;
+                s.template = Default::default();
+                s.update_strategy = None;
+                s.revision_history_limit = None;
+                s.persistent_volume_claim_retention_policy = None;
+                s.min_ready_seconds = None;
+                s
+            };
+            if strip(o) != strip(n) {
+                causes.push(field::forbidden(
+                    "spec",
+                    "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+                ));
+            }
+            if causes.is_empty() && n.replicas() > MAX_REPLICAS && n.replicas() != o.replicas() {
+                return Err(replica_limit(n.replicas(), &n.metadata.name));
+            }
+        }
+        (Object::Pod(o), Object::Pod(n)) => {
+            let strip = |p: &PodSpec| {
+                let mut p = p.clone();
+                for c in p.containers.iter_mut().chain(p.init_containers.iter_mut()) {
+                    c.image = None;
+                }
+                p.active_deadline_seconds = None;
+                p.tolerations.clear();
+                p.termination_grace_period_seconds = None;
+                p
+            };
+            if strip(&o.spec) != strip(&n.spec) {
+                causes.push(field::forbidden(
+                    "spec",
+                    "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+                ));
+            }
+        }
+        (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
+            validate_pvc_spec(&n.spec, "spec", &mut causes);
+            let strip = |s: &PvcSpec| {
+                let mut s = s.clone();
+                s.resources = Default::default();
+                s.volume_name = None;
+                s
+            };
+            if strip(&o.spec) != strip(&n.spec)
+                || (o.spec.volume_name.is_some() && o.spec.volume_name != n.spec.volume_name)
+            {
+                causes.push(field::forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));
+            }
+        }
+        (Object::Service(o), Object::Service(n)) => {
+            validate_service(n, &mut causes);
+            if o.spec.cluster_ip.is_some()
+                && n.spec.cluster_ip.is_some()
+                && o.spec.cluster_ip != n.spec.cluster_ip
+            {
+                let v = serde_json::to_string(&n.spec.cluster_ips).unwrap_or_default();
+                causes.push(field::invalid(
+                    "spec.clusterIPs[0]",
+                    v,
+                    "may not change once set",
+                ));
+            }
+        }
+        (Object::Secret(o), Object::Secret(n)) => {
+            validate_secret(n, &mut causes);
+            if o.type_ != n.type_ {
+                causes.push(field::invalid(
+                    "type",
+                    quoted(n.type_.as_deref().unwrap_or("")),
+                    "field is immutable",
+                ));
+            }
+        }
+        _ => {}
+    }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(new.kind(), new.name(), causes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_rules() {
+        assert!(dns1123_label("web").is_empty());
+        assert!(!dns1123_label("Web").is_empty());
+        assert!(!dns1123_label("-web").is_empty());
+        assert!(!dns1123_label(&"a".repeat(64)).is_empty());
+        assert!(dns1123_subdomain("a.b-c").is_empty());
+        assert!(!dns1123_subdomain("a..b").is_empty());
+        assert!(dns1035_label("nginx").is_empty());
+        assert!(!dns1035_label("1nginx").is_empty());
+    }
+}

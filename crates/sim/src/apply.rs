@@ -1,0 +1,385 @@
+//! Manifests: multi-document YAML to objects, and `apply` (create, or a three-way merge with the
+//! `kubectl.kubernetes.io/last-applied-configuration` annotation), reporting
+//! created/configured/unchanged per object as kubectl does.
+
+use crate::api::{Kind, Object};
+use crate::cluster::Cluster;
+use crate::error::ApiError;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// The most YAML the playground reads at once.
+pub const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
+
+/// A manifest that is not valid YAML, or not objects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestError {
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// kubectl's wording, e.g. `error converting YAML to JSON: yaml: line 3: mapping values are not allowed in this context`.
+    pub message: String,
+}
+
+/// One object of a manifest: its JSON, and the line its document starts on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManifestObject {
+    pub value: Value,
+    pub line: usize,
+}
+
+/// Splits a multi-document YAML text into objects (expanding `kind: List`).
+pub fn parse_manifests(text: &str) -> Result<Vec<ManifestObject>, ManifestError> {
+    if text.len() > MAX_MANIFEST_BYTES {
+        return Err(ManifestError { line: None, message: format!("error reading manifest: it is {} bytes, more than the playground's limit of {MAX_MANIFEST_BYTES}", text.len()) });
+    }
+    let mut out = Vec::new();
+    let starts = document_start_lines(text);
+    for (i, doc) in serde_norway::Deserializer::from_str(text).enumerate() {
+        let start = starts.get(i).copied().unwrap_or(1);
+        let value = Value::deserialize(doc).map_err(|e| {
+            let line = e.location().map(|l| l.line());
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            let msg = msg
+                .strip_prefix("mapping values are not allowed in this context")
+                .map_or(msg.clone(), |_| {
+                    "mapping values are not allowed in this context".into()
+                });
+            ManifestError {
+                line,
+                message: match line {
+                    Some(l) => format!("error converting YAML to JSON: yaml: line {l}: {msg}"),
+                    None => format!("error converting YAML to JSON: yaml: {msg}"),
+                },
+            }
+        })?;
+        match value {
+            Value::Null => continue,
+            Value::Object(ref m) => {
+                if m.get("kind").and_then(Value::as_str) == Some("List") {
+                    for item in m.get("items").and_then(Value::as_array).cloned().unwrap_or_default() {
+                        out.push(ManifestObject { value: item, line: start });
+                    }
+                } else {
+                    out.push(ManifestObject { value, line: start });
+                }
+            }
+            other => {
+                return Err(ManifestError {
+                    line: Some(start),
+                    message: format!("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", json_type(&other)),
+                })
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Array(_) => "array",
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+        _ => "object",
+    }
+}
+
+/// The 1-based line each YAML document starts on.
+fn document_start_lines(text: &str) -> Vec<usize> {
+    let mut starts = vec![1];
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with("---") && i > 0 {
+            starts.push(i + 2);
+        } else if line.starts_with("---") && i == 0 {
+            starts[0] = 2;
+        }
+    }
+    starts
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ApplyAction {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+impl ApplyAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyAction::Created => "created",
+            ApplyAction::Configured => "configured",
+            ApplyAction::Unchanged => "unchanged",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applied {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+    pub action: ApplyAction,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApplyError {
+    /// `apiVersion`/`kind` the server does not serve.
+    UnknownKind {
+        name: String,
+        namespace: String,
+        api_version: String,
+        kind: String,
+    },
+    /// The object lacks `apiVersion`/`kind` or `metadata.name`.
+    Malformed { message: String },
+    /// The API server refused it; `creating` says whether it was a create (else a patch).
+    Api {
+        kind: Kind,
+        name: String,
+        creating: bool,
+        error: ApiError,
+    },
+}
+
+pub type ApplyResult = Result<Applied, ApplyError>;
+
+fn type_meta(v: &Value) -> Result<(String, String), ApplyError> {
+    let api_version = v.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
+    if kind.is_empty() {
+        return Err(ApplyError::Malformed { message: "error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false".into() });
+    }
+    if api_version.is_empty() {
+        return Err(ApplyError::Malformed { message: format!("error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false") });
+    }
+    Ok((api_version.to_string(), kind.to_string()))
+}
+
+/// The three-way merge: fields in `new` win; fields that were in `last` but are gone from `new`
+/// are removed; everything else in `live` (defaults, status, other writers' fields) stays.
+pub fn three_way(live: &Value, last: Option<&Value>, new: &Value) -> Value {
+    match (live, new) {
+        (Value::Object(l), Value::Object(n)) => {
+            let mut out: Map<String, Value> = l.clone();
+            if let Some(Value::Object(last)) = last {
+                for k in last.keys() {
+                    if !n.contains_key(k) {
+                        out.remove(k);
+                    }
+                }
+            }
+            for (k, nv) in n {
+                let lv = l.get(k).unwrap_or(&Value::Null);
+                let last_v = last.and_then(|x| x.get(k));
+                out.insert(
+                    k.clone(),
+                    if nv.is_object() && lv.is_object() {
+                        three_way(lv, last_v, nv)
+                    } else {
+                        nv.clone()
+                    },
+                );
+            }
+            Value::Object(out)
+        }
+        _ => new.clone(),
+    }
+}
+
+impl Cluster {
+    /// `kubectl apply` of one object (as JSON). `default_ns` fills a missing namespace.
+    pub fn apply_value(&mut self, manifest: &Value, default_ns: &str) -> ApplyResult {
+        let (api_version, kind_name) = type_meta(manifest)?;
+        let name = manifest
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let ns_in = manifest
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let Some(kind) = Kind::from_type_meta(&api_version, &kind_name) else {
+            return Err(ApplyError::UnknownKind {
+                name,
+                namespace: ns_in,
+                api_version,
+                kind: kind_name,
+            });
+        };
+        if name.is_empty() {
+            return Err(ApplyError::Malformed {
+                message:
+                    "error when retrieving current configuration: resource name may not be empty"
+                        .into(),
+            });
+        }
+        let ns = if kind.namespaced() {
+            if ns_in.is_empty() {
+                default_ns.to_string()
+            } else {
+                ns_in
+            }
+        } else {
+            String::new()
+        };
+        // What kubectl records as the last applied configuration.
+        let mut recorded = manifest.clone();
+        if let Some(m) = recorded.get_mut("metadata").and_then(Value::as_object_mut) {
+            let anns = m
+                .entry("annotations")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Some(a) = anns.as_object_mut() {
+                a.remove(LAST_APPLIED);
+            } else {
+                *anns = Value::Object(Map::new());
+            }
+            if kind.namespaced() {
+                m.insert("namespace".into(), Value::String(ns.clone()));
+            }
+        }
+        let recorded_json = serde_json::to_string(&recorded).unwrap_or_default();
+        let mut target = manifest.clone();
+        set_annotation(&mut target, LAST_APPLIED, &recorded_json);
+        let decode = |v: Value, creating: bool| {
+            Object::from_value(kind, v).map_err(|e| ApplyError::Api {
+                kind,
+                name: name.clone(),
+                creating,
+                error: ApiError::bad_request(format!(
+                    "{} in version \"{}\" cannot be handled as a {}: {e}",
+                    kind.name(),
+                    kind.info().version,
+                    kind.name()
+                )),
+            })
+        };
+        match self.store.get(kind, &ns, &name).cloned() {
+            None => {
+                let mut obj = decode(target, true)?;
+                obj.meta_mut().namespace = ns.clone();
+                let r = self.create_inner(obj);
+                self.run();
+                r.map(|_| Applied {
+                    kind,
+                    namespace: ns.clone(),
+                    name: name.clone(),
+                    action: ApplyAction::Created,
+                })
+                .map_err(|error| ApplyError::Api {
+                    kind,
+                    name,
+                    creating: true,
+                    error,
+                })
+            }
+            Some(live) => {
+                let live_v = live.to_value();
+                let last: Option<Value> = live
+                    .meta()
+                    .annotations
+                    .get(LAST_APPLIED)
+                    .and_then(|s| serde_json::from_str(s).ok());
+                let mut merged = three_way(&live_v, last.as_ref(), &target);
+                if let Some(m) = merged.get_mut("metadata").and_then(Value::as_object_mut) {
+                    m.remove("resourceVersion");
+                }
+                let mut obj = decode(merged, false)?;
+                obj.meta_mut().namespace = ns.clone();
+                let before = live.meta().resource_version.clone();
+                let r = self.update_inner(obj, false);
+                self.run();
+                match r {
+                    Ok(o) => {
+                        let action = if o.meta().resource_version == before {
+                            ApplyAction::Unchanged
+                        } else {
+                            ApplyAction::Configured
+                        };
+                        Ok(Applied {
+                            kind,
+                            namespace: ns,
+                            name,
+                            action,
+                        })
+                    }
+                    Err(error) => Err(ApplyError::Api {
+                        kind,
+                        name,
+                        creating: false,
+                        error,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// `kubectl apply -f` of a whole manifest: parse everything first, then apply in order.
+    pub fn apply_yaml(
+        &mut self,
+        text: &str,
+        default_ns: &str,
+    ) -> Result<Vec<ApplyResult>, ManifestError> {
+        let objects = parse_manifests(text)?;
+        Ok(objects
+            .iter()
+            .map(|o| self.apply_value(&o.value, default_ns))
+            .collect())
+    }
+}
+
+fn set_annotation(v: &mut Value, key: &str, value: &str) {
+    let Some(obj) = v.as_object_mut() else { return };
+    let meta = obj
+        .entry("metadata")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(meta) = meta.as_object_mut() else {
+        return;
+    };
+    let anns = meta
+        .entry("annotations")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !anns.is_object() {
+        *anns = Value::Object(Map::new());
+    }
+    if let Some(a) = anns.as_object_mut() {
+        a.insert(key.into(), Value::String(value.into()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_multi_document_yaml_with_lines() {
+        let docs = parse_manifests("a: 1\n---\nb: 2\n---\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].line, 3);
+        let err = parse_manifests("a: 1\nb: c: d\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(
+            err.message
+                .starts_with("error converting YAML to JSON: yaml: line 2:"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn three_way_removes_what_the_manifest_dropped() {
+        let live = json!({"spec": {"replicas": 5, "policy": "OrderedReady", "x": 1}});
+        let last = json!({"spec": {"replicas": 2, "x": 1}});
+        let new = json!({"spec": {"replicas": 2}});
+        assert_eq!(
+            three_way(&live, Some(&last), &new),
+            json!({"spec": {"replicas": 2, "policy": "OrderedReady"}})
+        );
+    }
+}

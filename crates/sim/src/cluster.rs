@@ -1,0 +1,701 @@
+//! The cluster: the API server's verbs over the [`Store`], the virtual clock and timer queue,
+//! and the loop that hands watch events to the controllers until they are quiet.
+
+use crate::admission;
+use crate::api::*;
+use crate::controllers::{self, kubelet::Kubelet, Work};
+use crate::error::{ApiError, Reason};
+use crate::fs::Disks;
+use crate::rng::Rng;
+use crate::store::{ObjKey, Store, WatchEvent, WatchEventType};
+use crate::time::{Time, CLUSTER_EPOCH, MINUTE};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+/// Options of a DELETE call.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeleteOptions {
+    /// `--grace-period`; `None` means the object's own (a pod's `terminationGracePeriodSeconds`).
+    pub grace_period_seconds: Option<i64>,
+    pub propagation: Option<Propagation>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Propagation {
+    Background,
+    Foreground,
+    Orphan,
+}
+
+/// What `settle` did.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Settled {
+    /// Simulated milliseconds that passed.
+    pub elapsed_ms: u64,
+    /// True if nothing is pending any more; false if the horizon was reached first
+    /// (e.g. a pod in ImagePullBackOff keeps retrying for ever).
+    pub quiet: bool,
+}
+
+/// How far `settle` looks ahead before giving up on quiet.
+pub const SETTLE_HORIZON_MS: u64 = 10 * MINUTE;
+
+/// A bound on reconciles in one quiet-down, so a controller bug can never freeze the caller.
+const MAX_RECONCILES_PER_RUN: usize = 5_000_000;
+
+pub struct Cluster {
+    pub(crate) store: Store,
+    pub(crate) now: Time,
+    pub(crate) rng: Rng,
+    timers: BinaryHeap<Reverse<(Time, u64, Work)>>,
+    timer_seq: u64,
+    queue: VecDeque<Work>,
+    queued: HashSet<Work>,
+    pub(crate) kubelet: Kubelet,
+    pub(crate) disks: Disks,
+    pub(crate) volume_state: crate::controllers::volume::VolumeState,
+    /// Retry counts for work that failed, for exponential requeue.
+    pub(crate) failures: HashMap<Work, u32>,
+    /// Why each StatefulSet's controller stopped on its last pass, for the UI.
+    pub(crate) waiting: BTreeMap<ObjKey, String>,
+    /// Event aggregation: (involved uid, type, reason, message, component) → event name.
+    event_index: HashMap<(String, String, String, String, String), ObjKey>,
+    next_service_ip: u32,
+}
+
+impl Cluster {
+    /// A fresh kind-like cluster (one control-plane node, two workers, the `standard`
+    /// StorageClass), deterministic from `seed`.
+    pub fn new(seed: u64) -> Cluster {
+        let mut c = Cluster {
+            store: Store::default(),
+            now: CLUSTER_EPOCH,
+            rng: Rng::new(seed),
+            timers: BinaryHeap::new(),
+            timer_seq: 0,
+            queue: VecDeque::new(),
+            queued: HashSet::new(),
+            kubelet: Kubelet::default(),
+            disks: Disks::default(),
+            volume_state: Default::default(),
+            failures: HashMap::new(),
+            waiting: BTreeMap::new(),
+            event_index: HashMap::new(),
+            next_service_ip: 2,
+        };
+        crate::bootstrap::bootstrap(&mut c);
+        c.run();
+        // The cluster has been up a little while when the learner arrives.
+        c.advance(5 * MINUTE);
+        c
+    }
+
+    /// Names of the cluster's nodes, in `kubectl get nodes` order.
+    pub fn node_names(&self) -> Vec<String> {
+        self.store
+            .list(Kind::Node, None)
+            .map(|o| o.name().to_string())
+            .collect()
+    }
+
+    // ------------------------------------------------------------------ clock
+
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// Advances simulated time by `ms`, firing timers in order and letting controllers
+    /// react after each.
+    pub fn advance(&mut self, ms: u64) {
+        let target = self.now.plus_ms(ms);
+        self.run();
+        while let Some(Reverse((at, _, _))) = self.timers.peek() {
+            if *at > target {
+                break;
+            }
+            let at = *at;
+            self.now = self.now.max(at);
+            while let Some(Reverse((t, _, _))) = self.timers.peek() {
+                if *t != at {
+                    break;
+                }
+                let Some(Reverse((_, _, work))) = self.timers.pop() else {
+                    break;
+                };
+                self.enqueue(work);
+            }
+            self.run();
+        }
+        self.now = self.now.max(target);
+    }
+
+    /// Advances to the next timer (if any within the horizon) and processes it; returns
+    /// the time advanced, or `None` if nothing is pending.
+    pub fn step(&mut self) -> Option<u64> {
+        self.run();
+        let Reverse((at, _, _)) = self.timers.peek()?;
+        let dt = at.since(self.now);
+        self.advance(dt);
+        Some(dt)
+    }
+
+    /// Advances until nothing is pending, or for at most [`SETTLE_HORIZON_MS`].
+    pub fn settle(&mut self) -> Settled {
+        self.settle_within(SETTLE_HORIZON_MS)
+    }
+
+    pub fn settle_within(&mut self, horizon_ms: u64) -> Settled {
+        let start = self.now;
+        self.run();
+        loop {
+            let Some(Reverse((at, _, _))) = self.timers.peek() else {
+                return Settled {
+                    elapsed_ms: self.now.since(start),
+                    quiet: true,
+                };
+            };
+            if at.since(start) > horizon_ms {
+                let left = horizon_ms.saturating_sub(self.now.since(start));
+                self.advance(left);
+                return Settled {
+                    elapsed_ms: self.now.since(start),
+                    quiet: false,
+                };
+            }
+            let dt = at.since(self.now);
+            self.advance(dt);
+        }
+    }
+
+    /// When the next timer fires, if any.
+    pub fn next_timer(&self) -> Option<Time> {
+        self.timers.peek().map(|Reverse((t, _, _))| *t)
+    }
+
+    pub(crate) fn schedule(&mut self, after_ms: u64, work: Work) {
+        self.timer_seq += 1;
+        self.timers
+            .push(Reverse((self.now.plus_ms(after_ms), self.timer_seq, work)));
+    }
+
+    pub(crate) fn enqueue(&mut self, work: Work) {
+        if self.queued.insert(work.clone()) {
+            self.queue.push_back(work);
+        }
+    }
+
+    /// Retries failed work with the workqueue's default backoff (5 ms doubling, capped at 1000 s).
+    pub(crate) fn requeue_with_backoff(&mut self, work: Work) {
+        let n = self.failures.entry(work.clone()).or_insert(0);
+        let delay = 5u64.saturating_mul(1u64 << (*n).min(20)).min(1_000_000);
+        *n += 1;
+        self.schedule(delay, work);
+    }
+
+    pub(crate) fn forget(&mut self, work: &Work) {
+        self.failures.remove(work);
+    }
+
+    /// Lets the controllers run until none has anything left to do.
+    pub(crate) fn run(&mut self) {
+        let mut n = 0;
+        loop {
+            for ev in self.store.take_pending() {
+                self.dispatch(&ev);
+            }
+            let Some(work) = self.queue.pop_front() else {
+                break;
+            };
+            self.queued.remove(&work);
+            controllers::reconcile(self, work);
+            n += 1;
+            if n >= MAX_RECONCILES_PER_RUN {
+                break;
+            }
+        }
+    }
+
+    fn dispatch(&mut self, ev: &WatchEvent) {
+        for work in controllers::triggers(self, ev) {
+            self.enqueue(work);
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn get(&self, kind: Kind, ns: &str, name: &str) -> Result<Arc<Object>, ApiError> {
+        let ns = if kind.namespaced() { ns } else { "" };
+        self.store
+            .get(kind, ns, name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, name))
+    }
+
+    /// Typed get: `cluster.get_as::<Pod>("default", "web-0")`.
+    pub fn get_as<T: Resource>(&self, ns: &str, name: &str) -> Option<&T> {
+        let ns = if T::KIND.namespaced() { ns } else { "" };
+        self.store
+            .get(T::KIND, ns, name)
+            .and_then(|o| T::from_object(o))
+    }
+
+    /// Typed list of one namespace (or all, with `None`), in name order.
+    pub fn list_as<T: Resource>(&self, ns: Option<&str>) -> Vec<&T> {
+        self.store
+            .list(T::KIND, ns)
+            .filter_map(|o| T::from_object(o))
+            .collect()
+    }
+
+    pub fn list(&self, kind: Kind, ns: Option<&str>) -> Vec<Arc<Object>> {
+        self.store.list(kind, ns).cloned().collect()
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.store.resource_version()
+    }
+
+    /// Watch events after `resource_version`; `Err(Gone)` if the cursor is too old.
+    pub fn watch_since(&self, resource_version: u64) -> Result<Vec<WatchEvent>, ApiError> {
+        self.store.events_since(resource_version).map_err(|oldest| {
+            ApiError::new(
+                Reason::Gone,
+                format!("too old resource version: {resource_version} ({oldest})"),
+            )
+        })
+    }
+
+    /// Why the StatefulSet's controller is waiting, if it is.
+    pub fn waiting_reason(&self, ns: &str, name: &str) -> Option<&str> {
+        self.waiting
+            .get(&(ns.to_string(), name.to_string()))
+            .map(|s| s.as_str())
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /// POST: admission (defaults, validation), then store. Controllers use it too.
+    pub fn create(&mut self, obj: Object) -> Result<Arc<Object>, ApiError> {
+        let r = self.create_inner(obj);
+        self.run();
+        r
+    }
+
+    pub(crate) fn create_inner(&mut self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
+        let kind = obj.kind();
+        if !kind.namespaced() {
+            obj.meta_mut().namespace.clear();
+        } else if obj.namespace().is_empty() {
+            obj.meta_mut().namespace = "default".into();
+        }
+        if obj.name().is_empty() && !obj.meta().generate_name.is_empty() {
+            let name = format!("{}{}", obj.meta().generate_name, self.rng.name_suffix(5));
+            obj.meta_mut().name = name;
+        }
+        let ns = obj.namespace().to_string();
+        admission::default_object(&mut obj);
+        admission::validate_create(&obj)?;
+        if kind.namespaced() && self.store.get(Kind::Namespace, "", &ns).is_none() {
+            return Err(ApiError::not_found(Kind::Namespace, &ns));
+        }
+        if kind.namespaced()
+            && self
+                .store
+                .get(Kind::Namespace, "", &ns)
+                .is_some_and(|n| n.meta().is_deleting())
+        {
+            return Err(ApiError::new(
+                Reason::Forbidden,
+                format!(
+                    "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                    kind.resource(),
+                    obj.name()
+                ),
+            ));
+        }
+        if self.store.get(kind, &ns, obj.name()).is_some() {
+            return Err(ApiError::already_exists(kind, obj.name()));
+        }
+        self.admit_create(&mut obj)?;
+        let m = obj.meta_mut();
+        m.uid = self.rng.uuid();
+        m.creation_timestamp = Some(self.now);
+        m.deletion_timestamp = None;
+        m.deletion_grace_period_seconds = None;
+        if kind == Kind::StatefulSet {
+            m.generation = 1;
+        }
+        Ok(self.store.put(obj))
+    }
+
+    /// Admission plug-ins that need cluster state (default StorageClass, Service IPs, protection finalizers).
+    fn admit_create(&mut self, obj: &mut Object) -> Result<(), ApiError> {
+        match obj {
+            Object::PersistentVolumeClaim(pvc) => {
+                if pvc.spec.storage_class_name.is_none() {
+                    let default = self
+                        .list_as::<StorageClass>(None)
+                        .into_iter()
+                        .find(|sc| {
+                            sc.metadata
+                                .annotations
+                                .get("storageclass.kubernetes.io/is-default-class")
+                                .map(String::as_str)
+                                == Some("true")
+                        })
+                        .map(|sc| sc.metadata.name.clone());
+                    pvc.spec.storage_class_name = default;
+                }
+                add_finalizer(&mut pvc.metadata, "kubernetes.io/pvc-protection");
+                pvc.status.phase = Some("Pending".into());
+            }
+            Object::PersistentVolume(pv) => {
+                add_finalizer(&mut pv.metadata, "kubernetes.io/pv-protection");
+                if pv.status.phase.is_none() {
+                    pv.status.phase = Some("Available".into());
+                }
+            }
+            Object::Service(svc) => {
+                if svc.spec.type_.as_deref() != Some("ExternalName")
+                    && svc.spec.cluster_ip.is_none()
+                {
+                    let ip = self.allocate_service_ip();
+                    svc.spec.cluster_ip = Some(ip);
+                }
+                if let Some(ip) = svc.spec.cluster_ip.clone() {
+                    if svc.spec.cluster_ips.is_empty() {
+                        svc.spec.cluster_ips = vec![ip];
+                    }
+                }
+            }
+            Object::Pod(pod) => {
+                if pod.status.phase.is_none() {
+                    pod.status.phase = Some("Pending".into());
+                }
+                if pod.status.qos_class.is_none() {
+                    pod.status.qos_class = Some("BestEffort".into());
+                }
+            }
+            Object::Secret(secret) => {
+                for (k, v) in std::mem::take(&mut secret.string_data) {
+                    secret.data.insert(k, crate::base64::encode(v.as_bytes()));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn allocate_service_ip(&mut self) -> String {
+        loop {
+            let n = self.next_service_ip;
+            self.next_service_ip = if n >= 65_000 { 2 } else { n + 1 };
+            let ip = format!("10.96.{}.{}", n / 256, n % 256);
+            if ip == "10.96.0.10" {
+                continue;
+            }
+            let taken = self
+                .list_as::<Service>(None)
+                .iter()
+                .any(|s| s.spec.cluster_ip.as_deref() == Some(ip.as_str()));
+            if !taken {
+                return ip;
+            }
+        }
+    }
+
+    /// PUT of the main resource: `status` is kept from the live object.
+    pub fn update(&mut self, obj: Object) -> Result<Arc<Object>, ApiError> {
+        let r = self.update_inner(obj, false);
+        self.run();
+        r
+    }
+
+    /// PUT of the `/status` subresource: only `status` is taken from `obj`.
+    pub fn update_status(&mut self, obj: Object) -> Result<Arc<Object>, ApiError> {
+        let r = self.update_inner(obj, true);
+        self.run();
+        r
+    }
+
+    pub(crate) fn update_inner(
+        &mut self,
+        mut obj: Object,
+        status_only: bool,
+    ) -> Result<Arc<Object>, ApiError> {
+        let kind = obj.kind();
+        if !kind.namespaced() {
+            obj.meta_mut().namespace.clear();
+        } else if obj.namespace().is_empty() {
+            obj.meta_mut().namespace = "default".into();
+        }
+        let ns = obj.namespace().to_string();
+        let name = obj.name().to_string();
+        let live = self
+            .store
+            .get(kind, &ns, &name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, &name))?;
+        let rv = &obj.meta().resource_version;
+        if !rv.is_empty() && *rv != live.meta().resource_version {
+            return Err(ApiError::conflict(kind, &name));
+        }
+        let new = if status_only {
+            let mut base = (*live).clone();
+            copy_status(&obj, &mut base);
+            base
+        } else {
+            admission::default_object(&mut obj);
+            let lm = live.meta();
+            {
+                let m = obj.meta_mut();
+                m.uid = lm.uid.clone();
+                m.creation_timestamp = lm.creation_timestamp;
+                m.deletion_timestamp = lm.deletion_timestamp;
+                m.deletion_grace_period_seconds = lm.deletion_grace_period_seconds;
+                m.generation = lm.generation;
+                m.generate_name = lm.generate_name.clone();
+            }
+            copy_status(&live, &mut obj);
+            admission::validate_update(&live, &obj)?;
+            if let Object::Secret(secret) = &mut obj {
+                for (k, v) in std::mem::take(&mut secret.string_data) {
+                    secret.data.insert(k, crate::base64::encode(v.as_bytes()));
+                }
+            }
+            if admission::spec_changed(&live, &obj) && kind == Kind::StatefulSet {
+                obj.meta_mut().generation += 1;
+            }
+            obj
+        };
+        Ok(self.write(new, &live))
+    }
+
+    /// Stores `new` (already admitted) over `live`: a no-op when nothing changed, and removal
+    /// when a deleted object's last finalizer went away.
+    pub(crate) fn write(&mut self, mut new: Object, live: &Object) -> Arc<Object> {
+        new.meta_mut().resource_version = live.meta().resource_version.clone();
+        if new == *live {
+            return self
+                .store
+                .get(live.kind(), live.namespace(), live.name())
+                .cloned()
+                .unwrap_or_else(|| Arc::new(new));
+        }
+        if ready_to_remove(&new) {
+            let (k, ns, n) = (
+                new.kind(),
+                new.namespace().to_string(),
+                new.name().to_string(),
+            );
+            return self
+                .store
+                .remove(k, &ns, &n)
+                .unwrap_or_else(|| Arc::new(new));
+        }
+        self.store.put(new)
+    }
+
+    /// Controller-side write of a whole object that exists (spec, metadata and status).
+    pub(crate) fn put_existing(&mut self, new: Object) -> Option<Arc<Object>> {
+        let live = self
+            .store
+            .get(new.kind(), new.namespace(), new.name())
+            .cloned()?;
+        Some(self.write(new, &live))
+    }
+
+    /// DELETE with graceful deletion, finalizers and propagation as the API server does them.
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Arc<Object>, ApiError> {
+        let r = self.delete_inner(kind, ns, name, opts);
+        self.run();
+        r
+    }
+
+    pub(crate) fn delete_inner(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Arc<Object>, ApiError> {
+        let ns = if kind.namespaced() { ns } else { "" };
+        let live = self
+            .store
+            .get(kind, ns, name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, name))?;
+        let mut obj = (*live).clone();
+        let now = self.now;
+        let grace = match &obj {
+            Object::Pod(p) => {
+                let terminal = matches!(p.phase(), "Succeeded" | "Failed");
+                let own = p.spec.termination_grace_period_seconds.unwrap_or(30);
+                let g = opts.grace_period_seconds.unwrap_or(own).max(0);
+                if p.spec.node_name.is_none() || terminal {
+                    0
+                } else {
+                    g
+                }
+            }
+            _ => 0,
+        };
+        if obj.meta().is_deleting() {
+            // A second delete may only shorten a pod's grace period.
+            if let Object::Pod(p) = &mut obj {
+                let deadline = now.plus_ms(grace as u64 * 1000);
+                if p.metadata.deletion_timestamp.is_some_and(|d| deadline < d) {
+                    p.metadata.deletion_timestamp = Some(deadline);
+                    p.metadata.deletion_grace_period_seconds = Some(grace);
+                    return Ok(self.write(obj, &live));
+                }
+            }
+            return Ok(live);
+        }
+        let m = obj.meta_mut();
+        match opts.propagation {
+            Some(Propagation::Orphan) => add_finalizer(m, "orphan"),
+            Some(Propagation::Foreground) => add_finalizer(m, "foregroundDeletion"),
+            _ => {}
+        }
+        m.deletion_timestamp = Some(now.plus_ms(grace as u64 * 1000));
+        m.deletion_grace_period_seconds = Some(grace);
+        if grace == 0 && m.finalizers.is_empty() {
+            let gone = self.store.remove(kind, ns, name);
+            return Ok(gone.unwrap_or(live));
+        }
+        Ok(self.store.put(obj))
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /// Records an Event about `involved`, aggregating repeats as the event correlator does
+    /// (same object, type, reason, message and source → `count` goes up).
+    pub(crate) fn record_event(
+        &mut self,
+        involved: &Object,
+        type_: &str,
+        reason: &str,
+        message: &str,
+        component: &str,
+        host: Option<&str>,
+    ) {
+        let m = involved.meta();
+        let ns = if m.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            m.namespace.clone()
+        };
+        let key = (
+            m.uid.clone(),
+            type_.to_string(),
+            reason.to_string(),
+            message.to_string(),
+            component.to_string(),
+        );
+        if let Some((ens, ename)) = self.event_index.get(&key).cloned() {
+            if let Some(Object::Event(ev)) = self
+                .store
+                .get(Kind::Event, &ens, &ename)
+                .map(|o| (**o).clone())
+            {
+                let mut ev = ev;
+                ev.count = Some(ev.count.unwrap_or(1) + 1);
+                ev.last_timestamp = Some(self.now);
+                self.store.put(Object::Event(ev));
+                return;
+            }
+        }
+        let nanos = self.now.0 as u128 * 1_000_000 + self.rng.below(1_000_000) as u128;
+        let name = format!("{}.{:x}", m.name, nanos);
+        let ev = Event {
+            metadata: ObjectMeta {
+                name: name.clone(),
+                namespace: ns.clone(),
+                uid: self.rng.uuid(),
+                creation_timestamp: Some(self.now),
+                ..Default::default()
+            },
+            involved_object: ObjectReference {
+                api_version: Some(involved.kind().api_version()),
+                kind: Some(involved.kind().name().into()),
+                namespace: (!m.namespace.is_empty()).then(|| m.namespace.clone()),
+                name: Some(m.name.clone()),
+                uid: Some(m.uid.clone()),
+                resource_version: Some(m.resource_version.clone()),
+                field_path: None,
+            },
+            reason: Some(reason.into()),
+            message: Some(message.into()),
+            source: EventSource {
+                component: Some(component.into()),
+                host: host.map(Into::into),
+            },
+            first_timestamp: Some(self.now),
+            last_timestamp: Some(self.now),
+            count: Some(1),
+            type_: Some(type_.into()),
+            event_time: None,
+            reporting_component: Some(component.into()),
+            reporting_instance: Some(host.unwrap_or("").into()),
+        };
+        self.store.put(Object::Event(ev));
+        self.event_index.insert(key, (ns, name));
+    }
+}
+
+pub(crate) fn add_finalizer(m: &mut ObjectMeta, f: &str) {
+    if !m.finalizers.iter().any(|x| x == f) {
+        m.finalizers.push(f.into());
+    }
+}
+
+pub(crate) fn remove_finalizer(m: &mut ObjectMeta, f: &str) -> bool {
+    let before = m.finalizers.len();
+    m.finalizers.retain(|x| x != f);
+    m.finalizers.len() != before
+}
+
+/// A deleted object goes away once its finalizers are gone (and, for a pod, once the kubelet
+/// has finished: its grace period was set to zero).
+fn ready_to_remove(o: &Object) -> bool {
+    let m = o.meta();
+    if m.deletion_timestamp.is_none() || !m.finalizers.is_empty() {
+        return false;
+    }
+    match o {
+        Object::Pod(_) => m.deletion_grace_period_seconds == Some(0),
+        _ => true,
+    }
+}
+
+fn copy_status(from: &Object, to: &mut Object) {
+    match (from, to) {
+        (Object::Pod(a), Object::Pod(b)) => b.status = a.status.clone(),
+        (Object::StatefulSet(a), Object::StatefulSet(b)) => b.status = a.status.clone(),
+        (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => {
+            b.status = a.status.clone()
+        }
+        (Object::PersistentVolume(a), Object::PersistentVolume(b)) => b.status = a.status.clone(),
+        (Object::Service(a), Object::Service(b)) => b.status = a.status.clone(),
+        (Object::Node(a), Object::Node(b)) => b.status = a.status.clone(),
+        (Object::Namespace(a), Object::Namespace(b)) => b.status = a.status.clone(),
+        _ => {}
+    }
+}
+
+/// Whether a watch event is a deletion.
+pub fn is_deleted(ev: &WatchEvent) -> bool {
+    ev.type_ == WatchEventType::Deleted
+}

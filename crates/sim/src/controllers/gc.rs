@@ -1,0 +1,77 @@
+//! The garbage collector: deletes dependents whose owners are gone (background), orphans
+//! dependents of an owner deleted with `orphan`, and holds a `foregroundDeletion` owner until
+//! its blocking dependents are gone.
+
+use crate::cluster::{remove_finalizer, Cluster, DeleteOptions, Propagation};
+
+pub(crate) fn sync(c: &mut Cluster, uid: &str) {
+    let owner = c.store.get_by_uid(uid).cloned();
+    let dependents = c.store.dependents(uid);
+    match owner {
+        None => {
+            // The owner is gone: dependents with no other live owner are deleted; others lose the ref.
+            for d in dependents {
+                let others_alive = d
+                    .meta()
+                    .owner_references
+                    .iter()
+                    .any(|r| r.uid != uid && c.store.get_by_uid(&r.uid).is_some());
+                if others_alive {
+                    let mut nd = (*d).clone();
+                    nd.meta_mut().owner_references.retain(|r| r.uid != uid);
+                    c.put_existing(nd);
+                } else if !d.meta().is_deleting() {
+                    let _ = c.delete_inner(
+                        d.kind(),
+                        d.namespace(),
+                        d.name(),
+                        &DeleteOptions {
+                            grace_period_seconds: None,
+                            propagation: Some(Propagation::Background),
+                        },
+                    );
+                }
+            }
+        }
+        Some(owner) if owner.meta().is_deleting() => {
+            let m = owner.meta();
+            if m.finalizers.iter().any(|f| f == "orphan") {
+                for d in dependents {
+                    let mut nd = (*d).clone();
+                    nd.meta_mut().owner_references.retain(|r| r.uid != uid);
+                    c.put_existing(nd);
+                }
+                let mut no = (*owner).clone();
+                remove_finalizer(no.meta_mut(), "orphan");
+                c.put_existing(no);
+            } else if m.finalizers.iter().any(|f| f == "foregroundDeletion") {
+                let mut blocking = false;
+                for d in &dependents {
+                    let blocks = d
+                        .meta()
+                        .owner_references
+                        .iter()
+                        .any(|r| r.uid == uid && r.block_owner_deletion == Some(true));
+                    blocking |= blocks;
+                    if !d.meta().is_deleting() {
+                        let _ = c.delete_inner(
+                            d.kind(),
+                            d.namespace(),
+                            d.name(),
+                            &DeleteOptions {
+                                grace_period_seconds: None,
+                                propagation: Some(Propagation::Foreground),
+                            },
+                        );
+                    }
+                }
+                if !blocking {
+                    let mut no = (*owner).clone();
+                    remove_finalizer(no.meta_mut(), "foregroundDeletion");
+                    c.put_existing(no);
+                }
+            }
+        }
+        Some(_) => {}
+    }
+}

@@ -1,0 +1,187 @@
+//! Controllers: level-triggered reconcilers over the store. [`triggers`] maps each watch event
+//! to the work it causes (like informer handlers); [`reconcile`] runs one work item.
+
+pub mod endpoints;
+pub mod gc;
+pub mod kubelet;
+pub mod scheduler;
+pub mod statefulset;
+pub mod volume;
+
+use crate::api::*;
+use crate::cluster::Cluster;
+use crate::store::{ObjKey, WatchEvent, WatchEventType};
+
+/// One unit of controller work, keyed by the object it is about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Work {
+    /// StatefulSet controller: sync one set.
+    StatefulSet(ObjKey),
+    /// Scheduler: place one pod.
+    Schedule(ObjKey),
+    /// Kubelet: sync one pod on its node.
+    Kubelet(ObjKey),
+    /// PV controller and pvc-protection: one claim.
+    Claim(ObjKey),
+    /// local-path provisioner finishing a volume for a claim.
+    Provision(ObjKey),
+    /// PV controller reclaim and pv-protection: one volume.
+    Volume(String),
+    /// EndpointSlice controller: one service.
+    Endpoints(ObjKey),
+    /// Garbage collector: the dependents of one owner uid.
+    Gc(String),
+}
+
+pub(crate) fn reconcile(c: &mut Cluster, work: Work) {
+    match work {
+        Work::StatefulSet(key) => statefulset::sync(c, &key),
+        Work::Schedule(key) => scheduler::schedule(c, &key),
+        Work::Kubelet(key) => kubelet::sync(c, &key),
+        Work::Claim(key) => volume::sync_claim(c, &key),
+        Work::Provision(key) => volume::provision(c, &key),
+        Work::Volume(name) => volume::sync_volume(c, &name),
+        Work::Endpoints(key) => endpoints::sync(c, &key),
+        Work::Gc(uid) => gc::sync(c, &uid),
+    }
+}
+
+fn key_of(o: &Object) -> ObjKey {
+    (o.namespace().to_string(), o.name().to_string())
+}
+
+/// The work a watch event causes.
+pub(crate) fn triggers(c: &Cluster, ev: &WatchEvent) -> Vec<Work> {
+    let o = &*ev.object;
+    let deleted = ev.type_ == WatchEventType::Deleted;
+    let m = o.meta();
+    let mut out = Vec::new();
+    // Garbage collection: an owner went away, or is being deleted with a finalizer the
+    // collector handles, or a dependent of a foreground-deleting owner went away.
+    if deleted
+        || (m.is_deleting()
+            && m.finalizers
+                .iter()
+                .any(|f| f == "orphan" || f == "foregroundDeletion"))
+    {
+        out.push(Work::Gc(m.uid.clone()));
+    }
+    if deleted {
+        for r in &m.owner_references {
+            out.push(Work::Gc(r.uid.clone()));
+        }
+    }
+    match o {
+        Object::Pod(p) => {
+            let ns = &m.namespace;
+            match m.controller_ref() {
+                Some(r) if r.kind == "StatefulSet" => {
+                    out.push(Work::StatefulSet((ns.clone(), r.name.clone())))
+                }
+                Some(_) => {}
+                None => {
+                    for s in c.list_as::<StatefulSet>(Some(ns)) {
+                        if s.spec
+                            .selector
+                            .as_ref()
+                            .is_some_and(|sel| !sel.is_empty() && sel.matches(&m.labels))
+                        {
+                            out.push(Work::StatefulSet((ns.clone(), s.metadata.name.clone())));
+                        }
+                    }
+                }
+            }
+            if !deleted {
+                if p.spec.node_name.is_none() && !m.is_deleting() {
+                    out.push(Work::Schedule(key_of(o)));
+                }
+                if p.spec.node_name.is_some() {
+                    out.push(Work::Kubelet(key_of(o)));
+                }
+            } else {
+                out.push(Work::Kubelet(key_of(o)));
+            }
+            for svc in c.list_as::<Service>(Some(ns)) {
+                if !svc.spec.selector.is_empty()
+                    && svc
+                        .spec
+                        .selector
+                        .iter()
+                        .all(|(k, v)| m.labels.get(k) == Some(v))
+                {
+                    out.push(Work::Endpoints((ns.clone(), svc.metadata.name.clone())));
+                }
+            }
+            for s in c.list_as::<EndpointSlice>(Some(ns)) {
+                if s.endpoints.iter().any(|e| {
+                    e.target_ref.as_ref().and_then(|r| r.name.as_deref()) == Some(m.name.as_str())
+                }) {
+                    if let Some(svc) = s.metadata.labels.get("kubernetes.io/service-name") {
+                        out.push(Work::Endpoints((ns.clone(), svc.clone())));
+                    }
+                }
+            }
+            for claim in p.claim_names() {
+                out.push(Work::Claim((ns.clone(), claim.to_string())));
+            }
+        }
+        Object::StatefulSet(_) => out.push(Work::StatefulSet(key_of(o))),
+        Object::ControllerRevision(_) => {
+            if let Some(r) = m.controller_ref() {
+                if r.kind == "StatefulSet" && !deleted {
+                    out.push(Work::StatefulSet((m.namespace.clone(), r.name.clone())));
+                }
+            }
+        }
+        Object::PersistentVolumeClaim(pvc) => {
+            out.push(Work::Claim(key_of(o)));
+            if let Some(pv) = &pvc.spec.volume_name {
+                out.push(Work::Volume(pv.clone()));
+            }
+            for r in &m.owner_references {
+                if r.kind == "StatefulSet" {
+                    out.push(Work::StatefulSet((m.namespace.clone(), r.name.clone())));
+                }
+            }
+            // Pods waiting in the scheduler or the kubelet for this claim.
+            for p in c.list_as::<Pod>(Some(&m.namespace)) {
+                if p.claim_names().any(|n| n == m.name) {
+                    if p.spec.node_name.is_none() {
+                        out.push(Work::Schedule(key_of(&Object::Pod(p.clone()))));
+                    } else {
+                        out.push(Work::Kubelet((
+                            p.metadata.namespace.clone(),
+                            p.metadata.name.clone(),
+                        )));
+                    }
+                    if let Some(r) = p.metadata.controller_ref() {
+                        if r.kind == "StatefulSet" {
+                            out.push(Work::StatefulSet((m.namespace.clone(), r.name.clone())));
+                        }
+                    }
+                }
+            }
+        }
+        Object::PersistentVolume(pv) => {
+            out.push(Work::Volume(m.name.clone()));
+            if let Some(r) = &pv.spec.claim_ref {
+                if let (Some(ns), Some(n)) = (&r.namespace, &r.name) {
+                    out.push(Work::Claim((ns.clone(), n.clone())));
+                }
+            }
+        }
+        Object::Service(_) => out.push(Work::Endpoints(key_of(o))),
+        Object::Node(_) => {
+            for p in c.list_as::<Pod>(None) {
+                if p.spec.node_name.is_none() && !p.is_terminating() {
+                    out.push(Work::Schedule((
+                        p.metadata.namespace.clone(),
+                        p.metadata.name.clone(),
+                    )));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}

@@ -1,0 +1,240 @@
+//! The scheduler: places a pending pod on a worker. It honours taints, `nodeSelector`, a bound
+//! volume's node affinity, and WaitForFirstConsumer claims (it picks the node, annotates the
+//! claim with `volume.kubernetes.io/selected-node`, and binds the pod once the claim is bound).
+
+use crate::api::*;
+use crate::cluster::Cluster;
+use crate::store::ObjKey;
+
+pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+
+pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
+    let (ns, name) = key;
+    let Some(pod) = c.get_as::<Pod>(ns, name).cloned() else {
+        return;
+    };
+    if pod.spec.node_name.is_some() || pod.is_terminating() {
+        return;
+    }
+    let nodes: Vec<Node> = c.list_as::<Node>(None).into_iter().cloned().collect();
+    let total = nodes.len();
+    // Claims the pod uses.
+    let mut claims = Vec::new();
+    for claim in pod.claim_names() {
+        match c.get_as::<PersistentVolumeClaim>(ns, claim) {
+            None => {
+                return unschedulable(
+                    c,
+                    &pod,
+                    total,
+                    &format!("persistentvolumeclaim \"{claim}\" not found"),
+                )
+            }
+            Some(pvc) if pvc.metadata.is_deleting() => {
+                return unschedulable(
+                    c,
+                    &pod,
+                    total,
+                    &format!("persistentvolumeclaim \"{claim}\" is being deleted"),
+                );
+            }
+            Some(pvc) => claims.push(pvc.clone()),
+        }
+    }
+    let mut tainted = 0;
+    let mut affinity_conflict = 0;
+    let mut not_ready = 0;
+    let mut unschedulable_nodes = 0;
+    let mut selector_mismatch = 0;
+    let mut feasible = Vec::new();
+    'nodes: for node in &nodes {
+        if !node.is_ready() {
+            not_ready += 1;
+            continue;
+        }
+        if node.spec.unschedulable == Some(true) {
+            unschedulable_nodes += 1;
+            continue;
+        }
+        for t in &node.spec.taints {
+            if (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerates(&pod, t) {
+                tainted += 1;
+                continue 'nodes;
+            }
+        }
+        if !pod
+            .spec
+            .node_selector
+            .iter()
+            .all(|(k, v)| node.metadata.labels.get(k) == Some(v))
+        {
+            selector_mismatch += 1;
+            continue;
+        }
+        for pvc in &claims {
+            if let Some(pv_name) = &pvc.spec.volume_name {
+                if let Some(pv) = c.get_as::<PersistentVolume>("", pv_name) {
+                    if let Some(allowed) = pv.pinned_nodes() {
+                        if !allowed.contains(&node.metadata.name) {
+                            affinity_conflict += 1;
+                            continue 'nodes;
+                        }
+                    }
+                }
+            }
+        }
+        feasible.push(node.metadata.name.clone());
+    }
+    if feasible.is_empty() {
+        let mut parts = Vec::new();
+        if not_ready > 0 {
+            parts.push(format!(
+                "{not_ready} node(s) had untolerated taint {{node.kubernetes.io/not-ready: }}"
+            ));
+        }
+        if tainted > 0 {
+            parts.push(format!("{tainted} node(s) had untolerated taint {{node-role.kubernetes.io/control-plane: }}"));
+        }
+        if unschedulable_nodes > 0 {
+            parts.push(format!("{unschedulable_nodes} node(s) were unschedulable"));
+        }
+        if selector_mismatch > 0 {
+            parts.push(format!(
+                "{selector_mismatch} node(s) didn't match Pod's node affinity/selector"
+            ));
+        }
+        if affinity_conflict > 0 {
+            parts.push(format!(
+                "{affinity_conflict} node(s) had volume node affinity conflict"
+            ));
+        }
+        parts.sort();
+        return unschedulable(c, &pod, total, &parts.join(", "));
+    }
+    // A claim already given a node (an earlier attempt) keeps it.
+    let preselected = claims
+        .iter()
+        .filter(|p| p.spec.volume_name.is_none())
+        .find_map(|p| p.metadata.annotations.get(SELECTED_NODE).cloned());
+    let node = match preselected.filter(|n| feasible.contains(n)) {
+        Some(n) => n,
+        None => pick_node(c, &feasible),
+    };
+    // WaitForFirstConsumer: hand the unbound claims to the provisioner and wait for binding.
+    let mut waiting = false;
+    for pvc in &claims {
+        if pvc.spec.volume_name.is_some() {
+            continue;
+        }
+        waiting = true;
+        if pvc.metadata.annotations.get(SELECTED_NODE) != Some(&node) {
+            let mut p = pvc.clone();
+            p.metadata
+                .annotations
+                .insert(SELECTED_NODE.into(), node.clone());
+            c.put_existing(p.into());
+        }
+    }
+    if waiting {
+        return;
+    }
+    let mut p = pod.clone();
+    p.spec.node_name = Some(node.clone());
+    set_scheduled_condition(&mut p, c.now, None);
+    c.put_existing(p.clone().into());
+    let msg = format!("Successfully assigned {ns}/{name} to {node}");
+    c.record_event(
+        &Object::Pod(p),
+        "Normal",
+        "Scheduled",
+        &msg,
+        "default-scheduler",
+        None,
+    );
+}
+
+fn tolerates(pod: &Pod, t: &Taint) -> bool {
+    pod.spec.tolerations.iter().any(|tol| {
+        let key_ok = match tol.key.as_deref() {
+            None | Some("") => tol.operator.as_deref() == Some("Exists"),
+            Some(k) => k == t.key,
+        };
+        let effect_ok = tol
+            .effect
+            .as_deref()
+            .is_none_or(|e| e.is_empty() || e == t.effect);
+        let value_ok = tol.operator.as_deref() == Some("Exists")
+            || tol.value.as_deref().unwrap_or("") == t.value.as_deref().unwrap_or("");
+        key_ok && effect_ok && value_ok
+    })
+}
+
+/// Least-loaded feasible node, ties broken by the seeded RNG (the default scheduler spreads).
+fn pick_node(c: &mut Cluster, feasible: &[String]) -> String {
+    let load = |n: &String| {
+        c.list_as::<Pod>(None)
+            .iter()
+            .filter(|p| {
+                p.spec.node_name.as_ref() == Some(n) && !matches!(p.phase(), "Succeeded" | "Failed")
+            })
+            .count()
+    };
+    let loads: Vec<usize> = feasible.iter().map(load).collect();
+    let min = loads.iter().copied().min().unwrap_or(0);
+    let best: Vec<&String> = feasible
+        .iter()
+        .zip(&loads)
+        .filter(|(_, l)| **l == min)
+        .map(|(n, _)| n)
+        .collect();
+    let i = c.rng.below(best.len() as u64) as usize;
+    best[i].clone()
+}
+
+fn set_scheduled_condition(p: &mut Pod, now: crate::time::Time, unschedulable: Option<&str>) {
+    let (status, reason, message) = match unschedulable {
+        None => ("True", None, None),
+        Some(m) => (
+            "False",
+            Some("Unschedulable".to_string()),
+            Some(m.to_string()),
+        ),
+    };
+    if let Some(cond) = p
+        .status
+        .conditions
+        .iter_mut()
+        .find(|c| c.type_ == "PodScheduled")
+    {
+        if cond.status != status {
+            cond.last_transition_time = Some(now);
+        }
+        cond.status = status.into();
+        cond.reason = reason;
+        cond.message = message;
+    } else {
+        p.status.conditions.push(PodCondition {
+            type_: "PodScheduled".into(),
+            status: status.into(),
+            last_probe_time: None,
+            last_transition_time: Some(now),
+            reason,
+            message,
+        });
+    }
+}
+
+fn unschedulable(c: &mut Cluster, pod: &Pod, total: usize, why: &str) {
+    let msg = format!("0/{total} nodes are available: {why}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.");
+    let mut p = pod.clone();
+    set_scheduled_condition(&mut p, c.now, Some(&msg));
+    c.put_existing(p.clone().into());
+    c.record_event(
+        &Object::Pod(p),
+        "Warning",
+        "FailedScheduling",
+        &msg,
+        "default-scheduler",
+        None,
+    );
+}

@@ -1,0 +1,419 @@
+//! The StatefulSet controller. [`sync`] is the wiring (adopt and release pods, then run a pass);
+//! [`update_statefulset`] is upstream's `UpdateStatefulSet`: the ordering and blocking rules of
+//! OrderedReady and Parallel, scale-down, rolling updates, status and history.
+
+pub mod history;
+pub mod pod_control;
+pub mod utils;
+
+use super::Work;
+use crate::api::*;
+use crate::cluster::Cluster;
+use crate::store::ObjKey;
+use crate::time::Time;
+use utils::{is_member_of, ordinal, pod_revision};
+
+pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
+    let (ns, name) = key;
+    let Some(set) = c.get_as::<StatefulSet>(ns, name).cloned() else {
+        c.waiting.remove(key);
+        return;
+    };
+    let pods = claim_pods(c, &set);
+    let work = Work::StatefulSet(key.clone());
+    match update_statefulset(c, &set, &pods) {
+        Ok(Some(wake)) => {
+            c.forget(&work);
+            c.schedule(wake.since(c.now), work);
+        }
+        Ok(None) => c.forget(&work),
+        Err(_) => c.requeue_with_backoff(work),
+    }
+}
+
+/// `ClaimPods`: adopts orphans that match the selector and the name pattern, releases owned pods
+/// that no longer match, and returns the set's pods.
+fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Pod> {
+    let sel = set.spec.selector.clone().unwrap_or_default();
+    let mut owned = Vec::new();
+    let candidates: Vec<Pod> = c
+        .list_as::<Pod>(Some(&set.metadata.namespace))
+        .into_iter()
+        .cloned()
+        .collect();
+    for pod in candidates {
+        let matches =
+            !sel.is_empty() && sel.matches(&pod.metadata.labels) && is_member_of(set, &pod);
+        match pod.metadata.controller_ref() {
+            Some(r) if r.uid == set.metadata.uid => {
+                if matches || set.metadata.is_deleting() {
+                    owned.push(pod);
+                } else if !pod.is_terminating() {
+                    let mut p = pod.clone();
+                    p.metadata
+                        .owner_references
+                        .retain(|r| r.uid != set.metadata.uid);
+                    c.put_existing(p.into());
+                }
+            }
+            Some(_) => {}
+            None => {
+                if matches && !set.metadata.is_deleting() && !pod.is_terminating() {
+                    let mut p = pod.clone();
+                    p.metadata
+                        .owner_references
+                        .push(controller_ref(Kind::StatefulSet, &set.metadata));
+                    if let Some(o) = c.put_existing(p.into()) {
+                        if let Object::Pod(p) = &*o {
+                            owned.push(p.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    owned
+}
+
+fn is_failed(p: &Pod) -> bool {
+    p.phase() == "Failed"
+}
+fn is_succeeded(p: &Pod) -> bool {
+    p.phase() == "Succeeded"
+}
+fn is_pending(p: &Pod) -> bool {
+    p.phase() == "Pending"
+}
+fn is_running_and_available(p: &Pod, min_ready: i64, now: Time) -> bool {
+    p.phase() == "Running" && p.is_available(min_ready, now)
+}
+/// `isUnavailable`: not Running and Available, or terminating.
+fn is_unavailable(p: &Pod, min_ready: i64, now: Time) -> bool {
+    !is_running_and_available(p, min_ready, now) || p.is_terminating()
+}
+
+/// A replica slot: the pod that exists, or the one the controller would create.
+#[derive(Clone)]
+enum Slot {
+    Existing(Pod),
+    Missing(Pod),
+}
+
+impl Slot {
+    fn pod(&self) -> &Pod {
+        match self {
+            Slot::Existing(p) | Slot::Missing(p) => p,
+        }
+    }
+}
+
+/// One pass of the controller. Returns when it wants to look again (for minReadySeconds).
+pub(crate) fn update_statefulset(
+    c: &mut Cluster,
+    set: &StatefulSet,
+    pods: &[Pod],
+) -> Result<Option<Time>, String> {
+    let revs = history::get_revisions(c, set).map_err(|e| e.message)?;
+    let current_set = utils::apply_revision(set, &revs.current.data);
+    let update_set = utils::apply_revision(set, &revs.update.data);
+    let (cur, upd) = (
+        revs.current.metadata.name.clone(),
+        revs.update.metadata.name.clone(),
+    );
+    let now = c.now;
+    let min_ready = set.min_ready_seconds();
+
+    let mut status = StatefulSetStatus {
+        observed_generation: Some(set.metadata.generation),
+        current_revision: cur.clone(),
+        update_revision: upd.clone(),
+        collision_count: Some(revs.collision_count),
+        ..Default::default()
+    };
+    let mut wake: Option<Time> = None;
+    for p in pods {
+        status.replicas += 1;
+        if p.is_running_and_ready() {
+            status.ready_replicas += 1;
+            if is_running_and_available(p, min_ready, now) {
+                status.available_replicas += 1;
+            } else if let Some(t) = p.condition("Ready").and_then(|c| c.last_transition_time) {
+                let at = t.plus_ms(min_ready as u64 * 1000);
+                wake = Some(wake.map_or(at, |w: Time| w.min(at)));
+            }
+        }
+        if !p.is_terminating() {
+            if pod_revision(p) == cur {
+                status.current_replicas += 1;
+            }
+            if pod_revision(p) == upd {
+                status.updated_replicas += 1;
+            }
+        }
+    }
+
+    let start = set.start_ordinal();
+    let count = set.replicas().max(0) as usize;
+    let mut slots: Vec<Option<Pod>> = vec![None; count];
+    let mut condemned: Vec<Pod> = Vec::new();
+    for p in pods {
+        let ord = ordinal(p);
+        if utils::in_ordinal_range(set, ord) {
+            slots[(ord - start) as usize] = Some(p.clone());
+        } else if ord >= 0 {
+            condemned.push(p.clone());
+        }
+    }
+    condemned.sort_by_key(|p| std::cmp::Reverse(ordinal(p)));
+    let slots: Vec<Slot> = slots
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| match s {
+            Some(p) => Slot::Existing(p),
+            None => Slot::Missing(utils::new_versioned_pod(
+                &current_set,
+                &update_set,
+                &cur,
+                &upd,
+                start + i as i32,
+            )),
+        })
+        .collect();
+
+    let first_unavailable: Option<String> = slots
+        .iter()
+        .find(|s| matches!(s, Slot::Missing(_)) || is_unavailable(s.pod(), min_ready, now))
+        .map(|s| s.pod().metadata.name.clone())
+        .or_else(|| {
+            condemned
+                .iter()
+                .rev()
+                .find(|p| is_unavailable(p, min_ready, now))
+                .map(|p| p.metadata.name.clone())
+        });
+
+    let key = (set.metadata.namespace.clone(), set.metadata.name.clone());
+    let result = if set.metadata.is_deleting() {
+        Ok(Block::none())
+    } else {
+        run_pass(
+            c,
+            set,
+            &update_set,
+            &slots,
+            &condemned,
+            first_unavailable.as_deref(),
+            &mut status,
+            min_ready,
+        )
+    };
+    let outcome = match result {
+        Ok(block) => {
+            match block.reason {
+                Some(r) => c.waiting.insert(key, r),
+                None => c.waiting.remove(&key),
+            };
+            Ok(())
+        }
+        Err(e) => {
+            c.waiting
+                .insert(key, format!("retrying after an error: {e}"));
+            Err(e)
+        }
+    };
+
+    // updateStatefulSetStatus, with completeRollingUpdate.
+    if set.update_strategy_type() == "RollingUpdate"
+        && status.updated_replicas == status.replicas
+        && status.ready_replicas == status.replicas
+    {
+        status.current_replicas = status.updated_replicas;
+        status.current_revision = status.update_revision.clone();
+    }
+    if let Some(live) = c
+        .get_as::<StatefulSet>(&set.metadata.namespace, &set.metadata.name)
+        .cloned()
+    {
+        if live.status != status {
+            let mut s = live;
+            s.status = status.clone();
+            c.put_existing(s.into());
+        }
+    }
+    history::truncate_history(c, set, pods, &revs);
+    outcome?;
+    if min_ready > 0 && status.available_replicas != set.replicas() {
+        let at = now.plus_ms(min_ready as u64 * 1000);
+        wake = Some(wake.map_or(at, |w| w.min(at)));
+    }
+    Ok(wake.filter(|w| *w > now))
+}
+
+/// Where a pass stopped, and why (for the UI's "waits" line).
+struct Block {
+    reason: Option<String>,
+}
+
+impl Block {
+    fn none() -> Block {
+        Block { reason: None }
+    }
+    fn because(r: String) -> Block {
+        Block { reason: Some(r) }
+    }
+}
+
+/// What the controller would do next once unblocked, for the waiting message.
+fn next_step(slots: &[Slot], from: usize, condemned: &[Pod]) -> String {
+    if let Some(s) = slots[from + 1..]
+        .iter()
+        .find(|s| matches!(s, Slot::Missing(_)))
+    {
+        return s.pod().metadata.name.clone();
+    }
+    if !condemned.is_empty() {
+        return "scale-down".into();
+    }
+    "the rolling update".into()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_pass(
+    c: &mut Cluster,
+    set: &StatefulSet,
+    update_set: &StatefulSet,
+    slots: &[Slot],
+    condemned: &[Pod],
+    first_unavailable: Option<&str>,
+    status: &mut StatefulSetStatus,
+    min_ready: i64,
+) -> Result<Block, String> {
+    let monotonic = !set.is_parallel();
+    let now = c.now;
+    // Replicas, in ascending ordinal.
+    for (i, slot) in slots.iter().enumerate() {
+        let name = slot.pod().metadata.name.clone();
+        match slot {
+            Slot::Missing(pod) => {
+                if pod_control::claim_is_stale(c, set, pod) {
+                    return Ok(Block::because(format!(
+                        "{name} waits: a claim still belongs to the previous {name}"
+                    )));
+                }
+                pod_control::create_pod(c, set, pod)?;
+                if monotonic {
+                    return Ok(Block::because(format!(
+                        "{} waits: {name} was just created and is not Running and Ready yet",
+                        next_step(slots, i, condemned)
+                    )));
+                }
+            }
+            Slot::Existing(pod) => {
+                if is_failed(pod) || is_succeeded(pod) {
+                    if !pod.is_terminating() {
+                        pod_control::delete_pod(c, set, pod)?;
+                    }
+                    if monotonic {
+                        return Ok(Block::because(format!(
+                            "{name} failed and is being replaced"
+                        )));
+                    }
+                    continue;
+                }
+                if is_pending(pod) {
+                    pod_control::create_missing_claims(c, set, pod)?;
+                }
+                if pod.is_terminating() && monotonic {
+                    return Ok(Block::because(format!(
+                        "{} waits: {name} is terminating",
+                        next_step(slots, i, condemned)
+                    )));
+                }
+                if !pod.is_running_and_ready() && monotonic {
+                    return Ok(Block::because(format!(
+                        "{} waits: {name} is not Running and Ready yet",
+                        next_step(slots, i, condemned)
+                    )));
+                }
+                if !is_running_and_available(pod, min_ready, now) && monotonic {
+                    return Ok(Block::because(format!(
+                        "{} waits: {name} is not Available yet (minReadySeconds: {min_ready})",
+                        next_step(slots, i, condemned)
+                    )));
+                }
+                let retention_ok = pod_control::claims_match_retention(c, update_set, pod);
+                if !(utils::identity_matches(set, pod)
+                    && utils::storage_matches(set, pod)
+                    && retention_ok)
+                {
+                    pod_control::update_pod(c, update_set, pod)?;
+                }
+            }
+        }
+    }
+    // Claims of condemned pods get the owner refs the retention policy asks for.
+    for pod in condemned {
+        if !pod_control::claims_match_retention(c, update_set, pod) {
+            pod_control::update_claims_for_retention(c, update_set, pod);
+        }
+    }
+    // Condemned pods, highest ordinal first.
+    for pod in condemned {
+        let name = &pod.metadata.name;
+        if pod.is_terminating() {
+            if monotonic {
+                return Ok(Block::because(format!(
+                    "scale-down waits: {name} is terminating"
+                )));
+            }
+            continue;
+        }
+        let first = first_unavailable == Some(name.as_str());
+        if !pod.is_running_and_ready() && monotonic && !first {
+            return Ok(Block::because(format!(
+                "scale-down waits: {name} is not Running and Ready"
+            )));
+        }
+        if !is_running_and_available(pod, min_ready, now) && monotonic && !first {
+            return Ok(Block::because(format!(
+                "scale-down waits: {name} is not Available"
+            )));
+        }
+        pod_control::delete_pod(c, set, pod)?;
+        if monotonic {
+            return Ok(Block::because(format!(
+                "scale-down: waiting for {name} to terminate"
+            )));
+        }
+    }
+    if set.update_strategy_type() == "OnDelete" {
+        return Ok(Block::none());
+    }
+    // Rolling update: the highest ordinal not at the update revision, down to the partition.
+    let update_min = set.partition().max(0) as usize;
+    let upd = status.update_revision.clone();
+    if !slots[update_min.min(slots.len())..]
+        .iter()
+        .any(|s| pod_revision(s.pod()) != upd)
+    {
+        return Ok(Block::none());
+    }
+    for target in (update_min..slots.len()).rev() {
+        let pod = slots[target].pod();
+        let name = &pod.metadata.name;
+        let exists = matches!(slots[target], Slot::Existing(_));
+        if exists && pod_revision(pod) != upd && !pod.is_terminating() {
+            pod_control::delete_pod(c, set, pod)?;
+            status.current_replicas -= 1;
+            return Ok(Block::because(format!(
+                "rolling update: waiting for {name} to be replaced"
+            )));
+        }
+        if !exists || is_unavailable(pod, min_ready, now) {
+            return Ok(Block::because(format!(
+                "rolling update waits: {name} is not Running and Ready yet"
+            )));
+        }
+    }
+    Ok(Block::none())
+}

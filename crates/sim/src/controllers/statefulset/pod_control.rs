@@ -1,0 +1,224 @@
+//! The StatefulSet controller's one writer (upstream `stateful_pod_control.go`): creates the
+//! claims before the pod, repairs identity, deletes pods, keeps claim owner references in line
+//! with the retention policy, and records the controller's events.
+
+use super::utils::{self, claims_for};
+use crate::api::*;
+use crate::cluster::{Cluster, DeleteOptions};
+
+pub const COMPONENT: &str = "statefulset-controller";
+
+fn pod_event(c: &mut Cluster, set: &StatefulSet, verb: &str, pod: &str, err: Option<&str>) {
+    let obj = Object::StatefulSet(set.clone());
+    let set_name = &set.metadata.name;
+    match err {
+        None => {
+            let reason = format!("Successful{}", capitalise(verb));
+            c.record_event(
+                &obj,
+                "Normal",
+                &reason,
+                &format!("{verb} Pod {pod} in StatefulSet {set_name} successful"),
+                COMPONENT,
+                None,
+            );
+        }
+        Some(e) => {
+            let reason = format!("Failed{}", capitalise(verb));
+            c.record_event(
+                &obj,
+                "Warning",
+                &reason,
+                &format!("{verb} Pod {pod} in StatefulSet {set_name} failed error: {e}"),
+                COMPONENT,
+                None,
+            );
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut cs = s.chars();
+    cs.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + cs.as_str())
+        .unwrap_or_default()
+}
+
+/// `createPersistentVolumeClaims`: creates the claims of `pod` that do not exist.
+fn create_claims(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
+    let ord = utils::ordinal(pod);
+    for mut claim in claims_for(set, ord) {
+        let name = claim.metadata.name.clone();
+        match c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name) {
+            Some(existing) if existing.metadata.is_deleting() => {
+                return Err(format!("pvc {name} is being deleted"))
+            }
+            Some(_) => {}
+            None => {
+                utils::apply_retention_refs(set, pod, &mut claim);
+                let set_name = &set.metadata.name;
+                let pod_name = &pod.metadata.name;
+                match c.create_inner(claim.into()) {
+                    Ok(_) => {
+                        let msg = format!(
+                            "create Claim {name} Pod {pod_name} in StatefulSet {set_name} success"
+                        );
+                        c.record_event(
+                            &Object::StatefulSet(set.clone()),
+                            "Normal",
+                            "SuccessfulCreate",
+                            &msg,
+                            COMPONENT,
+                            None,
+                        );
+                    }
+                    Err(e) if e.is_already_exists() => return Err(e.message),
+                    Err(e) => {
+                        let msg = format!("create Claim {name} for Pod {pod_name} in StatefulSet {set_name} failed error: {}", e.message);
+                        c.record_event(
+                            &Object::StatefulSet(set.clone()),
+                            "Warning",
+                            "FailedCreate",
+                            &msg,
+                            COMPONENT,
+                            None,
+                        );
+                        return Err(e.message);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `CreateStatefulPod`: claims first, then the pod.
+pub fn create_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
+    if let Err(e) = create_claims(c, set, pod) {
+        pod_event(c, set, "create", &pod.metadata.name, Some(&e));
+        return Err(e);
+    }
+    match c.create_inner(pod.clone().into()) {
+        Ok(_) => {
+            pod_event(c, set, "create", &pod.metadata.name, None);
+            Ok(())
+        }
+        Err(e) if e.is_already_exists() => Err(e.message),
+        Err(e) => {
+            let msg = e.message.clone();
+            pod_event(c, set, "create", &pod.metadata.name, Some(&msg));
+            Err(msg)
+        }
+    }
+}
+
+/// `createMissingPersistentVolumeClaims` for a Pending pod.
+pub fn create_missing_claims(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
+    create_claims(c, set, pod)
+}
+
+pub fn delete_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
+    match c.delete_inner(
+        Kind::Pod,
+        &pod.metadata.namespace,
+        &pod.metadata.name,
+        &DeleteOptions::default(),
+    ) {
+        Ok(_) => {
+            pod_event(c, set, "delete", &pod.metadata.name, None);
+            Ok(())
+        }
+        Err(e) => {
+            pod_event(c, set, "delete", &pod.metadata.name, Some(&e.message));
+            Err(e.message)
+        }
+    }
+}
+
+/// `UpdateStatefulPod`: repairs identity and storage, creating missing claims and fixing their owner refs.
+pub fn update_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
+    let mut p = pod.clone();
+    let mut changed = false;
+    if !utils::identity_matches(set, &p) {
+        utils::update_identity(set, &mut p);
+        changed = true;
+    }
+    if !utils::storage_matches(set, &p) {
+        utils::update_storage(set, &mut p);
+        changed = true;
+        create_claims(c, set, &p)?;
+    }
+    if !claims_match_retention(c, set, &p) {
+        update_claims_for_retention(c, set, &p);
+    }
+    if changed {
+        match c.update_inner(p.into(), false) {
+            Ok(_) => pod_event(c, set, "update", &pod.metadata.name, None),
+            Err(e) => {
+                pod_event(c, set, "update", &pod.metadata.name, Some(&e.message));
+                return Err(e.message);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `ClaimsMatchRetentionPolicy`.
+pub fn claims_match_retention(c: &Cluster, set: &StatefulSet, pod: &Pod) -> bool {
+    let ord = utils::ordinal(pod);
+    claims_for(set, ord).iter().all(|want| {
+        match c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &want.metadata.name) {
+            None => true,
+            Some(claim) if utils::has_foreign_controller(set, claim) => true,
+            Some(claim) => {
+                let mut probe = claim.clone();
+                !utils::apply_retention_refs(set, pod, &mut probe)
+            }
+        }
+    })
+}
+
+/// `UpdatePodClaimForRetentionPolicy`.
+pub fn update_claims_for_retention(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
+    let ord = utils::ordinal(pod);
+    for want in claims_for(set, ord) {
+        let Some(claim) = c
+            .get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &want.metadata.name)
+            .cloned()
+        else {
+            continue;
+        };
+        if utils::has_foreign_controller(set, &claim) {
+            let msg = format!("PersistentVolumeClaim {} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim", claim.metadata.name);
+            c.record_event(
+                &Object::StatefulSet(set.clone()),
+                "Warning",
+                "ConflictingController",
+                &msg,
+                COMPONENT,
+                None,
+            );
+            continue;
+        }
+        let mut claim = claim;
+        if utils::apply_retention_refs(set, pod, &mut claim) {
+            c.put_existing(claim.into());
+        }
+    }
+}
+
+/// `PodClaimIsStale`: a claim still owned by an earlier pod of the same name (whenScaled: Delete).
+pub fn claim_is_stale(c: &Cluster, set: &StatefulSet, pod: &Pod) -> bool {
+    if set.when_scaled() != "Delete" {
+        return false;
+    }
+    let ord = utils::ordinal(pod);
+    claims_for(set, ord).iter().any(|want| {
+        c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &want.metadata.name)
+            .is_some_and(|claim| {
+                claim.metadata.owner_references.iter().any(|r| {
+                    r.kind == "Pod" && r.name == pod.metadata.name && r.uid != pod.metadata.uid
+                })
+            })
+    })
+}

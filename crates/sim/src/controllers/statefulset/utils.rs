@@ -1,0 +1,257 @@
+//! Pure helpers of the StatefulSet controller (upstream `stateful_set_utils.go`): names,
+//! ordinals, identity and storage checks, revision-stamped pods, retention-policy owner refs.
+
+use crate::api::*;
+use serde_json::Value;
+
+pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
+pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
+pub const REVISION_LABEL: &str = "controller-revision-hash";
+
+pub fn pod_name(set: &str, ordinal: i32) -> String {
+    format!("{set}-{ordinal}")
+}
+
+pub fn claim_name(template: &str, set: &str, ordinal: i32) -> String {
+    format!("{template}-{set}-{ordinal}")
+}
+
+/// `getParentNameAndOrdinal`: `web-3` → (`web`, 3); `-1` when the name does not parse.
+pub fn parent_and_ordinal(name: &str) -> (&str, i32) {
+    match name.rsplit_once('-') {
+        Some((parent, ord)) if !ord.is_empty() && ord.chars().all(|c| c.is_ascii_digit()) => {
+            match ord.parse::<i32>() {
+                Ok(n) => (parent, n),
+                Err(_) => ("", -1),
+            }
+        }
+        _ => ("", -1),
+    }
+}
+
+pub fn ordinal(pod: &Pod) -> i32 {
+    parent_and_ordinal(&pod.metadata.name).1
+}
+
+/// `isMemberOf`: the pod's name says it belongs to the set.
+pub fn is_member_of(set: &StatefulSet, pod: &Pod) -> bool {
+    parent_and_ordinal(&pod.metadata.name).0 == set.metadata.name
+}
+
+pub fn in_ordinal_range(set: &StatefulSet, ordinal: i32) -> bool {
+    let start = set.start_ordinal();
+    ordinal >= start && ordinal < start.saturating_add(set.replicas())
+}
+
+pub fn identity_matches(set: &StatefulSet, pod: &Pod) -> bool {
+    let (parent, ord) = parent_and_ordinal(&pod.metadata.name);
+    ord >= 0
+        && parent == set.metadata.name
+        && pod.metadata.namespace == set.metadata.namespace
+        && pod.metadata.labels.get(POD_NAME_LABEL) == Some(&pod.metadata.name)
+        && pod.metadata.labels.get(POD_INDEX_LABEL) == Some(&ord.to_string())
+}
+
+pub fn storage_matches(set: &StatefulSet, pod: &Pod) -> bool {
+    let ord = ordinal(pod);
+    set.spec.volume_claim_templates.iter().all(|t| {
+        let want = claim_name(&t.metadata.name, &set.metadata.name, ord);
+        pod.spec.volumes.iter().any(|v| {
+            v.name == t.metadata.name
+                && v.persistent_volume_claim
+                    .as_ref()
+                    .is_some_and(|c| c.claim_name == want)
+        })
+    })
+}
+
+pub fn update_identity(set: &StatefulSet, pod: &mut Pod) {
+    let ord = ordinal(pod);
+    pod.metadata.namespace = set.metadata.namespace.clone();
+    pod.metadata
+        .labels
+        .insert(POD_NAME_LABEL.into(), pod.metadata.name.clone());
+    pod.metadata
+        .labels
+        .insert(POD_INDEX_LABEL.into(), ord.to_string());
+}
+
+pub fn update_storage(set: &StatefulSet, pod: &mut Pod) {
+    let ord = ordinal(pod);
+    for t in &set.spec.volume_claim_templates {
+        let claim = claim_name(&t.metadata.name, &set.metadata.name, ord);
+        let vol = Volume {
+            name: t.metadata.name.clone(),
+            persistent_volume_claim: Some(PvcVolumeSource {
+                claim_name: claim,
+                read_only: None,
+            }),
+            ..Default::default()
+        };
+        match pod
+            .spec
+            .volumes
+            .iter_mut()
+            .find(|v| v.name == t.metadata.name)
+        {
+            Some(v) => *v = vol,
+            None => pod.spec.volumes.push(vol),
+        }
+    }
+}
+
+/// `newStatefulSetPod`: a pod for `ordinal` from the set's template, with identity and storage.
+pub fn new_pod(set: &StatefulSet, ordinal: i32) -> Pod {
+    let t = &set.spec.template;
+    let mut pod = Pod {
+        metadata: ObjectMeta {
+            name: pod_name(&set.metadata.name, ordinal),
+            namespace: set.metadata.namespace.clone(),
+            labels: t.metadata.labels.clone(),
+            annotations: t.metadata.annotations.clone(),
+            owner_references: vec![controller_ref(Kind::StatefulSet, &set.metadata)],
+            ..Default::default()
+        },
+        spec: t.spec.clone(),
+        status: Default::default(),
+    };
+    update_identity(set, &mut pod);
+    update_storage(set, &mut pod);
+    pod.spec.hostname = Some(pod.metadata.name.clone());
+    if let Some(sn) = set.spec.service_name.as_deref().filter(|s| !s.is_empty()) {
+        pod.spec.subdomain = Some(sn.into());
+    }
+    pod
+}
+
+/// `newVersionedStatefulSetPod`: below the partition a pod is made from the current revision.
+pub fn new_versioned_pod(
+    current: &StatefulSet,
+    update: &StatefulSet,
+    current_rev: &str,
+    update_rev: &str,
+    ordinal: i32,
+) -> Pod {
+    let partitioned = current.update_strategy_type() == "RollingUpdate"
+        && ordinal < current.start_ordinal() + update.partition();
+    let mut pod = if partitioned {
+        new_pod(current, ordinal)
+    } else {
+        new_pod(update, ordinal)
+    };
+    let rev = if partitioned { current_rev } else { update_rev };
+    pod.metadata
+        .labels
+        .insert(REVISION_LABEL.into(), rev.into());
+    pod
+}
+
+pub fn pod_revision(pod: &Pod) -> &str {
+    pod.metadata
+        .labels
+        .get(REVISION_LABEL)
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// The claims a pod of the set needs: labels are the template's plus the selector's matchLabels.
+pub fn claims_for(set: &StatefulSet, ordinal: i32) -> Vec<PersistentVolumeClaim> {
+    let sel = set.spec.selector.clone().unwrap_or_default();
+    set.spec
+        .volume_claim_templates
+        .iter()
+        .map(|t| {
+            let mut labels = t.metadata.labels.clone();
+            labels.extend(sel.match_labels.clone());
+            PersistentVolumeClaim {
+                api_version: None,
+                kind: None,
+                metadata: ObjectMeta {
+                    name: claim_name(&t.metadata.name, &set.metadata.name, ordinal),
+                    namespace: set.metadata.namespace.clone(),
+                    labels,
+                    annotations: t.metadata.annotations.clone(),
+                    ..Default::default()
+                },
+                spec: t.spec.clone(),
+                status: Default::default(),
+            }
+        })
+        .collect()
+}
+
+/// The owner references a claim should carry under the set's retention policy
+/// (`updateClaimOwnerRefForSetAndPod`). Returns true if `claim` was changed.
+pub fn apply_retention_refs(
+    set: &StatefulSet,
+    pod: &Pod,
+    claim: &mut PersistentVolumeClaim,
+) -> bool {
+    let set_ref = controller_ref(Kind::StatefulSet, &set.metadata);
+    let pod_ref = controller_ref(Kind::Pod, &pod.metadata);
+    let scaled_down = !in_ordinal_range(set, ordinal(pod));
+    let (want_set, want_pod) = match (set.when_scaled(), set.when_deleted()) {
+        ("Delete", "Delete") => (!scaled_down, scaled_down),
+        ("Delete", _) => (false, scaled_down),
+        (_, "Delete") => (true, false),
+        _ => (false, false),
+    };
+    let before = claim.metadata.owner_references.clone();
+    let refs = &mut claim.metadata.owner_references;
+    refs.retain(|r| r.uid != set_ref.uid && !(r.kind == "Pod" && r.name == pod_ref.name));
+    if want_set {
+        refs.push(set_ref);
+    }
+    if want_pod && !pod.metadata.uid.is_empty() {
+        refs.push(pod_ref);
+    }
+    claim.metadata.owner_references != before
+}
+
+/// Another controller owns the claim: the retention policy does not apply to it.
+pub fn has_foreign_controller(set: &StatefulSet, claim: &PersistentVolumeClaim) -> bool {
+    claim
+        .metadata
+        .owner_references
+        .iter()
+        .any(|r| r.controller == Some(true) && r.uid != set.metadata.uid && r.kind != "Pod")
+}
+
+/// `getPatch`: the revision data, `{"spec":{"template":{…,"$patch":"replace"}}}`.
+pub fn revision_patch(set: &StatefulSet) -> Value {
+    let mut template = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut template {
+        m.insert("$patch".into(), Value::String("replace".into()));
+    }
+    serde_json::json!({"spec": {"template": template}})
+}
+
+/// `ApplyRevision`: the set with the template stored in a revision.
+pub fn apply_revision(set: &StatefulSet, data: &Value) -> StatefulSet {
+    let mut s = set.clone();
+    if let Some(mut t) = data.get("spec").and_then(|s| s.get("template")).cloned() {
+        if let Value::Object(m) = &mut t {
+            m.remove("$patch");
+        }
+        if let Ok(t) = serde_json::from_value(t) {
+            s.spec.template = t;
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_ordinals() {
+        assert_eq!(pod_name("web", 3), "web-3");
+        assert_eq!(claim_name("www", "web", 0), "www-web-0");
+        assert_eq!(parent_and_ordinal("web-12"), ("web", 12));
+        assert_eq!(parent_and_ordinal("my-app-0"), ("my-app", 0));
+        assert_eq!(parent_and_ordinal("web"), ("", -1));
+        assert_eq!(parent_and_ordinal("web-x"), ("", -1));
+        assert_eq!(parent_and_ordinal("web-99999999999"), ("", -1));
+    }
+}

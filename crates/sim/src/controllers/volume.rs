@@ -1,0 +1,398 @@
+//! The PersistentVolume controller (binding, release, reclaim), kind's local-path provisioner,
+//! and the pvc-protection / pv-protection finalizer controllers.
+
+use super::scheduler::SELECTED_NODE;
+use super::Work;
+use crate::api::*;
+use crate::cluster::{remove_finalizer, Cluster, DeleteOptions};
+use crate::store::ObjKey;
+use crate::time::Time;
+use std::collections::{BTreeMap, HashMap};
+
+pub const PROVISIONER: &str = "rancher.io/local-path";
+const PV_CONTROLLER: &str = "persistentvolume-controller";
+const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
+const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+
+/// Provisioner bookkeeping: volumes whose reclaim (directory removal, PV deletion) is under way.
+#[derive(Default, Debug)]
+pub struct VolumeState {
+    reclaim_due: HashMap<String, Time>,
+}
+
+/// The provisioner's event source, as local-path-provisioner names itself.
+fn provisioner_component() -> &'static str {
+    "rancher.io/local-path_local-path-provisioner-7dc846544d-4jk8p_1b3c2f5e-8a4d-4e6f-9b1a-2c3d4e5f6a7b"
+}
+
+fn host_path(pvc: &PersistentVolumeClaim) -> String {
+    format!(
+        "/var/local-path-provisioner/pvc-{}_{}_{}",
+        pvc.metadata.uid, pvc.metadata.namespace, pvc.metadata.name
+    )
+}
+
+pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
+    let (ns, name) = key;
+    let Some(pvc) = c.get_as::<PersistentVolumeClaim>(ns, name).cloned() else {
+        return;
+    };
+    if pvc.metadata.is_deleting() {
+        // pvc-protection: release the claim once no live pod uses it.
+        if pvc.metadata.finalizers.iter().any(|f| f == PVC_PROTECTION) {
+            let in_use = c.list_as::<Pod>(Some(ns)).iter().any(|p| {
+                !matches!(p.phase(), "Succeeded" | "Failed") && p.claim_names().any(|n| n == name)
+            });
+            if !in_use {
+                let mut p = pvc.clone();
+                remove_finalizer(&mut p.metadata, PVC_PROTECTION);
+                c.put_existing(p.into());
+            }
+        }
+        return;
+    }
+    if pvc.spec.volume_name.is_some() {
+        return;
+    }
+    let class_name = pvc.spec.storage_class_name.clone().unwrap_or_default();
+    if class_name.is_empty() {
+        bind_static(c, &pvc);
+        return;
+    }
+    let Some(class) = c.get_as::<StorageClass>("", &class_name).cloned() else {
+        let msg = format!("storageclass.storage.k8s.io \"{class_name}\" not found");
+        c.record_event(
+            &Object::PersistentVolumeClaim(pvc),
+            "Warning",
+            "ProvisioningFailed",
+            &msg,
+            PV_CONTROLLER,
+            None,
+        );
+        return;
+    };
+    if bind_static(c, &pvc) {
+        return;
+    }
+    let wffc = class.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer");
+    let selected = pvc.metadata.annotations.get(SELECTED_NODE).cloned();
+    if wffc && selected.is_none() {
+        c.record_event(
+            &Object::PersistentVolumeClaim(pvc),
+            "Normal",
+            "WaitForFirstConsumer",
+            "waiting for first consumer to be created before binding",
+            PV_CONTROLLER,
+            None,
+        );
+        return;
+    }
+    let ann = "volume.kubernetes.io/storage-provisioner";
+    if pvc.metadata.annotations.get(ann) != Some(&class.provisioner) {
+        let mut p = pvc.clone();
+        p.metadata.annotations.insert(
+            "volume.beta.kubernetes.io/storage-provisioner".into(),
+            class.provisioner.clone(),
+        );
+        p.metadata
+            .annotations
+            .insert(ann.into(), class.provisioner.clone());
+        let p = c.put_existing(p.into());
+        let msg = format!(
+            "Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.",
+            class.provisioner
+        );
+        if let Some(p) = p {
+            c.record_event(
+                &p,
+                "Normal",
+                "ExternalProvisioning",
+                &msg,
+                PV_CONTROLLER,
+                None,
+            );
+            if class.provisioner == PROVISIONER {
+                let delay = c.rng.between(1_200, 2_800);
+                c.schedule(delay, Work::Provision(key.clone()));
+            }
+        }
+    }
+}
+
+/// Binds a claim to an Available volume of its class that fits (static provisioning).
+fn bind_static(c: &mut Cluster, pvc: &PersistentVolumeClaim) -> bool {
+    let class = pvc.spec.storage_class_name.clone().unwrap_or_default();
+    let want = pvc
+        .spec
+        .resources
+        .requests
+        .get("storage")
+        .and_then(|q| crate::quantity::parse_bytes(q))
+        .unwrap_or(0);
+    let candidate = c
+        .list_as::<PersistentVolume>(None)
+        .into_iter()
+        .filter(|pv| {
+            pv.status.phase.as_deref() == Some("Available")
+                && pv.spec.claim_ref.is_none()
+                && !pv.metadata.is_deleting()
+        })
+        .filter(|pv| pv.spec.storage_class_name.clone().unwrap_or_default() == class)
+        .filter(|pv| {
+            pvc.spec
+                .access_modes
+                .iter()
+                .all(|m| pv.spec.access_modes.contains(m))
+        })
+        .filter(|pv| {
+            pv.spec
+                .capacity
+                .get("storage")
+                .and_then(|q| crate::quantity::parse_bytes(q))
+                .unwrap_or(0)
+                >= want
+        })
+        .min_by_key(|pv| {
+            pv.spec
+                .capacity
+                .get("storage")
+                .and_then(|q| crate::quantity::parse_bytes(q))
+                .unwrap_or(0)
+        })
+        .cloned();
+    match candidate {
+        Some(pv) => {
+            bind(c, pv, pvc.clone());
+            true
+        }
+        None => false,
+    }
+}
+
+fn bind(c: &mut Cluster, mut pv: PersistentVolume, mut pvc: PersistentVolumeClaim) {
+    pv.spec.claim_ref = Some(ObjectReference {
+        api_version: Some("v1".into()),
+        kind: Some("PersistentVolumeClaim".into()),
+        namespace: Some(pvc.metadata.namespace.clone()),
+        name: Some(pvc.metadata.name.clone()),
+        uid: Some(pvc.metadata.uid.clone()),
+        resource_version: Some(pvc.metadata.resource_version.clone()),
+        field_path: None,
+    });
+    pv.status.phase = Some("Bound".into());
+    pv.status.last_phase_transition_time = Some(c.now);
+    c.put_existing(pv.clone().into());
+    pvc.spec.volume_name = Some(pv.metadata.name.clone());
+    pvc.metadata
+        .annotations
+        .insert("pv.kubernetes.io/bind-completed".into(), "yes".into());
+    pvc.metadata
+        .annotations
+        .insert("pv.kubernetes.io/bound-by-controller".into(), "yes".into());
+    pvc.status.phase = Some("Bound".into());
+    pvc.status.access_modes = pv.spec.access_modes.clone();
+    pvc.status.capacity = pv.spec.capacity.clone();
+    c.put_existing(pvc.into());
+}
+
+/// local-path-provisioner: make the directory on the selected node and the PV, then bind.
+pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
+    let (ns, name) = key;
+    let Some(pvc) = c.get_as::<PersistentVolumeClaim>(ns, name).cloned() else {
+        return;
+    };
+    if pvc.spec.volume_name.is_some() || pvc.metadata.is_deleting() {
+        return;
+    }
+    let class_name = pvc.spec.storage_class_name.clone().unwrap_or_default();
+    let Some(class) = c.get_as::<StorageClass>("", &class_name).cloned() else {
+        return;
+    };
+    let comp = provisioner_component();
+    let claim_ref = format!("{ns}/{name}");
+    let obj = Object::PersistentVolumeClaim(pvc.clone());
+    c.record_event(
+        &obj,
+        "Normal",
+        "Provisioning",
+        &format!("External provisioner is provisioning volume for claim \"{claim_ref}\""),
+        comp,
+        None,
+    );
+    if pvc
+        .spec
+        .access_modes
+        .iter()
+        .any(|m| m != "ReadWriteOnce" && m != "ReadWriteOncePod")
+    {
+        let msg = "failed to provision volume with StorageClass \"standard\": NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes".replace("standard", &class_name);
+        c.record_event(&obj, "Warning", "ProvisioningFailed", &msg, comp, None);
+        return;
+    }
+    if pvc.spec.selector.is_some() {
+        let msg = format!("failed to provision volume with StorageClass \"{class_name}\": claim.Spec.Selector is not supported");
+        c.record_event(&obj, "Warning", "ProvisioningFailed", &msg, comp, None);
+        return;
+    }
+    let node = match pvc.metadata.annotations.get(SELECTED_NODE) {
+        Some(n) => n.clone(),
+        None => {
+            let workers: Vec<String> = c
+                .list_as::<Node>(None)
+                .iter()
+                .filter(|n| n.spec.taints.is_empty())
+                .map(|n| n.metadata.name.clone())
+                .collect();
+            if workers.is_empty() {
+                return;
+            }
+            let i = c.rng.below(workers.len() as u64) as usize;
+            workers[i].clone()
+        }
+    };
+    let path = host_path(&pvc);
+    let pv_name = format!("pvc-{}", pvc.metadata.uid);
+    let storage = pvc
+        .spec
+        .resources
+        .requests
+        .get("storage")
+        .cloned()
+        .unwrap_or_default();
+    let pv = PersistentVolume {
+        metadata: ObjectMeta {
+            name: pv_name.clone(),
+            annotations: BTreeMap::from([
+                (
+                    "local.path.provisioner/selected-node".to_string(),
+                    node.clone(),
+                ),
+                (
+                    "pv.kubernetes.io/provisioned-by".to_string(),
+                    class.provisioner.clone(),
+                ),
+            ]),
+            ..Default::default()
+        },
+        spec: PvSpec {
+            capacity: BTreeMap::from([("storage".to_string(), storage)]),
+            access_modes: pvc.spec.access_modes.clone(),
+            claim_ref: None,
+            persistent_volume_reclaim_policy: class.reclaim_policy.clone(),
+            storage_class_name: Some(class_name.clone()),
+            volume_mode: Some("Filesystem".into()),
+            host_path: Some(HostPathSource {
+                path: path.clone(),
+                type_: Some("DirectoryOrCreate".into()),
+            }),
+            node_affinity: Some(VolumeNodeAffinity {
+                required: NodeSelector {
+                    node_selector_terms: vec![NodeSelectorTerm {
+                        match_expressions: vec![NodeSelectorRequirement {
+                            key: "kubernetes.io/hostname".into(),
+                            operator: "In".into(),
+                            values: vec![node.clone()],
+                        }],
+                    }],
+                },
+            }),
+        },
+        status: PvStatus {
+            phase: Some("Pending".into()),
+            ..Default::default()
+        },
+    };
+    let Ok(created) = c.create_inner(pv.into()) else {
+        return;
+    };
+    c.disks.dirs.entry((node, path)).or_default();
+    c.record_event(
+        &obj,
+        "Normal",
+        "ProvisioningSucceeded",
+        &format!("Successfully provisioned volume {pv_name}"),
+        comp,
+        None,
+    );
+    if let Object::PersistentVolume(pv) = &*created {
+        let pvc = c
+            .get_as::<PersistentVolumeClaim>(ns, name)
+            .cloned()
+            .unwrap_or(pvc);
+        bind(c, pv.clone(), pvc);
+    }
+}
+
+pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
+    let Some(pv) = c.get_as::<PersistentVolume>("", name).cloned() else {
+        c.volume_state.reclaim_due.remove(name);
+        return;
+    };
+    if pv.metadata.is_deleting() {
+        if pv.status.phase.as_deref() != Some("Bound")
+            && pv.metadata.finalizers.iter().any(|f| f == PV_PROTECTION)
+        {
+            let mut p = pv.clone();
+            remove_finalizer(&mut p.metadata, PV_PROTECTION);
+            c.put_existing(p.into());
+        }
+        return;
+    }
+    let Some(claim_ref) = pv.spec.claim_ref.clone() else {
+        if pv.status.phase.as_deref() != Some("Available") {
+            let mut p = pv.clone();
+            p.status.phase = Some("Available".into());
+            p.status.last_phase_transition_time = Some(c.now);
+            c.put_existing(p.into());
+        }
+        return;
+    };
+    let ns = claim_ref.namespace.clone().unwrap_or_default();
+    let cname = claim_ref.name.clone().unwrap_or_default();
+    let claim_alive = c
+        .get_as::<PersistentVolumeClaim>(&ns, &cname)
+        .is_some_and(|p| Some(&p.metadata.uid) == claim_ref.uid.as_ref());
+    if claim_alive {
+        return;
+    }
+    // The claim is gone: the volume is Released, then reclaimed per its policy.
+    if pv.status.phase.as_deref() != Some("Released")
+        && pv.status.phase.as_deref() != Some("Failed")
+    {
+        let mut p = pv.clone();
+        p.status.phase = Some("Released".into());
+        p.status.last_phase_transition_time = Some(c.now);
+        c.put_existing(p.into());
+    }
+    let dynamic = pv
+        .metadata
+        .annotations
+        .get("pv.kubernetes.io/provisioned-by")
+        .map(String::as_str)
+        == Some(PROVISIONER);
+    if pv.spec.persistent_volume_reclaim_policy.as_deref() != Some("Delete") || !dynamic {
+        return;
+    }
+    match c.volume_state.reclaim_due.get(name).copied() {
+        None => {
+            let delay = c.rng.between(800, 2_000);
+            c.volume_state
+                .reclaim_due
+                .insert(name.to_string(), c.now.plus_ms(delay));
+            c.schedule(delay, Work::Volume(name.to_string()));
+        }
+        Some(due) if c.now >= due => {
+            c.volume_state.reclaim_due.remove(name);
+            if let (Some(node), Some(hp)) = (
+                pv.metadata
+                    .annotations
+                    .get("local.path.provisioner/selected-node"),
+                &pv.spec.host_path,
+            ) {
+                c.disks.dirs.remove(&(node.clone(), hp.path.clone()));
+            }
+            let _ = c.delete_inner(Kind::PersistentVolume, "", name, &DeleteOptions::default());
+        }
+        Some(_) => {}
+    }
+}

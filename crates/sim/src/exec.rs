@@ -1,0 +1,357 @@
+//! Reaching into a running container: the checks `kubectl exec` meets, and the container's
+//! files (its writable layer plus its volume mounts) as one filesystem.
+
+use crate::api::*;
+use crate::cluster::Cluster;
+use crate::controllers::kubelet::{self, CPhase};
+use crate::error::ApiError;
+use crate::fs::{self, Entry, FsError, Tree};
+use crate::images::{self, ImageRef, Process};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExecError {
+    Api(ApiError),
+    /// `-c` names no container of the pod.
+    NoSuchContainer {
+        container: String,
+        pod: String,
+    },
+    /// The container is not running (still creating, or waiting to restart).
+    NotRunning {
+        container: String,
+    },
+    /// The pod has finished.
+    Completed {
+        phase: String,
+    },
+}
+
+impl ExecError {
+    /// The line kubectl prints for this error.
+    pub fn message(&self) -> String {
+        match self {
+            ExecError::Api(e) => {
+                format!("Error from server ({}): {}", e.reason.as_str(), e.message)
+            }
+            ExecError::NoSuchContainer { container, pod } => format!(
+                "Error from server (BadRequest): container {container} is not valid for pod {pod}"
+            ),
+            ExecError::NotRunning { container } => format!(
+                "error: unable to upgrade connection: container not found (\"{container}\")"
+            ),
+            ExecError::Completed { phase } => format!(
+                "error: cannot exec into a container in a completed pod; current phase is {phase}"
+            ),
+        }
+    }
+}
+
+/// What an exec session knows about its container.
+#[derive(Clone, Debug)]
+pub struct ExecTarget {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub hostname: String,
+    pub image: String,
+    pub has_shell: bool,
+    /// The document root if the main process is a web server.
+    pub web_root: Option<String>,
+    pub env: Vec<(String, String)>,
+}
+
+struct Mount {
+    path: String,
+    tree: Tree,
+    read_only: bool,
+    source: MountSource,
+}
+
+enum MountSource {
+    Disk((String, String)),
+    EmptyDir(String),
+    Other,
+}
+
+/// A container's filesystem for the length of one operation.
+pub struct ContainerFs {
+    root: Tree,
+    mounts: Vec<Mount>,
+}
+
+impl ContainerFs {
+    fn resolve(&self, path: &str) -> (Option<usize>, String) {
+        let p = fs::normalise(path);
+        let mut best: Option<(usize, usize)> = None;
+        for (i, m) in self.mounts.iter().enumerate() {
+            let mp = fs::normalise(&m.path);
+            if p == mp || p.starts_with(&format!("{}/", mp.trim_end_matches('/'))) {
+                if best.is_none_or(|(_, len)| mp.len() > len) {
+                    best = Some((i, mp.len()));
+                }
+            }
+        }
+        match best {
+            Some((i, len)) => (Some(i), p[len..].to_string()),
+            None => (None, p),
+        }
+    }
+
+    fn tree(&self, i: Option<usize>) -> &Tree {
+        i.map_or(&self.root, |i| &self.mounts[i].tree)
+    }
+
+    fn tree_mut(&mut self, i: Option<usize>) -> Result<&mut Tree, FsError> {
+        match i {
+            None => Ok(&mut self.root),
+            Some(i) if self.mounts[i].read_only => Err(FsError::ReadOnly),
+            Some(i) => Ok(&mut self.mounts[i].tree),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<Entry> {
+        let (i, rel) = self.resolve(path);
+        self.tree(i).get(&rel).cloned()
+    }
+    pub fn read(&self, path: &str) -> Result<String, FsError> {
+        let (i, rel) = self.resolve(path);
+        self.tree(i).read(&rel).map(str::to_string)
+    }
+    pub fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), FsError> {
+        let (i, rel) = self.resolve(path);
+        self.tree_mut(i)?.write(&rel, content, append)
+    }
+    pub fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), FsError> {
+        let (i, rel) = self.resolve(path);
+        if i.is_some() && rel.trim_matches('/').is_empty() {
+            return if parents {
+                Ok(())
+            } else {
+                Err(FsError::Exists)
+            };
+        }
+        self.tree_mut(i)?.mkdir(&rel, parents)
+    }
+    pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), FsError> {
+        let (i, rel) = self.resolve(path);
+        if i.is_some() && rel.trim_matches('/').is_empty() {
+            return Err(FsError::Busy);
+        }
+        self.tree_mut(i)?.remove(&rel, recursive)
+    }
+    pub fn list(&self, path: &str) -> Result<Vec<(String, bool)>, FsError> {
+        let (i, rel) = self.resolve(path);
+        self.tree(i).list(&rel)
+    }
+    /// Mount points, as `mount` would list the interesting ones.
+    pub fn mount_points(&self) -> Vec<String> {
+        self.mounts.iter().map(|m| m.path.clone()).collect()
+    }
+}
+
+impl Cluster {
+    /// Checks that `kubectl exec` into this pod/container can proceed, and describes the target.
+    pub fn exec_target(
+        &self,
+        ns: &str,
+        pod: &str,
+        container: Option<&str>,
+    ) -> Result<ExecTarget, ExecError> {
+        let p = self
+            .get_as::<Pod>(ns, pod)
+            .ok_or_else(|| ExecError::Api(ApiError::not_found(Kind::Pod, pod)))?;
+        if matches!(p.phase(), "Succeeded" | "Failed") {
+            return Err(ExecError::Completed {
+                phase: p.phase().to_string(),
+            });
+        }
+        let idx = match container {
+            None => 0,
+            Some(c) => p
+                .spec
+                .containers
+                .iter()
+                .position(|x| x.name == c)
+                .ok_or_else(|| ExecError::NoSuchContainer {
+                    container: c.into(),
+                    pod: pod.into(),
+                })?,
+        };
+        let spec = p
+            .spec
+            .containers
+            .get(idx)
+            .ok_or_else(|| ExecError::NotRunning {
+                container: String::new(),
+            })?;
+        let rt = self
+            .kubelet
+            .pods
+            .get(&p.metadata.uid)
+            .and_then(|rt| rt.containers.get(idx));
+        let process = match rt.map(|c| &c.phase) {
+            Some(CPhase::Running { .. }) => rt.map(|c| c.process.clone()),
+            _ => None,
+        };
+        let Some(process) = process else {
+            return Err(ExecError::NotRunning {
+                container: spec.name.clone(),
+            });
+        };
+        let image = spec.image.clone().unwrap_or_default();
+        let has_shell = ImageRef::parse(&image)
+            .and_then(|r| images::lookup(&r))
+            .is_some_and(|i| i.has_shell());
+        let web_root = match process {
+            Process::WebServer { root } => Some(root.to_string()),
+            _ => None,
+        };
+        let mut env: Vec<(String, String)> = vec![
+            (
+                "PATH".into(),
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+            ),
+            (
+                "HOSTNAME".into(),
+                p.spec
+                    .hostname
+                    .clone()
+                    .unwrap_or_else(|| p.metadata.name.clone()),
+            ),
+            ("HOME".into(), "/root".into()),
+        ];
+        for e in &spec.env {
+            env.push((e.name.clone(), e.value.clone().unwrap_or_default()));
+        }
+        env.push(("KUBERNETES_SERVICE_HOST".into(), "10.96.0.1".into()));
+        env.push(("KUBERNETES_SERVICE_PORT".into(), "443".into()));
+        Ok(ExecTarget {
+            namespace: ns.into(),
+            pod: pod.into(),
+            container: spec.name.clone(),
+            hostname: p
+                .spec
+                .hostname
+                .clone()
+                .unwrap_or_else(|| p.metadata.name.clone()),
+            image,
+            has_shell,
+            web_root,
+            env,
+        })
+    }
+
+    /// Runs `f` over the container's filesystem (writable layer + mounts). Changes to volume
+    /// mounts land in the PersistentVolume's directory and outlive the pod.
+    pub fn with_container_fs<R>(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        container: Option<&str>,
+        f: impl FnOnce(&mut ContainerFs) -> R,
+    ) -> Result<R, ExecError> {
+        let target = self.exec_target(ns, pod, container)?;
+        let p = self
+            .get_as::<Pod>(ns, pod)
+            .cloned()
+            .ok_or_else(|| ExecError::Api(ApiError::not_found(Kind::Pod, pod)))?;
+        let idx = p
+            .spec
+            .containers
+            .iter()
+            .position(|c| c.name == target.container)
+            .unwrap_or(0);
+        let spec = p.spec.containers[idx].clone();
+        let uid = p.metadata.uid.clone();
+        let mut mounts = Vec::new();
+        for m in &spec.volume_mounts {
+            let Some(v) = p.spec.volumes.iter().find(|v| v.name == m.name) else {
+                continue;
+            };
+            let read_only = m.read_only == Some(true);
+            let (tree, source) = if let Some(claim) = &v.persistent_volume_claim {
+                match self.disk_key(&p, &claim.claim_name) {
+                    Some(key) => (
+                        self.disks.dirs.remove(&key).unwrap_or_default(),
+                        MountSource::Disk(key),
+                    ),
+                    None => (Tree::default(), MountSource::Other),
+                }
+            } else if v.empty_dir.is_some() {
+                let t = self
+                    .kubelet
+                    .pods
+                    .get_mut(&uid)
+                    .and_then(|rt| rt.empty_dirs.remove(&v.name))
+                    .unwrap_or_default();
+                (t, MountSource::EmptyDir(v.name.clone()))
+            } else {
+                (Tree::default(), MountSource::Other)
+            };
+            mounts.push(Mount {
+                path: m.mount_path.clone(),
+                tree,
+                read_only,
+                source,
+            });
+        }
+        let root = self
+            .kubelet
+            .pods
+            .get_mut(&uid)
+            .map(|rt| std::mem::take(&mut rt.containers[idx].layer))
+            .unwrap_or_default();
+        let mut cfs = ContainerFs { root, mounts };
+        let out = f(&mut cfs);
+        if let Some(rt) = self.kubelet.pods.get_mut(&uid) {
+            rt.containers[idx].layer = cfs.root;
+        }
+        for m in cfs.mounts {
+            match m.source {
+                MountSource::Disk(key) => {
+                    self.disks.dirs.insert(key, m.tree);
+                }
+                MountSource::EmptyDir(name) => {
+                    if let Some(rt) = self.kubelet.pods.get_mut(&uid) {
+                        rt.empty_dirs.insert(name, m.tree);
+                    }
+                }
+                MountSource::Other => {}
+            }
+        }
+        kubelet::poke(self, ns, pod);
+        self.run();
+        Ok(out)
+    }
+
+    fn disk_key(&self, pod: &Pod, claim: &str) -> Option<(String, String)> {
+        let pvc = self.get_as::<PersistentVolumeClaim>(&pod.metadata.namespace, claim)?;
+        let pv = self.get_as::<PersistentVolume>("", pvc.spec.volume_name.as_deref()?)?;
+        let node = pv
+            .pinned_nodes()
+            .and_then(|n| n.first().cloned())
+            .or_else(|| pod.spec.node_name.clone())?;
+        Some((node, pv.spec.host_path.as_ref()?.path.clone()))
+    }
+
+    /// The files stored in a PersistentVolume (a local-path directory), by path.
+    pub fn volume_files(&self, pv_name: &str) -> Vec<(String, String)> {
+        let Some(pv) = self.get_as::<PersistentVolume>("", pv_name) else {
+            return Vec::new();
+        };
+        let Some(node) = pv.pinned_nodes().and_then(|n| n.first().cloned()) else {
+            return Vec::new();
+        };
+        let Some(hp) = &pv.spec.host_path else {
+            return Vec::new();
+        };
+        self.disks
+            .dirs
+            .get(&(node, hp.path.clone()))
+            .map_or(Vec::new(), |t| {
+                t.files()
+                    .map(|(p, c)| (format!("/{p}"), c.to_string()))
+                    .collect()
+            })
+    }
+}

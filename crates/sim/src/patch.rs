@@ -1,0 +1,373 @@
+//! The three patch types of `kubectl patch`: JSON merge patch (RFC 7386), JSON patch
+//! (RFC 6902), and strategic merge patch (merge keys for the lists that have them).
+
+use crate::api::{Kind, Object};
+use crate::cluster::Cluster;
+use crate::error::ApiError;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PatchType {
+    Strategic,
+    Merge,
+    Json,
+}
+
+/// RFC 7386: objects merge, `null` deletes, anything else replaces.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(p) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    let t = target.as_object_mut().expect("made an object above");
+    for (k, v) in p {
+        if v.is_null() {
+            t.remove(k);
+        } else {
+            merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+        }
+    }
+}
+
+/// The merge key of a list field in strategic merge patch, by field name.
+fn merge_key(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
+        | "imagePullSecrets" => "name",
+        "volumeMounts" => "mountPath",
+        "conditions" => "type",
+        "ownerReferences" => "uid",
+        "ports" => "port|containerPort",
+        _ => return None,
+    })
+}
+
+fn item_key<'a>(item: &'a Value, key: &str) -> Option<&'a Value> {
+    key.split('|').find_map(|k| item.get(k))
+}
+
+/// Strategic merge patch: like a merge patch, but lists with a merge key merge item by item,
+/// `$patch: replace|delete` directives are honoured, and primitive `finalizers` lists union.
+pub fn strategic_merge(target: &mut Value, patch: &Value) {
+    let Value::Object(p) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    match p.get("$patch").and_then(Value::as_str) {
+        Some("replace") => {
+            let mut m = p.clone();
+            m.remove("$patch");
+            *target = Value::Object(m);
+            return;
+        }
+        Some("delete") => {
+            *target = Value::Null;
+            return;
+        }
+        _ => {}
+    }
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    let t = target.as_object_mut().expect("made an object above");
+    for (k, v) in p {
+        if k.starts_with('$') {
+            continue;
+        }
+        if v.is_null() {
+            t.remove(k);
+            continue;
+        }
+        match (merge_key(k), v, t.get_mut(k)) {
+            (Some(key), Value::Array(items), Some(Value::Array(existing))) => {
+                for item in items {
+                    let directive = item.get("$patch").and_then(Value::as_str);
+                    let id = item_key(item, key).cloned();
+                    let pos = id
+                        .as_ref()
+                        .and_then(|id| existing.iter().position(|e| item_key(e, key) == Some(id)));
+                    match (directive, pos) {
+                        (Some("delete"), Some(i)) => {
+                            existing.remove(i);
+                        }
+                        (Some("delete"), None) => {}
+                        (_, Some(i)) => strategic_merge(&mut existing[i], item),
+                        (_, None) => {
+                            let mut fresh = Value::Null;
+                            strategic_merge(&mut fresh, item);
+                            existing.push(fresh);
+                        }
+                    }
+                }
+            }
+            (None, Value::Array(items), Some(Value::Array(existing))) if k == "finalizers" => {
+                for i in items {
+                    if !existing.contains(i) {
+                        existing.push(i.clone());
+                    }
+                }
+            }
+            _ => strategic_merge(t.entry(k.clone()).or_insert(Value::Null), v),
+        }
+    }
+}
+
+fn pointer_parts(path: &str) -> Result<Vec<String>, String> {
+    if path.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !path.starts_with('/') {
+        return Err(format!(
+            "add operation does not apply: doc is missing path: \"{path}\": missing value"
+        ));
+    }
+    Ok(path[1..]
+        .split('/')
+        .map(|p| p.replace("~1", "/").replace("~0", "~"))
+        .collect())
+}
+
+fn json_add(doc: &mut Value, parts: &[String], value: Value, replace: bool) -> Result<(), String> {
+    let Some((last, parents)) = parts.split_last() else {
+        *doc = value;
+        return Ok(());
+    };
+    let mut cur = doc;
+    for p in parents {
+        cur = match cur {
+            Value::Object(m) => m.get_mut(p).ok_or_else(|| {
+                format!(
+                    "doc is missing path: \"/{}\": missing value",
+                    parts.join("/")
+                )
+            })?,
+            Value::Array(a) => {
+                let i: usize = p.parse().map_err(|_| format!("invalid index {p:?}"))?;
+                a.get_mut(i).ok_or_else(|| {
+                    format!(
+                        "doc is missing path: \"/{}\": missing value",
+                        parts.join("/")
+                    )
+                })?
+            }
+            _ => {
+                return Err(format!(
+                    "doc is missing path: \"/{}\": missing value",
+                    parts.join("/")
+                ))
+            }
+        };
+    }
+    match cur {
+        Value::Object(m) => {
+            if replace && !m.contains_key(last) {
+                return Err(format!(
+                    "replace operation does not apply: doc is missing key: /{}: missing value",
+                    parts.join("/")
+                ));
+            }
+            m.insert(last.clone(), value);
+        }
+        Value::Array(a) => {
+            if last == "-" && !replace {
+                a.push(value);
+            } else {
+                let i: usize = last
+                    .parse()
+                    .map_err(|_| format!("invalid index {last:?}"))?;
+                if replace {
+                    *a.get_mut(i).ok_or_else(|| format!("replace operation does not apply: doc is missing key: /{}: missing value", parts.join("/")))? = value;
+                } else if i <= a.len() {
+                    a.insert(i, value);
+                } else {
+                    return Err(format!(
+                        "add operation does not apply: doc is missing path: \"/{}\": missing value",
+                        parts.join("/")
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(format!(
+                "doc is missing path: \"/{}\": missing value",
+                parts.join("/")
+            ))
+        }
+    }
+    Ok(())
+}
+
+fn json_remove(doc: &mut Value, parts: &[String]) -> Result<Value, String> {
+    let Some((last, parents)) = parts.split_last() else {
+        return Err("cannot remove the root".into());
+    };
+    let missing = || {
+        format!(
+            "remove operation does not apply: doc is missing path: \"/{}\": missing value",
+            parts.join("/")
+        )
+    };
+    let mut cur = doc;
+    for p in parents {
+        cur = match cur {
+            Value::Object(m) => m.get_mut(p).ok_or_else(missing)?,
+            Value::Array(a) => a
+                .get_mut(p.parse::<usize>().map_err(|_| missing())?)
+                .ok_or_else(missing)?,
+            _ => return Err(missing()),
+        };
+    }
+    match cur {
+        Value::Object(m) => m.remove(last).ok_or_else(missing),
+        Value::Array(a) => {
+            let i: usize = last.parse().map_err(|_| missing())?;
+            (i < a.len()).then(|| a.remove(i)).ok_or_else(missing)
+        }
+        _ => Err(missing()),
+    }
+}
+
+/// RFC 6902 JSON patch.
+pub fn json_patch(doc: &mut Value, ops: &Value) -> Result<(), String> {
+    let Value::Array(ops) = ops else {
+        return Err("json: cannot unmarshal object into Go value of type jsonpatch.Patch".into());
+    };
+    for op in ops {
+        let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
+        let path = pointer_parts(op.get("path").and_then(Value::as_str).unwrap_or(""))?;
+        match kind {
+            "add" => json_add(
+                doc,
+                &path,
+                op.get("value").cloned().unwrap_or(Value::Null),
+                false,
+            )?,
+            "replace" => json_add(
+                doc,
+                &path,
+                op.get("value").cloned().unwrap_or(Value::Null),
+                true,
+            )?,
+            "remove" => {
+                json_remove(doc, &path)?;
+            }
+            "move" | "copy" => {
+                let from = pointer_parts(op.get("from").and_then(Value::as_str).unwrap_or(""))?;
+                let v = if kind == "move" {
+                    json_remove(doc, &from)?
+                } else {
+                    doc.pointer(&format!("/{}", from.join("/")))
+                        .cloned()
+                        .ok_or("copy operation does not apply: doc is missing from path")?
+                };
+                json_add(doc, &path, v, false)?;
+            }
+            "test" => {
+                let got = doc.pointer(&format!("/{}", path.join("/")));
+                if got != op.get("value") {
+                    return Err(format!(
+                        "testing value /{} failed: test failed",
+                        path.join("/")
+                    ));
+                }
+            }
+            other => return Err(format!("Unexpected kind: {other}")),
+        }
+    }
+    Ok(())
+}
+
+impl Cluster {
+    /// PATCH: applies `patch` to the live object and stores the result as an update.
+    pub fn patch(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        type_: PatchType,
+        patch: &Value,
+    ) -> Result<Arc<Object>, ApiError> {
+        let live = self.get(kind, ns, name)?;
+        let mut doc = live.to_value();
+        match type_ {
+            PatchType::Merge => merge_patch(&mut doc, patch),
+            PatchType::Strategic => strategic_merge(&mut doc, patch),
+            PatchType::Json => json_patch(&mut doc, patch)
+                .map_err(|e| ApiError::new(crate::error::Reason::Invalid, e))?,
+        }
+        if let Some(m) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("resourceVersion");
+        }
+        let obj = Object::from_value(kind, doc).map_err(|e| {
+            ApiError::bad_request(format!(
+                "{} in version \"{}\" cannot be handled as a {}: {e}",
+                kind.name(),
+                kind.info().version,
+                kind.name()
+            ))
+        })?;
+        self.update(obj)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merge_patch_rfc7386() {
+        let mut t = json!({"a": "b", "c": {"d": "e", "f": "g"}});
+        merge_patch(&mut t, &json!({"a": "z", "c": {"f": null}}));
+        assert_eq!(t, json!({"a": "z", "c": {"d": "e"}}));
+    }
+
+    #[test]
+    fn strategic_merges_containers_by_name() {
+        let mut t = json!({"spec": {"containers": [{"name": "nginx", "image": "a"}, {"name": "side", "image": "s"}]}});
+        strategic_merge(
+            &mut t,
+            &json!({"spec": {"containers": [{"name": "nginx", "image": "b"}]}}),
+        );
+        assert_eq!(
+            t,
+            json!({"spec": {"containers": [{"name": "nginx", "image": "b"}, {"name": "side", "image": "s"}]}})
+        );
+        strategic_merge(
+            &mut t,
+            &json!({"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}),
+        );
+        assert_eq!(t["spec"]["containers"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn json_patch_ops() {
+        let mut t = json!({"spec": {"replicas": 2, "template": {"spec": {"containers": [{"image": "a"}]}}}});
+        json_patch(
+            &mut t,
+            &json!([
+                {"op": "replace", "path": "/spec/template/spec/containers/0/image", "value": "b"},
+                {"op": "add", "path": "/spec/paused", "value": true},
+                {"op": "remove", "path": "/spec/replicas"}
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            t,
+            json!({"spec": {"paused": true, "template": {"spec": {"containers": [{"image": "b"}]}}}})
+        );
+        assert!(json_patch(
+            &mut t,
+            &json!([{"op": "replace", "path": "/nope", "value": 1}])
+        )
+        .is_err());
+    }
+}
