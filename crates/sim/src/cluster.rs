@@ -553,10 +553,13 @@ impl Cluster {
         };
         if obj.meta().is_deleting() {
             // A second delete may only shorten a pod's grace period.
+            // (Grace zero is also how the kubelet removes a pod it has finished stopping.)
             if let Object::Pod(p) = &mut obj {
                 let deadline = now.plus_ms(grace as u64 * 1000);
-                if p.metadata.deletion_timestamp.is_some_and(|d| deadline < d) {
-                    p.metadata.deletion_timestamp = Some(deadline);
+                let shorter = p.metadata.deletion_timestamp.is_some_and(|d| deadline < d);
+                if shorter || (grace == 0 && p.metadata.deletion_grace_period_seconds != Some(0)) {
+                    p.metadata.deletion_timestamp =
+                        p.metadata.deletion_timestamp.map(|d| d.min(deadline));
                     p.metadata.deletion_grace_period_seconds = Some(grace);
                     return Ok(self.write(obj, &live));
                 }

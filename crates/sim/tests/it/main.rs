@@ -1,4 +1,5 @@
 //! Scenario tests of the simulation core, driven through its public API.
 
+mod api;
 mod support;
 mod tutorial;
