@@ -10,7 +10,7 @@ fn main() {
         println!("{:?}", r.map(|a| (a.kind, a.name, a.action)));
     }
     let t0 = c.now();
-    let mut print = |c: &mut Cluster, rv: &mut u64| {
+    let print = |c: &mut Cluster, rv: &mut u64| {
         for ev in c.watch_since(*rv).unwrap() {
             *rv = ev.resource_version;
             match &*ev.object {

@@ -322,7 +322,7 @@ pub fn validate_labels(labels: &Labels, path: &str, causes: &mut Vec<Cause>) {
             } else {
                 "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string()
             };
-            causes.push(field::invalid(&format!("{path}"), quoted(v), &detail));
+            causes.push(field::invalid(path, quoted(v), &detail));
         }
     }
 }

@@ -154,7 +154,7 @@ fn type_meta(v: &Value) -> Result<(String, String), ApplyError> {
         return Err(ApplyError::Malformed { message: "error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false".into() });
     }
     if api_version.is_empty() {
-        return Err(ApplyError::Malformed { message: format!("error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false") });
+        return Err(ApplyError::Malformed { message: "error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false".into() });
     }
     Ok((api_version.to_string(), kind.to_string()))
 }

@@ -25,7 +25,7 @@ pub fn encode(input: &[u8]) -> String {
 /// Decodes standard base64; `None` if the input is not valid base64.
 pub fn decode(input: &str) -> Option<Vec<u8>> {
     let s = input.trim_end_matches('=');
-    if input.len() % 4 != 0 || input.len() - s.len() > 2 {
+    if !input.len().is_multiple_of(4) || input.len() - s.len() > 2 {
         return None;
     }
     let mut out = Vec::with_capacity(s.len() * 3 / 4);

@@ -85,10 +85,9 @@ impl ContainerFs {
         let mut best: Option<(usize, usize)> = None;
         for (i, m) in self.mounts.iter().enumerate() {
             let mp = fs::normalise(&m.path);
-            if p == mp || p.starts_with(&format!("{}/", mp.trim_end_matches('/'))) {
-                if best.is_none_or(|(_, len)| mp.len() > len) {
-                    best = Some((i, mp.len()));
-                }
+            let inside = p == mp || p.starts_with(&format!("{}/", mp.trim_end_matches('/')));
+            if inside && best.is_none_or(|(_, len)| mp.len() > len) {
+                best = Some((i, mp.len()));
             }
         }
         match best {

@@ -224,7 +224,8 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Any object the store holds.
+/// Any object the store holds. (Objects live behind `Arc`s, so variant sizes matter little.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Object {
     Namespace(Namespace),

@@ -588,12 +588,6 @@ fn step_containers(
                             i.process(&spec.command, &spec.args, spec.stdin == Some(true))
                         });
                         ctr.container_id = format!("containerd://{}", c.rng.hex(64));
-                        let verb = if ctr.restart_count == 0 && ctr.last_exit.is_none() {
-                            ""
-                        } else {
-                            ""
-                        };
-                        let _ = verb;
                         events.push((
                             "Normal",
                             "Created",

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use ordinal_sim::api::*;
-use ordinal_sim::apply::{ApplyAction, ApplyError};
+use ordinal_sim::apply::ApplyError;
 use ordinal_sim::patch::PatchType;
 use ordinal_sim::{Cluster, DeleteOptions, Propagation, Reason};
 use serde_json::json;

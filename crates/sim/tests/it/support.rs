@@ -5,6 +5,7 @@ use ordinal_sim::Cluster;
 
 pub const WEB_YAML: &str = include_str!("../../../../examples/web.yaml");
 pub const K8S_WEB_YAML: &str = include_str!("../../../../examples/k8s-io-web.yaml");
+#[allow(dead_code)]
 pub const K8S_WEB_PARALLEL_YAML: &str =
     include_str!("../../../../examples/k8s-io-web-parallel.yaml");
 

@@ -234,11 +234,11 @@ fn files_on_the_volume_survive_pod_deletion_with_same_name_claim_and_new_ip() {
     // Recreated in order: web-0 first, web-1 only once web-0 is Ready again.
     let added = pod_events(&c, rv, WatchEventType::Added);
     assert_eq!(added, ["web-0", "web-1"]);
-    for i in 0..2 {
+    for (i, (old_ip, old_uid)) in before.iter().enumerate() {
         let name = format!("web-{i}");
         let p = pod(&c, &name).unwrap();
-        assert_ne!(p.metadata.uid, before[i].1, "a new pod object");
-        assert_ne!(ip(&c, &name), before[i].0, "a new IP");
+        assert_ne!(&p.metadata.uid, old_uid, "a new pod object");
+        assert_ne!(&ip(&c, &name), old_ip, "a new IP");
         assert_eq!(p.claim_names().collect::<Vec<_>>(), [format!("www-{name}")]);
         assert_eq!(read(&mut c, &name, html).unwrap(), format!("{name}\n"));
         assert_eq!(
