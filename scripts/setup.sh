@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Installs what Ordinal's build and tests need, and only what is missing: it checks each tool's
+# version first, so the second run takes seconds. Sourced by scripts/serve.sh and scripts/test.sh;
+# run on its own (`scripts/setup.sh`) it installs everything.
+#
+#   build tools   rustup target wasm32-unknown-unknown (+ rustfmt, clippy) for rust-toolchain.toml,
+#                 Trunk 0.21.14, wasm-bindgen-cli at Cargo.lock's wasm-bindgen version,
+#                 wasm-opt from npm binaryen@132.0.0 in .tools/, crates fetched (`cargo fetch --locked`)
+#   browser tests Debian chromium + chromium-driver (apt), npm packages in tests/ (`npm ci`)
+#
+# Nothing here downloads from anywhere but crates.io, npm and Debian (Trunk runs offline, and
+# Playwright never downloads a browser).
+
+set -euo pipefail
+
+ORDINAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION="0.21.14"
+BINARYEN_VERSION="132.0.0"
+WASM_OPT_VERSION="${BINARYEN_VERSION%%.*}"
+TOOLS_DIR="$ORDINAL_ROOT/.tools"
+
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+export DEBIAN_FRONTEND=noninteractive
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+setup_log() { printf '[setup] %s\n' "$*"; }
+
+# Run a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# The wasm-bindgen version that Cargo.lock pins; the CLI must equal it.
+cargo_lock_version() {
+  awk -v want="$1" '
+    $0 == "name = \"" want "\"" { found = 1; next }
+    found && /^version = / { gsub(/version = |"/, ""); print; exit }
+  ' "$ORDINAL_ROOT/Cargo.lock"
+}
+
+setup_rust() {
+  cd "$ORDINAL_ROOT"
+  # rust-toolchain.toml names the toolchain; install it if this machine lacks it.
+  if ! rustc --version >/dev/null 2>&1; then
+    setup_log "installing the Rust toolchain named in rust-toolchain.toml"
+    rustup toolchain install
+  fi
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    setup_log "adding rustup target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    setup_log "adding rustup components rustfmt, clippy"
+    rustup component add rustfmt clippy
+  fi
+  setup_log "rust: $(rustc --version), wasm32-unknown-unknown installed"
+}
+
+setup_trunk() {
+  if trunk --version 2>/dev/null | grep -qw "$TRUNK_VERSION"; then
+    setup_log "trunk $TRUNK_VERSION present"
+    return
+  fi
+  setup_log "installing trunk $TRUNK_VERSION (cargo install, about 6-7 minutes on 2 cores)"
+  (cd "$HOME" && cargo install --locked "trunk@$TRUNK_VERSION")
+  trunk --version | grep -qw "$TRUNK_VERSION"
+}
+
+setup_wasm_bindgen() {
+  local want
+  want="$(cargo_lock_version wasm-bindgen)"
+  if [ -z "$want" ]; then
+    echo "setup: no wasm-bindgen entry in Cargo.lock" >&2
+    return 1
+  fi
+  if wasm-bindgen --version 2>/dev/null | grep -qw "$want"; then
+    setup_log "wasm-bindgen $want present (matches Cargo.lock)"
+    return
+  fi
+  # Not --locked: wasm-bindgen-cli's own lock file names a webpki-roots release the registry
+  # mirror does not serve (see shared TOOLCHAIN.md).
+  setup_log "installing wasm-bindgen-cli $want (cargo install, about 2-3 minutes on 2 cores)"
+  (cd "$HOME" && cargo install --version "=$want" wasm-bindgen-cli)
+  wasm-bindgen --version | grep -qw "$want"
+}
+
+setup_wasm_opt() {
+  if "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -qw "version $WASM_OPT_VERSION"; then
+    setup_log "wasm-opt $WASM_OPT_VERSION present (.tools/)"
+    return
+  fi
+  # Debian's binaryen (108) and the wasm-opt crate (116) reject wasm-bindgen 0.2.130 output.
+  setup_log "installing wasm-opt from npm binaryen@$BINARYEN_VERSION into .tools/"
+  mkdir -p "$TOOLS_DIR"
+  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
+  "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version | grep -qw "version $WASM_OPT_VERSION"
+}
+
+setup_crates() {
+  # Trunk is configured offline (Trunk.toml), which passes --offline to cargo: fetch first.
+  (cd "$ORDINAL_ROOT" && cargo fetch --locked --quiet)
+  setup_log "crates fetched (cargo fetch --locked)"
+}
+
+setup_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    setup_log "chromium present: $(/usr/bin/chromium --version 2>/dev/null || echo '?')"
+    return
+  fi
+  setup_log "installing Debian chromium and chromium-driver (apt-get)"
+  as_root apt-get update -q
+  as_root apt-get install -y -q chromium chromium-driver
+}
+
+setup_test_packages() {
+  local dir="$ORDINAL_ROOT/tests" stamp want
+  stamp="$dir/node_modules/.ordinal-lock-sha256"
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    setup_log "tests/ npm packages present (package-lock.json unchanged)"
+    return
+  fi
+  setup_log "installing tests/ npm packages (npm ci, no browser download)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
+# What building the app needs (scripts/serve.sh).
+setup_build() {
+  setup_rust
+  setup_trunk
+  setup_wasm_bindgen
+  setup_wasm_opt
+  setup_crates
+}
+
+# What the browser tests need on top (scripts/test.sh).
+setup_browser_tests() {
+  setup_chromium
+  setup_test_packages
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  setup_build
+  setup_browser_tests
+  setup_log "done"
+fi
