@@ -354,3 +354,52 @@ impl Cluster {
             })
     }
 }
+
+impl Cluster {
+    /// The ControllerRevisions of a StatefulSet, oldest revision first (`rollout history`).
+    pub fn statefulset_revisions(&self, ns: &str, name: &str) -> Vec<ControllerRevision> {
+        match self.get_as::<StatefulSet>(ns, name) {
+            Some(set) => crate::controllers::statefulset::history::revisions_of(self, set),
+            None => Vec::new(),
+        }
+    }
+
+    /// What a container has written so far (`kubectl logs`).
+    pub fn container_logs(&self, ns: &str, pod: &str, container: &str) -> String {
+        let Some(p) = self.get_as::<Pod>(ns, pod) else {
+            return String::new();
+        };
+        let Some(idx) = p.spec.containers.iter().position(|c| c.name == container) else {
+            return String::new();
+        };
+        self.kubelet
+            .pods
+            .get(&p.metadata.uid)
+            .and_then(|rt| rt.containers.get(idx))
+            .map(|c| c.logs.clone())
+            .unwrap_or_default()
+    }
+
+    /// Ends a pod's main process with `code` (an attached shell typed `exit`).
+    pub fn end_main_process(&mut self, ns: &str, pod: &str, code: i32) {
+        let Some(uid) = self.get_as::<Pod>(ns, pod).map(|p| p.metadata.uid.clone()) else {
+            return;
+        };
+        let now = self.now;
+        if let Some(ctr) = self
+            .kubelet
+            .pods
+            .get_mut(&uid)
+            .and_then(|rt| rt.containers.first_mut())
+        {
+            if let CPhase::Running { since, .. } = ctr.phase {
+                ctr.phase = CPhase::Running {
+                    since,
+                    exits_at: Some((now, code)),
+                };
+            }
+        }
+        kubelet::poke(self, ns, pod);
+        self.run();
+    }
+}

@@ -99,6 +99,8 @@ pub struct ContainerRt {
     pub process: Process,
     pub layer: Tree,
     pub killed_by_signal: bool,
+    /// What the container wrote to stdout/stderr (`kubectl logs`).
+    pub logs: String,
 }
 
 impl ContainerRt {
@@ -285,6 +287,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
                     process: Process::Runs { sigterm: true },
                     layer: Tree::default(),
                     killed_by_signal: false,
+                    logs: String::new(),
                 })
                 .collect();
             PodRuntime {
@@ -608,6 +611,10 @@ fn step_containers(
                             since: until,
                             exits_at,
                         };
+                        if let Some(i) = img {
+                            ctr.logs
+                                .push_str(&images::startup_log(i, &spec.command, until));
+                        }
                         ctr.ready = false;
                         ctr.ready_changes_at = None;
                     }
