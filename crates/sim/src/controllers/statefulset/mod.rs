@@ -19,6 +19,9 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
         c.waiting.remove(key);
         return;
     };
+    if !set.metadata.is_deleting() {
+        adopt_orphan_revisions(c, &set);
+    }
     let pods = claim_pods(c, &set);
     let work = Work::StatefulSet(key.clone());
     match update_statefulset(c, &set, &pods) {
@@ -28,6 +31,26 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
         }
         Ok(None) => c.forget(&work),
         Err(_) => c.requeue_with_backoff(work),
+    }
+}
+
+/// `adoptOrphanRevisions`: revisions the set selects that have no controller become its own
+/// (after an orphaning delete and a re-create, the old history is the new set's).
+fn adopt_orphan_revisions(c: &mut Cluster, set: &StatefulSet) {
+    let Some(sel) = set.spec.selector.as_ref().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let orphans: Vec<ControllerRevision> = c
+        .list_as::<ControllerRevision>(Some(&set.metadata.namespace))
+        .into_iter()
+        .filter(|r| r.metadata.controller_ref().is_none() && sel.matches(&r.metadata.labels))
+        .cloned()
+        .collect();
+    for mut r in orphans {
+        r.metadata
+            .owner_references
+            .push(controller_ref(Kind::StatefulSet, &set.metadata));
+        c.put_existing(r.into());
     }
 }
 
