@@ -193,8 +193,12 @@ impl Cluster {
         self.schedule(delay, work);
     }
 
+    /// Work succeeded: its backoff resets, and the retries still queued for it are moot (each
+    /// failure queued one), so they go too; otherwise `settle` could not be quiet for up to 1000 s.
     pub(crate) fn forget(&mut self, work: &Work) {
-        self.failures.remove(work);
+        if self.failures.remove(work).is_some() {
+            self.timers.retain(|Reverse((_, _, w))| w != work);
+        }
     }
 
     /// Lets the controllers run until none has anything left to do.
