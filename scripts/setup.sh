@@ -63,7 +63,8 @@ setup_trunk() {
     return
   fi
   setup_log "installing trunk $TRUNK_VERSION (cargo install, about 6-7 minutes on 2 cores)"
-  (cd "$HOME" && cargo install --locked "trunk@$TRUNK_VERSION")
+  # From the repository, so rust-toolchain.toml picks the toolchain that builds it.
+  (cd "$ORDINAL_ROOT" && cargo install --locked "trunk@$TRUNK_VERSION")
   trunk --version | grep -qw "$TRUNK_VERSION"
 }
 
@@ -81,7 +82,7 @@ setup_wasm_bindgen() {
   # Not --locked: wasm-bindgen-cli's own lock file names a webpki-roots release the registry
   # mirror does not serve (see shared TOOLCHAIN.md).
   setup_log "installing wasm-bindgen-cli $want (cargo install, about 2-3 minutes on 2 cores)"
-  (cd "$HOME" && cargo install --version "=$want" wasm-bindgen-cli)
+  (cd "$ORDINAL_ROOT" && cargo install --version "=$want" wasm-bindgen-cli)
   wasm-bindgen --version | grep -qw "$want"
 }
 
