@@ -356,6 +356,29 @@ fn script_process(script: &str) -> Process {
     Process::Exits { after_ms: 20, code }
 }
 
+/// What a container prints when it starts (for `kubectl logs`).
+pub fn startup_log(image: &Image, command: &[String], at: crate::time::Time) -> String {
+    if !command.is_empty() || image.name != "docker.io/library/nginx" {
+        return String::new();
+    }
+    let t = at.rfc3339();
+    let stamp = format!("{} {}", t[..10].replace('-', "/"), &t[11..19]);
+    let mut s = String::from(
+        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh\n10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf\n10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh\n/docker-entrypoint.sh: Configuration complete; ready for start up\n",
+    );
+    for line in [
+        "using the \"epoll\" event method",
+        "nginx/1.27.3",
+        "OS: Linux 6.1.0-37-amd64",
+        "getrlimit(RLIMIT_NOFILE): 1048576:1048576",
+        "start worker processes",
+        "start worker process 29",
+    ] {
+        s.push_str(&format!("{stamp} [notice] 1#1: {line}\n"));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,27 +438,4 @@ mod tests {
             }
         );
     }
-}
-
-/// What a container prints when it starts (for `kubectl logs`).
-pub fn startup_log(image: &Image, command: &[String], at: crate::time::Time) -> String {
-    if !command.is_empty() || image.name != "docker.io/library/nginx" {
-        return String::new();
-    }
-    let t = at.rfc3339();
-    let stamp = format!("{} {}", t[..10].replace('-', "/"), &t[11..19]);
-    let mut s = String::from(
-        "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh\n10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf\n10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh\n/docker-entrypoint.sh: Configuration complete; ready for start up\n",
-    );
-    for line in [
-        "using the \"epoll\" event method",
-        "nginx/1.27.3",
-        "OS: Linux 6.1.0-37-amd64",
-        "getrlimit(RLIMIT_NOFILE): 1048576:1048576",
-        "start worker processes",
-        "start worker process 29",
-    ] {
-        s.push_str(&format!("{stamp} [notice] 1#1: {line}\n"));
-    }
-    s
 }
