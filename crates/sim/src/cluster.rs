@@ -50,6 +50,9 @@ pub struct Cluster {
     pub(crate) rng: Rng,
     timers: BinaryHeap<Reverse<(Time, u64, Work)>>,
     timer_seq: u64,
+    /// When each work item's one timer fires: like the workqueue's delaying queue, a work item
+    /// waits at most once, at the earliest time asked for.
+    timer_at: HashMap<Work, Time>,
     queue: VecDeque<Work>,
     queued: HashSet<Work>,
     pub(crate) kubelet: Kubelet,
@@ -74,6 +77,7 @@ impl Cluster {
             rng: Rng::new(seed),
             timers: BinaryHeap::new(),
             timer_seq: 0,
+            timer_at: HashMap::new(),
             queue: VecDeque::new(),
             queued: HashSet::new(),
             kubelet: Kubelet::default(),
@@ -123,6 +127,7 @@ impl Cluster {
                 let Some(Reverse((_, _, work))) = self.timers.pop() else {
                     break;
                 };
+                self.timer_at.remove(&work);
                 self.enqueue(work);
             }
             self.run();
@@ -173,10 +178,19 @@ impl Cluster {
         self.timers.peek().map(|Reverse((t, _, _))| *t)
     }
 
+    /// Runs `work` after `after_ms`, unless it already waits for an earlier time; a later wait
+    /// it had is replaced. (Controllers reschedule on every sync, so without this each extra
+    /// sync would start another chain of timers.)
     pub(crate) fn schedule(&mut self, after_ms: u64, work: Work) {
+        let at = self.now.plus_ms(after_ms);
+        match self.timer_at.get(&work) {
+            Some(t) if *t <= at => return,
+            Some(_) => self.timers.retain(|Reverse((_, _, w))| *w != work),
+            None => {}
+        }
+        self.timer_at.insert(work.clone(), at);
         self.timer_seq += 1;
-        self.timers
-            .push(Reverse((self.now.plus_ms(after_ms), self.timer_seq, work)));
+        self.timers.push(Reverse((at, self.timer_seq, work)));
     }
 
     pub(crate) fn enqueue(&mut self, work: Work) {
@@ -193,10 +207,10 @@ impl Cluster {
         self.schedule(delay, work);
     }
 
-    /// Work succeeded: its backoff resets, and the retries still queued for it are moot (each
-    /// failure queued one), so they go too; otherwise `settle` could not be quiet for up to 1000 s.
+    /// Work succeeded: its backoff resets, and a retry still queued for it is moot, so it goes
+    /// too; otherwise `settle` could not be quiet for up to 1000 s.
     pub(crate) fn forget(&mut self, work: &Work) {
-        if self.failures.remove(work).is_some() {
+        if self.failures.remove(work).is_some() && self.timer_at.remove(work).is_some() {
             self.timers.retain(|Reverse((_, _, w))| w != work);
         }
     }
