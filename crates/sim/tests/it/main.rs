@@ -1,5 +1,8 @@
 //! Scenario tests of the simulation core, driven through its public API.
 
 mod api;
+mod invariants;
+mod random_ops;
 mod support;
 mod tutorial;
+mod upstream;
