@@ -267,6 +267,12 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
             if matches!(pod.phase(), "Succeeded" | "Failed") && !pod.is_terminating() {
                 return;
             }
+            // Deleted with grace 0: either this kubelet already stopped it and a finalizer keeps
+            // the object, or it was force-deleted before it ran. Nothing is left to run, and a
+            // fresh runtime would report its stopped containers as ContainerCreating again.
+            if pod.is_terminating() && pod.metadata.deletion_grace_period_seconds == Some(0) {
+                return;
+            }
             let sandbox = jitter(c, 600, 1_500);
             let accepted = c.now;
             let containers = pod
