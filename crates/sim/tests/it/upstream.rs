@@ -1429,3 +1429,99 @@ fn start_ordinal_changes() {
     expect_pod_names(&mut s, &["ss-0", "ss-1"]);
     s.settle();
 }
+
+// Upstream e2e #1: "should provide basic identity": hostnames are the pod names, /data is a
+// usable claim, and what each pod writes there survives a restart of the whole set (scale to 0
+// and back, as `restartStatefulPods` does).
+#[test]
+fn should_provide_basic_identity() {
+    let mut s = Sim::new(42, &Manifest::new(3));
+    scale_up_to(&mut s, 3);
+    assert_eq!(s.set().spec.service_name.as_deref(), Some("test"));
+    for p in ["ss-0", "ss-1", "ss-2"] {
+        let host =
+            s.c.with_container_fs("default", p, None, |fs| fs.read("/etc/hostname"))
+                .unwrap()
+                .unwrap();
+        assert_eq!(host.trim(), p);
+        let wrote = s
+            .chk
+            .write_file(&mut s.c, "default", p, "/data/hostname", &format!("{p}\n"))
+            .unwrap();
+        assert!(wrote);
+    }
+    s.scale(0);
+    s.wait("no pods", |c| all_pods(c).is_empty());
+    s.scale(3);
+    scale_up_to(&mut s, 3);
+    for p in ["ss-0", "ss-1", "ss-2"] {
+        let data =
+            s.c.with_container_fs("default", p, None, |fs| fs.read("/data/hostname"))
+                .unwrap()
+                .unwrap();
+        assert_eq!(data, format!("{p}\n"));
+    }
+    s.settle();
+}
+
+// DOC-STS's scale-down guarantee (SSC processCondemned): if ss-0 becomes unhealthy after ss-2 is
+// gone but before ss-1 is deleted, ss-1 is not deleted until ss-0 is Running and Ready again.
+#[test]
+fn scale_down_waits_for_an_unhealthy_predecessor() {
+    let mut s = Sim::new(43, &Manifest::new(3).probe(Probe::Http));
+    s.wait("3 Ready", |c| all_ready(c, &["ss-0", "ss-1", "ss-2"]));
+    s.scale(1);
+    assert!(s.pod("ss-2").is_terminating());
+    s.break_http("ss-0");
+    s.wait("ss-2 gone and ss-0 unready", |c| {
+        pod(c, "ss-2").is_none() && !ready(c, "ss-0")
+    });
+    s.hold(10_000, "ss-1 kept while ss-0 is unready", |c| {
+        pod(c, "ss-1").is_some_and(|p| !p.is_terminating())
+    });
+    s.restore_http("ss-0");
+    s.wait("scaled down to ss-0", |c| all_pods(c) == ["ss-0"]);
+    s.settle();
+}
+
+// Upstream PodClaimIsStale and e2e #23's follow-up: with `whenScaled: Delete`, scaling down and
+// up again gives the returning ordinal a fresh, empty claim (the old one was collected with its
+// pod); with the default Retain the data comes back.
+#[test]
+fn scaled_down_claims_come_back_fresh_only_with_when_scaled_delete() {
+    for (policy, kept) in [("Delete", false), ("Retain", true)] {
+        let mut s = Sim::new(44, &retention(3, "Retain", policy));
+        scale_up_to(&mut s, 3);
+        let old = claim(&s.c, "datadir-ss-2").unwrap().metadata.uid;
+        s.chk
+            .write_file(&mut s.c, "default", "ss-2", "/data/f", "data\n")
+            .unwrap();
+        s.scale(2);
+        s.wait("ss-2 gone", |c| pod(c, "ss-2").is_none());
+        s.scale(3);
+        scale_up_to(&mut s, 3);
+        let new = claim(&s.c, "datadir-ss-2").unwrap().metadata.uid;
+        assert_eq!(new == old, kept, "whenScaled {policy}");
+        let data =
+            s.c.with_container_fs("default", "ss-2", None, |fs| fs.read("/data/f"))
+                .unwrap();
+        assert_eq!(data.is_ok(), kept, "whenScaled {policy}: {data:?}");
+        s.settle();
+    }
+}
+
+// Upstream TestStatefulSetControl/NewRevisionDeletePodFailure (the status part): right after a
+// template change, a new update revision exists and the first pod's deletion is reflected in
+// currentReplicas.
+#[test]
+fn new_revision_status_counts() {
+    let mut s = Sim::new(45, &Manifest::new(3));
+    scale_up_to(&mut s, 3);
+    s.set_image(NEW_IMAGE);
+    let st = s.set().status;
+    assert_ne!(st.current_revision, st.update_revision);
+    assert_eq!((st.current_replicas, st.updated_replicas), (2, 0));
+    assert!(s.pod("ss-2").is_terminating());
+    wait_rolled_out(&mut s, 3);
+    s.settle();
+}
