@@ -1,2 +1,98 @@
-//! The native `ordinal` CLI: a REPL and a transcript runner on the same core as the web app.
-//! Empty until the kubectl issue lands; the binary target is added with it.
+//! The native `ordinal` CLI on the same core as the web app: a REPL, and `ordinal run`, which
+//! plays a script and prints the transcript (`$ <line>` then its output). Time passes only in
+//! blocking commands (`sleep`, `get -w`, `rollout status`, `wait`, the wait after `delete`,
+//! `run -i` waiting for its pod).
+
+use ordinal_kubectl::session::{MemFiles, Mode, Workspace};
+use ordinal_kubectl::{Files, Session};
+use ordinal_sim::Cluster;
+use std::path::PathBuf;
+
+/// `-f` reads from a directory on disk; `>` writes stay in memory (a transcript never writes
+/// to the disk).
+pub struct DiskFiles {
+    pub base: PathBuf,
+    pub written: MemFiles,
+}
+
+impl DiskFiles {
+    pub fn new(base: impl Into<PathBuf>) -> DiskFiles {
+        DiskFiles {
+            base: base.into(),
+            written: MemFiles::default(),
+        }
+    }
+}
+
+impl Files for DiskFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        if let Ok(s) = self.written.read(path) {
+            return Ok(s);
+        }
+        std::fs::read_to_string(self.base.join(path)).map_err(|e| e.to_string())
+    }
+}
+
+impl Workspace for DiskFiles {
+    fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String> {
+        if append && self.written.read(path).is_err() {
+            if let Ok(existing) = std::fs::read_to_string(self.base.join(path)) {
+                self.written.write(path, &existing, false)?;
+            }
+        }
+        self.written.write(path, content, append)
+    }
+    fn list(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.base)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.extend(self.written.list());
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// Plays `script` line by line and returns the transcript. Lines typed into an attached shell
+/// are echoed after that shell's prompt. Blank lines and `#` comments at the learner's prompt
+/// are skipped.
+pub fn run_script(script: &str, seed: u64, files: Box<dyn Workspace>) -> String {
+    let mut cluster = Cluster::new(seed);
+    let mut session = Session::new(files);
+    let mut transcript = String::new();
+    for line in script.lines() {
+        if !session.attached() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
+            continue;
+        }
+        transcript.push_str(&session.prompt());
+        transcript.push_str(line);
+        transcript.push('\n');
+        let out = session.input(&mut cluster, line, Mode::Script);
+        let text = out.text();
+        transcript.push_str(&text);
+        if !text.is_empty() && !text.ends_with('\n') {
+            transcript.push('\n');
+        }
+    }
+    transcript
+}
+
+/// The input lines of a transcript: the text after each prompt, following the session's state
+/// (the learner's `$ `, or an attached shell's prompt).
+pub fn script_of(transcript: &str, seed: u64, files: Box<dyn Workspace>) -> Vec<String> {
+    let mut cluster = Cluster::new(seed);
+    let mut session = Session::new(files);
+    let mut lines = Vec::new();
+    for l in transcript.lines() {
+        let prompt = session.prompt();
+        if let Some(cmd) = l.strip_prefix(prompt.as_str()) {
+            lines.push(cmd.to_string());
+            session.input(&mut cluster, cmd, Mode::Script);
+        }
+    }
+    lines
+}

@@ -1,2 +1,196 @@
-//! kubectl for Ordinal: parses a kubectl command line, calls the simulated API server in
-//! `ordinal-sim` and prints what real kubectl prints. Empty until the kubectl issue lands.
+//! kubectl for Ordinal: a command line in, calls to the simulated API server, kubectl's output
+//! out. Shaped like ripgrep: raw args → a typed command → execute → printers. Long-running
+//! commands (`get -w`, `rollout status`, the wait after `delete`, attached shells) return a
+//! [`jobs::Job`] that the caller drives (see [`session`]).
+
+pub mod apply;
+pub mod args;
+pub mod delete;
+pub mod describe;
+pub mod errors;
+pub mod exec;
+pub mod get;
+pub mod help;
+pub mod jobs;
+pub mod manifests;
+pub mod misc;
+pub mod output;
+pub mod printers;
+pub mod resource;
+pub mod rows;
+pub mod selector;
+pub mod session;
+pub mod table;
+
+pub use manifests::Files;
+pub use output::{Output, Stream};
+pub use session::Session;
+
+use ordinal_sim::Cluster;
+
+/// What a kubectl invocation runs in.
+pub struct Env<'a> {
+    /// The current namespace (`-n` overrides it).
+    pub namespace: &'a str,
+    /// Where `-f PATH` reads.
+    pub files: &'a dyn Files,
+    /// Standard input (for `-f -` and `exec -i`).
+    pub stdin: &'a str,
+    /// Whether `exec -it … -- sh` may attach an interactive shell (a terminal session can).
+    pub interactive_shells: bool,
+}
+
+const COMMANDS: &[&str] = &[
+    "annotate",
+    "api-resources",
+    "apply",
+    "cluster-info",
+    "config",
+    "cordon",
+    "create",
+    "delete",
+    "describe",
+    "exec",
+    "get",
+    "label",
+    "logs",
+    "patch",
+    "rollout",
+    "run",
+    "scale",
+    "uncordon",
+    "version",
+    "wait",
+];
+
+/// Real kubectl commands the playground does not have.
+const NOT_HERE: &[&str] = &[
+    "alpha",
+    "api-versions",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "completion",
+    "cp",
+    "debug",
+    "diff",
+    "drain",
+    "edit",
+    "events",
+    "explain",
+    "expose",
+    "kustomize",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "set",
+    "taint",
+    "top",
+];
+
+/// Runs one kubectl command line (`args` excludes the program name).
+pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut args = args.to_vec();
+    // Global flags may come before the command: `kubectl -n kube-system get pods`.
+    let mut lead = Vec::new();
+    while let Some(a) = args.first() {
+        if a == "-n" || a == "--namespace" {
+            if args.len() < 2 {
+                break;
+            }
+            lead.extend(args.drain(..2));
+        } else if a.starts_with("--namespace=") || (a.starts_with("-n") && a.len() > 2) {
+            lead.push(args.remove(0));
+        } else {
+            break;
+        }
+    }
+    let Some(cmd) = args.first().cloned() else {
+        let mut out = Output::default();
+        out.out(help::top());
+        return out;
+    };
+    let mut rest: Vec<String> = args[1..].to_vec();
+    rest.extend(lead);
+    if cmd == "--help" || cmd == "-h" || cmd == "help" {
+        let mut out = Output::default();
+        out.out(match rest.first() {
+            Some(c) => help::command(c).unwrap_or_else(help::top),
+            None => help::top(),
+        });
+        return out;
+    }
+    if cmd == "version" && rest.is_empty() || cmd == "--version" {
+        return misc::version(&rest);
+    }
+    if rest.iter().any(|a| a == "--help" || a == "-h") {
+        if let Some(text) = help::command(&cmd) {
+            let mut out = Output::default();
+            out.out(text);
+            return out;
+        }
+    }
+    match cmd.as_str() {
+        "get" => get::run(c, &rest, env),
+        "apply" => apply::apply(c, &rest, env),
+        "create" => apply::create(c, &rest, env),
+        "delete" => delete::run(c, &rest, env),
+        "describe" => misc::describe(c, &rest, env),
+        "scale" => misc::scale(c, &rest, env),
+        "patch" => misc::patch(c, &rest, env),
+        "label" => misc::label(c, &rest, env, false),
+        "annotate" => misc::label(c, &rest, env, true),
+        "cordon" => misc::cordon(c, &rest, false),
+        "uncordon" => misc::cordon(c, &rest, true),
+        "logs" => misc::logs(c, &rest, env),
+        "wait" => misc::wait(c, &rest, env),
+        "rollout" => misc::rollout(c, &rest, env),
+        "exec" => exec::exec(c, &rest, env),
+        "run" => exec::run(c, &rest, env),
+        "version" => misc::version(&rest),
+        "api-resources" => misc::api_resources(),
+        "cluster-info" => misc::cluster_info(),
+        "config" => misc::config(&rest, env),
+        other => {
+            let mut out = Output::default();
+            if NOT_HERE.contains(&other) {
+                out.err(format!("error: \"kubectl {other}\" is not available in this playground. Run 'kubectl --help' for what is."));
+            } else {
+                let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
+                let close: Vec<&&str> = COMMANDS
+                    .iter()
+                    .filter(|c| {
+                        edit_distance(c, other) <= 2 || (other.len() > 2 && c.starts_with(other))
+                    })
+                    .collect();
+                if !close.is_empty() {
+                    msg.push_str("\n\nDid you mean this?\n");
+                    for c in close {
+                        msg.push_str(&format!("\t{c}\n"));
+                    }
+                } else {
+                    msg.push('\n');
+                }
+                msg.push_str("\nRun 'kubectl --help' for usage.");
+                out.err(msg);
+            }
+            out
+        }
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

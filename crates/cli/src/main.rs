@@ -1,0 +1,161 @@
+//! `ordinal`: the playground in a terminal.
+//!
+//! * `ordinal` — an interactive session (kubectl, `k`, shell loops) on a fresh simulated cluster.
+//! * `ordinal run [--seed N] FILE|-` — plays a script and prints the transcript.
+
+use ordinal_cli::{run_script, DiskFiles};
+use ordinal_kubectl::session::Mode;
+use ordinal_kubectl::Session;
+use ordinal_sim::Cluster;
+use std::io::{IsTerminal, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "Usage:
+  ordinal                         start an interactive session on a fresh cluster
+  ordinal run [--seed N] FILE|-   play a script and print its transcript
+  ordinal --help | --version
+";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => repl(1),
+        Some("--help") | Some("-h") | Some("help") => print!("{USAGE}"),
+        Some("--version") | Some("-V") => println!(
+            "ordinal {} (Kubernetes {})",
+            env!("CARGO_PKG_VERSION"),
+            ordinal_sim::KUBERNETES_VERSION
+        ),
+        Some("run") => {
+            let mut seed = 1u64;
+            let mut file = None;
+            let mut i = 1;
+            while i < args.len() {
+                match args[i].as_str() {
+                    "--seed" if i + 1 < args.len() => {
+                        let Ok(s) = args[i + 1].parse() else {
+                            eprintln!("ordinal: --seed takes a number, not {:?}", args[i + 1]);
+                            std::process::exit(2);
+                        };
+                        seed = s;
+                        i += 1;
+                    }
+                    s if s.starts_with("--seed=") => match s["--seed=".len()..].parse() {
+                        Ok(v) => seed = v,
+                        Err(_) => {
+                            eprintln!("ordinal: --seed takes a number, not {s:?}");
+                            std::process::exit(2);
+                        }
+                    },
+                    f => file = Some(f.to_string()),
+                }
+                i += 1;
+            }
+            let Some(file) = file else {
+                eprint!("ordinal run: missing FILE\n{USAGE}");
+                std::process::exit(2);
+            };
+            let script = if file == "-" {
+                let mut s = String::new();
+                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                    eprintln!("ordinal: cannot read standard input: {e}");
+                    std::process::exit(2);
+                }
+                s
+            } else {
+                match std::fs::read_to_string(&file) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("ordinal: cannot read {file}: {e}");
+                        std::process::exit(2);
+                    }
+                }
+            };
+            print!(
+                "{}",
+                run_script(&script, seed, Box::new(DiskFiles::new(".")))
+            );
+        }
+        Some(other) => {
+            eprint!("ordinal: unknown command {other:?}\n{USAGE}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn repl(seed: u64) {
+    let mut cluster = Cluster::new(seed);
+    let mut session = Session::new(Box::new(DiskFiles::new(".")));
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+    let tty = std::io::stdin().is_terminal();
+    let mut editor = if tty {
+        rustyline::DefaultEditor::new().ok()
+    } else {
+        None
+    };
+    if tty {
+        println!("Ordinal: a simulated kind cluster (Kubernetes {}). Try `kubectl get nodes`; `exit` or Ctrl-D leaves.", ordinal_sim::KUBERNETES_VERSION);
+    }
+    let mut last_tick = Instant::now();
+    loop {
+        // The cluster's clock follows the wall clock between commands.
+        let elapsed = last_tick.elapsed().as_millis() as u64;
+        cluster.advance(elapsed);
+        last_tick = Instant::now();
+        let prompt = session.prompt();
+        let line = match editor.as_mut() {
+            Some(ed) => match ed.readline(&prompt) {
+                Ok(l) => {
+                    let _ = ed.add_history_entry(l.as_str());
+                    l
+                }
+                Err(rustyline::error::ReadlineError::Interrupted) => continue,
+                Err(_) => break,
+            },
+            None => {
+                let mut l = String::new();
+                match std::io::stdin().read_line(&mut l) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => l.trim_end_matches('\n').to_string(),
+                }
+            }
+        };
+        let elapsed = last_tick.elapsed().as_millis() as u64;
+        cluster.advance(elapsed);
+        last_tick = Instant::now();
+        if !session.attached() && line.trim() == "exit" {
+            break;
+        }
+        let mode = if tty { Mode::Interactive } else { Mode::Script };
+        let out = session.input(&mut cluster, &line, mode);
+        print_out(&out);
+        interrupted.store(false, Ordering::SeqCst);
+        while session.busy() {
+            std::thread::sleep(Duration::from_millis(100));
+            let dt = last_tick.elapsed().as_millis() as u64;
+            cluster.advance(dt);
+            last_tick = Instant::now();
+            let out = session.poll(&mut cluster);
+            print_out(&out);
+            if interrupted.swap(false, Ordering::SeqCst) {
+                print_out(&session.interrupt());
+            }
+        }
+    }
+}
+
+fn print_out(out: &ordinal_kubectl::Output) {
+    for (stream, text) in &out.chunks {
+        match stream {
+            ordinal_kubectl::Stream::Out => print!("{text}"),
+            ordinal_kubectl::Stream::Err => eprint!("{text}"),
+        }
+    }
+    let _ = std::io::stdout().flush();
+}

@@ -1,0 +1,309 @@
+//! `kubectl apply -f`, `kubectl create -f`, and `kubectl create secret|namespace`.
+
+use crate::args::{flag, parse, FlagSpec};
+use crate::output::Output;
+use crate::resource::type_prefix;
+use crate::{errors, manifests, Env};
+use ordinal_sim::api::*;
+use ordinal_sim::apply::{parse_manifests, ApplyError};
+use ordinal_sim::Cluster;
+use std::collections::BTreeMap;
+
+const FILE_FLAGS: &[FlagSpec] = &[
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("validate", None, true),
+    flag("dry-run", None, true),
+    flag("server-side", None, false),
+    flag("output", Some('o'), true),
+    flag("save-config", None, false),
+];
+
+fn read_all(
+    p: &crate::args::Parsed,
+    env: &Env,
+    out: &mut Output,
+    cmd: &str,
+) -> Option<Vec<(String, String)>> {
+    let files = p.values("filename");
+    if files.is_empty() {
+        out.err(format!(
+            "error: must specify one of -f and -k\n\nSee 'kubectl {cmd} -h' for help and examples"
+        ));
+        return None;
+    }
+    let mut docs = Vec::new();
+    for f in files {
+        match manifests::read(env.files, &f, env.stdin) {
+            Ok(text) => docs.push((f, text)),
+            Err(e) => {
+                out.err(e);
+                return None;
+            }
+        }
+    }
+    Some(docs)
+}
+
+pub fn apply(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    file_command(c, args, env, true)
+}
+
+fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> Output {
+    let cmd = if is_apply { "apply" } else { "create" };
+    let mut out = Output::default();
+    let p = match parse(args, FILE_FLAGS, cmd) {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let Some(docs) = read_all(&p, env, &mut out, cmd) else {
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    for (file, text) in docs {
+        let objects = match parse_manifests(&text) {
+            Ok(o) => o,
+            Err(e) => {
+                out.err(format!("error: error parsing {file}: {}", e.message));
+                continue;
+            }
+        };
+        if objects.is_empty() {
+            out.err(format!("error: no objects passed to {cmd}"));
+            continue;
+        }
+        let mut errors = Vec::new();
+        for o in objects {
+            let result = if is_apply {
+                c.apply_value(&o.value, &ns)
+            } else {
+                create_value(c, &o.value, &ns)
+            };
+            match result {
+                Ok(a) => out.out(format!("{}/{} {}\n", type_prefix(a.kind), a.name, a.action.as_str())),
+                Err(ApplyError::UnknownKind { name, namespace, api_version, kind }) => errors.push(format!(
+                    "error: resource mapping not found for name: {name:?} namespace: {namespace:?} from {file:?}: no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"
+                )),
+                Err(ApplyError::Malformed { message }) => errors.push(format!("error: error validating {file:?}: {message}")),
+                Err(ApplyError::Api { error, creating, .. }) => {
+                    let verb = if creating { "creating" } else { "patching" };
+                    errors.push(errors::render(&error, Some((verb, &file))));
+                }
+            }
+        }
+        for e in errors {
+            out.err(e);
+        }
+    }
+    out
+}
+
+/// `kubectl create -f`: like apply's create path, but an existing object is an error.
+fn create_value(
+    c: &mut Cluster,
+    v: &serde_json::Value,
+    ns: &str,
+) -> Result<ordinal_sim::apply::Applied, ApplyError> {
+    let api_version = v
+        .get("apiVersion")
+        .and_then(|x| x.as_str())
+        .unwrap_or("")
+        .to_string();
+    let kind_name = v
+        .get("kind")
+        .and_then(|x| x.as_str())
+        .unwrap_or("")
+        .to_string();
+    let name = v
+        .pointer("/metadata/name")
+        .and_then(|x| x.as_str())
+        .unwrap_or("")
+        .to_string();
+    let Some(kind) = Kind::from_type_meta(&api_version, &kind_name) else {
+        return Err(ApplyError::UnknownKind {
+            name,
+            namespace: String::new(),
+            api_version,
+            kind: kind_name,
+        });
+    };
+    let ns_in = v
+        .pointer("/metadata/namespace")
+        .and_then(|x| x.as_str())
+        .unwrap_or(ns)
+        .to_string();
+    if c.get(kind, &ns_in, &name).is_ok() {
+        return Err(ApplyError::Api {
+            kind,
+            name: name.clone(),
+            creating: true,
+            error: ordinal_sim::ApiError::already_exists(kind, &name),
+        });
+    }
+    let mut obj = Object::from_value(kind, v.clone()).map_err(|e| ApplyError::Api {
+        kind,
+        name: name.clone(),
+        creating: true,
+        error: ordinal_sim::ApiError::bad_request(format!(
+            "{} in version \"{}\" cannot be handled as a {}: {e}",
+            kind.name(),
+            kind.info().version,
+            kind.name()
+        )),
+    })?;
+    if kind.namespaced() {
+        obj.meta_mut().namespace = ns_in.clone();
+    }
+    match c.create(obj) {
+        Ok(o) => Ok(ordinal_sim::apply::Applied {
+            kind,
+            namespace: ns_in,
+            name: o.name().to_string(),
+            action: ordinal_sim::apply::ApplyAction::Created,
+        }),
+        Err(error) => Err(ApplyError::Api {
+            kind,
+            name,
+            creating: true,
+            error,
+        }),
+    }
+}
+
+const SECRET_FLAGS: &[FlagSpec] = &[
+    flag("docker-server", None, true),
+    flag("docker-username", None, true),
+    flag("docker-password", None, true),
+    flag("docker-email", None, true),
+    flag("from-literal", None, true),
+    flag("from-file", None, true),
+    flag("type", None, true),
+    flag("dry-run", None, true),
+    flag("output", Some('o'), true),
+];
+
+pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let first = args.iter().find(|a| !a.starts_with('-')).cloned();
+    match first.as_deref() {
+        Some("secret") => create_secret(c, args, env),
+        Some("namespace") | Some("ns") => {
+            let p = match parse(args, &[], "create namespace") {
+                Ok(p) => p,
+                Err(e) => {
+                    out.err(e);
+                    return out;
+                }
+            };
+            let Some(name) = p.positionals.get(1) else {
+                out.err("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
+                return out;
+            };
+            let ns = Namespace {
+                metadata: ObjectMeta {
+                    name: name.clone(),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            match c.create(ns.into()) {
+                Ok(_) => out.out(format!("namespace/{name} created\n")),
+                Err(e) => out.err(errors::render(&e, None)),
+            }
+            out
+        }
+        _ => file_command(c, args, env, false),
+    }
+}
+
+fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let p = match parse(args, SECRET_FLAGS, "create secret") {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let sub = p.positionals.get(1).map(String::as_str);
+    let Some(name) = p.positionals.get(2).cloned() else {
+        out.err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create secret {} -h' for help and examples", sub.unwrap_or("generic")));
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let mut secret = Secret {
+        metadata: ObjectMeta::named(&ns, &name),
+        ..Default::default()
+    };
+    match sub {
+        Some("docker-registry") => {
+            let (user, pass) = (p.value("docker-username"), p.value("docker-password"));
+            let (Some(user), Some(pass)) = (user, pass) else {
+                out.err("error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required");
+                return out;
+            };
+            let server = p
+                .value("docker-server")
+                .unwrap_or("https://index.docker.io/v1/");
+            let auth = ordinal_sim::base64::encode(format!("{user}:{pass}").as_bytes());
+            let mut entry = serde_json::Map::new();
+            entry.insert("username".into(), user.into());
+            entry.insert("password".into(), pass.into());
+            if let Some(email) = p.value("docker-email") {
+                entry.insert("email".into(), email.into());
+            }
+            entry.insert("auth".into(), auth.into());
+            let cfg = serde_json::json!({"auths": {server: entry}});
+            secret.type_ = Some("kubernetes.io/dockerconfigjson".into());
+            secret.data = BTreeMap::from([(
+                ".dockerconfigjson".to_string(),
+                ordinal_sim::base64::encode(cfg.to_string().as_bytes()),
+            )]);
+        }
+        Some("generic") => {
+            for lit in p.values("from-literal") {
+                let Some((k, v)) = lit.split_once('=') else {
+                    out.err(format!(
+                        "error: invalid literal source {lit}, expected key=value"
+                    ));
+                    return out;
+                };
+                secret
+                    .data
+                    .insert(k.to_string(), ordinal_sim::base64::encode(v.as_bytes()));
+            }
+            for f in p.values("from-file") {
+                let (key, path) = f
+                    .split_once('=')
+                    .map(|(k, p)| (k.to_string(), p.to_string()))
+                    .unwrap_or_else(|| (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()));
+                match env.files.read(&path) {
+                    Ok(content) => {
+                        secret
+                            .data
+                            .insert(key, ordinal_sim::base64::encode(content.as_bytes()));
+                    }
+                    Err(_) => {
+                        out.err(format!(
+                            "error: error reading {path}: no such file or directory"
+                        ));
+                        return out;
+                    }
+                }
+            }
+            secret.type_ = p.value("type").map(String::from);
+        }
+        _ => {
+            out.err("error: unknown secret type; use one of: docker-registry, generic\nSee 'kubectl create secret -h' for help and examples");
+            return out;
+        }
+    }
+    match c.create(secret.into()) {
+        Ok(_) => out.out(format!("secret/{name} created\n")),
+        Err(e) => out.err(errors::render(&e, None)),
+    }
+    out
+}

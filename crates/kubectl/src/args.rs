@@ -1,0 +1,180 @@
+//! Flag parsing with kubectl's (cobra/pflag) rules: `-n x`, `-n=x`, `-nx`, `--namespace x`,
+//! `--namespace=x`, combined booleans `-it`, `--` ending flags, and cobra's error wording.
+
+use std::collections::BTreeMap;
+
+#[derive(Copy, Clone, Debug)]
+pub struct FlagSpec {
+    pub long: &'static str,
+    pub short: Option<char>,
+    pub takes_value: bool,
+}
+
+pub const fn flag(long: &'static str, short: Option<char>, takes_value: bool) -> FlagSpec {
+    FlagSpec {
+        long,
+        short,
+        takes_value,
+    }
+}
+
+/// Flags every command accepts.
+pub const GLOBAL: &[FlagSpec] = &[
+    flag("namespace", Some('n'), true),
+    flag("help", Some('h'), false),
+    flag("context", None, true),
+    flag("kubeconfig", None, true),
+    flag("cluster", None, true),
+    flag("user", None, true),
+    flag("v", Some('v'), true),
+    flag("request-timeout", None, true),
+];
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parsed {
+    pub positionals: Vec<String>,
+    pub flags: BTreeMap<&'static str, Vec<String>>,
+    /// Everything after `--`.
+    pub rest: Vec<String>,
+    pub dash_dash: bool,
+}
+
+impl Parsed {
+    pub fn has(&self, long: &str) -> bool {
+        self.flags.contains_key(long)
+    }
+    pub fn value(&self, long: &str) -> Option<&str> {
+        self.flags
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    }
+    pub fn values(&self, long: &str) -> Vec<String> {
+        self.flags.get(long).cloned().unwrap_or_default()
+    }
+    /// A boolean flag: present without a value, or `=true`/`=false`.
+    pub fn bool(&self, long: &str) -> bool {
+        self.value(long).is_some_and(|v| v != "false")
+    }
+}
+
+/// Parses `args` (the words after the command name) against `specs` plus [`GLOBAL`].
+/// `cmd` names the command for the "See 'kubectl get --help'" hint.
+pub fn parse(args: &[String], specs: &[FlagSpec], cmd: &str) -> Result<Parsed, String> {
+    let all: Vec<&FlagSpec> = specs.iter().chain(GLOBAL.iter()).collect();
+    let hint = format!("See 'kubectl {cmd} --help' for usage.");
+    let mut p = Parsed::default();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a == "--" {
+            p.dash_dash = true;
+            p.rest = args[i..].to_vec();
+            break;
+        }
+        if let Some(body) = a.strip_prefix("--") {
+            let (name, inline) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (body, None),
+            };
+            let Some(spec) = all.iter().find(|s| s.long == name) else {
+                return Err(format!("error: unknown flag: --{name}\n{hint}"));
+            };
+            let value = if spec.takes_value {
+                match inline {
+                    Some(v) => v,
+                    None if i < args.len() => {
+                        i += 1;
+                        args[i - 1].clone()
+                    }
+                    None => return Err(format!("error: flag needs an argument: --{name}\n{hint}")),
+                }
+            } else {
+                inline.unwrap_or_else(|| "true".into())
+            };
+            p.flags.entry(spec.long).or_default().push(value);
+        } else if a.len() > 1 && a.starts_with('-') && !is_negative_number(a) {
+            let chars: Vec<char> = a[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let ch = chars[j];
+                let Some(spec) = all.iter().find(|s| s.short == Some(ch)) else {
+                    return Err(format!(
+                        "error: unknown shorthand flag: '{ch}' in {a}\n{hint}"
+                    ));
+                };
+                if spec.takes_value {
+                    let tail: String = chars[j + 1..].iter().collect();
+                    let value = if !tail.is_empty() {
+                        tail.strip_prefix('=').unwrap_or(&tail).to_string()
+                    } else if i < args.len() {
+                        i += 1;
+                        args[i - 1].clone()
+                    } else {
+                        return Err(format!(
+                            "error: flag needs an argument: '{ch}' in {a}\n{hint}"
+                        ));
+                    };
+                    p.flags.entry(spec.long).or_default().push(value);
+                    break;
+                }
+                p.flags.entry(spec.long).or_default().push("true".into());
+                j += 1;
+            }
+        } else {
+            p.positionals.push(a.clone());
+        }
+    }
+    Ok(p)
+}
+
+fn is_negative_number(s: &str) -> bool {
+    s.len() > 1 && s[1..].chars().all(|c| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn flag_forms() {
+        let specs = [
+            flag("output", Some('o'), true),
+            flag("watch", Some('w'), false),
+            flag("selector", Some('l'), true),
+            flag("stdin", Some('i'), false),
+            flag("tty", Some('t'), false),
+        ];
+        let p = parse(
+            &v("pods -l app=nginx -w -o=wide -nkube-system"),
+            &specs,
+            "get",
+        )
+        .unwrap();
+        assert_eq!(p.positionals, ["pods"]);
+        assert_eq!(p.value("selector"), Some("app=nginx"));
+        assert!(p.bool("watch"));
+        assert_eq!(p.value("output"), Some("wide"));
+        assert_eq!(p.value("namespace"), Some("kube-system"));
+        let p = parse(&v("web-0 -it -- sh -c ls"), &specs, "exec").unwrap();
+        assert!(p.bool("stdin") && p.bool("tty"));
+        assert_eq!(p.rest, v("sh -c ls"));
+        assert_eq!(
+            parse(&v("--bogus"), &specs, "get").unwrap_err(),
+            "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(
+            parse(&v("-x"), &specs, "get").unwrap_err(),
+            "error: unknown shorthand flag: 'x' in -x\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(
+            parse(&v("-n"), &specs, "get").unwrap_err(),
+            "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage."
+        );
+    }
+}

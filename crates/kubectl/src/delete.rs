@@ -1,0 +1,217 @@
+//! `kubectl delete`: by name, `TYPE/NAME`, `-l`, `--all`, `-f`; cascade, grace period, force;
+//! then (like kubectl) waits until the objects are gone.
+
+use crate::args::{flag, parse, FlagSpec};
+use crate::jobs::Job;
+use crate::output::Output;
+use crate::resource;
+use crate::selector::Selector;
+use crate::{errors, manifests, Env};
+use ordinal_sim::api::*;
+use ordinal_sim::apply::parse_manifests;
+use ordinal_sim::{Cluster, DeleteOptions, Propagation};
+
+const FLAGS: &[FlagSpec] = &[
+    flag("selector", Some('l'), true),
+    flag("all", None, false),
+    flag("all-namespaces", Some('A'), false),
+    flag("filename", Some('f'), true),
+    flag("cascade", None, true),
+    flag("grace-period", None, true),
+    flag("force", None, false),
+    flag("now", None, false),
+    flag("wait", None, true),
+    flag("ignore-not-found", None, false),
+    flag("output", Some('o'), true),
+];
+
+pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let p = match parse(args, FLAGS, "delete") {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let propagation = match p.value("cascade") {
+        None | Some("background") | Some("true") => Propagation::Background,
+        Some("foreground") => Propagation::Foreground,
+        Some("orphan") => Propagation::Orphan,
+        Some("false") => {
+            out.note("warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.");
+            Propagation::Orphan
+        }
+        Some(v) => {
+            out.err(format!("error: invalid cascade value ({v}). Must be \"background\", \"foreground\", or \"orphan\"."));
+            return out;
+        }
+    };
+    let force = p.bool("force");
+    let mut grace: Option<i64> = match p.value("grace-period") {
+        None => None,
+        Some(g) => match g.parse::<i64>() {
+            Ok(g) if g < 0 => None,
+            Ok(g) => Some(g),
+            Err(_) => {
+                out.err(format!("error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax"));
+                return out;
+            }
+        },
+    };
+    if p.bool("now") {
+        grace = Some(1);
+    }
+    if grace == Some(0) && !force {
+        // kubectl turns --grace-period=0 into 1 unless --force is given.
+        grace = Some(1);
+    }
+    if force && grace.is_none() {
+        grace = Some(0);
+    }
+    if force && grace == Some(0) {
+        out.note("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+    }
+    // Resolve the targets.
+    let mut targets: Vec<(Kind, String, String)> = Vec::new();
+    let files = p.values("filename");
+    if !files.is_empty() {
+        for f in files {
+            let text = match manifests::read(env.files, &f, env.stdin) {
+                Ok(t) => t,
+                Err(e) => {
+                    out.err(e);
+                    return out;
+                }
+            };
+            match parse_manifests(&text) {
+                Ok(objs) => {
+                    for o in objs {
+                        let av = o
+                            .value
+                            .get("apiVersion")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("");
+                        let k = o.value.get("kind").and_then(|v| v.as_str()).unwrap_or("");
+                        let n = o
+                            .value
+                            .pointer("/metadata/name")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("")
+                            .to_string();
+                        let ons = o
+                            .value
+                            .pointer("/metadata/namespace")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or(&ns)
+                            .to_string();
+                        match Kind::from_type_meta(av, k) {
+                            Some(kind) => targets.push((kind, ons, n)),
+                            None => out.err(format!("error: resource mapping not found for name: {n:?} namespace: \"\" from {f:?}: no matches for kind {k:?} in version {av:?}\nensure CRDs are installed first")),
+                        }
+                    }
+                }
+                Err(e) => {
+                    out.err(format!("error: error parsing {f}: {}", e.message));
+                    return out;
+                }
+            }
+        }
+    } else {
+        if p.positionals.is_empty() {
+            out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return out;
+        }
+        let selector = match p.value("selector").map(Selector::parse).transpose() {
+            Ok(s) => s,
+            Err(e) => {
+                out.err(e);
+                return out;
+            }
+        };
+        let slash = p.positionals.iter().all(|a| a.contains('/'));
+        if slash {
+            for a in &p.positionals {
+                let (t, n) = a.split_once('/').unwrap_or((a, ""));
+                match resource::resolve(t) {
+                    Some(k) => targets.push((k, ns.clone(), n.to_string())),
+                    None => {
+                        out.err(format!(
+                            "error: the server doesn't have a resource type \"{t}\""
+                        ));
+                        return out;
+                    }
+                }
+            }
+        } else {
+            let Some(kind) = resource::resolve(&p.positionals[0]) else {
+                out.err(format!(
+                    "error: the server doesn't have a resource type \"{}\"",
+                    p.positionals[0]
+                ));
+                return out;
+            };
+            let names = &p.positionals[1..];
+            if names.is_empty() {
+                if selector.is_none() && !p.bool("all") {
+                    out.err("error: resource(s) were provided, but no name was specified");
+                    return out;
+                }
+                let list_ns = if p.bool("all-namespaces") || !kind.namespaced() {
+                    None
+                } else {
+                    Some(ns.as_str())
+                };
+                for o in c.list(kind, list_ns) {
+                    if selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&o.meta().labels))
+                    {
+                        targets.push((kind, o.namespace().to_string(), o.name().to_string()));
+                    }
+                }
+                if targets.is_empty() {
+                    out.note("No resources found");
+                    return out;
+                }
+            } else {
+                for n in names {
+                    targets.push((kind, ns.clone(), n.clone()));
+                }
+            }
+        }
+    }
+    let opts = DeleteOptions {
+        grace_period_seconds: grace,
+        propagation: Some(propagation),
+    };
+    let mut waiting = Vec::new();
+    for (kind, ns, name) in targets {
+        match c.delete(kind, &ns, &name, &opts) {
+            Ok(o) => {
+                let word = if force && grace == Some(0) {
+                    "force deleted"
+                } else {
+                    "deleted"
+                };
+                if p.value("output") == Some("name") {
+                    out.out(format!("{}/{name}\n", resource::type_prefix(kind)));
+                } else {
+                    out.out(format!(
+                        "{} \"{name}\" {word}\n",
+                        resource::type_prefix(kind)
+                    ));
+                }
+                waiting.push((kind, ns, name, o.meta().uid.clone()));
+            }
+            Err(e) if e.is_not_found() && p.bool("ignore-not-found") => {}
+            Err(e) => out.err(errors::render(&e, None)),
+        }
+    }
+    let wait = p.value("wait").is_none_or(|w| w != "false");
+    if wait && !waiting.is_empty() && !(force && grace == Some(0)) {
+        out.job = Some(Job::WaitGone { targets: waiting });
+    }
+    out
+}

@@ -1,0 +1,27 @@
+//! How kubectl renders API errors (`cmdutil.CheckErr`, `StandardErrorMessage`, `MultilineError`).
+
+use ordinal_sim::{ApiError, Reason};
+
+/// `source`: `("creating", "web.yaml")` when the object came from a file.
+pub fn render(e: &ApiError, source: Option<(&str, &str)>) -> String {
+    if e.reason == Reason::Invalid && !e.causes.is_empty() {
+        let kind = e.kind.map(|k| k.name().to_string()).unwrap_or_default();
+        if e.causes.len() == 1 {
+            return format!("The {kind} \"{}\" is invalid: {}", e.name, e.causes[0]);
+        }
+        let mut s = format!("The {kind} \"{}\" is invalid: \n", e.name);
+        for c in &e.causes {
+            s.push_str(&format!("* {c}\n"));
+        }
+        return s.trim_end_matches('\n').to_string();
+    }
+    let prefix = match source {
+        Some((verb, file)) => format!("error when {verb} \"{file}\": "),
+        None => String::new(),
+    };
+    format!(
+        "Error from server ({}): {prefix}{}",
+        e.reason.as_str(),
+        e.message
+    )
+}

@@ -1,0 +1,265 @@
+//! `kubectl exec` and `kubectl run`: commands in containers, and the attach jobs for `-it`.
+
+use crate::args::{flag, parse, FlagSpec};
+use crate::jobs::{Attach, Job};
+use crate::output::Output;
+use crate::{errors, Env};
+use ordinal_sim::api::*;
+use ordinal_sim::Cluster;
+use std::collections::BTreeMap;
+
+const EXEC_FLAGS: &[FlagSpec] = &[
+    flag("container", Some('c'), true),
+    flag("stdin", Some('i'), false),
+    flag("tty", Some('t'), false),
+    flag("quiet", Some('q'), false),
+    flag("filename", Some('f'), true),
+];
+
+pub fn exec(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let p = match parse(args, EXEC_FLAGS, "exec") {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let Some(target) = p.positionals.first() else {
+        out.err("error: pod, type/name or --filename must be specified\nSee 'kubectl exec -h' for help and examples");
+        return out;
+    };
+    if p.positionals.len() > 1 && !p.dash_dash {
+        out.err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples");
+        return out;
+    }
+    if p.rest.is_empty() {
+        out.err("error: you must specify at least one command for the container");
+        return out;
+    }
+    let pod = match resolve_pod(c, &ns, target) {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let container = p.value("container").map(String::from);
+    if let Err(e) = c.exec_target(&ns, &pod, container.as_deref()) {
+        out.err(e.message());
+        return out;
+    }
+    let interactive_shell = p.bool("stdin")
+        && p.rest.len() == 1
+        && matches!(
+            p.rest[0].as_str(),
+            "sh" | "bash" | "/bin/sh" | "/bin/bash" | "ash"
+        );
+    if interactive_shell && env.interactive_shells {
+        if p.rest[0].contains("bash")
+            && !c
+                .exec_target(&ns, &pod, container.as_deref())
+                .map(|t| t.image.contains("nginx"))
+                .unwrap_or(false)
+        {
+            // busybox has no bash.
+        }
+        out.job = Some(Job::Attach(Attach {
+            namespace: ns,
+            pod,
+            container,
+            remove: false,
+            waiting: false,
+            from_run: false,
+        }));
+        return out;
+    }
+    let stdin = if p.bool("stdin") { env.stdin } else { "" };
+    match c.exec(&ns, &pod, container.as_deref(), &p.rest, stdin) {
+        Ok(r) => {
+            out.out(r.stdout.clone());
+            if !r.stderr.is_empty() {
+                out.note(r.stderr.clone());
+            }
+            if r.exit_code != 0 {
+                out.note(format!("command terminated with exit code {}", r.exit_code));
+                out.status = r.exit_code;
+            }
+        }
+        Err(e) => out.err(e.message()),
+    }
+    out
+}
+
+/// `web-0`, `pod/web-0`, `sts/web` (its first pod).
+fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
+    match target.split_once('/') {
+        None => Ok(target.to_string()),
+        Some((t, n)) => match crate::resource::resolve(t) {
+            Some(Kind::Pod) => Ok(n.to_string()),
+            Some(Kind::StatefulSet) => {
+                if c.get_as::<StatefulSet>(ns, n).is_none() {
+                    return Err(format!(
+                        "Error from server (NotFound): statefulsets.apps \"{n}\" not found"
+                    ));
+                }
+                let start = c
+                    .get_as::<StatefulSet>(ns, n)
+                    .map_or(0, |s| s.start_ordinal());
+                Ok(format!("{n}-{start}"))
+            }
+            Some(k) => Err(format!(
+                "error: cannot attach to {}: selector for {} not implemented",
+                k.info().singular,
+                k.name()
+            )),
+            None => Err(format!(
+                "error: the server doesn't have a resource type \"{t}\""
+            )),
+        },
+    }
+}
+
+const RUN_FLAGS: &[FlagSpec] = &[
+    flag("image", None, true),
+    flag("restart", None, true),
+    flag("stdin", Some('i'), false),
+    flag("tty", Some('t'), false),
+    flag("rm", None, false),
+    flag("command", None, false),
+    flag("env", None, true),
+    flag("labels", Some('l'), true),
+    flag("port", None, true),
+    flag("image-pull-policy", None, true),
+    flag("attach", None, true),
+    flag("quiet", Some('q'), false),
+    flag("dry-run", None, true),
+    flag("output", Some('o'), true),
+    flag("overrides", None, true),
+];
+
+pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let p = match parse(args, RUN_FLAGS, "run") {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let Some(name) = p.positionals.first().cloned() else {
+        out.err("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
+        return out;
+    };
+    let Some(image) = p.value("image").map(String::from) else {
+        out.err("error: required flag(s) \"image\" not set");
+        return out;
+    };
+    let restart = match p.value("restart").unwrap_or("Always") {
+        r @ ("Always" | "OnFailure" | "Never") => r.to_string(),
+        r => {
+            out.err(format!("error: invalid restart policy: {r}"));
+            return out;
+        }
+    };
+    let stdin = p.bool("stdin");
+    let tty = p.bool("tty");
+    if p.bool("rm") && !stdin {
+        out.err("error: --rm should only be used for attached containers");
+        return out;
+    }
+    if tty && !stdin {
+        out.note("Unable to use a TTY - input is not a terminal or the right kind of file");
+    }
+    let mut labels = BTreeMap::from([("run".to_string(), name.clone())]);
+    if let Some(l) = p.value("labels") {
+        labels.clear();
+        for kv in l.split(',') {
+            if let Some((k, v)) = kv.split_once('=') {
+                labels.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    let mut rest = p.rest.clone();
+    rest.extend(p.positionals[1..].iter().cloned());
+    let (command, cargs) = if p.bool("command") {
+        (rest, Vec::new())
+    } else {
+        (Vec::new(), rest)
+    };
+    let has_cmd = !command.is_empty() || !cargs.is_empty();
+    let container = Container {
+        name: name.clone(),
+        image: Some(image),
+        command,
+        args: cargs,
+        env: p
+            .values("env")
+            .iter()
+            .filter_map(|e| e.split_once('='))
+            .map(|(k, v)| EnvVar {
+                name: k.into(),
+                value: Some(v.into()),
+                value_from: None,
+            })
+            .collect(),
+        ports: p
+            .value("port")
+            .and_then(|x| x.parse().ok())
+            .map(|port| {
+                vec![ContainerPort {
+                    name: None,
+                    container_port: port,
+                    protocol: None,
+                }]
+            })
+            .unwrap_or_default(),
+        image_pull_policy: p.value("image-pull-policy").map(String::from),
+        stdin: stdin.then_some(true),
+        stdin_once: stdin.then_some(true),
+        tty: tty.then_some(true),
+        resources: Some(serde_json::json!({})),
+        ..Default::default()
+    };
+    let pod = Pod {
+        metadata: ObjectMeta {
+            name: name.clone(),
+            namespace: ns.clone(),
+            labels,
+            ..Default::default()
+        },
+        spec: PodSpec {
+            containers: vec![container],
+            restart_policy: Some(restart),
+            ..Default::default()
+        },
+        status: Default::default(),
+    };
+    if let Err(e) = c.create(pod.into()) {
+        out.err(errors::render(&e, None));
+        return out;
+    }
+    if !stdin {
+        out.out(format!("pod/{name} created\n"));
+        return out;
+    }
+    if has_cmd {
+        out.job = Some(Job::RunCommand {
+            namespace: ns,
+            pod: name,
+            remove: p.bool("rm"),
+        });
+        return out;
+    }
+    out.job = Some(Job::Attach(Attach {
+        namespace: ns,
+        pod: name,
+        container: None,
+        remove: p.bool("rm"),
+        waiting: true,
+        from_run: true,
+    }));
+    out
+}

@@ -1,0 +1,299 @@
+//! `kubectl get`: tables (default, `-o wide`, `--show-labels`, `-A`), `-o name|yaml|json|jsonpath=…`,
+//! label selectors, several types at once, `get all`, and `-w`.
+
+use crate::args::{flag, parse, FlagSpec};
+use crate::jobs::{Job, Watch};
+use crate::output::Output;
+use crate::printers::{jsonpath, yaml};
+use crate::resource::{self, type_prefix};
+use crate::selector::Selector;
+use crate::table::{self, Table};
+use crate::{errors, rows, Env};
+use ordinal_sim::api::*;
+use ordinal_sim::Cluster;
+use serde_json::Value;
+
+const FLAGS: &[FlagSpec] = &[
+    flag("output", Some('o'), true),
+    flag("selector", Some('l'), true),
+    flag("watch", Some('w'), false),
+    flag("watch-only", None, false),
+    flag("all-namespaces", Some('A'), false),
+    flag("show-labels", None, false),
+    flag("no-headers", None, false),
+    flag("show-kind", None, false),
+    flag("ignore-not-found", None, false),
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Format {
+    Table,
+    Wide,
+    Name,
+    Yaml,
+    Json,
+    JsonPath(String),
+}
+
+pub fn parse_format(o: Option<&str>) -> Result<Format, String> {
+    Ok(match o {
+        None | Some("") => Format::Table,
+        Some("wide") => Format::Wide,
+        Some("name") => Format::Name,
+        Some("yaml") => Format::Yaml,
+        Some("json") => Format::Json,
+        Some(s) if s.starts_with("jsonpath=") || s.starts_with("jsonpath-as-json=") => Format::JsonPath(s.split_once('=').map(|x| x.1).unwrap_or("").to_string()),
+        Some(s) => {
+            return Err(format!(
+                "error: unable to match a printer suitable for the output format \"{s}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+            ))
+        }
+    })
+}
+
+/// JSON as `kubectl -o json` prints it: four-space indentation.
+pub fn to_json(v: &Value) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    serde::Serialize::serialize(v, &mut ser).ok();
+    String::from_utf8(buf).unwrap_or_default() + "\n"
+}
+
+pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let p = match parse(args, FLAGS, "get") {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let format = match parse_format(p.value("output")) {
+        Ok(f) => f,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let all_ns = p.bool("all-namespaces");
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let selector = match p.value("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    if p.positionals.is_empty() {
+        out.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
+        return out;
+    }
+    // Targets: (kind, names). `TYPE NAME...`, `TYPE/NAME...`, `T1,T2`, `all`.
+    let mut groups: Vec<(Kind, Vec<String>)> = Vec::new();
+    let mut all = false;
+    if p.positionals.iter().all(|a| a.contains('/')) {
+        for a in &p.positionals {
+            let (t, n) = a.split_once('/').unwrap_or((a, ""));
+            let Some(kind) = resource::resolve(t) else {
+                out.err(format!(
+                    "error: the server doesn't have a resource type \"{t}\""
+                ));
+                return out;
+            };
+            match groups.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, names)) => names.push(n.to_string()),
+                None => groups.push((kind, vec![n.to_string()])),
+            }
+        }
+    } else {
+        let types = &p.positionals[0];
+        for t in types.split(',') {
+            if t == "all" {
+                all = true;
+                for k in resource::ALL {
+                    groups.push((*k, Vec::new()));
+                }
+                continue;
+            }
+            let Some(kind) = resource::resolve(t) else {
+                out.err(format!(
+                    "error: the server doesn't have a resource type \"{t}\""
+                ));
+                return out;
+            };
+            groups.push((kind, p.positionals[1..].to_vec()));
+        }
+        if p.positionals.len() > 1 && (groups.len() > 1 || all) {
+            out.err("error: you must specify only one resource");
+            return out;
+        }
+    }
+    if p.bool("watch") || p.bool("watch-only") {
+        let (kind, names) = groups[0].clone();
+        let mut w = Watch {
+            kind,
+            namespace: if all_ns || !kind.namespaced() {
+                None
+            } else {
+                Some(ns.clone())
+            },
+            selector: selector.clone(),
+            names,
+            wide: format == Format::Wide,
+            show_labels: p.bool("show-labels"),
+            name_only: format == Format::Name,
+            rv: c.resource_version(),
+            table: Table::default(),
+        };
+        if !p.bool("watch-only") {
+            let objs: Vec<Object> = c
+                .list(kind, None)
+                .into_iter()
+                .map(|o| (*o).clone())
+                .filter(|o| w.matches(o))
+                .collect();
+            let mut rows_v = Vec::new();
+            if !w.name_only {
+                rows_v.push(header(
+                    kind,
+                    &format,
+                    all_ns && kind.namespaced(),
+                    p.bool("show-labels"),
+                ));
+            }
+            for o in &objs {
+                rows_v.push(w.row(c, o));
+            }
+            if objs.is_empty() {
+                out.note(no_resources(&ns, all_ns, kind));
+            } else {
+                out.out(w.table.render(&rows_v));
+            }
+        }
+        out.job = Some(Job::Watch(w));
+        return out;
+    }
+    let mut values = Vec::new();
+    let mut sections = Vec::new();
+    let mut any = false;
+    for (kind, names) in &groups {
+        let kind = *kind;
+        let list_ns = if all_ns || !kind.namespaced() {
+            None
+        } else {
+            Some(ns.as_str())
+        };
+        let mut objs: Vec<Object> = Vec::new();
+        if names.is_empty() {
+            for o in c.list(kind, list_ns) {
+                if selector
+                    .as_ref()
+                    .is_none_or(|s| s.matches(&o.meta().labels))
+                {
+                    objs.push((*o).clone());
+                }
+            }
+        } else {
+            for n in names {
+                match c.get(kind, &ns, n) {
+                    Ok(o) => objs.push((*o).clone()),
+                    Err(e) if p.bool("ignore-not-found") && e.is_not_found() => {}
+                    Err(e) => out.err(errors::render(&e, None)),
+                }
+            }
+        }
+        any |= !objs.is_empty();
+        match &format {
+            Format::Table | Format::Wide => {
+                if objs.is_empty() {
+                    continue;
+                }
+                let prefix = all || groups.len() > 1 || p.bool("show-kind");
+                let mut rows_v = Vec::new();
+                if !p.bool("no-headers") {
+                    rows_v.push(header(
+                        kind,
+                        &format,
+                        all_ns && kind.namespaced(),
+                        p.bool("show-labels"),
+                    ));
+                }
+                for o in &objs {
+                    let mut r = Vec::new();
+                    if all_ns && kind.namespaced() {
+                        r.push(o.namespace().to_string());
+                    }
+                    r.extend(rows::row(c, o, format == Format::Wide, prefix));
+                    if p.bool("show-labels") {
+                        r.push(rows::labels_cell(o.meta()));
+                    }
+                    rows_v.push(r);
+                }
+                sections.push(table::render(&rows_v));
+            }
+            Format::Name => {
+                for o in &objs {
+                    out.out(format!("{}/{}\n", type_prefix(kind), o.name()));
+                }
+            }
+            _ => values.extend(objs.iter().map(|o| o.to_value())),
+        }
+    }
+    if !sections.is_empty() {
+        out.out(sections.join("\n"));
+    }
+    let single = groups.len() == 1 && groups[0].1.len() == 1 && !all;
+    match &format {
+        Format::Yaml | Format::Json | Format::JsonPath(_) if !values.is_empty() || !single => {
+            let v = if single && values.len() == 1 {
+                values.remove(0)
+            } else {
+                yaml::list_value(values)
+            };
+            match &format {
+                Format::Yaml => out.out(yaml::to_yaml(&v)),
+                Format::Json => out.out(to_json(&v)),
+                Format::JsonPath(t) => match jsonpath::render(t, &v) {
+                    Ok(s) => out.out(s),
+                    Err(e) => out.err(format!("error: {e}")),
+                },
+                _ => {}
+            }
+            return out;
+        }
+        _ => {}
+    }
+    if !any
+        && groups.iter().all(|(_, n)| n.is_empty())
+        && matches!(format, Format::Table | Format::Wide | Format::Name)
+    {
+        let kind = groups[0].0;
+        out.note(no_resources(&ns, all_ns, kind));
+    }
+    out
+}
+
+fn no_resources(ns: &str, all_ns: bool, kind: Kind) -> String {
+    if all_ns || !kind.namespaced() {
+        "No resources found".into()
+    } else {
+        format!("No resources found in {ns} namespace.")
+    }
+}
+
+fn header(kind: Kind, format: &Format, ns_col: bool, labels: bool) -> Vec<String> {
+    let mut h = Vec::new();
+    if ns_col {
+        h.push("NAMESPACE".to_string());
+    }
+    h.extend(
+        rows::headers(kind, *format == Format::Wide)
+            .into_iter()
+            .map(String::from),
+    );
+    if labels {
+        h.push("LABELS".into());
+    }
+    h
+}

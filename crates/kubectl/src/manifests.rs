@@ -1,0 +1,51 @@
+//! Files and URLs that `-f` can name: the terminal's own files, and built-in copies of the
+//! manifests the tutorials fetch from kubernetes.io (the playground is offline).
+
+/// Where `-f` reads from (the CLI: the disk; the browser: the editor's buffer and saved files).
+pub trait Files {
+    fn read(&self, path: &str) -> Result<String, String>;
+}
+
+pub const TUTORIAL_WEB_YAML: &str = include_str!("../../../examples/web.yaml");
+pub const K8S_IO_WEB_YAML: &str = include_str!("../../../examples/k8s-io-web.yaml");
+pub const K8S_IO_WEB_PARALLEL_YAML: &str =
+    include_str!("../../../examples/k8s-io-web-parallel.yaml");
+
+/// URLs served from built-in copies.
+pub fn builtin_url(url: &str) -> Option<&'static str> {
+    let u = url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    match u {
+        "k8s.io/examples/application/web/web.yaml" | "kubernetes.io/examples/application/web/web.yaml" | "raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web.yaml" => Some(K8S_IO_WEB_YAML),
+        "k8s.io/examples/application/web/web-parallel.yaml" | "kubernetes.io/examples/application/web/web-parallel.yaml" | "raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web-parallel.yaml" => {
+            Some(K8S_IO_WEB_PARALLEL_YAML)
+        }
+        _ => None,
+    }
+}
+
+/// Reads `-f` targets: a URL, `-` (stdin), or a path through `files`.
+pub fn read(files: &dyn Files, target: &str, stdin: &str) -> Result<String, String> {
+    if target == "-" {
+        return Ok(stdin.to_string());
+    }
+    if target.starts_with("http://") || target.starts_with("https://") {
+        return match builtin_url(target) {
+            Some(s) => Ok(s.to_string()),
+            None => {
+                let host = target
+                    .split("://")
+                    .nth(1)
+                    .unwrap_or("")
+                    .split('/')
+                    .next()
+                    .unwrap_or("");
+                Err(format!("error: unable to read URL \"{target}\", server reported Get \"{target}\": dial tcp: lookup {host}: no such host (this playground is offline; only the kubernetes.io StatefulSet examples are built in)"))
+            }
+        };
+    }
+    files
+        .read(target)
+        .map_err(|_| format!("error: the path \"{target}\" does not exist"))
+}

@@ -1,0 +1,115 @@
+//! Resource types as kubectl names them (`po`, `pods`, `statefulsets.apps`, `sts/web`), and
+//! the `kubectl api-resources` table.
+
+use ordinal_sim::api::{Kind, KINDS};
+
+/// Resolves a resource type word; `None` is "the server doesn't have a resource type".
+pub fn resolve(word: &str) -> Option<Kind> {
+    let w = word.to_ascii_lowercase();
+    let (name, group) = match w.split_once('.') {
+        Some((n, g)) => (n.to_string(), Some(g.to_string())),
+        None => (w.clone(), None),
+    };
+    KINDS.iter().find_map(|i| {
+        let name_ok = name == i.plural
+            || name == i.singular
+            || i.short_names.contains(&name.as_str())
+            || name == i.name.to_ascii_lowercase();
+        let group_ok = match &group {
+            None => true,
+            Some(g) => {
+                *g == i.group
+                    || (i.group.is_empty() && (g == "v1" || g == "core"))
+                    || *g == format!("{}.{}", i.version, i.group)
+                    || g.starts_with(&format!("{}.", i.version)) && g.ends_with(i.group)
+            }
+        };
+        (name_ok && group_ok).then_some(i.kind)
+    })
+}
+
+/// `pod`, `statefulset.apps`: the `TYPE/NAME` prefix kubectl prints (`-o name`, apply, delete).
+pub fn type_prefix(kind: Kind) -> String {
+    let i = kind.info();
+    if i.group.is_empty() {
+        i.singular.to_string()
+    } else {
+        format!("{}.{}", i.singular, i.group)
+    }
+}
+
+/// The kinds `kubectl get all` lists (those of ours it includes).
+pub const ALL: &[Kind] = &[Kind::Pod, Kind::Service, Kind::StatefulSet];
+
+/// `kubectl api-resources` rows: NAME, SHORTNAMES, APIVERSION, NAMESPACED, KIND.
+pub fn api_resources() -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = KINDS
+        .iter()
+        .map(|i| {
+            vec![
+                i.plural.to_string(),
+                i.short_names.join(","),
+                i.kind.api_version(),
+                i.namespaced.to_string(),
+                i.name.to_string(),
+            ]
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let ga = Kind::ALL
+            .iter()
+            .find(|k| k.info().plural == a[0])
+            .map(|k| k.info().group)
+            .unwrap_or("");
+        let gb = Kind::ALL
+            .iter()
+            .find(|k| k.info().plural == b[0])
+            .map(|k| k.info().group)
+            .unwrap_or("");
+        (ga.is_empty(), ga, &a[0])
+            .cmp(&(gb.is_empty(), gb, &b[0]))
+            .reverse()
+            .reverse()
+    });
+    let (mut core, mut grouped): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|r| !r[2].contains('/'));
+    core.sort_by(|a, b| a[0].cmp(&b[0]));
+    grouped.sort_by(|a, b| {
+        (a[2].split('/').next().unwrap_or(""), &a[0])
+            .cmp(&(b[2].split('/').next().unwrap_or(""), &b[0]))
+    });
+    core.extend(grouped);
+    core
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_resolve() {
+        for w in ["po", "pod", "pods", "Pod", "pods.v1"] {
+            assert_eq!(resolve(w), Some(Kind::Pod), "{w}");
+        }
+        for w in [
+            "sts",
+            "statefulset",
+            "statefulsets",
+            "statefulsets.apps",
+            "statefulset.apps",
+            "statefulsets.v1.apps",
+        ] {
+            assert_eq!(resolve(w), Some(Kind::StatefulSet), "{w}");
+        }
+        assert_eq!(resolve("pvc"), Some(Kind::PersistentVolumeClaim));
+        assert_eq!(resolve("pv"), Some(Kind::PersistentVolume));
+        assert_eq!(resolve("ev"), Some(Kind::Event));
+        assert_eq!(resolve("sc"), Some(Kind::StorageClass));
+        assert_eq!(resolve("foo"), None);
+        assert_eq!(type_prefix(Kind::StatefulSet), "statefulset.apps");
+        assert_eq!(
+            type_prefix(Kind::PersistentVolumeClaim),
+            "persistentvolumeclaim"
+        );
+    }
+}

@@ -1,0 +1,400 @@
+//! A terminal session: the learner's shell (bash-like, with `kubectl`/`k` and a few workstation
+//! commands), the job a command left running (a watch, a wait), and a shell attached to a
+//! container (`kubectl run -it`, `kubectl exec -it … -- sh`). The CLI and the web terminal both
+//! drive one of these.
+
+use crate::jobs::{Attach, Job};
+use crate::output::{Output, Stream};
+use crate::{Env, Files};
+use ordinal_shell::{Dialect, Host, Shell, State};
+use ordinal_sim::api::Kind;
+use ordinal_sim::{Cluster, DeleteOptions};
+use std::collections::BTreeMap;
+
+/// How blocking commands behave.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A script or transcript: blocking commands run to their end, moving simulated time.
+    Script,
+    /// A live terminal: a simple blocking command becomes a job the caller polls as the clock runs.
+    Interactive,
+}
+
+/// Files on the learner's "workstation": what `-f` and `>` use.
+pub trait Workspace: Files {
+    fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String>;
+    fn list(&self) -> Vec<String>;
+}
+
+/// An in-memory workspace (the browser's; and the CLI's overlay for writes).
+#[derive(Default, Clone, Debug)]
+pub struct MemFiles {
+    pub files: BTreeMap<String, String>,
+}
+
+impl Files for MemFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        self.files
+            .get(path.trim_start_matches("./"))
+            .cloned()
+            .ok_or_else(|| "No such file or directory".into())
+    }
+}
+
+impl Workspace for MemFiles {
+    fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String> {
+        let e = self
+            .files
+            .entry(path.trim_start_matches("./").to_string())
+            .or_default();
+        if append {
+            e.push_str(content);
+        } else {
+            *e = content.to_string();
+        }
+        Ok(())
+    }
+    fn list(&self) -> Vec<String> {
+        self.files.keys().cloned().collect()
+    }
+}
+
+struct Attached {
+    attach: Attach,
+    shell: Shell,
+    dialect: Dialect,
+}
+
+pub struct Session {
+    pub namespace: String,
+    shell: Shell,
+    files: Box<dyn Workspace>,
+    job: Option<Job>,
+    attached: Option<Attached>,
+}
+
+/// A line with no shell syntax: one command, words and quotes only.
+fn is_simple(line: &str) -> bool {
+    let t = line.trim_start();
+    let keyword = ["for ", "if ", "while ", "until ", "case "]
+        .iter()
+        .any(|k| t.starts_with(k));
+    !keyword
+        && !line.chars().any(|c| {
+            matches!(
+                c,
+                ';' | '|' | '&' | '<' | '>' | '$' | '`' | '(' | ')' | '\n'
+            )
+        })
+}
+
+fn to_shell(out: &Output) -> ordinal_shell::Output {
+    let mut o = ordinal_shell::Output {
+        chunks: Vec::new(),
+        status: out.status,
+        clear: false,
+    };
+    for (s, t) in &out.chunks {
+        o.chunks.push(ordinal_shell::Chunk {
+            stream: if *s == Stream::Out {
+                ordinal_shell::Stream::Out
+            } else {
+                ordinal_shell::Stream::Err
+            },
+            text: t.clone(),
+        });
+    }
+    o
+}
+
+fn from_shell(o: &ordinal_shell::Output) -> Output {
+    let mut out = Output {
+        status: o.status,
+        ..Default::default()
+    };
+    for ch in &o.chunks {
+        let s = if matches!(ch.stream, ordinal_shell::Stream::Out) {
+            Stream::Out
+        } else {
+            Stream::Err
+        };
+        out.chunks.push((s, ch.text.clone()));
+    }
+    out
+}
+
+struct TerminalHost<'a> {
+    cluster: &'a mut Cluster,
+    files: &'a mut dyn Workspace,
+    namespace: &'a str,
+    /// A simple line in a live terminal: leave blocking commands running as a job.
+    defer: bool,
+    /// Attach a shell for `exec -it … -- sh` / `run -it` (only from a simple line).
+    allow_attach: bool,
+    job: Option<Job>,
+}
+
+impl Host for TerminalHost<'_> {
+    fn command(&mut self, _state: &State, argv: &[String], stdin: &str) -> ordinal_shell::Output {
+        let name = argv[0].as_str();
+        match name {
+            "kubectl" | "k" => {
+                let env = Env { namespace: self.namespace, files: &*self.files, stdin, interactive_shells: self.allow_attach };
+                let mut out = crate::run(self.cluster, &argv[1..], &env);
+                if let Some(job) = out.job.take() {
+                    if self.defer || matches!(job, Job::Attach(Attach { waiting: false, .. })) {
+                        self.job = Some(job);
+                    } else if let Some(left) = job.run_to_end(self.cluster, &mut out) {
+                        self.job = Some(left);
+                    }
+                }
+                to_shell(&out)
+            }
+            "cat" => {
+                let mut o = ordinal_shell::Output::default();
+                if argv.len() == 1 {
+                    o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Out, text: stdin.to_string() });
+                }
+                for f in &argv[1..] {
+                    match self.files.read(f) {
+                        Ok(t) => o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Out, text: t }),
+                        Err(_) => {
+                            o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Err, text: format!("cat: {f}: No such file or directory\n") });
+                            o.status = 1;
+                        }
+                    }
+                }
+                o
+            }
+            "ls" => {
+                let mut o = ordinal_shell::Output::default();
+                let list = self.files.list();
+                if !list.is_empty() {
+                    o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Out, text: list.join("\n") + "\n" });
+                }
+                o
+            }
+            "vi" | "vim" | "nano" | "emacs" => ordinal_shell::Output {
+                chunks: vec![ordinal_shell::Chunk { stream: ordinal_shell::Stream::Err, text: format!("bash: {name}: this terminal has no text editor; use the Manifest editor beside it, or `cat > FILE`\n") }],
+                status: 127,
+                clear: false,
+            },
+            // The shell prints its own "command not found".
+            _ => ordinal_shell::Output { chunks: Vec::new(), status: 127, clear: false },
+        }
+    }
+    fn read_file(&mut self, _state: &State, path: &str) -> Result<String, String> {
+        self.files.read(path)
+    }
+    fn write_file(
+        &mut self,
+        _state: &State,
+        path: &str,
+        content: &str,
+        append: bool,
+    ) -> Result<(), String> {
+        if path == "/dev/null" {
+            return Ok(());
+        }
+        self.files.write(path, content, append)
+    }
+    fn sleep(&mut self, ms: u64) {
+        if self.defer {
+            self.job = Some(Job::Sleep {
+                until: self.cluster.now().plus_ms(ms),
+            });
+        } else {
+            self.cluster.advance(ms);
+        }
+    }
+    fn is_dir(&mut self, _state: &State, path: &str) -> bool {
+        matches!(path, "/" | "~" | "." | "..")
+    }
+}
+
+impl Session {
+    pub fn new(files: Box<dyn Workspace>) -> Session {
+        let mut shell = Shell::new(Dialect::Bash);
+        shell.state.cwd = "/home/learner".into();
+        shell
+            .state
+            .vars
+            .insert("HOME".into(), "/home/learner".into());
+        Session {
+            namespace: "default".into(),
+            shell,
+            files,
+            job: None,
+            attached: None,
+        }
+    }
+
+    pub fn files(&self) -> &dyn Workspace {
+        &*self.files
+    }
+
+    pub fn files_mut(&mut self) -> &mut dyn Workspace {
+        &mut *self.files
+    }
+
+    /// The prompt to show: `$ ` at the learner's shell, the container shell's inside an attach.
+    pub fn prompt(&self) -> String {
+        match &self.attached {
+            Some(a) => {
+                let cwd = a.shell.state.cwd.clone();
+                if matches!(a.dialect, Dialect::Dash) {
+                    "# ".into()
+                } else {
+                    format!("{} # ", if cwd.is_empty() { "/" } else { &cwd })
+                }
+            }
+            None => "$ ".into(),
+        }
+    }
+
+    /// A command is still running (a watch, a wait): input waits; Ctrl-C stops it.
+    pub fn busy(&self) -> bool {
+        self.job
+            .as_ref()
+            .is_some_and(|j| !matches!(j, Job::Attach(Attach { waiting: false, .. })))
+    }
+
+    pub fn attached(&self) -> bool {
+        self.attached.is_some()
+    }
+
+    pub fn history(&self) -> &[String] {
+        &self.shell.state.history
+    }
+
+    /// Runs one line typed at the prompt.
+    pub fn input(&mut self, c: &mut Cluster, line: &str, mode: Mode) -> Output {
+        if self.busy() {
+            return Output::default();
+        }
+        if let Some(mut a) = self.attached.take() {
+            let (out, keep) = Self::attached_input(c, &mut a, line);
+            if keep {
+                self.attached = Some(a);
+            }
+            return out;
+        }
+        let simple = is_simple(line);
+        let mut host = TerminalHost {
+            cluster: c,
+            files: &mut *self.files,
+            namespace: &self.namespace,
+            defer: simple && mode == Mode::Interactive,
+            allow_attach: simple,
+            job: None,
+        };
+        let o = self.shell.run(&mut host, line);
+        let job = host.job.take();
+        let mut out = from_shell(&o);
+        if o.clear {
+            out.chunks.insert(0, (Stream::Out, "\x1b[2J\x1b[H".into()));
+        }
+        self.start_job(c, job, mode, &mut out);
+        out
+    }
+
+    fn start_job(&mut self, c: &mut Cluster, job: Option<Job>, mode: Mode, out: &mut Output) {
+        let Some(job) = job else { return };
+        match job {
+            Job::Attach(a) if !a.waiting => self.attach(c, a, out),
+            job if mode == Mode::Script => {
+                if let Some(Job::Attach(a)) = job.run_to_end(c, out) {
+                    self.attach(c, a, out);
+                }
+            }
+            job => self.job = Some(job),
+        }
+    }
+
+    fn attach(&mut self, c: &mut Cluster, a: Attach, out: &mut Output) {
+        let dialect = match c.exec_target(&a.namespace, &a.pod, a.container.as_deref()) {
+            Ok(t) if t.image.contains("nginx") || t.image.contains("httpd") => Dialect::Dash,
+            Ok(_) => Dialect::Ash,
+            Err(e) => {
+                out.err(e.message());
+                return;
+            }
+        };
+        let mut shell = Shell::new(dialect);
+        shell.state.cwd = "/".into();
+        self.attached = Some(Attached {
+            attach: a,
+            shell,
+            dialect,
+        });
+    }
+
+    /// A line typed into an attached container shell; the bool says whether the attach goes on.
+    fn attached_input(c: &mut Cluster, a: &mut Attached, line: &str) -> (Output, bool) {
+        let mut out = Output::default();
+        let (ns, pod, container) = (
+            a.attach.namespace.clone(),
+            a.attach.pod.clone(),
+            a.attach.container.clone(),
+        );
+        let trimmed = line.trim();
+        let exiting = trimmed == "exit" || trimmed.starts_with("exit ") || trimmed == "logout";
+        if !exiting {
+            return match c.exec_in_shell(&mut a.shell, &ns, &pod, container.as_deref(), line) {
+                Ok(r) => {
+                    out.out(r.stdout);
+                    if !r.stderr.is_empty() {
+                        out.note(r.stderr);
+                    }
+                    (out, true)
+                }
+                Err(e) => {
+                    // The container went away under the shell.
+                    out.err(e.message());
+                    (out, false)
+                }
+            };
+        }
+        if a.attach.from_run {
+            let code = trimmed
+                .strip_prefix("exit")
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0);
+            c.end_main_process(&ns, &pod, code);
+            if a.attach.remove {
+                let opts = DeleteOptions {
+                    grace_period_seconds: Some(0),
+                    propagation: None,
+                };
+                if c.delete(Kind::Pod, &ns, &pod, &opts).is_ok() {
+                    out.out(format!("pod \"{pod}\" deleted\n"));
+                }
+            } else {
+                out.out(format!("Session ended, resume using 'kubectl attach {pod} -c {pod} -i -t' command when the pod is running\n"));
+            }
+        }
+        (out, false)
+    }
+
+    /// Moves a running job along after the clock moved (live terminal).
+    pub fn poll(&mut self, c: &mut Cluster) -> Output {
+        let mut out = Output::default();
+        if let Some(mut job) = self.job.take() {
+            let done = job.poll(c, &mut out);
+            match job {
+                Job::Attach(a) if !a.waiting && !done => self.attach(c, a, &mut out),
+                job if !done => self.job = Some(job),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Ctrl-C: stops a running job (the watch ends; a wait is abandoned).
+    pub fn interrupt(&mut self) -> Output {
+        let mut out = Output::default();
+        self.job = None;
+        out.out("^C\n");
+        out
+    }
+}
