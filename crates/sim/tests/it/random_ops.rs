@@ -5,8 +5,8 @@
 //!
 //! Operations: scale (0–6), delete a pod (gracefully or with grace 0), delete all pods, delete
 //! the set with each propagation, re-apply the manifest, delete a claim, write a file on a pod's
-//! volume, move `index.html` away, change the image, change the partition, advance 0.1–60 s,
-//! settle. Each seed drives its own splitmix64, so a seed replays exactly.
+//! volume, move `index.html` away, change the image, the partition or `ordinals.start`, cordon or
+//! uncordon a worker, advance 0.1–60 s, settle. Each seed drives its own splitmix64, so a seed replays exactly.
 //!
 //! `ORDINAL_SEEDS=N` runs N seeds per test instead of 100; `ORDINAL_SEED=S` replays one seed.
 //! A failure prints the seed, the scenario, the numbered operation list and the final state.
@@ -117,7 +117,7 @@ fn random_op(
     let claims = claim_names(c);
     let set_exists = c.get_as::<StatefulSet>("default", "web").is_some();
     // Weights: scale, delete pod, delete all pods, delete set, apply, delete claim, write,
-    // image, partition, advance, settle, remove index.html.
+    // image, partition, advance, settle, remove index.html, start ordinal, cordon/uncordon.
     let weights = [
         6,
         4,
@@ -131,6 +131,8 @@ fn random_op(
         8,
         2,
         if sc.probe { 2 } else { 0 },
+        1,
+        1,
     ];
     let total: u64 = weights.iter().sum();
     let mut roll = rng.below(total);
@@ -284,13 +286,13 @@ fn random_op(
             say("settle".into());
             let s = c.settle();
             say(format!("  -> {s:?}"));
-            if s.quiet && sc.probe {
+            if s.quiet && (sc.probe || cordoned(c)) {
                 return chk.check_settled(c);
             } else if s.quiet {
                 return chk.check_quiet(c);
             }
         }
-        _ => {
+        11 => {
             let Some(p) = rng.pick(&pods).cloned() else {
                 say("break readiness: no pods".into());
                 return Ok(());
@@ -302,8 +304,38 @@ fn random_op(
                 if done { "ok" } else { "nothing to move" }
             ));
         }
+        12 => {
+            let start = rng.between(0, 3);
+            say(format!("ordinals.start {start}"));
+            let r = patch(
+                c,
+                json!({"spec": {"ordinals": {"start": start}}}),
+                PatchType::Merge,
+            );
+            say(format!("  -> {}", outcome(r)));
+        }
+        _ => {
+            let node = *rng.pick(&["kind-worker", "kind-worker2"]).unwrap();
+            let on = rng.chance(1, 2);
+            say(format!("{} {node}", if on { "cordon" } else { "uncordon" }));
+            c.patch(
+                Kind::Node,
+                "",
+                node,
+                PatchType::Merge,
+                &json!({"spec": {"unschedulable": on}}),
+            )
+            .map_err(|e| e.message)?;
+        }
     }
     Ok(())
+}
+
+/// Whether a worker is cordoned (pods may then legitimately stay Pending).
+fn cordoned(c: &Cluster) -> bool {
+    c.list_as::<Node>(None)
+        .iter()
+        .any(|n| n.spec.unschedulable == Some(true))
 }
 
 fn patch(c: &mut Cluster, p: serde_json::Value, t: PatchType) -> Result<(), String> {
@@ -360,6 +392,18 @@ fn run_seed(seed: u64, parallel: bool) -> Result<Outcome, String> {
                 random_op(&mut c, &mut chk, &mut rng, &sc, &log, n)?;
                 chk.check(&c)?;
             }
+            for node in ["kind-worker", "kind-worker2"] {
+                c.patch(
+                    Kind::Node,
+                    "",
+                    node,
+                    PatchType::Merge,
+                    &json!({"spec": {"unschedulable": false}}),
+                )
+                .map_err(|e| e.message)?;
+            }
+            log.borrow_mut().push("end: uncordon all nodes".into());
+            chk.check(&c)?;
             if sc.probe {
                 heal(&mut c, &mut chk, &log)?;
             }
