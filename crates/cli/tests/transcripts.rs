@@ -14,17 +14,17 @@ fn root() -> PathBuf {
 
 fn check(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+    // Kept byte for byte (nginx's error pages end their lines with CRLF).
+    let header: Vec<&str> = text
+        .split_inclusive('\n')
+        .take_while(|l| l.starts_with('#'))
+        .collect();
     let seed = header
         .iter()
         .find_map(|l| l.strip_prefix("# seed: "))
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(1);
-    let body: String = text
-        .lines()
-        .skip(header.len())
-        .map(|l| format!("{l}\n"))
-        .collect();
+    let body: String = text.split_inclusive('\n').skip(header.len()).collect();
     let examples = root().join("examples");
     let script = script_of(&body, seed, Box::new(DiskFiles::new(&examples))).join("\n");
     let actual = run_script(&script, seed, Box::new(DiskFiles::new(&examples)));
@@ -32,12 +32,15 @@ fn check(path: &Path) -> Result<(), String> {
         return Ok(());
     }
     if std::env::var_os("UPDATE_TRANSCRIPTS").is_some() {
-        let mut new = header.iter().map(|l| format!("{l}\n")).collect::<String>();
+        let mut new: String = header.concat();
         new.push_str(&actual);
         std::fs::write(path, new).map_err(|e| e.to_string())?;
         return Ok(());
     }
-    let (exp, act): (Vec<&str>, Vec<&str>) = (body.lines().collect(), actual.lines().collect());
+    let (exp, act): (Vec<&str>, Vec<&str>) = (
+        body.split_inclusive('\n').collect(),
+        actual.split_inclusive('\n').collect(),
+    );
     let at = exp
         .iter()
         .zip(&act)

@@ -23,7 +23,29 @@ const FLAGS: &[FlagSpec] = &[
     flag("no-headers", None, false),
     flag("show-kind", None, false),
     flag("ignore-not-found", None, false),
+    flag("field-selector", None, true),
 ];
+
+/// `--field-selector`: `a.b=v`, `a.b==v`, `a.b!=v`, comma-separated, on the object's JSON.
+fn field_matches(sel: &str, o: &Object) -> bool {
+    let v = o.to_value();
+    sel.split(',').filter(|t| !t.is_empty()).all(|term| {
+        let (path, want, negate) = match term.split_once("!=") {
+            Some((p, w)) => (p, w, true),
+            None => match term.split_once("==").or_else(|| term.split_once('=')) {
+                Some((p, w)) => (p, w, false),
+                None => (term, "", false),
+            },
+        };
+        let pointer = format!("/{}", path.trim().replace('.', "/"));
+        let got = match v.pointer(&pointer) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        (got == want.trim()) != negate
+    })
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Format {
@@ -187,10 +209,13 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         let mut objs: Vec<Object> = Vec::new();
         if names.is_empty() {
             for o in c.list(kind, list_ns) {
-                if selector
+                let labels_ok = selector
                     .as_ref()
-                    .is_none_or(|s| s.matches(&o.meta().labels))
-                {
+                    .is_none_or(|s| s.matches(&o.meta().labels));
+                let fields_ok = p
+                    .value("field-selector")
+                    .is_none_or(|f| field_matches(f, &o));
+                if labels_ok && fields_ok {
                     objs.push((*o).clone());
                 }
             }

@@ -9,7 +9,7 @@ use crate::selector::Selector;
 use crate::table::Table;
 use ordinal_sim::api::*;
 use ordinal_sim::time::Time;
-use ordinal_sim::{Cluster, WatchEventType};
+use ordinal_sim::Cluster;
 
 /// Longest a script waits for a job before giving up (simulated time).
 pub const SCRIPT_HORIZON_MS: u64 = 10 * 60 * 1000;
@@ -392,12 +392,12 @@ impl Watch {
             if !self.matches(&ev.object) {
                 continue;
             }
-            let _ = ev.type_ == WatchEventType::Deleted;
             rows_out.push(self.row(c, &ev.object));
         }
-        if rows_out.is_empty() {
-            return String::new();
-        }
-        self.table.render(&rows_out)
+        // Each event is printed (and flushed) on its own, so widths only grow afterwards.
+        rows_out
+            .iter()
+            .map(|r| self.table.render(std::slice::from_ref(r)))
+            .collect()
     }
 }

@@ -21,6 +21,7 @@ pub mod rows;
 pub mod selector;
 pub mod session;
 pub mod table;
+pub mod workstation;
 
 pub use manifests::Files;
 pub use output::{Output, Stream};

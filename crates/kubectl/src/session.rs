@@ -174,6 +174,13 @@ impl Host for TerminalHost<'_> {
                 }
                 o
             }
+            tool @ ("grep" | "head" | "tail" | "wc" | "sort" | "base64") => {
+                // Operands that are files are read from the workspace; otherwise stdin.
+                let (files, flags): (Vec<&String>, Vec<&String>) = argv[1..].iter().partition(|a| !a.starts_with('-') && self.files.read(a).is_ok());
+                let input = if files.is_empty() { stdin.to_string() } else { files.iter().filter_map(|f| self.files.read(f).ok()).collect() };
+                let flags: Vec<String> = flags.into_iter().cloned().collect();
+                crate::workstation::run(tool, &flags, &input).unwrap_or_default()
+            }
             "vi" | "vim" | "nano" | "emacs" => ordinal_shell::Output {
                 chunks: vec![ordinal_shell::Chunk { stream: ordinal_shell::Stream::Err, text: format!("bash: {name}: this terminal has no text editor; use the Manifest editor beside it, or `cat > FILE`\n") }],
                 status: 127,

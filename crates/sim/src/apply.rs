@@ -243,7 +243,7 @@ impl Cluster {
                 m.insert("namespace".into(), Value::String(ns.clone()));
             }
         }
-        let recorded_json = serde_json::to_string(&recorded).unwrap_or_default();
+        let recorded_json = serde_json::to_string(&recorded).unwrap_or_default() + "\n";
         let mut target = manifest.clone();
         set_annotation(&mut target, LAST_APPLIED, &recorded_json);
         let decode = |v: Value, creating: bool| {

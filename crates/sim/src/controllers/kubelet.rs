@@ -886,6 +886,11 @@ fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus {
             ..Default::default()
         };
         st.state = match &ctr.phase {
+            // A retry after a failed pull keeps showing the back-off until it succeeds.
+            CPhase::Created | CPhase::Pulling { .. } if ctr.pull_backoff_ms > 0 => waiting(
+                "ImagePullBackOff",
+                Some(format!("Back-off pulling image \"{}\"", ctr.image)),
+            ),
             CPhase::Created | CPhase::Pulling { .. } | CPhase::Starting { .. } => {
                 waiting("ContainerCreating", None)
             }
