@@ -8,8 +8,9 @@ use crate::printers::{jsonpath, yaml};
 use crate::resource::{self, type_prefix};
 use crate::selector::Selector;
 use crate::table::{self, Table};
-use crate::{errors, rows, Env};
+use crate::{errors, Env};
 use ordinal_sim::api::*;
+use ordinal_sim::printers as rows;
 use ordinal_sim::Cluster;
 use serde_json::Value;
 

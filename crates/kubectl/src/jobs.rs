@@ -4,10 +4,10 @@
 //! terminal polls them as the clock runs.
 
 use crate::output::Output;
-use crate::rows;
 use crate::selector::Selector;
 use crate::table::Table;
 use ordinal_sim::api::*;
+use ordinal_sim::printers as rows;
 use ordinal_sim::time::Time;
 use ordinal_sim::Cluster;
 

@@ -17,7 +17,6 @@ pub mod misc;
 pub mod output;
 pub mod printers;
 pub mod resource;
-pub mod rows;
 pub mod selector;
 pub mod session;
 pub mod table;

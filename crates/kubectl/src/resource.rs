@@ -28,15 +28,7 @@ pub fn resolve(word: &str) -> Option<Kind> {
     })
 }
 
-/// `pod`, `statefulset.apps`: the `TYPE/NAME` prefix kubectl prints (`-o name`, apply, delete).
-pub fn type_prefix(kind: Kind) -> String {
-    let i = kind.info();
-    if i.group.is_empty() {
-        i.singular.to_string()
-    } else {
-        format!("{}.{}", i.singular, i.group)
-    }
-}
+pub use ordinal_sim::printers::type_prefix;
 
 /// The kinds `kubectl get all` lists (those of ours it includes).
 pub const ALL: &[Kind] = &[Kind::Pod, Kind::Service, Kind::StatefulSet];
