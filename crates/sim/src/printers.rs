@@ -1,9 +1,19 @@
-//! Table columns per kind, as the API server's table printers (`printers.go`) produce them.
+//! Server-side printing: the table columns per kind that the API server computes for
+//! `kubectl get` (`pkg/printers/internalversion/printers.go`), and that the web view shows too.
 
-use crate::resource::type_prefix;
-use ordinal_sim::api::*;
-use ordinal_sim::time::{human_duration, Time};
-use ordinal_sim::Cluster;
+use crate::api::*;
+use crate::time::{human_duration, Time};
+use crate::Cluster;
+
+/// `pod`, `statefulset.apps`: the `TYPE/NAME` prefix kubectl prints (`-o name`, apply, delete).
+pub fn type_prefix(kind: Kind) -> String {
+    let i = kind.info();
+    if i.group.is_empty() {
+        i.singular.to_string()
+    } else {
+        format!("{}.{}", i.singular, i.group)
+    }
+}
 
 pub fn age(now: Time, t: Option<Time>) -> String {
     match t {
