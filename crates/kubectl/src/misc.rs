@@ -712,7 +712,8 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             if let Value::Object(m) = &mut template {
                 m.remove("$patch");
             }
-            match c.patch(Kind::StatefulSet, &ns, &name, PatchType::Merge, &json!({"spec": {"template": Value::Null}})).and_then(|_| c.patch(Kind::StatefulSet, &ns, &name, PatchType::Merge, &json!({"spec": {"template": template}}))) {
+            let op = json!([{"op": "replace", "path": "/spec/template", "value": template}]);
+            match c.patch(Kind::StatefulSet, &ns, &name, PatchType::Json, &op) {
                 Ok(_) => out.out(format!("statefulset.apps/{name} rolled back\n")),
                 Err(e) => out.err(errors::render(&e, None)),
             }
