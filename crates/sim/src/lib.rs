@@ -11,6 +11,7 @@ pub mod apply;
 pub mod base64;
 mod bootstrap;
 pub mod cluster;
+pub mod container;
 pub mod controllers;
 pub mod dns;
 pub mod error;

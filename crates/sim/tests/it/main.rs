@@ -1,6 +1,7 @@
 //! Scenario tests of the simulation core, driven through its public API.
 
 mod api;
+mod container;
 mod invariants;
 mod random_ops;
 mod support;

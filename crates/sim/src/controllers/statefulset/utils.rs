@@ -187,8 +187,15 @@ pub fn apply_retention_refs(
     pod: &Pod,
     claim: &mut PersistentVolumeClaim,
 ) -> bool {
-    let set_ref = controller_ref(Kind::StatefulSet, &set.metadata);
-    let pod_ref = controller_ref(Kind::Pod, &pod.metadata);
+    // Plain references, as upstream's `setOwnerRef` makes them: not controllers, and not
+    // blocking, so a claim never holds up its pod's foreground deletion.
+    let plain = |kind: Kind, m: &ObjectMeta| OwnerReference {
+        controller: None,
+        block_owner_deletion: None,
+        ..controller_ref(kind, m)
+    };
+    let set_ref = plain(Kind::StatefulSet, &set.metadata);
+    let pod_ref = plain(Kind::Pod, &pod.metadata);
     let scaled_down = !in_ordinal_range(set, ordinal(pod));
     let (want_set, want_pod) = match (set.when_scaled(), set.when_deleted()) {
         ("Delete", "Delete") => (!scaled_down, scaled_down),

@@ -1,0 +1,261 @@
+//! The container host against a small cluster: tools' details, writes through the cache, the
+//! shells an image offers.
+
+use crate::api::Pod;
+use crate::container::ExecOutput;
+use crate::Cluster;
+
+const WEB: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: nginx\n    image: registry.k8s.io/nginx-slim:0.21\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: bb\nspec:\n  containers:\n  - name: bb\n    image: busybox:1.28\n    command: [\"sleep\", \"3600\"]\n";
+
+fn cluster() -> Cluster {
+    let mut c = Cluster::new(5);
+    for r in c.apply_yaml(WEB, "default").unwrap() {
+        r.unwrap();
+    }
+    for _ in 0..3000 {
+        let running = ["web", "bb"].iter().all(|n| {
+            c.get_as::<Pod>("default", n)
+                .is_some_and(|p| p.phase() == "Running")
+        });
+        if running {
+            return c;
+        }
+        c.advance(100);
+    }
+    panic!("pods never ran");
+}
+
+fn run(c: &mut Cluster, pod: &str, argv: &[&str], stdin: &str) -> ExecOutput {
+    let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+    c.exec("default", pod, None, &argv, stdin).unwrap()
+}
+
+fn sh(c: &mut Cluster, pod: &str, script: &str) -> ExecOutput {
+    run(c, pod, &["sh", "-c", script], "")
+}
+
+#[test]
+fn repeated_writes_read_back_and_persist() {
+    let mut c = cluster();
+    let r = sh(
+        &mut c,
+        "web",
+        "for i in 1 2 3; do echo $i >> /tmp/f; done; cat /tmp/f; echo x > /tmp/f; cat /tmp/f; echo y >> /tmp/f; rm /tmp/f; cat /tmp/f; echo z >> /tmp/f",
+    );
+    assert_eq!(
+        r.text,
+        "1\n2\n3\nx\ncat: /tmp/f: No such file or directory\n"
+    );
+    assert_eq!(run(&mut c, "web", &["cat", "/tmp/f"], "").stdout, "z\n");
+    let r = sh(&mut c, "web", "echo a > /nope/f");
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        ("sh: 1: cannot create /nope/f: Directory nonexistent\n", 2)
+    );
+    let r = sh(
+        &mut c,
+        "web",
+        "cd /usr/share/nginx/html && ls *.html && echo *",
+    );
+    assert_eq!(r.stdout, "50x.html\nindex.html\n50x.html index.html\n");
+}
+
+#[test]
+fn shells_of_each_image() {
+    let mut c = cluster();
+    // sh -c SCRIPT NAME ARG: $0 and $1.
+    assert_eq!(sh(&mut c, "bb", "echo $0 $1").stdout, "sh\n");
+    let r = run(
+        &mut c,
+        "bb",
+        &["sh", "-c", "echo $0 $1; nope", "me", "one"],
+        "",
+    );
+    assert_eq!(r.text, "me one\nme: nope: not found\n");
+    // A script from stdin, and from a file.
+    let r = run(&mut c, "bb", &["sh"], "echo from stdin\nexit 5\n");
+    assert_eq!((r.stdout.as_str(), r.exit_code), ("from stdin\n", 5));
+    sh(&mut c, "bb", "echo 'echo from file' > /tmp/s.sh");
+    assert_eq!(
+        run(&mut c, "bb", &["sh", "/tmp/s.sh"], "").stdout,
+        "from file\n"
+    );
+    let r = run(&mut c, "bb", &["sh", "/tmp/none.sh"], "");
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        (
+            "sh: can't open '/tmp/none.sh': No such file or directory\n",
+            2
+        )
+    );
+    // bash exists in Debian images only.
+    assert_eq!(
+        run(&mut c, "web", &["bash", "-c", "echo $((6*7)); nope"], "").text,
+        "42\nbash: line 1: nope: command not found\n"
+    );
+    assert_eq!(sh(&mut c, "bb", "bash").stderr, "sh: bash: not found\n");
+    // Programs with a path.
+    assert_eq!(
+        run(&mut c, "bb", &["/bin/sh", "-c", "nope"], "").stderr,
+        "/bin/sh: nope: not found\n"
+    );
+    let r = run(&mut c, "web", &["/usr/bin/nope"], "");
+    assert_eq!(
+        r.stderr,
+        "OCI runtime exec failed: exec failed: unable to start container process: exec: \"/usr/bin/nope\": stat /usr/bin/nope: no such file or directory: unknown\n"
+    );
+    // Programs that are also builtins, run directly.
+    assert_eq!(
+        run(&mut c, "web", &["echo", "-e", "a\\tb"], "").stdout,
+        "a\tb\n"
+    );
+    assert_eq!(run(&mut c, "web", &["cat"], "piped").stdout, "piped");
+    assert_eq!(
+        run(&mut c, "web", &["sh", "-c", "cat | wc -l"], "a\nb\n").stdout,
+        "2\n"
+    );
+    // set -e through the shell's flag.
+    assert_eq!(
+        run(&mut c, "web", &["sh", "-ec", "false; echo no"], "").exit_code,
+        1
+    );
+}
+
+#[test]
+fn tools_in_detail() {
+    let mut c = cluster();
+    let r = sh(
+        &mut c,
+        "web",
+        "cd /tmp && printf 'ab\\n' > f && ls -l && ls -l f",
+    );
+    assert_eq!(r.stdout, "total 4\n-rw-r--r-- 1 root root 3 Jan  1 00:00 f\n-rw-r--r-- 1 root root 3 Jan  1 00:00 f\n".replace("00:00", &super::tools::Civil::of(c.now()).format("%H:%M")));
+    let r = sh(&mut c, "bb", "cd /tmp && touch f && ls -l f");
+    assert!(
+        r.stdout
+            .starts_with("-rw-r--r--    1 root     root             0 "),
+        "{}",
+        r.stdout
+    );
+    let r = sh(&mut c, "web", "printf 'a\\nb a\\nc\\n' > /tmp/g; grep -n a /tmp/g; grep -c a /tmp/g; grep -v a /tmp/g; grep -q zz /tmp/g; echo $?");
+    assert_eq!(r.stdout, "1:a\n2:b a\n2\nc\n1\n");
+    let r = sh(
+        &mut c,
+        "web",
+        "seq 2 2 6 | tail -n 2; seq -s , 3; echo a b c | wc; wc -c /tmp/g",
+    );
+    assert_eq!(r.stdout, "4\n6\n1,2,3\n      1       3       6\n8 /tmp/g\n");
+    let r = run(&mut c, "web", &["date", "+%Y-%m-%d"], "");
+    assert_eq!(r.stdout, "2026-01-01\n");
+    let r = run(&mut c, "web", &["uname", "-a"], "");
+    assert!(r.stdout.starts_with("Linux web 6.8.0-"), "{}", r.stdout);
+    let r = run(&mut c, "web", &["env"], "");
+    let names: Vec<&str> = r
+        .stdout
+        .lines()
+        .map(|l| l.split('=').next().unwrap())
+        .collect();
+    assert_eq!(&names[..3], &["PATH", "HOSTNAME", "HOME"]);
+    let r = sh(
+        &mut c,
+        "web",
+        "X=1 env | grep '^X='; export Y=2; printenv Y",
+    );
+    assert_eq!(r.stdout, "X=1\n2\n");
+    assert_eq!(
+        run(&mut c, "web", &["nginx", "-v"], "").stderr,
+        "nginx version: nginx/1.27.5\n"
+    );
+    assert_eq!(
+        run(&mut c, "web", &["hostname", "-i"], "").stdout,
+        format!(
+            "{}\n",
+            c.get_as::<Pod>("default", "web")
+                .unwrap()
+                .status
+                .pod_ip
+                .clone()
+                .unwrap()
+        )
+    );
+    let r = sh(
+        &mut c,
+        "web",
+        "mkdir /tmp; mkdir -p /tmp/x/y && rmdir /tmp/x; mv /nope /tmp; cp /tmp/x /tmp/z",
+    );
+    assert_eq!(
+        r.stderr,
+        "mkdir: cannot create directory '/tmp': File exists\nrmdir: failed to remove '/tmp/x': Directory not empty\nmv: cannot stat '/nope': No such file or directory\ncp: -r not specified; omitting directory '/tmp/x'\n"
+    );
+    let r = sh(&mut c, "bb", "mkdir /tmp; rm /tmp; rm /nope; touch /nope/x");
+    assert_eq!(
+        r.stderr,
+        "mkdir: can't create directory '/tmp': File exists\nrm: '/tmp' is a directory\nrm: can't remove '/nope': No such file or directory\ntouch: /nope/x: No such file or directory\n"
+    );
+}
+
+#[test]
+fn downloads() {
+    let mut c = cluster();
+    let web = c
+        .get_as::<Pod>("default", "web")
+        .unwrap()
+        .status
+        .pod_ip
+        .clone()
+        .unwrap();
+    // wget saves index.html in the working directory and will not overwrite it.
+    let r = sh(
+        &mut c,
+        "bb",
+        &format!("cd /tmp && wget -q {web} && cat index.html | head -n 1 && wget -q {web}"),
+    );
+    assert_eq!(r.stdout, "<!DOCTYPE html>\n");
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        ("wget: can't open 'index.html': File exists\n", 1)
+    );
+    // curl -o, -v, and a directory without its slash.
+    let r = sh(
+        &mut c,
+        "web",
+        "curl -s -o /tmp/page http://localhost/ && head -n 1 /tmp/page",
+    );
+    assert_eq!(r.stdout, "<!DOCTYPE html>\n");
+    let r = run(&mut c, "web", &["curl", "-v", "localhost/50x.html"], "");
+    assert!(r.stderr.starts_with("*   Trying 127.0.0.1:80...\n* Connected to localhost (127.0.0.1) port 80 (#0)\n> GET /50x.html HTTP/1.1\r\n> Host: localhost\r\n"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("< HTTP/1.1 200 OK\r\n< Server: nginx/1.27.5\r\n"),
+        "{}",
+        r.stderr
+    );
+    sh(
+        &mut c,
+        "web",
+        "mkdir /usr/share/nginx/html/d && echo in-d > /usr/share/nginx/html/d/index.html",
+    );
+    let r = run(&mut c, "web", &["curl", "-sI", "localhost/d"], "");
+    assert!(
+        r.stdout.starts_with("HTTP/1.1 301 Moved Permanently\r\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("Location: http://localhost/d/\r\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        run(&mut c, "web", &["curl", "-sL", "localhost/d"], "").stdout,
+        "in-d\n"
+    );
+    assert_eq!(
+        run(&mut c, "bb", &["wget", "-qO-", &format!("{web}/d")], "").stdout,
+        "in-d\n"
+    );
+    // Options curl does not know.
+    let r = run(&mut c, "web", &["curl", "-Z", "x"], "");
+    assert_eq!((r.stderr.as_str(), r.exit_code), ("curl: option -Z: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n", 2));
+    assert_eq!(run(&mut c, "web", &["curl"], "").stderr, "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
+}
