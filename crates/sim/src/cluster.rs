@@ -65,6 +65,7 @@ pub struct Cluster {
     /// Event aggregation: (involved uid, type, reason, message, component) → event name.
     event_index: HashMap<(String, String, String, String, String), ObjKey>,
     next_service_ip: u32,
+    event_seq: u64,
 }
 
 impl Cluster {
@@ -87,6 +88,7 @@ impl Cluster {
             waiting: BTreeMap::new(),
             event_index: HashMap::new(),
             next_service_ip: 2,
+            event_seq: 0,
         };
         crate::bootstrap::bootstrap(&mut c);
         c.run();
@@ -638,7 +640,9 @@ impl Cluster {
                 return;
             }
         }
-        let nanos = self.now.0 as u128 * 1_000_000 + self.rng.below(1_000_000) as u128;
+        // Names sort in creation order, as the API server's nanosecond timestamps do.
+        self.event_seq += 1;
+        let nanos = self.now.0 as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
         let name = format!("{}.{:x}", m.name, nanos);
         let ev = Event {
             metadata: ObjectMeta {
