@@ -24,6 +24,8 @@ pub enum ExecError {
     Completed {
         phase: String,
     },
+    /// The runtime could not start the process (e.g. no such program): an internal error.
+    StartFailed(String),
 }
 
 impl ExecError {
@@ -42,6 +44,7 @@ impl ExecError {
             ExecError::Completed { phase } => format!(
                 "error: cannot exec into a container in a completed pod; current phase is {phase}"
             ),
+            ExecError::StartFailed(why) => format!("error: {why}"),
         }
     }
 }
@@ -77,6 +80,8 @@ enum MountSource {
 pub struct ContainerFs {
     root: Tree,
     mounts: Vec<Mount>,
+    /// Something was written: readiness may need another look.
+    changed: bool,
 }
 
 impl ContainerFs {
@@ -101,6 +106,7 @@ impl ContainerFs {
     }
 
     fn tree_mut(&mut self, i: Option<usize>) -> Result<&mut Tree, FsError> {
+        self.changed = true;
         match i {
             None => Ok(&mut self.root),
             Some(i) if self.mounts[i].read_only => Err(FsError::ReadOnly),
@@ -300,8 +306,13 @@ impl Cluster {
             .get_mut(&uid)
             .map(|rt| std::mem::take(&mut rt.containers[idx].layer))
             .unwrap_or_default();
-        let mut cfs = ContainerFs { root, mounts };
+        let mut cfs = ContainerFs {
+            root,
+            mounts,
+            changed: false,
+        };
         let out = f(&mut cfs);
+        let changed = cfs.changed;
         if let Some(rt) = self.kubelet.pods.get_mut(&uid) {
             rt.containers[idx].layer = cfs.root;
         }
@@ -318,8 +329,10 @@ impl Cluster {
                 MountSource::Other => {}
             }
         }
-        kubelet::poke(self, ns, pod);
-        self.run();
+        if changed {
+            kubelet::poke(self, ns, pod);
+            self.run();
+        }
         Ok(out)
     }
 

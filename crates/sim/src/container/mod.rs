@@ -561,6 +561,18 @@ impl Cluster {
         stdin: &str,
     ) -> Result<ExecOutput, ExecError> {
         let target = self.exec_target(ns, pod, container)?;
+        let program = argv.first().map_or("", String::as_str);
+        let name = program.rsplit('/').next().unwrap_or(program);
+        if !Userland::of(&target).has(name) {
+            // The runtime cannot start the process: containerd's error reaches kubectl as an
+            // internal error (exit 1), not as the process's exit code.
+            let why = oci_not_found(program).stderr();
+            let id = self.rng.hex(64);
+            return Err(ExecError::StartFailed(format!(
+                "Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": {}",
+                why.trim_end()
+            )));
+        }
         let mut host = ContainerHost::new(self, target);
         let mut out = host.run_direct(argv, stdin);
         host.flush();

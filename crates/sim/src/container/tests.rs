@@ -27,7 +27,8 @@ fn cluster() -> Cluster {
 
 fn run(c: &mut Cluster, pod: &str, argv: &[&str], stdin: &str) -> ExecOutput {
     let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
-    c.exec("default", pod, None, &argv, stdin).unwrap()
+    c.exec("default", pod, None, &argv, stdin)
+        .unwrap_or_else(|e| panic!("{argv:?}: {}", e.message()))
 }
 
 fn sh(c: &mut Cluster, pod: &str, script: &str) -> ExecOutput {
@@ -99,11 +100,14 @@ fn shells_of_each_image() {
         run(&mut c, "bb", &["/bin/sh", "-c", "nope"], "").stderr,
         "/bin/sh: nope: not found\n"
     );
-    let r = run(&mut c, "web", &["/usr/bin/nope"], "");
-    assert_eq!(
-        r.stderr,
-        "OCI runtime exec failed: exec failed: unable to start container process: exec: \"/usr/bin/nope\": stat /usr/bin/nope: no such file or directory: unknown\n"
-    );
+    // A program that does not exist never starts: the runtime's error comes back as an
+    // internal error, not as an exit code.
+    let argv = vec!["/usr/bin/nope".to_string()];
+    let Err(crate::exec::ExecError::StartFailed(why)) = c.exec("default", "web", None, &argv, "")
+    else {
+        panic!("a missing program must fail to start");
+    };
+    assert!(why.ends_with("OCI runtime exec failed: exec failed: unable to start container process: exec: \"/usr/bin/nope\": stat /usr/bin/nope: no such file or directory: unknown"), "{why}");
     // Programs that are also builtins, run directly.
     assert_eq!(
         run(&mut c, "web", &["echo", "-e", "a\\tb"], "").stdout,
