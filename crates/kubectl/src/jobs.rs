@@ -133,13 +133,8 @@ impl Job {
                 if c.now() >= *deadline {
                     for (i, (k, _, n)) in targets.iter().enumerate() {
                         if !met[i] {
-                            let what = if matches!(condition, WaitCondition::Delete) {
-                                "for the condition"
-                            } else {
-                                "for the condition"
-                            };
                             out.err(format!(
-                                "error: timed out waiting {what} on {}/{n}",
+                                "error: timed out waiting for the condition on {}/{n}",
                                 k.info().plural
                             ));
                         }

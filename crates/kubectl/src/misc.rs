@@ -662,7 +662,7 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                         out.out(format!("statefulset.apps/{name} with revision #{r}\n"));
                         out.out(crate::printers::yaml::to_yaml(&json!({"Pod Template": t})));
                     }
-                    None => out.err(format!("error: unable to find the specified revision")),
+                    None => out.err("error: unable to find the specified revision"),
                 }
                 return out;
             }
@@ -778,9 +778,9 @@ pub fn config(args: &[String], env: &Env) -> Output {
             vec!["CURRENT".into(), "NAME".into(), "CLUSTER".into(), "AUTHINFO".into(), "NAMESPACE".into()],
             vec!["*".into(), "kind-kind".into(), "kind-kind".into(), "kind-kind".into(), if env.namespace == "default" { String::new() } else { env.namespace.to_string() }],
         ])),
-        Some("view") => out.out(format!(
-            "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://127.0.0.1:6443\n  name: kind-kind\ncontexts:\n- context:\n    cluster: kind-kind\n    user: kind-kind\n  name: kind-kind\ncurrent-context: kind-kind\nkind: Config\npreferences: {{}}\nusers:\n- name: kind-kind\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n"
-        )),
+        Some("view") => out.out(
+            "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://127.0.0.1:6443\n  name: kind-kind\ncontexts:\n- context:\n    cluster: kind-kind\n    user: kind-kind\n  name: kind-kind\ncurrent-context: kind-kind\nkind: Config\npreferences: {}\nusers:\n- name: kind-kind\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n"
+        ),
         Some(other) => out.err(format!("error: \"kubectl config {other}\" is not available in this playground (current-context, get-contexts and view are)")),
         None => out.err("error: Required subcommand: one of current-context, get-contexts, view"),
     }

@@ -40,9 +40,10 @@ impl Selector {
                 if s.trim().is_empty() {
                     continue;
                 }
-                return Err(format!(
+                return Err(
                     "error: unable to parse requirement: found '', expected: identifier"
-                ));
+                        .to_string(),
+                );
             }
             let bad = || format!("error: unable to parse requirement: {p:?}");
             let req = if let Some((k, v)) = p.split_once("!=") {

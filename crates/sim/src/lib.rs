@@ -19,6 +19,7 @@ pub mod exec;
 pub mod fs;
 pub mod images;
 pub mod patch;
+pub mod printers;
 pub mod quantity;
 pub mod rng;
 pub mod store;
