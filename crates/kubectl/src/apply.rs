@@ -1,6 +1,6 @@
 //! `kubectl apply -f`, `kubectl create -f`, and `kubectl create secret|namespace`.
 
-use crate::args::{flag, parse, FlagSpec};
+use crate::args::{flag, FlagSpec};
 use crate::output::Output;
 use crate::resource::type_prefix;
 use crate::{errors, manifests, Env};
@@ -52,12 +52,8 @@ pub fn apply(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> Output {
     let cmd = if is_apply { "apply" } else { "create" };
     let mut out = Output::default();
-    let p = match parse(args, FILE_FLAGS, cmd) {
-        Ok(p) => p,
-        Err(e) => {
-            out.err(e);
-            return out;
-        }
+    let Some(p) = crate::args::parse_into(args, FILE_FLAGS, cmd, &mut out) else {
+        return out;
     };
     let Some(docs) = read_all(&p, env, &mut out, cmd) else {
         return out;
@@ -191,12 +187,8 @@ pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     match first.as_deref() {
         Some("secret") => create_secret(c, args, env),
         Some("namespace") | Some("ns") => {
-            let p = match parse(args, &[], "create namespace") {
-                Ok(p) => p,
-                Err(e) => {
-                    out.err(e);
-                    return out;
-                }
+            let Some(p) = crate::args::parse_into(args, &[], "create namespace", &mut out) else {
+                return out;
             };
             let Some(name) = p.positionals.get(1) else {
                 out.err("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
@@ -221,12 +213,8 @@ pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 
 fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let p = match parse(args, SECRET_FLAGS, "create secret") {
-        Ok(p) => p,
-        Err(e) => {
-            out.err(e);
-            return out;
-        }
+    let Some(p) = crate::args::parse_into(args, SECRET_FLAGS, "create secret", &mut out) else {
+        return out;
     };
     let sub = p.positionals.get(1).map(String::as_str);
     let Some(name) = p.positionals.get(2).cloned() else {

@@ -129,6 +129,41 @@ pub fn parse(args: &[String], specs: &[FlagSpec], cmd: &str) -> Result<Parsed, S
     Ok(p)
 }
 
+/// [`parse`], writing a failure into `out` (every verb starts this way).
+pub fn parse_into(
+    args: &[String],
+    specs: &[FlagSpec],
+    cmd: &str,
+    out: &mut crate::Output,
+) -> Option<Parsed> {
+    match parse(args, specs, cmd) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            out.err(e);
+            None
+        }
+    }
+}
+
+/// The `-l/--selector` flag, parsed: `Some(None)` when absent; `None` when bad (the error is
+/// written into `out`).
+pub fn selector_into(
+    p: &Parsed,
+    out: &mut crate::Output,
+) -> Option<Option<crate::selector::Selector>> {
+    match p
+        .value("selector")
+        .map(crate::selector::Selector::parse)
+        .transpose()
+    {
+        Ok(s) => Some(s),
+        Err(e) => {
+            out.err(e);
+            None
+        }
+    }
+}
+
 fn is_negative_number(s: &str) -> bool {
     s.len() > 1 && s[1..].chars().all(|c| c.is_ascii_digit())
 }

@@ -1,11 +1,10 @@
 //! `kubectl delete`: by name, `TYPE/NAME`, `-l`, `--all`, `-f`; cascade, grace period, force;
 //! then (like kubectl) waits until the objects are gone.
 
-use crate::args::{flag, parse, FlagSpec};
+use crate::args::{flag, FlagSpec};
 use crate::jobs::Job;
 use crate::output::Output;
 use crate::resource;
-use crate::selector::Selector;
 use crate::{errors, manifests, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::apply::parse_manifests;
@@ -27,12 +26,8 @@ const FLAGS: &[FlagSpec] = &[
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let p = match parse(args, FLAGS, "delete") {
-        Ok(p) => p,
-        Err(e) => {
-            out.err(e);
-            return out;
-        }
+    let Some(p) = crate::args::parse_into(args, FLAGS, "delete", &mut out) else {
+        return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
     let propagation = match p.value("cascade") {
@@ -123,12 +118,8 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
             return out;
         }
-        let selector = match p.value("selector").map(Selector::parse).transpose() {
-            Ok(s) => s,
-            Err(e) => {
-                out.err(e);
-                return out;
-            }
+        let Some(selector) = crate::args::selector_into(&p, &mut out) else {
+            return out;
         };
         let slash = p.positionals.iter().all(|a| a.contains('/'));
         if slash {

@@ -1,6 +1,6 @@
 //! `kubectl exec` and `kubectl run`: commands in containers, and the attach jobs for `-it`.
 
-use crate::args::{flag, parse, FlagSpec};
+use crate::args::{flag, FlagSpec};
 use crate::jobs::{Attach, Job};
 use crate::output::Output;
 use crate::{errors, Env};
@@ -18,12 +18,8 @@ const EXEC_FLAGS: &[FlagSpec] = &[
 
 pub fn exec(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let p = match parse(args, EXEC_FLAGS, "exec") {
-        Ok(p) => p,
-        Err(e) => {
-            out.err(e);
-            return out;
-        }
+    let Some(p) = crate::args::parse_into(args, EXEC_FLAGS, "exec", &mut out) else {
+        return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
     let Some(target) = p.positionals.first() else {
@@ -141,12 +137,8 @@ const RUN_FLAGS: &[FlagSpec] = &[
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let p = match parse(args, RUN_FLAGS, "run") {
-        Ok(p) => p,
-        Err(e) => {
-            out.err(e);
-            return out;
-        }
+    let Some(p) = crate::args::parse_into(args, RUN_FLAGS, "run", &mut out) else {
+        return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
     let Some(name) = p.positionals.first().cloned() else {

@@ -1,12 +1,11 @@
 //! `kubectl get`: tables (default, `-o wide`, `--show-labels`, `-A`), `-o name|yaml|json|jsonpath=…`,
 //! label selectors, several types at once, `get all`, and `-w`.
 
-use crate::args::{flag, parse, FlagSpec};
+use crate::args::{flag, FlagSpec};
 use crate::jobs::{Job, Watch};
 use crate::output::Output;
 use crate::printers::{jsonpath, yaml};
 use crate::resource::{self, type_prefix};
-use crate::selector::Selector;
 use crate::table::{self, Table};
 use crate::{errors, Env};
 use ordinal_sim::api::*;
@@ -85,12 +84,8 @@ pub fn to_json(v: &Value) -> String {
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let p = match parse(args, FLAGS, "get") {
-        Ok(p) => p,
-        Err(e) => {
-            out.err(e);
-            return out;
-        }
+    let Some(p) = crate::args::parse_into(args, FLAGS, "get", &mut out) else {
+        return out;
     };
     let format = match parse_format(p.value("output")) {
         Ok(f) => f,
@@ -101,12 +96,8 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     };
     let all_ns = p.bool("all-namespaces");
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
-    let selector = match p.value("selector").map(Selector::parse).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            out.err(e);
-            return out;
-        }
+    let Some(selector) = crate::args::selector_into(&p, &mut out) else {
+        return out;
     };
     if p.positionals.is_empty() {
         out.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");

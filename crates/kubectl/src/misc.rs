@@ -1,26 +1,15 @@
 //! The smaller verbs: scale, patch, label, annotate, cordon/uncordon, describe, logs, wait,
 //! rollout, version, api-resources, cluster-info, config.
 
-use crate::args::{flag, parse, FlagSpec, Parsed};
+use crate::args::{flag, Parsed};
 use crate::jobs::{Job, WaitCondition};
 use crate::output::Output;
 use crate::resource::{self, type_prefix};
-use crate::selector::Selector;
 use crate::{errors, table, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::patch::PatchType;
 use ordinal_sim::{Cluster, KUBERNETES_VERSION};
 use serde_json::{json, Value};
-
-fn parsed(args: &[String], specs: &[FlagSpec], cmd: &str, out: &mut Output) -> Option<Parsed> {
-    match parse(args, specs, cmd) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            out.err(e);
-            None
-        }
-    }
-}
 
 /// `TYPE NAME...` or `TYPE/NAME...` → (kind, names); errors are kubectl's.
 fn targets(p: &Parsed, out: &mut Output) -> Option<Vec<(Kind, String)>> {
@@ -60,7 +49,7 @@ fn targets(p: &Parsed, out: &mut Output) -> Option<Vec<(Kind, String)>> {
 
 pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = parsed(
+    let Some(p) = crate::args::parse_into(
         args,
         &[
             flag("replicas", None, true),
@@ -137,7 +126,7 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 
 pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = parsed(
+    let Some(p) = crate::args::parse_into(
         args,
         &[
             flag("patch", Some('p'), true),
@@ -223,7 +212,7 @@ pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 pub fn label(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Output {
     let cmd = if annotate { "annotate" } else { "label" };
     let mut out = Output::default();
-    let Some(p) = parsed(
+    let Some(p) = crate::args::parse_into(
         args,
         &[
             flag("overwrite", None, false),
@@ -309,7 +298,9 @@ pub fn label(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Out
 pub fn cordon(c: &mut Cluster, args: &[String], uncordon: bool) -> Output {
     let cmd = if uncordon { "uncordon" } else { "cordon" };
     let mut out = Output::default();
-    let Some(p) = parsed(args, &[flag("selector", Some('l'), true)], cmd, &mut out) else {
+    let Some(p) =
+        crate::args::parse_into(args, &[flag("selector", Some('l'), true)], cmd, &mut out)
+    else {
         return out;
     };
     let Some(name) = p.positionals.first() else {
@@ -342,7 +333,7 @@ pub fn cordon(c: &mut Cluster, args: &[String], uncordon: bool) -> Output {
 
 pub fn describe(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = parsed(
+    let Some(p) = crate::args::parse_into(
         args,
         &[
             flag("selector", Some('l'), true),
@@ -362,12 +353,8 @@ pub fn describe(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         out.err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples");
         return out;
     }
-    let selector = match p.value("selector").map(Selector::parse).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            out.err(e);
-            return out;
-        }
+    let Some(selector) = crate::args::selector_into(&p, &mut out) else {
+        return out;
     };
     let mut texts = Vec::new();
     for (kind, name) in t {
@@ -405,7 +392,7 @@ pub fn describe(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 
 pub fn logs(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = parsed(
+    let Some(p) = crate::args::parse_into(
         args,
         &[
             flag("container", Some('c'), true),
@@ -475,7 +462,7 @@ pub fn logs(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 
 pub fn wait(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = parsed(
+    let Some(p) = crate::args::parse_into(
         args,
         &[
             flag("for", None, true),
@@ -528,12 +515,8 @@ pub fn wait(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let Some(t) = targets(&p, &mut out) else {
         return out;
     };
-    let selector = match p.value("selector").map(Selector::parse).transpose() {
-        Ok(s) => s,
-        Err(e) => {
-            out.err(e);
-            return out;
-        }
+    let Some(selector) = crate::args::selector_into(&p, &mut out) else {
+        return out;
     };
     let mut objs = Vec::new();
     for (kind, name) in t {
@@ -604,7 +587,7 @@ pub fn parse_duration(s: &str) -> Option<u64> {
 
 pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = parsed(
+    let Some(p) = crate::args::parse_into(
         args,
         &[
             flag("to-revision", None, true),
