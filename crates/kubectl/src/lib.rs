@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod args;
+pub mod complete;
 pub mod delete;
 pub mod describe;
 pub mod errors;

@@ -1,0 +1,240 @@
+//! Tab completion for a terminal line, as kubectl's shell completion offers it: the verbs,
+//! resource types after a verb that takes one, and object names (from the cluster) after a type.
+//! Plain data in, plain data out, so the web terminal and a REPL can both use it.
+
+use ordinal_sim::api::{Kind, KINDS};
+use ordinal_sim::Cluster;
+
+/// What completing the last word of a line offers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Completion {
+    /// Byte offset in the line where the word being completed starts.
+    pub start: usize,
+    /// Whole replacement words for `line[start..]`, sorted, without duplicates.
+    pub candidates: Vec<String>,
+}
+
+/// Verbs whose first operand is a resource type (`get pods`, `delete sts/web`).
+const TYPED_VERBS: &[&str] = &[
+    "get", "describe", "delete", "label", "annotate", "patch", "scale", "wait",
+];
+
+/// Subcommands of `kubectl rollout`.
+const ROLLOUT: &[&str] = &["history", "restart", "status", "undo"];
+
+/// Flags that take a value (so the next word is not an operand).
+const VALUE_FLAGS: &[&str] = &[
+    "-n",
+    "--namespace",
+    "-l",
+    "--selector",
+    "-o",
+    "--output",
+    "-f",
+    "--filename",
+    "-c",
+    "--container",
+    "--image",
+    "--field-selector",
+    "--for",
+    "--timeout",
+    "--replicas",
+    "-p",
+    "--patch",
+    "--type",
+    "--grace-period",
+    "--restart",
+];
+
+/// Completes the last word of `line` (kubectl's view of the learner's terminal).
+pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
+    let start = line
+        .rfind(|ch: char| ch.is_whitespace() || ch == ';' || ch == '|' || ch == '&')
+        .map_or(0, |i| i + 1);
+    let word = &line[start..];
+    // The words of the current command (after the last `;`, `|`, `&&`).
+    let head = &line[..start];
+    let cmd_start = head.rfind([';', '|', '&']).map_or(0, |i| i + 1);
+    // Shell keywords that can start a command (`for …; do kubectl …`).
+    let words: Vec<&str> = head[cmd_start..]
+        .split_whitespace()
+        .skip_while(|w| matches!(*w, "do" | "then" | "else" | "!" | "{" | "time"))
+        .collect();
+    let candidates = candidates(c, namespace, &words, word);
+    let mut out: Vec<String> = candidates
+        .into_iter()
+        .filter(|s| s.starts_with(word))
+        .collect();
+    out.sort();
+    out.dedup();
+    Completion {
+        start,
+        candidates: out,
+    }
+}
+
+fn candidates(c: &Cluster, namespace: &str, words: &[&str], word: &str) -> Vec<String> {
+    let Some(program) = words.first() else {
+        return ["kubectl", "k", "clear", "cat", "ls", "echo", "history"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    };
+    if *program != "kubectl" && *program != "k" {
+        return Vec::new();
+    }
+    // A flag's value.
+    if let Some(prev) = words.last() {
+        if *prev == "-n" || *prev == "--namespace" {
+            return names(c, Kind::Namespace, namespace);
+        }
+        if VALUE_FLAGS.contains(prev) {
+            return Vec::new();
+        }
+    }
+    if word.starts_with('-') {
+        return Vec::new();
+    }
+    let mut ns = namespace.to_string();
+    let mut operands: Vec<&str> = Vec::new();
+    let mut i = 1;
+    while i < words.len() {
+        let w = words[i];
+        if w == "--" {
+            // Everything after `--` is a command for the container.
+            return Vec::new();
+        }
+        if w == "-n" || w == "--namespace" {
+            if let Some(v) = words.get(i + 1) {
+                ns = v.to_string();
+            }
+            i += 2;
+            continue;
+        }
+        if let Some(v) = w.strip_prefix("--namespace=") {
+            ns = v.to_string();
+        } else if VALUE_FLAGS.contains(&w) {
+            i += 2;
+            continue;
+        } else if !w.starts_with('-') {
+            operands.push(w);
+        }
+        i += 1;
+    }
+    let Some(verb) = operands.first() else {
+        let mut v: Vec<String> = crate::COMMANDS.iter().map(|s| s.to_string()).collect();
+        v.push("help".into());
+        return v;
+    };
+    let args = &operands[1..];
+    match *verb {
+        "exec" | "logs" => {
+            if args.is_empty() {
+                names(c, Kind::Pod, &ns)
+            } else {
+                Vec::new()
+            }
+        }
+        "rollout" => match args.len() {
+            0 => ROLLOUT.iter().map(|s| s.to_string()).collect(),
+            1 => typed_word(c, &ns, word, &[Kind::StatefulSet]),
+            2 => names(c, Kind::StatefulSet, &ns),
+            _ => Vec::new(),
+        },
+        "cordon" | "uncordon" => {
+            if args.is_empty() {
+                names(c, Kind::Node, &ns)
+            } else {
+                Vec::new()
+            }
+        }
+        "create" if args.is_empty() => ["secret", "namespace"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        "create" if args.len() == 1 && args[0] == "secret" => ["docker-registry", "generic"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        "help" if args.is_empty() => crate::COMMANDS.iter().map(|s| s.to_string()).collect(),
+        v if TYPED_VERBS.contains(&v) => match args.first() {
+            None => typed_word(c, &ns, word, &Kind::ALL),
+            Some(t) if t.contains('/') => Vec::new(),
+            Some(t) => match crate::resource::resolve(t) {
+                Some(kind) => names(c, kind, &ns),
+                None => Vec::new(),
+            },
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// A resource type word, or `type/name` once the word has a slash.
+fn typed_word(c: &Cluster, ns: &str, word: &str, kinds: &[Kind]) -> Vec<String> {
+    if let Some((t, _)) = word.split_once('/') {
+        return match crate::resource::resolve(t) {
+            Some(kind) => names(c, kind, ns)
+                .into_iter()
+                .map(|n| format!("{t}/{n}"))
+                .collect(),
+            None => Vec::new(),
+        };
+    }
+    KINDS
+        .iter()
+        .filter(|i| kinds.contains(&i.kind))
+        .flat_map(|i| {
+            std::iter::once(i.plural.to_string()).chain(i.short_names.iter().map(|s| s.to_string()))
+        })
+        .chain(std::iter::once("all".to_string()).filter(|_| kinds.len() > 1))
+        .collect()
+}
+
+fn names(c: &Cluster, kind: Kind, ns: &str) -> Vec<String> {
+    let ns = kind.namespaced().then_some(ns);
+    c.list(kind, ns)
+        .iter()
+        .map(|o| o.name().to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cands(c: &Cluster, line: &str) -> Vec<String> {
+        complete(c, "default", line).candidates
+    }
+
+    #[test]
+    fn verbs_types_and_names() {
+        let mut c = Cluster::new(1);
+        let applied = c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default");
+        assert!(applied.unwrap().iter().all(Result::is_ok));
+        c.settle();
+        assert_eq!(cands(&c, "kubectl ge"), vec!["get"]);
+        assert_eq!(cands(&c, "k sc"), vec!["scale"]);
+        assert_eq!(
+            cands(&c, "kubectl get st"),
+            vec!["statefulsets", "storageclasses", "sts"]
+        );
+        assert_eq!(cands(&c, "kubectl get pods we"), vec!["web-0", "web-1"]);
+        assert_eq!(cands(&c, "kubectl delete pod web-1"), vec!["web-1"]);
+        assert_eq!(cands(&c, "kubectl exec -it w"), vec!["web-0", "web-1"]);
+        assert_eq!(cands(&c, "kubectl scale sts/"), vec!["sts/web"]);
+        assert_eq!(cands(&c, "kubectl rollout status sts "), vec!["web"]);
+        assert_eq!(
+            cands(&c, "kubectl -n kube-system get po"),
+            vec!["po", "pods"]
+        );
+        assert_eq!(
+            cands(&c, "kubectl get nodes kind-w"),
+            vec!["kind-worker", "kind-worker2"]
+        );
+        assert_eq!(cands(&c, "kubectl exec web-0 -- ca"), Vec::<String>::new());
+        assert_eq!(cands(&c, "kub"), vec!["kubectl"]);
+        let done = complete(&c, "default", "for i in 0 1; do kubectl ex");
+        assert_eq!(done.candidates, vec!["exec"]);
+        assert_eq!(done.start, "for i in 0 1; do kubectl ".len());
+    }
+}
