@@ -1,0 +1,474 @@
+//! The cluster view: each StatefulSet with its replicas slider and the controller's waiting
+//! line, its ordinals in order (pod ─ claim ─ volume with its files), pods and claims outside
+//! any set, and the Services with the names they resolve. Every card has its own snapshot.
+
+use crate::view_model::{ClaimView, ClusterView, PodView, RowView, ServiceView, SetView};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub cluster: Rc<ClusterView>,
+    /// The terminal can take a command (no watch running, no shell attached).
+    pub terminal_free: bool,
+    pub on_scale: Callback<(String, i32)>,
+    pub on_delete: Callback<String>,
+    pub on_shell: Callback<String>,
+    pub on_run: Callback<String>,
+}
+
+/// The lesson's steps, each runnable in the terminal.
+const LESSON: &[(&str, &str)] = &[
+    ("Let the private image pull", "kubectl create secret docker-registry registry-secret-aliyun --docker-server=registry.cn-hangzhou.aliyuncs.com --docker-username=xxx@xx.com --docker-password=xxxx"),
+    ("Watch the pods start in order", "kubectl get pods -w -l app=nginx"),
+    ("Ask each pod its hostname", "for i in 0 1; do kubectl exec web-$i -- sh -c 'hostname'; done"),
+    ("Write a file on each pod's volume", "for i in 0 1; do kubectl exec web-$i -- sh -c 'echo $(hostname) > /usr/share/nginx/html/index.html'; done"),
+    ("Read it back through nginx", "kubectl exec web-1 -- curl -s http://web-0.nginx"),
+    ("Look the pods up in DNS (then nslookup web-0.nginx, exit)", "kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm"),
+    ("Delete every pod; they come back", "kubectl delete pod -l app=nginx"),
+    ("See the claims kept after scaling down", "kubectl get pvc -l app=nginx"),
+];
+
+#[function_component(ClusterPanel)]
+pub fn cluster_panel(p: &Props) -> Html {
+    let c = &p.cluster;
+    let empty = c.sets.is_empty() && c.other_pods.is_empty() && c.other_claims.is_empty();
+    html! {
+        <section class="panel cluster-panel" aria-labelledby="cluster-title">
+            <div class="panel-head">
+                <h2 id="cluster-title">{ "Cluster" }<span class="ns">{ " namespace default" }</span></h2>
+                <ul class="nodes" aria-label="Nodes">
+                    { for c.nodes.iter().map(|(n, ready)| html! {
+                        <li key={n.clone()} class={classes!((!ready).then_some("not-ready"))}
+                            title={if *ready { "Node Ready" } else { "Node NotReady" }}>{ n.clone() }</li>
+                    }) }
+                </ul>
+            </div>
+            <div class="cluster-scroll" tabindex="0" role="region" aria-label="Cluster objects">
+                if c.sets.is_empty() {
+                    <Replicas set={None::<Rc<SetView>>} on_scale={p.on_scale.clone()} />
+                }
+                if empty {
+                    <div class="empty">
+                        <p class="empty-lead">{ "Nothing runs here yet." }</p>
+                        <ol>
+                            <li>{ "The editor starts with the lesson's web.yaml: a headless Service and a StatefulSet whose image is in a private registry. Press " }<strong>{ "Apply" }</strong>{ "." }</li>
+                            <li>{ "Watch web-0 fail to pull its image, then create the registry secret from the terminal." }</li>
+                            <li>{ "See web-0 become Ready before web-1 is created; scale with the slider; delete a pod and watch it return to the same claim." }</li>
+                        </ol>
+                    </div>
+                }
+                { for c.sets.iter().map(|s| html! {
+                    <SetCard
+                        key={s.name.clone()}
+                        set={s.clone()}
+                        terminal_free={p.terminal_free}
+                        on_scale={p.on_scale.clone()}
+                        on_delete={p.on_delete.clone()}
+                        on_shell={p.on_shell.clone()}
+                    />
+                }) }
+                if !c.other_pods.is_empty() {
+                    <section class="group" aria-labelledby="other-pods-title">
+                        <h3 id="other-pods-title">{ "Pods outside any StatefulSet" }</h3>
+                        <ol class="ordinals">
+                            { for c.other_pods.iter().map(|r| html! {
+                                <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
+                                    on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
+                            }) }
+                        </ol>
+                    </section>
+                }
+                if !c.other_claims.is_empty() {
+                    <section class="group" aria-labelledby="other-claims-title">
+                        <h3 id="other-claims-title">{ "Claims no StatefulSet uses" }</h3>
+                        <p class="hint">{ "PersistentVolumeClaims outlive their pods and sets: delete them to free the volume." }</p>
+                        <ul class="claims-loose">
+                            { for c.other_claims.iter().map(|cl| html! { <li key={cl.name.clone()}><ClaimCard claim={cl.clone()} /></li> }) }
+                        </ul>
+                    </section>
+                }
+                { for c.services.iter().map(|s| html! { <ServiceCard key={s.name.clone()} service={s.clone()} /> }) }
+                <details class="lesson">
+                    <summary>{ "Lesson steps: run them in the terminal" }</summary>
+                    <ol>
+                        { for LESSON.iter().map(|(what, cmd)| {
+                            let on_run = p.on_run.clone();
+                            let line = cmd.to_string();
+                            html! {
+                                <li>
+                                    <span class="lesson-what">{ *what }</span>
+                                    <code>{ *cmd }</code>
+                                    <button type="button" class="btn small" disabled={!p.terminal_free}
+                                        aria-label={format!("Run {cmd}")}
+                                        onclick={Callback::from(move |_: MouseEvent| on_run.emit(line.clone()))}>
+                                        { "Run" }
+                                    </button>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                </details>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReplicasProps {
+    set: Option<Rc<SetView>>,
+    on_scale: Callback<(String, i32)>,
+}
+
+/// The Replicas slider: `kubectl scale sts NAME --replicas=N` on release (or per arrow key).
+#[function_component(Replicas)]
+fn replicas(p: &ReplicasProps) -> Html {
+    // While dragging, the value under the thumb; the set's desired count otherwise.
+    let dragging = use_state(|| None::<i32>);
+    let desired = p.set.as_ref().map_or(0, |s| s.desired);
+    let value = dragging.unwrap_or(desired);
+    let max = desired.max(10);
+    let oninput = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                dragging.set(i.value().parse().ok());
+            }
+        })
+    };
+    let onchange = {
+        let dragging = dragging.clone();
+        let on_scale = p.on_scale.clone();
+        let name = p.set.as_ref().map(|s| s.name.clone());
+        Callback::from(move |e: Event| {
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .and_then(|i| i.value().parse::<i32>().ok());
+            if let (Some(name), Some(v)) = (name.clone(), v) {
+                on_scale.emit((name, v));
+            }
+            dragging.set(None);
+        })
+    };
+    let id = format!(
+        "replicas-{}",
+        p.set.as_ref().map_or("none", |s| s.name.as_str())
+    );
+    let note_id = format!("{id}-note");
+    html! {
+        <div class={classes!("replicas", p.set.is_none().then_some("disabled"))}>
+            <label for={id.clone()} class="replicas-label">{ "Replicas" }</label>
+            <input
+                id={id}
+                type="range"
+                min="0"
+                max={max.to_string()}
+                step="1"
+                value={value.to_string()}
+                disabled={p.set.is_none()}
+                aria-describedby={note_id.clone()}
+                aria-valuetext={format!("{value} replicas")}
+                {oninput}
+                {onchange}
+            />
+            <output class="replicas-value" for={format!("replicas-{}", p.set.as_ref().map_or("none", |s| s.name.as_str()))}>{ value }</output>
+            <span class="replicas-note" id={note_id}>
+                { match &p.set {
+                    None => html! { { "No StatefulSet to scale: Apply a manifest first." } },
+                    Some(s) => html! {
+                        <>
+                            { "desired " }<strong>{ s.desired }</strong>
+                            { " · current " }<strong>{ s.current }</strong>
+                            { " · ready " }<strong>{ s.ready_replicas }</strong>
+                        </>
+                    },
+                } }
+            </span>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SetProps {
+    set: Rc<SetView>,
+    terminal_free: bool,
+    on_scale: Callback<(String, i32)>,
+    on_delete: Callback<String>,
+    on_shell: Callback<String>,
+}
+
+fn short_rev(r: &str) -> String {
+    if r.is_empty() {
+        "–".into()
+    } else {
+        r.to_string()
+    }
+}
+
+#[function_component(SetCard)]
+fn set_card(p: &SetProps) -> Html {
+    let s = &p.set;
+    let title_id = format!("sts-{}", s.name);
+    let same_rev = s.current_revision == s.update_revision;
+    html! {
+        <section class="set" aria-labelledby={title_id.clone()} data-statefulset={s.name.clone()}>
+            <header class="set-head">
+                <h3 id={title_id}>
+                    <span class="kind">{ "StatefulSet" }</span>{ " " }{ s.name.clone() }
+                </h3>
+                <dl class="facts">
+                    <div><dt>{ "READY" }</dt><dd class="ready-count">{ s.ready.clone() }</dd></div>
+                    <div><dt>{ "podManagementPolicy" }</dt><dd>{ s.policy.clone() }</dd></div>
+                    <div><dt>{ "serviceName" }</dt><dd>{ s.service_name.clone() }</dd></div>
+                    <div>
+                        <dt>{ if same_rev { "revision" } else { "current → update revision" } }</dt>
+                        <dd class="mono">
+                            { short_rev(&s.current_revision) }
+                            if !same_rev { { " → " }{ short_rev(&s.update_revision) } }
+                        </dd>
+                    </div>
+                </dl>
+            </header>
+            <Replicas set={Some(s.clone())} on_scale={p.on_scale.clone()} />
+            <p class={classes!("waiting", s.waiting.is_none().then_some("idle"))} aria-live="polite">
+                <span class="waiting-label">{ "Controller: " }</span>
+                { s.waiting.clone().unwrap_or_else(|| if s.deleting { "deleting the set".into() } else { "nothing to wait for".into() }) }
+            </p>
+            <ol class="ordinals" aria-label={format!("Ordinals of {}", s.name)}>
+                { for s.rows.iter().map(|r| html! {
+                    <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
+                        on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
+                }) }
+            </ol>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    row: Rc<RowView>,
+    terminal_free: bool,
+    on_delete: Callback<String>,
+    on_shell: Callback<String>,
+}
+
+#[function_component(Row)]
+fn row(p: &RowProps) -> Html {
+    let r = &p.row;
+    html! {
+        <li class={classes!("ordinal", (!r.wanted).then_some("unwanted"))}>
+            if let Some(o) = r.ordinal {
+                <div key="no" class="ordinal-no" aria-hidden="true">{ o }</div>
+            }
+            { match &r.pod {
+                Some(pod) => html! {
+                    // Keyed by uid: a recreated pod is a new card (its entrance plays again).
+                    <PodCard key={pod.uid.clone()} pod={pod.clone()} terminal_free={p.terminal_free}
+                        on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
+                },
+                None => html! {
+                    <div key="ghost" class="pod ghost" role="group" aria-label={format!("{} (no pod)", r.pod_name)}>
+                        <div class="pod-name">{ r.pod_name.clone() }</div>
+                        <div class="ghost-text">{ if r.wanted { "not created yet" } else { "scaled down: no pod" } }</div>
+                    </div>
+                },
+            } }
+            <div key="claims" class="claims">
+                { for r.claims.iter().map(|c| html! { <ClaimCard key={c.name.clone()} claim={c.clone()} /> }) }
+            </div>
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PodProps {
+    pod: Rc<PodView>,
+    terminal_free: bool,
+    on_delete: Callback<String>,
+    on_shell: Callback<String>,
+}
+
+/// A CSS class for the look of a kubectl STATUS.
+fn status_class(status: &str, ready: bool) -> &'static str {
+    match status {
+        "Running" if ready => "s-ok",
+        "Running" | "NotReady" => "s-warn",
+        "Pending" | "ContainerCreating" | "PodInitializing" => "s-progress",
+        "Terminating" => "s-gone",
+        "Completed" | "Succeeded" => "s-done",
+        _ => "s-bad",
+    }
+}
+
+/// A dotted name that may wrap after each dot.
+fn breakable(name: &str) -> Html {
+    let parts: Vec<&str> = name.split_inclusive('.').collect();
+    html! { <>{ for parts.into_iter().map(|p| html! { <>{ p.to_string() }<wbr /></> }) }</> }
+}
+
+#[function_component(PodCard)]
+fn pod_card(p: &PodProps) -> Html {
+    let pod = &p.pod;
+    let delete = {
+        let name = pod.name.clone();
+        p.on_delete.reform(move |_: MouseEvent| name.clone())
+    };
+    let shell = {
+        let name = pod.name.clone();
+        p.on_shell.reform(move |_: MouseEvent| name.clone())
+    };
+    let can_shell = p.terminal_free && pod.status == "Running" && pod.has_shell;
+    let shell_note = if !p.terminal_free {
+        "The terminal is busy"
+    } else if pod.status != "Running" {
+        "The pod is not running"
+    } else {
+        "kubectl exec -it … -- sh"
+    };
+    let title_id = format!("pod-{}", pod.name);
+    html! {
+        <article
+            class={classes!("pod", status_class(&pod.status, pod.is_ready))}
+            data-pod={pod.name.clone()}
+            data-status={pod.status.clone()}
+            data-ready={pod.ready.clone()}
+            data-uid={pod.uid.clone()}
+            aria-labelledby={title_id.clone()}
+        >
+            <header class="pod-head">
+                <h4 key="name" class="pod-name" id={title_id}><span class="visually-hidden">{ "Pod " }</span>{ pod.name.clone() }</h4>
+                // Keyed by STATUS: each change replays the chip's entrance.
+                <span key={pod.status.clone()} class="status">{ pod.status.clone() }</span>
+            </header>
+            <dl class="pod-facts">
+                <div><dt>{ "READY" }</dt><dd class="mono">{ pod.ready.clone() }</dd></div>
+                <div><dt>{ "RESTARTS" }</dt><dd class="mono">{ pod.restarts.clone() }</dd></div>
+                <div><dt>{ "IP" }</dt><dd class="mono">{ pod.ip.clone().unwrap_or_else(|| "<none>".into()) }</dd></div>
+                <div><dt>{ "node" }</dt><dd class="mono">{ pod.node.clone().unwrap_or_else(|| "<none>".into()) }</dd></div>
+                <div><dt>{ "hostname" }</dt><dd class="mono">{ pod.hostname.clone() }</dd></div>
+                if let Some(d) = &pod.dns {
+                    <div class="full">
+                        <dt>{ "DNS" }</dt>
+                        <dd class={classes!("mono", "dns", (!d.resolves).then_some("unresolved"))}
+                            title={if d.resolves { "resolves in the cluster" } else { "no DNS record yet: the pod is not a ready endpoint of its Service" }}>
+                            { breakable(&d.fqdn) }
+                            if !d.resolves { <span class="unresolved-note">{ " (no record yet)" }</span> }
+                        </dd>
+                    </div>
+                }
+            </dl>
+            <div class="pod-actions">
+                <button type="button" class="btn small" onclick={shell} disabled={!can_shell}
+                    aria-label={format!("Open a shell in {}", pod.name)} title={shell_note}>
+                    { "Shell" }
+                </button>
+                <button type="button" class="btn small danger" onclick={delete}
+                    disabled={pod.status == "Terminating"}
+                    aria-label={format!("Delete pod {}", pod.name)} title={format!("kubectl delete pod {}", pod.name)}>
+                    { "Delete" }
+                </button>
+            </div>
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ClaimProps {
+    claim: Rc<ClaimView>,
+}
+
+#[function_component(ClaimCard)]
+fn claim_card(p: &ClaimProps) -> Html {
+    let c = &p.claim;
+    let status_class = match c.status.as_str() {
+        "Bound" => "s-ok",
+        "Pending" => "s-progress",
+        "Terminating" => "s-gone",
+        _ => "s-bad",
+    };
+    html! {
+        <div class="storage">
+            <div class="link" aria-hidden="true"></div>
+            <article class={classes!("pvc", status_class)} data-pvc={c.name.clone()} data-status={c.status.clone()}
+                aria-label={format!("PersistentVolumeClaim {}", c.name)}>
+                <header class="pvc-head">
+                    <span class="kind-tag" title="PersistentVolumeClaim">{ "PVC" }</span>
+                    <span class="pvc-name mono">{ c.name.clone() }</span>
+                    <span class="status">{ c.status.clone() }</span>
+                </header>
+                <div class="pvc-facts mono">
+                    { c.capacity.clone() }{ " · " }{ c.access_modes.clone() }
+                    if !c.storage_class.is_empty() { { " · " }{ c.storage_class.clone() } }
+                </div>
+            </article>
+            if let Some(pv) = &c.pv {
+                <div class="link short" aria-hidden="true"></div>
+                <article class="pv" data-pv={pv.name.clone()} aria-label={format!("PersistentVolume {}", pv.name)}>
+                    <header class="pv-head">
+                        <span class="kind-tag" title="PersistentVolume">{ "PV" }</span>
+                        <span class="pv-name mono" title={pv.name.clone()}>{ pv.name.clone() }</span>
+                    </header>
+                    <div class="pv-facts mono">
+                        { pv.status.clone() }{ " · " }{ pv.reclaim_policy.clone() }
+                        if let Some(n) = &pv.node { { " · " }{ n.clone() } }
+                    </div>
+                    if pv.files.is_empty() {
+                        <div class="files empty-files">{ "no files yet" }</div>
+                    } else {
+                        <ul class="files" aria-label={format!("Files on {}", pv.name)}>
+                            { for pv.files.iter().map(|(path, content)| {
+                                let first = content.lines().next().unwrap_or("").to_string();
+                                html! {
+                                    <li key={path.clone()} class="file" data-file={path.clone()}>
+                                        <span class="mono path">{ path.clone() }</span>
+                                        <span class="mono content" title={content.clone()}>{ first }</span>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    }
+                </article>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ServiceProps {
+    service: Rc<ServiceView>,
+}
+
+#[function_component(ServiceCard)]
+fn service_card(p: &ServiceProps) -> Html {
+    let s = &p.service;
+    html! {
+        <section class="service" data-service={s.name.clone()} aria-label={format!("Service {}", s.name)}>
+            <header class="svc-head">
+                <h3><span class="kind">{ "Service" }</span>{ " " }{ s.name.clone() }</h3>
+                <span class="svc-type">{ if s.headless { "headless (clusterIP: None)".to_string() } else { format!("ClusterIP {}", s.cluster_ip) } }</span>
+                <span class="mono muted">{ s.ports.clone() }{ " · selector " }{ s.selector.clone() }</span>
+            </header>
+            <div class="dns-answers">
+                <span class="mono fqdn">{ s.fqdn.clone() }</span>
+                if s.records.is_empty() {
+                    <span class="muted">{ " resolves to nothing yet (no ready endpoints)" }</span>
+                } else {
+                    <ul class="records">
+                        { for s.records.iter().map(|(ip, ptr)| html! {
+                            <li key={ip.clone()}>
+                                <span class="mono">{ ip.clone() }</span>
+                                if let Some(n) = ptr { <span class="mono muted">{ " " }{ n.clone() }</span> }
+                            </li>
+                        }) }
+                    </ul>
+                }
+            </div>
+        </section>
+    }
+}

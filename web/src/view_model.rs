@@ -1,0 +1,425 @@
+//! Plain-data snapshots of the cluster for the components: built from typed reads of the API
+//! (`list_as`, `get_as`, `dns_lookup`, `volume_files`, `waiting_reason`) and the server's
+//! printers, rebuilt only when the store's resourceVersion moved (or a command may have written
+//! files). Each card gets its own `Rc`, so a tick re-renders only the cards whose data changed.
+
+use ordinal_sim::api::*;
+use ordinal_sim::controllers::statefulset::utils::{claim_name, parent_and_ordinal};
+use ordinal_sim::dns::{QueryType, Record, CLUSTER_DOMAIN};
+use ordinal_sim::printers;
+use ordinal_sim::time::Time;
+use ordinal_sim::Cluster;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClusterView {
+    /// Node names (in `kubectl get nodes` order) and whether each is Ready.
+    pub nodes: Vec<(String, bool)>,
+    pub sets: Vec<Rc<SetView>>,
+    /// Pods no StatefulSet controls (orphans, `kubectl run` pods), with their claims.
+    pub other_pods: Vec<Rc<RowView>>,
+    /// Claims no StatefulSet's template names and no pod uses (claims of deleted sets).
+    pub other_claims: Vec<Rc<ClaimView>>,
+    pub services: Vec<Rc<ServiceView>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetView {
+    pub name: String,
+    /// kubectl's READY column (`2/5`).
+    pub ready: String,
+    pub desired: i32,
+    /// Pods the controller has (status.replicas).
+    pub current: i32,
+    pub ready_replicas: i32,
+    pub policy: String,
+    pub service_name: String,
+    pub current_revision: String,
+    pub update_revision: String,
+    pub waiting: Option<String>,
+    pub deleting: bool,
+    pub rows: Vec<Rc<RowView>>,
+}
+
+/// One ordinal of a set (or one pod outside any set): the pod, if it exists, and its claims.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowView {
+    pub key: String,
+    pub ordinal: Option<i32>,
+    pub pod_name: String,
+    pub pod: Option<Rc<PodView>>,
+    pub claims: Vec<Rc<ClaimView>>,
+    /// The ordinal is within the set's replicas (so a missing pod is still to come).
+    pub wanted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodView {
+    pub name: String,
+    pub uid: String,
+    /// kubectl's STATUS and READY.
+    pub status: String,
+    pub ready: String,
+    pub restarts: String,
+    pub is_ready: bool,
+    pub ip: Option<String>,
+    pub node: Option<String>,
+    pub hostname: String,
+    pub dns: Option<DnsName>,
+    pub image: String,
+    pub has_shell: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DnsName {
+    pub fqdn: String,
+    /// The cluster DNS answers for it now (the pod is an endpoint of its headless Service).
+    pub resolves: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimView {
+    pub name: String,
+    /// kubectl's STATUS column (`Bound`, `Pending`, `Terminating`, `Lost`).
+    pub status: String,
+    pub capacity: String,
+    pub access_modes: String,
+    pub storage_class: String,
+    pub pv: Option<PvView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PvView {
+    pub name: String,
+    pub status: String,
+    pub reclaim_policy: String,
+    pub node: Option<String>,
+    pub files: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceView {
+    pub name: String,
+    pub headless: bool,
+    pub cluster_ip: String,
+    pub ports: String,
+    pub selector: String,
+    pub fqdn: String,
+    /// A records of the Service's name: address and the name it reverse-resolves to.
+    pub records: Vec<(String, Option<String>)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventsView {
+    pub rows: Vec<Rc<EventRow>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRow {
+    pub key: String,
+    /// When it was last seen (LAST SEEN is computed from the clock at render).
+    pub last: Option<Time>,
+    /// TYPE, REASON, OBJECT, MESSAGE as `kubectl get events` prints them.
+    pub type_: String,
+    pub reason: String,
+    pub object: String,
+    pub message: String,
+}
+
+/// The most events the panel keeps (the newest).
+const MAX_EVENTS: usize = 200;
+
+fn cell(row: &[String], i: usize) -> String {
+    row.get(i).cloned().unwrap_or_default()
+}
+
+fn pod_view(c: &Cluster, obj: &Object, p: &Pod, ns: &str) -> PodView {
+    let hostname = p
+        .spec
+        .hostname
+        .clone()
+        .unwrap_or_else(|| p.metadata.name.clone());
+    let dns = p.spec.subdomain.as_ref().map(|sub| {
+        let short = format!("{hostname}.{sub}");
+        let answer = c.dns_lookup(ns, &short, QueryType::A);
+        DnsName {
+            fqdn: answer.as_ref().map_or_else(
+                || format!("{short}.{ns}.svc.{CLUSTER_DOMAIN}"),
+                |a| a.fqdn.clone(),
+            ),
+            resolves: answer.is_some(),
+        }
+    });
+    let row = printers::row(c, obj, false, false);
+    let restarts = cell(&row, 3);
+    let image = p
+        .spec
+        .containers
+        .first()
+        .and_then(|c| c.image.clone())
+        .unwrap_or_default();
+    PodView {
+        name: p.metadata.name.clone(),
+        uid: p.metadata.uid.clone(),
+        status: printers::pod_status(p),
+        ready: printers::pod_ready(p),
+        // Only the count: "(5s ago)" would go stale between snapshots.
+        restarts: restarts.split(' ').next().unwrap_or("0").to_string(),
+        is_ready: p.is_ready(),
+        ip: p.status.pod_ip.clone(),
+        node: p.spec.node_name.clone(),
+        hostname,
+        dns,
+        has_shell: ordinal_sim::images::ImageRef::parse(&image)
+            .and_then(|r| ordinal_sim::images::lookup(&r))
+            .is_none_or(|i| i.has_shell()),
+        image,
+    }
+}
+
+fn claim_view(c: &Cluster, obj: &Object, pvc: &PersistentVolumeClaim) -> ClaimView {
+    let row = printers::row(c, obj, false, false);
+    let pv = pvc.spec.volume_name.as_deref().and_then(|name| {
+        let pv_obj = c.get(Kind::PersistentVolume, "", name).ok()?;
+        let Object::PersistentVolume(pv) = &*pv_obj else {
+            return None;
+        };
+        let pv_row = printers::row(c, &pv_obj, false, false);
+        Some(PvView {
+            name: name.to_string(),
+            status: cell(&pv_row, 4),
+            reclaim_policy: cell(&pv_row, 3),
+            node: pv.pinned_nodes().and_then(|n| n.first().cloned()),
+            files: c.volume_files(name),
+        })
+    });
+    let capacity = match cell(&row, 3) {
+        s if s.is_empty() => pvc
+            .spec
+            .resources
+            .requests
+            .get("storage")
+            .cloned()
+            .unwrap_or_default(),
+        s => s,
+    };
+    ClaimView {
+        name: pvc.metadata.name.clone(),
+        status: cell(&row, 1),
+        capacity,
+        access_modes: match cell(&row, 4) {
+            s if s.is_empty() => pvc.spec.access_modes.join(","),
+            s => s,
+        },
+        storage_class: cell(&row, 5),
+        pv,
+    }
+}
+
+/// The cluster as the page shows it (one namespace).
+pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
+    let pods: Vec<Arc<Object>> = c.list(Kind::Pod, Some(ns));
+    let claims: Vec<Arc<Object>> = c.list(Kind::PersistentVolumeClaim, Some(ns));
+    let mut claim_views: BTreeMap<String, Rc<ClaimView>> = BTreeMap::new();
+    for o in &claims {
+        if let Object::PersistentVolumeClaim(pvc) = &**o {
+            claim_views.insert(pvc.metadata.name.clone(), Rc::new(claim_view(c, o, pvc)));
+        }
+    }
+    let mut used_pods: BTreeSet<String> = BTreeSet::new();
+    let mut used_claims: BTreeSet<String> = BTreeSet::new();
+
+    let mut sets = Vec::new();
+    for so in c.list(Kind::StatefulSet, Some(ns)) {
+        let Object::StatefulSet(set) = &*so else {
+            continue;
+        };
+        let name = &set.metadata.name;
+        // Pods this set controls, by ordinal.
+        let mut by_ordinal: BTreeMap<i32, (&Object, &Pod)> = BTreeMap::new();
+        for po in &pods {
+            let Object::Pod(p) = &**po else { continue };
+            let owned = p
+                .metadata
+                .controller_ref()
+                .is_some_and(|r| r.uid == set.metadata.uid);
+            let (parent, ord) = parent_and_ordinal(&p.metadata.name);
+            if owned && parent == name && ord >= 0 {
+                by_ordinal.insert(ord, (po, p));
+            }
+        }
+        // Claims from the set's templates, by ordinal (kept after scale-down too).
+        let mut claim_ordinals: BTreeMap<i32, Vec<String>> = BTreeMap::new();
+        for t in &set.spec.volume_claim_templates {
+            let prefix = format!("{}-{name}", t.metadata.name);
+            for claim in claim_views.keys() {
+                let (parent, ord) = parent_and_ordinal(claim);
+                if parent == prefix && ord >= 0 {
+                    claim_ordinals.entry(ord).or_default().push(claim.clone());
+                }
+            }
+        }
+        let start = set.start_ordinal();
+        let wanted = start..start.saturating_add(set.replicas().clamp(0, 100));
+        let ordinals: BTreeSet<i32> = by_ordinal
+            .keys()
+            .chain(claim_ordinals.keys())
+            .copied()
+            .chain(wanted.clone())
+            .collect();
+        let mut rows = Vec::new();
+        for ord in ordinals {
+            let pod_name = format!("{name}-{ord}");
+            let pod = by_ordinal
+                .get(&ord)
+                .map(|(o, p)| Rc::new(pod_view(c, o, p, ns)));
+            if pod.is_some() {
+                used_pods.insert(pod_name.clone());
+            }
+            // The template's claim names in template order, when they exist.
+            let mut row_claims = Vec::new();
+            for t in &set.spec.volume_claim_templates {
+                let cn = claim_name(&t.metadata.name, name, ord);
+                if let Some(cv) = claim_views.get(&cn) {
+                    used_claims.insert(cn);
+                    row_claims.push(cv.clone());
+                }
+            }
+            rows.push(Rc::new(RowView {
+                key: pod_name.clone(),
+                ordinal: Some(ord),
+                pod_name,
+                pod,
+                claims: row_claims,
+                wanted: wanted.contains(&ord),
+            }));
+        }
+        let row = printers::row(c, &so, false, false);
+        sets.push(Rc::new(SetView {
+            name: name.clone(),
+            ready: cell(&row, 1),
+            desired: set.replicas(),
+            current: set.status.replicas,
+            ready_replicas: set.status.ready_replicas,
+            policy: set
+                .spec
+                .pod_management_policy
+                .clone()
+                .unwrap_or_else(|| "OrderedReady".into()),
+            service_name: set.spec.service_name.clone().unwrap_or_default(),
+            current_revision: set.status.current_revision.clone(),
+            update_revision: set.status.update_revision.clone(),
+            waiting: c.waiting_reason(ns, name).map(str::to_string),
+            deleting: set.metadata.deletion_timestamp.is_some(),
+            rows,
+        }));
+    }
+
+    let mut other_pods = Vec::new();
+    for po in &pods {
+        let Object::Pod(p) = &**po else { continue };
+        if used_pods.contains(&p.metadata.name) {
+            continue;
+        }
+        let mut row_claims = Vec::new();
+        for cn in p.claim_names() {
+            if let Some(cv) = claim_views.get(cn) {
+                used_claims.insert(cn.to_string());
+                row_claims.push(cv.clone());
+            }
+        }
+        other_pods.push(Rc::new(RowView {
+            key: p.metadata.name.clone(),
+            ordinal: None,
+            pod_name: p.metadata.name.clone(),
+            pod: Some(Rc::new(pod_view(c, po, p, ns))),
+            claims: row_claims,
+            wanted: true,
+        }));
+    }
+    let other_claims = claim_views
+        .into_iter()
+        .filter(|(n, _)| !used_claims.contains(n))
+        .map(|(_, v)| v)
+        .collect();
+
+    let mut services = Vec::new();
+    for so in c.list(Kind::Service, Some(ns)) {
+        let Object::Service(s) = &*so else { continue };
+        if s.metadata.name == "kubernetes" {
+            continue;
+        }
+        let row = printers::row(c, &so, true, false);
+        let records = c
+            .dns_lookup(ns, &s.metadata.name, QueryType::A)
+            .map(|a| {
+                a.records
+                    .into_iter()
+                    .filter_map(|r| match r {
+                        Record::A { ip, ptr } => Some((ip, ptr)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        services.push(Rc::new(ServiceView {
+            name: s.metadata.name.clone(),
+            headless: s.is_headless(),
+            cluster_ip: cell(&row, 2),
+            ports: cell(&row, 4),
+            selector: cell(&row, 6),
+            fqdn: format!("{}.{ns}.svc.{CLUSTER_DOMAIN}", s.metadata.name),
+            records,
+        }));
+    }
+
+    let nodes = c
+        .list_as::<Node>(None)
+        .into_iter()
+        .map(|n| (n.metadata.name.clone(), n.is_ready()))
+        .collect();
+    ClusterView {
+        nodes,
+        sets,
+        other_pods,
+        other_claims,
+        services,
+    }
+}
+
+/// The namespace's events, oldest first (as `kubectl get events -w` streams them), the newest
+/// [`MAX_EVENTS`].
+pub fn events_view(c: &Cluster, ns: &str) -> EventsView {
+    let mut rows: Vec<(Option<Time>, String, EventRow)> = c
+        .list(Kind::Event, Some(ns))
+        .iter()
+        .filter_map(|o| {
+            let Object::Event(e) = &**o else { return None };
+            let last = e.last_timestamp.or(e.event_time).or(e.first_timestamp);
+            let row = printers::row(c, o, false, false);
+            Some((
+                last,
+                e.metadata.name.clone(),
+                EventRow {
+                    key: e.metadata.name.clone(),
+                    last,
+                    type_: cell(&row, 1),
+                    reason: cell(&row, 2),
+                    object: cell(&row, 3),
+                    message: cell(&row, 4),
+                },
+            ))
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let skip = rows.len().saturating_sub(MAX_EVENTS);
+    EventsView {
+        rows: rows
+            .into_iter()
+            .skip(skip)
+            .map(|(_, _, r)| Rc::new(r))
+            .collect(),
+    }
+}
