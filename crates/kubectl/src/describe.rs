@@ -2131,6 +2131,24 @@ mod tests {
         describe(c, kind, ns, name).unwrap()
     }
 
+    /// kubectl's age of a timestamp, computed from the cluster's clock.
+    fn age(c: &Cluster, t: Option<Time>) -> String {
+        human_duration(c.now().0 as i64 - t.expect("a timestamp").0 as i64)
+    }
+
+    /// The node a pod was scheduled to, and that node's InternalIP.
+    fn node_of<'a>(c: &'a Cluster, pod: &'a Pod) -> (&'a str, &'a str) {
+        let name = pod.spec.node_name.as_deref().expect("a scheduled pod");
+        let node = c.get_as::<Node>("", name).expect("the pod's node");
+        (name, node.internal_ip().expect("an InternalIP"))
+    }
+
+    fn pod_ip<'a>(c: &'a Cluster, name: &str) -> &'a str {
+        c.get_as::<Pod>("default", name)
+            .and_then(|p| p.status.pod_ip.as_deref())
+            .expect("a pod with an IP")
+    }
+
     /// The width of an events table's Age column for these ages.
     fn age_width(ages: &[String]) -> usize {
         ages.iter()
@@ -2266,6 +2284,8 @@ mod tests {
     fn a_running_pod() {
         let c = cluster();
         let pod = c.get_as::<Pod>("default", "web-0").unwrap();
+        let (node, node_ip) = node_of(&c, pod);
+        let ip = pod_ip(&c, "web-0");
         let st = &pod.status.container_statuses[0];
         let out = d(&c, Kind::Pod, "default", "web-0");
         let expected = format!(
@@ -2273,17 +2293,17 @@ mod tests {
 Namespace:        default
 Priority:         0
 Service Account:  default
-Node:             kind-worker/172.18.0.3
-Start Time:       Thu, 01 Jan 2026 00:05:02 +0000
+Node:             {node}/{node_ip}
+Start Time:       {start}
 Labels:           app=nginx
                   apps.kubernetes.io/pod-index=0
                   controller-revision-hash={hash}
                   statefulset.kubernetes.io/pod-name=web-0
 Annotations:      <none>
 Status:           Running
-IP:               10.244.1.2
+IP:               {ip}
 IPs:
-  IP:           10.244.1.2
+  IP:           {ip}
 Controlled By:  StatefulSet/web
 Containers:
   nginx:
@@ -2317,6 +2337,7 @@ Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
                  node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
 Events:
 ",
+            start = rfc1123z(pod.status.start_time.unwrap()),
             hash = pod.metadata.labels["controller-revision-hash"],
             cid = st.container_id.as_deref().unwrap(),
             iid = st.image_id,
@@ -2334,9 +2355,13 @@ Events:
             [
                 "Normal",
                 "Scheduled",
-                &*since(&c, pod.status.start_time),
+                &*age(&c, pod.status.start_time),
                 "default-scheduler"
             ]
+        );
+        assert_eq!(
+            rows[0][4..],
+            ["Successfully", "assigned", "default/web-0", "to", node]
         );
         let reasons: Vec<&str> = rows.iter().map(|r| r[1]).collect();
         assert_eq!(
@@ -2350,8 +2375,38 @@ Events:
         let mut c = Cluster::new(1);
         c.apply_yaml(include_str!("../../../examples/k8s-io-web.yaml"), "default")
             .unwrap();
-        c.advance(3_000);
+        let deadline = c.now().plus_ms(60_000);
+        // Steps until web-0 is in the state `is`, while its container is still being created.
+        let step_until = |c: &mut Cluster, what: &str, is: &dyn Fn(&Pod) -> bool| loop {
+            if let Some(p) = c.get_as::<Pod>("default", "web-0").filter(|p| is(p)) {
+                assert_eq!(p.phase(), "Pending", "{what}");
+                let waiting = p.status.container_statuses[0].state.waiting.as_ref();
+                assert_eq!(
+                    waiting.and_then(|w| w.reason.as_deref()),
+                    Some("ContainerCreating"),
+                    "{what}"
+                );
+                return;
+            }
+            assert!(c.now() < deadline, "web-0 never {what}");
+            c.step().unwrap_or_else(|| panic!("web-0 never {what}"));
+        };
+        // Scheduled, but without a sandbox, so without an IP.
+        step_until(&mut c, "scheduled without an IP", &|p| {
+            p.spec.node_name.is_some() && p.status.pod_ip.is_none()
+        });
         let out = d(&c, Kind::Pod, "default", "web-0");
+        let pod = c.get_as::<Pod>("default", "web-0").unwrap();
+        let (node, node_ip) = node_of(&c, pod);
+        assert!(
+            out.contains(&format!(
+                "Node:             {node}/{node_ip}
+Start Time:       {start}
+",
+                start = rfc1123z(pod.status.start_time.unwrap())
+            )),
+            "{out}"
+        );
         assert!(
             out.contains(
                 "Status:           Pending
@@ -2371,6 +2426,32 @@ Containers:
     Restart Count:  0
 "
             ),
+            "{out}"
+        );
+        // The sandbox is up and has an IP; the image is still being pulled.
+        step_until(&mut c, "given an IP", &|p| p.status.pod_ip.is_some());
+        let out = d(&c, Kind::Pod, "default", "web-0");
+        let ip = pod_ip(&c, "web-0");
+        assert!(
+            out.contains(&format!(
+                "Status:           Pending
+IP:               {ip}
+IPs:
+  IP:           {ip}
+Controlled By:  StatefulSet/web
+Containers:
+  nginx:
+    Container ID:   
+    Image:          registry.k8s.io/nginx-slim:0.21
+    Image ID:       
+    Port:           80/TCP
+    Host Port:      0/TCP
+    State:          Waiting
+      Reason:       ContainerCreating
+    Ready:          False
+    Restart Count:  0
+"
+            )),
             "{out}"
         );
     }
@@ -2443,13 +2524,14 @@ Events:
         // The deletion timestamp lies in the future, which kubectl prints as `<invalid>`.
         let out = d(&c, Kind::Pod, "default", "web-1");
         assert!(
-            out.contains(
+            out.contains(&format!(
                 "Annotations:               <none>
 Status:                    Terminating (lasts <invalid>)
 Termination Grace Period:  30s
-IP:                        10.244.2.2
-"
-            ),
+IP:                        {ip}
+",
+                ip = pod_ip(&c, "web-1")
+            )),
             "{out}"
         );
         assert!(out.contains("  Normal  Killing "), "{out}");
@@ -2485,6 +2567,8 @@ IP:                        10.244.2.2
             .get_as::<PersistentVolumeClaim>("default", "www-web-0")
             .unwrap();
         let pv_name = pvc.spec.volume_name.clone().unwrap();
+        // The claim waits for its first consumer, so it is provisioned on web-0's node.
+        let (node, _) = node_of(&c, c.get_as::<Pod>("default", "web-0").unwrap());
         let out = d(&c, Kind::PersistentVolumeClaim, "default", "www-web-0");
         let expected = format!(
             "Name:          www-web-0
@@ -2496,7 +2580,7 @@ Labels:        app=nginx
 Annotations:   pv.kubernetes.io/bind-completed: yes
                pv.kubernetes.io/bound-by-controller: yes
                volume.beta.kubernetes.io/storage-provisioner: rancher.io/local-path
-               volume.kubernetes.io/selected-node: kind-worker
+               volume.kubernetes.io/selected-node: {node}
                volume.kubernetes.io/storage-provisioner: rancher.io/local-path
 Finalizers:    [kubernetes.io/pvc-protection]
 Capacity:      1Gi
@@ -2528,7 +2612,7 @@ Events:
             format!(
                 "Name:              {pv_name}
 Labels:            <none>
-Annotations:       local.path.provisioner/selected-node: kind-worker
+Annotations:       local.path.provisioner/selected-node: {node}
                    pv.kubernetes.io/provisioned-by: rancher.io/local-path
 Finalizers:        [kubernetes.io/pv-protection]
 StorageClass:      standard
@@ -2540,7 +2624,7 @@ VolumeMode:        Filesystem
 Capacity:          1Gi
 Node Affinity:     
   Required Terms:  
-    Term 0:        kubernetes.io/hostname in [kind-worker]
+    Term 0:        kubernetes.io/hostname in [{node}]
 Message:           
 Source:
     Type:          HostPath (bare host directory volume)
@@ -2572,7 +2656,8 @@ Events:                <none>
         let c = cluster();
         assert_eq!(
             d(&c, Kind::Service, "default", "nginx"),
-            "Name:                     nginx
+            format!(
+                "Name:                     nginx
 Namespace:                default
 Labels:                   app=nginx
 Annotations:              <none>
@@ -2584,11 +2669,15 @@ IP:                       None
 IPs:                      None
 Port:                     web  80/TCP
 TargetPort:               80/TCP
-Endpoints:                10.244.1.2:80,10.244.2.2:80
+Endpoints:                {ip0}:80,{ip1}:80
 Session Affinity:         None
 Internal Traffic Policy:  Cluster
 Events:                   <none>
-"
+",
+                // The slice lists the pods in name order.
+                ip0 = pod_ip(&c, "web-0"),
+                ip1 = pod_ip(&c, "web-1"),
+            )
         );
         let kube_dns = d(&c, Kind::Service, "kube-system", "kube-dns");
         assert!(
@@ -2606,15 +2695,46 @@ Port:                     dns-tcp  53/TCP
     #[test]
     fn a_node() {
         let c = cluster();
-        let out = d(&c, Kind::Node, "", "kind-worker");
         let now = c.now().0;
-        let expected = format!(
-            "Name:               kind-worker
+        let mut listed = Vec::new();
+        // Both workers, whichever of them the pods landed on.
+        for (index, name) in [(1, "kind-worker"), (2, "kind-worker2")] {
+            let out = d(&c, Kind::Node, "", name);
+            let internal_ip = c.get_as::<Node>("", name).unwrap().internal_ip().unwrap();
+            let pods: Vec<&Pod> = c
+                .list_as::<Pod>(None)
+                .into_iter()
+                .filter(|p| {
+                    p.spec.node_name.as_deref() == Some(name)
+                        && !matches!(p.phase(), "Succeeded" | "Failed")
+                })
+                .collect();
+            let count = pods.len();
+            // The Name column, followed by an empty one.
+            let nw = pods
+                .iter()
+                .map(|p| p.metadata.name.len())
+                .max()
+                .unwrap_or(0)
+                .max("Name".len())
+                + 2;
+            let mut rows = String::new();
+            for p in &pods {
+                rows += &format!(
+                    "  {ns:<28}{pod:<nw$}  0 (0%)        0 (0%)      0 (0%)           0 (0%)         {age}\n",
+                    ns = p.metadata.namespace,
+                    pod = p.metadata.name,
+                    age = age(&c, p.metadata.creation_timestamp),
+                );
+                listed.push(p.metadata.name.clone());
+            }
+            let expected = format!(
+                "Name:               {name}
 Roles:              <none>
 Labels:             beta.kubernetes.io/arch=amd64
                     beta.kubernetes.io/os=linux
                     kubernetes.io/arch=amd64
-                    kubernetes.io/hostname=kind-worker
+                    kubernetes.io/hostname={name}
                     kubernetes.io/os=linux
 Annotations:        kubeadm.alpha.kubernetes.io/cri-socket: unix:///run/containerd/containerd.sock
                     node.alpha.kubernetes.io/ttl: 0
@@ -2623,7 +2743,7 @@ CreationTimestamp:  Thu, 01 Jan 2026 00:00:00 +0000
 Taints:             <none>
 Unschedulable:      false
 Lease:
-  HolderIdentity:  kind-worker
+  HolderIdentity:  {name}
   AcquireTime:     <unset>
   RenewTime:       {renew}
 Conditions:
@@ -2634,8 +2754,8 @@ Conditions:
   PIDPressure      False   Thu, 01 Jan 2026 00:00:00 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletHasSufficientPID      kubelet has sufficient PID available
   Ready            True    Thu, 01 Jan 2026 00:00:00 +0000   Thu, 01 Jan 2026 00:00:00 +0000   KubeletReady                 kubelet is posting ready status
 Addresses:
-  InternalIP:  172.18.0.3
-  Hostname:    kind-worker
+  InternalIP:  {internal_ip}
+  Hostname:    {name}
 Capacity:
   cpu:                2
   ephemeral-storage:  263112772Ki
@@ -2651,23 +2771,22 @@ Allocatable:
   memory:             24583596Ki
   pods:               110
 System Info:
-  Machine ID:                 e1f2d3c4b5a697887766554433221101
-  System UUID:                9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b01
-  Boot ID:                    5a4d3c2b-1e0f-4a9b-8c7d-6e5f4a3b2c01
+  Machine ID:                 e1f2d3c4b5a6978877665544332211{index:02}
+  System UUID:                9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b{index:02}
+  Boot ID:                    5a4d3c2b-1e0f-4a9b-8c7d-6e5f4a3b2c{index:02}
   Kernel Version:             6.1.0-37-amd64
   OS Image:                   Debian GNU/Linux 12 (bookworm)
   Operating System:           linux
   Architecture:               amd64
   Container Runtime Version:  containerd://2.1.1
   Kubelet Version:            v1.33.1
-PodCIDR:                      10.244.1.0/24
-PodCIDRs:                     10.244.1.0/24
-ProviderID:                   kind://docker/kind/kind-worker
-Non-terminated Pods:          (1 in total)
-  Namespace                   Name     CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age
-  ---------                   ----     ------------  ----------  ---------------  -------------  ---
-  default                     web-0    0 (0%)        0 (0%)      0 (0%)           0 (0%)         {age}
-Allocated resources:
+PodCIDR:                      10.244.{index}.0/24
+PodCIDRs:                     10.244.{index}.0/24
+ProviderID:                   kind://docker/kind/{name}
+Non-terminated Pods:          ({count} in total)
+  Namespace                   {title:<nw$}  CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age
+  ---------                   {dash:<nw$}  ------------  ----------  ---------------  -------------  ---
+{rows}Allocated resources:
   (Total limits may be over 100 percent, i.e., overcommitted.)
   Resource           Requests  Limits
   --------           --------  ------
@@ -2678,16 +2797,14 @@ Allocated resources:
   hugepages-2Mi      0 (0%)    0 (0%)
 Events:              <none>
 ",
-            renew = rfc1123z(Time(now - now % 10_000)),
-            age = since(
-                &c,
-                c.get_as::<Pod>("default", "web-0")
-                    .unwrap()
-                    .metadata
-                    .creation_timestamp
-            ),
-        );
-        assert_eq!(out, expected);
+                renew = rfc1123z(Time(now - now % 10_000)),
+                title = "Name",
+                dash = "----",
+            );
+            assert_eq!(out, expected);
+        }
+        listed.sort();
+        assert_eq!(listed, ["web-0", "web-1"]);
         let cp = d(&c, Kind::Node, "", "kind-control-plane");
         assert!(cp.contains("Roles:              control-plane\n"), "{cp}");
         assert!(
@@ -2765,25 +2882,31 @@ No LimitRange resource.
             .name
             .clone();
         let out = d(&c, Kind::EndpointSlice, "default", &slice);
-        assert!(
-            out.contains(
-                "AddressType:  IPv4
+        let mut expected = "AddressType:  IPv4
 Ports:
   Name  Port  Protocol
   ----  ----  --------
   web   80    TCP
 Endpoints:
-  - Addresses:  10.244.1.2
+"
+        .to_string();
+        // The slice lists the pods in name order.
+        for name in ["web-0", "web-1"] {
+            let (node, _) = node_of(&c, c.get_as::<Pod>("default", name).unwrap());
+            expected += &format!(
+                "  - Addresses:  {ip}
     Conditions:
       Ready:    true
-    Hostname:   web-0
-    TargetRef:  Pod/web-0
-    NodeName:   kind-worker
+    Hostname:   {name}
+    TargetRef:  Pod/{name}
+    NodeName:   {node}
     Zone:       <unset>
-"
-            ),
-            "{out}"
-        );
+",
+                ip = pod_ip(&c, name)
+            );
+        }
+        expected += "Events:         <none>\n";
+        assert!(out.ends_with(&expected), "{out}");
     }
 
     #[test]

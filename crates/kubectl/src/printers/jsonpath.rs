@@ -1666,9 +1666,15 @@ mod tests {
         c.settle();
         let pod = c.get(ordinal_sim::Kind::Pod, "default", "web-0").unwrap();
         let v = pod.to_value();
+        // The node the scheduler chose, read from the typed object rather than the JSON.
+        let node = c
+            .get_as::<ordinal_sim::api::Pod>("default", "web-0")
+            .and_then(|p| p.spec.node_name.clone())
+            .unwrap();
+        assert!(c.node_names().contains(&node), "{node}");
         assert_eq!(
             render("{.metadata.name} {.spec.nodeName} {.status.phase}", &v).unwrap(),
-            "web-0 kind-worker Running"
+            format!("web-0 {node} Running")
         );
         assert_eq!(
             render(r#"{.status.conditions[?(@.type=="Ready")].status}"#, &v).unwrap(),
