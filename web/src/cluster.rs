@@ -323,7 +323,7 @@ fn pod_card(p: &PodProps) -> Html {
         let name = pod.name.clone();
         p.on_shell.reform(move |_: MouseEvent| name.clone())
     };
-    let can_shell = p.terminal_free && pod.status == "Running" && pod.has_shell;
+    let can_shell = p.terminal_free && pod.status == "Running";
     let shell_note = if !p.terminal_free {
         "The terminal is busy"
     } else if pod.status != "Running" {
@@ -344,7 +344,18 @@ fn pod_card(p: &PodProps) -> Html {
             <header class="pod-head">
                 <h4 key="name" class="pod-name" id={title_id}><span class="visually-hidden">{ "Pod " }</span>{ pod.name.clone() }</h4>
                 // Keyed by STATUS: each change replays the chip's entrance.
-                <span key={pod.status.clone()} class="status">{ pod.status.clone() }</span>
+                <span key={pod.status.clone()} class="status" title={format!("image {}", pod.image)}>{ pod.status.clone() }</span>
+                <div key="actions" class="pod-actions">
+                    <button type="button" class="btn small" onclick={shell} disabled={!can_shell}
+                        aria-label={format!("Open a shell in {}", pod.name)} title={shell_note}>
+                        { "Shell" }
+                    </button>
+                    <button type="button" class="btn small danger" onclick={delete}
+                        disabled={pod.status == "Terminating"}
+                        aria-label={format!("Delete pod {}", pod.name)} title={format!("kubectl delete pod {}", pod.name)}>
+                        { "Delete" }
+                    </button>
+                </div>
             </header>
             <dl class="pod-facts">
                 <div><dt>{ "READY" }</dt><dd class="mono">{ pod.ready.clone() }</dd></div>
@@ -363,17 +374,6 @@ fn pod_card(p: &PodProps) -> Html {
                     </div>
                 }
             </dl>
-            <div class="pod-actions">
-                <button type="button" class="btn small" onclick={shell} disabled={!can_shell}
-                    aria-label={format!("Open a shell in {}", pod.name)} title={shell_note}>
-                    { "Shell" }
-                </button>
-                <button type="button" class="btn small danger" onclick={delete}
-                    disabled={pod.status == "Terminating"}
-                    aria-label={format!("Delete pod {}", pod.name)} title={format!("kubectl delete pod {}", pod.name)}>
-                    { "Delete" }
-                </button>
-            </div>
         </article>
     }
 }
@@ -393,48 +393,49 @@ fn claim_card(p: &ClaimProps) -> Html {
         _ => "s-bad",
     };
     html! {
-        <div class="storage">
+        <div class="claim">
             <div class="link" aria-hidden="true"></div>
-            <article class={classes!("pvc", status_class)} data-pvc={c.name.clone()} data-status={c.status.clone()}
-                aria-label={format!("PersistentVolumeClaim {}", c.name)}>
-                <header class="pvc-head">
-                    <span class="kind-tag" title="PersistentVolumeClaim">{ "PVC" }</span>
-                    <span class="pvc-name mono">{ c.name.clone() }</span>
-                    <span class="status">{ c.status.clone() }</span>
-                </header>
-                <div class="pvc-facts mono">
-                    { c.capacity.clone() }{ " · " }{ c.access_modes.clone() }
-                    if !c.storage_class.is_empty() { { " · " }{ c.storage_class.clone() } }
-                </div>
-            </article>
-            if let Some(pv) = &c.pv {
-                <div class="link short" aria-hidden="true"></div>
-                <article class="pv" data-pv={pv.name.clone()} aria-label={format!("PersistentVolume {}", pv.name)}>
-                    <header class="pv-head">
-                        <span class="kind-tag" title="PersistentVolume">{ "PV" }</span>
-                        <span class="pv-name mono" title={pv.name.clone()}>{ pv.name.clone() }</span>
-                    </header>
-                    <div class="pv-facts mono">
-                        { pv.status.clone() }{ " · " }{ pv.reclaim_policy.clone() }
-                        if let Some(n) = &pv.node { { " · " }{ n.clone() } }
+            <div class="storage">
+                <article class={classes!("pvc", status_class)} data-pvc={c.name.clone()} data-status={c.status.clone()}
+                    aria-label={format!("PersistentVolumeClaim {}", c.name)}>
+                    <div class="st-row">
+                        <span class="kind-tag" title="PersistentVolumeClaim">{ "PVC" }</span>
+                        <span class="st-name mono">{ c.name.clone() }</span>
+                        <span class="status">{ c.status.clone() }</span>
                     </div>
-                    if pv.files.is_empty() {
-                        <div class="files empty-files">{ "no files yet" }</div>
-                    } else {
-                        <ul class="files" aria-label={format!("Files on {}", pv.name)}>
-                            { for pv.files.iter().map(|(path, content)| {
-                                let first = content.lines().next().unwrap_or("").to_string();
-                                html! {
-                                    <li key={path.clone()} class="file" data-file={path.clone()}>
-                                        <span class="mono path">{ path.clone() }</span>
-                                        <span class="mono content" title={content.clone()}>{ first }</span>
-                                    </li>
-                                }
-                            }) }
-                        </ul>
-                    }
+                    <div class="st-facts mono">
+                        { c.capacity.clone() }{ " · " }{ c.access_modes.clone() }
+                        if !c.storage_class.is_empty() { { " · " }{ c.storage_class.clone() } }
+                    </div>
                 </article>
-            }
+                if let Some(pv) = &c.pv {
+                    <article class="pv" data-pv={pv.name.clone()} aria-label={format!("PersistentVolume {}", pv.name)}>
+                        <div class="st-row">
+                            <span class="kind-tag" title="PersistentVolume">{ "PV" }</span>
+                            <span class="st-name mono" title={pv.name.clone()}>{ pv.name.clone() }</span>
+                        </div>
+                        <div class="st-facts mono">
+                            { pv.status.clone() }{ " · " }{ pv.reclaim_policy.clone() }
+                            if let Some(n) = &pv.node { { " · " }{ n.clone() } }
+                        </div>
+                        if pv.files.is_empty() {
+                            <div class="files empty-files">{ "no files yet" }</div>
+                        } else {
+                            <ul class="files" aria-label={format!("Files on {}", pv.name)}>
+                                { for pv.files.iter().map(|(path, content)| {
+                                    let first = content.lines().next().unwrap_or("").to_string();
+                                    html! {
+                                        <li key={path.clone()} class="file" data-file={path.clone()}>
+                                            <span class="mono path">{ path.clone() }</span>
+                                            <span class="mono content" title={content.clone()}>{ first }</span>
+                                        </li>
+                                    }
+                                }) }
+                            </ul>
+                        }
+                    </article>
+                }
+            </div>
         </div>
     }
 }

@@ -40,9 +40,9 @@ impl Example {
     }
     pub fn label(self) -> &'static str {
         match self {
-            Example::Tutorial => "Lesson: web.yaml (private image)",
-            Example::K8sIoWeb => "kubernetes.io: web.yaml",
-            Example::K8sIoWebParallel => "kubernetes.io: web-parallel.yaml",
+            Example::Tutorial => "Lesson: web.yaml",
+            Example::K8sIoWeb => "k8s.io: web.yaml",
+            Example::K8sIoWebParallel => "k8s.io: web-parallel.yaml",
         }
     }
     pub fn text(self) -> &'static str {
@@ -78,14 +78,14 @@ pub enum LogKind {
     Err,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogEntry {
     pub id: u64,
     pub kind: LogKind,
     pub text: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TerminalView {
     pub log: Vec<Rc<LogEntry>>,
     pub prompt: String,
@@ -96,7 +96,7 @@ pub struct TerminalView {
     pub history: Rc<Vec<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApplyReport {
     pub id: u64,
     /// What kubectl printed on stdout (`service/nginx created`, …).
@@ -106,7 +106,7 @@ pub struct ApplyReport {
     pub stale: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EditorView {
     pub text: Rc<str>,
     /// The buffer's YAML error, as the parser sees it now.
@@ -276,7 +276,8 @@ impl Model {
         let s = &engine.session;
         let prompt = s.prompt();
         let (busy, attached) = (s.busy(), s.attached());
-        let history_changed = self.terminal.history.len() != s.history().len();
+        let history_changed = self.terminal.history.len() != s.history().len()
+            || self.terminal.history.last() != s.history().last();
         let history = history_changed.then(|| Rc::new(s.history().to_vec()));
         drop(engine);
         if self.terminal.prompt != prompt

@@ -228,7 +228,13 @@ pub fn terminal(p: &Props) -> Html {
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
-                    placeholder={if t.busy { "running… Ctrl-C stops it" } else { "type a command, e.g. kubectl get pods" }}
+                    placeholder={if t.busy {
+                        "running… Ctrl-C stops it"
+                    } else if t.attached {
+                        "a command in the container; exit leaves"
+                    } else {
+                        "type a command, e.g. kubectl get pods"
+                    }}
                     value={(*line).clone()}
                     {oninput}
                     {onkeydown}

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClusterView {
     /// Node names (in `kubectl get nodes` order) and whether each is Ready.
     pub nodes: Vec<(String, bool)>,
@@ -25,7 +25,7 @@ pub struct ClusterView {
     pub services: Vec<Rc<ServiceView>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SetView {
     pub name: String,
     /// kubectl's READY column (`2/5`).
@@ -44,7 +44,7 @@ pub struct SetView {
 }
 
 /// One ordinal of a set (or one pod outside any set): the pod, if it exists, and its claims.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RowView {
     pub key: String,
     pub ordinal: Option<i32>,
@@ -55,7 +55,7 @@ pub struct RowView {
     pub wanted: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodView {
     pub name: String,
     pub uid: String,
@@ -69,17 +69,16 @@ pub struct PodView {
     pub hostname: String,
     pub dns: Option<DnsName>,
     pub image: String,
-    pub has_shell: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DnsName {
     pub fqdn: String,
     /// The cluster DNS answers for it now (the pod is an endpoint of its headless Service).
     pub resolves: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClaimView {
     pub name: String,
     /// kubectl's STATUS column (`Bound`, `Pending`, `Terminating`, `Lost`).
@@ -90,7 +89,7 @@ pub struct ClaimView {
     pub pv: Option<PvView>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PvView {
     pub name: String,
     pub status: String,
@@ -99,7 +98,7 @@ pub struct PvView {
     pub files: Vec<(String, String)>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceView {
     pub name: String,
     pub headless: bool,
@@ -111,12 +110,12 @@ pub struct ServiceView {
     pub records: Vec<(String, Option<String>)>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventsView {
     pub rows: Vec<Rc<EventRow>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRow {
     pub key: String,
     /// When it was last seen (LAST SEEN is computed from the clock at render).
@@ -172,9 +171,6 @@ fn pod_view(c: &Cluster, obj: &Object, p: &Pod, ns: &str) -> PodView {
         node: p.spec.node_name.clone(),
         hostname,
         dns,
-        has_shell: ordinal_sim::images::ImageRef::parse(&image)
-            .and_then(|r| ordinal_sim::images::lookup(&r))
-            .is_none_or(|i| i.has_shell()),
         image,
     }
 }
