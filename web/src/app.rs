@@ -124,27 +124,23 @@ pub fn app() -> Html {
                 <TimeControls clock={model.clock} {on_pause} {on_step} {on_speed} />
             </header>
             <main class="workspace">
-                <div class="col col-left">
-                    <Editor editor={model.editor.clone()} {on_edit} {on_apply} {on_example} />
-                    <Terminal
-                        terminal={model.terminal.clone()}
-                        {on_submit}
-                        {on_interrupt}
-                        {on_candidates}
-                        complete={(*complete).clone()}
-                    />
-                </div>
-                <div class="col col-right">
-                    <ClusterPanel
-                        cluster={model.cluster.clone()}
-                        {terminal_free}
-                        {on_scale}
-                        {on_delete}
-                        {on_shell}
-                        {on_run}
-                    />
-                    <EventsPanel events={model.events.clone()} now_s={model.clock.now_s} />
-                </div>
+                <Editor editor={model.editor.clone()} {on_edit} {on_apply} {on_example} />
+                <ClusterPanel
+                    cluster={model.cluster.clone()}
+                    {terminal_free}
+                    {on_scale}
+                    {on_delete}
+                    {on_shell}
+                    {on_run}
+                />
+                <Terminal
+                    terminal={model.terminal.clone()}
+                    {on_submit}
+                    {on_interrupt}
+                    {on_candidates}
+                    complete={(*complete).clone()}
+                />
+                <EventsPanel events={model.events.clone()} now_s={model.clock.now_s} />
             </main>
         </div>
     }
