@@ -15,5 +15,12 @@ mod view_model;
 mod yaml;
 
 fn main() {
+    // The page's static "Starting…" line goes once the app renders in its place.
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("loading"))
+    {
+        el.remove();
+    }
     yew::Renderer::<app::App>::new().render();
 }
