@@ -100,7 +100,15 @@ test('keyboard alone: Apply, the slider, the terminal', async ({ page }) => {
   await expect(resume).toBeFocused();
   const clock = page.getByLabel('Simulated time', { exact: true });
   const t0 = await clock.textContent();
-  await page.waitForTimeout(300); // paused: the clock must not move
+  // Paused: 30 display frames (half a second, 50 simulated seconds at 100x) leave the clock alone.
+  await page.evaluate(
+    () =>
+      new Promise((done) => {
+        let n = 0;
+        const frame = () => (++n >= 30 ? done() : requestAnimationFrame(frame));
+        requestAnimationFrame(frame);
+      }),
+  );
   await expect(clock).toHaveText(t0);
   await page.getByRole('textbox', { name: 'Terminal' }).fill('kubectl delete pod web-1 --wait=false');
   await page.getByRole('textbox', { name: 'Terminal' }).press('Enter');

@@ -419,3 +419,47 @@ pub fn events_view(c: &Cluster, ns: &str) -> EventsView {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Ordinals sort as numbers (web-10 after web-9), and claims kept after a scale-down stay in
+    // their ordinal's row without a pod.
+    #[test]
+    fn rows_in_ordinal_order_with_kept_claims() {
+        let mut c = Cluster::new(1);
+        let yaml = ordinal_kubectl::manifests::K8S_IO_WEB_PARALLEL_YAML
+            .replace("replicas: 2", "replicas: 12");
+        assert!(c
+            .apply_yaml(&yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        let v = cluster_view(&c, "default");
+        let names: Vec<&str> = v.sets[0].rows.iter().map(|r| r.pod_name.as_str()).collect();
+        assert_eq!(names[9..], ["web-9", "web-10", "web-11"]);
+        assert!(v.sets[0]
+            .rows
+            .iter()
+            .all(|r| r.pod.as_ref().is_some_and(|p| p.ready == "1/1")));
+
+        let yaml = yaml.replace("replicas: 12", "replicas: 3");
+        assert!(c
+            .apply_yaml(&yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        let v = cluster_view(&c, "default");
+        let rows = &v.sets[0].rows;
+        assert_eq!(rows.len(), 12);
+        assert!(rows[..3].iter().all(|r| r.wanted && r.pod.is_some()));
+        assert!(rows[3..].iter().all(|r| !r.wanted && r.pod.is_none()));
+        assert!(rows
+            .iter()
+            .all(|r| r.claims.len() == 1 && r.claims[0].status == "Bound"));
+        assert!(v.other_claims.is_empty() && v.other_pods.is_empty());
+    }
+}
