@@ -4,8 +4,8 @@
 //! files). Each card gets its own `Rc`, so a tick re-renders only the cards whose data changed.
 
 use ordinal_sim::api::*;
-use ordinal_sim::controllers::statefulset::utils::{claim_name, parent_and_ordinal};
 use ordinal_sim::dns::{QueryType, Record, CLUSTER_DOMAIN};
+use ordinal_sim::names::{claim_name, parent_and_ordinal};
 use ordinal_sim::printers;
 use ordinal_sim::time::Time;
 use ordinal_sim::Cluster;

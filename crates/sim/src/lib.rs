@@ -25,6 +25,12 @@ pub mod rng;
 pub mod store;
 pub mod time;
 
+/// How a StatefulSet names its pods and claims (`web-0`, `www-web-0`), for clients that lay
+/// them out by ordinal.
+pub mod names {
+    pub use crate::controllers::statefulset::utils::{claim_name, parent_and_ordinal, pod_name};
+}
+
 pub use api::{Kind, Object, Resource};
 pub use bootstrap::{DNS_SERVICE_IP, KUBERNETES_VERSION, NODES};
 pub use cluster::{Cluster, DeleteOptions, Propagation, Settled};
