@@ -3,6 +3,7 @@
 
 use crate::api::*;
 use crate::error::{field, ApiError, Cause, Reason};
+use crate::features::{FeatureGates, MAX_UNAVAILABLE_STATEFULSET};
 use serde_json::{json, Value};
 
 /// The playground's limit on replicas: a set larger than this would not fit in a browser tab.
@@ -327,6 +328,95 @@ pub fn validate_labels(labels: &Labels, path: &str, causes: &mut Vec<Cause>) {
     }
 }
 
+/// What the feature gates change at admission (`SetDefaults_StatefulSet` under the gate, then
+/// `dropStatefulSetDisabledFields`): with `MaxUnavailableStatefulSet` on, a RollingUpdate set
+/// gets `maxUnavailable: 1`; with it off the field is dropped, unless the stored object
+/// (`old`, on update) already uses it.
+pub fn gated_fields(obj: &mut Object, old: Option<&Object>, gates: &FeatureGates) {
+    let Object::StatefulSet(s) = obj else {
+        return;
+    };
+    let Some(strategy) = s.spec.update_strategy.as_mut() else {
+        return;
+    };
+    let rolling = strategy.type_.as_deref() == Some("RollingUpdate");
+    let Some(ru) = strategy.rolling_update.as_mut() else {
+        return;
+    };
+    if gates.enabled(MAX_UNAVAILABLE_STATEFULSET) {
+        if rolling && ru.max_unavailable.is_none() {
+            ru.max_unavailable = Some(json!(1));
+        }
+        return;
+    }
+    let in_use = matches!(old, Some(Object::StatefulSet(o)) if o
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|u| u.rolling_update.as_ref())
+        .is_some_and(|r| r.max_unavailable.is_some()));
+    if !in_use {
+        ru.max_unavailable = None;
+    }
+}
+
+/// `IsValidPercent`: digits followed by `%`.
+fn is_valid_percent(v: &str) -> bool {
+    v.strip_suffix('%')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `validateRollingUpdateStatefulSet`'s checks of `maxUnavailable` (an int or a percentage,
+/// not 0, at most 100%).
+fn validate_max_unavailable(v: &Value, causes: &mut Vec<Cause>) {
+    const PATH: &str = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+    let shown = v.to_string();
+    let (value, percent) = match v {
+        Value::String(s) => {
+            if is_valid_percent(s) {
+                let n = s[..s.len() - 1].parse::<i64>().unwrap_or(i64::MAX);
+                (n, true)
+            } else {
+                causes.push(field::invalid(
+                    PATH,
+                    &shown,
+                    "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+                ));
+                (s.parse::<i64>().unwrap_or(0), false)
+            }
+        }
+        Value::Number(n) => {
+            let n = n.as_i64().unwrap_or(0);
+            if n < 0 {
+                causes.push(field::invalid(
+                    PATH,
+                    n,
+                    "must be greater than or equal to 0",
+                ));
+            }
+            (n, false)
+        }
+        _ => {
+            causes.push(field::invalid(
+                PATH,
+                &shown,
+                "must be an integer or percentage (e.g '5%')",
+            ));
+            return;
+        }
+    };
+    if value == 0 {
+        causes.push(field::invalid(PATH, &shown, "cannot be 0"));
+    }
+    if percent && value > 100 {
+        causes.push(field::invalid(
+            PATH,
+            &shown,
+            "must not be greater than 100%",
+        ));
+    }
+}
+
 // ------------------------------------------------------------------ create
 
 pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
@@ -409,6 +499,9 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
                                 "must be greater than or equal to 0",
                             ));
                         }
+                    }
+                    if let Some(m) = &ru.max_unavailable {
+                        validate_max_unavailable(m, causes);
                     }
                 }
             }

@@ -5,6 +5,7 @@ use crate::admission;
 use crate::api::*;
 use crate::controllers::{self, kubelet::Kubelet, Work};
 use crate::error::{ApiError, Reason};
+use crate::features::FeatureGates;
 use crate::fs::Disks;
 use crate::rng::Rng;
 use crate::store::{ObjKey, Store, WatchEvent, WatchEventType};
@@ -66,12 +67,20 @@ pub struct Cluster {
     event_index: HashMap<(String, String, String, String, String), ObjKey>,
     next_service_ip: u32,
     event_seq: u64,
+    /// The feature gates every component runs with (kind's `featureGates`).
+    pub(crate) feature_gates: FeatureGates,
 }
 
 impl Cluster {
     /// A fresh kind-like cluster (one control-plane node, two workers, the `standard`
     /// StorageClass), deterministic from `seed`.
     pub fn new(seed: u64) -> Cluster {
+        Cluster::with_feature_gates(seed, FeatureGates::default())
+    }
+
+    /// A fresh cluster whose components run with `gates` (as kind's config sets
+    /// `featureGates` for all of them).
+    pub fn with_feature_gates(seed: u64, gates: FeatureGates) -> Cluster {
         let mut c = Cluster {
             store: Store::default(),
             now: CLUSTER_EPOCH,
@@ -89,12 +98,18 @@ impl Cluster {
             event_index: HashMap::new(),
             next_service_ip: 2,
             event_seq: 0,
+            feature_gates: gates,
         };
         crate::bootstrap::bootstrap(&mut c);
         c.run();
         // The cluster has been up a little while when the learner arrives.
         c.advance(5 * MINUTE);
         c
+    }
+
+    /// The feature gates the cluster's components run with.
+    pub fn feature_gates(&self) -> &FeatureGates {
+        &self.feature_gates
     }
 
     /// Names of the cluster's nodes, in `kubectl get nodes` order.
@@ -319,6 +334,7 @@ impl Cluster {
         }
         let ns = obj.namespace().to_string();
         admission::default_object(&mut obj);
+        admission::gated_fields(&mut obj, None, &self.feature_gates);
         admission::validate_create(&obj)?;
         if kind.namespaced() && self.store.get(Kind::Namespace, "", &ns).is_none() {
             return Err(ApiError::not_found(Kind::Namespace, &ns));
@@ -482,6 +498,7 @@ impl Cluster {
                 m.generate_name = lm.generate_name.clone();
             }
             copy_status(&live, &mut obj);
+            admission::gated_fields(&mut obj, Some(&live), &self.feature_gates);
             admission::validate_update(&live, &obj)?;
             if let Object::Secret(secret) = &mut obj {
                 for (k, v) in std::mem::take(&mut secret.string_data) {

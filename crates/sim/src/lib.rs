@@ -16,6 +16,7 @@ pub mod controllers;
 pub mod dns;
 pub mod error;
 pub mod exec;
+pub mod features;
 pub mod fs;
 pub mod images;
 pub mod patch;

@@ -6,4 +6,5 @@ mod invariants;
 mod random_ops;
 mod support;
 mod tutorial;
+mod updates;
 mod upstream;
