@@ -1161,6 +1161,14 @@ fn describe_statefulset(c: &Cluster, sts: &StatefulSet, o: &mut Out) {
     describe_events(c, o, events);
 }
 
+/// `printTemplate` of kubectl's rollout history and undo: `DescribePodTemplate` through a bare
+/// prefix writer (no tabwriter, so the tabs stay in the text).
+pub fn pod_template_text(t: &PodTemplateSpec) -> String {
+    let mut o = Out::default();
+    describe_pod_template(&mut o, t);
+    o.buf
+}
+
 /// `DescribePodTemplate`.
 fn describe_pod_template(o: &mut Out, t: &PodTemplateSpec) {
     o.w(0, "Pod Template:\n");

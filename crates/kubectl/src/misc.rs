@@ -594,6 +594,7 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             flag("watch", Some('w'), true),
             flag("revision", None, true),
             flag("timeout", None, true),
+            flag("dry-run", None, true),
         ],
         "rollout",
         &mut out,
@@ -638,19 +639,33 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             out.job = Some(Job::RolloutStatus { ns, name, last: String::new() });
         }
         "history" => {
-            if let Some(r) = p.value("revision") {
-                match revs.iter().find(|x| x.revision.to_string() == r) {
-                    Some(rev) => {
-                        let t = rev.data.pointer("/spec/template").cloned().unwrap_or(Value::Null);
-                        out.out(format!("statefulset.apps/{name} with revision #{r}\n"));
-                        out.out(crate::printers::yaml::to_yaml(&json!({"Pod Template": t})));
-                    }
-                    None => out.err("error: unable to find the specified revision"),
+            // `ViewHistory`, printed through the name printer: `statefulset.apps/web <info>`.
+            let revision = match p.value("revision").map(|r| r.parse::<i64>()) {
+                None => 0,
+                Some(Ok(n)) if n >= 0 => n,
+                Some(Ok(n)) => {
+                    out.err(format!("error: revision must be a positive integer: {n}"));
+                    return out;
                 }
+                Some(Err(_)) => {
+                    let v = p.value("revision").unwrap_or("");
+                    out.err(format!("error: invalid argument \"{v}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl rollout history -h' for help and examples"));
+                    return out;
+                }
+            };
+            if revs.is_empty() {
+                out.out(format!("statefulset.apps/{name} \nNo rollout history found.\n"));
                 return out;
             }
-            if revs.is_empty() {
-                out.out("No rollout history found.\n");
+            if revision > 0 {
+                let Some(rev) = revs.iter().find(|x| x.revision == revision) else {
+                    out.err("error: unable to find the specified revision");
+                    return out;
+                };
+                out.out(format!(
+                    "statefulset.apps/{name} with revision #{revision}\n{}\n",
+                    crate::describe::pod_template_text(&revision_template(&set, rev))
+                ));
                 return out;
             }
             let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
@@ -661,57 +676,97 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             out.out(format!("statefulset.apps/{name} \n{}\n", two_space_table(&rows)));
         }
         "undo" => {
-            let target = match p.value("to-revision").map(|r| r.parse::<i64>()) {
-                Some(Ok(0)) | None => {
-                    let current = set.status.update_revision.clone();
-                    let older: Vec<_> = revs.iter().filter(|r| r.metadata.name != current).collect();
-                    match older.last() {
-                        Some(r) => (*r).clone(),
-                        None => {
-                            out.err(format!("error: no rollout history found for statefulset \"{name}\""));
-                            return out;
-                        }
-                    }
-                }
-                Some(Ok(n)) => match revs.iter().find(|r| r.revision == n) {
-                    Some(r) => r.clone(),
-                    None => {
-                        out.err(format!("error: unable to find specified revision {n} in history"));
-                        return out;
-                    }
-                },
+            // `StatefulSetRollbacker.Rollback`.
+            let to = match p.value("to-revision").map(|r| r.parse::<i64>()) {
+                None => 0,
+                Some(Ok(n)) => n,
                 Some(Err(_)) => {
                     let v = p.value("to-revision").unwrap_or("");
-                    out.err(format!("error: invalid argument \"{v}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"));
+                    out.err(format!("error: invalid argument \"{v}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl rollout undo -h' for help and examples"));
                     return out;
                 }
             };
-            if target.metadata.name == set.status.update_revision {
-                out.out(format!("statefulset.apps/{name} skipped rollback (current template already matches revision {})\n", target.revision));
+            let dry_run = match p.value("dry-run") {
+                None | Some("none") => "",
+                Some("client") => " (dry run)",
+                Some("server") => " (server dry run)",
+                Some(v) => {
+                    out.err(format!("error: Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\"."));
+                    return out;
+                }
+            };
+            if to < 0 {
+                out.err(format!("error: unable to find specified revision {to} in history"));
                 return out;
             }
-            let template = target.data.pointer("/spec/template").cloned().unwrap_or(Value::Null);
-            let mut template = template;
-            if let Value::Object(m) = &mut template {
-                m.remove("$patch");
+            if to == 0 && revs.len() <= 1 {
+                out.err("error: no last revision to roll back to");
+                return out;
             }
-            let op = json!([{"op": "replace", "path": "/spec/template", "value": template}]);
+            let target = if to == 0 {
+                revs.get(revs.len() - 2).cloned()
+            } else {
+                revs.iter().find(|r| r.revision == to).cloned()
+            };
+            let Some(target) = target else {
+                out.err(format!("error: unable to find specified revision {to} in history"));
+                return out;
+            };
+            let template = revision_template(&set, &target);
+            if dry_run == " (dry run)" {
+                out.out(format!(
+                    "statefulset.apps/{name} will roll back to {}{dry_run}\n",
+                    crate::describe::pod_template_text(&template)
+                ));
+                return out;
+            }
+            // `statefulsetMatch`: the set's template patch equals the revision's data.
+            let mut current = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut current {
+                m.insert("$patch".into(), Value::String("replace".into()));
+            }
+            if target.data.pointer("/spec/template") == Some(&current) {
+                out.out(format!("statefulset.apps/{name} skipped rollback (current template already matches revision {to}){dry_run}\n"));
+                return out;
+            }
+            if !dry_run.is_empty() {
+                out.out(format!("statefulset.apps/{name} rolled back{dry_run}\n"));
+                return out;
+            }
+            let value = serde_json::to_value(&template).unwrap_or(Value::Null);
+            let op = json!([{"op": "replace", "path": "/spec/template", "value": value}]);
             match c.patch(Kind::StatefulSet, &ns, &name, PatchType::Json, &op) {
                 Ok(_) => out.out(format!("statefulset.apps/{name} rolled back\n")),
-                Err(e) => out.err(errors::render(&e, None)),
+                Err(e) => out.err(format!("error: failed restoring revision {to}: {}", e.message)),
             }
         }
         "restart" => {
+            // `defaultObjectRestarter`: the template's restartedAt annotation, as kubectl's
+            // clock reads it (RFC 3339, whole seconds). Twice in one second the patch is empty:
+            // kubectl still sends it and says so after.
             let now = c.now().rfc3339();
+            let same = set.spec.template.metadata.annotations.get("kubectl.kubernetes.io/restartedAt") == Some(&now);
             match c.patch(Kind::StatefulSet, &ns, &name, PatchType::Strategic, &json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": now}}}}})) {
                 Ok(_) => out.out(format!("statefulset.apps/{name} restarted\n")),
-                Err(e) => out.err(errors::render(&e, None)),
+                Err(e) => out.err(format!("error: failed to patch: {}", e.message)),
+            }
+            if same {
+                out.err(format!("error: failed to create patch for {name}: empty patch"));
             }
         }
         "pause" | "resume" => out.err(format!("error: statefulsets.apps \"{name}\" {} is not supported", if sub == "pause" { "pausing" } else { "resuming" })),
         other => out.err(format!("error: unknown command \"{other}\" for \"kubectl rollout\"\nSee 'kubectl rollout -h' for help and examples")),
     }
     out
+}
+
+/// The pod template a revision holds (`applyStatefulSetHistory`).
+fn revision_template(set: &StatefulSet, rev: &ControllerRevision) -> PodTemplateSpec {
+    let mut t = rev.data.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut t {
+        m.remove("$patch");
+    }
+    serde_json::from_value(t).unwrap_or_else(|_| set.spec.template.clone())
 }
 
 fn two_space_table(rows: &[Vec<String>]) -> String {
