@@ -253,3 +253,45 @@ fn parallel_scales_together_but_updates_one_at_a_time() {
     );
     assert_eq!(live_pods(&s.c).len(), 5);
 }
+
+// kubernetes.io "Forced rollback" (kubernetes/kubernetes#67250): under OrderedReady an update
+// to a template that never becomes Ready stalls on the highest pod; reverting the template does
+// not unstick it (the broken pod is waited for, not replaced); deleting it does.
+#[test]
+fn broken_rollout_stays_stuck_after_revert_until_the_pod_is_deleted() {
+    // Ordinal's image catalogue knows repositories, not tags: a repository that does not exist.
+    const BAD: &str = "docker.io/library/httpd-no-such-image:2.4";
+    let mut s = Sim::new(38, &Manifest::new(3));
+    scale_up_to(&mut s, 3);
+    let good = s.set().status.update_revision;
+    s.set_image(BAD);
+    let bad = s.set().status.update_revision;
+    assert_ne!(bad, good, "{:?}", s.set().spec.template.spec.containers[0].image);
+    s.wait("ss-2 recreated at the bad revision", |c| {
+        revision_of(c, "ss-2") == bad
+            && crate::support::pod(c, "ss-2").is_some_and(|p| {
+                let st = crate::support::status(p);
+                st == "ErrImagePull" || st == "ImagePullBackOff"
+            })
+    });
+    // Stuck: nothing else is replaced, however long we wait.
+    s.hold(120_000, "ss-0 and ss-1 untouched", |c| {
+        revision_of(c, "ss-1") == good && revision_of(c, "ss-0") == good && !crate::support::ready(c, "ss-2")
+    });
+    // Revert the template: the update revision is the good one again...
+    s.set_image(crate::upstream::IMAGE);
+    assert_eq!(s.set().status.update_revision, good);
+    // ...but the broken pod is not replaced: the controller waits for it to become Ready.
+    s.hold(120_000, "ss-2 still broken at the bad revision", |c| {
+        revision_of(c, "ss-2") == bad && !crate::support::ready(c, "ss-2")
+    });
+    assert!(s.c.waiting_reason("default", "ss").is_some());
+    // Deleting it is the fix: it comes back at the reverted revision and the set converges.
+    s.delete_pod("ss-2");
+    s.wait("ss-2 back at the good revision and Ready", |c| {
+        revision_of(c, "ss-2") == good && crate::support::ready(c, "ss-2")
+    });
+    s.settle();
+    let st = s.set().status;
+    assert_eq!((st.current_revision.clone(), st.ready_replicas), (good, 3));
+}
