@@ -28,6 +28,8 @@ pub enum Job {
         ns: String,
         name: String,
         last: String,
+        /// `--timeout` (none when 0 or not given).
+        deadline: Option<Time>,
     },
     WaitFor {
         targets: Vec<(Kind, String, String)>,
@@ -77,7 +79,12 @@ impl Job {
                 .iter()
                 .all(|(k, ns, n, uid)| c.get(*k, ns, n).map_or(true, |o| o.meta().uid != *uid)),
             Job::Sleep { until } => c.now() >= *until,
-            Job::RolloutStatus { ns, name, last } => {
+            Job::RolloutStatus {
+                ns,
+                name,
+                last,
+                deadline,
+            } => {
                 let Some(s) = c.get_as::<StatefulSet>(ns, name) else {
                     out.err(format!(
                         "Error from server (NotFound): statefulsets.apps \"{name}\" not found"
@@ -88,6 +95,10 @@ impl Job {
                 if msg != *last {
                     out.out(msg.clone());
                     *last = msg;
+                }
+                if !done && deadline.is_some_and(|d| c.now() >= d) {
+                    out.err("error: timed out waiting for the condition");
+                    return true;
                 }
                 done
             }
@@ -232,6 +243,7 @@ impl Job {
             let deadline = match &self {
                 Job::Sleep { until } => Some(*until),
                 Job::WaitFor { deadline, .. } => Some(*deadline),
+                Job::RolloutStatus { deadline, .. } => *deadline,
                 _ => None,
             };
             match (c.next_timer(), deadline) {

@@ -636,7 +636,15 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 out.err("error: rollout status is only available for RollingUpdate strategy type");
                 return out;
             }
-            out.job = Some(Job::RolloutStatus { ns, name, last: String::new() });
+            let deadline = match p.value("timeout").map(|t| (t, parse_duration(t))) {
+                None | Some((_, Some(0))) => None,
+                Some((_, Some(ms))) => Some(c.now().plus_ms(ms)),
+                Some((t, None)) => {
+                    out.err(format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"\nSee 'kubectl rollout status -h' for help and examples"));
+                    return out;
+                }
+            };
+            out.job = Some(Job::RolloutStatus { ns, name, last: String::new(), deadline });
         }
         "history" => {
             // `ViewHistory`, printed through the name printer: `statefulset.apps/web <info>`.
