@@ -6,9 +6,9 @@
 //!   `featureGates` does (v1.33's defaults otherwise; e.g. `MaxUnavailableStatefulSet=true`).
 
 use ordinal_cli::{run_script_with_gates, DiskFiles};
-use ordinal_sim::features::FeatureGates;
 use ordinal_kubectl::session::Mode;
 use ordinal_kubectl::Session;
+use ordinal_sim::features::FeatureGates;
 use ordinal_sim::Cluster;
 use std::io::{IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};

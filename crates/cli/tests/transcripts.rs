@@ -27,7 +27,10 @@ fn check(path: &Path) -> Result<(), String> {
         .find_map(|l| l.strip_prefix("# seed: "))
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(1);
-    let gates = match header.iter().find_map(|l| l.strip_prefix("# feature-gates: ")) {
+    let gates = match header
+        .iter()
+        .find_map(|l| l.strip_prefix("# feature-gates: "))
+    {
         Some(v) => FeatureGates::parse(v.trim()).map_err(|e| format!("{}: {e}", path.display()))?,
         None => FeatureGates::default(),
     };

@@ -770,7 +770,11 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 
 /// The pod template a revision holds (`applyStatefulSetHistory`).
 fn revision_template(set: &StatefulSet, rev: &ControllerRevision) -> PodTemplateSpec {
-    let mut t = rev.data.pointer("/spec/template").cloned().unwrap_or(Value::Null);
+    let mut t = rev
+        .data
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(Value::Null);
     if let Value::Object(m) = &mut t {
         m.remove("$patch");
     }

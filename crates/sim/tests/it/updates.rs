@@ -39,10 +39,10 @@ fn deletes_and_adds(c: &Cluster, rv: u64) -> Vec<String> {
                 seen_terminating.remove(&name);
                 out.push(format!("+{name}"));
             }
-            WatchEventType::Modified if p.is_terminating() => {
-                if seen_terminating.insert(name.clone()) {
-                    out.push(format!("-{name}"));
-                }
+            WatchEventType::Modified
+                if p.is_terminating() && seen_terminating.insert(name.clone()) =>
+            {
+                out.push(format!("-{name}"));
             }
             _ => {}
         }
@@ -266,7 +266,12 @@ fn broken_rollout_stays_stuck_after_revert_until_the_pod_is_deleted() {
     let good = s.set().status.update_revision;
     s.set_image(BAD);
     let bad = s.set().status.update_revision;
-    assert_ne!(bad, good, "{:?}", s.set().spec.template.spec.containers[0].image);
+    assert_ne!(
+        bad,
+        good,
+        "{:?}",
+        s.set().spec.template.spec.containers[0].image
+    );
     s.wait("ss-2 recreated at the bad revision", |c| {
         revision_of(c, "ss-2") == bad
             && crate::support::pod(c, "ss-2").is_some_and(|p| {
@@ -276,7 +281,9 @@ fn broken_rollout_stays_stuck_after_revert_until_the_pod_is_deleted() {
     });
     // Stuck: nothing else is replaced, however long we wait.
     s.hold(120_000, "ss-0 and ss-1 untouched", |c| {
-        revision_of(c, "ss-1") == good && revision_of(c, "ss-0") == good && !crate::support::ready(c, "ss-2")
+        revision_of(c, "ss-1") == good
+            && revision_of(c, "ss-0") == good
+            && !crate::support::ready(c, "ss-2")
     });
     // Revert the template: the update revision is the good one again...
     s.set_image(crate::upstream::IMAGE);
