@@ -8,7 +8,7 @@ use crate::upstream::{
 };
 use ordinal_sim::api::*;
 use ordinal_sim::features::FeatureGates;
-use ordinal_sim::{Cluster, WatchEventType};
+use ordinal_sim::{Cluster, Time, WatchEventType};
 use serde_json::json;
 
 fn gate_on() -> FeatureGates {
@@ -301,4 +301,250 @@ fn broken_rollout_stays_stuck_after_revert_until_the_pod_is_deleted() {
     s.settle();
     let st = s.set().status;
     assert_eq!((st.current_revision.clone(), st.ready_replicas), (good, 3));
+}
+
+// ---------------------------------------------------------------- probes and crash loops
+
+fn pod_yaml(name: &str, image: &str, container_extra: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: c\n    image: {image}\n    ports:\n    - containerPort: 80\n      name: http\n{container_extra}"
+    )
+}
+
+/// (reason, message, count) of the pod's events, oldest first.
+fn events_of(c: &Cluster, pod: &str) -> Vec<(String, String, i32)> {
+    let mut evs: Vec<&Event> = c
+        .list_as::<Event>(Some("default"))
+        .into_iter()
+        .filter(|e| e.involved_object.name.as_deref() == Some(pod))
+        .collect();
+    evs.sort_by_key(|e| e.first_timestamp);
+    evs.iter()
+        .map(|e| {
+            (
+                e.reason.clone().unwrap_or_default(),
+                e.message.clone().unwrap_or_default(),
+                e.count.unwrap_or(1),
+            )
+        })
+        .collect()
+}
+
+fn count_of(c: &Cluster, pod: &str, reason: &str, message: &str) -> i32 {
+    events_of(c, pod)
+        .iter()
+        .filter(|(r, m, _)| r == reason && m == message)
+        .map(|(_, _, n)| *n)
+        .sum()
+}
+
+fn container_status(c: &Cluster, pod: &str) -> ContainerStatus {
+    crate::support::pod(c, pod)
+        .unwrap()
+        .status
+        .container_statuses[0]
+        .clone()
+}
+
+fn fresh(seed: u64, yaml: &str) -> Cluster {
+    let mut c = Cluster::new(seed);
+    crate::support::apply(&mut c, yaml);
+    c
+}
+
+// A readiness probe that fails keeps the pod 0/1 and the kubelet reports each failure as an
+// `Unhealthy` event, aggregated into one with a count (one per period).
+#[test]
+fn failing_readiness_probe_reports_unhealthy_every_period() {
+    let probe = "    readinessProbe:\n      httpGet:\n        path: /healthz\n        port: 80\n      periodSeconds: 5\n";
+    let mut c = fresh(40, &pod_yaml("r", "registry.k8s.io/nginx-slim:0.21", probe));
+    crate::support::wait_until(&mut c, 60_000, "r running", |c| {
+        crate::support::pod(c, "r").is_some_and(|p| p.phase() == "Running")
+    });
+    const MSG: &str = "Readiness probe failed: HTTP probe failed with statuscode: 404";
+    let first = count_of(&c, "r", "Unhealthy", MSG);
+    assert!(first >= 1, "{:?}", events_of(&c, "r"));
+    c.advance(30_000);
+    assert_eq!(count_of(&c, "r", "Unhealthy", MSG), first + 6);
+    assert!(!crate::support::pod(&c, "r").unwrap().is_ready());
+    // The file appears: ready at the next tick, and the failures stop.
+    c.with_container_fs("default", "r", None, |fs| {
+        fs.write("/usr/share/nginx/html/healthz", "ok\n", false)
+    })
+    .unwrap()
+    .unwrap();
+    c.advance(5_000);
+    assert!(crate::support::pod(&c, "r").unwrap().is_ready());
+    let n = count_of(&c, "r", "Unhealthy", MSG);
+    c.advance(60_000);
+    assert_eq!(count_of(&c, "r", "Unhealthy", MSG), n);
+    assert!(c.settle().quiet, "a healthy pod needs no probe timers");
+}
+
+// A port nothing listens on: the prober's connection error is the message (httpGet and
+// tcpSocket).
+#[test]
+fn probes_on_a_closed_port_report_connection_refused() {
+    let probe = "    readinessProbe:\n      tcpSocket:\n        port: 8080\n      periodSeconds: 5\n    livenessProbe:\n      httpGet:\n        path: /\n        port: http\n";
+    let mut c = fresh(41, &pod_yaml("t", "registry.k8s.io/nginx-slim:0.21", probe));
+    crate::support::wait_until(&mut c, 60_000, "t running", |c| {
+        container_status(c, "t").state.running.is_some()
+    });
+    c.advance(20_000);
+    let ip = crate::support::pod(&c, "t")
+        .unwrap()
+        .status
+        .pod_ip
+        .clone()
+        .unwrap();
+    let msg = format!("Readiness probe failed: dial tcp {ip}:8080: connect: connection refused");
+    assert!(
+        count_of(&c, "t", "Unhealthy", &msg) >= 4,
+        "{:?}",
+        events_of(&c, "t")
+    );
+    // The liveness probe on the named port `http` (80) passes: no liveness events.
+    assert!(!events_of(&c, "t")
+        .iter()
+        .any(|(_, m, _)| m.starts_with("Liveness")));
+    let p = crate::support::pod(&c, "t").unwrap();
+    assert_eq!(p.status.container_statuses[0].restart_count, 0);
+    assert!(!p.is_ready());
+}
+
+// A failing liveness probe restarts the container after failureThreshold failures, with the
+// kubelet's events; the restarted container (a fresh writable layer) is healthy again.
+#[test]
+fn failing_liveness_probe_restarts_the_container() {
+    let probe = "    livenessProbe:\n      httpGet:\n        path: /index.html\n        port: 80\n      periodSeconds: 5\n      failureThreshold: 3\n";
+    let mut c = fresh(42, &pod_yaml("l", "registry.k8s.io/nginx-slim:0.21", probe));
+    crate::support::wait_until(&mut c, 60_000, "l ready", |c| crate::support::ready(c, "l"));
+    c.advance(20_000);
+    assert!(events_of(&c, "l").iter().all(|(r, _, _)| r != "Unhealthy"));
+    c.with_container_fs("default", "l", None, |fs| {
+        fs.remove("/usr/share/nginx/html/index.html", false)
+    })
+    .unwrap()
+    .unwrap();
+    crate::support::wait_until(&mut c, 60_000, "a restart", |c| {
+        container_status(c, "l").restart_count == 1
+    });
+    const MSG: &str = "Liveness probe failed: HTTP probe failed with statuscode: 404";
+    assert_eq!(count_of(&c, "l", "Unhealthy", MSG), 3);
+    assert_eq!(
+        count_of(
+            &c,
+            "l",
+            "Killing",
+            "Container c failed liveness probe, will be restarted"
+        ),
+        1
+    );
+    let st = container_status(&c, "l");
+    let last = st.last_state.terminated.expect("last state terminated");
+    assert_eq!(
+        (last.exit_code, last.reason.as_deref()),
+        (0, Some("Completed"))
+    );
+    c.advance(60_000);
+    assert_eq!(container_status(&c, "l").restart_count, 1);
+    assert_eq!(count_of(&c, "l", "Unhealthy", MSG), 3);
+}
+
+// A startup probe holds back readiness (and `started`) until it passes; one that never passes
+// restarts the container after failureThreshold failures.
+#[test]
+fn startup_probe_gates_readiness_and_restarts_on_failure() {
+    let ok = "    startupProbe:\n      httpGet:\n        path: /\n        port: 80\n      initialDelaySeconds: 10\n      periodSeconds: 5\n";
+    let mut c = fresh(43, &pod_yaml("s", "registry.k8s.io/nginx-slim:0.21", ok));
+    crate::support::wait_until(&mut c, 60_000, "s running", |c| {
+        container_status(c, "s").state.running.is_some()
+    });
+    let started_at = container_status(&c, "s")
+        .state
+        .running
+        .unwrap()
+        .started_at
+        .unwrap();
+    assert_eq!(container_status(&c, "s").started, Some(false));
+    assert!(!crate::support::pod(&c, "s").unwrap().is_ready());
+    crate::support::wait_until(&mut c, 60_000, "s ready", |c| crate::support::ready(c, "s"));
+    assert!(
+        c.now().since(started_at) >= 10_000,
+        "ready before the startup probe ran"
+    );
+    assert_eq!(container_status(&c, "s").started, Some(true));
+
+    let bad = "    startupProbe:\n      tcpSocket:\n        port: 81\n      periodSeconds: 2\n      failureThreshold: 4\n";
+    let mut c = fresh(44, &pod_yaml("b", "registry.k8s.io/nginx-slim:0.21", bad));
+    crate::support::wait_until(&mut c, 60_000, "a restart", |c| {
+        crate::support::pod(c, "b").is_some_and(|p| {
+            p.status
+                .container_statuses
+                .first()
+                .is_some_and(|s| s.restart_count >= 1)
+        })
+    });
+    assert_eq!(
+        count_of(
+            &c,
+            "b",
+            "Killing",
+            "Container c failed startup probe, will be restarted"
+        ),
+        1
+    );
+    let ip = crate::support::pod(&c, "b")
+        .unwrap()
+        .status
+        .pod_ip
+        .clone()
+        .unwrap();
+    let msg = format!("Startup probe failed: dial tcp {ip}:81: connect: connection refused");
+    assert!(count_of(&c, "b", "Unhealthy", &msg) >= 4);
+    assert!(!crate::support::pod(&c, "b").unwrap().is_ready());
+}
+
+// CrashLoopBackOff: restarts back off 10 s, 20 s, 40 s, … capped at 5 minutes (kubelet's
+// backOffPeriod and MaxContainerBackOff); RESTARTS and the waiting reason show it.
+#[test]
+fn crash_loop_backs_off_exponentially_to_five_minutes() {
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\nspec:\n  containers:\n  - name: c\n    image: busybox:1.28\n    command: [\"sh\", \"-c\", \"exit 1\"]\n";
+    let mut c = fresh(45, yaml);
+    // The start time of each run of the container.
+    let mut starts: Vec<Time> = Vec::new();
+    let t0 = c.now();
+    while c.now().since(t0) < 30 * 60_000 {
+        c.advance(100);
+        if let Some(r) = container_status(&c, "crash").state.running {
+            let at = r.started_at.unwrap();
+            if starts.last() != Some(&at) {
+                starts.push(at);
+            }
+        }
+        if let Some(t) = container_status(&c, "crash").last_state.terminated {
+            let at = t.started_at.unwrap();
+            if starts.last().is_none_or(|l| *l < at) {
+                starts.push(at);
+            }
+        }
+    }
+    let gaps: Vec<u64> = starts.windows(2).map(|w| w[1].since(w[0]) / 1000).collect();
+    // The first restart is immediate; then 10, 20, 40, 80, 160, 300, 300, … seconds.
+    assert!(gaps.len() >= 8, "{gaps:?}");
+    let want = [10u64, 20, 40, 80, 160, 300, 300];
+    for (i, w) in want.iter().enumerate() {
+        let g = gaps[i + 1];
+        assert!(
+            g >= *w && g <= w + 3,
+            "restart {} after {g}s, want ~{w}s: {gaps:?}",
+            i + 2
+        );
+    }
+    let st = container_status(&c, "crash");
+    assert_eq!(
+        st.state.waiting.map(|w| w.reason),
+        Some(Some("CrashLoopBackOff".into()))
+    );
+    assert_eq!(st.last_state.terminated.map(|t| t.exit_code), Some(1));
 }
