@@ -10,6 +10,7 @@ use ordinal_sim::api::*;
 use ordinal_sim::printers as rows;
 use ordinal_sim::time::Time;
 use ordinal_sim::Cluster;
+use ordinal_sim::WatchEventType;
 
 /// Longest a script waits for a job before giving up (simulated time).
 pub const SCRIPT_HORIZON_MS: u64 = 10 * 60 * 1000;
@@ -24,10 +25,13 @@ pub enum Job {
     Sleep {
         until: Time,
     },
+    /// `kubectl rollout status`: like `UntilWithSync`, it prints the status viewer's message for
+    /// the set as listed, then for every ADDED/MODIFIED watch event of it (repeats included).
     RolloutStatus {
         ns: String,
         name: String,
-        last: String,
+        /// The watch cursor (a resourceVersion); none before the initial list.
+        seen: Option<u64>,
         /// `--timeout` (none when 0 or not given).
         deadline: Option<Time>,
     },
@@ -82,25 +86,52 @@ impl Job {
             Job::RolloutStatus {
                 ns,
                 name,
-                last,
+                seen,
                 deadline,
             } => {
-                let Some(s) = c.get_as::<StatefulSet>(ns, name) else {
-                    out.err(format!(
-                        "Error from server (NotFound): statefulsets.apps \"{name}\" not found"
-                    ));
-                    return true;
-                };
-                let (msg, done) = rollout_message(s);
-                if msg != *last {
-                    out.out(msg.clone());
-                    *last = msg;
+                // The versions of the set to judge: the listed one first, then each write.
+                let mut versions: Vec<Option<StatefulSet>> = Vec::new();
+                let cursor = seen.and_then(|rv| c.watch_since(rv).ok());
+                match cursor {
+                    Some(events) => {
+                        for e in events {
+                            if let Object::StatefulSet(s) = &*e.object {
+                                if s.metadata.namespace == *ns && s.metadata.name == *name {
+                                    versions.push(match e.type_ {
+                                        WatchEventType::Deleted => None,
+                                        _ => Some(s.clone()),
+                                    });
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        let Some(s) = c.get_as::<StatefulSet>(ns, name) else {
+                            out.err(format!(
+                                "Error from server (NotFound): statefulsets.apps \"{name}\" not found"
+                            ));
+                            return true;
+                        };
+                        versions.push(Some(s.clone()));
+                    }
                 }
-                if !done && deadline.is_some_and(|d| c.now() >= d) {
+                *seen = Some(c.resource_version());
+                for v in versions {
+                    let Some(s) = v else {
+                        out.err("error: object has been deleted");
+                        return true;
+                    };
+                    let (msg, done) = rollout_message(&s);
+                    out.out(msg);
+                    if done {
+                        return true;
+                    }
+                }
+                if deadline.is_some_and(|d| c.now() >= d) {
                     out.err("error: timed out waiting for the condition");
                     return true;
                 }
-                done
+                false
             }
             Job::WaitFor {
                 targets,

@@ -644,7 +644,7 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     return out;
                 }
             };
-            out.job = Some(Job::RolloutStatus { ns, name, last: String::new(), deadline });
+            out.job = Some(Job::RolloutStatus { ns, name, seen: None, deadline });
         }
         "history" => {
             // `ViewHistory`, printed through the name printer: `statefulset.apps/web <info>`.
