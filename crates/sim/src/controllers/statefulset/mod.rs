@@ -521,3 +521,38 @@ fn update_with_max_unavailable(
         )
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(replicas: i32, max_unavailable: Option<serde_json::Value>) -> StatefulSet {
+        let mut s = StatefulSet::default();
+        s.spec.replicas = Some(replicas);
+        s.spec.update_strategy = Some(StatefulSetUpdateStrategy {
+            type_: Some("RollingUpdate".into()),
+            rolling_update: Some(RollingUpdate {
+                partition: Some(0),
+                max_unavailable,
+            }),
+        });
+        s
+    }
+
+    // Upstream TestStatefulSetMetrics' resolutions: ints as they are, percentages of the
+    // replicas rounded down, never below 1; absent means 1.
+    #[test]
+    fn max_unavailable_resolves_ints_and_percentages() {
+        use serde_json::json;
+        for (replicas, v, want) in [
+            (10, Some(json!(3)), 3),
+            (10, Some(json!("20%")), 2),
+            (8, Some(json!("25%")), 2),
+            (5, Some(json!("80%")), 4),
+            (3, Some(json!("10%")), 1),
+            (3, None, 1),
+        ] {
+            assert_eq!(max_unavailable(&set(replicas, v.clone())), want, "{v:?} of {replicas}");
+        }
+    }
+}
