@@ -548,3 +548,50 @@ fn crash_loop_backs_off_exponentially_to_five_minutes() {
     );
     assert_eq!(st.last_state.terminated.map(|t| t.exit_code), Some(1));
 }
+
+// The same trap with a readiness probe that never passes: the new ss-2 runs but stays 0/1, the
+// rollout stalls; removing the probe again does not replace ss-2; deleting it does.
+#[test]
+fn never_ready_rollout_stays_stuck_after_revert_until_the_pod_is_deleted() {
+    let mut s = Sim::new(39, &Manifest::new(3));
+    scale_up_to(&mut s, 3);
+    let good = s.set().status.update_revision;
+    s.c.patch(
+        Kind::StatefulSet,
+        "default",
+        "ss",
+        ordinal_sim::patch::PatchType::Json,
+        &json!([{"op": "add", "path": "/spec/template/spec/containers/0/readinessProbe",
+                 "value": {"httpGet": {"path": "/never.html", "port": 80}, "periodSeconds": 2}}]),
+    )
+    .expect("probe added");
+    s.check();
+    let bad = s.set().status.update_revision;
+    assert_ne!(bad, good);
+    s.wait("ss-2 running at the bad revision", |c| {
+        revision_of(c, "ss-2") == bad
+            && crate::support::pod(c, "ss-2").is_some_and(|p| p.phase() == "Running")
+    });
+    s.hold(60_000, "the rollout stalls on ss-2", |c| {
+        !crate::support::ready(c, "ss-2") && revision_of(c, "ss-1") == good
+    });
+    s.c.patch(
+        Kind::StatefulSet,
+        "default",
+        "ss",
+        ordinal_sim::patch::PatchType::Json,
+        &json!([{"op": "remove", "path": "/spec/template/spec/containers/0/readinessProbe"}]),
+    )
+    .expect("probe removed");
+    s.check();
+    assert_eq!(s.set().status.update_revision, good);
+    s.hold(60_000, "ss-2 still unready at the bad revision", |c| {
+        revision_of(c, "ss-2") == bad && !crate::support::ready(c, "ss-2")
+    });
+    s.delete_pod("ss-2");
+    s.wait("ss-2 back at the good revision and Ready", |c| {
+        revision_of(c, "ss-2") == good && crate::support::ready(c, "ss-2")
+    });
+    s.settle();
+    assert_eq!(s.set().status.ready_replicas, 3);
+}
