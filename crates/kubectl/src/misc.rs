@@ -591,7 +591,7 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         args,
         &[
             flag("to-revision", None, true),
-            flag("watch", Some('w'), true),
+            flag("watch", Some('w'), false),
             flag("revision", None, true),
             flag("timeout", None, true),
             flag("dry-run", None, true),
@@ -644,6 +644,11 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     return out;
                 }
             };
+            if p.value("watch") == Some("false") {
+                // `--watch=false`: the status once, done or not.
+                out.out(crate::jobs::rollout_message(&set).0);
+                return out;
+            }
             out.job = Some(Job::RolloutStatus { ns, name, seen: None, deadline });
         }
         "history" => {
