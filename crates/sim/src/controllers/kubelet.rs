@@ -1033,7 +1033,15 @@ fn probe_result(
                     images::ImageKind::Busybox | images::ImageKind::Alpine
                 ) || i.name.ends_with("httpd")
             });
-        let argv: Vec<&str> = e.command.iter().map(String::as_str).collect();
+        let mut argv: Vec<&str> = e.command.iter().map(String::as_str).collect();
+        // `sh -c "cat /tmp/healthy"`: a one-command script is that command.
+        if let [sh, "-c", script] = argv.as_slice() {
+            if matches!(*sh, "sh" | "/bin/sh" | "bash" | "/bin/bash")
+                && !script.contains([';', '&', '|', '$', '\'', '"', '>', '<'])
+            {
+                argv = script.split_whitespace().collect();
+            }
+        }
         return match argv.as_slice() {
             ["cat", path] => match read_container_file(c, pod, spec, ctr, path) {
                 Some(true) => Ok(()),

@@ -595,3 +595,38 @@ fn never_ready_rollout_stays_stuck_after_revert_until_the_pod_is_deleted() {
     s.settle();
     assert_eq!(s.set().status.ready_replicas, 3);
 }
+
+// Exec probes report the command's output: busybox's and coreutils' wording of a missing file.
+#[test]
+fn exec_probe_failures_quote_the_command_output() {
+    let busybox = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: e\nspec:\n  containers:\n  - name: c\n    image: busybox:1.28\n    command: [\"sleep\", \"3600\"]\n    readinessProbe:\n      exec:\n        command: [\"cat\", \"/tmp/ready\"]\n      periodSeconds: 5\n";
+    let mut c = fresh(46, busybox);
+    crate::support::wait_until(&mut c, 60_000, "e running", |c| {
+        container_status(c, "e").state.running.is_some()
+    });
+    c.advance(6_000);
+    let msg = "Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory";
+    assert!(
+        count_of(&c, "e", "Unhealthy", msg) >= 1,
+        "{:?}",
+        events_of(&c, "e")
+    );
+    c.with_container_fs("default", "e", None, |fs| fs.write("/tmp/ready", "", false))
+        .unwrap()
+        .unwrap();
+    c.advance(5_000);
+    assert!(crate::support::ready(&c, "e"));
+
+    let nginx = "    readinessProbe:\n      exec:\n        command: [\"sh\", \"-c\", \"cat /tmp/ready\"]\n      periodSeconds: 5\n";
+    let mut c = fresh(47, &pod_yaml("n", "registry.k8s.io/nginx-slim:0.21", nginx));
+    crate::support::wait_until(&mut c, 60_000, "n running", |c| {
+        container_status(c, "n").state.running.is_some()
+    });
+    c.advance(6_000);
+    let msg = "Readiness probe failed: cat: /tmp/ready: No such file or directory";
+    assert!(
+        count_of(&c, "n", "Unhealthy", msg) >= 1,
+        "{:?}",
+        events_of(&c, "n")
+    );
+}

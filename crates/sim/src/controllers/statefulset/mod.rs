@@ -552,7 +552,11 @@ mod tests {
             (3, Some(json!("10%")), 1),
             (3, None, 1),
         ] {
-            assert_eq!(max_unavailable(&set(replicas, v.clone())), want, "{v:?} of {replicas}");
+            assert_eq!(
+                max_unavailable(&set(replicas, v.clone())),
+                want,
+                "{v:?} of {replicas}"
+            );
         }
     }
 }
