@@ -606,6 +606,21 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         out.err("error: Required subcommand: one of history, pause, restart, resume, status, undo\nSee 'kubectl rollout -h' for help and examples");
         return out;
     };
+    // Each subcommand has its own flags: another's is unknown to it.
+    let own: &[&str] = match sub.as_str() {
+        "status" => &["revision", "timeout", "watch"],
+        "history" => &["revision"],
+        "undo" => &["to-revision", "dry-run"],
+        _ => &[],
+    };
+    for f in ["to-revision", "watch", "revision", "timeout", "dry-run"] {
+        if p.has(f) && !own.contains(&f) {
+            out.err(format!(
+                "error: unknown flag: --{f}\nSee 'kubectl rollout {sub} --help' for usage."
+            ));
+            return out;
+        }
+    }
     let mut q = p.clone();
     q.positionals.remove(0);
     let Some(t) = targets(&q, &mut out) else {
