@@ -131,6 +131,10 @@ fn repl(seed: u64, gates: FeatureGates) {
     };
     if tty {
         println!("Ordinal: a simulated kind cluster (Kubernetes {}). Try `kubectl get nodes`; `exit` or Ctrl-D leaves.", ordinal_sim::KUBERNETES_VERSION);
+        let gates = cluster.feature_gates().overrides();
+        if !gates.is_empty() {
+            println!("Feature gates: {}", gates.join(","));
+        }
     }
     let mut last_tick = Instant::now();
     loop {
