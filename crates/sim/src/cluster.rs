@@ -66,6 +66,8 @@ pub struct Cluster {
     event_index: HashMap<(String, String, String, String, String), ObjKey>,
     next_service_ip: u32,
     event_seq: u64,
+    /// Each node's machine and kubelet (running, stopped, starting).
+    pub(crate) machines: BTreeMap<String, crate::controllers::node_lifecycle::NodeMachine>,
 }
 
 impl Cluster {
@@ -89,6 +91,7 @@ impl Cluster {
             event_index: HashMap::new(),
             next_service_ip: 2,
             event_seq: 0,
+            machines: BTreeMap::new(),
         };
         crate::bootstrap::bootstrap(&mut c);
         c.run();
