@@ -37,6 +37,12 @@ pub enum Job {
     },
     /// `kubectl run -i`/`exec -it`: a shell attached to a container (the session drives it).
     Attach(Attach),
+    /// `kubectl drain`: the evicted pods not gone yet (namespace, name, uid), and `--timeout`.
+    Drain {
+        node: String,
+        pending: Vec<(String, String, String)>,
+        deadline: Option<(Time, String)>,
+    },
     /// `kubectl run -i … -- CMD`: wait for the pod, show the command's output, then `--rm`.
     RunCommand {
         namespace: String,
@@ -77,6 +83,11 @@ impl Job {
                 .iter()
                 .all(|(k, ns, n, uid)| c.get(*k, ns, n).map_or(true, |o| o.meta().uid != *uid)),
             Job::Sleep { until } => c.now() >= *until,
+            Job::Drain {
+                node,
+                pending,
+                deadline,
+            } => crate::drain::poll(c, node, pending, deadline, out),
             Job::RolloutStatus { ns, name, last } => {
                 let Some(s) = c.get_as::<StatefulSet>(ns, name) else {
                     out.err(format!(
@@ -232,6 +243,10 @@ impl Job {
             let deadline = match &self {
                 Job::Sleep { until } => Some(*until),
                 Job::WaitFor { deadline, .. } => Some(*deadline),
+                Job::Drain {
+                    deadline: Some((d, _)),
+                    ..
+                } => Some(*d),
                 _ => None,
             };
             match (c.next_timer(), deadline) {

@@ -181,6 +181,7 @@ impl Host for TerminalHost<'_> {
                 let flags: Vec<String> = flags.into_iter().cloned().collect();
                 crate::workstation::run(tool, &flags, &input).unwrap_or_default()
             }
+            "docker" => crate::workstation::docker(self.cluster, &argv[1..]),
             "vi" | "vim" | "nano" | "emacs" => ordinal_shell::Output {
                 chunks: vec![ordinal_shell::Chunk { stream: ordinal_shell::Stream::Err, text: format!("bash: {name}: this terminal has no text editor; use the Manifest editor beside it, or `cat > FILE`\n") }],
                 status: 127,

@@ -546,6 +546,41 @@ impl Cluster {
         r
     }
 
+    /// POST `pods/NAME/eviction` (policy/v1 Eviction): the pod gets the `DisruptionTarget`
+    /// condition and is deleted with `grace_period_seconds` (or its own). There are no
+    /// PodDisruptionBudgets here, so an eviction is never refused for one.
+    pub fn evict(
+        &mut self,
+        ns: &str,
+        name: &str,
+        grace_period_seconds: Option<i64>,
+    ) -> Result<(), ApiError> {
+        let Some(pod) = self.get_as::<Pod>(ns, name).cloned() else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        if !pod.is_terminating() {
+            let mut p = pod;
+            crate::controllers::node_lifecycle::set_disruption_target(
+                &mut p,
+                self.now,
+                "EvictionByEvictionAPI",
+                "Eviction API: evicting",
+            );
+            self.put_existing(Object::Pod(p));
+            self.delete_inner(
+                Kind::Pod,
+                ns,
+                name,
+                &DeleteOptions {
+                    grace_period_seconds,
+                    propagation: None,
+                },
+            )?;
+        }
+        self.run();
+        Ok(())
+    }
+
     pub(crate) fn delete_inner(
         &mut self,
         kind: Kind,

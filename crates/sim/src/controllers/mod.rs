@@ -147,6 +147,16 @@ pub(crate) fn triggers(c: &Cluster, ev: &WatchEvent) -> Vec<Work> {
         }
         Object::PersistentVolumeClaim(pvc) => {
             out.push(Work::Claim(key_of(o)));
+            // A set may be waiting for a claim of a previous pod to go (pvc-protection holds it
+            // while that pod is terminating); its removal lets the set go on.
+            if deleted {
+                for s in c.list_as::<StatefulSet>(Some(&m.namespace)) {
+                    out.push(Work::StatefulSet((
+                        m.namespace.clone(),
+                        s.metadata.name.clone(),
+                    )));
+                }
+            }
             if let Some(pv) = &pvc.spec.volume_name {
                 out.push(Work::Volume(pv.clone()));
             }

@@ -35,6 +35,8 @@ pub struct NodeMachine {
     pub last_heartbeat: Option<Time>,
     /// After a start: when the kubelet is up and reporting again.
     pub kubelet_up_at: Option<Time>,
+    /// When the machine was last started again.
+    pub started_at: Option<Time>,
     /// Pods the taint-eviction controller has scheduled for deletion.
     pub evictions: BTreeSet<ObjKey>,
 }
@@ -54,13 +56,11 @@ impl Cluster {
             ));
         }
         let now = self.now;
-        // Each kubelet renews its Lease on its own 10 s phase.
-        let phase = name.bytes().map(u64::from).sum::<u64>() * 137 % LEASE_RENEW_INTERVAL_MS;
-        let since_renew = (now.0 + LEASE_RENEW_INTERVAL_MS - phase) % LEASE_RENEW_INTERVAL_MS;
+        let renewed = self.node_lease_renewed(name);
         let m = self.machines.entry(name.to_string()).or_default();
         m.stopped_at = Some(now);
         m.kubelet_up_at = None;
-        m.last_heartbeat = Some(Time(now.0 - since_renew));
+        m.last_heartbeat = Some(renewed);
         crate::controllers::kubelet::node_stopped(self, name);
         self.enqueue(Work::Node(name.to_string()));
         self.run();
@@ -85,6 +85,7 @@ impl Cluster {
         let m = self.machines.entry(name.to_string()).or_default();
         m.kubelet_up_at = Some(now.plus_ms(boot));
         m.stopped_at = None;
+        m.started_at = Some(now);
         self.schedule(boot, Work::Node(name.to_string()));
         self.run();
         Ok(())
@@ -98,6 +99,25 @@ impl Cluster {
                 .machines
                 .get(name)
                 .is_none_or(|m| m.stopped_at.is_none())
+    }
+
+    /// When the node's machine last started or stopped (`docker ps` shows "Up 5 minutes" or
+    /// "Exited … ago" from it); `None` if it has run since the cluster was created.
+    pub fn node_machine_since(&self, name: &str) -> Option<Time> {
+        let m = self.machines.get(name)?;
+        m.stopped_at.or(m.started_at)
+    }
+
+    /// The node Lease's `renewTime`: the kubelet renews it every 10 s while it runs; a stopped
+    /// one's stays at its last renewal.
+    pub fn node_lease_renewed(&self, name: &str) -> Time {
+        if let Some(t) = self.machines.get(name).and_then(|m| m.last_heartbeat) {
+            return t;
+        }
+        // Each kubelet renews on its own phase within the 10 s.
+        let phase = name.bytes().map(u64::from).sum::<u64>() * 137 % LEASE_RENEW_INTERVAL_MS;
+        let now = self.now.0;
+        Time(now - (now + LEASE_RENEW_INTERVAL_MS - phase) % LEASE_RENEW_INTERVAL_MS)
     }
 
     /// Whether the node's kubelet is up (its machine runs and it has finished starting).
