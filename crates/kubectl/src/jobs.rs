@@ -43,6 +43,12 @@ pub enum Job {
         pending: Vec<(String, String, String)>,
         deadline: Option<(Time, String)>,
     },
+    /// `docker stop NODE…`: the kind node containers ignore the stop signal, so docker kills
+    /// them when its 10 s timeout ends, and then prints their names.
+    DockerStop {
+        nodes: Vec<String>,
+        at: Time,
+    },
     /// `kubectl run -i … -- CMD`: wait for the pod, show the command's output, then `--rm`.
     RunCommand {
         namespace: String,
@@ -88,6 +94,17 @@ impl Job {
                 pending,
                 deadline,
             } => crate::drain::poll(c, node, pending, deadline, out),
+            Job::DockerStop { nodes, at } => {
+                if c.now() < *at {
+                    return false;
+                }
+                for n in nodes.iter() {
+                    // Already stopped is not an error for docker.
+                    let _ = c.stop_node(n);
+                    out.out(format!("{n}\n"));
+                }
+                true
+            }
             Job::RolloutStatus { ns, name, last } => {
                 let Some(s) = c.get_as::<StatefulSet>(ns, name) else {
                     out.err(format!(
@@ -247,6 +264,7 @@ impl Job {
                     deadline: Some((d, _)),
                     ..
                 } => Some(*d),
+                Job::DockerStop { at, .. } => Some(*at),
                 _ => None,
             };
             match (c.next_timer(), deadline) {

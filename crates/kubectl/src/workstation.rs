@@ -197,9 +197,9 @@ pub fn run(name: &str, args: &[String], input: &str) -> Option<Output> {
 /// `docker` on the learner's machine, which runs the kind cluster: `docker ps [-a]` lists the
 /// three node containers, `docker stop`/`docker start NODE` stop and start one (what the
 /// cluster sees is the core's `stop_node`/`start_node`). Other subcommands are not here.
-pub fn docker(c: &mut ordinal_sim::Cluster, args: &[String]) -> Output {
+pub fn docker(c: &mut ordinal_sim::Cluster, args: &[String]) -> (Output, Option<crate::jobs::Job>) {
     let Some(sub) = args.first() else {
-        return out("Usage:  docker [OPTIONS] COMMAND\n\nIn this playground: docker ps [-a], docker stop NODE..., docker start NODE...\n".into());
+        return (out("Usage:  docker [OPTIONS] COMMAND\n\nIn this playground: docker ps [-a], docker stop NODE..., docker start NODE...\n".into()), None);
     };
     let rest = &args[1..];
     let nodes = c.node_names();
@@ -207,12 +207,12 @@ pub fn docker(c: &mut ordinal_sim::Cluster, args: &[String]) -> Output {
         "ps" => {
             let all = rest.iter().any(|a| a == "-a" || a == "--all");
             if let Some(bad) = rest.iter().find(|a| *a != "-a" && *a != "--all") {
-                return err(
-                    format!("unknown flag: {bad}\nSee 'docker ps --help'.\n"),
-                    125,
+                return (
+                    err(format!("unknown flag: {bad}\nSee 'docker ps --help'.\n"), 125),
+                    None,
                 );
             }
-            out(docker_ps(c, &nodes, all))
+            (out(docker_ps(c, &nodes, all)), None)
         }
         "stop" | "start" => {
             if rest.is_empty() {
@@ -221,12 +221,16 @@ pub fn docker(c: &mut ordinal_sim::Cluster, args: &[String]) -> Output {
                 } else {
                     ("docker start [OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers")
                 };
-                return err(
-                    format!("\"docker {sub}\" requires at least 1 argument.\nSee 'docker {sub} --help'.\n\nUsage:  {usage}\n\n{what}\n"),
-                    1,
+                return (
+                    err(
+                        format!("\"docker {sub}\" requires at least 1 argument.\nSee 'docker {sub} --help'.\n\nUsage:  {usage}\n\n{what}\n"),
+                        1,
+                    ),
+                    None,
                 );
             }
             let mut o = out(String::new());
+            let mut stopping = Vec::new();
             for name in rest {
                 if !nodes.contains(name) {
                     o.chunks.push(Chunk {
@@ -234,27 +238,41 @@ pub fn docker(c: &mut ordinal_sim::Cluster, args: &[String]) -> Output {
                         text: format!("Error response from daemon: No such container: {name}\n"),
                     });
                     o.status = 1;
-                    continue;
-                }
-                // Stopping a stopped container (or starting a running one) is not an error.
-                let _ = if sub == "stop" {
-                    c.stop_node(name)
+                } else if sub == "stop" {
+                    stopping.push(name.clone());
                 } else {
-                    c.start_node(name)
-                };
-                o.chunks.push(Chunk {
-                    stream: Stream::Out,
-                    text: format!("{name}\n"),
-                });
+                    // Starting a running container is not an error either.
+                    let _ = c.start_node(name);
+                    o.chunks.push(Chunk {
+                        stream: Stream::Out,
+                        text: format!("{name}\n"),
+                    });
+                }
             }
-            o
+            // A running node ignores the stop signal: docker kills it after its 10 s timeout.
+            let wait = if stopping.iter().any(|n| c.node_running(n)) {
+                DOCKER_STOP_TIMEOUT_MS
+            } else {
+                0
+            };
+            let job = (!stopping.is_empty()).then(|| crate::jobs::Job::DockerStop {
+                nodes: stopping,
+                at: c.now().plus_ms(wait),
+            });
+            (o, job)
         }
-        other => err(
-            format!("docker: 'docker {other}' is not available in this playground; it has docker ps, docker stop and docker start for the kind node containers.\n"),
-            1,
+        other => (
+            err(
+                format!("docker: 'docker {other}' is not available in this playground; it has docker ps, docker stop and docker start for the kind node containers.\n"),
+                1,
+            ),
+            None,
         ),
     }
 }
+
+/// How long `docker stop` waits for a container before killing it (its default `--time`).
+pub const DOCKER_STOP_TIMEOUT_MS: u64 = 10_000;
 
 /// The 12-hex-digit container ID docker shows for a node (stable per name).
 fn container_id(name: &str) -> String {
@@ -408,9 +426,21 @@ mod tests {
         assert!(run("awk", &[], "").is_none());
     }
 
+    /// Runs a docker line to its end, as a script does.
     fn docker_line(c: &mut ordinal_sim::Cluster, line: &str) -> ordinal_shell::Output {
         let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        super::docker(c, &args)
+        let (mut o, job) = super::docker(c, &args);
+        if let Some(job) = job {
+            let mut out = crate::Output::default();
+            job.run_to_end(c, &mut out);
+            for (_, t) in out.chunks {
+                o.chunks.push(ordinal_shell::Chunk {
+                    stream: ordinal_shell::Stream::Out,
+                    text: t,
+                });
+            }
+        }
+        o
     }
 
     #[test]
@@ -431,9 +461,11 @@ mod tests {
         assert_eq!(ps.lines().count(), 4);
         assert!(ps.starts_with("CONTAINER ID   IMAGE                  COMMAND                  CREATED         STATUS         PORTS                       NAMES\n"));
         assert!(ps.contains("   Up 5 minutes   127.0.0.1:39543->6443/tcp   kind-control-plane\n"));
+        let before = c.now();
         let o = docker_line(&mut c, "stop kind-worker");
         assert_eq!((o.stdout(), o.status), ("kind-worker\n".to_string(), 0));
         assert!(!c.node_running("kind-worker"));
+        assert_eq!(c.now().since(before), 10_000, "docker kills it after 10 s");
         assert!(!docker_line(&mut c, "ps").stdout().contains("kind-worker\n"));
         let all = docker_line(&mut c, "ps -a").stdout();
         assert!(all.contains("   Exited (137) Less than a second ago                               kind-worker\n"), "{all}");
