@@ -487,6 +487,64 @@ mod tests {
         assert!(o.stderr().contains("not available in this playground"));
     }
 
+    struct NoFiles;
+    impl crate::Files for NoFiles {
+        fn read(&self, _: &str) -> Result<String, String> {
+            Err("No such file or directory".into())
+        }
+    }
+
+    fn kubectl(c: &mut ordinal_sim::Cluster, line: &str) -> crate::Output {
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        let env = crate::Env {
+            namespace: "default",
+            files: &NoFiles,
+            stdin: "",
+            interactive_shells: false,
+        };
+        crate::run(c, &args, &env)
+    }
+
+    #[test]
+    fn a_stopped_node_s_kubelet_cannot_serve_exec_or_logs() {
+        use ordinal_sim::api::{Node, Pod};
+        let mut c = ordinal_sim::Cluster::new(1);
+        c.apply_yaml(include_str!("../../../examples/k8s-io-web.yaml"), "default")
+            .unwrap();
+        c.settle();
+        let node = c
+            .get_as::<Pod>("default", "web-1")
+            .and_then(|p| p.spec.node_name.clone())
+            .unwrap();
+        let ip = c
+            .get_as::<Node>("", &node)
+            .and_then(|n| n.internal_ip())
+            .unwrap()
+            .to_string();
+        docker_line(&mut c, &format!("stop {node}"));
+        assert_eq!(
+            kubectl(&mut c, "logs web-1").stderr(),
+            format!("Error from server: Get \"https://{ip}:10250/containerLogs/default/web-1/nginx\": dial tcp {ip}:10250: connect: no route to host\n")
+        );
+        assert_eq!(
+            kubectl(&mut c, "exec web-1 -- hostname").stderr(),
+            format!("Error from server: error dialing backend: dial tcp {ip}:10250: connect: no route to host\n")
+        );
+        // The node goes NotReady only after the grace period.
+        let status = |c: &mut ordinal_sim::Cluster| {
+            let out = kubectl(c, "get nodes").stdout();
+            let line = out
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(node.as_str()))
+                .unwrap()
+                .to_string();
+            line.split_whitespace().nth(1).unwrap().to_string()
+        };
+        assert_eq!(status(&mut c), "Ready");
+        c.advance(60_000);
+        assert_eq!(status(&mut c), "NotReady");
+    }
+
     #[test]
     fn docker_durations_are_go_units() {
         use super::docker_duration as d;
