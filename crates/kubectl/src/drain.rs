@@ -22,7 +22,6 @@ pub fn drain(c: &mut Cluster, args: &[String]) -> Output {
         &[
             flag("ignore-daemonsets", None, false),
             flag("delete-emptydir-data", None, false),
-            flag("delete-local-data", None, false),
             flag("force", None, false),
             flag("grace-period", None, true),
             flag("timeout", None, true),
@@ -64,10 +63,7 @@ pub fn drain(c: &mut Cluster, args: &[String]) -> Output {
     };
     let force = p.bool("force");
     let ignore_ds = p.bool("ignore-daemonsets");
-    let empty_dir = p.bool("delete-emptydir-data") || p.bool("delete-local-data");
-    if p.has("delete-local-data") {
-        out.note("Flag --delete-local-data has been deprecated, This option is deprecated and will be deleted. Use --delete-emptydir-data.");
-    }
+    let empty_dir = p.bool("delete-emptydir-data");
     // Cordon.
     let cordon = crate::misc::cordon(c, std::slice::from_ref(&name), false);
     let failed = cordon.status != 0;
@@ -355,6 +351,42 @@ mod tests {
             "node/kind-worker already cordoned\nWarning: deleting Pods that declare no controller: default/lonely\nevicting pod default/lonely\npod/lonely evicted\nnode/kind-worker drained\n"
         );
         assert!(c.get_as::<Pod>("default", "lonely").is_none());
+    }
+
+    #[test]
+    fn drain_refuses_pods_with_empty_dirs_unless_asked() {
+        let mut c = Cluster::new(1);
+        let mut pod = Pod {
+            metadata: ObjectMeta::named("default", "scratch"),
+            ..Default::default()
+        };
+        pod.spec.node_name = Some("kind-worker".into());
+        pod.spec.containers.push(Container {
+            name: "c".into(),
+            image: Some("nginx".into()),
+            ..Default::default()
+        });
+        pod.spec.volumes.push(
+            serde_json::from_value(serde_json::json!({"name": "tmp", "emptyDir": {}})).unwrap(),
+        );
+        c.create(pod.into()).unwrap();
+        c.settle();
+        // The local-storage filter comes first, so --force alone is not enough.
+        let out = k(&mut c, "drain kind-worker --force");
+        assert_eq!(out.status, 1);
+        assert_eq!(
+            out.stderr(),
+            "error: unable to drain node \"kind-worker\" due to error: cannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch, continuing command...\nThere are pending nodes to be drained:\n kind-worker\ncannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch\n"
+        );
+        let out = k(&mut c, "drain kind-worker --force --delete-emptydir-data");
+        assert_eq!(out.status, 0, "{}", out.text());
+        assert!(out
+            .stderr()
+            .contains("Warning: deleting Pods that declare no controller: default/scratch"));
+        assert!(c.get_as::<Pod>("default", "scratch").is_none());
+        assert!(k(&mut c, "drain kind-worker --delete-local-data")
+            .stderr()
+            .starts_with("error: unknown flag: --delete-local-data"));
     }
 
     #[test]
