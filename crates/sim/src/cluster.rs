@@ -66,6 +66,8 @@ pub struct Cluster {
     event_index: HashMap<(String, String, String, String, String), ObjKey>,
     next_service_ip: u32,
     event_seq: u64,
+    /// Each node's machine and kubelet (running, stopped, starting).
+    pub(crate) machines: BTreeMap<String, crate::controllers::node_lifecycle::NodeMachine>,
 }
 
 impl Cluster {
@@ -89,6 +91,7 @@ impl Cluster {
             event_index: HashMap::new(),
             next_service_ip: 2,
             event_seq: 0,
+            machines: BTreeMap::new(),
         };
         crate::bootstrap::bootstrap(&mut c);
         c.run();
@@ -541,6 +544,41 @@ impl Cluster {
         let r = self.delete_inner(kind, ns, name, opts);
         self.run();
         r
+    }
+
+    /// POST `pods/NAME/eviction` (policy/v1 Eviction): the pod gets the `DisruptionTarget`
+    /// condition and is deleted with `grace_period_seconds` (or its own). There are no
+    /// PodDisruptionBudgets here, so an eviction is never refused for one.
+    pub fn evict(
+        &mut self,
+        ns: &str,
+        name: &str,
+        grace_period_seconds: Option<i64>,
+    ) -> Result<(), ApiError> {
+        let Some(pod) = self.get_as::<Pod>(ns, name).cloned() else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        if !pod.is_terminating() {
+            let mut p = pod;
+            crate::controllers::node_lifecycle::set_disruption_target(
+                &mut p,
+                self.now,
+                "EvictionByEvictionAPI",
+                "Eviction API: evicting",
+            );
+            self.put_existing(Object::Pod(p));
+            self.delete_inner(
+                Kind::Pod,
+                ns,
+                name,
+                &DeleteOptions {
+                    grace_period_seconds,
+                    propagation: None,
+                },
+            )?;
+        }
+        self.run();
+        Ok(())
     }
 
     pub(crate) fn delete_inner(
