@@ -227,6 +227,13 @@ fn set_card(p: &SetProps) -> Html {
                     <div><dt>{ "podManagementPolicy" }</dt><dd>{ s.policy.clone() }</dd></div>
                     <div><dt>{ "serviceName" }</dt><dd>{ s.service_name.clone() }</dd></div>
                     <div>
+                        <dt>{ "updateStrategy" }</dt>
+                        <dd>
+                            { s.strategy.clone() }
+                            if let Some(n) = s.partition { { format!(", partition {n}") } }
+                        </dd>
+                    </div>
+                    <div>
                         <dt>{ if same_rev { "revision" } else { "current → update revision" } }</dt>
                         <dd class="mono">
                             { short_rev(&s.current_revision) }
@@ -241,9 +248,18 @@ fn set_card(p: &SetProps) -> Html {
                 { s.waiting.clone().unwrap_or_else(|| if s.deleting { "deleting the set".into() } else { "nothing to wait for".into() }) }
             </p>
             <ol class="ordinals" aria-label={format!("Ordinals of {}", s.name)}>
-                { for s.rows.iter().map(|r| html! {
-                    <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
-                        on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
+                { for s.rows.iter().map(|r| {
+                    // The partition as a line between the ordinals it holds back and the rest.
+                    let line = s.partition.filter(|n| r.ordinal == Some(*n)).map(|n| html! {
+                        <li key={format!("partition-{n}")} class="partition-line" aria-label={format!("partition {n}")}>
+                            <span>{ format!("partition {n}: ordinals below {n} keep their revision; {n} and above are updated") }</span>
+                        </li>
+                    });
+                    html! { <>
+                        { for line }
+                        <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
+                            on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
+                    </> }
                 }) }
             </ol>
         </section>
@@ -306,12 +322,6 @@ fn status_class(status: &str, ready: bool) -> &'static str {
     }
 }
 
-/// A dotted name that may wrap after each dot.
-fn breakable(name: &str) -> Html {
-    let parts: Vec<&str> = name.split_inclusive('.').collect();
-    html! { <>{ for parts.into_iter().map(|p| html! { <>{ p.to_string() }<wbr /></> }) }</> }
-}
-
 #[function_component(PodCard)]
 fn pod_card(p: &PodProps) -> Html {
     let pod = &p.pod;
@@ -345,6 +355,7 @@ fn pod_card(p: &PodProps) -> Html {
                 <h4 key="name" class="pod-name" id={title_id}><span class="visually-hidden">{ "Pod " }</span>{ pod.name.clone() }</h4>
                 // Keyed by STATUS: each change replays the chip's entrance.
                 <span key={pod.status.clone()} class="status" title={format!("image {}", pod.image)}>{ pod.status.clone() }</span>
+                <span key="ready" class="pod-ready"><span class="fact-label">{ "READY" }</span>{ " " }<span class="mono">{ pod.ready.clone() }</span></span>
                 <div key="actions" class="pod-actions">
                     <button type="button" class="btn small" onclick={shell} disabled={!can_shell}
                         aria-label={format!("Open a shell in {}", pod.name)} title={shell_note}>
@@ -358,19 +369,27 @@ fn pod_card(p: &PodProps) -> Html {
                 </div>
             </header>
             <dl class="pod-facts">
-                <div><dt>{ "READY" }</dt><dd class="mono">{ pod.ready.clone() }</dd></div>
                 <div><dt>{ "RESTARTS" }</dt><dd class="mono">{ pod.restarts.clone() }</dd></div>
                 <div><dt>{ "IP" }</dt><dd class="mono">{ pod.ip.clone().unwrap_or_else(|| "<none>".into()) }</dd></div>
                 <div><dt>{ "node" }</dt><dd class="mono">{ pod.node.clone().unwrap_or_else(|| "<none>".into()) }</dd></div>
+            </dl>
+            <dl class="pod-facts names">
                 <div><dt>{ "hostname" }</dt><dd class="mono">{ pod.hostname.clone() }</dd></div>
                 if let Some(d) = &pod.dns {
-                    <div class="full">
+                    <div class="dns-fact">
                         <dt>{ "DNS" }</dt>
                         <dd class={classes!("mono", "dns", (!d.resolves).then_some("unresolved"))}
-                            title={if d.resolves { "resolves in the cluster" } else { "no DNS record yet: the pod is not a ready endpoint of its Service" }}>
-                            { breakable(&d.fqdn) }
-                            if !d.resolves { <span class="unresolved-note">{ " (no record yet)" }</span> }
+                            title={if d.resolves { format!("{}: resolves in the cluster", d.fqdn) } else { format!("{}: no DNS record yet (the pod is not a ready endpoint of its Service)", d.fqdn) }}>
+                            { d.fqdn.clone() }
                         </dd>
+                        if !d.resolves { <dd class="unresolved-note">{ "no record yet" }</dd> }
+                    </div>
+                }
+                if let Some(rev) = &pod.revision {
+                    <div class={classes!("rev-fact", pod.outdated.then_some("outdated"))}
+                        title={if pod.outdated { "controller-revision-hash: an older revision than the set's update revision" } else { "controller-revision-hash: the set's update revision" }}>
+                        <dt class="visually-hidden">{ "revision" }</dt>
+                        <dd class="mono rev">{ rev.rsplit('-').next().unwrap_or(rev).to_string() }</dd>
                     </div>
                 }
             </dl>
@@ -400,12 +419,12 @@ fn claim_card(p: &ClaimProps) -> Html {
                     aria-label={format!("PersistentVolumeClaim {}", c.name)}>
                     <div class="st-row">
                         <span class="kind-tag" title="PersistentVolumeClaim">{ "PVC" }</span>
-                        <span class="st-name mono">{ c.name.clone() }</span>
+                        <span class="st-name mono" title={c.name.clone()}>{ c.name.clone() }</span>
+                        <span class="st-facts mono">
+                            { c.capacity.clone() }{ " · " }{ c.access_modes.clone() }
+                            if !c.storage_class.is_empty() { { " · " }{ c.storage_class.clone() } }
+                        </span>
                         <span class="status">{ c.status.clone() }</span>
-                    </div>
-                    <div class="st-facts mono">
-                        { c.capacity.clone() }{ " · " }{ c.access_modes.clone() }
-                        if !c.storage_class.is_empty() { { " · " }{ c.storage_class.clone() } }
                     </div>
                 </article>
                 if let Some(pv) = &c.pv {
@@ -413,10 +432,10 @@ fn claim_card(p: &ClaimProps) -> Html {
                         <div class="st-row">
                             <span class="kind-tag" title="PersistentVolume">{ "PV" }</span>
                             <span class="st-name mono" title={pv.name.clone()}>{ pv.name.clone() }</span>
-                        </div>
-                        <div class="st-facts mono">
-                            { pv.status.clone() }{ " · " }{ pv.reclaim_policy.clone() }
-                            if let Some(n) = &pv.node { { " · " }{ n.clone() } }
+                            <span class="st-facts mono">
+                                { pv.status.clone() }{ " · " }{ pv.reclaim_policy.clone() }
+                                if let Some(n) = &pv.node { { " · " }{ n.clone() } }
+                            </span>
                         </div>
                         if pv.files.is_empty() {
                             <div class="files empty-files">{ "no files yet" }</div>

@@ -3,6 +3,8 @@
 //! the core. State lives in one reducer ([`model`]); components render `Rc` snapshots.
 
 mod app;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
 mod cluster;
 mod controls;
 mod editor;

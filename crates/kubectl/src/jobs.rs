@@ -43,6 +43,18 @@ pub enum Job {
     },
     /// `kubectl run -i`/`exec -it`: a shell attached to a container (the session drives it).
     Attach(Attach),
+    /// `kubectl drain`: the evicted pods not gone yet (namespace, name, uid), and `--timeout`.
+    Drain {
+        node: String,
+        pending: Vec<(String, String, String)>,
+        deadline: Option<(Time, String)>,
+    },
+    /// `docker stop NODE…`: the kind node containers ignore the stop signal, so docker kills
+    /// them when its 10 s timeout ends, and then prints their names.
+    DockerStop {
+        nodes: Vec<String>,
+        at: Time,
+    },
     /// `kubectl run -i … -- CMD`: wait for the pod, show the command's output, then `--rm`.
     RunCommand {
         namespace: String,
@@ -83,6 +95,22 @@ impl Job {
                 .iter()
                 .all(|(k, ns, n, uid)| c.get(*k, ns, n).map_or(true, |o| o.meta().uid != *uid)),
             Job::Sleep { until } => c.now() >= *until,
+            Job::Drain {
+                node,
+                pending,
+                deadline,
+            } => crate::drain::poll(c, node, pending, deadline, out),
+            Job::DockerStop { nodes, at } => {
+                if c.now() < *at {
+                    return false;
+                }
+                for n in nodes.iter() {
+                    // Already stopped is not an error for docker.
+                    let _ = c.stop_node(n);
+                    out.out(format!("{n}\n"));
+                }
+                true
+            }
             Job::RolloutStatus {
                 ns,
                 name,
@@ -275,6 +303,11 @@ impl Job {
                 Job::Sleep { until } => Some(*until),
                 Job::WaitFor { deadline, .. } => Some(*deadline),
                 Job::RolloutStatus { deadline, .. } => *deadline,
+                Job::Drain {
+                    deadline: Some((d, _)),
+                    ..
+                } => Some(*d),
+                Job::DockerStop { at, .. } => Some(*at),
                 _ => None,
             };
             match (c.next_timer(), deadline) {

@@ -456,6 +456,15 @@ pub fn logs(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
     }
+    // The API server fetches logs from the node's kubelet, which a stopped node cannot answer.
+    if let Some(node) = pod.spec.node_name.as_deref().filter(|n| !c.node_running(n)) {
+        let ip = c
+            .get_as::<Node>("", node)
+            .and_then(|n| n.internal_ip())
+            .unwrap_or_default();
+        out.err(format!("Error from server: Get \"https://{ip}:10250/containerLogs/{ns}/{name}/{container}\": dial tcp {ip}:10250: connect: no route to host"));
+        return out;
+    }
     out.out(c.container_logs(&ns, name, &container));
     out
 }

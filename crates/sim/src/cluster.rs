@@ -69,6 +69,8 @@ pub struct Cluster {
     event_seq: u64,
     /// The feature gates every component runs with (kind's `featureGates`).
     pub(crate) feature_gates: FeatureGates,
+    /// Each node's machine and kubelet (running, stopped, starting).
+    pub(crate) machines: BTreeMap<String, crate::controllers::node_lifecycle::NodeMachine>,
 }
 
 impl Cluster {
@@ -99,6 +101,7 @@ impl Cluster {
             next_service_ip: 2,
             event_seq: 0,
             feature_gates: gates,
+            machines: BTreeMap::new(),
         };
         crate::bootstrap::bootstrap(&mut c);
         c.run();
@@ -558,6 +561,41 @@ impl Cluster {
         let r = self.delete_inner(kind, ns, name, opts);
         self.run();
         r
+    }
+
+    /// POST `pods/NAME/eviction` (policy/v1 Eviction): the pod gets the `DisruptionTarget`
+    /// condition and is deleted with `grace_period_seconds` (or its own). There are no
+    /// PodDisruptionBudgets here, so an eviction is never refused for one.
+    pub fn evict(
+        &mut self,
+        ns: &str,
+        name: &str,
+        grace_period_seconds: Option<i64>,
+    ) -> Result<(), ApiError> {
+        let Some(pod) = self.get_as::<Pod>(ns, name).cloned() else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        if !pod.is_terminating() {
+            let mut p = pod;
+            crate::controllers::node_lifecycle::set_disruption_target(
+                &mut p,
+                self.now,
+                "EvictionByEvictionAPI",
+                "Eviction API: evicting",
+            );
+            self.put_existing(Object::Pod(p));
+            self.delete_inner(
+                Kind::Pod,
+                ns,
+                name,
+                &DeleteOptions {
+                    grace_period_seconds,
+                    propagation: None,
+                },
+            )?;
+        }
+        self.run();
+        Ok(())
     }
 
     pub(crate) fn delete_inner(

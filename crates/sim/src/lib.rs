@@ -2,7 +2,8 @@
 //!
 //! [`Cluster`] is the API server (create, get, list, update, delete, watch) plus the
 //! controllers behind it: StatefulSet, scheduler, PV binder and local-path provisioner,
-//! EndpointSlice, garbage collector, and a kubelet per node. Time moves only through
+//! EndpointSlice, garbage collector, node lifecycle and taint eviction, and a kubelet per
+//! node (whose machine can be stopped and started). Time moves only through
 //! [`Cluster::advance`], [`Cluster::step`] and [`Cluster::settle`].
 
 pub mod admission;

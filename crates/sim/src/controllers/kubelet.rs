@@ -104,6 +104,8 @@ pub struct ContainerRt {
     pub process: Process,
     pub layer: Tree,
     pub killed_by_signal: bool,
+    /// The last exit was the node's machine stopping under it (reported as reason `Unknown`).
+    pub killed_with_node: bool,
     /// What the container wrote to stdout/stderr (`kubectl logs`).
     pub logs: String,
 }
@@ -283,12 +285,17 @@ fn new_layer(pod: &Pod, container: &Container, ip: &str) -> Tree {
 pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let (ns, name) = key;
     let pod = c.get_as::<Pod>(ns, name).cloned();
-    // Runtimes of pods that are gone (or replaced under the same name) are torn down.
+    // Runtimes of pods that are gone (or replaced under the same name) are torn down, by the
+    // kubelet of their node if it is up (a stopped one does so when it comes back).
     let stale: Vec<String> = c
         .kubelet
         .pods
         .iter()
-        .filter(|(uid, rt)| rt.key == *key && pod.as_ref().is_none_or(|p| &p.metadata.uid != *uid))
+        .filter(|(uid, rt)| {
+            rt.key == *key
+                && pod.as_ref().is_none_or(|p| &p.metadata.uid != *uid)
+                && c.kubelet_up(&rt.node)
+        })
         .map(|(uid, _)| uid.clone())
         .collect();
     for uid in stale {
@@ -302,6 +309,9 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let Some(node) = pod.spec.node_name.clone() else {
         return;
     };
+    if !c.kubelet_up(&node) {
+        return;
+    }
     let uid = pod.metadata.uid.clone();
     let mut rt = match c.kubelet.pods.remove(&uid) {
         Some(rt) => rt,
@@ -337,6 +347,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
                     process: Process::Runs { sigterm: true },
                     layer: Tree::default(),
                     killed_by_signal: false,
+                    killed_with_node: false,
                     logs: String::new(),
                 })
                 .collect();
@@ -671,6 +682,7 @@ fn step_containers(
                             if now >= at {
                                 ctr.reset_probes();
                                 ctr.last_exit = Some((code, since, at));
+                                ctr.killed_with_node = false;
                                 let restart = match restart_policy.as_str() {
                                     "Always" => true,
                                     "OnFailure" => code != 0,
@@ -1250,10 +1262,17 @@ fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus {
         };
         if st.last_state.is_empty() && !matches!(ctr.phase, CPhase::Exited { .. }) {
             if let Some((code, started, finished)) = ctr.last_exit {
+                let reason = if ctr.killed_with_node {
+                    "Unknown"
+                } else if code == 0 {
+                    "Completed"
+                } else {
+                    "Error"
+                };
                 st.last_state = ContainerState {
                     terminated: Some(ContainerStateTerminated {
                         exit_code: code,
-                        reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+                        reason: Some(reason.into()),
                         started_at: Some(started),
                         finished_at: Some(finished),
                         ..Default::default()
@@ -1358,6 +1377,96 @@ fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus {
     }
     s.conditions = conditions;
     s
+}
+
+/// The node's machine stopped: every container on it dies where it stands. Nobody reports it
+/// until the kubelet is back.
+pub(crate) fn node_stopped(c: &mut Cluster, node: &str) {
+    let now = c.now;
+    for rt in c.kubelet.pods.values_mut().filter(|rt| rt.node == node) {
+        for ctr in &mut rt.containers {
+            if let CPhase::Running { since, .. } = ctr.phase {
+                ctr.phase = CPhase::Exited {
+                    code: 255,
+                    started: since,
+                    finished: now,
+                    restart_at: None,
+                };
+                ctr.last_exit = Some((255, since, now));
+                ctr.killed_with_node = true;
+                ctr.reset_probes();
+            }
+        }
+    }
+}
+
+/// The kubelet of a restarted node takes its pods back: runtimes of pods deleted meanwhile go,
+/// the others get a new sandbox (and IP) and their containers start again.
+pub(crate) fn node_restarted(c: &mut Cluster, node: &str) {
+    let now = c.now;
+    let uids: Vec<String> = c
+        .kubelet
+        .pods
+        .iter()
+        .filter(|(_, rt)| rt.node == node)
+        .map(|(uid, _)| uid.clone())
+        .collect();
+    for uid in uids {
+        let Some(mut rt) = c.kubelet.pods.remove(&uid) else {
+            continue;
+        };
+        if let Some(ip) = rt.ip.take() {
+            c.kubelet.ips_in_use.remove(&ip);
+        }
+        let (ns, name) = rt.key.clone();
+        let Some(pod) = c
+            .get_as::<Pod>(&ns, &name)
+            .filter(|p| p.metadata.uid == uid)
+            .cloned()
+        else {
+            continue;
+        };
+        let sandbox = jitter(c, 600, 1_500);
+        rt.sandbox_at = now.plus_ms(sandbox);
+        if !pod.is_terminating() {
+            for ctr in &mut rt.containers {
+                match ctr.phase {
+                    CPhase::Exited { .. } if ctr.killed_with_node => {
+                        ctr.restart_count += 1;
+                        ctr.phase = CPhase::Created;
+                    }
+                    CPhase::Pulling { .. }
+                    | CPhase::Starting { .. }
+                    | CPhase::PullFailed { .. } => {
+                        ctr.phase = CPhase::Created;
+                    }
+                    CPhase::Exited {
+                        restart_at: Some(ref mut at),
+                        ..
+                    } => *at = (*at).max(now),
+                    _ => {}
+                }
+            }
+            c.record_event(
+                &Object::Pod(pod.clone()),
+                "Normal",
+                "SandboxChanged",
+                "Pod sandbox changed, it will be killed and re-created.",
+                "kubelet",
+                Some(node),
+            );
+        }
+        c.kubelet.pods.insert(uid, rt);
+    }
+    let pods: Vec<ObjKey> = c
+        .list_as::<Pod>(None)
+        .into_iter()
+        .filter(|p| p.spec.node_name.as_deref() == Some(node))
+        .map(|p| (p.metadata.namespace.clone(), p.metadata.name.clone()))
+        .collect();
+    for key in pods {
+        c.enqueue(Work::Kubelet(key));
+    }
 }
 
 /// Re-evaluates a pod after something changed inside its containers (a file written by exec).

@@ -17,7 +17,9 @@ use utils::{is_member_of, ordinal, pod_revision};
 pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let (ns, name) = key;
     let Some(set) = c.get_as::<StatefulSet>(ns, name).cloned() else {
+        // The set is gone: as upstream's sync returns nil for it, a retry still queued goes.
         c.waiting.remove(key);
+        c.forget(&Work::StatefulSet(key.clone()));
         return;
     };
     if !set.metadata.is_deleting() {
