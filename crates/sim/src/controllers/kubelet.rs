@@ -750,6 +750,11 @@ fn step_containers(
                             } else {
                                 (now.plus_ms(grace), 137)
                             };
+                            // A process that exits by itself before the kill lands keeps its exit.
+                            let (at, code) = match exits_at {
+                                Some((t, c)) if t < at => (t, c),
+                                _ => (at, code),
+                            };
                             ctr.killing = true;
                             ctr.ready = false;
                             ctr.phase = CPhase::Running {
