@@ -16,20 +16,7 @@ pub struct Props {
     pub on_scale: Callback<(String, i32)>,
     pub on_delete: Callback<String>,
     pub on_shell: Callback<String>,
-    pub on_run: Callback<String>,
 }
-
-/// The lesson's steps, each runnable in the terminal.
-const LESSON: &[(&str, &str)] = &[
-    ("Let the private image pull", "kubectl create secret docker-registry registry-secret-aliyun --docker-server=registry.cn-hangzhou.aliyuncs.com --docker-username=xxx@xx.com --docker-password=xxxx"),
-    ("Watch the pods start in order", "kubectl get pods -w -l app=nginx"),
-    ("Ask each pod its hostname", "for i in 0 1; do kubectl exec web-$i -- sh -c 'hostname'; done"),
-    ("Write a file on each pod's volume", "for i in 0 1; do kubectl exec web-$i -- sh -c 'echo $(hostname) > /usr/share/nginx/html/index.html'; done"),
-    ("Read it back through nginx", "kubectl exec web-1 -- curl -s http://web-0.nginx"),
-    ("Look the pods up in DNS (then nslookup web-0.nginx, exit)", "kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm"),
-    ("Delete every pod; they come back", "kubectl delete pod -l app=nginx"),
-    ("See the claims kept after scaling down", "kubectl get pvc -l app=nginx"),
-];
 
 #[function_component(ClusterPanel)]
 pub fn cluster_panel(p: &Props) -> Html {
@@ -91,26 +78,10 @@ pub fn cluster_panel(p: &Props) -> Html {
                     </section>
                 }
                 { for c.services.iter().map(|s| html! { <ServiceCard key={s.name.clone()} service={s.clone()} /> }) }
-                <details class="lesson">
-                    <summary>{ "Lesson steps: run them in the terminal" }</summary>
-                    <ol>
-                        { for LESSON.iter().map(|(what, cmd)| {
-                            let on_run = p.on_run.clone();
-                            let line = cmd.to_string();
-                            html! {
-                                <li>
-                                    <span class="lesson-what">{ *what }</span>
-                                    <code>{ *cmd }</code>
-                                    <button type="button" class="btn small" disabled={!p.terminal_free}
-                                        aria-label={format!("Run {cmd}")}
-                                        onclick={Callback::from(move |_: MouseEvent| on_run.emit(line.clone()))}>
-                                        { "Run" }
-                                    </button>
-                                </li>
-                            }
-                        }) }
-                    </ol>
-                </details>
+                <p class="lesson-link">
+                    <a href="#/lessons/basics">{ "Follow the StatefulSet lesson step by step" }</a>
+                    { ", with checks that turn green as the cluster gets there." }
+                </p>
             </div>
         </section>
     }

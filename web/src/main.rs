@@ -5,11 +5,14 @@
 mod app;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
+mod checks;
 mod cluster;
 mod controls;
 mod editor;
 mod engine;
 mod events;
+mod lesson_view;
+mod lessons;
 mod model;
 mod storage;
 mod terminal;
