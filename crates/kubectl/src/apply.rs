@@ -6,13 +6,13 @@ use crate::resource::type_prefix;
 use crate::{errors, manifests, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::apply::{parse_manifests, ApplyError};
-use ordinal_sim::Cluster;
+use ordinal_sim::{Cluster, FieldValidation};
 use std::collections::BTreeMap;
 
 const FILE_FLAGS: &[FlagSpec] = &[
     flag("filename", Some('f'), true),
     flag("recursive", Some('R'), false),
-    flag("validate", None, true),
+    flag("validate", None, false),
     flag("dry-run", None, true),
     flag("server-side", None, false),
     flag("output", Some('o'), true),
@@ -55,11 +55,24 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
     let Some(p) = crate::args::parse_into(args, FILE_FLAGS, cmd, &mut out) else {
         return out;
     };
+    let validation = match validation_directive(p.value("validate")) {
+        Ok(v) => v,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
     let Some(docs) = read_all(&p, env, &mut out, cmd) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
     for (file, text) in docs {
+        // kubectl names standard input "STDIN" in its messages.
+        let file = if file == "-" {
+            "STDIN".to_string()
+        } else {
+            file
+        };
         let objects = match parse_manifests(&text) {
             Ok(o) => o,
             Err(e) => {
@@ -73,11 +86,14 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
         }
         let mut errors = Vec::new();
         for o in objects {
-            let result = if is_apply {
-                c.apply_value(&o.value, &ns)
+            let (result, warnings) = if is_apply {
+                c.apply_value_with(&o.value, &ns, validation)
             } else {
-                create_value(c, &o.value, &ns)
+                create_value(c, &o.value, &ns, validation)
             };
+            for w in warnings {
+                out.note(format!("Warning: {w}"));
+            }
             match result {
                 Ok(a) => out.out(format!("{}/{} {}\n", type_prefix(a.kind), a.name, a.action.as_str())),
                 Err(ApplyError::UnknownKind { name, namespace, api_version, kind }) => errors.push(format!(
@@ -97,11 +113,36 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
     out
 }
 
-/// `kubectl create -f`: like apply's create path, but an existing object is an error.
+/// `--validate` (`cmdutil.GetValidationDirective`): `strict` (or true, the default), `warn`,
+/// `ignore` (or false); a bare `--validate` means `strict`.
+pub fn validation_directive(flag: Option<&str>) -> Result<FieldValidation, String> {
+    match flag.unwrap_or("strict") {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" | "strict" => Ok(FieldValidation::Strict),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" | "ignore" => Ok(FieldValidation::Ignore),
+        "warn" => Ok(FieldValidation::Warn),
+        other => Err(format!("error: invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)")),
+    }
+}
+
+/// `kubectl create -f`: like apply's create path, but an existing object is an error. Returns
+/// the server's warnings too.
 fn create_value(
     c: &mut Cluster,
     v: &serde_json::Value,
     ns: &str,
+    validation: FieldValidation,
+) -> (Result<ordinal_sim::apply::Applied, ApplyError>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let r = create_one(c, v, ns, validation, &mut warnings);
+    (r, warnings)
+}
+
+fn create_one(
+    c: &mut Cluster,
+    v: &serde_json::Value,
+    ns: &str,
+    validation: FieldValidation,
+    warnings: &mut Vec<String>,
 ) -> Result<ordinal_sim::apply::Applied, ApplyError> {
     let api_version = v
         .get("apiVersion")
@@ -131,25 +172,14 @@ fn create_value(
         .and_then(|x| x.as_str())
         .unwrap_or(ns)
         .to_string();
-    if c.get(kind, &ns_in, &name).is_ok() {
-        return Err(ApplyError::Api {
+    let (mut obj, w) =
+        Object::decode_body(kind, v.clone(), validation).map_err(|error| ApplyError::Api {
             kind,
             name: name.clone(),
             creating: true,
-            error: ordinal_sim::ApiError::already_exists(kind, &name),
-        });
-    }
-    let mut obj = Object::from_value(kind, v.clone()).map_err(|e| ApplyError::Api {
-        kind,
-        name: name.clone(),
-        creating: true,
-        error: ordinal_sim::ApiError::bad_request(format!(
-            "{} in version \"{}\" cannot be handled as a {}: {e}",
-            kind.name(),
-            kind.info().version,
-            kind.name()
-        )),
-    })?;
+            error,
+        })?;
+    warnings.extend(w);
     if kind.namespaced() {
         obj.meta_mut().namespace = ns_in.clone();
     }

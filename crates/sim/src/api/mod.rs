@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod core;
+pub mod decode;
 pub mod meta;
 
 pub use self::apps::*;
@@ -326,6 +327,82 @@ impl Object {
             Kind::EndpointSlice => Object::EndpointSlice(serde_json::from_value(v)?),
             Kind::Event => Object::Event(serde_json::from_value(v)?),
         })
+    }
+}
+
+/// The API server's `fieldValidation` parameter: what a write does with fields its kind does
+/// not have. kubectl sends `Strict` unless `--validate` says otherwise; a request without the
+/// parameter (`kubectl patch`, `label`, `scale`) gets the server's default, `Warn`.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum FieldValidation {
+    /// Refuse the request: `strict decoding error: unknown field "spec.foo"`.
+    Strict,
+    /// Drop the fields and answer with a warning per field: `unknown field "spec.foo"`.
+    #[default]
+    Warn,
+    /// Drop the fields silently.
+    Ignore,
+}
+
+fn typed<T: serde::de::DeserializeOwned + Into<Object>>(
+    v: &Value,
+) -> Result<(Object, Vec<String>), decode::DecodeError> {
+    decode::decode::<T>(v).map(|(t, unknown)| (t.into(), unknown))
+}
+
+impl Object {
+    /// Decodes a request body as the API server does: a value of the wrong type is a
+    /// `DecodeError` in Go's words; fields the kind does not have come back as JSON paths.
+    pub fn decode(kind: Kind, mut v: Value) -> Result<(Object, Vec<String>), decode::DecodeError> {
+        if let Value::Object(m) = &mut v {
+            m.remove("apiVersion");
+            m.remove("kind");
+        }
+        match kind {
+            Kind::Namespace => typed::<Namespace>(&v),
+            Kind::Node => typed::<Node>(&v),
+            Kind::StorageClass => typed::<StorageClass>(&v),
+            Kind::PersistentVolume => typed::<PersistentVolume>(&v),
+            Kind::Service => typed::<Service>(&v),
+            Kind::Secret => typed::<Secret>(&v),
+            Kind::StatefulSet => typed::<StatefulSet>(&v),
+            Kind::ControllerRevision => typed::<ControllerRevision>(&v),
+            Kind::PersistentVolumeClaim => typed::<PersistentVolumeClaim>(&v),
+            Kind::Pod => typed::<Pod>(&v),
+            Kind::EndpointSlice => typed::<EndpointSlice>(&v),
+            Kind::Event => typed::<Event>(&v),
+        }
+    }
+
+    /// A create's body (POST): decoded, and its unknown fields handled per `validation`.
+    /// Errors are the server's BadRequest: `StatefulSet in version "v1" cannot be handled as a
+    /// StatefulSet: …`. Returns the object and the warnings to show.
+    pub fn decode_body(
+        kind: Kind,
+        v: Value,
+        validation: FieldValidation,
+    ) -> Result<(Object, Vec<String>), crate::ApiError> {
+        let handled = |msg: String| {
+            crate::ApiError::bad_request(format!(
+                "{} in version \"{}\" cannot be handled as a {}: {msg}",
+                kind.name(),
+                kind.info().version,
+                kind.name()
+            ))
+        };
+        let (obj, unknown) = Object::decode(kind, v).map_err(|e| handled(e.message))?;
+        let errors: Vec<String> = unknown
+            .iter()
+            .map(|p| format!("unknown field \"{p}\""))
+            .collect();
+        match validation {
+            FieldValidation::Strict if !errors.is_empty() => Err(handled(format!(
+                "strict decoding error: {}",
+                errors.join(", ")
+            ))),
+            FieldValidation::Warn => Ok((obj, errors)),
+            _ => Ok((obj, Vec::new())),
+        }
     }
 }
 
