@@ -247,6 +247,25 @@ pub fn label(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Out
         ));
         return out;
     }
+    // kubectl checks label values itself (`parseLabels`) before asking the server.
+    if !annotate {
+        for ch in &changes {
+            if let Some((_, v)) = ch.split_once('=') {
+                if v.contains('=') {
+                    out.err(format!("error: invalid label spec: {ch}"));
+                    return out;
+                }
+                let errs = ordinal_sim::admission::label_value(v);
+                if !errs.is_empty() {
+                    out.err(format!(
+                        "error: invalid label value: {ch:?}: {}",
+                        errs.join(";")
+                    ));
+                    return out;
+                }
+            }
+        }
+    }
     for (kind, name) in t {
         let Ok(live) = c.get(kind, &ns, &name) else {
             out.err(errors::render(

@@ -289,41 +289,70 @@ fn validate_meta(kind: Kind, m: &ObjectMeta, causes: &mut Vec<Cause>) {
     validate_labels(&m.labels, "metadata.labels", causes);
 }
 
+const QUALIFIED_NAME_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+/// `IsQualifiedName`: a label key (`[prefix/]name`), error strings, empty if valid.
+pub fn qualified_name(k: &str) -> Vec<String> {
+    let parts: Vec<&str> = k.split('/').collect();
+    let (prefix, name) = match parts.as_slice() {
+        [name] => (None, *name),
+        [prefix, name] => (Some(*prefix), *name),
+        _ => return vec![format!("a qualified name {QUALIFIED_NAME_MSG}")],
+    };
+    let mut errs = Vec::new();
+    if let Some(p) = prefix {
+        if p.is_empty() {
+            errs.push("prefix part must be non-empty".to_string());
+        } else {
+            errs.extend(
+                dns1123_subdomain(p)
+                    .into_iter()
+                    .map(|e| format!("prefix part {e}")),
+            );
+        }
+    }
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push("name part must be no more than 63 characters".to_string());
+    }
+    let ok = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !ok {
+        errs.push(format!("name part {QUALIFIED_NAME_MSG}"));
+    }
+    errs
+}
+
+/// `IsValidLabelValue`: error strings, empty if valid.
+pub fn label_value(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let ok = v.is_empty()
+        || (v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && v.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && v.ends_with(|c: char| c.is_ascii_alphanumeric()));
+    if !ok {
+        errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string());
+    }
+    errs
+}
+
 /// `ValidateLabels`: qualified-name keys and label values.
 pub fn validate_labels(labels: &Labels, path: &str, causes: &mut Vec<Cause>) {
     for (k, v) in labels {
-        let (prefix, name) = match k.rsplit_once('/') {
-            Some((p, n)) => (Some(p), n),
-            None => (None, k.as_str()),
-        };
-        let name_ok = !name.is_empty()
-            && name.len() <= 63
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-        let prefix_ok = prefix.is_none_or(|p| dns1123_subdomain(p).is_empty());
-        if !name_ok || !prefix_ok {
-            causes.push(field::invalid(
-                path,
-                quoted(k),
-                "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
-            ));
+        for e in qualified_name(k) {
+            causes.push(field::invalid(path, quoted(k), &e));
         }
-        let value_ok = v.len() <= 63
-            && v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            && (v.is_empty()
-                || (v.starts_with(|c: char| c.is_ascii_alphanumeric())
-                    && v.ends_with(|c: char| c.is_ascii_alphanumeric())));
-        if !value_ok {
-            let detail = if v.len() > 63 {
-                "must be no more than 63 characters".to_string()
-            } else {
-                "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string()
-            };
-            causes.push(field::invalid(path, quoted(v), &detail));
+        for e in label_value(v) {
+            causes.push(field::invalid(path, quoted(v), &e));
         }
     }
 }
@@ -453,32 +482,6 @@ fn replica_limit(requested: i32, name: &str) -> ApiError {
 
 fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
     let spec = &s.spec;
-    let replicas = s.replicas();
-    if replicas < 0 {
-        causes.push(field::invalid(
-            "spec.replicas",
-            replicas,
-            "must be greater than or equal to 0",
-        ));
-    }
-    if let Some(m) = spec.min_ready_seconds {
-        if m < 0 {
-            causes.push(field::invalid(
-                "spec.minReadySeconds",
-                m,
-                "must be greater than or equal to 0",
-            ));
-        }
-    }
-    if let Some(o) = &spec.ordinals {
-        if o.start < 0 {
-            causes.push(field::invalid(
-                "spec.ordinals.start",
-                o.start,
-                "must be greater than or equal to 0",
-            ));
-        }
-    }
     match spec.pod_management_policy.as_deref() {
         None | Some("OrderedReady") | Some("Parallel") => {}
         Some(p) => causes.push(field::invalid(
@@ -521,6 +524,33 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
             )),
         }
     }
+    // Upstream order: podManagementPolicy, updateStrategy, then the counts.
+    let replicas = s.replicas();
+    if replicas < 0 {
+        causes.push(field::invalid(
+            "spec.replicas",
+            replicas,
+            "must be greater than or equal to 0",
+        ));
+    }
+    if let Some(m) = spec.min_ready_seconds {
+        if m < 0 {
+            causes.push(field::invalid(
+                "spec.minReadySeconds",
+                m,
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    if let Some(o) = &spec.ordinals {
+        if o.start < 0 {
+            causes.push(field::invalid(
+                "spec.ordinals.start",
+                o.start,
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
     if let Some(p) = &spec.persistent_volume_claim_retention_policy {
         for (name, v) in [
             ("whenDeleted", &p.when_deleted),
@@ -561,7 +591,7 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
             }
         }
     }
-    validate_labels(labels, "spec.template.metadata.labels", causes);
+    validate_labels(labels, "spec.template.labels", causes);
     let restart = spec
         .template
         .spec
@@ -755,8 +785,9 @@ fn validate_pvc_spec(spec: &PvcSpec, path: &str, causes: &mut Vec<Cause>) {
     match spec.resources.requests.get("storage") {
         None => causes.push(field::required(&format!("{path}.resources[storage]"), "")),
         Some(q) => match crate::quantity::parse_bytes(q) {
-            None => causes.push(field::invalid(&format!("{path}.resources.requests[storage]"), quoted(q), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")),
-            Some(0) => causes.push(field::invalid(&format!("{path}.resources.requests[storage]"), quoted(q), "must be greater than zero")),
+            None if q.trim_start().starts_with('-') => causes.push(field::invalid(&format!("{path}.resources[storage]"), quoted(q), "must be greater than zero")),
+            None => causes.push(field::invalid(&format!("{path}.resources[storage]"), quoted(q), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")),
+            Some(0) => causes.push(field::invalid(&format!("{path}.resources[storage]"), quoted(q), "must be greater than zero")),
             Some(_) => {}
         },
     }
@@ -880,6 +911,25 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         }
         (Object::Secret(o), Object::Secret(n)) => {
             validate_secret(n, &mut causes);
+            if o.immutable == Some(true) {
+                if n.immutable != Some(true) {
+                    causes.push(field::forbidden(
+                        "immutable",
+                        "field is immutable when `immutable` is set",
+                    ));
+                }
+                // stringData is merged into data before validation.
+                let mut data = n.data.clone();
+                for (k, v) in &n.string_data {
+                    data.insert(k.clone(), crate::base64::encode(v.as_bytes()));
+                }
+                if data != o.data {
+                    causes.push(field::forbidden(
+                        "data",
+                        "field is immutable when `immutable` is set",
+                    ));
+                }
+            }
             if o.type_ != n.type_ {
                 causes.push(field::invalid(
                     "type",
