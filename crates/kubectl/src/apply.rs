@@ -325,3 +325,81 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::MemFiles;
+
+    fn kubectl(c: &mut Cluster, line: &str, stdin: &str) -> (String, String) {
+        let files = MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin,
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        let out = crate::run(c, &args, &env);
+        let err: String = out
+            .chunks
+            .iter()
+            .filter(|(s, _)| *s == crate::output::Stream::Err)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        (out.stdout(), err)
+    }
+
+    const TYPO: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  app: x\nspec:\n  ports:\n  - port: 80\n";
+
+    #[test]
+    fn validate_flag_values() {
+        assert_eq!(validation_directive(None), Ok(FieldValidation::Strict));
+        assert_eq!(
+            validation_directive(Some("true")),
+            Ok(FieldValidation::Strict)
+        );
+        assert_eq!(
+            validation_directive(Some("warn")),
+            Ok(FieldValidation::Warn)
+        );
+        assert_eq!(
+            validation_directive(Some("False")),
+            Ok(FieldValidation::Ignore)
+        );
+        assert_eq!(
+            validation_directive(Some("foo")).unwrap_err(),
+            "error: invalid - validate option \"foo\"; must be one of: strict (or true), warn, ignore (or false)"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_per_validate_mode() {
+        let mut c = Cluster::new(1);
+        let (out, err) = kubectl(&mut c, "apply -f -", TYPO);
+        assert_eq!(out, "");
+        assert_eq!(err, "Error from server (BadRequest): error when creating \"STDIN\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"metadata.app\"\n");
+        let (out, err) = kubectl(&mut c, "create -f - --validate=warn", TYPO);
+        assert_eq!(out, "service/s created\n");
+        assert_eq!(err, "Warning: unknown field \"metadata.app\"\n");
+        let (out, err) = kubectl(&mut c, "apply -f - --validate=false", TYPO);
+        assert_eq!((out.as_str(), err.as_str()), ("service/s configured\n", ""));
+    }
+
+    #[test]
+    fn label_values_are_checked_before_the_request() {
+        let mut c = Cluster::new(1);
+        kubectl(
+            &mut c,
+            "create -f -",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n",
+        );
+        let (_, err) = kubectl(&mut c, "label svc s a=-x", "");
+        assert!(
+            err.starts_with("error: invalid label value: \"a=-x\": a valid label must be"),
+            "{err}"
+        );
+        let (_, err) = kubectl(&mut c, "label svc s a=b=c", "");
+        assert_eq!(err, "error: invalid label spec: a=b=c\n");
+    }
+}

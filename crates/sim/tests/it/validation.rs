@@ -1,0 +1,210 @@
+//! Validation, immutability and field validation: the API server's messages for bad input, and
+//! the cluster left as it was.
+
+use crate::support::*;
+use ordinal_sim::api::*;
+use ordinal_sim::apply::ApplyError;
+use ordinal_sim::patch::PatchType;
+use ordinal_sim::{Cluster, FieldValidation, Reason};
+use serde_json::json;
+
+fn sts(spec: serde_json::Value) -> serde_json::Value {
+    json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"}, "spec": spec})
+}
+
+fn good_spec() -> serde_json::Value {
+    json!({"selector": {"matchLabels": {"app": "db"}},
+           "template": {"metadata": {"labels": {"app": "db"}},
+                        "spec": {"containers": [{"name": "db", "image": "nginx:1.27"}]}}})
+}
+
+#[test]
+fn strict_apply_refuses_unknown_fields_and_creates_nothing() {
+    let mut c = Cluster::new(1);
+    let mut spec = good_spec();
+    spec["replica"] = json!(3);
+    let (r, warnings) = c.apply_value_with(&sts(spec.clone()), "default", FieldValidation::Strict);
+    let Err(ApplyError::Api { error, .. }) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(error.reason, Reason::BadRequest);
+    assert_eq!(
+        error.message,
+        "StatefulSet in version \"v1\" cannot be handled as a StatefulSet: strict decoding error: unknown field \"spec.replica\""
+    );
+    assert!(warnings.is_empty());
+    assert!(c.get_as::<StatefulSet>("default", "db").is_none());
+
+    // warn: created without the field, one warning per field.
+    let (r, warnings) = c.apply_value_with(&sts(spec.clone()), "default", FieldValidation::Warn);
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(warnings, ["unknown field \"spec.replica\""]);
+    assert_eq!(
+        c.get_as::<StatefulSet>("default", "db").unwrap().replicas(),
+        1
+    );
+
+    // strict again on the existing object: the patch form, nothing changes.
+    let before = c.resource_version();
+    let (r, _) = c.apply_value_with(&sts(spec.clone()), "default", FieldValidation::Strict);
+    let Err(ApplyError::Api { error, .. }) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(error.reason, Reason::Invalid);
+    assert_eq!(error.causes[0].field, "patch");
+    assert!(error.causes[0]
+        .message
+        .ends_with("strict decoding error: unknown field \"spec.replica\""));
+    assert_eq!(c.resource_version(), before);
+
+    // ignore: silently dropped.
+    let (r, warnings) = c.apply_value_with(&sts(spec), "default", FieldValidation::Ignore);
+    assert!(r.is_ok() && warnings.is_empty());
+}
+
+#[test]
+fn a_string_for_an_int_is_a_go_decode_error() {
+    let mut c = Cluster::new(1);
+    let mut spec = good_spec();
+    spec["replicas"] = json!("3");
+    let (r, _) = c.apply_value_with(&sts(spec), "default", FieldValidation::Strict);
+    let Err(ApplyError::Api { error, .. }) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(
+        error.message,
+        "StatefulSet in version \"v1\" cannot be handled as a StatefulSet: json: cannot unmarshal string into Go struct field StatefulSetSpec.spec.replicas of type int32"
+    );
+}
+
+#[test]
+fn strategic_patch_with_a_wrong_type_is_an_invalid_patch() {
+    let mut c = Cluster::new(1);
+    apply(&mut c, K8S_WEB_YAML);
+    let e = c
+        .patch(
+            Kind::StatefulSet,
+            "default",
+            "web",
+            PatchType::Strategic,
+            &json!({"spec": {"replicas": "3"}}),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, None);
+    assert_eq!(
+        e.causes[0].to_string(),
+        "patch: Invalid value: \"map[spec:map[replicas:3]]\": unrecognized type: int32"
+    );
+}
+
+#[test]
+fn patch_warns_about_unknown_fields_by_default() {
+    let mut c = Cluster::new(1);
+    apply(&mut c, K8S_WEB_YAML);
+    let (_, warnings) = c
+        .patch_with(
+            Kind::StatefulSet,
+            "default",
+            "web",
+            PatchType::Strategic,
+            &json!({"spec": {"zeta": 1, "alpha": 2}}),
+            FieldValidation::Warn,
+        )
+        .unwrap();
+    assert_eq!(
+        warnings,
+        [
+            "unknown field \"spec.alpha\"",
+            "unknown field \"spec.zeta\""
+        ]
+    );
+}
+
+#[test]
+fn causes_come_in_upstream_order() {
+    let mut c = Cluster::new(1);
+    let v = sts(json!({"replicas": -1, "podManagementPolicy": "Sometimes",
+        "template": {"metadata": {"labels": {"app": "db"}},
+                     "spec": {"restartPolicy": "Never", "containers": [{"name": "db", "image": "nginx"}]}}}));
+    let (r, _) = c.apply_value_with(&v, "default", FieldValidation::Strict);
+    let Err(ApplyError::Api { error, .. }) = r else {
+        panic!("{r:?}")
+    };
+    let fields: Vec<&str> = error.causes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "spec.podManagementPolicy",
+            "spec.replicas",
+            "spec.selector",
+            "spec.template.metadata.labels",
+            "spec.template.spec.restartPolicy"
+        ]
+    );
+}
+
+#[test]
+fn label_errors_name_the_part_that_is_wrong() {
+    let mut c = Cluster::new(1);
+    let mut spec = good_spec();
+    spec["template"]["metadata"]["labels"]["a/b/c"] = json!("x");
+    spec["template"]["metadata"]["labels"]["-x"] = json!(&"v".repeat(64));
+    let (r, _) = c.apply_value_with(&sts(spec), "default", FieldValidation::Strict);
+    let Err(ApplyError::Api { error, .. }) = r else {
+        panic!("{r:?}")
+    };
+    let msgs: Vec<String> = error.causes.iter().map(|c| c.to_string()).collect();
+    assert!(
+        msgs.iter().all(|m| m.starts_with("spec.template.labels: ")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs[0].contains("\"-x\": name part must consist of"),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs[1].ends_with("must be no more than 63 characters"),
+        "{msgs:?}"
+    );
+    assert!(msgs
+        .iter()
+        .any(|m| m.contains("\"a/b/c\": a qualified name must consist")));
+}
+
+#[test]
+fn an_immutable_secret_keeps_its_data() {
+    let mut c = Cluster::new(1);
+    let s = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "immutable": true, "data": {"a": "MQ=="}});
+    c.apply_value(&s, "default").unwrap();
+    let e = c
+        .patch(
+            Kind::Secret,
+            "default",
+            "s",
+            PatchType::Merge,
+            &json!({"stringData": {"a": "2"}, "immutable": false}),
+        )
+        .unwrap_err();
+    let msgs: Vec<String> = e.causes.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "immutable: Forbidden: field is immutable when `immutable` is set",
+            "data: Forbidden: field is immutable when `immutable` is set"
+        ]
+    );
+}
+
+#[test]
+fn claim_storage_must_be_positive() {
+    let mut c = Cluster::new(1);
+    let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "p"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "0"}}}});
+    let Err(ApplyError::Api { error, .. }) = c.apply_value(&pvc, "default") else {
+        panic!()
+    };
+    assert_eq!(
+        error.causes[0].to_string(),
+        "spec.resources[storage]: Invalid value: \"0\": must be greater than zero"
+    );
+}
