@@ -524,7 +524,24 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
             )),
         }
     }
-    // Upstream order: podManagementPolicy, updateStrategy, then the counts.
+    // Upstream order: podManagementPolicy, updateStrategy, the retention policy, then the
+    // counts, the selector and the template.
+    if let Some(p) = &spec.persistent_volume_claim_retention_policy {
+        for (name, v) in [
+            ("whenDeleted", &p.when_deleted),
+            ("whenScaled", &p.when_scaled),
+        ] {
+            if let Some(v) = v {
+                if v != "Retain" && v != "Delete" {
+                    causes.push(field::not_supported(
+                        &format!("spec.persistentVolumeClaimRetentionPolicy.{name}"),
+                        v,
+                        &["Retain", "Delete"],
+                    ));
+                }
+            }
+        }
+    }
     let replicas = s.replicas();
     if replicas < 0 {
         causes.push(field::invalid(
@@ -549,22 +566,6 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
                 o.start,
                 "must be greater than or equal to 0",
             ));
-        }
-    }
-    if let Some(p) = &spec.persistent_volume_claim_retention_policy {
-        for (name, v) in [
-            ("whenDeleted", &p.when_deleted),
-            ("whenScaled", &p.when_scaled),
-        ] {
-            if let Some(v) = v {
-                if v != "Retain" && v != "Delete" {
-                    causes.push(field::not_supported(
-                        &format!("spec.persistentVolumeClaimRetentionPolicy.{name}"),
-                        v,
-                        &["Retain", "Delete"],
-                    ));
-                }
-            }
         }
     }
     if let Some(name) = spec.service_name.as_deref().filter(|n| !n.is_empty()) {
@@ -611,17 +612,9 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
             "activeDeadlineSeconds in StatefulSet is not Supported",
         ));
     }
-    validate_pod_spec(&spec.template.spec, "spec.template.spec", causes);
-    for (i, t) in spec.volume_claim_templates.iter().enumerate() {
-        let path = format!("spec.volumeClaimTemplates[{i}]");
-        if t.metadata.name.is_empty() {
-            causes.push(field::required(
-                &format!("{path}.metadata.name"),
-                "name or generateName is required",
-            ));
-        }
-        validate_pvc_spec(&t.spec, &format!("{path}.spec"), causes);
-    }
+    // The pod spec and the claim templates are not validated here (upstream's TODO in
+    // `ValidatePodTemplateSpecForStatefulSet`): their errors surface when the controller
+    // creates a pod or claim, as `FailedCreate` events.
 }
 
 fn selector_mismatch(labels: &Labels) -> Cause {

@@ -208,3 +208,25 @@ fn claim_storage_must_be_positive() {
         "spec.resources[storage]: Invalid value: \"0\": must be greater than zero"
     );
 }
+
+// Upstream validates neither the pod spec nor the claim templates of a StatefulSet: a bad
+// container name is accepted, and each pod create fails with a FailedCreate event.
+#[test]
+fn a_bad_pod_template_fails_at_pod_creation() {
+    let mut c = Cluster::new(1);
+    let mut spec = good_spec();
+    spec["template"]["spec"]["containers"][0]["name"] = json!("My_DB");
+    c.apply_value(&sts(spec), "default").unwrap();
+    c.settle();
+    assert!(pod(&c, "db-0").is_none());
+    let failed = c
+        .list_as::<Event>(Some("default"))
+        .into_iter()
+        .find(|e| e.reason.as_deref() == Some("FailedCreate"))
+        .and_then(|e| e.message.clone())
+        .unwrap();
+    assert!(
+        failed.starts_with("create Pod db-0 in StatefulSet db failed error: Pod \"db-0\" is invalid: spec.containers[0].name: Invalid value: \"My_DB\": a lowercase RFC 1123 label"),
+        "{failed}"
+    );
+}
