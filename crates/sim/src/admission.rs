@@ -876,17 +876,7 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         }
         (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
             validate_pvc_spec(&n.spec, "spec", &mut causes);
-            let strip = |s: &PvcSpec| {
-                let mut s = s.clone();
-                s.resources = Default::default();
-                s.volume_name = None;
-                s
-            };
-            if strip(&o.spec) != strip(&n.spec)
-                || (o.spec.volume_name.is_some() && o.spec.volume_name != n.spec.volume_name)
-            {
-                causes.push(field::forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));
-            }
+            validate_pvc_update(o, n, &mut causes);
         }
         (Object::Service(o), Object::Service(n)) => {
             validate_service(n, &mut causes);
@@ -938,6 +928,162 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
     } else {
         Err(ApiError::invalid(new.kind(), new.name(), causes))
     }
+}
+
+fn storage_request(s: &PvcSpec) -> Option<u128> {
+    s.resources
+        .requests
+        .get("storage")
+        .and_then(|q| crate::quantity::parse_bytes(q))
+}
+
+/// `ValidatePersistentVolumeClaimUpdate`: the spec is immutable except a bound claim's storage
+/// request (and volumeAttributesClassName); `volumeName` and `storageClassName` may be set once.
+fn validate_pvc_update(
+    o: &PersistentVolumeClaim,
+    n: &PersistentVolumeClaim,
+    causes: &mut Vec<Cause>,
+) {
+    let bound = n.status.phase.as_deref() == Some("Bound");
+    let old = o.spec.clone();
+    let mut new = n.spec.clone();
+    if old.volume_name.as_deref().unwrap_or("").is_empty() {
+        new.volume_name = old.volume_name.clone();
+    }
+    if old.storage_class_name.is_none() {
+        new.storage_class_name = None;
+    }
+    if bound {
+        new.volume_attributes_class_name = old.volume_attributes_class_name.clone();
+        match old.resources.requests.get("storage") {
+            Some(q) => new.resources.requests.insert("storage".into(), q.clone()),
+            None => new.resources.requests.remove("storage"),
+        };
+    }
+    let same_storage = storage_request(&old) == storage_request(&new);
+    let mut a = old.clone();
+    let mut b = new.clone();
+    if same_storage {
+        a.resources.requests.remove("storage");
+        b.resources.requests.remove("storage");
+    }
+    if a != b {
+        causes.push(field::forbidden(
+            "spec",
+            &format!(
+                "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n{}",
+                pvc_spec_diff(&old, &new)
+            ),
+        ));
+    } else if bound && storage_request(&n.spec) < storage_request(&o.spec) {
+        causes.push(field::forbidden(
+            "spec.resources.requests.storage",
+            "field can not be less than previous value",
+        ));
+    }
+}
+
+/// `cmp.Diff(old, new)` of two claim specs, in go-cmp's layout (one line per field up to the
+/// last change, changed fields as `-`/`+` pairs, the rest elided).
+pub fn pvc_spec_diff(old: &PvcSpec, new: &PvcSpec) -> String {
+    fn quantity(q: &str) -> String {
+        let format = if q.ends_with('i') {
+            "BinarySI"
+        } else {
+            "DecimalSI"
+        };
+        format!("{{i: {{...}}, s: {q:?}, Format: {format:?}}}")
+    }
+    fn opt(v: &Option<String>) -> String {
+        v.as_ref().map_or("nil".into(), |s| format!("&{s:?}"))
+    }
+    // (name, value as a changed line shows it, value as a context line shows it)
+    let fields = |s: &PvcSpec| -> Vec<(&'static str, String, String)> {
+        let modes = s
+            .access_modes
+            .iter()
+            .map(|m| format!("{m:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (modes_full, modes_short) = if s.access_modes.is_empty() {
+            ("nil".to_string(), "nil".to_string())
+        } else {
+            (
+                format!("[]core.PersistentVolumeAccessMode{{{modes}}}"),
+                format!("{{{modes}}}"),
+            )
+        };
+        let requests = s
+            .resources
+            .requests
+            .iter()
+            .map(|(k, v)| format!("s{k:?}: {}", quantity(v)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let resources = if requests.is_empty() {
+            "{}".to_string()
+        } else {
+            format!("{{Requests: {{{requests}}}}}")
+        };
+        let raw =
+            |v: &Option<serde_json::Value>| if v.is_some() { "&{...}" } else { "nil" }.to_string();
+        let selector = if s.selector.is_some() {
+            "&{...}"
+        } else {
+            "nil"
+        }
+        .to_string();
+        vec![
+            ("AccessModes", modes_full, modes_short),
+            ("Selector", selector.clone(), selector),
+            (
+                "Resources",
+                format!("core.VolumeResourceRequirements{resources}"),
+                resources,
+            ),
+            (
+                "VolumeName",
+                format!("{:?}", s.volume_name.as_deref().unwrap_or("")),
+                format!("{:?}", s.volume_name.as_deref().unwrap_or("")),
+            ),
+            (
+                "StorageClassName",
+                opt(&s.storage_class_name),
+                opt(&s.storage_class_name),
+            ),
+            ("VolumeMode", opt(&s.volume_mode), opt(&s.volume_mode)),
+            ("DataSource", raw(&s.data_source), raw(&s.data_source)),
+            (
+                "DataSourceRef",
+                raw(&s.data_source_ref),
+                raw(&s.data_source_ref),
+            ),
+            (
+                "VolumeAttributesClassName",
+                opt(&s.volume_attributes_class_name),
+                opt(&s.volume_attributes_class_name),
+            ),
+        ]
+    };
+    let (a, b) = (fields(old), fields(new));
+    let last = (0..a.len()).rev().find(|&i| a[i].1 != b[i].1).unwrap_or(0);
+    let width = a[..=last].iter().map(|f| f.0.len()).max().unwrap_or(0) + 1;
+    let mut out = String::from("  core.PersistentVolumeClaimSpec{\n");
+    for i in 0..=last {
+        let name = format!("{}:", a[i].0);
+        if a[i].1 == b[i].1 {
+            out.push_str(&format!("  \t{name:<width$} {},\n", a[i].2, width = width));
+        } else {
+            out.push_str(&format!("- \t{name:<width$} {},\n", a[i].1, width = width));
+            out.push_str(&format!("+ \t{name:<width$} {},\n", b[i].1, width = width));
+        }
+    }
+    let rest = a.len() - last - 1;
+    if rest > 0 {
+        out.push_str(&format!("  \t... // {rest} identical fields\n"));
+    }
+    out.push_str("  }\n");
+    out
 }
 
 #[cfg(test)]

@@ -230,3 +230,49 @@ fn a_bad_pod_template_fails_at_pod_creation() {
         "{failed}"
     );
 }
+
+#[test]
+fn claim_spec_changes_show_the_diff_and_resizing_needs_an_expandable_class() {
+    let mut c = Cluster::new(1);
+    apply(&mut c, K8S_WEB_YAML);
+    let e = c
+        .patch(
+            Kind::PersistentVolumeClaim,
+            "default",
+            "www-web-0",
+            PatchType::Strategic,
+            &json!({"spec": {"accessModes": ["ReadWriteMany"]}}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.causes[0].to_string(),
+        "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n  core.PersistentVolumeClaimSpec{\n- \tAccessModes: []core.PersistentVolumeAccessMode{\"ReadWriteOnce\"},\n+ \tAccessModes: []core.PersistentVolumeAccessMode{\"ReadWriteMany\"},\n  \t... // 8 identical fields\n  }\n"
+    );
+    c.settle();
+    let grow = json!({"spec": {"resources": {"requests": {"storage": "2Gi"}}}});
+    let e = c
+        .patch(
+            Kind::PersistentVolumeClaim,
+            "default",
+            "www-web-0",
+            PatchType::Strategic,
+            &grow,
+        )
+        .unwrap_err();
+    assert_eq!(e.reason, Reason::Forbidden);
+    assert_eq!(e.message, "persistentvolumeclaims \"www-web-0\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize");
+    let shrink = json!({"spec": {"resources": {"requests": {"storage": "500Mi"}}}});
+    let e = c
+        .patch(
+            Kind::PersistentVolumeClaim,
+            "default",
+            "www-web-0",
+            PatchType::Strategic,
+            &shrink,
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.causes[0].to_string(),
+        "spec.resources.requests.storage: Forbidden: field can not be less than previous value"
+    );
+}
