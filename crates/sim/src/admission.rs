@@ -268,13 +268,24 @@ fn validate_meta(kind: Kind, m: &ObjectMeta, causes: &mut Vec<Cause>) {
         ));
         return;
     }
-    let errs = match kind {
-        Kind::StatefulSet | Kind::Namespace => dns1123_label(&m.name),
-        Kind::Service => dns1035_label(&m.name),
+    let name_fn = |v: &str| match kind {
+        Kind::StatefulSet | Kind::Namespace => dns1123_label(v),
+        Kind::Service => dns1035_label(v),
         Kind::Event => Vec::new(),
-        _ => dns1123_subdomain(&m.name),
+        _ => dns1123_subdomain(v),
     };
-    for e in errs {
+    if !m.generate_name.is_empty() {
+        // A prefix may end in '-' (`maskTrailingDash`).
+        let g = &m.generate_name;
+        let masked = match g.strip_suffix('-') {
+            Some(rest) if g.len() > 1 => format!("{rest}a"),
+            _ => g.clone(),
+        };
+        for e in name_fn(&masked) {
+            causes.push(field::invalid("metadata.generateName", quoted(g), &e));
+        }
+    }
+    for e in name_fn(&m.name) {
         causes.push(field::invalid("metadata.name", quoted(&m.name), &e));
     }
     if kind.namespaced() && !m.namespace.is_empty() {
@@ -287,6 +298,25 @@ fn validate_meta(kind: Kind, m: &ObjectMeta, causes: &mut Vec<Cause>) {
         }
     }
     validate_labels(&m.labels, "metadata.labels", causes);
+    validate_annotations(&m.annotations, "metadata.annotations", causes);
+}
+
+/// `ValidateAnnotations`: qualified-name keys (lower-cased first), at most 256 KiB in all.
+pub fn validate_annotations(
+    annotations: &std::collections::BTreeMap<String, String>,
+    path: &str,
+    causes: &mut Vec<Cause>,
+) {
+    let mut total = 0;
+    for (k, v) in annotations {
+        for e in qualified_name(&k.to_lowercase()) {
+            causes.push(field::invalid(path, quoted(k), &e));
+        }
+        total += k.len() + v.len();
+    }
+    if total > 256 * 1024 {
+        causes.push(field::too_long(path, 256 * 1024));
+    }
 }
 
 const QUALIFIED_NAME_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
@@ -721,6 +751,15 @@ fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
     }
     let mut names = std::collections::HashSet::new();
     for (i, p) in s.spec.ports.iter().enumerate() {
+        if let Some(n) = p.name.as_deref().filter(|n| !n.is_empty()) {
+            for e in dns1123_label(n) {
+                causes.push(field::invalid(
+                    &format!("spec.ports[{i}].name"),
+                    quoted(n),
+                    &e,
+                ));
+            }
+        }
         if !(1..=65535).contains(&p.port) {
             causes.push(field::invalid(
                 &format!("spec.ports[{i}].port"),
@@ -737,6 +776,7 @@ fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
             }
         }
     }
+    validate_labels(&s.spec.selector, "spec.selector", causes);
     if let Some(t) = s.spec.type_.as_deref() {
         if !matches!(
             t,
@@ -777,39 +817,165 @@ fn validate_pvc_spec(spec: &PvcSpec, path: &str, causes: &mut Vec<Cause>) {
     }
     match spec.resources.requests.get("storage") {
         None => causes.push(field::required(&format!("{path}.resources[storage]"), "")),
-        Some(q) => match crate::quantity::parse_bytes(q) {
-            None if q.trim_start().starts_with('-') => causes.push(field::invalid(&format!("{path}.resources[storage]"), quoted(q), "must be greater than zero")),
-            None => causes.push(field::invalid(&format!("{path}.resources[storage]"), quoted(q), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")),
-            Some(0) => causes.push(field::invalid(&format!("{path}.resources[storage]"), quoted(q), "must be greater than zero")),
-            Some(_) => {}
-        },
+        // Text that is not a quantity never gets here (decoding refuses it).
+        Some(q)
+            if q.trim_start().starts_with('-') || crate::quantity::parse_bytes(q) == Some(0) =>
+        {
+            causes.push(field::invalid(
+                &format!("{path}.resources[storage]"),
+                quoted(q),
+                "must be greater than zero",
+            ))
+        }
+        Some(_) => {}
     }
 }
 
-fn validate_secret(s: &Secret, causes: &mut Vec<Cause>) {
-    for k in s.data.keys().chain(s.string_data.keys()) {
-        let ok = !k.is_empty()
-            && k.len() <= 253
-            && k.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !ok {
-            causes.push(field::invalid(&format!("data[{k}]"), quoted(k), "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+/// `IsConfigMapKey`: error strings, empty if valid.
+pub fn config_map_key(k: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if k.len() > 253 {
+        errs.push("must be no more than 253 characters".to_string());
+    }
+    if k.is_empty()
+        || !k
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')".to_string());
+    }
+    if k == "." {
+        errs.push("must not be '.'".to_string());
+    } else if k == ".." {
+        errs.push("must not be '..'".to_string());
+    } else if k.starts_with("..") {
+        errs.push("must not start with '..'".to_string());
+    }
+    errs
+}
+
+/// Go's `json.Unmarshal` into a map, for the docker config secrets: the error text, if any.
+fn go_json_object_error(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(_)) => None,
+        Ok(other) => Some(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            match other {
+                Value::Array(_) => "array",
+                Value::String(_) => "string",
+                Value::Number(_) => "number",
+                Value::Bool(_) => "bool",
+                _ => "null",
+            }
+        )),
+        Err(e) if e.is_eof() => Some("unexpected end of JSON input".into()),
+        Err(_) if text.trim_start().starts_with(['n', 't', 'f']) => {
+            // Go's scanner reads a literal letter by letter.
+            let t = text.trim_start();
+            let lit = ["null", "true", "false"]
+                .into_iter()
+                .find(|l| l.starts_with(&t[..1]))
+                .unwrap_or("null");
+            match t.chars().zip(lit.chars()).find(|(a, b)| a != b) {
+                Some((got, want)) => Some(format!(
+                    "invalid character '{got}' in literal {lit} (expecting '{want}')"
+                )),
+                None if t.len() < lit.len() => Some("unexpected end of JSON input".into()),
+                None => {
+                    let c = t[lit.len()..].trim_start().chars().next().unwrap_or(' ');
+                    Some(format!("invalid character '{c}' after top-level value"))
+                }
+            }
+        }
+        Err(e) => {
+            let line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+            let c = line
+                .chars()
+                .nth(e.column().saturating_sub(1))
+                .or_else(|| text.trim_start().chars().next())
+                .unwrap_or(' ');
+            let first = text.trim_start().starts_with(c);
+            Some(if first {
+                format!("invalid character '{c}' looking for beginning of value")
+            } else {
+                format!("invalid character '{c}' after top-level value")
+            })
         }
     }
-    for (k, v) in &s.data {
-        if crate::base64::decode(v).is_none() {
-            causes.push(field::invalid(
-                &format!("data[{k}]"),
-                "<secret contents redacted>",
-                "illegal base64 data",
+}
+
+/// `ValidateSecret`: keys, total size, and what each type requires. `stringData` counts as
+/// data (the API server merges it first).
+fn validate_secret(s: &Secret, causes: &mut Vec<Cause>) {
+    let mut data: std::collections::BTreeMap<&str, Vec<u8>> = s
+        .data
+        .iter()
+        .map(|(k, v)| (k.as_str(), crate::base64::decode(v).unwrap_or_default()))
+        .collect();
+    for (k, v) in &s.string_data {
+        data.insert(k, v.as_bytes().to_vec());
+    }
+    let mut total = 0;
+    for (k, v) in &data {
+        for e in config_map_key(k) {
+            causes.push(field::invalid(&format!("data[{k}]"), quoted(k), &e));
+        }
+        total += v.len();
+    }
+    if total > 1024 * 1024 {
+        causes.push(field::too_long("data", 1024 * 1024));
+    }
+    let required = |key: &str, causes: &mut Vec<Cause>| {
+        if !data.contains_key(key) {
+            causes.push(field::required(&format!("data[{key}]"), ""));
+            false
+        } else {
+            true
+        }
+    };
+    match s.type_.as_deref().unwrap_or("Opaque") {
+        t @ ("kubernetes.io/dockerconfigjson" | "kubernetes.io/dockercfg") => {
+            let key = if t == "kubernetes.io/dockercfg" {
+                ".dockercfg"
+            } else {
+                ".dockerconfigjson"
+            };
+            if required(key, causes) {
+                if let Some(e) = go_json_object_error(&data[key]) {
+                    causes.push(field::invalid(
+                        &format!("data[{key}]"),
+                        "\"<secret contents redacted>\"",
+                        &e,
+                    ));
+                }
+            }
+        }
+        "kubernetes.io/basic-auth"
+            if !data.contains_key("username") && !data.contains_key("password") =>
+        {
+            causes.push(field::required("data[username]", ""));
+            causes.push(field::required("data[password]", ""));
+        }
+        "kubernetes.io/ssh-auth" => {
+            required("ssh-privatekey", causes);
+        }
+        "kubernetes.io/tls" => {
+            required("tls.crt", causes);
+            required("tls.key", causes);
+        }
+        "kubernetes.io/service-account-token"
+            if !s
+                .metadata
+                .annotations
+                .contains_key("kubernetes.io/service-account.name") =>
+        {
+            causes.push(field::required(
+                "metadata.annotations[kubernetes.io/service-account.name]",
+                "",
             ));
         }
-    }
-    if s.type_.as_deref() == Some("kubernetes.io/dockerconfigjson")
-        && !s.data.contains_key(".dockerconfigjson")
-        && !s.string_data.contains_key(".dockerconfigjson")
-    {
-        causes.push(field::required("data[.dockerconfigjson]", ""));
+        _ => {}
     }
 }
 

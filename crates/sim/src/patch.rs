@@ -327,7 +327,7 @@ pub fn decode_patched(
     shown: impl Fn() -> String,
     strategic: bool,
 ) -> Result<(Object, Vec<String>), ApiError> {
-    let (obj, mut unknown) = Object::decode(kind, doc).map_err(|e| {
+    let (obj, mut unknown) = Object::decode_with(kind, doc, strategic).map_err(|e| {
         let detail = if strategic { e.converter } else { e.message };
         patch_invalid(&shown(), &detail)
     })?;

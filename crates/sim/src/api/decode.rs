@@ -34,11 +34,27 @@ impl fmt::Display for DecodeError {
 /// Decodes `v` into `T`, returning the JSON paths of the fields `T` does not know, in the order
 /// met (object keys in sorted order, as kubectl sends them).
 pub fn decode<T: DeserializeOwned>(v: &Value) -> Result<(T, Vec<String>), DecodeError> {
+    decode_as(v, false)
+}
+
+/// [`decode`] as the unstructured converter does it (a strategic merge patch): an integer too
+/// big for its field is truncated, as Go's `reflect.Value.Convert` does, rather than refused.
+pub fn decode_unstructured<T: DeserializeOwned>(
+    v: &Value,
+) -> Result<(T, Vec<String>), DecodeError> {
+    decode_as(v, true)
+}
+
+fn decode_as<T: DeserializeOwned>(
+    v: &Value,
+    convert: bool,
+) -> Result<(T, Vec<String>), DecodeError> {
     let unknown = RefCell::new(Vec::new());
     let de = De {
         v,
         path: Path::default(),
         unknown: &unknown,
+        convert,
     };
     match T::deserialize(de) {
         Ok(t) => Ok((t, unknown.into_inner())),
@@ -127,8 +143,10 @@ impl Error {
             "bool" => "bool",
             "array" => "slice",
             "object" => "map",
-            g if g.contains('.') || g.contains('e') => "float64",
-            _ => "int64",
+            g => match g.strip_prefix("number ") {
+                Some(n) if n.contains(['.', 'e', 'E']) => "float64",
+                _ => "int64",
+            },
         };
         if want.starts_with("v1.") {
             return format!("cannot restore struct from: {st}");
@@ -261,6 +279,8 @@ struct De<'a> {
     v: &'a Value,
     path: Path,
     unknown: &'a RefCell<Vec<String>>,
+    /// The unstructured converter's integer conversions (truncating) instead of JSON's.
+    convert: bool,
 }
 
 impl<'a> De<'a> {
@@ -269,6 +289,7 @@ impl<'a> De<'a> {
             v,
             path,
             unknown: self.unknown,
+            convert: self.convert,
         }
     }
 
@@ -370,11 +391,31 @@ impl<'de> de::Deserializer<'de> for De<'de> {
         self.visit(visitor)
     }
 
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.v.is_null() {
+            return zero_for_null(&self, visitor, Zero::Int);
+        }
+        if self.convert {
+            // Go converts int64 (and integral float64) to int32 by truncation.
+            let n = match self.v {
+                Value::Number(n) => n
+                    .as_i64()
+                    .or_else(|| n.as_u64().map(|u| u as i64))
+                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+                _ => None,
+            };
+            if let Some(n) = n {
+                let r = visitor.visit_i32(n as i32);
+                return self.locate(r);
+            }
+        }
+        self.visit(visitor)
+    }
+
     scalar! {
         deserialize_bool => Zero::Bool,
         deserialize_i8 => Zero::Int,
         deserialize_i16 => Zero::Int,
-        deserialize_i32 => Zero::Int,
         deserialize_i64 => Zero::Int,
         deserialize_u8 => Zero::Int,
         deserialize_u16 => Zero::Int,
@@ -423,6 +464,7 @@ impl<'de> de::Deserializer<'de> for De<'de> {
             v: self.v,
             path: self.path.clone(),
             unknown: self.unknown,
+            convert: self.convert,
         };
         inner.path.strukt = name;
         match self.v {

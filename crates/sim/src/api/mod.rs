@@ -346,31 +346,80 @@ pub enum FieldValidation {
 
 fn typed<T: serde::de::DeserializeOwned + Into<Object>>(
     v: &Value,
+    unstructured: bool,
 ) -> Result<(Object, Vec<String>), decode::DecodeError> {
-    decode::decode::<T>(v).map(|(t, unknown)| (t.into(), unknown))
+    let r = if unstructured {
+        decode::decode_unstructured::<T>(v)
+    } else {
+        decode::decode::<T>(v)
+    };
+    r.map(|(t, unknown)| (t.into(), unknown))
 }
 
 impl Object {
     /// Decodes a request body as the API server does: a value of the wrong type is a
     /// `DecodeError` in Go's words; fields the kind does not have come back as JSON paths.
-    pub fn decode(kind: Kind, mut v: Value) -> Result<(Object, Vec<String>), decode::DecodeError> {
+    pub fn decode(kind: Kind, v: Value) -> Result<(Object, Vec<String>), decode::DecodeError> {
+        Object::decode_with(kind, v, false)
+    }
+
+    /// [`Object::decode`] by the unstructured converter's rules (a strategic merge patch's
+    /// result): integers too big for their field are truncated as Go converts them.
+    pub fn decode_with(
+        kind: Kind,
+        mut v: Value,
+        unstructured: bool,
+    ) -> Result<(Object, Vec<String>), decode::DecodeError> {
         if let Value::Object(m) = &mut v {
             m.remove("apiVersion");
             m.remove("kind");
         }
+        let decoded = Object::decode_typed(kind, &v, unstructured)?;
+        // Fields whose Go types parse their own text: Secret data ([]byte, base64) and
+        // resource quantities.
+        match &decoded.0 {
+            Object::Secret(s) => {
+                for v in s.data.values() {
+                    if let Some(at) = crate::base64::corrupt_at(v) {
+                        return Err(decode::DecodeError {
+                            message: format!("illegal base64 data at input byte {at}"),
+                            converter: format!(
+                                "error decoding from json: illegal base64 data at input byte {at}"
+                            ),
+                        });
+                    }
+                }
+            }
+            Object::PersistentVolumeClaim(c) => check_quantities(&c.spec.resources)?,
+            Object::StatefulSet(s) => {
+                for t in &s.spec.volume_claim_templates {
+                    check_quantities(&t.spec.resources)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(decoded)
+    }
+
+    fn decode_typed(
+        kind: Kind,
+        v: &Value,
+        unstructured: bool,
+    ) -> Result<(Object, Vec<String>), decode::DecodeError> {
+        let v = v.clone();
         match kind {
-            Kind::Namespace => typed::<Namespace>(&v),
-            Kind::Node => typed::<Node>(&v),
-            Kind::StorageClass => typed::<StorageClass>(&v),
-            Kind::PersistentVolume => typed::<PersistentVolume>(&v),
-            Kind::Service => typed::<Service>(&v),
-            Kind::Secret => typed::<Secret>(&v),
-            Kind::StatefulSet => typed::<StatefulSet>(&v),
-            Kind::ControllerRevision => typed::<ControllerRevision>(&v),
-            Kind::PersistentVolumeClaim => typed::<PersistentVolumeClaim>(&v),
-            Kind::Pod => typed::<Pod>(&v),
-            Kind::EndpointSlice => typed::<EndpointSlice>(&v),
-            Kind::Event => typed::<Event>(&v),
+            Kind::Namespace => typed::<Namespace>(&v, unstructured),
+            Kind::Node => typed::<Node>(&v, unstructured),
+            Kind::StorageClass => typed::<StorageClass>(&v, unstructured),
+            Kind::PersistentVolume => typed::<PersistentVolume>(&v, unstructured),
+            Kind::Service => typed::<Service>(&v, unstructured),
+            Kind::Secret => typed::<Secret>(&v, unstructured),
+            Kind::StatefulSet => typed::<StatefulSet>(&v, unstructured),
+            Kind::ControllerRevision => typed::<ControllerRevision>(&v, unstructured),
+            Kind::PersistentVolumeClaim => typed::<PersistentVolumeClaim>(&v, unstructured),
+            Kind::Pod => typed::<Pod>(&v, unstructured),
+            Kind::EndpointSlice => typed::<EndpointSlice>(&v, unstructured),
+            Kind::Event => typed::<Event>(&v, unstructured),
         }
     }
 
@@ -404,6 +453,18 @@ impl Object {
             _ => Ok((obj, Vec::new())),
         }
     }
+}
+
+fn check_quantities(r: &ResourceRequirements) -> Result<(), decode::DecodeError> {
+    for q in r.requests.values().chain(r.limits.values()) {
+        if let Err(e) = crate::quantity::check(q) {
+            return Err(decode::DecodeError {
+                message: e.to_string(),
+                converter: e.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A typed view of one variant of [`Object`].

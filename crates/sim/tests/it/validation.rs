@@ -276,3 +276,102 @@ fn claim_spec_changes_show_the_diff_and_resizing_needs_an_expandable_class() {
         "spec.resources.requests.storage: Forbidden: field can not be less than previous value"
     );
 }
+
+// The unstructured converter truncates an int64 into an int32 field, as Go's reflect does; a
+// create's JSON decoding refuses it.
+#[test]
+fn a_huge_replica_count_in_a_strategic_patch_wraps_like_go() {
+    let mut c = Cluster::new(1);
+    apply(&mut c, K8S_WEB_YAML);
+    let e = c
+        .patch(
+            Kind::StatefulSet,
+            "default",
+            "web",
+            PatchType::Strategic,
+            &json!({"spec": {"replicas": 99999999999i64}}),
+        )
+        .unwrap_err();
+    assert!(
+        e.message.contains("requested: replicas=1215752191"),
+        "{}",
+        e.message
+    );
+    let mut spec = good_spec();
+    spec["replicas"] = json!(99999999999i64);
+    let (r, _) = c.apply_value_with(&sts(spec), "default", FieldValidation::Strict);
+    let Err(ApplyError::Api { error, .. }) = r else {
+        panic!("{r:?}")
+    };
+    assert!(error.message.ends_with("json: cannot unmarshal number 99999999999 into Go struct field StatefulSetSpec.spec.replicas of type int32"));
+}
+
+#[test]
+fn secret_contents_are_checked_per_type() {
+    let mut c = Cluster::new(1);
+    let bad64 = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": "x!y"}});
+    let Err(ApplyError::Api { error, .. }) = c.apply_value(&bad64, "default") else {
+        panic!()
+    };
+    assert_eq!(
+        error.message,
+        "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 1"
+    );
+    let docker = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+        "type": "kubernetes.io/dockerconfigjson", "stringData": {".dockerconfigjson": "nope"}});
+    let Err(ApplyError::Api { error, .. }) = c.apply_value(&docker, "default") else {
+        panic!()
+    };
+    assert_eq!(
+        error.causes[0].to_string(),
+        "data[.dockerconfigjson]: Invalid value: \"<secret contents redacted>\": invalid character 'o' in literal null (expecting 'u')"
+    );
+    let tls = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "type": "kubernetes.io/tls"});
+    let Err(ApplyError::Api { error, .. }) = c.apply_value(&tls, "default") else {
+        panic!()
+    };
+    let msgs: Vec<String> = error.causes.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "data[tls.crt]: Required value",
+            "data[tls.key]: Required value"
+        ]
+    );
+    assert!(c.get_as::<Secret>("default", "s").is_none());
+}
+
+#[test]
+fn a_quantity_that_does_not_parse_is_a_decode_error() {
+    let mut c = Cluster::new(1);
+    let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "p"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1iG"}}}});
+    let Err(ApplyError::Api { error, .. }) = c.apply_value(&pvc, "default") else {
+        panic!()
+    };
+    assert_eq!(
+        error.message,
+        "PersistentVolumeClaim in version \"v1\" cannot be handled as a PersistentVolumeClaim: unable to parse quantity's suffix"
+    );
+}
+
+#[test]
+fn generate_name_and_annotations_are_validated() {
+    let mut c = Cluster::new(1);
+    let svc = json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"generateName": "Web-", "annotations": {"bad key": "x"}},
+        "spec": {"ports": [{"port": 80, "name": "Web"}], "selector": {"app": "-x"}}});
+    let obj = Object::decode(Kind::Service, svc).unwrap().0;
+    let e = c.create(obj).unwrap_err();
+    let fields: Vec<&str> = e.causes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "metadata.generateName",
+            "metadata.name",
+            "metadata.annotations",
+            "spec.ports[0].name",
+            "spec.selector"
+        ]
+    );
+}
