@@ -100,6 +100,21 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
                     "error: resource mapping not found for name: {name:?} namespace: {namespace:?} from {file:?}: no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"
                 )),
                 Err(ApplyError::Malformed { message }) => errors.push(format!("error: error validating {file:?}: {message}")),
+                Err(ApplyError::Api { error, patch: Some(patch), kind, name, .. })
+                    if error.reason != ordinal_sim::Reason::Invalid =>
+                {
+                    // `AddSourceToErr` twice: "patching" inside the patcher, then "applying
+                    // patch … to: <info> for:" around it.
+                    let info = kind.info();
+                    let ns = if kind.namespaced() { ns.as_str() } else { "" };
+                    let verb = format!(
+                        "applying patch:\n{patch}\nto:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}/{}, Kind={}\"\nName: {name:?}, Namespace: {ns:?}\nfor:",
+                        info.group, info.version, info.plural, info.group, info.version, info.name
+                    );
+                    let mut inner = error.clone();
+                    inner.message = format!("error when patching {file:?}: {}", error.message);
+                    errors.push(errors::render(&inner, Some((&verb, &file))));
+                }
                 Err(ApplyError::Api { error, creating, .. }) => {
                     let verb = if creating { "creating" } else { "patching" };
                     errors.push(errors::render(&error, Some((verb, &file))));
@@ -178,6 +193,7 @@ fn create_one(
             name: name.clone(),
             creating: true,
             error,
+            patch: None,
         })?;
     warnings.extend(w);
     if kind.namespaced() {
@@ -195,6 +211,7 @@ fn create_one(
             name,
             creating: true,
             error,
+            patch: None,
         }),
     }
 }
@@ -241,6 +258,26 @@ pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
 }
 
+/// `addKeyFromLiteralToSecret`: kubectl checks each key before sending the Secret.
+fn add_secret_key(secret: &mut Secret, key: &str, value: &[u8]) -> Result<(), String> {
+    let errs = ordinal_sim::admission::config_map_key(key);
+    if !errs.is_empty() {
+        return Err(format!(
+            "error: {key:?} is not valid key name for a Secret {}",
+            errs.join(";")
+        ));
+    }
+    if secret.data.contains_key(key) {
+        return Err(format!(
+            "error: cannot add key {key}, another key by that name already exists"
+        ));
+    }
+    secret
+        .data
+        .insert(key.to_string(), ordinal_sim::base64::encode(value));
+    Ok(())
+}
+
 fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
     let Some(p) = crate::args::parse_into(args, SECRET_FLAGS, "create secret", &mut out) else {
@@ -283,15 +320,16 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
         Some("generic") => {
             for lit in p.values("from-literal") {
-                let Some((k, v)) = lit.split_once('=') else {
+                let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
                     out.err(format!(
                         "error: invalid literal source {lit}, expected key=value"
                     ));
                     return out;
                 };
-                secret
-                    .data
-                    .insert(k.to_string(), ordinal_sim::base64::encode(v.as_bytes()));
+                if let Err(e) = add_secret_key(&mut secret, k, v.as_bytes()) {
+                    out.err(e);
+                    return out;
+                }
             }
             for f in p.values("from-file") {
                 let (key, path) = f
@@ -300,9 +338,10 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     .unwrap_or_else(|| (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()));
                 match env.files.read(&path) {
                     Ok(content) => {
-                        secret
-                            .data
-                            .insert(key, ordinal_sim::base64::encode(content.as_bytes()));
+                        if let Err(e) = add_secret_key(&mut secret, &key, content.as_bytes()) {
+                            out.err(e);
+                            return out;
+                        }
                     }
                     Err(_) => {
                         out.err(format!(
@@ -384,6 +423,28 @@ mod tests {
         assert_eq!(err, "Warning: unknown field \"metadata.app\"\n");
         let (out, err) = kubectl(&mut c, "apply -f - --validate=false", TYPO);
         assert_eq!((out.as_str(), err.as_str()), ("service/s configured\n", ""));
+    }
+
+    #[test]
+    fn secret_keys_are_checked_before_the_request() {
+        let mut c = Cluster::new(1);
+        let (_, err) = kubectl(&mut c, "create secret generic s --from-literal=key#1=v", "");
+        assert_eq!(err, "error: \"key#1\" is not valid key name for a Secret a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')\n");
+        let (_, err) = kubectl(
+            &mut c,
+            "create secret generic s --from-literal=a=1 --from-literal=a=2",
+            "",
+        );
+        assert_eq!(
+            err,
+            "error: cannot add key a, another key by that name already exists\n"
+        );
+        let (_, err) = kubectl(&mut c, "create secret generic s --from-literal==v", "");
+        assert_eq!(
+            err,
+            "error: invalid literal source =v, expected key=value\n"
+        );
+        assert!(c.get_as::<Secret>("default", "s").is_none());
     }
 
     #[test]

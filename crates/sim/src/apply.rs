@@ -142,6 +142,8 @@ pub enum ApplyError {
         name: String,
         creating: bool,
         error: ApiError,
+        /// For a patch: the patch kubectl sent (JSON), which its error message quotes.
+        patch: Option<String>,
     },
 }
 
@@ -349,6 +351,7 @@ impl Cluster {
                             name: name.clone(),
                             creating: true,
                             error,
+                            patch: None,
                         }
                     })?;
                 warnings.extend(w);
@@ -366,6 +369,7 @@ impl Cluster {
                     name,
                     creating: true,
                     error,
+                    patch: None,
                 })
             }
             Some(live) => {
@@ -379,6 +383,14 @@ impl Cluster {
                 if let Some(m) = merged.get_mut("metadata").and_then(Value::as_object_mut) {
                     m.remove("resourceVersion");
                 }
+                let patch_json = {
+                    let mut live_v = live_v.clone();
+                    if let Some(m) = live_v.get_mut("metadata").and_then(Value::as_object_mut) {
+                        m.remove("resourceVersion");
+                    }
+                    serde_json::to_string(&apply_patch(&live_v, last.as_ref(), &recorded_target))
+                        .unwrap_or_default()
+                };
                 let shown = || {
                     let mut live_v = live_v.clone();
                     if let Some(m) = live_v.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -394,6 +406,7 @@ impl Cluster {
                     name: name.clone(),
                     creating: false,
                     error,
+                    patch: Some(patch_json.clone()),
                 })?;
                 warnings.extend(w);
                 obj.meta_mut().namespace = ns.clone();
@@ -419,6 +432,7 @@ impl Cluster {
                         name,
                         creating: false,
                         error,
+                        patch: Some(patch_json),
                     }),
                 }
             }
