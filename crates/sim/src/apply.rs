@@ -143,7 +143,7 @@ pub enum ApplyError {
         creating: bool,
         error: ApiError,
         /// For a patch: the patch kubectl sent (JSON), which its error message quotes.
-        patch: Option<String>,
+        patch: Option<Box<String>>,
     },
 }
 
@@ -406,7 +406,7 @@ impl Cluster {
                     name: name.clone(),
                     creating: false,
                     error,
-                    patch: Some(patch_json.clone()),
+                    patch: Some(Box::new(patch_json.clone())),
                 })?;
                 warnings.extend(w);
                 obj.meta_mut().namespace = ns.clone();
@@ -432,7 +432,7 @@ impl Cluster {
                         name,
                         creating: false,
                         error,
-                        patch: Some(patch_json),
+                        patch: Some(Box::new(patch_json)),
                     }),
                 }
             }
