@@ -617,7 +617,16 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
             ));
         }
         Some(sel) => {
-            if !sel.matches(labels) {
+            let before = causes.len();
+            validate_label_selector(sel, "spec.selector", causes);
+            if causes.len() > before {
+                // `LabelSelectorAsSelector` fails too, and the template is not compared.
+                let v = serde_json::to_string(sel).unwrap_or_default();
+                causes.push(Cause {
+                    field: "spec.selector".into(),
+                    message: format!("Invalid value: {v}"),
+                });
+            } else if !sel.matches(labels) {
                 causes.push(selector_mismatch(labels));
             }
         }
@@ -645,6 +654,64 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
     // The pod spec and the claim templates are not validated here (upstream's TODO in
     // `ValidatePodTemplateSpecForStatefulSet`): their errors surface when the controller
     // creates a pod or claim, as `FailedCreate` events.
+}
+
+/// `ValidateLabelSelector` (label values strictly checked, as a StatefulSet's are).
+pub fn validate_label_selector(sel: &LabelSelector, path: &str, causes: &mut Vec<Cause>) {
+    for (i, e) in sel.match_expressions.iter().enumerate() {
+        let p = format!("{path}.matchExpressions[{i}]");
+        match e.operator.as_str() {
+            "In" | "NotIn" if e.values.is_empty() => causes.push(field::required(
+                &format!("{p}.values"),
+                "must be specified when `operator` is 'In' or 'NotIn'",
+            )),
+            "Exists" | "DoesNotExist" if !e.values.is_empty() => causes.push(field::forbidden(
+                &format!("{p}.values"),
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            )),
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            op => causes.push(field::invalid(
+                &format!("{p}.operator"),
+                quoted(op),
+                "not a valid selector operator",
+            )),
+        }
+        for err in qualified_name(&e.key) {
+            causes.push(field::invalid(&format!("{p}.key"), quoted(&e.key), &err));
+        }
+        for (j, v) in e.values.iter().enumerate() {
+            for err in label_value(v) {
+                causes.push(field::invalid(&format!("{p}.values[{j}]"), quoted(v), &err));
+            }
+        }
+    }
+    validate_labels(&sel.match_labels, &format!("{path}.matchLabels"), causes);
+}
+
+/// `IsValidPortName`: error strings, empty if valid.
+pub fn port_name(n: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if n.len() > 15 {
+        errs.push("must be no more than 15 characters".to_string());
+    }
+    if !n
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string(),
+        );
+    }
+    if !n.chars().any(|c| c.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".to_string());
+    }
+    if n.contains("--") {
+        errs.push("must not contain consecutive hyphens (-)".to_string());
+    }
+    if n.starts_with('-') || n.ends_with('-') {
+        errs.push("must not begin or end with a hyphen (-)".to_string());
+    }
+    errs
 }
 
 fn selector_mismatch(labels: &Labels) -> Cause {
@@ -680,7 +747,20 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Cause>) {
         if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
             causes.push(field::required(&format!("{p}.image"), ""));
         }
+        let mut port_names = std::collections::HashSet::new();
         for (j, port) in c.ports.iter().enumerate() {
+            if let Some(n) = port.name.as_deref().filter(|n| !n.is_empty()) {
+                for e in port_name(n) {
+                    causes.push(field::invalid(
+                        &format!("{p}.ports[{j}].name"),
+                        quoted(n),
+                        &e,
+                    ));
+                }
+                if !port_names.insert(n.to_string()) {
+                    causes.push(field::duplicate(&format!("{p}.ports[{j}].name"), n));
+                }
+            }
             if !(1..=65535).contains(&port.container_port) {
                 causes.push(field::invalid(
                     &format!("{p}.ports[{j}].containerPort"),

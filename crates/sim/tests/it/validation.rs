@@ -375,3 +375,42 @@ fn generate_name_and_annotations_are_validated() {
         ]
     );
 }
+
+#[test]
+fn a_bad_selector_is_refused_without_comparing_the_template() {
+    let mut c = Cluster::new(1);
+    let mut spec = good_spec();
+    spec["selector"] = json!({"matchExpressions": [{"key": "app", "operator": "Like"}]});
+    let (r, _) = c.apply_value_with(&sts(spec), "default", FieldValidation::Strict);
+    let Err(ApplyError::Api { error, .. }) = r else {
+        panic!("{r:?}")
+    };
+    let msgs: Vec<String> = error.causes.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "spec.selector.matchExpressions[0].operator: Invalid value: \"Like\": not a valid selector operator",
+            "spec.selector: Invalid value: {\"matchExpressions\":[{\"key\":\"app\",\"operator\":\"Like\"}]}"
+        ]
+    );
+}
+
+#[test]
+fn pod_port_names_follow_is_valid_port_name() {
+    let mut c = Cluster::new(1);
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "c", "image": "nginx", "ports": [{"containerPort": 80, "name": "HTTP--"}]}]}});
+    let Err(ApplyError::Api { error, .. }) = c.apply_value(&pod, "default") else {
+        panic!()
+    };
+    let msgs: Vec<String> = error.causes.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "spec.containers[0].ports[0].name: Invalid value: \"HTTP--\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+            "spec.containers[0].ports[0].name: Invalid value: \"HTTP--\": must contain at least one letter (a-z)",
+            "spec.containers[0].ports[0].name: Invalid value: \"HTTP--\": must not contain consecutive hyphens (-)",
+            "spec.containers[0].ports[0].name: Invalid value: \"HTTP--\": must not begin or end with a hyphen (-)"
+        ]
+    );
+}
