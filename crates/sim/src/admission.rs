@@ -1061,6 +1061,60 @@ fn validate_secret(s: &Secret, causes: &mut Vec<Cause>) {
 
 // ------------------------------------------------------------------ update
 
+/// `NormalizeClusterIPs` then `validateClusterIPsUpdate`: a changed `clusterIP` (singular)
+/// becomes the first of `clusterIPs`, and no address may change once set.
+fn validate_cluster_ips_update(o: &Service, n: &Service, causes: &mut Vec<Cause>) {
+    let external = |s: &Service| s.spec.type_.as_deref() == Some("ExternalName");
+    if external(o) || external(n) {
+        return;
+    }
+    let mut ips = n.spec.cluster_ips.clone();
+    if o.spec.cluster_ip != n.spec.cluster_ip && o.spec.cluster_ips == n.spec.cluster_ips {
+        match n.spec.cluster_ip.as_deref().filter(|ip| !ip.is_empty()) {
+            None => ips.clear(),
+            Some(ip) if ips.is_empty() => ips.push(ip.to_string()),
+            Some(ip) => ips[0] = ip.to_string(),
+        }
+    }
+    let headless = |ips: &[String]| ips.first().is_some_and(|ip| ip == "None");
+    if headless(&o.spec.cluster_ips) && headless(&ips) {
+        return;
+    }
+    let shown = serde_json::to_string(&ips).unwrap_or_default();
+    let old = &o.spec.cluster_ips;
+    if old.len() == ips.len() {
+        for (i, ip) in old.iter().enumerate() {
+            if *ip != ips[i] {
+                causes.push(field::invalid(
+                    &format!("spec.clusterIPs[{i}]"),
+                    &shown,
+                    "may not change once set",
+                ));
+            }
+        }
+    } else if old.len() > ips.len() {
+        if ips.is_empty() {
+            causes.push(field::invalid(
+                "spec.clusterIPs[0]",
+                &shown,
+                "primary clusterIP can not be unset",
+            ));
+        } else if !old.is_empty() && old[0] != ips[0] {
+            causes.push(field::invalid(
+                "spec.clusterIPs[0]",
+                &shown,
+                "may not change once set",
+            ));
+        }
+    } else if !old.is_empty() && old[0] != ips[0] {
+        causes.push(field::invalid(
+            "spec.clusterIPs[0]",
+            &shown,
+            "may not change once set",
+        ));
+    }
+}
+
 /// Whether the update changes anything but metadata and status.
 pub fn spec_changed(old: &Object, new: &Object) -> bool {
     spec_of(old) != spec_of(new)
@@ -1126,17 +1180,7 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         }
         (Object::Service(o), Object::Service(n)) => {
             validate_service(n, &mut causes);
-            if o.spec.cluster_ip.is_some()
-                && n.spec.cluster_ip.is_some()
-                && o.spec.cluster_ip != n.spec.cluster_ip
-            {
-                let v = serde_json::to_string(&n.spec.cluster_ips).unwrap_or_default();
-                causes.push(field::invalid(
-                    "spec.clusterIPs[0]",
-                    v,
-                    "may not change once set",
-                ));
-            }
+            validate_cluster_ips_update(o, n, &mut causes);
         }
         (Object::Secret(o), Object::Secret(n)) => {
             validate_secret(n, &mut causes);

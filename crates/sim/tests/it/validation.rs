@@ -414,3 +414,27 @@ fn pod_port_names_follow_is_valid_port_name() {
         ]
     );
 }
+
+// NormalizeClusterIPs: a changed clusterIP becomes clusterIPs[0], which the message shows.
+#[test]
+fn a_service_address_may_not_change() {
+    let mut c = Cluster::new(1);
+    apply(&mut c, K8S_WEB_YAML);
+    let e = c
+        .patch(
+            Kind::Service,
+            "default",
+            "nginx",
+            PatchType::Strategic,
+            &json!({"spec": {"clusterIP": "10.96.0.50"}}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.causes[0].to_string(),
+        "spec.clusterIPs[0]: Invalid value: [\"10.96.0.50\"]: may not change once set"
+    );
+    assert!(c
+        .get_as::<Service>("default", "nginx")
+        .unwrap()
+        .is_headless());
+}
