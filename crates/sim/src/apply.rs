@@ -415,7 +415,11 @@ impl Cluster {
                 self.run();
                 match r {
                     Ok(o) => {
-                        let action = if o.meta().resource_version == before {
+                        // kubectl says "unchanged" only for an empty patch; fields the
+                        // server drops keep the patch non-empty on every apply.
+                        let dropped = Object::decode(kind, target.clone())
+                            .is_ok_and(|(_, unknown)| !unknown.is_empty());
+                        let action = if o.meta().resource_version == before && !dropped {
                             ApplyAction::Unchanged
                         } else {
                             ApplyAction::Configured
