@@ -66,6 +66,8 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let mut seen_warnings = std::collections::HashSet::new();
+    let mut failures = Vec::new();
     for (file, text) in docs {
         // kubectl names standard input "STDIN" in its messages.
         let file = if file == "-" {
@@ -84,25 +86,25 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
             out.err(format!("error: no objects passed to {cmd}"));
             continue;
         }
-        let mut errors = Vec::new();
         for o in objects {
             let (result, warnings) = if is_apply {
                 c.apply_value_with(&o.value, &ns, validation)
             } else {
                 create_value(c, &o.value, &ns, validation)
             };
+            // kubectl's warning writer prints each distinct warning once per invocation.
             for w in warnings {
-                out.note(format!("Warning: {w}"));
+                if seen_warnings.insert(w.clone()) {
+                    out.note(format!("Warning: {w}"));
+                }
             }
             match result {
                 Ok(a) => out.out(format!("{}/{} {}\n", type_prefix(a.kind), a.name, a.action.as_str())),
-                Err(ApplyError::UnknownKind { name, namespace, api_version, kind }) => errors.push(format!(
+                Err(ApplyError::UnknownKind { name, namespace, api_version, kind }) => failures.push(Failure::Text(format!(
                     "error: resource mapping not found for name: {name:?} namespace: {namespace:?} from {file:?}: no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"
-                )),
-                Err(ApplyError::Malformed { message }) => errors.push(format!("error: error validating {file:?}: {message}")),
-                Err(ApplyError::Api { error, patch: Some(patch), kind, name, .. })
-                    if error.reason != ordinal_sim::Reason::Invalid =>
-                {
+                ))),
+                Err(ApplyError::Malformed { message }) => failures.push(Failure::Text(format!("error: error validating {file:?}: {message}"))),
+                Err(ApplyError::Api { error, patch: Some(patch), kind, name, .. }) => {
                     // `AddSourceToErr` twice: "patching" inside the patcher, then "applying
                     // patch … to: <info> for:" around it.
                     let info = kind.info();
@@ -113,19 +115,36 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
                     );
                     let mut inner = error.clone();
                     inner.message = format!("error when patching {file:?}: {}", error.message);
-                    errors.push(errors::render(&inner, Some((&verb, &file))));
+                    failures.push(Failure::Api(inner, verb, file.clone()));
                 }
                 Err(ApplyError::Api { error, creating, .. }) => {
                     let verb = if creating { "creating" } else { "patching" };
-                    errors.push(errors::render(&error, Some((verb, &file))));
+                    failures.push(Failure::Api(error, verb.to_string(), file.clone()));
                 }
             }
         }
-        for e in errors {
-            out.err(e);
+    }
+    // `cmdutil.CheckErr`: one error is shown on its own (an Invalid one by its causes);
+    // several are listed one per line, each as `Error from server (Reason): …`.
+    let several = failures.len() > 1;
+    for f in failures {
+        match f {
+            Failure::Text(t) => out.err(t),
+            Failure::Api(e, verb, file) if several => {
+                out.err(errors::render_standard(&e, Some((&verb, &file))))
+            }
+            Failure::Api(e, verb, file) => out.err(errors::render(&e, Some((&verb, &file)))),
         }
     }
     out
+}
+
+/// An error `apply`/`create -f` reports once every object has been tried.
+enum Failure {
+    /// Already in kubectl's words.
+    Text(String),
+    /// An API error, the `AddSourceToErr` verb, and the file.
+    Api(ordinal_sim::ApiError, String, String),
 }
 
 /// `--validate` (`cmdutil.GetValidationDirective`): `strict` (or true, the default), `warn`,
@@ -390,6 +409,34 @@ mod tests {
     }
 
     const TYPO: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  app: x\nspec:\n  ports:\n  - port: 80\n";
+
+    #[test]
+    fn a_warning_is_printed_once_per_command() {
+        let mut c = Cluster::new(1);
+        let two = format!("{TYPO}---\n{}", TYPO.replace("name: s", "name: t"));
+        let (out, err) = kubectl(&mut c, "apply --validate=warn -f -", &two);
+        assert_eq!(out, "service/s created\nservice/t created\n");
+        assert_eq!(err, "Warning: unknown field \"metadata.app\"\n");
+    }
+
+    // One error alone is shown by its causes; several are each `Error from server (Invalid): …`.
+    #[test]
+    fn several_invalid_objects_are_listed_in_the_standard_form() {
+        let mut c = Cluster::new(1);
+        let one =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: 1a\nspec:\n  ports:\n  - port: 80\n";
+        let (_, err) = kubectl(&mut c, "apply -f -", one);
+        assert!(
+            err.starts_with("The Service \"1a\" is invalid: metadata.name: "),
+            "{err}"
+        );
+        let two = format!("{one}---\n{}", one.replace("1a", "2b"));
+        let (_, err) = kubectl(&mut c, "apply -f -", &two);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("Error from server (Invalid): error when creating \"STDIN\": Service \"1a\" is invalid: metadata.name: "));
+        assert!(lines[1].starts_with("Error from server (Invalid): error when creating \"STDIN\": Service \"2b\" is invalid: metadata.name: "));
+    }
 
     #[test]
     fn validate_flag_values() {

@@ -18,6 +18,13 @@ pub fn render(e: &ApiError, source: Option<(&str, &str)>) -> String {
         }
         return s.trim_end_matches('\n').to_string();
     }
+    render_standard(e, source)
+}
+
+/// `StandardErrorMessage`: `Error from server (Reason): <message>`, with `AddSourceToErr`'s
+/// `error when <verb> "<file>": ` before the message. Invalid errors take this form too when
+/// kubectl lists several errors.
+pub fn render_standard(e: &ApiError, source: Option<(&str, &str)>) -> String {
     let prefix = match source {
         Some((verb, file)) => format!("error when {verb} \"{file}\": "),
         None => String::new(),
