@@ -430,6 +430,41 @@ impl Cluster {
         Ok(())
     }
 
+    /// The `PersistentVolumeClaimResize` admission plug-in: a claim may grow only if its class
+    /// allows volume expansion (kind's `standard` does not).
+    fn admit_resize(&self, live: &Object, new: &Object) -> Result<(), ApiError> {
+        let (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) = (live, new)
+        else {
+            return Ok(());
+        };
+        let size = |c: &PersistentVolumeClaim| {
+            c.spec
+                .resources
+                .requests
+                .get("storage")
+                .and_then(|q| crate::quantity::parse_bytes(q))
+        };
+        if size(n) <= size(o) {
+            return Ok(());
+        }
+        let expandable = n
+            .spec
+            .storage_class_name
+            .as_deref()
+            .and_then(|sc| self.get_as::<StorageClass>("", sc))
+            .is_some_and(|sc| sc.allow_volume_expansion == Some(true));
+        if expandable && n.spec.volume_name.is_some() {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            Reason::Forbidden,
+            format!(
+                "persistentvolumeclaims \"{}\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
+                n.metadata.name
+            ),
+        ))
+    }
+
     fn allocate_service_ip(&mut self) -> String {
         loop {
             let n = self.next_service_ip;
@@ -503,6 +538,7 @@ impl Cluster {
             copy_status(&live, &mut obj);
             admission::gated_fields(&mut obj, Some(&live), &self.feature_gates);
             admission::validate_update(&live, &obj)?;
+            self.admit_resize(&live, &obj)?;
             if let Object::Secret(secret) = &mut obj {
                 for (k, v) in std::mem::take(&mut secret.string_data) {
                     secret.data.insert(k, crate::base64::encode(v.as_bytes()));

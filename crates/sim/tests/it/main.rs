@@ -9,3 +9,4 @@ mod support;
 mod tutorial;
 mod updates;
 mod upstream;
+mod validation;
