@@ -15,7 +15,8 @@ const FLAGS: &[FlagSpec] = &[
     flag("all", None, false),
     flag("all-namespaces", Some('A'), false),
     flag("filename", Some('f'), true),
-    flag("cascade", None, true),
+    // pflag's NoOptDefVal: `--cascade` alone means background, and a value must be inline.
+    flag("cascade", None, false),
     flag("grace-period", None, true),
     flag("force", None, false),
     flag("now", None, false),
@@ -26,20 +27,32 @@ const FLAGS: &[FlagSpec] = &[
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(args, FLAGS, "delete", &mut out) else {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| match a.as_str() {
+            "--cascade" => "--cascade=background".to_string(),
+            _ => a.clone(),
+        })
+        .collect();
+    let Some(p) = crate::args::parse_into(&args, FLAGS, "delete", &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    // `parseCascadingFlag`: a Go boolean (strconv.ParseBool) still works, with a warning.
     let propagation = match p.value("cascade") {
-        None | Some("background") | Some("true") => Propagation::Background,
+        None | Some("background") => Propagation::Background,
         Some("foreground") => Propagation::Foreground,
         Some("orphan") => Propagation::Orphan,
-        Some("false") => {
-            out.note("warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.");
+        Some(v @ ("1" | "t" | "T" | "TRUE" | "true" | "True")) => {
+            out.note(format!("warning: --cascade={v} is deprecated (boolean value) and can be replaced with --cascade=background."));
+            Propagation::Background
+        }
+        Some(v @ ("0" | "f" | "F" | "FALSE" | "false" | "False")) => {
+            out.note(format!("warning: --cascade={v} is deprecated (boolean value) and can be replaced with --cascade=orphan."));
             Propagation::Orphan
         }
         Some(v) => {
-            out.err(format!("error: invalid cascade value ({v}). Must be \"background\", \"foreground\", or \"orphan\"."));
+            out.err(format!("error: invalid cascade value ({v}). Must be \"background\", \"foreground\", or \"orphan\""));
             return out;
         }
     };

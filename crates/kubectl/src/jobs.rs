@@ -119,12 +119,11 @@ impl Job {
                     };
                     if ok {
                         met[i] = true;
-                        let verb = if matches!(condition, WaitCondition::Delete) {
-                            "deleted"
-                        } else {
-                            "condition met"
-                        };
-                        out.out(format!("{}/{n} {verb}\n", k.info().singular));
+                        // One printer for every condition, `--for=delete` included.
+                        out.out(format!(
+                            "{}/{n} condition met\n",
+                            crate::resource::type_prefix(*k)
+                        ));
                     }
                 }
                 if met.iter().all(|m| *m) {

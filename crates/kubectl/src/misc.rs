@@ -529,15 +529,22 @@ pub fn wait(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     objs.push((kind, ns.clone(), o.name().to_string()));
                 }
             }
-        } else if c.get(kind, &ns, &name).is_err() && !matches!(condition, WaitCondition::Delete) {
-            out.err(format!(
-                "Error from server (NotFound): {} \"{name}\" not found",
-                kind.resource()
-            ));
-            return out;
+        } else if c.get(kind, &ns, &name).is_err() {
+            // `--for=delete` ignores NotFound: an object already gone is not waited for, and
+            // prints nothing.
+            if !matches!(condition, WaitCondition::Delete) {
+                out.err(format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    kind.resource()
+                ));
+                return out;
+            }
         } else {
             objs.push((kind, ns.clone(), name));
         }
+    }
+    if objs.is_empty() && matches!(condition, WaitCondition::Delete) {
+        return out;
     }
     if objs.is_empty() {
         out.err("error: no matching resources found");

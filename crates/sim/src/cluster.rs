@@ -62,7 +62,7 @@ pub struct Cluster {
     pub(crate) failures: HashMap<Work, u32>,
     /// Why each StatefulSet's controller stopped on its last pass, for the UI.
     pub(crate) waiting: BTreeMap<ObjKey, String>,
-    /// Event aggregation: (involved uid, type, reason, message, component) → event name.
+    /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
     event_index: HashMap<(String, String, String, String, String), ObjKey>,
     next_service_ip: u32,
     event_seq: u64,
@@ -614,6 +614,22 @@ impl Cluster {
         component: &str,
         host: Option<&str>,
     ) {
+        self.record_event_at(involved, None, type_, reason, message, component, host);
+    }
+
+    /// [`Cluster::record_event`] about a part of the object: `involvedObject.fieldPath`, as the
+    /// kubelet's container events carry it (`spec.containers{nginx}`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn record_event_at(
+        &mut self,
+        involved: &Object,
+        field_path: Option<&str>,
+        type_: &str,
+        reason: &str,
+        message: &str,
+        component: &str,
+        host: Option<&str>,
+    ) {
         let m = involved.meta();
         let ns = if m.namespace.is_empty() {
             "default".to_string()
@@ -621,7 +637,7 @@ impl Cluster {
             m.namespace.clone()
         };
         let key = (
-            m.uid.clone(),
+            format!("{}{}", m.uid, field_path.unwrap_or("")),
             type_.to_string(),
             reason.to_string(),
             message.to_string(),
@@ -659,7 +675,7 @@ impl Cluster {
                 name: Some(m.name.clone()),
                 uid: Some(m.uid.clone()),
                 resource_version: Some(m.resource_version.clone()),
-                field_path: None,
+                field_path: field_path.map(Into::into),
             },
             reason: Some(reason.into()),
             message: Some(message.into()),
