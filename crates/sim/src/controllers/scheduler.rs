@@ -226,6 +226,17 @@ fn set_scheduled_condition(p: &mut Pod, now: crate::time::Time, unschedulable: O
 
 fn unschedulable(c: &mut Cluster, pod: &Pod, total: usize, why: &str) {
     let msg = format!("0/{total} nodes are available: {why}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.");
+    // The scheduler's own status write is no reason to try again (upstream's queue ignores
+    // status-only updates): an attempt at the instant of the last, with the same verdict, is
+    // that echo, and records nothing.
+    let echo = pod.condition("PodScheduled").is_some_and(|cond| {
+        cond.status == "False"
+            && cond.message.as_deref() == Some(msg.as_str())
+            && cond.last_transition_time == Some(c.now)
+    });
+    if echo {
+        return;
+    }
     let mut p = pod.clone();
     set_scheduled_condition(&mut p, c.now, Some(&msg));
     c.put_existing(p.clone().into());

@@ -501,3 +501,47 @@ fn kubelet_events_carry_the_containers_field_path() {
     }
     assert!(paths.iter().any(|(r, _)| r == "Started"));
 }
+
+// The scheduler records one FailedScheduling per attempt; its own write of the PodScheduled
+// condition is not a new attempt (upstream's queue ignores status-only updates), so a pod that
+// fits nowhere shows one event, not a count of two at its first second.
+#[test]
+fn an_unschedulable_pod_gets_one_failed_scheduling_event_per_attempt() {
+    let mut c = Cluster::new(70);
+    apply(
+        &mut c,
+        r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: pinned
+spec:
+  nodeSelector:
+    disk: ssd
+  containers:
+  - name: main
+    image: busybox:1.28
+    command: ["sleep", "3600"]
+"#,
+    );
+    c.advance(30_000);
+    let failed: Vec<i32> = c
+        .list_as::<Event>(Some("default"))
+        .iter()
+        .filter(|e| e.reason.as_deref() == Some("FailedScheduling"))
+        .map(|e| e.count.unwrap_or(1))
+        .collect();
+    assert_eq!(failed, [1]);
+    // A node event is a new attempt; this one succeeds.
+    c.patch(
+        Kind::Node,
+        "",
+        "kind-worker",
+        PatchType::Merge,
+        &json!({"metadata": {"labels": {"disk": "ssd"}}}),
+    )
+    .unwrap();
+    assert_eq!(
+        pod(&c, "pinned").unwrap().spec.node_name.as_deref(),
+        Some("kind-worker")
+    );
+}
