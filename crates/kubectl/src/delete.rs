@@ -219,3 +219,94 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::session::MemFiles;
+    use crate::{run, Env};
+    use ordinal_sim::api::*;
+    use ordinal_sim::Cluster;
+
+    fn kubectl(c: &mut Cluster, line: &str) -> crate::Output {
+        let files = MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin: "",
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        run(c, &args, &env)
+    }
+
+    fn web() -> Cluster {
+        let mut c = Cluster::new(3);
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
+        c.settle();
+        c
+    }
+
+    // `parseCascadingFlag`: Go booleans still work, with kubectl's deprecation warning; other
+    // words are refused before anything is deleted.
+    #[test]
+    fn cascade_values_as_kubectl_parses_them() {
+        let mut c = web();
+        let o = kubectl(&mut c, "delete sts web --cascade=sideways");
+        assert_eq!(
+            o.stderr(),
+            "error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\"\n"
+        );
+        assert!(c.get_as::<StatefulSet>("default", "web").is_some());
+        let o = kubectl(&mut c, "delete sts web --cascade=False");
+        assert_eq!(
+            o.stderr(),
+            "warning: --cascade=False is deprecated (boolean value) and can be replaced with --cascade=orphan.\n"
+        );
+        assert_eq!(o.stdout(), "statefulset.apps \"web\" deleted\n");
+        c.settle();
+        assert_eq!(
+            c.list_as::<Pod>(Some("default")).len(),
+            2,
+            "orphaned, not deleted"
+        );
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
+        c.settle();
+        let o = kubectl(&mut c, "delete sts web --cascade=1 --wait=false");
+        assert!(o.stderr().contains("--cascade=1 is deprecated"));
+        assert!(o.stderr().contains("replaced with --cascade=background."));
+        c.settle();
+        assert!(c.list_as::<Pod>(Some("default")).is_empty());
+        // A bare --cascade is pflag's NoOptDefVal, background; the next word is a name.
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
+        c.settle();
+        let o = kubectl(&mut c, "delete sts --cascade web --wait=false");
+        assert_eq!(o.stderr(), "");
+        assert_eq!(o.stdout(), "statefulset.apps \"web\" deleted\n");
+    }
+
+    // `kubectl wait --for=delete` prints the one "condition met" line of every condition, and
+    // nothing for an object that is already gone (NotFound is ignored for delete).
+    #[test]
+    fn wait_for_delete() {
+        let mut c = web();
+        let o = kubectl(&mut c, "wait --for=delete pod/nope --timeout=5s");
+        assert_eq!((o.text().as_str(), o.status), ("", 0));
+        kubectl(&mut c, "delete pod web-1 --wait=false");
+        let mut o = kubectl(&mut c, "wait --for=delete pod/web-1 --timeout=60s");
+        let mut job = o.job.take().expect("waits");
+        let mut text = String::new();
+        for _ in 0..600 {
+            let mut step = crate::Output::default();
+            let done = job.poll(&mut c, &mut step);
+            text.push_str(&step.text());
+            if done {
+                break;
+            }
+            c.advance(100);
+        }
+        assert_eq!(text, "pod/web-1 condition met\n");
+    }
+}

@@ -268,7 +268,7 @@ fn format_labels(m: &BTreeMap<String, String>) -> String {
 
 /// A label selector as `labels.Selector.String()` writes it: requirements sorted by key,
 /// set values sorted.
-fn selector_string(sel: Option<&LabelSelector>) -> String {
+pub(crate) fn selector_string(sel: Option<&LabelSelector>) -> String {
     let Some(sel) = sel else {
         return String::new();
     };

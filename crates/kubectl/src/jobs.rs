@@ -47,9 +47,19 @@ pub enum Job {
 
 #[derive(Debug, Clone)]
 pub enum WaitCondition {
-    Condition { name: String, value: String },
-    Delete,
-    JsonPath { path: String, value: String },
+    Condition {
+        name: String,
+        value: String,
+    },
+    /// Gone: absent, or replaced by a new object of the same name (its uid, as the watch that
+    /// kubectl's `IsDeleted` follows sees the old one's DELETED event).
+    Delete {
+        uids: Vec<String>,
+    },
+    JsonPath {
+        path: String,
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -103,7 +113,9 @@ impl Job {
                     }
                     let obj = c.get(*k, ns, n).ok();
                     let ok = match condition {
-                        WaitCondition::Delete => obj.is_none(),
+                        WaitCondition::Delete { uids } => obj
+                            .as_deref()
+                            .is_none_or(|o| Some(&o.meta().uid) != uids.get(i)),
                         WaitCondition::Condition { name, value } => obj
                             .as_deref()
                             .is_some_and(|o| has_condition(o, name, value)),
