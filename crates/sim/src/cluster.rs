@@ -64,6 +64,8 @@ pub struct Cluster {
     pub(crate) waiting: BTreeMap<ObjKey, String>,
     /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
     event_index: HashMap<(String, String, String, String, String), ObjKey>,
+    /// events.k8s.io series: (involved uid, rv/action, reason, "", reporter) → the series.
+    event_series: HashMap<(String, String, String, String, String), SeriesState>,
     next_service_ip: u32,
     event_seq: u64,
 }
@@ -87,6 +89,7 @@ impl Cluster {
             failures: HashMap::new(),
             waiting: BTreeMap::new(),
             event_index: HashMap::new(),
+            event_series: HashMap::new(),
             next_service_ip: 2,
             event_seq: 0,
         };
@@ -688,12 +691,118 @@ impl Cluster {
             count: Some(1),
             type_: Some(type_.into()),
             event_time: None,
+            action: None,
+            series: None,
             reporting_component: Some(component.into()),
             reporting_instance: Some(host.unwrap_or("").into()),
         };
         self.store.put(Object::Event(ev));
         self.event_index.insert(key, (ns, name));
     }
+
+    /// Records an Event as a component on the events.k8s.io API does (the scheduler): no
+    /// `source`, `firstTimestamp` or `count`, but `eventTime`, `action` and the reporting
+    /// controller and instance. A repeat (same object, action, reason and reporter; the message
+    /// is not compared) within six minutes of the last joins the first event's series, whose
+    /// count is written at the first repeat and then with the recorder's 30-minute heartbeat.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn record_event_series(
+        &mut self,
+        involved: &Object,
+        type_: &str,
+        reason: &str,
+        action: &str,
+        message: &str,
+        controller: &str,
+        instance: &str,
+    ) {
+        const SERIES_WINDOW_MS: u64 = 6 * MINUTE;
+        const HEARTBEAT_MS: u64 = 30 * MINUTE;
+        let m = involved.meta();
+        let key = (
+            m.uid.clone(),
+            format!("{}/{}", m.resource_version, action),
+            reason.to_string(),
+            String::new(),
+            controller.to_string(),
+        );
+        if let Some(s) = self.event_series.get_mut(&key) {
+            if self.now.since(s.last_observed) <= SERIES_WINDOW_MS {
+                s.count += 1;
+                s.last_observed = self.now;
+                let write = s.count == 2 || self.now.since(s.written_at) >= HEARTBEAT_MS;
+                if write {
+                    s.written_at = self.now;
+                    let (count, at) = (s.count, s.last_observed);
+                    let (ens, ename) = s.event.clone();
+                    if let Some(Object::Event(mut ev)) = self
+                        .store
+                        .get(Kind::Event, &ens, &ename)
+                        .map(|o| (**o).clone())
+                    {
+                        ev.series = Some(EventSeries {
+                            count,
+                            last_observed_time: Some(at),
+                        });
+                        self.store.put(Object::Event(ev));
+                    }
+                }
+                return;
+            }
+        }
+        let ns = if m.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            m.namespace.clone()
+        };
+        self.event_seq += 1;
+        let nanos = self.now.0 as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
+        let name = format!("{}.{:x}", m.name, nanos);
+        let ev = Event {
+            metadata: ObjectMeta {
+                name: name.clone(),
+                namespace: ns.clone(),
+                uid: self.rng.uuid(),
+                creation_timestamp: Some(self.now),
+                ..Default::default()
+            },
+            involved_object: ObjectReference {
+                api_version: Some(involved.kind().api_version()),
+                kind: Some(involved.kind().name().into()),
+                namespace: (!m.namespace.is_empty()).then(|| m.namespace.clone()),
+                name: Some(m.name.clone()),
+                uid: Some(m.uid.clone()),
+                resource_version: Some(m.resource_version.clone()),
+                field_path: None,
+            },
+            reason: Some(reason.into()),
+            message: Some(message.into()),
+            type_: Some(type_.into()),
+            event_time: Some(self.now),
+            action: Some(action.into()),
+            reporting_component: Some(controller.into()),
+            reporting_instance: Some(instance.into()),
+            ..Default::default()
+        };
+        self.store.put(Object::Event(ev));
+        self.event_series.insert(
+            key,
+            SeriesState {
+                event: (ns, name),
+                count: 1,
+                last_observed: self.now,
+                written_at: self.now,
+            },
+        );
+    }
+}
+
+/// The recorder's view of one events.k8s.io series.
+struct SeriesState {
+    event: ObjKey,
+    count: i32,
+    last_observed: Time,
+    written_at: Time,
 }
 
 pub(crate) fn add_finalizer(m: &mut ObjectMeta, f: &str) {

@@ -8,6 +8,9 @@ use crate::store::ObjKey;
 
 pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
 
+/// The scheduler records through events.k8s.io as `<component>-<host>` (kind's control plane).
+const SCHEDULER_INSTANCE: &str = "default-scheduler-kind-control-plane";
+
 pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     let (ns, name) = key;
     let Some(pod) = c.get_as::<Pod>(ns, name).cloned() else {
@@ -143,13 +146,14 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     set_scheduled_condition(&mut p, c.now, None);
     c.put_existing(p.clone().into());
     let msg = format!("Successfully assigned {ns}/{name} to {node}");
-    c.record_event(
+    c.record_event_series(
         &Object::Pod(p),
         "Normal",
         "Scheduled",
+        "Binding",
         &msg,
         "default-scheduler",
-        None,
+        SCHEDULER_INSTANCE,
     );
 }
 
@@ -240,12 +244,13 @@ fn unschedulable(c: &mut Cluster, pod: &Pod, total: usize, why: &str) {
     let mut p = pod.clone();
     set_scheduled_condition(&mut p, c.now, Some(&msg));
     c.put_existing(p.clone().into());
-    c.record_event(
+    c.record_event_series(
         &Object::Pod(p),
         "Warning",
         "FailedScheduling",
+        "Scheduling",
         &msg,
         "default-scheduler",
-        None,
+        SCHEDULER_INSTANCE,
     );
 }

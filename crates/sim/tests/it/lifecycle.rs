@@ -531,6 +531,50 @@ spec:
         .map(|e| e.count.unwrap_or(1))
         .collect();
     assert_eq!(failed, [1]);
+    // The scheduler records through events.k8s.io: eventTime and action, no source or
+    // firstTimestamp, its reporting controller and instance.
+    let ev = c
+        .list_as::<Event>(Some("default"))
+        .into_iter()
+        .find(|e| e.reason.as_deref() == Some("FailedScheduling"))
+        .unwrap()
+        .clone();
+    assert_eq!(ev.action.as_deref(), Some("Scheduling"));
+    assert_eq!(
+        (ev.first_timestamp, ev.source.component.clone()),
+        (None, None)
+    );
+    assert!(ev.event_time.is_some());
+    assert_eq!(
+        ev.reporting_instance.as_deref(),
+        Some("default-scheduler-kind-control-plane")
+    );
+    // Attempts that fail again (a node event that does not help) join a series: the first
+    // repeat of the pod as the scheduler's status write left it starts one at count 2, and
+    // later repeats are counted by the recorder without a write until its heartbeat.
+    for (i, disk) in ["hdd", "nvme", "tape"].iter().enumerate() {
+        c.patch(
+            Kind::Node,
+            "",
+            "kind-worker",
+            PatchType::Merge,
+            &json!({"metadata": {"labels": {"disk": disk}}}),
+        )
+        .unwrap();
+        c.advance(10_000);
+        let series: Vec<Option<i32>> = c
+            .list_as::<Event>(Some("default"))
+            .iter()
+            .filter(|e| e.reason.as_deref() == Some("FailedScheduling"))
+            .map(|e| e.series.as_ref().map(|s| s.count))
+            .collect();
+        let want = if i == 0 {
+            vec![None, None]
+        } else {
+            vec![None, Some(2)]
+        };
+        assert_eq!(series, want, "after {disk}");
+    }
     // A node event is a new attempt; this one succeeds.
     c.patch(
         Kind::Node,
