@@ -21,6 +21,7 @@ const FLAGS: &[FlagSpec] = &[
     flag("force", None, false),
     flag("now", None, false),
     flag("wait", None, true),
+    flag("timeout", None, true),
     flag("ignore-not-found", None, false),
     flag("output", Some('o'), true),
 ];
@@ -55,6 +56,17 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             out.err(format!("error: invalid cascade value ({v}). Must be \"background\", \"foreground\", or \"orphan\""));
             return out;
         }
+    };
+    // `--timeout`: zero (the default) means kubectl's own week, so no deadline here.
+    let timeout_ms = match p.value("timeout") {
+        None => 0,
+        Some(t) => match crate::misc::parse_duration(t) {
+            Some(ms) => ms,
+            None => {
+                out.err(format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""));
+                return out;
+            }
+        },
     };
     let force = p.bool("force");
     let mut grace: Option<i64> = match p.value("grace-period") {
@@ -215,7 +227,10 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     let wait = p.value("wait").is_none_or(|w| w != "false");
     if wait && !waiting.is_empty() && !(force && grace == Some(0)) {
-        out.job = Some(Job::WaitGone { targets: waiting });
+        out.job = Some(Job::WaitGone {
+            targets: waiting,
+            deadline: (timeout_ms > 0).then(|| c.now().plus_ms(timeout_ms)),
+        });
     }
     out
 }
@@ -285,6 +300,28 @@ mod tests {
         let o = kubectl(&mut c, "delete sts --cascade web --wait=false");
         assert_eq!(o.stderr(), "");
         assert_eq!(o.stdout(), "statefulset.apps \"web\" deleted\n");
+    }
+
+    // A claim its pod uses stays (pvc-protection), so `delete` waits until `--timeout` and
+    // then fails as RunWait does; the claim is left Terminating.
+    #[test]
+    fn delete_times_out_on_a_claim_in_use() {
+        let mut c = web();
+        let start = c.now();
+        let mut o = kubectl(&mut c, "delete pvc www-web-0 --timeout=10s");
+        assert_eq!(o.stdout(), "persistentvolumeclaim \"www-web-0\" deleted\n");
+        let job = o.job.take().expect("waits");
+        let mut rest = crate::Output::default();
+        assert!(job.run_to_end(&mut c, &mut rest).is_none());
+        assert_eq!(
+            rest.stderr(),
+            "error: timed out waiting for the condition on persistentvolumeclaims/www-web-0\n"
+        );
+        assert_eq!(c.now().since(start), 10_000);
+        let pvc = c
+            .get_as::<PersistentVolumeClaim>("default", "www-web-0")
+            .unwrap();
+        assert!(pvc.metadata.is_deleting());
     }
 
     // `kubectl wait --for=delete` prints the one "condition met" line of every condition, and

@@ -20,6 +20,8 @@ pub enum Job {
     /// The wait `kubectl delete` does until the objects are gone.
     WaitGone {
         targets: Vec<(Kind, String, String, String)>,
+        /// `kubectl delete --timeout`: when to give up (`None`: kubectl's week, i.e. never here).
+        deadline: Option<Time>,
     },
     Sleep {
         until: Time,
@@ -83,9 +85,23 @@ impl Job {
                 out.out(w.poll(c));
                 false
             }
-            Job::WaitGone { targets } => targets
-                .iter()
-                .all(|(k, ns, n, uid)| c.get(*k, ns, n).map_or(true, |o| o.meta().uid != *uid)),
+            Job::WaitGone { targets, deadline } => {
+                let left = targets
+                    .iter()
+                    .find(|(k, ns, n, uid)| c.get(*k, ns, n).is_ok_and(|o| o.meta().uid == *uid));
+                match (left, deadline) {
+                    (None, _) => true,
+                    (Some((k, _, n, _)), Some(d)) if c.now() >= *d => {
+                        // RunWait stops at the first object that times out.
+                        out.err(format!(
+                            "error: timed out waiting for the condition on {}/{n}",
+                            k.info().plural
+                        ));
+                        true
+                    }
+                    _ => false,
+                }
+            }
             Job::Sleep { until } => c.now() >= *until,
             Job::RolloutStatus { ns, name, last } => {
                 let Some(s) = c.get_as::<StatefulSet>(ns, name) else {
@@ -243,6 +259,7 @@ impl Job {
             let deadline = match &self {
                 Job::Sleep { until } => Some(*until),
                 Job::WaitFor { deadline, .. } => Some(*deadline),
+                Job::WaitGone { deadline, .. } => *deadline,
                 _ => None,
             };
             match (c.next_timer(), deadline) {
