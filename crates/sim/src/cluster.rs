@@ -64,6 +64,11 @@ pub struct Cluster {
     pub(crate) waiting: BTreeMap<ObjKey, String>,
     /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
     event_index: HashMap<(String, String, String, String, String), ObjKey>,
+    /// EventAggregator records: (involved uid, source, type, reason, "") → (messages, last).
+    event_aggregate: HashMap<
+        (String, String, String, String, String),
+        (std::collections::BTreeSet<String>, Time),
+    >,
     /// events.k8s.io series: (involved uid, rv/action, reason, "", reporter) → the series.
     event_series: HashMap<(String, String, String, String, String), SeriesState>,
     next_service_ip: u32,
@@ -90,6 +95,7 @@ impl Cluster {
             waiting: BTreeMap::new(),
             event_index: HashMap::new(),
             event_series: HashMap::new(),
+            event_aggregate: HashMap::new(),
             next_service_ip: 2,
             event_seq: 0,
         };
@@ -639,13 +645,52 @@ impl Cluster {
         } else {
             m.namespace.clone()
         };
-        let key = (
-            format!("{}{}", m.uid, field_path.unwrap_or("")),
+        // EventAggregator: events about one object from one source with the same type and
+        // reason but different messages; the tenth distinct message within ten minutes of the
+        // last is combined into one event that counts every later one.
+        let agg_key = (
+            m.uid.clone(),
+            format!("{component}/{}", host.unwrap_or("")),
             type_.to_string(),
             reason.to_string(),
-            message.to_string(),
-            component.to_string(),
+            String::new(),
         );
+        let combined = {
+            let now = self.now;
+            let rec = self
+                .event_aggregate
+                .entry(agg_key.clone())
+                .or_insert_with(|| (std::collections::BTreeSet::new(), now));
+            if now.since(rec.1) > AGGREGATE_INTERVAL_MS {
+                rec.0.clear();
+            }
+            rec.0.insert(message.to_string());
+            rec.1 = now;
+            if rec.0.len() < AGGREGATE_MAX_EVENTS {
+                false
+            } else {
+                // `PopAny` (Go's map order; the first in order here).
+                let first = rec.0.iter().next().cloned();
+                if let Some(f) = first {
+                    rec.0.remove(&f);
+                }
+                true
+            }
+        };
+        let combined_message;
+        let (key, message) = if combined {
+            combined_message = format!("(combined from similar events): {message}");
+            (agg_key, combined_message.as_str())
+        } else {
+            let key = (
+                format!("{}{}", m.uid, field_path.unwrap_or("")),
+                type_.to_string(),
+                reason.to_string(),
+                message.to_string(),
+                component.to_string(),
+            );
+            (key, message)
+        };
         if let Some((ens, ename)) = self.event_index.get(&key).cloned() {
             if let Some(Object::Event(ev)) = self
                 .store
@@ -655,6 +700,7 @@ impl Cluster {
                 let mut ev = ev;
                 ev.count = Some(ev.count.unwrap_or(1) + 1);
                 ev.last_timestamp = Some(self.now);
+                ev.message = Some(message.into());
                 self.store.put(Object::Event(ev));
                 return;
             }
@@ -796,6 +842,10 @@ impl Cluster {
         );
     }
 }
+
+/// client-go's `defaultAggregateMaxEvents` and `defaultAggregateIntervalInSeconds`.
+const AGGREGATE_MAX_EVENTS: usize = 10;
+const AGGREGATE_INTERVAL_MS: u64 = 600 * 1000;
 
 /// The recorder's view of one events.k8s.io series.
 struct SeriesState {

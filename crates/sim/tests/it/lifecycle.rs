@@ -589,3 +589,37 @@ spec:
         Some("kind-worker")
     );
 }
+
+// client-go's EventAggregator: the tenth distinct message with the same object, source, type
+// and reason within ten minutes is combined into one event, which counts the later ones.
+#[test]
+fn similar_events_are_combined_after_ten_messages() {
+    let mut c = web(71, None);
+    patch_set(&mut c, json!({"spec": {"replicas": 6}}));
+    wait_until(&mut c, LIMIT_MS, "web-5 Ready", |c| ready(c, "web-5"));
+    let evs = events(&c, "StatefulSet", "web");
+    let plain = evs
+        .iter()
+        .filter(|(_, m)| !m.starts_with("(combined"))
+        .count();
+    assert_eq!(plain, 9, "{evs:?}");
+    let combined: Vec<&Event> = c
+        .list_as::<Event>(Some("default"))
+        .into_iter()
+        .filter(|e| {
+            e.message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("(combined from similar events): "))
+        })
+        .collect();
+    assert_eq!(combined.len(), 1);
+    assert_eq!(
+        combined[0].message.as_deref(),
+        Some("(combined from similar events): create Pod web-5 in StatefulSet web successful")
+    );
+    assert_eq!(
+        combined[0].count,
+        Some(3),
+        "web-4's pod, web-5's claim and pod"
+    );
+}
