@@ -623,3 +623,31 @@ fn similar_events_are_combined_after_ten_messages() {
         "web-4's pod, web-5's claim and pod"
     );
 }
+
+// An orphaning delete takes the set's references off its claims too (whenDeleted: Delete), so
+// they survive; the re-created set owns them again once it has adopted their pods.
+#[test]
+fn orphaned_claims_survive_and_are_owned_again_after_reapply() {
+    let mut c = web(72, Some(("Delete", "Retain")));
+    delete(&mut c, Kind::StatefulSet, "web", Some(Propagation::Orphan));
+    c.settle();
+    assert!(owners(&c, "www-web-0").is_empty());
+    assert!(owners(&c, "www-web-1").is_empty());
+    let yaml = K8S_WEB_YAML.replace(
+        "  serviceName: \"nginx\"\n",
+        "  serviceName: \"nginx\"\n  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n",
+    );
+    apply(&mut c, &yaml);
+    c.settle();
+    let uid = c
+        .get_as::<StatefulSet>("default", "web")
+        .unwrap()
+        .metadata
+        .uid
+        .clone();
+    for claim_name in ["www-web-0", "www-web-1"] {
+        assert_eq!(owners(&c, claim_name), ["StatefulSet/web"]);
+        let refs = claim(&c, claim_name).unwrap().metadata.owner_references;
+        assert_eq!(refs[0].uid, uid);
+    }
+}
