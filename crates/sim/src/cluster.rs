@@ -63,14 +63,11 @@ pub struct Cluster {
     /// Why each StatefulSet's controller stopped on its last pass, for the UI.
     pub(crate) waiting: BTreeMap<ObjKey, String>,
     /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
-    event_index: HashMap<(String, String, String, String, String), ObjKey>,
+    event_index: HashMap<EventKey, ObjKey>,
     /// EventAggregator records: (involved uid, source, type, reason, "") → (messages, last).
-    event_aggregate: HashMap<
-        (String, String, String, String, String),
-        (std::collections::BTreeSet<String>, Time),
-    >,
+    event_aggregate: HashMap<EventKey, (std::collections::BTreeSet<String>, Time)>,
     /// events.k8s.io series: (involved uid, rv/action, reason, "", reporter) → the series.
-    event_series: HashMap<(String, String, String, String, String), SeriesState>,
+    event_series: HashMap<EventKey, SeriesState>,
     next_service_ip: u32,
     event_seq: u64,
 }
@@ -842,6 +839,9 @@ impl Cluster {
         );
     }
 }
+
+/// The recorders' cache keys: five strings (which ones, each map's comment says).
+type EventKey = (String, String, String, String, String);
 
 /// client-go's `defaultAggregateMaxEvents` and `defaultAggregateIntervalInSeconds`.
 const AGGREGATE_MAX_EVENTS: usize = 10;
