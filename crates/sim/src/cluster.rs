@@ -63,7 +63,9 @@ pub struct Cluster {
     /// Why each StatefulSet's controller stopped on its last pass, for the UI.
     pub(crate) waiting: BTreeMap<ObjKey, String>,
     /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
-    event_index: HashMap<EventKey, ObjKey>,
+    event_index: HashMap<EventKey, Observed>,
+    /// The spam filter's token buckets: (involved uid, source, type, "", "") → (tokens, when).
+    event_spam: HashMap<EventKey, (f64, Time)>,
     /// EventAggregator records: (involved uid, source, type, reason, "") → (messages, last).
     event_aggregate: HashMap<EventKey, (std::collections::BTreeSet<String>, Time)>,
     /// events.k8s.io series: (involved uid, rv/action, reason, "", reporter) → the series.
@@ -91,6 +93,7 @@ impl Cluster {
             failures: HashMap::new(),
             waiting: BTreeMap::new(),
             event_index: HashMap::new(),
+            event_spam: HashMap::new(),
             event_series: HashMap::new(),
             event_aggregate: HashMap::new(),
             next_service_ip: 2,
@@ -688,28 +691,61 @@ impl Cluster {
             );
             (key, message)
         };
-        if let Some((ens, ename)) = self.event_index.get(&key).cloned() {
-            if let Some(Object::Event(ev)) = self
-                .store
-                .get(Kind::Event, &ens, &ename)
-                .map(|o| (**o).clone())
-            {
-                let mut ev = ev;
-                ev.count = Some(ev.count.unwrap_or(1) + 1);
-                ev.last_timestamp = Some(self.now);
-                ev.message = Some(message.into());
-                self.store.put(Object::Event(ev));
-                return;
+        // eventObserve: the recorder's cache counts every occurrence (the name is the first's).
+        let (name, count, first) = match self.event_index.get_mut(&key) {
+            Some(obs) => {
+                obs.count += 1;
+                (obs.name.clone(), obs.count, obs.first)
             }
+            None => {
+                // Names sort in creation order, as the API server's nanosecond timestamps do.
+                self.event_seq += 1;
+                let nanos = self.now.0 as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
+                let name = format!("{}.{:x}", m.name, nanos);
+                self.event_index.insert(
+                    key,
+                    Observed {
+                        name: name.clone(),
+                        count: 1,
+                        first: self.now,
+                    },
+                );
+                (name, 1, self.now)
+            }
+        };
+        // EventSourceObjectSpamFilter: 25 writes at once per source, object and type, then
+        // one per five minutes; a write that passes carries the count seen so far.
+        let spam_key = (
+            m.uid.clone(),
+            format!("{component}/{}", host.unwrap_or("")),
+            type_.to_string(),
+            String::new(),
+            String::new(),
+        );
+        let now = self.now;
+        let bucket = self.event_spam.entry(spam_key).or_insert((SPAM_BURST, now));
+        let refill = now.since(bucket.1) as f64 / SPAM_REFILL_MS as f64;
+        bucket.0 = (bucket.0 + refill).min(SPAM_BURST);
+        bucket.1 = now;
+        if bucket.0 < 1.0 {
+            return;
         }
-        // Names sort in creation order, as the API server's nanosecond timestamps do.
-        self.event_seq += 1;
-        let nanos = self.now.0 as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
-        let name = format!("{}.{:x}", m.name, nanos);
+        bucket.0 -= 1.0;
+        if let Some(Object::Event(mut ev)) = self
+            .store
+            .get(Kind::Event, &ns, &name)
+            .map(|o| (**o).clone())
+        {
+            ev.count = Some(count);
+            ev.last_timestamp = Some(self.now);
+            ev.message = Some(message.into());
+            self.store.put(Object::Event(ev));
+            return;
+        }
         let ev = Event {
             metadata: ObjectMeta {
-                name: name.clone(),
-                namespace: ns.clone(),
+                name,
+                namespace: ns,
                 uid: self.rng.uuid(),
                 creation_timestamp: Some(self.now),
                 ..Default::default()
@@ -729,9 +765,9 @@ impl Cluster {
                 component: Some(component.into()),
                 host: host.map(Into::into),
             },
-            first_timestamp: Some(self.now),
+            first_timestamp: Some(first),
             last_timestamp: Some(self.now),
-            count: Some(1),
+            count: Some(count),
             type_: Some(type_.into()),
             event_time: None,
             action: None,
@@ -740,7 +776,6 @@ impl Cluster {
             reporting_instance: Some(host.unwrap_or("").into()),
         };
         self.store.put(Object::Event(ev));
-        self.event_index.insert(key, (ns, name));
     }
 
     /// Records an Event as a component on the events.k8s.io API does (the scheduler): no
@@ -846,6 +881,17 @@ type EventKey = (String, String, String, String, String);
 /// client-go's `defaultAggregateMaxEvents` and `defaultAggregateIntervalInSeconds`.
 const AGGREGATE_MAX_EVENTS: usize = 10;
 const AGGREGATE_INTERVAL_MS: u64 = 600 * 1000;
+
+/// client-go's spam filter: `defaultSpamBurst`, and one token per `1/defaultSpamQPS` seconds.
+const SPAM_BURST: f64 = 25.0;
+const SPAM_REFILL_MS: u64 = 300 * 1000;
+
+/// The legacy recorder's view of one event: its name and how often it was seen.
+struct Observed {
+    name: String,
+    count: i32,
+    first: Time,
+}
 
 /// The recorder's view of one events.k8s.io series.
 struct SeriesState {
