@@ -76,8 +76,14 @@ step "setup (installs only what is missing)" bash "$ORDINAL_ROOT/scripts/setup.s
 step "cargo fmt" cargo fmt --all --check
 step "clippy (native)" cargo clippy --workspace --exclude ordinal-web --all-targets -- -D warnings
 step "clippy (web, wasm32)" cargo clippy -p ordinal-web --target wasm32-unknown-unknown -- -D warnings
-step "cargo test (native)" cargo test --workspace --exclude ordinal-web
+# Every crate's native tests, the web crate's reducer and view model included.
+step "cargo test (native)" cargo test --workspace
 step "ordinal-sim for wasm32" cargo build -p ordinal-sim --target wasm32-unknown-unknown
+# The web crate's browser-only glue (localStorage, the frame clock, DOM events), in chromium.
+# web/webdriver.json holds chromium's flags; the runner serves the test wasm itself.
+step "web glue (wasm, chromium)" env CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  bash -c 'cd web && cargo test --target wasm32-unknown-unknown'
 
 FIRST_LOAD_KIB="?"
 if step "trunk build --release" trunk build --release; then
@@ -91,7 +97,7 @@ fi
 printf '\n==> summary\n'
 PASSED=0
 for i in "${!STEP_NAMES[@]}"; do
-  printf '    %-24s %-8s %5ss\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}" "${STEP_TIMES[$i]}"
+  printf '    %-28s %-8s %5ss\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}" "${STEP_TIMES[$i]}"
   [ "${STEP_RESULTS[$i]}" = PASS ] && PASSED=$((PASSED + 1))
 done
 printf '    first-load size: %s KiB (gzip -9 of dist .wasm + .js + .css)\n' "$FIRST_LOAD_KIB"

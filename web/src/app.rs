@@ -5,7 +5,8 @@ use crate::cluster::ClusterPanel;
 use crate::controls::TimeControls;
 use crate::editor::Editor;
 use crate::events::EventsPanel;
-use crate::model::{Action, Example, Model};
+use crate::lesson_view::LessonPanel;
+use crate::model::{Action, Example, Model, Route};
 use crate::storage;
 use crate::terminal::Terminal;
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -36,6 +37,12 @@ fn run_frames(dispatch: UseReducerDispatcher<Model>) -> Rc<RefCell<Option<Animat
     slot
 }
 
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
 fn focus_terminal() {
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
@@ -50,8 +57,36 @@ fn focus_terminal() {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let model = use_reducer(|| Model::new(storage::load()));
+    let model = use_reducer(|| {
+        Model::with(
+            storage::load(),
+            storage::load_progress(),
+            Route::from_hash(&location_hash()),
+        )
+    });
     let dispatch = model.dispatcher();
+
+    // The route follows the location's hash (back/forward, links) ...
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "hashchange", move |_| {
+                    dispatch.dispatch(Action::Navigate(Route::from_hash(&location_hash())));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // ... and the hash follows a route the page changed itself (Open in the editor, Reset).
+    use_effect_with(model.route.clone(), |route| {
+        if Route::from_hash(&location_hash()) != *route {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_hash(&route.hash());
+            }
+        }
+    });
+    use_effect_with(model.progress.clone(), |p| storage::save_progress(p));
 
     // The clock: frames while running, none while paused.
     {
@@ -87,10 +122,6 @@ pub fn app() -> Html {
         )));
         focus_terminal();
     });
-    let on_run = use_callback(dispatch.clone(), |line: String, d| {
-        d.dispatch(Action::RunInTerminal(line));
-        focus_terminal();
-    });
     let on_submit = use_callback(dispatch.clone(), |line: String, d| {
         d.dispatch(Action::Submit(line))
     });
@@ -106,6 +137,15 @@ pub fn app() -> Html {
             Callback::from(move |line: String| -> Completion { engine.borrow().complete(&line) })
         })
     };
+    let on_run_lines = use_callback(dispatch.clone(), |lines: Vec<String>, d| {
+        d.dispatch(Action::RunLines(lines));
+    });
+    let on_open = use_callback(dispatch.clone(), |text: String, d| {
+        d.dispatch(Action::OpenInEditor(text))
+    });
+    let on_reset = use_callback(dispatch.clone(), |id: String, d| {
+        d.dispatch(Action::ResetLesson(id))
+    });
     let on_pause = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::TogglePause));
     let on_step = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Step));
     let on_speed = use_callback(dispatch.clone(), |s: u32, d| {
@@ -113,6 +153,12 @@ pub fn app() -> Html {
     });
 
     let terminal_free = !model.terminal.busy && !model.terminal.attached;
+    let lesson_view = model.route != Route::Manifest;
+    let lessons_href = model
+        .last_lesson
+        .clone()
+        .map_or(Route::Lessons, Route::Lesson)
+        .hash();
 
     html! {
         <div class="app">
@@ -121,17 +167,34 @@ pub fn app() -> Html {
                     <h1>{ "Ordinal" }</h1>
                     <p class="tagline">{ "A Kubernetes StatefulSet playground that runs in your browser" }</p>
                 </div>
+                <nav class="views" aria-label="Views">
+                    <a href="#/" aria-current={(!lesson_view).then_some("page")}>{ "Manifest" }</a>
+                    <a href={lessons_href} aria-current={lesson_view.then_some("page")}>{ "Lessons" }</a>
+                </nav>
                 <TimeControls clock={model.clock} {on_pause} {on_step} {on_speed} />
             </header>
-            <main class="workspace">
-                <Editor editor={model.editor.clone()} {on_edit} {on_apply} {on_example} />
+            <main class={classes!("workspace", lesson_view.then_some("lesson-mode"))}>
+                <div class="left-slot" hidden={lesson_view}>
+                    <Editor editor={model.editor.clone()} {on_edit} {on_apply} {on_example} />
+                </div>
+                <div class="left-slot" hidden={!lesson_view}>
+                    <LessonPanel
+                        lessons={model.lessons.clone()}
+                        route={model.route.clone()}
+                        progress={model.progress.clone()}
+                        queued={model.queued}
+                        on_run={on_run_lines.clone()}
+                        {on_open}
+                        {on_reset}
+                    />
+                </div>
                 <ClusterPanel
                     cluster={model.cluster.clone()}
                     {terminal_free}
                     {on_scale}
                     {on_delete}
                     {on_shell}
-                    {on_run}
+                    on_run={on_run_lines.clone()}
                 />
                 <Terminal
                     terminal={model.terminal.clone()}

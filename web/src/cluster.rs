@@ -16,20 +16,9 @@ pub struct Props {
     pub on_scale: Callback<(String, i32)>,
     pub on_delete: Callback<String>,
     pub on_shell: Callback<String>,
-    pub on_run: Callback<String>,
+    /// Types lines into the terminal (a node's stop/start).
+    pub on_run: Callback<Vec<String>>,
 }
-
-/// The lesson's steps, each runnable in the terminal.
-const LESSON: &[(&str, &str)] = &[
-    ("Let the private image pull", "kubectl create secret docker-registry registry-secret-aliyun --docker-server=registry.cn-hangzhou.aliyuncs.com --docker-username=xxx@xx.com --docker-password=xxxx"),
-    ("Watch the pods start in order", "kubectl get pods -w -l app=nginx"),
-    ("Ask each pod its hostname", "for i in 0 1; do kubectl exec web-$i -- sh -c 'hostname'; done"),
-    ("Write a file on each pod's volume", "for i in 0 1; do kubectl exec web-$i -- sh -c 'echo $(hostname) > /usr/share/nginx/html/index.html'; done"),
-    ("Read it back through nginx", "kubectl exec web-1 -- curl -s http://web-0.nginx"),
-    ("Look the pods up in DNS (then nslookup web-0.nginx, exit)", "kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm"),
-    ("Delete every pod; they come back", "kubectl delete pod -l app=nginx"),
-    ("See the claims kept after scaling down", "kubectl get pvc -l app=nginx"),
-];
 
 #[function_component(ClusterPanel)]
 pub fn cluster_panel(p: &Props) -> Html {
@@ -40,9 +29,27 @@ pub fn cluster_panel(p: &Props) -> Html {
             <div class="panel-head">
                 <h2 id="cluster-title">{ "Cluster" }<span class="ns">{ " namespace default" }</span></h2>
                 <ul class="nodes" aria-label="Nodes">
-                    { for c.nodes.iter().map(|(n, ready)| html! {
-                        <li key={n.clone()} class={classes!((!ready).then_some("not-ready"))}
-                            title={if *ready { "Node Ready" } else { "Node NotReady" }}>{ n.clone() }</li>
+                    { for c.nodes.iter().map(|n| {
+                        let verb = if n.running { "stop" } else { "start" };
+                        let line = format!("docker {verb} {}", n.name);
+                        let run = p.on_run.reform(move |_: MouseEvent| vec![line.clone()]);
+                        html! {
+                            <li key={n.name.clone()} class={classes!((!n.ready).then_some("not-ready"))}
+                                data-node={n.name.clone()} data-status={n.status.clone()}
+                                title={format!("kubectl get nodes: {}", n.status)}>
+                                { n.name.clone() }
+                                if n.status != "Ready" { <span class="node-status">{ format!(" {}", n.status) }</span> }
+                                if !n.control_plane {
+                                    <button type="button" class="linkish node-power" onclick={run}
+                                        disabled={!p.terminal_free}
+                                        aria-label={format!("{} node {}", if n.running { "Stop" } else { "Start" }, n.name)}
+                                        title={format!("docker {verb} {}: the node's container {}", n.name,
+                                            if n.running { "stops, as if the machine failed" } else { "starts again" })}>
+                                        { if n.running { "stop" } else { "start" } }
+                                    </button>
+                                }
+                            </li>
+                        }
                     }) }
                 </ul>
             </div>
@@ -91,26 +98,10 @@ pub fn cluster_panel(p: &Props) -> Html {
                     </section>
                 }
                 { for c.services.iter().map(|s| html! { <ServiceCard key={s.name.clone()} service={s.clone()} /> }) }
-                <details class="lesson">
-                    <summary>{ "Lesson steps: run them in the terminal" }</summary>
-                    <ol>
-                        { for LESSON.iter().map(|(what, cmd)| {
-                            let on_run = p.on_run.clone();
-                            let line = cmd.to_string();
-                            html! {
-                                <li>
-                                    <span class="lesson-what">{ *what }</span>
-                                    <code>{ *cmd }</code>
-                                    <button type="button" class="btn small" disabled={!p.terminal_free}
-                                        aria-label={format!("Run {cmd}")}
-                                        onclick={Callback::from(move |_: MouseEvent| on_run.emit(line.clone()))}>
-                                        { "Run" }
-                                    </button>
-                                </li>
-                            }
-                        }) }
-                    </ol>
-                </details>
+                <p class="lesson-link">
+                    <a href="#/lessons/basics">{ "Follow the StatefulSet lesson step by step" }</a>
+                    { ", with checks that turn green as the cluster gets there." }
+                </p>
             </div>
         </section>
     }
@@ -227,6 +218,13 @@ fn set_card(p: &SetProps) -> Html {
                     <div><dt>{ "podManagementPolicy" }</dt><dd>{ s.policy.clone() }</dd></div>
                     <div><dt>{ "serviceName" }</dt><dd>{ s.service_name.clone() }</dd></div>
                     <div>
+                        <dt>{ "updateStrategy" }</dt>
+                        <dd>
+                            { s.strategy.clone() }
+                            if let Some(n) = s.partition { { format!(", partition {n}") } }
+                        </dd>
+                    </div>
+                    <div>
                         <dt>{ if same_rev { "revision" } else { "current → update revision" } }</dt>
                         <dd class="mono">
                             { short_rev(&s.current_revision) }
@@ -241,9 +239,18 @@ fn set_card(p: &SetProps) -> Html {
                 { s.waiting.clone().unwrap_or_else(|| if s.deleting { "deleting the set".into() } else { "nothing to wait for".into() }) }
             </p>
             <ol class="ordinals" aria-label={format!("Ordinals of {}", s.name)}>
-                { for s.rows.iter().map(|r| html! {
-                    <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
-                        on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
+                { for s.rows.iter().map(|r| {
+                    // The partition as a line between the ordinals it holds back and the rest.
+                    let line = s.partition.filter(|n| r.ordinal == Some(*n)).map(|n| html! {
+                        <li key={format!("partition-{n}")} class="partition-line" aria-label={format!("partition {n}")}>
+                            <span>{ format!("partition {n}: ordinals below {n} keep their revision; {n} and above are updated") }</span>
+                        </li>
+                    });
+                    html! { <>
+                        { for line }
+                        <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
+                            on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
+                    </> }
                 }) }
             </ol>
         </section>
@@ -306,12 +313,6 @@ fn status_class(status: &str, ready: bool) -> &'static str {
     }
 }
 
-/// A dotted name that may wrap after each dot.
-fn breakable(name: &str) -> Html {
-    let parts: Vec<&str> = name.split_inclusive('.').collect();
-    html! { <>{ for parts.into_iter().map(|p| html! { <>{ p.to_string() }<wbr /></> }) }</> }
-}
-
 #[function_component(PodCard)]
 fn pod_card(p: &PodProps) -> Html {
     let pod = &p.pod;
@@ -345,6 +346,7 @@ fn pod_card(p: &PodProps) -> Html {
                 <h4 key="name" class="pod-name" id={title_id}><span class="visually-hidden">{ "Pod " }</span>{ pod.name.clone() }</h4>
                 // Keyed by STATUS: each change replays the chip's entrance.
                 <span key={pod.status.clone()} class="status" title={format!("image {}", pod.image)}>{ pod.status.clone() }</span>
+                <span key="ready" class="pod-ready"><span class="fact-label">{ "READY" }</span>{ " " }<span class="mono">{ pod.ready.clone() }</span></span>
                 <div key="actions" class="pod-actions">
                     <button type="button" class="btn small" onclick={shell} disabled={!can_shell}
                         aria-label={format!("Open a shell in {}", pod.name)} title={shell_note}>
@@ -358,19 +360,27 @@ fn pod_card(p: &PodProps) -> Html {
                 </div>
             </header>
             <dl class="pod-facts">
-                <div><dt>{ "READY" }</dt><dd class="mono">{ pod.ready.clone() }</dd></div>
                 <div><dt>{ "RESTARTS" }</dt><dd class="mono">{ pod.restarts.clone() }</dd></div>
                 <div><dt>{ "IP" }</dt><dd class="mono">{ pod.ip.clone().unwrap_or_else(|| "<none>".into()) }</dd></div>
                 <div><dt>{ "node" }</dt><dd class="mono">{ pod.node.clone().unwrap_or_else(|| "<none>".into()) }</dd></div>
+            </dl>
+            <dl class="pod-facts names">
                 <div><dt>{ "hostname" }</dt><dd class="mono">{ pod.hostname.clone() }</dd></div>
                 if let Some(d) = &pod.dns {
-                    <div class="full">
+                    <div class="dns-fact">
                         <dt>{ "DNS" }</dt>
                         <dd class={classes!("mono", "dns", (!d.resolves).then_some("unresolved"))}
-                            title={if d.resolves { "resolves in the cluster" } else { "no DNS record yet: the pod is not a ready endpoint of its Service" }}>
-                            { breakable(&d.fqdn) }
-                            if !d.resolves { <span class="unresolved-note">{ " (no record yet)" }</span> }
+                            title={if d.resolves { format!("{}: resolves in the cluster", d.fqdn) } else { format!("{}: no DNS record yet (the pod is not a ready endpoint of its Service)", d.fqdn) }}>
+                            { d.fqdn.clone() }
                         </dd>
+                        if !d.resolves { <dd class="unresolved-note">{ "no record yet" }</dd> }
+                    </div>
+                }
+                if let Some(rev) = &pod.revision {
+                    <div class={classes!("rev-fact", pod.outdated.then_some("outdated"))}
+                        title={if pod.outdated { "controller-revision-hash: an older revision than the set's update revision" } else { "controller-revision-hash: the set's update revision" }}>
+                        <dt class="visually-hidden">{ "revision" }</dt>
+                        <dd class="mono rev">{ rev.rsplit('-').next().unwrap_or(rev).to_string() }</dd>
                     </div>
                 }
             </dl>
@@ -400,12 +410,12 @@ fn claim_card(p: &ClaimProps) -> Html {
                     aria-label={format!("PersistentVolumeClaim {}", c.name)}>
                     <div class="st-row">
                         <span class="kind-tag" title="PersistentVolumeClaim">{ "PVC" }</span>
-                        <span class="st-name mono">{ c.name.clone() }</span>
+                        <span class="st-name mono" title={c.name.clone()}>{ c.name.clone() }</span>
+                        <span class="st-facts mono">
+                            { c.capacity.clone() }{ " · " }{ c.access_modes.clone() }
+                            if !c.storage_class.is_empty() { { " · " }{ c.storage_class.clone() } }
+                        </span>
                         <span class="status">{ c.status.clone() }</span>
-                    </div>
-                    <div class="st-facts mono">
-                        { c.capacity.clone() }{ " · " }{ c.access_modes.clone() }
-                        if !c.storage_class.is_empty() { { " · " }{ c.storage_class.clone() } }
                     </div>
                 </article>
                 if let Some(pv) = &c.pv {
@@ -413,10 +423,10 @@ fn claim_card(p: &ClaimProps) -> Html {
                         <div class="st-row">
                             <span class="kind-tag" title="PersistentVolume">{ "PV" }</span>
                             <span class="st-name mono" title={pv.name.clone()}>{ pv.name.clone() }</span>
-                        </div>
-                        <div class="st-facts mono">
-                            { pv.status.clone() }{ " · " }{ pv.reclaim_policy.clone() }
-                            if let Some(n) = &pv.node { { " · " }{ n.clone() } }
+                            <span class="st-facts mono">
+                                { pv.status.clone() }{ " · " }{ pv.reclaim_policy.clone() }
+                                if let Some(n) = &pv.node { { " · " }{ n.clone() } }
+                            </span>
                         </div>
                         if pv.files.is_empty() {
                             <div class="files empty-files">{ "no files yet" }</div>

@@ -74,6 +74,19 @@ impl Engine {
         ordinal_kubectl::run(&mut self.cluster, &args, &env)
     }
 
+    /// A fresh cluster built by `setup` (commands run to the end, then time runs until the
+    /// cluster is quiet): a lesson's starting point. What setup printed is returned.
+    pub fn reset(&mut self, setup: &[String]) -> Output {
+        *self = Engine::new();
+        let mut out = Output::default();
+        for line in setup {
+            let o = self.session.input(&mut self.cluster, line, Mode::Script);
+            out.chunks.extend(o.chunks);
+        }
+        self.cluster.settle();
+        out
+    }
+
     /// A line typed at the terminal's prompt.
     pub fn input(&mut self, line: &str) -> Output {
         self.session

@@ -3,11 +3,16 @@
 //! the core. State lives in one reducer ([`model`]); components render `Rc` snapshots.
 
 mod app;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
+mod checks;
 mod cluster;
 mod controls;
 mod editor;
 mod engine;
 mod events;
+mod lesson_view;
+mod lessons;
 mod model;
 mod storage;
 mod terminal;

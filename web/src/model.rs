@@ -5,13 +5,17 @@
 //! returns the same `Rc`, so a clock frame with nothing new renders nothing.
 
 use crate::engine::{Engine, MANIFEST_FILE, NAMESPACE};
+use crate::lessons::{self, Block, Lesson};
 use crate::view_model::{self, ClusterView, EventsView};
 use crate::yaml::{self, LineError};
 use ordinal_kubectl::{Output, Stream};
 use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::rc::Rc;
 use yew::Reducible;
 
+/// Most terminal output a lesson's `output` checks look through (the newest).
+const MAX_LESSON_OUTPUT: usize = 64 * 1024;
 /// Most terminal output entries kept.
 const MAX_LOG: usize = 1500;
 /// Longest real time one frame may account for (a tab that was hidden does not jump ahead).
@@ -118,6 +122,36 @@ pub struct EditorView {
     pub generation: u64,
 }
 
+/// What the page shows on its left: the manifest editor, the lesson list, or one lesson.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Manifest,
+    Lessons,
+    Lesson(String),
+}
+
+impl Route {
+    /// `#/lessons/basics` → `Lesson("basics")`; anything unknown is the editor.
+    pub fn from_hash(hash: &str) -> Route {
+        let h = hash.trim_start_matches('#').trim_start_matches('/');
+        match h.split_once('/') {
+            Some(("lessons", id)) if !id.is_empty() => Route::Lesson(id.to_string()),
+            _ if h == "lessons" || h == "lessons/" => Route::Lessons,
+            _ => Route::Manifest,
+        }
+    }
+    pub fn hash(&self) -> String {
+        match self {
+            Route::Manifest => "#/".into(),
+            Route::Lessons => "#/lessons".into(),
+            Route::Lesson(id) => format!("#/lessons/{id}"),
+        }
+    }
+}
+
+/// Checks passed, by lesson id (kept across reloads).
+pub type Progress = BTreeMap<String, BTreeSet<String>>;
+
 pub enum Action {
     /// A display frame: `real_ms` of wall time passed.
     Frame(f64),
@@ -138,6 +172,15 @@ pub enum Action {
     Submit(String),
     /// Ctrl-C, with what was typed on the line.
     Interrupt(String),
+    /// The location's hash changed.
+    Navigate(Route),
+    /// A lesson's Run button: these lines are typed into the terminal, each when the one before
+    /// has finished (a watch waits for Ctrl-C).
+    RunLines(Vec<String>),
+    /// A lesson's manifest goes into the editor (and the editor is shown).
+    OpenInEditor(String),
+    /// The lesson's starting cluster, its checks cleared.
+    ResetLesson(String),
     /// Tab found several completions: show them as bash does.
     ShowCompletions {
         line: String,
@@ -153,6 +196,18 @@ pub struct Model {
     pub events: Rc<EventsView>,
     pub terminal: Rc<TerminalView>,
     pub editor: Rc<EditorView>,
+    pub route: Route,
+    /// The lesson last opened (the Lessons link returns to it).
+    pub last_lesson: Option<String>,
+    pub lessons: Rc<Vec<Lesson>>,
+    pub progress: Rc<Progress>,
+    /// Lines a Run button queued that the terminal has not taken yet.
+    pub queued: usize,
+    queue: VecDeque<String>,
+    /// What the terminal printed since the current lesson was opened or reset.
+    lesson_output: String,
+    /// (resourceVersion, last log id, route) when the checks were last evaluated.
+    checked: Option<(u64, u64, Route)>,
     seen_rv: u64,
     next_id: u64,
 }
@@ -165,12 +220,22 @@ impl PartialEq for Model {
             && Rc::ptr_eq(&self.events, &other.events)
             && Rc::ptr_eq(&self.terminal, &other.terminal)
             && Rc::ptr_eq(&self.editor, &other.editor)
+            && self.route == other.route
+            && self.last_lesson == other.last_lesson
+            && Rc::ptr_eq(&self.progress, &other.progress)
+            && self.queued == other.queued
     }
 }
 
 impl Model {
     /// A fresh cluster; the editor holds `saved` (else the lesson's manifest).
+    #[cfg(test)]
     pub fn new(saved: Result<Option<String>, ()>) -> Model {
+        Model::with(saved, Progress::new(), Route::Manifest)
+    }
+
+    /// A fresh cluster, the editor holding `saved`, lesson progress and the page's route.
+    pub fn with(saved: Result<Option<String>, ()>, progress: Progress, route: Route) -> Model {
         let (text, notice) = match saved {
             Ok(Some(t)) => (t, None),
             Ok(None) => (Example::Tutorial.text().to_string(), None),
@@ -203,6 +268,17 @@ impl Model {
                 notice,
                 generation: 0,
             }),
+            last_lesson: match &route {
+                Route::Lesson(id) => Some(id.clone()),
+                _ => None,
+            },
+            route,
+            lessons: Rc::new(lessons::all()),
+            progress: Rc::new(progress),
+            queued: 0,
+            queue: VecDeque::new(),
+            lesson_output: String::new(),
+            checked: None,
             next_id: 0,
         };
         m.engine.borrow_mut().sync_manifest(&m.editor.text);
@@ -226,6 +302,16 @@ impl Model {
         let text = text.replace("\x1b[2J", "").replace("\x1b[H", "");
         if text.is_empty() {
             return;
+        }
+        if matches!(kind, LogKind::Out | LogKind::Err) {
+            self.lesson_output.push_str(&text);
+            if self.lesson_output.len() > MAX_LESSON_OUTPUT {
+                let mut cut = self.lesson_output.len() - MAX_LESSON_OUTPUT;
+                while !self.lesson_output.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                self.lesson_output.drain(..cut);
+            }
         }
         self.next_id += 1;
         t.log.push(Rc::new(LogEntry {
@@ -311,6 +397,67 @@ impl Model {
         out
     }
 
+    /// The lesson the route shows.
+    pub fn lesson(&self) -> Option<&Lesson> {
+        match &self.route {
+            Route::Lesson(id) => self.lessons.iter().find(|l| &l.id == id),
+            _ => None,
+        }
+    }
+
+    /// Types queued lines while the terminal is free to take them.
+    fn drain_queue(&mut self) {
+        while !self.engine.borrow().session.busy() {
+            let Some(line) = self.queue.pop_front() else {
+                break;
+            };
+            self.submit(&line);
+        }
+        self.queued = self.queue.len();
+    }
+
+    /// Marks the current lesson's checks that hold now as passed (a passed check stays passed).
+    fn evaluate_checks(&mut self) {
+        let key = (
+            self.engine.borrow().cluster.resource_version(),
+            self.next_id,
+            self.route.clone(),
+        );
+        if self.checked.as_ref() == Some(&key) {
+            return;
+        }
+        self.checked = Some(key);
+        let Some(lesson) = self.lesson() else {
+            return;
+        };
+        let done = self.progress.get(&lesson.id);
+        let engine = self.engine.borrow();
+        let newly: Vec<String> = lesson
+            .steps
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter_map(|b| match b {
+                Block::Check(c) => Some(c),
+                _ => None,
+            })
+            .filter(|c| !done.is_some_and(|d| d.contains(&c.id)))
+            .filter(|c| {
+                c.conditions
+                    .iter()
+                    .all(|k| k.holds(&engine.cluster, NAMESPACE, &self.lesson_output))
+            })
+            .map(|c| c.id.clone())
+            .collect();
+        let id = lesson.id.clone();
+        drop(engine);
+        if !newly.is_empty() {
+            Rc::make_mut(&mut self.progress)
+                .entry(id)
+                .or_default()
+                .extend(newly);
+        }
+    }
+
     fn submit(&mut self, line: &str) {
         let prompt = self.terminal.prompt.clone();
         self.log(LogKind::Input, format!("{prompt}{line}\n"));
@@ -337,6 +484,9 @@ impl Reducible for Model {
                 let sim_ms = real_ms.clamp(0.0, MAX_FRAME_MS) * f64::from(m.clock.speed);
                 let out = m.engine.borrow_mut().advance(sim_ms);
                 m.log_output(&out);
+                if !m.queue.is_empty() {
+                    m.drain_queue();
+                }
                 m.refresh(false);
             }
             Action::TogglePause => {
@@ -424,11 +574,65 @@ impl Reducible for Model {
                 }
                 m.refresh(false);
             }
+            Action::Navigate(route) => {
+                if route != m.route {
+                    let opened_lesson =
+                        matches!(&route, Route::Lesson(id) if m.route != Route::Lesson(id.clone()));
+                    if let Route::Lesson(id) = &route {
+                        m.last_lesson = Some(id.clone());
+                    }
+                    m.route = route;
+                    if opened_lesson {
+                        m.lesson_output.clear();
+                    }
+                }
+            }
+            Action::RunLines(lines) => {
+                m.queue.extend(lines);
+                m.drain_queue();
+                m.refresh(true);
+            }
+            Action::OpenInEditor(text) => {
+                let e = Rc::make_mut(&mut m.editor);
+                e.syntax = yaml::syntax_error(&text);
+                e.text = text.into();
+                e.report = None;
+                e.notice = None;
+                e.generation += 1;
+                m.route = Route::Manifest;
+            }
+            Action::ResetLesson(id) => {
+                let Some(lesson) = m.lessons.iter().find(|l| l.id == id).cloned() else {
+                    return self;
+                };
+                m.queue.clear();
+                m.queued = 0;
+                let out = m.engine.borrow_mut().reset(&lesson.setup);
+                m.engine.borrow_mut().sync_manifest(&m.editor.text);
+                Rc::make_mut(&mut m.terminal).log.clear();
+                m.log(
+                    LogKind::Ui,
+                    format!("# A fresh cluster for the lesson \"{}\"\n", lesson.title),
+                );
+                for line in &lesson.setup {
+                    m.log(LogKind::Ui, format!("$ {line}\n"));
+                }
+                m.log_output(&out);
+                m.lesson_output.clear();
+                Rc::make_mut(&mut m.progress).remove(&id);
+                m.checked = None;
+                m.last_lesson = Some(id.clone());
+                m.route = Route::Lesson(id);
+                m.refresh(true);
+            }
             Action::ShowCompletions { line, candidates } => {
                 let prompt = m.terminal.prompt.clone();
                 m.log(LogKind::Input, format!("{prompt}{line}\n"));
                 m.log(LogKind::Out, format!("{}\n", candidates.join("  ")));
             }
+        }
+        if m.lesson().is_some() {
+            m.evaluate_checks();
         }
         if m == *self {
             self
@@ -490,5 +694,67 @@ mod tests {
         assert!(m.terminal.busy);
         let m = act(m, Action::Interrupt(String::new()));
         assert!(!m.terminal.busy);
+    }
+
+    /// Does every lesson the way the browser test does, through the reducer: Reset lesson, then
+    /// per step each button (Open in the editor + Apply, or Run), time at top speed until the
+    /// step's checks pass (Ctrl-C for a watch the step left running). Lesson authors run this
+    /// natively: `cargo test -p ordinal-web every_lesson`.
+    #[test]
+    fn every_lesson_completes_with_its_buttons() {
+        let mut m = Rc::new(Model::new(Ok(None)));
+        m = act(m, Action::SetSpeed(1000));
+        for lesson in lessons::all() {
+            m = act(m, Action::Navigate(Route::Lesson(lesson.id.clone())));
+            m = act(m, Action::ResetLesson(lesson.id.clone()));
+            for (i, step) in lesson.steps.iter().enumerate() {
+                for b in &step.blocks {
+                    match b {
+                        Block::Commands(lines) => m = act(m, Action::RunLines(lines.clone())),
+                        Block::Manifest(text) => {
+                            m = act(m, Action::OpenInEditor(text.clone()));
+                            m = act(m, Action::Apply);
+                            let r = m.editor.report.clone().unwrap();
+                            assert!(r.errors.is_empty(), "{}: {:?}", lesson.id, r.errors);
+                            m = act(m, Action::Navigate(Route::Lesson(lesson.id.clone())));
+                        }
+                        _ => {}
+                    }
+                }
+                let ids: Vec<&str> = step
+                    .blocks
+                    .iter()
+                    .filter_map(|b| match b {
+                        Block::Check(c) => Some(c.id.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                let passed = |m: &Model| {
+                    ids.iter()
+                        .all(|id| m.progress.get(&lesson.id).is_some_and(|p| p.contains(*id)))
+                };
+                // Up to an hour of simulated time (250 ms frames at 1000x: 250 s each).
+                for _ in 0..15 {
+                    if passed(&m) {
+                        break;
+                    }
+                    m = act(m, Action::Frame(250.0));
+                }
+                let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
+                assert!(
+                    passed(&m),
+                    "{}: step {} ({}) did not pass its checks {:?}; done: {:?}\nterminal:\n{}",
+                    lesson.id,
+                    i + 1,
+                    step.title,
+                    ids,
+                    m.progress.get(&lesson.id),
+                    &log[log.len().saturating_sub(3000)..]
+                );
+                if m.terminal.busy {
+                    m = act(m, Action::Interrupt(String::new()));
+                }
+            }
+        }
     }
 }

@@ -15,14 +15,25 @@ use std::sync::Arc;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClusterView {
-    /// Node names (in `kubectl get nodes` order) and whether each is Ready.
-    pub nodes: Vec<(String, bool)>,
+    /// The nodes, in `kubectl get nodes` order.
+    pub nodes: Vec<NodeView>,
     pub sets: Vec<Rc<SetView>>,
     /// Pods no StatefulSet controls (orphans, `kubectl run` pods), with their claims.
     pub other_pods: Vec<Rc<RowView>>,
     /// Claims no StatefulSet's template names and no pod uses (claims of deleted sets).
     pub other_claims: Vec<Rc<ClaimView>>,
     pub services: Vec<Rc<ServiceView>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeView {
+    pub name: String,
+    /// kubectl's STATUS column (`Ready`, `NotReady`, `Ready,SchedulingDisabled`).
+    pub status: String,
+    pub ready: bool,
+    /// Its container runs (`docker stop` stops it).
+    pub running: bool,
+    pub control_plane: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +49,10 @@ pub struct SetView {
     pub service_name: String,
     pub current_revision: String,
     pub update_revision: String,
+    /// `RollingUpdate` or `OnDelete`.
+    pub strategy: String,
+    /// A RollingUpdate's partition when above 0: ordinals below it keep their revision.
+    pub partition: Option<i32>,
     pub waiting: Option<String>,
     pub deleting: bool,
     pub rows: Vec<Rc<RowView>>,
@@ -69,6 +84,10 @@ pub struct PodView {
     pub hostname: String,
     pub dns: Option<DnsName>,
     pub image: String,
+    /// The `controller-revision-hash` label: the ControllerRevision the pod was made from.
+    pub revision: Option<String>,
+    /// Made from a revision other than its set's update revision (not yet updated).
+    pub outdated: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,6 +191,8 @@ fn pod_view(c: &Cluster, obj: &Object, p: &Pod, ns: &str) -> PodView {
         hostname,
         dns,
         image,
+        revision: p.metadata.labels.get("controller-revision-hash").cloned(),
+        outdated: false,
     }
 }
 
@@ -268,9 +289,13 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
         let mut rows = Vec::new();
         for ord in ordinals {
             let pod_name = format!("{name}-{ord}");
-            let pod = by_ordinal
-                .get(&ord)
-                .map(|(o, p)| Rc::new(pod_view(c, o, p, ns)));
+            let update_rev = &set.status.update_revision;
+            let pod = by_ordinal.get(&ord).map(|(o, p)| {
+                let mut v = pod_view(c, o, p, ns);
+                v.outdated =
+                    !update_rev.is_empty() && v.revision.as_ref().is_some_and(|r| r != update_rev);
+                Rc::new(v)
+            });
             if pod.is_some() {
                 used_pods.insert(pod_name.clone());
             }
@@ -307,6 +332,20 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             service_name: set.spec.service_name.clone().unwrap_or_default(),
             current_revision: set.status.current_revision.clone(),
             update_revision: set.status.update_revision.clone(),
+            strategy: set
+                .spec
+                .update_strategy
+                .as_ref()
+                .and_then(|u| u.type_.clone())
+                .unwrap_or_else(|| "RollingUpdate".into()),
+            partition: set
+                .spec
+                .update_strategy
+                .as_ref()
+                .filter(|u| u.type_.as_deref() != Some("OnDelete"))
+                .and_then(|u| u.rolling_update.as_ref())
+                .and_then(|r| r.partition)
+                .filter(|p| *p > 0),
             waiting: c.waiting_reason(ns, name).map(str::to_string),
             deleting: set.metadata.deletion_timestamp.is_some(),
             rows,
@@ -372,9 +411,21 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
     }
 
     let nodes = c
-        .list_as::<Node>(None)
-        .into_iter()
-        .map(|n| (n.metadata.name.clone(), n.is_ready()))
+        .store()
+        .list(Kind::Node, None)
+        .filter_map(|o| {
+            let Object::Node(n) = &**o else { return None };
+            Some(NodeView {
+                name: n.metadata.name.clone(),
+                status: cell(&printers::row(c, o, false, false), 1),
+                ready: n.is_ready(),
+                running: c.node_running(&n.metadata.name),
+                control_plane: n
+                    .metadata
+                    .labels
+                    .contains_key("node-role.kubernetes.io/control-plane"),
+            })
+        })
         .collect();
     ClusterView {
         nodes,
@@ -461,5 +512,58 @@ mod tests {
             .iter()
             .all(|r| r.claims.len() == 1 && r.claims[0].status == "Bound"));
         assert!(v.other_claims.is_empty() && v.other_pods.is_empty());
+    }
+
+    // A partitioned update: the set shows its strategy and partition, and only the pods at or
+    // above the partition move to the update revision.
+    #[test]
+    fn partition_and_pod_revisions() {
+        let mut c = Cluster::new(1);
+        let yaml =
+            ordinal_kubectl::manifests::K8S_IO_WEB_YAML.replace("replicas: 2", "replicas: 3");
+        assert!(c
+            .apply_yaml(&yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        let v = cluster_view(&c, "default");
+        assert_eq!(
+            (v.sets[0].strategy.as_str(), v.sets[0].partition),
+            ("RollingUpdate", None)
+        );
+        let first = v.sets[0].rows[0]
+            .pod
+            .as_ref()
+            .unwrap()
+            .revision
+            .clone()
+            .unwrap();
+        assert_eq!(first, v.sets[0].update_revision);
+
+        let yaml = yaml.replace("nginx-slim:0.21", "nginx-slim:0.24").replace(
+            "  serviceName: \"nginx\"",
+            "  serviceName: \"nginx\"\n  updateStrategy:\n    rollingUpdate:\n      partition: 2",
+        );
+        assert!(c
+            .apply_yaml(&yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        let v = cluster_view(&c, "default");
+        let set = &v.sets[0];
+        assert_eq!(set.partition, Some(2));
+        assert_ne!(set.current_revision, set.update_revision);
+        let outdated: Vec<bool> = set
+            .rows
+            .iter()
+            .map(|r| r.pod.as_ref().unwrap().outdated)
+            .collect();
+        assert_eq!(outdated, [true, true, false]);
+        assert_eq!(
+            set.rows[2].pod.as_ref().unwrap().revision.as_deref(),
+            Some(set.update_revision.as_str())
+        );
     }
 }

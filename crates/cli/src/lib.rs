@@ -5,6 +5,7 @@
 
 use ordinal_kubectl::session::{MemFiles, Mode, Workspace};
 use ordinal_kubectl::{Files, Session};
+use ordinal_sim::features::FeatureGates;
 use ordinal_sim::Cluster;
 use std::path::PathBuf;
 
@@ -61,7 +62,17 @@ impl Workspace for DiskFiles {
 /// are echoed after that shell's prompt. Blank lines and `#` comments at the learner's prompt
 /// are skipped.
 pub fn run_script(script: &str, seed: u64, files: Box<dyn Workspace>) -> String {
-    let mut cluster = Cluster::new(seed);
+    run_script_with_gates(script, seed, FeatureGates::default(), files)
+}
+
+/// [`run_script`] on a cluster whose components run with `gates`.
+pub fn run_script_with_gates(
+    script: &str,
+    seed: u64,
+    gates: FeatureGates,
+    files: Box<dyn Workspace>,
+) -> String {
+    let mut cluster = Cluster::with_feature_gates(seed, gates);
     let mut session = Session::new(files);
     let mut transcript = String::new();
     for line in script.lines() {
@@ -84,7 +95,17 @@ pub fn run_script(script: &str, seed: u64, files: Box<dyn Workspace>) -> String 
 /// The input lines of a transcript: the text after each prompt, following the session's state
 /// (the learner's `$ `, or an attached shell's prompt).
 pub fn script_of(transcript: &str, seed: u64, files: Box<dyn Workspace>) -> Vec<String> {
-    let mut cluster = Cluster::new(seed);
+    script_of_with_gates(transcript, seed, FeatureGates::default(), files)
+}
+
+/// [`script_of`] on a cluster whose components run with `gates`.
+pub fn script_of_with_gates(
+    transcript: &str,
+    seed: u64,
+    gates: FeatureGates,
+    files: Box<dyn Workspace>,
+) -> Vec<String> {
+    let mut cluster = Cluster::with_feature_gates(seed, gates);
     let mut session = Session::new(files);
     let mut lines = Vec::new();
     for l in transcript.lines() {

@@ -2,10 +2,13 @@
 //!
 //! * `ordinal` — an interactive session (kubectl, `k`, shell loops) on a fresh simulated cluster.
 //! * `ordinal run [--seed N] FILE|-` — plays a script and prints the transcript.
+//! * `--feature-gates=Name=true,...` before either sets the cluster's feature gates, as kind's
+//!   `featureGates` does (v1.33's defaults otherwise; e.g. `MaxUnavailableStatefulSet=true`).
 
-use ordinal_cli::{run_script, DiskFiles};
+use ordinal_cli::{run_script_with_gates, DiskFiles};
 use ordinal_kubectl::session::Mode;
 use ordinal_kubectl::Session;
+use ordinal_sim::features::FeatureGates;
 use ordinal_sim::Cluster;
 use std::io::{IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,15 +16,42 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "Usage:
-  ordinal                         start an interactive session on a fresh cluster
-  ordinal run [--seed N] FILE|-   play a script and print its transcript
+  ordinal [--feature-gates=G]                         start an interactive session on a fresh cluster
+  ordinal [--feature-gates=G] run [--seed N] FILE|-   play a script and print its transcript
   ordinal --help | --version
+
+  --feature-gates=Name=true,...   the cluster's feature gates, as kind's featureGates sets them
+                                  (Kubernetes v1.33's defaults otherwise), e.g.
+                                  --feature-gates=MaxUnavailableStatefulSet=true
 ";
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut gates = FeatureGates::default();
+    while let Some(a) = args.first().cloned() {
+        let value = if let Some(v) = a.strip_prefix("--feature-gates=") {
+            args.remove(0);
+            v.to_string()
+        } else if a == "--feature-gates" {
+            args.remove(0);
+            if args.is_empty() {
+                eprint!("ordinal: --feature-gates needs a value\n{USAGE}");
+                std::process::exit(2);
+            }
+            args.remove(0)
+        } else {
+            break;
+        };
+        gates = match FeatureGates::parse(&value) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("ordinal: invalid argument {value:?} for \"--feature-gates\" flag: {e}");
+                std::process::exit(2);
+            }
+        };
+    }
     match args.first().map(String::as_str) {
-        None => repl(1),
+        None => repl(1, gates),
         Some("--help") | Some("-h") | Some("help") => print!("{USAGE}"),
         Some("--version") | Some("-V") => println!(
             "ordinal {} (Kubernetes {})",
@@ -75,7 +105,7 @@ fn main() {
             };
             print!(
                 "{}",
-                run_script(&script, seed, Box::new(DiskFiles::new(".")))
+                run_script_with_gates(&script, seed, gates, Box::new(DiskFiles::new(".")))
             );
         }
         Some(other) => {
@@ -85,8 +115,8 @@ fn main() {
     }
 }
 
-fn repl(seed: u64) {
-    let mut cluster = Cluster::new(seed);
+fn repl(seed: u64, gates: FeatureGates) {
+    let mut cluster = Cluster::with_feature_gates(seed, gates);
     let mut session = Session::new(Box::new(DiskFiles::new(".")));
     let interrupted = Arc::new(AtomicBool::new(false));
     {
@@ -101,6 +131,10 @@ fn repl(seed: u64) {
     };
     if tty {
         println!("Ordinal: a simulated kind cluster (Kubernetes {}). Try `kubectl get nodes`; `exit` or Ctrl-D leaves.", ordinal_sim::KUBERNETES_VERSION);
+        let gates = cluster.feature_gates().overrides();
+        if !gates.is_empty() {
+            println!("Feature gates: {}", gates.join(","));
+        }
     }
     let mut last_tick = Instant::now();
     loop {

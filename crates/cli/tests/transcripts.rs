@@ -3,9 +3,12 @@
 //! and the whole output compared. `UPDATE_TRANSCRIPTS=1 cargo test -p ordinal-cli` rewrites
 //! the files after a deliberate change; review the diff before committing it.
 //!
-//! A transcript may start with `# seed: N` (default 1). `-f` paths resolve in `examples/`.
+//! A transcript may start with `# seed: N` (default 1) and `# feature-gates: Name=true,...`
+//! (the cluster's gates, as `ordinal --feature-gates` sets them). `-f` paths resolve in
+//! `examples/`.
 
-use ordinal_cli::{run_script, script_of, DiskFiles};
+use ordinal_cli::{run_script_with_gates, script_of_with_gates, DiskFiles};
+use ordinal_sim::features::FeatureGates;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -24,10 +27,23 @@ fn check(path: &Path) -> Result<(), String> {
         .find_map(|l| l.strip_prefix("# seed: "))
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(1);
+    let gates = match header
+        .iter()
+        .find_map(|l| l.strip_prefix("# feature-gates: "))
+    {
+        Some(v) => FeatureGates::parse(v.trim()).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => FeatureGates::default(),
+    };
     let body: String = text.split_inclusive('\n').skip(header.len()).collect();
     let examples = root().join("examples");
-    let script = script_of(&body, seed, Box::new(DiskFiles::new(&examples))).join("\n");
-    let actual = run_script(&script, seed, Box::new(DiskFiles::new(&examples)));
+    let script = script_of_with_gates(
+        &body,
+        seed,
+        gates.clone(),
+        Box::new(DiskFiles::new(&examples)),
+    )
+    .join("\n");
+    let actual = run_script_with_gates(&script, seed, gates, Box::new(DiskFiles::new(&examples)));
     if actual == body {
         return Ok(());
     }

@@ -141,7 +141,7 @@ fn candidates(c: &Cluster, namespace: &str, words: &[&str], word: &str) -> Vec<S
             2 => names(c, Kind::StatefulSet, &ns),
             _ => Vec::new(),
         },
-        "cordon" | "uncordon" => {
+        "cordon" | "uncordon" | "drain" => {
             if args.is_empty() {
                 names(c, Kind::Node, &ns)
             } else {

@@ -1174,6 +1174,14 @@ fn describe_statefulset(c: &Cluster, sts: &StatefulSet, o: &mut Out) {
     describe_events(c, o, events);
 }
 
+/// `printTemplate` of kubectl's rollout history and undo: `DescribePodTemplate` through a bare
+/// prefix writer (no tabwriter, so the tabs stay in the text).
+pub fn pod_template_text(t: &PodTemplateSpec) -> String {
+    let mut o = Out::default();
+    describe_pod_template(&mut o, t);
+    o.buf
+}
+
 /// `DescribePodTemplate`.
 fn describe_pod_template(o: &mut Out, t: &PodTemplateSpec) {
     o.w(0, "Pod Template:\n");
@@ -1696,12 +1704,11 @@ fn describe_node(c: &Cluster, node: &Node, o: &mut Out) {
     o.w(0, "Lease:\n");
     w!(o, 1, "HolderIdentity:\t{}\n", m.name);
     o.w(1, "AcquireTime:\t<unset>\n");
-    let now = c.now();
     w!(
         o,
         1,
         "RenewTime:\t{}\n",
-        rfc1123z(Time(now.0 - now.0 % 10_000))
+        rfc1123z(c.node_lease_renewed(&m.name))
     );
     if !st.conditions.is_empty() {
         o.w(
@@ -2708,7 +2715,6 @@ Port:                     dns-tcp  53/TCP
     #[test]
     fn a_node() {
         let c = cluster();
-        let now = c.now().0;
         let mut listed = Vec::new();
         // Both workers, whichever of them the pods landed on.
         for (index, name) in [(1, "kind-worker"), (2, "kind-worker2")] {
@@ -2810,7 +2816,7 @@ Non-terminated Pods:          ({count} in total)
   hugepages-2Mi      0 (0%)    0 (0%)
 Events:              <none>
 ",
-                renew = rfc1123z(Time(now - now % 10_000)),
+                renew = rfc1123z(c.node_lease_renewed(name)),
                 title = "Name",
                 dash = "----",
             );

@@ -20,6 +20,7 @@ Cluster Management Commands:
   cluster-info    Display cluster information
   cordon          Mark node as unschedulable
   uncordon        Mark node as schedulable
+  drain           Drain node in preparation for maintenance
 
 Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources
@@ -64,6 +65,7 @@ pub fn command(cmd: &str) -> Option<String> {
         "wait" => ("Wait until resources meet a condition, are deleted, or a field has a value.", "kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]", "  kubectl wait --for=condition=Ready pod/web-0 --timeout=60s"),
         "label" | "annotate" => ("Add, change (--overwrite) or remove (KEY-) labels or annotations.", "kubectl label|annotate (TYPE NAME | TYPE/NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--overwrite] [options]", "  kubectl label pod web-0 tier=frontend\n  kubectl label pod web-0 tier-"),
         "cordon" | "uncordon" => ("Mark a node unschedulable (cordon) or schedulable again (uncordon).", "kubectl cordon|uncordon NODE [options]", "  kubectl cordon kind-worker"),
+        "drain" => ("Drain a node in preparation for maintenance: cordon it, then evict its pods through the eviction API and wait until they are gone. Pods without a controller need --force; pods with emptyDir volumes need --delete-emptydir-data. --grace-period overrides the pods' own; --timeout gives up after a while.", "kubectl drain NODE [--force] [--delete-emptydir-data] [--ignore-daemonsets] [--grace-period=SECONDS] [--timeout=DURATION] [options]", "  kubectl drain kind-worker --ignore-daemonsets\n  kubectl uncordon kind-worker"),
         "version" => ("Print the client and server versions.", "kubectl version [flags] [options]", "  kubectl version"),
         "api-resources" => ("Print the resource types this API server serves.", "kubectl api-resources [flags] [options]", "  kubectl api-resources"),
         "cluster-info" => ("Print where the control plane and DNS run.", "kubectl cluster-info [flags] [options]", "  kubectl cluster-info"),

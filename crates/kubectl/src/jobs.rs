@@ -10,6 +10,7 @@ use ordinal_sim::api::*;
 use ordinal_sim::printers as rows;
 use ordinal_sim::time::Time;
 use ordinal_sim::Cluster;
+use ordinal_sim::WatchEventType;
 
 /// Longest a script waits for a job before giving up (simulated time).
 pub const SCRIPT_HORIZON_MS: u64 = 10 * 60 * 1000;
@@ -26,10 +27,15 @@ pub enum Job {
     Sleep {
         until: Time,
     },
+    /// `kubectl rollout status`: like `UntilWithSync`, it prints the status viewer's message for
+    /// the set as listed, then for every ADDED/MODIFIED watch event of it (repeats included).
     RolloutStatus {
         ns: String,
         name: String,
-        last: String,
+        /// The watch cursor (a resourceVersion); none before the initial list.
+        seen: Option<u64>,
+        /// `--timeout` (none when 0 or not given).
+        deadline: Option<Time>,
     },
     WaitFor {
         targets: Vec<(Kind, String, String)>,
@@ -39,6 +45,18 @@ pub enum Job {
     },
     /// `kubectl run -i`/`exec -it`: a shell attached to a container (the session drives it).
     Attach(Attach),
+    /// `kubectl drain`: the evicted pods not gone yet (namespace, name, uid), and `--timeout`.
+    Drain {
+        node: String,
+        pending: Vec<(String, String, String)>,
+        deadline: Option<(Time, String)>,
+    },
+    /// `docker stop NODE…`: the kind node containers ignore the stop signal, so docker kills
+    /// them when its 10 s timeout ends, and then prints their names.
+    DockerStop {
+        nodes: Vec<String>,
+        at: Time,
+    },
     /// `kubectl run -i … -- CMD`: wait for the pod, show the command's output, then `--rm`.
     RunCommand {
         namespace: String,
@@ -103,19 +121,71 @@ impl Job {
                 }
             }
             Job::Sleep { until } => c.now() >= *until,
-            Job::RolloutStatus { ns, name, last } => {
-                let Some(s) = c.get_as::<StatefulSet>(ns, name) else {
-                    out.err(format!(
-                        "Error from server (NotFound): statefulsets.apps \"{name}\" not found"
-                    ));
-                    return true;
-                };
-                let (msg, done) = rollout_message(s);
-                if msg != *last {
-                    out.out(msg.clone());
-                    *last = msg;
+            Job::Drain {
+                node,
+                pending,
+                deadline,
+            } => crate::drain::poll(c, node, pending, deadline, out),
+            Job::DockerStop { nodes, at } => {
+                if c.now() < *at {
+                    return false;
                 }
-                done
+                for n in nodes.iter() {
+                    // Already stopped is not an error for docker.
+                    let _ = c.stop_node(n);
+                    out.out(format!("{n}\n"));
+                }
+                true
+            }
+            Job::RolloutStatus {
+                ns,
+                name,
+                seen,
+                deadline,
+            } => {
+                // The versions of the set to judge: the listed one first, then each write.
+                let mut versions: Vec<Option<StatefulSet>> = Vec::new();
+                let cursor = seen.and_then(|rv| c.watch_since(rv).ok());
+                match cursor {
+                    Some(events) => {
+                        for e in events {
+                            if let Object::StatefulSet(s) = &*e.object {
+                                if s.metadata.namespace == *ns && s.metadata.name == *name {
+                                    versions.push(match e.type_ {
+                                        WatchEventType::Deleted => None,
+                                        _ => Some(s.clone()),
+                                    });
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        let Some(s) = c.get_as::<StatefulSet>(ns, name) else {
+                            out.err(format!(
+                                "Error from server (NotFound): statefulsets.apps \"{name}\" not found"
+                            ));
+                            return true;
+                        };
+                        versions.push(Some(s.clone()));
+                    }
+                }
+                *seen = Some(c.resource_version());
+                for v in versions {
+                    let Some(s) = v else {
+                        out.err("error: object has been deleted");
+                        return true;
+                    };
+                    let (msg, done) = rollout_message(&s);
+                    out.out(msg);
+                    if done {
+                        return true;
+                    }
+                }
+                if deadline.is_some_and(|d| c.now() >= d) {
+                    out.err("error: timed out waiting for the condition");
+                    return true;
+                }
+                false
             }
             Job::WaitFor {
                 targets,
@@ -260,6 +330,12 @@ impl Job {
                 Job::Sleep { until } => Some(*until),
                 Job::WaitFor { deadline, .. } => Some(*deadline),
                 Job::WaitGone { deadline, .. } => *deadline,
+                Job::RolloutStatus { deadline, .. } => *deadline,
+                Job::Drain {
+                    deadline: Some((d, _)),
+                    ..
+                } => Some(*d),
+                Job::DockerStop { at, .. } => Some(*at),
                 _ => None,
             };
             match (c.next_timer(), deadline) {

@@ -8,6 +8,7 @@ pub mod args;
 pub mod complete;
 pub mod delete;
 pub mod describe;
+pub mod drain;
 pub mod errors;
 pub mod exec;
 pub mod get;
@@ -51,6 +52,7 @@ const COMMANDS: &[&str] = &[
     "create",
     "delete",
     "describe",
+    "drain",
     "exec",
     "get",
     "label",
@@ -76,7 +78,6 @@ const NOT_HERE: &[&str] = &[
     "cp",
     "debug",
     "diff",
-    "drain",
     "edit",
     "events",
     "explain",
@@ -145,6 +146,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         "annotate" => misc::label(c, &rest, env, true),
         "cordon" => misc::cordon(c, &rest, false),
         "uncordon" => misc::cordon(c, &rest, true),
+        "drain" => drain::drain(c, &rest),
         "logs" => misc::logs(c, &rest, env),
         "wait" => misc::wait(c, &rest, env),
         "rollout" => misc::rollout(c, &rest, env),

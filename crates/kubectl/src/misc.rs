@@ -8,7 +8,7 @@ use crate::resource::{self, type_prefix};
 use crate::{errors, table, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::patch::PatchType;
-use ordinal_sim::{Cluster, KUBERNETES_VERSION};
+use ordinal_sim::{Cluster, FieldValidation, KUBERNETES_VERSION};
 use serde_json::{json, Value};
 
 /// `TYPE NAME...` or `TYPE/NAME...` → (kind, names); errors are kubectl's.
@@ -190,8 +190,13 @@ pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             .get(kind, &ns, &name)
             .ok()
             .map(|o| o.meta().resource_version.clone());
-        match c.patch(kind, &ns, &name, type_, &value) {
-            Ok(o) => {
+        // kubectl patch sends no fieldValidation: the server's default, Warn.
+        let r = c.patch_with(kind, &ns, &name, type_, &value, FieldValidation::Warn);
+        match r {
+            Ok((o, warnings)) => {
+                for w in warnings {
+                    out.note(format!("Warning: {w}"));
+                }
                 let unchanged = before.as_deref() == Some(o.meta().resource_version.as_str());
                 out.out(format!(
                     "{}/{name} patched{}\n",
@@ -241,6 +246,25 @@ pub fn label(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Out
             if annotate { "annotation" } else { "label" }
         ));
         return out;
+    }
+    // kubectl checks label values itself (`parseLabels`) before asking the server.
+    if !annotate {
+        for ch in &changes {
+            if let Some((_, v)) = ch.split_once('=') {
+                if v.contains('=') {
+                    out.err(format!("error: invalid label spec: {ch}"));
+                    return out;
+                }
+                let errs = ordinal_sim::admission::label_value(v);
+                if !errs.is_empty() {
+                    out.err(format!(
+                        "error: invalid label value: {ch:?}: {}",
+                        errs.join(";")
+                    ));
+                    return out;
+                }
+            }
+        }
     }
     for (kind, name) in t {
         let Ok(live) = c.get(kind, &ns, &name) else {
@@ -456,6 +480,15 @@ pub fn logs(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
     }
+    // The API server fetches logs from the node's kubelet, which a stopped node cannot answer.
+    if let Some(node) = pod.spec.node_name.as_deref().filter(|n| !c.node_running(n)) {
+        let ip = c
+            .get_as::<Node>("", node)
+            .and_then(|n| n.internal_ip())
+            .unwrap_or_default();
+        out.err(format!("Error from server: Get \"https://{ip}:10250/containerLogs/{ns}/{name}/{container}\": dial tcp {ip}:10250: connect: no route to host"));
+        return out;
+    }
     out.out(c.container_logs(&ns, name, &container));
     out
 }
@@ -609,9 +642,10 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         args,
         &[
             flag("to-revision", None, true),
-            flag("watch", Some('w'), true),
+            flag("watch", Some('w'), false),
             flag("revision", None, true),
             flag("timeout", None, true),
+            flag("dry-run", None, true),
         ],
         "rollout",
         &mut out,
@@ -623,6 +657,21 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         out.err("error: Required subcommand: one of history, pause, restart, resume, status, undo\nSee 'kubectl rollout -h' for help and examples");
         return out;
     };
+    // Each subcommand has its own flags: another's is unknown to it.
+    let own: &[&str] = match sub.as_str() {
+        "status" => &["revision", "timeout", "watch"],
+        "history" => &["revision"],
+        "undo" => &["to-revision", "dry-run"],
+        _ => &[],
+    };
+    for f in ["to-revision", "watch", "revision", "timeout", "dry-run"] {
+        if p.has(f) && !own.contains(&f) {
+            out.err(format!(
+                "error: unknown flag: --{f}\nSee 'kubectl rollout {sub} --help' for usage."
+            ));
+            return out;
+        }
+    }
     let mut q = p.clone();
     q.positionals.remove(0);
     let Some(t) = targets(&q, &mut out) else {
@@ -653,22 +702,49 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 out.err("error: rollout status is only available for RollingUpdate strategy type");
                 return out;
             }
-            out.job = Some(Job::RolloutStatus { ns, name, last: String::new() });
-        }
-        "history" => {
-            if let Some(r) = p.value("revision") {
-                match revs.iter().find(|x| x.revision.to_string() == r) {
-                    Some(rev) => {
-                        let t = rev.data.pointer("/spec/template").cloned().unwrap_or(Value::Null);
-                        out.out(format!("statefulset.apps/{name} with revision #{r}\n"));
-                        out.out(crate::printers::yaml::to_yaml(&json!({"Pod Template": t})));
-                    }
-                    None => out.err("error: unable to find the specified revision"),
+            let deadline = match p.value("timeout").map(|t| (t, parse_duration(t))) {
+                None | Some((_, Some(0))) => None,
+                Some((_, Some(ms))) => Some(c.now().plus_ms(ms)),
+                Some((t, None)) => {
+                    out.err(format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"\nSee 'kubectl rollout status -h' for help and examples"));
+                    return out;
                 }
+            };
+            if p.value("watch") == Some("false") {
+                // `--watch=false`: the status once, done or not.
+                out.out(crate::jobs::rollout_message(&set).0);
                 return out;
             }
+            out.job = Some(Job::RolloutStatus { ns, name, seen: None, deadline });
+        }
+        "history" => {
+            // `ViewHistory`, printed through the name printer: `statefulset.apps/web <info>`.
+            let revision = match p.value("revision").map(|r| r.parse::<i64>()) {
+                None => 0,
+                Some(Ok(n)) if n >= 0 => n,
+                Some(Ok(n)) => {
+                    out.err(format!("error: revision must be a positive integer: {n}"));
+                    return out;
+                }
+                Some(Err(_)) => {
+                    let v = p.value("revision").unwrap_or("");
+                    out.err(format!("error: invalid argument \"{v}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl rollout history -h' for help and examples"));
+                    return out;
+                }
+            };
             if revs.is_empty() {
-                out.out("No rollout history found.\n");
+                out.out(format!("statefulset.apps/{name} \nNo rollout history found.\n"));
+                return out;
+            }
+            if revision > 0 {
+                let Some(rev) = revs.iter().find(|x| x.revision == revision) else {
+                    out.err("error: unable to find the specified revision");
+                    return out;
+                };
+                out.out(format!(
+                    "statefulset.apps/{name} with revision #{revision}\n{}\n",
+                    crate::describe::pod_template_text(&revision_template(&set, rev))
+                ));
                 return out;
             }
             let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
@@ -679,57 +755,101 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             out.out(format!("statefulset.apps/{name} \n{}\n", two_space_table(&rows)));
         }
         "undo" => {
-            let target = match p.value("to-revision").map(|r| r.parse::<i64>()) {
-                Some(Ok(0)) | None => {
-                    let current = set.status.update_revision.clone();
-                    let older: Vec<_> = revs.iter().filter(|r| r.metadata.name != current).collect();
-                    match older.last() {
-                        Some(r) => (*r).clone(),
-                        None => {
-                            out.err(format!("error: no rollout history found for statefulset \"{name}\""));
-                            return out;
-                        }
-                    }
-                }
-                Some(Ok(n)) => match revs.iter().find(|r| r.revision == n) {
-                    Some(r) => r.clone(),
-                    None => {
-                        out.err(format!("error: unable to find specified revision {n} in history"));
-                        return out;
-                    }
-                },
+            // `StatefulSetRollbacker.Rollback`.
+            let to = match p.value("to-revision").map(|r| r.parse::<i64>()) {
+                None => 0,
+                Some(Ok(n)) => n,
                 Some(Err(_)) => {
                     let v = p.value("to-revision").unwrap_or("");
-                    out.err(format!("error: invalid argument \"{v}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"));
+                    out.err(format!("error: invalid argument \"{v}\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl rollout undo -h' for help and examples"));
                     return out;
                 }
             };
-            if target.metadata.name == set.status.update_revision {
-                out.out(format!("statefulset.apps/{name} skipped rollback (current template already matches revision {})\n", target.revision));
+            let dry_run = match p.value("dry-run") {
+                None | Some("none") => "",
+                Some("client") => " (dry run)",
+                Some("server") => " (server dry run)",
+                Some(v) => {
+                    out.err(format!("error: Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\"."));
+                    return out;
+                }
+            };
+            if to < 0 {
+                out.err(format!("error: unable to find specified revision {to} in history"));
                 return out;
             }
-            let template = target.data.pointer("/spec/template").cloned().unwrap_or(Value::Null);
-            let mut template = template;
-            if let Value::Object(m) = &mut template {
-                m.remove("$patch");
+            if to == 0 && revs.len() <= 1 {
+                out.err("error: no last revision to roll back to");
+                return out;
             }
-            let op = json!([{"op": "replace", "path": "/spec/template", "value": template}]);
+            let target = if to == 0 {
+                revs.get(revs.len() - 2).cloned()
+            } else {
+                revs.iter().find(|r| r.revision == to).cloned()
+            };
+            let Some(target) = target else {
+                out.err(format!("error: unable to find specified revision {to} in history"));
+                return out;
+            };
+            let template = revision_template(&set, &target);
+            if dry_run == " (dry run)" {
+                out.out(format!(
+                    "statefulset.apps/{name} will roll back to {}{dry_run}\n",
+                    crate::describe::pod_template_text(&template)
+                ));
+                return out;
+            }
+            // `statefulsetMatch`: the set's template patch equals the revision's data.
+            let mut current = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut current {
+                m.insert("$patch".into(), Value::String("replace".into()));
+            }
+            if target.data.pointer("/spec/template") == Some(&current) {
+                out.out(format!("statefulset.apps/{name} skipped rollback (current template already matches revision {to}){dry_run}\n"));
+                return out;
+            }
+            if !dry_run.is_empty() {
+                out.out(format!("statefulset.apps/{name} rolled back{dry_run}\n"));
+                return out;
+            }
+            let value = serde_json::to_value(&template).unwrap_or(Value::Null);
+            let op = json!([{"op": "replace", "path": "/spec/template", "value": value}]);
             match c.patch(Kind::StatefulSet, &ns, &name, PatchType::Json, &op) {
                 Ok(_) => out.out(format!("statefulset.apps/{name} rolled back\n")),
-                Err(e) => out.err(errors::render(&e, None)),
+                Err(e) => out.err(format!("error: failed restoring revision {to}: {}", e.message)),
             }
         }
         "restart" => {
+            // `defaultObjectRestarter`: the template's restartedAt annotation, as kubectl's
+            // clock reads it (RFC 3339, whole seconds). Twice in one second the patch is empty:
+            // kubectl still sends it and says so after.
             let now = c.now().rfc3339();
+            let same = set.spec.template.metadata.annotations.get("kubectl.kubernetes.io/restartedAt") == Some(&now);
             match c.patch(Kind::StatefulSet, &ns, &name, PatchType::Strategic, &json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": now}}}}})) {
                 Ok(_) => out.out(format!("statefulset.apps/{name} restarted\n")),
-                Err(e) => out.err(errors::render(&e, None)),
+                Err(e) => out.err(format!("error: failed to patch: {}", e.message)),
+            }
+            if same {
+                out.err(format!("error: failed to create patch for {name}: empty patch"));
             }
         }
         "pause" | "resume" => out.err(format!("error: statefulsets.apps \"{name}\" {} is not supported", if sub == "pause" { "pausing" } else { "resuming" })),
         other => out.err(format!("error: unknown command \"{other}\" for \"kubectl rollout\"\nSee 'kubectl rollout -h' for help and examples")),
     }
     out
+}
+
+/// The pod template a revision holds (`applyStatefulSetHistory`).
+fn revision_template(set: &StatefulSet, rev: &ControllerRevision) -> PodTemplateSpec {
+    let mut t = rev
+        .data
+        .pointer("/spec/template")
+        .cloned()
+        .unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut t {
+        m.remove("$patch");
+    }
+    serde_json::from_value(t).unwrap_or_else(|_| set.spec.template.clone())
 }
 
 fn two_space_table(rows: &[Vec<String>]) -> String {

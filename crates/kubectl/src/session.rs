@@ -181,6 +181,17 @@ impl Host for TerminalHost<'_> {
                 let flags: Vec<String> = flags.into_iter().cloned().collect();
                 crate::workstation::run(tool, &flags, &input).unwrap_or_default()
             }
+            "docker" => {
+                let (o, job) = crate::workstation::docker(self.cluster, &argv[1..]);
+                let Some(job) = job else { return o };
+                let mut out = from_shell(&o);
+                if self.defer {
+                    self.job = Some(job);
+                } else if let Some(left) = job.run_to_end(self.cluster, &mut out) {
+                    self.job = Some(left);
+                }
+                to_shell(&out)
+            }
             "vi" | "vim" | "nano" | "emacs" => ordinal_shell::Output {
                 chunks: vec![ordinal_shell::Chunk { stream: ordinal_shell::Stream::Err, text: format!("bash: {name}: this terminal has no text editor; use the Manifest editor beside it, or `cat > FILE`\n") }],
                 status: 127,

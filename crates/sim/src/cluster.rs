@@ -5,6 +5,7 @@ use crate::admission;
 use crate::api::*;
 use crate::controllers::{self, kubelet::Kubelet, Work};
 use crate::error::{ApiError, Reason};
+use crate::features::FeatureGates;
 use crate::fs::Disks;
 use crate::rng::Rng;
 use crate::store::{ObjKey, Store, WatchEvent, WatchEventType};
@@ -72,12 +73,22 @@ pub struct Cluster {
     event_series: HashMap<EventKey, SeriesState>,
     next_service_ip: u32,
     event_seq: u64,
+    /// The feature gates every component runs with (kind's `featureGates`).
+    pub(crate) feature_gates: FeatureGates,
+    /// Each node's machine and kubelet (running, stopped, starting).
+    pub(crate) machines: BTreeMap<String, crate::controllers::node_lifecycle::NodeMachine>,
 }
 
 impl Cluster {
     /// A fresh kind-like cluster (one control-plane node, two workers, the `standard`
     /// StorageClass), deterministic from `seed`.
     pub fn new(seed: u64) -> Cluster {
+        Cluster::with_feature_gates(seed, FeatureGates::default())
+    }
+
+    /// A fresh cluster whose components run with `gates` (as kind's config sets
+    /// `featureGates` for all of them).
+    pub fn with_feature_gates(seed: u64, gates: FeatureGates) -> Cluster {
         let mut c = Cluster {
             store: Store::default(),
             now: CLUSTER_EPOCH,
@@ -98,12 +109,19 @@ impl Cluster {
             event_aggregate: HashMap::new(),
             next_service_ip: 2,
             event_seq: 0,
+            feature_gates: gates,
+            machines: BTreeMap::new(),
         };
         crate::bootstrap::bootstrap(&mut c);
         c.run();
         // The cluster has been up a little while when the learner arrives.
         c.advance(5 * MINUTE);
         c
+    }
+
+    /// The feature gates the cluster's components run with.
+    pub fn feature_gates(&self) -> &FeatureGates {
+        &self.feature_gates
     }
 
     /// Names of the cluster's nodes, in `kubectl get nodes` order.
@@ -328,6 +346,7 @@ impl Cluster {
         }
         let ns = obj.namespace().to_string();
         admission::default_object(&mut obj);
+        admission::gated_fields(&mut obj, None, &self.feature_gates);
         admission::validate_create(&obj)?;
         if kind.namespaced() && self.store.get(Kind::Namespace, "", &ns).is_none() {
             return Err(ApiError::not_found(Kind::Namespace, &ns));
@@ -420,6 +439,41 @@ impl Cluster {
         Ok(())
     }
 
+    /// The `PersistentVolumeClaimResize` admission plug-in: a claim may grow only if its class
+    /// allows volume expansion (kind's `standard` does not).
+    fn admit_resize(&self, live: &Object, new: &Object) -> Result<(), ApiError> {
+        let (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) = (live, new)
+        else {
+            return Ok(());
+        };
+        let size = |c: &PersistentVolumeClaim| {
+            c.spec
+                .resources
+                .requests
+                .get("storage")
+                .and_then(|q| crate::quantity::parse_bytes(q))
+        };
+        if size(n) <= size(o) {
+            return Ok(());
+        }
+        let expandable = n
+            .spec
+            .storage_class_name
+            .as_deref()
+            .and_then(|sc| self.get_as::<StorageClass>("", sc))
+            .is_some_and(|sc| sc.allow_volume_expansion == Some(true));
+        if expandable && n.spec.volume_name.is_some() {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            Reason::Forbidden,
+            format!(
+                "persistentvolumeclaims \"{}\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
+                n.metadata.name
+            ),
+        ))
+    }
+
     fn allocate_service_ip(&mut self) -> String {
         loop {
             let n = self.next_service_ip;
@@ -491,7 +545,9 @@ impl Cluster {
                 m.generate_name = lm.generate_name.clone();
             }
             copy_status(&live, &mut obj);
+            admission::gated_fields(&mut obj, Some(&live), &self.feature_gates);
             admission::validate_update(&live, &obj)?;
+            self.admit_resize(&live, &obj)?;
             if let Object::Secret(secret) = &mut obj {
                 for (k, v) in std::mem::take(&mut secret.string_data) {
                     secret.data.insert(k, crate::base64::encode(v.as_bytes()));
@@ -550,6 +606,41 @@ impl Cluster {
         let r = self.delete_inner(kind, ns, name, opts);
         self.run();
         r
+    }
+
+    /// POST `pods/NAME/eviction` (policy/v1 Eviction): the pod gets the `DisruptionTarget`
+    /// condition and is deleted with `grace_period_seconds` (or its own). There are no
+    /// PodDisruptionBudgets here, so an eviction is never refused for one.
+    pub fn evict(
+        &mut self,
+        ns: &str,
+        name: &str,
+        grace_period_seconds: Option<i64>,
+    ) -> Result<(), ApiError> {
+        let Some(pod) = self.get_as::<Pod>(ns, name).cloned() else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        if !pod.is_terminating() {
+            let mut p = pod;
+            crate::controllers::node_lifecycle::set_disruption_target(
+                &mut p,
+                self.now,
+                "EvictionByEvictionAPI",
+                "Eviction API: evicting",
+            );
+            self.put_existing(Object::Pod(p));
+            self.delete_inner(
+                Kind::Pod,
+                ns,
+                name,
+                &DeleteOptions {
+                    grace_period_seconds,
+                    propagation: None,
+                },
+            )?;
+        }
+        self.run();
+        Ok(())
     }
 
     pub(crate) fn delete_inner(

@@ -26,6 +26,10 @@ pub enum ExecError {
     },
     /// The runtime could not start the process (e.g. no such program): an internal error.
     StartFailed(String),
+    /// The API server cannot reach the kubelet of the pod's node (its machine is stopped).
+    NodeUnreachable {
+        address: String,
+    },
 }
 
 impl ExecError {
@@ -45,6 +49,9 @@ impl ExecError {
                 "error: cannot exec into a container in a completed pod; current phase is {phase}"
             ),
             ExecError::StartFailed(why) => format!("error: {why}"),
+            ExecError::NodeUnreachable { address } => format!(
+                "Error from server: error dialing backend: dial tcp {address}:10250: connect: no route to host"
+            ),
         }
     }
 }
@@ -169,6 +176,16 @@ impl Cluster {
             return Err(ExecError::Completed {
                 phase: p.phase().to_string(),
             });
+        }
+        if let Some(node) = p.spec.node_name.as_deref() {
+            if !self.node_running(node) {
+                let address = self
+                    .get_as::<Node>("", node)
+                    .and_then(|n| n.internal_ip())
+                    .unwrap_or_default()
+                    .to_string();
+                return Err(ExecError::NodeUnreachable { address });
+            }
         }
         let idx = match container {
             None => 0,

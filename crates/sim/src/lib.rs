@@ -2,7 +2,8 @@
 //!
 //! [`Cluster`] is the API server (create, get, list, update, delete, watch) plus the
 //! controllers behind it: StatefulSet, scheduler, PV binder and local-path provisioner,
-//! EndpointSlice, garbage collector, and a kubelet per node. Time moves only through
+//! EndpointSlice, garbage collector, node lifecycle and taint eviction, and a kubelet per
+//! node (whose machine can be stopped and started). Time moves only through
 //! [`Cluster::advance`], [`Cluster::step`] and [`Cluster::settle`].
 
 pub mod admission;
@@ -16,6 +17,7 @@ pub mod controllers;
 pub mod dns;
 pub mod error;
 pub mod exec;
+pub mod features;
 pub mod fs;
 pub mod images;
 pub mod patch;
@@ -31,7 +33,7 @@ pub mod names {
     pub use crate::controllers::statefulset::utils::{claim_name, parent_and_ordinal, pod_name};
 }
 
-pub use api::{Kind, Object, Resource};
+pub use api::{FieldValidation, Kind, Object, Resource};
 pub use bootstrap::{DNS_SERVICE_IP, KUBERNETES_VERSION, NODES};
 pub use cluster::{Cluster, DeleteOptions, Propagation, Settled};
 pub use error::{ApiError, Reason};

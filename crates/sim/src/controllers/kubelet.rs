@@ -112,11 +112,18 @@ pub struct ContainerRt {
     pub pull_backoff_ms: u64,
     pub crash_backoff_ms: u64,
     pub ready: bool,
-    pub ready_changes_at: Option<(Time, bool)>,
+    /// The startup probe has passed (or there is none): readiness and liveness probes run.
+    pub started: bool,
+    /// Prober state per probe kind, for this run of the container.
+    pub probes: [ProbeRt; 3],
+    /// The kubelet is stopping the container because a liveness or startup probe failed.
+    pub killing: bool,
     pub container_id: String,
     pub process: Process,
     pub layer: Tree,
     pub killed_by_signal: bool,
+    /// The last exit was the node's machine stopping under it (reported as reason `Unknown`).
+    pub killed_with_node: bool,
     /// What the container wrote to stdout/stderr (`kubectl logs`).
     pub logs: String,
 }
@@ -125,6 +132,43 @@ impl ContainerRt {
     pub fn is_running(&self) -> bool {
         matches!(self.phase, CPhase::Running { .. })
     }
+
+    /// A fresh run of the container: not ready, not started, probes from scratch.
+    fn reset_probes(&mut self) {
+        self.ready = false;
+        self.started = false;
+        self.killing = false;
+        self.probes = Default::default();
+    }
+}
+
+/// The three probes, as indices into [`ContainerRt::probes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ProbeKind {
+    Startup = 0,
+    Readiness = 1,
+    Liveness = 2,
+}
+
+impl ProbeKind {
+    /// `probeType.String()`, as the kubelet's events say it.
+    fn title(self) -> &'static str {
+        match self {
+            ProbeKind::Startup => "Startup",
+            ProbeKind::Readiness => "Readiness",
+            ProbeKind::Liveness => "Liveness",
+        }
+    }
+}
+
+/// One prober worker's state: the last probe tick it ran, and the consecutive results.
+#[derive(Debug, Clone, Default)]
+pub struct ProbeRt {
+    pub last_tick: Option<Time>,
+    /// No tick is scheduled: the verdict passed and nothing could change it.
+    pub asleep: bool,
+    pub fails: u32,
+    pub oks: u32,
 }
 
 fn jitter(c: &mut Cluster, lo: u64, hi: u64) -> u64 {
@@ -259,12 +303,17 @@ fn new_layer(pod: &Pod, container: &Container, ip: &str) -> Tree {
 pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let (ns, name) = key;
     let pod = c.get_as::<Pod>(ns, name).cloned();
-    // Runtimes of pods that are gone (or replaced under the same name) are torn down.
+    // Runtimes of pods that are gone (or replaced under the same name) are torn down, by the
+    // kubelet of their node if it is up (a stopped one does so when it comes back).
     let stale: Vec<String> = c
         .kubelet
         .pods
         .iter()
-        .filter(|(uid, rt)| rt.key == *key && pod.as_ref().is_none_or(|p| &p.metadata.uid != *uid))
+        .filter(|(uid, rt)| {
+            rt.key == *key
+                && pod.as_ref().is_none_or(|p| &p.metadata.uid != *uid)
+                && c.kubelet_up(&rt.node)
+        })
         .map(|(uid, _)| uid.clone())
         .collect();
     for uid in stale {
@@ -278,6 +327,9 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let Some(node) = pod.spec.node_name.clone() else {
         return;
     };
+    if !c.kubelet_up(&node) {
+        return;
+    }
     let uid = pod.metadata.uid.clone();
     let mut rt = match c.kubelet.pods.remove(&uid) {
         Some(rt) => rt,
@@ -306,11 +358,14 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
                     pull_backoff_ms: 0,
                     crash_backoff_ms: 0,
                     ready: false,
-                    ready_changes_at: None,
+                    started: false,
+                    probes: Default::default(),
+                    killing: false,
                     container_id: String::new(),
                     process: Process::Runs { sigterm: true },
                     layer: Tree::default(),
                     killed_by_signal: false,
+                    killed_with_node: false,
                     logs: String::new(),
                 })
                 .collect();
@@ -383,8 +438,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
                         finished: t.stopped_at,
                         restart_at: None,
                     };
-                    ctr.ready = false;
-                    ctr.ready_changes_at = None;
+                    ctr.reset_probes();
                 } else if let CPhase::Exited { restart_at, .. } = &mut ctr.phase {
                     *restart_at = None;
                 } else {
@@ -645,15 +699,14 @@ fn step_containers(c: &mut Cluster, pod: &Pod, rt: &mut PodRuntime, events: &mut
                             ctr.logs
                                 .push_str(&images::startup_log(i, &spec.command, until));
                         }
-                        ctr.ready = false;
-                        ctr.ready_changes_at = None;
+                        ctr.reset_probes();
                     }
                     CPhase::Running { since, exits_at } => {
                         if let Some((at, code)) = exits_at {
                             if now >= at {
-                                ctr.ready = false;
-                                ctr.ready_changes_at = None;
+                                ctr.reset_probes();
                                 ctr.last_exit = Some((code, since, at));
+                                ctr.killed_with_node = false;
                                 let restart = match restart_policy.as_str() {
                                     "Always" => true,
                                     "OnFailure" => code != 0,
@@ -688,13 +741,67 @@ fn step_containers(c: &mut Cluster, pod: &Pod, rt: &mut PodRuntime, events: &mut
                             }
                             wake(at, &mut next);
                         }
-                        update_readiness(c, pod, &spec, rt_ip(&rt.ip), ctr, since, now, &mut next);
+                        if ctr.killing {
+                            break;
+                        }
+                        let ip = rt.ip.clone().unwrap_or_default();
+                        if let Some(kind) =
+                            run_probes(c, pod, &spec, &ip, ctr, since, now, &mut next, events)
+                        {
+                            // `killContainer` with the pod's grace period; the restart that
+                            // follows backs off like any other.
+                            events.push((
+                                "Normal",
+                                "Killing",
+                                format!(
+                                    "Container {} failed {} probe, will be restarted",
+                                    ctr.name,
+                                    kind.title().to_lowercase()
+                                ),
+                            ));
+                            let graceful = matches!(
+                                ctr.process,
+                                Process::WebServer { .. } | Process::Runs { sigterm: true }
+                            );
+                            let grace = pod
+                                .spec
+                                .termination_grace_period_seconds
+                                .unwrap_or(30)
+                                .max(0) as u64
+                                * 1000;
+                            let (at, code) = if graceful {
+                                (now.plus_ms(c.rng.between(150, 900).min(grace.max(1))), 0)
+                            } else {
+                                (now.plus_ms(grace), 137)
+                            };
+                            // A process that exits by itself before the kill lands keeps its exit.
+                            let (at, code) = match exits_at {
+                                Some((t, c)) if t < at => (t, c),
+                                _ => (at, code),
+                            };
+                            ctr.killing = true;
+                            ctr.ready = false;
+                            ctr.phase = CPhase::Running {
+                                since,
+                                exits_at: Some((at, code)),
+                            };
+                            wake(at, &mut next);
+                        }
                         break;
                     }
                     CPhase::Exited { restart_at, .. } => {
                         match restart_at {
                             Some(at) if now >= at => {
                                 ctr.restart_count += 1;
+                                // `EnsureImageExists` runs again for the new container.
+                                events.push((
+                                    "Normal",
+                                    "Pulled",
+                                    format!(
+                                        "Container image \"{}\" already present on machine",
+                                        ctr.image
+                                    ),
+                                ));
                                 let d = c.rng.between(150, 500);
                                 ctr.phase = CPhase::Starting {
                                     until: now.plus_ms(d),
@@ -726,98 +833,288 @@ fn step_containers(c: &mut Cluster, pod: &Pod, rt: &mut PodRuntime, events: &mut
     }
 }
 
-fn rt_ip(ip: &Option<String>) -> &str {
-    ip.as_deref().unwrap_or("")
-}
-
-/// Readiness: with no probe a running container is ready. With one, the probe's verdict is
-/// evaluated against the container's state now, and takes effect at the probe tick that would
-/// observe it (after `initialDelaySeconds`, then every `periodSeconds`, with the thresholds).
+/// The prober workers of one running container (`pkg/kubelet/prober/worker.go`). Each probe
+/// runs on its grid, `initialDelaySeconds` after the start and then every `periodSeconds`.
+/// A worker is woken only when its next tick could change something or report something: while
+/// the verdict differs from the current result, or fails (each failure is an `Unhealthy`
+/// event). A healthy container needs no timers; a file written through exec wakes the kubelet,
+/// and the next tick on the grid sees it. Returns the probe that asks for a restart.
 #[allow(clippy::too_many_arguments)]
-fn update_readiness(
+fn run_probes(
     c: &Cluster,
     pod: &Pod,
     spec: &Container,
-    _ip: &str,
+    ip: &str,
     ctr: &mut ContainerRt,
     since: Time,
     now: Time,
     next: &mut Option<Time>,
-) {
-    let Some(probe) = &spec.readiness_probe else {
-        ctr.ready = true;
-        return;
-    };
-    let ok = probe_passes(c, pod, spec, ctr, probe);
-    if let Some((at, target)) = ctr.ready_changes_at {
-        if target != ok {
-            ctr.ready_changes_at = None;
-        } else if now >= at {
-            ctr.ready = target;
-            ctr.ready_changes_at = None;
-        } else {
-            *next = Some(next.map_or(at, |n| n.min(at)));
-            return;
+    events: &mut Events,
+) -> Option<ProbeKind> {
+    let mut wake = |t: Time| *next = Some(next.map_or(t, |n: Time| n.min(t)));
+    // Startup: until it passes, readiness and liveness do not run.
+    if !ctr.started {
+        match &spec.startup_probe {
+            None => ctr.started = true,
+            Some(p) => {
+                let verdict = probe_result(c, pod, spec, ctr, p, ip);
+                if let Some(ok) = tick(p, since, now, &mut ctr.probes[0], verdict.is_ok()) {
+                    if let Err(out) = &verdict {
+                        events.push(unhealthy(ProbeKind::Startup, out));
+                    }
+                    if ok {
+                        ctr.started = true;
+                    } else if ctr.probes[0].fails >= threshold(p.failure_threshold, 3) {
+                        return Some(ProbeKind::Startup);
+                    }
+                }
+                if !ctr.started {
+                    wake(next_tick(p, since, now));
+                    return None;
+                }
+            }
         }
     }
-    if ok == ctr.ready {
-        return;
+    // Readiness: the container is ready after successThreshold passes in a row, unready after
+    // failureThreshold failures.
+    match &spec.readiness_probe {
+        None => ctr.ready = true,
+        Some(p) => {
+            let verdict = probe_result(c, pod, spec, ctr, p, ip);
+            let ok = verdict.is_ok();
+            if tick(p, since, now, &mut ctr.probes[1], ok).is_some() {
+                if let Err(out) = &verdict {
+                    events.push(unhealthy(ProbeKind::Readiness, out));
+                }
+                let st = &ctr.probes[1];
+                if ok && st.oks >= threshold(p.success_threshold, 1) {
+                    ctr.ready = true;
+                } else if !ok && st.fails >= threshold(p.failure_threshold, 3) {
+                    ctr.ready = false;
+                }
+            }
+            let awake = !(ok && ctr.ready);
+            ctr.probes[1].asleep = !awake;
+            if awake {
+                wake(next_tick(p, since, now));
+            }
+        }
     }
-    let initial = probe.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000;
-    let period = probe.period_seconds.unwrap_or(10).max(1) as u64 * 1000;
-    let threshold = if ok {
-        probe.success_threshold.unwrap_or(1)
-    } else {
-        probe.failure_threshold.unwrap_or(3)
+    // Liveness: failureThreshold failures in a row restart the container.
+    if let Some(p) = &spec.liveness_probe {
+        let verdict = probe_result(c, pod, spec, ctr, p, ip);
+        if tick(p, since, now, &mut ctr.probes[2], verdict.is_ok()).is_some() {
+            if let Err(out) = &verdict {
+                events.push(unhealthy(ProbeKind::Liveness, out));
+                if ctr.probes[2].fails >= threshold(p.failure_threshold, 3) {
+                    return Some(ProbeKind::Liveness);
+                }
+            }
+        }
+        let awake = verdict.is_err() || ctr.probes[2].fails > 0;
+        ctr.probes[2].asleep = !awake;
+        if awake {
+            wake(next_tick(p, since, now));
+        }
     }
-    .max(1) as u64;
-    let first = since.plus_ms(initial);
-    let tick = if now <= first {
-        first
-    } else {
-        first.plus_ms((now.since(first)).div_ceil(period) * period)
-    };
-    let at = tick.plus_ms((threshold - 1) * period);
-    ctr.ready_changes_at = Some((at, ok));
-    *next = Some(next.map_or(at, |n| n.min(at)));
+    None
 }
 
-fn probe_passes(
+/// Runs the worker's due tick, if there is one, and returns its result. A worker that slept
+/// (it sleeps only while the verdict passes and nothing has changed) saw a pass at the ticks
+/// it slept through; a change wakes it, and the next tick sees the change.
+fn tick(p: &Probe, since: Time, now: Time, st: &mut ProbeRt, ok: bool) -> Option<bool> {
+    let at = due_tick(p, since, now, st)?;
+    if st.asleep {
+        st.asleep = false;
+        record(st, at, true);
+        return None;
+    }
+    record(st, at, ok);
+    Some(ok)
+}
+
+fn threshold(v: Option<i32>, default: i32) -> u32 {
+    v.unwrap_or(default).max(1) as u32
+}
+
+fn period_ms(p: &Probe) -> u64 {
+    p.period_seconds.unwrap_or(10).max(1) as u64 * 1000
+}
+
+fn first_tick(p: &Probe, since: Time) -> Time {
+    since.plus_ms(p.initial_delay_seconds.unwrap_or(0).max(0) as u64 * 1000)
+}
+
+/// The latest tick of the probe's grid at or before `now`, if the worker has not run it yet.
+fn due_tick(p: &Probe, since: Time, now: Time, st: &ProbeRt) -> Option<Time> {
+    let first = first_tick(p, since);
+    if now < first {
+        return None;
+    }
+    let period = period_ms(p);
+    let at = first.plus_ms(now.since(first) / period * period);
+    (st.last_tick.is_none_or(|t| at > t)).then_some(at)
+}
+
+/// The first tick of the grid after `now` (or the first tick, before the initial delay).
+fn next_tick(p: &Probe, since: Time, now: Time) -> Time {
+    let first = first_tick(p, since);
+    if now < first {
+        return first;
+    }
+    let period = period_ms(p);
+    first.plus_ms((now.since(first) / period + 1) * period)
+}
+
+/// Counts a probe result at tick `at`.
+fn record(st: &mut ProbeRt, at: Time, ok: bool) {
+    if ok {
+        st.oks = st.oks.saturating_add(1);
+        st.fails = 0;
+    } else {
+        st.fails = st.fails.saturating_add(1);
+        st.oks = 0;
+    }
+    st.last_tick = Some(at);
+}
+
+fn unhealthy(kind: ProbeKind, output: &str) -> (&'static str, &'static str, String) {
+    (
+        "Warning",
+        "Unhealthy",
+        format!("{} probe failed: {}", kind.title(), output.trim_end())
+            .trim_end()
+            .to_string(),
+    )
+}
+
+/// The port a probe names: a number, or the name of one of the container's ports.
+fn probe_port(port: Option<&serde_json::Value>, spec: &Container) -> i64 {
+    match port {
+        Some(serde_json::Value::Number(n)) => n.as_i64().unwrap_or(0),
+        Some(serde_json::Value::String(name)) => spec
+            .ports
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name.as_str()))
+            .map_or(0, |p| p.container_port as i64),
+        _ => 0,
+    }
+}
+
+/// The ports the container's main process listens on.
+fn listening_ports(ctr: &ContainerRt) -> &'static [i64] {
+    if matches!(ctr.process, Process::WebServer { .. }) {
+        return &[80];
+    }
+    if !ctr.is_running() || !matches!(ctr.process, Process::Runs { .. }) {
+        return &[];
+    }
+    let name = ImageRef::parse(&ctr.image)
+        .and_then(|r| images::lookup(&r))
+        .map_or("", |i| i.name);
+    match name.rsplit('/').next().unwrap_or("") {
+        "redis" => &[6379],
+        "postgres" => &[5432],
+        "mysql" => &[3306, 33060],
+        _ => &[],
+    }
+}
+
+/// One probe against the container as it is now: `Err` carries the prober's output, as the
+/// `Unhealthy` event quotes it (`prober.go`, `http.go`, `tcp.go`, the exec probe's output).
+fn probe_result(
     c: &Cluster,
     pod: &Pod,
     spec: &Container,
     ctr: &ContainerRt,
     probe: &Probe,
-) -> bool {
+    ip: &str,
+) -> Result<(), String> {
     if let Some(h) = &probe.http_get {
-        let Process::WebServer { root } = ctr.process else {
-            return false;
-        };
+        let port = probe_port(Some(&h.port), spec);
         let path = h.path.clone().unwrap_or_else(|| "/".into());
-        let path = if path.ends_with('/') {
+        let scheme = h.scheme.as_deref().unwrap_or("HTTP").to_lowercase();
+        let url = format!("{scheme}://{ip}:{port}{path}");
+        let root = match ctr.process {
+            Process::WebServer { root } if listening_ports(ctr).contains(&port) => root,
+            _ => {
+                return Err(format!(
+                    "Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"
+                ))
+            }
+        };
+        let file = if path.ends_with('/') {
             format!("{path}index.html")
         } else {
             path
         };
-        let full = format!("{root}{path}");
-        return matches!(read_container_file(c, pod, spec, ctr, &full), Some(true));
-    }
-    if let Some(e) = &probe.exec {
-        let argv: Vec<&str> = e.command.iter().map(String::as_str).collect();
-        return match argv.as_slice() {
-            ["cat", path]
-            | ["test", "-f", path]
-            | ["test", "-e", path]
-            | ["ls", path]
-            | ["stat", path] => read_container_file(c, pod, spec, ctr, path).is_some(),
-            ["false"] | ["exit", "1"] => false,
-            _ => true,
+        return match read_container_file(c, pod, spec, ctr, &format!("{root}{file}")) {
+            Some(true) => Ok(()),
+            _ => Err("HTTP probe failed with statuscode: 404".into()),
         };
     }
-    matches!(
-        ctr.process,
-        Process::WebServer { .. } | Process::Runs { .. } | Process::Interactive
-    )
+    if let Some(t) = &probe.tcp_socket {
+        let port = probe_port(t.get("port"), spec);
+        let host = t.get("host").and_then(|h| h.as_str()).unwrap_or(ip);
+        return if listening_ports(ctr).contains(&port) {
+            Ok(())
+        } else {
+            Err(format!(
+                "dial tcp {host}:{port}: connect: connection refused"
+            ))
+        };
+    }
+    if let Some(e) = &probe.exec {
+        let busybox = ImageRef::parse(&ctr.image)
+            .and_then(|r| images::lookup(&r))
+            .is_some_and(|i| {
+                matches!(
+                    i.kind,
+                    images::ImageKind::Busybox | images::ImageKind::Alpine
+                ) || i.name.ends_with("httpd")
+            });
+        let mut argv: Vec<&str> = e.command.iter().map(String::as_str).collect();
+        // `sh -c "cat /tmp/healthy"`: a one-command script is that command.
+        if let [sh, "-c", script] = argv.as_slice() {
+            if matches!(*sh, "sh" | "/bin/sh" | "bash" | "/bin/bash")
+                && !script.contains([';', '&', '|', '$', '\'', '"', '>', '<'])
+            {
+                argv = script.split_whitespace().collect();
+            }
+        }
+        return match argv.as_slice() {
+            ["cat", path] => match read_container_file(c, pod, spec, ctr, path) {
+                Some(true) => Ok(()),
+                Some(false) if busybox => Err("cat: read error: Is a directory".to_string()),
+                Some(false) => Err(format!("cat: {path}: Is a directory")),
+                None if busybox => Err(format!(
+                    "cat: can't open '{path}': No such file or directory"
+                )),
+                None => Err(format!("cat: {path}: No such file or directory")),
+            },
+            ["ls", path] | ["stat", path] => match read_container_file(c, pod, spec, ctr, path) {
+                Some(_) => Ok(()),
+                None if busybox => Err(format!("{}: {path}: No such file or directory", argv[0])),
+                None => Err(format!(
+                    "{}: cannot {} '{path}': No such file or directory",
+                    argv[0],
+                    if argv[0] == "ls" { "access" } else { "statx" }
+                )),
+            },
+            ["test", "-f", path] => match read_container_file(c, pod, spec, ctr, path) {
+                Some(true) => Ok(()),
+                _ => Err(String::new()),
+            },
+            ["test", "-e", path] => match read_container_file(c, pod, spec, ctr, path) {
+                Some(_) => Ok(()),
+                None => Err(String::new()),
+            },
+            ["false"] | ["exit", "1"] | ["sh", "-c", "exit 1"] => Err(String::new()),
+            _ => Ok(()),
+        };
+    }
+    Ok(())
 }
 
 /// `Some(is_file)` if the path exists as the container sees it.
@@ -944,7 +1241,7 @@ fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus {
                 }
             }
             CPhase::Running { since, .. } => {
-                st.started = Some(true);
+                st.started = Some(ctr.started);
                 ContainerState {
                     running: Some(ContainerStateRunning {
                         started_at: Some(*since),
@@ -994,10 +1291,17 @@ fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus {
         };
         if st.last_state.is_empty() && !matches!(ctr.phase, CPhase::Exited { .. }) {
             if let Some((code, started, finished)) = ctr.last_exit {
+                let reason = if ctr.killed_with_node {
+                    "Unknown"
+                } else if code == 0 {
+                    "Completed"
+                } else {
+                    "Error"
+                };
                 st.last_state = ContainerState {
                     terminated: Some(ContainerStateTerminated {
                         exit_code: code,
-                        reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+                        reason: Some(reason.into()),
                         started_at: Some(started),
                         finished_at: Some(finished),
                         ..Default::default()
@@ -1102,6 +1406,96 @@ fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus {
     }
     s.conditions = conditions;
     s
+}
+
+/// The node's machine stopped: every container on it dies where it stands. Nobody reports it
+/// until the kubelet is back.
+pub(crate) fn node_stopped(c: &mut Cluster, node: &str) {
+    let now = c.now;
+    for rt in c.kubelet.pods.values_mut().filter(|rt| rt.node == node) {
+        for ctr in &mut rt.containers {
+            if let CPhase::Running { since, .. } = ctr.phase {
+                ctr.phase = CPhase::Exited {
+                    code: 255,
+                    started: since,
+                    finished: now,
+                    restart_at: None,
+                };
+                ctr.last_exit = Some((255, since, now));
+                ctr.killed_with_node = true;
+                ctr.reset_probes();
+            }
+        }
+    }
+}
+
+/// The kubelet of a restarted node takes its pods back: runtimes of pods deleted meanwhile go,
+/// the others get a new sandbox (and IP) and their containers start again.
+pub(crate) fn node_restarted(c: &mut Cluster, node: &str) {
+    let now = c.now;
+    let uids: Vec<String> = c
+        .kubelet
+        .pods
+        .iter()
+        .filter(|(_, rt)| rt.node == node)
+        .map(|(uid, _)| uid.clone())
+        .collect();
+    for uid in uids {
+        let Some(mut rt) = c.kubelet.pods.remove(&uid) else {
+            continue;
+        };
+        if let Some(ip) = rt.ip.take() {
+            c.kubelet.ips_in_use.remove(&ip);
+        }
+        let (ns, name) = rt.key.clone();
+        let Some(pod) = c
+            .get_as::<Pod>(&ns, &name)
+            .filter(|p| p.metadata.uid == uid)
+            .cloned()
+        else {
+            continue;
+        };
+        let sandbox = jitter(c, 600, 1_500);
+        rt.sandbox_at = now.plus_ms(sandbox);
+        if !pod.is_terminating() {
+            for ctr in &mut rt.containers {
+                match ctr.phase {
+                    CPhase::Exited { .. } if ctr.killed_with_node => {
+                        ctr.restart_count += 1;
+                        ctr.phase = CPhase::Created;
+                    }
+                    CPhase::Pulling { .. }
+                    | CPhase::Starting { .. }
+                    | CPhase::PullFailed { .. } => {
+                        ctr.phase = CPhase::Created;
+                    }
+                    CPhase::Exited {
+                        restart_at: Some(ref mut at),
+                        ..
+                    } => *at = (*at).max(now),
+                    _ => {}
+                }
+            }
+            c.record_event(
+                &Object::Pod(pod.clone()),
+                "Normal",
+                "SandboxChanged",
+                "Pod sandbox changed, it will be killed and re-created.",
+                "kubelet",
+                Some(node),
+            );
+        }
+        c.kubelet.pods.insert(uid, rt);
+    }
+    let pods: Vec<ObjKey> = c
+        .list_as::<Pod>(None)
+        .into_iter()
+        .filter(|p| p.spec.node_name.as_deref() == Some(node))
+        .map(|p| (p.metadata.namespace.clone(), p.metadata.name.clone()))
+        .collect();
+    for key in pods {
+        c.enqueue(Work::Kubelet(key));
+    }
 }
 
 /// Re-evaluates a pod after something changed inside its containers (a file written by exec).

@@ -4,6 +4,7 @@
 pub mod endpoints;
 pub mod gc;
 pub mod kubelet;
+pub mod node_lifecycle;
 pub mod scheduler;
 pub mod statefulset;
 pub mod volume;
@@ -31,6 +32,8 @@ pub enum Work {
     Endpoints(ObjKey),
     /// Garbage collector: the dependents of one owner uid.
     Gc(String),
+    /// Node lifecycle and taint-eviction controllers (and a restarted kubelet): one node.
+    Node(String),
 }
 
 pub(crate) fn reconcile(c: &mut Cluster, work: Work) {
@@ -43,6 +46,7 @@ pub(crate) fn reconcile(c: &mut Cluster, work: Work) {
         Work::Volume(name) => volume::sync_volume(c, &name),
         Work::Endpoints(key) => endpoints::sync(c, &key),
         Work::Gc(uid) => gc::sync(c, &uid),
+        Work::Node(name) => node_lifecycle::sync(c, &name),
     }
 }
 
@@ -124,6 +128,14 @@ pub(crate) fn triggers(c: &Cluster, ev: &WatchEvent) -> Vec<Work> {
             for claim in p.claim_names() {
                 out.push(Work::Claim((ns.clone(), claim.to_string())));
             }
+            // The taint-eviction controller watches pods on nodes with NoExecute taints.
+            if let Some(node) = &p.spec.node_name {
+                if c.get_as::<Node>("", node)
+                    .is_some_and(|n| n.spec.taints.iter().any(|t| t.effect == "NoExecute"))
+                {
+                    out.push(Work::Node(node.clone()));
+                }
+            }
         }
         Object::StatefulSet(_) => out.push(Work::StatefulSet(key_of(o))),
         Object::ControllerRevision(_) => {
@@ -135,6 +147,16 @@ pub(crate) fn triggers(c: &Cluster, ev: &WatchEvent) -> Vec<Work> {
         }
         Object::PersistentVolumeClaim(pvc) => {
             out.push(Work::Claim(key_of(o)));
+            // A set may be waiting for a claim of a previous pod to go (pvc-protection holds it
+            // while that pod is terminating); its removal lets the set go on.
+            if deleted {
+                for s in c.list_as::<StatefulSet>(Some(&m.namespace)) {
+                    out.push(Work::StatefulSet((
+                        m.namespace.clone(),
+                        s.metadata.name.clone(),
+                    )));
+                }
+            }
             if let Some(pv) = &pvc.spec.volume_name {
                 out.push(Work::Volume(pv.clone()));
             }
@@ -172,6 +194,9 @@ pub(crate) fn triggers(c: &Cluster, ev: &WatchEvent) -> Vec<Work> {
         }
         Object::Service(_) => out.push(Work::Endpoints(key_of(o))),
         Object::Node(_) => {
+            if !deleted {
+                out.push(Work::Node(m.name.clone()));
+            }
             for p in c.list_as::<Pod>(None) {
                 if p.spec.node_name.is_none() && !p.is_terminating() {
                     out.push(Work::Schedule((

@@ -44,42 +44,62 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
             Some(pvc) => claims.push(pvc.clone()),
         }
     }
-    let mut tainted = 0;
-    let mut affinity_conflict = 0;
-    let mut not_ready = 0;
-    let mut unschedulable_nodes = 0;
-    let mut selector_mismatch = 0;
+    // The default profile's filters in order; a node counts under the first one it fails.
+    let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
     let mut feasible = Vec::new();
     'nodes: for node in &nodes {
-        if !node.is_ready() {
-            not_ready += 1;
+        let mut fail = |why: String| *reasons.entry(why).or_insert(0) += 1;
+        // NodeUnschedulable (a cordoned node; a pod may tolerate its taint).
+        if node.spec.unschedulable == Some(true)
+            && !pod.spec.tolerations.iter().any(|tol| {
+                toleration_matches(
+                    tol,
+                    &Taint {
+                        key: super::node_lifecycle::TAINT_UNSCHEDULABLE.into(),
+                        value: None,
+                        effect: "NoSchedule".into(),
+                        time_added: None,
+                    },
+                )
+            })
+        {
+            fail("node(s) were unschedulable".into());
             continue;
         }
-        if node.spec.unschedulable == Some(true) {
-            unschedulable_nodes += 1;
-            continue;
-        }
+        // TaintToleration.
         for t in &node.spec.taints {
-            if (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerates(&pod, t) {
-                tainted += 1;
+            if (t.effect == "NoSchedule" || t.effect == "NoExecute")
+                && !pod
+                    .spec
+                    .tolerations
+                    .iter()
+                    .any(|tol| toleration_matches(tol, t))
+            {
+                fail(format!(
+                    "node(s) had untolerated taint {{{}: {}}}",
+                    t.key,
+                    t.value.as_deref().unwrap_or("")
+                ));
                 continue 'nodes;
             }
         }
+        // NodeAffinity.
         if !pod
             .spec
             .node_selector
             .iter()
             .all(|(k, v)| node.metadata.labels.get(k) == Some(v))
         {
-            selector_mismatch += 1;
+            fail("node(s) didn't match Pod's node affinity/selector".into());
             continue;
         }
+        // VolumeBinding.
         for pvc in &claims {
             if let Some(pv_name) = &pvc.spec.volume_name {
                 if let Some(pv) = c.get_as::<PersistentVolume>("", pv_name) {
                     if let Some(allowed) = pv.pinned_nodes() {
                         if !allowed.contains(&node.metadata.name) {
-                            affinity_conflict += 1;
+                            fail("node(s) had volume node affinity conflict".into());
                             continue 'nodes;
                         }
                     }
@@ -89,28 +109,10 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
         feasible.push(node.metadata.name.clone());
     }
     if feasible.is_empty() {
-        let mut parts = Vec::new();
-        if not_ready > 0 {
-            parts.push(format!(
-                "{not_ready} node(s) had untolerated taint {{node.kubernetes.io/not-ready: }}"
-            ));
-        }
-        if tainted > 0 {
-            parts.push(format!("{tainted} node(s) had untolerated taint {{node-role.kubernetes.io/control-plane: }}"));
-        }
-        if unschedulable_nodes > 0 {
-            parts.push(format!("{unschedulable_nodes} node(s) were unschedulable"));
-        }
-        if selector_mismatch > 0 {
-            parts.push(format!(
-                "{selector_mismatch} node(s) didn't match Pod's node affinity/selector"
-            ));
-        }
-        if affinity_conflict > 0 {
-            parts.push(format!(
-                "{affinity_conflict} node(s) had volume node affinity conflict"
-            ));
-        }
+        let mut parts: Vec<String> = reasons
+            .iter()
+            .map(|(why, n)| format!("{n} {why}"))
+            .collect();
         parts.sort();
         return unschedulable(c, &pod, total, &parts.join(", "));
     }
@@ -157,20 +159,20 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     );
 }
 
-fn tolerates(pod: &Pod, t: &Taint) -> bool {
-    pod.spec.tolerations.iter().any(|tol| {
-        let key_ok = match tol.key.as_deref() {
-            None | Some("") => tol.operator.as_deref() == Some("Exists"),
-            Some(k) => k == t.key,
-        };
-        let effect_ok = tol
-            .effect
-            .as_deref()
-            .is_none_or(|e| e.is_empty() || e == t.effect);
-        let value_ok = tol.operator.as_deref() == Some("Exists")
-            || tol.value.as_deref().unwrap_or("") == t.value.as_deref().unwrap_or("");
-        key_ok && effect_ok && value_ok
-    })
+/// `Toleration.ToleratesTaint`.
+pub(crate) fn toleration_matches(tol: &Toleration, t: &Taint) -> bool {
+    let effect_ok = tol
+        .effect
+        .as_deref()
+        .is_none_or(|e| e.is_empty() || e == t.effect);
+    let key = tol.key.as_deref().unwrap_or("");
+    let key_ok = key.is_empty() || key == t.key;
+    let exists = tol.operator.as_deref() == Some("Exists");
+    if key.is_empty() && !exists {
+        return false;
+    }
+    let value_ok = exists || tol.value.as_deref().unwrap_or("") == t.value.as_deref().unwrap_or("");
+    effect_ok && key_ok && value_ok
 }
 
 /// Least-loaded feasible node, ties broken by the seeded RNG (the default scheduler spreads).

@@ -301,6 +301,7 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
                     }],
                 },
             }),
+            ..Default::default()
         },
         status: PvStatus {
             phase: Some("Pending".into()),

@@ -6,7 +6,7 @@
 //! Operations: scale (0–6), delete a pod (gracefully or with grace 0), delete all pods, delete
 //! the set with each propagation, re-apply the manifest, delete a claim, write a file on a pod's
 //! volume, move `index.html` away, change the image, the partition or `ordinals.start`, cordon or
-//! uncordon a worker, advance 0.1–60 s, settle. Each seed drives its own splitmix64, so a seed replays exactly.
+//! uncordon a worker, stop or start a worker's machine, advance 0.1–60 s, settle. Each seed drives its own splitmix64, so a seed replays exactly.
 //!
 //! `ORDINAL_SEEDS=N` runs N seeds per test instead of 100; `ORDINAL_SEED=S` replays one seed.
 //! A failure prints the seed, the scenario, the numbered operation list and the final state.
@@ -117,7 +117,8 @@ fn random_op(
     let claims = claim_names(c);
     let set_exists = c.get_as::<StatefulSet>("default", "web").is_some();
     // Weights: scale, delete pod, delete all pods, delete set, apply, delete claim, write,
-    // image, partition, advance, settle, remove index.html, start ordinal, cordon/uncordon.
+    // image, partition, advance, settle, remove index.html, start ordinal, cordon/uncordon or
+    // stop/start a node.
     let weights = [
         6,
         4,
@@ -132,7 +133,7 @@ fn random_op(
         2,
         if sc.probe { 2 } else { 0 },
         1,
-        1,
+        2,
     ];
     let total: u64 = weights.iter().sum();
     let mut roll = rng.below(total);
@@ -288,7 +289,9 @@ fn random_op(
             say("settle (2 min horizon)".into());
             let s = c.settle_within(120_000);
             say(format!("  -> {s:?}"));
-            if s.quiet && (sc.probe || cordoned(c)) {
+            if s.quiet && node_stopped(c) {
+                return Ok(());
+            } else if s.quiet && (sc.probe || cordoned(c)) {
                 return chk.check_settled(c);
             } else if s.quiet {
                 return chk.check_quiet(c);
@@ -316,6 +319,17 @@ fn random_op(
             );
             say(format!("  -> {}", outcome(r)));
         }
+        _ if rng.chance(1, 3) => {
+            // docker stop / docker start of a worker's container.
+            let node = *rng.pick(&["kind-worker", "kind-worker2"]).unwrap();
+            if c.node_running(node) {
+                say(format!("stop node {node}"));
+                c.stop_node(node).map_err(|e| e.message)?;
+            } else {
+                say(format!("start node {node}"));
+                c.start_node(node).map_err(|e| e.message)?;
+            }
+        }
         _ => {
             let node = *rng.pick(&["kind-worker", "kind-worker2"]).unwrap();
             let on = rng.chance(1, 2);
@@ -338,6 +352,12 @@ fn cordoned(c: &Cluster) -> bool {
     c.list_as::<Node>(None)
         .iter()
         .any(|n| n.spec.unschedulable == Some(true))
+}
+
+/// Whether a worker's machine is stopped: its pods stay Terminating once deleted, so claims
+/// they use stay Terminating too, with owner references to sets that may be gone.
+fn node_stopped(c: &Cluster) -> bool {
+    c.node_names().iter().any(|n| !c.node_running(n))
 }
 
 fn patch(c: &mut Cluster, p: serde_json::Value, t: PatchType) -> Result<(), String> {
@@ -405,6 +425,12 @@ fn run_seed(seed: u64, parallel: bool) -> Result<Outcome, String> {
                 .map_err(|e| e.message)?;
             }
             log.borrow_mut().push("end: uncordon all nodes".into());
+            for node in ["kind-worker", "kind-worker2"] {
+                if !c.node_running(node) {
+                    c.start_node(node).map_err(|e| e.message)?;
+                }
+            }
+            log.borrow_mut().push("end: start all nodes".into());
             chk.check(&c)?;
             if sc.probe {
                 heal(&mut c, &mut chk, &log)?;

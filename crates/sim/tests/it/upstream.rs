@@ -15,14 +15,14 @@ use ordinal_sim::{Cluster, DeleteOptions, Propagation, WatchEventType};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-const HTDOCS_INDEX: &str = "/usr/local/apache2/htdocs/index.html";
-const IMAGE: &str = "docker.io/library/httpd:2.4.38-alpine";
-const NEW_IMAGE: &str = "docker.io/library/httpd:2.4.39-alpine";
+pub(crate) const HTDOCS_INDEX: &str = "/usr/local/apache2/htdocs/index.html";
+pub(crate) const IMAGE: &str = "docker.io/library/httpd:2.4.38-alpine";
+pub(crate) const NEW_IMAGE: &str = "docker.io/library/httpd:2.4.39-alpine";
 /// How long a wait may take in simulated time before the test fails.
-const LIMIT_MS: u64 = 600_000;
+pub(crate) const LIMIT_MS: u64 = 600_000;
 
 #[derive(Clone, Copy, PartialEq)]
-enum Probe {
+pub(crate) enum Probe {
     None,
     /// `httpGet /index.html` every second, failure threshold 1 (the e2e tests' `setHTTPProbe`).
     Http,
@@ -32,7 +32,7 @@ enum Probe {
 
 /// The e2e tests' StatefulSet `ss`, with `extra` spliced into its spec and `template_extra`
 /// into its pod spec (both already indented).
-struct Manifest {
+pub(crate) struct Manifest {
     replicas: i32,
     parallel: bool,
     probe: Probe,
@@ -41,7 +41,7 @@ struct Manifest {
 }
 
 impl Manifest {
-    fn new(replicas: i32) -> Manifest {
+    pub(crate) fn new(replicas: i32) -> Manifest {
         Manifest {
             replicas,
             parallel: false,
@@ -50,23 +50,23 @@ impl Manifest {
             template_extra: String::new(),
         }
     }
-    fn parallel(mut self, yes: bool) -> Manifest {
+    pub(crate) fn parallel(mut self, yes: bool) -> Manifest {
         self.parallel = yes;
         self
     }
-    fn probe(mut self, p: Probe) -> Manifest {
+    pub(crate) fn probe(mut self, p: Probe) -> Manifest {
         self.probe = p;
         self
     }
-    fn extra(mut self, s: &str) -> Manifest {
+    pub(crate) fn extra(mut self, s: &str) -> Manifest {
         self.extra.push_str(s);
         self
     }
-    fn template_extra(mut self, s: &str) -> Manifest {
+    pub(crate) fn template_extra(mut self, s: &str) -> Manifest {
         self.template_extra.push_str(s);
         self
     }
-    fn yaml(&self) -> String {
+    pub(crate) fn yaml(&self) -> String {
         let probe = match self.probe {
             Probe::None => "",
             Probe::Http => "        readinessProbe:\n          httpGet:\n            path: /index.html\n            port: 80\n          periodSeconds: 1\n          successThreshold: 1\n          failureThreshold: 1\n",
@@ -137,16 +137,25 @@ spec:
 }
 
 /// A cluster with the invariants checked after every step.
-struct Sim {
-    c: Cluster,
-    chk: Checker,
+pub(crate) struct Sim {
+    pub(crate) c: Cluster,
+    pub(crate) chk: Checker,
     /// The resourceVersion before the manifest was applied.
-    rv0: u64,
+    pub(crate) rv0: u64,
 }
 
 impl Sim {
-    fn new(seed: u64, m: &Manifest) -> Sim {
-        let c = Cluster::new(seed);
+    pub(crate) fn new(seed: u64, m: &Manifest) -> Sim {
+        Sim::with_gates(seed, m, Default::default())
+    }
+
+    /// A cluster whose components run with `gates`.
+    pub(crate) fn with_gates(
+        seed: u64,
+        m: &Manifest,
+        gates: ordinal_sim::features::FeatureGates,
+    ) -> Sim {
+        let c = Cluster::with_feature_gates(seed, gates);
         let chk = Checker::new(&c);
         let rv0 = c.resource_version();
         let mut s = Sim { c, chk, rv0 };
@@ -154,12 +163,12 @@ impl Sim {
         s
     }
 
-    fn apply(&mut self, yaml: &str) {
+    pub(crate) fn apply(&mut self, yaml: &str) {
         apply(&mut self.c, yaml);
         self.check();
     }
 
-    fn check(&mut self) {
+    pub(crate) fn check(&mut self) {
         if let Err(e) = self.chk.check(&self.c) {
             panic!(
                 "invariant broken at t={}ms: {e}\nstate:\n  {}",
@@ -169,7 +178,7 @@ impl Sim {
         }
     }
 
-    fn advance(&mut self, ms: u64) {
+    pub(crate) fn advance(&mut self, ms: u64) {
         let end = self.c.now().plus_ms(ms);
         while self.c.now() < end {
             let step = end.since(self.c.now()).min(100);
@@ -179,7 +188,7 @@ impl Sim {
     }
 
     /// Advances in 100 ms steps until `cond` holds.
-    fn wait(&mut self, what: &str, cond: impl Fn(&Cluster) -> bool) {
+    pub(crate) fn wait(&mut self, what: &str, cond: impl Fn(&Cluster) -> bool) {
         let start = self.c.now();
         while !cond(&self.c) {
             assert!(
@@ -194,7 +203,7 @@ impl Sim {
 
     /// Advances `ms` in 100 ms steps, failing if `cond` stops holding at any of them (the e2e
     /// tests' `confirmStatefulPodCount(..., hard=true)`).
-    fn hold(&mut self, ms: u64, what: &str, cond: impl Fn(&Cluster) -> bool) {
+    pub(crate) fn hold(&mut self, ms: u64, what: &str, cond: impl Fn(&Cluster) -> bool) {
         let end = self.c.now().plus_ms(ms);
         while self.c.now() < end {
             assert!(
@@ -209,7 +218,7 @@ impl Sim {
     }
 
     /// Settles; at a quiet point the convergence checks run too.
-    fn settle(&mut self) {
+    pub(crate) fn settle(&mut self) {
         let s = self.c.settle();
         self.check();
         if s.quiet {
@@ -219,7 +228,7 @@ impl Sim {
         }
     }
 
-    fn patch(&mut self, kind: Kind, name: &str, p: Value) {
+    pub(crate) fn patch(&mut self, kind: Kind, name: &str, p: Value) {
         let ns = if kind.namespaced() { "default" } else { "" };
         self.c
             .patch(kind, ns, name, PatchType::Merge, &p)
@@ -227,15 +236,15 @@ impl Sim {
         self.check();
     }
 
-    fn patch_set(&mut self, p: Value) {
+    pub(crate) fn patch_set(&mut self, p: Value) {
         self.patch(Kind::StatefulSet, "ss", p);
     }
 
-    fn scale(&mut self, n: i32) {
+    pub(crate) fn scale(&mut self, n: i32) {
         self.patch_set(json!({"spec": {"replicas": n}}));
     }
 
-    fn set_image(&mut self, image: &str) {
+    pub(crate) fn set_image(&mut self, image: &str) {
         self.c
             .patch(
                 Kind::StatefulSet,
@@ -248,7 +257,13 @@ impl Sim {
         self.check();
     }
 
-    fn delete(&mut self, kind: Kind, name: &str, grace: Option<i64>, prop: Option<Propagation>) {
+    pub(crate) fn delete(
+        &mut self,
+        kind: Kind,
+        name: &str,
+        grace: Option<i64>,
+        prop: Option<Propagation>,
+    ) {
         let opts = DeleteOptions {
             grace_period_seconds: grace,
             propagation: prop,
@@ -260,12 +275,12 @@ impl Sim {
     }
 
     /// The e2e helper `deleteStatefulPodAtIndex`: a delete with grace period 0.
-    fn delete_pod(&mut self, name: &str) {
+    pub(crate) fn delete_pod(&mut self, name: &str) {
         self.delete(Kind::Pod, name, Some(0), None);
     }
 
     /// `mv -v /usr/local/apache2/htdocs/index.html /tmp/` in `pod`.
-    fn break_http(&mut self, pod: &str) {
+    pub(crate) fn break_http(&mut self, pod: &str) {
         self.c
             .with_container_fs("default", pod, None, |fs| {
                 let s = fs.read(HTDOCS_INDEX)?;
@@ -278,7 +293,7 @@ impl Sim {
     }
 
     /// `mv -v /tmp/index.html /usr/local/apache2/htdocs/` in `pod`.
-    fn restore_http(&mut self, pod: &str) {
+    pub(crate) fn restore_http(&mut self, pod: &str) {
         self.c
             .with_container_fs("default", pod, None, |fs| {
                 let s = fs.read("/tmp/index.html")?;
@@ -291,7 +306,7 @@ impl Sim {
     }
 
     /// `touch /data/statefulset-continue` in `pod` (the e2e tests' `ResumeNextPod`).
-    fn resume(&mut self, pod: &str) {
+    pub(crate) fn resume(&mut self, pod: &str) {
         let wrote = self
             .chk
             .write_file(
@@ -306,24 +321,24 @@ impl Sim {
         self.check();
     }
 
-    fn set(&self) -> StatefulSet {
+    pub(crate) fn set(&self) -> StatefulSet {
         self.c
             .get_as::<StatefulSet>("default", "ss")
             .cloned()
             .expect("ss exists")
     }
 
-    fn pod(&self, name: &str) -> Pod {
+    pub(crate) fn pod(&self, name: &str) -> Pod {
         pod(&self.c, name)
             .cloned()
             .unwrap_or_else(|| panic!("{name} exists"))
     }
 
-    fn rev(&self, name: &str) -> String {
+    pub(crate) fn rev(&self, name: &str) -> String {
         revision_of(&self.c, name)
     }
 
-    fn image(&self, name: &str) -> String {
+    pub(crate) fn image(&self, name: &str) -> String {
         self.pod(name).spec.containers[0]
             .image
             .clone()
@@ -332,7 +347,7 @@ impl Sim {
 }
 
 /// Pods of `ss` that are not terminating, by ordinal (the e2e tests' `expectPodNames` view).
-fn live_pods(c: &Cluster) -> Vec<String> {
+pub(crate) fn live_pods(c: &Cluster) -> Vec<String> {
     let mut v: Vec<(i32, String)> = c
         .list_as::<Pod>(Some("default"))
         .into_iter()
@@ -344,7 +359,7 @@ fn live_pods(c: &Cluster) -> Vec<String> {
 }
 
 /// Pods of `ss` in any state.
-fn all_pods(c: &Cluster) -> Vec<String> {
+pub(crate) fn all_pods(c: &Cluster) -> Vec<String> {
     let mut v: Vec<(i32, String)> = c
         .list_as::<Pod>(Some("default"))
         .into_iter()
@@ -354,22 +369,22 @@ fn all_pods(c: &Cluster) -> Vec<String> {
     v.into_iter().map(|(_, n)| n).collect()
 }
 
-fn names(xs: &[&str]) -> Vec<String> {
+pub(crate) fn names(xs: &[&str]) -> Vec<String> {
     xs.iter().map(|s| s.to_string()).collect()
 }
 
-fn all_ready(c: &Cluster, pods: &[&str]) -> bool {
+pub(crate) fn all_ready(c: &Cluster, pods: &[&str]) -> bool {
     pods.iter().all(|p| ready(c, p))
 }
 
-fn revision_of(c: &Cluster, name: &str) -> String {
+pub(crate) fn revision_of(c: &Cluster, name: &str) -> String {
     pod(c, name)
         .and_then(|p| p.metadata.labels.get(REVISION_LABEL).cloned())
         .unwrap_or_default()
 }
 
 /// Names of the pods the watch saw `t` after `rv`, in order.
-fn pod_events(c: &Cluster, rv: u64, t: WatchEventType) -> Vec<String> {
+pub(crate) fn pod_events(c: &Cluster, rv: u64, t: WatchEventType) -> Vec<String> {
     c.watch_since(rv)
         .expect("watch cursor still valid")
         .iter()
@@ -381,7 +396,7 @@ fn pod_events(c: &Cluster, rv: u64, t: WatchEventType) -> Vec<String> {
 /// The pods whose deletion began after `rv` (a deletionTimestamp appeared, or the object went),
 /// in order, each with whether every higher in-range ordinal of `ss` was then present,
 /// Running and Ready, not terminating, and at `revision` (what a rolling update waits for).
-fn deletions(c: &Cluster, rv: u64, revision: &str) -> Vec<(String, bool)> {
+pub(crate) fn deletions(c: &Cluster, rv: u64, revision: &str) -> Vec<(String, bool)> {
     let mut mirror: BTreeMap<String, Pod> = BTreeMap::new();
     let mut end = 0;
     // Replay from the start of the log, so the mirror is right at every event.
@@ -421,11 +436,11 @@ fn deletions(c: &Cluster, rv: u64, revision: &str) -> Vec<(String, bool)> {
     out
 }
 
-fn claim(c: &Cluster, name: &str) -> Option<PersistentVolumeClaim> {
+pub(crate) fn claim(c: &Cluster, name: &str) -> Option<PersistentVolumeClaim> {
     c.get_as::<PersistentVolumeClaim>("default", name).cloned()
 }
 
-fn revisions(c: &Cluster) -> Vec<(String, i64)> {
+pub(crate) fn revisions(c: &Cluster) -> Vec<(String, i64)> {
     let uid = c
         .get_as::<StatefulSet>("default", "ss")
         .map(|s| s.metadata.uid.clone())
@@ -440,19 +455,19 @@ fn revisions(c: &Cluster) -> Vec<(String, i64)> {
     v
 }
 
-fn status(c: &Cluster) -> (i32, i32, i32) {
+pub(crate) fn status(c: &Cluster) -> (i32, i32, i32) {
     let s = &c.get_as::<StatefulSet>("default", "ss").unwrap().status;
     (s.replicas, s.ready_replicas, s.updated_replicas)
 }
 
-fn ready_count(c: &Cluster) -> usize {
+pub(crate) fn ready_count(c: &Cluster) -> usize {
     live_pods(c).iter().filter(|p| ready(c, p)).count()
 }
 
 // ---------------------------------------------------------------- stateful_set_control_test.go
 
 /// Scales the fresh set to `n` and waits until status shows n/n/n with every pod Ready.
-fn scale_up_to(s: &mut Sim, n: i32) {
+pub(crate) fn scale_up_to(s: &mut Sim, n: i32) {
     s.wait("status replicas/ready/updated all at the target", |c| {
         let set = c.get_as::<StatefulSet>("default", "ss").unwrap();
         status(c) == (n, n, n) && set.replicas() == n && ready_count(c) == n as usize
@@ -744,7 +759,7 @@ fn get_set_revisions() {
 }
 
 /// Waits for a rolling update to `rev` to finish on every pod.
-fn wait_rolled_out(s: &mut Sim, n: usize) {
+pub(crate) fn wait_rolled_out(s: &mut Sim, n: usize) {
     s.wait("rolling update complete", |c| {
         let st = &c.get_as::<StatefulSet>("default", "ss").unwrap().status;
         let pods = live_pods(c);

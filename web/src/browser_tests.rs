@@ -1,0 +1,163 @@
+//! Tests of the glue that only exists in a browser: `localStorage`, the requestAnimationFrame
+//! clock driver, and DOM events reaching the reducer. They run in headless Chromium through
+//! `wasm-bindgen-test-runner` (`scripts/test.sh`, step "web glue (wasm, in chromium)"); the
+//! reducer and view model have native tests beside them, and the whole page has Playwright tests.
+
+use crate::app::App;
+use crate::storage;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+/// Lets timers, microtasks and animation frames run for `ms` of real time.
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+/// Waits (up to 5 s) until `f` holds, so a slow machine only makes the test slower.
+async fn until(what: &str, f: impl Fn() -> bool) {
+    for _ in 0..250 {
+        if f() {
+            return;
+        }
+        sleep(20).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+/// A fresh App in its own element; storage cleared so it starts from the example.
+async fn mount() -> (yew::AppHandle<App>, Element) {
+    local_storage().clear().unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    let r = root.clone();
+    until("the app to render", move || {
+        r.query_selector("[aria-label=Terminal]").unwrap().is_some()
+    })
+    .await;
+    (handle, root)
+}
+
+fn unmount(handle: yew::AppHandle<App>, root: Element) {
+    handle.destroy();
+    root.remove();
+}
+
+fn sim_time(root: &Element) -> String {
+    find(root, "time[aria-label='Simulated time']")
+        .get_attribute("datetime")
+        .unwrap()
+}
+
+fn fire(target: &Element, event: &web_sys::Event) {
+    target.dispatch_event(event).unwrap();
+}
+
+fn bubbling(name: &str) -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict(name, &init).unwrap()
+}
+
+fn key(name: &str) -> web_sys::KeyboardEvent {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(name);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn the_buffer_round_trips_through_local_storage() {
+    local_storage().clear().unwrap();
+    assert_eq!(storage::load(), Ok(None));
+    storage::save("kind: Service\n# ünïcode <b>\n");
+    assert_eq!(
+        storage::load(),
+        Ok(Some("kind: Service\n# ünïcode <b>\n".to_string()))
+    );
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_stored_value_is_reported_not_used() {
+    local_storage().clear().unwrap();
+    local_storage()
+        .set_item("ordinal.editor.v1", "{not json")
+        .unwrap();
+    assert_eq!(storage::load(), Err(()));
+    local_storage().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_line_typed_in_the_terminal_runs_kubectl() {
+    let (handle, root) = mount().await;
+    let input: HtmlInputElement = find(&root, "#terminal-input").dyn_into().unwrap();
+    input.set_value("kubectl get nodes");
+    fire(&input, &bubbling("input"));
+    fire(&input, &key("Enter"));
+    let log = find(&root, "[role=log]");
+    until("kubectl's table of nodes", || {
+        let text = log.text_content().unwrap_or_default();
+        text.contains("kind-control-plane   Ready    control-plane")
+            && text.contains("kind-worker2         Ready    <none>")
+    })
+    .await;
+    // The line is cleared and kept in history: ArrowUp brings it back.
+    until("the input to clear", || input.value().is_empty()).await;
+    fire(&input, &key("ArrowUp"));
+    until("history recall", || input.value() == "kubectl get nodes").await;
+    unmount(handle, root);
+}
+
+#[wasm_bindgen_test]
+async fn the_clock_follows_animation_frames_until_paused() {
+    let (handle, root) = mount().await;
+    // Top speed, so a few frames move the clock by whole seconds.
+    let speed: HtmlSelectElement = find(&root, "select[aria-label=Speed]").dyn_into().unwrap();
+    speed.set_value("100");
+    fire(&speed, &bubbling("change"));
+    let start = sim_time(&root);
+    let r = root.clone();
+    until("simulated time to move", move || sim_time(&r) != start).await;
+
+    let pause: HtmlElement = root
+        .query_selector_all(".time-controls button")
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(pause.text_content().unwrap().trim(), "Pause");
+    pause.click();
+    until("the Resume button", || {
+        pause.text_content().unwrap().trim() == "Resume"
+    })
+    .await;
+    let paused_at = sim_time(&root);
+    sleep(300).await; // ~18 frames at 60 Hz: 30 s of simulated time if the clock still ran
+    assert_eq!(sim_time(&root), paused_at, "the clock moved while paused");
+    unmount(handle, root);
+}
