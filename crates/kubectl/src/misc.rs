@@ -514,7 +514,7 @@ pub fn wait(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     };
     let condition = if f == "delete" {
-        WaitCondition::Delete
+        WaitCondition::Delete { uids: Vec::new() }
     } else if let Some(cond) = f.strip_prefix("condition=") {
         let (name, value) = cond
             .split_once('=')
@@ -562,15 +562,33 @@ pub fn wait(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     objs.push((kind, ns.clone(), o.name().to_string()));
                 }
             }
-        } else if c.get(kind, &ns, &name).is_err() && !matches!(condition, WaitCondition::Delete) {
-            out.err(format!(
-                "Error from server (NotFound): {} \"{name}\" not found",
-                kind.resource()
-            ));
-            return out;
+        } else if c.get(kind, &ns, &name).is_err() {
+            // `--for=delete` ignores NotFound: an object already gone is not waited for, and
+            // prints nothing.
+            if !matches!(condition, WaitCondition::Delete { .. }) {
+                out.err(format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    kind.resource()
+                ));
+                return out;
+            }
         } else {
             objs.push((kind, ns.clone(), name));
         }
+    }
+    if objs.is_empty() && matches!(condition, WaitCondition::Delete { .. }) {
+        return out;
+    }
+    let mut condition = condition;
+    if let WaitCondition::Delete { uids } = &mut condition {
+        *uids = objs
+            .iter()
+            .map(|(k, ns, n)| {
+                c.get(*k, ns, n)
+                    .map(|o| o.meta().uid.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
     }
     if objs.is_empty() {
         out.err("error: no matching resources found");

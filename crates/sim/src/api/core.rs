@@ -875,19 +875,33 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub source: EventSource,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `null` on an event recorded through events.k8s.io (the scheduler's).
     pub first_timestamp: Option<Time>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<Time>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    #[serde(with = "crate::time::micro")]
     pub event_time: Option<Time>,
+    /// events.k8s.io's `action` (`Binding`, `Scheduling`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// events.k8s.io's repeat count, in place of `count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<EventSeries>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_component: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_instance: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EventSeries {
+    pub count: i32,
+    #[serde(with = "crate::time::micro")]
+    pub last_observed_time: Option<Time>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 mod api;
 mod container;
 mod invariants;
+mod lifecycle;
 mod nodes;
 mod random_ops;
 mod support;

@@ -139,6 +139,13 @@ pub(crate) fn update_statefulset(
     set: &StatefulSet,
     pods: &[Pod],
 ) -> Result<Option<Time>, String> {
+    if set.metadata.is_deleting() && history::revisions_of(c, set).is_empty() {
+        // The garbage collector has removed the set's history in a foreground deletion; making
+        // a new revision would race it for ever (upstream the collector wins by timing).
+        c.waiting
+            .remove(&(set.metadata.namespace.clone(), set.metadata.name.clone()));
+        return Ok(None);
+    }
     let revs = history::get_revisions(c, set).map_err(|e| e.message)?;
     let current_set = utils::apply_revision(set, &revs.current.data);
     let update_set = utils::apply_revision(set, &revs.update.data);
