@@ -179,8 +179,9 @@ pub fn update_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), S
 /// `ClaimsMatchRetentionPolicy`: every existing claim's owner refs agree with the policy.
 pub fn claims_match_retention(c: &Cluster, set: &StatefulSet, pod: &Pod) -> bool {
     let ord = utils::ordinal(pod);
-    claims_for(set, ord).iter().all(|want| {
-        c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &want.metadata.name)
+    // Names only: this runs for every pod on every sync, so no claim objects are built.
+    utils::claim_names(set, ord).all(|name| {
+        c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name)
             .is_none_or(|claim| utils::claim_owner_up_to_date(claim, set, pod))
     })
 }
@@ -189,9 +190,9 @@ pub fn claims_match_retention(c: &Cluster, set: &StatefulSet, pod: &Pod) -> bool
 /// owner refs of each claim that does not agree with the policy.
 pub fn update_claims_for_retention(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
     let ord = utils::ordinal(pod);
-    for want in claims_for(set, ord) {
+    for name in utils::claim_names(set, ord) {
         let Some(claim) = c
-            .get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &want.metadata.name)
+            .get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name)
             .cloned()
         else {
             continue;
@@ -223,8 +224,8 @@ pub fn claim_is_stale(c: &Cluster, set: &StatefulSet, pod: &Pod) -> bool {
         return false;
     }
     let ord = utils::ordinal(pod);
-    claims_for(set, ord).iter().any(|want| {
-        c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &want.metadata.name)
+    utils::claim_names(set, ord).any(|name| {
+        c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name)
             .is_some_and(|claim| utils::has_stale_owner_ref(claim, Kind::Pod, &pod.metadata))
     })
 }

@@ -156,6 +156,14 @@ pub fn pod_revision(pod: &Pod) -> &str {
 }
 
 /// The claims a pod of the set needs: labels are the template's plus the selector's matchLabels.
+/// The names of the claims of `ordinal`, in template order (without building the claims).
+pub fn claim_names(set: &StatefulSet, ordinal: i32) -> impl Iterator<Item = String> + '_ {
+    set.spec
+        .volume_claim_templates
+        .iter()
+        .map(move |t| claim_name(&t.metadata.name, &set.metadata.name, ordinal))
+}
+
 pub fn claims_for(set: &StatefulSet, ordinal: i32) -> Vec<PersistentVolumeClaim> {
     let sel = set.spec.selector.clone().unwrap_or_default();
     set.spec
