@@ -47,8 +47,7 @@ fn capitalise(s: &str) -> String {
 /// `createPersistentVolumeClaims`: creates the claims of `pod` that do not exist.
 fn create_claims(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
     let ord = utils::ordinal(pod);
-    for claim in claims_for(set, ord) {
-        let name = claim.metadata.name.clone();
+    for (i, name) in utils::claim_names(set, ord).enumerate() {
         match c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name) {
             Some(existing) if existing.metadata.is_deleting() => {
                 return Err(format!("pvc {name} is being deleted"))
@@ -59,6 +58,8 @@ fn create_claims(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), St
                 // exists (`UpdatePodClaimForRetentionPolicy`).
                 let set_name = &set.metadata.name;
                 let pod_name = &pod.metadata.name;
+                // Built only when missing: a Pending pod's claims are checked on every sync.
+                let claim = claims_for(set, ord).swap_remove(i);
                 match c.create_inner(claim.into()) {
                     Ok(_) => {
                         let msg = format!(
@@ -191,12 +192,16 @@ pub fn claims_match_retention(c: &Cluster, set: &StatefulSet, pod: &Pod) -> bool
 pub fn update_claims_for_retention(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
     let ord = utils::ordinal(pod);
     for name in utils::claim_names(set, ord) {
-        let Some(claim) = c
-            .get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name)
-            .cloned()
-        else {
+        let Some(live) = c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name) else {
             continue;
         };
+        // The common case, nothing to warn about or rewrite, copies nothing.
+        if !utils::has_unexpected_controller(live, set, pod)
+            && utils::claim_owner_up_to_date(live, set, pod)
+        {
+            continue;
+        }
+        let claim = live.clone();
         if utils::has_unexpected_controller(&claim, set, pod) {
             let msg = format!("PersistentVolumeClaim {} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim", claim.metadata.name);
             c.record_event(
