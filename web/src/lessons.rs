@@ -37,7 +37,12 @@
 use crate::checks::Condition;
 
 /// The lessons, in course order.
-pub const SOURCES: &[&str] = &[include_str!("../lessons/01-basics.md")];
+pub const SOURCES: &[&str] = &[
+    include_str!("../lessons/01-basics.md"),
+    include_str!("../lessons/02-rolling-updates.md"),
+    include_str!("../lessons/03-stuck-rollout.md"),
+    include_str!("../lessons/04-pod-management.md"),
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lesson {
