@@ -708,6 +708,17 @@ mod tests {
             m = act(m, Action::Navigate(Route::Lesson(lesson.id.clone())));
             m = act(m, Action::ResetLesson(lesson.id.clone()));
             for (i, step) in lesson.steps.iter().enumerate() {
+                // A check must need its own step: none may pass before the step's buttons.
+                for b in &step.blocks {
+                    if let Block::Check(c) = b {
+                        assert!(
+                            !m.progress.get(&lesson.id).is_some_and(|p| p.contains(&c.id)),
+                            "{}: check {} passed before its step ran",
+                            lesson.id,
+                            c.id
+                        );
+                    }
+                }
                 for b in &step.blocks {
                     match b {
                         Block::Commands(lines) => m = act(m, Action::RunLines(lines.clone())),
