@@ -37,7 +37,12 @@
 use crate::checks::Condition;
 
 /// The lessons, in course order.
-pub const SOURCES: &[&str] = &[include_str!("../lessons/01-basics.md")];
+pub const SOURCES: &[&str] = &[
+    include_str!("../lessons/01-basics.md"),
+    include_str!("../lessons/05-storage.md"),
+    include_str!("../lessons/06-deleting.md"),
+    include_str!("../lessons/07-node-failure.md"),
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lesson {
