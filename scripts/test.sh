@@ -68,6 +68,15 @@ first_load_size() {
   FIRST_LOAD_KIB=$(kib $((w + j + c)))
   printf '    wasm %s KiB, js %s KiB, css %s KiB (gzip -9)\n' "$(kib "$w")" "$(kib "$j")" "$(kib "$c")"
   printf 'first-load size: %s KiB gzip -9 (wasm + js + css in dist/)\n' "$FIRST_LOAD_KIB"
+  # Issue 7's goal is 250 KiB; the app is not there yet (README, "Performance"). Until it is,
+  # this ceiling stops the bundle from growing: lower it as the bundle shrinks, never raise it
+  # without saying why in the commit.
+  local ceiling="${ORDINAL_FIRST_LOAD_CEILING_KIB:-760}"
+  printf 'budget: ceiling %s KiB (goal 250 KiB)\n' "$ceiling"
+  if awk -v s="$FIRST_LOAD_KIB" -v c="$ceiling" 'BEGIN { exit !(s > c) }'; then
+    echo "first-load size ${FIRST_LOAD_KIB} KiB is above the ${ceiling} KiB ceiling" >&2
+    return 1
+  fi
 }
 
 # Its own process, so that `set -e` stops at the first failed install.

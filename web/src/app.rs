@@ -183,7 +183,7 @@ pub fn app() -> Html {
                         route={model.route.clone()}
                         progress={model.progress.clone()}
                         queued={model.queued}
-                        on_run={on_run_lines}
+                        on_run={on_run_lines.clone()}
                         {on_open}
                         {on_reset}
                     />
@@ -194,6 +194,7 @@ pub fn app() -> Html {
                     {on_scale}
                     {on_delete}
                     {on_shell}
+                    on_run={on_run_lines.clone()}
                 />
                 <Terminal
                     terminal={model.terminal.clone()}

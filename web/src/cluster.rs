@@ -16,6 +16,8 @@ pub struct Props {
     pub on_scale: Callback<(String, i32)>,
     pub on_delete: Callback<String>,
     pub on_shell: Callback<String>,
+    /// Types lines into the terminal (a node's stop/start).
+    pub on_run: Callback<Vec<String>>,
 }
 
 #[function_component(ClusterPanel)]
@@ -27,9 +29,27 @@ pub fn cluster_panel(p: &Props) -> Html {
             <div class="panel-head">
                 <h2 id="cluster-title">{ "Cluster" }<span class="ns">{ " namespace default" }</span></h2>
                 <ul class="nodes" aria-label="Nodes">
-                    { for c.nodes.iter().map(|(n, ready)| html! {
-                        <li key={n.clone()} class={classes!((!ready).then_some("not-ready"))}
-                            title={if *ready { "Node Ready" } else { "Node NotReady" }}>{ n.clone() }</li>
+                    { for c.nodes.iter().map(|n| {
+                        let verb = if n.running { "stop" } else { "start" };
+                        let line = format!("docker {verb} {}", n.name);
+                        let run = p.on_run.reform(move |_: MouseEvent| vec![line.clone()]);
+                        html! {
+                            <li key={n.name.clone()} class={classes!((!n.ready).then_some("not-ready"))}
+                                data-node={n.name.clone()} data-status={n.status.clone()}
+                                title={format!("kubectl get nodes: {}", n.status)}>
+                                { n.name.clone() }
+                                if n.status != "Ready" { <span class="node-status">{ format!(" {}", n.status) }</span> }
+                                if !n.control_plane {
+                                    <button type="button" class="linkish node-power" onclick={run}
+                                        disabled={!p.terminal_free}
+                                        aria-label={format!("{} node {}", if n.running { "Stop" } else { "Start" }, n.name)}
+                                        title={format!("docker {verb} {}: the node's container {}", n.name,
+                                            if n.running { "stops, as if the machine failed" } else { "starts again" })}>
+                                        { if n.running { "stop" } else { "start" } }
+                                    </button>
+                                }
+                            </li>
+                        }
                     }) }
                 </ul>
             </div>

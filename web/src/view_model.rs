@@ -15,14 +15,25 @@ use std::sync::Arc;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClusterView {
-    /// Node names (in `kubectl get nodes` order) and whether each is Ready.
-    pub nodes: Vec<(String, bool)>,
+    /// The nodes, in `kubectl get nodes` order.
+    pub nodes: Vec<NodeView>,
     pub sets: Vec<Rc<SetView>>,
     /// Pods no StatefulSet controls (orphans, `kubectl run` pods), with their claims.
     pub other_pods: Vec<Rc<RowView>>,
     /// Claims no StatefulSet's template names and no pod uses (claims of deleted sets).
     pub other_claims: Vec<Rc<ClaimView>>,
     pub services: Vec<Rc<ServiceView>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeView {
+    pub name: String,
+    /// kubectl's STATUS column (`Ready`, `NotReady`, `Ready,SchedulingDisabled`).
+    pub status: String,
+    pub ready: bool,
+    /// Its container runs (`docker stop` stops it).
+    pub running: bool,
+    pub control_plane: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -400,9 +411,21 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
     }
 
     let nodes = c
-        .list_as::<Node>(None)
-        .into_iter()
-        .map(|n| (n.metadata.name.clone(), n.is_ready()))
+        .store()
+        .list(Kind::Node, None)
+        .filter_map(|o| {
+            let Object::Node(n) = &**o else { return None };
+            Some(NodeView {
+                name: n.metadata.name.clone(),
+                status: cell(&printers::row(c, o, false, false), 1),
+                ready: n.is_ready(),
+                running: c.node_running(&n.metadata.name),
+                control_plane: n
+                    .metadata
+                    .labels
+                    .contains_key("node-role.kubernetes.io/control-plane"),
+            })
+        })
         .collect();
     ClusterView {
         nodes,

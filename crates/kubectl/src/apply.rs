@@ -6,13 +6,13 @@ use crate::resource::type_prefix;
 use crate::{errors, manifests, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::apply::{parse_manifests, ApplyError};
-use ordinal_sim::Cluster;
+use ordinal_sim::{Cluster, FieldValidation};
 use std::collections::BTreeMap;
 
 const FILE_FLAGS: &[FlagSpec] = &[
     flag("filename", Some('f'), true),
     flag("recursive", Some('R'), false),
-    flag("validate", None, true),
+    flag("validate", None, false),
     flag("dry-run", None, true),
     flag("server-side", None, false),
     flag("output", Some('o'), true),
@@ -55,11 +55,26 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
     let Some(p) = crate::args::parse_into(args, FILE_FLAGS, cmd, &mut out) else {
         return out;
     };
+    let validation = match validation_directive(p.value("validate")) {
+        Ok(v) => v,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
     let Some(docs) = read_all(&p, env, &mut out, cmd) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let mut seen_warnings = std::collections::HashSet::new();
+    let mut failures = Vec::new();
     for (file, text) in docs {
+        // kubectl names standard input "STDIN" in its messages.
+        let file = if file == "-" {
+            "STDIN".to_string()
+        } else {
+            file
+        };
         let objects = match parse_manifests(&text) {
             Ok(o) => o,
             Err(e) => {
@@ -71,37 +86,97 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
             out.err(format!("error: no objects passed to {cmd}"));
             continue;
         }
-        let mut errors = Vec::new();
         for o in objects {
-            let result = if is_apply {
-                c.apply_value(&o.value, &ns)
+            let (result, warnings) = if is_apply {
+                c.apply_value_with(&o.value, &ns, validation)
             } else {
-                create_value(c, &o.value, &ns)
+                create_value(c, &o.value, &ns, validation)
             };
+            // kubectl's warning writer prints each distinct warning once per invocation.
+            for w in warnings {
+                if seen_warnings.insert(w.clone()) {
+                    out.note(format!("Warning: {w}"));
+                }
+            }
             match result {
                 Ok(a) => out.out(format!("{}/{} {}\n", type_prefix(a.kind), a.name, a.action.as_str())),
-                Err(ApplyError::UnknownKind { name, namespace, api_version, kind }) => errors.push(format!(
+                Err(ApplyError::UnknownKind { name, namespace, api_version, kind }) => failures.push(Failure::Text(format!(
                     "error: resource mapping not found for name: {name:?} namespace: {namespace:?} from {file:?}: no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"
-                )),
-                Err(ApplyError::Malformed { message }) => errors.push(format!("error: error validating {file:?}: {message}")),
+                ))),
+                Err(ApplyError::Malformed { message }) => failures.push(Failure::Text(format!("error: error validating {file:?}: {message}"))),
+                Err(ApplyError::Api { error, patch: Some(patch), kind, name, .. }) => {
+                    // `AddSourceToErr` twice: "patching" inside the patcher, then "applying
+                    // patch … to: <info> for:" around it.
+                    let info = kind.info();
+                    let ns = if kind.namespaced() { ns.as_str() } else { "" };
+                    let verb = format!(
+                        "applying patch:\n{patch}\nto:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}/{}, Kind={}\"\nName: {name:?}, Namespace: {ns:?}\nfor:",
+                        info.group, info.version, info.plural, info.group, info.version, info.name
+                    );
+                    let mut inner = error.clone();
+                    inner.message = format!("error when patching {file:?}: {}", error.message);
+                    failures.push(Failure::Api(inner, verb, file.clone()));
+                }
                 Err(ApplyError::Api { error, creating, .. }) => {
                     let verb = if creating { "creating" } else { "patching" };
-                    errors.push(errors::render(&error, Some((verb, &file))));
+                    failures.push(Failure::Api(error, verb.to_string(), file.clone()));
                 }
             }
         }
-        for e in errors {
-            out.err(e);
+    }
+    // `cmdutil.CheckErr`: one error is shown on its own (an Invalid one by its causes);
+    // several are listed one per line, each as `Error from server (Reason): …`.
+    let several = failures.len() > 1;
+    for f in failures {
+        match f {
+            Failure::Text(t) => out.err(t),
+            Failure::Api(e, verb, file) if several => {
+                out.err(errors::render_standard(&e, Some((&verb, &file))))
+            }
+            Failure::Api(e, verb, file) => out.err(errors::render(&e, Some((&verb, &file)))),
         }
     }
     out
 }
 
-/// `kubectl create -f`: like apply's create path, but an existing object is an error.
+/// An error `apply`/`create -f` reports once every object has been tried.
+enum Failure {
+    /// Already in kubectl's words.
+    Text(String),
+    /// An API error, the `AddSourceToErr` verb, and the file.
+    Api(ordinal_sim::ApiError, String, String),
+}
+
+/// `--validate` (`cmdutil.GetValidationDirective`): `strict` (or true, the default), `warn`,
+/// `ignore` (or false); a bare `--validate` means `strict`.
+pub fn validation_directive(flag: Option<&str>) -> Result<FieldValidation, String> {
+    match flag.unwrap_or("strict") {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" | "strict" => Ok(FieldValidation::Strict),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" | "ignore" => Ok(FieldValidation::Ignore),
+        "warn" => Ok(FieldValidation::Warn),
+        other => Err(format!("error: invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)")),
+    }
+}
+
+/// `kubectl create -f`: like apply's create path, but an existing object is an error. Returns
+/// the server's warnings too.
 fn create_value(
     c: &mut Cluster,
     v: &serde_json::Value,
     ns: &str,
+    validation: FieldValidation,
+) -> (Result<ordinal_sim::apply::Applied, ApplyError>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let r = create_one(c, v, ns, validation, &mut warnings);
+    (r, warnings)
+}
+
+fn create_one(
+    c: &mut Cluster,
+    v: &serde_json::Value,
+    ns: &str,
+    validation: FieldValidation,
+    warnings: &mut Vec<String>,
 ) -> Result<ordinal_sim::apply::Applied, ApplyError> {
     let api_version = v
         .get("apiVersion")
@@ -131,25 +206,15 @@ fn create_value(
         .and_then(|x| x.as_str())
         .unwrap_or(ns)
         .to_string();
-    if c.get(kind, &ns_in, &name).is_ok() {
-        return Err(ApplyError::Api {
+    let (mut obj, w) =
+        Object::decode_body(kind, v.clone(), validation).map_err(|error| ApplyError::Api {
             kind,
             name: name.clone(),
             creating: true,
-            error: ordinal_sim::ApiError::already_exists(kind, &name),
-        });
-    }
-    let mut obj = Object::from_value(kind, v.clone()).map_err(|e| ApplyError::Api {
-        kind,
-        name: name.clone(),
-        creating: true,
-        error: ordinal_sim::ApiError::bad_request(format!(
-            "{} in version \"{}\" cannot be handled as a {}: {e}",
-            kind.name(),
-            kind.info().version,
-            kind.name()
-        )),
-    })?;
+            error,
+            patch: None,
+        })?;
+    warnings.extend(w);
     if kind.namespaced() {
         obj.meta_mut().namespace = ns_in.clone();
     }
@@ -165,6 +230,7 @@ fn create_value(
             name,
             creating: true,
             error,
+            patch: None,
         }),
     }
 }
@@ -211,6 +277,26 @@ pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
 }
 
+/// `addKeyFromLiteralToSecret`: kubectl checks each key before sending the Secret.
+fn add_secret_key(secret: &mut Secret, key: &str, value: &[u8]) -> Result<(), String> {
+    let errs = ordinal_sim::admission::config_map_key(key);
+    if !errs.is_empty() {
+        return Err(format!(
+            "error: {key:?} is not valid key name for a Secret {}",
+            errs.join(";")
+        ));
+    }
+    if secret.data.contains_key(key) {
+        return Err(format!(
+            "error: cannot add key {key}, another key by that name already exists"
+        ));
+    }
+    secret
+        .data
+        .insert(key.to_string(), ordinal_sim::base64::encode(value));
+    Ok(())
+}
+
 fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
     let Some(p) = crate::args::parse_into(args, SECRET_FLAGS, "create secret", &mut out) else {
@@ -253,15 +339,16 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
         Some("generic") => {
             for lit in p.values("from-literal") {
-                let Some((k, v)) = lit.split_once('=') else {
+                let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
                     out.err(format!(
                         "error: invalid literal source {lit}, expected key=value"
                     ));
                     return out;
                 };
-                secret
-                    .data
-                    .insert(k.to_string(), ordinal_sim::base64::encode(v.as_bytes()));
+                if let Err(e) = add_secret_key(&mut secret, k, v.as_bytes()) {
+                    out.err(e);
+                    return out;
+                }
             }
             for f in p.values("from-file") {
                 let (key, path) = f
@@ -270,9 +357,10 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     .unwrap_or_else(|| (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()));
                 match env.files.read(&path) {
                     Ok(content) => {
-                        secret
-                            .data
-                            .insert(key, ordinal_sim::base64::encode(content.as_bytes()));
+                        if let Err(e) = add_secret_key(&mut secret, &key, content.as_bytes()) {
+                            out.err(e);
+                            return out;
+                        }
                     }
                     Err(_) => {
                         out.err(format!(
@@ -294,4 +382,132 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         Err(e) => out.err(errors::render(&e, None)),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::MemFiles;
+
+    fn kubectl(c: &mut Cluster, line: &str, stdin: &str) -> (String, String) {
+        let files = MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin,
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        let out = crate::run(c, &args, &env);
+        let err: String = out
+            .chunks
+            .iter()
+            .filter(|(s, _)| *s == crate::output::Stream::Err)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        (out.stdout(), err)
+    }
+
+    const TYPO: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  app: x\nspec:\n  ports:\n  - port: 80\n";
+
+    #[test]
+    fn a_warning_is_printed_once_per_command() {
+        let mut c = Cluster::new(1);
+        let two = format!("{TYPO}---\n{}", TYPO.replace("name: s", "name: t"));
+        let (out, err) = kubectl(&mut c, "apply --validate=warn -f -", &two);
+        assert_eq!(out, "service/s created\nservice/t created\n");
+        assert_eq!(err, "Warning: unknown field \"metadata.app\"\n");
+    }
+
+    // One error alone is shown by its causes; several are each `Error from server (Invalid): …`.
+    #[test]
+    fn several_invalid_objects_are_listed_in_the_standard_form() {
+        let mut c = Cluster::new(1);
+        let one =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: 1a\nspec:\n  ports:\n  - port: 80\n";
+        let (_, err) = kubectl(&mut c, "apply -f -", one);
+        assert!(
+            err.starts_with("The Service \"1a\" is invalid: metadata.name: "),
+            "{err}"
+        );
+        let two = format!("{one}---\n{}", one.replace("1a", "2b"));
+        let (_, err) = kubectl(&mut c, "apply -f -", &two);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("Error from server (Invalid): error when creating \"STDIN\": Service \"1a\" is invalid: metadata.name: "));
+        assert!(lines[1].starts_with("Error from server (Invalid): error when creating \"STDIN\": Service \"2b\" is invalid: metadata.name: "));
+    }
+
+    #[test]
+    fn validate_flag_values() {
+        assert_eq!(validation_directive(None), Ok(FieldValidation::Strict));
+        assert_eq!(
+            validation_directive(Some("true")),
+            Ok(FieldValidation::Strict)
+        );
+        assert_eq!(
+            validation_directive(Some("warn")),
+            Ok(FieldValidation::Warn)
+        );
+        assert_eq!(
+            validation_directive(Some("False")),
+            Ok(FieldValidation::Ignore)
+        );
+        assert_eq!(
+            validation_directive(Some("foo")).unwrap_err(),
+            "error: invalid - validate option \"foo\"; must be one of: strict (or true), warn, ignore (or false)"
+        );
+    }
+
+    #[test]
+    fn unknown_fields_per_validate_mode() {
+        let mut c = Cluster::new(1);
+        let (out, err) = kubectl(&mut c, "apply -f -", TYPO);
+        assert_eq!(out, "");
+        assert_eq!(err, "Error from server (BadRequest): error when creating \"STDIN\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"metadata.app\"\n");
+        let (out, err) = kubectl(&mut c, "create -f - --validate=warn", TYPO);
+        assert_eq!(out, "service/s created\n");
+        assert_eq!(err, "Warning: unknown field \"metadata.app\"\n");
+        let (out, err) = kubectl(&mut c, "apply -f - --validate=false", TYPO);
+        assert_eq!((out.as_str(), err.as_str()), ("service/s configured\n", ""));
+    }
+
+    #[test]
+    fn secret_keys_are_checked_before_the_request() {
+        let mut c = Cluster::new(1);
+        let (_, err) = kubectl(&mut c, "create secret generic s --from-literal=key#1=v", "");
+        assert_eq!(err, "error: \"key#1\" is not valid key name for a Secret a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')\n");
+        let (_, err) = kubectl(
+            &mut c,
+            "create secret generic s --from-literal=a=1 --from-literal=a=2",
+            "",
+        );
+        assert_eq!(
+            err,
+            "error: cannot add key a, another key by that name already exists\n"
+        );
+        let (_, err) = kubectl(&mut c, "create secret generic s --from-literal==v", "");
+        assert_eq!(
+            err,
+            "error: invalid literal source =v, expected key=value\n"
+        );
+        assert!(c.get_as::<Secret>("default", "s").is_none());
+    }
+
+    #[test]
+    fn label_values_are_checked_before_the_request() {
+        let mut c = Cluster::new(1);
+        kubectl(
+            &mut c,
+            "create -f -",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n",
+        );
+        let (_, err) = kubectl(&mut c, "label svc s a=-x", "");
+        assert!(
+            err.starts_with("error: invalid label value: \"a=-x\": a valid label must be"),
+            "{err}"
+        );
+        let (_, err) = kubectl(&mut c, "label svc s a=b=c", "");
+        assert_eq!(err, "error: invalid label spec: a=b=c\n");
+    }
 }

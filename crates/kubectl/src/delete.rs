@@ -15,33 +15,58 @@ const FLAGS: &[FlagSpec] = &[
     flag("all", None, false),
     flag("all-namespaces", Some('A'), false),
     flag("filename", Some('f'), true),
-    flag("cascade", None, true),
+    // pflag's NoOptDefVal: `--cascade` alone means background, and a value must be inline.
+    flag("cascade", None, false),
     flag("grace-period", None, true),
     flag("force", None, false),
     flag("now", None, false),
     flag("wait", None, true),
+    flag("timeout", None, true),
     flag("ignore-not-found", None, false),
     flag("output", Some('o'), true),
 ];
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(args, FLAGS, "delete", &mut out) else {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| match a.as_str() {
+            "--cascade" => "--cascade=background".to_string(),
+            _ => a.clone(),
+        })
+        .collect();
+    let Some(p) = crate::args::parse_into(&args, FLAGS, "delete", &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    // `parseCascadingFlag`: a Go boolean (strconv.ParseBool) still works, with a warning.
     let propagation = match p.value("cascade") {
-        None | Some("background") | Some("true") => Propagation::Background,
+        None | Some("background") => Propagation::Background,
         Some("foreground") => Propagation::Foreground,
         Some("orphan") => Propagation::Orphan,
-        Some("false") => {
-            out.note("warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.");
+        Some(v @ ("1" | "t" | "T" | "TRUE" | "true" | "True")) => {
+            out.note(format!("warning: --cascade={v} is deprecated (boolean value) and can be replaced with --cascade=background."));
+            Propagation::Background
+        }
+        Some(v @ ("0" | "f" | "F" | "FALSE" | "false" | "False")) => {
+            out.note(format!("warning: --cascade={v} is deprecated (boolean value) and can be replaced with --cascade=orphan."));
             Propagation::Orphan
         }
         Some(v) => {
-            out.err(format!("error: invalid cascade value ({v}). Must be \"background\", \"foreground\", or \"orphan\"."));
+            out.err(format!("error: invalid cascade value ({v}). Must be \"background\", \"foreground\", or \"orphan\""));
             return out;
         }
+    };
+    // `--timeout`: zero (the default) means kubectl's own week, so no deadline here.
+    let timeout_ms = match p.value("timeout") {
+        None => 0,
+        Some(t) => match crate::misc::parse_duration(t) {
+            Some(ms) => ms,
+            None => {
+                out.err(format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""));
+                return out;
+            }
+        },
     };
     let force = p.bool("force");
     let mut grace: Option<i64> = match p.value("grace-period") {
@@ -202,7 +227,123 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     let wait = p.value("wait").is_none_or(|w| w != "false");
     if wait && !waiting.is_empty() && !(force && grace == Some(0)) {
-        out.job = Some(Job::WaitGone { targets: waiting });
+        out.job = Some(Job::WaitGone {
+            targets: waiting,
+            deadline: (timeout_ms > 0).then(|| c.now().plus_ms(timeout_ms)),
+        });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::session::MemFiles;
+    use crate::{run, Env};
+    use ordinal_sim::api::*;
+    use ordinal_sim::Cluster;
+
+    fn kubectl(c: &mut Cluster, line: &str) -> crate::Output {
+        let files = MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin: "",
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        run(c, &args, &env)
+    }
+
+    fn web() -> Cluster {
+        let mut c = Cluster::new(3);
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
+        c.settle();
+        c
+    }
+
+    // `parseCascadingFlag`: Go booleans still work, with kubectl's deprecation warning; other
+    // words are refused before anything is deleted.
+    #[test]
+    fn cascade_values_as_kubectl_parses_them() {
+        let mut c = web();
+        let o = kubectl(&mut c, "delete sts web --cascade=sideways");
+        assert_eq!(
+            o.stderr(),
+            "error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\"\n"
+        );
+        assert!(c.get_as::<StatefulSet>("default", "web").is_some());
+        let o = kubectl(&mut c, "delete sts web --cascade=False");
+        assert_eq!(
+            o.stderr(),
+            "warning: --cascade=False is deprecated (boolean value) and can be replaced with --cascade=orphan.\n"
+        );
+        assert_eq!(o.stdout(), "statefulset.apps \"web\" deleted\n");
+        c.settle();
+        assert_eq!(
+            c.list_as::<Pod>(Some("default")).len(),
+            2,
+            "orphaned, not deleted"
+        );
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
+        c.settle();
+        let o = kubectl(&mut c, "delete sts web --cascade=1 --wait=false");
+        assert!(o.stderr().contains("--cascade=1 is deprecated"));
+        assert!(o.stderr().contains("replaced with --cascade=background."));
+        c.settle();
+        assert!(c.list_as::<Pod>(Some("default")).is_empty());
+        // A bare --cascade is pflag's NoOptDefVal, background; the next word is a name.
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
+        c.settle();
+        let o = kubectl(&mut c, "delete sts --cascade web --wait=false");
+        assert_eq!(o.stderr(), "");
+        assert_eq!(o.stdout(), "statefulset.apps \"web\" deleted\n");
+    }
+
+    // A claim its pod uses stays (pvc-protection), so `delete` waits until `--timeout` and
+    // then fails as RunWait does; the claim is left Terminating.
+    #[test]
+    fn delete_times_out_on_a_claim_in_use() {
+        let mut c = web();
+        let start = c.now();
+        let mut o = kubectl(&mut c, "delete pvc www-web-0 --timeout=10s");
+        assert_eq!(o.stdout(), "persistentvolumeclaim \"www-web-0\" deleted\n");
+        let job = o.job.take().expect("waits");
+        let mut rest = crate::Output::default();
+        assert!(job.run_to_end(&mut c, &mut rest).is_none());
+        assert_eq!(
+            rest.stderr(),
+            "error: timed out waiting for the condition on persistentvolumeclaims/www-web-0\n"
+        );
+        assert_eq!(c.now().since(start), 10_000);
+        let pvc = c
+            .get_as::<PersistentVolumeClaim>("default", "www-web-0")
+            .unwrap();
+        assert!(pvc.metadata.is_deleting());
+    }
+
+    // `kubectl wait --for=delete` prints the one "condition met" line of every condition, and
+    // nothing for an object that is already gone (NotFound is ignored for delete).
+    #[test]
+    fn wait_for_delete() {
+        let mut c = web();
+        let o = kubectl(&mut c, "wait --for=delete pod/nope --timeout=5s");
+        assert_eq!((o.text().as_str(), o.status), ("", 0));
+        kubectl(&mut c, "delete pod web-1 --wait=false");
+        let mut o = kubectl(&mut c, "wait --for=delete pod/web-1 --timeout=60s");
+        let mut job = o.job.take().expect("waits");
+        let mut text = String::new();
+        for _ in 0..600 {
+            let mut step = crate::Output::default();
+            let done = job.poll(&mut c, &mut step);
+            text.push_str(&step.text());
+            if done {
+                break;
+            }
+            c.advance(100);
+        }
+        assert_eq!(text, "pod/web-1 condition met\n");
+    }
 }

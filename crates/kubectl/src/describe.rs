@@ -268,7 +268,7 @@ fn format_labels(m: &BTreeMap<String, String>) -> String {
 
 /// A label selector as `labels.Selector.String()` writes it: requirements sorted by key,
 /// set values sorted.
-fn selector_string(sel: Option<&LabelSelector>) -> String {
+pub(crate) fn selector_string(sel: Option<&LabelSelector>) -> String {
     let Some(sel) = sel else {
         return String::new();
     };
@@ -451,7 +451,14 @@ fn describe_events(c: &Cluster, o: &mut Out, mut events: Vec<&Event>) {
     // The API lists events in creation order; kubectl then sorts by last-seen time.
     let rv = |e: &Event| e.metadata.resource_version.parse::<u64>().unwrap_or(0);
     events.sort_by_key(|e| (e.metadata.creation_timestamp, rv(e)));
-    events.sort_by_key(|e| e.last_timestamp.or(e.event_time));
+    // SortableEvents: a series' last observation, else lastTimestamp, else eventTime.
+    events.sort_by_key(|e| {
+        e.series
+            .as_ref()
+            .and_then(|s| s.last_observed_time)
+            .or(e.last_timestamp)
+            .or(e.event_time)
+    });
     o.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     o.w(1, "----\t------\t----\t----\t-------\n");
     for e in events {
@@ -460,7 +467,13 @@ fn describe_events(c: &Cluster, o: &mut Out, mut events: Vec<&Event>) {
             None => since(c, e.first_timestamp),
         };
         let count = e.count.unwrap_or(0);
-        let interval = if count > 1 {
+        let interval = if let Some(s) = &e.series {
+            format!(
+                "{} (x{} over {first})",
+                since(c, s.last_observed_time),
+                s.count
+            )
+        } else if count > 1 {
             format!("{} (x{count} over {first})", since(c, e.last_timestamp))
         } else {
             first

@@ -5,16 +5,26 @@ use ordinal_sim::{ApiError, Reason};
 /// `source`: `("creating", "web.yaml")` when the object came from a file.
 pub fn render(e: &ApiError, source: Option<(&str, &str)>) -> String {
     if e.reason == Reason::Invalid && !e.causes.is_empty() {
-        let kind = e.kind.map(|k| k.name().to_string()).unwrap_or_default();
+        let head = match e.kind {
+            Some(k) => format!("The {} \"{}\" is invalid", k.name(), e.name),
+            None => "The request is invalid".to_string(),
+        };
         if e.causes.len() == 1 {
-            return format!("The {kind} \"{}\" is invalid: {}", e.name, e.causes[0]);
+            return format!("{head}: {}", e.causes[0]);
         }
-        let mut s = format!("The {kind} \"{}\" is invalid: \n", e.name);
+        let mut s = format!("{head}: \n");
         for c in &e.causes {
             s.push_str(&format!("* {c}\n"));
         }
         return s.trim_end_matches('\n').to_string();
     }
+    render_standard(e, source)
+}
+
+/// `StandardErrorMessage`: `Error from server (Reason): <message>`, with `AddSourceToErr`'s
+/// `error when <verb> "<file>": ` before the message. Invalid errors take this form too when
+/// kubectl lists several errors.
+pub fn render_standard(e: &ApiError, source: Option<(&str, &str)>) -> String {
     let prefix = match source {
         Some((verb, file)) => format!("error when {verb} \"{file}\": "),
         None => String::new(),

@@ -205,6 +205,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     name: None,
                     container_port: port,
                     protocol: None,
+                    ..Default::default()
                 }]
             })
             .unwrap_or_default(),

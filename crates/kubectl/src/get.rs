@@ -24,6 +24,7 @@ const FLAGS: &[FlagSpec] = &[
     flag("show-kind", None, false),
     flag("ignore-not-found", None, false),
     flag("field-selector", None, true),
+    flag("subresource", None, true),
 ];
 
 /// `--field-selector`: `a.b=v`, `a.b==v`, `a.b!=v`, comma-separated, on the object's JSON.
@@ -140,6 +141,16 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
         if p.positionals.len() > 1 && (groups.len() > 1 || all) {
             out.err("error: you must specify only one resource");
+            return out;
+        }
+    }
+    match p.value("subresource") {
+        None | Some("status") => {}
+        Some("scale") => return get_scale(c, &groups, &ns, &format, out),
+        Some(other) => {
+            out.err(format!(
+                "error: invalid subresource value: \"{other}\". Must be one of [status scale]"
+            ));
             return out;
         }
     }
@@ -291,6 +302,103 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     out
 }
 
+/// `--subresource=scale`: the autoscaling/v1 Scale the API server makes of a StatefulSet
+/// (`scaleFromStatefulSet`), printed with the server's scale columns. (`--subresource=status`
+/// needs nothing: the status subresource returns the whole object.)
+fn get_scale(
+    c: &Cluster,
+    groups: &[(Kind, Vec<String>)],
+    ns: &str,
+    format: &Format,
+    mut out: Output,
+) -> Output {
+    let mut scales = Vec::new();
+    for (kind, names) in groups {
+        for n in names {
+            if *kind != Kind::StatefulSet {
+                out.err("Error from server (NotFound): the server could not find the requested resource");
+                continue;
+            }
+            match c.get(*kind, ns, n) {
+                Ok(o) => {
+                    if let Object::StatefulSet(s) = &*o {
+                        scales.push(s.clone());
+                    }
+                }
+                Err(e) => out.err(errors::render(&e, None)),
+            }
+        }
+    }
+    if groups.iter().all(|(_, n)| n.is_empty()) {
+        out.err("error: a resource name is required with --subresource");
+        return out;
+    }
+    let value = |s: &StatefulSet| {
+        let m = &s.metadata;
+        serde_json::json!({
+            "apiVersion": "autoscaling/v1",
+            "kind": "Scale",
+            "metadata": {
+                "creationTimestamp": m.creation_timestamp.map(|t| t.rfc3339()),
+                "name": m.name,
+                "namespace": m.namespace,
+                "resourceVersion": m.resource_version,
+                "uid": m.uid,
+            },
+            "spec": {"replicas": s.replicas()},
+            "status": {
+                "replicas": s.status.replicas,
+                "selector": crate::describe::selector_string(s.spec.selector.as_ref()),
+            },
+        })
+    };
+    match format {
+        Format::Table | Format::Wide => {
+            if scales.is_empty() {
+                return out;
+            }
+            let mut rows_v = vec![vec![
+                "NAME".to_string(),
+                "DESIRED".into(),
+                "AVAILABLE".into(),
+                "AGE".into(),
+            ]];
+            for s in &scales {
+                rows_v.push(vec![
+                    s.metadata.name.clone(),
+                    s.replicas().to_string(),
+                    s.status.replicas.to_string(),
+                    rows::age(c.now(), s.metadata.creation_timestamp),
+                ]);
+            }
+            out.out(table::render(&rows_v));
+        }
+        Format::Name => {
+            for s in &scales {
+                out.out(format!("scale.autoscaling/{}\n", s.metadata.name));
+            }
+        }
+        _ => {
+            let mut values: Vec<Value> = scales.iter().map(value).collect();
+            let v = if values.len() == 1 {
+                values.remove(0)
+            } else {
+                yaml::list_value(values)
+            };
+            match format {
+                Format::Yaml => out.out(yaml::to_yaml(&v)),
+                Format::Json => out.out(to_json(&v)),
+                Format::JsonPath(t) => match jsonpath::render(t, &v) {
+                    Ok(s) => out.out(s),
+                    Err(e) => out.err(format!("error: {e}")),
+                },
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 fn no_resources(ns: &str, all_ns: bool, kind: Kind) -> String {
     if all_ns || !kind.namespaced() {
         "No resources found".into()
@@ -313,4 +421,54 @@ fn header(kind: Kind, format: &Format, ns_col: bool, labels: bool) -> Vec<String
         h.push("LABELS".into());
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::session::MemFiles;
+    use crate::{run, Env};
+    use ordinal_sim::Cluster;
+
+    fn kubectl(c: &mut Cluster, line: &str) -> crate::Output {
+        let files = MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin: "",
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        run(c, &args, &env)
+    }
+
+    // Upstream e2e "should have a working scale subresource", through kubectl: the Scale of a
+    // StatefulSet (spec.replicas, status.replicas and the selector) with the server's columns.
+    #[test]
+    fn scale_subresource() {
+        let mut c = Cluster::new(4);
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
+        c.settle();
+        let o = kubectl(&mut c, "get sts web --subresource=scale");
+        let text = o.stdout();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "NAME   DESIRED   AVAILABLE   AGE");
+        assert!(
+            lines[1].starts_with("web    2         2           "),
+            "{lines:?}"
+        );
+        kubectl(&mut c, "scale sts web --replicas=1");
+        let o = kubectl(
+            &mut c,
+            "get sts web --subresource=scale -o jsonpath={.kind}/{.spec.replicas}/{.status.replicas}/{.status.selector}",
+        );
+        assert_eq!(o.stdout(), "Scale/1/2/app=nginx");
+        let o = kubectl(&mut c, "get sts web --subresource=bogus");
+        assert_eq!(
+            o.stderr(),
+            "error: invalid subresource value: \"bogus\". Must be one of [status scale]\n"
+        );
+        let o = kubectl(&mut c, "get sts web --subresource=status");
+        assert!(o.stdout().starts_with("NAME   READY   AGE\n"));
+    }
 }

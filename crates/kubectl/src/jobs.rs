@@ -21,6 +21,8 @@ pub enum Job {
     /// The wait `kubectl delete` does until the objects are gone.
     WaitGone {
         targets: Vec<(Kind, String, String, String)>,
+        /// `kubectl delete --timeout`: when to give up (`None`: kubectl's week, i.e. never here).
+        deadline: Option<Time>,
     },
     Sleep {
         until: Time,
@@ -65,9 +67,19 @@ pub enum Job {
 
 #[derive(Debug, Clone)]
 pub enum WaitCondition {
-    Condition { name: String, value: String },
-    Delete,
-    JsonPath { path: String, value: String },
+    Condition {
+        name: String,
+        value: String,
+    },
+    /// Gone: absent, or replaced by a new object of the same name (its uid, as the watch that
+    /// kubectl's `IsDeleted` follows sees the old one's DELETED event).
+    Delete {
+        uids: Vec<String>,
+    },
+    JsonPath {
+        path: String,
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -91,9 +103,23 @@ impl Job {
                 out.out(w.poll(c));
                 false
             }
-            Job::WaitGone { targets } => targets
-                .iter()
-                .all(|(k, ns, n, uid)| c.get(*k, ns, n).map_or(true, |o| o.meta().uid != *uid)),
+            Job::WaitGone { targets, deadline } => {
+                let left = targets
+                    .iter()
+                    .find(|(k, ns, n, uid)| c.get(*k, ns, n).is_ok_and(|o| o.meta().uid == *uid));
+                match (left, deadline) {
+                    (None, _) => true,
+                    (Some((k, _, n, _)), Some(d)) if c.now() >= *d => {
+                        // RunWait stops at the first object that times out.
+                        out.err(format!(
+                            "error: timed out waiting for the condition on {}/{n}",
+                            k.info().plural
+                        ));
+                        true
+                    }
+                    _ => false,
+                }
+            }
             Job::Sleep { until } => c.now() >= *until,
             Job::Drain {
                 node,
@@ -173,7 +199,9 @@ impl Job {
                     }
                     let obj = c.get(*k, ns, n).ok();
                     let ok = match condition {
-                        WaitCondition::Delete => obj.is_none(),
+                        WaitCondition::Delete { uids } => obj
+                            .as_deref()
+                            .is_none_or(|o| Some(&o.meta().uid) != uids.get(i)),
                         WaitCondition::Condition { name, value } => obj
                             .as_deref()
                             .is_some_and(|o| has_condition(o, name, value)),
@@ -189,12 +217,11 @@ impl Job {
                     };
                     if ok {
                         met[i] = true;
-                        let verb = if matches!(condition, WaitCondition::Delete) {
-                            "deleted"
-                        } else {
-                            "condition met"
-                        };
-                        out.out(format!("{}/{n} {verb}\n", k.info().singular));
+                        // One printer for every condition, `--for=delete` included.
+                        out.out(format!(
+                            "{}/{n} condition met\n",
+                            crate::resource::type_prefix(*k)
+                        ));
                     }
                 }
                 if met.iter().all(|m| *m) {
@@ -302,6 +329,7 @@ impl Job {
             let deadline = match &self {
                 Job::Sleep { until } => Some(*until),
                 Job::WaitFor { deadline, .. } => Some(*deadline),
+                Job::WaitGone { deadline, .. } => *deadline,
                 Job::RolloutStatus { deadline, .. } => *deadline,
                 Job::Drain {
                     deadline: Some((d, _)),

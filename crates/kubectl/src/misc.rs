@@ -8,7 +8,7 @@ use crate::resource::{self, type_prefix};
 use crate::{errors, table, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::patch::PatchType;
-use ordinal_sim::{Cluster, KUBERNETES_VERSION};
+use ordinal_sim::{Cluster, FieldValidation, KUBERNETES_VERSION};
 use serde_json::{json, Value};
 
 /// `TYPE NAME...` or `TYPE/NAME...` → (kind, names); errors are kubectl's.
@@ -190,8 +190,13 @@ pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             .get(kind, &ns, &name)
             .ok()
             .map(|o| o.meta().resource_version.clone());
-        match c.patch(kind, &ns, &name, type_, &value) {
-            Ok(o) => {
+        // kubectl patch sends no fieldValidation: the server's default, Warn.
+        let r = c.patch_with(kind, &ns, &name, type_, &value, FieldValidation::Warn);
+        match r {
+            Ok((o, warnings)) => {
+                for w in warnings {
+                    out.note(format!("Warning: {w}"));
+                }
                 let unchanged = before.as_deref() == Some(o.meta().resource_version.as_str());
                 out.out(format!(
                     "{}/{name} patched{}\n",
@@ -241,6 +246,25 @@ pub fn label(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Out
             if annotate { "annotation" } else { "label" }
         ));
         return out;
+    }
+    // kubectl checks label values itself (`parseLabels`) before asking the server.
+    if !annotate {
+        for ch in &changes {
+            if let Some((_, v)) = ch.split_once('=') {
+                if v.contains('=') {
+                    out.err(format!("error: invalid label spec: {ch}"));
+                    return out;
+                }
+                let errs = ordinal_sim::admission::label_value(v);
+                if !errs.is_empty() {
+                    out.err(format!(
+                        "error: invalid label value: {ch:?}: {}",
+                        errs.join(";")
+                    ));
+                    return out;
+                }
+            }
+        }
     }
     for (kind, name) in t {
         let Ok(live) = c.get(kind, &ns, &name) else {
@@ -490,7 +514,7 @@ pub fn wait(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     };
     let condition = if f == "delete" {
-        WaitCondition::Delete
+        WaitCondition::Delete { uids: Vec::new() }
     } else if let Some(cond) = f.strip_prefix("condition=") {
         let (name, value) = cond
             .split_once('=')
@@ -538,15 +562,33 @@ pub fn wait(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     objs.push((kind, ns.clone(), o.name().to_string()));
                 }
             }
-        } else if c.get(kind, &ns, &name).is_err() && !matches!(condition, WaitCondition::Delete) {
-            out.err(format!(
-                "Error from server (NotFound): {} \"{name}\" not found",
-                kind.resource()
-            ));
-            return out;
+        } else if c.get(kind, &ns, &name).is_err() {
+            // `--for=delete` ignores NotFound: an object already gone is not waited for, and
+            // prints nothing.
+            if !matches!(condition, WaitCondition::Delete { .. }) {
+                out.err(format!(
+                    "Error from server (NotFound): {} \"{name}\" not found",
+                    kind.resource()
+                ));
+                return out;
+            }
         } else {
             objs.push((kind, ns.clone(), name));
         }
+    }
+    if objs.is_empty() && matches!(condition, WaitCondition::Delete { .. }) {
+        return out;
+    }
+    let mut condition = condition;
+    if let WaitCondition::Delete { uids } = &mut condition {
+        *uids = objs
+            .iter()
+            .map(|(k, ns, n)| {
+                c.get(*k, ns, n)
+                    .map(|o| o.meta().uid.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
     }
     if objs.is_empty() {
         out.err("error: no matching resources found");

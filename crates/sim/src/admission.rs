@@ -268,13 +268,24 @@ fn validate_meta(kind: Kind, m: &ObjectMeta, causes: &mut Vec<Cause>) {
         ));
         return;
     }
-    let errs = match kind {
-        Kind::StatefulSet | Kind::Namespace => dns1123_label(&m.name),
-        Kind::Service => dns1035_label(&m.name),
+    let name_fn = |v: &str| match kind {
+        Kind::StatefulSet | Kind::Namespace => dns1123_label(v),
+        Kind::Service => dns1035_label(v),
         Kind::Event => Vec::new(),
-        _ => dns1123_subdomain(&m.name),
+        _ => dns1123_subdomain(v),
     };
-    for e in errs {
+    if !m.generate_name.is_empty() {
+        // A prefix may end in '-' (`maskTrailingDash`).
+        let g = &m.generate_name;
+        let masked = match g.strip_suffix('-') {
+            Some(rest) if g.len() > 1 => format!("{rest}a"),
+            _ => g.clone(),
+        };
+        for e in name_fn(&masked) {
+            causes.push(field::invalid("metadata.generateName", quoted(g), &e));
+        }
+    }
+    for e in name_fn(&m.name) {
         causes.push(field::invalid("metadata.name", quoted(&m.name), &e));
     }
     if kind.namespaced() && !m.namespace.is_empty() {
@@ -287,43 +298,91 @@ fn validate_meta(kind: Kind, m: &ObjectMeta, causes: &mut Vec<Cause>) {
         }
     }
     validate_labels(&m.labels, "metadata.labels", causes);
+    validate_annotations(&m.annotations, "metadata.annotations", causes);
+}
+
+/// `ValidateAnnotations`: qualified-name keys (lower-cased first), at most 256 KiB in all.
+pub fn validate_annotations(
+    annotations: &std::collections::BTreeMap<String, String>,
+    path: &str,
+    causes: &mut Vec<Cause>,
+) {
+    let mut total = 0;
+    for (k, v) in annotations {
+        for e in qualified_name(&k.to_lowercase()) {
+            causes.push(field::invalid(path, quoted(k), &e));
+        }
+        total += k.len() + v.len();
+    }
+    if total > 256 * 1024 {
+        causes.push(field::too_long(path, 256 * 1024));
+    }
+}
+
+const QUALIFIED_NAME_MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+/// `IsQualifiedName`: a label key (`[prefix/]name`), error strings, empty if valid.
+pub fn qualified_name(k: &str) -> Vec<String> {
+    let parts: Vec<&str> = k.split('/').collect();
+    let (prefix, name) = match parts.as_slice() {
+        [name] => (None, *name),
+        [prefix, name] => (Some(*prefix), *name),
+        _ => return vec![format!("a qualified name {QUALIFIED_NAME_MSG}")],
+    };
+    let mut errs = Vec::new();
+    if let Some(p) = prefix {
+        if p.is_empty() {
+            errs.push("prefix part must be non-empty".to_string());
+        } else {
+            errs.extend(
+                dns1123_subdomain(p)
+                    .into_iter()
+                    .map(|e| format!("prefix part {e}")),
+            );
+        }
+    }
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push("name part must be no more than 63 characters".to_string());
+    }
+    let ok = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !ok {
+        errs.push(format!("name part {QUALIFIED_NAME_MSG}"));
+    }
+    errs
+}
+
+/// `IsValidLabelValue`: error strings, empty if valid.
+pub fn label_value(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let ok = v.is_empty()
+        || (v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && v.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && v.ends_with(|c: char| c.is_ascii_alphanumeric()));
+    if !ok {
+        errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string());
+    }
+    errs
 }
 
 /// `ValidateLabels`: qualified-name keys and label values.
 pub fn validate_labels(labels: &Labels, path: &str, causes: &mut Vec<Cause>) {
     for (k, v) in labels {
-        let (prefix, name) = match k.rsplit_once('/') {
-            Some((p, n)) => (Some(p), n),
-            None => (None, k.as_str()),
-        };
-        let name_ok = !name.is_empty()
-            && name.len() <= 63
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-        let prefix_ok = prefix.is_none_or(|p| dns1123_subdomain(p).is_empty());
-        if !name_ok || !prefix_ok {
-            causes.push(field::invalid(
-                path,
-                quoted(k),
-                "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
-            ));
+        for e in qualified_name(k) {
+            causes.push(field::invalid(path, quoted(k), &e));
         }
-        let value_ok = v.len() <= 63
-            && v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            && (v.is_empty()
-                || (v.starts_with(|c: char| c.is_ascii_alphanumeric())
-                    && v.ends_with(|c: char| c.is_ascii_alphanumeric())));
-        if !value_ok {
-            let detail = if v.len() > 63 {
-                "must be no more than 63 characters".to_string()
-            } else {
-                "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string()
-            };
-            causes.push(field::invalid(path, quoted(v), &detail));
+        for e in label_value(v) {
+            causes.push(field::invalid(path, quoted(v), &e));
         }
     }
 }
@@ -453,32 +512,6 @@ fn replica_limit(requested: i32, name: &str) -> ApiError {
 
 fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
     let spec = &s.spec;
-    let replicas = s.replicas();
-    if replicas < 0 {
-        causes.push(field::invalid(
-            "spec.replicas",
-            replicas,
-            "must be greater than or equal to 0",
-        ));
-    }
-    if let Some(m) = spec.min_ready_seconds {
-        if m < 0 {
-            causes.push(field::invalid(
-                "spec.minReadySeconds",
-                m,
-                "must be greater than or equal to 0",
-            ));
-        }
-    }
-    if let Some(o) = &spec.ordinals {
-        if o.start < 0 {
-            causes.push(field::invalid(
-                "spec.ordinals.start",
-                o.start,
-                "must be greater than or equal to 0",
-            ));
-        }
-    }
     match spec.pod_management_policy.as_deref() {
         None | Some("OrderedReady") | Some("Parallel") => {}
         Some(p) => causes.push(field::invalid(
@@ -521,6 +554,8 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
             )),
         }
     }
+    // Upstream order: podManagementPolicy, updateStrategy, the retention policy, then the
+    // counts, the selector and the template.
     if let Some(p) = &spec.persistent_volume_claim_retention_policy {
         for (name, v) in [
             ("whenDeleted", &p.when_deleted),
@@ -535,6 +570,32 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
                     ));
                 }
             }
+        }
+    }
+    let replicas = s.replicas();
+    if replicas < 0 {
+        causes.push(field::invalid(
+            "spec.replicas",
+            replicas,
+            "must be greater than or equal to 0",
+        ));
+    }
+    if let Some(m) = spec.min_ready_seconds {
+        if m < 0 {
+            causes.push(field::invalid(
+                "spec.minReadySeconds",
+                m,
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    if let Some(o) = &spec.ordinals {
+        if o.start < 0 {
+            causes.push(field::invalid(
+                "spec.ordinals.start",
+                o.start,
+                "must be greater than or equal to 0",
+            ));
         }
     }
     if let Some(name) = spec.service_name.as_deref().filter(|n| !n.is_empty()) {
@@ -556,12 +617,21 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
             ));
         }
         Some(sel) => {
-            if !sel.matches(labels) {
+            let before = causes.len();
+            validate_label_selector(sel, "spec.selector", causes);
+            if causes.len() > before {
+                // `LabelSelectorAsSelector` fails too, and the template is not compared.
+                let v = serde_json::to_string(sel).unwrap_or_default();
+                causes.push(Cause {
+                    field: "spec.selector".into(),
+                    message: format!("Invalid value: {v}"),
+                });
+            } else if !sel.matches(labels) {
                 causes.push(selector_mismatch(labels));
             }
         }
     }
-    validate_labels(labels, "spec.template.metadata.labels", causes);
+    validate_labels(labels, "spec.template.labels", causes);
     let restart = spec
         .template
         .spec
@@ -581,17 +651,67 @@ fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
             "activeDeadlineSeconds in StatefulSet is not Supported",
         ));
     }
-    validate_pod_spec(&spec.template.spec, "spec.template.spec", causes);
-    for (i, t) in spec.volume_claim_templates.iter().enumerate() {
-        let path = format!("spec.volumeClaimTemplates[{i}]");
-        if t.metadata.name.is_empty() {
-            causes.push(field::required(
-                &format!("{path}.metadata.name"),
-                "name or generateName is required",
-            ));
+    // The pod spec and the claim templates are not validated here (upstream's TODO in
+    // `ValidatePodTemplateSpecForStatefulSet`): their errors surface when the controller
+    // creates a pod or claim, as `FailedCreate` events.
+}
+
+/// `ValidateLabelSelector` (label values strictly checked, as a StatefulSet's are).
+pub fn validate_label_selector(sel: &LabelSelector, path: &str, causes: &mut Vec<Cause>) {
+    for (i, e) in sel.match_expressions.iter().enumerate() {
+        let p = format!("{path}.matchExpressions[{i}]");
+        match e.operator.as_str() {
+            "In" | "NotIn" if e.values.is_empty() => causes.push(field::required(
+                &format!("{p}.values"),
+                "must be specified when `operator` is 'In' or 'NotIn'",
+            )),
+            "Exists" | "DoesNotExist" if !e.values.is_empty() => causes.push(field::forbidden(
+                &format!("{p}.values"),
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            )),
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            op => causes.push(field::invalid(
+                &format!("{p}.operator"),
+                quoted(op),
+                "not a valid selector operator",
+            )),
         }
-        validate_pvc_spec(&t.spec, &format!("{path}.spec"), causes);
+        for err in qualified_name(&e.key) {
+            causes.push(field::invalid(&format!("{p}.key"), quoted(&e.key), &err));
+        }
+        for (j, v) in e.values.iter().enumerate() {
+            for err in label_value(v) {
+                causes.push(field::invalid(&format!("{p}.values[{j}]"), quoted(v), &err));
+            }
+        }
     }
+    validate_labels(&sel.match_labels, &format!("{path}.matchLabels"), causes);
+}
+
+/// `IsValidPortName`: error strings, empty if valid.
+pub fn port_name(n: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if n.len() > 15 {
+        errs.push("must be no more than 15 characters".to_string());
+    }
+    if !n
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string(),
+        );
+    }
+    if !n.chars().any(|c| c.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".to_string());
+    }
+    if n.contains("--") {
+        errs.push("must not contain consecutive hyphens (-)".to_string());
+    }
+    if n.starts_with('-') || n.ends_with('-') {
+        errs.push("must not begin or end with a hyphen (-)".to_string());
+    }
+    errs
 }
 
 fn selector_mismatch(labels: &Labels) -> Cause {
@@ -627,7 +747,20 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Cause>) {
         if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
             causes.push(field::required(&format!("{p}.image"), ""));
         }
+        let mut port_names = std::collections::HashSet::new();
         for (j, port) in c.ports.iter().enumerate() {
+            if let Some(n) = port.name.as_deref().filter(|n| !n.is_empty()) {
+                for e in port_name(n) {
+                    causes.push(field::invalid(
+                        &format!("{p}.ports[{j}].name"),
+                        quoted(n),
+                        &e,
+                    ));
+                }
+                if !port_names.insert(n.to_string()) {
+                    causes.push(field::duplicate(&format!("{p}.ports[{j}].name"), n));
+                }
+            }
             if !(1..=65535).contains(&port.container_port) {
                 causes.push(field::invalid(
                     &format!("{p}.ports[{j}].containerPort"),
@@ -698,6 +831,15 @@ fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
     }
     let mut names = std::collections::HashSet::new();
     for (i, p) in s.spec.ports.iter().enumerate() {
+        if let Some(n) = p.name.as_deref().filter(|n| !n.is_empty()) {
+            for e in dns1123_label(n) {
+                causes.push(field::invalid(
+                    &format!("spec.ports[{i}].name"),
+                    quoted(n),
+                    &e,
+                ));
+            }
+        }
         if !(1..=65535).contains(&p.port) {
             causes.push(field::invalid(
                 &format!("spec.ports[{i}].port"),
@@ -714,6 +856,7 @@ fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
             }
         }
     }
+    validate_labels(&s.spec.selector, "spec.selector", causes);
     if let Some(t) = s.spec.type_.as_deref() {
         if !matches!(
             t,
@@ -754,42 +897,223 @@ fn validate_pvc_spec(spec: &PvcSpec, path: &str, causes: &mut Vec<Cause>) {
     }
     match spec.resources.requests.get("storage") {
         None => causes.push(field::required(&format!("{path}.resources[storage]"), "")),
-        Some(q) => match crate::quantity::parse_bytes(q) {
-            None => causes.push(field::invalid(&format!("{path}.resources.requests[storage]"), quoted(q), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")),
-            Some(0) => causes.push(field::invalid(&format!("{path}.resources.requests[storage]"), quoted(q), "must be greater than zero")),
-            Some(_) => {}
-        },
+        // Text that is not a quantity never gets here (decoding refuses it).
+        Some(q)
+            if q.trim_start().starts_with('-') || crate::quantity::parse_bytes(q) == Some(0) =>
+        {
+            causes.push(field::invalid(
+                &format!("{path}.resources[storage]"),
+                quoted(q),
+                "must be greater than zero",
+            ))
+        }
+        Some(_) => {}
     }
 }
 
-fn validate_secret(s: &Secret, causes: &mut Vec<Cause>) {
-    for k in s.data.keys().chain(s.string_data.keys()) {
-        let ok = !k.is_empty()
-            && k.len() <= 253
-            && k.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !ok {
-            causes.push(field::invalid(&format!("data[{k}]"), quoted(k), "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+/// `IsConfigMapKey`: error strings, empty if valid.
+pub fn config_map_key(k: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if k.len() > 253 {
+        errs.push("must be no more than 253 characters".to_string());
+    }
+    if k.is_empty()
+        || !k
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')".to_string());
+    }
+    if k == "." {
+        errs.push("must not be '.'".to_string());
+    } else if k == ".." {
+        errs.push("must not be '..'".to_string());
+    } else if k.starts_with("..") {
+        errs.push("must not start with '..'".to_string());
+    }
+    errs
+}
+
+/// Go's `json.Unmarshal` into a map, for the docker config secrets: the error text, if any.
+fn go_json_object_error(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(_)) => None,
+        Ok(other) => Some(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            match other {
+                Value::Array(_) => "array",
+                Value::String(_) => "string",
+                Value::Number(_) => "number",
+                Value::Bool(_) => "bool",
+                _ => "null",
+            }
+        )),
+        Err(e) if e.is_eof() => Some("unexpected end of JSON input".into()),
+        Err(_) if text.trim_start().starts_with(['n', 't', 'f']) => {
+            // Go's scanner reads a literal letter by letter.
+            let t = text.trim_start();
+            let lit = ["null", "true", "false"]
+                .into_iter()
+                .find(|l| l.starts_with(&t[..1]))
+                .unwrap_or("null");
+            match t.chars().zip(lit.chars()).find(|(a, b)| a != b) {
+                Some((got, want)) => Some(format!(
+                    "invalid character '{got}' in literal {lit} (expecting '{want}')"
+                )),
+                None if t.len() < lit.len() => Some("unexpected end of JSON input".into()),
+                None => {
+                    let c = t[lit.len()..].trim_start().chars().next().unwrap_or(' ');
+                    Some(format!("invalid character '{c}' after top-level value"))
+                }
+            }
+        }
+        Err(e) => {
+            let line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+            let c = line
+                .chars()
+                .nth(e.column().saturating_sub(1))
+                .or_else(|| text.trim_start().chars().next())
+                .unwrap_or(' ');
+            let first = text.trim_start().starts_with(c);
+            Some(if first {
+                format!("invalid character '{c}' looking for beginning of value")
+            } else {
+                format!("invalid character '{c}' after top-level value")
+            })
         }
     }
-    for (k, v) in &s.data {
-        if crate::base64::decode(v).is_none() {
-            causes.push(field::invalid(
-                &format!("data[{k}]"),
-                "<secret contents redacted>",
-                "illegal base64 data",
+}
+
+/// `ValidateSecret`: keys, total size, and what each type requires. `stringData` counts as
+/// data (the API server merges it first).
+fn validate_secret(s: &Secret, causes: &mut Vec<Cause>) {
+    let mut data: std::collections::BTreeMap<&str, Vec<u8>> = s
+        .data
+        .iter()
+        .map(|(k, v)| (k.as_str(), crate::base64::decode(v).unwrap_or_default()))
+        .collect();
+    for (k, v) in &s.string_data {
+        data.insert(k, v.as_bytes().to_vec());
+    }
+    let mut total = 0;
+    for (k, v) in &data {
+        for e in config_map_key(k) {
+            causes.push(field::invalid(&format!("data[{k}]"), quoted(k), &e));
+        }
+        total += v.len();
+    }
+    if total > 1024 * 1024 {
+        causes.push(field::too_long("data", 1024 * 1024));
+    }
+    let required = |key: &str, causes: &mut Vec<Cause>| {
+        if !data.contains_key(key) {
+            causes.push(field::required(&format!("data[{key}]"), ""));
+            false
+        } else {
+            true
+        }
+    };
+    match s.type_.as_deref().unwrap_or("Opaque") {
+        t @ ("kubernetes.io/dockerconfigjson" | "kubernetes.io/dockercfg") => {
+            let key = if t == "kubernetes.io/dockercfg" {
+                ".dockercfg"
+            } else {
+                ".dockerconfigjson"
+            };
+            if required(key, causes) {
+                if let Some(e) = go_json_object_error(&data[key]) {
+                    causes.push(field::invalid(
+                        &format!("data[{key}]"),
+                        "\"<secret contents redacted>\"",
+                        &e,
+                    ));
+                }
+            }
+        }
+        "kubernetes.io/basic-auth"
+            if !data.contains_key("username") && !data.contains_key("password") =>
+        {
+            causes.push(field::required("data[username]", ""));
+            causes.push(field::required("data[password]", ""));
+        }
+        "kubernetes.io/ssh-auth" => {
+            required("ssh-privatekey", causes);
+        }
+        "kubernetes.io/tls" => {
+            required("tls.crt", causes);
+            required("tls.key", causes);
+        }
+        "kubernetes.io/service-account-token"
+            if !s
+                .metadata
+                .annotations
+                .contains_key("kubernetes.io/service-account.name") =>
+        {
+            causes.push(field::required(
+                "metadata.annotations[kubernetes.io/service-account.name]",
+                "",
             ));
         }
-    }
-    if s.type_.as_deref() == Some("kubernetes.io/dockerconfigjson")
-        && !s.data.contains_key(".dockerconfigjson")
-        && !s.string_data.contains_key(".dockerconfigjson")
-    {
-        causes.push(field::required("data[.dockerconfigjson]", ""));
+        _ => {}
     }
 }
 
 // ------------------------------------------------------------------ update
+
+/// `NormalizeClusterIPs` then `validateClusterIPsUpdate`: a changed `clusterIP` (singular)
+/// becomes the first of `clusterIPs`, and no address may change once set.
+fn validate_cluster_ips_update(o: &Service, n: &Service, causes: &mut Vec<Cause>) {
+    let external = |s: &Service| s.spec.type_.as_deref() == Some("ExternalName");
+    if external(o) || external(n) {
+        return;
+    }
+    let mut ips = n.spec.cluster_ips.clone();
+    if o.spec.cluster_ip != n.spec.cluster_ip && o.spec.cluster_ips == n.spec.cluster_ips {
+        match n.spec.cluster_ip.as_deref().filter(|ip| !ip.is_empty()) {
+            None => ips.clear(),
+            Some(ip) if ips.is_empty() => ips.push(ip.to_string()),
+            Some(ip) => ips[0] = ip.to_string(),
+        }
+    }
+    let headless = |ips: &[String]| ips.first().is_some_and(|ip| ip == "None");
+    if headless(&o.spec.cluster_ips) && headless(&ips) {
+        return;
+    }
+    let shown = serde_json::to_string(&ips).unwrap_or_default();
+    let old = &o.spec.cluster_ips;
+    if old.len() == ips.len() {
+        for (i, ip) in old.iter().enumerate() {
+            if *ip != ips[i] {
+                causes.push(field::invalid(
+                    &format!("spec.clusterIPs[{i}]"),
+                    &shown,
+                    "may not change once set",
+                ));
+            }
+        }
+    } else if old.len() > ips.len() {
+        if ips.is_empty() {
+            causes.push(field::invalid(
+                "spec.clusterIPs[0]",
+                &shown,
+                "primary clusterIP can not be unset",
+            ));
+        } else if !old.is_empty() && old[0] != ips[0] {
+            causes.push(field::invalid(
+                "spec.clusterIPs[0]",
+                &shown,
+                "may not change once set",
+            ));
+        }
+    } else if !old.is_empty() && old[0] != ips[0] {
+        causes.push(field::invalid(
+            "spec.clusterIPs[0]",
+            &shown,
+            "may not change once set",
+        ));
+    }
+}
 
 /// Whether the update changes anything but metadata and status.
 pub fn spec_changed(old: &Object, new: &Object) -> bool {
@@ -852,34 +1176,33 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         }
         (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
             validate_pvc_spec(&n.spec, "spec", &mut causes);
-            let strip = |s: &PvcSpec| {
-                let mut s = s.clone();
-                s.resources = Default::default();
-                s.volume_name = None;
-                s
-            };
-            if strip(&o.spec) != strip(&n.spec)
-                || (o.spec.volume_name.is_some() && o.spec.volume_name != n.spec.volume_name)
-            {
-                causes.push(field::forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"));
-            }
+            validate_pvc_update(o, n, &mut causes);
         }
         (Object::Service(o), Object::Service(n)) => {
             validate_service(n, &mut causes);
-            if o.spec.cluster_ip.is_some()
-                && n.spec.cluster_ip.is_some()
-                && o.spec.cluster_ip != n.spec.cluster_ip
-            {
-                let v = serde_json::to_string(&n.spec.cluster_ips).unwrap_or_default();
-                causes.push(field::invalid(
-                    "spec.clusterIPs[0]",
-                    v,
-                    "may not change once set",
-                ));
-            }
+            validate_cluster_ips_update(o, n, &mut causes);
         }
         (Object::Secret(o), Object::Secret(n)) => {
             validate_secret(n, &mut causes);
+            if o.immutable == Some(true) {
+                if n.immutable != Some(true) {
+                    causes.push(field::forbidden(
+                        "immutable",
+                        "field is immutable when `immutable` is set",
+                    ));
+                }
+                // stringData is merged into data before validation.
+                let mut data = n.data.clone();
+                for (k, v) in &n.string_data {
+                    data.insert(k.clone(), crate::base64::encode(v.as_bytes()));
+                }
+                if data != o.data {
+                    causes.push(field::forbidden(
+                        "data",
+                        "field is immutable when `immutable` is set",
+                    ));
+                }
+            }
             if o.type_ != n.type_ {
                 causes.push(field::invalid(
                     "type",
@@ -895,6 +1218,162 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
     } else {
         Err(ApiError::invalid(new.kind(), new.name(), causes))
     }
+}
+
+fn storage_request(s: &PvcSpec) -> Option<u128> {
+    s.resources
+        .requests
+        .get("storage")
+        .and_then(|q| crate::quantity::parse_bytes(q))
+}
+
+/// `ValidatePersistentVolumeClaimUpdate`: the spec is immutable except a bound claim's storage
+/// request (and volumeAttributesClassName); `volumeName` and `storageClassName` may be set once.
+fn validate_pvc_update(
+    o: &PersistentVolumeClaim,
+    n: &PersistentVolumeClaim,
+    causes: &mut Vec<Cause>,
+) {
+    let bound = n.status.phase.as_deref() == Some("Bound");
+    let old = o.spec.clone();
+    let mut new = n.spec.clone();
+    if old.volume_name.as_deref().unwrap_or("").is_empty() {
+        new.volume_name = old.volume_name.clone();
+    }
+    if old.storage_class_name.is_none() {
+        new.storage_class_name = None;
+    }
+    if bound {
+        new.volume_attributes_class_name = old.volume_attributes_class_name.clone();
+        match old.resources.requests.get("storage") {
+            Some(q) => new.resources.requests.insert("storage".into(), q.clone()),
+            None => new.resources.requests.remove("storage"),
+        };
+    }
+    let same_storage = storage_request(&old) == storage_request(&new);
+    let mut a = old.clone();
+    let mut b = new.clone();
+    if same_storage {
+        a.resources.requests.remove("storage");
+        b.resources.requests.remove("storage");
+    }
+    if a != b {
+        causes.push(field::forbidden(
+            "spec",
+            &format!(
+                "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n{}",
+                pvc_spec_diff(&old, &new)
+            ),
+        ));
+    } else if bound && storage_request(&n.spec) < storage_request(&o.spec) {
+        causes.push(field::forbidden(
+            "spec.resources.requests.storage",
+            "field can not be less than previous value",
+        ));
+    }
+}
+
+/// `cmp.Diff(old, new)` of two claim specs, in go-cmp's layout (one line per field up to the
+/// last change, changed fields as `-`/`+` pairs, the rest elided).
+pub fn pvc_spec_diff(old: &PvcSpec, new: &PvcSpec) -> String {
+    fn quantity(q: &str) -> String {
+        let format = if q.ends_with('i') {
+            "BinarySI"
+        } else {
+            "DecimalSI"
+        };
+        format!("{{i: {{...}}, s: {q:?}, Format: {format:?}}}")
+    }
+    fn opt(v: &Option<String>) -> String {
+        v.as_ref().map_or("nil".into(), |s| format!("&{s:?}"))
+    }
+    // (name, value as a changed line shows it, value as a context line shows it)
+    let fields = |s: &PvcSpec| -> Vec<(&'static str, String, String)> {
+        let modes = s
+            .access_modes
+            .iter()
+            .map(|m| format!("{m:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (modes_full, modes_short) = if s.access_modes.is_empty() {
+            ("nil".to_string(), "nil".to_string())
+        } else {
+            (
+                format!("[]core.PersistentVolumeAccessMode{{{modes}}}"),
+                format!("{{{modes}}}"),
+            )
+        };
+        let requests = s
+            .resources
+            .requests
+            .iter()
+            .map(|(k, v)| format!("s{k:?}: {}", quantity(v)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let resources = if requests.is_empty() {
+            "{}".to_string()
+        } else {
+            format!("{{Requests: {{{requests}}}}}")
+        };
+        let raw =
+            |v: &Option<serde_json::Value>| if v.is_some() { "&{...}" } else { "nil" }.to_string();
+        let selector = if s.selector.is_some() {
+            "&{...}"
+        } else {
+            "nil"
+        }
+        .to_string();
+        vec![
+            ("AccessModes", modes_full, modes_short),
+            ("Selector", selector.clone(), selector),
+            (
+                "Resources",
+                format!("core.VolumeResourceRequirements{resources}"),
+                resources,
+            ),
+            (
+                "VolumeName",
+                format!("{:?}", s.volume_name.as_deref().unwrap_or("")),
+                format!("{:?}", s.volume_name.as_deref().unwrap_or("")),
+            ),
+            (
+                "StorageClassName",
+                opt(&s.storage_class_name),
+                opt(&s.storage_class_name),
+            ),
+            ("VolumeMode", opt(&s.volume_mode), opt(&s.volume_mode)),
+            ("DataSource", raw(&s.data_source), raw(&s.data_source)),
+            (
+                "DataSourceRef",
+                raw(&s.data_source_ref),
+                raw(&s.data_source_ref),
+            ),
+            (
+                "VolumeAttributesClassName",
+                opt(&s.volume_attributes_class_name),
+                opt(&s.volume_attributes_class_name),
+            ),
+        ]
+    };
+    let (a, b) = (fields(old), fields(new));
+    let last = (0..a.len()).rev().find(|&i| a[i].1 != b[i].1).unwrap_or(0);
+    let width = a[..=last].iter().map(|f| f.0.len()).max().unwrap_or(0) + 1;
+    let mut out = String::from("  core.PersistentVolumeClaimSpec{\n");
+    for i in 0..=last {
+        let name = format!("{}:", a[i].0);
+        if a[i].1 == b[i].1 {
+            out.push_str(&format!("  \t{name:<width$} {},\n", a[i].2, width = width));
+        } else {
+            out.push_str(&format!("- \t{name:<width$} {},\n", a[i].1, width = width));
+            out.push_str(&format!("+ \t{name:<width$} {},\n", b[i].1, width = width));
+        }
+    }
+    let rest = a.len() - last - 1;
+    if rest > 0 {
+        out.push_str(&format!("  \t... // {rest} identical fields\n"));
+    }
+    out.push_str("  }\n");
+    out
 }
 
 #[cfg(test)]

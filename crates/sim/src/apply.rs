@@ -2,7 +2,7 @@
 //! `kubectl.kubernetes.io/last-applied-configuration` annotation), reporting
 //! created/configured/unchanged per object as kubectl does.
 
-use crate::api::{Kind, Object};
+use crate::api::{FieldValidation, Kind, Object};
 use crate::cluster::Cluster;
 use crate::error::ApiError;
 use serde::Deserialize;
@@ -142,6 +142,8 @@ pub enum ApplyError {
         name: String,
         creating: bool,
         error: ApiError,
+        /// For a patch: the patch kubectl sent (JSON), which its error message quotes.
+        patch: Option<Box<String>>,
     },
 }
 
@@ -190,9 +192,100 @@ pub fn three_way(live: &Value, last: Option<&Value>, new: &Value) -> Value {
     }
 }
 
+/// The patch `kubectl apply` sends for an existing object, as far as error messages quote it:
+/// what `new` sets that `live` lacks or has otherwise, and `null` for what `last` had and `new`
+/// dropped. (kubectl's strategic patch also carries list-order directives; this does not.)
+pub fn apply_patch(live: &Value, last: Option<&Value>, new: &Value) -> Value {
+    let mut out = Map::new();
+    if let (Some(Value::Object(last)), Value::Object(n)) = (last, new) {
+        for k in last.keys() {
+            if !n.contains_key(k) {
+                out.insert(k.clone(), Value::Null);
+            }
+        }
+    }
+    if let Value::Object(n) = new {
+        for (k, nv) in n {
+            let lv = live.get(k);
+            if lv == Some(nv) {
+                continue;
+            }
+            match (lv, nv) {
+                (Some(Value::Array(litems)), Value::Array(nitems))
+                    if crate::patch::merge_key(k).is_some() =>
+                {
+                    let key = crate::patch::merge_key(k).unwrap_or("name");
+                    let mut changed = Vec::new();
+                    let mut order = Vec::new();
+                    for ni in nitems {
+                        let Some((kname, kv)) =
+                            key.split('|').find_map(|f| ni.get(f).map(|v| (f, v)))
+                        else {
+                            continue;
+                        };
+                        order.push(serde_json::json!({ kname: kv }));
+                        let li = litems
+                            .iter()
+                            .find(|li| crate::patch::item_key(li, key) == Some(kv));
+                        match li {
+                            Some(li) => {
+                                let mut sub = apply_patch(li, None, ni);
+                                if let Some(m) = sub.as_object_mut().filter(|m| !m.is_empty()) {
+                                    m.insert(kname.to_string(), kv.clone());
+                                    changed.push(sub);
+                                }
+                            }
+                            None => changed.push(ni.clone()),
+                        }
+                    }
+                    if !changed.is_empty() {
+                        out.insert(format!("$setElementOrder/{k}"), Value::Array(order));
+                        out.insert(k.clone(), Value::Array(changed));
+                    }
+                }
+                (Some(lv @ Value::Object(_)), Value::Object(_)) => {
+                    let sub = apply_patch(lv, last.and_then(|l| l.get(k)), nv);
+                    if sub.as_object().is_some_and(|m| !m.is_empty()) {
+                        out.insert(k.clone(), sub);
+                    }
+                }
+                _ => {
+                    out.insert(k.clone(), nv.clone());
+                }
+            }
+        }
+    }
+    Value::Object(out)
+}
+
 impl Cluster {
-    /// `kubectl apply` of one object (as JSON). `default_ns` fills a missing namespace.
+    /// `kubectl apply` of one object (as JSON), with kubectl's default `--validate=strict`.
+    /// `default_ns` fills a missing namespace.
     pub fn apply_value(&mut self, manifest: &Value, default_ns: &str) -> ApplyResult {
+        self.apply_value_with(manifest, default_ns, FieldValidation::Strict)
+            .0
+    }
+
+    /// `kubectl apply --validate=…` of one object: the result, and the server's warnings
+    /// (`unknown field "spec.foo"` under `Warn`), which kubectl prints before the result.
+    pub fn apply_value_with(
+        &mut self,
+        manifest: &Value,
+        default_ns: &str,
+        validation: FieldValidation,
+    ) -> (ApplyResult, Vec<String>) {
+        let mut warnings = Vec::new();
+        let r = self.apply_one(manifest, default_ns, validation, &mut warnings);
+        (r, warnings)
+    }
+
+    fn apply_one(
+        &mut self,
+        manifest: &Value,
+        default_ns: &str,
+        validation: FieldValidation,
+        warnings: &mut Vec<String>,
+    ) -> ApplyResult {
         let (api_version, kind_name) = type_meta(manifest)?;
         let name = manifest
             .pointer("/metadata/name")
@@ -246,22 +339,22 @@ impl Cluster {
         let recorded_json = serde_json::to_string(&recorded).unwrap_or_default() + "\n";
         let mut target = manifest.clone();
         set_annotation(&mut target, LAST_APPLIED, &recorded_json);
-        let decode = |v: Value, creating: bool| {
-            Object::from_value(kind, v).map_err(|e| ApplyError::Api {
-                kind,
-                name: name.clone(),
-                creating,
-                error: ApiError::bad_request(format!(
-                    "{} in version \"{}\" cannot be handled as a {}: {e}",
-                    kind.name(),
-                    kind.info().version,
-                    kind.name()
-                )),
-            })
-        };
+        // What kubectl diffs against the live object: the manifest with its namespace filled in.
+        let mut recorded_target = recorded.clone();
+        set_annotation(&mut recorded_target, LAST_APPLIED, &recorded_json);
         match self.store.get(kind, &ns, &name).cloned() {
             None => {
-                let mut obj = decode(target, true)?;
+                let (mut obj, w) =
+                    Object::decode_body(kind, target, validation).map_err(|error| {
+                        ApplyError::Api {
+                            kind,
+                            name: name.clone(),
+                            creating: true,
+                            error,
+                            patch: None,
+                        }
+                    })?;
+                warnings.extend(w);
                 obj.meta_mut().namespace = ns.clone();
                 let r = self.create_inner(obj);
                 self.run();
@@ -276,6 +369,7 @@ impl Cluster {
                     name,
                     creating: true,
                     error,
+                    patch: None,
                 })
             }
             Some(live) => {
@@ -289,14 +383,43 @@ impl Cluster {
                 if let Some(m) = merged.get_mut("metadata").and_then(Value::as_object_mut) {
                     m.remove("resourceVersion");
                 }
-                let mut obj = decode(merged, false)?;
+                let patch_json = {
+                    let mut live_v = live_v.clone();
+                    if let Some(m) = live_v.get_mut("metadata").and_then(Value::as_object_mut) {
+                        m.remove("resourceVersion");
+                    }
+                    serde_json::to_string(&apply_patch(&live_v, last.as_ref(), &recorded_target))
+                        .unwrap_or_default()
+                };
+                let shown = || {
+                    let mut live_v = live_v.clone();
+                    if let Some(m) = live_v.get_mut("metadata").and_then(Value::as_object_mut) {
+                        m.remove("resourceVersion");
+                    }
+                    crate::patch::go_format(&apply_patch(&live_v, last.as_ref(), &recorded_target))
+                };
+                let (mut obj, w) = crate::patch::decode_patched(
+                    kind, merged, validation, shown, true,
+                )
+                .map_err(|error| ApplyError::Api {
+                    kind,
+                    name: name.clone(),
+                    creating: false,
+                    error,
+                    patch: Some(Box::new(patch_json.clone())),
+                })?;
+                warnings.extend(w);
                 obj.meta_mut().namespace = ns.clone();
                 let before = live.meta().resource_version.clone();
                 let r = self.update_inner(obj, false);
                 self.run();
                 match r {
                     Ok(o) => {
-                        let action = if o.meta().resource_version == before {
+                        // kubectl says "unchanged" only for an empty patch; fields the
+                        // server drops keep the patch non-empty on every apply.
+                        let dropped = Object::decode(kind, target.clone())
+                            .is_ok_and(|(_, unknown)| !unknown.is_empty());
+                        let action = if o.meta().resource_version == before && !dropped {
                             ApplyAction::Unchanged
                         } else {
                             ApplyAction::Configured
@@ -313,6 +436,7 @@ impl Cluster {
                         name,
                         creating: false,
                         error,
+                        patch: Some(Box::new(patch_json)),
                     }),
                 }
             }

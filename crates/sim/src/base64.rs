@@ -22,6 +22,21 @@ pub fn encode(input: &[u8]) -> String {
     out
 }
 
+/// Where Go's `base64.StdEncoding` stops on input that is not valid base64: the error is
+/// `illegal base64 data at input byte N`. `None` if the input decodes.
+pub fn corrupt_at(input: &str) -> Option<usize> {
+    if decode(input).is_some() {
+        return None;
+    }
+    let bytes = input.as_bytes();
+    let data_end = input.trim_end_matches('=').len();
+    if let Some(i) = bytes[..data_end].iter().position(|c| !ALPHABET.contains(c)) {
+        return Some(i);
+    }
+    // Bad length or padding: Go reports the start of the incomplete quantum.
+    Some(data_end - data_end % 4)
+}
+
 /// Decodes standard base64; `None` if the input is not valid base64.
 pub fn decode(input: &str) -> Option<Vec<u8>> {
     let s = input.trim_end_matches('=');

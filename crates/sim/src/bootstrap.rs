@@ -54,6 +54,7 @@ pub(crate) fn bootstrap(c: &mut Cluster) {
         reclaim_policy: Some("Delete".into()),
         volume_binding_mode: Some("WaitForFirstConsumer".into()),
         allow_volume_expansion: None,
+        ..Default::default()
     };
     c.create_inner(sc.into()).expect("bootstrap storage class");
     let kubernetes = Service {
@@ -93,6 +94,7 @@ pub(crate) fn bootstrap(c: &mut Cluster) {
                     port: 53,
                     target_port: Some(json!(53)),
                     node_port: None,
+                    ..Default::default()
                 },
                 ServicePort {
                     name: Some("dns-tcp".into()),
@@ -100,6 +102,7 @@ pub(crate) fn bootstrap(c: &mut Cluster) {
                     port: 53,
                     target_port: Some(json!(53)),
                     node_port: None,
+                    ..Default::default()
                 },
                 ServicePort {
                     name: Some("metrics".into()),
@@ -107,6 +110,7 @@ pub(crate) fn bootstrap(c: &mut Cluster) {
                     port: 9153,
                     target_port: Some(json!(9153)),
                     node_port: None,
+                    ..Default::default()
                 },
             ],
             ..Default::default()

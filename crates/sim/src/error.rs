@@ -139,6 +139,22 @@ impl ApiError {
             causes: uniq,
         }
     }
+    /// `errors.NewInvalid` with no kind or name (a patch that does not decode): kubectl says
+    /// `The request is invalid: patch: Invalid value: …`.
+    pub fn invalid_request(causes: Vec<Cause>) -> ApiError {
+        let joined = causes
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        ApiError {
+            reason: Reason::Invalid,
+            message: format!(" \"\" is invalid: {joined}"),
+            kind: None,
+            name: String::new(),
+            causes,
+        }
+    }
     pub fn is_not_found(&self) -> bool {
         self.reason == Reason::NotFound
     }

@@ -33,7 +33,7 @@ pub mod names {
     pub use crate::controllers::statefulset::utils::{claim_name, parent_and_ordinal, pod_name};
 }
 
-pub use api::{Kind, Object, Resource};
+pub use api::{FieldValidation, Kind, Object, Resource};
 pub use bootstrap::{DNS_SERVICE_IP, KUBERNETES_VERSION, NODES};
 pub use cluster::{Cluster, DeleteOptions, Propagation, Settled};
 pub use error::{ApiError, Reason};

@@ -1,7 +1,7 @@
 //! The three patch types of `kubectl patch`: JSON merge patch (RFC 7386), JSON patch
 //! (RFC 6902), and strategic merge patch (merge keys for the lists that have them).
 
-use crate::api::{Kind, Object};
+use crate::api::{FieldValidation, Kind, Object};
 use crate::cluster::Cluster;
 use crate::error::ApiError;
 use serde_json::{Map, Value};
@@ -34,7 +34,7 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 }
 
 /// The merge key of a list field in strategic merge patch, by field name.
-fn merge_key(field: &str) -> Option<&'static str> {
+pub(crate) fn merge_key(field: &str) -> Option<&'static str> {
     Some(match field {
         "containers"
         | "initContainers"
@@ -50,7 +50,7 @@ fn merge_key(field: &str) -> Option<&'static str> {
     })
 }
 
-fn item_key<'a>(item: &'a Value, key: &str) -> Option<&'a Value> {
+pub(crate) fn item_key<'a>(item: &'a Value, key: &str) -> Option<&'a Value> {
     key.split('|').find_map(|k| item.get(k))
 }
 
@@ -285,8 +285,72 @@ pub fn json_patch(doc: &mut Value, ops: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// Go's `%+v` of a decoded JSON value (`map[spec:map[replicas:3]]`): how the API server quotes
+/// a patch in its errors.
+pub fn go_format(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(go_format).collect::<Vec<_>>().join(" ")
+        ),
+        Value::Object(m) => format!(
+            "map[{}]",
+            m.iter()
+                .map(|(k, v)| format!("{k}:{}", go_format(v)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    }
+}
+
+/// The error the API server gives for a patch whose result does not decode, or has unknown
+/// fields under `fieldValidation=Strict`: `The request is invalid: patch: Invalid value: …`.
+/// `shown` is what it quotes: the patch (strategic) or the patched object (merge, JSON patch).
+pub fn patch_invalid(shown: &str, detail: &str) -> ApiError {
+    ApiError::invalid_request(vec![crate::error::field::invalid(
+        "patch",
+        format!("{shown:?}"),
+        detail,
+    )])
+}
+
+/// Decodes a patched object for an update, handling unknown fields per `validation` (sorted,
+/// as the unstructured converter reports them). Returns the object and the warnings.
+pub fn decode_patched(
+    kind: Kind,
+    doc: Value,
+    validation: FieldValidation,
+    shown: impl Fn() -> String,
+    strategic: bool,
+) -> Result<(Object, Vec<String>), ApiError> {
+    let (obj, mut unknown) = Object::decode_with(kind, doc, strategic).map_err(|e| {
+        let detail = if strategic { e.converter } else { e.message };
+        patch_invalid(&shown(), &detail)
+    })?;
+    unknown.sort();
+    unknown.dedup();
+    let errors: Vec<String> = unknown
+        .iter()
+        .map(|p| format!("unknown field \"{p}\""))
+        .collect();
+    match validation {
+        FieldValidation::Strict if !errors.is_empty() => Err(patch_invalid(
+            &shown(),
+            &format!("strict decoding error: {}", errors.join(", ")),
+        )),
+        FieldValidation::Warn => Ok((obj, errors)),
+        _ => Ok((obj, Vec::new())),
+    }
+}
+
 impl Cluster {
-    /// PATCH: applies `patch` to the live object and stores the result as an update.
+    /// PATCH: applies `patch` to the live object and stores the result as an update. Fields the
+    /// kind does not have are dropped (the server's default field validation, `Warn`, whose
+    /// warnings [`Cluster::patch_with`] returns).
     pub fn patch(
         &mut self,
         kind: Kind,
@@ -295,6 +359,20 @@ impl Cluster {
         type_: PatchType,
         patch: &Value,
     ) -> Result<Arc<Object>, ApiError> {
+        self.patch_with(kind, ns, name, type_, patch, FieldValidation::Warn)
+            .map(|(o, _)| o)
+    }
+
+    /// PATCH with a `fieldValidation`; returns the stored object and the server's warnings.
+    pub fn patch_with(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        type_: PatchType,
+        patch: &Value,
+        validation: FieldValidation,
+    ) -> Result<(Arc<Object>, Vec<String>), ApiError> {
         let live = self.get(kind, ns, name)?;
         let mut doc = live.to_value();
         match type_ {
@@ -306,15 +384,22 @@ impl Cluster {
         if let Some(m) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
             m.remove("resourceVersion");
         }
-        let obj = Object::from_value(kind, doc).map_err(|e| {
-            ApiError::bad_request(format!(
-                "{} in version \"{}\" cannot be handled as a {}: {e}",
-                kind.name(),
-                kind.info().version,
-                kind.name()
-            ))
-        })?;
-        self.update(obj)
+        let strategic = type_ == PatchType::Strategic;
+        let shown_doc = doc.clone();
+        let (obj, warnings) = decode_patched(
+            kind,
+            doc,
+            validation,
+            || {
+                if strategic {
+                    go_format(patch)
+                } else {
+                    serde_json::to_string(&shown_doc).unwrap_or_default()
+                }
+            },
+            strategic,
+        )?;
+        self.update(obj).map(|o| (o, warnings))
     }
 }
 

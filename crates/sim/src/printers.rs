@@ -416,7 +416,15 @@ pub fn row(c: &Cluster, o: &Object, wide: bool, name_prefix: bool) -> Vec<String
             r
         }
         Object::Event(e) => {
-            let last = e.last_timestamp.or(e.event_time).or(e.first_timestamp);
+            // printEvent: firstTimestamp, else eventTime; lastTimestamp, else the first; a
+            // series' last observation and count over both.
+            let first = e.first_timestamp.or(e.event_time);
+            let mut last = e.last_timestamp.or(first);
+            let mut count = e.count.filter(|n| *n != 0).unwrap_or(1);
+            if let Some(s) = &e.series {
+                last = s.last_observed_time;
+                count = s.count;
+            }
             let mut r = vec![
                 age(now, last),
                 e.type_.clone().unwrap_or_default(),
@@ -426,14 +434,24 @@ pub fn row(c: &Cluster, o: &Object, wide: bool, name_prefix: bool) -> Vec<String
             ];
             if wide {
                 r.push(e.involved_object.field_path.clone().unwrap_or_default());
-                let src = match (&e.source.component, &e.source.host) {
-                    (Some(c), Some(h)) if !h.is_empty() => format!("{c}, {h}"),
-                    (Some(c), _) => c.clone(),
-                    _ => String::new(),
+                // formatEventSource: component (or reportingController), then host (or
+                // reportingInstance) after a comma when there is one.
+                let pick = |a: &Option<String>, b: &Option<String>| {
+                    a.clone()
+                        .filter(|s| !s.is_empty())
+                        .or_else(|| b.clone())
+                        .unwrap_or_default()
+                };
+                let component = pick(&e.source.component, &e.reporting_component);
+                let host = pick(&e.source.host, &e.reporting_instance);
+                let src = if host.is_empty() {
+                    component
+                } else {
+                    format!("{component}, {host}")
                 };
                 r.push(src);
-                r.push(age(now, e.first_timestamp));
-                r.push(e.count.unwrap_or(1).to_string());
+                r.push(age(now, first));
+                r.push(count.to_string());
                 r.push(name);
             }
             r

@@ -38,9 +38,68 @@ pub fn parse_bytes(q: &str) -> Option<u128> {
     Some(v)
 }
 
+/// `resource.ParseQuantity`'s checks, with its error texts.
+pub fn check(q: &str) -> Result<(), &'static str> {
+    const FORMAT: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+    let body = q.strip_prefix(['+', '-']).unwrap_or(q);
+    let num_end = body
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(body.len());
+    let (num, rest) = body.split_at(num_end);
+    let suffix_end = rest
+        .find(|c: char| !"eEinumkKMGTP".contains(c))
+        .unwrap_or(rest.len());
+    let (suffix, exp) = rest.split_at(suffix_end);
+    let exp_digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+    if num.is_empty() || !exp_digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(FORMAT);
+    }
+    if num.matches('.').count() > 1 || num == "." {
+        return Err(FORMAT);
+    }
+    let known = matches!(
+        suffix,
+        "" | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
+            | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+    ) && exp.is_empty()
+        || matches!(suffix, "e" | "E") && !exp_digits.is_empty();
+    if known {
+        Ok(())
+    } else {
+        Err("unable to parse quantity's suffix")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_bytes;
+    use super::{check, parse_bytes};
+
+    #[test]
+    fn quantity_syntax() {
+        assert!(check("1Gi").is_ok() && check("1e3").is_ok() && check("-1").is_ok());
+        assert!(check("100m").is_ok() && check("1.5G").is_ok());
+        assert_eq!(check("1iG"), Err("unable to parse quantity's suffix"));
+        assert!(check("1Gb")
+            .unwrap_err()
+            .starts_with("quantities must match"));
+        assert!(check("abc")
+            .unwrap_err()
+            .starts_with("quantities must match"));
+        assert!(check("").is_err());
+    }
 
     #[test]
     fn parses_storage_sizes() {

@@ -79,6 +79,41 @@ impl<'de> Deserialize<'de> for Time {
     }
 }
 
+/// `metav1.MicroTime` for `Option<Time>` fields: microseconds (`2026-01-01T00:05:01.250000Z`),
+/// and `null` when unset (as `eventTime` reads on an Event from the legacy API).
+pub mod micro {
+    use super::Time;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn format(t: Time) -> String {
+        let s = t.rfc3339();
+        format!("{}.{:06}Z", &s[..s.len() - 1], (t.0 % 1000) * 1000)
+    }
+
+    pub fn serialize<S: Serializer>(t: &Option<Time>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&format(*t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Time>, D::Error> {
+        let Some(s) = Option::<String>::deserialize(d)? else {
+            return Ok(None);
+        };
+        let t = Time::parse_rfc3339(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("parsing time {s:?}: invalid RFC 3339 time"))
+        })?;
+        // Keep the milliseconds the simulation has.
+        let ms = s
+            .get(20..23)
+            .filter(|_| s.as_bytes().get(19) == Some(&b'.'))
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0);
+        Ok(Some(t.plus_ms(ms)))
+    }
+}
+
 // Howard Hinnant's civil-calendar algorithms.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;

@@ -92,6 +92,8 @@ pub struct StatefulSetStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub collision_count: Option<i32>,
     pub available_replicas: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Value>,
 }
 
 fn is_zero(n: &i32) -> bool {
@@ -161,6 +163,12 @@ pub struct StorageClass {
     pub volume_binding_mode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_volume_expansion: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_options: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_topologies: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -68,6 +68,45 @@ pub struct PodSpec {
     pub enable_service_links: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preemption_policy: Option<String>,
+    // Kept as given (not simulated), so that manifests using them decode without unknown fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automount_service_account_token: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_config: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ephemeral_containers: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_aliases: Option<Value>,
+    #[serde(rename = "hostIPC", skip_serializing_if = "Option::is_none")]
+    pub host_ipc: Option<bool>,
+    #[serde(rename = "hostPID", skip_serializing_if = "Option::is_none")]
+    pub host_pid: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_users: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overhead: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness_gates: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_claims: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_class_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduling_gates: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
+    #[serde(rename = "setHostnameAsFQDN", skip_serializing_if = "Option::is_none")]
+    pub set_hostname_as_fqdn: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_process_namespace: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topology_spread_constraints: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -133,6 +172,15 @@ pub struct Container {
     pub stdin_once: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tty: Option<bool>,
+    // Kept as given (not simulated), so that manifests using them decode without unknown fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env_from: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resize_policy: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart_policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_devices: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -143,6 +191,10 @@ pub struct ContainerPort {
     pub container_port: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+    #[serde(rename = "hostIP", skip_serializing_if = "Option::is_none")]
+    pub host_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_port: Option<i32>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -164,6 +216,12 @@ pub struct VolumeMount {
     pub read_only: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_propagation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recursive_read_only: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_path_expr: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -185,6 +243,10 @@ pub struct Probe {
     pub success_threshold: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grpc: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub termination_grace_period_seconds: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -201,6 +263,10 @@ pub struct HttpGetAction {
     pub port: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_headers: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -219,6 +285,21 @@ pub struct Volume {
     pub host_path: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub projected: Option<Value>,
+    // Kept as given (not simulated), so that manifests using them decode without unknown fields.
+    #[serde(rename = "downwardAPI", skip_serializing_if = "Option::is_none")]
+    pub downward_api: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ephemeral: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nfs: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csi: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iscsi: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fc: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -422,6 +503,23 @@ pub struct ServiceSpec {
     pub ip_family_policy: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_traffic_policy: Option<String>,
+    // Kept as given (not simulated), so that manifests using them decode without unknown fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocate_load_balancer_node_ports: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_traffic_policy: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health_check_node_port: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_balancer_class: Option<String>,
+    #[serde(rename = "loadBalancerIP", skip_serializing_if = "Option::is_none")]
+    pub load_balancer_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_balancer_source_ranges: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_affinity_config: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traffic_distribution: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -436,6 +534,8 @@ pub struct ServicePort {
     pub target_port: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_port: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_protocol: Option<String>,
 }
 
 impl Service {
@@ -474,15 +574,43 @@ pub struct PvcSpec {
     pub volume_mode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_attributes_class_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_source_ref: Option<Value>,
+}
+
+/// A `ResourceList`: Go's `resource.Quantity` reads a JSON string or number (`storage: 1`).
+fn quantities<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    let raw = Option::<BTreeMap<String, Value>>::deserialize(d)?.unwrap_or_default();
+    raw.into_iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => Ok((k, s)),
+            Value::Number(n) => Ok((k, n.to_string())),
+            _ => Err(serde::de::Error::custom(
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            )),
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ResourceRequirements {
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "quantities"
+    )]
     pub requests: BTreeMap<String, String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "quantities"
+    )]
     pub limits: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Value>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -523,6 +651,17 @@ pub struct PvSpec {
     pub host_path: Option<HostPathSource>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_affinity: Option<VolumeNodeAffinity>,
+    // Kept as given (not simulated), so that manifests using them decode without unknown fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_options: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csi: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nfs: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volume_attributes_class_name: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -736,19 +875,33 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub source: EventSource,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `null` on an event recorded through events.k8s.io (the scheduler's).
     pub first_timestamp: Option<Time>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_timestamp: Option<Time>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    #[serde(with = "crate::time::micro")]
     pub event_time: Option<Time>,
+    /// events.k8s.io's `action` (`Binding`, `Scheduling`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// events.k8s.io's repeat count, in place of `count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<EventSeries>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_component: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_instance: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EventSeries {
+    pub count: i32,
+    #[serde(with = "crate::time::micro")]
+    pub last_observed_time: Option<Time>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

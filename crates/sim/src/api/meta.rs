@@ -39,6 +39,10 @@ pub struct ObjectMeta {
     pub owner_references: Vec<OwnerReference>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_fields: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub self_link: Option<String>,
 }
 
 impl ObjectMeta {

@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod core;
+pub mod decode;
 pub mod meta;
 
 pub use self::apps::*;
@@ -327,6 +328,143 @@ impl Object {
             Kind::Event => Object::Event(serde_json::from_value(v)?),
         })
     }
+}
+
+/// The API server's `fieldValidation` parameter: what a write does with fields its kind does
+/// not have. kubectl sends `Strict` unless `--validate` says otherwise; a request without the
+/// parameter (`kubectl patch`, `label`, `scale`) gets the server's default, `Warn`.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum FieldValidation {
+    /// Refuse the request: `strict decoding error: unknown field "spec.foo"`.
+    Strict,
+    /// Drop the fields and answer with a warning per field: `unknown field "spec.foo"`.
+    #[default]
+    Warn,
+    /// Drop the fields silently.
+    Ignore,
+}
+
+fn typed<T: serde::de::DeserializeOwned + Into<Object>>(
+    v: &Value,
+    unstructured: bool,
+) -> Result<(Object, Vec<String>), decode::DecodeError> {
+    let r = if unstructured {
+        decode::decode_unstructured::<T>(v)
+    } else {
+        decode::decode::<T>(v)
+    };
+    r.map(|(t, unknown)| (t.into(), unknown))
+}
+
+impl Object {
+    /// Decodes a request body as the API server does: a value of the wrong type is a
+    /// `DecodeError` in Go's words; fields the kind does not have come back as JSON paths.
+    pub fn decode(kind: Kind, v: Value) -> Result<(Object, Vec<String>), decode::DecodeError> {
+        Object::decode_with(kind, v, false)
+    }
+
+    /// [`Object::decode`] by the unstructured converter's rules (a strategic merge patch's
+    /// result): integers too big for their field are truncated as Go converts them.
+    pub fn decode_with(
+        kind: Kind,
+        mut v: Value,
+        unstructured: bool,
+    ) -> Result<(Object, Vec<String>), decode::DecodeError> {
+        if let Value::Object(m) = &mut v {
+            m.remove("apiVersion");
+            m.remove("kind");
+        }
+        let decoded = Object::decode_typed(kind, &v, unstructured)?;
+        // Fields whose Go types parse their own text: Secret data ([]byte, base64) and
+        // resource quantities.
+        match &decoded.0 {
+            Object::Secret(s) => {
+                for v in s.data.values() {
+                    if let Some(at) = crate::base64::corrupt_at(v) {
+                        return Err(decode::DecodeError {
+                            message: format!("illegal base64 data at input byte {at}"),
+                            converter: format!(
+                                "error decoding from json: illegal base64 data at input byte {at}"
+                            ),
+                        });
+                    }
+                }
+            }
+            Object::PersistentVolumeClaim(c) => check_quantities(&c.spec.resources)?,
+            Object::StatefulSet(s) => {
+                for t in &s.spec.volume_claim_templates {
+                    check_quantities(&t.spec.resources)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(decoded)
+    }
+
+    fn decode_typed(
+        kind: Kind,
+        v: &Value,
+        unstructured: bool,
+    ) -> Result<(Object, Vec<String>), decode::DecodeError> {
+        let v = v.clone();
+        match kind {
+            Kind::Namespace => typed::<Namespace>(&v, unstructured),
+            Kind::Node => typed::<Node>(&v, unstructured),
+            Kind::StorageClass => typed::<StorageClass>(&v, unstructured),
+            Kind::PersistentVolume => typed::<PersistentVolume>(&v, unstructured),
+            Kind::Service => typed::<Service>(&v, unstructured),
+            Kind::Secret => typed::<Secret>(&v, unstructured),
+            Kind::StatefulSet => typed::<StatefulSet>(&v, unstructured),
+            Kind::ControllerRevision => typed::<ControllerRevision>(&v, unstructured),
+            Kind::PersistentVolumeClaim => typed::<PersistentVolumeClaim>(&v, unstructured),
+            Kind::Pod => typed::<Pod>(&v, unstructured),
+            Kind::EndpointSlice => typed::<EndpointSlice>(&v, unstructured),
+            Kind::Event => typed::<Event>(&v, unstructured),
+        }
+    }
+
+    /// A create's body (POST): decoded, and its unknown fields handled per `validation`.
+    /// Errors are the server's BadRequest: `StatefulSet in version "v1" cannot be handled as a
+    /// StatefulSet: …`. Returns the object and the warnings to show.
+    pub fn decode_body(
+        kind: Kind,
+        v: Value,
+        validation: FieldValidation,
+    ) -> Result<(Object, Vec<String>), crate::ApiError> {
+        let handled = |msg: String| {
+            crate::ApiError::bad_request(format!(
+                "{} in version \"{}\" cannot be handled as a {}: {msg}",
+                kind.name(),
+                kind.info().version,
+                kind.name()
+            ))
+        };
+        let (obj, unknown) = Object::decode(kind, v).map_err(|e| handled(e.message))?;
+        let errors: Vec<String> = unknown
+            .iter()
+            .map(|p| format!("unknown field \"{p}\""))
+            .collect();
+        match validation {
+            FieldValidation::Strict if !errors.is_empty() => Err(handled(format!(
+                "strict decoding error: {}",
+                errors.join(", ")
+            ))),
+            FieldValidation::Warn => Ok((obj, errors)),
+            _ => Ok((obj, Vec::new())),
+        }
+    }
+}
+
+fn check_quantities(r: &ResourceRequirements) -> Result<(), decode::DecodeError> {
+    for q in r.requests.values().chain(r.limits.values()) {
+        if let Err(e) = crate::quantity::check(q) {
+            return Err(decode::DecodeError {
+                message: e.to_string(),
+                converter: e.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A typed view of one variant of [`Object`].

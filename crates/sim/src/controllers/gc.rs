@@ -54,13 +54,22 @@ pub(crate) fn sync(c: &mut Cluster, uid: &str) {
                         .any(|r| r.uid == uid && r.block_owner_deletion == Some(true));
                     blocking |= blocks;
                     if !d.meta().is_deleting() {
+                        // `attemptToDeleteItem`: a dependent with dependents of its own is
+                        // deleted in the foreground too; one without, in the background (so a
+                        // pod gets no foregroundDeletion finalizer).
+                        let nested = !c.store.dependents(&d.meta().uid).is_empty();
+                        let propagation = if nested {
+                            Propagation::Foreground
+                        } else {
+                            Propagation::Background
+                        };
                         let _ = c.delete_inner(
                             d.kind(),
                             d.namespace(),
                             d.name(),
                             &DeleteOptions {
                                 grace_period_seconds: None,
-                                propagation: Some(Propagation::Foreground),
+                                propagation: Some(propagation),
                             },
                         );
                     }

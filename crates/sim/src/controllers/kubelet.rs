@@ -12,6 +12,24 @@ use crate::store::ObjKey;
 use crate::time::Time;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// Events a sync produces, each tagged with the container it is about (`current` when pushed),
+/// so they carry `involvedObject.fieldPath` as the kubelet's container events do.
+#[derive(Default)]
+struct Events {
+    list: Vec<(&'static str, &'static str, String, Option<String>)>,
+    current: Option<String>,
+}
+
+impl Events {
+    fn push(&mut self, (t, reason, msg): (&'static str, &'static str, String)) {
+        self.list.push((t, reason, msg, self.current.clone()));
+    }
+    /// Later events are about container `name`.
+    fn about(&mut self, name: &str) {
+        self.current = Some(name.to_string());
+    }
+}
+
 const BACKOFF_START_MS: u64 = 10_000;
 const BACKOFF_MAX_MS: u64 = 300_000;
 /// Pull bandwidth of a kind node on a decent link, bytes per millisecond (≈ 3 MB/s).
@@ -363,7 +381,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
             }
         }
     };
-    let mut events: Vec<(&'static str, &'static str, String)> = Vec::new();
+    let mut events = Events::default();
     let now = c.now;
     let mut remove_now = false;
 
@@ -372,6 +390,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
         if rt.termination.is_none() {
             let mut stopped_at = now;
             for ctr in &mut rt.containers {
+                events.about(&ctr.name);
                 if ctr.is_running() {
                     events.push((
                         "Normal",
@@ -452,8 +471,17 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let involved = written
         .map(|o| (*o).clone())
         .unwrap_or(Object::Pod(pod.clone()));
-    for (t, reason, msg) in events {
-        c.record_event(&involved, t, reason, &msg, "kubelet", Some(&node));
+    for (t, reason, msg, ctr) in events.list {
+        let path = ctr.map(|n| format!("spec.containers{{{n}}}"));
+        c.record_event_at(
+            &involved,
+            path.as_deref(),
+            t,
+            reason,
+            &msg,
+            "kubelet",
+            Some(&node),
+        );
     }
     if remove_now {
         if let Some(ip) = &rt.ip {
@@ -474,12 +502,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
 }
 
 /// Moves every container along as far as the clock allows, and schedules the next wake-up.
-fn step_containers(
-    c: &mut Cluster,
-    pod: &Pod,
-    rt: &mut PodRuntime,
-    events: &mut Vec<(&'static str, &'static str, String)>,
-) {
+fn step_containers(c: &mut Cluster, pod: &Pod, rt: &mut PodRuntime, events: &mut Events) {
     let now = c.now;
     let mut next: Option<Time> = None;
     let wake = |t: Time, next: &mut Option<Time>| *next = Some(next.map_or(t, |n| n.min(t)));
@@ -498,6 +521,7 @@ fn step_containers(
         for i in 0..rt.containers.len() {
             let spec = pod.spec.containers.get(i).cloned().unwrap_or_default();
             let ctr = &mut rt.containers[i];
+            events.about(&ctr.name);
             // Containers start in order: one waits until the one before it has started once.
             if !previous_started {
                 break;
@@ -825,7 +849,7 @@ fn run_probes(
     since: Time,
     now: Time,
     next: &mut Option<Time>,
-    events: &mut Vec<(&'static str, &'static str, String)>,
+    events: &mut Events,
 ) -> Option<ProbeKind> {
     let mut wake = |t: Time| *next = Some(next.map_or(t, |n: Time| n.min(t)));
     // Startup: until it passes, readiness and liveness do not run.

@@ -8,6 +8,9 @@ use crate::store::ObjKey;
 
 pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
 
+/// The scheduler records through events.k8s.io as `<component>-<host>` (kind's control plane).
+const SCHEDULER_INSTANCE: &str = "default-scheduler-kind-control-plane";
+
 pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     let (ns, name) = key;
     let Some(pod) = c.get_as::<Pod>(ns, name).cloned() else {
@@ -145,13 +148,14 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     set_scheduled_condition(&mut p, c.now, None);
     c.put_existing(p.clone().into());
     let msg = format!("Successfully assigned {ns}/{name} to {node}");
-    c.record_event(
+    c.record_event_series(
         &Object::Pod(p),
         "Normal",
         "Scheduled",
+        "Binding",
         &msg,
         "default-scheduler",
-        None,
+        SCHEDULER_INSTANCE,
     );
 }
 
@@ -228,15 +232,27 @@ fn set_scheduled_condition(p: &mut Pod, now: crate::time::Time, unschedulable: O
 
 fn unschedulable(c: &mut Cluster, pod: &Pod, total: usize, why: &str) {
     let msg = format!("0/{total} nodes are available: {why}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.");
+    // The scheduler's own status write is no reason to try again (upstream's queue ignores
+    // status-only updates): an attempt at the instant of the last, with the same verdict, is
+    // that echo, and records nothing.
+    let echo = pod.condition("PodScheduled").is_some_and(|cond| {
+        cond.status == "False"
+            && cond.message.as_deref() == Some(msg.as_str())
+            && cond.last_transition_time == Some(c.now)
+    });
+    if echo {
+        return;
+    }
     let mut p = pod.clone();
     set_scheduled_condition(&mut p, c.now, Some(&msg));
     c.put_existing(p.clone().into());
-    c.record_event(
+    c.record_event_series(
         &Object::Pod(p),
         "Warning",
         "FailedScheduling",
+        "Scheduling",
         &msg,
         "default-scheduler",
-        None,
+        SCHEDULER_INSTANCE,
     );
 }

@@ -38,15 +38,16 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
         return;
     };
     if pvc.metadata.is_deleting() {
-        // pvc-protection: release the claim once no live pod uses it. Only a scheduled pod
-        // counts (upstream `podUsesPVC`): the kubelet will not start one whose claim is going,
-        // and the scheduler will not place one, so an unscheduled pod must not hold it.
+        // pvc-protection: release the claim once no pod uses it. Only a scheduled pod counts
+        // (upstream `podUsesPVC`): the kubelet will not start one whose claim is going, and the
+        // scheduler will not place one, so an unscheduled pod must not hold it. A pod that has
+        // finished (Succeeded or Failed) still holds it until the pod object is gone: upstream
+        // lets only ephemeral volumes go when their pod is shut down.
         if pvc.metadata.finalizers.iter().any(|f| f == PVC_PROTECTION) {
-            let in_use = c.list_as::<Pod>(Some(ns)).iter().any(|p| {
-                p.spec.node_name.is_some()
-                    && !matches!(p.phase(), "Succeeded" | "Failed")
-                    && p.claim_names().any(|n| n == name)
-            });
+            let in_use = c
+                .list_as::<Pod>(Some(ns))
+                .iter()
+                .any(|p| p.spec.node_name.is_some() && p.claim_names().any(|n| n == name));
             if !in_use {
                 let mut p = pvc.clone();
                 remove_finalizer(&mut p.metadata, PVC_PROTECTION);
@@ -300,6 +301,7 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
                     }],
                 },
             }),
+            ..Default::default()
         },
         status: PvStatus {
             phase: Some("Pending".into()),

@@ -3,9 +3,11 @@
 mod api;
 mod container;
 mod invariants;
+mod lifecycle;
 mod nodes;
 mod random_ops;
 mod support;
 mod tutorial;
 mod updates;
 mod upstream;
+mod validation;

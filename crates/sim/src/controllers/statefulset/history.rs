@@ -143,7 +143,7 @@ pub fn get_revisions(
 }
 
 /// `truncateHistory`: deletes the oldest non-live revisions beyond `revisionHistoryLimit`.
-pub fn truncate_history(c: &mut Cluster, set: &StatefulSet, pods: &[Pod], revs: &Revisions) {
+pub fn truncate_history(c: &mut Cluster, set: &StatefulSet, pods: &[&Pod], revs: &Revisions) {
     let limit = set.spec.revision_history_limit.unwrap_or(10);
     if limit < 0 {
         return;

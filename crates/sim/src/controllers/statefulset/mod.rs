@@ -12,6 +12,7 @@ use crate::cluster::Cluster;
 use crate::features::MAX_UNAVAILABLE_STATEFULSET;
 use crate::store::ObjKey;
 use crate::time::Time;
+use std::sync::Arc;
 use utils::{is_member_of, ordinal, pod_revision};
 
 pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
@@ -25,7 +26,16 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     if !set.metadata.is_deleting() {
         adopt_orphan_revisions(c, &set);
     }
-    let pods = claim_pods(c, &set);
+    // Shared handles to the store's objects: a sync reads every pod of the set, and copying
+    // them all on each sync made large sets quadratic in copies.
+    let owned = claim_pods(c, &set);
+    let pods: Vec<&Pod> = owned
+        .iter()
+        .filter_map(|o| match &**o {
+            Object::Pod(p) => Some(p),
+            _ => None,
+        })
+        .collect();
     let work = Work::StatefulSet(key.clone());
     match update_statefulset(c, &set, &pods) {
         Ok(Some(wake)) => {
@@ -59,21 +69,22 @@ fn adopt_orphan_revisions(c: &mut Cluster, set: &StatefulSet) {
 
 /// `ClaimPods`: adopts orphans that match the selector and the name pattern, releases owned pods
 /// that no longer match, and returns the set's pods.
-fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Pod> {
+fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Object>> {
     let sel = set.spec.selector.clone().unwrap_or_default();
     let mut owned = Vec::new();
-    let candidates: Vec<Pod> = c
-        .list_as::<Pod>(Some(&set.metadata.namespace))
-        .into_iter()
+    let candidates: Vec<Arc<Object>> = c
+        .store()
+        .list(Kind::Pod, Some(&set.metadata.namespace))
         .cloned()
         .collect();
-    for pod in candidates {
+    for obj in candidates {
+        let Object::Pod(pod) = &*obj else { continue };
         let matches =
             !sel.is_empty() && sel.matches(&pod.metadata.labels) && is_member_of(set, &pod);
         match pod.metadata.controller_ref() {
             Some(r) if r.uid == set.metadata.uid => {
                 if matches || set.metadata.is_deleting() {
-                    owned.push(pod);
+                    owned.push(obj.clone());
                 } else if !pod.is_terminating() {
                     let mut p = pod.clone();
                     p.metadata
@@ -90,8 +101,8 @@ fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Pod> {
                         .owner_references
                         .push(controller_ref(Kind::StatefulSet, &set.metadata));
                     if let Some(o) = c.put_existing(p.into()) {
-                        if let Object::Pod(p) = &*o {
-                            owned.push(p.clone());
+                        if matches!(&*o, Object::Pod(_)) {
+                            owned.push(o);
                         }
                     }
                 }
@@ -120,15 +131,16 @@ fn is_unavailable(p: &Pod, min_ready: i64, now: Time) -> bool {
 
 /// A replica slot: the pod that exists, or the one the controller would create.
 #[derive(Clone)]
-enum Slot {
-    Existing(Pod),
+enum Slot<'a> {
+    Existing(&'a Pod),
     Missing(Pod),
 }
 
-impl Slot {
+impl Slot<'_> {
     fn pod(&self) -> &Pod {
         match self {
-            Slot::Existing(p) | Slot::Missing(p) => p,
+            Slot::Existing(p) => p,
+            Slot::Missing(p) => p,
         }
     }
 }
@@ -137,8 +149,15 @@ impl Slot {
 pub(crate) fn update_statefulset(
     c: &mut Cluster,
     set: &StatefulSet,
-    pods: &[Pod],
+    pods: &[&Pod],
 ) -> Result<Option<Time>, String> {
+    if set.metadata.is_deleting() && history::revisions_of(c, set).is_empty() {
+        // The garbage collector has removed the set's history in a foreground deletion; making
+        // a new revision would race it for ever (upstream the collector wins by timing).
+        c.waiting
+            .remove(&(set.metadata.namespace.clone(), set.metadata.name.clone()));
+        return Ok(None);
+    }
     let revs = history::get_revisions(c, set).map_err(|e| e.message)?;
     let current_set = utils::apply_revision(set, &revs.current.data);
     let update_set = utils::apply_revision(set, &revs.update.data);
@@ -180,14 +199,14 @@ pub(crate) fn update_statefulset(
 
     let start = set.start_ordinal();
     let count = set.replicas().max(0) as usize;
-    let mut slots: Vec<Option<Pod>> = vec![None; count];
-    let mut condemned: Vec<Pod> = Vec::new();
-    for p in pods {
+    let mut slots: Vec<Option<&Pod>> = vec![None; count];
+    let mut condemned: Vec<&Pod> = Vec::new();
+    for &p in pods {
         let ord = ordinal(p);
         if utils::in_ordinal_range(set, ord) {
-            slots[(ord - start) as usize] = Some(p.clone());
+            slots[(ord - start) as usize] = Some(p);
         } else if ord >= 0 {
-            condemned.push(p.clone());
+            condemned.push(p);
         }
     }
     condemned.sort_by_key(|p| std::cmp::Reverse(ordinal(p)));
@@ -290,7 +309,7 @@ impl Block {
 }
 
 /// What the controller would do next once unblocked, for the waiting message.
-fn next_step(slots: &[Slot], from: usize, condemned: &[Pod]) -> String {
+fn next_step(slots: &[Slot], from: usize, condemned: &[&Pod]) -> String {
     if let Some(s) = slots[from + 1..]
         .iter()
         .find(|s| matches!(s, Slot::Missing(_)))
@@ -309,7 +328,7 @@ fn run_pass(
     set: &StatefulSet,
     update_set: &StatefulSet,
     slots: &[Slot],
-    condemned: &[Pod],
+    condemned: &[&Pod],
     first_unavailable: Option<&str>,
     status: &mut StatefulSetStatus,
     min_ready: i64,

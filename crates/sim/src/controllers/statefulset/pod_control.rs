@@ -47,7 +47,7 @@ fn capitalise(s: &str) -> String {
 /// `createPersistentVolumeClaims`: creates the claims of `pod` that do not exist.
 fn create_claims(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
     let ord = utils::ordinal(pod);
-    for mut claim in claims_for(set, ord) {
+    for claim in claims_for(set, ord) {
         let name = claim.metadata.name.clone();
         match c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name) {
             Some(existing) if existing.metadata.is_deleting() => {
@@ -55,7 +55,8 @@ fn create_claims(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), St
             }
             Some(_) => {}
             None => {
-                utils::apply_retention_refs(set, pod, &mut claim);
+                // Created bare; the retention policy's owner references follow once the pod
+                // exists (`UpdatePodClaimForRetentionPolicy`).
                 let set_name = &set.metadata.name;
                 let pod_name = &pod.metadata.name;
                 match c.create_inner(claim.into()) {
@@ -100,6 +101,9 @@ pub fn create_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), S
     }
     match c.create_inner(pod.clone().into()) {
         Ok(_) => {
+            // Upstream passes the pod it built (no uid yet): a pod reference is never added
+            // here, only the set's.
+            update_claims_for_retention(c, set, pod);
             pod_event(c, set, "create", &pod.metadata.name, None);
             Ok(())
         }
@@ -112,9 +116,11 @@ pub fn create_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), S
     }
 }
 
-/// `createMissingPersistentVolumeClaims` for a Pending pod.
+/// `createMissingPersistentVolumeClaims` for a Pending pod: the claims, then their owner refs.
 pub fn create_missing_claims(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
-    create_claims(c, set, pod)
+    create_claims(c, set, pod)?;
+    update_claims_for_retention(c, set, pod);
+    Ok(())
 }
 
 pub fn delete_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
@@ -135,7 +141,8 @@ pub fn delete_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), S
     }
 }
 
-/// `UpdateStatefulPod`: repairs identity and storage, creating missing claims and fixing their owner refs.
+/// `UpdateStatefulPod`: repairs identity and storage, creating missing claims and fixing their
+/// owner refs.
 pub fn update_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), String> {
     let mut p = pod.clone();
     let mut changed = false;
@@ -146,10 +153,16 @@ pub fn update_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), S
     if !utils::storage_matches(set, &p) {
         utils::update_storage(set, &mut p);
         changed = true;
-        create_claims(c, set, &p)?;
+        if let Err(e) = create_claims(c, set, &p) {
+            pod_event(c, set, "update", &pod.metadata.name, Some(&e));
+            return Err(e);
+        }
     }
     if !claims_match_retention(c, set, &p) {
+        // Upstream dirties the pod too, so the (unchanged) pod is written and the update
+        // recorded: a retention-policy change shows as SuccessfulUpdate for each pod.
         update_claims_for_retention(c, set, &p);
+        changed = true;
     }
     if changed {
         match c.update_inner(p.into(), false) {
@@ -163,32 +176,28 @@ pub fn update_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), S
     Ok(())
 }
 
-/// `ClaimsMatchRetentionPolicy`.
+/// `ClaimsMatchRetentionPolicy`: every existing claim's owner refs agree with the policy.
 pub fn claims_match_retention(c: &Cluster, set: &StatefulSet, pod: &Pod) -> bool {
     let ord = utils::ordinal(pod);
-    claims_for(set, ord).iter().all(|want| {
-        match c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &want.metadata.name) {
-            None => true,
-            Some(claim) if utils::has_foreign_controller(set, claim) => true,
-            Some(claim) => {
-                let mut probe = claim.clone();
-                !utils::apply_retention_refs(set, pod, &mut probe)
-            }
-        }
+    // Names only: this runs for every pod on every sync, so no claim objects are built.
+    utils::claim_names(set, ord).all(|name| {
+        c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name)
+            .is_none_or(|claim| utils::claim_owner_up_to_date(claim, set, pod))
     })
 }
 
-/// `UpdatePodClaimForRetentionPolicy`.
+/// `UpdatePodClaimForRetentionPolicy`: warns about a conflicting controller, and rewrites the
+/// owner refs of each claim that does not agree with the policy.
 pub fn update_claims_for_retention(c: &mut Cluster, set: &StatefulSet, pod: &Pod) {
     let ord = utils::ordinal(pod);
-    for want in claims_for(set, ord) {
+    for name in utils::claim_names(set, ord) {
         let Some(claim) = c
-            .get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &want.metadata.name)
+            .get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name)
             .cloned()
         else {
             continue;
         };
-        if utils::has_foreign_controller(set, &claim) {
+        if utils::has_unexpected_controller(&claim, set, pod) {
             let msg = format!("PersistentVolumeClaim {} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim", claim.metadata.name);
             c.record_event(
                 &Object::StatefulSet(set.clone()),
@@ -198,27 +207,25 @@ pub fn update_claims_for_retention(c: &mut Cluster, set: &StatefulSet, pod: &Pod
                 COMPONENT,
                 None,
             );
-            continue;
         }
-        let mut claim = claim;
-        if utils::apply_retention_refs(set, pod, &mut claim) {
+        if !utils::claim_owner_up_to_date(&claim, set, pod) {
+            let mut claim = claim;
+            utils::update_claim_owner_refs(&mut claim, set, pod);
             c.put_existing(claim.into());
         }
     }
 }
 
-/// `PodClaimIsStale`: a claim still owned by an earlier pod of the same name (whenScaled: Delete).
+/// `PodClaimIsStale`: under `whenScaled: Delete`, a claim whose pod reference is to another
+/// pod of the same name (the previous incarnation; any, for a pod not created yet) blocks the
+/// pod's creation until the garbage collector has removed it.
 pub fn claim_is_stale(c: &Cluster, set: &StatefulSet, pod: &Pod) -> bool {
-    if set.when_scaled() != "Delete" {
+    if set.when_scaled() == "Retain" {
         return false;
     }
     let ord = utils::ordinal(pod);
-    claims_for(set, ord).iter().any(|want| {
-        c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &want.metadata.name)
-            .is_some_and(|claim| {
-                claim.metadata.owner_references.iter().any(|r| {
-                    r.kind == "Pod" && r.name == pod.metadata.name && r.uid != pod.metadata.uid
-                })
-            })
+    utils::claim_names(set, ord).any(|name| {
+        c.get_as::<PersistentVolumeClaim>(&set.metadata.namespace, &name)
+            .is_some_and(|claim| utils::has_stale_owner_ref(claim, Kind::Pod, &pod.metadata))
     })
 }

@@ -43,13 +43,14 @@ pub fn in_ordinal_range(set: &StatefulSet, ordinal: i32) -> bool {
     ordinal >= start && ordinal < start.saturating_add(set.replicas())
 }
 
+/// `identityMatches`: the name, namespace and pod-name label (not the pod-index label, which
+/// `updateIdentity` sets but nothing checks; hostname and subdomain are immutable after creation).
 pub fn identity_matches(set: &StatefulSet, pod: &Pod) -> bool {
     let (parent, ord) = parent_and_ordinal(&pod.metadata.name);
     ord >= 0
         && parent == set.metadata.name
         && pod.metadata.namespace == set.metadata.namespace
         && pod.metadata.labels.get(POD_NAME_LABEL) == Some(&pod.metadata.name)
-        && pod.metadata.labels.get(POD_INDEX_LABEL) == Some(&ord.to_string())
 }
 
 pub fn storage_matches(set: &StatefulSet, pod: &Pod) -> bool {
@@ -155,6 +156,14 @@ pub fn pod_revision(pod: &Pod) -> &str {
 }
 
 /// The claims a pod of the set needs: labels are the template's plus the selector's matchLabels.
+/// The names of the claims of `ordinal`, in template order (without building the claims).
+pub fn claim_names(set: &StatefulSet, ordinal: i32) -> impl Iterator<Item = String> + '_ {
+    set.spec
+        .volume_claim_templates
+        .iter()
+        .map(move |t| claim_name(&t.metadata.name, &set.metadata.name, ordinal))
+}
+
 pub fn claims_for(set: &StatefulSet, ordinal: i32) -> Vec<PersistentVolumeClaim> {
     let sel = set.spec.selector.clone().unwrap_or_default();
     set.spec
@@ -180,22 +189,100 @@ pub fn claims_for(set: &StatefulSet, ordinal: i32) -> Vec<PersistentVolumeClaim>
         .collect()
 }
 
-/// The owner references a claim should carry under the set's retention policy
-/// (`updateClaimOwnerRefForSetAndPod`). Returns true if `claim` was changed.
-pub fn apply_retention_refs(
+/// `matchesRef`: the reference names `meta` as an object of `kind` (by name and type, not uid).
+fn matches_ref(r: &OwnerReference, kind: Kind, meta: &ObjectMeta) -> bool {
+    r.api_version == kind.api_version() && r.kind == kind.name() && r.name == meta.name
+}
+
+/// `hasOwnerRef`: a reference to `meta`'s uid.
+fn has_owner_ref(claim: &PersistentVolumeClaim, meta: &ObjectMeta) -> bool {
+    claim
+        .metadata
+        .owner_references
+        .iter()
+        .any(|r| r.uid == meta.uid)
+}
+
+/// `hasStaleOwnerRef`: the first reference naming `meta` carries another uid (an earlier
+/// incarnation, or a pod that is not created yet).
+pub fn has_stale_owner_ref(claim: &PersistentVolumeClaim, kind: Kind, meta: &ObjectMeta) -> bool {
+    claim
+        .metadata
+        .owner_references
+        .iter()
+        .find(|r| matches_ref(r, kind, meta))
+        .is_some_and(|r| r.uid != meta.uid)
+}
+
+/// `hasUnexpectedController`: under a non-Retain policy, the claim has a controller that is
+/// neither this set nor this pod (or a reference to an earlier set or pod of the same name).
+pub fn has_unexpected_controller(
+    claim: &PersistentVolumeClaim,
     set: &StatefulSet,
     pod: &Pod,
-    claim: &mut PersistentVolumeClaim,
 ) -> bool {
-    // Plain references, as upstream's `setOwnerRef` makes them: not controllers, and not
-    // blocking, so a claim never holds up its pod's foreground deletion.
-    let plain = |kind: Kind, m: &ObjectMeta| OwnerReference {
-        controller: None,
-        block_owner_deletion: None,
-        ..controller_ref(kind, m)
-    };
-    let set_ref = plain(Kind::StatefulSet, &set.metadata);
-    let pod_ref = plain(Kind::Pod, &pod.metadata);
+    if set.when_scaled() == "Retain" && set.when_deleted() == "Retain" {
+        return false;
+    }
+    claim.metadata.owner_references.iter().any(|r| {
+        if matches_ref(r, Kind::StatefulSet, &set.metadata) {
+            return r.uid != set.metadata.uid;
+        }
+        if matches_ref(r, Kind::Pod, &pod.metadata) {
+            return r.uid != pod.metadata.uid;
+        }
+        r.controller == Some(true)
+    })
+}
+
+/// `hasNonControllerOwner`: the set or pod owns the claim without being its controller (the
+/// plain references of releases before 1.32, which the controller upgrades).
+fn has_non_controller_owner(claim: &PersistentVolumeClaim, set: &StatefulSet, pod: &Pod) -> bool {
+    claim.metadata.owner_references.iter().any(|r| {
+        (r.uid == set.metadata.uid || r.uid == pod.metadata.uid) && r.controller != Some(true)
+    })
+}
+
+/// `isClaimOwnerUpToDate`: whether the claim's owner references agree with the retention
+/// policy. Claims in a state the controller does not understand (stale references, a foreign
+/// controller it has no reference beside) count as up to date, so they are left alone.
+pub fn claim_owner_up_to_date(claim: &PersistentVolumeClaim, set: &StatefulSet, pod: &Pod) -> bool {
+    if has_stale_owner_ref(claim, Kind::StatefulSet, &set.metadata)
+        || has_stale_owner_ref(claim, Kind::Pod, &pod.metadata)
+    {
+        return true;
+    }
+    let (to_set, to_pod) = (
+        has_owner_ref(claim, &set.metadata),
+        has_owner_ref(claim, &pod.metadata),
+    );
+    if has_unexpected_controller(claim, set, pod) {
+        return !(to_set || to_pod);
+    }
+    if has_non_controller_owner(claim, set, pod) {
+        return false;
+    }
+    let scaled_down = !in_ordinal_range(set, ordinal(pod));
+    match (set.when_scaled(), set.when_deleted()) {
+        ("Delete", "Delete") => scaled_down != to_set && scaled_down == to_pod,
+        ("Delete", _) => !to_set && scaled_down == to_pod,
+        (_, "Delete") => to_set && !to_pod,
+        _ => !to_set && !to_pod,
+    }
+}
+
+/// `updateClaimOwnerRefForSetAndPod`: scrubs the claim's references to the set and the pod, then
+/// adds the controller references the policy asks for (none if another controller owns it).
+pub fn update_claim_owner_refs(claim: &mut PersistentVolumeClaim, set: &StatefulSet, pod: &Pod) {
+    let unexpected = has_unexpected_controller(claim, set, pod);
+    let refs = &mut claim.metadata.owner_references;
+    refs.retain(|r| {
+        !matches_ref(r, Kind::StatefulSet, &set.metadata)
+            && !matches_ref(r, Kind::Pod, &pod.metadata)
+    });
+    if unexpected {
+        return;
+    }
     let scaled_down = !in_ordinal_range(set, ordinal(pod));
     let (want_set, want_pod) = match (set.when_scaled(), set.when_deleted()) {
         ("Delete", "Delete") => (!scaled_down, scaled_down),
@@ -203,25 +290,13 @@ pub fn apply_retention_refs(
         (_, "Delete") => (true, false),
         _ => (false, false),
     };
-    let before = claim.metadata.owner_references.clone();
-    let refs = &mut claim.metadata.owner_references;
-    refs.retain(|r| r.uid != set_ref.uid && !(r.kind == "Pod" && r.name == pod_ref.name));
-    if want_set {
-        refs.push(set_ref);
+    // `addControllerRef`: `metav1.NewControllerRef`, so controller and blockOwnerDeletion.
+    if want_set && !refs.iter().any(|r| r.uid == set.metadata.uid) {
+        refs.push(controller_ref(Kind::StatefulSet, &set.metadata));
     }
-    if want_pod && !pod.metadata.uid.is_empty() {
-        refs.push(pod_ref);
+    if want_pod && !refs.iter().any(|r| r.uid == pod.metadata.uid) {
+        refs.push(controller_ref(Kind::Pod, &pod.metadata));
     }
-    claim.metadata.owner_references != before
-}
-
-/// Another controller owns the claim: the retention policy does not apply to it.
-pub fn has_foreign_controller(set: &StatefulSet, claim: &PersistentVolumeClaim) -> bool {
-    claim
-        .metadata
-        .owner_references
-        .iter()
-        .any(|r| r.controller == Some(true) && r.uid != set.metadata.uid && r.kind != "Pod")
 }
 
 /// `getPatch`: the revision data, `{"spec":{"template":{…,"$patch":"replace"}}}`.
