@@ -10,7 +10,8 @@ use ordinal_sim::Cluster;
 pub enum Condition {
     /// `ready web-0 web-1`: each pod exists and is Running with every container ready.
     Ready(Vec<String>),
-    /// `column pod web-0 STATUS Running`: a `kubectl get` column of an object equals the value.
+    /// `column pod web-0 STATUS Running`: a `kubectl get -o wide` column of an object equals the
+    /// value (`_` stands for a space in a header: `NOMINATED_NODE`).
     Column {
         kind: Kind,
         name: String,
@@ -46,6 +47,13 @@ pub enum Condition {
     },
     /// `output pod "web-0" deleted`: the terminal printed this since the lesson opened.
     Output(String),
+    /// `volume www-web-0 STATUS Released`: a PersistentVolume whose claim reference names the
+    /// claim (volume names are generated, claim names are not) shows this `kubectl get pv` column.
+    Volume {
+        claim: String,
+        column: String,
+        value: String,
+    },
 }
 
 fn kind_of(word: &str) -> Result<Kind, String> {
@@ -138,6 +146,14 @@ impl Condition {
                     text: words[3..].join(" "),
                 }
             }
+            "volume" => {
+                need(4)?;
+                Condition::Volume {
+                    claim: words[1].into(),
+                    column: words[2].into(),
+                    value: words[3..].join(" "),
+                }
+            }
             "output" => {
                 need(2)?;
                 // `\n` stands for a line break, so a check can ask for consecutive lines.
@@ -170,13 +186,7 @@ impl Condition {
                 let Ok(obj) = c.get(*kind, if kind.namespaced() { ns } else { "" }, name) else {
                     return false;
                 };
-                let headers = printers::headers(*kind, true);
-                let row = printers::row(c, &obj, true, false);
-                headers
-                    .iter()
-                    .position(|h| h.eq_ignore_ascii_case(column))
-                    .and_then(|i| row.get(i))
-                    .is_some_and(|cell| cell == value)
+                column_is(c, *kind, &obj, column, value)
             }
             Condition::Exists(kind, names) => names.iter().all(|n| exists(c, *kind, ns, n)),
             Condition::Absent(kind, names) => names.iter().all(|n| !exists(c, *kind, ns, n)),
@@ -236,8 +246,33 @@ impl Condition {
                         .any(|(p, content)| p == path && content.contains(text.as_str()))
                 }),
             Condition::Output(text) => output.contains(text.as_str()),
+            Condition::Volume {
+                claim,
+                column,
+                value,
+            } => c.list(Kind::PersistentVolume, None).iter().any(|obj| {
+                let Object::PersistentVolume(pv) = &**obj else {
+                    return false;
+                };
+                pv.spec.claim_ref.as_ref().is_some_and(|r| {
+                    r.name.as_deref() == Some(claim.as_str()) && r.namespace.as_deref() == Some(ns)
+                }) && column_is(c, Kind::PersistentVolume, obj, column, value)
+            }),
         }
     }
+}
+
+/// Whether the object's `kubectl get -o wide` column (by header; `_` for a space, as in
+/// `RECLAIM_POLICY`) shows the value.
+fn column_is(c: &Cluster, kind: Kind, obj: &Object, column: &str, value: &str) -> bool {
+    let headers = printers::headers(kind, true);
+    let row = printers::row(c, obj, true, false);
+    let column = column.replace('_', " ");
+    headers
+        .iter()
+        .position(|h| h.eq_ignore_ascii_case(&column))
+        .and_then(|i| row.get(i))
+        .is_some_and(|cell| cell == value)
 }
 
 fn exists(c: &Cluster, kind: Kind, ns: &str, name: &str) -> bool {
@@ -308,11 +343,35 @@ mod tests {
     }
 
     #[test]
+    fn a_volume_is_found_by_its_claim() {
+        let mut c = Cluster::new(1);
+        let bound = cond("volume www-web-0 STATUS Bound");
+        let released = cond("volume www-web-0 STATUS Released");
+        assert!(!bound.holds(&c, "default", ""));
+        let yaml = ordinal_kubectl::manifests::K8S_IO_WEB_YAML;
+        assert!(c
+            .apply_yaml(yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        assert!(bound.holds(&c, "default", ""));
+        assert!(
+            !bound.holds(&c, "other", ""),
+            "the claim's namespace counts"
+        );
+        assert!(!released.holds(&c, "default", ""));
+        assert!(cond("volume www-web-1 RECLAIM_POLICY Delete").holds(&c, "default", ""));
+        assert!(!cond("volume www-web-9 STATUS Bound").holds(&c, "default", ""));
+    }
+
+    #[test]
     fn bad_conditions_are_errors() {
         for s in [
             "ready",
             "pods web x",
             "column pod",
+            "volume www-web-0 STATUS",
             "exists widgets a",
             "revision web newer a",
             "frobnicate",

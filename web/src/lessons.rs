@@ -42,6 +42,9 @@ pub const SOURCES: &[&str] = &[
     include_str!("../lessons/02-rolling-updates.md"),
     include_str!("../lessons/03-stuck-rollout.md"),
     include_str!("../lessons/04-pod-management.md"),
+    include_str!("../lessons/05-storage.md"),
+    include_str!("../lessons/06-deleting.md"),
+    include_str!("../lessons/07-node-failure.md"),
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]

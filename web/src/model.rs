@@ -712,7 +712,9 @@ mod tests {
                 for b in &step.blocks {
                     if let Block::Check(c) = b {
                         assert!(
-                            !m.progress.get(&lesson.id).is_some_and(|p| p.contains(&c.id)),
+                            !m.progress
+                                .get(&lesson.id)
+                                .is_some_and(|p| p.contains(&c.id)),
                             "{}: check {} passed before its step ran",
                             lesson.id,
                             c.id

@@ -80,7 +80,7 @@ fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Object>> {
     for obj in candidates {
         let Object::Pod(pod) = &*obj else { continue };
         let matches =
-            !sel.is_empty() && sel.matches(&pod.metadata.labels) && is_member_of(set, &pod);
+            !sel.is_empty() && sel.matches(&pod.metadata.labels) && is_member_of(set, pod);
         match pod.metadata.controller_ref() {
             Some(r) if r.uid == set.metadata.uid => {
                 if matches || set.metadata.is_deleting() {
@@ -131,6 +131,8 @@ fn is_unavailable(p: &Pod, min_ready: i64, now: Time) -> bool {
 
 /// A replica slot: the pod that exists, or the one the controller would create.
 #[derive(Clone)]
+// A Missing slot holds the pod the controller would create; boxing it would only move the copy.
+#[allow(clippy::large_enum_variant)]
 enum Slot<'a> {
     Existing(&'a Pod),
     Missing(Pod),
