@@ -89,10 +89,11 @@ test('YAML and API errors are shown at their line', async ({ page }) => {
   await page.getByRole('button', { name: 'Apply' }).click();
   const messages = page.locator('#editor-messages');
   await expect(messages).toContainText(
-    'The Service "svc" is invalid: spec.ports[0].port: Invalid value: 99999: must be between 1 and 65535, inclusive',
+    // Two failures in one apply: kubectl prints each with its "error when creating" context.
+    'Error from server (Invalid): error when creating "web.yaml": Service "svc" is invalid: spec.ports[0].port: Invalid value: 99999: must be between 1 and 65535, inclusive',
   );
   await expect(messages).toContainText(
-    'The StatefulSet "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+    'Error from server (Invalid): error when creating "web.yaml": StatefulSet.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
   );
   await expect(errorLines(page)).toHaveText(['8', '16']);
   await expect(page.locator('.hl .line.err')).toHaveText(['    port: 99999', '  replicas: -1']);

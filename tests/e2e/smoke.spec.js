@@ -19,7 +19,14 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
 
       await expect(page.getByRole('heading', { level: 1, name: 'Ordinal' })).toBeVisible();
       const nodes = page.getByRole('list', { name: 'Nodes' }).getByRole('listitem');
-      await expect(nodes).toHaveText(['kind-control-plane', 'kind-worker', 'kind-worker2']);
+      await expect(nodes).toHaveCount(3);
+      for (const [i, name] of ['kind-control-plane', 'kind-worker', 'kind-worker2'].entries()) {
+        await expect(nodes.nth(i)).toHaveAttribute('data-node', name);
+        await expect(nodes.nth(i)).toHaveAttribute('data-status', 'Ready');
+      }
+      // Workers can be stopped as `docker stop` would; the control plane cannot.
+      await expect(page.getByRole('button', { name: 'Stop node kind-worker', exact: true })).toBeVisible();
+      await expect(page.getByRole('button', { name: /node kind-control-plane/ })).toHaveCount(0);
 
       // The contract other tests rely on.
       await expect(page.getByRole('textbox', { name: 'Manifest' })).toBeVisible();
