@@ -15,6 +15,9 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    // The release build has a strict Content-Security-Policy; axe-core is injected as an inline
+    // script, so tests bypass the policy. safety.spec.js turns the bypass off and checks it holds.
+    bypassCSP: true,
     browserName: 'chromium',
     headless: true,
     launchOptions: {

@@ -161,3 +161,25 @@ async fn the_clock_follows_animation_frames_until_paused() {
     assert_eq!(sim_time(&root), paused_at, "the clock moved while paused");
     unmount(handle, root);
 }
+
+#[wasm_bindgen_test]
+fn the_crash_screen_shows_the_message_as_text_with_a_reset() {
+    // wasm32 aborts on panic (no unwinding to catch), so the hook's screen is shown directly.
+    crate::show_crash("panicked at web/src/model.rs:1:1:\nboom <b id=injected>x</b>");
+    let crash = document()
+        .get_element_by_id("crash")
+        .expect("the crash screen");
+    assert_eq!(crash.get_attribute("role").as_deref(), Some("alertdialog"));
+    let details = document().get_element_by_id("crash-details").unwrap();
+    assert!(details
+        .text_content()
+        .unwrap()
+        .contains("boom <b id=injected>x</b>"));
+    assert!(
+        document().get_element_by_id("injected").is_none(),
+        "the message became markup"
+    );
+    let reset = crash.query_selector("button").unwrap().unwrap();
+    assert_eq!(reset.text_content().as_deref(), Some("Reset"));
+    crash.remove();
+}

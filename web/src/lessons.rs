@@ -233,9 +233,10 @@ pub fn parse(src: &str) -> Result<Lesson, String> {
                     items.push(i.to_string());
                 } else if next.starts_with("  ") && !next.trim().is_empty() {
                     // A continuation line of the item above.
-                    let last = items.last_mut().expect("one item at least");
-                    last.push(' ');
-                    last.push_str(next.trim());
+                    if let Some(last) = items.last_mut() {
+                        last.push(' ');
+                        last.push_str(next.trim());
+                    }
                 } else {
                     break;
                 }
