@@ -251,6 +251,17 @@ fn set_card(p: &SetProps) -> Html {
                         <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
                             on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
                     </> }
+                }).enumerate().flat_map(|(i, row)| {
+                    // A big set's middle ordinals, counted by STATUS instead of drawn.
+                    let gap = s.elided.as_ref().filter(|e| e.after == i + 1).map(|e| html! {
+                        <li key="elided" class="elided" data-elided={e.count.to_string()}>
+                            <strong>{ format!("{} more ordinals", e.count) }</strong>
+                            { format!(" ({} … {}): ", e.first, e.last) }
+                            { e.statuses.iter().map(|(st, n)| format!("{n} {st}")).collect::<Vec<_>>().join(", ") }
+                            <span class="muted">{ " · kubectl get pods lists them all" }</span>
+                        </li>
+                    });
+                    std::iter::once(row).chain(gap)
                 }) }
             </ol>
         </section>

@@ -25,6 +25,23 @@ pub struct ClusterView {
     pub services: Vec<Rc<ServiceView>>,
 }
 
+/// Most ordinal rows drawn for one set; beyond it the middle is summarised.
+pub const MAX_ROWS: usize = 150;
+const ELIDE_HEAD: usize = 100;
+const ELIDE_TAIL: usize = 20;
+
+/// The ordinals of a big set that are counted instead of drawn.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Elided {
+    /// Drawn after this many rows.
+    pub after: usize,
+    pub count: usize,
+    pub first: String,
+    pub last: String,
+    /// kubectl STATUS (or "no pod") and how many, in first-seen order.
+    pub statuses: Vec<(String, usize)>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeView {
     pub name: String,
@@ -55,6 +72,8 @@ pub struct SetView {
     pub partition: Option<i32>,
     pub waiting: Option<String>,
     pub deleting: bool,
+    /// Ordinals summarised rather than drawn (large sets).
+    pub elided: Option<Elided>,
     pub rows: Vec<Rc<RowView>>,
 }
 
@@ -287,8 +306,41 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             .chain(wanted.clone())
             .collect();
         let mut rows = Vec::new();
-        for ord in ordinals {
+        // A big set is summarised: the first and last ordinals as cards, the middle as counts,
+        // so the page stays readable and each refresh builds a bounded number of cards.
+        let total = ordinals.len();
+        let (head, tail) = if total > MAX_ROWS {
+            (ELIDE_HEAD, ELIDE_TAIL)
+        } else {
+            (total, 0)
+        };
+        let mut elided: Option<Elided> = None;
+        for (i, ord) in ordinals.into_iter().enumerate() {
             let pod_name = format!("{name}-{ord}");
+            if i >= head && i < total - tail {
+                let e = elided.get_or_insert_with(|| Elided {
+                    after: head,
+                    first: pod_name.clone(),
+                    ..Default::default()
+                });
+                e.count += 1;
+                e.last = pod_name.clone();
+                let status = match by_ordinal.get(&ord) {
+                    Some((_, p)) => printers::pod_status(p),
+                    None => "no pod".to_string(),
+                };
+                match e.statuses.iter_mut().find(|(s, _)| *s == status) {
+                    Some((_, n)) => *n += 1,
+                    None => e.statuses.push((status, 1)),
+                }
+                if by_ordinal.contains_key(&ord) {
+                    used_pods.insert(pod_name);
+                }
+                for t in &set.spec.volume_claim_templates {
+                    used_claims.insert(claim_name(&t.metadata.name, name, ord));
+                }
+                continue;
+            }
             let update_rev = &set.status.update_revision;
             let pod = by_ordinal.get(&ord).map(|(o, p)| {
                 let mut v = pod_view(c, o, p, ns);
@@ -348,6 +400,7 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
                 .filter(|p| *p > 0),
             waiting: c.waiting_reason(ns, name).map(str::to_string),
             deleting: set.metadata.deletion_timestamp.is_some(),
+            elided,
             rows,
         }));
     }
@@ -565,5 +618,29 @@ mod tests {
             set.rows[2].pod.as_ref().unwrap().revision.as_deref(),
             Some(set.update_revision.as_str())
         );
+    }
+
+    // Beyond MAX_ROWS ordinals the middle is counted, not drawn; its claims are still the set's.
+    #[test]
+    fn a_big_set_is_summarised() {
+        let mut c = Cluster::new(1);
+        let yaml = ordinal_kubectl::manifests::K8S_IO_WEB_PARALLEL_YAML
+            .replace("replicas: 2", "replicas: 160");
+        assert!(c
+            .apply_yaml(&yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        let v = cluster_view(&c, "default");
+        let set = &v.sets[0];
+        assert_eq!(set.rows.len(), 120);
+        assert_eq!(set.rows[99].pod_name, "web-99");
+        assert_eq!(set.rows[100].pod_name, "web-140");
+        let e = set.elided.as_ref().unwrap();
+        assert_eq!((e.after, e.count), (100, 40));
+        assert_eq!((e.first.as_str(), e.last.as_str()), ("web-100", "web-139"));
+        assert_eq!(e.statuses, [("Running".to_string(), 40)]);
+        assert!(v.other_claims.is_empty() && v.other_pods.is_empty());
     }
 }
