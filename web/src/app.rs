@@ -62,6 +62,7 @@ pub fn app() -> Html {
             storage::load(),
             storage::load_progress(),
             Route::from_hash(&location_hash()),
+            storage::load_session(),
         )
     });
     let dispatch = model.dispatcher();
@@ -87,6 +88,39 @@ pub fn app() -> Html {
         }
     });
     use_effect_with(model.progress.clone(), |p| storage::save_progress(p));
+    // The session is saved after every input, as time passes at most every 2 s of real time,
+    // and when the page goes (a reload, a closed tab).
+    {
+        let engine = model.engine();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "pagehide", move |_| {
+                    let e = engine.borrow();
+                    if e.record_complete() {
+                        storage::save_session(&e.record_json());
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        let last = use_mut_ref(|| (0usize, f64::NEG_INFINITY));
+        let engine = model.engine();
+        use_effect_with((model.record_len, model.clock.now_s), move |(len, _)| {
+            let now = web_sys::window()
+                .and_then(|w| w.performance())
+                .map_or(0.0, |p| p.now());
+            let mut last = last.borrow_mut();
+            if *len != last.0 || now - last.1 >= 2000.0 {
+                *last = (*len, now);
+                let e = engine.borrow();
+                if e.record_complete() {
+                    storage::save_session(&e.record_json());
+                }
+            }
+        });
+    }
 
     // The clock: frames while running, none while paused.
     {

@@ -1,10 +1,16 @@
 //! The simulation as the page drives it: one `Cluster` and the terminal's `Session`, owned here
 //! and never cloned. Every Kubernetes behaviour comes from `ordinal-sim` and `ordinal-kubectl`;
 //! this only routes the page's inputs (a clock tick, a terminal line, a button) to them.
+//!
+//! It also keeps the session's record: every input with the simulated time it came at. The
+//! cluster is deterministic and time moves in steps that do not depend on the display's frames
+//! (each timer, each deadline of a running command, each input), so replaying the record on a
+//! fresh engine rebuilds the same cluster: that is how a reload restores the session.
 
 use ordinal_kubectl::session::{MemFiles, Mode};
 use ordinal_kubectl::{Env, Output, Session};
 use ordinal_sim::Cluster;
+use serde_json::{json, Value};
 
 /// The seed of the cluster a page starts with (same seed, same IPs and names every load).
 pub const SEED: u64 = 1;
@@ -12,12 +18,40 @@ pub const SEED: u64 = 1;
 pub const NAMESPACE: &str = "default";
 /// The file name the editor's buffer has in the terminal's workspace (`kubectl apply -f web.yaml`).
 pub const MANIFEST_FILE: &str = "web.yaml";
+/// The record's format; a stored record of another version is not replayed.
+pub const RECORD_VERSION: u64 = 1;
+/// Most inputs a record keeps; beyond it the session is not saved (and says so).
+pub const MAX_RECORD: usize = 5_000;
+
+/// One input to the engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// A line typed at the prompt (or by a Run button).
+    Line(String),
+    /// A button's kubectl command.
+    Kubectl(Vec<String>),
+    /// The editor's text as `web.yaml`, when it changed.
+    Manifest(String),
+    /// Ctrl-C.
+    Interrupt,
+    /// A fresh cluster built by these lines (a lesson's Reset).
+    Reset(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// Simulated milliseconds since the epoch, as `Cluster::now`.
+    pub at: u64,
+    pub op: Op,
+}
 
 pub struct Engine {
     pub cluster: Cluster,
     pub session: Session,
     /// Sub-millisecond simulated time not yet handed to the cluster.
     carry: f64,
+    record: Vec<Recorded>,
+    manifest: Option<String>,
 }
 
 impl Engine {
@@ -26,7 +60,27 @@ impl Engine {
             cluster: Cluster::new(SEED),
             session: Session::new(Box::new(MemFiles::default())),
             carry: 0.0,
+            record: Vec::new(),
+            manifest: None,
         }
+    }
+
+    fn note(&mut self, op: Op) {
+        if self.record.len() < MAX_RECORD {
+            self.record.push(Recorded {
+                at: self.cluster.now().0,
+                op,
+            });
+        }
+    }
+
+    pub fn record(&self) -> &[Recorded] {
+        &self.record
+    }
+
+    /// The record is complete (not cut at [`MAX_RECORD`]), so replaying it restores the session.
+    pub fn record_complete(&self) -> bool {
+        self.record.len() < MAX_RECORD
     }
 
     /// Moves simulated time by `sim_ms` (fractions carry over) and lets a running terminal
@@ -35,17 +89,49 @@ impl Engine {
         self.carry += sim_ms.max(0.0);
         let whole = self.carry.floor();
         self.carry -= whole;
-        if whole >= 1.0 {
-            self.cluster.advance(whole as u64);
+        if whole < 1.0 {
+            return Output::default();
         }
-        self.poll()
+        let target = self.cluster.now().0 + whole as u64;
+        self.advance_to(target)
+    }
+
+    /// Runs the clock to `target` (simulated ms), stopping at every timer and at the running
+    /// command's deadline to let the command see the cluster there: the same steps however the
+    /// display's frames fall, so a replay meets the same states.
+    pub fn advance_to(&mut self, target: u64) -> Output {
+        let mut out = Output::default();
+        loop {
+            let now = self.cluster.now().0;
+            if now >= target {
+                break;
+            }
+            let mut next = target;
+            if self.session.busy() {
+                if let Some(t) = self.cluster.next_timer() {
+                    next = next.min(t.0);
+                }
+                if let Some(d) = self.session.next_deadline() {
+                    next = next.min(d.0);
+                }
+            }
+            let next = next.max(now + 1);
+            self.cluster.advance(next - now);
+            out.chunks.extend(self.poll().chunks);
+        }
+        out
     }
 
     /// Advances to the next timer (the Step button).
     pub fn step(&mut self) -> Output {
         self.carry = 0.0;
-        self.cluster.step();
-        self.poll()
+        match self.cluster.next_timer() {
+            Some(t) if t.0 > self.cluster.now().0 => self.advance_to(t.0),
+            _ => {
+                self.cluster.step();
+                self.poll()
+            }
+        }
     }
 
     fn poll(&mut self) -> Output {
@@ -58,6 +144,11 @@ impl Engine {
 
     /// Keeps `web.yaml` in the terminal's workspace equal to the editor's buffer.
     pub fn sync_manifest(&mut self, text: &str) {
+        if self.manifest.as_deref() == Some(text) {
+            return;
+        }
+        self.manifest = Some(text.to_string());
+        self.note(Op::Manifest(text.to_string()));
         // MemFiles never refuses a write.
         let _ = self.session.files_mut().write(MANIFEST_FILE, text, false);
     }
@@ -65,6 +156,7 @@ impl Engine {
     /// Runs one kubectl command (the page's buttons) exactly as `kubectl ARGS` would.
     pub fn kubectl(&mut self, args: &[&str]) -> Output {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        self.note(Op::Kubectl(args.clone()));
         let env = Env {
             namespace: NAMESPACE,
             files: self.session.files(),
@@ -77,24 +169,36 @@ impl Engine {
     /// A fresh cluster built by `setup` (commands run to the end, then time runs until the
     /// cluster is quiet): a lesson's starting point. What setup printed is returned.
     pub fn reset(&mut self, setup: &[String]) -> Output {
+        let manifest = self.manifest.take();
         *self = Engine::new();
+        self.note(Op::Reset(setup.to_vec()));
         let mut out = Output::default();
         for line in setup {
             let o = self.session.input(&mut self.cluster, line, Mode::Script);
             out.chunks.extend(o.chunks);
         }
         self.cluster.settle();
+        if let Some(m) = manifest {
+            self.sync_manifest(&m);
+        }
         out
     }
 
     /// A line typed at the terminal's prompt.
     pub fn input(&mut self, line: &str) -> Output {
+        if self.session.busy() {
+            return Output::default();
+        }
+        self.note(Op::Line(line.to_string()));
         self.session
             .input(&mut self.cluster, line, Mode::Interactive)
     }
 
     /// Ctrl-C.
     pub fn interrupt(&mut self) -> Output {
+        if self.session.busy() {
+            self.note(Op::Interrupt);
+        }
         self.session.interrupt()
     }
 
@@ -105,10 +209,212 @@ impl Engine {
         }
         ordinal_kubectl::complete::complete(&self.cluster, NAMESPACE, line)
     }
+
+    /// A fresh engine that has seen `record`, then run to `now`. Each input's echo and output
+    /// go to `log` (for the terminal), as they did the first time.
+    pub fn replay(
+        record: &[Recorded],
+        now: u64,
+        log: &mut dyn FnMut(Option<&str>, Output),
+    ) -> Engine {
+        let mut e = Engine::new();
+        for r in record {
+            let o = e.advance_to(r.at);
+            log(None, o);
+            match &r.op {
+                Op::Line(line) => {
+                    log(Some(line), Output::default());
+                    let o = e.input(line);
+                    log(None, o);
+                }
+                Op::Kubectl(args) => {
+                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    let o = e.kubectl(&args);
+                    log(Some(&format!("kubectl {}", args.join(" "))), o);
+                }
+                Op::Manifest(text) => e.sync_manifest(text),
+                Op::Interrupt => {
+                    let o = e.interrupt();
+                    log(None, o);
+                }
+                Op::Reset(setup) => {
+                    let o = e.reset(setup);
+                    log(None, o);
+                }
+            }
+        }
+        let o = e.advance_to(now);
+        log(None, o);
+        e
+    }
+
+    /// The record as JSON: `{"version":1,"seed":1,"now":…,"ops":[[at,"line","kubectl get pods"],…]}`.
+    pub fn record_json(&self) -> Value {
+        let ops: Vec<Value> = self
+            .record
+            .iter()
+            .map(|r| match &r.op {
+                Op::Line(l) => json!([r.at, "line", l]),
+                Op::Kubectl(a) => json!([r.at, "kubectl", a]),
+                Op::Manifest(t) => json!([r.at, "manifest", t]),
+                Op::Interrupt => json!([r.at, "interrupt"]),
+                Op::Reset(s) => json!([r.at, "reset", s]),
+            })
+            .collect();
+        json!({
+            "version": RECORD_VERSION,
+            "seed": SEED,
+            "now": self.cluster.now().0,
+            "ops": ops,
+        })
+    }
+}
+
+/// Reads a record written by [`Engine::record_json`]: the ops and the time to run to.
+pub fn parse_record(v: &Value) -> Result<(Vec<Recorded>, u64), String> {
+    let version = v.get("version").and_then(Value::as_u64);
+    if version != Some(RECORD_VERSION) {
+        return Err(match version {
+            Some(n) => format!("it is from another version of Ordinal (format {n})"),
+            None => "it is not an Ordinal session".into(),
+        });
+    }
+    if v.get("seed").and_then(Value::as_u64) != Some(SEED) {
+        return Err("it was made with another cluster seed".into());
+    }
+    let now = v
+        .get("now")
+        .and_then(Value::as_u64)
+        .ok_or("it has no time")?;
+    let ops = v
+        .get("ops")
+        .and_then(Value::as_array)
+        .ok_or("it has no inputs")?;
+    if ops.len() > MAX_RECORD {
+        return Err(format!("it has more than {MAX_RECORD} inputs"));
+    }
+    let mut out = Vec::with_capacity(ops.len());
+    let mut last = 0;
+    for op in ops {
+        let bad = || format!("an input is malformed: {op}");
+        let a = op.as_array().ok_or_else(bad)?;
+        let at = a.first().and_then(Value::as_u64).ok_or_else(bad)?;
+        if at < last || at > now {
+            return Err("its inputs are out of time order".into());
+        }
+        last = at;
+        let text = |i: usize| a.get(i).and_then(Value::as_str).map(str::to_string);
+        let list = |i: usize| -> Option<Vec<String>> {
+            a.get(i)?
+                .as_array()?
+                .iter()
+                .map(|x| x.as_str().map(str::to_string))
+                .collect()
+        };
+        let op = match a.get(1).and_then(Value::as_str) {
+            Some("line") => Op::Line(text(2).ok_or_else(bad)?),
+            Some("kubectl") => Op::Kubectl(list(2).ok_or_else(bad)?),
+            Some("manifest") => Op::Manifest(text(2).ok_or_else(bad)?),
+            Some("interrupt") => Op::Interrupt,
+            Some("reset") => Op::Reset(list(2).ok_or_else(bad)?),
+            _ => return Err(bad()),
+        };
+        out.push(Recorded { at, op });
+    }
+    Ok((out, now))
 }
 
 impl Default for Engine {
     fn default() -> Self {
         Engine::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the store holds, as text: equal dumps are equal clusters.
+    fn dump(c: &Cluster) -> String {
+        let mut s = String::new();
+        for kind in ordinal_sim::api::KINDS {
+            for o in c.store().list(kind.kind, None) {
+                s.push_str(&o.to_value().to_string());
+                s.push('\n');
+            }
+        }
+        s
+    }
+
+    /// A session driven with irregular frames (as a display gives them) and replayed from its
+    /// record reaches the same cluster, object for object.
+    #[test]
+    fn a_replayed_record_rebuilds_the_same_cluster() {
+        let mut e = Engine::new();
+        let mut frames = [16.0, 33.0, 7.5, 250.0, 16.6, 1000.0, 3.0].iter().cycle();
+        let mut run = |e: &mut Engine, n: usize| {
+            for _ in 0..n {
+                e.advance(*frames.next().unwrap() * 10.0);
+            }
+        };
+        e.sync_manifest(ordinal_kubectl::manifests::K8S_IO_WEB_YAML);
+        e.kubectl(&["apply", "-f", "web.yaml"]);
+        run(&mut e, 40);
+        e.input("kubectl get pods -w");
+        run(&mut e, 30);
+        e.interrupt();
+        e.input("kubectl scale sts web --replicas=4");
+        e.input("sleep 7");
+        run(&mut e, 50);
+        e.input("docker stop kind-worker");
+        run(&mut e, 90);
+        e.input("kubectl delete pod web-1 --force --grace-period=0");
+        e.input("for i in 0 3; do kubectl exec web-$i -- sh -c 'echo $(hostname) > /usr/share/nginx/html/index.html'; done");
+        run(&mut e, 40);
+        e.input("docker start kind-worker");
+        e.input("kubectl rollout restart sts/web");
+        run(&mut e, 120);
+        let now = e.cluster.now().0;
+
+        let mut lines = 0;
+        let r = Engine::replay(e.record(), now, &mut |echo, _| {
+            lines += usize::from(echo.is_some());
+        });
+        assert_eq!(r.cluster.now(), e.cluster.now());
+        assert_eq!(dump(&r.cluster), dump(&e.cluster));
+        assert_eq!(r.record(), e.record());
+        assert_eq!(lines, 9);
+
+        // Through JSON too.
+        let (ops, at) = parse_record(&e.record_json()).unwrap();
+        let r2 = Engine::replay(&ops, at, &mut |_, _| {});
+        assert_eq!(dump(&r2.cluster), dump(&e.cluster));
+    }
+
+    #[test]
+    fn unreadable_records_are_refused_with_a_reason() {
+        for (v, why) in [
+            (json!({}), "not an Ordinal session"),
+            (json!({"version": 9}), "another version"),
+            (
+                json!({"version": 1, "seed": 2, "now": 0, "ops": []}),
+                "another cluster seed",
+            ),
+            (
+                json!({"version": 1, "seed": 1, "now": 5, "ops": [[9, "line", "x"]]}),
+                "out of time order",
+            ),
+            (
+                json!({"version": 1, "seed": 1, "now": 5, "ops": [[1, "rm -rf", "x"]]}),
+                "malformed",
+            ),
+            (
+                json!({"version": 1, "seed": 1, "now": 5, "ops": [[1, "line", 3]]}),
+                "malformed",
+            ),
+        ] {
+            let e = parse_record(&v).unwrap_err();
+            assert!(e.contains(why), "{v}: {e}");
+        }
     }
 }

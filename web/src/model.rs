@@ -4,7 +4,7 @@
 //! the terminal printed, the clock passed a second). A reducer that changes nothing visible
 //! returns the same `Rc`, so a clock frame with nothing new renders nothing.
 
-use crate::engine::{Engine, MANIFEST_FILE, NAMESPACE};
+use crate::engine::{Engine, Recorded, MANIFEST_FILE, NAMESPACE};
 use crate::lessons::{self, Block, Lesson};
 use crate::view_model::{self, ClusterView, EventsView};
 use crate::yaml::{self, LineError};
@@ -204,6 +204,8 @@ pub struct Model {
     /// Lines a Run button queued that the terminal has not taken yet.
     pub queued: usize,
     queue: VecDeque<String>,
+    /// Inputs in the engine's record (the app saves the session when it grows).
+    pub record_len: usize,
     /// What the terminal printed since the current lesson was opened or reset.
     lesson_output: String,
     /// (resourceVersion, last log id, route) when the checks were last evaluated.
@@ -224,6 +226,7 @@ impl PartialEq for Model {
             && self.last_lesson == other.last_lesson
             && Rc::ptr_eq(&self.progress, &other.progress)
             && self.queued == other.queued
+            && self.record_len == other.record_len
     }
 }
 
@@ -231,11 +234,16 @@ impl Model {
     /// A fresh cluster; the editor holds `saved` (else the lesson's manifest).
     #[cfg(test)]
     pub fn new(saved: Result<Option<String>, ()>) -> Model {
-        Model::with(saved, Progress::new(), Route::Manifest)
+        Model::with(saved, Progress::new(), Route::Manifest, Ok(None))
     }
 
     /// A fresh cluster, the editor holding `saved`, lesson progress and the page's route.
-    pub fn with(saved: Result<Option<String>, ()>, progress: Progress, route: Route) -> Model {
+    pub fn with(
+        saved: Result<Option<String>, ()>,
+        progress: Progress,
+        route: Route,
+        session: Result<Option<(Vec<Recorded>, u64)>, String>,
+    ) -> Model {
         let (text, notice) = match saved {
             Ok(Some(t)) => (t, None),
             Ok(None) => (Example::Tutorial.text().to_string(), None),
@@ -244,7 +252,29 @@ impl Model {
                 Some("The saved manifest could not be read, so the editor starts with the lesson's web.yaml.".to_string()),
             ),
         };
-        let engine = Engine::new();
+        // A saved session is replayed into the cluster it had; its inputs and output go back
+        // into the terminal.
+        let mut replayed: Vec<(LogKind, String)> = Vec::new();
+        let mut restored = None;
+        let engine = match &session {
+            Ok(Some((ops, now))) => {
+                let e = Engine::replay(ops, *now, &mut |echo, out| {
+                    if let Some(line) = echo {
+                        replayed.push((LogKind::Input, format!("$ {line}\n")));
+                    }
+                    for (stream, text) in out.chunks {
+                        let kind = match stream {
+                            Stream::Out => LogKind::Out,
+                            Stream::Err => LogKind::Err,
+                        };
+                        replayed.push((kind, text));
+                    }
+                });
+                restored = Some(ops.len());
+                e
+            }
+            _ => Engine::new(),
+        };
         let clock = Clock {
             now_s: engine.cluster.now().0 / 1000,
             paused: false,
@@ -280,12 +310,29 @@ impl Model {
             lesson_output: String::new(),
             checked: None,
             next_id: 0,
+            record_len: 0,
         };
-        m.engine.borrow_mut().sync_manifest(&m.editor.text);
         m.log(
             LogKind::Out,
             "Ordinal: a simulated kind cluster. Type kubectl commands here (Tab completes, ↑/↓ history, Ctrl-C stops a watch).\n".into(),
         );
+        for (kind, text) in replayed {
+            m.log(kind, text);
+        }
+        match (&session, restored) {
+            (Ok(_), Some(n)) => m.log(
+                LogKind::Ui,
+                format!("# Your session was restored: {n} inputs replayed, the cluster is as you left it.\n"),
+            ),
+            (Err(why), _) => m.log(
+                LogKind::Err,
+                format!("Your saved session could not be restored ({why}), so the cluster starts fresh.\n"),
+            ),
+            _ => {}
+        }
+        m.lesson_output.clear();
+        m.engine.borrow_mut().sync_manifest(&m.editor.text);
+        m.refresh(true);
         m
     }
 
@@ -359,6 +406,7 @@ impl Model {
             ..self.clock
         };
         self.clock = clock;
+        self.record_len = engine.record().len();
         let s = &engine.session;
         let prompt = s.prompt();
         let (busy, attached) = (s.busy(), s.attached());
@@ -746,12 +794,13 @@ mod tests {
                     ids.iter()
                         .all(|id| m.progress.get(&lesson.id).is_some_and(|p| p.contains(*id)))
                 };
-                // Up to an hour of simulated time (250 ms frames at 1000x: 250 s each).
-                for _ in 0..15 {
+                // Display frames as the browser gives them (16 ms at 1000x: 16 s each), for up
+                // to an hour of simulated time.
+                for _ in 0..225 {
                     if passed(&m) {
                         break;
                     }
-                    m = act(m, Action::Frame(250.0));
+                    m = act(m, Action::Frame(16.0));
                 }
                 let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
                 assert!(

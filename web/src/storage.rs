@@ -1,6 +1,7 @@
 //! The editor buffer in `localStorage`, so it survives a reload. Anything unreadable (no
 //! storage, a blocked storage, a value that is not ours) falls back to the example.
 
+use crate::engine::{parse_record, Recorded};
 use crate::model::Progress;
 use serde_json::{json, Value};
 
@@ -39,6 +40,27 @@ pub fn save(text: &str) {
     if let Some(s) = storage() {
         // A full or blocked storage only loses the buffer on reload.
         let _ = s.set_item(KEY, &encode(text));
+    }
+}
+
+const SESSION_KEY: &str = "ordinal.session";
+
+/// The saved session: `Ok(None)` if none, `Err(why)` if one is there but cannot be replayed.
+pub fn load_session() -> Result<Option<(Vec<Recorded>, u64)>, String> {
+    let Some(s) = storage() else {
+        return Ok(None);
+    };
+    let Ok(Some(raw)) = s.get_item(SESSION_KEY) else {
+        return Ok(None);
+    };
+    let v: Value = serde_json::from_str(&raw).map_err(|_| "it is not valid JSON".to_string())?;
+    parse_record(&v).map(Some)
+}
+
+/// Keeps the session's record (a full or blocked storage only loses it on reload).
+pub fn save_session(record: &Value) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(SESSION_KEY, &record.to_string());
     }
 }
 

@@ -96,6 +96,20 @@ pub struct Attach {
 }
 
 impl Job {
+    /// When the job acts without the cluster changing (a sleep ending, a timeout, docker's kill):
+    /// a live terminal advances the clock to this instant and polls there, so what the job does
+    /// never depends on how the clock's steps fall.
+    pub fn deadline(&self) -> Option<Time> {
+        match self {
+            Job::WaitGone { deadline, .. } | Job::RolloutStatus { deadline, .. } => *deadline,
+            Job::Sleep { until } => Some(*until),
+            Job::WaitFor { deadline, .. } => Some(*deadline),
+            Job::Drain { deadline, .. } => deadline.as_ref().map(|(t, _)| *t),
+            Job::DockerStop { at, .. } => Some(*at),
+            Job::Watch(_) | Job::Attach(_) | Job::RunCommand { .. } => None,
+        }
+    }
+
     /// Moves the job along after the clock moved. Returns true when it has finished.
     pub fn poll(&mut self, c: &mut Cluster, out: &mut Output) -> bool {
         match self {

@@ -277,6 +277,11 @@ impl Session {
             .is_some_and(|j| !matches!(j, Job::Attach(Attach { waiting: false, .. })))
     }
 
+    /// The running job's next deadline (see [`Job::deadline`]).
+    pub fn next_deadline(&self) -> Option<ordinal_sim::time::Time> {
+        self.job.as_ref().and_then(Job::deadline)
+    }
+
     pub fn attached(&self) -> bool {
         self.attached.is_some()
     }
