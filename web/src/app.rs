@@ -6,13 +6,16 @@ use crate::controls::TimeControls;
 use crate::editor::Editor;
 use crate::events::EventsPanel;
 use crate::lesson_view::LessonPanel;
-use crate::model::{Action, Example, Model, Route};
+use crate::model::{Action, Example, Model, Route, SessionSource};
+use crate::session_controls::SessionControls;
+use crate::share;
 use crate::storage;
 use crate::terminal::Terminal;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use ordinal_kubectl::complete::Completion;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Requests frames for as long as the returned slot holds the handle.
@@ -37,6 +40,26 @@ fn run_frames(dispatch: UseReducerDispatcher<Model>) -> Rc<RefCell<Option<Animat
     slot
 }
 
+/// Offers `text` as a file download.
+fn download(name: &str, text: &str) -> Result<(), ()> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| ())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ())?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or(())?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|_| ())?
+        .dyn_into()
+        .map_err(|_| ())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
 fn location_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
@@ -58,12 +81,41 @@ fn focus_terminal() {
 #[function_component(App)]
 pub fn app() -> Html {
     let model = use_reducer(|| {
+        let hash = location_hash();
+        // A share link carries a session in the fragment: it opens instead of the saved one,
+        // which is kept as the backup.
+        if let Some(data) = hash.strip_prefix("#/share/") {
+            storage::backup_session();
+            let mut m = Model::with(
+                storage::load(),
+                storage::load_progress(),
+                Route::Manifest,
+                Ok(None),
+            );
+            match share::decode(data) {
+                Some(json) => m.open_session(&json, SessionSource::Link),
+                None => m.note(
+                    "# The shared link is damaged or incomplete, so the cluster starts fresh.\n"
+                        .into(),
+                ),
+            }
+            return m;
+        }
         Model::with(
             storage::load(),
             storage::load_progress(),
-            Route::from_hash(&location_hash()),
+            Route::from_hash(&hash),
             storage::load_session(),
         )
+    });
+    let has_backup = use_state(|| storage::load_backup().is_some());
+    // A share link is opened once: the fragment goes, so a reload restores the saved session.
+    use_effect_with((), |_| {
+        if location_hash().starts_with("#/share/") {
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("#/"));
+            }
+        }
     });
     let dispatch = model.dispatcher();
 
@@ -180,6 +232,73 @@ pub fn app() -> Html {
     let on_reset = use_callback(dispatch.clone(), |id: String, d| {
         d.dispatch(Action::ResetLesson(id))
     });
+    // The session file: the record, plus the editor's text.
+    let session_json = {
+        let engine = model.engine();
+        let editor = model.editor.text.clone();
+        move || {
+            let mut v = engine.borrow().record_json();
+            v["editor"] = serde_json::Value::String(editor.to_string());
+            v.to_string()
+        }
+    };
+    let on_export = {
+        let session_json = session_json.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: ()| {
+            let note = match download("ordinal-session.json", &session_json()) {
+                Ok(()) => {
+                    "# Exported this session as ordinal-session.json (Import opens it again).\n"
+                }
+                Err(()) => "# This browser refused the download.\n",
+            };
+            dispatch.dispatch(Action::Note(note.into()));
+        })
+    };
+    let on_share = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: ()| {
+            let Some(loc) = web_sys::window().map(|w| w.location()) else {
+                return;
+            };
+            let base = format!(
+                "{}{}",
+                loc.origin().unwrap_or_default(),
+                loc.pathname().unwrap_or_default()
+            );
+            let link = format!("{base}#/share/{}", share::encode(&session_json()));
+            if let Some(w) = web_sys::window() {
+                // A browser may refuse the clipboard; the link is in the terminal either way.
+                let copy = w.navigator().clipboard().write_text(&link);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(copy).await;
+                });
+            }
+            dispatch.dispatch(Action::Note(format!(
+                "# A link that replays this session ({} characters; copied to the clipboard):\n{link}\n",
+                link.len()
+            )));
+        })
+    };
+    let on_open_session = {
+        let dispatch = dispatch.clone();
+        let has_backup = has_backup.clone();
+        Callback::from(move |(json, from): (String, SessionSource)| {
+            if from != SessionSource::Backup {
+                storage::backup_session();
+                has_backup.set(true);
+            }
+            dispatch.dispatch(Action::OpenSession(json, from));
+        })
+    };
+    let on_restore = {
+        let on_open_session = on_open_session.clone();
+        Callback::from(move |_: ()| {
+            if let Some(json) = storage::load_backup() {
+                on_open_session.emit((json, SessionSource::Backup));
+            }
+        })
+    };
     let on_pause = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::TogglePause));
     let on_step = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Step));
     let on_speed = use_callback(dispatch.clone(), |s: u32, d| {
@@ -205,6 +324,8 @@ pub fn app() -> Html {
                     <a href="#/" aria-current={(!lesson_view).then_some("page")}>{ "Manifest" }</a>
                     <a href={lessons_href} aria-current={lesson_view.then_some("page")}>{ "Lessons" }</a>
                 </nav>
+                <SessionControls {on_export} {on_share} on_open={on_open_session}
+                    has_backup={*has_backup} {on_restore} />
                 <TimeControls clock={model.clock} {on_pause} {on_step} {on_speed} />
             </header>
             <main class={classes!("workspace", lesson_view.then_some("lesson-mode"))}>

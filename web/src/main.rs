@@ -17,6 +17,8 @@ mod events;
 mod lesson_view;
 mod lessons;
 mod model;
+mod session_controls;
+mod share;
 mod storage;
 mod terminal;
 mod view_model;

@@ -4,7 +4,7 @@
 //! the terminal printed, the clock passed a second). A reducer that changes nothing visible
 //! returns the same `Rc`, so a clock frame with nothing new renders nothing.
 
-use crate::engine::{Engine, Recorded, MANIFEST_FILE, NAMESPACE};
+use crate::engine::{parse_record, Engine, Recorded, MANIFEST_FILE, NAMESPACE};
 use crate::lessons::{self, Block, Lesson};
 use crate::view_model::{self, ClusterView, EventsView};
 use crate::yaml::{self, LineError};
@@ -181,6 +181,10 @@ pub enum Action {
     OpenInEditor(String),
     /// The lesson's starting cluster, its checks cleared.
     ResetLesson(String),
+    /// An exported session file, a shared link or the backup, as JSON text.
+    OpenSession(String, SessionSource),
+    /// A line the page says in the terminal (e.g. the share link it made).
+    Note(String),
     /// Tab found several completions: show them as bash does.
     ShowCompletions {
         line: String,
@@ -230,6 +234,42 @@ impl PartialEq for Model {
     }
 }
 
+/// Where a session being opened comes from (for the messages).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SessionSource {
+    File,
+    Link,
+    Backup,
+}
+
+impl SessionSource {
+    fn what(self) -> &'static str {
+        match self {
+            SessionSource::File => "The session file",
+            SessionSource::Link => "The shared link",
+            SessionSource::Backup => "The backed-up session",
+        }
+    }
+}
+
+/// A fresh engine that has replayed `ops`, and the terminal lines that replay printed.
+fn replay_into(ops: &[Recorded], now: u64) -> (Engine, Vec<(LogKind, String)>) {
+    let mut log: Vec<(LogKind, String)> = Vec::new();
+    let e = Engine::replay(ops, now, &mut |echo, out| {
+        if let Some(line) = echo {
+            log.push((LogKind::Input, format!("$ {line}\n")));
+        }
+        for (stream, text) in out.chunks {
+            let kind = match stream {
+                Stream::Out => LogKind::Out,
+                Stream::Err => LogKind::Err,
+            };
+            log.push((kind, text));
+        }
+    });
+    (e, log)
+}
+
 impl Model {
     /// A fresh cluster; the editor holds `saved` (else the lesson's manifest).
     #[cfg(test)]
@@ -254,26 +294,12 @@ impl Model {
         };
         // A saved session is replayed into the cluster it had; its inputs and output go back
         // into the terminal.
-        let mut replayed: Vec<(LogKind, String)> = Vec::new();
-        let mut restored = None;
-        let engine = match &session {
+        let (engine, replayed, restored) = match &session {
             Ok(Some((ops, now))) => {
-                let e = Engine::replay(ops, *now, &mut |echo, out| {
-                    if let Some(line) = echo {
-                        replayed.push((LogKind::Input, format!("$ {line}\n")));
-                    }
-                    for (stream, text) in out.chunks {
-                        let kind = match stream {
-                            Stream::Out => LogKind::Out,
-                            Stream::Err => LogKind::Err,
-                        };
-                        replayed.push((kind, text));
-                    }
-                });
-                restored = Some(ops.len());
-                e
+                let (e, log) = replay_into(ops, *now);
+                (e, log, Some(ops.len()))
             }
-            _ => Engine::new(),
+            _ => (Engine::new(), Vec::new(), None),
         };
         let clock = Clock {
             now_s: engine.cluster.now().0 / 1000,
@@ -443,6 +469,69 @@ impl Model {
         );
         self.log_output(&out);
         out
+    }
+
+    /// Opens a session (an exported file, a shared link, the backup): its record replaces the
+    /// cluster and the terminal; its editor text, if it has one, the editor's. Anything that is
+    /// not a session leaves everything as it was and says why.
+    pub fn open_session(&mut self, json: &str, from: SessionSource) {
+        let parsed = serde_json::from_str::<serde_json::Value>(json)
+            .map_err(|_| "it is not valid JSON".to_string())
+            .and_then(|v| {
+                let editor = v.get("editor").and_then(|e| e.as_str()).map(str::to_string);
+                parse_record(&v).map(|r| (r, editor))
+            });
+        let ((ops, now), editor) = match parsed {
+            Ok(p) => p,
+            Err(why) => {
+                self.log(
+                    LogKind::Err,
+                    format!(
+                        "{} could not be opened ({why}); nothing changed.\n",
+                        from.what()
+                    ),
+                );
+                return;
+            }
+        };
+        let (engine, replayed) = replay_into(&ops, now);
+        *self.engine.borrow_mut() = engine;
+        self.queue.clear();
+        self.queued = 0;
+        Rc::make_mut(&mut self.terminal).log.clear();
+        for (kind, text) in replayed {
+            self.log(kind, text);
+        }
+        self.log(
+            LogKind::Ui,
+            format!(
+                "# {} was opened: {} inputs replayed.{}\n",
+                from.what(),
+                ops.len(),
+                if from == SessionSource::Backup {
+                    ""
+                } else {
+                    " The session it replaced is kept: Restore backup brings it back."
+                }
+            ),
+        );
+        if let Some(text) = editor {
+            let e = Rc::make_mut(&mut self.editor);
+            e.syntax = yaml::syntax_error(&text);
+            e.text = text.into();
+            e.report = None;
+            e.notice = None;
+            e.generation += 1;
+        }
+        self.lesson_output.clear();
+        self.checked = None;
+        self.engine.borrow_mut().sync_manifest(&self.editor.text);
+        self.refresh(true);
+    }
+
+    /// Logs a line the page says (not a command's output).
+    pub fn note(&mut self, text: String) {
+        self.log(LogKind::Ui, text);
     }
 
     /// The lesson the route shows.
@@ -673,6 +762,8 @@ impl Reducible for Model {
                 m.route = Route::Lesson(id);
                 m.refresh(true);
             }
+            Action::OpenSession(json, from) => m.open_session(&json, from),
+            Action::Note(text) => m.note(text),
             Action::ShowCompletions { line, candidates } => {
                 let prompt = m.terminal.prompt.clone();
                 m.log(LogKind::Input, format!("{prompt}{line}\n"));

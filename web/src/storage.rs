@@ -57,6 +57,22 @@ pub fn load_session() -> Result<Option<(Vec<Recorded>, u64)>, String> {
     parse_record(&v).map(Some)
 }
 
+const BACKUP_KEY: &str = "ordinal.session.backup";
+
+/// Before a shared or imported session replaces the saved one, the saved one is kept here.
+pub fn backup_session() {
+    if let Some(s) = storage() {
+        if let Ok(Some(raw)) = s.get_item(SESSION_KEY) {
+            let _ = s.set_item(BACKUP_KEY, &raw);
+        }
+    }
+}
+
+/// The backed-up session's JSON text, if any.
+pub fn load_backup() -> Option<String> {
+    storage()?.get_item(BACKUP_KEY).ok().flatten()
+}
+
 /// Keeps the session's record (a full or blocked storage only loses it on reload).
 pub fn save_session(record: &Value) {
     if let Some(s) = storage() {
