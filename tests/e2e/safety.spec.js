@@ -45,3 +45,22 @@ test('a strict CSP, no foreign requests, and user markup shown as text', async (
   expect(foreign, 'requests beyond the app’s own files').toEqual([]);
   errs.check();
 });
+
+test('an endless loop or watch never freezes the page', async ({ page }) => {
+  const errs = watchErrors(page);
+  await page.goto('/');
+  const started = Date.now();
+  await run(page, 'while true; do echo x; done');
+  const log = page.getByRole('log', { name: 'Terminal output' });
+  await expect(log).toContainText('stopped after 100000 steps');
+  expect(Date.now() - started, 'ms for the loop to be stopped').toBeLessThan(10_000);
+  // A watch runs as time passes, a frame at a time: the page keeps answering, and Ctrl-C stops it.
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('1000');
+  await run(page, 'kubectl get events -w');
+  await page.waitForTimeout(1000);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Terminal' }).press('Control+c');
+  await expect(page.locator('#terminal-state', { hasText: 'Ctrl-C' })).toHaveCount(0);
+  errs.check();
+});
