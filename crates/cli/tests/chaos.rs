@@ -129,6 +129,8 @@ struct Run {
     s: Session,
     chk: Checker,
     lines: Vec<String>,
+    /// What `ordinal run` prints for these lines.
+    transcript: String,
 }
 
 impl Run {
@@ -140,6 +142,7 @@ impl Run {
             s: Session::new(Box::new(MemFiles::default())),
             chk,
             lines: Vec::new(),
+            transcript: String::new(),
         }
     }
 
@@ -155,7 +158,14 @@ impl Run {
         line: String,
         file: Option<(&str, &str, Option<&str>)>,
     ) -> Result<i32, String> {
+        self.transcript
+            .push_str(&format!("{}{line}\n", self.s.prompt()));
         let out = self.s.input(&mut self.c, &line, Mode::Script);
+        let text = out.text();
+        self.transcript.push_str(&text);
+        if !text.is_empty() && !text.ends_with('\n') {
+            self.transcript.push('\n');
+        }
         self.lines.push(line);
         if let Some((pod, path, content)) = file.filter(|_| out.status == 0) {
             self.chk.track(&self.c, "default", pod, path, content)?;
@@ -460,6 +470,25 @@ fn chaos_through_the_terminal_keeps_the_invariants_ordered_ready() {
 #[test]
 fn chaos_through_the_terminal_keeps_the_invariants_parallel() {
     run_all(true);
+}
+
+/// A seed's lines played by `ordinal run` print what the chaos run saw, line for line: the
+/// script a failure prints is a faithful replay.
+#[test]
+fn ordinal_run_replays_a_seed_exactly() {
+    for (seed, parallel) in [(3, false), (11, true)] {
+        let mut rng = SplitMix(seed ^ if parallel { 0x5A5A_0000 } else { 0 });
+        let sc = Scenario::new(&mut rng, parallel);
+        let mut r = Run::new(seed);
+        r.line(sc.write_line()).unwrap();
+        r.line("kubectl apply -f web.yaml".into()).unwrap();
+        for n in 1..=LINES_PER_SEED {
+            random_line(&mut r, &mut rng, &sc, n).unwrap();
+        }
+        let script = r.lines.join("\n");
+        let replay = ordinal_cli::run_script(&script, seed, Box::new(MemFiles::default()));
+        assert_eq!(replay, r.transcript, "seed {seed}");
+    }
 }
 
 /// The first line of every replay writes the manifest; `kubectl apply -f` must read back
