@@ -23,7 +23,7 @@ use ordinal_sim::api::*;
 use ordinal_sim::Cluster;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-const DEFAULT_SEEDS: u64 = 40;
+const DEFAULT_SEEDS: u64 = 50;
 const LINES_PER_SEED: usize = 30;
 const HTML: &str = "/usr/share/nginx/html";
 const K8S_WEB_YAML: &str = include_str!("../../../examples/k8s-io-web.yaml");
