@@ -10,7 +10,9 @@ use ordinal_sim::Cluster;
 use std::time::{Duration, Instant};
 
 const WEB: &str = include_str!("../../../examples/k8s-io-web.yaml");
-const BUDGET: Duration = Duration::from_secs(1);
+/// What one hostile line may take before the test fails: each takes well under a second in a
+/// debug build on a quiet machine (`--nocapture` prints the times); the margin is for busy CI.
+const BUDGET: Duration = Duration::from_secs(5);
 
 struct T {
     c: Cluster,
@@ -202,10 +204,10 @@ fn a_never_ending_watch_in_a_live_terminal_costs_little_per_frame() {
     assert!(t.s.busy(), "the watch never ends by itself");
     assert!(lines > 10, "the watch printed {lines} lines");
     assert!(
-        slowest < Duration::from_millis(50),
+        slowest < Duration::from_millis(250),
         "slowest frame {slowest:?}"
     );
-    assert!(took < BUDGET * 5, "{took:?}");
+    assert!(took < BUDGET, "{took:?}");
     assert_eq!(t.s.interrupt().text(), "^C\n");
     assert!(!t.s.busy());
 }

@@ -10,10 +10,12 @@ use ordinal_sim::Cluster;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-/// The budget for one hostile case in a debug build.
-const BUDGET: Duration = Duration::from_secs(1);
+/// What one hostile case may take before the test fails. Each takes well under a second in a
+/// debug build on a quiet machine (run with `--nocapture` to see the times); the margin is for
+/// CI machines busy with other builds. A real freeze would take minutes.
+const BUDGET: Duration = Duration::from_secs(5);
 
-/// Runs `f`, failing if it takes longer than [`BUDGET`].
+/// Runs `f`, printing its time, failing if it takes longer than [`BUDGET`].
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let out = f();
