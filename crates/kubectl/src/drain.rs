@@ -282,6 +282,31 @@ mod tests {
     }
 
     #[test]
+    // `kubectl uncordon A B` changed only A (found by the chaos test, seed 6): every named node
+    // is handled, and an unknown name among them changes none.
+    fn cordon_and_uncordon_take_several_nodes() {
+        let mut c = Cluster::new(1);
+        assert_eq!(
+            k(&mut c, "cordon kind-worker2").text(),
+            "node/kind-worker2 cordoned\n"
+        );
+        assert_eq!(
+            k(&mut c, "uncordon kind-worker kind-worker2").text(),
+            "node/kind-worker already uncordoned\nnode/kind-worker2 uncordoned\n"
+        );
+        assert_eq!(
+            k(&mut c, "cordon kind-worker nope").text(),
+            "Error from server (NotFound): nodes \"nope\" not found\n"
+        );
+        let n = c.get_as::<Node>("", "kind-worker").unwrap();
+        assert_eq!(n.spec.unschedulable, None);
+        assert_eq!(
+            k(&mut c, "cordon node/kind-worker kind-worker2").text(),
+            "node/kind-worker cordoned\nnode/kind-worker2 cordoned\n"
+        );
+    }
+
+    #[test]
     fn drain_cordons_evicts_and_waits() {
         let mut c = Cluster::new(1);
         web(&mut c);

@@ -327,30 +327,39 @@ pub fn cordon(c: &mut Cluster, args: &[String], uncordon: bool) -> Output {
     else {
         return out;
     };
-    let Some(name) = p.positionals.first() else {
+    if p.positionals.is_empty() {
         out.err(format!("error: resource(s) were provided, but no name was specified\nSee 'kubectl {cmd} -h' for help and examples"));
         return out;
-    };
-    let name = name
-        .trim_start_matches("node/")
-        .trim_start_matches("nodes/");
-    let Some(node) = c.get_as::<Node>("", name).cloned() else {
-        out.err(format!(
-            "Error from server (NotFound): nodes \"{name}\" not found"
-        ));
-        return out;
-    };
-    let want = if uncordon { None } else { Some(true) };
-    if node.spec.unschedulable.filter(|u| *u) == want {
-        out.out(format!("node/{name} already {cmd}ed\n"));
-        return out;
     }
-    let mut n = node;
-    n.spec.unschedulable = want;
-    n.metadata.resource_version.clear();
-    match c.update(n.into()) {
-        Ok(_) => out.out(format!("node/{name} {cmd}ed\n")),
-        Err(e) => out.err(errors::render(&e, None)),
+    // As kubectl's Complete: every node is looked up before any is changed, so a name that
+    // does not exist changes nothing.
+    let mut nodes = Vec::new();
+    for name in &p.positionals {
+        let name = name
+            .trim_start_matches("node/")
+            .trim_start_matches("nodes/");
+        let Some(node) = c.get_as::<Node>("", name).cloned() else {
+            out.err(format!(
+                "Error from server (NotFound): nodes \"{name}\" not found"
+            ));
+            return out;
+        };
+        nodes.push(node);
+    }
+    let want = if uncordon { None } else { Some(true) };
+    for node in nodes {
+        let name = node.metadata.name.clone();
+        if node.spec.unschedulable.filter(|u| *u) == want {
+            out.out(format!("node/{name} already {cmd}ed\n"));
+            continue;
+        }
+        let mut n = node;
+        n.spec.unschedulable = want;
+        n.metadata.resource_version.clear();
+        match c.update(n.into()) {
+            Ok(_) => out.out(format!("node/{name} {cmd}ed\n")),
+            Err(e) => out.err(errors::render(&e, None)),
+        }
     }
     out
 }

@@ -132,6 +132,9 @@ struct TerminalHost<'a> {
     /// Attach a shell for `exec -it … -- sh` / `run -it` (only from a simple line).
     allow_attach: bool,
     job: Option<Job>,
+    /// The clock when the line started, and how much of the time since passed in `sleep`.
+    started: ordinal_sim::time::Time,
+    slept_ms: u64,
 }
 
 impl Host for TerminalHost<'_> {
@@ -216,7 +219,14 @@ impl Host for TerminalHost<'_> {
         }
         self.files.write(path, content, append)
     }
+    fn waited_ms(&mut self) -> u64 {
+        self.cluster
+            .now()
+            .since(self.started)
+            .saturating_sub(self.slept_ms)
+    }
     fn sleep(&mut self, ms: u64) {
+        self.slept_ms += ms;
         if self.defer {
             self.job = Some(Job::Sleep {
                 until: self.cluster.now().plus_ms(ms),
@@ -303,6 +313,7 @@ impl Session {
             return out;
         }
         let simple = is_simple(line);
+        let started = c.now();
         let mut host = TerminalHost {
             cluster: c,
             files: &mut *self.files,
@@ -310,6 +321,8 @@ impl Session {
             defer: simple && mode == Mode::Interactive,
             allow_attach: simple,
             job: None,
+            started,
+            slept_ms: 0,
         };
         let o = self.shell.run(&mut host, line);
         let job = host.job.take();

@@ -280,7 +280,20 @@ impl<'a> Exec<'a> {
                 let mut stage = Output::default();
                 let mut piped = Input::new(std::mem::take(&mut data));
                 let stage_in: &mut Input = if i == 0 { &mut *input } else { &mut piped };
-                status = self.subshell(|ex| ex.command(cmd, stage_in, &mut stage))?;
+                let r = self.subshell(|ex| ex.command(cmd, stage_in, &mut stage));
+                let Ok(s) = r else {
+                    // A budget stop ends the run; what the stage printed to the terminal (its
+                    // errors, all of it if last), the stop's message included, still shows.
+                    if i == last {
+                        out.append(stage);
+                    } else {
+                        for c in stage.chunks.into_iter().filter(|c| c.stream == Stream::Err) {
+                            out.push(c.stream, c.text);
+                        }
+                    }
+                    return r;
+                };
+                status = s;
                 if i == last {
                     out.append(stage);
                 } else {
@@ -540,7 +553,23 @@ impl<'a> Exec<'a> {
         self.out_bytes += o.len();
         out.append(o);
         self.check_output(out)?;
+        self.check_waited(out)?;
         Ok(status)
+    }
+
+    /// Stops the run once its sleeps and the host's waits passed the sleep budget.
+    fn check_waited(&mut self, out: &mut Output) -> R<()> {
+        let waited = self.host.waited_ms();
+        if waited > 0 && self.sh.slept_ms.saturating_add(waited) > self.sh.limits.sleep_ms {
+            let msg = format!(
+                "{}: stopped: one command line may wait at most {}s in total here\n",
+                self.sh.name,
+                self.sh.limits.sleep_ms / 1000
+            );
+            out.push_err(msg);
+            return Err(Stop::Budget);
+        }
+        Ok(())
     }
 
     // ------------------------------------------------------------------ redirections

@@ -259,6 +259,12 @@ pub trait Host {
     ) -> Result<(), String>;
     /// `sleep`: simulated time passes (the host advances its clock).
     fn sleep(&mut self, ms: u64);
+    /// Simulated milliseconds the host's own commands (a watch or a wait run to its end) have
+    /// let pass in this run, beyond [`Host::sleep`]'s. They count towards the run's sleep
+    /// budget, so a loop around a waiting command ends too.
+    fn waited_ms(&mut self) -> u64 {
+        0
+    }
     /// Whether `path` is a directory (for `cd` and `test -d`).
     fn is_dir(&mut self, state: &State, path: &str) -> bool;
     /// The names in a directory, for `*`, `?` and `[…]` patterns. `None` (the default) means

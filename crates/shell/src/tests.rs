@@ -760,6 +760,11 @@ fn runs_are_bounded() {
     assert!(o.stderr().contains("stopped"), "{}", o.stderr());
     let o = bash("while true; do sleep 3600; done");
     assert!(o.stderr().contains("sleep at most"), "{}", o.stderr());
+    // A loop stopped inside a pipeline said nothing: its message was dropped with the stage.
+    let o = bash("while true; do sleep 3600; done | wc -l");
+    assert!(o.stderr().contains("sleep at most"), "{}", o.stderr());
+    let o = bash("while true; do echo y; done | cat");
+    assert!(o.stderr().contains("stopped"), "{}", o.stderr());
     let mut host = Fake::new();
     let mut sh = Shell::new(Dialect::Bash);
     sh.set_limits(Limits {

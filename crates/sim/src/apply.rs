@@ -34,6 +34,21 @@ pub fn parse_manifests(text: &str) -> Result<Vec<ManifestObject>, ManifestError>
     if text.len() > MAX_MANIFEST_BYTES {
         return Err(ManifestError { line: None, message: format!("error reading manifest: it is {} bytes, more than the playground's limit of {MAX_MANIFEST_BYTES}", text.len()) });
     }
+    if let Some(line) = too_deep(text) {
+        // go-yaml's scanner limit; libyaml's simple-key scan is quadratic in the depth, so a
+        // deeper text would take seconds before serde_norway's own recursion limit.
+        return Err(ManifestError {
+            line: Some(line),
+            message: if line > 1 {
+                format!("error converting YAML to JSON: yaml: line {line}: exceeded max depth of {MAX_FLOW_DEPTH}")
+            } else {
+                // go-yaml names no line for a scanner error on the first line.
+                format!(
+                    "error converting YAML to JSON: yaml: exceeded max depth of {MAX_FLOW_DEPTH}"
+                )
+            },
+        });
+    }
     let mut out = Vec::new();
     let starts = document_start_lines(text);
     for (i, doc) in serde_norway::Deserializer::from_str(text).enumerate() {
@@ -42,6 +57,12 @@ pub fn parse_manifests(text: &str) -> Result<Vec<ManifestObject>, ManifestError>
             let line = e.location().map(|l| l.line());
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            // go-yaml's wording for an alias bomb (billion laughs).
+            let msg = if msg.starts_with("repetition limit exceeded") {
+                "document contains excessive aliasing".to_string()
+            } else {
+                msg
+            };
             let msg = msg
                 .strip_prefix("mapping values are not allowed in this context")
                 .map_or(msg.clone(), |_| {
@@ -75,6 +96,66 @@ pub fn parse_manifests(text: &str) -> Result<Vec<ManifestObject>, ManifestError>
         }
     }
     Ok(out)
+}
+
+/// go-yaml's `max_flow_level`: deeper `[`/`{` nesting is refused by its scanner.
+pub const MAX_FLOW_DEPTH: usize = 10_000;
+
+/// The 1-based line where flow nesting first exceeds [`MAX_FLOW_DEPTH`], if it does. Quoted
+/// scalars and comments are skipped; a bracket counts when it is inside a flow collection or
+/// opens a value (after `:`, `-`, `,`, a bracket, or at the start of a line), so a plain
+/// scalar such as `image: a[1` does not.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut line = 1;
+    let mut prev = '\n'; // the last character that is not a space
+    let mut after_space = true;
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        let spaced = std::mem::replace(&mut after_space, ch.is_whitespace());
+        match ch {
+            '\n' => {
+                line += 1;
+                prev = '\n';
+                continue;
+            }
+            ' ' | '\t' | '\r' => continue,
+            '#' if spaced => {
+                while chars.peek().is_some_and(|c| *c != '\n') {
+                    chars.next();
+                }
+                continue;
+            }
+            '\'' | '"' if depth > 0 || matches!(prev, '\n' | ':' | '-' | ',' | '[' | '{') => {
+                let mut escaped = false;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\n' => line += 1,
+                        '\\' if ch == '"' && !escaped => {
+                            escaped = true;
+                            continue;
+                        }
+                        '\'' if ch == '\'' && chars.peek() == Some(&'\'') => {
+                            chars.next();
+                        }
+                        c if c == ch && !escaped => break,
+                        _ => {}
+                    }
+                    escaped = false;
+                }
+            }
+            '[' | '{' if depth > 0 || matches!(prev, '\n' | ':' | '-' | ',' | '?') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(line);
+                }
+            }
+            ']' | '}' if depth > 0 => depth -= 1,
+            _ => {}
+        }
+        prev = ch;
+    }
+    None
 }
 
 fn json_type(v: &Value) -> &'static str {
@@ -480,6 +561,30 @@ fn set_annotation(v: &mut Value, key: &str, value: &str) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    // 100,000 nested `[` took 17 s in libyaml's quadratic simple-key scan before any limit:
+    // go-yaml's 10,000 is checked first.
+    fn flow_nesting_deeper_than_go_yaml_allows_is_refused_before_parsing() {
+        let deep = |d: usize| format!("a: {}{}", "[".repeat(d), "]".repeat(d));
+        assert_eq!(too_deep(&deep(10_000)), None);
+        assert_eq!(too_deep(&deep(10_001)), Some(1));
+        assert_eq!(
+            too_deep(&format!("a: 1\nb:\n  {}", "{x: ".repeat(10_001))),
+            Some(3)
+        );
+        // Brackets in quotes, comments and plain scalars are not nesting.
+        let quoted = format!(
+            "a: '{0}'\nb: \"{0}\"\n# {0}\nc: x{0}\nd: [\"]\", 'it''s']\n",
+            "[".repeat(10_001)
+        );
+        assert_eq!(too_deep(&quoted), None);
+        let e = parse_manifests(&deep(100_000)).unwrap_err();
+        assert_eq!(
+            e.message,
+            "error converting YAML to JSON: yaml: exceeded max depth of 10000"
+        );
+    }
 
     #[test]
     fn parses_multi_document_yaml_with_lines() {

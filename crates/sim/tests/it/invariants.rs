@@ -48,6 +48,58 @@ pub fn check_invariants(c: &Cluster) -> Check {
     set_pods_have_identity_and_storage(c)?;
     claims_and_volumes_agree(c)?;
     status_counts_are_valid(c)?;
+    references_resolve(c)?;
+    Ok(())
+}
+
+/// (h) Every reference that may not dangle points at a live object: a pod's `nodeName` names a
+/// node; a scheduled pod that has not finished has every claim it mounts (pvc-protection keeps
+/// them), and sits on the node its local volumes live on; an owner reference or a volume's
+/// `claimRef` may dangle (the garbage collector and the binder clean up later), a claim's
+/// `volumeName` may not ([`claims_and_volumes_agree`]).
+fn references_resolve(c: &Cluster) -> Check {
+    let nodes = c.node_names();
+    for p in c.list_as::<Pod>(None) {
+        let name = &p.metadata.name;
+        let Some(node) = p.spec.node_name.as_deref().filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        if !nodes.iter().any(|n| n == node) {
+            return Err(format!(
+                "pod {name} is bound to node {node}, which does not exist"
+            ));
+        }
+        if matches!(p.phase(), "Succeeded" | "Failed") {
+            continue;
+        }
+        for v in &p.spec.volumes {
+            let Some(src) = &v.persistent_volume_claim else {
+                continue;
+            };
+            let claim = &src.claim_name;
+            let Some(pvc) = c.get_as::<PersistentVolumeClaim>(&p.metadata.namespace, claim) else {
+                return Err(format!(
+                    "pod {name} runs on {node} but its claim {claim} is gone"
+                ));
+            };
+            let Some(pv) = pvc
+                .spec
+                .volume_name
+                .as_deref()
+                .and_then(|v| c.get_as::<PersistentVolume>("", v))
+            else {
+                continue;
+            };
+            if let Some(hosts) = pv.pinned_nodes() {
+                if !hosts.iter().any(|h| h == node) {
+                    return Err(format!(
+                        "pod {name} runs on {node} but its volume {} lives on {hosts:?}",
+                        pv.metadata.name
+                    ));
+                }
+            }
+        }
+    }
     Ok(())
 }
 
@@ -447,8 +499,22 @@ impl Checker {
             Ok(Err(e)) => return Err(format!("write {path} in {pod}: {}", e.message())),
             Err(_) => return Ok(false),
         }
+        self.track(c, ns, pod, path, content)?;
+        Ok(true)
+    }
+
+    /// Records that `path` in the first container of `pod` now holds `content` (`None`: was
+    /// removed), after a write made some other way (e.g. `kubectl exec`), for (g).
+    pub fn track(
+        &mut self,
+        c: &Cluster,
+        ns: &str,
+        pod: &str,
+        path: &str,
+        content: Option<&str>,
+    ) -> Check {
         let Some((claim, uid, volume, rel)) = volume_of(c, ns, pod, path)? else {
-            return Ok(true);
+            return Ok(());
         };
         self.files
             .retain(|f| !(f.claim_uid == uid && f.path == rel));
@@ -462,7 +528,7 @@ impl Checker {
                 content: content.into(),
             });
         }
-        Ok(true)
+        Ok(())
     }
 
     /// How many written files are being tracked.

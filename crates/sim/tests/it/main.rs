@@ -2,6 +2,7 @@
 
 mod api;
 mod container;
+mod hostile;
 mod invariants;
 mod lifecycle;
 mod nodes;
