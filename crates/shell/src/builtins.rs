@@ -766,27 +766,44 @@ fn dot(ex: &mut Exec, name: &str, args: &[String], input: &mut Input, out: &mut 
 }
 
 fn shift(ex: &mut Exec, args: &[String], out: &mut Output) -> R<i32> {
+    let bash = ex.dialect() == Dialect::Bash;
     let n = match args.first() {
         None => 1,
-        Some(a) => a.parse::<usize>().unwrap_or(usize::MAX),
+        Some(a) => match a.parse::<i64>() {
+            Ok(n) if n >= 0 => usize::try_from(n).unwrap_or(usize::MAX),
+            // bash: a negative count is out of range; dash and ash: not a count at all.
+            Ok(_) if bash => {
+                let msg = format!(
+                    "{}{a}: shift count out of range\n",
+                    ex.builtin_prefix("shift")
+                );
+                ex.write(out, Stream::Err, msg)?;
+                return Ok(1);
+            }
+            _ => {
+                if bash {
+                    let msg = format!(
+                        "{}{a}: numeric argument required\n",
+                        ex.builtin_prefix("shift")
+                    );
+                    ex.write(out, Stream::Err, msg)?;
+                    return Ok(1);
+                }
+                // A special builtin's error ends a POSIX shell's script (or the line typed).
+                let msg = format!("{}Illegal number: {a}\n", ex.builtin_prefix("shift"));
+                ex.write(out, Stream::Err, msg)?;
+                return Err(Stop::Fatal(2));
+            }
+        },
     };
     if n > ex.sh.args.len() {
-        let (msg, status) = match ex.dialect() {
-            Dialect::Bash => (
-                format!(
-                    "{}{}: shift count out of range\n",
-                    ex.builtin_prefix("shift"),
-                    args[0]
-                ),
-                1,
-            ),
-            _ => (
-                format!("{}can't shift that many\n", ex.builtin_prefix("shift")),
-                2,
-            ),
-        };
+        // bash says nothing unless `shopt -s shift_verbose`; dash and ash complain.
+        if bash {
+            return Ok(1);
+        }
+        let msg = format!("{}can't shift that many\n", ex.builtin_prefix("shift"));
         ex.write(out, Stream::Err, msg)?;
-        return Ok(status);
+        return Err(Stop::Fatal(2));
     }
     ex.sh.args.drain(..n);
     Ok(0)

@@ -815,3 +815,24 @@ fn output_helpers() {
     assert_eq!(resolve_path("/a/b", "../c/./d"), "/a/c/d");
     assert_eq!(resolve_path("/", "/x/.."), "/");
 }
+
+/// Found by fuzzing (`fuzz/regressions/shell_parse/shift-no-args`): `shift` with no positional
+/// parameters indexed its missing operand and panicked.
+#[test]
+fn shift_past_the_end_reports_as_each_shell_does() {
+    let o = bash("shift; echo $?; shift 5; echo $?");
+    assert_eq!((o.stdout().as_str(), o.stderr().as_str()), ("1\n1\n", ""));
+    let o = bash("set -- a; shift x; echo $?; shift -1; echo $?; echo $1");
+    assert_eq!(o.stdout(), "1\n1\na\n");
+    assert_eq!(
+        o.stderr(),
+        "bash: shift: x: numeric argument required\nbash: shift: -1: shift count out of range\n"
+    );
+    // dash: a special builtin's error ends the script.
+    let o = dash("shift; echo $?");
+    assert_eq!((o.stdout().as_str(), o.status), ("", 2));
+    assert_eq!(o.stderr(), "sh: 1: shift: can't shift that many\n");
+    let o = dash("set -- a; shift x; echo $?");
+    assert_eq!((o.stdout().as_str(), o.status), ("", 2));
+    assert_eq!(o.stderr(), "sh: 1: shift: Illegal number: x\n");
+}
