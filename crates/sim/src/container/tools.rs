@@ -566,7 +566,8 @@ fn mv_cp(h: &mut ContainerHost, state: &State, tool: &str, args: &[String]) -> O
             }
             continue;
         }
-        if matches!(entry, Entry::Dir) && target.starts_with(&format!("{src_abs}/")) {
+        let inside = src_abs == "/" || target.starts_with(&format!("{src_abs}/"));
+        if matches!(entry, Entry::Dir) && inside {
             out.status = 1;
             out.push_err(match (is_mv, bb) {
                 (true, true) => format!("mv: can't rename '{src}': Invalid argument\n"),

@@ -463,4 +463,8 @@ fn mv_and_cp_refuse_a_directory_into_itself() {
          mv: '/f' and '/f' are the same file\n\
          cp: '/f' and '/f' are the same file\n"
     );
+    // The root holds every destination.
+    let o = sh(&mut c, "web-0", "mv / /a; cp -r / /tmp; echo $?");
+    assert_eq!(o.stdout, "1\n");
+    assert_eq!(o.stderr.lines().count(), 2, "{}", o.stderr);
 }
