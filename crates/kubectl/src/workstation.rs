@@ -52,7 +52,7 @@ pub fn run(name: &str, args: &[String], input: &str) -> Option<Output> {
                         }
                     }
                     s if s.len() > 2
-                        && matches!(&s[..2], "-A" | "-B" | "-C")
+                        && matches!(s.get(..2), Some("-A" | "-B" | "-C"))
                         && s[2..].bytes().all(|b| b.is_ascii_digit()) =>
                     {
                         let n = s[2..].parse().unwrap_or(0);
@@ -393,6 +393,18 @@ fn docker_ps(c: &ordinal_sim::Cluster, nodes: &[String], all: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::run;
+
+    /// Found by fuzzing (`fuzz/regressions/kubectl_line/grep-multibyte-pattern`): a pattern whose
+    /// second byte is inside a multibyte character was sliced at byte 2 and panicked.
+    #[test]
+    fn grep_takes_a_multibyte_pattern() {
+        let text = "kʌs=3\nweb-0\n";
+        assert_eq!(
+            run("grep", &["kʌs".into()], text).unwrap().stdout(),
+            "kʌs=3\n"
+        );
+        assert_eq!(run("grep", &["kʌ".into()], "x\n").unwrap().status, 1);
+    }
 
     #[test]
     fn tools() {

@@ -282,6 +282,8 @@ fn printf(ex: &mut Exec, args: &[String], out: &mut Output) -> R<i32> {
                 j += 1;
             }
             let mut width = String::new();
+            let cap = ex.sh.limits.output_bytes.saturating_add(1);
+            let mut overflow = false;
             while j < fmt.len() && fmt[j].is_ascii_digit() {
                 width.push(fmt[j]);
                 j += 1;
@@ -294,14 +296,20 @@ fn printf(ex: &mut Exec, args: &[String], out: &mut Output) -> R<i32> {
                     p.push(fmt[j]);
                     j += 1;
                 }
-                precision = Some(p.parse().unwrap_or(0));
+                // A precision past the output budget ends the run anyway: cap what is built.
+                precision = Some(p.parse::<usize>().map_or(0, |p| p.min(cap)));
+                overflow |= p.parse::<i32>().is_err() && !p.is_empty();
             }
             let Some(&conv) = fmt.get(j) else {
                 text.extend(&fmt[i..]);
                 break;
             };
             i = j + 1;
-            let width: usize = width.parse().unwrap_or(0);
+            overflow |= width.parse::<i32>().is_err() && !width.is_empty();
+            let width: usize = match width.as_str() {
+                "" => 0,
+                w => w.parse::<usize>().map_or(cap, |w| w.min(cap)),
+            };
             if conv == '%' {
                 text.push('%');
                 continue;
@@ -309,6 +317,10 @@ fn printf(ex: &mut Exec, args: &[String], out: &mut Output) -> R<i32> {
             let arg = rest.get(next).cloned();
             if arg.is_some() {
                 next += 1;
+            }
+            if overflow {
+                // bash: a width or precision past INT_MAX prints nothing for the directive.
+                continue;
             }
             let arg = arg.unwrap_or_default();
             let body = match conv {
@@ -766,27 +778,44 @@ fn dot(ex: &mut Exec, name: &str, args: &[String], input: &mut Input, out: &mut 
 }
 
 fn shift(ex: &mut Exec, args: &[String], out: &mut Output) -> R<i32> {
+    let bash = ex.dialect() == Dialect::Bash;
     let n = match args.first() {
         None => 1,
-        Some(a) => a.parse::<usize>().unwrap_or(usize::MAX),
+        Some(a) => match a.parse::<i64>() {
+            Ok(n) if n >= 0 => usize::try_from(n).unwrap_or(usize::MAX),
+            // bash: a negative count is out of range; dash and ash: not a count at all.
+            Ok(_) if bash => {
+                let msg = format!(
+                    "{}{a}: shift count out of range\n",
+                    ex.builtin_prefix("shift")
+                );
+                ex.write(out, Stream::Err, msg)?;
+                return Ok(1);
+            }
+            _ => {
+                if bash {
+                    let msg = format!(
+                        "{}{a}: numeric argument required\n",
+                        ex.builtin_prefix("shift")
+                    );
+                    ex.write(out, Stream::Err, msg)?;
+                    return Ok(1);
+                }
+                // A special builtin's error ends a POSIX shell's script (or the line typed).
+                let msg = format!("{}Illegal number: {a}\n", ex.builtin_prefix("shift"));
+                ex.write(out, Stream::Err, msg)?;
+                return Err(Stop::Fatal(2));
+            }
+        },
     };
     if n > ex.sh.args.len() {
-        let (msg, status) = match ex.dialect() {
-            Dialect::Bash => (
-                format!(
-                    "{}{}: shift count out of range\n",
-                    ex.builtin_prefix("shift"),
-                    args[0]
-                ),
-                1,
-            ),
-            _ => (
-                format!("{}can't shift that many\n", ex.builtin_prefix("shift")),
-                2,
-            ),
-        };
+        // bash says nothing unless `shopt -s shift_verbose`; dash and ash complain.
+        if bash {
+            return Ok(1);
+        }
+        let msg = format!("{}can't shift that many\n", ex.builtin_prefix("shift"));
         ex.write(out, Stream::Err, msg)?;
-        return Ok(status);
+        return Err(Stop::Fatal(2));
     }
     ex.sh.args.drain(..n);
     Ok(0)

@@ -820,3 +820,45 @@ fn output_helpers() {
     assert_eq!(resolve_path("/a/b", "../c/./d"), "/a/c/d");
     assert_eq!(resolve_path("/", "/x/.."), "/");
 }
+
+/// Found by fuzzing (`fuzz/regressions/shell_parse/shift-no-args`): `shift` with no positional
+/// parameters indexed its missing operand and panicked.
+#[test]
+fn shift_past_the_end_reports_as_each_shell_does() {
+    let o = bash("shift; echo $?; shift 5; echo $?");
+    assert_eq!((o.stdout().as_str(), o.stderr().as_str()), ("1\n1\n", ""));
+    let o = bash("set -- a; shift x; echo $?; shift -1; echo $?; echo $1");
+    assert_eq!(o.stdout(), "1\n1\na\n");
+    assert_eq!(
+        o.stderr(),
+        "bash: shift: x: numeric argument required\nbash: shift: -1: shift count out of range\n"
+    );
+    // dash: a special builtin's error ends the script.
+    let o = dash("shift; echo $?");
+    assert_eq!((o.stdout().as_str(), o.status), ("", 2));
+    assert_eq!(o.stderr(), "sh: 1: shift: can't shift that many\n");
+    let o = dash("set -- a; shift x; echo $?");
+    assert_eq!((o.stdout().as_str(), o.status), ("", 2));
+    assert_eq!(o.stderr(), "sh: 1: shift: Illegal number: x\n");
+}
+
+/// Found by fuzzing (`fuzz/regressions/shell_parse/printf-huge-width`): a printf width of
+/// trillions allocated it up front and aborted the process.
+#[test]
+fn printf_widths_past_the_budget_are_bounded() {
+    // bash prints nothing for a directive whose width or precision passes INT_MAX.
+    let o = bash("printf '%-3709553709551e|%.3000000000f|%3000000000s|\\n' 1 2 x; echo $?");
+    assert_eq!(o.stdout(), "|||\n0\n");
+    // A width within INT_MAX but past the output budget stops the run as any output would.
+    let o = bash("printf '%2000000000s|' x; echo after");
+    assert!(o.stdout().len() <= (4 << 20) + 2 && !o.stdout().contains("after"));
+    assert!(
+        o.stderr().contains("stopped: the output passed"),
+        "{}",
+        o.stderr()
+    );
+    assert_eq!(
+        bash("printf '%5s|%-3s|%.2s|%.f\\n' a b xyz 2.5").stdout(),
+        "    a|b  |xy|2\n"
+    );
+}

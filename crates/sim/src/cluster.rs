@@ -45,6 +45,8 @@ pub const SETTLE_HORIZON_MS: u64 = 10 * MINUTE;
 /// A bound on reconciles in one quiet-down, so a controller bug can never freeze the caller.
 const MAX_RECONCILES_PER_RUN: usize = 5_000_000;
 
+/// Cloneable, so a fuzzer or a what-if can fork a prepared cluster (the store shares its objects).
+#[derive(Clone)]
 pub struct Cluster {
     pub(crate) store: Store,
     pub(crate) now: Time,
@@ -978,6 +980,7 @@ const SPAM_BURST: f64 = 25.0;
 const SPAM_REFILL_MS: u64 = 300 * 1000;
 
 /// The legacy recorder's view of one event: its name and how often it was seen.
+#[derive(Clone)]
 struct Observed {
     name: String,
     count: i32,
@@ -985,6 +988,7 @@ struct Observed {
 }
 
 /// The recorder's view of one events.k8s.io series.
+#[derive(Clone)]
 struct SeriesState {
     event: ObjKey,
     count: i32,

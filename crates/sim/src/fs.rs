@@ -238,7 +238,7 @@ impl Tree {
 }
 
 /// Node-local directories that back volumes, keyed by `(node, host path)`.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Disks {
     pub dirs: BTreeMap<(String, String), Tree>,
 }

@@ -36,7 +36,7 @@ pub struct WatchEvent {
 /// How many watch events the store keeps; an older cursor gets `410 Gone`, as etcd compaction gives.
 pub const WATCH_LOG_CAPACITY: usize = 100_000;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Store {
     objects: BTreeMap<Kind, BTreeMap<ObjKey, Arc<Object>>>,
     rv: u64,

@@ -553,6 +553,34 @@ fn mv_cp(h: &mut ContainerHost, state: &State, tool: &str, args: &[String]) -> O
             continue;
         }
         let is_mv = tool == "mv";
+        let shown = if dest_is_dir {
+            join(dest, basename(&src_abs))
+        } else {
+            dest.clone()
+        };
+        // Onto itself, or a directory into its own subtree (which would copy for ever).
+        if target == src_abs {
+            if !(is_mv && bb) {
+                out.status = 1;
+                out.push_err(format!("{tool}: '{src}' and '{shown}' are the same file\n"));
+            }
+            continue;
+        }
+        let inside = src_abs == "/" || target.starts_with(&format!("{src_abs}/"));
+        if matches!(entry, Entry::Dir) && inside {
+            out.status = 1;
+            out.push_err(match (is_mv, bb) {
+                (true, true) => format!("mv: can't rename '{src}': Invalid argument\n"),
+                (true, false) => {
+                    format!("mv: cannot move '{src}' to a subdirectory of itself, '{shown}'\n")
+                }
+                (false, true) => format!("cp: recursion detected, omitting directory '{src}'\n"),
+                (false, false) => {
+                    format!("cp: cannot copy a directory, '{src}', into itself, '{shown}'\n")
+                }
+            });
+            continue;
+        }
         let (s, t) = (src_abs.clone(), target.clone());
         let r = h.fs(move |fs| {
             match entry {

@@ -35,7 +35,7 @@ const BACKOFF_MAX_MS: u64 = 300_000;
 /// Pull bandwidth of a kind node on a decent link, bytes per millisecond (≈ 3 MB/s).
 const PULL_BYTES_PER_MS: u64 = 3_000;
 
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Kubelet {
     pub(crate) pods: HashMap<String, PodRuntime>,
     /// Images present on each node (canonical references).

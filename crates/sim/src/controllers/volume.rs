@@ -15,7 +15,7 @@ const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
 const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 
 /// Provisioner bookkeeping: volumes whose reclaim (directory removal, PV deletion) is under way.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct VolumeState {
     reclaim_due: HashMap<String, Time>,
 }

@@ -443,3 +443,28 @@ fn an_interactive_shell_keeps_its_state() {
         .unwrap();
     assert_eq!(r.stderr, "sh: 1: nope: not found\n");
 }
+
+/// Found by fuzzing (`fuzz/regressions/container_shell/mv-into-itself`): moving or copying a
+/// directory into its own subtree copied for ever, and `mv f f` deleted the file.
+#[test]
+fn mv_and_cp_refuse_a_directory_into_itself() {
+    let mut c = web(1);
+    let o = sh(
+        &mut c,
+        "web-0",
+        "mkdir -p /a/b && echo hi > /f; mv /a/b/ /a/b/c; echo $?; cp -r /a /a/x; mv /a /a; mv /f /f; cp /f /; cat /f; ls /a",
+    );
+    assert_eq!(o.stdout, "1\nhi\nb\n");
+    assert_eq!(
+        o.stderr,
+        "mv: cannot move '/a/b/' to a subdirectory of itself, '/a/b/c'\n\
+         cp: cannot copy a directory, '/a', into itself, '/a/x'\n\
+         mv: cannot move '/a' to a subdirectory of itself, '/a/a'\n\
+         mv: '/f' and '/f' are the same file\n\
+         cp: '/f' and '/f' are the same file\n"
+    );
+    // The root holds every destination.
+    let o = sh(&mut c, "web-0", "mv / /a; cp -r / /tmp; echo $?");
+    assert_eq!(o.stdout, "1\n");
+    assert_eq!(o.stderr.lines().count(), 2, "{}", o.stderr);
+}
