@@ -11,6 +11,7 @@
 //! `ORDINAL_SEEDS=N` runs N seeds per test instead of 100; `ORDINAL_SEED=S` replays one seed.
 //! A failure prints the seed, the scenario, the numbered operation list and the final state.
 
+use super::splitmix::SplitMix;
 use crate::invariants::{describe, foreground_claim_cycle, Checker};
 use crate::support::*;
 use ordinal_sim::api::*;
@@ -23,31 +24,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 const DEFAULT_SEEDS: u64 = 100;
 const OPS_PER_SEED: usize = 30;
 const INDEX: &str = "/usr/share/nginx/html/index.html";
-
-/// splitmix64: small, fast, and the same everywhere.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn between(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.below(hi - lo + 1)
-    }
-    fn chance(&mut self, num: u64, den: u64) -> bool {
-        self.below(den) < num
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> Option<&'a T> {
-        (!xs.is_empty()).then(|| &xs[self.below(xs.len() as u64) as usize])
-    }
-}
 
 #[derive(Clone, Debug)]
 struct Scenario {
