@@ -3,7 +3,7 @@
 //! lookup, and parse + apply of the lesson's web.yaml.
 //!
 //! `cargo bench -p ordinal-sim` (or `scripts/bench.sh`, which adds the browser figures).
-//! `ORDINAL_BENCH_MAX=N` caps the sizes; a size whose settle took longer than
+//! `ORDINAL_BENCH_MAX=N` caps the sizes, `ORDINAL_BENCH_POLICY` picks one policy; a size whose settle took longer than
 //! `ORDINAL_BENCH_BUDGET_S` seconds (default 60) stops the larger sizes of that policy, and the
 //! table says so rather than running for hours.
 
@@ -120,7 +120,12 @@ fn main() {
         "benchmark (native)", "wall", "simulated"
     );
     let mut largest: Option<(Cluster, usize)> = None;
+    // `ORDINAL_BENCH_POLICY=Parallel` (or OrderedReady) runs one policy only.
+    let only = std::env::var("ORDINAL_BENCH_POLICY").ok();
     for policy in ["OrderedReady", "Parallel"] {
+        if only.as_deref().is_some_and(|o| o != policy) {
+            continue;
+        }
         let mut over = None;
         for n in [10usize, 100, 1_000, 10_000] {
             if n > max {

@@ -3,6 +3,9 @@
 
 use crate::api::{Kind, Object};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+/// namespace → name → object: nested so that a lookup by `&str` allocates nothing.
+type KindMap = BTreeMap<String, BTreeMap<String, Arc<Object>>>;
 use std::sync::Arc;
 
 /// `(namespace, name)`; the namespace is empty for cluster-scoped kinds.
@@ -38,7 +41,7 @@ pub const WATCH_LOG_CAPACITY: usize = 100_000;
 
 #[derive(Clone, Default)]
 pub struct Store {
-    objects: BTreeMap<Kind, BTreeMap<ObjKey, Arc<Object>>>,
+    objects: BTreeMap<Kind, KindMap>,
     rv: u64,
     log: VecDeque<WatchEvent>,
     /// Events not yet handed to the controllers (drained by the cluster after each write batch).
@@ -46,6 +49,22 @@ pub struct Store {
     /// owner uid → dependents.
     by_owner: HashMap<String, BTreeSet<(Kind, ObjKey)>>,
     by_uid: HashMap<String, (Kind, ObjKey)>,
+    /// Secondary indices the controllers use instead of scanning every pod (issue 7: cost
+    /// follows change). Each is kept by [`Store::index`]/[`Store::unindex`] on every write.
+    idx: Indices,
+}
+
+/// Pods by node and by claim, and EndpointSlices by the pods they list.
+#[derive(Clone, Default)]
+struct Indices {
+    /// node → pods bound to it.
+    pods_on_node: HashMap<String, BTreeSet<ObjKey>>,
+    /// node → how many of its pods have not finished (the scheduler's load).
+    node_load: HashMap<String, usize>,
+    /// (namespace, claim) → names of the pods whose volumes use it.
+    claim_users: HashMap<ObjKey, BTreeSet<String>>,
+    /// (namespace, pod) → names of the EndpointSlices that list it.
+    slices_of_pod: HashMap<ObjKey, BTreeSet<String>>,
 }
 
 impl Store {
@@ -54,9 +73,7 @@ impl Store {
     }
 
     pub fn get(&self, kind: Kind, ns: &str, name: &str) -> Option<&Arc<Object>> {
-        self.objects
-            .get(&kind)?
-            .get(&(ns.to_string(), name.to_string()))
+        self.objects.get(&kind)?.get(ns)?.get(name)
     }
 
     pub fn get_by_uid(&self, uid: &str) -> Option<&Arc<Object>> {
@@ -67,20 +84,29 @@ impl Store {
     /// Objects of a kind, ordered by namespace then name; `ns: None` means all namespaces.
     pub fn list(&self, kind: Kind, ns: Option<&str>) -> impl Iterator<Item = &Arc<Object>> {
         let map = self.objects.get(&kind);
-        let ns = ns.map(str::to_string);
-        let range: Box<dyn Iterator<Item = (&ObjKey, &Arc<Object>)>> = match (map, ns) {
+        let range: Box<dyn Iterator<Item = &Arc<Object>>> = match (map, ns) {
             (None, _) => Box::new(std::iter::empty()),
-            (Some(m), None) => Box::new(m.iter()),
-            (Some(m), Some(ns)) => {
-                let lo = (ns.clone(), String::new());
-                Box::new(m.range(lo..).take_while(move |((n, _), _)| *n == ns))
-            }
+            (Some(m), None) => Box::new(m.values().flat_map(|names| names.values())),
+            (Some(m), Some(ns)) => match m.get(ns) {
+                Some(names) => Box::new(names.values()),
+                None => Box::new(std::iter::empty()),
+            },
         };
-        range.map(|(_, o)| o)
+        range
     }
 
     pub fn count(&self, kind: Kind) -> usize {
-        self.objects.get(&kind).map_or(0, |m| m.len())
+        self.objects
+            .get(&kind)
+            .map_or(0, |m| m.values().map(BTreeMap::len).sum())
+    }
+
+    /// How many objects of a kind one namespace holds.
+    pub fn count_in(&self, kind: Kind, ns: &str) -> usize {
+        self.objects
+            .get(&kind)
+            .and_then(|m| m.get(ns))
+            .map_or(0, BTreeMap::len)
     }
 
     /// Dependents of the object with this uid (objects whose ownerReferences name it).
@@ -104,7 +130,9 @@ impl Store {
             .objects
             .entry(kind)
             .or_default()
-            .insert(key.clone(), obj.clone());
+            .entry(key.0.clone())
+            .or_default()
+            .insert(key.1.clone(), obj.clone());
         if let Some(old) = &old {
             self.unindex(kind, &key, old);
         }
@@ -125,7 +153,13 @@ impl Store {
     /// Removes an object for good, appending a DELETED event.
     pub fn remove(&mut self, kind: Kind, ns: &str, name: &str) -> Option<Arc<Object>> {
         let key = (ns.to_string(), name.to_string());
-        let old = self.objects.get_mut(&kind)?.remove(&key)?;
+        let names = self.objects.get_mut(&kind)?.get_mut(ns)?;
+        let old = names.remove(name)?;
+        if names.is_empty() {
+            if let Some(m) = self.objects.get_mut(&kind) {
+                m.remove(ns);
+            }
+        }
         self.unindex(kind, &key, &old);
         self.rv += 1;
         let mut last = (*old).clone();
@@ -158,6 +192,37 @@ impl Store {
                 .or_default()
                 .insert((kind, key.clone()));
         }
+        match obj {
+            Object::Pod(p) => {
+                if let Some(node) = &p.spec.node_name {
+                    self.idx
+                        .pods_on_node
+                        .entry(node.clone())
+                        .or_default()
+                        .insert(key.clone());
+                    if !matches!(p.phase(), "Succeeded" | "Failed") {
+                        *self.idx.node_load.entry(node.clone()).or_default() += 1;
+                    }
+                }
+                for claim in p.claim_names() {
+                    self.idx
+                        .claim_users
+                        .entry((key.0.clone(), claim.to_string()))
+                        .or_default()
+                        .insert(key.1.clone());
+                }
+            }
+            Object::EndpointSlice(s) => {
+                for name in slice_targets(s) {
+                    self.idx
+                        .slices_of_pod
+                        .entry((key.0.clone(), name.to_string()))
+                        .or_default()
+                        .insert(key.1.clone());
+                }
+            }
+            _ => {}
+        }
     }
 
     fn unindex(&mut self, kind: Kind, key: &ObjKey, obj: &Object) {
@@ -177,6 +242,64 @@ impl Store {
                 }
             }
         }
+        match obj {
+            Object::Pod(p) => {
+                if let Some(node) = &p.spec.node_name {
+                    remove_from(&mut self.idx.pods_on_node, node, key);
+                    if !matches!(p.phase(), "Succeeded" | "Failed") {
+                        if let Some(n) = self.idx.node_load.get_mut(node.as_str()) {
+                            *n = n.saturating_sub(1);
+                        }
+                    }
+                }
+                for claim in p.claim_names() {
+                    remove_from(
+                        &mut self.idx.claim_users,
+                        &(key.0.clone(), claim.to_string()),
+                        &key.1,
+                    );
+                }
+            }
+            Object::EndpointSlice(s) => {
+                for name in slice_targets(s) {
+                    remove_from(
+                        &mut self.idx.slices_of_pod,
+                        &(key.0.clone(), name.to_string()),
+                        &key.1,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Pods bound to `node`, in key order.
+    pub fn pods_on_node(&self, node: &str) -> impl Iterator<Item = &ObjKey> {
+        self.idx.pods_on_node.get(node).into_iter().flatten()
+    }
+
+    /// How many pods bound to `node` have not finished (Succeeded or Failed).
+    pub fn node_load(&self, node: &str) -> usize {
+        self.idx.node_load.get(node).copied().unwrap_or(0)
+    }
+
+    /// Names of the pods in `ns` whose volumes use the claim `claim`.
+    pub fn claim_users(&self, ns: &str, claim: &str) -> impl Iterator<Item = &String> {
+        // The index is keyed by owned strings; this one lookup allocates.
+        self.idx
+            .claim_users
+            .get(&(ns.to_string(), claim.to_string()))
+            .into_iter()
+            .flatten()
+    }
+
+    /// Names of the EndpointSlices in `ns` that list the pod `pod`.
+    pub fn slices_of_pod(&self, ns: &str, pod: &str) -> impl Iterator<Item = &String> {
+        self.idx
+            .slices_of_pod
+            .get(&(ns.to_string(), pod.to_string()))
+            .into_iter()
+            .flatten()
     }
 
     /// Watch events after resourceVersion `since`, or `Err(oldest)` if the log no longer reaches back.
@@ -191,6 +314,31 @@ impl Store {
 
     pub(crate) fn take_pending(&mut self) -> Vec<WatchEvent> {
         std::mem::take(&mut self.pending)
+    }
+}
+
+/// The pod names an EndpointSlice's endpoints refer to.
+fn slice_targets(s: &crate::api::EndpointSlice) -> impl Iterator<Item = &str> {
+    s.endpoints.iter().filter_map(|e| {
+        e.target_ref
+            .as_ref()
+            .filter(|r| r.kind.as_deref().is_none_or(|k| k == "Pod"))
+            .and_then(|r| r.name.as_deref())
+    })
+}
+
+/// Removes `v` from the set at `k`, and the set once it is empty.
+fn remove_from<K, Q, V>(m: &mut HashMap<K, BTreeSet<V>>, k: &Q, v: &V)
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+    V: Ord,
+{
+    if let Some(set) = m.get_mut(k) {
+        set.remove(v);
+        if set.is_empty() {
+            m.remove(k);
+        }
     }
 }
 
@@ -235,6 +383,79 @@ mod tests {
         assert_eq!(s.list(Kind::Secret, Some("default")).count(), 1);
         assert!(s.get_by_uid("uid-a").is_some());
         assert!(s.get_by_uid("uid-b").is_none());
+    }
+
+    fn pod(name: &str, node: Option<&str>, phase: &str, claim: &str) -> Object {
+        use crate::api::{Pod, PvcVolumeSource as Src, Volume};
+        let mut p = Pod {
+            metadata: ObjectMeta::named("default", name),
+            ..Default::default()
+        };
+        p.spec.node_name = node.map(str::to_string);
+        p.status.phase = Some(phase.into());
+        p.spec.volumes.push(Volume {
+            name: "www".into(),
+            persistent_volume_claim: Some(Src {
+                claim_name: claim.into(),
+                read_only: None,
+            }),
+            ..Default::default()
+        });
+        Object::Pod(p)
+    }
+
+    #[test]
+    fn pod_indices_follow_binding_phase_and_removal() {
+        let mut s = Store::default();
+        s.put(pod("web-0", None, "Pending", "www-web-0"));
+        assert_eq!(s.node_load("n1"), 0);
+        assert_eq!(
+            s.claim_users("default", "www-web-0").collect::<Vec<_>>(),
+            ["web-0"]
+        );
+        s.put(pod("web-0", Some("n1"), "Running", "www-web-0"));
+        s.put(pod("web-1", Some("n1"), "Running", "www-web-1"));
+        assert_eq!(s.node_load("n1"), 2);
+        assert_eq!(s.pods_on_node("n1").count(), 2);
+        // A finished pod stays on its node but no longer counts as load.
+        s.put(pod("web-1", Some("n1"), "Succeeded", "www-web-1"));
+        assert_eq!((s.node_load("n1"), s.pods_on_node("n1").count()), (1, 2));
+        s.remove(Kind::Pod, "default", "web-0");
+        assert_eq!((s.node_load("n1"), s.pods_on_node("n1").count()), (0, 1));
+        assert_eq!(s.claim_users("default", "www-web-0").count(), 0);
+        assert_eq!(s.count_in(Kind::Pod, "default"), 1);
+        assert_eq!(s.count_in(Kind::Pod, "other"), 0);
+    }
+
+    #[test]
+    fn slice_index_follows_its_endpoints() {
+        use crate::api::{Endpoint, EndpointSlice, ObjectReference};
+        let slice = |targets: &[&str]| {
+            Object::EndpointSlice(EndpointSlice {
+                metadata: ObjectMeta::named("default", "nginx-abcde"),
+                endpoints: targets
+                    .iter()
+                    .map(|t| Endpoint {
+                        target_ref: Some(ObjectReference {
+                            kind: Some("Pod".into()),
+                            name: Some(t.to_string()),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+        };
+        let mut s = Store::default();
+        s.put(slice(&["web-0", "web-1"]));
+        assert_eq!(
+            s.slices_of_pod("default", "web-1").collect::<Vec<_>>(),
+            ["nginx-abcde"]
+        );
+        s.put(slice(&["web-0"]));
+        assert_eq!(s.slices_of_pod("default", "web-1").count(), 0);
+        assert_eq!(s.slices_of_pod("default", "web-0").count(), 1);
     }
 
     #[test]

@@ -97,8 +97,18 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
             ..Default::default()
         },
     };
+    let owner_references = vec![controller_ref(Kind::Service, &svc.metadata)];
+    if !existing.is_empty()
+        && slice.metadata.labels == labels
+        && slice.metadata.owner_references == owner_references
+        && slice.endpoints == endpoints
+        && slice.ports == ports
+    {
+        // Unchanged: upstream's reconciler writes nothing either.
+        return;
+    }
     slice.metadata.labels = labels;
-    slice.metadata.owner_references = vec![controller_ref(Kind::Service, &svc.metadata)];
+    slice.metadata.owner_references = owner_references;
     slice.endpoints = endpoints;
     slice.ports = ports;
     if existing.is_empty() {

@@ -37,12 +37,37 @@ const PULL_BYTES_PER_MS: u64 = 3_000;
 
 #[derive(Clone, Default, Debug)]
 pub struct Kubelet {
-    pub(crate) pods: HashMap<String, PodRuntime>,
+    /// uid → runtime. Ordered, so that walking a node's pods is deterministic.
+    pub(crate) pods: BTreeMap<String, PodRuntime>,
+    /// (namespace, name) → uids of the runtimes for that name (an old incarnation's may linger
+    /// until it is torn down): [`sync`] looks them up instead of walking every runtime.
+    by_key: HashMap<ObjKey, BTreeSet<String>>,
     /// Images present on each node (canonical references).
     pub(crate) images: BTreeMap<String, BTreeSet<String>>,
     /// host-local IPAM: the last address handed out on each node, and the ones in use.
     last_ip: BTreeMap<String, u8>,
     ips_in_use: BTreeSet<String>,
+}
+
+impl Kubelet {
+    fn insert(&mut self, uid: String, rt: PodRuntime) {
+        self.by_key
+            .entry(rt.key.clone())
+            .or_default()
+            .insert(uid.clone());
+        self.pods.insert(uid, rt);
+    }
+
+    fn remove(&mut self, uid: &str) -> Option<PodRuntime> {
+        let rt = self.pods.remove(uid)?;
+        if let Some(uids) = self.by_key.get_mut(&rt.key) {
+            uids.remove(uid);
+            if uids.is_empty() {
+                self.by_key.remove(&rt.key);
+            }
+        }
+        Some(rt)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -307,17 +332,21 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     // kubelet of their node if it is up (a stopped one does so when it comes back).
     let stale: Vec<String> = c
         .kubelet
-        .pods
-        .iter()
-        .filter(|(uid, rt)| {
-            rt.key == *key
-                && pod.as_ref().is_none_or(|p| &p.metadata.uid != *uid)
-                && c.kubelet_up(&rt.node)
+        .by_key
+        .get(key)
+        .into_iter()
+        .flatten()
+        .filter(|uid| {
+            pod.as_ref().is_none_or(|p| &p.metadata.uid != *uid)
+                && c.kubelet
+                    .pods
+                    .get(*uid)
+                    .is_some_and(|rt| c.kubelet_up(&rt.node))
         })
-        .map(|(uid, _)| uid.clone())
+        .cloned()
         .collect();
     for uid in stale {
-        if let Some(rt) = c.kubelet.pods.remove(&uid) {
+        if let Some(rt) = c.kubelet.remove(&uid) {
             if let Some(ip) = rt.ip {
                 c.kubelet.ips_in_use.remove(&ip);
             }
@@ -331,7 +360,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
         return;
     }
     let uid = pod.metadata.uid.clone();
-    let mut rt = match c.kubelet.pods.remove(&uid) {
+    let mut rt = match c.kubelet.remove(&uid) {
         Some(rt) => rt,
         None => {
             if matches!(pod.phase(), "Succeeded" | "Failed") && !pod.is_terminating() {
@@ -498,7 +527,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
         );
         return;
     }
-    c.kubelet.pods.insert(uid, rt);
+    c.kubelet.insert(uid, rt);
 }
 
 /// Moves every container along as far as the clock allows, and schedules the next wake-up.
@@ -1441,7 +1470,7 @@ pub(crate) fn node_restarted(c: &mut Cluster, node: &str) {
         .map(|(uid, _)| uid.clone())
         .collect();
     for uid in uids {
-        let Some(mut rt) = c.kubelet.pods.remove(&uid) else {
+        let Some(mut rt) = c.kubelet.remove(&uid) else {
             continue;
         };
         if let Some(ip) = rt.ip.take() {
@@ -1485,14 +1514,9 @@ pub(crate) fn node_restarted(c: &mut Cluster, node: &str) {
                 Some(node),
             );
         }
-        c.kubelet.pods.insert(uid, rt);
+        c.kubelet.insert(uid, rt);
     }
-    let pods: Vec<ObjKey> = c
-        .list_as::<Pod>(None)
-        .into_iter()
-        .filter(|p| p.spec.node_name.as_deref() == Some(node))
-        .map(|p| (p.metadata.namespace.clone(), p.metadata.name.clone()))
-        .collect();
+    let pods: Vec<ObjKey> = c.store.pods_on_node(node).cloned().collect();
     for key in pods {
         c.enqueue(Work::Kubelet(key));
     }

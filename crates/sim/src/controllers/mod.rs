@@ -38,13 +38,25 @@ pub enum Work {
 
 pub(crate) fn reconcile(c: &mut Cluster, work: Work) {
     match work {
-        Work::StatefulSet(key) => statefulset::sync(c, &key),
+        Work::StatefulSet(ref key) => {
+            let size = c.get_as::<StatefulSet>(&key.0, &key.1).map_or(0, |s| {
+                (s.replicas().max(0) as usize).max(s.status.replicas.max(0) as usize)
+            });
+            if !c.coalesce(&work, size) {
+                statefulset::sync(c, key)
+            }
+        }
         Work::Schedule(key) => scheduler::schedule(c, &key),
         Work::Kubelet(key) => kubelet::sync(c, &key),
         Work::Claim(key) => volume::sync_claim(c, &key),
         Work::Provision(key) => volume::provision(c, &key),
         Work::Volume(name) => volume::sync_volume(c, &name),
-        Work::Endpoints(key) => endpoints::sync(c, &key),
+        Work::Endpoints(ref key) => {
+            let size = c.store.count_in(Kind::Pod, &key.0);
+            if !c.coalesce(&work, size) {
+                endpoints::sync(c, key)
+            }
+        }
         Work::Gc(uid) => gc::sync(c, &uid),
         Work::Node(name) => node_lifecycle::sync(c, &name),
     }
@@ -116,13 +128,13 @@ pub(crate) fn triggers(c: &Cluster, ev: &WatchEvent) -> Vec<Work> {
                     out.push(Work::Endpoints((ns.clone(), svc.metadata.name.clone())));
                 }
             }
-            for s in c.list_as::<EndpointSlice>(Some(ns)) {
-                if s.endpoints.iter().any(|e| {
-                    e.target_ref.as_ref().and_then(|r| r.name.as_deref()) == Some(m.name.as_str())
-                }) {
-                    if let Some(svc) = s.metadata.labels.get("kubernetes.io/service-name") {
-                        out.push(Work::Endpoints((ns.clone(), svc.clone())));
-                    }
+            // A pod a slice lists but the service no longer selects (its labels changed).
+            for slice in c.store.slices_of_pod(ns, &m.name) {
+                if let Some(svc) = c
+                    .get_as::<EndpointSlice>(ns, slice)
+                    .and_then(|s| s.metadata.labels.get("kubernetes.io/service-name"))
+                {
+                    out.push(Work::Endpoints((ns.clone(), svc.clone())));
                 }
             }
             for claim in p.claim_names() {
@@ -166,20 +178,19 @@ pub(crate) fn triggers(c: &Cluster, ev: &WatchEvent) -> Vec<Work> {
                 }
             }
             // Pods waiting in the scheduler or the kubelet for this claim.
-            for p in c.list_as::<Pod>(Some(&m.namespace)) {
-                if p.claim_names().any(|n| n == m.name) {
-                    if p.spec.node_name.is_none() {
-                        out.push(Work::Schedule(key_of(&Object::Pod(p.clone()))));
-                    } else {
-                        out.push(Work::Kubelet((
-                            p.metadata.namespace.clone(),
-                            p.metadata.name.clone(),
-                        )));
-                    }
-                    if let Some(r) = p.metadata.controller_ref() {
-                        if r.kind == "StatefulSet" {
-                            out.push(Work::StatefulSet((m.namespace.clone(), r.name.clone())));
-                        }
+            for pod in c.store.claim_users(&m.namespace, &m.name) {
+                let Some(p) = c.get_as::<Pod>(&m.namespace, pod) else {
+                    continue;
+                };
+                let key = (m.namespace.clone(), pod.clone());
+                if p.spec.node_name.is_none() {
+                    out.push(Work::Schedule(key));
+                } else {
+                    out.push(Work::Kubelet(key));
+                }
+                if let Some(r) = p.metadata.controller_ref() {
+                    if r.kind == "StatefulSet" {
+                        out.push(Work::StatefulSet((m.namespace.clone(), r.name.clone())));
                     }
                 }
             }

@@ -194,9 +194,9 @@ fn mark_unknown(c: &mut Cluster, name: &str) {
     }
     // MarkPodsNotReady.
     let pods: Vec<Pod> = c
-        .list_as::<Pod>(None)
-        .into_iter()
-        .filter(|p| p.spec.node_name.as_deref() == Some(name))
+        .store
+        .pods_on_node(name)
+        .filter_map(|(ns, n)| c.get_as::<Pod>(ns, n))
         .cloned()
         .collect();
     for mut p in pods {
@@ -368,9 +368,9 @@ fn taint_eviction(c: &mut Cluster, name: &str) {
         .max()
         .unwrap_or(now);
     let pods: Vec<Pod> = c
-        .list_as::<Pod>(None)
-        .into_iter()
-        .filter(|p| p.spec.node_name.as_deref() == Some(name))
+        .store
+        .pods_on_node(name)
+        .filter_map(|(ns, n)| c.get_as::<Pod>(ns, n))
         .cloned()
         .collect();
     let mut scheduled = c

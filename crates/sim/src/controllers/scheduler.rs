@@ -177,15 +177,8 @@ pub(crate) fn toleration_matches(tol: &Toleration, t: &Taint) -> bool {
 
 /// Least-loaded feasible node, ties broken by the seeded RNG (the default scheduler spreads).
 fn pick_node(c: &mut Cluster, feasible: &[String]) -> String {
-    let load = |n: &String| {
-        c.list_as::<Pod>(None)
-            .iter()
-            .filter(|p| {
-                p.spec.node_name.as_ref() == Some(n) && !matches!(p.phase(), "Succeeded" | "Failed")
-            })
-            .count()
-    };
-    let loads: Vec<usize> = feasible.iter().map(load).collect();
+    // The store keeps each node's count of unfinished pods, so this is not a scan per pod.
+    let loads: Vec<usize> = feasible.iter().map(|n| c.store.node_load(n)).collect();
     let min = loads.iter().copied().min().unwrap_or(0);
     let best: Vec<&String> = feasible
         .iter()

@@ -44,10 +44,10 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
         // finished (Succeeded or Failed) still holds it until the pod object is gone: upstream
         // lets only ephemeral volumes go when their pod is shut down.
         if pvc.metadata.finalizers.iter().any(|f| f == PVC_PROTECTION) {
-            let in_use = c
-                .list_as::<Pod>(Some(ns))
-                .iter()
-                .any(|p| p.spec.node_name.is_some() && p.claim_names().any(|n| n == name));
+            let in_use = c.store.claim_users(ns, name).any(|pod| {
+                c.get_as::<Pod>(ns, pod)
+                    .is_some_and(|p| p.spec.node_name.is_some())
+            });
             if !in_use {
                 let mut p = pvc.clone();
                 remove_finalizer(&mut p.metadata, PVC_PROTECTION);

@@ -129,21 +129,48 @@ fn is_unavailable(p: &Pod, min_ready: i64, now: Time) -> bool {
     !is_running_and_available(p, min_ready, now) || p.is_terminating()
 }
 
-/// A replica slot: the pod that exists, or the one the controller would create.
-#[derive(Clone)]
-// A Missing slot holds the pod the controller would create; boxing it would only move the copy.
-#[allow(clippy::large_enum_variant)]
+/// A replica slot: the pod that exists, or the ordinal of the one the controller would create.
+/// The missing pod is built only when it is created: a set waiting at web-0 has thousands of
+/// missing slots, and building each on every sync made OrderedReady quadratic.
+#[derive(Clone, Copy)]
 enum Slot<'a> {
     Existing(&'a Pod),
-    Missing(Pod),
+    Missing(i32),
 }
 
-impl Slot<'_> {
-    fn pod(&self) -> &Pod {
-        match self {
-            Slot::Existing(p) => p,
-            Slot::Missing(p) => p,
+/// What a missing slot's pod is made from (`newVersionedStatefulSetPod`'s inputs).
+struct Versions<'a> {
+    set: &'a StatefulSet,
+    current_set: &'a StatefulSet,
+    update_set: &'a StatefulSet,
+    cur: &'a str,
+    upd: &'a str,
+}
+
+impl Versions<'_> {
+    fn name(&self, slot: &Slot) -> String {
+        match slot {
+            Slot::Existing(p) => p.metadata.name.clone(),
+            Slot::Missing(ord) => utils::pod_name(&self.set.metadata.name, *ord),
         }
+    }
+
+    /// The revision the slot's pod has, or would be created with.
+    fn revision<'s>(&'s self, slot: &Slot<'s>) -> &'s str {
+        match slot {
+            Slot::Existing(p) => pod_revision(p),
+            Slot::Missing(ord) => {
+                if utils::is_partitioned(self.current_set, self.update_set, *ord) {
+                    self.cur
+                } else {
+                    self.upd
+                }
+            }
+        }
+    }
+
+    fn new_pod(&self, ord: i32) -> Pod {
+        utils::new_versioned_pod(self.current_set, self.update_set, self.cur, self.upd, ord)
     }
 }
 
@@ -217,20 +244,24 @@ pub(crate) fn update_statefulset(
         .enumerate()
         .map(|(i, s)| match s {
             Some(p) => Slot::Existing(p),
-            None => Slot::Missing(utils::new_versioned_pod(
-                &current_set,
-                &update_set,
-                &cur,
-                &upd,
-                start + i as i32,
-            )),
+            None => Slot::Missing(start + i as i32),
         })
         .collect();
+    let versions = Versions {
+        set,
+        current_set: &current_set,
+        update_set: &update_set,
+        cur: &cur,
+        upd: &upd,
+    };
 
     let first_unavailable: Option<String> = slots
         .iter()
-        .find(|s| matches!(s, Slot::Missing(_)) || is_unavailable(s.pod(), min_ready, now))
-        .map(|s| s.pod().metadata.name.clone())
+        .find(|s| match s {
+            Slot::Missing(_) => true,
+            Slot::Existing(p) => is_unavailable(p, min_ready, now),
+        })
+        .map(|s| versions.name(s))
         .or_else(|| {
             condemned
                 .iter()
@@ -245,8 +276,7 @@ pub(crate) fn update_statefulset(
     } else {
         run_pass(
             c,
-            set,
-            &update_set,
+            &versions,
             &slots,
             &condemned,
             first_unavailable.as_deref(),
@@ -311,12 +341,12 @@ impl Block {
 }
 
 /// What the controller would do next once unblocked, for the waiting message.
-fn next_step(slots: &[Slot], from: usize, condemned: &[&Pod]) -> String {
+fn next_step(v: &Versions, slots: &[Slot], from: usize, condemned: &[&Pod]) -> String {
     if let Some(s) = slots[from + 1..]
         .iter()
         .find(|s| matches!(s, Slot::Missing(_)))
     {
-        return s.pod().metadata.name.clone();
+        return v.name(s);
     }
     if !condemned.is_empty() {
         return "scale-down".into();
@@ -327,21 +357,23 @@ fn next_step(slots: &[Slot], from: usize, condemned: &[&Pod]) -> String {
 #[allow(clippy::too_many_arguments)]
 fn run_pass(
     c: &mut Cluster,
-    set: &StatefulSet,
-    update_set: &StatefulSet,
+    v: &Versions,
     slots: &[Slot],
     condemned: &[&Pod],
     first_unavailable: Option<&str>,
     status: &mut StatefulSetStatus,
     min_ready: i64,
 ) -> Result<Block, String> {
+    let (set, update_set) = (v.set, v.update_set);
     let monotonic = !set.is_parallel();
     let now = c.now;
     // Replicas, in ascending ordinal.
     for (i, slot) in slots.iter().enumerate() {
-        let name = slot.pod().metadata.name.clone();
-        match slot {
-            Slot::Missing(pod) => {
+        let name = || v.name(slot);
+        match *slot {
+            Slot::Missing(ord) => {
+                let pod = &v.new_pod(ord);
+                let name = name();
                 if pod_control::claim_is_stale(c, set, pod) {
                     return Ok(Block::because(format!(
                         "{name} waits: a claim still belongs to the previous {name}"
@@ -351,7 +383,7 @@ fn run_pass(
                 if monotonic {
                     return Ok(Block::because(format!(
                         "{} waits: {name} was just created and is not Running and Ready yet",
-                        next_step(slots, i, condemned)
+                        next_step(v, slots, i, condemned)
                     )));
                 }
             }
@@ -362,7 +394,8 @@ fn run_pass(
                     }
                     if monotonic {
                         return Ok(Block::because(format!(
-                            "{name} failed and is being replaced"
+                            "{} failed and is being replaced",
+                            name()
                         )));
                     }
                     continue;
@@ -372,20 +405,23 @@ fn run_pass(
                 }
                 if pod.is_terminating() && monotonic {
                     return Ok(Block::because(format!(
-                        "{} waits: {name} is terminating",
-                        next_step(slots, i, condemned)
+                        "{} waits: {} is terminating",
+                        next_step(v, slots, i, condemned),
+                        name()
                     )));
                 }
                 if !pod.is_running_and_ready() && monotonic {
                     return Ok(Block::because(format!(
-                        "{} waits: {name} is not Running and Ready yet",
-                        next_step(slots, i, condemned)
+                        "{} waits: {} is not Running and Ready yet",
+                        next_step(v, slots, i, condemned),
+                        name()
                     )));
                 }
                 if !is_running_and_available(pod, min_ready, now) && monotonic {
                     return Ok(Block::because(format!(
-                        "{} waits: {name} is not Available yet (minReadySeconds: {min_ready})",
-                        next_step(slots, i, condemned)
+                        "{} waits: {} is not Available yet (minReadySeconds: {min_ready})",
+                        next_step(v, slots, i, condemned),
+                        name()
                     )));
                 }
                 let retention_ok = pod_control::claims_match_retention(c, update_set, pod);
@@ -437,29 +473,36 @@ fn run_pass(
         return Ok(Block::none());
     }
     if c.feature_gates.enabled(MAX_UNAVAILABLE_STATEFULSET) {
-        return update_with_max_unavailable(c, set, slots, status, min_ready);
+        return update_with_max_unavailable(c, v, slots, status, min_ready);
     }
     // Rolling update: the highest ordinal not at the update revision, down to the partition.
     let update_min = set.partition().max(0) as usize;
     let upd = status.update_revision.clone();
     if !slots[update_min.min(slots.len())..]
         .iter()
-        .any(|s| pod_revision(s.pod()) != upd)
+        .any(|s| v.revision(s) != upd)
     {
         return Ok(Block::none());
     }
     for target in (update_min..slots.len()).rev() {
-        let pod = slots[target].pod();
+        let pod = match slots[target] {
+            Slot::Existing(pod) => pod,
+            Slot::Missing(_) => {
+                return Ok(Block::because(format!(
+                    "rolling update waits: {} is not Running and Ready yet",
+                    v.name(&slots[target])
+                )))
+            }
+        };
         let name = &pod.metadata.name;
-        let exists = matches!(slots[target], Slot::Existing(_));
-        if exists && pod_revision(pod) != upd && !pod.is_terminating() {
+        if pod_revision(pod) != upd && !pod.is_terminating() {
             pod_control::delete_pod(c, set, pod)?;
             status.current_replicas -= 1;
             return Ok(Block::because(format!(
                 "rolling update: waiting for {name} to be replaced"
             )));
         }
-        if !exists || is_unavailable(pod, min_ready, now) {
+        if is_unavailable(pod, min_ready, now) {
             return Ok(Block::because(format!(
                 "rolling update waits: {name} is not Running and Ready yet"
             )));
@@ -494,22 +537,24 @@ pub(crate) fn max_unavailable(set: &StatefulSet) -> usize {
 /// that many outdated pods, highest ordinal first, never below the partition.
 fn update_with_max_unavailable(
     c: &mut Cluster,
-    set: &StatefulSet,
+    v: &Versions,
     slots: &[Slot],
     status: &mut StatefulSetStatus,
     min_ready: i64,
 ) -> Result<Block, String> {
+    let set = v.set;
     let now = c.now;
     let max = max_unavailable(set);
     let unavailable = slots
         .iter()
-        .filter(|s| matches!(s, Slot::Missing(_)) || is_unavailable(s.pod(), min_ready, now))
+        .filter(|s| match s {
+            Slot::Missing(_) => true,
+            Slot::Existing(p) => is_unavailable(p, min_ready, now),
+        })
         .count();
     let upd = status.update_revision.clone();
     let update_min = (set.partition().max(0) as usize).min(slots.len());
-    let outdated = slots[update_min..]
-        .iter()
-        .any(|s| pod_revision(s.pod()) != upd);
+    let outdated = slots[update_min..].iter().any(|s| v.revision(s) != upd);
     if !outdated {
         return Ok(Block::none());
     }

@@ -125,6 +125,12 @@ pub fn new_pod(set: &StatefulSet, ordinal: i32) -> Pod {
     pod
 }
 
+/// Below the partition of a rolling update, a new pod is made from the current revision.
+pub fn is_partitioned(current: &StatefulSet, update: &StatefulSet, ordinal: i32) -> bool {
+    current.update_strategy_type() == "RollingUpdate"
+        && ordinal < current.start_ordinal() + update.partition()
+}
+
 /// `newVersionedStatefulSetPod`: below the partition a pod is made from the current revision.
 pub fn new_versioned_pod(
     current: &StatefulSet,
@@ -133,8 +139,7 @@ pub fn new_versioned_pod(
     update_rev: &str,
     ordinal: i32,
 ) -> Pod {
-    let partitioned = current.update_strategy_type() == "RollingUpdate"
-        && ordinal < current.start_ordinal() + update.partition();
+    let partitioned = is_partitioned(current, update, ordinal);
     let mut pod = if partitioned {
         new_pod(current, ordinal)
     } else {
