@@ -18,7 +18,23 @@ fn labels(pairs: &[(&str, &str)]) -> Labels {
         .collect()
 }
 
-pub(crate) fn bootstrap(c: &mut Cluster) {
+/// The most workers a cluster can have: each node's pod CIDR is `10.244.N.0/24`.
+pub const MAX_WORKERS: usize = 200;
+
+/// kind's node names for a control plane and `workers` workers: `kind-worker`, `kind-worker2`…
+pub fn node_names(workers: usize) -> Vec<String> {
+    let mut names = vec![NODES[0].to_string()];
+    for i in 1..=workers.clamp(1, MAX_WORKERS) {
+        names.push(if i == 1 {
+            "kind-worker".into()
+        } else {
+            format!("kind-worker{i}")
+        });
+    }
+    names
+}
+
+pub(crate) fn bootstrap(c: &mut Cluster, workers: usize) {
     for ns in [
         "default",
         "kube-node-lease",
@@ -37,7 +53,7 @@ pub(crate) fn bootstrap(c: &mut Cluster) {
         };
         c.create_inner(obj.into()).expect("bootstrap namespace");
     }
-    for (i, name) in NODES.iter().enumerate() {
+    for (i, name) in node_names(workers).iter().enumerate() {
         c.create_inner(node(i, name).into())
             .expect("bootstrap node");
     }

@@ -69,6 +69,8 @@ pub struct Cluster {
     /// When each large set or service last synced, and how long that sync keeps its worker
     /// busy: see [`Cluster::coalesce`].
     busy_until: HashMap<Work, Time>,
+    /// Pods placed on a node while their claims are provisioned there.
+    pub(crate) assumed: crate::controllers::scheduler::Assumed,
     /// Why each StatefulSet's controller stopped on its last pass, for the UI.
     pub(crate) waiting: BTreeMap<ObjKey, String>,
     /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
@@ -97,6 +99,13 @@ impl Cluster {
     /// A fresh cluster whose components run with `gates` (as kind's config sets
     /// `featureGates` for all of them).
     pub fn with_feature_gates(seed: u64, gates: FeatureGates) -> Cluster {
+        Cluster::with_workers(seed, gates, 2)
+    }
+
+    /// A cluster with `workers` worker nodes (1 to [`crate::bootstrap::MAX_WORKERS`]), as a kind
+    /// config with that many `role: worker` entries makes. Each takes 110 pods, so a set of
+    /// 10,000 replicas needs 91 of them.
+    pub fn with_workers(seed: u64, gates: FeatureGates, workers: usize) -> Cluster {
         let mut c = Cluster {
             store: Store::default(),
             now: CLUSTER_EPOCH,
@@ -111,6 +120,7 @@ impl Cluster {
             volume_state: Default::default(),
             failures: HashMap::new(),
             busy_until: HashMap::new(),
+            assumed: Default::default(),
             waiting: BTreeMap::new(),
             event_index: HashMap::new(),
             event_spam: HashMap::new(),
@@ -121,7 +131,7 @@ impl Cluster {
             feature_gates: gates,
             machines: BTreeMap::new(),
         };
-        crate::bootstrap::bootstrap(&mut c);
+        crate::bootstrap::bootstrap(&mut c, workers);
         c.run();
         // The cluster has been up a little while when the learner arrives.
         c.advance(5 * MINUTE);
@@ -296,6 +306,12 @@ impl Cluster {
     }
 
     fn dispatch(&mut self, ev: &WatchEvent) {
+        if let Object::Pod(p) = &*ev.object {
+            if ev.type_ == WatchEventType::Deleted || p.spec.node_name.is_some() {
+                self.assumed
+                    .forget(&(p.metadata.namespace.clone(), p.metadata.name.clone()));
+            }
+        }
         for work in controllers::triggers(self, ev) {
             self.enqueue(work);
         }

@@ -34,7 +34,7 @@ pub mod names {
 }
 
 pub use api::{FieldValidation, Kind, Object, Resource};
-pub use bootstrap::{DNS_SERVICE_IP, KUBERNETES_VERSION, NODES};
+pub use bootstrap::{node_names, DNS_SERVICE_IP, KUBERNETES_VERSION, MAX_WORKERS, NODES};
 pub use cluster::{Cluster, DeleteOptions, Propagation, Settled};
 pub use error::{ApiError, Reason};
 pub use store::{ObjKey, WatchEvent, WatchEventType};

@@ -65,6 +65,8 @@ struct Indices {
     claim_users: HashMap<ObjKey, BTreeSet<String>>,
     /// (namespace, pod) → names of the EndpointSlices that list it.
     slices_of_pod: HashMap<ObjKey, BTreeSet<String>>,
+    /// Volumes a claim could bind to: Available, with no claim reference, not being deleted.
+    available_pvs: BTreeSet<String>,
 }
 
 impl Store {
@@ -133,10 +135,38 @@ impl Store {
             .entry(key.0.clone())
             .or_default()
             .insert(key.1.clone(), obj.clone());
-        if let Some(old) = &old {
-            self.unindex(kind, &key, old);
+        match (&old, &*obj) {
+            // A slice of thousands of endpoints is rewritten as pods come and go: only the
+            // pods that joined or left it are re-indexed.
+            (Some(old), Object::EndpointSlice(new))
+                if old.meta().owner_references == new.metadata.owner_references =>
+            {
+                if let Object::EndpointSlice(was) = &**old {
+                    let before: BTreeSet<&str> = slice_targets(was).collect();
+                    let after: BTreeSet<&str> = slice_targets(new).collect();
+                    for gone in before.difference(&after) {
+                        remove_from(
+                            &mut self.idx.slices_of_pod,
+                            &(key.0.clone(), gone.to_string()),
+                            &key.1,
+                        );
+                    }
+                    for came in after.difference(&before) {
+                        self.idx
+                            .slices_of_pod
+                            .entry((key.0.clone(), came.to_string()))
+                            .or_default()
+                            .insert(key.1.clone());
+                    }
+                }
+            }
+            _ => {
+                if let Some(old) = &old {
+                    self.unindex(kind, &key, old);
+                }
+                self.index(kind, &key, &obj);
+            }
         }
-        self.index(kind, &key, &obj);
         let type_ = if old.is_some() {
             WatchEventType::Modified
         } else {
@@ -221,6 +251,14 @@ impl Store {
                         .insert(key.1.clone());
                 }
             }
+            Object::PersistentVolume(pv) => {
+                if pv.status.phase.as_deref() == Some("Available")
+                    && pv.spec.claim_ref.is_none()
+                    && !pv.metadata.is_deleting()
+                {
+                    self.idx.available_pvs.insert(key.1.clone());
+                }
+            }
             _ => {}
         }
     }
@@ -269,8 +307,16 @@ impl Store {
                     );
                 }
             }
+            Object::PersistentVolume(_) => {
+                self.idx.available_pvs.remove(&key.1);
+            }
             _ => {}
         }
+    }
+
+    /// Names of the volumes a claim could bind to (Available, unclaimed), in name order.
+    pub fn available_pvs(&self) -> impl Iterator<Item = &String> {
+        self.idx.available_pvs.iter()
     }
 
     /// Pods bound to `node`, in key order.

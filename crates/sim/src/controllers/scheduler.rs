@@ -11,15 +11,63 @@ pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
 /// The scheduler records through events.k8s.io as `<component>-<host>` (kind's control plane).
 const SCHEDULER_INSTANCE: &str = "default-scheduler-kind-control-plane";
 
+/// Pods the scheduler has placed on a node whose claims are still being provisioned there
+/// (upstream's "assumed" pods): they count against the node's pod capacity before they are
+/// bound, so a burst of pods cannot overfill a node.
+#[derive(Clone, Default, Debug)]
+pub struct Assumed {
+    node_of: std::collections::HashMap<ObjKey, String>,
+    on_node: std::collections::HashMap<String, usize>,
+}
+
+impl Assumed {
+    fn add(&mut self, key: &ObjKey, node: &str) {
+        self.forget(key);
+        self.node_of.insert(key.clone(), node.to_string());
+        *self.on_node.entry(node.to_string()).or_default() += 1;
+    }
+
+    /// The pod is bound, deleted, or being placed again.
+    pub(crate) fn forget(&mut self, key: &ObjKey) {
+        if let Some(node) = self.node_of.remove(key) {
+            if let Some(n) = self.on_node.get_mut(&node) {
+                *n = n.saturating_sub(1);
+            }
+        }
+    }
+
+    fn on(&self, node: &str) -> usize {
+        self.on_node.get(node).copied().unwrap_or(0)
+    }
+}
+
+/// NodeResourcesFit's pod count: the node's allocatable `pods` (kind's kubelet: 110).
+fn pod_capacity(node: &Node) -> usize {
+    node.status
+        .allocatable
+        .get("pods")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(110)
+}
+
 pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     let (ns, name) = key;
+    c.assumed.forget(key);
     let Some(pod) = c.get_as::<Pod>(ns, name).cloned() else {
         return;
     };
     if pod.spec.node_name.is_some() || pod.is_terminating() {
         return;
     }
-    let nodes: Vec<Node> = c.list_as::<Node>(None).into_iter().cloned().collect();
+    // Shared handles: a node's status (its image list) is large, and this runs for every pod.
+    let nodes: Vec<std::sync::Arc<Object>> = c.store.list(Kind::Node, None).cloned().collect();
+    let nodes: Vec<&Node> = nodes
+        .iter()
+        .filter_map(|o| match &**o {
+            Object::Node(n) => Some(n),
+            _ => None,
+        })
+        .collect();
     let total = nodes.len();
     // Claims the pod uses.
     let mut claims = Vec::new();
@@ -46,8 +94,11 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     }
     // The default profile's filters in order; a node counts under the first one it fails.
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+    // Nodes that failed only for want of room: preemption looks there for victims (and finds
+    // none, every pod having the default priority); elsewhere it cannot help.
+    let mut full = 0;
     let mut feasible = Vec::new();
-    'nodes: for node in &nodes {
+    'nodes: for &node in &nodes {
         let mut fail = |why: String| *reasons.entry(why).or_insert(0) += 1;
         // NodeUnschedulable (a cordoned node; a pod may tolerate its taint).
         if node.spec.unschedulable == Some(true)
@@ -93,6 +144,13 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
             fail("node(s) didn't match Pod's node affinity/selector".into());
             continue;
         }
+        // NodeResourcesFit (pods only: the playground's containers request nothing).
+        let name = &node.metadata.name;
+        if c.store.node_load(name) + c.assumed.on(name) >= pod_capacity(node) {
+            fail("Too many pods".into());
+            full += 1;
+            continue;
+        }
         // VolumeBinding.
         for pvc in &claims {
             if let Some(pv_name) = &pvc.spec.volume_name {
@@ -114,7 +172,7 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
             .map(|(why, n)| format!("{n} {why}"))
             .collect();
         parts.sort();
-        return unschedulable(c, &pod, total, &parts.join(", "));
+        return unschedulable_with(c, &pod, total, &parts.join(", "), full);
     }
     // A claim already given a node (an earlier attempt) keeps it.
     let preselected = claims
@@ -141,6 +199,7 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
         }
     }
     if waiting {
+        c.assumed.add(key, &node);
         return;
     }
     let mut p = pod.clone();
@@ -224,7 +283,26 @@ fn set_scheduled_condition(p: &mut Pod, now: crate::time::Time, unschedulable: O
 }
 
 fn unschedulable(c: &mut Cluster, pod: &Pod, total: usize, why: &str) {
-    let msg = format!("0/{total} nodes are available: {why}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.");
+    unschedulable_with(c, pod, total, why, 0)
+}
+
+/// `full` nodes failed only NodeResourcesFit: preemption found no victims there.
+fn unschedulable_with(c: &mut Cluster, pod: &Pod, total: usize, why: &str, full: usize) {
+    let mut preemption = Vec::new();
+    if total > full {
+        preemption.push(format!(
+            "{} Preemption is not helpful for scheduling",
+            total - full
+        ));
+    }
+    if full > 0 {
+        preemption.push(format!(
+            "{full} No preemption victims found for incoming pod"
+        ));
+    }
+    preemption.sort();
+    let preemption = preemption.join(", ");
+    let msg = format!("0/{total} nodes are available: {why}. preemption: 0/{total} nodes are available: {preemption}.");
     // The scheduler's own status write is no reason to try again (upstream's queue ignores
     // status-only updates): an attempt at the instant of the last, with the same verdict, is
     // that echo, and records nothing.

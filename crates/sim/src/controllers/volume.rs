@@ -134,14 +134,12 @@ fn bind_static(c: &mut Cluster, pvc: &PersistentVolumeClaim) -> bool {
         .get("storage")
         .and_then(|q| crate::quantity::parse_bytes(q))
         .unwrap_or(0);
+    // The store indexes the Available volumes: dynamically provisioned ones are bound from
+    // birth, so this is not a walk over every volume for every claim.
     let candidate = c
-        .list_as::<PersistentVolume>(None)
-        .into_iter()
-        .filter(|pv| {
-            pv.status.phase.as_deref() == Some("Available")
-                && pv.spec.claim_ref.is_none()
-                && !pv.metadata.is_deleting()
-        })
+        .store
+        .available_pvs()
+        .filter_map(|name| c.get_as::<PersistentVolume>("", name))
         .filter(|pv| pv.spec.storage_class_name.clone().unwrap_or_default() == class)
         .filter(|pv| {
             pvc.spec
