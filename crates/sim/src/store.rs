@@ -251,13 +251,12 @@ impl Store {
                         .insert(key.1.clone());
                 }
             }
-            Object::PersistentVolume(pv) => {
+            Object::PersistentVolume(pv)
                 if pv.status.phase.as_deref() == Some("Available")
                     && pv.spec.claim_ref.is_none()
-                    && !pv.metadata.is_deleting()
-                {
-                    self.idx.available_pvs.insert(key.1.clone());
-                }
+                    && !pv.metadata.is_deleting() =>
+            {
+                self.idx.available_pvs.insert(key.1.clone());
             }
             _ => {}
         }
