@@ -14,6 +14,30 @@ use serde_json::{json, Value};
 
 /// The seed of the cluster a page starts with (same seed, same IPs and names every load).
 pub const SEED: u64 = 1;
+
+/// Worker nodes of every cluster this page makes: kind's two, or `?workers=N` in the page's
+/// address (a benchmark's 10,000 pods need 91 at 110 pods a node). Set once at startup.
+static WORKERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(2);
+
+/// Reads `workers=N` from a query string (`?workers=92`); anything else leaves kind's two.
+pub fn set_workers_from_query(query: &str) {
+    if let Some(n) = workers_in_query(query) {
+        WORKERS.store(n, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+fn workers_in_query(query: &str) -> Option<usize> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("workers="))
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| (1..=ordinal_sim::MAX_WORKERS).contains(n))
+}
+
+fn workers() -> usize {
+    WORKERS.load(std::sync::atomic::Ordering::Relaxed)
+}
 /// The namespace the playground shows (the terminal's current namespace).
 pub const NAMESPACE: &str = "default";
 /// The file name the editor's buffer has in the terminal's workspace (`kubectl apply -f web.yaml`).
@@ -57,7 +81,7 @@ pub struct Engine {
 impl Engine {
     pub fn new() -> Engine {
         Engine {
-            cluster: Cluster::new(SEED),
+            cluster: Cluster::with_workers(SEED, Default::default(), workers()),
             session: Session::new(Box::new(MemFiles::default())),
             carry: 0.0,
             record: Vec::new(),
@@ -332,6 +356,15 @@ impl Default for Engine {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn workers_come_from_the_query_within_limits() {
+        assert_eq!(workers_in_query("?workers=92"), Some(92));
+        assert_eq!(workers_in_query("?a=1&workers=3"), Some(3));
+        for bad in ["", "?workers=0", "?workers=201", "?workers=-1", "?workers=x", "?w=5"] {
+            assert_eq!(workers_in_query(bad), None, "{bad}");
+        }
+    }
+
     use super::*;
 
     /// What the store holds, as text: equal dumps are equal clusters.

@@ -86,6 +86,9 @@ fn show_crash(text: &str) {
 
 fn main() {
     install_panic_hook();
+    if let Some(q) = web_sys::window().and_then(|w| w.location().search().ok()) {
+        engine::set_workers_from_query(&q);
+    }
     // The page's static "Starting…" line goes once the app renders in its place.
     if let Some(el) = web_sys::window()
         .and_then(|w| w.document())
