@@ -4,7 +4,8 @@
 //!
 //! `cargo bench -p ordinal-sim` (or `scripts/bench.sh`, which adds the browser figures).
 //! `ORDINAL_BENCH_MAX=N` caps the sizes, `ORDINAL_BENCH_MIN=N` skips smaller ones,
-//! `ORDINAL_BENCH_POLICY` picks one policy; a size whose settle took longer than
+//! `ORDINAL_BENCH_POLICY` picks one policy, `ORDINAL_BENCH_REPEAT_DELETE=K` repeats the
+//! delete-one-pod case K times (for a profiler); a size whose settle took longer than
 //! `ORDINAL_BENCH_BUDGET_S` seconds (default 60) stops the larger sizes of that policy, and the
 //! table says so rather than running for hours.
 
@@ -172,6 +173,39 @@ fn main() {
             "{:<44} {:>12}",
             format!("idle tick (16 ms) at {n} pods"),
             fmt(tick)
+        );
+        // Cost follows change: one pod deleted in a settled set, until its replacement is Ready.
+        let victim = format!("web-{}", n / 2);
+        // `ORDINAL_BENCH_REPEAT_DELETE=K` deletes and settles K more times first (to profile it).
+        let repeat: usize = std::env::var("ORDINAL_BENCH_REPEAT_DELETE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        for _ in 0..repeat {
+            c.delete(
+                ordinal_sim::api::Kind::Pod,
+                "default",
+                &victim,
+                &Default::default(),
+            )
+            .expect("deletes");
+            c.settle();
+        }
+        let t = Instant::now();
+        c.delete(
+            ordinal_sim::api::Kind::Pod,
+            "default",
+            &victim,
+            &Default::default(),
+        )
+        .expect("deletes");
+        let s = c.settle();
+        let wall = t.elapsed();
+        println!(
+            "{:<44} {:>12} {:>16}",
+            format!("delete 1 pod, settle again ({n} pods)"),
+            fmt(wall),
+            format!("{:.1} s", s.elapsed_ms as f64 / 1000.0)
         );
         let lookup = median(1000, || {
             std::hint::black_box(c.dns_lookup("default", "web-0.nginx", QueryType::A));

@@ -8,11 +8,19 @@ use std::collections::BTreeMap;
 
 pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let (ns, name) = key;
-    let existing: Vec<EndpointSlice> = c
-        .list_as::<EndpointSlice>(Some(ns))
-        .into_iter()
-        .filter(|s| s.metadata.labels.get("kubernetes.io/service-name") == Some(name))
+    // Shared handles: a slice of a large set lists thousands of endpoints.
+    let existing: Vec<std::sync::Arc<Object>> = c
+        .store
+        .list(Kind::EndpointSlice, Some(ns))
+        .filter(|o| o.meta().labels.get("kubernetes.io/service-name") == Some(name))
         .cloned()
+        .collect();
+    let existing: Vec<&EndpointSlice> = existing
+        .iter()
+        .filter_map(|o| match &**o {
+            Object::EndpointSlice(s) => Some(s),
+            _ => None,
+        })
         .collect();
     let svc = c.get_as::<Service>(ns, name).cloned();
     let Some(svc) = svc.filter(|s| !s.spec.selector.is_empty() && !s.metadata.is_deleting()) else {
@@ -72,6 +80,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
             protocol: p.protocol.clone(),
         })
         .collect();
+    let owner_references = vec![controller_ref(Kind::Service, &svc.metadata)];
     let mut labels = BTreeMap::from([
         (
             "endpointslice.kubernetes.io/managed-by".to_string(),
@@ -85,8 +94,23 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     for (k, v) in &svc.metadata.labels {
         labels.entry(k.clone()).or_insert_with(|| v.clone());
     }
+    if let Some(s) = existing.first() {
+        if s.metadata.labels == labels
+            && s.metadata.owner_references == owner_references
+            && s.endpoints == endpoints
+            && s.ports == ports
+        {
+            // Unchanged: upstream's reconciler writes nothing either.
+            return;
+        }
+    }
     let mut slice = match existing.first() {
-        Some(s) => s.clone(),
+        // Everything but the endpoints and ports, which are replaced.
+        Some(s) => EndpointSlice {
+            metadata: s.metadata.clone(),
+            address_type: s.address_type.clone(),
+            ..Default::default()
+        },
         None => EndpointSlice {
             metadata: ObjectMeta {
                 generate_name: format!("{name}-"),
@@ -97,16 +121,6 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
             ..Default::default()
         },
     };
-    let owner_references = vec![controller_ref(Kind::Service, &svc.metadata)];
-    if !existing.is_empty()
-        && slice.metadata.labels == labels
-        && slice.metadata.owner_references == owner_references
-        && slice.endpoints == endpoints
-        && slice.ports == ports
-    {
-        // Unchanged: upstream's reconciler writes nothing either.
-        return;
-    }
     slice.metadata.labels = labels;
     slice.metadata.owner_references = owner_references;
     slice.endpoints = endpoints;

@@ -56,14 +56,35 @@ pub fn identity_matches(set: &StatefulSet, pod: &Pod) -> bool {
 pub fn storage_matches(set: &StatefulSet, pod: &Pod) -> bool {
     let ord = ordinal(pod);
     set.spec.volume_claim_templates.iter().all(|t| {
-        let want = claim_name(&t.metadata.name, &set.metadata.name, ord);
         pod.spec.volumes.iter().any(|v| {
             v.name == t.metadata.name
-                && v.persistent_volume_claim
-                    .as_ref()
-                    .is_some_and(|c| c.claim_name == want)
+                && v.persistent_volume_claim.as_ref().is_some_and(|c| {
+                    is_claim_name(&c.claim_name, &t.metadata.name, &set.metadata.name, ord)
+                })
         })
     })
+}
+
+/// `name == claim_name(template, set, ordinal)`, without building the name (this runs for
+/// every pod on every sync).
+pub fn is_claim_name(name: &str, template: &str, set: &str, ordinal: i32) -> bool {
+    name.strip_prefix(template)
+        .and_then(|r| r.strip_prefix('-'))
+        .and_then(|r| r.strip_prefix(set))
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(|r| is_decimal(r, ordinal))
+}
+
+/// `s == n.to_string()`, on the stack.
+fn is_decimal(s: &str, n: i32) -> bool {
+    use std::io::Write;
+    let mut buf = [0u8; 12];
+    let mut w = &mut buf[..];
+    if write!(w, "{n}").is_err() {
+        return false;
+    }
+    let len = 12 - w.len();
+    s.as_bytes() == &buf[..len]
 }
 
 pub fn update_identity(set: &StatefulSet, pod: &mut Pod) {
@@ -330,6 +351,23 @@ pub fn apply_revision(set: &StatefulSet, data: &Value) -> StatefulSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn claim_names_are_recognised_without_building_them() {
+        for (name, want) in [
+            ("www-web-3", true),
+            ("www-web-03", false),
+            ("www-web-+3", false),
+            ("www-web-30", false),
+            ("www-web-", false),
+            ("www-webb-3", false),
+            ("data-web-3", false),
+        ] {
+            assert_eq!(is_claim_name(name, "www", "web", 3), want, "{name}");
+        }
+        assert!(is_claim_name("www-web-2147483647", "www", "web", i32::MAX));
+        assert!(is_claim_name("www-web--1", "www", "web", -1));
+    }
 
     #[test]
     fn names_and_ordinals() {
