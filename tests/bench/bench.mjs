@@ -76,6 +76,8 @@ async function openPage(workers = 2) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // When the terminal's input first exists, the app has rendered and takes input.
   await page.addInitScript(() => {
+    // The wasm module's linear memory (its size only grows: the peak so far).
+    addEventListener('TrunkApplicationStarted', (e) => { window.__wasmMemory = e.detail.wasm.memory; });
     new MutationObserver((_, obs) => {
       if (document.getElementById('terminal-input')) {
         window.__interactive = performance.now();
@@ -94,6 +96,9 @@ async function applyManifest(page, yaml, speed) {
   await page.getByRole('textbox', { name: 'Manifest' }).fill(yaml);
   await page.getByRole('button', { name: 'Apply' }).click();
 }
+
+const wasmMiB = (page) => page.evaluate(() =>
+  window.__wasmMemory ? (window.__wasmMemory.buffer.byteLength / 1048576).toFixed(0) : 'n/a');
 
 const readyText = (page) => page.evaluate(() => {
   const el = document.querySelector('[data-statefulset="web"] .ready-count');
@@ -132,6 +137,7 @@ console.log(`${'benchmark (chromium, wasm)'.padEnd(58)} value`);
   const heap = metrics.JSHeapUsedSize ?? (await page.evaluate(() => performance.memory?.usedJSHeapSize));
   row(`JS heap after ${pods} pods started`, `${(heap / 1048576).toFixed(1)} MB`);
   row(`READY of the ${pods}-pod set after 5 s at 10x`, await readyText(page));
+  row(`wasm memory after ${pods} pods started`, `${await wasmMiB(page)} MiB`);
   await page.close();
 }
 {
@@ -147,6 +153,9 @@ console.log(`${'benchmark (chromium, wasm)'.padEnd(58)} value`);
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   row(`${big} Parallel replicas: apply → all Ready (1000x)`,
     ready === `${big}/${big}` ? `${secs} s` : `not done after ${cap} s (READY ${ready || 'n/a'})`);
+  const heap = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+  row(`tab memory with ${big} pods: JS heap + wasm memory`,
+    `${(heap / 1048576).toFixed(1)} MB + ${await wasmMiB(page)} MiB`);
   await page.close();
 }
 await browser.close();

@@ -360,7 +360,14 @@ mod tests {
     fn workers_come_from_the_query_within_limits() {
         assert_eq!(workers_in_query("?workers=92"), Some(92));
         assert_eq!(workers_in_query("?a=1&workers=3"), Some(3));
-        for bad in ["", "?workers=0", "?workers=201", "?workers=-1", "?workers=x", "?w=5"] {
+        for bad in [
+            "",
+            "?workers=0",
+            "?workers=201",
+            "?workers=-1",
+            "?workers=x",
+            "?w=5",
+        ] {
             assert_eq!(workers_in_query(bad), None, "{bad}");
         }
     }

@@ -1,5 +1,6 @@
-//! The EndpointSlice controller: one slice per Service with a selector, listing the selected
-//! pods that have an IP, with ready/serving/terminating conditions and hostnames.
+//! The EndpointSlice controller: slices of up to 100 endpoints per Service with a selector,
+//! listing the selected pods that have an IP, with ready/serving/terminating conditions and
+//! hostnames.
 
 use crate::api::*;
 use crate::cluster::Cluster;
@@ -94,17 +95,106 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     for (k, v) in &svc.metadata.labels {
         labels.entry(k.clone()).or_insert_with(|| v.clone());
     }
-    if let Some(s) = existing.first() {
-        if s.metadata.labels == labels
-            && s.metadata.owner_references == owner_references
+    let meta = SliceMeta {
+        ns,
+        service: name,
+        labels,
+        owner_references,
+        ports,
+    };
+    if existing.len() <= 1 && endpoints.len() <= MAX_ENDPOINTS_PER_SLICE {
+        // One slice holds them all: it lists the pods in name order.
+        write_slice(c, &meta, existing.first().copied(), endpoints);
+        return;
+    }
+    // More than one slice's worth (upstream's reconciler): an endpoint stays in the slice that
+    // has it (updated if it changed), goes from the slice whose pod is gone, and a new one fills
+    // the first slice with room, or a new slice. Only slices that changed are written.
+    let mut desired: BTreeMap<String, Endpoint> = endpoints
+        .into_iter()
+        .map(|e| (target_name(&e).to_string(), e))
+        .collect();
+    let mut plan: Vec<(Option<&EndpointSlice>, Vec<Endpoint>)> = existing
+        .iter()
+        .map(|s| {
+            let kept = s
+                .endpoints
+                .iter()
+                .filter_map(|e| desired.remove(target_name(e)))
+                .collect();
+            (Some(*s), kept)
+        })
+        .collect();
+    let mut fresh = desired.into_values();
+    for (_, eps) in plan.iter_mut() {
+        while eps.len() < MAX_ENDPOINTS_PER_SLICE {
+            match fresh.next() {
+                Some(e) => eps.push(e),
+                None => break,
+            }
+        }
+    }
+    loop {
+        let chunk: Vec<Endpoint> = fresh.by_ref().take(MAX_ENDPOINTS_PER_SLICE).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        plan.push((None, chunk));
+    }
+    // Empty slices go, but a service keeps one slice even with no endpoints.
+    let keep_empty = plan.iter().all(|(_, eps)| eps.is_empty());
+    let mut kept_one = false;
+    for (slice, eps) in plan {
+        if eps.is_empty() && !(keep_empty && !kept_one) {
+            if let Some(s) = slice {
+                c.store.remove(Kind::EndpointSlice, ns, &s.metadata.name);
+            }
+            continue;
+        }
+        kept_one = true;
+        write_slice(c, &meta, slice, eps);
+    }
+}
+
+/// The controller's `maxEndpointsPerSlice` (kube-controller-manager's default).
+pub const MAX_ENDPOINTS_PER_SLICE: usize = 100;
+
+/// What every slice of one service carries besides its endpoints.
+struct SliceMeta<'a> {
+    ns: &'a str,
+    service: &'a str,
+    labels: BTreeMap<String, String>,
+    owner_references: Vec<OwnerReference>,
+    ports: Vec<EndpointPort>,
+}
+
+fn target_name(e: &Endpoint) -> &str {
+    e.target_ref
+        .as_ref()
+        .and_then(|r| r.name.as_deref())
+        .unwrap_or("")
+}
+
+/// Creates the slice, or rewrites `existing` if anything in it differs.
+fn write_slice(
+    c: &mut Cluster,
+    meta: &SliceMeta,
+    existing: Option<&EndpointSlice>,
+    mut endpoints: Vec<Endpoint>,
+) {
+    if let Some(s) = existing {
+        if s.metadata.labels == meta.labels
+            && s.metadata.owner_references == meta.owner_references
             && s.endpoints == endpoints
-            && s.ports == ports
+            && s.ports == meta.ports
         {
             // Unchanged: upstream's reconciler writes nothing either.
             return;
         }
     }
-    let mut slice = match existing.first() {
+    // Every version of a slice stays in the watch log for a while: no spare capacity.
+    endpoints.shrink_to_fit();
+    let mut slice = match existing {
         // Everything but the endpoints and ports, which are replaced.
         Some(s) => EndpointSlice {
             metadata: s.metadata.clone(),
@@ -113,19 +203,19 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
         },
         None => EndpointSlice {
             metadata: ObjectMeta {
-                generate_name: format!("{name}-"),
-                namespace: ns.clone(),
+                generate_name: format!("{}-", meta.service),
+                namespace: meta.ns.to_string(),
                 ..Default::default()
             },
             address_type: "IPv4".into(),
             ..Default::default()
         },
     };
-    slice.metadata.labels = labels;
-    slice.metadata.owner_references = owner_references;
+    slice.metadata.labels = meta.labels.clone();
+    slice.metadata.owner_references = meta.owner_references.clone();
     slice.endpoints = endpoints;
-    slice.ports = ports;
-    if existing.is_empty() {
+    slice.ports = meta.ports.clone();
+    if existing.is_none() {
         let _ = c.create_inner(slice.into());
     } else {
         c.put_existing(slice.into());

@@ -7,6 +7,7 @@ mod invariants;
 mod lifecycle;
 mod nodes;
 mod random_ops;
+mod scale;
 mod splitmix;
 mod support;
 mod tutorial;
