@@ -379,7 +379,7 @@ fn get_scale(
             }
         }
         _ => {
-            let mut values: Vec<Value> = scales.iter().map(value).collect();
+            let mut values: Vec<Value> = scales.iter().map(|s| value(s)).collect();
             let v = if values.len() == 1 {
                 values.remove(0)
             } else {

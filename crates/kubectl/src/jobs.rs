@@ -167,7 +167,7 @@ impl Job {
                                 if s.metadata.namespace == *ns && s.metadata.name == *name {
                                     versions.push(match e.type_ {
                                         WatchEventType::Deleted => None,
-                                        _ => Some(s.clone()),
+                                        _ => Some((**s).clone()),
                                     });
                                 }
                             }

@@ -676,7 +676,7 @@ impl Cluster {
                 "EvictionByEvictionAPI",
                 "Eviction API: evicting",
             );
-            self.put_existing(Object::Pod(p));
+            self.put_existing(Object::Pod(Box::new(p)));
             self.delete_inner(
                 Kind::Pod,
                 ns,

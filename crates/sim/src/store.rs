@@ -446,7 +446,7 @@ mod tests {
             }),
             ..Default::default()
         });
-        Object::Pod(p)
+        Object::Pod(Box::new(p))
     }
 
     #[test]

@@ -225,20 +225,21 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Any object the store holds. (Objects live behind `Arc`s, so variant sizes matter little.)
+/// Any object the store holds. The largest kinds are boxed: every object, and every version the
+/// watch log keeps, is allocated at the size of the enum, and Events are the most numerous.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Object {
     Namespace(Namespace),
     Node(Node),
     StorageClass(StorageClass),
-    PersistentVolume(PersistentVolume),
+    PersistentVolume(Box<PersistentVolume>),
     Service(Service),
     Secret(Secret),
-    StatefulSet(StatefulSet),
+    StatefulSet(Box<StatefulSet>),
     ControllerRevision(ControllerRevision),
     PersistentVolumeClaim(PersistentVolumeClaim),
-    Pod(Pod),
+    Pod(Box<Pod>),
     EndpointSlice(EndpointSlice),
     Event(Event),
 }
@@ -481,7 +482,7 @@ macro_rules! resource {
             const KIND: Kind = Kind::$t;
             fn from_object(o: &Object) -> Option<&Self> {
                 match o {
-                    Object::$t(x) => Some(x),
+                    Object::$t(x) => Some(std::borrow::Borrow::<$t>::borrow(x)),
                     _ => None,
                 }
             }
@@ -494,7 +495,12 @@ macro_rules! resource {
         }
         impl From<$t> for Object {
             fn from(x: $t) -> Object {
-                Object::$t(x)
+                Object::$t(x.into())
+            }
+        }
+        impl From<Box<$t>> for Object {
+            fn from(x: Box<$t>) -> Object {
+                Object::$t((*x).into())
             }
         }
     };

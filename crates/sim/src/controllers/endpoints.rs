@@ -145,7 +145,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let keep_empty = plan.iter().all(|(_, eps)| eps.is_empty());
     let mut kept_one = false;
     for (slice, eps) in plan {
-        if eps.is_empty() && !(keep_empty && !kept_one) {
+        if eps.is_empty() && (kept_one || !keep_empty) {
             if let Some(s) = slice {
                 c.store.remove(Kind::EndpointSlice, ns, &s.metadata.name);
             }

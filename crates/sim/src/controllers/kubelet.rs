@@ -496,10 +496,10 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let status = build_status(c, &pod, &rt);
     let mut np = pod.clone();
     np.status = status;
-    let written = c.put_existing(Object::Pod(np));
+    let written = c.put_existing(Object::Pod(Box::new(np)));
     let involved = written
         .map(|o| (*o).clone())
-        .unwrap_or(Object::Pod(pod.clone()));
+        .unwrap_or(Object::Pod(Box::new(pod.clone())));
     for (t, reason, msg, ctr) in events.list {
         let path = ctr.map(|n| format!("spec.containers{{{n}}}"));
         c.record_event_at(
@@ -1506,7 +1506,7 @@ pub(crate) fn node_restarted(c: &mut Cluster, node: &str) {
                 }
             }
             c.record_event(
-                &Object::Pod(pod.clone()),
+                &Object::Pod(Box::new(pod.clone())),
                 "Normal",
                 "SandboxChanged",
                 "Pod sandbox changed, it will be killed and re-created.",

@@ -208,7 +208,7 @@ fn mark_unknown(c: &mut Cluster, name: &str) {
         }
         cond.status = "False".into();
         cond.last_transition_time = Some(c.now);
-        if let Some(o) = c.put_existing(Object::Pod(p)) {
+        if let Some(o) = c.put_existing(Object::Pod(Box::new(p))) {
             c.record_event(
                 &o,
                 "Warning",
@@ -443,7 +443,7 @@ fn taint_eviction(c: &mut Cluster, name: &str) {
             p.metadata.namespace, p.metadata.name
         );
         c.record_event(
-            &Object::Pod(p),
+            &Object::Pod(Box::new(p)),
             "Normal",
             "TaintManagerEviction",
             &msg,
@@ -457,7 +457,7 @@ fn taint_eviction(c: &mut Cluster, name: &str) {
             p.metadata.namespace, p.metadata.name
         );
         c.record_event(
-            &Object::Pod(p.clone()),
+            &Object::Pod(Box::new(p.clone())),
             "Normal",
             "TaintManagerEviction",
             &msg,
@@ -470,7 +470,7 @@ fn taint_eviction(c: &mut Cluster, name: &str) {
             "DeletionByTaintManager",
             "Taint manager: deleting due to NoExecute taint",
         );
-        c.put_existing(Object::Pod(p.clone()));
+        c.put_existing(Object::Pod(Box::new(p.clone())));
         let _ = c.delete_inner(
             Kind::Pod,
             &p.metadata.namespace,

@@ -208,7 +208,7 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     c.put_existing(p.clone().into());
     let msg = format!("Successfully assigned {ns}/{name} to {node}");
     c.record_event_series(
-        &Object::Pod(p),
+        &Object::Pod(Box::new(p)),
         "Normal",
         "Scheduled",
         "Binding",
@@ -318,7 +318,7 @@ fn unschedulable_with(c: &mut Cluster, pod: &Pod, total: usize, why: &str, full:
     set_scheduled_condition(&mut p, c.now, Some(&msg));
     c.put_existing(p.clone().into());
     c.record_event_series(
-        &Object::Pod(p),
+        &Object::Pod(Box::new(p)),
         "Warning",
         "FailedScheduling",
         "Scheduling",

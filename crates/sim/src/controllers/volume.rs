@@ -323,7 +323,7 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
             .get_as::<PersistentVolumeClaim>(ns, name)
             .cloned()
             .unwrap_or(pvc);
-        bind(c, pv.clone(), pvc);
+        bind(c, (**pv).clone(), pvc);
     }
 }
 

@@ -430,7 +430,7 @@ pub(crate) fn deletions(c: &Cluster, rv: u64, revision: &str) -> Vec<(String, bo
         if e.type_ == WatchEventType::Deleted {
             mirror.remove(&name);
         } else {
-            mirror.insert(name, p.clone());
+            mirror.insert(name, (**p).clone());
         }
     }
     out

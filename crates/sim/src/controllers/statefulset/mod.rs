@@ -32,7 +32,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let pods: Vec<&Pod> = owned
         .iter()
         .filter_map(|o| match &**o {
-            Object::Pod(p) => Some(p),
+            Object::Pod(p) => Some(&**p),
             _ => None,
         })
         .collect();

@@ -9,7 +9,7 @@ use crate::cluster::{Cluster, DeleteOptions};
 pub const COMPONENT: &str = "statefulset-controller";
 
 fn pod_event(c: &mut Cluster, set: &StatefulSet, verb: &str, pod: &str, err: Option<&str>) {
-    let obj = Object::StatefulSet(set.clone());
+    let obj = Object::StatefulSet(Box::new(set.clone()));
     let set_name = &set.metadata.name;
     match err {
         None => {
@@ -66,7 +66,7 @@ fn create_claims(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), St
                             "create Claim {name} Pod {pod_name} in StatefulSet {set_name} success"
                         );
                         c.record_event(
-                            &Object::StatefulSet(set.clone()),
+                            &Object::StatefulSet(Box::new(set.clone())),
                             "Normal",
                             "SuccessfulCreate",
                             &msg,
@@ -78,7 +78,7 @@ fn create_claims(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), St
                     Err(e) => {
                         let msg = format!("create Claim {name} for Pod {pod_name} in StatefulSet {set_name} failed error: {}", e.message);
                         c.record_event(
-                            &Object::StatefulSet(set.clone()),
+                            &Object::StatefulSet(Box::new(set.clone())),
                             "Warning",
                             "FailedCreate",
                             &msg,
@@ -205,7 +205,7 @@ pub fn update_claims_for_retention(c: &mut Cluster, set: &StatefulSet, pod: &Pod
         if utils::has_unexpected_controller(&claim, set, pod) {
             let msg = format!("PersistentVolumeClaim {} has a conflicting OwnerReference that acts as a manging controller, the retention policy is ignored for this claim", claim.metadata.name);
             c.record_event(
-                &Object::StatefulSet(set.clone()),
+                &Object::StatefulSet(Box::new(set.clone())),
                 "Warning",
                 "ConflictingController",
                 &msg,
