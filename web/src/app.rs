@@ -9,7 +9,7 @@ use crate::lesson_view::LessonPanel;
 use crate::model::{Action, Example, Model, Route, SessionSource};
 use crate::session_controls::SessionControls;
 use crate::share;
-use crate::storage;
+use crate::storage::{self, Stored};
 use crate::terminal::Terminal;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use ordinal_kubectl::complete::Completion;
@@ -85,7 +85,7 @@ pub fn app() -> Html {
         // A share link carries a session in the fragment: it opens instead of the saved one,
         // which is kept as the backup.
         if let Some(data) = hash.strip_prefix("#/share/") {
-            storage::backup_session();
+            let backup = storage::backup_session();
             let mut m = Model::with(
                 storage::load(),
                 storage::load_progress(),
@@ -99,6 +99,7 @@ pub fn app() -> Html {
                         .into(),
                 ),
             }
+            m.saved(Stored::Backup, backup);
             return m;
         }
         Model::with(
@@ -139,7 +140,14 @@ pub fn app() -> Html {
             }
         }
     });
-    use_effect_with(model.progress.clone(), |p| storage::save_progress(p));
+    // Every write to storage reports back: a refused one shows the autosave notice, and the
+    // next one that succeeds clears it.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(model.progress.clone(), move |p| {
+            dispatch.dispatch(Action::Saved(Stored::Progress, storage::save_progress(p)));
+        });
+    }
     // The session is saved after every input, as time passes at most every 2 s of real time,
     // and when the page goes (a reload, a closed tab).
     {
@@ -149,7 +157,8 @@ pub fn app() -> Html {
                 gloo_events::EventListener::new(&w, "pagehide", move |_| {
                     let e = engine.borrow();
                     if e.record_complete() {
-                        storage::save_session(&e.record_json());
+                        // The page is going: nobody is left to tell if this fails.
+                        let _ = storage::save_session(&e.record_json());
                     }
                 })
             });
@@ -159,6 +168,7 @@ pub fn app() -> Html {
     {
         let last = use_mut_ref(|| (0usize, f64::NEG_INFINITY));
         let engine = model.engine();
+        let dispatch = dispatch.clone();
         use_effect_with((model.record_len, model.clock.now_s), move |(len, _)| {
             let now = web_sys::window()
                 .and_then(|w| w.performance())
@@ -168,7 +178,9 @@ pub fn app() -> Html {
                 *last = (*len, now);
                 let e = engine.borrow();
                 if e.record_complete() {
-                    storage::save_session(&e.record_json());
+                    let saved = storage::save_session(&e.record_json());
+                    drop(e);
+                    dispatch.dispatch(Action::Saved(Stored::Session, saved));
                 }
             }
         });
@@ -187,7 +199,12 @@ pub fn app() -> Html {
         });
     }
     // The editor buffer survives a reload.
-    use_effect_with(model.editor.text.clone(), |text| storage::save(text));
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(model.editor.text.clone(), move |text| {
+            dispatch.dispatch(Action::Saved(Stored::Editor, storage::save(text)));
+        });
+    }
 
     let on_edit = use_callback(dispatch.clone(), |text: String, d| {
         d.dispatch(Action::Edit(text))
@@ -285,8 +302,9 @@ pub fn app() -> Html {
         let has_backup = has_backup.clone();
         Callback::from(move |(json, from): (String, SessionSource)| {
             if from != SessionSource::Backup {
-                storage::backup_session();
-                has_backup.set(true);
+                let backup = storage::backup_session();
+                has_backup.set(storage::load_backup().is_some());
+                dispatch.dispatch(Action::Saved(Stored::Backup, backup));
             }
             dispatch.dispatch(Action::OpenSession(json, from));
         })
@@ -328,6 +346,12 @@ pub fn app() -> Html {
                     has_backup={*has_backup} {on_restore} />
                 <TimeControls clock={model.clock} {on_pause} {on_step} {on_speed} />
             </header>
+            // Always in the page, so a screen reader announces the notice when it appears.
+            <div class="autosave-status" role="status">
+                if let Some(n) = &model.autosave_notice {
+                    <p class="autosave-notice">{ n.to_string() }</p>
+                }
+            </div>
             <main class={classes!("workspace", lesson_view.then_some("lesson-mode"))}>
                 <div class="left-slot" hidden={lesson_view}>
                     <Editor editor={model.editor.clone()} {on_edit} {on_apply} {on_example} />

@@ -94,7 +94,7 @@ fn key(name: &str) -> web_sys::KeyboardEvent {
 fn the_buffer_round_trips_through_local_storage() {
     local_storage().clear().unwrap();
     assert_eq!(storage::load(), Ok(None));
-    storage::save("kind: Service\n# ünïcode <b>\n");
+    assert_eq!(storage::save("kind: Service\n# ünïcode <b>\n"), Ok(()));
     assert_eq!(
         storage::load(),
         Ok(Some("kind: Service\n# ünïcode <b>\n".to_string()))
@@ -108,6 +108,118 @@ fn an_unreadable_stored_value_is_reported_not_used() {
         .set_item("ordinal.editor.v1", "{not json")
         .unwrap();
     assert_eq!(storage::load(), Err(()));
+    local_storage().clear().unwrap();
+}
+
+/// Fills `localStorage` until `setItem` throws, leaving less than `room` characters free.
+/// Returns the keys it wrote.
+fn fill_local_storage(room: usize) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut chunk = 1 << 20;
+    while chunk >= room {
+        let key = format!("test.fill.{}", keys.len());
+        if local_storage().set_item(&key, &"x".repeat(chunk)).is_ok() {
+            keys.push(key);
+        } else {
+            chunk /= 2;
+        }
+    }
+    keys
+}
+
+#[wasm_bindgen_test]
+fn a_save_the_browser_refuses_is_an_error_and_keeps_the_saved_session() {
+    use storage::{Refusal, SaveError, Stored};
+    local_storage().clear().unwrap();
+    let saved = serde_json::json!({ "saved": "y".repeat(50_000) });
+    assert_eq!(storage::save_session(&saved), Ok(()));
+    let keys = fill_local_storage(1024);
+    assert!(!keys.is_empty());
+
+    // Too big for the room left: refused with its size, the saved session untouched.
+    let bigger = serde_json::json!({ "bigger": "z".repeat(100_000) });
+    assert_eq!(
+        storage::save_session(&bigger),
+        Err(SaveError {
+            what: Stored::Session,
+            bytes: bigger.to_string().len(),
+            why: Refusal::Full,
+        })
+    );
+    assert_eq!(
+        local_storage().get_item("ordinal.session").unwrap(),
+        Some(saved.to_string())
+    );
+    assert_eq!(
+        storage::save(&"e".repeat(10_000)).map_err(|e| (e.what, e.why)),
+        Err((Stored::Editor, Refusal::Full))
+    );
+
+    // An import would replace the saved session, but it cannot be backed up: it is held, and
+    // even a small session is not saved over it.
+    assert_eq!(
+        storage::backup_session().map_err(|e| (e.what, e.why)),
+        Err((Stored::Backup, Refusal::Full))
+    );
+    let small = serde_json::json!({ "small": 1 });
+    assert_eq!(
+        storage::save_session(&small).map_err(|e| e.why),
+        Err(Refusal::Held)
+    );
+    assert_eq!(
+        local_storage().get_item("ordinal.session").unwrap(),
+        Some(saved.to_string())
+    );
+
+    // Room again: the backup succeeds, the hold goes, and saves succeed.
+    for k in &keys {
+        local_storage().remove_item(k).unwrap();
+    }
+    assert_eq!(storage::backup_session(), Ok(()));
+    assert_eq!(storage::load_backup(), Some(saved.to_string()));
+    assert_eq!(storage::save_session(&bigger), Ok(()));
+    local_storage().clear().unwrap();
+}
+
+fn type_line(root: &Element, line: &str) {
+    let input: HtmlInputElement = find(root, "#terminal-input").dyn_into().unwrap();
+    input.set_value(line);
+    fire(&input, &bubbling("input"));
+    fire(&input, &key("Enter"));
+}
+
+#[wasm_bindgen_test]
+async fn the_page_says_when_autosave_is_refused_and_clears_it_after_a_save() {
+    let (handle, root) = mount().await;
+    let status = find(&root, ".autosave-status[role=status]");
+    assert_eq!(status.text_content().unwrap_or_default(), "");
+    let keys = fill_local_storage(16);
+    type_line(&root, "kubectl get nodes");
+    until("the autosave notice", || {
+        status
+            .text_content()
+            .unwrap_or_default()
+            .starts_with("Autosave failed: this session (")
+    })
+    .await;
+    // The page keeps running.
+    type_line(&root, "kubectl get pods");
+    let log = find(&root, "[role=log]");
+    until("kubectl's answer", || {
+        log.text_content()
+            .unwrap_or_default()
+            .contains("No resources found in default namespace.")
+    })
+    .await;
+    for k in &keys {
+        local_storage().remove_item(k).unwrap();
+    }
+    type_line(&root, "kubectl get sts");
+    until("the notice to go", || {
+        status.text_content().unwrap_or_default().is_empty()
+    })
+    .await;
+    unmount(handle, root);
     local_storage().clear().unwrap();
 }
 

@@ -6,6 +6,7 @@
 
 use crate::engine::{parse_record, Engine, Recorded, MANIFEST_FILE, NAMESPACE};
 use crate::lessons::{self, Block, Lesson};
+use crate::storage::{Refusal, SaveError, Stored};
 use crate::view_model::{self, ClusterView, EventsView};
 use crate::yaml::{self, LineError};
 use ordinal_kubectl::{Output, Stream};
@@ -190,6 +191,9 @@ pub enum Action {
         line: String,
         candidates: Vec<String>,
     },
+    /// What became of a write to the browser's storage (an autosave, or the backup an import
+    /// makes).
+    Saved(Stored, Result<(), SaveError>),
 }
 
 #[derive(Clone)]
@@ -214,6 +218,11 @@ pub struct Model {
     lesson_output: String,
     /// (resourceVersion, last log id, route) when the checks were last evaluated.
     checked: Option<(u64, u64, Route)>,
+    /// Writes the browser refused, by what was written; a later write of the same that
+    /// succeeds removes it.
+    failed_saves: BTreeMap<Stored, SaveError>,
+    /// What the page says about `failed_saves` (none when every last write succeeded).
+    pub autosave_notice: Option<Rc<str>>,
     seen_rv: u64,
     next_id: u64,
 }
@@ -231,6 +240,7 @@ impl PartialEq for Model {
             && Rc::ptr_eq(&self.progress, &other.progress)
             && self.queued == other.queued
             && self.record_len == other.record_len
+            && self.autosave_notice == other.autosave_notice
     }
 }
 
@@ -335,6 +345,8 @@ impl Model {
             queue: VecDeque::new(),
             lesson_output: String::new(),
             checked: None,
+            failed_saves: BTreeMap::new(),
+            autosave_notice: None,
             next_id: 0,
             record_len: 0,
         };
@@ -534,6 +546,21 @@ impl Model {
         self.log(LogKind::Ui, text);
     }
 
+    /// Notes what became of a write to storage, and updates the notice.
+    pub fn saved(&mut self, what: Stored, result: Result<(), SaveError>) {
+        match result {
+            Ok(()) => self.failed_saves.remove(&what),
+            Err(e) => self.failed_saves.insert(what, e),
+        };
+        self.autosave_notice = autosave_notice(&self.failed_saves).map(Rc::from);
+    }
+
+    /// Whether `saved(what, result)` would change what is known (most saves succeed as the last
+    /// one did, and need no new model).
+    fn save_is_news(&self, what: Stored, result: &Result<(), SaveError>) -> bool {
+        self.failed_saves.get(&what) != result.as_ref().err()
+    }
+
     /// The lesson the route shows.
     pub fn lesson(&self) -> Option<&Lesson> {
         match &self.route {
@@ -608,10 +635,66 @@ impl Model {
     }
 }
 
+/// A size as people read it: `640 bytes`, `12 KB`, `1.2 MB` (decimal units).
+pub fn human_size(bytes: usize) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else if bytes >= 1000 {
+        format!("{} KB", (bytes + 500) / 1000)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// What the page says about the writes the browser refused (`None` if none).
+pub fn autosave_notice(failed: &BTreeMap<Stored, SaveError>) -> Option<String> {
+    const EXPORT: &str = "Export it from the Session menu to keep it.";
+    if failed.values().any(|e| e.why == Refusal::Unavailable) {
+        return Some(
+            "Autosave failed: this browser does not let this page store anything (its storage \
+             is off or blocked), so a reload starts fresh. To keep this session, export it from \
+             the Session menu."
+                .to_string(),
+        );
+    }
+    let says: Vec<String> = failed
+        .values()
+        .filter_map(|e| {
+            let size = human_size(e.bytes);
+            Some(match e.what {
+                Stored::Backup => format!(
+                    "Autosave is off: the session saved before ({size}) could not be copied to \
+                     the backup, as the browser lets this page store no more, so it is kept as \
+                     it was and this session is not saved over it. {EXPORT}"
+                ),
+                // While the saved session is held, the backup's line says why.
+                Stored::Session if e.why == Refusal::Held => return None,
+                Stored::Session => format!(
+                    "Autosave failed: this session ({size}) is more than the browser lets this \
+                     page store, so a reload would go back to the last one saved. {EXPORT}"
+                ),
+                Stored::Editor => format!(
+                    "Autosave failed: the editor's manifest ({size}) is more than the browser \
+                     lets this page store, so a reload would lose it."
+                ),
+                Stored::Progress => "Autosave failed: lesson progress could not be saved, as \
+                     the browser lets this page store no more."
+                    .to_string(),
+            })
+        })
+        .collect();
+    (!says.is_empty()).then(|| says.join(" "))
+}
+
 impl Reducible for Model {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if let Action::Saved(what, result) = &action {
+            if !self.save_is_news(*what, result) {
+                return self;
+            }
+        }
         let mut m = (*self).clone();
         match action {
             Action::Frame(real_ms) => {
@@ -769,6 +852,7 @@ impl Reducible for Model {
                 m.log(LogKind::Input, format!("{prompt}{line}\n"));
                 m.log(LogKind::Out, format!("{}\n", candidates.join("  ")));
             }
+            Action::Saved(what, result) => m.saved(what, result),
         }
         if m.lesson().is_some() {
             m.evaluate_checks();
@@ -909,5 +993,130 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn refused(what: Stored, bytes: usize, why: Refusal) -> Result<(), SaveError> {
+        Err(SaveError { what, bytes, why })
+    }
+
+    #[test]
+    fn a_refused_autosave_is_said_with_its_size_until_a_save_of_it_succeeds() {
+        let m = Rc::new(Model::new(Ok(None)));
+        assert_eq!(m.autosave_notice, None);
+        let m = act(
+            m,
+            Action::Saved(
+                Stored::Session,
+                refused(Stored::Session, 1_234_567, Refusal::Full),
+            ),
+        );
+        assert_eq!(
+            m.autosave_notice.as_deref(),
+            Some(
+                "Autosave failed: this session (1.2 MB) is more than the browser lets this page \
+                 store, so a reload would go back to the last one saved. Export it from the \
+                 Session menu to keep it."
+            )
+        );
+        // The same refusal again is nothing new to render; the app keeps running.
+        let again = act(
+            m.clone(),
+            Action::Saved(
+                Stored::Session,
+                refused(Stored::Session, 1_234_567, Refusal::Full),
+            ),
+        );
+        assert!(Rc::ptr_eq(&m, &again));
+        let m = act(again, Action::Submit("kubectl get nodes".into()));
+        assert!(m
+            .terminal
+            .log
+            .iter()
+            .any(|e| e.text.contains("kind-worker2")));
+        assert!(m.autosave_notice.is_some());
+        // A success of something else leaves the notice; the session's own clears it.
+        let m = act(m, Action::Saved(Stored::Editor, Ok(())));
+        assert!(m.autosave_notice.is_some());
+        let m = act(m, Action::Saved(Stored::Session, Ok(())));
+        assert_eq!(m.autosave_notice, None);
+        // A success when nothing had failed renders nothing.
+        let same = act(m.clone(), Action::Saved(Stored::Progress, Ok(())));
+        assert!(Rc::ptr_eq(&m, &same));
+    }
+
+    #[test]
+    fn refused_writes_of_several_kinds_are_each_said_and_cleared_on_their_own() {
+        let mut m = Model::new(Ok(None));
+        m.saved(
+            Stored::Editor,
+            refused(Stored::Editor, 48_200, Refusal::Full),
+        );
+        m.saved(
+            Stored::Progress,
+            refused(Stored::Progress, 90, Refusal::Full),
+        );
+        let n = m.autosave_notice.clone().unwrap();
+        assert!(n.contains("the editor's manifest (48 KB)"), "{n}");
+        assert!(n.contains("lesson progress could not be saved"), "{n}");
+        m.saved(Stored::Editor, Ok(()));
+        let n = m.autosave_notice.clone().unwrap();
+        assert!(!n.contains("editor"), "{n}");
+        m.saved(Stored::Progress, Ok(()));
+        assert_eq!(m.autosave_notice, None);
+    }
+
+    #[test]
+    fn a_refused_backup_says_the_saved_session_is_kept_instead_of_autosaving() {
+        let mut m = Model::new(Ok(None));
+        m.saved(
+            Stored::Backup,
+            refused(Stored::Backup, 2_500_000, Refusal::Full),
+        );
+        m.saved(
+            Stored::Session,
+            refused(Stored::Session, 3_000, Refusal::Held),
+        );
+        assert_eq!(
+            m.autosave_notice.as_deref(),
+            Some(
+                "Autosave is off: the session saved before (2.5 MB) could not be copied to the \
+                 backup, as the browser lets this page store no more, so it is kept as it was \
+                 and this session is not saved over it. Export it from the Session menu to keep \
+                 it."
+            )
+        );
+        // A later backup that succeeds releases the hold; the next save clears the rest.
+        m.saved(Stored::Backup, Ok(()));
+        assert_eq!(m.autosave_notice, None);
+        m.saved(Stored::Session, Ok(()));
+        assert_eq!(m.autosave_notice, None);
+    }
+
+    #[test]
+    fn storage_that_is_off_is_said_once() {
+        let mut m = Model::new(Ok(None));
+        m.saved(
+            Stored::Editor,
+            refused(Stored::Editor, 10, Refusal::Unavailable),
+        );
+        m.saved(
+            Stored::Session,
+            refused(Stored::Session, 10, Refusal::Unavailable),
+        );
+        assert_eq!(
+            m.autosave_notice.as_deref(),
+            Some(
+                "Autosave failed: this browser does not let this page store anything (its \
+                 storage is off or blocked), so a reload starts fresh. To keep this session, \
+                 export it from the Session menu."
+            )
+        );
+    }
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(human_size(640), "640 bytes");
+        assert_eq!(human_size(12_345), "12 KB");
+        assert_eq!(human_size(1_234_567), "1.2 MB");
     }
 }

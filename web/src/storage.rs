@@ -1,9 +1,73 @@
-//! The editor buffer in `localStorage`, so it survives a reload. Anything unreadable (no
-//! storage, a blocked storage, a value that is not ours) falls back to the example.
+//! What the page keeps in `localStorage` (the editor buffer, the session's record and its
+//! backup, lesson progress), so it survives a reload. Anything unreadable (no storage, a blocked
+//! storage, a value that is not ours) falls back to the example or a fresh cluster. A write the
+//! browser refuses (its quota for the page is full, or storage is off) is returned as a
+//! [`SaveError`] for the page to show; the value stored before stays as it was (a `setItem` that
+//! throws changes nothing), and the saved session is never written over while it has no backup.
 
 use crate::engine::{parse_record, Recorded};
 use crate::model::Progress;
 use serde_json::{json, Value};
+use std::cell::Cell;
+use wasm_bindgen::JsValue;
+
+/// What the page keeps in `localStorage`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stored {
+    /// The saved session was being copied to the backup, before another one replaced it.
+    Backup,
+    Session,
+    Editor,
+    Progress,
+}
+
+/// Why a write was refused.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The browser's quota for the page is full (`QuotaExceededError`).
+    Full,
+    /// No storage: it is off or blocked for this page, or the write threw something else.
+    Unavailable,
+    /// Not attempted: the saved session could not be backed up, so it is kept as it is.
+    Held,
+}
+
+/// A write the browser refused: what, how big (UTF-8 bytes of the value) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveError {
+    pub what: Stored,
+    pub bytes: usize,
+    pub why: Refusal,
+}
+
+thread_local! {
+    /// Set when the saved session could not be copied to the backup before another session
+    /// replaced it: the saved one is then not written over (until a backup succeeds).
+    static HELD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The refusal a `setItem` exception means.
+fn refusal(e: &JsValue) -> Refusal {
+    let name = js_sys::Reflect::get(e, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|n| n.as_string());
+    match name.as_deref() {
+        // Firefox before 71 named it differently.
+        Some("QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED") => Refusal::Full,
+        _ => Refusal::Unavailable,
+    }
+}
+
+/// `setItem`, its refusal as a [`SaveError`].
+fn put(what: Stored, key: &str, value: &str) -> Result<(), SaveError> {
+    let error = |why| SaveError {
+        what,
+        bytes: value.len(),
+        why,
+    };
+    let s = storage().ok_or_else(|| error(Refusal::Unavailable))?;
+    s.set_item(key, value).map_err(|e| error(refusal(&e)))
+}
 
 const KEY: &str = "ordinal.editor.v1";
 
@@ -36,11 +100,9 @@ pub fn load() -> Result<Option<String>, ()> {
     }
 }
 
-pub fn save(text: &str) {
-    if let Some(s) = storage() {
-        // A full or blocked storage only loses the buffer on reload.
-        let _ = s.set_item(KEY, &encode(text));
-    }
+/// Keeps the editor buffer.
+pub fn save(text: &str) -> Result<(), SaveError> {
+    put(Stored::Editor, KEY, &encode(text))
 }
 
 const SESSION_KEY: &str = "ordinal.session";
@@ -59,13 +121,17 @@ pub fn load_session() -> Result<Option<(Vec<Recorded>, u64)>, String> {
 
 const BACKUP_KEY: &str = "ordinal.session.backup";
 
-/// Before a shared or imported session replaces the saved one, the saved one is kept here.
-pub fn backup_session() {
-    if let Some(s) = storage() {
-        if let Ok(Some(raw)) = s.get_item(SESSION_KEY) {
-            let _ = s.set_item(BACKUP_KEY, &raw);
-        }
-    }
+/// Before a shared or imported session replaces the saved one, the saved one is kept here. If
+/// the browser refuses the copy, the saved session is held: [`save_session`] does not write over
+/// it until a later backup succeeds.
+pub fn backup_session() -> Result<(), SaveError> {
+    let Some(raw) = storage().and_then(|s| s.get_item(SESSION_KEY).ok().flatten()) else {
+        // Nothing saved (or no storage at all): nothing to lose.
+        return Ok(());
+    };
+    let r = put(Stored::Backup, BACKUP_KEY, &raw);
+    HELD.with(|h| h.set(r.is_err()));
+    r
 }
 
 /// The backed-up session's JSON text, if any.
@@ -73,11 +139,17 @@ pub fn load_backup() -> Option<String> {
     storage()?.get_item(BACKUP_KEY).ok().flatten()
 }
 
-/// Keeps the session's record (a full or blocked storage only loses it on reload).
-pub fn save_session(record: &Value) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(SESSION_KEY, &record.to_string());
+/// Keeps the session's record. Refused, the session saved before stays (a reload replays it).
+pub fn save_session(record: &Value) -> Result<(), SaveError> {
+    let text = record.to_string();
+    if HELD.with(Cell::get) {
+        return Err(SaveError {
+            what: Stored::Session,
+            bytes: text.len(),
+            why: Refusal::Held,
+        });
     }
+    put(Stored::Session, SESSION_KEY, &text)
 }
 
 const PROGRESS_KEY: &str = "ordinal.progress.v1";
@@ -111,10 +183,9 @@ pub fn load_progress() -> Progress {
         .unwrap_or_default()
 }
 
-pub fn save_progress(p: &Progress) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(PROGRESS_KEY, &encode_progress(p));
-    }
+/// Keeps lesson progress.
+pub fn save_progress(p: &Progress) -> Result<(), SaveError> {
+    put(Stored::Progress, PROGRESS_KEY, &encode_progress(p))
 }
 
 #[cfg(test)]
