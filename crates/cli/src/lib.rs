@@ -3,6 +3,9 @@
 //! blocking commands (`sleep`, `get -w`, `rollout status`, `wait`, the wait after `delete`,
 //! `run -i` waiting for its pod).
 
+// What the user does never unwraps: a failure is a message, not a panic (checked by clippy in CI).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use ordinal_kubectl::session::{MemFiles, Mode, Workspace};
 use ordinal_kubectl::{Files, Session};
 use ordinal_sim::features::FeatureGates;

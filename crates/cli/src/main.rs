@@ -5,6 +5,9 @@
 //! * `--feature-gates=Name=true,...` before either sets the cluster's feature gates, as kind's
 //!   `featureGates` does (v1.33's defaults otherwise; e.g. `MaxUnavailableStatefulSet=true`).
 
+// What the user does never unwraps: a failure is a message, not a panic (checked by clippy in CI).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use ordinal_cli::{run_script_with_gates, DiskFiles};
 use ordinal_kubectl::session::Mode;
 use ordinal_kubectl::Session;

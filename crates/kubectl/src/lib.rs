@@ -3,6 +3,9 @@
 //! commands (`get -w`, `rollout status`, the wait after `delete`, attached shells) return a
 //! [`jobs::Job`] that the caller drives (see [`session`]).
 
+// What the user does never unwraps: a failure is a message, not a panic (checked by clippy in CI).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod apply;
 pub mod args;
 pub mod complete;

@@ -9,6 +9,9 @@
 //! [`Limits::sleep_ms`] of simulated sleep and [`Limits::output_bytes`] of output, so a script
 //! such as `while true; do :; done` ends with a message instead of freezing a browser tab.
 
+// What the user does never unwraps: a failure is a message, not a panic (checked by clippy in CI).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod arith;
 mod builtins;
 mod exec;

@@ -34,6 +34,10 @@ pub fn node_names(workers: usize) -> Vec<String> {
     names
 }
 
+/// kind's objects in a new, empty cluster.
+// Fixed, valid objects with distinct names into an empty store: a refusal is a bug in this file
+// that every test that makes a cluster would show, not something a user can cause.
+#[allow(clippy::expect_used)]
 pub(crate) fn bootstrap(c: &mut Cluster, workers: usize) {
     for ns in [
         "default",

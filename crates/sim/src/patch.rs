@@ -23,7 +23,9 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
     if !target.is_object() {
         *target = Value::Object(Map::new());
     }
-    let t = target.as_object_mut().expect("made an object above");
+    let Value::Object(t) = target else {
+        return; // made an object above
+    };
     for (k, v) in p {
         if v.is_null() {
             t.remove(k);
@@ -77,7 +79,9 @@ pub fn strategic_merge(target: &mut Value, patch: &Value) {
     if !target.is_object() {
         *target = Value::Object(Map::new());
     }
-    let t = target.as_object_mut().expect("made an object above");
+    let Value::Object(t) = target else {
+        return; // made an object above
+    };
     for (k, v) in p {
         if k.starts_with('$') {
             continue;

@@ -165,6 +165,16 @@ pub const KINDS: &[KindInfo] = &[
     },
 ];
 
+// `Kind::info` indexes KINDS by the kind: every kind has its entry, in the enum's order.
+const _: () = {
+    assert!(KINDS.len() == Kind::ALL.len());
+    let mut i = 0;
+    while i < KINDS.len() {
+        assert!(KINDS[i].kind as usize == i && Kind::ALL[i] as usize == i);
+        i += 1;
+    }
+};
+
 impl Kind {
     pub const ALL: [Kind; 12] = [
         Kind::Namespace,
@@ -182,10 +192,8 @@ impl Kind {
     ];
 
     pub fn info(self) -> &'static KindInfo {
-        KINDS
-            .iter()
-            .find(|i| i.kind == self)
-            .expect("every kind has an entry in KINDS")
+        // In range, and the right entry: checked when the crate compiles (below).
+        &KINDS[self as usize]
     }
     pub fn name(self) -> &'static str {
         self.info().name
