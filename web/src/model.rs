@@ -999,6 +999,11 @@ mod tests {
         Err(SaveError { what, bytes, why })
     }
 
+    /// The browser refused to write `what` (`bytes` long) for `why`.
+    fn refuse(m: &mut Model, what: Stored, bytes: usize, why: Refusal) {
+        m.saved(what, refused(what, bytes, why));
+    }
+
     #[test]
     fn a_refused_autosave_is_said_with_its_size_until_a_save_of_it_succeeds() {
         let m = Rc::new(Model::new(Ok(None)));
@@ -1047,14 +1052,8 @@ mod tests {
     #[test]
     fn refused_writes_of_several_kinds_are_each_said_and_cleared_on_their_own() {
         let mut m = Model::new(Ok(None));
-        m.saved(
-            Stored::Editor,
-            refused(Stored::Editor, 48_200, Refusal::Full),
-        );
-        m.saved(
-            Stored::Progress,
-            refused(Stored::Progress, 90, Refusal::Full),
-        );
+        refuse(&mut m, Stored::Editor, 48_200, Refusal::Full);
+        refuse(&mut m, Stored::Progress, 90, Refusal::Full);
         let n = m.autosave_notice.clone().unwrap();
         assert!(n.contains("the editor's manifest (48 KB)"), "{n}");
         assert!(n.contains("lesson progress could not be saved"), "{n}");
@@ -1068,14 +1067,8 @@ mod tests {
     #[test]
     fn a_refused_backup_says_the_saved_session_is_kept_instead_of_autosaving() {
         let mut m = Model::new(Ok(None));
-        m.saved(
-            Stored::Backup,
-            refused(Stored::Backup, 2_500_000, Refusal::Full),
-        );
-        m.saved(
-            Stored::Session,
-            refused(Stored::Session, 3_000, Refusal::Held),
-        );
+        refuse(&mut m, Stored::Backup, 2_500_000, Refusal::Full);
+        refuse(&mut m, Stored::Session, 3_000, Refusal::Held);
         assert_eq!(
             m.autosave_notice.as_deref(),
             Some(
@@ -1095,14 +1088,8 @@ mod tests {
     #[test]
     fn storage_that_is_off_is_said_once() {
         let mut m = Model::new(Ok(None));
-        m.saved(
-            Stored::Editor,
-            refused(Stored::Editor, 10, Refusal::Unavailable),
-        );
-        m.saved(
-            Stored::Session,
-            refused(Stored::Session, 10, Refusal::Unavailable),
-        );
+        refuse(&mut m, Stored::Editor, 10, Refusal::Unavailable);
+        refuse(&mut m, Stored::Session, 10, Refusal::Unavailable);
         assert_eq!(
             m.autosave_notice.as_deref(),
             Some(
