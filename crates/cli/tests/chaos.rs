@@ -15,6 +15,9 @@
 #[path = "../../sim/tests/it/splitmix.rs"]
 mod splitmix;
 use splitmix::SplitMix;
+#[path = "../../sim/tests/it/scenario.rs"]
+mod scenario;
+use scenario::{failing_seeds, panic_message, seeds, Scenario};
 #[allow(dead_code)]
 #[path = "../../sim/tests/it/invariants.rs"]
 mod invariants;
@@ -29,66 +32,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 const DEFAULT_SEEDS: u64 = 50;
 const LINES_PER_SEED: usize = 30;
 const HTML: &str = "/usr/share/nginx/html";
-const K8S_WEB_YAML: &str = include_str!("../../../examples/k8s-io-web.yaml");
 const WORKERS: [&str; 2] = ["kind-worker", "kind-worker2"];
 
-/// The manifest's variations, drawn once per seed.
-#[derive(Clone, Debug)]
-struct Scenario {
-    parallel: bool,
-    on_delete: bool,
-    when_scaled: &'static str,
-    when_deleted: &'static str,
-    min_ready: u32,
-    /// A readiness probe on `/index.html`, which lives on the (initially empty) claim.
-    probe: bool,
-}
-
 impl Scenario {
-    fn new(rng: &mut SplitMix, parallel: bool) -> Scenario {
-        let policy = ["Retain", "Delete"];
-        Scenario {
-            parallel,
-            on_delete: rng.chance(1, 5),
-            when_scaled: policy[rng.below(2) as usize],
-            when_deleted: policy[rng.below(2) as usize],
-            min_ready: if rng.chance(1, 5) { 5 } else { 0 },
-            probe: rng.chance(1, 3),
-        }
-    }
-
-    fn yaml(&self) -> String {
-        let mut extra = String::new();
-        if self.parallel {
-            extra.push_str("  podManagementPolicy: Parallel\n");
-        }
-        if self.on_delete {
-            extra.push_str("  updateStrategy:\n    type: OnDelete\n");
-        }
-        if self.min_ready > 0 {
-            extra.push_str(&format!("  minReadySeconds: {}\n", self.min_ready));
-        }
-        extra.push_str(&format!(
-            "  persistentVolumeClaimRetentionPolicy:\n    whenScaled: {}\n    whenDeleted: {}\n",
-            self.when_scaled, self.when_deleted
-        ));
-        let base: String = K8S_WEB_YAML
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .map(|l| format!("{l}\n"))
-            .collect();
-        let anchor = "  serviceName: \"nginx\"\n";
-        assert!(base.contains(anchor), "the example manifest changed");
-        let mut yaml = base.replacen(anchor, &format!("{anchor}{extra}"), 1);
-        if self.probe {
-            let anchor = "          name: web\n";
-            assert!(yaml.contains(anchor), "the example manifest changed");
-            let probe = "        readinessProbe:\n          httpGet:\n            path: /index.html\n            port: 80\n          periodSeconds: 1\n          failureThreshold: 1\n";
-            yaml = yaml.replacen(anchor, &format!("{anchor}{probe}"), 1);
-        }
-        yaml
-    }
-
     /// One shell line that writes the manifest to `web.yaml`.
     fn write_line(&self) -> String {
         let body = self
@@ -221,12 +167,7 @@ fn random_line(r: &mut Run, rng: &mut SplitMix, sc: &Scenario, n: usize) -> Resu
         1,
         3,
     ];
-    let mut roll = rng.below(weights.iter().sum());
-    let mut op = 0;
-    while roll >= weights[op] {
-        roll -= weights[op];
-        op += 1;
-    }
+    let op = rng.weighted(&weights);
     match op {
         0 => {
             let n = rng.between(0, 6);
@@ -391,14 +332,7 @@ fn run_seed(seed: u64, parallel: bool) -> Result<usize, String> {
     let err = match result {
         Ok(Ok(())) => return Ok(r.chk.checks),
         Ok(Err(e)) => format!("{e}\nstate:\n  {}", describe(&r.c)),
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            format!("panicked: {msg}")
-        }
+        Err(panic) => format!("panicked: {}", panic_message(&*panic)),
     };
     Err(format!(
         "seed {seed} ({sc:?}) failed after line {}: {err}\n\
@@ -410,37 +344,11 @@ fn run_seed(seed: u64, parallel: bool) -> Result<usize, String> {
     ))
 }
 
-fn seeds() -> Vec<u64> {
-    if let Some(s) = std::env::var("ORDINAL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
-        return vec![s];
-    }
-    let n = std::env::var("ORDINAL_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(DEFAULT_SEEDS);
-    (0..n).collect()
-}
-
 fn run_all(parallel: bool) {
     let start = std::time::Instant::now();
-    let seeds = seeds();
-    let mut failures = Vec::new();
+    let seeds = seeds(DEFAULT_SEEDS);
     let mut checks = 0;
-    for &seed in &seeds {
-        match run_seed(seed, parallel) {
-            Ok(n) => checks += n,
-            Err(report) => {
-                eprintln!("{report}\n");
-                failures.push(seed);
-                if failures.len() >= 5 {
-                    break;
-                }
-            }
-        }
-    }
+    let failures = failing_seeds(&seeds, |seed| run_seed(seed, parallel), |_, n| checks += n);
     eprintln!(
         "chaos ({}): {} seeds, {checks} checks, {:?}",
         if parallel { "Parallel" } else { "OrderedReady" },

@@ -129,15 +129,7 @@ pub fn drain(c: &mut Cluster, args: &[String]) -> Output {
                 }
             })
             .collect();
-        let joined = if lines.len() == 1 {
-            lines[0].clone()
-        } else {
-            format!("[{}]", lines.join(", "))
-        };
-        out.err(format!(
-            "error: unable to drain node \"{name}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {name}\n{}",
-            lines.join("\n")
-        ));
+        out.err(unable_to_drain(&name, &lines));
         return out;
     }
     if !warnings.is_empty() {
@@ -170,6 +162,24 @@ pub fn drain(c: &mut Cluster, args: &[String]) -> Output {
         deadline,
     });
     out
+}
+
+/// Go's `utilerrors.NewAggregate(errs).Error()`: one error as itself, several as `[a, b]`.
+fn aggregate(errs: &[String]) -> String {
+    match errs {
+        [one] => one.clone(),
+        _ => format!("[{}]", errs.join(", ")),
+    }
+}
+
+/// How kubectl ends a drain that failed (the pods it may not evict, or a `--timeout`): the
+/// node's error, the nodes still to drain, and each error on its own line.
+fn unable_to_drain(node: &str, errs: &[String]) -> String {
+    format!(
+        "error: unable to drain node \"{node}\" due to error: {}, continuing command...\nThere are pending nodes to be drained:\n {node}\n{}",
+        aggregate(errs),
+        errs.join("\n")
+    )
 }
 
 /// Go's `time.Duration.String()` for whole milliseconds: `20s`, `1m0s`, `1m30s`, `1h0m0s`.
@@ -220,18 +230,14 @@ pub(crate) fn poll(
                     format!("error when waiting for pod \"{n}\" in namespace \"{ns}\" to terminate: global timeout reached: {text}")
                 })
                 .collect();
-            let joined = if errs.len() == 1 {
-                errs[0].clone()
-            } else {
-                format!("[{}]", errs.join(", "))
-            };
             let mut msg = format!(
-                "There are pending pods in node \"{node}\" when an error occurred: {joined}\n"
+                "There are pending pods in node \"{node}\" when an error occurred: {}\n",
+                aggregate(&errs)
             );
             for (_, n, _) in pending.iter() {
                 msg.push_str(&format!("pod/{n}\n"));
             }
-            msg.push_str(&format!("error: unable to drain node \"{node}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {node}\n{}", errs.join("\n")));
+            msg.push_str(&unable_to_drain(node, &errs));
             out.err(msg);
             return true;
         }

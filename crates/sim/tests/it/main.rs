@@ -8,6 +8,7 @@ mod lifecycle;
 mod nodes;
 mod random_ops;
 mod scale;
+mod scenario;
 mod splitmix;
 mod support;
 mod tutorial;

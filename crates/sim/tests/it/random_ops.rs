@@ -11,6 +11,7 @@
 //! `ORDINAL_SEEDS=N` runs N seeds per test instead of 100; `ORDINAL_SEED=S` replays one seed.
 //! A failure prints the seed, the scenario, the numbered operation list and the final state.
 
+use super::scenario::{failing_seeds, panic_message, seeds, Scenario};
 use super::splitmix::SplitMix;
 use crate::invariants::{describe, foreground_claim_cycle, Checker};
 use crate::support::*;
@@ -24,61 +25,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 const DEFAULT_SEEDS: u64 = 100;
 const OPS_PER_SEED: usize = 30;
 const INDEX: &str = "/usr/share/nginx/html/index.html";
-
-#[derive(Clone, Debug)]
-struct Scenario {
-    parallel: bool,
-    on_delete: bool,
-    when_scaled: &'static str,
-    when_deleted: &'static str,
-    min_ready: u32,
-    /// A readiness probe on `/index.html`, which lives on the (initially empty) claim: pods are
-    /// Ready only once a write puts it there, and a removal makes them unready again.
-    probe: bool,
-}
-
-impl Scenario {
-    fn new(rng: &mut SplitMix, parallel: bool) -> Scenario {
-        let policy = ["Retain", "Delete"];
-        Scenario {
-            parallel,
-            on_delete: rng.chance(1, 5),
-            when_scaled: policy[rng.below(2) as usize],
-            when_deleted: policy[rng.below(2) as usize],
-            min_ready: if rng.chance(1, 5) { 5 } else { 0 },
-            probe: rng.chance(1, 3),
-        }
-    }
-
-    fn yaml(&self) -> String {
-        let base = if self.parallel {
-            K8S_WEB_PARALLEL_YAML
-        } else {
-            K8S_WEB_YAML
-        };
-        let mut extra = String::new();
-        if self.on_delete {
-            extra.push_str("  updateStrategy:\n    type: OnDelete\n");
-        }
-        if self.min_ready > 0 {
-            extra.push_str(&format!("  minReadySeconds: {}\n", self.min_ready));
-        }
-        extra.push_str(&format!(
-            "  persistentVolumeClaimRetentionPolicy:\n    whenScaled: {}\n    whenDeleted: {}\n",
-            self.when_scaled, self.when_deleted
-        ));
-        let anchor = "  serviceName: \"nginx\"\n";
-        assert!(base.contains(anchor), "the example manifest changed");
-        let mut yaml = base.replacen(anchor, &format!("{anchor}{extra}"), 1);
-        if self.probe {
-            let anchor = "          name: web\n";
-            assert!(yaml.contains(anchor), "the example manifest changed");
-            let probe = "        readinessProbe:\n          httpGet:\n            path: /index.html\n            port: 80\n          periodSeconds: 1\n          failureThreshold: 1\n";
-            yaml = yaml.replacen(anchor, &format!("{anchor}{probe}"), 1);
-        }
-        yaml
-    }
-}
 
 /// One random operation, applied to the cluster; returns its description and outcome.
 fn random_op(
@@ -111,13 +57,7 @@ fn random_op(
         1,
         2,
     ];
-    let total: u64 = weights.iter().sum();
-    let mut roll = rng.below(total);
-    let mut op = 0;
-    while roll >= weights[op] {
-        roll -= weights[op];
-        op += 1;
-    }
+    let op = rng.weighted(&weights);
     let say = |s: String| log.borrow_mut().push(format!("#{n:<3} {s}"));
     let outcome = |r: Result<(), String>| match r {
         Ok(()) => "ok".to_string(),
@@ -436,14 +376,7 @@ fn run_seed(seed: u64, parallel: bool) -> Result<Outcome, String> {
     let err = match result {
         Ok(Ok(n)) => return Ok(n),
         Ok(Err(e)) => e,
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            format!("panicked: {msg}")
-        }
+        Err(panic) => format!("panicked: {}", panic_message(&*panic)),
     };
     Err(format!(
         "seed {seed} ({sc:?}) failed: {err}\nreplay: ORDINAL_SEED={seed} cargo test -p ordinal-sim --test it {}\noperations:\n  {}",
@@ -456,47 +389,27 @@ fn run_seed(seed: u64, parallel: bool) -> Result<Outcome, String> {
     ))
 }
 
-fn seeds() -> Vec<u64> {
-    if let Some(s) = std::env::var("ORDINAL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-    {
-        return vec![s];
-    }
-    let n = std::env::var("ORDINAL_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(DEFAULT_SEEDS);
-    (0..n).collect()
-}
-
 fn run_all(parallel: bool) {
     let start = std::time::Instant::now();
-    let mut failures = Vec::new();
     let mut checks = 0;
     let mut cycles = Vec::new();
-    let seeds = seeds();
+    let seeds = seeds(DEFAULT_SEEDS);
     let mut slowest: Vec<(std::time::Duration, u64)> = Vec::new();
-    for &seed in &seeds {
-        let t = std::time::Instant::now();
-        let r = run_seed(seed, parallel);
-        slowest.push((t.elapsed(), seed));
-        match r {
-            Ok(o) => {
-                checks += o.checks;
-                if o.cycle {
-                    cycles.push(seed);
-                }
+    let failures = failing_seeds(
+        &seeds,
+        |seed| {
+            let t = std::time::Instant::now();
+            let r = run_seed(seed, parallel);
+            slowest.push((t.elapsed(), seed));
+            r
+        },
+        |seed, o| {
+            checks += o.checks;
+            if o.cycle {
+                cycles.push(seed);
             }
-            Err(report) => {
-                eprintln!("{report}\n");
-                failures.push(seed);
-                if failures.len() >= 5 {
-                    break;
-                }
-            }
-        }
-    }
+        },
+    );
     slowest.sort();
     slowest.reverse();
     slowest.truncate(3);

@@ -22,6 +22,16 @@ impl SplitMix {
     pub fn chance(&mut self, num: u64, den: u64) -> bool {
         self.below(den) < num
     }
+    /// An index drawn with the given weights (one draw: `below` their sum).
+    pub fn weighted(&mut self, weights: &[u64]) -> usize {
+        let mut roll = self.below(weights.iter().sum());
+        let mut i = 0;
+        while i + 1 < weights.len() && roll >= weights[i] {
+            roll -= weights[i];
+            i += 1;
+        }
+        i
+    }
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> Option<&'a T> {
         (!xs.is_empty()).then(|| &xs[self.below(xs.len() as u64) as usize])
     }
