@@ -16,10 +16,6 @@ pub mod base64;
 mod bootstrap;
 pub mod cluster;
 pub mod container;
-// The deny above leaves out the controllers for now: kubelet.rs has two `expect`s on values it
-// set or checked a few lines before, and is being reworked on another branch. Drop this allow
-// once they are patterns that cannot fail.
-#[cfg_attr(not(test), allow(clippy::unwrap_used, clippy::expect_used))]
 pub mod controllers;
 pub mod dns;
 pub mod error;

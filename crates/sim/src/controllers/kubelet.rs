@@ -416,43 +416,44 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
 
     if pod.is_terminating() {
         let deadline = pod.metadata.deletion_timestamp.unwrap_or(now);
-        if rt.termination.is_none() {
-            let mut stopped_at = now;
-            for ctr in &mut rt.containers {
-                events.about(&ctr.name);
-                if ctr.is_running() {
-                    events.push((
-                        "Normal",
-                        "Killing",
-                        format!("Stopping container {}", ctr.name),
-                    ));
-                    let graceful = matches!(
-                        ctr.process,
-                        Process::WebServer { .. } | Process::Runs { sigterm: true }
-                    );
-                    let exit_at = if graceful {
-                        now.plus_ms(c.rng.between(150, 900)).min(deadline)
-                    } else {
-                        deadline
-                    };
-                    ctr.killed_by_signal = !graceful;
-                    stopped_at = stopped_at.max(exit_at);
+        let mut t = match rt.termination.take() {
+            Some(t) => t,
+            None => {
+                let mut stopped_at = now;
+                for ctr in &mut rt.containers {
+                    events.about(&ctr.name);
+                    if ctr.is_running() {
+                        events.push((
+                            "Normal",
+                            "Killing",
+                            format!("Stopping container {}", ctr.name),
+                        ));
+                        let graceful = matches!(
+                            ctr.process,
+                            Process::WebServer { .. } | Process::Runs { sigterm: true }
+                        );
+                        let exit_at = if graceful {
+                            now.plus_ms(c.rng.between(150, 900)).min(deadline)
+                        } else {
+                            deadline
+                        };
+                        ctr.killed_by_signal = !graceful;
+                        stopped_at = stopped_at.max(exit_at);
+                    }
+                }
+                let teardown = c.rng.between(300, 900);
+                Termination {
+                    stopped_at,
+                    remove_at: stopped_at.plus_ms(teardown),
                 }
             }
-            let teardown = c.rng.between(300, 900);
-            rt.termination = Some(Termination {
-                stopped_at,
-                remove_at: stopped_at.plus_ms(teardown),
-            });
+        };
+        // A shorter grace period (a second delete, or --force) moves the kill forward.
+        if deadline < t.stopped_at {
+            t.stopped_at = deadline;
+            t.remove_at = deadline;
         }
-        if let Some(t) = &mut rt.termination {
-            // A shorter grace period (a second delete, or --force) moves the kill forward.
-            if deadline < t.stopped_at {
-                t.stopped_at = deadline;
-                t.remove_at = deadline;
-            }
-        }
-        let t = rt.termination.clone().expect("termination set above");
+        rt.termination = Some(t.clone());
         if now >= t.stopped_at {
             for ctr in &mut rt.containers {
                 let started = match ctr.phase {
@@ -623,7 +624,12 @@ fn step_containers(c: &mut Cluster, pod: &Pod, rt: &mut PodRuntime, events: &mut
                             wake(until, &mut next);
                             break;
                         }
-                        let r = ImageRef::parse(&ctr.image).expect("parsed before pulling");
+                        // Parsed before the pull began; were it not, the Created step
+                        // reports the invalid name.
+                        let Some(r) = ImageRef::parse(&ctr.image) else {
+                            ctr.phase = CPhase::Created;
+                            continue;
+                        };
                         match ok {
                             Ok(()) => {
                                 let secs = until.since(started) as f64 / 1000.0;
