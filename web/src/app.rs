@@ -19,6 +19,33 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Requests frames for as long as the returned slot holds the handle.
+/// Fetches every lesson file from `lessons/` (Trunk copies `web/lessons` there).
+async fn fetch_lessons() -> Result<Vec<String>, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let mut out = Vec::new();
+    for f in crate::lessons::FILES {
+        let url = format!("lessons/{f}");
+        let failed = |_| format!("{url} could not be fetched");
+        let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
+            .await
+            .map_err(failed)?
+            .dyn_into()
+            .map_err(failed)?;
+        if !resp.ok() {
+            return Err(format!("HTTP {} for {url}", resp.status()));
+        }
+        let text = JsFuture::from(resp.text().map_err(failed)?)
+            .await
+            .map_err(failed)?;
+        out.push(
+            text.as_string()
+                .ok_or_else(|| format!("{url} is not text"))?,
+        );
+    }
+    Ok(out)
+}
+
 fn run_frames(dispatch: UseReducerDispatcher<Model>) -> Rc<RefCell<Option<AnimationFrame>>> {
     fn next(
         slot: Rc<RefCell<Option<AnimationFrame>>>,
@@ -119,6 +146,16 @@ pub fn app() -> Html {
         }
     });
     let dispatch = model.dispatcher();
+
+    // The lessons are not in the first load: they are fetched once the page is up.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                dispatch.dispatch(Action::LessonsLoaded(fetch_lessons().await));
+            });
+        });
+    }
 
     // The route follows the location's hash (back/forward, links) ...
     {
@@ -359,6 +396,7 @@ pub fn app() -> Html {
                 <div class="left-slot" hidden={!lesson_view}>
                     <LessonPanel
                         lessons={model.lessons.clone()}
+                        note={model.lessons_note.clone()}
                         route={model.route.clone()}
                         progress={model.progress.clone()}
                         queued={model.queued}

@@ -9,6 +9,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lessons: Rc<Vec<Lesson>>,
+    /// Said instead of the lessons while they load (or if they could not).
+    pub note: Option<String>,
     pub route: Route,
     pub progress: Rc<Progress>,
     /// Lines waiting for the terminal (a watch is running).
@@ -120,6 +122,9 @@ fn contents(p: &Props) -> Html {
     html! {
         <div class="lesson-contents">
             <p>{ "Each lesson runs in this page's cluster: read a step, press its Run button (or type the commands yourself), and its check turns green when the cluster shows the result. Progress is kept in this browser." }</p>
+            if let Some(note) = &p.note {
+                <p class="lesson-loading" role="status">{ note.clone() }</p>
+            }
             <ol class="lesson-cards">
                 { for p.lessons.iter().map(|l| {
                     let (done, total) = passed_count(l, &p.progress);

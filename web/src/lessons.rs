@@ -36,16 +36,26 @@
 
 use crate::checks::Condition;
 
-/// The lessons, in course order.
-pub const SOURCES: &[&str] = &[
-    include_str!("../lessons/01-basics.md"),
-    include_str!("../lessons/02-rolling-updates.md"),
-    include_str!("../lessons/03-stuck-rollout.md"),
-    include_str!("../lessons/04-pod-management.md"),
-    include_str!("../lessons/05-storage.md"),
-    include_str!("../lessons/06-deleting.md"),
-    include_str!("../lessons/07-node-failure.md"),
-];
+/// One list of the lesson files, in course order: the page fetches them from `lessons/` after
+/// its first paint (they are not in the first load), and native builds (the tests, which walk
+/// every lesson) embed them.
+macro_rules! lesson_files {
+    ($($f:literal),* $(,)?) => {
+        pub const FILES: &[&str] = &[$($f),*];
+        #[cfg(not(target_arch = "wasm32"))]
+        pub const SOURCES: &[&str] = &[$(include_str!(concat!("../lessons/", $f))),*];
+    };
+}
+
+lesson_files!(
+    "01-basics.md",
+    "02-rolling-updates.md",
+    "03-stuck-rollout.md",
+    "04-pod-management.md",
+    "05-storage.md",
+    "06-deleting.md",
+    "07-node-failure.md",
+);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lesson {
@@ -98,7 +108,17 @@ pub enum Inline {
     Link { text: String, href: String },
 }
 
+/// The fetched lesson files, parsed; a file that does not parse is named in the error.
+pub fn parse_all(sources: &[String]) -> Result<Vec<Lesson>, String> {
+    sources
+        .iter()
+        .zip(FILES)
+        .map(|(s, f)| parse(s).map_err(|e| format!("{f}: {e}")))
+        .collect()
+}
+
 /// Every lesson, parsed. A malformed lesson is a bug in this repository: the tests parse them all.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn all() -> Vec<Lesson> {
     SOURCES
         .iter()

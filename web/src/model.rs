@@ -194,6 +194,8 @@ pub enum Action {
     /// What became of a write to the browser's storage (an autosave, or the backup an import
     /// makes).
     Saved(Stored, Result<(), SaveError>),
+    /// The lesson files the page fetched after its first paint (or why it could not).
+    LessonsLoaded(Result<Vec<String>, String>),
 }
 
 #[derive(Clone)]
@@ -208,6 +210,9 @@ pub struct Model {
     /// The lesson last opened (the Lessons link returns to it).
     pub last_lesson: Option<String>,
     pub lessons: Rc<Vec<Lesson>>,
+    /// While the lessons are not here yet, what the lesson pages say instead ("Loading…", or
+    /// why they could not be read).
+    pub lessons_note: Option<String>,
     pub progress: Rc<Progress>,
     /// Lines a Run button queued that the terminal has not taken yet.
     pub queued: usize,
@@ -237,6 +242,8 @@ impl PartialEq for Model {
             && Rc::ptr_eq(&self.editor, &other.editor)
             && self.route == other.route
             && self.last_lesson == other.last_lesson
+            && Rc::ptr_eq(&self.lessons, &other.lessons)
+            && self.lessons_note == other.lessons_note
             && Rc::ptr_eq(&self.progress, &other.progress)
             && self.queued == other.queued
             && self.record_len == other.record_len
@@ -339,7 +346,15 @@ impl Model {
                 _ => None,
             },
             route,
+            // The page fetches its lessons after the first paint; native builds embed them.
+            #[cfg(not(target_arch = "wasm32"))]
             lessons: Rc::new(lessons::all()),
+            #[cfg(not(target_arch = "wasm32"))]
+            lessons_note: None,
+            #[cfg(target_arch = "wasm32")]
+            lessons: Rc::new(Vec::new()),
+            #[cfg(target_arch = "wasm32")]
+            lessons_note: Some("Loading the lessons…".into()),
             progress: Rc::new(progress),
             queued: 0,
             queue: VecDeque::new(),
@@ -709,6 +724,18 @@ impl Reducible for Model {
                 }
                 m.refresh(false);
             }
+            Action::LessonsLoaded(Ok(sources)) => match lessons::parse_all(&sources) {
+                Ok(l) => {
+                    m.lessons = Rc::new(l);
+                    m.lessons_note = None;
+                }
+                Err(e) => m.lessons_note = Some(format!("The lessons could not be read ({e}).")),
+            },
+            Action::LessonsLoaded(Err(e)) => {
+                m.lessons_note = Some(format!(
+                    "The lessons could not be loaded ({e}). Reload the page to try again."
+                ));
+            }
             Action::TogglePause => {
                 m.clock.paused = !m.clock.paused;
             }
@@ -923,6 +950,28 @@ mod tests {
     /// per step each button (Open in the editor + Apply, or Run), time at top speed until the
     /// step's checks pass (Ctrl-C for a watch the step left running). Lesson authors run this
     /// natively: `cargo test -p ordinal-web every_lesson`.
+    #[test]
+    fn fetched_lessons_replace_the_note_and_bad_ones_say_why() {
+        let mut m = Rc::new(Model::new(Ok(None)));
+        m = act(
+            m,
+            Action::LessonsLoaded(Err("HTTP 404 for lessons/01-basics.md".into())),
+        );
+        let note = m.lessons_note.clone().unwrap_or_default();
+        assert!(note.contains("HTTP 404 for lessons/01-basics.md"), "{note}");
+        assert!(note.contains("Reload"), "{note}");
+        let mut sources: Vec<String> = lessons::SOURCES.iter().map(|s| s.to_string()).collect();
+        m = act(m, Action::LessonsLoaded(Ok(sources.clone())));
+        assert_eq!(m.lessons.len(), lessons::FILES.len());
+        assert_eq!(m.lessons_note, None);
+        // A file that does not parse is named; the lessons already shown stay.
+        sources[2] = "no title here".into();
+        m = act(m, Action::LessonsLoaded(Ok(sources)));
+        let note = m.lessons_note.clone().unwrap_or_default();
+        assert!(note.contains("03-stuck-rollout.md"), "{note}");
+        assert_eq!(m.lessons.len(), lessons::FILES.len());
+    }
+
     #[test]
     fn every_lesson_completes_with_its_buttons() {
         let mut m = Rc::new(Model::new(Ok(None)));
