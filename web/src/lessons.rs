@@ -1,5 +1,5 @@
 //! Lessons are data: Markdown files under `web/lessons/`, parsed here into steps. Adding a lesson
-//! is adding a file (and a line to [`SOURCES`]); only a new kind of check needs Rust
+//! is adding a file (and its name in [`FILES`]); only a new kind of check needs Rust
 //! ([`crate::checks`]).
 //!
 //! The format is Markdown with a few fenced blocks of our own:
