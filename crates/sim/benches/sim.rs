@@ -181,7 +181,7 @@ fn main() {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        for _ in 0..repeat {
+        let delete_and_settle = |c: &mut Cluster| {
             c.delete(
                 ordinal_sim::api::Kind::Pod,
                 "default",
@@ -189,17 +189,13 @@ fn main() {
                 &Default::default(),
             )
             .expect("deletes");
-            c.settle();
+            c.settle()
+        };
+        for _ in 0..repeat {
+            delete_and_settle(&mut c);
         }
         let t = Instant::now();
-        c.delete(
-            ordinal_sim::api::Kind::Pod,
-            "default",
-            &victim,
-            &Default::default(),
-        )
-        .expect("deletes");
-        let s = c.settle();
+        let s = delete_and_settle(&mut c);
         let wall = t.elapsed();
         println!(
             "{:<44} {:>12} {:>16}",

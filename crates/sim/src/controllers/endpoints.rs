@@ -18,10 +18,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
         .collect();
     let existing: Vec<&EndpointSlice> = existing
         .iter()
-        .filter_map(|o| match &**o {
-            Object::EndpointSlice(s) => Some(s),
-            _ => None,
-        })
+        .filter_map(|o| EndpointSlice::from_object(o))
         .collect();
     let svc = c.get_as::<Service>(ns, name).cloned();
     let Some(svc) = svc.filter(|s| !s.spec.selector.is_empty() && !s.metadata.is_deleting()) else {

@@ -61,13 +61,7 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     }
     // Shared handles: a node's status (its image list) is large, and this runs for every pod.
     let nodes: Vec<std::sync::Arc<Object>> = c.store.list(Kind::Node, None).cloned().collect();
-    let nodes: Vec<&Node> = nodes
-        .iter()
-        .filter_map(|o| match &**o {
-            Object::Node(n) => Some(n),
-            _ => None,
-        })
-        .collect();
+    let nodes: Vec<&Node> = nodes.iter().filter_map(|o| Node::from_object(o)).collect();
     let total = nodes.len();
     // Claims the pod uses.
     let mut claims = Vec::new();

@@ -29,13 +29,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     // Shared handles to the store's objects: a sync reads every pod of the set, and copying
     // them all on each sync made large sets quadratic in copies.
     let owned = claim_pods(c, &set);
-    let pods: Vec<&Pod> = owned
-        .iter()
-        .filter_map(|o| match &**o {
-            Object::Pod(p) => Some(&**p),
-            _ => None,
-        })
-        .collect();
+    let pods: Vec<&Pod> = owned.iter().filter_map(|o| Pod::from_object(o)).collect();
     let work = Work::StatefulSet(key.clone());
     match update_statefulset(c, &set, &pods) {
         Ok(Some(wake)) => {
