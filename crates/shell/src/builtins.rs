@@ -817,6 +817,9 @@ fn shift(ex: &mut Exec, args: &[String], out: &mut Output) -> R<i32> {
         ex.write(out, Stream::Err, msg)?;
         return Err(Stop::Fatal(2));
     }
+    // Moving the rest down costs as much as copying their handles.
+    let moved = (ex.sh.args.len() - n) * std::mem::size_of::<String>();
+    ex.charge(moved, out)?;
     ex.sh.args.drain(..n);
     Ok(0)
 }

@@ -785,6 +785,77 @@ fn runs_are_bounded() {
 }
 
 #[test]
+fn trims_take_the_shortest_or_longest_match_from_each_end() {
+    let o = bash(
+        "p=/usr/share/nginx/html/é.tar.gz; echo ${p#*/} ${p##*/} ${p%.*} ${p%%.*} ${p#/usr} ${p%x}",
+    );
+    assert_eq!(
+        o.stdout(),
+        "usr/share/nginx/html/é.tar.gz é.tar.gz /usr/share/nginx/html/é.tar /usr/share/nginx/html/é /share/nginx/html/é.tar.gz /usr/share/nginx/html/é.tar.gz\n"
+    );
+    assert_eq!(
+        bash("v=aXbXc; echo ${v#*X}/${v##*X}/${v%X*}/${v%%X*}/${v#}").stdout(),
+        "bXc/c/aXb/a/aXbXc\n"
+    );
+}
+
+/// A shell whose `$x` holds `len` bytes, with the default budget.
+fn with_long_value(len: usize) -> (Shell, Fake) {
+    let mut sh = Shell::new(Dialect::Dash);
+    sh.state.set("x", "ab".repeat(len / 2));
+    (sh, Fake::new())
+}
+
+#[test]
+fn work_on_long_values_counts_against_the_step_budget() {
+    let stopped = "sh: stopped after 100000 steps: one command line may run at most that many commands and loop rounds here\n";
+    // Each round copied 1 MiB: the 100 000 steps of rounds would have copied 100 GiB. Now
+    // each 256 bytes copied is a step, so the loop ends after a few rounds.
+    let (mut sh, mut host) = with_long_value(1 << 20);
+    let o = sh.run(&mut host, "n=0; while :; do y=$x; n=$((n+1)); done");
+    assert_eq!((o.stderr().as_str(), o.status), (stopped, 1));
+    let rounds: usize = sh.state.get("n").unwrap().parse().unwrap();
+    assert!((1..100).contains(&rounds), "{rounds} rounds");
+    // The same for `${#x}`, a subshell's copy of the variables, and words of a command.
+    for script in [
+        "while :; do y=${#x}; done",
+        "while :; do (:); done",
+        "while :; do echo | cat; done",
+        ": $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x",
+    ] {
+        let (mut sh, mut host) = with_long_value(1 << 20);
+        let o = sh.run(&mut host, script);
+        assert_eq!((o.stderr().as_str(), o.status), (stopped, 1), "{script}");
+    }
+    // A pattern that never matches tried every cut, each a longer scan: quadratic, hours for
+    // 1 MiB. The scans are counted now.
+    for script in ["y=${x#*z}", "y=${x##*z}", "y=${x%z*}", "y=${x%%z*}"] {
+        let (mut sh, mut host) = with_long_value(1 << 20);
+        let o = sh.run(&mut host, script);
+        assert_eq!((o.stderr().as_str(), o.status), (stopped, 1), "{script}");
+    }
+    // A match near the end that is found at once costs little.
+    let (mut sh, mut host) = with_long_value(1 << 20);
+    let o = sh.run(&mut host, "y=${x%b}; echo ${#y}");
+    assert_eq!(o.stdout(), format!("{}\n", (1 << 20) - 1));
+    // `shift` moves every remaining parameter: 300 000 of them, 50 000 times, before.
+    let mut sh = Shell::new(Dialect::Dash);
+    sh.set_args((0..300_000).map(|i| i.to_string()).collect());
+    let o = sh.run(&mut Fake::new(), "while shift; do :; done");
+    assert_eq!((o.stderr().as_str(), o.status), (stopped, 1));
+    // Short values are as cheap as before: one step a command or round.
+    let (mut sh, mut host) = (Shell::new(Dialect::Dash), Fake::new());
+    let o = sh.run(
+        &mut host,
+        "x=abc; i=0; while [ $i -lt 1000 ]; do y=$x; i=$((i+1)); done; echo ${y%c}",
+    );
+    assert_eq!(o.stdout(), "ab\n");
+    // 4 steps a round (the round, `[`, two assignments), 3 outside, and about 30 bytes
+    // expanded a round (a step per 256).
+    assert!(sh.steps_used() < 4200, "{}", sh.steps_used());
+}
+
+#[test]
 fn the_host_can_interrupt() {
     let mut host = Fake::new();
     host.stop_after = Some(2);
