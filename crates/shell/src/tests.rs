@@ -932,4 +932,9 @@ fn printf_widths_past_the_budget_are_bounded() {
         bash("printf '%5s|%-3s|%.2s|%.f\\n' a b xyz 2.5").stdout(),
         "    a|b  |xy|2\n"
     );
+    // A precision past 65 535 (Rust's formatter's limit: it panicked) pads with zeros.
+    let o = dash("printf '%.70000f|%.70000e|%.70000f' 1.5 2 inf");
+    let f = format!("1.5{}", "0".repeat(69_999));
+    let e = format!("2.{}e0", "0".repeat(70_000));
+    assert_eq!(o.stdout(), format!("{f}|{e}|inf"));
 }
