@@ -217,7 +217,7 @@ impl<'a> Exec<'a> {
             + self.sh.args.iter().map(String::len).sum::<usize>()
     }
 
-    fn check_steps(&mut self, out: &mut Output) -> R<()> {
+    pub fn check_steps(&mut self, out: &mut Output) -> R<()> {
         if self.sh.steps_used > self.sh.limits.steps {
             let msg = format!(
                 "{}: stopped after {} steps: one command line may run at most that many commands and loop rounds here\n",

@@ -127,8 +127,12 @@ struct ArithVars<'e, 'a> {
 impl Vars for ArithVars<'_, '_> {
     fn get(&mut self, name: &str) -> Option<String> {
         let v = self.ex.lookup(name);
-        self.ex.add_work(v.as_ref().map_or(0, |v| v.len() as u64));
+        let len = v.as_ref().map_or(0, String::len);
+        self.ex.add_work((len + FIELD_BYTES) as u64);
         v
+    }
+    fn exhausted(&mut self) -> bool {
+        self.ex.sh.steps_used > self.ex.sh.limits.steps
     }
     fn set(&mut self, name: &str, value: i64) {
         self.ex.sh.state.set(name, value.to_string());
@@ -145,7 +149,7 @@ impl Exec<'_> {
         let mut result = Vec::new();
         for field in f.done {
             if field.magic {
-                let found = self.glob(&field.pattern);
+                let found = self.glob(&field.pattern, out)?;
                 if !found.is_empty() {
                     result.extend(found);
                     continue;
@@ -441,6 +445,7 @@ impl Exec<'_> {
         let parts = lex::expandable_text(src).unwrap_or_else(|_| vec![Part::Quoted(src.into())]);
         let expr = self.expand_parts_single(&parts, out)?;
         let r = arith::eval(&expr, &mut ArithVars { ex: self });
+        self.check_steps(out)?;
         match r {
             Ok(v) => Ok(v.to_string()),
             Err(e) => {
@@ -453,8 +458,9 @@ impl Exec<'_> {
     }
 
     /// Pathnames matching a pattern, sorted; empty when nothing matches or the host cannot
-    /// list directories.
-    fn glob(&mut self, pattern: &str) -> Vec<String> {
+    /// list directories. Each path built is charged: `*/../*/../*/..` multiplies them, and
+    /// eight levels of 16 directories are 4 billion.
+    fn glob(&mut self, pattern: &str, out: &mut Output) -> R<Vec<String>> {
         let absolute = pattern.starts_with('/');
         let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
         let mut paths = vec![if absolute {
@@ -477,7 +483,9 @@ impl Exec<'_> {
             last_magic = glob::has_magic(comp);
             for base in &paths {
                 if !last_magic {
-                    next.push(join(base, &glob::unescape(comp)));
+                    let path = join(base, &glob::unescape(comp));
+                    self.charge(path.len() + FIELD_BYTES, out)?;
+                    next.push(path);
                     continue;
                 }
                 let dir = self
@@ -485,7 +493,7 @@ impl Exec<'_> {
                     .state
                     .resolve(if base.is_empty() { "." } else { base });
                 let Some(mut names) = self.host.list_dir(&self.sh.state, &dir) else {
-                    return Vec::new();
+                    return Ok(Vec::new());
                 };
                 names.sort();
                 for n in names {
@@ -493,13 +501,15 @@ impl Exec<'_> {
                         continue;
                     }
                     if glob::matches(comp, &n) {
-                        next.push(join(base, &n));
+                        let path = join(base, &n);
+                        self.charge(path.len() + FIELD_BYTES, out)?;
+                        next.push(path);
                     }
                 }
             }
             paths = next;
             if paths.is_empty() {
-                return paths;
+                return Ok(paths);
             }
         }
         if !last_magic {
@@ -510,6 +520,6 @@ impl Exec<'_> {
             });
         }
         paths.sort();
-        paths
+        Ok(paths)
     }
 }

@@ -838,6 +838,25 @@ fn work_on_long_values_counts_against_the_step_budget() {
     let (mut sh, mut host) = with_long_value(1 << 20);
     let o = sh.run(&mut host, "y=${x%b}; echo ${#y}");
     assert_eq!(o.stdout(), format!("{}\n", (1 << 20) - 1));
+    // A variable whose value names others, 8 each, 15 levels deep: 8^15 lookups.
+    let mut script = String::new();
+    let names: Vec<char> = ('a'..='p').collect();
+    for w in names.windows(2) {
+        script.push_str(&format!(
+            "{}={}; ",
+            w[0],
+            vec![w[1].to_string(); 8].join("+")
+        ));
+    }
+    script.push_str("p=1; echo $((n)); echo $((a)); echo never");
+    let mut sh = Shell::new(Dialect::Dash);
+    sh.set_limits(Limits {
+        steps: 10_000,
+        ..Limits::default()
+    });
+    let o = sh.run(&mut Fake::new(), &script);
+    assert_eq!(o.stdout(), "64\n");
+    assert_eq!(o.stderr(), stopped.replace("100000", "10000"));
     // `shift` moves every remaining parameter: 300 000 of them, 50 000 times, before.
     let mut sh = Shell::new(Dialect::Dash);
     sh.set_args((0..300_000).map(|i| i.to_string()).collect());
@@ -850,9 +869,9 @@ fn work_on_long_values_counts_against_the_step_budget() {
         "x=abc; i=0; while [ $i -lt 1000 ]; do y=$x; i=$((i+1)); done; echo ${y%c}",
     );
     assert_eq!(o.stdout(), "ab\n");
-    // 4 steps a round (the round, `[`, two assignments), 3 outside, and about 30 bytes
-    // expanded a round (a step per 256).
-    assert!(sh.steps_used() < 4200, "{}", sh.steps_used());
+    // 4 steps a round (the round, `[`, two assignments), 3 outside, and about 70 bytes of
+    // expansions and arithmetic lookups a round (a step per 256).
+    assert!(sh.steps_used() < 4300, "{}", sh.steps_used());
 }
 
 #[test]

@@ -309,3 +309,29 @@ fn reading_a_large_file_in_a_loop_ends_with_the_step_budget() {
         assert_eq!((r.text.as_str(), r.exit_code), (stopped, 1), "{script}");
     }
 }
+
+#[test]
+fn a_pattern_that_multiplies_paths_ends_with_the_step_budget() {
+    let mut c = cluster();
+    // Each `*/..` multiplied the paths by the 16 entries of /usr: 16^8, 4 billion, built in
+    // memory (20 s and 2 GB for the first 7 levels in the fuzz build). Each path is charged.
+    let r = sh(
+        &mut c,
+        "web",
+        "cd /usr; mkdir -p a b c d e f g h; echo */../*/../*/../*/../*/../*/../*/../*; echo never",
+    );
+    assert_eq!(
+        (r.text.as_str(), r.exit_code),
+        ("sh: stopped after 100000 steps: one command line may run at most that many commands and loop rounds here\n", 1)
+    );
+    // A pattern of a few levels still expands.
+    let r = sh(
+        &mut c,
+        "web",
+        "cd /usr/share/nginx; echo */*.html ../n*/h*/../h*",
+    );
+    assert_eq!(
+        r.text,
+        "html/50x.html html/index.html ../nginx/html/../html\n"
+    );
+}
