@@ -135,6 +135,19 @@ struct TerminalHost<'a> {
     /// The clock when the line started, and how much of the time since passed in `sleep`.
     started: ordinal_sim::time::Time,
     slept_ms: u64,
+    /// Bytes of workspace files read since the shell last asked ([`Host::work_bytes`]).
+    work: u64,
+}
+
+impl TerminalHost<'_> {
+    /// A workspace file, counted as work for the shell's step budget.
+    fn read(&mut self, path: &str) -> Result<String, String> {
+        let r = self.files.read(path);
+        if let Ok(t) = &r {
+            self.work = self.work.saturating_add(t.len() as u64);
+        }
+        r
+    }
 }
 
 impl Host for TerminalHost<'_> {
@@ -159,7 +172,7 @@ impl Host for TerminalHost<'_> {
                     o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Out, text: stdin.to_string() });
                 }
                 for f in &argv[1..] {
-                    match self.files.read(f) {
+                    match self.read(f) {
                         Ok(t) => o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Out, text: t }),
                         Err(_) => {
                             o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Err, text: format!("cat: {f}: No such file or directory\n") });
@@ -180,7 +193,7 @@ impl Host for TerminalHost<'_> {
             tool @ ("grep" | "head" | "tail" | "wc" | "sort" | "base64") => {
                 // Operands that are files are read from the workspace; otherwise stdin.
                 let (files, flags): (Vec<&String>, Vec<&String>) = argv[1..].iter().partition(|a| !a.starts_with('-') && self.files.read(a).is_ok());
-                let input = if files.is_empty() { stdin.to_string() } else { files.iter().filter_map(|f| self.files.read(f).ok()).collect() };
+                let input = if files.is_empty() { stdin.to_string() } else { files.iter().filter_map(|f| self.read(f).ok()).collect() };
                 let flags: Vec<String> = flags.into_iter().cloned().collect();
                 crate::workstation::run(tool, &flags, &input).unwrap_or_default()
             }
@@ -205,7 +218,10 @@ impl Host for TerminalHost<'_> {
         }
     }
     fn read_file(&mut self, _state: &State, path: &str) -> Result<String, String> {
-        self.files.read(path)
+        self.read(path)
+    }
+    fn work_bytes(&mut self) -> u64 {
+        std::mem::take(&mut self.work)
     }
     fn write_file(
         &mut self,
@@ -323,6 +339,7 @@ impl Session {
             job: None,
             started,
             slept_ms: 0,
+            work: 0,
         };
         let o = self.shell.run(&mut host, line);
         let job = host.job.take();

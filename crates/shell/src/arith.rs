@@ -4,6 +4,10 @@
 pub trait Vars {
     fn get(&mut self, name: &str) -> Option<String>;
     fn set(&mut self, name: &str, value: i64);
+    /// The run's budget is spent: evaluation unwinds at once (the caller reports it).
+    fn exhausted(&mut self) -> bool {
+        false
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,7 +165,9 @@ impl Eval<'_> {
     }
 
     fn var(&mut self, name: &str) -> Result<i64, ArithError> {
-        if self.skip > 0 {
+        // A variable whose value names variables is evaluated in turn, up to 16 levels: with
+        // a few names each, that is exponentially many lookups, which the budget bounds.
+        if self.skip > 0 || self.vars.exhausted() {
             return Ok(0);
         }
         let v = self.vars.get(name).unwrap_or_default();

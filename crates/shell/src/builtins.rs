@@ -358,11 +358,7 @@ fn printf(ex: &mut Exec, args: &[String], out: &mut Output) -> R<i32> {
                         }
                         0.0
                     });
-                    let p = precision.unwrap_or(6);
-                    match conv {
-                        'e' => format!("{v:.p$e}"),
-                        _ => format!("{v:.p$}"),
-                    }
+                    float(v, precision.unwrap_or(6), conv == 'e')
                 }
                 other => {
                     let msg = format!(
@@ -402,6 +398,24 @@ fn printf(ex: &mut Exec, args: &[String], out: &mut Output) -> R<i32> {
         ex.write(out, Stream::Err, errors)?;
     }
     Ok(status)
+}
+
+/// `v` with `p` digits after the point (`%.pf`), or in scientific notation (`%.pe`).
+/// Rust's formatter takes a precision up to 65 535 only; past the digits a double can have
+/// (its exact decimal expansion ends within 1 074 places), the rest are zeros.
+fn float(v: f64, p: usize, exp: bool) -> String {
+    const EXACT: usize = 1_100;
+    let q = p.min(EXACT);
+    let mut s = if exp {
+        format!("{v:.q$e}")
+    } else {
+        format!("{v:.q$}")
+    };
+    if p > q && s.contains('.') {
+        let at = s.find('e').unwrap_or(s.len());
+        s.insert_str(at, &"0".repeat(p - q));
+    }
+    s
 }
 
 fn invalid_number(ex: &Exec, arg: &str) -> String {
@@ -817,6 +831,9 @@ fn shift(ex: &mut Exec, args: &[String], out: &mut Output) -> R<i32> {
         ex.write(out, Stream::Err, msg)?;
         return Err(Stop::Fatal(2));
     }
+    // Moving the rest down costs as much as copying their handles.
+    let moved = (ex.sh.args.len() - n) * std::mem::size_of::<String>();
+    ex.charge(moved, out)?;
     ex.sh.args.drain(..n);
     Ok(0)
 }

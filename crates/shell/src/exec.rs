@@ -4,7 +4,7 @@
 use crate::lex::RedirOp;
 use crate::msg::Voice;
 use crate::parse::{AndOr, Command, Compound, List, Parser, Pipeline, Redir, Simple};
-use crate::{builtins, Dialect, Host, Output, Shell, Stream};
+use crate::{builtins, Dialect, Host, Output, Shell, Stream, WORK_BYTES_PER_STEP};
 
 /// Why execution stopped early.
 #[derive(Debug)]
@@ -75,6 +75,8 @@ pub(crate) struct Exec<'a> {
     pub subst_status: Option<i32>,
     /// The script being run, for bash's echo of a line with a syntax error.
     pub source: String,
+    /// Bytes of work not yet a whole step (see [`Exec::charge`]).
+    pub work: u64,
 }
 
 pub(crate) fn run_script(sh: &mut Shell, host: &mut dyn Host, script: &str, stdin: &str) -> Output {
@@ -145,6 +147,7 @@ impl<'a> Exec<'a> {
             loops: 0,
             subst_status: None,
             source: source.to_string(),
+            work: 0,
         }
     }
 
@@ -179,6 +182,42 @@ impl<'a> Exec<'a> {
     /// Counts one command or loop round against the run's budget.
     pub fn step(&mut self, out: &mut Output) -> R<()> {
         self.sh.steps_used += 1;
+        let host_work = self.host.work_bytes();
+        self.add_work(host_work);
+        self.check_steps(out)
+    }
+
+    /// Counts `bytes` of copying or scanning against the step budget, one step per
+    /// [`WORK_BYTES_PER_STEP`], and stops the run once the budget is spent: a loop that copies
+    /// a long value ends as soon as a loop of commands would.
+    pub fn charge(&mut self, bytes: usize, out: &mut Output) -> R<()> {
+        self.add_work(bytes as u64);
+        self.check_steps(out)
+    }
+
+    /// Counts work without checking the budget (the next step or charge checks it).
+    pub fn add_work(&mut self, bytes: u64) {
+        self.work = self.work.saturating_add(bytes);
+        if self.work >= WORK_BYTES_PER_STEP {
+            self.sh.steps_used = self
+                .sh
+                .steps_used
+                .saturating_add(self.work / WORK_BYTES_PER_STEP);
+            self.work %= WORK_BYTES_PER_STEP;
+        }
+    }
+
+    /// The bytes a subshell copies: the variables and the positional parameters.
+    fn state_bytes(&self) -> usize {
+        let st = &self.sh.state;
+        st.vars
+            .iter()
+            .map(|(k, v)| k.len() + v.len())
+            .sum::<usize>()
+            + self.sh.args.iter().map(String::len).sum::<usize>()
+    }
+
+    pub fn check_steps(&mut self, out: &mut Output) -> R<()> {
         if self.sh.steps_used > self.sh.limits.steps {
             let msg = format!(
                 "{}: stopped after {} steps: one command line may run at most that many commands and loop rounds here\n",
@@ -314,6 +353,8 @@ impl<'a> Exec<'a> {
     /// Runs `f` in a copy of the shell's state (a subshell): its `cd`, variables and `exit`
     /// stay inside.
     pub fn subshell(&mut self, f: impl FnOnce(&mut Self) -> R<i32>) -> R<i32> {
+        let copied = self.state_bytes();
+        self.add_work(copied as u64);
         let st = &self.sh.state;
         let saved = (
             st.cwd.clone(),
@@ -545,6 +586,8 @@ impl<'a> Exec<'a> {
             return r;
         }
         let o = self.host.command(&self.sh.state, argv, input.rest());
+        let host_work = self.host.work_bytes();
+        self.add_work(host_work);
         let status = o.status;
         if status == 127 && o.chunks.is_empty() {
             let msg = self.voice().not_found(&argv[0]);
@@ -554,6 +597,7 @@ impl<'a> Exec<'a> {
         out.append(o);
         self.check_output(out)?;
         self.check_waited(out)?;
+        self.check_steps(out)?;
         Ok(status)
     }
 

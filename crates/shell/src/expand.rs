@@ -8,6 +8,9 @@ use crate::lex::{self, Param, ParamOp, Part, Word};
 use crate::parse::Parser;
 use crate::{Dialect, Output, Stream};
 
+/// What starting a field costs, in bytes of work: a field is two allocations.
+const FIELD_BYTES: usize = 32;
+
 /// A field being built: its text, the same text as a pattern (quoted characters escaped),
 /// and whether an unquoted pattern character appeared.
 #[derive(Default)]
@@ -41,6 +44,12 @@ impl Fields {
 
     fn literal(&mut self, s: &str, quoted: bool) {
         self.cur.started = true;
+        if !s.contains(['*', '?', '[', ']', '\\']) {
+            // Nothing to escape or to mark: one copy, not one push per character.
+            self.cur.text.push_str(s);
+            self.cur.pattern.push_str(s);
+            return;
+        }
         for c in s.chars() {
             self.cur.text.push(c);
             if quoted && is_pattern_char(c) {
@@ -117,7 +126,13 @@ struct ArithVars<'e, 'a> {
 
 impl Vars for ArithVars<'_, '_> {
     fn get(&mut self, name: &str) -> Option<String> {
-        self.ex.lookup(name)
+        let v = self.ex.lookup(name);
+        let len = v.as_ref().map_or(0, String::len);
+        self.ex.add_work((len + FIELD_BYTES) as u64);
+        v
+    }
+    fn exhausted(&mut self) -> bool {
+        self.ex.sh.steps_used > self.ex.sh.limits.steps
     }
     fn set(&mut self, name: &str, value: i64) {
         self.ex.sh.state.set(name, value.to_string());
@@ -134,7 +149,7 @@ impl Exec<'_> {
         let mut result = Vec::new();
         for field in f.done {
             if field.magic {
-                let found = self.glob(&field.pattern);
+                let found = self.glob(&field.pattern, out)?;
                 if !found.is_empty() {
                     result.extend(found);
                     continue;
@@ -190,6 +205,7 @@ impl Exec<'_> {
         out: &mut Output,
         tilde: bool,
     ) -> R<()> {
+        let mut before = (f.len(), f.done.len());
         for (i, p) in parts.iter().enumerate() {
             match p {
                 Part::Lit(s) if i == 0 && tilde && s.starts_with('~') => {
@@ -226,7 +242,8 @@ impl Exec<'_> {
                     }
                 }
             }
-            if f.len() > self.sh.limits.output_bytes {
+            let len = f.len();
+            if len > self.sh.limits.output_bytes {
                 let msg = format!(
                     "{}: stopped: a word grew past {} bytes, the most one word may hold here\n",
                     self.sh.name, self.sh.limits.output_bytes
@@ -234,6 +251,11 @@ impl Exec<'_> {
                 out.push_err(msg);
                 return Err(Stop::Budget);
             }
+            // Building the word copied what this part added, and split it into fields.
+            let fields = f.done.len();
+            let work = len.saturating_sub(before.0) + fields.saturating_sub(before.1) * FIELD_BYTES;
+            self.charge(work, out)?;
+            before = (len, fields);
         }
         Ok(())
     }
@@ -277,6 +299,7 @@ impl Exec<'_> {
             return Ok(Value::Many(self.sh.args.clone()));
         }
         let raw = self.lookup(&p.name);
+        self.charge(raw.as_ref().map_or(0, String::len), out)?;
         let empty = |colon: bool, raw: &Option<String>| match raw {
             None => true,
             Some(v) => colon && v.is_empty(),
@@ -329,32 +352,49 @@ impl Exec<'_> {
             ParamOp::TrimPrefix { longest, word } => {
                 let pat = self.expand_pattern(word, out)?;
                 let v = raw.unwrap_or_default();
-                let cuts: Vec<usize> = v.char_indices().map(|(i, _)| i).chain([v.len()]).collect();
-                let hit = if *longest {
-                    cuts.iter().rev().find(|&&i| glob::matches(&pat, &v[..i]))
-                } else {
-                    cuts.iter().find(|&&i| glob::matches(&pat, &v[..i]))
-                };
-                match hit {
-                    Some(&i) => v[i..].to_string(),
+                match self.trim_cut(&pat, &v, true, *longest, out)? {
+                    Some(i) => v[i..].to_string(),
                     None => v,
                 }
             }
             ParamOp::TrimSuffix { longest, word } => {
                 let pat = self.expand_pattern(word, out)?;
                 let v = raw.unwrap_or_default();
-                let cuts: Vec<usize> = v.char_indices().map(|(i, _)| i).chain([v.len()]).collect();
-                let hit = if *longest {
-                    cuts.iter().find(|&&i| glob::matches(&pat, &v[i..]))
-                } else {
-                    cuts.iter().rev().find(|&&i| glob::matches(&pat, &v[i..]))
-                };
-                match hit {
-                    Some(&i) => v[..i].to_string(),
+                match self.trim_cut(&pat, &v, false, *longest, out)? {
+                    Some(i) => v[..i].to_string(),
                     None => v,
                 }
             }
         }))
+    }
+
+    /// Where `${v#pat}` (`prefix`) or `${v%pat}` cuts `v`: the byte offset of the shortest
+    /// (or `longest`) prefix or suffix that `pat` matches. Every attempt is charged with the
+    /// characters it may scan, so a pattern that never matches a long value (each attempt a
+    /// longer scan, quadratic in all) ends with the step budget instead of running for hours.
+    fn trim_cut(
+        &mut self,
+        pat: &str,
+        v: &str,
+        prefix: bool,
+        longest: bool,
+        out: &mut Output,
+    ) -> R<Option<usize>> {
+        let p: Vec<char> = pat.chars().collect();
+        let t: Vec<char> = v.chars().collect();
+        let offsets: Vec<usize> = v.char_indices().map(|(i, _)| i).chain([v.len()]).collect();
+        // The shortest match tries the shortest parts first: prefixes cut ever later, suffixes
+        // ever earlier; the longest match the other way round.
+        let ascending = prefix != longest;
+        for k in 0..=t.len() {
+            let cut = if ascending { k } else { t.len() - k };
+            let part = if prefix { &t[..cut] } else { &t[cut..] };
+            self.charge(part.len() + p.len(), out)?;
+            if glob::matches_chars(&p, part) {
+                return Ok(Some(offsets[cut]));
+            }
+        }
+        Ok(None)
     }
 
     /// `$(…)`: runs the source in a subshell; its output without trailing newlines.
@@ -405,6 +445,7 @@ impl Exec<'_> {
         let parts = lex::expandable_text(src).unwrap_or_else(|_| vec![Part::Quoted(src.into())]);
         let expr = self.expand_parts_single(&parts, out)?;
         let r = arith::eval(&expr, &mut ArithVars { ex: self });
+        self.check_steps(out)?;
         match r {
             Ok(v) => Ok(v.to_string()),
             Err(e) => {
@@ -417,8 +458,9 @@ impl Exec<'_> {
     }
 
     /// Pathnames matching a pattern, sorted; empty when nothing matches or the host cannot
-    /// list directories.
-    fn glob(&mut self, pattern: &str) -> Vec<String> {
+    /// list directories. Each path built is charged: `*/../*/../*/..` multiplies them, and
+    /// eight levels of 16 directories are 4 billion.
+    fn glob(&mut self, pattern: &str, out: &mut Output) -> R<Vec<String>> {
         let absolute = pattern.starts_with('/');
         let comps: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty()).collect();
         let mut paths = vec![if absolute {
@@ -441,7 +483,9 @@ impl Exec<'_> {
             last_magic = glob::has_magic(comp);
             for base in &paths {
                 if !last_magic {
-                    next.push(join(base, &glob::unescape(comp)));
+                    let path = join(base, &glob::unescape(comp));
+                    self.charge(path.len() + FIELD_BYTES, out)?;
+                    next.push(path);
                     continue;
                 }
                 let dir = self
@@ -449,7 +493,7 @@ impl Exec<'_> {
                     .state
                     .resolve(if base.is_empty() { "." } else { base });
                 let Some(mut names) = self.host.list_dir(&self.sh.state, &dir) else {
-                    return Vec::new();
+                    return Ok(Vec::new());
                 };
                 names.sort();
                 for n in names {
@@ -457,23 +501,25 @@ impl Exec<'_> {
                         continue;
                     }
                     if glob::matches(comp, &n) {
-                        next.push(join(base, &n));
+                        let path = join(base, &n);
+                        self.charge(path.len() + FIELD_BYTES, out)?;
+                        next.push(path);
                     }
                 }
             }
             paths = next;
             if paths.is_empty() {
-                return paths;
+                return Ok(paths);
             }
         }
         if !last_magic {
-            let state = self.sh.state.clone();
+            let (state, host) = (&self.sh.state, &mut self.host);
             paths.retain(|p| {
                 let abs = state.resolve(p);
-                self.host.is_dir(&state, &abs) || self.host.read_file(&state, &abs).is_ok()
+                host.is_dir(state, &abs) || host.read_file(state, &abs).is_ok()
             });
         }
         paths.sort();
-        paths
+        Ok(paths)
     }
 }

@@ -38,6 +38,11 @@ pub(crate) fn unescape(pattern: &str) -> String {
     out
 }
 
+/// [`matches`] over characters already collected.
+pub(crate) fn matches_chars(pattern: &[char], text: &[char]) -> bool {
+    match_from(pattern, text)
+}
+
 fn match_from(p: &[char], t: &[char]) -> bool {
     // Iterative matching with one backtrack point for the last `*`.
     let (mut pi, mut ti) = (0, 0);

@@ -280,12 +280,24 @@ pub trait Host {
     fn interrupted(&mut self) -> Option<i32> {
         None
     }
+    /// Bytes of text the host's own work moved since the last call (file contents read or
+    /// copied for the shell or its commands). The shell charges them to the step budget, as
+    /// its own copies of long values, so a loop over a large file ends in time.
+    fn work_bytes(&mut self) -> u64 {
+        0
+    }
 }
+
+/// Bytes of copied or scanned text that count as one step (see [`Limits::steps`]): a plain
+/// command costs about as much as copying this much.
+pub const WORK_BYTES_PER_STEP: u64 = 256;
 
 /// How much one [`Shell::run`] may do before it is stopped.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Commands run plus loop rounds.
+    /// Commands run plus loop rounds. Work on long text counts too: every
+    /// [`WORK_BYTES_PER_STEP`] bytes a run copies or scans (expanding a variable, a subshell's
+    /// copy of the variables, `${x%pattern}`'s attempts, files the host reads) is one step.
     pub steps: u64,
     /// Total simulated time `sleep` may pass.
     pub sleep_ms: u64,

@@ -785,6 +785,96 @@ fn runs_are_bounded() {
 }
 
 #[test]
+fn trims_take_the_shortest_or_longest_match_from_each_end() {
+    let o = bash(
+        "p=/usr/share/nginx/html/é.tar.gz; echo ${p#*/} ${p##*/} ${p%.*} ${p%%.*} ${p#/usr} ${p%x}",
+    );
+    assert_eq!(
+        o.stdout(),
+        "usr/share/nginx/html/é.tar.gz é.tar.gz /usr/share/nginx/html/é.tar /usr/share/nginx/html/é /share/nginx/html/é.tar.gz /usr/share/nginx/html/é.tar.gz\n"
+    );
+    assert_eq!(
+        bash("v=aXbXc; echo ${v#*X}/${v##*X}/${v%X*}/${v%%X*}/${v#}").stdout(),
+        "bXc/c/aXb/a/aXbXc\n"
+    );
+}
+
+/// A shell whose `$x` holds `len` bytes, with the default budget.
+fn with_long_value(len: usize) -> (Shell, Fake) {
+    let mut sh = Shell::new(Dialect::Dash);
+    sh.state.set("x", "ab".repeat(len / 2));
+    (sh, Fake::new())
+}
+
+#[test]
+fn work_on_long_values_counts_against_the_step_budget() {
+    let stopped = "sh: stopped after 100000 steps: one command line may run at most that many commands and loop rounds here\n";
+    // Each round copied 1 MiB: the 100 000 steps of rounds would have copied 100 GiB. Now
+    // each 256 bytes copied is a step, so the loop ends after a few rounds.
+    let (mut sh, mut host) = with_long_value(1 << 20);
+    let o = sh.run(&mut host, "n=0; while :; do y=$x; n=$((n+1)); done");
+    assert_eq!((o.stderr().as_str(), o.status), (stopped, 1));
+    let rounds: usize = sh.state.get("n").unwrap().parse().unwrap();
+    assert!((1..100).contains(&rounds), "{rounds} rounds");
+    // The same for `${#x}`, a subshell's copy of the variables, and words of a command.
+    for script in [
+        "while :; do y=${#x}; done",
+        "while :; do (:); done",
+        "while :; do echo | cat; done",
+        ": $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x $x",
+    ] {
+        let (mut sh, mut host) = with_long_value(1 << 20);
+        let o = sh.run(&mut host, script);
+        assert_eq!((o.stderr().as_str(), o.status), (stopped, 1), "{script}");
+    }
+    // A pattern that never matches tried every cut, each a longer scan: quadratic, hours for
+    // 1 MiB. The scans are counted now.
+    for script in ["y=${x#*z}", "y=${x##*z}", "y=${x%z*}", "y=${x%%z*}"] {
+        let (mut sh, mut host) = with_long_value(1 << 20);
+        let o = sh.run(&mut host, script);
+        assert_eq!((o.stderr().as_str(), o.status), (stopped, 1), "{script}");
+    }
+    // A match near the end that is found at once costs little.
+    let (mut sh, mut host) = with_long_value(1 << 20);
+    let o = sh.run(&mut host, "y=${x%b}; echo ${#y}");
+    assert_eq!(o.stdout(), format!("{}\n", (1 << 20) - 1));
+    // A variable whose value names others, 8 each, 15 levels deep: 8^15 lookups.
+    let mut script = String::new();
+    let names: Vec<char> = ('a'..='p').collect();
+    for w in names.windows(2) {
+        script.push_str(&format!(
+            "{}={}; ",
+            w[0],
+            vec![w[1].to_string(); 8].join("+")
+        ));
+    }
+    script.push_str("p=1; echo $((n)); echo $((a)); echo never");
+    let mut sh = Shell::new(Dialect::Dash);
+    sh.set_limits(Limits {
+        steps: 10_000,
+        ..Limits::default()
+    });
+    let o = sh.run(&mut Fake::new(), &script);
+    assert_eq!(o.stdout(), "64\n");
+    assert_eq!(o.stderr(), stopped.replace("100000", "10000"));
+    // `shift` moves every remaining parameter: 300 000 of them, 50 000 times, before.
+    let mut sh = Shell::new(Dialect::Dash);
+    sh.set_args((0..300_000).map(|i| i.to_string()).collect());
+    let o = sh.run(&mut Fake::new(), "while shift; do :; done");
+    assert_eq!((o.stderr().as_str(), o.status), (stopped, 1));
+    // Short values are as cheap as before: one step a command or round.
+    let (mut sh, mut host) = (Shell::new(Dialect::Dash), Fake::new());
+    let o = sh.run(
+        &mut host,
+        "x=abc; i=0; while [ $i -lt 1000 ]; do y=$x; i=$((i+1)); done; echo ${y%c}",
+    );
+    assert_eq!(o.stdout(), "ab\n");
+    // 4 steps a round (the round, `[`, two assignments), 3 outside, and about 70 bytes of
+    // expansions and arithmetic lookups a round (a step per 256).
+    assert!(sh.steps_used() < 4300, "{}", sh.steps_used());
+}
+
+#[test]
 fn the_host_can_interrupt() {
     let mut host = Fake::new();
     host.stop_after = Some(2);
@@ -861,4 +951,9 @@ fn printf_widths_past_the_budget_are_bounded() {
         bash("printf '%5s|%-3s|%.2s|%.f\\n' a b xyz 2.5").stdout(),
         "    a|b  |xy|2\n"
     );
+    // A precision past 65 535 (Rust's formatter's limit: it panicked) pads with zeros.
+    let o = dash("printf '%.70000f|%.70000e|%.70000f' 1.5 2 inf");
+    let f = format!("1.5{}", "0".repeat(69_999));
+    let e = format!("2.{}e0", "0".repeat(70_000));
+    assert_eq!(o.stdout(), format!("{f}|{e}|inf"));
 }

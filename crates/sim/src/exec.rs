@@ -8,6 +8,12 @@ use crate::error::ApiError;
 use crate::fs::{self, Entry, FsError, Tree};
 use crate::images::{self, ImageRef, Process};
 
+#[cfg(test)]
+thread_local! {
+    /// How many times the kubelet was asked to look at changed files, for tests.
+    pub(crate) static FS_LOOKS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExecError {
     Api(ApiError),
@@ -162,13 +168,14 @@ impl ContainerFs {
 }
 
 impl Cluster {
-    /// Checks that `kubectl exec` into this pod/container can proceed, and describes the target.
-    pub fn exec_target(
+    /// Checks that `kubectl exec` into this pod/container can proceed: the pod, the index of
+    /// the container, and its running process.
+    fn exec_check(
         &self,
         ns: &str,
         pod: &str,
         container: Option<&str>,
-    ) -> Result<ExecTarget, ExecError> {
+    ) -> Result<(&Pod, usize, Process), ExecError> {
         let p = self
             .get_as::<Pod>(ns, pod)
             .ok_or_else(|| ExecError::Api(ApiError::not_found(Kind::Pod, pod)))?;
@@ -220,6 +227,18 @@ impl Cluster {
                 container: spec.name.clone(),
             });
         };
+        Ok((p, idx, process))
+    }
+
+    /// Checks that `kubectl exec` into this pod/container can proceed, and describes the target.
+    pub fn exec_target(
+        &self,
+        ns: &str,
+        pod: &str,
+        container: Option<&str>,
+    ) -> Result<ExecTarget, ExecError> {
+        let (p, idx, process) = self.exec_check(ns, pod, container)?;
+        let spec = &p.spec.containers[idx];
         let image = spec.image.clone().unwrap_or_default();
         let has_shell = ImageRef::parse(&image)
             .and_then(|r| images::lookup(&r))
@@ -272,46 +291,67 @@ impl Cluster {
         container: Option<&str>,
         f: impl FnOnce(&mut ContainerFs) -> R,
     ) -> Result<R, ExecError> {
-        let target = self.exec_target(ns, pod, container)?;
-        let p = self
-            .get_as::<Pod>(ns, pod)
-            .cloned()
-            .ok_or_else(|| ExecError::Api(ApiError::not_found(Kind::Pod, pod)))?;
-        let idx = p
-            .spec
-            .containers
-            .iter()
-            .position(|c| c.name == target.container)
-            .unwrap_or(0);
-        let spec = p.spec.containers[idx].clone();
+        let (out, changed) = self.with_container_fs_deferred(ns, pod, container, f)?;
+        if changed {
+            self.container_fs_changed(ns, pod);
+        }
+        Ok(out)
+    }
+
+    /// [`Cluster::with_container_fs`] without the kubelet's second look: also whether `f`
+    /// changed anything, for a caller that makes many changes and then calls
+    /// [`Cluster::container_fs_changed`] once.
+    pub(crate) fn with_container_fs_deferred<R>(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        container: Option<&str>,
+        f: impl FnOnce(&mut ContainerFs) -> R,
+    ) -> Result<(R, bool), ExecError> {
+        enum Source {
+            Claim((String, String)),
+            EmptyDir(String),
+            Other,
+        }
+        let (p, idx, _) = self.exec_check(ns, pod, container)?;
         let uid = p.metadata.uid.clone();
-        let mut mounts = Vec::new();
-        for m in &spec.volume_mounts {
+        let mut wanted = Vec::new();
+        for m in &p.spec.containers[idx].volume_mounts {
             let Some(v) = p.spec.volumes.iter().find(|v| v.name == m.name) else {
                 continue;
             };
-            let read_only = m.read_only == Some(true);
-            let (tree, source) = if let Some(claim) = &v.persistent_volume_claim {
-                match self.disk_key(&p, &claim.claim_name) {
-                    Some(key) => (
-                        self.disks.dirs.remove(&key).unwrap_or_default(),
-                        MountSource::Disk(key),
-                    ),
-                    None => (Tree::default(), MountSource::Other),
+            let source = if let Some(claim) = &v.persistent_volume_claim {
+                match self.disk_key(p, &claim.claim_name) {
+                    Some(key) => Source::Claim(key),
+                    None => Source::Other,
                 }
             } else if v.empty_dir.is_some() {
-                let t = self
-                    .kubelet
-                    .pods
-                    .get_mut(&uid)
-                    .and_then(|rt| rt.empty_dirs.remove(&v.name))
-                    .unwrap_or_default();
-                (t, MountSource::EmptyDir(v.name.clone()))
+                Source::EmptyDir(v.name.clone())
             } else {
-                (Tree::default(), MountSource::Other)
+                Source::Other
+            };
+            wanted.push((m.mount_path.clone(), m.read_only == Some(true), source));
+        }
+        let mut mounts = Vec::new();
+        for (path, read_only, source) in wanted {
+            let (tree, source) = match source {
+                Source::Claim(key) => (
+                    self.disks.dirs.remove(&key).unwrap_or_default(),
+                    MountSource::Disk(key),
+                ),
+                Source::EmptyDir(name) => {
+                    let t = self
+                        .kubelet
+                        .pods
+                        .get_mut(&uid)
+                        .and_then(|rt| rt.empty_dirs.remove(&name))
+                        .unwrap_or_default();
+                    (t, MountSource::EmptyDir(name))
+                }
+                Source::Other => (Tree::default(), MountSource::Other),
             };
             mounts.push(Mount {
-                path: m.mount_path.clone(),
+                path,
                 tree,
                 read_only,
                 source,
@@ -346,11 +386,16 @@ impl Cluster {
                 MountSource::Other => {}
             }
         }
-        if changed {
-            kubelet::poke(self, ns, pod);
-            self.run();
-        }
-        Ok(out)
+        Ok((out, changed))
+    }
+
+    /// The kubelet's look at a container whose files changed through
+    /// [`Cluster::with_container_fs_deferred`] (readiness may follow a written file).
+    pub(crate) fn container_fs_changed(&mut self, ns: &str, pod: &str) {
+        #[cfg(test)]
+        FS_LOOKS.with(|n| n.set(n.get() + 1));
+        kubelet::poke(self, ns, pod);
+        self.run();
     }
 
     fn disk_key(&self, pod: &Pod, claim: &str) -> Option<(String, String)> {

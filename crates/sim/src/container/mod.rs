@@ -126,6 +126,12 @@ pub(crate) struct ContainerHost<'c> {
     /// with its pending content, so reads need no flush.
     entries: BTreeMap<String, Option<Entry>>,
     listings: BTreeMap<String, Option<Vec<String>>>,
+    /// Files changed since the kubelet last looked: it looks once, before anything could
+    /// observe the pod's readiness (a request, a lookup, time passing, the end of the exec),
+    /// not after each of thousands of `mkdir`s in a loop.
+    changed: bool,
+    /// Bytes of file content copied since the shell last asked ([`Host::work_bytes`]).
+    pub(crate) work: u64,
 }
 
 #[derive(Default)]
@@ -156,6 +162,8 @@ impl<'c> ContainerHost<'c> {
             pending: None,
             entries: BTreeMap::new(),
             listings: BTreeMap::new(),
+            changed: false,
+            work: 0,
         }
     }
 
@@ -179,9 +187,12 @@ impl<'c> ContainerHost<'c> {
         let t = &self.target;
         match self
             .cluster
-            .with_container_fs(&t.namespace, &t.pod, Some(&t.container), f)
+            .with_container_fs_deferred(&t.namespace, &t.pod, Some(&t.container), f)
         {
-            Ok(r) => Some(r),
+            Ok((r, changed)) => {
+                self.changed |= changed;
+                Some(r)
+            }
             Err(_) => {
                 self.gone.get_or_insert(137);
                 None
@@ -193,6 +204,16 @@ impl<'c> ContainerHost<'c> {
     fn forget(&mut self) {
         self.entries.clear();
         self.listings.clear();
+    }
+
+    /// Writes what is pending and lets the kubelet look at the changed files: before anything
+    /// that could see the pod's readiness, and at the end of the exec.
+    pub(crate) fn settle(&mut self) {
+        self.flush();
+        if std::mem::take(&mut self.changed) {
+            let t = &self.target;
+            self.cluster.container_fs_changed(&t.namespace, &t.pod);
+        }
     }
 
     /// Writes what repeated writes to one file left pending.
@@ -294,14 +315,24 @@ impl<'c> ContainerHost<'c> {
     pub(crate) fn entry(&mut self, path: &str) -> Option<Entry> {
         let path = ordinal_shell::resolve_path("/", path);
         if let Some(e) = self.entries.get(&path) {
-            return e.clone();
+            let e = e.clone();
+            self.copied(&e);
+            return e;
         }
         let e = match self.fs_call(|fs| fs.get(&path)).flatten() {
             Some(e) => Some(e),
             None => self.managed_file(&path).map(Entry::File),
         };
         self.entries.insert(path, e.clone());
+        self.copied(&e);
         e
+    }
+
+    /// Counts a file's content handed to a command as copied.
+    fn copied(&mut self, e: &Option<Entry>) {
+        if let Some(Entry::File(c)) = e {
+            self.work = self.work.saturating_add(c.len() as u64);
+        }
     }
 
     fn list(&mut self, path: &str) -> Option<Vec<String>> {
@@ -323,7 +354,7 @@ impl<'c> ContainerHost<'c> {
         if !self.userland.has(name) {
             return oci_not_found(argv.first().map_or("", String::as_str));
         }
-        let mut state = self.initial_state();
+        let state = self.initial_state();
         if BUILTIN_PROGRAMS.contains(&name) {
             // Debian's /bin/echo and friends are coreutils, which behave as bash's builtins.
             let dialect = match self.userland {
@@ -337,15 +368,18 @@ impl<'c> ContainerHost<'c> {
             argv[0] = name.to_string();
             return sh.run_argv(self, &argv, stdin);
         }
-        self.tool(&mut state, argv, stdin)
+        self.tool(&state, argv, stdin)
     }
 
     /// A program of the image (not a shell builtin).
-    fn tool(&mut self, state: &mut State, argv: &[String], stdin: &str) -> Output {
+    fn tool(&mut self, state: &State, argv: &[String], stdin: &str) -> Output {
         let name = basename(&argv[0]).to_string();
         match name.as_str() {
             "sh" | "ash" | "bash" | "dash" => self.shell(state, argv, stdin),
-            "nslookup" => net::nslookup(self, argv),
+            "nslookup" => {
+                self.settle();
+                net::nslookup(self, argv)
+            }
             "wget" => net::wget(self, state, argv),
             "curl" => net::curl(self, state, argv),
             "env" => self.env(state, argv, stdin),
@@ -354,8 +388,9 @@ impl<'c> ContainerHost<'c> {
     }
 
     /// `env [NAME=VALUE]… [COMMAND [ARG]…]`
-    fn env(&mut self, state: &mut State, argv: &[String], stdin: &str) -> Output {
+    fn env(&mut self, state: &State, argv: &[String], stdin: &str) -> Output {
         let mut st = state.clone();
+        self.work = self.work.saturating_add(state_bytes(state));
         let mut i = 1;
         if argv.get(1).map(String::as_str) == Some("-i") {
             st.vars.clear();
@@ -385,7 +420,7 @@ impl<'c> ContainerHost<'c> {
                 sh.state = st;
                 return sh.run_argv(self, rest, stdin);
             }
-            return self.tool(&mut st, rest, stdin);
+            return self.tool(&st, rest, stdin);
         }
         Output::out(tools::environment(self, &st))
     }
@@ -471,6 +506,7 @@ impl<'c> ContainerHost<'c> {
             ..Limits::default()
         });
         // A new process inherits the exported variables and the working directory.
+        self.work = self.work.saturating_add(state_bytes(state));
         sh.state.cwd = state.cwd.clone();
         for (k, v) in state.env() {
             sh.state.set_exported(&k, v);
@@ -481,6 +517,15 @@ impl<'c> ContainerHost<'c> {
         self.steps_left = self.steps_left.saturating_sub(sh.steps_used());
         out
     }
+}
+
+/// The bytes a copy of a shell's variables moves.
+fn state_bytes(state: &State) -> u64 {
+    state
+        .vars
+        .iter()
+        .map(|(k, v)| (k.len() + v.len()) as u64)
+        .sum()
 }
 
 /// runc's error when the program does not exist, as `kubectl exec` shows it.
@@ -503,8 +548,7 @@ impl Host for ContainerHost<'_> {
             // The shell prints its own "not found".
             return Output::default().with_status(127);
         }
-        let mut st = state.clone();
-        self.tool(&mut st, argv, stdin)
+        self.tool(state, argv, stdin)
     }
 
     fn read_file(&mut self, state: &State, path: &str) -> Result<String, String> {
@@ -522,7 +566,7 @@ impl Host for ContainerHost<'_> {
     }
 
     fn sleep(&mut self, ms: u64) {
-        self.flush();
+        self.settle();
         self.forget();
         self.cluster.advance(ms);
         let t = &self.target;
@@ -545,6 +589,10 @@ impl Host for ContainerHost<'_> {
 
     fn interrupted(&mut self) -> Option<i32> {
         self.gone
+    }
+
+    fn work_bytes(&mut self) -> u64 {
+        std::mem::take(&mut self.work)
     }
 }
 
@@ -575,7 +623,7 @@ impl Cluster {
         }
         let mut host = ContainerHost::new(self, target);
         let mut out = host.run_direct(argv, stdin);
-        host.flush();
+        host.settle();
         if let Some(code) = host.gone {
             out.status = code;
         }
@@ -602,7 +650,7 @@ impl Cluster {
         shell.set_interactive(true);
         let mut host = ContainerHost::new(self, target);
         let mut out = shell.run(&mut host, line);
-        host.flush();
+        host.settle();
         if let Some(code) = host.gone {
             out.status = code;
         }

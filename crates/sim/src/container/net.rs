@@ -140,8 +140,9 @@ struct Server {
 }
 
 fn connect(h: &mut ContainerHost, ip: &str, port: u16) -> Option<Server> {
-    // The server may be this very container: let it see every write so far.
-    h.flush();
+    // The server may be this very container: let it see every write so far (and the
+    // kubelet too: a written index.html may make a pod ready).
+    h.settle();
     let ip = if ip.starts_with("127.") {
         h.pod_ip()?
     } else {

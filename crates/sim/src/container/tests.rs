@@ -263,3 +263,75 @@ fn downloads() {
     assert_eq!((r.stderr.as_str(), r.exit_code), ("curl: option -Z: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n", 2));
     assert_eq!(run(&mut c, "web", &["curl"], "").stderr, "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
 }
+
+#[test]
+fn the_kubelet_looks_once_at_the_changes_of_an_exec() {
+    let mut c = cluster();
+    let looks = || crate::exec::FS_LOOKS.with(std::cell::Cell::get);
+    let start = looks();
+    // Each change woke the kubelet at once: 50 µs each in a release build, so a loop of
+    // `mkdir`/`rmdir` within the step budget ran for seconds (the lost container_shell hang).
+    let r = sh(
+        &mut c,
+        "web",
+        "i=0; while [ $i -lt 500 ]; do mkdir /tmp/d; rmdir /tmp/d; i=$((i+1)); done; echo done",
+    );
+    assert_eq!(r.text, "done\n");
+    assert_eq!(looks() - start, 1);
+    // Nothing changed: no look.
+    sh(&mut c, "web", "ls /tmp; cat /etc/hostname");
+    assert_eq!(looks() - start, 1);
+    // Before time passes and before a request, the kubelet sees the files as they are.
+    let r = sh(
+        &mut c,
+        "web",
+        "rm /usr/share/nginx/html/index.html; curl -s localhost | grep -c 403; echo hi > /usr/share/nginx/html/index.html; sleep 1; curl -s localhost",
+    );
+    assert_eq!(r.text, "2\nhi\n");
+    assert_eq!(looks() - start, 3);
+}
+
+#[test]
+fn reading_a_large_file_in_a_loop_ends_with_the_step_budget() {
+    let mut c = cluster();
+    let r = sh(&mut c, "web", "seq 1 200000 > /tmp/f; wc -c /tmp/f");
+    assert_eq!(r.text, "1288895 /tmp/f\n");
+    // Each round copied 1.2 MB out of the file: 50 000 rounds were 60 GB. Now the bytes a
+    // command reads count against the line's steps.
+    let stopped = "sh: stopped after 100000 steps: one command line may run at most that many commands and loop rounds here\n";
+    for script in [
+        "while :; do wc -l /tmp/f >/dev/null; done",
+        "while :; do read l < /tmp/f; done",
+        "while :; do cp /tmp/f /tmp/g; done",
+        "while :; do ls -l /tmp >/dev/null; done",
+    ] {
+        let r = sh(&mut c, "web", script);
+        assert_eq!((r.text.as_str(), r.exit_code), (stopped, 1), "{script}");
+    }
+}
+
+#[test]
+fn a_pattern_that_multiplies_paths_ends_with_the_step_budget() {
+    let mut c = cluster();
+    // Each `*/..` multiplied the paths by the 16 entries of /usr: 16^8, 4 billion, built in
+    // memory (20 s and 2 GB for the first 7 levels in the fuzz build). Each path is charged.
+    let r = sh(
+        &mut c,
+        "web",
+        "cd /usr; mkdir -p a b c d e f g h; echo */../*/../*/../*/../*/../*/../*/../*; echo never",
+    );
+    assert_eq!(
+        (r.text.as_str(), r.exit_code),
+        ("sh: stopped after 100000 steps: one command line may run at most that many commands and loop rounds here\n", 1)
+    );
+    // A pattern of a few levels still expands.
+    let r = sh(
+        &mut c,
+        "web",
+        "cd /usr/share/nginx; echo */*.html ../n*/h*/../h*",
+    );
+    assert_eq!(
+        r.text,
+        "html/50x.html html/index.html ../nginx/html/../html\n"
+    );
+}

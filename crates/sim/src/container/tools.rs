@@ -13,9 +13,13 @@ const KERNEL_RELEASE: &str = "6.8.0-60-generic";
 const KERNEL_VERSION: &str = "#63-Ubuntu SMP PREEMPT_DYNAMIC Tue Apr 15 19:04:15 UTC 2025";
 pub(crate) const NGINX_VERSION: &str = "1.27.5";
 
+/// Output past which a tool stops early (`seq 1 1e18`, `cat f f f …`): more than any shell's
+/// output budget, which then stops the line with its message.
+const OUTPUT_CAP: usize = 5 << 20;
+
 pub(super) fn run(
     h: &mut ContainerHost,
-    state: &mut State,
+    state: &State,
     name: &str,
     argv: &[String],
     stdin: &str,
@@ -138,13 +142,21 @@ fn cat(h: &mut ContainerHost, state: &State, args: &[String], stdin: &str) -> Ou
         return out;
     }
     let bb = h.userland.busybox();
+    let mut size = 0;
     for f in &ops {
+        if size > OUTPUT_CAP {
+            break;
+        }
         if f == "-" {
+            size += stdin.len();
             out.push_out(stdin);
             continue;
         }
         match h.read(&state.resolve(f)) {
-            Ok(c) => out.push_out(c),
+            Ok(c) => {
+                size += c.len();
+                out.push_out(c)
+            }
             Err(e) => {
                 out.status = 1;
                 out.push_err(match (bb, e.as_str()) {
@@ -286,6 +298,9 @@ fn ls(h: &mut ContainerHost, state: &State, args: &[String]) -> Output {
         let Some(Some(mut entries)) = listing else {
             continue;
         };
+        // Sizing each file read it.
+        let read: usize = entries.iter().filter(|e| !e.dir).map(|e| e.size).sum();
+        h.work = h.work.saturating_add(read as u64);
         entries.retain(|e| all || almost || !e.name.starts_with('.'));
         if all {
             entries.insert(
@@ -474,15 +489,17 @@ fn touch(h: &mut ContainerHost, state: &State, args: &[String]) -> Output {
     out
 }
 
-/// Copies a directory tree inside one container's filesystem.
-fn copy_tree(fs: &mut ContainerFs, from: &str, to: &str) -> Result<(), FsError> {
+/// Copies a directory tree inside one container's filesystem, adding the bytes of the files
+/// copied to `bytes`.
+fn copy_tree(fs: &mut ContainerFs, from: &str, to: &str, bytes: &mut u64) -> Result<(), FsError> {
     fs.mkdir(to, true)?;
     for (name, dir) in fs.list(from)? {
         let (f, t) = (join(from, &name), join(to, &name));
         if dir {
-            copy_tree(fs, &f, &t)?;
+            copy_tree(fs, &f, &t, bytes)?;
         } else {
             let c = fs.read(&f)?.to_string();
+            *bytes = bytes.saturating_add(c.len() as u64);
             fs.write(&t, &c, false)?;
         }
     }
@@ -582,16 +599,18 @@ fn mv_cp(h: &mut ContainerHost, state: &State, tool: &str, args: &[String]) -> O
             continue;
         }
         let (s, t) = (src_abs.clone(), target.clone());
-        let r = h.fs(move |fs| {
+        let mut copied = 0;
+        let r = h.fs(|fs| {
             match entry {
                 Entry::File(c) => fs.write(&t, &c, false)?,
-                Entry::Dir => copy_tree(fs, &s, &t)?,
+                Entry::Dir => copy_tree(fs, &s, &t, &mut copied)?,
             }
             if is_mv {
                 fs.remove(&s, true)?;
             }
             Ok::<(), FsError>(())
         });
+        h.work = h.work.saturating_add(copied);
         if let Some(Err(e)) = r {
             out.status = 1;
             let t = if dest_is_dir {
@@ -880,6 +899,9 @@ fn grep(h: &mut ContainerHost, state: &State, args: &[String], stdin: &str) -> O
     }
     let mut s = String::new();
     for (name, content) in inputs {
+        if s.len() > OUTPUT_CAP {
+            break;
+        }
         let content = match content {
             Ok(c) => c,
             Err(e) => {
@@ -991,7 +1013,7 @@ fn seq(bb: bool, args: &[String]) -> Output {
         }
         s.push_str(&v.to_string());
         n += 1;
-        if s.len() > 5 << 20 {
+        if s.len() > OUTPUT_CAP {
             break;
         }
         v = v.saturating_add(step);
