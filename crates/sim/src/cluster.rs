@@ -307,7 +307,9 @@ impl Cluster {
 
     fn dispatch(&mut self, ev: &WatchEvent) {
         if let Object::Pod(p) = &*ev.object {
-            if ev.type_ == WatchEventType::Deleted || p.spec.node_name.is_some() {
+            if (ev.type_ == WatchEventType::Deleted || p.spec.node_name.is_some())
+                && !self.assumed.is_empty()
+            {
                 self.assumed
                     .forget(&(p.metadata.namespace.clone(), p.metadata.name.clone()));
             }

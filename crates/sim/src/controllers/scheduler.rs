@@ -36,6 +36,10 @@ impl Assumed {
         }
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.node_of.is_empty()
+    }
+
     fn on(&self, node: &str) -> usize {
         self.on_node.get(node).copied().unwrap_or(0)
     }
