@@ -37,12 +37,12 @@
 use crate::checks::Condition;
 
 /// One list of the lesson files, in course order: the page fetches them from `lessons/` after
-/// its first paint (they are not in the first load), and native builds (the tests, which walk
+/// its first paint (they are not in the first load), and native and test builds (the tests walk
 /// every lesson) embed them.
 macro_rules! lesson_files {
     ($($f:literal),* $(,)?) => {
         pub const FILES: &[&str] = &[$($f),*];
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(any(test, not(target_arch = "wasm32")))]
         pub const SOURCES: &[&str] = &[$(include_str!(concat!("../lessons/", $f))),*];
     };
 }
@@ -118,7 +118,7 @@ pub fn parse_all(sources: &[String]) -> Result<Vec<Lesson>, String> {
 }
 
 /// Every lesson, parsed. A malformed lesson is a bug in this repository: the tests parse them all.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(test, not(target_arch = "wasm32")))]
 pub fn all() -> Vec<Lesson> {
     SOURCES
         .iter()
