@@ -168,6 +168,38 @@ fn is_negative_number(s: &str) -> bool {
     s.len() > 1 && s[1..].chars().all(|c| c.is_ascii_digit())
 }
 
+/// Go durations as kubectl flags take them: `30s`, `1m30s`, `500ms`, `2h`.
+pub fn parse_duration(s: &str) -> Option<u64> {
+    if s == "0" {
+        return Some(0);
+    }
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(ch) = chars.next() {
+        if ch.is_ascii_digit() || ch == '.' {
+            num.push(ch);
+            continue;
+        }
+        let mut unit = ch.to_string();
+        if ch == 'm' && chars.peek() == Some(&'s') {
+            unit.push(chars.next()?);
+        }
+        let v: f64 = num.parse().ok()?;
+        num.clear();
+        total += v * match unit.as_str() {
+            "ms" => 1.0,
+            "s" => 1000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            _ => return None,
+        };
+        any = true;
+    }
+    (any && num.is_empty() && total.is_finite() && total < 1e15).then_some(total as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +243,15 @@ mod tests {
             parse(&v("-n"), &specs, "get").unwrap_err(),
             "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage."
         );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Some(30_000));
+        assert_eq!(parse_duration("1m30s"), Some(90_000));
+        assert_eq!(parse_duration("500ms"), Some(500));
+        assert_eq!(parse_duration("2h"), Some(7_200_000));
+        assert_eq!(parse_duration("abc"), None);
+        assert_eq!(parse_duration("10"), None);
     }
 }

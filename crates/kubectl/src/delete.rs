@@ -60,7 +60,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     // `--timeout`: zero (the default) means kubectl's own week, so no deadline here.
     let timeout_ms = match p.value("timeout") {
         None => 0,
-        Some(t) => match crate::misc::parse_duration(t) {
+        Some(t) => match crate::args::parse_duration(t) {
             Some(ms) => ms,
             None => {
                 out.err(format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""));

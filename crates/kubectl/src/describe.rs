@@ -6,6 +6,10 @@
 //! cell in it, so a line without a tab (`Containers:`) starts a fresh alignment. This module
 //! builds the same text and runs it through a port of that tabwriter.
 
+use crate::args::flag;
+use crate::output::Output;
+use crate::resource::targets;
+use crate::{errors, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::time::human_duration;
 use ordinal_sim::{ApiError, Cluster, Kind, Object, Time};
@@ -32,6 +36,66 @@ pub fn describe(c: &Cluster, kind: Kind, ns: &str, name: &str) -> Result<String,
         }
     }
     Ok(tabwrite(&o.buf))
+}
+
+/// `kubectl describe`: the verb (operands, selector, one describer per object).
+pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let Some(p) = crate::args::parse_into(
+        args,
+        &[
+            flag("selector", Some('l'), true),
+            flag("all-namespaces", Some('A'), false),
+            flag("show-events", None, true),
+        ],
+        "describe",
+        &mut out,
+    ) else {
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let Some(t) = targets(&p, &mut out) else {
+        return out;
+    };
+    if t.is_empty() {
+        out.err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples");
+        return out;
+    }
+    let Some(selector) = crate::args::selector_into(&p, &mut out) else {
+        return out;
+    };
+    let mut texts = Vec::new();
+    for (kind, name) in t {
+        let names: Vec<(String, String)> = if name.is_empty() {
+            let list_ns = if p.bool("all-namespaces") || !kind.namespaced() {
+                None
+            } else {
+                Some(ns.as_str())
+            };
+            c.list(kind, list_ns)
+                .iter()
+                .filter(|o| {
+                    selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&o.meta().labels))
+                })
+                .map(|o| (o.namespace().to_string(), o.name().to_string()))
+                .collect()
+        } else {
+            vec![(ns.clone(), name.clone())]
+        };
+        if names.is_empty() && name.is_empty() {
+            out.note(format!("No resources found in {ns} namespace."));
+        }
+        for (ons, n) in names {
+            match describe(c, kind, &ons, &n) {
+                Ok(s) => texts.push(s),
+                Err(e) => out.err(errors::render(&e, None)),
+            }
+        }
+    }
+    out.out(texts.join("\n\n"));
+    out
 }
 
 // ------------------------------------------------------------------ writer

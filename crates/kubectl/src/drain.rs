@@ -3,6 +3,7 @@
 //! every one is gone (a [`Job::Drain`]), printing `pod/NAME evicted` as they go.
 
 use crate::args::flag;
+use crate::errors;
 use crate::jobs::Job;
 use crate::output::Output;
 use ordinal_sim::api::*;
@@ -52,7 +53,7 @@ pub fn drain(c: &mut Cluster, args: &[String]) -> Output {
     };
     let timeout = match p.value("timeout") {
         None => None,
-        Some(t) => match crate::misc::parse_duration(t) {
+        Some(t) => match crate::args::parse_duration(t) {
             Some(0) => None,
             Some(ms) => Some((ms, go_duration(ms))),
             None => {
@@ -65,7 +66,7 @@ pub fn drain(c: &mut Cluster, args: &[String]) -> Output {
     let ignore_ds = p.bool("ignore-daemonsets");
     let empty_dir = p.bool("delete-emptydir-data");
     // Cordon.
-    let cordon = crate::misc::cordon(c, std::slice::from_ref(&name), false);
+    let cordon = cordon(c, std::slice::from_ref(&name), false);
     let failed = cordon.status != 0;
     out.append(cordon);
     if failed {
@@ -243,6 +244,51 @@ pub(crate) fn poll(
         }
     }
     false
+}
+
+pub fn cordon(c: &mut Cluster, args: &[String], uncordon: bool) -> Output {
+    let cmd = if uncordon { "uncordon" } else { "cordon" };
+    let mut out = Output::default();
+    let Some(p) =
+        crate::args::parse_into(args, &[flag("selector", Some('l'), true)], cmd, &mut out)
+    else {
+        return out;
+    };
+    if p.positionals.is_empty() {
+        out.err(format!("error: resource(s) were provided, but no name was specified\nSee 'kubectl {cmd} -h' for help and examples"));
+        return out;
+    }
+    // As kubectl's Complete: every node is looked up before any is changed, so a name that
+    // does not exist changes nothing.
+    let mut nodes = Vec::new();
+    for name in &p.positionals {
+        let name = name
+            .trim_start_matches("node/")
+            .trim_start_matches("nodes/");
+        let Some(node) = c.get_as::<Node>("", name).cloned() else {
+            out.err(format!(
+                "Error from server (NotFound): nodes \"{name}\" not found"
+            ));
+            return out;
+        };
+        nodes.push(node);
+    }
+    let want = if uncordon { None } else { Some(true) };
+    for node in nodes {
+        let name = node.metadata.name.clone();
+        if node.spec.unschedulable.filter(|u| *u) == want {
+            out.out(format!("node/{name} already {cmd}ed\n"));
+            continue;
+        }
+        let mut n = node;
+        n.spec.unschedulable = want;
+        n.metadata.resource_version.clear();
+        match c.update(n.into()) {
+            Ok(_) => out.out(format!("node/{name} {cmd}ed\n")),
+            Err(e) => out.err(errors::render(&e, None)),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -16,15 +16,22 @@ pub mod errors;
 pub mod exec;
 pub mod get;
 pub mod help;
+pub mod info;
 pub mod jobs;
+pub mod label;
+pub mod logs;
 pub mod manifests;
-pub mod misc;
 pub mod output;
+pub mod patch;
+pub mod poll;
 pub mod printers;
 pub mod resource;
+pub mod rollout;
+pub mod scale;
 pub mod selector;
 pub mod session;
 pub mod table;
+pub mod wait;
 pub mod workstation;
 
 pub use manifests::Files;
@@ -128,7 +135,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     }
     if cmd == "version" && rest.is_empty() || cmd == "--version" {
-        return misc::version(&rest);
+        return info::version(&rest);
     }
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         if let Some(text) = help::command(&cmd) {
@@ -142,23 +149,23 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         "apply" => apply::apply(c, &rest, env),
         "create" => apply::create(c, &rest, env),
         "delete" => delete::run(c, &rest, env),
-        "describe" => misc::describe(c, &rest, env),
-        "scale" => misc::scale(c, &rest, env),
-        "patch" => misc::patch(c, &rest, env),
-        "label" => misc::label(c, &rest, env, false),
-        "annotate" => misc::label(c, &rest, env, true),
-        "cordon" => misc::cordon(c, &rest, false),
-        "uncordon" => misc::cordon(c, &rest, true),
+        "describe" => describe::run(c, &rest, env),
+        "scale" => scale::scale(c, &rest, env),
+        "patch" => patch::patch(c, &rest, env),
+        "label" => label::label(c, &rest, env, false),
+        "annotate" => label::label(c, &rest, env, true),
+        "cordon" => drain::cordon(c, &rest, false),
+        "uncordon" => drain::cordon(c, &rest, true),
         "drain" => drain::drain(c, &rest),
-        "logs" => misc::logs(c, &rest, env),
-        "wait" => misc::wait(c, &rest, env),
-        "rollout" => misc::rollout(c, &rest, env),
+        "logs" => logs::logs(c, &rest, env),
+        "wait" => wait::wait(c, &rest, env),
+        "rollout" => rollout::rollout(c, &rest, env),
         "exec" => exec::exec(c, &rest, env),
         "run" => exec::run(c, &rest, env),
-        "version" => misc::version(&rest),
-        "api-resources" => misc::api_resources(),
-        "cluster-info" => misc::cluster_info(),
-        "config" => misc::config(&rest, env),
+        "version" => info::version(&rest),
+        "api-resources" => info::api_resources(),
+        "cluster-info" => info::cluster_info(),
+        "config" => info::config(&rest, env),
         other => {
             let mut out = Output::default();
             if NOT_HERE.contains(&other) {

@@ -74,6 +74,42 @@ pub fn api_resources() -> Vec<Vec<String>> {
     core
 }
 
+/// `TYPE NAME...` or `TYPE/NAME...` → (kind, names); errors are kubectl's.
+pub fn targets(p: &crate::args::Parsed, out: &mut crate::Output) -> Option<Vec<(Kind, String)>> {
+    let pos = &p.positionals;
+    if pos.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut t = Vec::new();
+    if pos.iter().all(|a| a.contains('/')) {
+        for a in pos {
+            let (ty, n) = a.split_once('/').unwrap_or((a, ""));
+            let Some(k) = resolve(ty) else {
+                out.err(format!(
+                    "error: the server doesn't have a resource type \"{ty}\""
+                ));
+                return None;
+            };
+            t.push((k, n.to_string()));
+        }
+    } else {
+        let Some(k) = resolve(&pos[0]) else {
+            out.err(format!(
+                "error: the server doesn't have a resource type \"{}\"",
+                pos[0]
+            ));
+            return None;
+        };
+        if pos.len() == 1 {
+            t.push((k, String::new()));
+        }
+        for n in &pos[1..] {
+            t.push((k, n.clone()));
+        }
+    }
+    Some(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,55 @@
+//! The verbs that print facts about the playground: version, api-resources, cluster-info,
+//! config.
+
+use crate::output::Output;
+use crate::{resource, table, Env};
+use ordinal_sim::KUBERNETES_VERSION;
+
+pub fn version(args: &[String]) -> Output {
+    let mut out = Output::default();
+    if args.iter().any(|a| a == "--client") {
+        out.out(format!(
+            "Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.6.0\n"
+        ));
+    } else {
+        out.out(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.6.0\nServer Version: {KUBERNETES_VERSION}\n"));
+    }
+    out
+}
+
+pub fn api_resources() -> Output {
+    let mut out = Output::default();
+    let mut rows = vec![vec![
+        "NAME".to_string(),
+        "SHORTNAMES".into(),
+        "APIVERSION".into(),
+        "NAMESPACED".into(),
+        "KIND".into(),
+    ]];
+    rows.extend(resource::api_resources());
+    out.out(table::render(&rows));
+    out
+}
+
+pub fn cluster_info() -> Output {
+    let mut out = Output::default();
+    out.out("Kubernetes control plane is running at https://127.0.0.1:6443\nCoreDNS is running at https://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
+    out
+}
+
+pub fn config(args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    match args.first().map(String::as_str) {
+        Some("current-context") => out.out("kind-kind\n"),
+        Some("get-contexts") => out.out(table::render(&[
+            vec!["CURRENT".into(), "NAME".into(), "CLUSTER".into(), "AUTHINFO".into(), "NAMESPACE".into()],
+            vec!["*".into(), "kind-kind".into(), "kind-kind".into(), "kind-kind".into(), if env.namespace == "default" { String::new() } else { env.namespace.to_string() }],
+        ])),
+        Some("view") => out.out(
+            "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://127.0.0.1:6443\n  name: kind-kind\ncontexts:\n- context:\n    cluster: kind-kind\n    user: kind-kind\n  name: kind-kind\ncurrent-context: kind-kind\nkind: Config\npreferences: {}\nusers:\n- name: kind-kind\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n"
+        ),
+        Some(other) => out.err(format!("error: \"kubectl config {other}\" is not available in this playground (current-context, get-contexts and view are)")),
+        None => out.err("error: Required subcommand: one of current-context, get-contexts, view"),
+    }
+    out
+}

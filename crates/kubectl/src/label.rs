@@ -1,0 +1,113 @@
+//! `kubectl label` and `kubectl annotate`: add, change (`--overwrite`) or remove (`KEY-`).
+
+use crate::args::flag;
+use crate::output::Output;
+use crate::resource::{targets, type_prefix};
+use crate::{errors, Env};
+use ordinal_sim::Cluster;
+
+/// `kubectl label` and `kubectl annotate`.
+pub fn label(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Output {
+    let cmd = if annotate { "annotate" } else { "label" };
+    let mut out = Output::default();
+    let Some(p) = crate::args::parse_into(
+        args,
+        &[
+            flag("overwrite", None, false),
+            flag("all", None, false),
+            flag("selector", Some('l'), true),
+        ],
+        cmd,
+        &mut out,
+    ) else {
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let (changes, rest): (Vec<String>, Vec<String>) = p
+        .positionals
+        .iter()
+        .cloned()
+        .partition(|a| a.contains('=') || (a.ends_with('-') && !a.contains('/')));
+    let mut q = p.clone();
+    q.positionals = rest;
+    let Some(t) = targets(&q, &mut out) else {
+        return out;
+    };
+    if changes.is_empty() {
+        out.err(format!(
+            "error: at least one {} update is required",
+            if annotate { "annotation" } else { "label" }
+        ));
+        return out;
+    }
+    // kubectl checks label values itself (`parseLabels`) before asking the server.
+    if !annotate {
+        for ch in &changes {
+            if let Some((_, v)) = ch.split_once('=') {
+                if v.contains('=') {
+                    out.err(format!("error: invalid label spec: {ch}"));
+                    return out;
+                }
+                let errs = ordinal_sim::admission::label_value(v);
+                if !errs.is_empty() {
+                    out.err(format!(
+                        "error: invalid label value: {ch:?}: {}",
+                        errs.join(";")
+                    ));
+                    return out;
+                }
+            }
+        }
+    }
+    for (kind, name) in t {
+        let Ok(live) = c.get(kind, &ns, &name) else {
+            out.err(errors::render(
+                &ordinal_sim::ApiError::not_found(kind, &name),
+                None,
+            ));
+            continue;
+        };
+        let mut obj = (*live).clone();
+        let map = if annotate {
+            &mut obj.meta_mut().annotations
+        } else {
+            &mut obj.meta_mut().labels
+        };
+        for ch in &changes {
+            if let Some(k) = ch.strip_suffix('-') {
+                map.remove(k);
+            } else if let Some((k, v)) = ch.split_once('=') {
+                if let Some(old) = map.get(k) {
+                    if old != v && !p.bool("overwrite") {
+                        out.err(format!(
+                            "error: '{k}' already has a value ({old}), and --overwrite is false"
+                        ));
+                        return out;
+                    }
+                }
+                map.insert(k.to_string(), v.to_string());
+            }
+        }
+        obj.meta_mut().resource_version.clear();
+        let before = live.meta().resource_version.clone();
+        match c.update(obj) {
+            Ok(o) => {
+                let word = if o.meta().resource_version == before {
+                    "not labeled"
+                } else if annotate {
+                    "annotated"
+                } else {
+                    "labeled"
+                };
+                let word = if annotate && o.meta().resource_version == before {
+                    "not annotated"
+                } else {
+                    word
+                };
+                out.out(format!("{}/{name} {word}\n", type_prefix(kind)));
+            }
+            Err(e) => out.err(errors::render(&e, None)),
+        }
+    }
+    out
+}

@@ -1,0 +1,87 @@
+//! `kubectl scale`: a new `spec.replicas` for a StatefulSet, through a merge patch.
+
+use crate::args::flag;
+use crate::output::Output;
+use crate::resource::{targets, type_prefix};
+use crate::{errors, Env};
+use ordinal_sim::api::*;
+use ordinal_sim::patch::PatchType;
+use ordinal_sim::Cluster;
+use serde_json::json;
+
+pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let Some(p) = crate::args::parse_into(
+        args,
+        &[
+            flag("replicas", None, true),
+            flag("current-replicas", None, true),
+            flag("selector", Some('l'), true),
+            flag("filename", Some('f'), true),
+        ],
+        "scale",
+        &mut out,
+    ) else {
+        return out;
+    };
+    let Some(r) = p.value("replicas") else {
+        out.err("error: required flag(s) \"replicas\" not set");
+        return out;
+    };
+    let replicas: i32 = match r.parse::<i64>() {
+        Err(_) => {
+            out.err(format!("error: invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax"));
+            return out;
+        }
+        Ok(n) if n > i32::MAX as i64 || n < i32::MIN as i64 => {
+            out.err(format!("error: invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": value out of range"));
+            return out;
+        }
+        Ok(n) if n < 0 => {
+            out.err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+            return out;
+        }
+        Ok(n) => n as i32,
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let Some(t) = targets(&p, &mut out) else {
+        return out;
+    };
+    if t.is_empty() || t.iter().any(|(_, n)| n.is_empty()) {
+        out.err("error: resource(s) were provided, but no name was specified");
+        return out;
+    }
+    for (kind, name) in t {
+        if kind != Kind::StatefulSet {
+            out.err(format!(
+                "error: no scaler has been implemented for {{\"{}\" \"{}\"}}",
+                kind.info().group,
+                kind.name()
+            ));
+            continue;
+        }
+        if let Some(cur) = p.value("current-replicas") {
+            let live = c
+                .get_as::<StatefulSet>(&ns, &name)
+                .map(|s| s.replicas().to_string());
+            if live.as_deref().is_some_and(|l| l != cur) {
+                out.err(format!(
+                    "error: Expected replicas to be {cur}, was {}",
+                    live.unwrap_or_default()
+                ));
+                continue;
+            }
+        }
+        match c.patch(
+            kind,
+            &ns,
+            &name,
+            PatchType::Merge,
+            &json!({"spec": {"replicas": replicas}}),
+        ) {
+            Ok(_) => out.out(format!("{}/{name} scaled\n", type_prefix(kind))),
+            Err(e) => out.err(errors::render(&e, None)),
+        }
+    }
+    out
+}
