@@ -9,7 +9,7 @@ use ordinal_sim::apply::{parse_manifests, ApplyError};
 use ordinal_sim::{Cluster, FieldValidation};
 use std::collections::BTreeMap;
 
-const FILE_FLAGS: &[FlagSpec] = &[
+pub const FILE_FLAGS: &[FlagSpec] = &[
     flag("filename", Some('f'), true),
     flag("recursive", Some('R'), false),
     flag("validate", None, false),
@@ -235,7 +235,7 @@ fn create_one(
     }
 }
 
-const SECRET_FLAGS: &[FlagSpec] = &[
+pub const SECRET_FLAGS: &[FlagSpec] = &[
     flag("docker-server", None, true),
     flag("docker-username", None, true),
     flag("docker-password", None, true),

@@ -1,6 +1,9 @@
-//! Flag parsing with kubectl's (cobra/pflag) rules: `-n x`, `-n=x`, `-nx`, `--namespace x`,
-//! `--namespace=x`, combined booleans `-it`, `--` ending flags, and cobra's error wording.
+//! A command line's grammar and its parser: flags with kubectl's (cobra/pflag) rules (`-n x`,
+//! `-n=x`, `-nx`, `--namespace x`, `--namespace=x`, combined booleans `-it`, `--` ending
+//! flags, and cobra's error wording), subcommands, and what operands are (for completion);
+//! Go durations as flags take them. [`crate::verbs`] puts these together into each verb.
 
+use ordinal_sim::api::Kind;
 use std::collections::BTreeMap;
 
 #[derive(Copy, Clone, Debug)]
@@ -10,12 +13,102 @@ pub struct FlagSpec {
     pub takes_value: bool,
 }
 
+impl FlagSpec {
+    /// Whether `word` is this flag as a word of its own: `--long` or `-s`.
+    pub fn names(&self, word: &str) -> bool {
+        match word.strip_prefix("--") {
+            Some(long) => long == self.long,
+            None => {
+                let mut chars = word.chars();
+                chars.next() == Some('-')
+                    && self.short.is_some_and(|s| chars.next() == Some(s))
+                    && chars.next().is_none()
+            }
+        }
+    }
+}
+
+/// Whether `word` is a flag of `specs` or [`GLOBAL`] that takes a value, so the next word is
+/// that value rather than an operand.
+pub fn takes_value(specs: &[FlagSpec], word: &str) -> bool {
+    specs
+        .iter()
+        .chain(GLOBAL)
+        .any(|f| f.takes_value && f.names(word))
+}
+
 pub const fn flag(long: &'static str, short: Option<char>, takes_value: bool) -> FlagSpec {
     FlagSpec {
         long,
         short,
         takes_value,
     }
+}
+
+/// What a command's operands are, so Tab completion can offer them.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Operands {
+    /// Nothing the cluster can offer (files, a new name, a command for a container).
+    None,
+    /// One object of a kind, by name (`exec POD`, `drain NODE`).
+    Name(Kind),
+    /// A resource type (or `TYPE/NAME`), then names of that type (`get pods web-0 web-1`).
+    Typed,
+    /// One object of a kind as `TYPE NAME` or `TYPE/NAME` (`rollout status sts/web`).
+    TypedName(Kind),
+    /// Command names (`help VERB`).
+    Verbs,
+}
+
+/// A subcommand (`rollout status`, `create secret generic`): its name, the flags its parser
+/// takes, its operands, and its own subcommands.
+#[derive(Copy, Clone, Debug)]
+pub struct Sub {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    /// Whether Tab completion offers it (rollout's `pause` and `resume` exist only to say that
+    /// StatefulSets have no such thing).
+    pub offered: bool,
+    pub flags: &'static [FlagSpec],
+    pub operands: Operands,
+    pub subs: &'static [Sub],
+}
+
+/// A subcommand taking `flags` and `operands`; offered by completion, no aliases, no subcommands.
+pub const fn sub(name: &'static str, flags: &'static [FlagSpec], operands: Operands) -> Sub {
+    Sub {
+        name,
+        aliases: &[],
+        offered: true,
+        flags,
+        operands,
+        subs: &[],
+    }
+}
+
+impl Sub {
+    pub const fn aliases(self, aliases: &'static [&'static str]) -> Sub {
+        Sub { aliases, ..self }
+    }
+    /// Not offered by Tab completion.
+    pub const fn hidden(self) -> Sub {
+        Sub {
+            offered: false,
+            ..self
+        }
+    }
+    pub const fn subs(self, subs: &'static [Sub]) -> Sub {
+        Sub { subs, ..self }
+    }
+    /// Whether `word` names it.
+    pub fn is(&self, word: &str) -> bool {
+        self.name == word || self.aliases.contains(&word)
+    }
+}
+
+/// The subcommand of `subs` that `word` names.
+pub fn find_sub<'a>(subs: &'a [Sub], word: &str) -> Option<&'a Sub> {
+    subs.iter().find(|s| s.is(word))
 }
 
 /// Flags every command accepts.

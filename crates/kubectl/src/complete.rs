@@ -1,7 +1,10 @@
 //! Tab completion for a terminal line, as kubectl's shell completion offers it: the verbs,
 //! resource types after a verb that takes one, and object names (from the cluster) after a type.
-//! Plain data in, plain data out, so the web terminal and a REPL can both use it.
+//! Plain data in, plain data out, so the web terminal and a REPL can both use it. What each
+//! verb takes (subcommands, flags with values, operands) comes from the verb table.
 
+use crate::args::{self, Operands, Sub};
+use crate::verbs::{self, Verb};
 use ordinal_sim::api::{Kind, KINDS};
 use ordinal_sim::Cluster;
 
@@ -13,38 +16,6 @@ pub struct Completion {
     /// Whole replacement words for `line[start..]`, sorted, without duplicates.
     pub candidates: Vec<String>,
 }
-
-/// Verbs whose first operand is a resource type (`get pods`, `delete sts/web`).
-const TYPED_VERBS: &[&str] = &[
-    "get", "describe", "delete", "label", "annotate", "patch", "scale", "wait",
-];
-
-/// Subcommands of `kubectl rollout`.
-const ROLLOUT: &[&str] = &["history", "restart", "status", "undo"];
-
-/// Flags that take a value (so the next word is not an operand).
-const VALUE_FLAGS: &[&str] = &[
-    "-n",
-    "--namespace",
-    "-l",
-    "--selector",
-    "-o",
-    "--output",
-    "-f",
-    "--filename",
-    "-c",
-    "--container",
-    "--image",
-    "--field-selector",
-    "--for",
-    "--timeout",
-    "--replicas",
-    "-p",
-    "--patch",
-    "--type",
-    "--grace-period",
-    "--restart",
-];
 
 /// Completes the last word of `line` (kubectl's view of the learner's terminal).
 pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
@@ -83,26 +54,23 @@ fn candidates(c: &Cluster, namespace: &str, words: &[&str], word: &str) -> Vec<S
     if *program != "kubectl" && *program != "k" {
         return Vec::new();
     }
-    // A flag's value.
-    if let Some(prev) = words.last() {
-        if *prev == "-n" || *prev == "--namespace" {
-            return names(c, Kind::Namespace, namespace);
-        }
-        if VALUE_FLAGS.contains(prev) {
-            return Vec::new();
-        }
-    }
-    if word.starts_with('-') {
-        return Vec::new();
-    }
+    // The operands so far (the verb first), the namespace, and the verb once it is known: its
+    // flags (from the verb table) say which words are flag values.
     let mut ns = namespace.to_string();
     let mut operands: Vec<&str> = Vec::new();
+    let mut verb: Option<&Verb> = None;
+    let mut dash_dash = false;
+    let takes_value = |verb: Option<&Verb>, w: &str| match verb {
+        Some(v) => v.takes_value(w),
+        None => args::takes_value(&[], w),
+    };
     let mut i = 1;
     while i < words.len() {
         let w = words[i];
         if w == "--" {
             // Everything after `--` is a command for the container.
-            return Vec::new();
+            dash_dash = true;
+            break;
         }
         if w == "-n" || w == "--namespace" {
             if let Some(v) = words.get(i + 1) {
@@ -113,59 +81,88 @@ fn candidates(c: &Cluster, namespace: &str, words: &[&str], word: &str) -> Vec<S
         }
         if let Some(v) = w.strip_prefix("--namespace=") {
             ns = v.to_string();
-        } else if VALUE_FLAGS.contains(&w) {
+        } else if takes_value(verb, w) {
             i += 2;
             continue;
         } else if !w.starts_with('-') {
+            if operands.is_empty() {
+                verb = verbs::find(w);
+            }
             operands.push(w);
         }
         i += 1;
     }
-    let Some(verb) = operands.first() else {
-        let mut v: Vec<String> = crate::COMMANDS.iter().map(|s| s.to_string()).collect();
+    // A flag's value.
+    if let Some(prev) = words.last() {
+        if *prev == "-n" || *prev == "--namespace" {
+            return names(c, Kind::Namespace, namespace);
+        }
+        if takes_value(verb, prev) {
+            return Vec::new();
+        }
+    }
+    if word.starts_with('-') || dash_dash {
+        return Vec::new();
+    }
+    let Some(first) = operands.first() else {
+        let mut v = verb_names();
         v.push("help".into());
         return v;
     };
-    let args = &operands[1..];
-    match *verb {
-        "exec" | "logs" => {
-            if args.is_empty() {
-                names(c, Kind::Pod, &ns)
-            } else {
-                Vec::new()
-            }
+    match verb {
+        Some(v) if v.name == *first => {
+            operand_words(c, &ns, word, v.subs, v.operands, &operands[1..])
         }
-        "rollout" => match args.len() {
-            0 => ROLLOUT.iter().map(|s| s.to_string()).collect(),
-            1 => typed_word(c, &ns, word, &[Kind::StatefulSet]),
-            2 => names(c, Kind::StatefulSet, &ns),
-            _ => Vec::new(),
-        },
-        "cordon" | "uncordon" | "drain" => {
-            if args.is_empty() {
-                names(c, Kind::Node, &ns)
-            } else {
-                Vec::new()
-            }
-        }
-        "create" if args.is_empty() => ["secret", "namespace"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        "create" if args.len() == 1 && args[0] == "secret" => ["docker-registry", "generic"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        "help" if args.is_empty() => crate::COMMANDS.iter().map(|s| s.to_string()).collect(),
-        v if TYPED_VERBS.contains(&v) => match args.first() {
-            None => typed_word(c, &ns, word, &Kind::ALL),
+        _ => Vec::new(),
+    }
+}
+
+fn verb_names() -> Vec<String> {
+    verbs::commands().into_iter().map(String::from).collect()
+}
+
+/// What may come after a verb or subcommand with these `subs` and `operands`, given the
+/// operands typed after it (`args`).
+fn operand_words(
+    c: &Cluster,
+    ns: &str,
+    word: &str,
+    subs: &[Sub],
+    operands: Operands,
+    args: &[&str],
+) -> Vec<String> {
+    if !subs.is_empty() {
+        return match args.split_first() {
+            None => subs
+                .iter()
+                .filter(|s| s.offered)
+                .map(|s| s.name.to_string())
+                .collect(),
+            Some((first, rest)) => match args::find_sub(subs, first) {
+                Some(s) => operand_words(c, ns, word, s.subs, s.operands, rest),
+                None => Vec::new(),
+            },
+        };
+    }
+    match operands {
+        Operands::None => Vec::new(),
+        Operands::Name(kind) if args.is_empty() => names(c, kind, ns),
+        Operands::Name(_) => Vec::new(),
+        Operands::Typed => match args.first() {
+            None => typed_word(c, ns, word, &Kind::ALL),
             Some(t) if t.contains('/') => Vec::new(),
             Some(t) => match crate::resource::resolve(t) {
-                Some(kind) => names(c, kind, &ns),
+                Some(kind) => names(c, kind, ns),
                 None => Vec::new(),
             },
         },
-        _ => Vec::new(),
+        Operands::TypedName(kind) => match args.len() {
+            0 => typed_word(c, ns, word, &[kind]),
+            1 => names(c, kind, ns),
+            _ => Vec::new(),
+        },
+        Operands::Verbs if args.is_empty() => verb_names(),
+        Operands::Verbs => Vec::new(),
     }
 }
 

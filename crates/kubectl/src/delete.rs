@@ -10,7 +10,7 @@ use ordinal_sim::api::*;
 use ordinal_sim::apply::parse_manifests;
 use ordinal_sim::{Cluster, DeleteOptions, Propagation};
 
-const FLAGS: &[FlagSpec] = &[
+pub const FLAGS: &[FlagSpec] = &[
     flag("selector", Some('l'), true),
     flag("all", None, false),
     flag("all-namespaces", Some('A'), false),

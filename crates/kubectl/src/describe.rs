@@ -6,7 +6,7 @@
 //! cell in it, so a line without a tab (`Containers:`) starts a fresh alignment. This module
 //! builds the same text and runs it through a port of that tabwriter.
 
-use crate::args::flag;
+use crate::args::{flag, FlagSpec};
 use crate::output::Output;
 use crate::resource::targets;
 use crate::{errors, Env};
@@ -15,6 +15,13 @@ use ordinal_sim::time::human_duration;
 use ordinal_sim::{ApiError, Cluster, Kind, Object, Time};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// `kubectl describe`'s flags.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("selector", Some('l'), true),
+    flag("all-namespaces", Some('A'), false),
+    flag("show-events", None, true),
+];
 
 /// `kubectl describe <kind> <name> -n <ns>`. Cluster-scoped kinds ignore `ns`.
 pub fn describe(c: &Cluster, kind: Kind, ns: &str, name: &str) -> Result<String, ApiError> {
@@ -41,16 +48,7 @@ pub fn describe(c: &Cluster, kind: Kind, ns: &str, name: &str) -> Result<String,
 /// `kubectl describe`: the verb (operands, selector, one describer per object).
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(
-        args,
-        &[
-            flag("selector", Some('l'), true),
-            flag("all-namespaces", Some('A'), false),
-            flag("show-events", None, true),
-        ],
-        "describe",
-        &mut out,
-    ) else {
+    let Some(p) = crate::args::parse_into(args, FLAGS, "describe", &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

@@ -2,10 +2,10 @@
 //! mirror, local storage, unreplicated), evict each through the eviction API, and wait until
 //! every one is gone (a [`Job::Drain`]), printing `pod/NAME evicted` as they go.
 
-use crate::args::flag;
-use crate::errors;
+use crate::args::{flag, FlagSpec};
 use crate::jobs::Job;
 use crate::output::Output;
+use crate::{errors, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::Cluster;
 
@@ -16,20 +16,18 @@ const UNMANAGED_FATAL: &str =
     "cannot delete Pods that declare no controller (use --force to override)";
 const UNMANAGED_WARNING: &str = "deleting Pods that declare no controller";
 
-pub fn drain(c: &mut Cluster, args: &[String]) -> Output {
+/// `kubectl drain`'s flags.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("ignore-daemonsets", None, false),
+    flag("delete-emptydir-data", None, false),
+    flag("force", None, false),
+    flag("grace-period", None, true),
+    flag("timeout", None, true),
+];
+
+pub fn drain(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(
-        args,
-        &[
-            flag("ignore-daemonsets", None, false),
-            flag("delete-emptydir-data", None, false),
-            flag("force", None, false),
-            flag("grace-period", None, true),
-            flag("timeout", None, true),
-        ],
-        "drain",
-        &mut out,
-    ) else {
+    let Some(p) = crate::args::parse_into(args, FLAGS, "drain", &mut out) else {
         return out;
     };
     let Some(name) = p.positionals.first() else {
@@ -66,7 +64,7 @@ pub fn drain(c: &mut Cluster, args: &[String]) -> Output {
     let ignore_ds = p.bool("ignore-daemonsets");
     let empty_dir = p.bool("delete-emptydir-data");
     // Cordon.
-    let cordon = cordon(c, std::slice::from_ref(&name), false);
+    let cordon = set_unschedulable(c, std::slice::from_ref(&name), false);
     let failed = cordon.status != 0;
     out.append(cordon);
     if failed {
@@ -246,12 +244,22 @@ pub(crate) fn poll(
     false
 }
 
-pub fn cordon(c: &mut Cluster, args: &[String], uncordon: bool) -> Output {
+/// `kubectl cordon` and `uncordon`'s flags.
+pub const CORDON_FLAGS: &[FlagSpec] = &[flag("selector", Some('l'), true)];
+
+pub fn cordon(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
+    set_unschedulable(c, args, false)
+}
+
+pub fn uncordon(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
+    set_unschedulable(c, args, true)
+}
+
+/// `kubectl cordon` (and, with `uncordon`, `kubectl uncordon`).
+fn set_unschedulable(c: &mut Cluster, args: &[String], uncordon: bool) -> Output {
     let cmd = if uncordon { "uncordon" } else { "cordon" };
     let mut out = Output::default();
-    let Some(p) =
-        crate::args::parse_into(args, &[flag("selector", Some('l'), true)], cmd, &mut out)
-    else {
+    let Some(p) = crate::args::parse_into(args, CORDON_FLAGS, cmd, &mut out) else {
         return out;
     };
     if p.positionals.is_empty() {

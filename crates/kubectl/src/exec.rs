@@ -8,7 +8,7 @@ use ordinal_sim::api::*;
 use ordinal_sim::Cluster;
 use std::collections::BTreeMap;
 
-const EXEC_FLAGS: &[FlagSpec] = &[
+pub const EXEC_FLAGS: &[FlagSpec] = &[
     flag("container", Some('c'), true),
     flag("stdin", Some('i'), false),
     flag("tty", Some('t'), false),
@@ -117,7 +117,7 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
     }
 }
 
-const RUN_FLAGS: &[FlagSpec] = &[
+pub const RUN_FLAGS: &[FlagSpec] = &[
     flag("image", None, true),
     flag("restart", None, true),
     flag("stdin", Some('i'), false),

@@ -13,7 +13,7 @@ use ordinal_sim::printers as rows;
 use ordinal_sim::Cluster;
 use serde_json::Value;
 
-const FLAGS: &[FlagSpec] = &[
+pub const FLAGS: &[FlagSpec] = &[
     flag("output", Some('o'), true),
     flag("selector", Some('l'), true),
     flag("watch", Some('w'), false),

@@ -1,11 +1,12 @@
 //! The verbs that print facts about the playground: version, api-resources, cluster-info,
 //! config.
 
+use crate::args::{sub, Operands, Sub};
 use crate::output::Output;
 use crate::{resource, table, Env};
-use ordinal_sim::KUBERNETES_VERSION;
+use ordinal_sim::{Cluster, KUBERNETES_VERSION};
 
-pub fn version(args: &[String]) -> Output {
+pub fn version(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     let mut out = Output::default();
     if args.iter().any(|a| a == "--client") {
         out.out(format!(
@@ -17,7 +18,7 @@ pub fn version(args: &[String]) -> Output {
     out
 }
 
-pub fn api_resources() -> Output {
+pub fn api_resources(_c: &mut Cluster, _args: &[String], _env: &Env) -> Output {
     let mut out = Output::default();
     let mut rows = vec![vec![
         "NAME".to_string(),
@@ -31,14 +32,22 @@ pub fn api_resources() -> Output {
     out
 }
 
-pub fn cluster_info() -> Output {
+pub fn cluster_info(_c: &mut Cluster, _args: &[String], _env: &Env) -> Output {
     let mut out = Output::default();
     out.out("Kubernetes control plane is running at https://127.0.0.1:6443\nCoreDNS is running at https://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
     out
 }
 
-pub fn config(args: &[String], env: &Env) -> Output {
+/// `kubectl config`'s subcommands here. Tab completion does not offer them (yet).
+pub const CONFIG_SUBCOMMANDS: &[Sub] = &[
+    sub("current-context", &[], Operands::None).hidden(),
+    sub("get-contexts", &[], Operands::None).hidden(),
+    sub("view", &[], Operands::None).hidden(),
+];
+
+pub fn config(_c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
+    let names: Vec<&str> = CONFIG_SUBCOMMANDS.iter().map(|s| s.name).collect();
     match args.first().map(String::as_str) {
         Some("current-context") => out.out("kind-kind\n"),
         Some("get-contexts") => out.out(table::render(&[
@@ -48,8 +57,11 @@ pub fn config(args: &[String], env: &Env) -> Output {
         Some("view") => out.out(
             "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://127.0.0.1:6443\n  name: kind-kind\ncontexts:\n- context:\n    cluster: kind-kind\n    user: kind-kind\n  name: kind-kind\ncurrent-context: kind-kind\nkind: Config\npreferences: {}\nusers:\n- name: kind-kind\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n"
         ),
-        Some(other) => out.err(format!("error: \"kubectl config {other}\" is not available in this playground (current-context, get-contexts and view are)")),
-        None => out.err("error: Required subcommand: one of current-context, get-contexts, view"),
+        Some(other) => {
+            let (last, first) = names.split_last().unwrap_or((&"", &[]));
+            out.err(format!("error: \"kubectl config {other}\" is not available in this playground ({} and {last} are)", first.join(", ")))
+        }
+        None => out.err(format!("error: Required subcommand: one of {}", names.join(", "))),
     }
     out
 }

@@ -1,25 +1,30 @@
 //! `kubectl label` and `kubectl annotate`: add, change (`--overwrite`) or remove (`KEY-`).
 
-use crate::args::flag;
+use crate::args::{flag, FlagSpec};
 use crate::output::Output;
 use crate::resource::{targets, type_prefix};
 use crate::{errors, Env};
 use ordinal_sim::Cluster;
 
-/// `kubectl label` and `kubectl annotate`.
-pub fn label(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Output {
+/// The flags of `kubectl label` and `kubectl annotate`.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("overwrite", None, false),
+    flag("all", None, false),
+    flag("selector", Some('l'), true),
+];
+
+pub fn label(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    label_or_annotate(c, args, env, false)
+}
+
+pub fn annotate(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    label_or_annotate(c, args, env, true)
+}
+
+fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Output {
     let cmd = if annotate { "annotate" } else { "label" };
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(
-        args,
-        &[
-            flag("overwrite", None, false),
-            flag("all", None, false),
-            flag("selector", Some('l'), true),
-        ],
-        cmd,
-        &mut out,
-    ) else {
+    let Some(p) = crate::args::parse_into(args, FLAGS, cmd, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

@@ -1,7 +1,8 @@
 //! kubectl for Ordinal: a command line in, calls to the simulated API server, kubectl's output
 //! out. Shaped like ripgrep: raw args → a typed command → execute → printers. Long-running
 //! commands (`get -w`, `rollout status`, the wait after `delete`, attached shells) return a
-//! [`jobs::Job`] that the caller drives (see [`session`]).
+//! [`jobs::Job`] that the caller drives (see [`session`]). Every verb is one entry of
+//! [`verbs::VERBS`].
 
 // What the user does never unwraps: a failure is a message, not a panic (checked by clippy in CI).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
@@ -31,6 +32,7 @@ pub mod scale;
 pub mod selector;
 pub mod session;
 pub mod table;
+pub mod verbs;
 pub mod wait;
 pub mod workstation;
 
@@ -51,56 +53,6 @@ pub struct Env<'a> {
     /// Whether `exec -it … -- sh` may attach an interactive shell (a terminal session can).
     pub interactive_shells: bool,
 }
-
-const COMMANDS: &[&str] = &[
-    "annotate",
-    "api-resources",
-    "apply",
-    "cluster-info",
-    "config",
-    "cordon",
-    "create",
-    "delete",
-    "describe",
-    "drain",
-    "exec",
-    "get",
-    "label",
-    "logs",
-    "patch",
-    "rollout",
-    "run",
-    "scale",
-    "uncordon",
-    "version",
-    "wait",
-];
-
-/// Real kubectl commands the playground does not have.
-const NOT_HERE: &[&str] = &[
-    "alpha",
-    "api-versions",
-    "attach",
-    "auth",
-    "autoscale",
-    "certificate",
-    "completion",
-    "cp",
-    "debug",
-    "diff",
-    "edit",
-    "events",
-    "explain",
-    "expose",
-    "kustomize",
-    "plugin",
-    "port-forward",
-    "proxy",
-    "replace",
-    "set",
-    "taint",
-    "top",
-];
 
 /// Runs one kubectl command line (`args` excludes the program name).
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
@@ -134,8 +86,8 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         });
         return out;
     }
-    if cmd == "version" && rest.is_empty() || cmd == "--version" {
-        return info::version(&rest);
+    if cmd == "--version" {
+        return info::version(c, &rest, env);
     }
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         if let Some(text) = help::command(&cmd) {
@@ -144,54 +96,34 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
     }
-    match cmd.as_str() {
-        "get" => get::run(c, &rest, env),
-        "apply" => apply::apply(c, &rest, env),
-        "create" => apply::create(c, &rest, env),
-        "delete" => delete::run(c, &rest, env),
-        "describe" => describe::run(c, &rest, env),
-        "scale" => scale::scale(c, &rest, env),
-        "patch" => patch::patch(c, &rest, env),
-        "label" => label::label(c, &rest, env, false),
-        "annotate" => label::label(c, &rest, env, true),
-        "cordon" => drain::cordon(c, &rest, false),
-        "uncordon" => drain::cordon(c, &rest, true),
-        "drain" => drain::drain(c, &rest),
-        "logs" => logs::logs(c, &rest, env),
-        "wait" => wait::wait(c, &rest, env),
-        "rollout" => rollout::rollout(c, &rest, env),
-        "exec" => exec::exec(c, &rest, env),
-        "run" => exec::run(c, &rest, env),
-        "version" => info::version(&rest),
-        "api-resources" => info::api_resources(),
-        "cluster-info" => info::cluster_info(),
-        "config" => info::config(&rest, env),
-        other => {
-            let mut out = Output::default();
-            if NOT_HERE.contains(&other) {
-                out.err(format!("error: \"kubectl {other}\" is not available in this playground. Run 'kubectl --help' for what is."));
-            } else {
-                let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
-                let close: Vec<&&str> = COMMANDS
-                    .iter()
-                    .filter(|c| {
-                        edit_distance(c, other) <= 2 || (other.len() > 2 && c.starts_with(other))
-                    })
-                    .collect();
-                if !close.is_empty() {
-                    msg.push_str("\n\nDid you mean this?\n");
-                    for c in close {
-                        msg.push_str(&format!("\t{c}\n"));
-                    }
-                } else {
-                    msg.push('\n');
-                }
-                msg.push_str("\nRun 'kubectl --help' for usage.");
-                out.err(msg);
-            }
-            out
-        }
+    let mut out = Output::default();
+    match verbs::find(&cmd).map(|v| v.run) {
+        Some(verbs::Run::Cmd(run)) => return run(c, &rest, env),
+        // `help` was answered above.
+        Some(verbs::Run::Help) => out.out(help::top()),
+        Some(verbs::Run::NotHere) => out.err(format!("error: \"kubectl {cmd}\" is not available in this playground. Run 'kubectl --help' for what is.")),
+        None => out.err(unknown_command(&cmd)),
     }
+    out
+}
+
+/// Cobra's answer to an unknown command, with its suggestions.
+fn unknown_command(cmd: &str) -> String {
+    let mut msg = format!("error: unknown command \"{cmd}\" for \"kubectl\"");
+    let close: Vec<&str> = verbs::commands()
+        .into_iter()
+        .filter(|c| edit_distance(c, cmd) <= 2 || (cmd.len() > 2 && c.starts_with(cmd)))
+        .collect();
+    if !close.is_empty() {
+        msg.push_str("\n\nDid you mean this?\n");
+        for c in close {
+            msg.push_str(&format!("\t{c}\n"));
+        }
+    } else {
+        msg.push('\n');
+    }
+    msg.push_str("\nRun 'kubectl --help' for usage.");
+    msg
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -1,26 +1,24 @@
 //! `kubectl logs`: a container's log, or the API server's reasons it has none yet.
 
-use crate::args::flag;
+use crate::args::{flag, FlagSpec};
 use crate::output::Output;
 use crate::Env;
 use ordinal_sim::api::*;
 use ordinal_sim::Cluster;
 
+/// `kubectl logs`' flags.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("container", Some('c'), true),
+    flag("follow", Some('f'), false),
+    flag("previous", Some('p'), false),
+    flag("tail", None, true),
+    flag("timestamps", None, false),
+    flag("all-containers", None, false),
+];
+
 pub fn logs(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(
-        args,
-        &[
-            flag("container", Some('c'), true),
-            flag("follow", Some('f'), false),
-            flag("previous", Some('p'), false),
-            flag("tail", None, true),
-            flag("timestamps", None, false),
-            flag("all-containers", None, false),
-        ],
-        "logs",
-        &mut out,
-    ) else {
+    let Some(p) = crate::args::parse_into(args, FLAGS, "logs", &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

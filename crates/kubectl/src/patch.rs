@@ -1,7 +1,7 @@
 //! `kubectl patch`: strategic merge (the default), JSON merge or JSON patch, with the
 //! server's field validation warnings.
 
-use crate::args::flag;
+use crate::args::{flag, FlagSpec};
 use crate::output::Output;
 use crate::resource::{targets, type_prefix};
 use crate::{errors, Env};
@@ -9,18 +9,16 @@ use ordinal_sim::patch::PatchType;
 use ordinal_sim::{Cluster, FieldValidation};
 use serde_json::Value;
 
+/// `kubectl patch`'s flags.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("patch", Some('p'), true),
+    flag("type", None, true),
+    flag("patch-file", None, true),
+];
+
 pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(
-        args,
-        &[
-            flag("patch", Some('p'), true),
-            flag("type", None, true),
-            flag("patch-file", None, true),
-        ],
-        "patch",
-        &mut out,
-    ) else {
+    let Some(p) = crate::args::parse_into(args, FLAGS, "patch", &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

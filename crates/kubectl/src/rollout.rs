@@ -1,7 +1,7 @@
 //! `kubectl rollout` for StatefulSets: status (a job that follows the set), history, undo,
 //! restart; and the status viewer's messages.
 
-use crate::args::{flag, parse_duration};
+use crate::args::{flag, parse_duration, sub, FlagSpec, Operands, Sub};
 use crate::jobs::Job;
 use crate::output::Output;
 use crate::resource::targets;
@@ -11,38 +11,49 @@ use ordinal_sim::patch::PatchType;
 use ordinal_sim::Cluster;
 use serde_json::{json, Value};
 
+const TO_REVISION: FlagSpec = flag("to-revision", None, true);
+const WATCH: FlagSpec = flag("watch", Some('w'), false);
+const REVISION: FlagSpec = flag("revision", None, true);
+const TIMEOUT: FlagSpec = flag("timeout", None, true);
+const DRY_RUN: FlagSpec = flag("dry-run", None, true);
+
+/// Every subcommand's flags (the parser takes them all, then refuses another subcommand's), in
+/// the order a foreign one is reported.
+pub const FLAGS: &[FlagSpec] = &[TO_REVISION, WATCH, REVISION, TIMEOUT, DRY_RUN];
+
+const SET: Operands = Operands::TypedName(Kind::StatefulSet);
+
+/// `kubectl rollout`'s subcommands (alphabetical, as cobra lists them) and their own flags.
+pub const SUBCOMMANDS: &[Sub] = &[
+    sub("history", &[REVISION], SET),
+    sub("pause", &[], SET).hidden(),
+    sub("restart", &[], SET),
+    sub("resume", &[], SET).hidden(),
+    sub("status", &[REVISION, TIMEOUT, WATCH], SET),
+    sub("undo", &[TO_REVISION, DRY_RUN], SET),
+];
+
 pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(
-        args,
-        &[
-            flag("to-revision", None, true),
-            flag("watch", Some('w'), false),
-            flag("revision", None, true),
-            flag("timeout", None, true),
-            flag("dry-run", None, true),
-        ],
-        "rollout",
-        &mut out,
-    ) else {
+    let Some(p) = crate::args::parse_into(args, FLAGS, "rollout", &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
     let Some(sub) = p.positionals.first().cloned() else {
-        out.err("error: Required subcommand: one of history, pause, restart, resume, status, undo\nSee 'kubectl rollout -h' for help and examples");
+        let names: Vec<&str> = SUBCOMMANDS.iter().map(|s| s.name).collect();
+        out.err(format!(
+            "error: Required subcommand: one of {}\nSee 'kubectl rollout -h' for help and examples",
+            names.join(", ")
+        ));
         return out;
     };
     // Each subcommand has its own flags: another's is unknown to it.
-    let own: &[&str] = match sub.as_str() {
-        "status" => &["revision", "timeout", "watch"],
-        "history" => &["revision"],
-        "undo" => &["to-revision", "dry-run"],
-        _ => &[],
-    };
-    for f in ["to-revision", "watch", "revision", "timeout", "dry-run"] {
-        if p.has(f) && !own.contains(&f) {
+    let own = crate::args::find_sub(SUBCOMMANDS, &sub).map_or(&[][..], |s| s.flags);
+    for f in FLAGS {
+        if p.has(f.long) && !own.iter().any(|o| o.long == f.long) {
             out.err(format!(
-                "error: unknown flag: --{f}\nSee 'kubectl rollout {sub} --help' for usage."
+                "error: unknown flag: --{}\nSee 'kubectl rollout {sub} --help' for usage.",
+                f.long
             ));
             return out;
         }

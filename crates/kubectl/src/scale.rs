@@ -1,6 +1,6 @@
 //! `kubectl scale`: a new `spec.replicas` for a StatefulSet, through a merge patch.
 
-use crate::args::flag;
+use crate::args::{flag, FlagSpec};
 use crate::output::Output;
 use crate::resource::{targets, type_prefix};
 use crate::{errors, Env};
@@ -9,19 +9,17 @@ use ordinal_sim::patch::PatchType;
 use ordinal_sim::Cluster;
 use serde_json::json;
 
+/// `kubectl scale`'s flags.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("replicas", None, true),
+    flag("current-replicas", None, true),
+    flag("selector", Some('l'), true),
+    flag("filename", Some('f'), true),
+];
+
 pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(
-        args,
-        &[
-            flag("replicas", None, true),
-            flag("current-replicas", None, true),
-            flag("selector", Some('l'), true),
-            flag("filename", Some('f'), true),
-        ],
-        "scale",
-        &mut out,
-    ) else {
+    let Some(p) = crate::args::parse_into(args, FLAGS, "scale", &mut out) else {
         return out;
     };
     let Some(r) = p.value("replicas") else {

@@ -1,25 +1,23 @@
 //! `kubectl wait --for`: a condition, deletion or a JSONPath value, as a job that polls.
 
-use crate::args::{flag, parse_duration};
+use crate::args::{flag, parse_duration, FlagSpec};
 use crate::jobs::{Job, WaitCondition};
 use crate::output::Output;
 use crate::resource::targets;
 use crate::Env;
 use ordinal_sim::Cluster;
 
+/// `kubectl wait`'s flags.
+pub const FLAGS: &[FlagSpec] = &[
+    flag("for", None, true),
+    flag("timeout", None, true),
+    flag("selector", Some('l'), true),
+    flag("all", None, false),
+];
+
 pub fn wait(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(
-        args,
-        &[
-            flag("for", None, true),
-            flag("timeout", None, true),
-            flag("selector", Some('l'), true),
-            flag("all", None, false),
-        ],
-        "wait",
-        &mut out,
-    ) else {
+    let Some(p) = crate::args::parse_into(args, FLAGS, "wait", &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

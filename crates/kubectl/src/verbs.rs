@@ -1,0 +1,635 @@
+//! The verb table: every kubectl verb defined once, as ripgrep defines each flag once. An entry
+//! names the verb, its help group and one-line summary (`kubectl --help`), its help text
+//! (`kubectl VERB --help`), the flags its parser takes, its subcommands, what its operands are,
+//! and the function that runs it. Dispatch, help, Tab completion and "Did you mean this?" all
+//! read this table, so adding a verb is one entry here (and the module that runs it).
+
+use crate::args::{sub, FlagSpec, Operands, Sub};
+use crate::output::Output;
+use crate::{
+    apply, delete, describe, drain, exec, get, info, label, logs, patch, rollout, scale, wait, Env,
+};
+use ordinal_sim::api::Kind;
+use ordinal_sim::Cluster;
+
+/// What runs a verb: the words after the verb's name (global flags included), the environment.
+pub type RunFn = fn(&mut Cluster, &[String], &Env) -> Output;
+
+/// The sections of `kubectl --help`, in order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Group {
+    BasicBeginner,
+    BasicIntermediate,
+    Deploy,
+    ClusterManagement,
+    Troubleshooting,
+    Advanced,
+    Settings,
+    Other,
+}
+
+impl Group {
+    pub const ALL: [Group; 8] = [
+        Group::BasicBeginner,
+        Group::BasicIntermediate,
+        Group::Deploy,
+        Group::ClusterManagement,
+        Group::Troubleshooting,
+        Group::Advanced,
+        Group::Settings,
+        Group::Other,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::BasicBeginner => "Basic Commands (Beginner):",
+            Group::BasicIntermediate => "Basic Commands (Intermediate):",
+            Group::Deploy => "Deploy Commands:",
+            Group::ClusterManagement => "Cluster Management Commands:",
+            Group::Troubleshooting => "Troubleshooting and Debugging Commands:",
+            Group::Advanced => "Advanced Commands:",
+            Group::Settings => "Settings Commands:",
+            Group::Other => "Other Commands:",
+        }
+    }
+}
+
+/// `kubectl VERB --help`: what it does, its usage line, examples.
+#[derive(Copy, Clone, Debug)]
+pub struct Help {
+    pub what: &'static str,
+    pub usage: &'static str,
+    pub examples: &'static str,
+}
+
+#[derive(Copy, Clone, Debug)]
+pub enum Run {
+    /// A verb the playground has.
+    Cmd(RunFn),
+    /// `kubectl help [VERB]` (dispatch answers it before any verb runs).
+    Help,
+    /// A real kubectl verb the playground lacks: it says so.
+    NotHere,
+}
+
+/// One kubectl verb.
+#[derive(Copy, Clone, Debug)]
+pub struct Verb {
+    pub name: &'static str,
+    /// Other names that run it (none yet; kubectl's are few).
+    pub aliases: &'static [&'static str],
+    /// Its section of `kubectl --help` (`None`: not listed there).
+    pub group: Option<Group>,
+    /// Its line in `kubectl --help`.
+    pub summary: &'static str,
+    /// `kubectl VERB --help` (`None` for a verb the playground lacks).
+    pub help: Option<Help>,
+    /// The flags its parser takes (besides [`crate::args::GLOBAL`]).
+    pub flags: &'static [FlagSpec],
+    pub subs: &'static [Sub],
+    /// Its operands (after its subcommands, if it has any).
+    pub operands: Operands,
+    pub run: Run,
+}
+
+impl Verb {
+    /// Whether `word` names it.
+    pub fn is(&self, word: &str) -> bool {
+        self.name == word || self.aliases.contains(&word)
+    }
+
+    /// Whether its parser (or a subcommand's) takes `--long`/`-s` with a value; global flags too.
+    pub fn takes_value(&self, word: &str) -> bool {
+        fn in_subs(subs: &[Sub], word: &str) -> bool {
+            subs.iter().any(|s| {
+                s.flags.iter().any(|f| f.names(word) && f.takes_value) || in_subs(s.subs, word)
+            })
+        }
+        crate::args::takes_value(self.flags, word) || in_subs(self.subs, word)
+    }
+}
+
+/// The verb `word` names.
+pub fn find(word: &str) -> Option<&'static Verb> {
+    VERBS.iter().find(|v| v.is(word))
+}
+
+/// The verbs the playground runs, alphabetically (what "Did you mean this?" and Tab completion
+/// choose from).
+pub fn commands() -> Vec<&'static str> {
+    let mut names: Vec<&str> = VERBS
+        .iter()
+        .filter(|v| matches!(v.run, Run::Cmd(_)))
+        .map(|v| v.name)
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// A real kubectl verb that the playground lacks.
+const fn not_here(name: &'static str) -> Verb {
+    Verb {
+        name,
+        aliases: &[],
+        group: None,
+        summary: "",
+        help: None,
+        flags: &[],
+        subs: &[],
+        operands: Operands::None,
+        run: Run::NotHere,
+    }
+}
+
+const LABEL_HELP: Help = Help {
+    what: "Add, change (--overwrite) or remove (KEY-) labels or annotations.",
+    usage: "kubectl label|annotate (TYPE NAME | TYPE/NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--overwrite] [options]",
+    examples: "  kubectl label pod web-0 tier=frontend\n  kubectl label pod web-0 tier-",
+};
+
+const CORDON_HELP: Help = Help {
+    what: "Mark a node unschedulable (cordon) or schedulable again (uncordon).",
+    usage: "kubectl cordon|uncordon NODE [options]",
+    examples: "  kubectl cordon kind-worker",
+};
+
+/// `kubectl create`'s subcommands (`create -f` is the verb's own flags).
+const CREATE_SUBCOMMANDS: &[Sub] = &[
+    sub("secret", apply::SECRET_FLAGS, Operands::None).subs(&[
+        sub("docker-registry", &[], Operands::None),
+        sub("generic", &[], Operands::None),
+    ]),
+    sub("namespace", &[], Operands::None).aliases(&["ns"]),
+];
+
+/// Every verb: those the playground runs in `kubectl --help`'s order, `help`, then those it lacks.
+pub static VERBS: &[Verb] = &[
+    // kubectl create
+    Verb {
+        name: "create",
+        aliases: &[],
+        group: Some(Group::BasicBeginner),
+        summary: "Create a resource from a file, or a secret or namespace",
+        help: Some(Help {
+            what: "Create a resource from a file, or a docker-registry/generic secret, or a namespace.",
+            usage: "kubectl create -f FILENAME [flags] [options]\n  kubectl create secret docker-registry NAME --docker-server=SERVER --docker-username=USER --docker-password=PASSWORD [--docker-email=EMAIL]",
+            examples: "  kubectl create secret docker-registry registry-secret-aliyun --docker-server=registry.cn-hangzhou.aliyuncs.com --docker-username=me --docker-password=secret",
+        }),
+        flags: apply::FILE_FLAGS,
+        subs: CREATE_SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(apply::create),
+    },
+    // kubectl run
+    Verb {
+        name: "run",
+        aliases: &[],
+        group: Some(Group::BasicBeginner),
+        summary: "Run a particular image on the cluster",
+        help: Some(Help {
+            what: "Create a pod running an image. With -i (and --tty) the terminal attaches to it; --rm deletes it when you leave.",
+            usage: "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--restart=Always|OnFailure|Never] [--rm] [-i] [--tty] [-- COMMAND [args...]] [options]",
+            examples: "  kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm",
+        }),
+        flags: exec::RUN_FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(exec::run),
+    },
+    // kubectl get
+    Verb {
+        name: "get",
+        aliases: &[],
+        group: Some(Group::BasicIntermediate),
+        summary: "Display one or many resources",
+        help: Some(Help {
+            what: "Display one or many resources. Prints a table of the most important fields; -o picks another format (wide, name, yaml, json, jsonpath=...). -w keeps watching and prints a line per change.",
+            usage: "kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
+            examples: "  kubectl get pods -l app=nginx -w\n  kubectl get sts web -o yaml\n  kubectl get pvc,pv\n  kubectl get pods -o jsonpath='{.items[*].status.podIP}'",
+        }),
+        flags: get::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(get::run),
+    },
+    // kubectl delete
+    Verb {
+        name: "delete",
+        aliases: &[],
+        group: Some(Group::BasicIntermediate),
+        summary: "Delete resources by file names, resource and names, or by label selector",
+        help: Some(Help {
+            what: "Delete resources by name, by label selector, or from a manifest. By default kubectl waits until they are gone. --cascade picks what happens to the pods of a StatefulSet (background, foreground, orphan).",
+            usage: "kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [flags] [options]",
+            examples: "  kubectl delete pod -l app=nginx\n  kubectl delete sts web --cascade=orphan\n  kubectl delete pod web-0 --grace-period=0 --force",
+        }),
+        flags: delete::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(delete::run),
+    },
+    // kubectl rollout
+    Verb {
+        name: "rollout",
+        aliases: &[],
+        group: Some(Group::Deploy),
+        summary: "Manage the rollout of a StatefulSet",
+        help: Some(Help {
+            what: "Manage the rollout of a StatefulSet: status (wait for it), history, undo, restart.",
+            usage: "kubectl rollout SUBCOMMAND (TYPE NAME | TYPE/NAME) [options]",
+            examples: "  kubectl rollout status sts/web\n  kubectl rollout history sts/web\n  kubectl rollout undo sts/web --to-revision=1",
+        }),
+        flags: rollout::FLAGS,
+        subs: rollout::SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(rollout::rollout),
+    },
+    // kubectl scale
+    Verb {
+        name: "scale",
+        aliases: &[],
+        group: Some(Group::Deploy),
+        summary: "Set a new size for a StatefulSet",
+        help: Some(Help {
+            what: "Set a new number of replicas for a StatefulSet.",
+            usage: "kubectl scale --replicas=COUNT (-f FILENAME | TYPE NAME) [options]",
+            examples: "  kubectl scale sts web --replicas=5",
+        }),
+        flags: scale::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(scale::scale),
+    },
+    // kubectl cluster-info
+    Verb {
+        name: "cluster-info",
+        aliases: &[],
+        group: Some(Group::ClusterManagement),
+        summary: "Display cluster information",
+        help: Some(Help {
+            what: "Print where the control plane and DNS run.",
+            usage: "kubectl cluster-info [flags] [options]",
+            examples: "  kubectl cluster-info",
+        }),
+        flags: &[],
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(info::cluster_info),
+    },
+    // kubectl cordon
+    Verb {
+        name: "cordon",
+        aliases: &[],
+        group: Some(Group::ClusterManagement),
+        summary: "Mark node as unschedulable",
+        help: Some(CORDON_HELP),
+        flags: drain::CORDON_FLAGS,
+        subs: &[],
+        operands: Operands::Name(Kind::Node),
+        run: Run::Cmd(drain::cordon),
+    },
+    // kubectl uncordon
+    Verb {
+        name: "uncordon",
+        aliases: &[],
+        group: Some(Group::ClusterManagement),
+        summary: "Mark node as schedulable",
+        help: Some(CORDON_HELP),
+        flags: drain::CORDON_FLAGS,
+        subs: &[],
+        operands: Operands::Name(Kind::Node),
+        run: Run::Cmd(drain::uncordon),
+    },
+    // kubectl drain
+    Verb {
+        name: "drain",
+        aliases: &[],
+        group: Some(Group::ClusterManagement),
+        summary: "Drain node in preparation for maintenance",
+        help: Some(Help {
+            what: "Drain a node in preparation for maintenance: cordon it, then evict its pods through the eviction API and wait until they are gone. Pods without a controller need --force; pods with emptyDir volumes need --delete-emptydir-data. --grace-period overrides the pods' own; --timeout gives up after a while.",
+            usage: "kubectl drain NODE [--force] [--delete-emptydir-data] [--ignore-daemonsets] [--grace-period=SECONDS] [--timeout=DURATION] [options]",
+            examples: "  kubectl drain kind-worker --ignore-daemonsets\n  kubectl uncordon kind-worker",
+        }),
+        flags: drain::FLAGS,
+        subs: &[],
+        operands: Operands::Name(Kind::Node),
+        run: Run::Cmd(drain::drain),
+    },
+    // kubectl describe
+    Verb {
+        name: "describe",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Show details of a specific resource or group of resources",
+        help: Some(Help {
+            what: "Show details of a resource, including the events recorded about it.",
+            usage: "kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]",
+            examples: "  kubectl describe pod web-0\n  kubectl describe sts web",
+        }),
+        flags: describe::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(describe::run),
+    },
+    // kubectl logs
+    Verb {
+        name: "logs",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Print the logs for a container in a pod",
+        help: Some(Help {
+            what: "Print the logs of a container in a pod.",
+            usage: "kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
+            examples: "  kubectl logs web-0",
+        }),
+        flags: logs::FLAGS,
+        subs: &[],
+        operands: Operands::Name(Kind::Pod),
+        run: Run::Cmd(logs::logs),
+    },
+    // kubectl exec
+    Verb {
+        name: "exec",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Execute a command in a container",
+        help: Some(Help {
+            what: "Run a command in a container. With -it and a shell, you get an interactive shell; type exit to leave it.",
+            usage: "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]",
+            examples: "  kubectl exec web-0 -- hostname\n  kubectl exec -it web-0 -- sh\n  for i in 0 1; do kubectl exec web-$i -- sh -c 'hostname'; done",
+        }),
+        flags: exec::EXEC_FLAGS,
+        subs: &[],
+        operands: Operands::Name(Kind::Pod),
+        run: Run::Cmd(exec::exec),
+    },
+    // kubectl apply
+    Verb {
+        name: "apply",
+        aliases: &[],
+        group: Some(Group::Advanced),
+        summary: "Apply a configuration to a resource by file name or stdin",
+        help: Some(Help {
+            what: "Create or update resources from a manifest, remembering what was applied so the next apply can tell what changed.",
+            usage: "kubectl apply (-f FILENAME) [flags] [options]",
+            examples: "  kubectl apply -f web.yaml\n  kubectl apply -f https://k8s.io/examples/application/web/web.yaml",
+        }),
+        flags: apply::FILE_FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(apply::apply),
+    },
+    // kubectl patch
+    Verb {
+        name: "patch",
+        aliases: &[],
+        group: Some(Group::Advanced),
+        summary: "Update fields of a resource",
+        help: Some(Help {
+            what: "Update fields of a resource with a strategic merge patch (default), a JSON merge patch (--type=merge) or a JSON patch (--type=json).",
+            usage: "kubectl patch (-f FILENAME | TYPE NAME) [-p PATCH|--patch-file FILE] [options]",
+            examples: "  kubectl patch sts web -p '{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"partition\":3}}}}'\n  kubectl patch sts web --type='json' -p='[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"registry.k8s.io/nginx-slim:0.24\"}]'",
+        }),
+        flags: patch::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(patch::patch),
+    },
+    // kubectl wait
+    Verb {
+        name: "wait",
+        aliases: &[],
+        group: Some(Group::Advanced),
+        summary: "Wait for a specific condition on one or many resources",
+        help: Some(Help {
+            what: "Wait until resources meet a condition, are deleted, or a field has a value.",
+            usage: "kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]",
+            examples: "  kubectl wait --for=condition=Ready pod/web-0 --timeout=60s",
+        }),
+        flags: wait::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(wait::wait),
+    },
+    // kubectl label
+    Verb {
+        name: "label",
+        aliases: &[],
+        group: Some(Group::Settings),
+        summary: "Update the labels on a resource",
+        help: Some(LABEL_HELP),
+        flags: label::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(label::label),
+    },
+    // kubectl annotate
+    Verb {
+        name: "annotate",
+        aliases: &[],
+        group: Some(Group::Settings),
+        summary: "Update the annotations on a resource",
+        help: Some(LABEL_HELP),
+        flags: label::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(label::annotate),
+    },
+    // kubectl api-resources
+    Verb {
+        name: "api-resources",
+        aliases: &[],
+        group: Some(Group::Other),
+        summary: "Print the supported API resources on the server",
+        help: Some(Help {
+            what: "Print the resource types this API server serves.",
+            usage: "kubectl api-resources [flags] [options]",
+            examples: "  kubectl api-resources",
+        }),
+        flags: &[],
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(info::api_resources),
+    },
+    // kubectl config
+    Verb {
+        name: "config",
+        aliases: &[],
+        group: Some(Group::Other),
+        summary: "Show the kubeconfig (current-context, get-contexts, view)",
+        help: Some(Help {
+            what: "Show the kubeconfig: current-context, get-contexts, view.",
+            usage: "kubectl config SUBCOMMAND [options]",
+            examples: "  kubectl config current-context",
+        }),
+        flags: &[],
+        subs: info::CONFIG_SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(info::config),
+    },
+    // kubectl version
+    Verb {
+        name: "version",
+        aliases: &[],
+        group: Some(Group::Other),
+        summary: "Print the client and server version information",
+        help: Some(Help {
+            what: "Print the client and server versions.",
+            usage: "kubectl version [flags] [options]",
+            examples: "  kubectl version",
+        }),
+        flags: &[],
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(info::version),
+    },
+    // kubectl help
+    Verb {
+        name: "help",
+        aliases: &[],
+        group: None,
+        summary: "",
+        help: None,
+        flags: &[],
+        subs: &[],
+        operands: Operands::Verbs,
+        run: Run::Help,
+    },
+    not_here("alpha"),
+    not_here("api-versions"),
+    not_here("attach"),
+    not_here("auth"),
+    not_here("autoscale"),
+    not_here("certificate"),
+    not_here("completion"),
+    not_here("cp"),
+    not_here("debug"),
+    not_here("diff"),
+    not_here("edit"),
+    not_here("events"),
+    not_here("explain"),
+    not_here("expose"),
+    not_here("kustomize"),
+    not_here("plugin"),
+    not_here("port-forward"),
+    not_here("proxy"),
+    not_here("replace"),
+    not_here("set"),
+    not_here("taint"),
+    not_here("top"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::GLOBAL;
+    use crate::complete::complete;
+    use std::collections::BTreeSet;
+
+    /// Flags whose names collide (with each other or a global flag) would parse as the first.
+    fn check_flags(what: &str, flags: &[FlagSpec]) {
+        let mut longs = BTreeSet::new();
+        let mut shorts = BTreeSet::new();
+        for f in flags.iter().chain(GLOBAL) {
+            assert!(longs.insert(f.long), "{what}: --{} twice", f.long);
+            if let Some(s) = f.short {
+                assert!(shorts.insert(s), "{what}: -{s} twice");
+            }
+        }
+    }
+
+    fn check_subs(what: &str, subs: &[Sub]) {
+        let mut names = BTreeSet::new();
+        for s in subs {
+            for n in std::iter::once(s.name).chain(s.aliases.iter().copied()) {
+                assert!(names.insert(n), "{what}: subcommand {n} twice");
+            }
+            let what = format!("{what} {}", s.name);
+            check_flags(&what, s.flags);
+            check_subs(&what, s.subs);
+        }
+    }
+
+    /// A verb the playground runs has a help group, a summary, help, and flags and subcommands
+    /// that do not collide; a verb it lacks has none of them; no two verbs share a name.
+    #[test]
+    fn every_verb_is_whole() {
+        let mut names = BTreeSet::new();
+        for v in VERBS {
+            for n in std::iter::once(v.name).chain(v.aliases.iter().copied()) {
+                assert!(names.insert(n), "{n} names two verbs");
+            }
+            match v.run {
+                Run::Cmd(_) => {
+                    assert!(v.group.is_some(), "{} is in no help group", v.name);
+                    assert!(
+                        !v.summary.is_empty() && v.name.len() < 16,
+                        "{}: its line in kubectl --help",
+                        v.name
+                    );
+                    let Some(h) = v.help else {
+                        panic!("{} has no help", v.name);
+                    };
+                    assert!(
+                        !h.what.is_empty() && !h.examples.is_empty(),
+                        "{}: help",
+                        v.name
+                    );
+                    assert!(h.usage.starts_with("kubectl "), "{}: usage", v.name);
+                }
+                Run::Help => assert_eq!(v.operands, Operands::Verbs),
+                Run::NotHere => assert!(
+                    v.group.is_none() && v.help.is_none() && v.flags.is_empty(),
+                    "{} is not here, yet half defined",
+                    v.name
+                ),
+            }
+            check_flags(v.name, v.flags);
+            check_subs(v.name, v.subs);
+        }
+        for g in Group::ALL {
+            assert!(
+                VERBS.iter().any(|v| v.group == Some(g)),
+                "{g:?} lists no verb"
+            );
+        }
+    }
+
+    /// Tab completion offers every verb, and takes the word after any flag with a value (the
+    /// verb's or a subcommand's) as that value, not an operand.
+    #[test]
+    fn completion_knows_every_verb_and_flag() {
+        let c = Cluster::new(1);
+        let cands = |line: &str| complete(&c, "default", line).candidates;
+        fn walk(prefix: &str, flags: &[FlagSpec], subs: &[Sub], lines: &mut Vec<(String, String)>) {
+            for f in flags.iter().filter(|f| f.takes_value) {
+                lines.push((prefix.to_string(), format!("{prefix}--{} x ", f.long)));
+                lines.push((prefix.to_string(), format!("{prefix}--{} ", f.long)));
+                if let Some(s) = f.short {
+                    lines.push((prefix.to_string(), format!("{prefix}-{s} x ")));
+                }
+            }
+            for s in subs {
+                walk(&format!("{prefix}{} ", s.name), s.flags, s.subs, lines);
+            }
+        }
+        for v in VERBS.iter().filter(|v| matches!(v.run, Run::Cmd(_))) {
+            assert!(
+                cands("kubectl ").contains(&v.name.to_string()),
+                "{}",
+                v.name
+            );
+            let mut lines = Vec::new();
+            walk(&format!("kubectl {} ", v.name), v.flags, v.subs, &mut lines);
+            for (without, with) in lines {
+                let expect = if with.ends_with("x ") {
+                    cands(&without)
+                } else {
+                    Vec::new()
+                };
+                assert_eq!(cands(&with), expect, "{with:?}");
+            }
+        }
+    }
+}
