@@ -97,46 +97,9 @@ pub fn decompress(data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-pub fn base64url(data: &[u8]) -> String {
-    let mut s = String::with_capacity(data.len() * 4 / 3 + 3);
-    for chunk in data.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (k, b)| n | u32::from(*b) << (16 - 8 * k));
-        for k in 0..=chunk.len() {
-            s.push(B64[(n >> (18 - 6 * k) & 63) as usize] as char);
-        }
-    }
-    s
-}
-
-pub fn from_base64url(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let vals: Vec<u32> = s
-        .bytes()
-        .map(|c| B64.iter().position(|b| *b == c).map(|v| v as u32))
-        .collect::<Option<_>>()?;
-    for chunk in vals.chunks(4) {
-        if chunk.len() == 1 {
-            return None;
-        }
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (k, v)| n | v << (18 - 6 * k));
-        for k in 0..chunk.len() - 1 {
-            out.push((n >> (16 - 8 * k)) as u8);
-        }
-    }
-    Some(out)
-}
-
 /// The fragment for a record's JSON text.
 pub fn encode(json: &str) -> String {
-    base64url(&compress(json.as_bytes()))
+    ordinal_sim::base64::encode_url(&compress(json.as_bytes()))
 }
 
 /// A fragment back to JSON text; `None` for anything that is not one of ours.
@@ -144,7 +107,7 @@ pub fn decode(fragment: &str) -> Option<String> {
     if fragment.len() > MAX_DECODED {
         return None;
     }
-    String::from_utf8(decompress(&from_base64url(fragment)?)?).ok()
+    String::from_utf8(decompress(&ordinal_sim::base64::decode_url(fragment)?)?).ok()
 }
 
 #[cfg(test)]
