@@ -9,8 +9,9 @@
 use crate::args::{flag, FlagSpec};
 use crate::output::Output;
 use crate::resource::targets;
-use crate::{errors, Env};
+use crate::{errors, table, Env};
 use ordinal_sim::api::*;
+use ordinal_sim::quantity::Quantity;
 use ordinal_sim::time::human_duration;
 use ordinal_sim::{ApiError, Cluster, Kind, Object, Time};
 use serde_json::Value;
@@ -42,7 +43,7 @@ pub fn describe(c: &Cluster, kind: Kind, ns: &str, name: &str) -> Result<String,
             describe_generic(c, other, &mut o)
         }
     }
-    Ok(tabwrite(&o.buf))
+    Ok(table::tabwrite(&o.buf, table::DESCRIBE))
 }
 
 /// `kubectl describe`: the verb (operands, selector, one describer per object).
@@ -132,104 +133,11 @@ macro_rules! w {
     };
 }
 
-/// Go's `text/tabwriter` with kubectl's settings (minwidth 0, padding 2, pad with spaces,
-/// no flags): cells are tab-terminated, the text after a line's last tab is not aligned,
-/// and a column's width is the widest cell (in characters) of a run of adjacent lines
-/// that all have that column, plus the padding.
-fn tabwrite(text: &str) -> String {
-    let mut pieces: Vec<&str> = text.split('\n').collect();
-    let tail = pieces.pop().unwrap_or("");
-    let mut lines: Vec<Vec<&str>> = pieces.iter().map(|l| l.split('\t').collect()).collect();
-    let ends_with_newline = tail.is_empty();
-    if !ends_with_newline {
-        lines.push(tail.split('\t').collect());
-    }
-    let mut tw = TabWriter {
-        lines: &lines,
-        widths: Vec::new(),
-        out: String::with_capacity(text.len() + text.len() / 4),
-        last_has_newline: ends_with_newline,
-    };
-    tw.format(0, lines.len());
-    tw.out
-}
-
-struct TabWriter<'a> {
-    lines: &'a [Vec<&'a str>],
-    widths: Vec<usize>,
-    out: String,
-    last_has_newline: bool,
-}
-
-impl TabWriter<'_> {
-    fn format(&mut self, line0: usize, line1: usize) {
-        let column = self.widths.len();
-        let mut line0 = line0;
-        let mut this = line0;
-        while this < line1 {
-            if column + 1 >= self.lines[this].len() {
-                this += 1;
-                continue;
-            }
-            // A block of lines that all have a cell in this column starts here.
-            self.write_lines(line0, this);
-            line0 = this;
-            let mut width = 0;
-            while this < line1 && column + 1 < self.lines[this].len() {
-                width = width.max(self.lines[this][column].chars().count() + 2);
-                this += 1;
-            }
-            self.widths.push(width);
-            self.format(line0, this);
-            self.widths.pop();
-            line0 = this;
-        }
-        self.write_lines(line0, line1);
-    }
-
-    fn write_lines(&mut self, line0: usize, line1: usize) {
-        for i in line0..line1 {
-            let cells = &self.lines[i];
-            for (j, cell) in cells.iter().enumerate() {
-                self.out.push_str(cell);
-                if let Some(&width) = self.widths.get(j) {
-                    for _ in cell.chars().count()..width {
-                        self.out.push(' ');
-                    }
-                }
-            }
-            if i + 1 < self.lines.len() || self.last_has_newline {
-                self.out.push('\n');
-            }
-        }
-    }
-}
-
 // ------------------------------------------------------------------ shared helpers
-
-/// Go's `time.RFC1123Z`: `Thu, 01 Jan 2026 00:05:00 +0000`.
-fn rfc1123z(t: Time) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let s = t.rfc3339();
-    let month: usize = s[5..7].parse().unwrap_or(1);
-    // 1970-01-01 was a Thursday.
-    let days = (t.0 / 1000 / 86_400) as usize;
-    format!(
-        "{}, {} {} {} {} +0000",
-        DAYS[(days + 4) % 7],
-        &s[8..10],
-        MONTHS[month - 1],
-        &s[..4],
-        &s[11..19]
-    )
-}
 
 /// A time Go would print from a possibly-zero `metav1.Time`.
 fn rfc1123z_opt(t: Option<Time>) -> String {
-    t.map(rfc1123z)
+    t.map(Time::rfc1123z)
         .unwrap_or_else(|| "Mon, 01 Jan 0001 00:00:00 +0000".into())
 }
 
@@ -402,69 +310,10 @@ fn int_or_string(v: &Value) -> String {
 
 // ------------------------------------------------------------------ quantities
 
-/// A resource quantity, in thousandths of its unit, remembering whether it was written with
-/// a binary suffix (which decides how Go prints it back).
-#[derive(Clone, Copy, Default)]
-struct Qty {
-    milli: i128,
-    binary: bool,
-}
-
-fn parse_qty(s: &str) -> Option<Qty> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(s.len());
-    let (num, suffix) = s.split_at(split);
-    let (mult, binary): (f64, bool) = match suffix {
-        "" => (1.0, false),
-        "m" => (1e-3, false),
-        "k" => (1e3, false),
-        "M" => (1e6, false),
-        "G" => (1e9, false),
-        "T" => (1e12, false),
-        "P" => (1e15, false),
-        "E" => (1e18, false),
-        "Ki" => (1024.0, true),
-        "Mi" => (1024f64.powi(2), true),
-        "Gi" => (1024f64.powi(3), true),
-        "Ti" => (1024f64.powi(4), true),
-        "Pi" => (1024f64.powi(5), true),
-        "Ei" => (1024f64.powi(6), true),
-        _ => return None,
-    };
-    let n: f64 = num.parse().ok()?;
-    Some(Qty {
-        milli: (n * mult * 1000.0).round() as i128,
-        binary,
-    })
-}
-
-/// Go's canonical `Quantity.String()`, for the quantities describe prints.
-fn qty_string(q: Qty) -> String {
-    let v = q.milli;
-    if v == 0 {
-        return "0".into();
-    }
-    if q.binary && v % 1000 == 0 && v.abs() >= 1024 * 1000 {
-        let mut n = v / 1000;
-        let mut i = 0;
-        while i < 6 && n % 1024 == 0 {
-            n /= 1024;
-            i += 1;
-        }
-        return format!("{n}{}", ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][i]);
-    }
-    if v % 1000 != 0 {
-        return format!("{v}m");
-    }
-    let mut n = v / 1000;
-    let mut i = 0;
-    while i < 6 && n % 1000 == 0 {
-        n /= 1000;
-        i += 1;
-    }
-    format!("{n}{}", ["", "k", "M", "G", "T", "P", "E"][i])
+/// A quantity as describe reads it (surrounding spaces allowed); one it cannot read is printed
+/// as written.
+fn parse_qty(s: &str) -> Option<Quantity> {
+    Quantity::parse(s.trim()).ok()
 }
 
 /// The requests or limits of a container's `resources`, by resource name.
@@ -576,7 +425,7 @@ fn describe_pod(c: &Cluster, pod: &Pod, o: &mut Out) {
         Some(n) => w!(o, 0, "Node:\t{n}/{}\n", or_empty(&st.host_ip)),
     }
     if let Some(t) = st.start_time {
-        w!(o, 0, "Start Time:\t{}\n", rfc1123z(t));
+        w!(o, 0, "Start Time:\t{}\n", Time::rfc1123z(t));
     }
     labels(o, "Labels", &m.labels);
     annotations(o, "Annotations", &m.annotations);
@@ -815,7 +664,9 @@ fn describe_containers(
                 w!(o, 2, "{title}:\n");
             }
             for (name, q) in &list {
-                let q = parse_qty(q).map(qty_string).unwrap_or_else(|| q.clone());
+                let q = parse_qty(q)
+                    .map(|q| q.to_string())
+                    .unwrap_or_else(|| q.clone());
                 w!(o, 3, "{name}:\t{q}\n");
             }
         }
@@ -1219,7 +1070,9 @@ fn describe_statefulset(c: &Cluster, sts: &StatefulSet, o: &mut Out) {
             labels_multiline(o, "  ", "Annotations", "\t", &pvc.metadata.annotations);
             match pvc.spec.resources.requests.get("storage") {
                 Some(q) => {
-                    let q = parse_qty(q).map(qty_string).unwrap_or_else(|| q.clone());
+                    let q = parse_qty(q)
+                        .map(|q| q.to_string())
+                        .unwrap_or_else(|| q.clone());
                     w!(o, 1, "Capacity:\t{q}\n");
                 }
                 None => o.w(1, "Capacity:\t<default>\n"),
@@ -1309,7 +1162,11 @@ fn describe_pvc(c: &Cluster, pvc: &PersistentVolumeClaim, o: &mut Out) {
             .status
             .capacity
             .get("storage")
-            .map(|q| parse_qty(q).map(qty_string).unwrap_or_else(|| q.clone()))
+            .map(|q| {
+                parse_qty(q)
+                    .map(|q| q.to_string())
+                    .unwrap_or_else(|| q.clone())
+            })
             .unwrap_or_else(|| "0".into());
         (cap, access_modes(&pvc.status.access_modes))
     };
@@ -1406,7 +1263,11 @@ fn describe_pv(c: &Cluster, pv: &PersistentVolume, o: &mut Out) {
     let cap = s
         .capacity
         .get("storage")
-        .map(|q| parse_qty(q).map(qty_string).unwrap_or_else(|| q.clone()))
+        .map(|q| {
+            parse_qty(q)
+                .map(|q| q.to_string())
+                .unwrap_or_else(|| q.clone())
+        })
         .unwrap_or_else(|| "0".into());
     w!(o, 0, "Capacity:\t{cap}\n");
     o.w(0, "Node Affinity:\t");
@@ -1770,7 +1631,7 @@ fn describe_node(c: &Cluster, node: &Node, o: &mut Out) {
         o,
         1,
         "RenewTime:\t{}\n",
-        rfc1123z(c.node_lease_renewed(&m.name))
+        Time::rfc1123z(c.node_lease_renewed(&m.name))
     );
     if !st.conditions.is_empty() {
         o.w(
@@ -1803,7 +1664,9 @@ fn describe_node(c: &Cluster, node: &Node, o: &mut Out) {
         if !list.is_empty() {
             w!(o, 0, "{title}:\n");
             for (k, v) in list {
-                let v = parse_qty(v).map(qty_string).unwrap_or_else(|| v.clone());
+                let v = parse_qty(v)
+                    .map(|q| q.to_string())
+                    .unwrap_or_else(|| v.clone());
                 w!(o, 0, "  {k}:\t{v}\n");
             }
         }
@@ -1877,11 +1740,11 @@ fn node_resources(c: &Cluster, node: &Node, o: &mut Out) {
         1,
         "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n",
     );
-    let mut totals: BTreeMap<(&str, String), Qty> = BTreeMap::new();
+    let mut totals: BTreeMap<(&str, String), Quantity> = BTreeMap::new();
     for p in &pods {
         let req = pod_resources(p, "requests");
         let lim = pod_resources(p, "limits");
-        let get = |m: &BTreeMap<String, Qty>, r: &str| m.get(r).copied().unwrap_or_default();
+        let get = |m: &BTreeMap<String, Quantity>, r: &str| m.get(r).copied().unwrap_or_default();
         let (cr, cl, mr, ml) = (
             get(&req, "cpu"),
             get(&lim, "cpu"),
@@ -1894,19 +1757,19 @@ fn node_resources(c: &Cluster, node: &Node, o: &mut Out) {
             "{}\t{}\t\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{}\n",
             p.metadata.namespace,
             p.metadata.name,
-            qty_string(cr),
+            cr.to_string(),
             pct(cr.milli, alloc_cpu),
-            qty_string(cl),
+            cl.to_string(),
             pct(cl.milli, alloc_cpu),
-            qty_string(mr),
+            mr.to_string(),
             pct(mr.milli, alloc_mem),
-            qty_string(ml),
+            ml.to_string(),
             pct(ml.milli, alloc_mem),
             since(c, p.metadata.creation_timestamp)
         );
         for (which, list) in [("requests", req), ("limits", lim)] {
             for (r, q) in list {
-                let t = totals.entry((which, r)).or_insert(Qty {
+                let t = totals.entry((which, r)).or_insert(Quantity {
                     milli: 0,
                     binary: q.binary,
                 });
@@ -1936,9 +1799,9 @@ fn node_resources(c: &Cluster, node: &Node, o: &mut Out) {
             o,
             1,
             "{r}\t{} ({}%)\t{} ({}%)\n",
-            qty_string(rq),
+            rq.to_string(),
             pct(rq.milli, whole),
-            qty_string(lm),
+            lm.to_string(),
             pct(lm.milli, whole)
         );
     }
@@ -1949,9 +1812,9 @@ fn node_resources(c: &Cluster, node: &Node, o: &mut Out) {
             o,
             1,
             "{r}\t{} ({}%)\t{} ({}%)\n",
-            qty_string(rq),
+            rq.to_string(),
             pct(rq.milli, whole),
-            qty_string(lm),
+            lm.to_string(),
             pct(lm.milli, whole)
         );
     }
@@ -1959,12 +1822,12 @@ fn node_resources(c: &Cluster, node: &Node, o: &mut Out) {
 
 /// A pod's effective requests or limits: the sum over its containers, raised to the
 /// largest init container's value.
-fn pod_resources(p: &Pod, which: &str) -> BTreeMap<String, Qty> {
-    let mut sum: BTreeMap<String, Qty> = BTreeMap::new();
+fn pod_resources(p: &Pod, which: &str) -> BTreeMap<String, Quantity> {
+    let mut sum: BTreeMap<String, Quantity> = BTreeMap::new();
     for ct in &p.spec.containers {
         for (r, q) in container_resources(ct, which) {
             if let Some(q) = parse_qty(&q) {
-                let e = sum.entry(r).or_insert(Qty {
+                let e = sum.entry(r).or_insert(Quantity {
                     milli: 0,
                     binary: q.binary,
                 });
@@ -2242,31 +2105,6 @@ mod tests {
     }
 
     #[test]
-    fn tabwriter_matches_go() {
-        assert_eq!(tabwrite("a:\tb\nlonger:\tc\n"), "a:       b\nlonger:  c\n");
-        // A line without a tab ends the column block.
-        assert_eq!(
-            tabwrite("a:\t1\nbreak\nlonger:\t2\n"),
-            "a:  1\nbreak\nlonger:  2\n"
-        );
-        // Empty cells are padded; the text after the last tab never is.
-        assert_eq!(tabwrite("x:\ty\n\tz\n"), "x:  y\n    z\n");
-        assert_eq!(tabwrite("x:\t\ny:\tz\n"), "x:  \ny:  z\n");
-        assert_eq!(
-            tabwrite("  Type\tReason\tAge\n  Normal\tScheduled\t5s\n"),
-            "  Type    Reason     Age\n  Normal  Scheduled  5s\n"
-        );
-        // An inner column is aligned over the lines that have it.
-        assert_eq!(
-            tabwrite("a\tb\tc\naa\tb\nx\ty\tz\n"),
-            "a   b  c\naa  b\nx   y  z\n"
-        );
-        // Widths count characters, not bytes.
-        assert_eq!(tabwrite("α:\t1\nab:\t2\n"), "α:   1\nab:  2\n");
-        assert_eq!(tabwrite("no newline\tx"), "no newline  x");
-    }
-
-    #[test]
     fn escapes_terminal_control_characters() {
         let mut o = Out::default();
         o.w(1, "a\u{1b}[31m\rb\n");
@@ -2276,11 +2114,11 @@ mod tests {
     #[test]
     fn time_formats() {
         assert_eq!(
-            rfc1123z(ordinal_sim::time::CLUSTER_EPOCH.plus_ms(300_000)),
+            Time::rfc1123z(ordinal_sim::time::CLUSTER_EPOCH.plus_ms(300_000)),
             "Thu, 01 Jan 2026 00:05:00 +0000"
         );
         assert_eq!(
-            rfc1123z(Time::parse_rfc3339("2024-02-29T13:04:05Z").unwrap()),
+            Time::rfc1123z(Time::parse_rfc3339("2024-02-29T13:04:05Z").unwrap()),
             "Thu, 29 Feb 2024 13:04:05 +0000"
         );
         assert_eq!(rfc1123z_opt(None), "Mon, 01 Jan 0001 00:00:00 +0000");
@@ -2300,20 +2138,6 @@ mod tests {
         );
         assert_eq!(smart_label("$patch"), "$patch");
         assert_eq!(camelcase_split("PDFLoader"), ["PDF", "Loader"]);
-        for (q, s) in [
-            ("1Gi", "1Gi"),
-            ("1024Mi", "1Gi"),
-            ("100m", "100m"),
-            ("2", "2"),
-            ("2000m", "2"),
-            ("1500k", "1500k"),
-            ("1.5", "1500m"),
-            ("512", "512"),
-            ("24583596Ki", "24583596Ki"),
-            ("0", "0"),
-        ] {
-            assert_eq!(qty_string(parse_qty(q).unwrap()), s, "{q}");
-        }
         let sel = LabelSelector {
             match_labels: BTreeMap::from([("b".to_string(), "2".to_string())]),
             match_expressions: vec![LabelSelectorRequirement {
@@ -2419,7 +2243,7 @@ Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
                  node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
 Events:
 ",
-            start = rfc1123z(pod.status.start_time.unwrap()),
+            start = Time::rfc1123z(pod.status.start_time.unwrap()),
             hash = pod.metadata.labels["controller-revision-hash"],
             cid = st.container_id.as_deref().unwrap(),
             iid = st.image_id,
@@ -2485,7 +2309,7 @@ Events:
                 "Node:             {node}/{node_ip}
 Start Time:       {start}
 ",
-                start = rfc1123z(pod.status.start_time.unwrap())
+                start = Time::rfc1123z(pod.status.start_time.unwrap())
             )),
             "{out}"
         );
@@ -2878,7 +2702,7 @@ Non-terminated Pods:          ({count} in total)
   hugepages-2Mi      0 (0%)    0 (0%)
 Events:              <none>
 ",
-                renew = rfc1123z(c.node_lease_renewed(name)),
+                renew = Time::rfc1123z(c.node_lease_renewed(name)),
                 title = "Name",
                 dash = "----",
             );

@@ -138,7 +138,7 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 let cause = r.metadata.annotations.get("kubernetes.io/change-cause").cloned().unwrap_or_else(|| "<none>".into());
                 rows.push(vec![r.revision.to_string(), cause]);
             }
-            out.out(format!("statefulset.apps/{name} \n{}\n", two_space_table(&rows)));
+            out.out(format!("statefulset.apps/{name} \n{}\n", crate::table::render_with(&rows, crate::table::DESCRIBE)));
         }
         "undo" => {
             // `StatefulSetRollbacker.Rollback`.
@@ -236,13 +236,6 @@ fn revision_template(set: &StatefulSet, rev: &ControllerRevision) -> PodTemplate
         m.remove("$patch");
     }
     serde_json::from_value(t).unwrap_or_else(|_| set.spec.template.clone())
-}
-
-fn two_space_table(rows: &[Vec<String>]) -> String {
-    let w = rows.iter().map(|r| r[0].len()).max().unwrap_or(0) + 2;
-    rows.iter()
-        .map(|r| format!("{:w$}{}\n", r[0], r[1], w = w))
-        .collect()
 }
 
 /// The StatefulSet status viewer (`rollout_status.go`).

@@ -34,6 +34,10 @@ impl Time {
             rem % 60
         )
     }
+    /// Go's `time.RFC1123Z`, as describe prints times: `Thu, 01 Jan 2026 00:05:00 +0000`.
+    pub fn rfc1123z(self) -> String {
+        Civil::of(self).format("%a, %d %b %Y %H:%M:%S +0000")
+    }
     /// Parses what [`Time::rfc3339`] writes (also accepts fractional seconds and `+00:00`).
     pub fn parse_rfc3339(s: &str) -> Option<Time> {
         let b = s.as_bytes();
@@ -111,6 +115,124 @@ pub mod micro {
             .and_then(|f| f.parse::<u64>().ok())
             .unwrap_or(0);
         Ok(Some(t.plus_ms(ms)))
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const DAY_NAMES: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+/// A UTC instant broken into calendar fields, and `strftime` over them: the `date` of
+/// containers, the times `ls -l` and HTTP headers show, Go's `RFC1123Z` for describe.
+pub struct Civil {
+    pub year: i64,
+    pub month: usize,
+    pub day: usize,
+    pub hour: u64,
+    pub minute: u64,
+    pub second: u64,
+    /// 0 = Sunday.
+    pub weekday: usize,
+    /// 1-based.
+    pub yday: usize,
+    pub epoch_secs: u64,
+}
+
+impl Civil {
+    pub fn of(t: Time) -> Civil {
+        let secs = t.0 / 1000;
+        let days = (secs / 86_400) as i64;
+        let rem = secs % 86_400;
+        let (year, month, day) = civil_from_days(days);
+        let (month, day) = (month as usize, day as usize);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        const CUM: [usize; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+        let yday = CUM[month - 1] + day + usize::from(leap && month > 2);
+        Civil {
+            year,
+            month,
+            day,
+            hour: rem / 3600,
+            minute: rem % 3600 / 60,
+            second: rem % 60,
+            weekday: ((days + 4).rem_euclid(7)) as usize,
+            yday,
+            epoch_secs: secs,
+        }
+    }
+
+    /// `strftime` for the conversions `date` users reach for.
+    pub fn format(&self, fmt: &str) -> String {
+        let mut s = String::new();
+        let mut chars = fmt.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                s.push(c);
+                continue;
+            }
+            let Some(d) = chars.next() else {
+                s.push('%');
+                break;
+            };
+            let part = match d {
+                'Y' => self.year.to_string(),
+                'y' => format!("{:02}", self.year % 100),
+                'C' => format!("{:02}", self.year / 100),
+                'm' => format!("{:02}", self.month),
+                'd' => format!("{:02}", self.day),
+                'e' => format!("{:>2}", self.day),
+                'H' => format!("{:02}", self.hour),
+                'I' => format!("{:02}", (self.hour + 11) % 12 + 1),
+                'M' => format!("{:02}", self.minute),
+                'S' => format!("{:02}", self.second),
+                'p' => if self.hour < 12 { "AM" } else { "PM" }.into(),
+                'a' => DAYS[self.weekday].into(),
+                'A' => DAY_NAMES[self.weekday].into(),
+                'b' | 'h' => MONTHS[self.month - 1].into(),
+                'B' => MONTH_NAMES[self.month - 1].into(),
+                'j' => format!("{:03}", self.yday),
+                'u' => (if self.weekday == 0 { 7 } else { self.weekday }).to_string(),
+                'w' => self.weekday.to_string(),
+                's' => self.epoch_secs.to_string(),
+                'Z' => "UTC".into(),
+                'z' => "+0000".into(),
+                'T' => self.format("%H:%M:%S"),
+                'R' => self.format("%H:%M"),
+                'D' => self.format("%m/%d/%y"),
+                'F' => self.format("%Y-%m-%d"),
+                'c' => self.format("%a %b %e %H:%M:%S %Y"),
+                'n' => "\n".into(),
+                't' => "\t".into(),
+                '%' => "%".into(),
+                other => format!("%{other}"),
+            };
+            s.push_str(&part);
+        }
+        s
     }
 }
 
@@ -230,5 +352,27 @@ mod tests {
         assert_eq!(s(730 * 86400), "2y");
         assert_eq!(s(760 * 86400), "2y30d");
         assert_eq!(s(3000 * 86400), "8y");
+    }
+
+    #[test]
+    fn calendar_and_formats() {
+        let c = Civil::of(CLUSTER_EPOCH.plus_ms(300_000));
+        assert_eq!(
+            c.format("%a %b %e %H:%M:%S %Z %Y"),
+            "Thu Jan  1 00:05:00 UTC 2026"
+        );
+        assert_eq!(
+            c.format("%F %T %s %j %%"),
+            "2026-01-01 00:05:00 1767225900 001 %"
+        );
+        let leap = Civil::of(Time::parse_rfc3339("2028-03-01T13:00:00Z").unwrap());
+        assert_eq!(
+            leap.format("%A %d %B %j %I%p"),
+            "Wednesday 01 March 061 01PM"
+        );
+        assert_eq!(
+            CLUSTER_EPOCH.plus_ms(300_000).rfc1123z(),
+            "Thu, 01 Jan 2026 00:05:00 +0000"
+        );
     }
 }

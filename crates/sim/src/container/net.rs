@@ -3,11 +3,12 @@
 //! main process is a web server, the file comes from that pod's container filesystem, with
 //! nginx's own error pages for a directory without `index.html` (403) or a missing file (404).
 
-use super::tools::{Civil, NGINX_VERSION};
+use super::tools::NGINX_VERSION;
 use super::ContainerHost;
 use crate::api::{EndpointSlice, Pod, Service};
 use crate::dns::{QueryType, Record};
 use crate::fs::Entry;
+use crate::time::Civil;
 use crate::DNS_SERVICE_IP;
 use ordinal_shell::{Output, State};
 

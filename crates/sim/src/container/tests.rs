@@ -136,7 +136,7 @@ fn tools_in_detail() {
         "web",
         "cd /tmp && printf 'ab\\n' > f && ls -l && ls -l f",
     );
-    assert_eq!(r.stdout, "total 4\n-rw-r--r-- 1 root root 3 Jan  1 00:00 f\n-rw-r--r-- 1 root root 3 Jan  1 00:00 f\n".replace("00:00", &super::tools::Civil::of(c.now()).format("%H:%M")));
+    assert_eq!(r.stdout, "total 4\n-rw-r--r-- 1 root root 3 Jan  1 00:00 f\n-rw-r--r-- 1 root root 3 Jan  1 00:00 f\n".replace("00:00", &crate::time::Civil::of(c.now()).format("%H:%M")));
     let r = sh(&mut c, "bb", "cd /tmp && touch f && ls -l f");
     assert!(
         r.stdout
