@@ -3,6 +3,7 @@
 use crate::args::{flag, FlagSpec};
 use crate::jobs::{Attach, Job};
 use crate::output::Output;
+use crate::resource::PodOf;
 use crate::{errors, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::Cluster;
@@ -93,23 +94,22 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
     match target.split_once('/') {
         None => Ok(target.to_string()),
         Some((t, n)) => match crate::resource::resolve(t) {
-            Some(Kind::Pod) => Ok(n.to_string()),
-            Some(Kind::StatefulSet) => {
-                if c.get_as::<StatefulSet>(ns, n).is_none() {
-                    return Err(format!(
-                        "Error from server (NotFound): statefulsets.apps \"{n}\" not found"
-                    ));
+            Some(kind) => match crate::resource::support(kind).pod {
+                PodOf::Itself => Ok(n.to_string()),
+                PodOf::FirstOrdinal => {
+                    let Some(set) = c.get_as::<StatefulSet>(ns, n) else {
+                        return Err(format!(
+                            "Error from server (NotFound): statefulsets.apps \"{n}\" not found"
+                        ));
+                    };
+                    Ok(format!("{n}-{}", set.start_ordinal()))
                 }
-                let start = c
-                    .get_as::<StatefulSet>(ns, n)
-                    .map_or(0, |s| s.start_ordinal());
-                Ok(format!("{n}-{start}"))
-            }
-            Some(k) => Err(format!(
-                "error: cannot attach to {}: selector for {} not implemented",
-                k.info().singular,
-                k.name()
-            )),
+                PodOf::NotImplemented => Err(format!(
+                    "error: cannot attach to {}: selector for {} not implemented",
+                    kind.info().singular,
+                    kind.name()
+                )),
+            },
             None => Err(format!(
                 "error: the server doesn't have a resource type \"{t}\""
             )),

@@ -315,7 +315,7 @@ fn get_scale(
     let mut scales = Vec::new();
     for (kind, names) in groups {
         for n in names {
-            if *kind != Kind::StatefulSet {
+            if !resource::support(*kind).scale {
                 out.err("Error from server (NotFound): the server could not find the requested resource");
                 continue;
             }

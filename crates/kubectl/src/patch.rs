@@ -3,7 +3,7 @@
 
 use crate::args::{flag, FlagSpec};
 use crate::output::Output;
-use crate::resource::{targets, type_prefix};
+use crate::resource::{named_targets, type_prefix};
 use crate::{errors, Env};
 use ordinal_sim::patch::PatchType;
 use ordinal_sim::{Cluster, FieldValidation};
@@ -61,13 +61,9 @@ pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
     };
-    let Some(t) = targets(&p, &mut out) else {
+    let Some(t) = named_targets(&p, &mut out) else {
         return out;
     };
-    if t.is_empty() || t.iter().any(|(_, n)| n.is_empty()) {
-        out.err("error: resource(s) were provided, but no name was specified");
-        return out;
-    }
     for (kind, name) in t {
         let before = c
             .get(kind, &ns, &name)

@@ -254,21 +254,23 @@ impl Job {
     }
 }
 
+/// `kubectl wait --for=condition=NAME[=VALUE]`: as upstream, any kind's `status.conditions`,
+/// type and status compared without case.
 fn has_condition(o: &Object, name: &str, value: &str) -> bool {
     let want = if value.is_empty() { "true" } else { value };
-    match o {
-        Object::Pod(p) => p
-            .status
-            .conditions
-            .iter()
-            .any(|c| c.type_.eq_ignore_ascii_case(name) && c.status.eq_ignore_ascii_case(want)),
-        Object::Node(n) => n
-            .status
-            .conditions
-            .iter()
-            .any(|c| c.type_.eq_ignore_ascii_case(name) && c.status.eq_ignore_ascii_case(want)),
-        _ => false,
-    }
+    let v = o.to_value();
+    let Some(conditions) = v.pointer("/status/conditions").and_then(|c| c.as_array()) else {
+        return false;
+    };
+    let field = |c: &serde_json::Value, key: &str| {
+        c.get(key)
+            .and_then(|s| s.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    conditions.iter().any(|c| {
+        field(c, "type").eq_ignore_ascii_case(name) && field(c, "status").eq_ignore_ascii_case(want)
+    })
 }
 
 impl Watch {

@@ -110,6 +110,69 @@ pub fn targets(p: &crate::args::Parsed, out: &mut crate::Output) -> Option<Vec<(
     Some(t)
 }
 
+/// [`targets`], each with a name (`scale`, `patch`); kubectl's error when one has none.
+pub fn named_targets(
+    p: &crate::args::Parsed,
+    out: &mut crate::Output,
+) -> Option<Vec<(Kind, String)>> {
+    let t = targets(p, out)?;
+    if t.is_empty() || t.iter().any(|(_, n)| n.is_empty()) {
+        out.err("error: resource(s) were provided, but no name was specified");
+        return None;
+    }
+    Some(t)
+}
+
+/// What kubectl's verbs do with a kind beyond get, describe and delete: each kind is decided
+/// here, and a new kind does not compile until it is.
+#[derive(Copy, Clone, Debug)]
+pub struct Support {
+    /// It has the scale subresource (`kubectl scale`, `get --subresource=scale`).
+    pub scale: bool,
+    /// `kubectl rollout` manages it (revisions and a status viewer).
+    pub rollout: bool,
+    /// The pod `exec`/`attach` pick for `TYPE/NAME`.
+    pub pod: PodOf,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PodOf {
+    Itself,
+    /// The pod of the lowest ordinal (a StatefulSet's `NAME-<start>`).
+    FirstOrdinal,
+    /// kubectl's "selector for … not implemented".
+    NotImplemented,
+}
+
+pub fn support(kind: Kind) -> Support {
+    const NONE: Support = Support {
+        scale: false,
+        rollout: false,
+        pod: PodOf::NotImplemented,
+    };
+    match kind {
+        Kind::Pod => Support {
+            pod: PodOf::Itself,
+            ..NONE
+        },
+        Kind::StatefulSet => Support {
+            scale: true,
+            rollout: true,
+            pod: PodOf::FirstOrdinal,
+        },
+        Kind::Namespace
+        | Kind::Node
+        | Kind::StorageClass
+        | Kind::PersistentVolume
+        | Kind::Service
+        | Kind::Secret
+        | Kind::ControllerRevision
+        | Kind::PersistentVolumeClaim
+        | Kind::EndpointSlice
+        | Kind::Event => NONE,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,7 +67,7 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         out.err(format!("error: required resource not specified\nSee 'kubectl rollout {sub} -h' for help and examples"));
         return out;
     };
-    if kind != Kind::StatefulSet {
+    if !crate::resource::support(kind).rollout {
         out.err(format!(
             "error: no {sub} has been implemented for {{\"{}\" \"{}\"}}",
             kind.info().group,

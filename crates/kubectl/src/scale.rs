@@ -2,7 +2,7 @@
 
 use crate::args::{flag, FlagSpec};
 use crate::output::Output;
-use crate::resource::{targets, type_prefix};
+use crate::resource::{named_targets, type_prefix};
 use crate::{errors, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::patch::PatchType;
@@ -42,15 +42,11 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         Ok(n) => n as i32,
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
-    let Some(t) = targets(&p, &mut out) else {
+    let Some(t) = named_targets(&p, &mut out) else {
         return out;
     };
-    if t.is_empty() || t.iter().any(|(_, n)| n.is_empty()) {
-        out.err("error: resource(s) were provided, but no name was specified");
-        return out;
-    }
     for (kind, name) in t {
-        if kind != Kind::StatefulSet {
+        if !crate::resource::support(kind).scale {
             out.err(format!(
                 "error: no scaler has been implemented for {{\"{}\" \"{}\"}}",
                 kind.info().group,

@@ -486,15 +486,9 @@ pub static VERBS: &[Verb] = &[
     },
     // kubectl help
     Verb {
-        name: "help",
-        aliases: &[],
-        group: None,
-        summary: "",
-        help: None,
-        flags: &[],
-        subs: &[],
         operands: Operands::Verbs,
         run: Run::Help,
+        ..not_here("help")
     },
     not_here("alpha"),
     not_here("api-versions"),
