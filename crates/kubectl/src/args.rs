@@ -293,6 +293,25 @@ pub fn parse_duration(s: &str) -> Option<u64> {
     (any && num.is_empty() && total.is_finite() && total < 1e15).then_some(total as u64)
 }
 
+/// Go's `time.Duration.String()` for whole milliseconds: `20s`, `1m0s`, `1m30s`, `1h0m0s`.
+pub fn go_duration(ms: u64) -> String {
+    let (h, m, s, frac) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    let secs = if frac == 0 {
+        format!("{s}s")
+    } else {
+        format!("{s}.{}s", format!("{frac:03}").trim_end_matches('0'))
+    };
+    if h > 0 {
+        format!("{h}h{m}m{secs}")
+    } else if m > 0 {
+        format!("{m}m{secs}")
+    } else if ms < 1000 {
+        format!("{ms}ms")
+    } else {
+        secs
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,5 +365,15 @@ mod tests {
         assert_eq!(parse_duration("2h"), Some(7_200_000));
         assert_eq!(parse_duration("abc"), None);
         assert_eq!(parse_duration("10"), None);
+    }
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration(20_000), "20s");
+        assert_eq!(go_duration(60_000), "1m0s");
+        assert_eq!(go_duration(90_000), "1m30s");
+        assert_eq!(go_duration(3_600_000), "1h0m0s");
+        assert_eq!(go_duration(1_500), "1.5s");
+        assert_eq!(go_duration(500), "500ms");
     }
 }

@@ -53,7 +53,7 @@ pub fn drain(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
         None => None,
         Some(t) => match crate::args::parse_duration(t) {
             Some(0) => None,
-            Some(ms) => Some((ms, go_duration(ms))),
+            Some(ms) => Some((ms, crate::args::go_duration(ms))),
             None => {
                 out.err(format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""));
                 return out;
@@ -181,25 +181,6 @@ fn unable_to_drain(node: &str, errs: &[String]) -> String {
     )
 }
 
-/// Go's `time.Duration.String()` for whole milliseconds: `20s`, `1m0s`, `1m30s`, `1h0m0s`.
-pub fn go_duration(ms: u64) -> String {
-    let (h, m, s, frac) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    let secs = if frac == 0 {
-        format!("{s}s")
-    } else {
-        format!("{s}.{}s", format!("{frac:03}").trim_end_matches('0'))
-    };
-    if h > 0 {
-        format!("{h}h{m}m{secs}")
-    } else if m > 0 {
-        format!("{m}m{secs}")
-    } else if ms < 1000 {
-        format!("{ms}ms")
-    } else {
-        secs
-    }
-}
-
 /// One poll of a drain: report pods that are gone; at the end, `drained` or the timeout.
 pub(crate) fn poll(
     c: &Cluster,
@@ -301,7 +282,6 @@ fn set_unschedulable(c: &mut Cluster, args: &[String], uncordon: bool) -> Output
 
 #[cfg(test)]
 mod tests {
-    use super::go_duration;
     use crate::{Env, Output};
     use ordinal_sim::api::*;
     use ordinal_sim::Cluster;
@@ -492,15 +472,5 @@ mod tests {
             None,
             "bad flags change nothing"
         );
-    }
-
-    #[test]
-    fn go_durations() {
-        assert_eq!(go_duration(20_000), "20s");
-        assert_eq!(go_duration(60_000), "1m0s");
-        assert_eq!(go_duration(90_000), "1m30s");
-        assert_eq!(go_duration(3_600_000), "1h0m0s");
-        assert_eq!(go_duration(1_500), "1.5s");
-        assert_eq!(go_duration(500), "500ms");
     }
 }
