@@ -365,30 +365,18 @@ fn docker_ps(c: &ordinal_sim::Cluster, nodes: &[String], all: bool) -> String {
             name.clone(),
         ]);
     }
-    // docker's tabwriter: minimum width 10, padding 3.
-    let mut widths = [0usize; 7];
-    for r in &rows {
-        for (i, cell) in r.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
-    }
-    let mut s = String::new();
-    for r in &rows {
-        let mut line = String::new();
-        for (i, cell) in r.iter().enumerate() {
-            if i + 1 == r.len() {
-                line.push_str(cell);
-            } else {
-                let w = (widths[i] + 3).max(10);
-                line.push_str(cell);
-                line.push_str(&" ".repeat(w - cell.chars().count()));
-            }
-        }
-        s.push_str(line.trim_end());
-        s.push('\n');
-    }
-    s
+    let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
+    crate::table::render_with(&rows, DOCKER_TABLE)
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect()
 }
+
+/// docker's tabwriter: minimum width 10, padding 3.
+const DOCKER_TABLE: crate::table::Layout = crate::table::Layout {
+    min_width: 10,
+    padding: 3,
+};
 
 #[cfg(test)]
 mod tests {
