@@ -13,6 +13,7 @@ pub mod complete;
 pub mod delete;
 pub mod describe;
 pub mod drain;
+pub mod env;
 pub mod errors;
 pub mod exec;
 pub mod get;
@@ -36,23 +37,12 @@ pub mod verbs;
 pub mod wait;
 pub mod workstation;
 
+pub use env::Env;
 pub use manifests::Files;
 pub use output::{Output, Stream};
 pub use session::Session;
 
 use ordinal_sim::Cluster;
-
-/// What a kubectl invocation runs in.
-pub struct Env<'a> {
-    /// The current namespace (`-n` overrides it).
-    pub namespace: &'a str,
-    /// Where `-f PATH` reads.
-    pub files: &'a dyn Files,
-    /// Standard input (for `-f -` and `exec -i`).
-    pub stdin: &'a str,
-    /// Whether `exec -it … -- sh` may attach an interactive shell (a terminal session can).
-    pub interactive_shells: bool,
-}
 
 /// Runs one kubectl command line (`args` excludes the program name).
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
