@@ -26,6 +26,11 @@ Use \"kubectl <command> --help\" for more information about a given command.
     s
 }
 
+/// `kubectl help [VERB]` (and `kubectl --help [VERB]`): the verb's help, else the top help.
+pub fn about(verb: Option<&String>) -> String {
+    verb.and_then(|v| command(v)).unwrap_or_else(top)
+}
+
 pub fn command(cmd: &str) -> Option<String> {
     let h = verbs::find(cmd)?.help?;
     Some(format!("{}\n\nExamples:\n{}\n\nUsage:\n  {}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n", h.what, h.examples, h.usage))

@@ -68,12 +68,9 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     };
     let mut rest: Vec<String> = args[1..].to_vec();
     rest.extend(lead);
-    if cmd == "--help" || cmd == "-h" || cmd == "help" {
-        let mut out = Output::default();
-        out.out(match rest.first() {
-            Some(c) => help::command(c).unwrap_or_else(help::top),
-            None => help::top(),
-        });
+    let mut out = Output::default();
+    if cmd == "--help" || cmd == "-h" {
+        out.out(help::about(rest.first()));
         return out;
     }
     if cmd == "--version" {
@@ -81,16 +78,13 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     if rest.iter().any(|a| a == "--help" || a == "-h") {
         if let Some(text) = help::command(&cmd) {
-            let mut out = Output::default();
             out.out(text);
             return out;
         }
     }
-    let mut out = Output::default();
     match verbs::find(&cmd).map(|v| v.run) {
         Some(verbs::Run::Cmd(run)) => return run(c, &rest, env),
-        // `help` was answered above.
-        Some(verbs::Run::Help) => out.out(help::top()),
+        Some(verbs::Run::Help) => out.out(help::about(rest.first())),
         Some(verbs::Run::NotHere) => out.err(format!("error: \"kubectl {cmd}\" is not available in this playground. Run 'kubectl --help' for what is.")),
         None => out.err(unknown_command(&cmd)),
     }
