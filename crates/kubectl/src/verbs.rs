@@ -164,7 +164,6 @@ const CREATE_SUBCOMMANDS: &[Sub] = &[
 
 /// Every verb: those the playground runs in `kubectl --help`'s order, `help`, then those it lacks.
 pub static VERBS: &[Verb] = &[
-    // kubectl create
     Verb {
         name: "create",
         aliases: &[],
@@ -180,7 +179,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(apply::create),
     },
-    // kubectl run
     Verb {
         name: "run",
         aliases: &[],
@@ -196,7 +194,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(exec::run),
     },
-    // kubectl get
     Verb {
         name: "get",
         aliases: &[],
@@ -212,7 +209,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(get::run),
     },
-    // kubectl delete
     Verb {
         name: "delete",
         aliases: &[],
@@ -228,7 +224,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(delete::run),
     },
-    // kubectl rollout
     Verb {
         name: "rollout",
         aliases: &[],
@@ -244,7 +239,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(rollout::rollout),
     },
-    // kubectl scale
     Verb {
         name: "scale",
         aliases: &[],
@@ -260,7 +254,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(scale::scale),
     },
-    // kubectl cluster-info
     Verb {
         name: "cluster-info",
         aliases: &[],
@@ -276,7 +269,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(info::cluster_info),
     },
-    // kubectl cordon
     Verb {
         name: "cordon",
         aliases: &[],
@@ -288,7 +280,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Name(Kind::Node),
         run: Run::Cmd(drain::cordon),
     },
-    // kubectl uncordon
     Verb {
         name: "uncordon",
         aliases: &[],
@@ -300,7 +291,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Name(Kind::Node),
         run: Run::Cmd(drain::uncordon),
     },
-    // kubectl drain
     Verb {
         name: "drain",
         aliases: &[],
@@ -316,7 +306,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Name(Kind::Node),
         run: Run::Cmd(drain::drain),
     },
-    // kubectl describe
     Verb {
         name: "describe",
         aliases: &[],
@@ -332,7 +321,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(describe::run),
     },
-    // kubectl logs
     Verb {
         name: "logs",
         aliases: &[],
@@ -348,7 +336,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Name(Kind::Pod),
         run: Run::Cmd(logs::logs),
     },
-    // kubectl exec
     Verb {
         name: "exec",
         aliases: &[],
@@ -364,7 +351,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Name(Kind::Pod),
         run: Run::Cmd(exec::exec),
     },
-    // kubectl apply
     Verb {
         name: "apply",
         aliases: &[],
@@ -380,7 +366,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(apply::apply),
     },
-    // kubectl patch
     Verb {
         name: "patch",
         aliases: &[],
@@ -396,7 +381,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(patch::patch),
     },
-    // kubectl wait
     Verb {
         name: "wait",
         aliases: &[],
@@ -412,7 +396,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(wait::wait),
     },
-    // kubectl label
     Verb {
         name: "label",
         aliases: &[],
@@ -424,7 +407,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(label::label),
     },
-    // kubectl annotate
     Verb {
         name: "annotate",
         aliases: &[],
@@ -436,7 +418,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(label::annotate),
     },
-    // kubectl api-resources
     Verb {
         name: "api-resources",
         aliases: &[],
@@ -452,7 +433,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(info::api_resources),
     },
-    // kubectl config
     Verb {
         name: "config",
         aliases: &[],
@@ -468,7 +448,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(info::config),
     },
-    // kubectl version
     Verb {
         name: "version",
         aliases: &[],
@@ -484,7 +463,6 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(info::version),
     },
-    // kubectl help
     Verb {
         operands: Operands::Verbs,
         run: Run::Help,
