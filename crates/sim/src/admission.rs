@@ -1,5 +1,8 @@
 //! What the API server does to an object before storing it: defaulting (`SetDefaults_*`) and
-//! validation (`ValidateStatefulSet`, name rules, immutable fields), with its exact messages.
+//! validation (`ValidateStatefulSet`, name rules, immutable fields), with its exact messages;
+//! `stateful.rs` holds the admission plug-ins that read cluster state.
+
+pub(crate) mod stateful;
 
 use crate::api::*;
 use crate::error::{field, ApiError, Cause, Reason};
