@@ -6,60 +6,38 @@ use crate::api::*;
 use crate::cluster::{add_finalizer, Cluster};
 use crate::error::{ApiError, Reason};
 
-/// Admission plug-ins that need cluster state (default StorageClass, Service IPs, protection finalizers).
-pub(crate) fn admit_create(c: &mut Cluster, obj: &mut Object) -> Result<(), ApiError> {
-    match obj {
-        Object::PersistentVolumeClaim(pvc) => {
-            if pvc.spec.storage_class_name.is_none() {
-                let default = c
-                    .list_as::<StorageClass>(None)
-                    .into_iter()
-                    .find(|sc| {
-                        sc.metadata
-                            .annotations
-                            .get("storageclass.kubernetes.io/is-default-class")
-                            .map(String::as_str)
-                            == Some("true")
-                    })
-                    .map(|sc| sc.metadata.name.clone());
-                pvc.spec.storage_class_name = default;
-            }
-            add_finalizer(&mut pvc.metadata, "kubernetes.io/pvc-protection");
-            pvc.status.phase = Some("Pending".into());
-        }
-        Object::PersistentVolume(pv) => {
-            add_finalizer(&mut pv.metadata, "kubernetes.io/pv-protection");
-            if pv.status.phase.is_none() {
-                pv.status.phase = Some("Available".into());
-            }
-        }
-        Object::Service(svc) => {
-            if svc.spec.type_.as_deref() != Some("ExternalName") && svc.spec.cluster_ip.is_none() {
-                let ip = c.allocate_service_ip();
-                svc.spec.cluster_ip = Some(ip);
-            }
-            if let Some(ip) = svc.spec.cluster_ip.clone() {
-                if svc.spec.cluster_ips.is_empty() {
-                    svc.spec.cluster_ips = vec![ip];
-                }
-            }
-        }
-        Object::Pod(pod) => {
-            if pod.status.phase.is_none() {
-                pod.status.phase = Some("Pending".into());
-            }
-            if pod.status.qos_class.is_none() {
-                pod.status.qos_class = Some("BestEffort".into());
-            }
-        }
-        Object::Secret(secret) => {
-            for (k, v) in std::mem::take(&mut secret.string_data) {
-                secret.data.insert(k, crate::base64::encode(v.as_bytes()));
-            }
-        }
-        _ => {}
+/// `DefaultStorageClass` and `StorageObjectInUseProtection` for a new claim: the default class
+/// if it names none, the pvc-protection finalizer, and phase Pending.
+pub(crate) fn admit_claim(c: &Cluster, pvc: &mut PersistentVolumeClaim) {
+    if pvc.spec.storage_class_name.is_none() {
+        let default = c
+            .list_as::<StorageClass>(None)
+            .into_iter()
+            .find(|sc| {
+                sc.metadata
+                    .annotations
+                    .get("storageclass.kubernetes.io/is-default-class")
+                    .map(String::as_str)
+                    == Some("true")
+            })
+            .map(|sc| sc.metadata.name.clone());
+        pvc.spec.storage_class_name = default;
     }
-    Ok(())
+    add_finalizer(&mut pvc.metadata, "kubernetes.io/pvc-protection");
+    pvc.status.phase = Some("Pending".into());
+}
+
+/// A new Service's cluster IP, from the allocator unless it names one (or is ExternalName).
+pub(crate) fn admit_service(c: &mut Cluster, svc: &mut Service) {
+    if svc.spec.type_.as_deref() != Some("ExternalName") && svc.spec.cluster_ip.is_none() {
+        let ip = c.allocate_service_ip();
+        svc.spec.cluster_ip = Some(ip);
+    }
+    if let Some(ip) = svc.spec.cluster_ip.clone() {
+        if svc.spec.cluster_ips.is_empty() {
+            svc.spec.cluster_ips = vec![ip];
+        }
+    }
 }
 
 /// The `PersistentVolumeClaimResize` admission plug-in: a claim may grow only if its class

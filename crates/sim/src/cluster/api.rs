@@ -109,13 +109,13 @@ impl Cluster {
         if self.store.get(kind, &ns, obj.name()).is_some() {
             return Err(ApiError::already_exists(kind, obj.name()));
         }
-        admission::stateful::admit_create(self, &mut obj)?;
+        obj.admit_create(self)?;
         let m = obj.meta_mut();
         m.uid = self.rng.uuid();
         m.creation_timestamp = Some(self.now);
         m.deletion_timestamp = None;
         m.deletion_grace_period_seconds = None;
-        if kind == Kind::StatefulSet {
+        if kind.has_generation() {
             m.generation = 1;
         }
         Ok(self.store.put(obj))
@@ -179,7 +179,7 @@ impl Cluster {
         }
         let new = if status_only {
             let mut base = (*live).clone();
-            copy_status(&obj, &mut base);
+            Object::copy_status(&obj, &mut base);
             base
         } else {
             admission::default_object(&mut obj);
@@ -193,16 +193,14 @@ impl Cluster {
                 m.generation = lm.generation;
                 m.generate_name = lm.generate_name.clone();
             }
-            copy_status(&live, &mut obj);
+            Object::copy_status(&live, &mut obj);
             admission::gated_fields(&mut obj, Some(&live), &self.feature_gates);
             admission::validate_update(&live, &obj)?;
             admission::stateful::admit_resize(self, &live, &obj)?;
             if let Object::Secret(secret) = &mut obj {
-                for (k, v) in std::mem::take(&mut secret.string_data) {
-                    secret.data.insert(k, crate::base64::encode(v.as_bytes()));
-                }
+                secret.merge_string_data();
             }
-            if admission::spec_changed(&live, &obj) && kind == Kind::StatefulSet {
+            if kind.has_generation() && admission::spec_changed(&live, &obj) {
                 obj.meta_mut().generation += 1;
             }
             obj
@@ -307,19 +305,7 @@ impl Cluster {
             .ok_or_else(|| ApiError::not_found(kind, name))?;
         let mut obj = (*live).clone();
         let now = self.now;
-        let grace = match &obj {
-            Object::Pod(p) => {
-                let terminal = matches!(p.phase(), "Succeeded" | "Failed");
-                let own = p.spec.termination_grace_period_seconds.unwrap_or(30);
-                let g = opts.grace_period_seconds.unwrap_or(own).max(0);
-                if p.spec.node_name.is_none() || terminal {
-                    0
-                } else {
-                    g
-                }
-            }
-            _ => 0,
-        };
+        let grace = obj.deletion_grace(opts.grace_period_seconds).unwrap_or(0);
         if obj.meta().is_deleting() {
             // A second delete may only shorten a pod's grace period.
             // (Grace zero is also how the kubelet removes a pod it has finished stopping.)
@@ -363,32 +349,15 @@ pub(crate) fn remove_finalizer(m: &mut ObjectMeta, f: &str) -> bool {
     m.finalizers.len() != before
 }
 
-/// A deleted object goes away once its finalizers are gone (and, for a pod, once the kubelet
-/// has finished: its grace period was set to zero).
+/// A deleted object goes away once its finalizers are gone (and, for a kind with graceful
+/// deletion such as a pod, once the kubelet has finished: its grace period was set to zero).
 fn ready_to_remove(o: &Object) -> bool {
     let m = o.meta();
     if m.deletion_timestamp.is_none() || !m.finalizers.is_empty() {
         return false;
     }
-    match o {
-        Object::Pod(_) => m.deletion_grace_period_seconds == Some(0),
-        _ => true,
-    }
-}
-
-fn copy_status(from: &Object, to: &mut Object) {
-    match (from, to) {
-        (Object::Pod(a), Object::Pod(b)) => b.status = a.status.clone(),
-        (Object::StatefulSet(a), Object::StatefulSet(b)) => b.status = a.status.clone(),
-        (Object::PersistentVolumeClaim(a), Object::PersistentVolumeClaim(b)) => {
-            b.status = a.status.clone()
-        }
-        (Object::PersistentVolume(a), Object::PersistentVolume(b)) => b.status = a.status.clone(),
-        (Object::Service(a), Object::Service(b)) => b.status = a.status.clone(),
-        (Object::Node(a), Object::Node(b)) => b.status = a.status.clone(),
-        (Object::Namespace(a), Object::Namespace(b)) => b.status = a.status.clone(),
-        _ => {}
-    }
+    let graceful = o.deletion_grace(None).is_some();
+    !graceful || m.deletion_grace_period_seconds == Some(0)
 }
 
 /// Whether a watch event is a deletion.
