@@ -62,12 +62,12 @@ macro_rules! kinds {
         pub const KINDS: &[KindInfo] = &[$(KindInfo {
             kind: Kind::$t,
             name: stringify!($t),
-            group: <$t as KindDef>::REST.group,
-            version: <$t as KindDef>::REST.version,
-            plural: <$t as KindDef>::REST.plural,
-            singular: <$t as KindDef>::REST.singular,
-            short_names: <$t as KindDef>::REST.short_names,
-            namespaced: <$t as KindDef>::REST.namespaced,
+            group: <$t as KindDef>::REST.0,
+            version: <$t as KindDef>::REST.1,
+            plural: <$t as KindDef>::REST.2,
+            singular: <$t as KindDef>::REST.3,
+            short_names: <$t as KindDef>::REST.4,
+            namespaced: <$t as KindDef>::REST.5,
         }),*];
 
         /// Any object the store holds. The largest kinds are boxed: every object, and every
@@ -112,7 +112,7 @@ macro_rules! kinds {
             /// `ValidateObjectMeta`'s name rule for the kind: error strings, empty if valid.
             pub(crate) fn validate_name(self, name: &str) -> Vec<String> {
                 match self {
-                    $(Kind::$t => <$t as KindDef>::validate_name(name),)*
+                    $(Kind::$t => (<$t as KindDef>::NAME_RULE)(name),)*
                 }
             }
             /// Whether the API server keeps `metadata.generation` for the kind.
@@ -189,21 +189,21 @@ macro_rules! kinds {
             /// The checks of fields whose Go types parse their own text.
             fn check_decoded(&self) -> Result<(), decode::DecodeError> {
                 match self {
-                    $(Object::$t(o) => <$t as KindDef>::check_decoded(o),)*
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.check_decoded)(o),)*
                 }
             }
 
             /// `SetDefaults_*`.
             pub(crate) fn set_defaults(&mut self) {
                 match self {
-                    $(Object::$t(o) => <$t as KindDef>::set_defaults(o),)*
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.set_defaults)(o),)*
                 }
             }
 
             /// The kind's validation on create (after the metadata's).
             pub(crate) fn validate_create(&self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
                 match self {
-                    $(Object::$t(o) => <$t as KindDef>::validate_create(o, causes),)*
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.validate_create)(o, causes),)*
                 }
             }
 
@@ -214,7 +214,7 @@ macro_rules! kinds {
                 causes: &mut Vec<Cause>,
             ) -> Result<(), ApiError> {
                 match (self, old) {
-                    $((Object::$t(n), Object::$t(o)) => <$t as KindDef>::validate_update(n, o, causes),)*
+                    $((Object::$t(n), Object::$t(o)) => (<$t as KindDef>::HOOKS.validate_update)(n, o, causes),)*
                     // An update replaces an object of its own kind: never reached.
                     _ => Ok(()),
                 }
@@ -232,7 +232,7 @@ macro_rules! kinds {
             /// Admission that reads or changes cluster state, on create.
             pub(crate) fn admit_create(&mut self, c: &mut crate::Cluster) -> Result<(), ApiError> {
                 match self {
-                    $(Object::$t(o) => <$t as KindDef>::admit_create(o, c),)*
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.admit_create)(o, c),)*
                 }
             }
 
@@ -240,7 +240,7 @@ macro_rules! kinds {
             /// `None` if the kind has no graceful deletion.
             pub(crate) fn deletion_grace(&self, requested: Option<i64>) -> Option<i64> {
                 match self {
-                    $(Object::$t(o) => <$t as KindDef>::deletion_grace(o, requested),)*
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.deletion_grace)(o, requested),)*
                 }
             }
 
@@ -254,14 +254,14 @@ macro_rules! kinds {
             /// Adds the object to the store's secondary indices.
             pub(crate) fn index(&self, key: &ObjKey, idx: &mut Indices) {
                 match self {
-                    $(Object::$t(o) => <$t as KindDef>::index(o, key, idx),)*
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.index)(o, key, idx),)*
                 }
             }
 
             /// Takes the object out of the store's secondary indices.
             pub(crate) fn unindex(&self, key: &ObjKey, idx: &mut Indices) {
                 match self {
-                    $(Object::$t(o) => <$t as KindDef>::unindex(o, key, idx),)*
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.unindex)(o, key, idx),)*
                 }
             }
         }

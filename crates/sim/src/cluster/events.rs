@@ -35,11 +35,7 @@ impl Cluster {
         host: Option<&str>,
     ) {
         let m = involved.meta();
-        let ns = if m.namespace.is_empty() {
-            "default".to_string()
-        } else {
-            m.namespace.clone()
-        };
+        let ns = event_namespace(m);
         // EventAggregator: events about one object from one source with the same type and
         // reason but different messages; the tenth distinct message within ten minutes of the
         // last is combined into one event that counts every later one.
@@ -93,10 +89,7 @@ impl Cluster {
                 (obs.name.clone(), obs.count, obs.first)
             }
             None => {
-                // Names sort in creation order, as the API server's nanosecond timestamps do.
-                self.event_seq += 1;
-                let nanos = self.now.0 as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
-                let name = format!("{}.{:x}", m.name, nanos);
+                let name = self.event_name(m);
                 self.event_index.insert(
                     key,
                     Observed {
@@ -138,22 +131,6 @@ impl Cluster {
             return;
         }
         let ev = Event {
-            metadata: ObjectMeta {
-                name,
-                namespace: ns,
-                uid: self.rng.uuid(),
-                creation_timestamp: Some(self.now),
-                ..Default::default()
-            },
-            involved_object: ObjectReference {
-                api_version: Some(involved.kind().api_version()),
-                kind: Some(involved.kind().name().into()),
-                namespace: (!m.namespace.is_empty()).then(|| m.namespace.clone()),
-                name: Some(m.name.clone()),
-                uid: Some(m.uid.clone()),
-                resource_version: Some(m.resource_version.clone()),
-                field_path: field_path.map(Into::into),
-            },
             reason: Some(reason.into()),
             message: Some(message.into()),
             source: EventSource {
@@ -169,6 +146,7 @@ impl Cluster {
             series: None,
             reporting_component: Some(component.into()),
             reporting_instance: Some(host.unwrap_or("").into()),
+            ..self.new_event(involved, name, field_path)
         };
         self.store.put(Object::Event(ev));
     }
@@ -223,31 +201,9 @@ impl Cluster {
                 return;
             }
         }
-        let ns = if m.namespace.is_empty() {
-            "default".to_string()
-        } else {
-            m.namespace.clone()
-        };
-        self.event_seq += 1;
-        let nanos = self.now.0 as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
-        let name = format!("{}.{:x}", m.name, nanos);
+        let ns = event_namespace(m);
+        let name = self.event_name(m);
         let ev = Event {
-            metadata: ObjectMeta {
-                name: name.clone(),
-                namespace: ns.clone(),
-                uid: self.rng.uuid(),
-                creation_timestamp: Some(self.now),
-                ..Default::default()
-            },
-            involved_object: ObjectReference {
-                api_version: Some(involved.kind().api_version()),
-                kind: Some(involved.kind().name().into()),
-                namespace: (!m.namespace.is_empty()).then(|| m.namespace.clone()),
-                name: Some(m.name.clone()),
-                uid: Some(m.uid.clone()),
-                resource_version: Some(m.resource_version.clone()),
-                field_path: None,
-            },
             reason: Some(reason.into()),
             message: Some(message.into()),
             type_: Some(type_.into()),
@@ -255,7 +211,7 @@ impl Cluster {
             action: Some(action.into()),
             reporting_component: Some(controller.into()),
             reporting_instance: Some(instance.into()),
-            ..Default::default()
+            ..self.new_event(involved, name.clone(), None)
         };
         self.store.put(Object::Event(ev));
         self.event_series.insert(
@@ -267,6 +223,48 @@ impl Cluster {
                 written_at: self.now,
             },
         );
+    }
+
+    /// A new event's name: the involved object's, then a number that sorts in creation
+    /// order, as the API server's nanosecond timestamps do.
+    fn event_name(&mut self, involved: &ObjectMeta) -> String {
+        self.event_seq += 1;
+        let nanos = self.now.0 as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
+        format!("{}.{:x}", involved.name, nanos)
+    }
+
+    /// A new Event named `name` about `involved` (or a part of it, `field_path`): its metadata
+    /// and `involvedObject`; the recorder fills in the rest.
+    fn new_event(&mut self, involved: &Object, name: String, field_path: Option<&str>) -> Event {
+        let m = involved.meta();
+        Event {
+            metadata: ObjectMeta {
+                name,
+                namespace: event_namespace(m),
+                uid: self.rng.uuid(),
+                creation_timestamp: Some(self.now),
+                ..Default::default()
+            },
+            involved_object: ObjectReference {
+                api_version: Some(involved.kind().api_version()),
+                kind: Some(involved.kind().name().into()),
+                namespace: (!m.namespace.is_empty()).then(|| m.namespace.clone()),
+                name: Some(m.name.clone()),
+                uid: Some(m.uid.clone()),
+                resource_version: Some(m.resource_version.clone()),
+                field_path: field_path.map(Into::into),
+            },
+            ..Default::default()
+        }
+    }
+}
+
+/// Events about a cluster-scoped object go to `default`.
+fn event_namespace(involved: &ObjectMeta) -> String {
+    if involved.namespace.is_empty() {
+        "default".to_string()
+    } else {
+        involved.namespace.clone()
     }
 }
 

@@ -1,59 +1,27 @@
 //! The EndpointSlice kind (discovery.k8s.io/v1).
 
-use super::{KindDef, Rest};
+use super::{Hooks, KindDef, Rest, NAMESPACED};
 use crate::admission;
-use crate::api::decode::DecodeError;
 use crate::api::*;
-use crate::error::{ApiError, Cause};
 use crate::printers::*;
-use crate::store::{Indices, ObjKey};
 use crate::time::Time;
-use crate::Cluster;
 
 impl KindDef for EndpointSlice {
-    const REST: Rest = Rest {
-        group: "discovery.k8s.io",
-        version: "v1",
-        plural: "endpointslices",
-        singular: "endpointslice",
-        short_names: &[],
-        namespaced: true,
-    };
-
+    const REST: Rest = Rest(
+        "discovery.k8s.io",
+        "v1",
+        "endpointslices",
+        "endpointslice",
+        &[],
+        NAMESPACED,
+    );
     const GENERATION: bool = false;
-
-    fn validate_name(name: &str) -> Vec<String> {
-        admission::dns1123_subdomain(name)
-    }
-
-    fn check_decoded(&self) -> Result<(), DecodeError> {
-        Ok(())
-    }
-
-    fn set_defaults(&mut self) {
-        // No defaults.
-    }
-
-    fn validate_create(&self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn validate_update(&self, _old: &Self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn copy_status(from: &Self, to: &mut Self) {
-        // No status.
-        let _ = (from, to);
-    }
-
-    fn admit_create(&mut self, _c: &mut Cluster) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn deletion_grace(&self, _requested: Option<i64>) -> Option<i64> {
-        None
-    }
+    const NAME_RULE: fn(&str) -> Vec<String> = admission::dns1123_subdomain;
+    const HOOKS: Hooks<Self> = Hooks {
+        index: |o, key, idx| idx.add_slice(key, o),
+        unindex: |o, key, idx| idx.remove_slice(key, o),
+        ..Hooks::NONE
+    };
 
     const COLUMNS: &'static [&'static str] = &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"];
     const WIDE_COLUMNS: &'static [&'static str] = &[];
@@ -91,11 +59,8 @@ impl KindDef for EndpointSlice {
         ]
     }
 
-    fn index(&self, key: &ObjKey, idx: &mut Indices) {
-        idx.add_slice(key, self);
-    }
-
-    fn unindex(&self, key: &ObjKey, idx: &mut Indices) {
-        idx.remove_slice(key, self);
+    fn copy_status(from: &Self, to: &mut Self) {
+        // No status.
+        let _ = (from, to);
     }
 }

@@ -1,60 +1,16 @@
 //! The Event kind (core/v1; the scheduler's events.k8s.io events are stored as these too).
 
-use super::{KindDef, Rest};
-use crate::api::decode::DecodeError;
+use super::{Hooks, KindDef, Rest, NAMESPACED};
 use crate::api::*;
-use crate::error::{ApiError, Cause};
 use crate::printers::*;
-use crate::store::{Indices, ObjKey};
 use crate::time::Time;
-use crate::Cluster;
 
 impl KindDef for Event {
-    const REST: Rest = Rest {
-        group: "",
-        version: "v1",
-        plural: "events",
-        singular: "event",
-        short_names: &["ev"],
-        namespaced: true,
-    };
-
+    const REST: Rest = Rest("", "v1", "events", "event", &["ev"], NAMESPACED);
     const GENERATION: bool = false;
-
-    fn validate_name(name: &str) -> Vec<String> {
-        // Events are named by their recorders (`web-0.17f3…`); any name goes.
-        let _ = name;
-        Vec::new()
-    }
-
-    fn check_decoded(&self) -> Result<(), DecodeError> {
-        Ok(())
-    }
-
-    fn set_defaults(&mut self) {
-        // No defaults.
-    }
-
-    fn validate_create(&self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn validate_update(&self, _old: &Self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn copy_status(from: &Self, to: &mut Self) {
-        // No status.
-        let _ = (from, to);
-    }
-
-    fn admit_create(&mut self, _c: &mut Cluster) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn deletion_grace(&self, _requested: Option<i64>) -> Option<i64> {
-        None
-    }
+    /// Events are named by their recorders (`web-0.17f3…`); any name goes.
+    const NAME_RULE: fn(&str) -> Vec<String> = |_| Vec::new();
+    const HOOKS: Hooks<Self> = Hooks::NONE;
 
     const COLUMNS: &'static [&'static str] = &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
     const WIDE_COLUMNS: &'static [&'static str] =
@@ -103,7 +59,8 @@ impl KindDef for Event {
         r
     }
 
-    fn index(&self, _key: &ObjKey, _idx: &mut Indices) {}
-
-    fn unindex(&self, _key: &ObjKey, _idx: &mut Indices) {}
+    fn copy_status(from: &Self, to: &mut Self) {
+        // No status.
+        let _ = (from, to);
+    }
 }

@@ -3,9 +3,10 @@
 //! store indices, as one [`KindDef`] impl per file.
 //!
 //! The kinds are listed once, in `api/mod.rs`'s `kinds!` invocation, which generates `Kind`,
-//! `Object` and the dispatch from them to these impls. Every item is required: a new kind must
-//! decide each one, and the compiler names what it has not decided yet. Long bodies shared
-//! with other kinds (pod spec validation, say) stay in `admission.rs` and are called from here.
+//! `Object` and the dispatch from them to these impls. Every item is required, so a new kind
+//! must decide each one and the compiler names what it has not decided yet; the optional
+//! hooks are one item, [`Hooks`], where a kind names those it has. Long bodies shared with
+//! other kinds (pod spec validation, say) stay in `admission.rs` and are called from here.
 
 mod controller_revision;
 mod endpoint_slice;
@@ -27,19 +28,24 @@ use crate::store::{Indices, ObjKey};
 use crate::time::Time;
 use crate::Cluster;
 
-/// A kind's REST facts as discovery serves them; its name is the type's.
-pub(crate) struct Rest {
-    pub group: &'static str,
-    pub version: &'static str,
-    /// Lowercase plural, as in URLs and `kubectl get <resource>`.
-    pub plural: &'static str,
-    pub singular: &'static str,
-    pub short_names: &'static [&'static str],
-    pub namespaced: bool,
-}
+/// A kind's REST facts as discovery serves them (its name is the type's): group, version,
+/// plural (lowercase, as in URLs and `kubectl get <resource>`), singular, short names, and
+/// scope ([`NAMESPACED`] or [`CLUSTER`]).
+pub(crate) struct Rest(
+    pub &'static str,
+    pub &'static str,
+    pub &'static str,
+    pub &'static str,
+    pub &'static [&'static str],
+    pub bool,
+);
+
+/// [`Rest`]'s scope.
+pub(crate) const NAMESPACED: bool = true;
+pub(crate) const CLUSTER: bool = false;
 
 /// Everything the API server, the store and the printers need to know about one kind (the
-/// API server's per-resource strategy, plus its table convertor).
+/// API server's per-resource strategy, plus its table convertor). Every item is required.
 pub(crate) trait KindDef: Resource + serde::Serialize + serde::de::DeserializeOwned {
     /// Group, version, plural, singular, short names, scope.
     const REST: Rest;
@@ -48,35 +54,11 @@ pub(crate) trait KindDef: Resource + serde::Serialize + serde::de::DeserializeOw
     const GENERATION: bool;
 
     /// `ValidateObjectMeta`'s name rule for the kind: error strings, empty if valid.
-    fn validate_name(name: &str) -> Vec<String>;
+    const NAME_RULE: fn(&str) -> Vec<String>;
 
-    /// Fields whose Go types parse their own text when the body is decoded (base64 bytes,
-    /// quantities): the decoder's error, in Go's words.
-    fn check_decoded(&self) -> Result<(), DecodeError>;
-
-    /// `SetDefaults_*`: on create and on every update of the main resource.
-    fn set_defaults(&mut self);
-
-    /// Validation on create, after the metadata's: appends to `causes` (the 422's), or
-    /// refuses outright with another error.
-    fn validate_create(&self, causes: &mut Vec<Cause>) -> Result<(), ApiError>;
-
-    /// Validation of an update of `old` (immutable fields), after the metadata's.
-    fn validate_update(&self, old: &Self, causes: &mut Vec<Cause>) -> Result<(), ApiError>;
-
-    /// The status on update: a PUT of the object keeps the live status (`to` is the new object),
-    /// a PUT of `/status` takes only the status (`to` is the live object). Kinds without a
-    /// status do nothing.
-    fn copy_status(from: &Self, to: &mut Self);
-
-    /// Admission that reads or changes cluster state on create (the default StorageClass,
-    /// Service IPs, protection finalizers, the initial phase).
-    fn admit_create(&mut self, c: &mut Cluster) -> Result<(), ApiError>;
-
-    /// Graceful deletion (`CheckGracefulDelete`): the grace period a DELETE gives the object,
-    /// `requested` being `--grace-period`; `None` if the kind is removed at once (once its
-    /// finalizers are gone). A kind with a grace period is removed only when it reaches zero.
-    fn deletion_grace(&self, requested: Option<i64>) -> Option<i64>;
+    /// What the kind does beyond the common path: defaulting, validation, admission, graceful
+    /// deletion, decode-time checks, store indices. [`Hooks::NONE`] says "none of them".
+    const HOOKS: Hooks<Self>;
 
     /// The server-side table's columns (`kubectl get`), and those `-o wide` adds.
     const COLUMNS: &'static [&'static str];
@@ -86,10 +68,50 @@ pub(crate) trait KindDef: Resource + serde::Serialize + serde::de::DeserializeOw
     /// the NAME cell as printed.
     fn row(&self, now: Time, name: String, wide: bool) -> Vec<String>;
 
+    /// The status on update: a PUT of the object keeps the live status (`to` is the new
+    /// object), a PUT of `/status` takes only the status (`to` is the live object). A kind
+    /// without a status says so in an empty body.
+    fn copy_status(from: &Self, to: &mut Self);
+}
+
+/// A kind's hooks into the API server and the store, each a plain function. A kind names the
+/// ones it has and takes the rest from [`Hooks::NONE`] (`..Hooks::NONE`).
+pub(crate) struct Hooks<T> {
+    /// Fields whose Go types parse their own text when the body is decoded (base64 bytes,
+    /// quantities): the decoder's error, in Go's words.
+    pub check_decoded: fn(&T) -> Result<(), DecodeError>,
+    /// `SetDefaults_*`: on create and on every update of the main resource.
+    pub set_defaults: fn(&mut T),
+    /// Validation on create, after the metadata's: appends to `causes` (the 422's), or
+    /// refuses outright with another error.
+    pub validate_create: fn(&T, &mut Vec<Cause>) -> Result<(), ApiError>,
+    /// Validation of an update of the second argument (immutable fields), after the
+    /// metadata's.
+    pub validate_update: fn(&T, &T, &mut Vec<Cause>) -> Result<(), ApiError>,
+    /// Admission that reads or changes cluster state on create (the default StorageClass,
+    /// Service IPs, protection finalizers, the initial phase).
+    pub admit_create: fn(&mut T, &mut Cluster) -> Result<(), ApiError>,
+    /// Graceful deletion (`CheckGracefulDelete`): the grace period a DELETE gives the object
+    /// (the second argument is `--grace-period`); `None` if the kind is removed at once, once
+    /// its finalizers are gone. A kind with a grace period is removed only when it reaches zero.
+    pub deletion_grace: fn(&T, Option<i64>) -> Option<i64>,
     /// Adds the object to the store's secondary indices (owner and uid are kept for every
     /// kind by the store itself).
-    fn index(&self, key: &ObjKey, idx: &mut Indices);
+    pub index: fn(&T, &ObjKey, &mut Indices),
+    /// Takes the object out of the indices `index` put it in.
+    pub unindex: fn(&T, &ObjKey, &mut Indices),
+}
 
-    /// Takes the object out of the indices [`KindDef::index`] put it in.
-    fn unindex(&self, key: &ObjKey, idx: &mut Indices);
+impl<T> Hooks<T> {
+    /// No defaults, no checks beyond the metadata's, no admission, removal at once, no indices.
+    pub(crate) const NONE: Hooks<T> = Hooks {
+        check_decoded: |_| Ok(()),
+        set_defaults: |_| {},
+        validate_create: |_, _| Ok(()),
+        validate_update: |_, _, _| Ok(()),
+        admit_create: |_, _| Ok(()),
+        deletion_grace: |_, _| None,
+        index: |_, _, _| {},
+        unindex: |_, _, _| {},
+    };
 }

@@ -1,69 +1,20 @@
 //! The Namespace kind (core/v1, cluster-scoped).
 
-use super::{KindDef, Rest};
+use super::{Hooks, KindDef, Rest, CLUSTER};
 use crate::admission;
-use crate::api::decode::DecodeError;
 use crate::api::*;
-use crate::error::{ApiError, Cause};
 use crate::printers::*;
-use crate::store::{Indices, ObjKey};
 use crate::time::Time;
-use crate::Cluster;
 use serde_json::json;
 
 impl KindDef for Namespace {
-    const REST: Rest = Rest {
-        group: "",
-        version: "v1",
-        plural: "namespaces",
-        singular: "namespace",
-        short_names: &["ns"],
-        namespaced: false,
-    };
-
+    const REST: Rest = Rest("", "v1", "namespaces", "namespace", &["ns"], CLUSTER);
     const GENERATION: bool = false;
-
-    fn validate_name(name: &str) -> Vec<String> {
-        admission::dns1123_label(name)
-    }
-
-    fn check_decoded(&self) -> Result<(), DecodeError> {
-        Ok(())
-    }
-
-    fn set_defaults(&mut self) {
-        let ns = self;
-        if ns.spec.is_null() {
-            ns.spec = json!({"finalizers": ["kubernetes"]});
-        }
-        if ns.status.is_null() {
-            ns.status = json!({"phase": "Active"});
-        }
-        let name = ns.metadata.name.clone();
-        ns.metadata
-            .labels
-            .insert("kubernetes.io/metadata.name".into(), name);
-    }
-
-    fn validate_create(&self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn validate_update(&self, _old: &Self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn copy_status(from: &Self, to: &mut Self) {
-        to.status = from.status.clone();
-    }
-
-    fn admit_create(&mut self, _c: &mut Cluster) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn deletion_grace(&self, _requested: Option<i64>) -> Option<i64> {
-        None
-    }
+    const NAME_RULE: fn(&str) -> Vec<String> = admission::dns1123_label;
+    const HOOKS: Hooks<Self> = Hooks {
+        set_defaults: set_namespace_defaults,
+        ..Hooks::NONE
+    };
 
     const COLUMNS: &'static [&'static str] = &["NAME", "STATUS", "AGE"];
     const WIDE_COLUMNS: &'static [&'static str] = &[];
@@ -86,7 +37,20 @@ impl KindDef for Namespace {
         vec![name, phase, age(now, created)]
     }
 
-    fn index(&self, _key: &ObjKey, _idx: &mut Indices) {}
+    fn copy_status(from: &Self, to: &mut Self) {
+        to.status = from.status.clone();
+    }
+}
 
-    fn unindex(&self, _key: &ObjKey, _idx: &mut Indices) {}
+fn set_namespace_defaults(ns: &mut Namespace) {
+    if ns.spec.is_null() {
+        ns.spec = json!({"finalizers": ["kubernetes"]});
+    }
+    if ns.status.is_null() {
+        ns.status = json!({"phase": "Active"});
+    }
+    let name = ns.metadata.name.clone();
+    ns.metadata
+        .labels
+        .insert("kubernetes.io/metadata.name".into(), name);
 }

@@ -1,58 +1,16 @@
 //! The Node kind (core/v1, cluster-scoped): written by the bootstrap and the kubelets.
 
-use super::{KindDef, Rest};
+use super::{Hooks, KindDef, Rest, CLUSTER};
 use crate::admission;
-use crate::api::decode::DecodeError;
 use crate::api::*;
-use crate::error::{ApiError, Cause};
 use crate::printers::*;
-use crate::store::{Indices, ObjKey};
 use crate::time::Time;
-use crate::Cluster;
 
 impl KindDef for Node {
-    const REST: Rest = Rest {
-        group: "",
-        version: "v1",
-        plural: "nodes",
-        singular: "node",
-        short_names: &["no"],
-        namespaced: false,
-    };
-
+    const REST: Rest = Rest("", "v1", "nodes", "node", &["no"], CLUSTER);
     const GENERATION: bool = false;
-
-    fn validate_name(name: &str) -> Vec<String> {
-        admission::dns1123_subdomain(name)
-    }
-
-    fn check_decoded(&self) -> Result<(), DecodeError> {
-        Ok(())
-    }
-
-    fn set_defaults(&mut self) {
-        // No defaults.
-    }
-
-    fn validate_create(&self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn validate_update(&self, _old: &Self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn copy_status(from: &Self, to: &mut Self) {
-        to.status = from.status.clone();
-    }
-
-    fn admit_create(&mut self, _c: &mut Cluster) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn deletion_grace(&self, _requested: Option<i64>) -> Option<i64> {
-        None
-    }
+    const NAME_RULE: fn(&str) -> Vec<String> = admission::dns1123_subdomain;
+    const HOOKS: Hooks<Self> = Hooks::NONE;
 
     const COLUMNS: &'static [&'static str] = &["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
     const WIDE_COLUMNS: &'static [&'static str] = &[
@@ -108,7 +66,7 @@ impl KindDef for Node {
         r
     }
 
-    fn index(&self, _key: &ObjKey, _idx: &mut Indices) {}
-
-    fn unindex(&self, _key: &ObjKey, _idx: &mut Indices) {}
+    fn copy_status(from: &Self, to: &mut Self) {
+        to.status = from.status.clone();
+    }
 }

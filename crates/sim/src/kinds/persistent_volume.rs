@@ -1,69 +1,32 @@
 //! The PersistentVolume kind (core/v1, cluster-scoped).
 
-use super::{KindDef, Rest};
+use super::{Hooks, KindDef, Rest, CLUSTER};
 use crate::admission;
-use crate::api::decode::DecodeError;
 use crate::api::*;
 use crate::cluster::add_finalizer;
-use crate::error::{ApiError, Cause};
+use crate::error::ApiError;
 use crate::printers::*;
-use crate::store::{Indices, ObjKey};
 use crate::time::Time;
 use crate::Cluster;
 
 impl KindDef for PersistentVolume {
-    const REST: Rest = Rest {
-        group: "",
-        version: "v1",
-        plural: "persistentvolumes",
-        singular: "persistentvolume",
-        short_names: &["pv"],
-        namespaced: false,
-    };
-
+    const REST: Rest = Rest(
+        "",
+        "v1",
+        "persistentvolumes",
+        "persistentvolume",
+        &["pv"],
+        CLUSTER,
+    );
     const GENERATION: bool = false;
-
-    fn validate_name(name: &str) -> Vec<String> {
-        admission::dns1123_subdomain(name)
-    }
-
-    fn check_decoded(&self) -> Result<(), DecodeError> {
-        Ok(())
-    }
-
-    fn set_defaults(&mut self) {
-        let pv = self;
-        pv.spec
-            .volume_mode
-            .get_or_insert_with(|| "Filesystem".into());
-        pv.spec
-            .persistent_volume_reclaim_policy
-            .get_or_insert_with(|| "Retain".into());
-    }
-
-    fn validate_create(&self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn validate_update(&self, _old: &Self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn copy_status(from: &Self, to: &mut Self) {
-        to.status = from.status.clone();
-    }
-
-    fn admit_create(&mut self, _c: &mut Cluster) -> Result<(), ApiError> {
-        add_finalizer(&mut self.metadata, "kubernetes.io/pv-protection");
-        if self.status.phase.is_none() {
-            self.status.phase = Some("Available".into());
-        }
-        Ok(())
-    }
-
-    fn deletion_grace(&self, _requested: Option<i64>) -> Option<i64> {
-        None
-    }
+    const NAME_RULE: fn(&str) -> Vec<String> = admission::dns1123_subdomain;
+    const HOOKS: Hooks<Self> = Hooks {
+        set_defaults: set_volume_defaults,
+        admit_create: admit_volume,
+        index: |o, key, idx| idx.add_volume(key, o),
+        unindex: |_o, key, idx| idx.remove_volume(key),
+        ..Hooks::NONE
+    };
 
     const COLUMNS: &'static [&'static str] = &[
         "NAME",
@@ -126,11 +89,24 @@ impl KindDef for PersistentVolume {
         r
     }
 
-    fn index(&self, key: &ObjKey, idx: &mut Indices) {
-        idx.add_volume(key, self);
+    fn copy_status(from: &Self, to: &mut Self) {
+        to.status = from.status.clone();
     }
+}
 
-    fn unindex(&self, key: &ObjKey, idx: &mut Indices) {
-        idx.remove_volume(key);
+fn set_volume_defaults(pv: &mut PersistentVolume) {
+    pv.spec
+        .volume_mode
+        .get_or_insert_with(|| "Filesystem".into());
+    pv.spec
+        .persistent_volume_reclaim_policy
+        .get_or_insert_with(|| "Retain".into());
+}
+
+fn admit_volume(pv: &mut PersistentVolume, _c: &mut Cluster) -> Result<(), ApiError> {
+    add_finalizer(&mut pv.metadata, "kubernetes.io/pv-protection");
+    if pv.status.phase.is_none() {
+        pv.status.phase = Some("Available".into());
     }
+    Ok(())
 }

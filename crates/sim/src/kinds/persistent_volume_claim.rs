@@ -1,67 +1,33 @@
 //! The PersistentVolumeClaim kind (core/v1).
 
-use super::{KindDef, Rest};
+use super::{Hooks, KindDef, Rest, NAMESPACED};
 use crate::admission;
 use crate::api::decode::DecodeError;
 use crate::api::*;
 use crate::error::{ApiError, Cause};
 use crate::printers::*;
-use crate::store::{Indices, ObjKey};
 use crate::time::Time;
 use crate::Cluster;
 
 impl KindDef for PersistentVolumeClaim {
-    const REST: Rest = Rest {
-        group: "",
-        version: "v1",
-        plural: "persistentvolumeclaims",
-        singular: "persistentvolumeclaim",
-        short_names: &["pvc"],
-        namespaced: true,
-    };
-
+    const REST: Rest = Rest(
+        "",
+        "v1",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        &["pvc"],
+        NAMESPACED,
+    );
     const GENERATION: bool = false;
-
-    fn validate_name(name: &str) -> Vec<String> {
-        admission::dns1123_subdomain(name)
-    }
-
-    fn check_decoded(&self) -> Result<(), DecodeError> {
-        check_quantities(&self.spec.resources)
-    }
-
-    fn set_defaults(&mut self) {
-        let pvc = self;
-        pvc.spec
-            .volume_mode
-            .get_or_insert_with(|| "Filesystem".into());
-        pvc.api_version = None;
-        pvc.kind = None;
-    }
-
-    fn validate_create(&self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        admission::validate_pvc_spec(&self.spec, "spec", causes);
-        Ok(())
-    }
-
-    fn validate_update(&self, old: &Self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        admission::validate_pvc_spec(&self.spec, "spec", causes);
-        admission::validate_pvc_update(old, self, causes);
-        Ok(())
-    }
-
-    fn copy_status(from: &Self, to: &mut Self) {
-        to.status = from.status.clone();
-    }
-
-    fn admit_create(&mut self, c: &mut Cluster) -> Result<(), ApiError> {
-        admission::stateful::admit_claim(c, self);
-        Ok(())
-    }
-
-    fn deletion_grace(&self, _requested: Option<i64>) -> Option<i64> {
-        None
-    }
+    const NAME_RULE: fn(&str) -> Vec<String> = admission::dns1123_subdomain;
+    const HOOKS: Hooks<Self> = Hooks {
+        check_decoded: check_claim_decoded,
+        set_defaults: set_claim_defaults,
+        validate_create: validate_claim,
+        validate_update: validate_claim_update,
+        admit_create: admit_claim,
+        ..Hooks::NONE
+    };
 
     const COLUMNS: &'static [&'static str] = &[
         "NAME",
@@ -124,7 +90,39 @@ impl KindDef for PersistentVolumeClaim {
         r
     }
 
-    fn index(&self, _key: &ObjKey, _idx: &mut Indices) {}
+    fn copy_status(from: &Self, to: &mut Self) {
+        to.status = from.status.clone();
+    }
+}
 
-    fn unindex(&self, _key: &ObjKey, _idx: &mut Indices) {}
+fn check_claim_decoded(pvc: &PersistentVolumeClaim) -> Result<(), DecodeError> {
+    check_quantities(&pvc.spec.resources)
+}
+
+fn set_claim_defaults(pvc: &mut PersistentVolumeClaim) {
+    pvc.spec
+        .volume_mode
+        .get_or_insert_with(|| "Filesystem".into());
+    pvc.api_version = None;
+    pvc.kind = None;
+}
+
+fn validate_claim(pvc: &PersistentVolumeClaim, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
+    admission::validate_pvc_spec(&pvc.spec, "spec", causes);
+    Ok(())
+}
+
+fn validate_claim_update(
+    o: &PersistentVolumeClaim,
+    old: &PersistentVolumeClaim,
+    causes: &mut Vec<Cause>,
+) -> Result<(), ApiError> {
+    admission::validate_pvc_spec(&o.spec, "spec", causes);
+    admission::validate_pvc_update(old, o, causes);
+    Ok(())
+}
+
+fn admit_claim(pvc: &mut PersistentVolumeClaim, c: &mut Cluster) -> Result<(), ApiError> {
+    admission::stateful::admit_claim(c, pvc);
+    Ok(())
 }

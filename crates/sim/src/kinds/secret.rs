@@ -1,101 +1,26 @@
 //! The Secret kind (core/v1).
 
-use super::{KindDef, Rest};
+use super::{Hooks, KindDef, Rest, NAMESPACED};
 use crate::admission;
 use crate::api::decode::DecodeError;
 use crate::api::*;
 use crate::error::{field, ApiError, Cause};
 use crate::printers::*;
-use crate::store::{Indices, ObjKey};
 use crate::time::Time;
 use crate::Cluster;
 
 impl KindDef for Secret {
-    const REST: Rest = Rest {
-        group: "",
-        version: "v1",
-        plural: "secrets",
-        singular: "secret",
-        short_names: &[],
-        namespaced: true,
-    };
-
+    const REST: Rest = Rest("", "v1", "secrets", "secret", &[], NAMESPACED);
     const GENERATION: bool = false;
-
-    fn validate_name(name: &str) -> Vec<String> {
-        admission::dns1123_subdomain(name)
-    }
-
-    /// `data` is `[]byte`: base64 that Go's decoder refuses is a decode error.
-    fn check_decoded(&self) -> Result<(), DecodeError> {
-        for v in self.data.values() {
-            if let Some(at) = crate::base64::corrupt_at(v) {
-                return Err(DecodeError {
-                    message: format!("illegal base64 data at input byte {at}"),
-                    converter: format!(
-                        "error decoding from json: illegal base64 data at input byte {at}"
-                    ),
-                });
-            }
-        }
-        Ok(())
-    }
-
-    fn set_defaults(&mut self) {
-        let s = self;
-        s.type_.get_or_insert_with(|| "Opaque".into());
-    }
-
-    fn validate_create(&self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        admission::validate_secret(self, causes);
-        Ok(())
-    }
-
-    fn validate_update(&self, old: &Self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        let (o, n) = (old, self);
-        admission::validate_secret(n, causes);
-        if o.immutable == Some(true) {
-            if n.immutable != Some(true) {
-                causes.push(field::forbidden(
-                    "immutable",
-                    "field is immutable when `immutable` is set",
-                ));
-            }
-            // stringData is merged into data before validation.
-            let mut data = n.data.clone();
-            for (k, v) in &n.string_data {
-                data.insert(k.clone(), crate::base64::encode(v.as_bytes()));
-            }
-            if data != o.data {
-                causes.push(field::forbidden(
-                    "data",
-                    "field is immutable when `immutable` is set",
-                ));
-            }
-        }
-        if o.type_ != n.type_ {
-            causes.push(field::invalid(
-                "type",
-                admission::quoted(n.type_.as_deref().unwrap_or("")),
-                "field is immutable",
-            ));
-        }
-        Ok(())
-    }
-
-    fn copy_status(from: &Self, to: &mut Self) {
-        // No status.
-        let _ = (from, to);
-    }
-
-    fn admit_create(&mut self, _c: &mut Cluster) -> Result<(), ApiError> {
-        self.merge_string_data();
-        Ok(())
-    }
-
-    fn deletion_grace(&self, _requested: Option<i64>) -> Option<i64> {
-        None
-    }
+    const NAME_RULE: fn(&str) -> Vec<String> = admission::dns1123_subdomain;
+    const HOOKS: Hooks<Self> = Hooks {
+        check_decoded: check_secret_decoded,
+        set_defaults: set_secret_defaults,
+        validate_create: validate_secret,
+        validate_update: validate_secret_update,
+        admit_create: admit_secret,
+        ..Hooks::NONE
+    };
 
     const COLUMNS: &'static [&'static str] = &["NAME", "TYPE", "DATA", "AGE"];
     const WIDE_COLUMNS: &'static [&'static str] = &[];
@@ -111,9 +36,70 @@ impl KindDef for Secret {
         ]
     }
 
-    fn index(&self, _key: &ObjKey, _idx: &mut Indices) {}
+    fn copy_status(from: &Self, to: &mut Self) {
+        // No status.
+        let _ = (from, to);
+    }
+}
 
-    fn unindex(&self, _key: &ObjKey, _idx: &mut Indices) {}
+/// `data` is `[]byte`: base64 that Go's decoder refuses is a decode error.
+fn check_secret_decoded(secret: &Secret) -> Result<(), DecodeError> {
+    for v in secret.data.values() {
+        if let Some(at) = crate::base64::corrupt_at(v) {
+            return Err(DecodeError {
+                message: format!("illegal base64 data at input byte {at}"),
+                converter: format!(
+                    "error decoding from json: illegal base64 data at input byte {at}"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn set_secret_defaults(s: &mut Secret) {
+    s.type_.get_or_insert_with(|| "Opaque".into());
+}
+
+fn validate_secret(secret: &Secret, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
+    admission::validate_secret(secret, causes);
+    Ok(())
+}
+
+fn validate_secret_update(n: &Secret, o: &Secret, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
+    admission::validate_secret(n, causes);
+    if o.immutable == Some(true) {
+        if n.immutable != Some(true) {
+            causes.push(field::forbidden(
+                "immutable",
+                "field is immutable when `immutable` is set",
+            ));
+        }
+        // stringData is merged into data before validation.
+        let mut data = n.data.clone();
+        for (k, v) in &n.string_data {
+            data.insert(k.clone(), crate::base64::encode(v.as_bytes()));
+        }
+        if data != o.data {
+            causes.push(field::forbidden(
+                "data",
+                "field is immutable when `immutable` is set",
+            ));
+        }
+    }
+    if o.type_ != n.type_ {
+        causes.push(field::invalid(
+            "type",
+            admission::quoted(n.type_.as_deref().unwrap_or("")),
+            "field is immutable",
+        ));
+    }
+    Ok(())
+}
+
+fn admit_secret(secret: &mut Secret, _c: &mut Cluster) -> Result<(), ApiError> {
+    secret.merge_string_data();
+    Ok(())
 }
 
 impl Secret {

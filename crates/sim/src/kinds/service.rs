@@ -1,82 +1,25 @@
 //! The Service kind (core/v1).
 
-use super::{KindDef, Rest};
+use super::{Hooks, KindDef, Rest, NAMESPACED};
 use crate::admission;
-use crate::api::decode::DecodeError;
 use crate::api::*;
 use crate::error::{ApiError, Cause};
 use crate::printers::*;
-use crate::store::{Indices, ObjKey};
 use crate::time::Time;
 use crate::Cluster;
 use serde_json::json;
 
 impl KindDef for Service {
-    const REST: Rest = Rest {
-        group: "",
-        version: "v1",
-        plural: "services",
-        singular: "service",
-        short_names: &["svc"],
-        namespaced: true,
-    };
-
+    const REST: Rest = Rest("", "v1", "services", "service", &["svc"], NAMESPACED);
     const GENERATION: bool = false;
-
-    fn validate_name(name: &str) -> Vec<String> {
-        admission::dns1035_label(name)
-    }
-
-    fn check_decoded(&self) -> Result<(), DecodeError> {
-        Ok(())
-    }
-
-    fn set_defaults(&mut self) {
-        let svc = self;
-        let s = &mut svc.spec;
-        s.type_.get_or_insert_with(|| "ClusterIP".into());
-        s.session_affinity.get_or_insert_with(|| "None".into());
-        for p in &mut s.ports {
-            p.protocol.get_or_insert_with(|| "TCP".into());
-            if p.target_port.is_none() {
-                p.target_port = Some(json!(p.port));
-            }
-        }
-        if s.ip_families.is_empty() {
-            s.ip_families = vec!["IPv4".into()];
-        }
-        s.ip_family_policy
-            .get_or_insert_with(|| "SingleStack".into());
-        s.internal_traffic_policy
-            .get_or_insert_with(|| "Cluster".into());
-        if svc.status.is_null() {
-            svc.status = json!({"loadBalancer": {}});
-        }
-    }
-
-    fn validate_create(&self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        admission::validate_service(self, causes);
-        Ok(())
-    }
-
-    fn validate_update(&self, old: &Self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        admission::validate_service(self, causes);
-        admission::validate_cluster_ips_update(old, self, causes);
-        Ok(())
-    }
-
-    fn copy_status(from: &Self, to: &mut Self) {
-        to.status = from.status.clone();
-    }
-
-    fn admit_create(&mut self, c: &mut Cluster) -> Result<(), ApiError> {
-        admission::stateful::admit_service(c, self);
-        Ok(())
-    }
-
-    fn deletion_grace(&self, _requested: Option<i64>) -> Option<i64> {
-        None
-    }
+    const NAME_RULE: fn(&str) -> Vec<String> = admission::dns1035_label;
+    const HOOKS: Hooks<Self> = Hooks {
+        set_defaults: set_service_defaults,
+        validate_create: validate_service,
+        validate_update: validate_service_update,
+        admit_create: admit_service,
+        ..Hooks::NONE
+    };
 
     const COLUMNS: &'static [&'static str] = &[
         "NAME",
@@ -122,7 +65,49 @@ impl KindDef for Service {
         r
     }
 
-    fn index(&self, _key: &ObjKey, _idx: &mut Indices) {}
+    fn copy_status(from: &Self, to: &mut Self) {
+        to.status = from.status.clone();
+    }
+}
 
-    fn unindex(&self, _key: &ObjKey, _idx: &mut Indices) {}
+fn set_service_defaults(svc: &mut Service) {
+    let s = &mut svc.spec;
+    s.type_.get_or_insert_with(|| "ClusterIP".into());
+    s.session_affinity.get_or_insert_with(|| "None".into());
+    for p in &mut s.ports {
+        p.protocol.get_or_insert_with(|| "TCP".into());
+        if p.target_port.is_none() {
+            p.target_port = Some(json!(p.port));
+        }
+    }
+    if s.ip_families.is_empty() {
+        s.ip_families = vec!["IPv4".into()];
+    }
+    s.ip_family_policy
+        .get_or_insert_with(|| "SingleStack".into());
+    s.internal_traffic_policy
+        .get_or_insert_with(|| "Cluster".into());
+    if svc.status.is_null() {
+        svc.status = json!({"loadBalancer": {}});
+    }
+}
+
+fn validate_service(svc: &Service, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
+    admission::validate_service(svc, causes);
+    Ok(())
+}
+
+fn validate_service_update(
+    svc: &Service,
+    old: &Service,
+    causes: &mut Vec<Cause>,
+) -> Result<(), ApiError> {
+    admission::validate_service(svc, causes);
+    admission::validate_cluster_ips_update(old, svc, causes);
+    Ok(())
+}
+
+fn admit_service(svc: &mut Service, c: &mut Cluster) -> Result<(), ApiError> {
+    admission::stateful::admit_service(c, svc);
+    Ok(())
 }

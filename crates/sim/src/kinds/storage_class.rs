@@ -1,62 +1,26 @@
 //! The StorageClass kind (storage.k8s.io/v1, cluster-scoped).
 
-use super::{KindDef, Rest};
+use super::{Hooks, KindDef, Rest, CLUSTER};
 use crate::admission;
-use crate::api::decode::DecodeError;
 use crate::api::*;
-use crate::error::{ApiError, Cause};
 use crate::printers::*;
-use crate::store::{Indices, ObjKey};
 use crate::time::Time;
-use crate::Cluster;
 
 impl KindDef for StorageClass {
-    const REST: Rest = Rest {
-        group: "storage.k8s.io",
-        version: "v1",
-        plural: "storageclasses",
-        singular: "storageclass",
-        short_names: &["sc"],
-        namespaced: false,
-    };
-
+    const REST: Rest = Rest(
+        "storage.k8s.io",
+        "v1",
+        "storageclasses",
+        "storageclass",
+        &["sc"],
+        CLUSTER,
+    );
     const GENERATION: bool = false;
-
-    fn validate_name(name: &str) -> Vec<String> {
-        admission::dns1123_subdomain(name)
-    }
-
-    fn check_decoded(&self) -> Result<(), DecodeError> {
-        Ok(())
-    }
-
-    fn set_defaults(&mut self) {
-        let sc = self;
-        sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
-        sc.volume_binding_mode
-            .get_or_insert_with(|| "Immediate".into());
-    }
-
-    fn validate_create(&self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn validate_update(&self, _old: &Self, _causes: &mut Vec<Cause>) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn copy_status(from: &Self, to: &mut Self) {
-        // No status.
-        let _ = (from, to);
-    }
-
-    fn admit_create(&mut self, _c: &mut Cluster) -> Result<(), ApiError> {
-        Ok(())
-    }
-
-    fn deletion_grace(&self, _requested: Option<i64>) -> Option<i64> {
-        None
-    }
+    const NAME_RULE: fn(&str) -> Vec<String> = admission::dns1123_subdomain;
+    const HOOKS: Hooks<Self> = Hooks {
+        set_defaults: set_class_defaults,
+        ..Hooks::NONE
+    };
 
     const COLUMNS: &'static [&'static str] = &[
         "NAME",
@@ -92,7 +56,14 @@ impl KindDef for StorageClass {
         ]
     }
 
-    fn index(&self, _key: &ObjKey, _idx: &mut Indices) {}
+    fn copy_status(from: &Self, to: &mut Self) {
+        // No status.
+        let _ = (from, to);
+    }
+}
 
-    fn unindex(&self, _key: &ObjKey, _idx: &mut Indices) {}
+fn set_class_defaults(sc: &mut StorageClass) {
+    sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
+    sc.volume_binding_mode
+        .get_or_insert_with(|| "Immediate".into());
 }
