@@ -6,7 +6,7 @@ pub(crate) mod stateful;
 
 use crate::api::*;
 use crate::error::{field, ApiError, Cause, Reason};
-use crate::features::{FeatureGates, MAX_UNAVAILABLE_STATEFULSET};
+use crate::features::FeatureGates;
 use serde_json::{json, Value};
 
 /// The playground's limit on replicas: a set larger than this would not fit in a browser tab.
@@ -272,36 +272,10 @@ pub fn validate_labels(labels: &Labels, path: &str, causes: &mut Vec<Cause>) {
     }
 }
 
-/// What the feature gates change at admission (`SetDefaults_StatefulSet` under the gate, then
-/// `dropStatefulSetDisabledFields`): with `MaxUnavailableStatefulSet` on, a RollingUpdate set
-/// gets `maxUnavailable: 1`; with it off the field is dropped, unless the stored object
-/// (`old`, on update) already uses it.
+/// What the feature gates change at admission (the kind's `dropDisabledFields`, and defaults
+/// set only under a gate); `old` is the stored object on update.
 pub fn gated_fields(obj: &mut Object, old: Option<&Object>, gates: &FeatureGates) {
-    let Object::StatefulSet(s) = obj else {
-        return;
-    };
-    let Some(strategy) = s.spec.update_strategy.as_mut() else {
-        return;
-    };
-    let rolling = strategy.type_.as_deref() == Some("RollingUpdate");
-    let Some(ru) = strategy.rolling_update.as_mut() else {
-        return;
-    };
-    if gates.enabled(MAX_UNAVAILABLE_STATEFULSET) {
-        if rolling && ru.max_unavailable.is_none() {
-            ru.max_unavailable = Some(json!(1));
-        }
-        return;
-    }
-    let in_use = matches!(old, Some(Object::StatefulSet(o)) if o
-        .spec
-        .update_strategy
-        .as_ref()
-        .and_then(|u| u.rolling_update.as_ref())
-        .is_some_and(|r| r.max_unavailable.is_some()));
-    if !in_use {
-        ru.max_unavailable = None;
-    }
+    obj.gated_fields(old, gates);
 }
 
 /// `IsValidPercent`: digits followed by `%`.

@@ -200,6 +200,20 @@ macro_rules! kinds {
                 }
             }
 
+            /// What the feature gates change; `old` is the stored object on update.
+            pub(crate) fn gated_fields(
+                &mut self,
+                old: Option<&Object>,
+                gates: &crate::features::FeatureGates,
+            ) {
+                match self {
+                    $(Object::$t(o) => {
+                        let old = old.and_then(<$t as Resource>::from_object);
+                        (<$t as KindDef>::HOOKS.gated_fields)(o, old, gates)
+                    })*
+                }
+            }
+
             /// The kind's validation on create (after the metadata's).
             pub(crate) fn validate_create(&self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
                 match self {

@@ -305,17 +305,18 @@ impl Cluster {
             .ok_or_else(|| ApiError::not_found(kind, name))?;
         let mut obj = (*live).clone();
         let now = self.now;
-        let grace = obj.deletion_grace(opts.grace_period_seconds).unwrap_or(0);
+        let graceful = obj.deletion_grace(opts.grace_period_seconds);
+        let grace = graceful.unwrap_or(0);
         if obj.meta().is_deleting() {
             // A second delete may only shorten a pod's grace period.
             // (Grace zero is also how the kubelet removes a pod it has finished stopping.)
-            if let Object::Pod(p) = &mut obj {
+            if graceful.is_some() {
+                let m = obj.meta_mut();
                 let deadline = now.plus_ms(grace as u64 * 1000);
-                let shorter = p.metadata.deletion_timestamp.is_some_and(|d| deadline < d);
-                if shorter || (grace == 0 && p.metadata.deletion_grace_period_seconds != Some(0)) {
-                    p.metadata.deletion_timestamp =
-                        p.metadata.deletion_timestamp.map(|d| d.min(deadline));
-                    p.metadata.deletion_grace_period_seconds = Some(grace);
+                let shorter = m.deletion_timestamp.is_some_and(|d| deadline < d);
+                if shorter || (grace == 0 && m.deletion_grace_period_seconds != Some(0)) {
+                    m.deletion_timestamp = m.deletion_timestamp.map(|d| d.min(deadline));
+                    m.deletion_grace_period_seconds = Some(grace);
                     return Ok(self.write(obj, &live));
                 }
             }

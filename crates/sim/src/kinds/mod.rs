@@ -24,6 +24,7 @@ mod storage_class;
 use crate::api::decode::DecodeError;
 use crate::api::Resource;
 use crate::error::{ApiError, Cause};
+use crate::features::FeatureGates;
 use crate::store::{Indices, ObjKey};
 use crate::time::Time;
 use crate::Cluster;
@@ -82,6 +83,9 @@ pub(crate) struct Hooks<T> {
     pub check_decoded: fn(&T) -> Result<(), DecodeError>,
     /// `SetDefaults_*`: on create and on every update of the main resource.
     pub set_defaults: fn(&mut T),
+    /// What the feature gates change (`dropDisabledFields`, defaults set only under a gate);
+    /// the second argument is the stored object on update.
+    pub gated_fields: fn(&mut T, Option<&T>, &FeatureGates),
     /// Validation on create, after the metadata's: appends to `causes` (the 422's), or
     /// refuses outright with another error.
     pub validate_create: fn(&T, &mut Vec<Cause>) -> Result<(), ApiError>,
@@ -103,10 +107,12 @@ pub(crate) struct Hooks<T> {
 }
 
 impl<T> Hooks<T> {
-    /// No defaults, no checks beyond the metadata's, no admission, removal at once, no indices.
+    /// No defaults, no gated fields, no checks beyond the metadata's, no admission, removal at
+    /// once, no indices.
     pub(crate) const NONE: Hooks<T> = Hooks {
         check_decoded: |_| Ok(()),
         set_defaults: |_| {},
+        gated_fields: |_, _, _| {},
         validate_create: |_, _| Ok(()),
         validate_update: |_, _, _| Ok(()),
         admit_create: |_, _| Ok(()),

@@ -5,8 +5,10 @@ use crate::admission::{self, MAX_REPLICAS};
 use crate::api::decode::DecodeError;
 use crate::api::*;
 use crate::error::{field, ApiError, Cause};
+use crate::features::{FeatureGates, MAX_UNAVAILABLE_STATEFULSET};
 use crate::printers::*;
 use crate::time::Time;
+use serde_json::json;
 
 impl KindDef for StatefulSet {
     const REST: Rest = Rest(
@@ -24,6 +26,7 @@ impl KindDef for StatefulSet {
         set_defaults: set_set_defaults,
         validate_create: validate_set,
         validate_update: validate_set_update,
+        gated_fields: gated_set_fields,
         ..Hooks::NONE
     };
 
@@ -127,4 +130,34 @@ fn validate_set_update(
         return Err(admission::replica_limit(n.replicas(), &n.metadata.name));
     }
     Ok(())
+}
+
+/// What the feature gates change at admission (`SetDefaults_StatefulSet` under the gate, then
+/// `dropStatefulSetDisabledFields`): with `MaxUnavailableStatefulSet` on, a RollingUpdate set
+/// gets `maxUnavailable: 1`; with it off the field is dropped, unless the stored object
+/// (`old`, on update) already uses it.
+fn gated_set_fields(s: &mut StatefulSet, old: Option<&StatefulSet>, gates: &FeatureGates) {
+    let Some(strategy) = s.spec.update_strategy.as_mut() else {
+        return;
+    };
+    let rolling = strategy.type_.as_deref() == Some("RollingUpdate");
+    let Some(ru) = strategy.rolling_update.as_mut() else {
+        return;
+    };
+    if gates.enabled(MAX_UNAVAILABLE_STATEFULSET) {
+        if rolling && ru.max_unavailable.is_none() {
+            ru.max_unavailable = Some(json!(1));
+        }
+        return;
+    }
+    let in_use = old.is_some_and(|o| {
+        o.spec
+            .update_strategy
+            .as_ref()
+            .and_then(|u| u.rolling_update.as_ref())
+            .is_some_and(|r| r.max_unavailable.is_some())
+    });
+    if !in_use {
+        ru.max_unavailable = None;
+    }
 }
