@@ -42,10 +42,11 @@ pub(crate) fn admit_service(c: &mut Cluster, svc: &mut Service) {
 
 /// The `PersistentVolumeClaimResize` admission plug-in: a claim may grow only if its class
 /// allows volume expansion (kind's `standard` does not).
-pub(crate) fn admit_resize(c: &Cluster, live: &Object, new: &Object) -> Result<(), ApiError> {
-    let (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) = (live, new) else {
-        return Ok(());
-    };
+pub(crate) fn admit_resize(
+    c: &Cluster,
+    n: &PersistentVolumeClaim,
+    o: &PersistentVolumeClaim,
+) -> Result<(), ApiError> {
     let size = |c: &PersistentVolumeClaim| {
         c.spec
             .resources

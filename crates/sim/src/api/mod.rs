@@ -250,6 +250,19 @@ macro_rules! kinds {
                 }
             }
 
+            /// Admission that reads cluster state or changes the object, on an update of `old`.
+            pub(crate) fn admit_update(
+                &mut self,
+                old: &Object,
+                c: &crate::Cluster,
+            ) -> Result<(), ApiError> {
+                match (self, old) {
+                    $((Object::$t(n), Object::$t(o)) => (<$t as KindDef>::HOOKS.admit_update)(n, o, c),)*
+                    // An update replaces an object of its own kind: never reached.
+                    _ => Ok(()),
+                }
+            }
+
             /// The grace period a DELETE gives the object (`requested`: `--grace-period`);
             /// `None` if the kind has no graceful deletion.
             pub(crate) fn deletion_grace(&self, requested: Option<i64>) -> Option<i64> {

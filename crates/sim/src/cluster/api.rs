@@ -196,10 +196,7 @@ impl Cluster {
             Object::copy_status(&live, &mut obj);
             admission::gated_fields(&mut obj, Some(&live), &self.feature_gates);
             admission::validate_update(&live, &obj)?;
-            admission::stateful::admit_resize(self, &live, &obj)?;
-            if let Object::Secret(secret) = &mut obj {
-                secret.merge_string_data();
-            }
+            obj.admit_update(&live, self)?;
             if kind.has_generation() && admission::spec_changed(&live, &obj) {
                 obj.meta_mut().generation += 1;
             }

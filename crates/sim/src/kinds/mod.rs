@@ -95,6 +95,9 @@ pub(crate) struct Hooks<T> {
     /// Admission that reads or changes cluster state on create (the default StorageClass,
     /// Service IPs, protection finalizers, the initial phase).
     pub admit_create: fn(&mut T, &mut Cluster) -> Result<(), ApiError>,
+    /// The same on an update of the second argument, after validation
+    /// (`PersistentVolumeClaimResize`, write-only fields).
+    pub admit_update: fn(&mut T, &T, &Cluster) -> Result<(), ApiError>,
     /// Graceful deletion (`CheckGracefulDelete`): the grace period a DELETE gives the object
     /// (the second argument is `--grace-period`); `None` if the kind is removed at once, once
     /// its finalizers are gone. A kind with a grace period is removed only when it reaches zero.
@@ -116,6 +119,7 @@ impl<T> Hooks<T> {
         validate_create: |_, _| Ok(()),
         validate_update: |_, _, _| Ok(()),
         admit_create: |_, _| Ok(()),
+        admit_update: |_, _, _| Ok(()),
         deletion_grace: |_, _| None,
         index: |_, _, _| {},
         unindex: |_, _, _| {},

@@ -26,6 +26,7 @@ impl KindDef for PersistentVolumeClaim {
         validate_create: validate_claim,
         validate_update: validate_claim_update,
         admit_create: admit_claim,
+        admit_update: |pvc, old, c| admission::stateful::admit_resize(c, pvc, old),
         ..Hooks::NONE
     };
 

@@ -19,6 +19,10 @@ impl KindDef for Secret {
         validate_create: validate_secret,
         validate_update: validate_secret_update,
         admit_create: admit_secret,
+        admit_update: |secret, _, _| {
+            secret.merge_string_data();
+            Ok(())
+        },
         ..Hooks::NONE
     };
 
@@ -104,7 +108,7 @@ fn admit_secret(secret: &mut Secret, _c: &mut Cluster) -> Result<(), ApiError> {
 
 impl Secret {
     /// `stringData` is write-only: the API server merges it into `data` (base64) on every write.
-    pub(crate) fn merge_string_data(&mut self) {
+    fn merge_string_data(&mut self) {
         for (k, v) in std::mem::take(&mut self.string_data) {
             self.data.insert(k, crate::base64::encode(v.as_bytes()));
         }
