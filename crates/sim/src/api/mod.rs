@@ -1,9 +1,9 @@
 //! The API's object model: every kind the simulated API server serves, as typed structs with
 //! Kubernetes field names, and [`Object`], the one enum the store holds.
 //!
-//! The kinds are listed once, in the [`kinds!`] invocation below; `Kind`, `Kind::ALL`, `KINDS`,
+//! The kinds are listed once, in the `kinds!` invocation below; `Kind`, `Kind::ALL`, `KINDS`,
 //! `Object` and every per-kind dispatch are generated from that list, and each kind's facts
-//! and hooks are its [`crate::kinds::KindDef`] impl (`crates/sim/src/kinds/`).
+//! and hooks are its `KindDef` impl (`crates/sim/src/kinds/`).
 
 pub mod apps;
 pub mod core;
@@ -16,8 +16,7 @@ pub use self::meta::*;
 
 use crate::error::{ApiError, Cause};
 use crate::kinds::KindDef;
-use crate::store::Indices;
-use crate::store::ObjKey;
+use crate::store::{Indices, ObjKey};
 use crate::time::Time;
 use serde_json::Value;
 use std::fmt;

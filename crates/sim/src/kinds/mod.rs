@@ -7,6 +7,7 @@
 //! must decide each one and the compiler names what it has not decided yet; the optional
 //! hooks are one item, [`Hooks`], where a kind names those it has. Long bodies shared with
 //! other kinds (pod spec validation, say) stay in `admission.rs` and are called from here.
+//! `crates/sim/tests/it/kinds.rs` checks that every kind has every piece.
 
 mod controller_revision;
 mod endpoint_slice;
