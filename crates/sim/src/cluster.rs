@@ -1,6 +1,5 @@
-//! The cluster: the API server's verbs over the [`Store`] (`api.rs`), the virtual clock and
-//! timer queue, the loop that hands watch events to the controllers until they are quiet, and
-//! the event recorders (`events.rs`).
+//! The cluster: the API server's verbs over the [`Store`], the virtual clock and timer queue,
+//! and the loop that hands watch events to the controllers until they are quiet.
 
 mod api;
 mod events;
