@@ -75,11 +75,7 @@ impl Cluster {
 
     pub(crate) fn create_inner(&mut self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
         let kind = obj.kind();
-        if !kind.namespaced() {
-            obj.meta_mut().namespace.clear();
-        } else if obj.namespace().is_empty() {
-            obj.meta_mut().namespace = "default".into();
-        }
+        scope(&mut obj);
         if obj.name().is_empty() && !obj.meta().generate_name.is_empty() {
             let name = format!("{}{}", obj.meta().generate_name, self.rng.name_suffix(5));
             obj.meta_mut().name = name;
@@ -161,11 +157,7 @@ impl Cluster {
         status_only: bool,
     ) -> Result<Arc<Object>, ApiError> {
         let kind = obj.kind();
-        if !kind.namespaced() {
-            obj.meta_mut().namespace.clear();
-        } else if obj.namespace().is_empty() {
-            obj.meta_mut().namespace = "default".into();
-        }
+        scope(&mut obj);
         let ns = obj.namespace().to_string();
         let name = obj.name().to_string();
         let live = self
@@ -332,6 +324,15 @@ impl Cluster {
             return Ok(gone.unwrap_or(live));
         }
         Ok(self.store.put(obj))
+    }
+}
+
+/// A cluster-scoped object has no namespace; a namespaced one without one is in `default`.
+fn scope(obj: &mut Object) {
+    if !obj.kind().namespaced() {
+        obj.meta_mut().namespace.clear();
+    } else if obj.namespace().is_empty() {
+        obj.meta_mut().namespace = "default".into();
     }
 }
 
