@@ -1,9 +1,12 @@
 //! What the API server does to an object before storing it: defaulting (`SetDefaults_*`) and
-//! validation (`ValidateStatefulSet`, name rules, immutable fields), with its exact messages.
+//! validation (`ValidateStatefulSet`, name rules, immutable fields), with its exact messages;
+//! `stateful.rs` holds the admission plug-ins that read cluster state.
+
+pub(crate) mod stateful;
 
 use crate::api::*;
 use crate::error::{field, ApiError, Cause, Reason};
-use crate::features::{FeatureGates, MAX_UNAVAILABLE_STATEFULSET};
+use crate::features::FeatureGates;
 use serde_json::{json, Value};
 
 /// The playground's limit on replicas: a set larger than this would not fit in a browser tab.
@@ -11,122 +14,9 @@ pub const MAX_REPLICAS: i32 = 10_000;
 
 // ------------------------------------------------------------------ defaults
 
+/// `SetDefaults_*` for the object's kind (its `KindDef::set_defaults`).
 pub fn default_object(obj: &mut Object) {
-    match obj {
-        Object::StatefulSet(s) => default_statefulset(s),
-        Object::Pod(p) => {
-            default_pod_spec(&mut p.spec);
-            let s = &mut p.spec;
-            s.service_account_name
-                .get_or_insert_with(|| "default".into());
-            s.enable_service_links.get_or_insert(true);
-            s.priority.get_or_insert(0);
-            s.preemption_policy
-                .get_or_insert_with(|| "PreemptLowerPriority".into());
-            for key in [
-                "node.kubernetes.io/not-ready",
-                "node.kubernetes.io/unreachable",
-            ] {
-                if !s.tolerations.iter().any(|t| t.key.as_deref() == Some(key)) {
-                    s.tolerations.push(Toleration {
-                        key: Some(key.into()),
-                        operator: Some("Exists".into()),
-                        value: None,
-                        effect: Some("NoExecute".into()),
-                        toleration_seconds: Some(300),
-                    });
-                }
-            }
-        }
-        Object::Service(svc) => {
-            let s = &mut svc.spec;
-            s.type_.get_or_insert_with(|| "ClusterIP".into());
-            s.session_affinity.get_or_insert_with(|| "None".into());
-            for p in &mut s.ports {
-                p.protocol.get_or_insert_with(|| "TCP".into());
-                if p.target_port.is_none() {
-                    p.target_port = Some(json!(p.port));
-                }
-            }
-            if s.ip_families.is_empty() {
-                s.ip_families = vec!["IPv4".into()];
-            }
-            s.ip_family_policy
-                .get_or_insert_with(|| "SingleStack".into());
-            s.internal_traffic_policy
-                .get_or_insert_with(|| "Cluster".into());
-            if svc.status.is_null() {
-                svc.status = json!({"loadBalancer": {}});
-            }
-        }
-        Object::PersistentVolumeClaim(pvc) => {
-            pvc.spec
-                .volume_mode
-                .get_or_insert_with(|| "Filesystem".into());
-            pvc.api_version = None;
-            pvc.kind = None;
-        }
-        Object::PersistentVolume(pv) => {
-            pv.spec
-                .volume_mode
-                .get_or_insert_with(|| "Filesystem".into());
-            pv.spec
-                .persistent_volume_reclaim_policy
-                .get_or_insert_with(|| "Retain".into());
-        }
-        Object::Secret(s) => {
-            s.type_.get_or_insert_with(|| "Opaque".into());
-        }
-        Object::StorageClass(sc) => {
-            sc.reclaim_policy.get_or_insert_with(|| "Delete".into());
-            sc.volume_binding_mode
-                .get_or_insert_with(|| "Immediate".into());
-        }
-        Object::Namespace(ns) => {
-            if ns.spec.is_null() {
-                ns.spec = json!({"finalizers": ["kubernetes"]});
-            }
-            if ns.status.is_null() {
-                ns.status = json!({"phase": "Active"});
-            }
-            let name = ns.metadata.name.clone();
-            ns.metadata
-                .labels
-                .insert("kubernetes.io/metadata.name".into(), name);
-        }
-        _ => {}
-    }
-}
-
-fn default_statefulset(s: &mut StatefulSet) {
-    let spec = &mut s.spec;
-    spec.replicas.get_or_insert(1);
-    spec.pod_management_policy
-        .get_or_insert_with(|| "OrderedReady".into());
-    let strategy = spec.update_strategy.get_or_insert_with(Default::default);
-    let t = strategy
-        .type_
-        .get_or_insert_with(|| "RollingUpdate".into())
-        .clone();
-    if t == "RollingUpdate" {
-        let ru = strategy.rolling_update.get_or_insert_with(Default::default);
-        ru.partition.get_or_insert(0);
-    }
-    spec.revision_history_limit.get_or_insert(10);
-    let p = spec
-        .persistent_volume_claim_retention_policy
-        .get_or_insert_with(Default::default);
-    p.when_deleted.get_or_insert_with(|| "Retain".into());
-    p.when_scaled.get_or_insert_with(|| "Retain".into());
-    default_pod_spec(&mut spec.template.spec);
-    for t in &mut spec.volume_claim_templates {
-        t.api_version = Some("v1".into());
-        t.kind = Some("PersistentVolumeClaim".into());
-        t.spec
-            .volume_mode
-            .get_or_insert_with(|| "Filesystem".into());
-        t.status.phase.get_or_insert_with(|| "Pending".into());
-    }
+    obj.set_defaults();
 }
 
 pub fn default_pod_spec(s: &mut PodSpec) {
@@ -256,7 +146,7 @@ pub fn dns1035_label(v: &str) -> Vec<String> {
 }
 
 /// Shortens a value for an error message the way `field.Invalid` output stays readable.
-fn quoted(v: &str) -> String {
+pub(crate) fn quoted(v: &str) -> String {
     format!("{v:?}")
 }
 
@@ -268,12 +158,7 @@ fn validate_meta(kind: Kind, m: &ObjectMeta, causes: &mut Vec<Cause>) {
         ));
         return;
     }
-    let name_fn = |v: &str| match kind {
-        Kind::StatefulSet | Kind::Namespace => dns1123_label(v),
-        Kind::Service => dns1035_label(v),
-        Kind::Event => Vec::new(),
-        _ => dns1123_subdomain(v),
-    };
+    let name_fn = |v: &str| kind.validate_name(v);
     if !m.generate_name.is_empty() {
         // A prefix may end in '-' (`maskTrailingDash`).
         let g = &m.generate_name;
@@ -387,36 +272,10 @@ pub fn validate_labels(labels: &Labels, path: &str, causes: &mut Vec<Cause>) {
     }
 }
 
-/// What the feature gates change at admission (`SetDefaults_StatefulSet` under the gate, then
-/// `dropStatefulSetDisabledFields`): with `MaxUnavailableStatefulSet` on, a RollingUpdate set
-/// gets `maxUnavailable: 1`; with it off the field is dropped, unless the stored object
-/// (`old`, on update) already uses it.
+/// What the feature gates change at admission (the kind's `dropDisabledFields`, and defaults
+/// set only under a gate); `old` is the stored object on update.
 pub fn gated_fields(obj: &mut Object, old: Option<&Object>, gates: &FeatureGates) {
-    let Object::StatefulSet(s) = obj else {
-        return;
-    };
-    let Some(strategy) = s.spec.update_strategy.as_mut() else {
-        return;
-    };
-    let rolling = strategy.type_.as_deref() == Some("RollingUpdate");
-    let Some(ru) = strategy.rolling_update.as_mut() else {
-        return;
-    };
-    if gates.enabled(MAX_UNAVAILABLE_STATEFULSET) {
-        if rolling && ru.max_unavailable.is_none() {
-            ru.max_unavailable = Some(json!(1));
-        }
-        return;
-    }
-    let in_use = matches!(old, Some(Object::StatefulSet(o)) if o
-        .spec
-        .update_strategy
-        .as_ref()
-        .and_then(|u| u.rolling_update.as_ref())
-        .is_some_and(|r| r.max_unavailable.is_some()));
-    if !in_use {
-        ru.max_unavailable = None;
-    }
+    obj.gated_fields(old, gates);
 }
 
 /// `IsValidPercent`: digits followed by `%`.
@@ -481,19 +340,7 @@ fn validate_max_unavailable(v: &Value, causes: &mut Vec<Cause>) {
 pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
     let mut causes = Vec::new();
     validate_meta(obj.kind(), obj.meta(), &mut causes);
-    match obj {
-        Object::StatefulSet(s) => {
-            validate_statefulset_spec(s, &mut causes);
-            if causes.is_empty() && s.replicas() > MAX_REPLICAS {
-                return Err(replica_limit(s.replicas(), &s.metadata.name));
-            }
-        }
-        Object::Pod(p) => validate_pod_spec(&p.spec, "spec", &mut causes),
-        Object::Service(s) => validate_service(s, &mut causes),
-        Object::PersistentVolumeClaim(c) => validate_pvc_spec(&c.spec, "spec", &mut causes),
-        Object::Secret(s) => validate_secret(s, &mut causes),
-        _ => {}
-    }
+    obj.validate_create(&mut causes)?;
     if causes.is_empty() {
         Ok(())
     } else {
@@ -501,7 +348,8 @@ pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
     }
 }
 
-fn replica_limit(requested: i32, name: &str) -> ApiError {
+/// The playground's quota on a StatefulSet's replicas.
+pub(crate) fn replica_limit(requested: i32, name: &str) -> ApiError {
     ApiError::new(
         Reason::Forbidden,
         format!(
@@ -510,7 +358,7 @@ fn replica_limit(requested: i32, name: &str) -> ApiError {
     )
 }
 
-fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
+pub(crate) fn validate_statefulset_spec(s: &StatefulSet, causes: &mut Vec<Cause>) {
     let spec = &s.spec;
     match spec.pod_management_policy.as_deref() {
         None | Some("OrderedReady") | Some("Parallel") => {}
@@ -727,7 +575,7 @@ fn selector_mismatch(labels: &Labels) -> Cause {
     )
 }
 
-fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Cause>) {
+pub(crate) fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Cause>) {
     if spec.containers.is_empty() {
         causes.push(field::required(&format!("{path}.containers"), ""));
     }
@@ -824,7 +672,7 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Cause>) {
     }
 }
 
-fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
+pub(crate) fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
     let headless = s.is_headless();
     if s.spec.ports.is_empty() && !headless && s.spec.type_.as_deref() != Some("ExternalName") {
         causes.push(field::required("spec.ports", ""));
@@ -871,7 +719,7 @@ fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
     }
 }
 
-fn validate_pvc_spec(spec: &PvcSpec, path: &str, causes: &mut Vec<Cause>) {
+pub(crate) fn validate_pvc_spec(spec: &PvcSpec, path: &str, causes: &mut Vec<Cause>) {
     if spec.access_modes.is_empty() {
         causes.push(field::required(
             &format!("{path}.accessModes"),
@@ -987,7 +835,7 @@ fn go_json_object_error(bytes: &[u8]) -> Option<String> {
 
 /// `ValidateSecret`: keys, total size, and what each type requires. `stringData` counts as
 /// data (the API server merges it first).
-fn validate_secret(s: &Secret, causes: &mut Vec<Cause>) {
+pub(crate) fn validate_secret(s: &Secret, causes: &mut Vec<Cause>) {
     let mut data: std::collections::BTreeMap<&str, Vec<u8>> = s
         .data
         .iter()
@@ -1063,7 +911,7 @@ fn validate_secret(s: &Secret, causes: &mut Vec<Cause>) {
 
 /// `NormalizeClusterIPs` then `validateClusterIPsUpdate`: a changed `clusterIP` (singular)
 /// becomes the first of `clusterIPs`, and no address may change once set.
-fn validate_cluster_ips_update(o: &Service, n: &Service, causes: &mut Vec<Cause>) {
+pub(crate) fn validate_cluster_ips_update(o: &Service, n: &Service, causes: &mut Vec<Cause>) {
     let external = |s: &Service| s.spec.type_.as_deref() == Some("ExternalName");
     if external(o) || external(n) {
         return;
@@ -1132,87 +980,7 @@ fn spec_of(o: &Object) -> Value {
 pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
     let mut causes = Vec::new();
     validate_meta(new.kind(), new.meta(), &mut causes);
-    match (old, new) {
-        (Object::StatefulSet(o), Object::StatefulSet(n)) => {
-            validate_statefulset_spec(n, &mut causes);
-            let strip = |s: &StatefulSet| {
-                let mut s = s.spec.clone();
-                s.replicas = None;
-                s.ordinals = None;
-                s.template = Default::default();
-                s.update_strategy = None;
-                s.revision_history_limit = None;
-                s.persistent_volume_claim_retention_policy = None;
-                s.min_ready_seconds = None;
-                s
-            };
-            if strip(o) != strip(n) {
-                causes.push(field::forbidden(
-                    "spec",
-                    "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
-                ));
-            }
-            if causes.is_empty() && n.replicas() > MAX_REPLICAS && n.replicas() != o.replicas() {
-                return Err(replica_limit(n.replicas(), &n.metadata.name));
-            }
-        }
-        (Object::Pod(o), Object::Pod(n)) => {
-            let strip = |p: &PodSpec| {
-                let mut p = p.clone();
-                for c in p.containers.iter_mut().chain(p.init_containers.iter_mut()) {
-                    c.image = None;
-                }
-                p.active_deadline_seconds = None;
-                p.tolerations.clear();
-                p.termination_grace_period_seconds = None;
-                p
-            };
-            if strip(&o.spec) != strip(&n.spec) {
-                causes.push(field::forbidden(
-                    "spec",
-                    "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
-                ));
-            }
-        }
-        (Object::PersistentVolumeClaim(o), Object::PersistentVolumeClaim(n)) => {
-            validate_pvc_spec(&n.spec, "spec", &mut causes);
-            validate_pvc_update(o, n, &mut causes);
-        }
-        (Object::Service(o), Object::Service(n)) => {
-            validate_service(n, &mut causes);
-            validate_cluster_ips_update(o, n, &mut causes);
-        }
-        (Object::Secret(o), Object::Secret(n)) => {
-            validate_secret(n, &mut causes);
-            if o.immutable == Some(true) {
-                if n.immutable != Some(true) {
-                    causes.push(field::forbidden(
-                        "immutable",
-                        "field is immutable when `immutable` is set",
-                    ));
-                }
-                // stringData is merged into data before validation.
-                let mut data = n.data.clone();
-                for (k, v) in &n.string_data {
-                    data.insert(k.clone(), crate::base64::encode(v.as_bytes()));
-                }
-                if data != o.data {
-                    causes.push(field::forbidden(
-                        "data",
-                        "field is immutable when `immutable` is set",
-                    ));
-                }
-            }
-            if o.type_ != n.type_ {
-                causes.push(field::invalid(
-                    "type",
-                    quoted(n.type_.as_deref().unwrap_or("")),
-                    "field is immutable",
-                ));
-            }
-        }
-        _ => {}
-    }
+    new.validate_update(old, &mut causes)?;
     if causes.is_empty() {
         Ok(())
     } else {
@@ -1229,7 +997,7 @@ fn storage_request(s: &PvcSpec) -> Option<u128> {
 
 /// `ValidatePersistentVolumeClaimUpdate`: the spec is immutable except a bound claim's storage
 /// request (and volumeAttributesClassName); `volumeName` and `storageClassName` may be set once.
-fn validate_pvc_update(
+pub(crate) fn validate_pvc_update(
     o: &PersistentVolumeClaim,
     n: &PersistentVolumeClaim,
     causes: &mut Vec<Cause>,

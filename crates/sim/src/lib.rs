@@ -23,6 +23,7 @@ pub mod exec;
 pub mod features;
 pub mod fs;
 pub mod images;
+mod kinds;
 pub mod patch;
 pub mod printers;
 pub mod quantity;

@@ -1,7 +1,7 @@
 //! The object store: one writer (the cluster), many readers. Every write bumps the
 //! resourceVersion and appends a watch event; readers follow the log from a cursor.
 
-use crate::api::{Kind, Object};
+use crate::api::{EndpointSlice, Kind, Object, PersistentVolume, Pod};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// namespace → name → object: nested so that a lookup by `&str` allocates nothing.
@@ -54,9 +54,10 @@ pub struct Store {
     idx: Indices,
 }
 
-/// Pods by node and by claim, and EndpointSlices by the pods they list.
+/// Pods by node and by claim, and EndpointSlices by the pods they list. Each kind's
+/// `KindDef::index`/`unindex` says which of them it is in.
 #[derive(Clone, Default)]
-struct Indices {
+pub(crate) struct Indices {
     /// node → pods bound to it.
     pods_on_node: HashMap<String, BTreeSet<ObjKey>>,
     /// node → how many of its pods have not finished (the scheduler's load).
@@ -67,6 +68,79 @@ struct Indices {
     slices_of_pod: HashMap<ObjKey, BTreeSet<String>>,
     /// Volumes a claim could bind to: Available, with no claim reference, not being deleted.
     available_pvs: BTreeSet<String>,
+}
+
+impl Indices {
+    /// A pod: by node (and the node's load while it runs) and by the claims it uses.
+    pub(crate) fn add_pod(&mut self, key: &ObjKey, p: &Pod) {
+        if let Some(node) = &p.spec.node_name {
+            self.pods_on_node
+                .entry(node.clone())
+                .or_default()
+                .insert(key.clone());
+            if !matches!(p.phase(), "Succeeded" | "Failed") {
+                *self.node_load.entry(node.clone()).or_default() += 1;
+            }
+        }
+        for claim in p.claim_names() {
+            self.claim_users
+                .entry((key.0.clone(), claim.to_string()))
+                .or_default()
+                .insert(key.1.clone());
+        }
+    }
+
+    pub(crate) fn remove_pod(&mut self, key: &ObjKey, p: &Pod) {
+        if let Some(node) = &p.spec.node_name {
+            remove_from(&mut self.pods_on_node, node, key);
+            if !matches!(p.phase(), "Succeeded" | "Failed") {
+                if let Some(n) = self.node_load.get_mut(node.as_str()) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
+        for claim in p.claim_names() {
+            remove_from(
+                &mut self.claim_users,
+                &(key.0.clone(), claim.to_string()),
+                &key.1,
+            );
+        }
+    }
+
+    /// An EndpointSlice: by the pods it lists.
+    pub(crate) fn add_slice(&mut self, key: &ObjKey, s: &EndpointSlice) {
+        for name in slice_targets(s) {
+            self.slices_of_pod
+                .entry((key.0.clone(), name.to_string()))
+                .or_default()
+                .insert(key.1.clone());
+        }
+    }
+
+    pub(crate) fn remove_slice(&mut self, key: &ObjKey, s: &EndpointSlice) {
+        for name in slice_targets(s) {
+            remove_from(
+                &mut self.slices_of_pod,
+                &(key.0.clone(), name.to_string()),
+                &key.1,
+            );
+        }
+    }
+
+    /// A PersistentVolume: among those a claim could bind to, if it is one.
+    pub(crate) fn add_volume(&mut self, key: &ObjKey, pv: &PersistentVolume) {
+        if pv.status.phase.as_deref() == Some("Available")
+            && pv.spec.claim_ref.is_none()
+            && !pv.metadata.is_deleting()
+        {
+            self.available_pvs.insert(key.1.clone());
+        }
+    }
+
+    pub(crate) fn remove_volume(&mut self, key: &ObjKey) {
+        self.available_pvs.remove(&key.1);
+    }
 }
 
 impl Store {
@@ -160,6 +234,7 @@ impl Store {
                     }
                 }
             }
+            // Every other write alike: out of the indices as it was, in as it is.
             _ => {
                 if let Some(old) = &old {
                     self.unindex(kind, &key, old);
@@ -222,44 +297,7 @@ impl Store {
                 .or_default()
                 .insert((kind, key.clone()));
         }
-        match obj {
-            Object::Pod(p) => {
-                if let Some(node) = &p.spec.node_name {
-                    self.idx
-                        .pods_on_node
-                        .entry(node.clone())
-                        .or_default()
-                        .insert(key.clone());
-                    if !matches!(p.phase(), "Succeeded" | "Failed") {
-                        *self.idx.node_load.entry(node.clone()).or_default() += 1;
-                    }
-                }
-                for claim in p.claim_names() {
-                    self.idx
-                        .claim_users
-                        .entry((key.0.clone(), claim.to_string()))
-                        .or_default()
-                        .insert(key.1.clone());
-                }
-            }
-            Object::EndpointSlice(s) => {
-                for name in slice_targets(s) {
-                    self.idx
-                        .slices_of_pod
-                        .entry((key.0.clone(), name.to_string()))
-                        .or_default()
-                        .insert(key.1.clone());
-                }
-            }
-            Object::PersistentVolume(pv)
-                if pv.status.phase.as_deref() == Some("Available")
-                    && pv.spec.claim_ref.is_none()
-                    && !pv.metadata.is_deleting() =>
-            {
-                self.idx.available_pvs.insert(key.1.clone());
-            }
-            _ => {}
-        }
+        obj.index(key, &mut self.idx);
     }
 
     fn unindex(&mut self, kind: Kind, key: &ObjKey, obj: &Object) {
@@ -279,38 +317,7 @@ impl Store {
                 }
             }
         }
-        match obj {
-            Object::Pod(p) => {
-                if let Some(node) = &p.spec.node_name {
-                    remove_from(&mut self.idx.pods_on_node, node, key);
-                    if !matches!(p.phase(), "Succeeded" | "Failed") {
-                        if let Some(n) = self.idx.node_load.get_mut(node.as_str()) {
-                            *n = n.saturating_sub(1);
-                        }
-                    }
-                }
-                for claim in p.claim_names() {
-                    remove_from(
-                        &mut self.idx.claim_users,
-                        &(key.0.clone(), claim.to_string()),
-                        &key.1,
-                    );
-                }
-            }
-            Object::EndpointSlice(s) => {
-                for name in slice_targets(s) {
-                    remove_from(
-                        &mut self.idx.slices_of_pod,
-                        &(key.0.clone(), name.to_string()),
-                        &key.1,
-                    );
-                }
-            }
-            Object::PersistentVolume(_) => {
-                self.idx.available_pvs.remove(&key.1);
-            }
-            _ => {}
-        }
+        obj.unindex(key, &mut self.idx);
     }
 
     /// Names of the volumes a claim could bind to (Available, unclaimed), in name order.
@@ -363,7 +370,7 @@ impl Store {
 }
 
 /// The pod names an EndpointSlice's endpoints refer to.
-fn slice_targets(s: &crate::api::EndpointSlice) -> impl Iterator<Item = &str> {
+fn slice_targets(s: &EndpointSlice) -> impl Iterator<Item = &str> {
     s.endpoints.iter().filter_map(|e| {
         e.target_ref
             .as_ref()

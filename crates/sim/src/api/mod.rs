@@ -1,5 +1,9 @@
 //! The API's object model: every kind the simulated API server serves, as typed structs with
 //! Kubernetes field names, and [`Object`], the one enum the store holds.
+//!
+//! The kinds are listed once, in the `kinds!` invocation below; `Kind`, `Kind::ALL`, `KINDS`,
+//! `Object` and every per-kind dispatch are generated from that list, and each kind's facts
+//! and hooks are its `KindDef` impl (`crates/sim/src/kinds/`).
 
 pub mod apps;
 pub mod core;
@@ -10,26 +14,14 @@ pub use self::apps::*;
 pub use self::core::*;
 pub use self::meta::*;
 
+use crate::error::{ApiError, Cause};
+use crate::kinds::KindDef;
+use crate::store::{Indices, ObjKey};
+use crate::time::Time;
 use serde_json::Value;
 use std::fmt;
 
-/// Every kind the simulated API server knows, with its REST facts.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Namespace,
-    Node,
-    StorageClass,
-    PersistentVolume,
-    Service,
-    Secret,
-    StatefulSet,
-    ControllerRevision,
-    PersistentVolumeClaim,
-    Pod,
-    EndpointSlice,
-    Event,
-}
-
+/// The REST facts of one kind, as discovery serves them (`kubectl api-resources`).
 pub struct KindInfo {
     pub kind: Kind,
     pub name: &'static str,
@@ -42,128 +34,282 @@ pub struct KindInfo {
     pub namespaced: bool,
 }
 
-pub const KINDS: &[KindInfo] = &[
-    KindInfo {
-        kind: Kind::Namespace,
-        name: "Namespace",
-        group: "",
-        version: "v1",
-        plural: "namespaces",
-        singular: "namespace",
-        short_names: &["ns"],
-        namespaced: false,
-    },
-    KindInfo {
-        kind: Kind::Node,
-        name: "Node",
-        group: "",
-        version: "v1",
-        plural: "nodes",
-        singular: "node",
-        short_names: &["no"],
-        namespaced: false,
-    },
-    KindInfo {
-        kind: Kind::StorageClass,
-        name: "StorageClass",
-        group: "storage.k8s.io",
-        version: "v1",
-        plural: "storageclasses",
-        singular: "storageclass",
-        short_names: &["sc"],
-        namespaced: false,
-    },
-    KindInfo {
-        kind: Kind::PersistentVolume,
-        name: "PersistentVolume",
-        group: "",
-        version: "v1",
-        plural: "persistentvolumes",
-        singular: "persistentvolume",
-        short_names: &["pv"],
-        namespaced: false,
-    },
-    KindInfo {
-        kind: Kind::Service,
-        name: "Service",
-        group: "",
-        version: "v1",
-        plural: "services",
-        singular: "service",
-        short_names: &["svc"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: Kind::Secret,
-        name: "Secret",
-        group: "",
-        version: "v1",
-        plural: "secrets",
-        singular: "secret",
-        short_names: &[],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: Kind::StatefulSet,
-        name: "StatefulSet",
-        group: "apps",
-        version: "v1",
-        plural: "statefulsets",
-        singular: "statefulset",
-        short_names: &["sts"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: Kind::ControllerRevision,
-        name: "ControllerRevision",
-        group: "apps",
-        version: "v1",
-        plural: "controllerrevisions",
-        singular: "controllerrevision",
-        short_names: &[],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: Kind::PersistentVolumeClaim,
-        name: "PersistentVolumeClaim",
-        group: "",
-        version: "v1",
-        plural: "persistentvolumeclaims",
-        singular: "persistentvolumeclaim",
-        short_names: &["pvc"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: Kind::Pod,
-        name: "Pod",
-        group: "",
-        version: "v1",
-        plural: "pods",
-        singular: "pod",
-        short_names: &["po"],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: Kind::EndpointSlice,
-        name: "EndpointSlice",
-        group: "discovery.k8s.io",
-        version: "v1",
-        plural: "endpointslices",
-        singular: "endpointslice",
-        short_names: &[],
-        namespaced: true,
-    },
-    KindInfo {
-        kind: Kind::Event,
-        name: "Event",
-        group: "",
-        version: "v1",
-        plural: "events",
-        singular: "event",
-        short_names: &["ev"],
-        namespaced: true,
-    },
-];
+/// An [`Object`] variant's payload: the kind's struct, boxed for the largest kinds.
+macro_rules! variant_type {
+    ($t:ident) => { $t };
+    ($t:ident boxed) => { Box<$t> };
+}
+
+/// Generates, from the one list of kinds, everything that names every kind: the [`Kind`] enum
+/// and `Kind::ALL`, the [`KINDS`] table, the [`Object`] enum, the [`Resource`] impls, decoding,
+/// and the dispatch from `Kind`/`Object` to each kind's [`KindDef`] impl. A kind missing from
+/// an impl, or an impl missing a piece, is a compile error.
+macro_rules! kinds {
+    ($($t:ident $($boxed:ident)?,)*) => {
+        /// Every kind the simulated API server knows; its REST facts are [`Kind::info`].
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Kind {
+            $($t,)*
+        }
+
+        impl Kind {
+            /// Every kind, in the order of the list (and of [`KINDS`]).
+            pub const ALL: [Kind; [$(Kind::$t),*].len()] = [$(Kind::$t),*];
+        }
+
+        /// Every kind's REST facts, in [`Kind::ALL`]'s order.
+        pub const KINDS: &[KindInfo] = &[$(KindInfo {
+            kind: Kind::$t,
+            name: stringify!($t),
+            group: <$t as KindDef>::REST.0,
+            version: <$t as KindDef>::REST.1,
+            plural: <$t as KindDef>::REST.2,
+            singular: <$t as KindDef>::REST.3,
+            short_names: <$t as KindDef>::REST.4,
+            namespaced: <$t as KindDef>::REST.5,
+        }),*];
+
+        /// Any object the store holds. The largest kinds are boxed: every object, and every
+        /// version the watch log keeps, is allocated at the size of the enum, and Events are
+        /// the most numerous.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Object {
+            $($t(variant_type!($t $($boxed)?)),)*
+        }
+
+        $(
+            impl Resource for $t {
+                const KIND: Kind = Kind::$t;
+                fn from_object(o: &Object) -> Option<&Self> {
+                    match o {
+                        Object::$t(x) => Some(std::borrow::Borrow::<$t>::borrow(x)),
+                        // Every other kind alike: not this one.
+                        _ => None,
+                    }
+                }
+                fn meta(&self) -> &ObjectMeta {
+                    &self.metadata
+                }
+                fn meta_mut(&mut self) -> &mut ObjectMeta {
+                    &mut self.metadata
+                }
+            }
+            impl From<$t> for Object {
+                fn from(x: $t) -> Object {
+                    Object::$t(x.into())
+                }
+            }
+            impl From<Box<$t>> for Object {
+                fn from(x: Box<$t>) -> Object {
+                    Object::$t((*x).into())
+                }
+            }
+        )*
+
+        impl Kind {
+            /// `ValidateObjectMeta`'s name rule for the kind: error strings, empty if valid.
+            pub(crate) fn validate_name(self, name: &str) -> Vec<String> {
+                match self {
+                    $(Kind::$t => (<$t as KindDef>::NAME_RULE)(name),)*
+                }
+            }
+            /// Whether the API server keeps `metadata.generation` for the kind.
+            pub(crate) fn has_generation(self) -> bool {
+                match self {
+                    $(Kind::$t => <$t as KindDef>::GENERATION,)*
+                }
+            }
+            /// The server-side table's columns: (always, `-o wide` only).
+            pub(crate) fn columns(self) -> (&'static [&'static str], &'static [&'static str]) {
+                match self {
+                    $(Kind::$t => (<$t as KindDef>::COLUMNS, <$t as KindDef>::WIDE_COLUMNS),)*
+                }
+            }
+        }
+
+        impl Object {
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Object::$t(_) => Kind::$t,)*
+                }
+            }
+            pub fn meta(&self) -> &ObjectMeta {
+                match self {
+                    $(Object::$t(o) => &o.metadata,)*
+                }
+            }
+            pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+                match self {
+                    $(Object::$t(o) => &mut o.metadata,)*
+                }
+            }
+
+            /// The object as the API server returns it in JSON: `apiVersion` and `kind`
+            /// first-class.
+            pub fn to_value(&self) -> Value {
+                let v = match self {
+                    $(Object::$t(o) => serde_json::to_value(o),)*
+                };
+                let mut v = v.unwrap_or(Value::Null);
+                if let Value::Object(m) = &mut v {
+                    m.insert(
+                        "apiVersion".into(),
+                        Value::String(self.kind().api_version()),
+                    );
+                    m.insert("kind".into(), Value::String(self.kind().name().into()));
+                }
+                v
+            }
+
+            /// Decodes a JSON object of the given kind (its `apiVersion`/`kind` fields are
+            /// ignored).
+            pub fn from_value(kind: Kind, mut v: Value) -> Result<Object, serde_json::Error> {
+                if let Value::Object(m) = &mut v {
+                    m.remove("apiVersion");
+                    m.remove("kind");
+                }
+                Ok(match kind {
+                    $(Kind::$t => Object::$t(serde_json::from_value(v)?),)*
+                })
+            }
+
+            fn decode_typed(
+                kind: Kind,
+                v: &Value,
+                unstructured: bool,
+            ) -> Result<(Object, Vec<String>), decode::DecodeError> {
+                let v = v.clone();
+                match kind {
+                    $(Kind::$t => typed::<$t>(&v, unstructured),)*
+                }
+            }
+
+            /// The checks of fields whose Go types parse their own text.
+            fn check_decoded(&self) -> Result<(), decode::DecodeError> {
+                match self {
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.check_decoded)(o),)*
+                }
+            }
+
+            /// `SetDefaults_*`.
+            pub(crate) fn set_defaults(&mut self) {
+                match self {
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.set_defaults)(o),)*
+                }
+            }
+
+            /// What the feature gates change; `old` is the stored object on update.
+            pub(crate) fn gated_fields(
+                &mut self,
+                old: Option<&Object>,
+                gates: &crate::features::FeatureGates,
+            ) {
+                match self {
+                    $(Object::$t(o) => {
+                        let old = old.and_then(<$t as Resource>::from_object);
+                        (<$t as KindDef>::HOOKS.gated_fields)(o, old, gates)
+                    })*
+                }
+            }
+
+            /// The kind's validation on create (after the metadata's).
+            pub(crate) fn validate_create(&self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
+                match self {
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.validate_create)(o, causes),)*
+                }
+            }
+
+            /// The kind's validation of an update of `old` (after the metadata's).
+            pub(crate) fn validate_update(
+                &self,
+                old: &Object,
+                causes: &mut Vec<Cause>,
+            ) -> Result<(), ApiError> {
+                match (self, old) {
+                    $((Object::$t(n), Object::$t(o)) => (<$t as KindDef>::HOOKS.validate_update)(n, o, causes),)*
+                    // An update replaces an object of its own kind: never reached.
+                    _ => Ok(()),
+                }
+            }
+
+            /// Status on update: `to` takes `from`'s status.
+            pub(crate) fn copy_status(from: &Object, to: &mut Object) {
+                match (from, to) {
+                    $((Object::$t(a), Object::$t(b)) => <$t as KindDef>::copy_status(a, b),)*
+                    // Both are the same object: never reached.
+                    _ => {}
+                }
+            }
+
+            /// Admission that reads or changes cluster state, on create.
+            pub(crate) fn admit_create(&mut self, c: &mut crate::Cluster) -> Result<(), ApiError> {
+                match self {
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.admit_create)(o, c),)*
+                }
+            }
+
+            /// Admission that reads cluster state or changes the object, on an update of `old`.
+            pub(crate) fn admit_update(
+                &mut self,
+                old: &Object,
+                c: &crate::Cluster,
+            ) -> Result<(), ApiError> {
+                match (self, old) {
+                    $((Object::$t(n), Object::$t(o)) => (<$t as KindDef>::HOOKS.admit_update)(n, o, c),)*
+                    // An update replaces an object of its own kind: never reached.
+                    _ => Ok(()),
+                }
+            }
+
+            /// The grace period a DELETE gives the object (`requested`: `--grace-period`);
+            /// `None` if the kind has no graceful deletion.
+            pub(crate) fn deletion_grace(&self, requested: Option<i64>) -> Option<i64> {
+                match self {
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.deletion_grace)(o, requested),)*
+                }
+            }
+
+            /// The cells of the object's row after its name.
+            pub(crate) fn row(&self, now: Time, name: String, wide: bool) -> Vec<String> {
+                match self {
+                    $(Object::$t(o) => <$t as KindDef>::row(o, now, name, wide),)*
+                }
+            }
+
+            /// Adds the object to the store's secondary indices.
+            pub(crate) fn index(&self, key: &ObjKey, idx: &mut Indices) {
+                match self {
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.index)(o, key, idx),)*
+                }
+            }
+
+            /// Takes the object out of the store's secondary indices.
+            pub(crate) fn unindex(&self, key: &ObjKey, idx: &mut Indices) {
+                match self {
+                    $(Object::$t(o) => (<$t as KindDef>::HOOKS.unindex)(o, key, idx),)*
+                }
+            }
+        }
+    };
+}
+
+// The one list of kinds. Adding a kind: its structs in `api/`, its name here, and its
+// `KindDef` impl in `crates/sim/src/kinds/` (the compiler names every missing piece).
+kinds! {
+    Namespace,
+    Node,
+    StorageClass,
+    PersistentVolume boxed,
+    Service,
+    Secret,
+    StatefulSet boxed,
+    ControllerRevision,
+    PersistentVolumeClaim,
+    Pod boxed,
+    EndpointSlice,
+    Event,
+}
 
 // `Kind::info` indexes KINDS by the kind: every kind has its entry, in the enum's order.
 const _: () = {
@@ -176,23 +322,8 @@ const _: () = {
 };
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
-        Kind::Namespace,
-        Kind::Node,
-        Kind::StorageClass,
-        Kind::PersistentVolume,
-        Kind::Service,
-        Kind::Secret,
-        Kind::StatefulSet,
-        Kind::ControllerRevision,
-        Kind::PersistentVolumeClaim,
-        Kind::Pod,
-        Kind::EndpointSlice,
-        Kind::Event,
-    ];
-
     pub fn info(self) -> &'static KindInfo {
-        // In range, and the right entry: checked when the crate compiles (below).
+        // In range, and the right entry: checked when the crate compiles (above).
         &KINDS[self as usize]
     }
     pub fn name(self) -> &'static str {
@@ -233,109 +364,12 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Any object the store holds. The largest kinds are boxed: every object, and every version the
-/// watch log keeps, is allocated at the size of the enum, and Events are the most numerous.
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq)]
-pub enum Object {
-    Namespace(Namespace),
-    Node(Node),
-    StorageClass(StorageClass),
-    PersistentVolume(Box<PersistentVolume>),
-    Service(Service),
-    Secret(Secret),
-    StatefulSet(Box<StatefulSet>),
-    ControllerRevision(ControllerRevision),
-    PersistentVolumeClaim(PersistentVolumeClaim),
-    Pod(Box<Pod>),
-    EndpointSlice(EndpointSlice),
-    Event(Event),
-}
-
-macro_rules! each_object {
-    ($obj:expr, $o:ident => $body:expr) => {
-        match $obj {
-            Object::Namespace($o) => $body,
-            Object::Node($o) => $body,
-            Object::StorageClass($o) => $body,
-            Object::PersistentVolume($o) => $body,
-            Object::Service($o) => $body,
-            Object::Secret($o) => $body,
-            Object::StatefulSet($o) => $body,
-            Object::ControllerRevision($o) => $body,
-            Object::PersistentVolumeClaim($o) => $body,
-            Object::Pod($o) => $body,
-            Object::EndpointSlice($o) => $body,
-            Object::Event($o) => $body,
-        }
-    };
-}
-
 impl Object {
-    pub fn kind(&self) -> Kind {
-        match self {
-            Object::Namespace(_) => Kind::Namespace,
-            Object::Node(_) => Kind::Node,
-            Object::StorageClass(_) => Kind::StorageClass,
-            Object::PersistentVolume(_) => Kind::PersistentVolume,
-            Object::Service(_) => Kind::Service,
-            Object::Secret(_) => Kind::Secret,
-            Object::StatefulSet(_) => Kind::StatefulSet,
-            Object::ControllerRevision(_) => Kind::ControllerRevision,
-            Object::PersistentVolumeClaim(_) => Kind::PersistentVolumeClaim,
-            Object::Pod(_) => Kind::Pod,
-            Object::EndpointSlice(_) => Kind::EndpointSlice,
-            Object::Event(_) => Kind::Event,
-        }
-    }
-    pub fn meta(&self) -> &ObjectMeta {
-        each_object!(self, o => &o.metadata)
-    }
-    pub fn meta_mut(&mut self) -> &mut ObjectMeta {
-        each_object!(self, o => &mut o.metadata)
-    }
     pub fn name(&self) -> &str {
         &self.meta().name
     }
     pub fn namespace(&self) -> &str {
         &self.meta().namespace
-    }
-
-    /// The object as the API server returns it in JSON: `apiVersion` and `kind` first-class.
-    pub fn to_value(&self) -> Value {
-        let mut v = each_object!(self, o => serde_json::to_value(o)).unwrap_or(Value::Null);
-        if let Value::Object(m) = &mut v {
-            m.insert(
-                "apiVersion".into(),
-                Value::String(self.kind().api_version()),
-            );
-            m.insert("kind".into(), Value::String(self.kind().name().into()));
-        }
-        v
-    }
-
-    /// Decodes a JSON object of the given kind (its `apiVersion`/`kind` fields are ignored).
-    pub fn from_value(kind: Kind, mut v: Value) -> Result<Object, serde_json::Error> {
-        if let Value::Object(m) = &mut v {
-            m.remove("apiVersion");
-            m.remove("kind");
-        }
-        Ok(match kind {
-            Kind::Namespace => Object::Namespace(serde_json::from_value(v)?),
-            Kind::Node => Object::Node(serde_json::from_value(v)?),
-            Kind::StorageClass => Object::StorageClass(serde_json::from_value(v)?),
-            Kind::PersistentVolume => Object::PersistentVolume(serde_json::from_value(v)?),
-            Kind::Service => Object::Service(serde_json::from_value(v)?),
-            Kind::Secret => Object::Secret(serde_json::from_value(v)?),
-            Kind::StatefulSet => Object::StatefulSet(serde_json::from_value(v)?),
-            Kind::ControllerRevision => Object::ControllerRevision(serde_json::from_value(v)?),
-            Kind::PersistentVolumeClaim => {
-                Object::PersistentVolumeClaim(serde_json::from_value(v)?)
-            }
-            Kind::Pod => Object::Pod(serde_json::from_value(v)?),
-            Kind::EndpointSlice => Object::EndpointSlice(serde_json::from_value(v)?),
-            Kind::Event => Object::Event(serde_json::from_value(v)?),
-        })
     }
 }
 
@@ -386,50 +420,8 @@ impl Object {
         let decoded = Object::decode_typed(kind, &v, unstructured)?;
         // Fields whose Go types parse their own text: Secret data ([]byte, base64) and
         // resource quantities.
-        match &decoded.0 {
-            Object::Secret(s) => {
-                for v in s.data.values() {
-                    if let Some(at) = crate::base64::corrupt_at(v) {
-                        return Err(decode::DecodeError {
-                            message: format!("illegal base64 data at input byte {at}"),
-                            converter: format!(
-                                "error decoding from json: illegal base64 data at input byte {at}"
-                            ),
-                        });
-                    }
-                }
-            }
-            Object::PersistentVolumeClaim(c) => check_quantities(&c.spec.resources)?,
-            Object::StatefulSet(s) => {
-                for t in &s.spec.volume_claim_templates {
-                    check_quantities(&t.spec.resources)?;
-                }
-            }
-            _ => {}
-        }
+        decoded.0.check_decoded()?;
         Ok(decoded)
-    }
-
-    fn decode_typed(
-        kind: Kind,
-        v: &Value,
-        unstructured: bool,
-    ) -> Result<(Object, Vec<String>), decode::DecodeError> {
-        let v = v.clone();
-        match kind {
-            Kind::Namespace => typed::<Namespace>(&v, unstructured),
-            Kind::Node => typed::<Node>(&v, unstructured),
-            Kind::StorageClass => typed::<StorageClass>(&v, unstructured),
-            Kind::PersistentVolume => typed::<PersistentVolume>(&v, unstructured),
-            Kind::Service => typed::<Service>(&v, unstructured),
-            Kind::Secret => typed::<Secret>(&v, unstructured),
-            Kind::StatefulSet => typed::<StatefulSet>(&v, unstructured),
-            Kind::ControllerRevision => typed::<ControllerRevision>(&v, unstructured),
-            Kind::PersistentVolumeClaim => typed::<PersistentVolumeClaim>(&v, unstructured),
-            Kind::Pod => typed::<Pod>(&v, unstructured),
-            Kind::EndpointSlice => typed::<EndpointSlice>(&v, unstructured),
-            Kind::Event => typed::<Event>(&v, unstructured),
-        }
     }
 
     /// A create's body (POST): decoded, and its unknown fields handled per `validation`.
@@ -464,7 +456,8 @@ impl Object {
     }
 }
 
-fn check_quantities(r: &ResourceRequirements) -> Result<(), decode::DecodeError> {
+/// Resource quantities, which Go's `resource.Quantity` parses when it decodes.
+pub(crate) fn check_quantities(r: &ResourceRequirements) -> Result<(), decode::DecodeError> {
     for q in r.requests.values().chain(r.limits.values()) {
         if let Err(e) = crate::quantity::check(q) {
             return Err(decode::DecodeError {
@@ -483,49 +476,6 @@ pub trait Resource: Clone + Into<Object> {
     fn meta(&self) -> &ObjectMeta;
     fn meta_mut(&mut self) -> &mut ObjectMeta;
 }
-
-macro_rules! resource {
-    ($t:ident) => {
-        impl Resource for $t {
-            const KIND: Kind = Kind::$t;
-            fn from_object(o: &Object) -> Option<&Self> {
-                match o {
-                    Object::$t(x) => Some(std::borrow::Borrow::<$t>::borrow(x)),
-                    _ => None,
-                }
-            }
-            fn meta(&self) -> &ObjectMeta {
-                &self.metadata
-            }
-            fn meta_mut(&mut self) -> &mut ObjectMeta {
-                &mut self.metadata
-            }
-        }
-        impl From<$t> for Object {
-            fn from(x: $t) -> Object {
-                Object::$t(x.into())
-            }
-        }
-        impl From<Box<$t>> for Object {
-            fn from(x: Box<$t>) -> Object {
-                Object::$t((*x).into())
-            }
-        }
-    };
-}
-
-resource!(Namespace);
-resource!(Node);
-resource!(StorageClass);
-resource!(PersistentVolume);
-resource!(Service);
-resource!(Secret);
-resource!(StatefulSet);
-resource!(ControllerRevision);
-resource!(PersistentVolumeClaim);
-resource!(Pod);
-resource!(EndpointSlice);
-resource!(Event);
 
 /// An owner reference with `controller: true` and `blockOwnerDeletion: true`, as
 /// `metav1.NewControllerRef` makes.

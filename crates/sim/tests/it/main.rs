@@ -4,6 +4,7 @@ mod api;
 mod container;
 mod hostile;
 mod invariants;
+mod kinds;
 mod lifecycle;
 mod nodes;
 mod random_ops;

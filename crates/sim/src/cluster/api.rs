@@ -1,0 +1,365 @@
+//! The API server's verbs over the store: get, list, create, update (and `/status`), delete
+//! with graceful deletion and finalizers, and eviction. Admission runs in [`crate::admission`].
+
+use super::{Cluster, DeleteOptions, Propagation};
+use crate::admission;
+use crate::api::*;
+use crate::error::{ApiError, Reason};
+use crate::store::{Store, WatchEvent, WatchEventType};
+use std::sync::Arc;
+
+impl Cluster {
+    // ------------------------------------------------------------------ reads
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn get(&self, kind: Kind, ns: &str, name: &str) -> Result<Arc<Object>, ApiError> {
+        let ns = if kind.namespaced() { ns } else { "" };
+        self.store
+            .get(kind, ns, name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, name))
+    }
+
+    /// Typed get: `cluster.get_as::<Pod>("default", "web-0")`.
+    pub fn get_as<T: Resource>(&self, ns: &str, name: &str) -> Option<&T> {
+        let ns = if T::KIND.namespaced() { ns } else { "" };
+        self.store
+            .get(T::KIND, ns, name)
+            .and_then(|o| T::from_object(o))
+    }
+
+    /// Typed list of one namespace (or all, with `None`), in name order.
+    pub fn list_as<T: Resource>(&self, ns: Option<&str>) -> Vec<&T> {
+        self.store
+            .list(T::KIND, ns)
+            .filter_map(|o| T::from_object(o))
+            .collect()
+    }
+
+    pub fn list(&self, kind: Kind, ns: Option<&str>) -> Vec<Arc<Object>> {
+        self.store.list(kind, ns).cloned().collect()
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.store.resource_version()
+    }
+
+    /// Watch events after `resource_version`; `Err(Gone)` if the cursor is too old.
+    pub fn watch_since(&self, resource_version: u64) -> Result<Vec<WatchEvent>, ApiError> {
+        self.store.events_since(resource_version).map_err(|oldest| {
+            ApiError::new(
+                Reason::Gone,
+                format!("too old resource version: {resource_version} ({oldest})"),
+            )
+        })
+    }
+
+    /// Why the StatefulSet's controller is waiting, if it is.
+    pub fn waiting_reason(&self, ns: &str, name: &str) -> Option<&str> {
+        self.waiting
+            .get(&(ns.to_string(), name.to_string()))
+            .map(|s| s.as_str())
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /// POST: admission (defaults, validation), then store. Controllers use it too.
+    pub fn create(&mut self, obj: Object) -> Result<Arc<Object>, ApiError> {
+        let r = self.create_inner(obj);
+        self.run();
+        r
+    }
+
+    pub(crate) fn create_inner(&mut self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
+        let kind = obj.kind();
+        scope(&mut obj);
+        if obj.name().is_empty() && !obj.meta().generate_name.is_empty() {
+            let name = format!("{}{}", obj.meta().generate_name, self.rng.name_suffix(5));
+            obj.meta_mut().name = name;
+        }
+        let ns = obj.namespace().to_string();
+        admission::default_object(&mut obj);
+        admission::gated_fields(&mut obj, None, &self.feature_gates);
+        admission::validate_create(&obj)?;
+        if kind.namespaced() && self.store.get(Kind::Namespace, "", &ns).is_none() {
+            return Err(ApiError::not_found(Kind::Namespace, &ns));
+        }
+        if kind.namespaced()
+            && self
+                .store
+                .get(Kind::Namespace, "", &ns)
+                .is_some_and(|n| n.meta().is_deleting())
+        {
+            return Err(ApiError::new(
+                Reason::Forbidden,
+                format!(
+                    "{} \"{}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                    kind.resource(),
+                    obj.name()
+                ),
+            ));
+        }
+        if self.store.get(kind, &ns, obj.name()).is_some() {
+            return Err(ApiError::already_exists(kind, obj.name()));
+        }
+        obj.admit_create(self)?;
+        let m = obj.meta_mut();
+        m.uid = self.rng.uuid();
+        m.creation_timestamp = Some(self.now);
+        m.deletion_timestamp = None;
+        m.deletion_grace_period_seconds = None;
+        if kind.has_generation() {
+            m.generation = 1;
+        }
+        Ok(self.store.put(obj))
+    }
+
+    /// The Service IP allocator: the next free address of the service CIDR (10.96.0.0/16),
+    /// skipping the DNS service's.
+    pub(crate) fn allocate_service_ip(&mut self) -> String {
+        loop {
+            let n = self.next_service_ip;
+            self.next_service_ip = if n >= 65_000 { 2 } else { n + 1 };
+            let ip = format!("10.96.{}.{}", n / 256, n % 256);
+            if ip == "10.96.0.10" {
+                continue;
+            }
+            let taken = self
+                .list_as::<Service>(None)
+                .iter()
+                .any(|s| s.spec.cluster_ip.as_deref() == Some(ip.as_str()));
+            if !taken {
+                return ip;
+            }
+        }
+    }
+
+    /// PUT of the main resource: `status` is kept from the live object.
+    pub fn update(&mut self, obj: Object) -> Result<Arc<Object>, ApiError> {
+        let r = self.update_inner(obj, false);
+        self.run();
+        r
+    }
+
+    /// PUT of the `/status` subresource: only `status` is taken from `obj`.
+    pub fn update_status(&mut self, obj: Object) -> Result<Arc<Object>, ApiError> {
+        let r = self.update_inner(obj, true);
+        self.run();
+        r
+    }
+
+    pub(crate) fn update_inner(
+        &mut self,
+        mut obj: Object,
+        status_only: bool,
+    ) -> Result<Arc<Object>, ApiError> {
+        let kind = obj.kind();
+        scope(&mut obj);
+        let ns = obj.namespace().to_string();
+        let name = obj.name().to_string();
+        let live = self
+            .store
+            .get(kind, &ns, &name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, &name))?;
+        let rv = &obj.meta().resource_version;
+        if !rv.is_empty() && *rv != live.meta().resource_version {
+            return Err(ApiError::conflict(kind, &name));
+        }
+        let new = if status_only {
+            let mut base = (*live).clone();
+            Object::copy_status(&obj, &mut base);
+            base
+        } else {
+            admission::default_object(&mut obj);
+            let lm = live.meta();
+            {
+                let m = obj.meta_mut();
+                m.uid = lm.uid.clone();
+                m.creation_timestamp = lm.creation_timestamp;
+                m.deletion_timestamp = lm.deletion_timestamp;
+                m.deletion_grace_period_seconds = lm.deletion_grace_period_seconds;
+                m.generation = lm.generation;
+                m.generate_name = lm.generate_name.clone();
+            }
+            Object::copy_status(&live, &mut obj);
+            admission::gated_fields(&mut obj, Some(&live), &self.feature_gates);
+            admission::validate_update(&live, &obj)?;
+            obj.admit_update(&live, self)?;
+            if kind.has_generation() && admission::spec_changed(&live, &obj) {
+                obj.meta_mut().generation += 1;
+            }
+            obj
+        };
+        Ok(self.write(new, &live))
+    }
+
+    /// Stores `new` (already admitted) over `live`: a no-op when nothing changed, and removal
+    /// when a deleted object's last finalizer went away.
+    pub(crate) fn write(&mut self, mut new: Object, live: &Object) -> Arc<Object> {
+        new.meta_mut().resource_version = live.meta().resource_version.clone();
+        if new == *live {
+            return self
+                .store
+                .get(live.kind(), live.namespace(), live.name())
+                .cloned()
+                .unwrap_or_else(|| Arc::new(new));
+        }
+        if ready_to_remove(&new) {
+            let (k, ns, n) = (
+                new.kind(),
+                new.namespace().to_string(),
+                new.name().to_string(),
+            );
+            return self
+                .store
+                .remove(k, &ns, &n)
+                .unwrap_or_else(|| Arc::new(new));
+        }
+        self.store.put(new)
+    }
+
+    /// Controller-side write of a whole object that exists (spec, metadata and status).
+    pub(crate) fn put_existing(&mut self, new: Object) -> Option<Arc<Object>> {
+        let live = self
+            .store
+            .get(new.kind(), new.namespace(), new.name())
+            .cloned()?;
+        Some(self.write(new, &live))
+    }
+
+    /// DELETE with graceful deletion, finalizers and propagation as the API server does them.
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Arc<Object>, ApiError> {
+        let r = self.delete_inner(kind, ns, name, opts);
+        self.run();
+        r
+    }
+
+    /// POST `pods/NAME/eviction` (policy/v1 Eviction): the pod gets the `DisruptionTarget`
+    /// condition and is deleted with `grace_period_seconds` (or its own). There are no
+    /// PodDisruptionBudgets here, so an eviction is never refused for one.
+    pub fn evict(
+        &mut self,
+        ns: &str,
+        name: &str,
+        grace_period_seconds: Option<i64>,
+    ) -> Result<(), ApiError> {
+        let Some(pod) = self.get_as::<Pod>(ns, name).cloned() else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        if !pod.is_terminating() {
+            let mut p = pod;
+            crate::controllers::node_lifecycle::set_disruption_target(
+                &mut p,
+                self.now,
+                "EvictionByEvictionAPI",
+                "Eviction API: evicting",
+            );
+            self.put_existing(Object::Pod(Box::new(p)));
+            self.delete_inner(
+                Kind::Pod,
+                ns,
+                name,
+                &DeleteOptions {
+                    grace_period_seconds,
+                    propagation: None,
+                },
+            )?;
+        }
+        self.run();
+        Ok(())
+    }
+
+    pub(crate) fn delete_inner(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Arc<Object>, ApiError> {
+        let ns = if kind.namespaced() { ns } else { "" };
+        let live = self
+            .store
+            .get(kind, ns, name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(kind, name))?;
+        let mut obj = (*live).clone();
+        let now = self.now;
+        let graceful = obj.deletion_grace(opts.grace_period_seconds);
+        let grace = graceful.unwrap_or(0);
+        if obj.meta().is_deleting() {
+            // A second delete may only shorten a pod's grace period.
+            // (Grace zero is also how the kubelet removes a pod it has finished stopping.)
+            if graceful.is_some() {
+                let m = obj.meta_mut();
+                let deadline = now.plus_ms(grace as u64 * 1000);
+                let shorter = m.deletion_timestamp.is_some_and(|d| deadline < d);
+                if shorter || (grace == 0 && m.deletion_grace_period_seconds != Some(0)) {
+                    m.deletion_timestamp = m.deletion_timestamp.map(|d| d.min(deadline));
+                    m.deletion_grace_period_seconds = Some(grace);
+                    return Ok(self.write(obj, &live));
+                }
+            }
+            return Ok(live);
+        }
+        let m = obj.meta_mut();
+        match opts.propagation {
+            Some(Propagation::Orphan) => add_finalizer(m, "orphan"),
+            Some(Propagation::Foreground) => add_finalizer(m, "foregroundDeletion"),
+            _ => {}
+        }
+        m.deletion_timestamp = Some(now.plus_ms(grace as u64 * 1000));
+        m.deletion_grace_period_seconds = Some(grace);
+        if grace == 0 && m.finalizers.is_empty() {
+            let gone = self.store.remove(kind, ns, name);
+            return Ok(gone.unwrap_or(live));
+        }
+        Ok(self.store.put(obj))
+    }
+}
+
+/// A cluster-scoped object has no namespace; a namespaced one without one is in `default`.
+fn scope(obj: &mut Object) {
+    if !obj.kind().namespaced() {
+        obj.meta_mut().namespace.clear();
+    } else if obj.namespace().is_empty() {
+        obj.meta_mut().namespace = "default".into();
+    }
+}
+
+pub(crate) fn add_finalizer(m: &mut ObjectMeta, f: &str) {
+    if !m.finalizers.iter().any(|x| x == f) {
+        m.finalizers.push(f.into());
+    }
+}
+
+pub(crate) fn remove_finalizer(m: &mut ObjectMeta, f: &str) -> bool {
+    let before = m.finalizers.len();
+    m.finalizers.retain(|x| x != f);
+    m.finalizers.len() != before
+}
+
+/// A deleted object goes away once its finalizers are gone (and, for a kind with graceful
+/// deletion such as a pod, once the kubelet has finished: its grace period was set to zero).
+fn ready_to_remove(o: &Object) -> bool {
+    let m = o.meta();
+    if m.deletion_timestamp.is_none() || !m.finalizers.is_empty() {
+        return false;
+    }
+    let graceful = o.deletion_grace(None).is_some();
+    !graceful || m.deletion_grace_period_seconds == Some(0)
+}
+
+/// Whether a watch event is a deletion.
+pub fn is_deleted(ev: &WatchEvent) -> bool {
+    ev.type_ == WatchEventType::Deleted
+}
