@@ -2,10 +2,57 @@
 //! listing the selected pods that have an IP, with ready/serving/terminating conditions and
 //! hostnames.
 
+use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::Cluster;
-use crate::store::ObjKey;
+use crate::store::{ObjKey, WatchEvent};
 use std::collections::BTreeMap;
+
+/// The EndpointSlice controller's queue: one service per item.
+pub(crate) static CONTROLLER: Controller = Controller {
+    name: "endpointslice-controller",
+    reconcile: |c, key| {
+        sync(c, key);
+        Action::Done
+    },
+    // A sync reads every pod of the service's namespace.
+    size: Some(|c, (ns, _)| c.store.count_in(Kind::Pod, ns)),
+};
+
+fn service_work(ns: &str, name: &str) -> Work {
+    Work::new(&CONTROLLER, (ns.to_string(), name.to_string()))
+}
+
+/// A pod the service selects, or one a slice lists that the service no longer selects (its
+/// labels changed).
+pub(crate) fn on_pod(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let m = ev.object.meta();
+    let ns = &m.namespace;
+    for svc in c.list_as::<Service>(Some(ns)) {
+        if !svc.spec.selector.is_empty()
+            && svc
+                .spec
+                .selector
+                .iter()
+                .all(|(k, v)| m.labels.get(k) == Some(v))
+        {
+            out.push(service_work(ns, &svc.metadata.name));
+        }
+    }
+    for slice in c.store.slices_of_pod(ns, &m.name) {
+        if let Some(svc) = c
+            .get_as::<EndpointSlice>(ns, slice)
+            .and_then(|s| s.metadata.labels.get("kubernetes.io/service-name"))
+        {
+            out.push(service_work(ns, svc));
+        }
+    }
+}
+
+/// The service's own events.
+pub(crate) fn on_service(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    out.push(Work::new(&CONTROLLER, key_of(&ev.object)));
+}
 
 pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     let (ns, name) = key;

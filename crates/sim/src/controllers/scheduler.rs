@@ -2,11 +2,57 @@
 //! volume's node affinity, and WaitForFirstConsumer claims (it picks the node, annotates the
 //! claim with `volume.kubernetes.io/selected-node`, and binds the pod once the claim is bound).
 
+use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::Cluster;
-use crate::store::ObjKey;
+use crate::store::{ObjKey, WatchEvent, WatchEventType};
 
 pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+
+/// The scheduling queue: one pending pod per item.
+pub(crate) static CONTROLLER: Controller = Controller {
+    name: "default-scheduler",
+    reconcile: |c, key| {
+        schedule(c, key);
+        Action::Done
+    },
+    size: None,
+};
+
+/// A pod that is pending (not bound, not being deleted).
+pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let Some(p) = Pod::from_object(&ev.object) else {
+        return;
+    };
+    if ev.type_ != WatchEventType::Deleted
+        && p.spec.node_name.is_none()
+        && !p.metadata.is_deleting()
+    {
+        out.push(Work::new(&CONTROLLER, key_of(&ev.object)));
+    }
+}
+
+/// A node changed: every pending pod may fit now.
+pub(crate) fn on_node(c: &Cluster, _: &WatchEvent, out: &mut Vec<Work>) {
+    for p in c.list_as::<Pod>(None) {
+        if p.spec.node_name.is_none() && !p.is_terminating() {
+            out.push(Work::new(
+                &CONTROLLER,
+                (p.metadata.namespace.clone(), p.metadata.name.clone()),
+            ));
+        }
+    }
+}
+
+/// A pending pod waits for a claim that changed (to be bound, or provisioned on its node).
+pub(crate) fn on_waiting_pod(p: &Pod, out: &mut Vec<Work>) {
+    if p.spec.node_name.is_none() {
+        out.push(Work::new(
+            &CONTROLLER,
+            (p.metadata.namespace.clone(), p.metadata.name.clone()),
+        ));
+    }
+}
 
 /// The scheduler records through events.k8s.io as `<component>-<host>` (kind's control plane).
 const SCHEDULER_INSTANCE: &str = "default-scheduler-kind-control-plane";

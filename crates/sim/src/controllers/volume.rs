@@ -2,10 +2,10 @@
 //! and the pvc-protection / pv-protection finalizer controllers.
 
 use super::scheduler::SELECTED_NODE;
-use super::Work;
+use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::{remove_finalizer, Cluster, DeleteOptions};
-use crate::store::ObjKey;
+use crate::store::{ObjKey, WatchEvent};
 use crate::time::Time;
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,6 +13,73 @@ pub const PROVISIONER: &str = "rancher.io/local-path";
 const PV_CONTROLLER: &str = "persistentvolume-controller";
 const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
 const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+
+/// The PV controller's claim queue (binding, pvc-protection): one claim per item.
+pub(crate) static CLAIMS: Controller = Controller {
+    name: "persistentvolume-controller/claims",
+    reconcile: |c, key| {
+        sync_claim(c, key);
+        Action::Done
+    },
+    size: None,
+};
+
+/// The PV controller's volume queue (release, reclaim, pv-protection): one volume per item.
+pub(crate) static VOLUMES: Controller = Controller {
+    name: "persistentvolume-controller/volumes",
+    reconcile: |c, (_, name)| sync_volume(c, name),
+    size: None,
+};
+
+/// kind's local-path provisioner: one claim handed to it per item.
+pub(crate) static LOCAL_PATH: Controller = Controller {
+    name: "local-path-provisioner",
+    reconcile: |c, key| {
+        provision(c, key);
+        Action::Done
+    },
+    size: None,
+};
+
+fn claim_work(ns: &str, name: &str) -> Work {
+    Work::new(&CLAIMS, (ns.to_string(), name.to_string()))
+}
+
+/// The claims a pod uses.
+pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let Some(p) = Pod::from_object(&ev.object) else {
+        return;
+    };
+    for claim in p.claim_names() {
+        out.push(claim_work(&p.metadata.namespace, claim));
+    }
+}
+
+/// The claim's own events.
+pub(crate) fn on_claim(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    out.push(Work::new(&CLAIMS, key_of(&ev.object)));
+}
+
+/// The volume a claim is bound to.
+pub(crate) fn on_claim_volume(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    if let Some(pv) =
+        PersistentVolumeClaim::from_object(&ev.object).and_then(|pvc| pvc.spec.volume_name.as_ref())
+    {
+        out.push(Work::named(&VOLUMES, pv));
+    }
+}
+
+/// The volume's own events, and the claim it is bound to.
+pub(crate) fn on_volume(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    out.push(Work::named(&VOLUMES, ev.object.name()));
+    if let Some(r) =
+        PersistentVolume::from_object(&ev.object).and_then(|pv| pv.spec.claim_ref.as_ref())
+    {
+        if let (Some(ns), Some(n)) = (&r.namespace, &r.name) {
+            out.push(claim_work(ns, n));
+        }
+    }
+}
 
 /// Provisioner bookkeeping: volumes whose reclaim (directory removal, PV deletion) is under way.
 #[derive(Clone, Default, Debug)]
@@ -118,7 +185,9 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
             );
             if class.provisioner == PROVISIONER {
                 let delay = c.rng.between(1_200, 2_800);
-                c.schedule(delay, Work::Provision(key.clone()));
+                // The provisioner is another controller: the claim is handed to it, and it
+                // answers a little later (a timer for its queue, not a requeue of this one).
+                c.schedule(delay, Work::new(&LOCAL_PATH, key.clone()));
             }
         }
     }
@@ -327,10 +396,10 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
     }
 }
 
-pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
+pub(crate) fn sync_volume(c: &mut Cluster, name: &str) -> Action {
     let Some(pv) = c.get_as::<PersistentVolume>("", name).cloned() else {
         c.volume_state.reclaim_due.remove(name);
-        return;
+        return Action::Done;
     };
     if pv.metadata.is_deleting() {
         if pv.status.phase.as_deref() != Some("Bound")
@@ -340,7 +409,7 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
             remove_finalizer(&mut p.metadata, PV_PROTECTION);
             c.put_existing(p.into());
         }
-        return;
+        return Action::Done;
     }
     let Some(claim_ref) = pv.spec.claim_ref.clone() else {
         if pv.status.phase.as_deref() != Some("Available") {
@@ -349,7 +418,7 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
             p.status.last_phase_transition_time = Some(c.now);
             c.put_existing(p.into());
         }
-        return;
+        return Action::Done;
     };
     let ns = claim_ref.namespace.clone().unwrap_or_default();
     let cname = claim_ref.name.clone().unwrap_or_default();
@@ -357,7 +426,7 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
         .get_as::<PersistentVolumeClaim>(&ns, &cname)
         .is_some_and(|p| Some(&p.metadata.uid) == claim_ref.uid.as_ref());
     if claim_alive {
-        return;
+        return Action::Done;
     }
     // The claim is gone: the volume is Released, then reclaimed per its policy.
     if pv.status.phase.as_deref() != Some("Released")
@@ -375,15 +444,17 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
         .map(String::as_str)
         == Some(PROVISIONER);
     if pv.spec.persistent_volume_reclaim_policy.as_deref() != Some("Delete") || !dynamic {
-        return;
+        return Action::Done;
     }
     match c.volume_state.reclaim_due.get(name).copied() {
         None => {
             let delay = c.rng.between(800, 2_000);
-            c.volume_state
-                .reclaim_due
-                .insert(name.to_string(), c.now.plus_ms(delay));
-            c.schedule(delay, Work::Volume(name.to_string()));
+            let due = c.now.plus_ms(delay);
+            c.volume_state.reclaim_due.insert(name.to_string(), due);
+            Action::RequeueAt {
+                at: due,
+                reason: "the provisioner reclaims the released volume",
+            }
         }
         Some(due) if c.now >= due => {
             c.volume_state.reclaim_due.remove(name);
@@ -396,7 +467,9 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
                 c.disks.dirs.remove(&(node.clone(), hp.path.clone()));
             }
             let _ = c.delete_inner(Kind::PersistentVolume, "", name, &DeleteOptions::default());
+            Action::Done
         }
-        Some(_) => {}
+        // Its reclaim is already due at a later time.
+        Some(_) => Action::Done,
     }
 }

@@ -6,7 +6,6 @@ use super::probes::run_probes;
 use super::{CPhase, ContainerRt, Events, PodRuntime, Termination};
 use crate::api::*;
 use crate::cluster::Cluster;
-use crate::controllers::Work;
 use crate::fs::Tree;
 use crate::images::{self, ImageRef, Process};
 use crate::store::ObjKey;
@@ -189,14 +188,14 @@ pub(super) fn new_runtime(c: &mut Cluster, pod: &Pod, key: &ObjKey, node: &str) 
 }
 
 /// Graceful termination of a pod being deleted: each running container is stopped (SIGTERM, or
-/// SIGKILL at the deadline), and the pod object goes after the teardown. Returns true when the
-/// kubelet removes it now.
+/// SIGKILL at the deadline), and the pod object goes after the teardown. Returns when to look
+/// again, or `None` once the teardown is over and the kubelet removes the pod object now.
 pub(super) fn terminate(
     c: &mut Cluster,
     pod: &Pod,
     rt: &mut PodRuntime,
     events: &mut Events,
-) -> bool {
+) -> Option<Time> {
     let now = c.now;
     let deadline = pod.metadata.deletion_timestamp.unwrap_or(now);
     let mut t = match rt.termination.take() {
@@ -263,24 +262,22 @@ pub(super) fn terminate(
         }
     }
     if now >= t.remove_at {
-        return true;
+        return None;
     }
-    let next = if now >= t.stopped_at {
+    Some(if now >= t.stopped_at {
         t.remove_at
     } else {
         t.stopped_at
-    };
-    c.schedule(next.since(now), Work::Kubelet(rt.key.clone()));
-    false
+    })
 }
 
-/// Moves every container along as far as the clock allows, and schedules the next wake-up.
+/// Moves every container along as far as the clock allows; returns when the next step is due.
 pub(super) fn step_containers(
     c: &mut Cluster,
     pod: &Pod,
     rt: &mut PodRuntime,
     events: &mut Events,
-) {
+) -> Option<Time> {
     let now = c.now;
     let mut next: Option<Time> = None;
     let wake = |t: Time, next: &mut Option<Time>| *next = Some(next.map_or(t, |n| n.min(t)));
@@ -611,9 +608,7 @@ pub(super) fn step_containers(
                 rt.containers[i].is_running() || rt.containers[i].last_exit.is_some();
         }
     }
-    if let Some(t) = next {
-        c.schedule(t.since(now), Work::Kubelet(rt.key.clone()));
-    }
+    next
 }
 
 /// The directory tree backing a pod volume, if it is one the simulation stores.

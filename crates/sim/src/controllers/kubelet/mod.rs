@@ -11,12 +11,12 @@ mod containers;
 mod probes;
 mod status;
 
-use super::Work;
+use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::{Cluster, DeleteOptions};
 use crate::fs::Tree;
 use crate::images::Process;
-use crate::store::ObjKey;
+use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::Time;
 use containers::{jitter, new_runtime, step_containers, terminate};
 use status::build_status;
@@ -175,7 +175,37 @@ impl ContainerRt {
     }
 }
 
-pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
+/// The kubelets' pod workers: one pod per item, on its node.
+pub(crate) static CONTROLLER: Controller = Controller {
+    name: "kubelet",
+    reconcile: sync,
+    size: None,
+};
+
+fn pod_work(ns: &str, name: &str) -> Work {
+    Work::new(&CONTROLLER, (ns.to_string(), name.to_string()))
+}
+
+/// A pod bound to a node (its kubelet runs it), or a pod that went (its runtime is torn down).
+pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let Some(p) = Pod::from_object(&ev.object) else {
+        return;
+    };
+    if ev.type_ == WatchEventType::Deleted || p.spec.node_name.is_some() {
+        out.push(Work::new(&CONTROLLER, key_of(&ev.object)));
+    }
+}
+
+/// A bound pod waits for a claim that changed (to mount it).
+pub(crate) fn on_waiting_pod(p: &Pod, out: &mut Vec<Work>) {
+    if p.spec.node_name.is_some() {
+        out.push(pod_work(&p.metadata.namespace, &p.metadata.name));
+    }
+}
+
+/// One pod's sync: tear down runtimes of pods that went, start or step the pod's containers (or
+/// stop them while it terminates), report its status, and remove it once terminated.
+pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     let pod = c.get_as::<Pod>(ns, name).cloned();
     // Runtimes of pods that are gone (or replaced under the same name) are torn down, by the
@@ -202,35 +232,45 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
             }
         }
     }
-    let Some(pod) = pod else { return };
+    let Some(pod) = pod else {
+        return Action::Done;
+    };
     let Some(node) = pod.spec.node_name.clone() else {
-        return;
+        return Action::Done;
     };
     if !c.kubelet_up(&node) {
-        return;
+        return Action::Done;
     }
     let uid = pod.metadata.uid.clone();
     let mut rt = match c.kubelet.remove(&uid) {
         Some(rt) => rt,
         None => {
             if matches!(pod.phase(), "Succeeded" | "Failed") && !pod.is_terminating() {
-                return;
+                return Action::Done;
             }
             // Deleted with grace 0: either this kubelet already stopped it and a finalizer keeps
             // the object, or it was force-deleted before it ran. Nothing is left to run, and a
             // fresh runtime would report its stopped containers as ContainerCreating again.
             if pod.is_terminating() && pod.metadata.deletion_grace_period_seconds == Some(0) {
-                return;
+                return Action::Done;
             }
             new_runtime(c, &pod, key, &node)
         }
     };
     let mut events = Events::default();
-    let remove_now = if pod.is_terminating() {
-        terminate(c, &pod, &mut rt, &mut events)
+    // The pod's next look is at its own next step: a container's (sandbox, pull, start, exit,
+    // restart, probe tick) or its termination's. A terminated pod's object goes now.
+    let (remove_now, next) = if pod.is_terminating() {
+        match terminate(c, &pod, &mut rt, &mut events) {
+            Some(at) => (
+                false,
+                Action::requeue_at(Some(at), "its containers stop, or its teardown ends"),
+            ),
+            None => (true, Action::Done),
+        }
     } else {
-        step_containers(c, &pod, &mut rt, &mut events);
-        false
+        let at = step_containers(c, &pod, &mut rt, &mut events);
+        (false, Action::requeue_at(at, "its next container step"))
     };
 
     // Report status.
@@ -266,9 +306,10 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
                 propagation: None,
             },
         );
-        return;
+        return Action::Done;
     }
     c.kubelet.insert(uid, rt);
+    next
 }
 
 /// The node's machine stopped: every container on it dies where it stands. Nobody reports it
@@ -352,11 +393,11 @@ pub(crate) fn node_restarted(c: &mut Cluster, node: &str) {
     }
     let pods: Vec<ObjKey> = c.store.pods_on_node(node).cloned().collect();
     for key in pods {
-        c.enqueue(Work::Kubelet(key));
+        c.enqueue(Work::new(&CONTROLLER, key));
     }
 }
 
 /// Re-evaluates a pod after something changed inside its containers (a file written by exec).
 pub(crate) fn poke(c: &mut Cluster, ns: &str, name: &str) {
-    c.enqueue(Work::Kubelet((ns.to_string(), name.to_string())));
+    c.enqueue(pod_work(ns, name));
 }
