@@ -350,6 +350,7 @@ fn reconcile_taints(c: &mut Cluster, name: &str) {
             (TAINT_NOT_READY, "NoSchedule"),
             (TAINT_NOT_READY, "NoExecute"),
         ]),
+        // "True" (the only other status): a ready node carries neither taint.
         _ => {}
     }
     if node.spec.unschedulable == Some(true) {

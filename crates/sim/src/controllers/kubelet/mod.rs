@@ -377,7 +377,14 @@ pub(crate) fn node_restarted(c: &mut Cluster, node: &str) {
                         restart_at: Some(ref mut at),
                         ..
                     } => *at = (*at).max(now),
-                    _ => {}
+                    // Not started yet, exited for good before the stop, or never runnable:
+                    // nothing to redo. (Running is not left: the stop ended every process.)
+                    CPhase::Created
+                    | CPhase::Running { .. }
+                    | CPhase::Exited {
+                        restart_at: None, ..
+                    }
+                    | CPhase::InvalidImage { .. } => {}
                 }
             }
             c.record_event(
