@@ -9,10 +9,7 @@ use crate::store::{WatchEvent, WatchEventType};
 /// The garbage collector's queue: the dependents of one owner uid.
 pub(crate) static CONTROLLER: Controller = Controller {
     name: "garbage-collector",
-    reconcile: |c, (_, uid)| {
-        sync(c, uid);
-        Action::Done
-    },
+    reconcile: |c, (_, uid)| sync(c, uid),
     size: None,
 };
 
@@ -36,7 +33,7 @@ pub(crate) fn on_any(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
     }
 }
 
-pub(crate) fn sync(c: &mut Cluster, uid: &str) {
+pub(crate) fn sync(c: &mut Cluster, uid: &str) -> Action {
     let owner = c.store.get_by_uid(uid).cloned();
     let dependents = c.store.dependents(uid);
     match owner {
@@ -115,4 +112,5 @@ pub(crate) fn sync(c: &mut Cluster, uid: &str) {
         }
         Some(_) => {}
     }
+    Action::Done
 }

@@ -95,9 +95,14 @@ impl Work {
         Work { controller, key }
     }
 
+    /// Work about the object `ns`/`name`.
+    pub(crate) fn at(controller: &'static Controller, ns: &str, name: &str) -> Work {
+        Work::new(controller, (ns.to_string(), name.to_string()))
+    }
+
     /// Work about a cluster-scoped object (a node, a volume) or an owner's uid.
     pub(crate) fn named(controller: &'static Controller, name: &str) -> Work {
-        Work::new(controller, (String::new(), name.to_string()))
+        Work::at(controller, "", name)
     }
 }
 

@@ -17,10 +17,7 @@ const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 /// The PV controller's claim queue (binding, pvc-protection): one claim per item.
 pub(crate) static CLAIMS: Controller = Controller {
     name: "persistentvolume-controller/claims",
-    reconcile: |c, key| {
-        sync_claim(c, key);
-        Action::Done
-    },
+    reconcile: sync_claim,
     size: None,
 };
 
@@ -34,16 +31,9 @@ pub(crate) static VOLUMES: Controller = Controller {
 /// kind's local-path provisioner: one claim handed to it per item.
 pub(crate) static LOCAL_PATH: Controller = Controller {
     name: "local-path-provisioner",
-    reconcile: |c, key| {
-        provision(c, key);
-        Action::Done
-    },
+    reconcile: provision,
     size: None,
 };
-
-fn claim_work(ns: &str, name: &str) -> Work {
-    Work::new(&CLAIMS, (ns.to_string(), name.to_string()))
-}
 
 /// The claims a pod uses.
 pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
@@ -51,7 +41,7 @@ pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
         return;
     };
     for claim in p.claim_names() {
-        out.push(claim_work(&p.metadata.namespace, claim));
+        out.push(Work::at(&CLAIMS, &p.metadata.namespace, claim));
     }
 }
 
@@ -76,7 +66,7 @@ pub(crate) fn on_volume(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
         PersistentVolume::from_object(&ev.object).and_then(|pv| pv.spec.claim_ref.as_ref())
     {
         if let (Some(ns), Some(n)) = (&r.namespace, &r.name) {
-            out.push(claim_work(ns, n));
+            out.push(Work::at(&CLAIMS, ns, n));
         }
     }
 }
@@ -99,10 +89,10 @@ fn host_path(pvc: &PersistentVolumeClaim) -> String {
     )
 }
 
-pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
+pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     let Some(pvc) = c.get_as::<PersistentVolumeClaim>(ns, name).cloned() else {
-        return;
+        return Action::Done;
     };
     if pvc.metadata.is_deleting() {
         // pvc-protection: release the claim once no pod uses it. Only a scheduled pod counts
@@ -121,15 +111,15 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
                 c.put_existing(p.into());
             }
         }
-        return;
+        return Action::Done;
     }
     if pvc.spec.volume_name.is_some() {
-        return;
+        return Action::Done;
     }
     let class_name = pvc.spec.storage_class_name.clone().unwrap_or_default();
     if class_name.is_empty() {
         bind_static(c, &pvc);
-        return;
+        return Action::Done;
     }
     let Some(class) = c.get_as::<StorageClass>("", &class_name).cloned() else {
         let msg = format!("storageclass.storage.k8s.io \"{class_name}\" not found");
@@ -141,10 +131,10 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
             PV_CONTROLLER,
             None,
         );
-        return;
+        return Action::Done;
     };
     if bind_static(c, &pvc) {
-        return;
+        return Action::Done;
     }
     let wffc = class.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer");
     let selected = pvc.metadata.annotations.get(SELECTED_NODE).cloned();
@@ -157,7 +147,7 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
             PV_CONTROLLER,
             None,
         );
-        return;
+        return Action::Done;
     }
     let ann = "volume.kubernetes.io/storage-provisioner";
     if pvc.metadata.annotations.get(ann) != Some(&class.provisioner) {
@@ -191,6 +181,7 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
             }
         }
     }
+    Action::Done
 }
 
 /// Binds a claim to an Available volume of its class that fits (static provisioning).
@@ -268,17 +259,17 @@ fn bind(c: &mut Cluster, mut pv: PersistentVolume, mut pvc: PersistentVolumeClai
 }
 
 /// local-path-provisioner: make the directory on the selected node and the PV, then bind.
-pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
+pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     let Some(pvc) = c.get_as::<PersistentVolumeClaim>(ns, name).cloned() else {
-        return;
+        return Action::Done;
     };
     if pvc.spec.volume_name.is_some() || pvc.metadata.is_deleting() {
-        return;
+        return Action::Done;
     }
     let class_name = pvc.spec.storage_class_name.clone().unwrap_or_default();
     let Some(class) = c.get_as::<StorageClass>("", &class_name).cloned() else {
-        return;
+        return Action::Done;
     };
     let comp = provisioner_component();
     let claim_ref = format!("{ns}/{name}");
@@ -299,12 +290,12 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
     {
         let msg = "failed to provision volume with StorageClass \"standard\": NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes".replace("standard", &class_name);
         c.record_event(&obj, "Warning", "ProvisioningFailed", &msg, comp, None);
-        return;
+        return Action::Done;
     }
     if pvc.spec.selector.is_some() {
         let msg = format!("failed to provision volume with StorageClass \"{class_name}\": claim.Spec.Selector is not supported");
         c.record_event(&obj, "Warning", "ProvisioningFailed", &msg, comp, None);
-        return;
+        return Action::Done;
     }
     let node = match pvc.metadata.annotations.get(SELECTED_NODE) {
         Some(n) => n.clone(),
@@ -316,7 +307,7 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
                 .map(|n| n.metadata.name.clone())
                 .collect();
             if workers.is_empty() {
-                return;
+                return Action::Done;
             }
             let i = c.rng.below(workers.len() as u64) as usize;
             workers[i].clone()
@@ -376,7 +367,7 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
         },
     };
     let Ok(created) = c.create_inner(pv.into()) else {
-        return;
+        return Action::Done;
     };
     c.disks.dirs.entry((node, path)).or_default();
     c.record_event(
@@ -394,6 +385,7 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
             .unwrap_or(pvc);
         bind(c, (**pv).clone(), pvc);
     }
+    Action::Done
 }
 
 pub(crate) fn sync_volume(c: &mut Cluster, name: &str) -> Action {

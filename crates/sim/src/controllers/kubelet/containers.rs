@@ -320,18 +320,7 @@ pub(super) fn step_containers(
                             .is_some_and(|s| s.contains(&canonical));
                         let policy = spec.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
                         if present && policy != "Always" {
-                            events.push((
-                                "Normal",
-                                "Pulled",
-                                format!(
-                                    "Container image \"{}\" already present on machine",
-                                    ctr.image
-                                ),
-                            ));
-                            let d = c.rng.between(200, 700);
-                            ctr.phase = CPhase::Starting {
-                                until: now.plus_ms(d),
-                            };
+                            start_with_present_image(c, ctr, events, (200, 700));
                             continue;
                         }
                         if policy == "Never" {
@@ -574,18 +563,7 @@ pub(super) fn step_containers(
                             Some(at) if now >= at => {
                                 ctr.restart_count += 1;
                                 // `EnsureImageExists` runs again for the new container.
-                                events.push((
-                                    "Normal",
-                                    "Pulled",
-                                    format!(
-                                        "Container image \"{}\" already present on machine",
-                                        ctr.image
-                                    ),
-                                ));
-                                let d = c.rng.between(150, 500);
-                                ctr.phase = CPhase::Starting {
-                                    until: now.plus_ms(d),
-                                };
+                                start_with_present_image(c, ctr, events, (150, 500));
                                 continue;
                             }
                             Some(at) => {
@@ -609,6 +587,28 @@ pub(super) fn step_containers(
         }
     }
     next
+}
+
+/// The image is on the node already: the kubelet says so, and the container starts a moment
+/// (`lo..hi` ms) later.
+fn start_with_present_image(
+    c: &mut Cluster,
+    ctr: &mut ContainerRt,
+    events: &mut Events,
+    (lo, hi): (u64, u64),
+) {
+    events.push((
+        "Normal",
+        "Pulled",
+        format!(
+            "Container image \"{}\" already present on machine",
+            ctr.image
+        ),
+    ));
+    let d = c.rng.between(lo, hi);
+    ctr.phase = CPhase::Starting {
+        until: c.now.plus_ms(d),
+    };
 }
 
 /// The directory tree backing a pod volume, if it is one the simulation stores.

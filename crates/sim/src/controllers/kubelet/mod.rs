@@ -182,10 +182,6 @@ pub(crate) static CONTROLLER: Controller = Controller {
     size: None,
 };
 
-fn pod_work(ns: &str, name: &str) -> Work {
-    Work::new(&CONTROLLER, (ns.to_string(), name.to_string()))
-}
-
 /// A pod bound to a node (its kubelet runs it), or a pod that went (its runtime is torn down).
 pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
     let Some(p) = Pod::from_object(&ev.object) else {
@@ -199,7 +195,11 @@ pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
 /// A bound pod waits for a claim that changed (to mount it).
 pub(crate) fn on_waiting_pod(p: &Pod, out: &mut Vec<Work>) {
     if p.spec.node_name.is_some() {
-        out.push(pod_work(&p.metadata.namespace, &p.metadata.name));
+        out.push(Work::at(
+            &CONTROLLER,
+            &p.metadata.namespace,
+            &p.metadata.name,
+        ));
     }
 }
 
@@ -406,5 +406,5 @@ pub(crate) fn node_restarted(c: &mut Cluster, node: &str) {
 
 /// Re-evaluates a pod after something changed inside its containers (a file written by exec).
 pub(crate) fn poke(c: &mut Cluster, ns: &str, name: &str) {
-    c.enqueue(pod_work(ns, name));
+    c.enqueue(Work::at(&CONTROLLER, ns, name));
 }

@@ -27,17 +27,13 @@ pub(crate) static CONTROLLER: Controller = Controller {
     }),
 };
 
-fn set_work(ns: &str, name: &str) -> Work {
-    Work::new(&CONTROLLER, (ns.to_string(), name.to_string()))
-}
-
 /// Pod events: the set that controls the pod, or for an orphan, the sets whose selector
 /// matches it (they may adopt it).
 pub(crate) fn on_pod(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
     let m = ev.object.meta();
     let ns = &m.namespace;
     match m.controller_ref() {
-        Some(r) if r.kind == "StatefulSet" => out.push(set_work(ns, &r.name)),
+        Some(r) if r.kind == "StatefulSet" => out.push(Work::at(&CONTROLLER, ns, &r.name)),
         Some(_) => {}
         None => {
             for s in c.list_as::<StatefulSet>(Some(ns)) {
@@ -46,7 +42,7 @@ pub(crate) fn on_pod(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
                     .as_ref()
                     .is_some_and(|sel| !sel.is_empty() && sel.matches(&m.labels))
                 {
-                    out.push(set_work(ns, &s.metadata.name));
+                    out.push(Work::at(&CONTROLLER, ns, &s.metadata.name));
                 }
             }
         }
@@ -63,7 +59,7 @@ pub(crate) fn on_revision(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
     let m = ev.object.meta();
     if let Some(r) = m.controller_ref() {
         if r.kind == "StatefulSet" && ev.type_ != WatchEventType::Deleted {
-            out.push(set_work(&m.namespace, &r.name));
+            out.push(Work::at(&CONTROLLER, &m.namespace, &r.name));
         }
     }
 }
@@ -74,7 +70,7 @@ pub(crate) fn on_claim_gone(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
     if ev.type_ == WatchEventType::Deleted {
         let ns = ev.object.namespace();
         for s in c.list_as::<StatefulSet>(Some(ns)) {
-            out.push(set_work(ns, &s.metadata.name));
+            out.push(Work::at(&CONTROLLER, ns, &s.metadata.name));
         }
     }
 }
@@ -84,7 +80,7 @@ pub(crate) fn on_claim(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
     let m = ev.object.meta();
     for r in &m.owner_references {
         if r.kind == "StatefulSet" {
-            out.push(set_work(&m.namespace, &r.name));
+            out.push(Work::at(&CONTROLLER, &m.namespace, &r.name));
         }
     }
 }
@@ -93,7 +89,7 @@ pub(crate) fn on_claim(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
 pub(crate) fn on_waiting_pod(p: &Pod, out: &mut Vec<Work>) {
     if let Some(r) = p.metadata.controller_ref() {
         if r.kind == "StatefulSet" {
-            out.push(set_work(&p.metadata.namespace, &r.name));
+            out.push(Work::at(&CONTROLLER, &p.metadata.namespace, &r.name));
         }
     }
 }
