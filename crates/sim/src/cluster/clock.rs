@@ -178,6 +178,10 @@ impl Cluster {
     /// Work succeeded: its backoff resets, and a retry still queued for it is moot, so it goes
     /// too; otherwise `settle` could not be quiet for up to 1000 s.
     pub(crate) fn forget(&mut self, work: &Work) {
+        // Every reconcile that did not fail ends here; failures are rare.
+        if self.wq.failures.is_empty() {
+            return;
+        }
         if self.wq.failures.remove(work).is_some() && self.wq.timer_at.remove(work).is_some() {
             self.wq.timers.retain(|Reverse((_, _, w))| w != work);
         }

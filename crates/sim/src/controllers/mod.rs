@@ -238,6 +238,104 @@ pub(crate) fn key_of(o: &Object) -> ObjKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::WatchEventType;
+
+    /// kubernetes.io's `web` set (two pods, claims `www-web-N`) and its service, settled.
+    fn web() -> Cluster {
+        let mut c = Cluster::new(1);
+        let yaml = include_str!("../../../../examples/k8s-io-web.yaml");
+        for r in c.apply_yaml(yaml, "default").unwrap() {
+            r.unwrap();
+        }
+        assert!(c.settle().quiet);
+        c
+    }
+
+    fn woken(c: &Cluster, type_: WatchEventType, kind: Kind, ns: &str, name: &str) -> Vec<String> {
+        let object = c.get(kind, ns, name).unwrap();
+        let ev = WatchEvent {
+            type_,
+            object,
+            resource_version: 0,
+        };
+        triggers(c, &ev).iter().map(|w| format!("{w:?}")).collect()
+    }
+
+    // The order work enters the queue decides names, IPs and event order downstream: these
+    // pin it for the kinds whose handlers interleave controllers.
+    #[test]
+    fn a_pod_event_wakes_its_set_then_its_kubelet_service_and_claim() {
+        let c = web();
+        assert_eq!(
+            woken(&c, WatchEventType::Modified, Kind::Pod, "default", "web-0"),
+            [
+                "statefulset-controller(default/web)",
+                "kubelet(default/web-0)",
+                // The service selects it, and its slice lists it (the queue keeps one).
+                "endpointslice-controller(default/nginx)",
+                "endpointslice-controller(default/nginx)",
+                "persistentvolume-controller/claims(default/www-web-0)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_claim_that_went_wakes_its_binder_the_sets_its_volume_then_its_pods() {
+        let c = web();
+        let pvc = c
+            .get_as::<PersistentVolumeClaim>("default", "www-web-0")
+            .unwrap();
+        let pv = pvc.spec.volume_name.clone().unwrap();
+        let uid = pvc.metadata.uid.clone();
+        assert_eq!(
+            woken(
+                &c,
+                WatchEventType::Deleted,
+                Kind::PersistentVolumeClaim,
+                "default",
+                "www-web-0"
+            ),
+            [
+                format!("garbage-collector(/{uid})"),
+                "persistentvolume-controller/claims(default/www-web-0)".into(),
+                "statefulset-controller(default/web)".into(),
+                format!("persistentvolume-controller/volumes(/{pv})"),
+                "kubelet(default/web-0)".into(),
+                "statefulset-controller(default/web)".into(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_node_event_wakes_the_node_controller_before_the_scheduler() {
+        let mut c = web();
+        let pending = Object::Pod(Box::new(Pod {
+            metadata: ObjectMeta {
+                name: "pending".into(),
+                namespace: "default".into(),
+                ..Default::default()
+            },
+            spec: PodSpec {
+                node_selector: [("no".to_string(), "such-node".to_string())].into(),
+                containers: vec![Container {
+                    name: "c".into(),
+                    image: Some("busybox:1.28".into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            ..Default::default()
+        }));
+        c.create(pending).unwrap();
+        let node = c.node_names().pop().unwrap();
+        assert_eq!(
+            woken(&c, WatchEventType::Modified, Kind::Node, "", &node),
+            [
+                format!("node-lifecycle-controller(/{node})"),
+                "default-scheduler(default/pending)".into(),
+            ]
+        );
+    }
 
     #[test]
     fn controller_names_are_unique() {
