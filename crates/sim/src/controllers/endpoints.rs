@@ -2,12 +2,52 @@
 //! listing the selected pods that have an IP, with ready/serving/terminating conditions and
 //! hostnames.
 
+use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::Cluster;
-use crate::store::ObjKey;
+use crate::store::{ObjKey, WatchEvent};
 use std::collections::BTreeMap;
 
-pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
+/// The EndpointSlice controller's queue: one service per item.
+pub(crate) static CONTROLLER: Controller = Controller {
+    name: "endpointslice-controller",
+    reconcile: sync,
+    // A sync reads every pod of the service's namespace.
+    size: Some(|c, (ns, _)| c.store.count_in(Kind::Pod, ns)),
+};
+
+/// A pod the service selects, or one a slice lists that the service no longer selects (its
+/// labels changed).
+pub(crate) fn on_pod(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let m = ev.object.meta();
+    let ns = &m.namespace;
+    for svc in c.list_as::<Service>(Some(ns)) {
+        if !svc.spec.selector.is_empty()
+            && svc
+                .spec
+                .selector
+                .iter()
+                .all(|(k, v)| m.labels.get(k) == Some(v))
+        {
+            out.push(Work::at(&CONTROLLER, ns, &svc.metadata.name));
+        }
+    }
+    for slice in c.store.slices_of_pod(ns, &m.name) {
+        if let Some(svc) = c
+            .get_as::<EndpointSlice>(ns, slice)
+            .and_then(|s| s.metadata.labels.get("kubernetes.io/service-name"))
+        {
+            out.push(Work::at(&CONTROLLER, ns, svc));
+        }
+    }
+}
+
+/// The service's own events.
+pub(crate) fn on_service(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    out.push(Work::new(&CONTROLLER, key_of(&ev.object)));
+}
+
+pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     // Shared handles: a slice of a large set lists thousands of endpoints.
     let existing: Vec<std::sync::Arc<Object>> = c
@@ -25,7 +65,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
         for s in existing {
             c.store.remove(Kind::EndpointSlice, ns, &s.metadata.name);
         }
-        return;
+        return Action::Done;
     };
     let publish_not_ready = svc.spec.publish_not_ready_addresses == Some(true);
     let mut endpoints = Vec::new();
@@ -102,7 +142,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     if existing.len() <= 1 && endpoints.len() <= MAX_ENDPOINTS_PER_SLICE {
         // One slice holds them all: it lists the pods in name order.
         write_slice(c, &meta, existing.first().copied(), endpoints);
-        return;
+        return Action::Done;
     }
     // More than one slice's worth (upstream's reconciler): an endpoint stays in the slice that
     // has it (updated if it changed), goes from the slice whose pod is gone, and a new one fills
@@ -151,6 +191,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
         kept_one = true;
         write_slice(c, &meta, slice, eps);
     }
+    Action::Done
 }
 
 /// The controller's `maxEndpointsPerSlice` (kube-controller-manager's default).

@@ -2,9 +2,38 @@
 //! dependents of an owner deleted with `orphan`, and holds a `foregroundDeletion` owner until
 //! its blocking dependents are gone.
 
+use super::{Action, Controller, Work};
 use crate::cluster::{remove_finalizer, Cluster, DeleteOptions, Propagation};
+use crate::store::{WatchEvent, WatchEventType};
 
-pub(crate) fn sync(c: &mut Cluster, uid: &str) {
+/// The garbage collector's queue: the dependents of one owner uid.
+pub(crate) static CONTROLLER: Controller = Controller {
+    name: "garbage-collector",
+    reconcile: |c, (_, uid)| sync(c, uid),
+    size: None,
+};
+
+/// Every kind's events: an owner went away, or is being deleted with a finalizer the collector
+/// handles, or a dependent of a foreground-deleting owner went away.
+pub(crate) fn on_any(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let deleted = ev.type_ == WatchEventType::Deleted;
+    let m = ev.object.meta();
+    if deleted
+        || (m.is_deleting()
+            && m.finalizers
+                .iter()
+                .any(|f| f == "orphan" || f == "foregroundDeletion"))
+    {
+        out.push(Work::named(&CONTROLLER, &m.uid));
+    }
+    if deleted {
+        for r in &m.owner_references {
+            out.push(Work::named(&CONTROLLER, &r.uid));
+        }
+    }
+}
+
+pub(crate) fn sync(c: &mut Cluster, uid: &str) -> Action {
     let owner = c.store.get_by_uid(uid).cloned();
     let dependents = c.store.dependents(uid);
     match owner {
@@ -83,4 +112,5 @@ pub(crate) fn sync(c: &mut Cluster, uid: &str) {
         }
         Some(_) => {}
     }
+    Action::Done
 }

@@ -6,11 +6,11 @@
 //! Nothing here runs periodically: the instants at which the controllers' periodic loops would
 //! see something change are computed, so `settle` can still reach quiet.
 
-use super::Work;
+use super::{Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::{Cluster, DeleteOptions};
 use crate::error::{ApiError, Reason};
-use crate::store::ObjKey;
+use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::Time;
 use std::collections::BTreeSet;
 
@@ -25,6 +25,32 @@ pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 const CONTROLLER_TAINTS: [&str; 3] = [TAINT_UNREACHABLE, TAINT_NOT_READY, TAINT_UNSCHEDULABLE];
+
+/// The node lifecycle and taint-eviction controllers (and a restarted kubelet): one node per item.
+pub(crate) static CONTROLLER: Controller = Controller {
+    name: "node-lifecycle-controller",
+    reconcile: |c, (_, name)| sync(c, name),
+    size: None,
+};
+
+/// The taint-eviction controller watches pods on nodes with NoExecute taints.
+pub(crate) fn on_pod(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let Some(node) = Pod::from_object(&ev.object).and_then(|p| p.spec.node_name.as_ref()) else {
+        return;
+    };
+    if c.get_as::<Node>("", node)
+        .is_some_and(|n| n.spec.taints.iter().any(|t| t.effect == "NoExecute"))
+    {
+        out.push(Work::named(&CONTROLLER, node));
+    }
+}
+
+/// The node's own events.
+pub(crate) fn on_node(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    if ev.type_ != WatchEventType::Deleted {
+        out.push(Work::named(&CONTROLLER, ev.object.name()));
+    }
+}
 
 /// The state of one node's machine (its kind container) and its kubelet.
 #[derive(Debug, Default, Clone)]
@@ -62,7 +88,7 @@ impl Cluster {
         m.kubelet_up_at = None;
         m.last_heartbeat = Some(renewed);
         crate::controllers::kubelet::node_stopped(self, name);
-        self.enqueue(Work::Node(name.to_string()));
+        self.enqueue(Work::named(&CONTROLLER, name));
         self.run();
         Ok(())
     }
@@ -86,7 +112,7 @@ impl Cluster {
         m.kubelet_up_at = Some(now.plus_ms(boot));
         m.stopped_at = None;
         m.started_at = Some(now);
-        self.schedule(boot, Work::Node(name.to_string()));
+        self.schedule(boot, Work::named(&CONTROLLER, name));
         self.run();
         Ok(())
     }
@@ -130,17 +156,18 @@ impl Cluster {
 
 /// One pass over one node: the kubelet coming up, `monitorNodeHealth`, the controller's taints,
 /// and the taint-eviction controller's decisions for the node's pods.
-pub(crate) fn sync(c: &mut Cluster, name: &str) {
+pub(crate) fn sync(c: &mut Cluster, name: &str) -> Action {
     if c.get_as::<Node>("", name).is_none() {
-        return;
+        return Action::Done;
     }
     let now = c.now;
+    let mut action = Action::Done;
     let m = c.machines.get(name).cloned().unwrap_or_default();
     if let Some(up) = m.kubelet_up_at {
         if now >= up {
             kubelet_started(c, name);
         } else {
-            c.schedule(up.since(now), Work::Node(name.to_string()));
+            action = action.or_earlier(up, "the node's kubelet comes up");
         }
     }
     if let (Some(stopped), heartbeat) = (m.stopped_at, m.last_heartbeat) {
@@ -152,11 +179,14 @@ pub(crate) fn sync(c: &mut Cluster, name: &str) {
         } else {
             // The first monitor pass after the deadline.
             let tick = (deadline.0 / NODE_MONITOR_PERIOD_MS + 1) * NODE_MONITOR_PERIOD_MS;
-            c.schedule(tick - now.0, Work::Node(name.to_string()));
+            action = action.or_earlier(Time(tick), "the node-monitor grace period ends");
         }
     }
     reconcile_taints(c, name);
-    taint_eviction(c, name);
+    match taint_eviction(c, name) {
+        Some(at) => action.or_earlier(at, "a pod's NoExecute toleration ends"),
+        None => action,
+    }
 }
 
 /// `tryUpdateNodeHealth`: the kubelet has not renewed its Lease within the grace period.
@@ -320,6 +350,7 @@ fn reconcile_taints(c: &mut Cluster, name: &str) {
             (TAINT_NOT_READY, "NoSchedule"),
             (TAINT_NOT_READY, "NoExecute"),
         ]),
+        // "True" (the only other status): a ready node carries neither taint.
         _ => {}
     }
     if node.spec.unschedulable == Some(true) {
@@ -350,11 +381,10 @@ fn reconcile_taints(c: &mut Cluster, name: &str) {
     }
 }
 
-/// The taint-eviction controller for the pods on one node.
-fn taint_eviction(c: &mut Cluster, name: &str) {
-    let Some(node) = c.get_as::<Node>("", name).cloned() else {
-        return;
-    };
+/// The taint-eviction controller for the pods on one node. Returns when the next pod's
+/// toleration ends.
+fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
+    let node = c.get_as::<Node>("", name).cloned()?;
     let now = c.now;
     let taints: Vec<&Taint> = node
         .spec
@@ -434,9 +464,6 @@ fn taint_eviction(c: &mut Cluster, name: &str) {
         }
     }
     c.machines.entry(name.to_string()).or_default().evictions = scheduled;
-    if let Some(at) = next {
-        c.schedule(at.since(now), Work::Node(name.to_string()));
-    }
     for p in cancelled {
         let msg = format!(
             "Cancelling deletion of Pod {}/{}",
@@ -478,6 +505,7 @@ fn taint_eviction(c: &mut Cluster, name: &str) {
             &DeleteOptions::default(),
         );
     }
+    next
 }
 
 /// The `DisruptionTarget` condition that eviction and the taint manager add before deleting.

@@ -2,11 +2,56 @@
 //! volume's node affinity, and WaitForFirstConsumer claims (it picks the node, annotates the
 //! claim with `volume.kubernetes.io/selected-node`, and binds the pod once the claim is bound).
 
+use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::Cluster;
-use crate::store::ObjKey;
+use crate::store::{ObjKey, WatchEvent, WatchEventType};
 
 pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+
+/// The scheduling queue: one pending pod per item.
+pub(crate) static CONTROLLER: Controller = Controller {
+    name: "default-scheduler",
+    reconcile: schedule,
+    size: None,
+};
+
+/// A pod that is pending (not bound, not being deleted).
+pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let Some(p) = Pod::from_object(&ev.object) else {
+        return;
+    };
+    if ev.type_ != WatchEventType::Deleted
+        && p.spec.node_name.is_none()
+        && !p.metadata.is_deleting()
+    {
+        out.push(Work::new(&CONTROLLER, key_of(&ev.object)));
+    }
+}
+
+/// A node changed: every pending pod may fit now.
+pub(crate) fn on_node(c: &Cluster, _: &WatchEvent, out: &mut Vec<Work>) {
+    for p in c.list_as::<Pod>(None) {
+        if p.spec.node_name.is_none() && !p.is_terminating() {
+            out.push(Work::at(
+                &CONTROLLER,
+                &p.metadata.namespace,
+                &p.metadata.name,
+            ));
+        }
+    }
+}
+
+/// A pending pod waits for a claim that changed (to be bound, or provisioned on its node).
+pub(crate) fn on_waiting_pod(p: &Pod, out: &mut Vec<Work>) {
+    if p.spec.node_name.is_none() {
+        out.push(Work::at(
+            &CONTROLLER,
+            &p.metadata.namespace,
+            &p.metadata.name,
+        ));
+    }
+}
 
 /// The scheduler records through events.k8s.io as `<component>-<host>` (kind's control plane).
 const SCHEDULER_INSTANCE: &str = "default-scheduler-kind-control-plane";
@@ -54,14 +99,14 @@ fn pod_capacity(node: &Node) -> usize {
         .unwrap_or(110)
 }
 
-pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
+pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     c.assumed.forget(key);
     let Some(pod) = c.get_as::<Pod>(ns, name).cloned() else {
-        return;
+        return Action::Done;
     };
     if pod.spec.node_name.is_some() || pod.is_terminating() {
-        return;
+        return Action::Done;
     }
     // Shared handles: a node's status (its image list) is large, and this runs for every pod.
     let nodes: Vec<std::sync::Arc<Object>> = c.store.list(Kind::Node, None).cloned().collect();
@@ -198,7 +243,7 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
     }
     if waiting {
         c.assumed.add(key, &node);
-        return;
+        return Action::Done;
     }
     let mut p = pod.clone();
     p.spec.node_name = Some(node.clone());
@@ -214,6 +259,7 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) {
         "default-scheduler",
         SCHEDULER_INSTANCE,
     );
+    Action::Done
 }
 
 /// `Toleration.ToleratesTaint`.
@@ -280,12 +326,14 @@ fn set_scheduled_condition(p: &mut Pod, now: crate::time::Time, unschedulable: O
     }
 }
 
-fn unschedulable(c: &mut Cluster, pod: &Pod, total: usize, why: &str) {
+/// The pod stays pending, with the reason recorded, until an event makes it worth a retry
+/// (upstream's unschedulable queue: no timer of its own).
+fn unschedulable(c: &mut Cluster, pod: &Pod, total: usize, why: &str) -> Action {
     unschedulable_with(c, pod, total, why, 0)
 }
 
 /// `full` nodes failed only NodeResourcesFit: preemption found no victims there.
-fn unschedulable_with(c: &mut Cluster, pod: &Pod, total: usize, why: &str, full: usize) {
+fn unschedulable_with(c: &mut Cluster, pod: &Pod, total: usize, why: &str, full: usize) -> Action {
     let mut preemption = Vec::new();
     if total > full {
         preemption.push(format!(
@@ -310,7 +358,7 @@ fn unschedulable_with(c: &mut Cluster, pod: &Pod, total: usize, why: &str, full:
             && cond.last_transition_time == Some(c.now)
     });
     if echo {
-        return;
+        return Action::Done;
     }
     let mut p = pod.clone();
     set_scheduled_condition(&mut p, c.now, Some(&msg));
@@ -324,4 +372,5 @@ fn unschedulable_with(c: &mut Cluster, pod: &Pod, total: usize, why: &str, full:
         "default-scheduler",
         SCHEDULER_INSTANCE,
     );
+    Action::Done
 }

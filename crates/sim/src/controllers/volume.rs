@@ -2,10 +2,10 @@
 //! and the pvc-protection / pv-protection finalizer controllers.
 
 use super::scheduler::SELECTED_NODE;
-use super::Work;
+use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::{remove_finalizer, Cluster, DeleteOptions};
-use crate::store::ObjKey;
+use crate::store::{ObjKey, WatchEvent};
 use crate::time::Time;
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,6 +13,63 @@ pub const PROVISIONER: &str = "rancher.io/local-path";
 const PV_CONTROLLER: &str = "persistentvolume-controller";
 const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
 const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+
+/// The PV controller's claim queue (binding, pvc-protection): one claim per item.
+pub(crate) static CLAIMS: Controller = Controller {
+    name: "persistentvolume-controller/claims",
+    reconcile: sync_claim,
+    size: None,
+};
+
+/// The PV controller's volume queue (release, reclaim, pv-protection): one volume per item.
+pub(crate) static VOLUMES: Controller = Controller {
+    name: "persistentvolume-controller/volumes",
+    reconcile: |c, (_, name)| sync_volume(c, name),
+    size: None,
+};
+
+/// kind's local-path provisioner: one claim handed to it per item.
+pub(crate) static LOCAL_PATH: Controller = Controller {
+    name: "local-path-provisioner",
+    reconcile: provision,
+    size: None,
+};
+
+/// The claims a pod uses.
+pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let Some(p) = Pod::from_object(&ev.object) else {
+        return;
+    };
+    for claim in p.claim_names() {
+        out.push(Work::at(&CLAIMS, &p.metadata.namespace, claim));
+    }
+}
+
+/// The claim's own events.
+pub(crate) fn on_claim(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    out.push(Work::new(&CLAIMS, key_of(&ev.object)));
+}
+
+/// The volume a claim is bound to.
+pub(crate) fn on_claim_volume(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    if let Some(pv) =
+        PersistentVolumeClaim::from_object(&ev.object).and_then(|pvc| pvc.spec.volume_name.as_ref())
+    {
+        out.push(Work::named(&VOLUMES, pv));
+    }
+}
+
+/// The volume's own events, and the claim it is bound to.
+pub(crate) fn on_volume(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    out.push(Work::named(&VOLUMES, ev.object.name()));
+    if let Some(r) =
+        PersistentVolume::from_object(&ev.object).and_then(|pv| pv.spec.claim_ref.as_ref())
+    {
+        if let (Some(ns), Some(n)) = (&r.namespace, &r.name) {
+            out.push(Work::at(&CLAIMS, ns, n));
+        }
+    }
+}
 
 /// Provisioner bookkeeping: volumes whose reclaim (directory removal, PV deletion) is under way.
 #[derive(Clone, Default, Debug)]
@@ -32,10 +89,10 @@ fn host_path(pvc: &PersistentVolumeClaim) -> String {
     )
 }
 
-pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
+pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     let Some(pvc) = c.get_as::<PersistentVolumeClaim>(ns, name).cloned() else {
-        return;
+        return Action::Done;
     };
     if pvc.metadata.is_deleting() {
         // pvc-protection: release the claim once no pod uses it. Only a scheduled pod counts
@@ -54,15 +111,15 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
                 c.put_existing(p.into());
             }
         }
-        return;
+        return Action::Done;
     }
     if pvc.spec.volume_name.is_some() {
-        return;
+        return Action::Done;
     }
     let class_name = pvc.spec.storage_class_name.clone().unwrap_or_default();
     if class_name.is_empty() {
         bind_static(c, &pvc);
-        return;
+        return Action::Done;
     }
     let Some(class) = c.get_as::<StorageClass>("", &class_name).cloned() else {
         let msg = format!("storageclass.storage.k8s.io \"{class_name}\" not found");
@@ -74,10 +131,10 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
             PV_CONTROLLER,
             None,
         );
-        return;
+        return Action::Done;
     };
     if bind_static(c, &pvc) {
-        return;
+        return Action::Done;
     }
     let wffc = class.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer");
     let selected = pvc.metadata.annotations.get(SELECTED_NODE).cloned();
@@ -90,7 +147,7 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
             PV_CONTROLLER,
             None,
         );
-        return;
+        return Action::Done;
     }
     let ann = "volume.kubernetes.io/storage-provisioner";
     if pvc.metadata.annotations.get(ann) != Some(&class.provisioner) {
@@ -118,10 +175,13 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) {
             );
             if class.provisioner == PROVISIONER {
                 let delay = c.rng.between(1_200, 2_800);
-                c.schedule(delay, Work::Provision(key.clone()));
+                // The provisioner is another controller: the claim is handed to it, and it
+                // answers a little later (a timer for its queue, not a requeue of this one).
+                c.schedule(delay, Work::new(&LOCAL_PATH, key.clone()));
             }
         }
     }
+    Action::Done
 }
 
 /// Binds a claim to an Available volume of its class that fits (static provisioning).
@@ -199,17 +259,17 @@ fn bind(c: &mut Cluster, mut pv: PersistentVolume, mut pvc: PersistentVolumeClai
 }
 
 /// local-path-provisioner: make the directory on the selected node and the PV, then bind.
-pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
+pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     let Some(pvc) = c.get_as::<PersistentVolumeClaim>(ns, name).cloned() else {
-        return;
+        return Action::Done;
     };
     if pvc.spec.volume_name.is_some() || pvc.metadata.is_deleting() {
-        return;
+        return Action::Done;
     }
     let class_name = pvc.spec.storage_class_name.clone().unwrap_or_default();
     let Some(class) = c.get_as::<StorageClass>("", &class_name).cloned() else {
-        return;
+        return Action::Done;
     };
     let comp = provisioner_component();
     let claim_ref = format!("{ns}/{name}");
@@ -230,12 +290,12 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
     {
         let msg = "failed to provision volume with StorageClass \"standard\": NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes".replace("standard", &class_name);
         c.record_event(&obj, "Warning", "ProvisioningFailed", &msg, comp, None);
-        return;
+        return Action::Done;
     }
     if pvc.spec.selector.is_some() {
         let msg = format!("failed to provision volume with StorageClass \"{class_name}\": claim.Spec.Selector is not supported");
         c.record_event(&obj, "Warning", "ProvisioningFailed", &msg, comp, None);
-        return;
+        return Action::Done;
     }
     let node = match pvc.metadata.annotations.get(SELECTED_NODE) {
         Some(n) => n.clone(),
@@ -247,7 +307,7 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
                 .map(|n| n.metadata.name.clone())
                 .collect();
             if workers.is_empty() {
-                return;
+                return Action::Done;
             }
             let i = c.rng.below(workers.len() as u64) as usize;
             workers[i].clone()
@@ -307,7 +367,7 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
         },
     };
     let Ok(created) = c.create_inner(pv.into()) else {
-        return;
+        return Action::Done;
     };
     c.disks.dirs.entry((node, path)).or_default();
     c.record_event(
@@ -325,12 +385,13 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) {
             .unwrap_or(pvc);
         bind(c, (**pv).clone(), pvc);
     }
+    Action::Done
 }
 
-pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
+pub(crate) fn sync_volume(c: &mut Cluster, name: &str) -> Action {
     let Some(pv) = c.get_as::<PersistentVolume>("", name).cloned() else {
         c.volume_state.reclaim_due.remove(name);
-        return;
+        return Action::Done;
     };
     if pv.metadata.is_deleting() {
         if pv.status.phase.as_deref() != Some("Bound")
@@ -340,7 +401,7 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
             remove_finalizer(&mut p.metadata, PV_PROTECTION);
             c.put_existing(p.into());
         }
-        return;
+        return Action::Done;
     }
     let Some(claim_ref) = pv.spec.claim_ref.clone() else {
         if pv.status.phase.as_deref() != Some("Available") {
@@ -349,7 +410,7 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
             p.status.last_phase_transition_time = Some(c.now);
             c.put_existing(p.into());
         }
-        return;
+        return Action::Done;
     };
     let ns = claim_ref.namespace.clone().unwrap_or_default();
     let cname = claim_ref.name.clone().unwrap_or_default();
@@ -357,7 +418,7 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
         .get_as::<PersistentVolumeClaim>(&ns, &cname)
         .is_some_and(|p| Some(&p.metadata.uid) == claim_ref.uid.as_ref());
     if claim_alive {
-        return;
+        return Action::Done;
     }
     // The claim is gone: the volume is Released, then reclaimed per its policy.
     if pv.status.phase.as_deref() != Some("Released")
@@ -375,15 +436,17 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
         .map(String::as_str)
         == Some(PROVISIONER);
     if pv.spec.persistent_volume_reclaim_policy.as_deref() != Some("Delete") || !dynamic {
-        return;
+        return Action::Done;
     }
     match c.volume_state.reclaim_due.get(name).copied() {
         None => {
             let delay = c.rng.between(800, 2_000);
-            c.volume_state
-                .reclaim_due
-                .insert(name.to_string(), c.now.plus_ms(delay));
-            c.schedule(delay, Work::Volume(name.to_string()));
+            let due = c.now.plus_ms(delay);
+            c.volume_state.reclaim_due.insert(name.to_string(), due);
+            Action::RequeueAt {
+                at: due,
+                reason: "the provisioner reclaims the released volume",
+            }
         }
         Some(due) if c.now >= due => {
             c.volume_state.reclaim_due.remove(name);
@@ -396,7 +459,9 @@ pub(crate) fn sync_volume(c: &mut Cluster, name: &str) {
                 c.disks.dirs.remove(&(node.clone(), hp.path.clone()));
             }
             let _ = c.delete_inner(Kind::PersistentVolume, "", name, &DeleteOptions::default());
+            Action::Done
         }
-        Some(_) => {}
+        // Its reclaim is already due at a later time.
+        Some(_) => Action::Done,
     }
 }

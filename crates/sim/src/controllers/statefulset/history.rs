@@ -80,10 +80,12 @@ pub fn get_revisions(
             let mut r = revs[last_eq].clone();
             r.revision = next;
             let written = c.put_existing(r.clone().into());
-            let r = match written.as_deref() {
-                Some(Object::ControllerRevision(r)) => r.clone(),
-                _ => r,
-            };
+            // The stored revision (its new resourceVersion), or ours if it is gone.
+            let r = written
+                .as_deref()
+                .and_then(ControllerRevision::from_object)
+                .cloned()
+                .unwrap_or(r);
             revs[last_eq] = r.clone();
             r
         }

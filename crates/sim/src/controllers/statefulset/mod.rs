@@ -6,22 +6,100 @@ pub mod history;
 pub mod pod_control;
 pub mod utils;
 
-use super::Work;
+use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::Cluster;
 use crate::features::MAX_UNAVAILABLE_STATEFULSET;
-use crate::store::ObjKey;
+use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::Time;
 use std::sync::Arc;
 use utils::{is_member_of, ordinal, pod_revision};
 
-pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
+/// The StatefulSet controller's queue: one set per item.
+pub(crate) static CONTROLLER: Controller = Controller {
+    name: "statefulset-controller",
+    reconcile: sync,
+    // A sync reads every pod of the set.
+    size: Some(|c, (ns, name)| {
+        c.get_as::<StatefulSet>(ns, name).map_or(0, |s| {
+            (s.replicas().max(0) as usize).max(s.status.replicas.max(0) as usize)
+        })
+    }),
+};
+
+/// Pod events: the set that controls the pod, or for an orphan, the sets whose selector
+/// matches it (they may adopt it).
+pub(crate) fn on_pod(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let m = ev.object.meta();
+    let ns = &m.namespace;
+    match m.controller_ref() {
+        Some(r) if r.kind == "StatefulSet" => out.push(Work::at(&CONTROLLER, ns, &r.name)),
+        Some(_) => {}
+        None => {
+            for s in c.list_as::<StatefulSet>(Some(ns)) {
+                if s.spec
+                    .selector
+                    .as_ref()
+                    .is_some_and(|sel| !sel.is_empty() && sel.matches(&m.labels))
+                {
+                    out.push(Work::at(&CONTROLLER, ns, &s.metadata.name));
+                }
+            }
+        }
+    }
+}
+
+/// The set's own events.
+pub(crate) fn on_set(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    out.push(Work::new(&CONTROLLER, key_of(&ev.object)));
+}
+
+/// A revision the set controls changed.
+pub(crate) fn on_revision(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let m = ev.object.meta();
+    if let Some(r) = m.controller_ref() {
+        if r.kind == "StatefulSet" && ev.type_ != WatchEventType::Deleted {
+            out.push(Work::at(&CONTROLLER, &m.namespace, &r.name));
+        }
+    }
+}
+
+/// A claim went: a set may be waiting for a claim of a previous pod to go (pvc-protection holds
+/// it while that pod is terminating); its removal lets every set of the namespace go on.
+pub(crate) fn on_claim_gone(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    if ev.type_ == WatchEventType::Deleted {
+        let ns = ev.object.namespace();
+        for s in c.list_as::<StatefulSet>(Some(ns)) {
+            out.push(Work::at(&CONTROLLER, ns, &s.metadata.name));
+        }
+    }
+}
+
+/// A claim a set owns (its `persistentVolumeClaimRetentionPolicy`) changed.
+pub(crate) fn on_claim(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    let m = ev.object.meta();
+    for r in &m.owner_references {
+        if r.kind == "StatefulSet" {
+            out.push(Work::at(&CONTROLLER, &m.namespace, &r.name));
+        }
+    }
+}
+
+/// A pod of the set waits for a claim that changed.
+pub(crate) fn on_waiting_pod(p: &Pod, out: &mut Vec<Work>) {
+    if let Some(r) = p.metadata.controller_ref() {
+        if r.kind == "StatefulSet" {
+            out.push(Work::at(&CONTROLLER, &p.metadata.namespace, &r.name));
+        }
+    }
+}
+
+pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     let Some(set) = c.get_as::<StatefulSet>(ns, name).cloned() else {
         // The set is gone: as upstream's sync returns nil for it, a retry still queued goes.
         c.waiting.remove(key);
-        c.forget(&Work::StatefulSet(key.clone()));
-        return;
+        return Action::Done;
     };
     if !set.metadata.is_deleting() {
         adopt_orphan_revisions(c, &set);
@@ -30,14 +108,9 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) {
     // them all on each sync made large sets quadratic in copies.
     let owned = claim_pods(c, &set);
     let pods: Vec<&Pod> = owned.iter().filter_map(|o| Pod::from_object(o)).collect();
-    let work = Work::StatefulSet(key.clone());
     match update_statefulset(c, &set, &pods) {
-        Ok(Some(wake)) => {
-            c.forget(&work);
-            c.schedule(wake.since(c.now), work);
-        }
-        Ok(None) => c.forget(&work),
-        Err(_) => c.requeue_with_backoff(work),
+        Ok(wake) => Action::requeue_at(wake, "a pod becomes available (minReadySeconds)"),
+        Err(reason) => Action::Retry { reason },
     }
 }
 
