@@ -14,6 +14,7 @@ mod controls;
 mod editor;
 mod engine;
 mod events;
+mod examples;
 mod lesson_view;
 mod lessons;
 mod model;

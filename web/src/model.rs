@@ -5,13 +5,14 @@
 //! returns the same `Rc`, so a clock frame with nothing new renders nothing.
 
 use crate::engine::{parse_record, Engine, Recorded, MANIFEST_FILE, NAMESPACE};
-use crate::lessons::{self, Block, Lesson};
+use crate::examples::Example;
+use crate::lessons::{self, Block, Lesson, Progress};
 use crate::storage::{Refusal, SaveError, Stored};
 use crate::view_model::{self, ClusterView, EventsView};
 use crate::yaml::{self, LineError};
 use ordinal_kubectl::{Output, Stream};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -22,46 +23,6 @@ const MAX_LOG: usize = 1500;
 /// Longest real time one frame may account for (a tab that was hidden does not jump ahead).
 const MAX_FRAME_MS: f64 = 250.0;
 pub const SPEEDS: [u32; 4] = [1, 10, 100, 1000];
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Example {
-    Tutorial,
-    K8sIoWeb,
-    K8sIoWebParallel,
-}
-
-impl Example {
-    pub const ALL: [Example; 3] = [
-        Example::Tutorial,
-        Example::K8sIoWeb,
-        Example::K8sIoWebParallel,
-    ];
-    pub fn id(self) -> &'static str {
-        match self {
-            Example::Tutorial => "tutorial",
-            Example::K8sIoWeb => "k8s-io-web",
-            Example::K8sIoWebParallel => "k8s-io-web-parallel",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Example::Tutorial => "Lesson: web.yaml",
-            Example::K8sIoWeb => "k8s.io: web.yaml",
-            Example::K8sIoWebParallel => "k8s.io: web-parallel.yaml",
-        }
-    }
-    pub fn text(self) -> &'static str {
-        use ordinal_kubectl::manifests::*;
-        match self {
-            Example::Tutorial => TUTORIAL_WEB_YAML,
-            Example::K8sIoWeb => K8S_IO_WEB_YAML,
-            Example::K8sIoWebParallel => K8S_IO_WEB_PARALLEL_YAML,
-        }
-    }
-    pub fn from_id(id: &str) -> Option<Example> {
-        Example::ALL.into_iter().find(|e| e.id() == id)
-    }
-}
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Clock {
@@ -149,9 +110,6 @@ impl Route {
         }
     }
 }
-
-/// Checks passed, by lesson id (kept across reloads).
-pub type Progress = BTreeMap<String, BTreeSet<String>>;
 
 pub enum Action {
     /// A display frame: `real_ms` of wall time passed.
