@@ -18,6 +18,7 @@ mod examples;
 mod lesson_view;
 mod lessons;
 mod model;
+mod printed;
 mod session_controls;
 mod share;
 mod storage;
