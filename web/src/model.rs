@@ -889,6 +889,72 @@ mod tests {
         assert_eq!(set.rows[0].claims[0].status, "Bound");
     }
 
+    /// The errors of an Apply, as the editor marks them.
+    fn apply_errors(text: &str) -> Vec<LineError> {
+        let m = Rc::new(Model::new(Ok(Some(text.to_string()))));
+        let m = act(m, Action::Apply);
+        let r = m.editor.report.clone().unwrap();
+        r.errors.clone()
+    }
+
+    fn at(line: usize, message: &str) -> LineError {
+        LineError {
+            line: Some(line),
+            message: message.to_string(),
+        }
+    }
+
+    /// Two objects the server refuses, as the browser test "YAML and API errors are shown at
+    /// their line" applies them.
+    const TWO_INVALID: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nspec:\n  ports:\n  - name: web\n    port: 99999\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: svc\n  replicas: -1\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: registry.k8s.io/nginx-slim:0.21\n";
+
+    #[test]
+    fn a_yaml_error_is_marked_at_its_line() {
+        assert_eq!(
+            apply_errors("apiVersion: v1\nkind: Service\nmetadata:\n  name: x: y\n"),
+            [at(4, "error: error parsing web.yaml: error converting YAML to JSON: yaml: line 4: mapping values are not allowed in this context")]
+        );
+    }
+
+    #[test]
+    fn api_errors_are_marked_at_the_field_of_the_object_they_are_about() {
+        assert_eq!(
+            apply_errors(TWO_INVALID),
+            [
+                at(8, "Error from server (Invalid): error when creating \"web.yaml\": Service \"svc\" is invalid: spec.ports[0].port: Invalid value: 99999: must be between 1 and 65535, inclusive"),
+                at(16, "Error from server (Invalid): error when creating \"web.yaml\": StatefulSet.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"),
+            ]
+        );
+        // One refused object alone: kubectl lists its causes, and each is marked at its field.
+        let fixed = TWO_INVALID.replace("port: 99999", "port: 80");
+        let sts_only = fixed.replace(
+            "    spec:\n      containers:",
+            "    spec:\n      restartPolicy: Never\n      containers:",
+        );
+        let errors = apply_errors(&sts_only);
+        assert_eq!(
+            errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [Some(16), Some(25)],
+            "{errors:?}"
+        );
+        assert!(errors[0]
+            .message
+            .starts_with("The StatefulSet \"web\" is invalid: spec.replicas: Invalid value: -1"));
+        assert_eq!(
+            errors[1].message,
+            "The StatefulSet \"web\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""
+        );
+        // A kind the server does not serve: the first line of its document.
+        let ok = fixed.replace("replicas: -1", "replicas: 1");
+        let foo =
+            format!("{ok}---\n# not served\napiVersion: v1\nkind: Foo\nmetadata:\n  name: foo\n");
+        let errors = apply_errors(&foo);
+        assert_eq!(
+            errors,
+            [at(30, "error: resource mapping not found for name: \"foo\" namespace: \"\" from \"web.yaml\": no matches for kind \"Foo\" in version \"v1\"\nensure CRDs are installed first")]
+        );
+    }
+
     #[test]
     fn the_terminal_runs_lines_and_keeps_history() {
         let m = Rc::new(Model::new(Ok(None)));
