@@ -608,6 +608,30 @@ impl Model {
     }
 }
 
+/// What Apply of `text` said went wrong, each at the line kubectl says it is about.
+fn apply_errors(text: &str, out: &Output) -> Vec<LineError> {
+    if out.diagnostics.is_empty() {
+        // kubectl stopped before reading the file (nothing the page's Apply can cause): its
+        // words, at no line.
+        return out
+            .chunks
+            .iter()
+            .filter(|(s, _)| *s == Stream::Err)
+            .map(|(_, t)| LineError {
+                line: None,
+                message: t.trim_end().to_string(),
+            })
+            .collect();
+    }
+    out.diagnostics
+        .iter()
+        .map(|d| LineError {
+            line: yaml::line_of(text, &d.place),
+            message: d.message.clone(),
+        })
+        .collect()
+}
+
 /// A size as people read it: `640 bytes`, `12 KB`, `1.2 MB` (decimal units).
 pub fn human_size(bytes: usize) -> String {
     if bytes >= 1_000_000 {
@@ -732,17 +756,11 @@ impl Reducible for Model {
             Action::Apply => {
                 let text = m.editor.text.clone();
                 let out = m.ui_kubectl(&["apply", "-f", MANIFEST_FILE], "the Apply button");
-                let errors: Vec<String> = out
-                    .chunks
-                    .iter()
-                    .filter(|(s, _)| *s == Stream::Err)
-                    .map(|(_, t)| t.clone())
-                    .collect();
                 m.next_id += 1;
                 let report = ApplyReport {
                     id: m.next_id,
                     ok: out.stdout().lines().map(str::to_string).collect(),
-                    errors: yaml::locate(&text, &errors),
+                    errors: apply_errors(&text, &out),
                     stale: false,
                 };
                 let e = Rc::make_mut(&mut m.editor);
@@ -890,7 +908,7 @@ mod tests {
     }
 
     /// The errors of an Apply, as the editor marks them.
-    fn apply_errors(text: &str) -> Vec<LineError> {
+    fn marks_after_apply(text: &str) -> Vec<LineError> {
         let m = Rc::new(Model::new(Ok(Some(text.to_string()))));
         let m = act(m, Action::Apply);
         let r = m.editor.report.clone().unwrap();
@@ -911,7 +929,7 @@ mod tests {
     #[test]
     fn a_yaml_error_is_marked_at_its_line() {
         assert_eq!(
-            apply_errors("apiVersion: v1\nkind: Service\nmetadata:\n  name: x: y\n"),
+            marks_after_apply("apiVersion: v1\nkind: Service\nmetadata:\n  name: x: y\n"),
             [at(4, "error: error parsing web.yaml: error converting YAML to JSON: yaml: line 4: mapping values are not allowed in this context")]
         );
     }
@@ -919,7 +937,7 @@ mod tests {
     #[test]
     fn api_errors_are_marked_at_the_field_of_the_object_they_are_about() {
         assert_eq!(
-            apply_errors(TWO_INVALID),
+            marks_after_apply(TWO_INVALID),
             [
                 at(8, "Error from server (Invalid): error when creating \"web.yaml\": Service \"svc\" is invalid: spec.ports[0].port: Invalid value: 99999: must be between 1 and 65535, inclusive"),
                 at(16, "Error from server (Invalid): error when creating \"web.yaml\": StatefulSet.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"),
@@ -931,7 +949,7 @@ mod tests {
             "    spec:\n      containers:",
             "    spec:\n      restartPolicy: Never\n      containers:",
         );
-        let errors = apply_errors(&sts_only);
+        let errors = marks_after_apply(&sts_only);
         assert_eq!(
             errors.iter().map(|e| e.line).collect::<Vec<_>>(),
             [Some(16), Some(25)],
@@ -948,7 +966,7 @@ mod tests {
         let ok = fixed.replace("replicas: -1", "replicas: 1");
         let foo =
             format!("{ok}---\n# not served\napiVersion: v1\nkind: Foo\nmetadata:\n  name: foo\n");
-        let errors = apply_errors(&foo);
+        let errors = marks_after_apply(&foo);
         assert_eq!(
             errors,
             [at(30, "error: resource mapping not found for name: \"foo\" namespace: \"\" from \"web.yaml\": no matches for kind \"Foo\" in version \"v1\"\nensure CRDs are installed first")]
