@@ -448,7 +448,7 @@ mod tests {
     use super::*;
     use crate::session::MemFiles;
 
-    fn kubectl(c: &mut Cluster, line: &str, stdin: &str) -> (String, String) {
+    fn run(c: &mut Cluster, line: &str, stdin: &str) -> Output {
         let files = MemFiles::default();
         let env = Env {
             namespace: "default",
@@ -457,14 +457,12 @@ mod tests {
             interactive_shells: false,
         };
         let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        let out = crate::run(c, &args, &env);
-        let err: String = out
-            .chunks
-            .iter()
-            .filter(|(s, _)| *s == crate::output::Stream::Err)
-            .map(|(_, t)| t.as_str())
-            .collect();
-        (out.stdout(), err)
+        crate::run(c, &args, &env)
+    }
+
+    fn kubectl(c: &mut Cluster, line: &str, stdin: &str) -> (String, String) {
+        let out = run(c, line, stdin);
+        (out.stdout(), out.stderr())
     }
 
     const TYPO: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  app: x\nspec:\n  ports:\n  - port: 80\n";
@@ -498,15 +496,7 @@ mod tests {
     }
 
     fn diagnostics(c: &mut Cluster, line: &str, stdin: &str) -> Vec<(Place, String)> {
-        let files = MemFiles::default();
-        let env = Env {
-            namespace: "default",
-            files: &files,
-            stdin,
-            interactive_shells: false,
-        };
-        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        let out = crate::run(c, &args, &env);
+        let out = run(c, line, stdin);
         assert!(out.diagnostics.iter().all(|d| d.file == "STDIN"));
         out.diagnostics
             .into_iter()
