@@ -2,6 +2,7 @@
 //! printers, as `kubectl get` would show them) and over what the terminal printed. A new kind of
 //! condition is the only Rust a new lesson may need.
 
+use crate::printed::PrintedRow;
 use ordinal_sim::api::*;
 use ordinal_sim::printers;
 use ordinal_sim::Cluster;
@@ -186,7 +187,7 @@ impl Condition {
                 let Ok(obj) = c.get(*kind, if kind.namespaced() { ns } else { "" }, name) else {
                     return false;
                 };
-                column_is(c, *kind, &obj, column, value)
+                column_is(c, &obj, column, value)
             }
             Condition::Exists(kind, names) => names.iter().all(|n| exists(c, *kind, ns, n)),
             Condition::Absent(kind, names) => names.iter().all(|n| !exists(c, *kind, ns, n)),
@@ -256,7 +257,7 @@ impl Condition {
                 };
                 pv.spec.claim_ref.as_ref().is_some_and(|r| {
                     r.name.as_deref() == Some(claim.as_str()) && r.namespace.as_deref() == Some(ns)
-                }) && column_is(c, Kind::PersistentVolume, obj, column, value)
+                }) && column_is(c, obj, column, value)
             }),
         }
     }
@@ -264,15 +265,8 @@ impl Condition {
 
 /// Whether the object's `kubectl get -o wide` column (by header; `_` for a space, as in
 /// `RECLAIM_POLICY`) shows the value.
-fn column_is(c: &Cluster, kind: Kind, obj: &Object, column: &str, value: &str) -> bool {
-    let headers = printers::headers(kind, true);
-    let row = printers::row(c, obj, true, false);
-    let column = column.replace('_', " ");
-    headers
-        .iter()
-        .position(|h| h.eq_ignore_ascii_case(&column))
-        .and_then(|i| row.get(i))
-        .is_some_and(|cell| cell == value)
+fn column_is(c: &Cluster, obj: &Object, column: &str, value: &str) -> bool {
+    PrintedRow::new(c, obj, true).get(&column.replace('_', " ")) == Some(value)
 }
 
 fn exists(c: &Cluster, kind: Kind, ns: &str, name: &str) -> bool {

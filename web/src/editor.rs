@@ -1,7 +1,8 @@
 //! The manifest editor: a transparent textarea over a highlighted copy of its text, line
 //! numbers, errors marked at their line, the examples menu and Apply (`kubectl apply -f web.yaml`).
 
-use crate::model::{EditorView, Example};
+use crate::examples::Example;
+use crate::model::EditorView;
 use crate::yaml::{highlight, LineError};
 use std::collections::BTreeMap;
 use std::rc::Rc;

@@ -1,8 +1,9 @@
 //! The lesson pages: the contents (a navigation landmark "Lessons"), and one lesson's steps with
 //! their Run buttons, editor buttons and live checks (`data-check`, `data-state`).
 
+use crate::lessons::Progress;
 use crate::lessons::{Block, Check, Inline, Lesson};
-use crate::model::{Progress, Route};
+use crate::model::Route;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -35,6 +35,9 @@
 //! HTML), which keeps the bundle small and a lesson unable to inject markup.
 
 use crate::checks::Condition;
+use crate::examples::Example;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One list of the lesson files, in course order: the page fetches them from `lessons/` after
 /// its first paint (they are not in the first load), and native and test builds (the tests walk
@@ -206,7 +209,7 @@ pub fn parse(src: &str) -> Result<Lesson, String> {
                 (Some("yaml"), Some("editor")) => Block::Manifest(body.join("\n") + "\n"),
                 // An example the editor's menu has, by id (the lesson's web.yaml is `tutorial`).
                 (Some("editor"), Some(id)) => Block::Manifest(
-                    crate::model::Example::from_id(id)
+                    Example::from_id(id)
                         .ok_or_else(|| format!("no example {id}"))?
                         .text()
                         .to_string(),
@@ -350,6 +353,29 @@ pub fn inlines(s: &str) -> Vec<Inline> {
     out
 }
 
+/// Checks passed, by lesson id (kept across reloads; a passed check stays passed).
+pub type Progress = BTreeMap<String, BTreeSet<String>>;
+
+/// Decodes stored lesson progress: `{"version":1,"lessons":{"basics":["created",…]}}`.
+pub fn decode_progress(raw: &str) -> Option<Progress> {
+    let v: Value = serde_json::from_str(raw).ok()?;
+    if v.get("version")?.as_u64()? != 1 {
+        return None;
+    }
+    let mut p = Progress::new();
+    for (lesson, checks) in v.get("lessons")?.as_object()? {
+        let set = p.entry(lesson.clone()).or_default();
+        for c in checks.as_array()? {
+            set.insert(c.as_str()?.to_string());
+        }
+    }
+    Some(p)
+}
+
+pub fn encode_progress(p: &Progress) -> String {
+    json!({ "version": 1, "lessons": p }).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,5 +462,21 @@ mod tests {
         assert!(parse("# T\n<!-- meta\nid: x\nsize: 3\n-->\n").is_err());
         // Unbalanced markup is text.
         assert_eq!(inlines("a `b"), [Inline::Text("a `b".into())]);
+    }
+
+    #[test]
+    fn progress_round_trip_and_unreadable_values() {
+        let mut p = Progress::new();
+        p.entry("basics".into())
+            .or_default()
+            .insert("created".into());
+        p.entry("basics".into()).or_default().insert("dns".into());
+        assert_eq!(decode_progress(&encode_progress(&p)), Some(p));
+        assert_eq!(decode_progress("{\"version\":2,\"lessons\":{}}"), None);
+        assert_eq!(
+            decode_progress("{\"version\":1,\"lessons\":{\"a\":[1]}}"),
+            None
+        );
+        assert_eq!(decode_progress("[]"), None);
     }
 }

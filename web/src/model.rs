@@ -5,13 +5,14 @@
 //! returns the same `Rc`, so a clock frame with nothing new renders nothing.
 
 use crate::engine::{parse_record, Engine, Recorded, MANIFEST_FILE, NAMESPACE};
-use crate::lessons::{self, Block, Lesson};
+use crate::examples::Example;
+use crate::lessons::{self, Block, Lesson, Progress};
 use crate::storage::{Refusal, SaveError, Stored};
 use crate::view_model::{self, ClusterView, EventsView};
 use crate::yaml::{self, LineError};
 use ordinal_kubectl::{Output, Stream};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -22,46 +23,6 @@ const MAX_LOG: usize = 1500;
 /// Longest real time one frame may account for (a tab that was hidden does not jump ahead).
 const MAX_FRAME_MS: f64 = 250.0;
 pub const SPEEDS: [u32; 4] = [1, 10, 100, 1000];
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Example {
-    Tutorial,
-    K8sIoWeb,
-    K8sIoWebParallel,
-}
-
-impl Example {
-    pub const ALL: [Example; 3] = [
-        Example::Tutorial,
-        Example::K8sIoWeb,
-        Example::K8sIoWebParallel,
-    ];
-    pub fn id(self) -> &'static str {
-        match self {
-            Example::Tutorial => "tutorial",
-            Example::K8sIoWeb => "k8s-io-web",
-            Example::K8sIoWebParallel => "k8s-io-web-parallel",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Example::Tutorial => "Lesson: web.yaml",
-            Example::K8sIoWeb => "k8s.io: web.yaml",
-            Example::K8sIoWebParallel => "k8s.io: web-parallel.yaml",
-        }
-    }
-    pub fn text(self) -> &'static str {
-        use ordinal_kubectl::manifests::*;
-        match self {
-            Example::Tutorial => TUTORIAL_WEB_YAML,
-            Example::K8sIoWeb => K8S_IO_WEB_YAML,
-            Example::K8sIoWebParallel => K8S_IO_WEB_PARALLEL_YAML,
-        }
-    }
-    pub fn from_id(id: &str) -> Option<Example> {
-        Example::ALL.into_iter().find(|e| e.id() == id)
-    }
-}
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Clock {
@@ -149,9 +110,6 @@ impl Route {
         }
     }
 }
-
-/// Checks passed, by lesson id (kept across reloads).
-pub type Progress = BTreeMap<String, BTreeSet<String>>;
 
 pub enum Action {
     /// A display frame: `real_ms` of wall time passed.
@@ -650,6 +608,30 @@ impl Model {
     }
 }
 
+/// What Apply of `text` said went wrong, each at the line kubectl says it is about.
+fn apply_errors(text: &str, out: &Output) -> Vec<LineError> {
+    if out.diagnostics.is_empty() {
+        // kubectl stopped before reading the file (nothing the page's Apply can cause): its
+        // words, at no line.
+        return out
+            .chunks
+            .iter()
+            .filter(|(s, _)| *s == Stream::Err)
+            .map(|(_, t)| LineError {
+                line: None,
+                message: t.trim_end().to_string(),
+            })
+            .collect();
+    }
+    out.diagnostics
+        .iter()
+        .map(|d| LineError {
+            line: yaml::line_of(text, &d.place),
+            message: d.message.clone(),
+        })
+        .collect()
+}
+
 /// A size as people read it: `640 bytes`, `12 KB`, `1.2 MB` (decimal units).
 pub fn human_size(bytes: usize) -> String {
     if bytes >= 1_000_000 {
@@ -774,17 +756,11 @@ impl Reducible for Model {
             Action::Apply => {
                 let text = m.editor.text.clone();
                 let out = m.ui_kubectl(&["apply", "-f", MANIFEST_FILE], "the Apply button");
-                let errors: Vec<String> = out
-                    .chunks
-                    .iter()
-                    .filter(|(s, _)| *s == Stream::Err)
-                    .map(|(_, t)| t.clone())
-                    .collect();
                 m.next_id += 1;
                 let report = ApplyReport {
                     id: m.next_id,
                     ok: out.stdout().lines().map(str::to_string).collect(),
-                    errors: yaml::locate(&text, &errors),
+                    errors: apply_errors(&text, &out),
                     stale: false,
                 };
                 let e = Rc::make_mut(&mut m.editor);
@@ -929,6 +905,72 @@ mod tests {
             "web-0.nginx.default.svc.cluster.local"
         );
         assert_eq!(set.rows[0].claims[0].status, "Bound");
+    }
+
+    /// The errors of an Apply, as the editor marks them.
+    fn marks_after_apply(text: &str) -> Vec<LineError> {
+        let m = Rc::new(Model::new(Ok(Some(text.to_string()))));
+        let m = act(m, Action::Apply);
+        let r = m.editor.report.clone().unwrap();
+        r.errors.clone()
+    }
+
+    fn at(line: usize, message: &str) -> LineError {
+        LineError {
+            line: Some(line),
+            message: message.to_string(),
+        }
+    }
+
+    /// Two objects the server refuses, as the browser test "YAML and API errors are shown at
+    /// their line" applies them.
+    const TWO_INVALID: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nspec:\n  ports:\n  - name: web\n    port: 99999\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: svc\n  replicas: -1\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: registry.k8s.io/nginx-slim:0.21\n";
+
+    #[test]
+    fn a_yaml_error_is_marked_at_its_line() {
+        assert_eq!(
+            marks_after_apply("apiVersion: v1\nkind: Service\nmetadata:\n  name: x: y\n"),
+            [at(4, "error: error parsing web.yaml: error converting YAML to JSON: yaml: line 4: mapping values are not allowed in this context")]
+        );
+    }
+
+    #[test]
+    fn api_errors_are_marked_at_the_field_of_the_object_they_are_about() {
+        assert_eq!(
+            marks_after_apply(TWO_INVALID),
+            [
+                at(8, "Error from server (Invalid): error when creating \"web.yaml\": Service \"svc\" is invalid: spec.ports[0].port: Invalid value: 99999: must be between 1 and 65535, inclusive"),
+                at(16, "Error from server (Invalid): error when creating \"web.yaml\": StatefulSet.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"),
+            ]
+        );
+        // One refused object alone: kubectl lists its causes, and each is marked at its field.
+        let fixed = TWO_INVALID.replace("port: 99999", "port: 80");
+        let sts_only = fixed.replace(
+            "    spec:\n      containers:",
+            "    spec:\n      restartPolicy: Never\n      containers:",
+        );
+        let errors = marks_after_apply(&sts_only);
+        assert_eq!(
+            errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [Some(16), Some(25)],
+            "{errors:?}"
+        );
+        assert!(errors[0]
+            .message
+            .starts_with("The StatefulSet \"web\" is invalid: spec.replicas: Invalid value: -1"));
+        assert_eq!(
+            errors[1].message,
+            "The StatefulSet \"web\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""
+        );
+        // A kind the server does not serve: the first line of its document.
+        let ok = fixed.replace("replicas: -1", "replicas: 1");
+        let foo =
+            format!("{ok}---\n# not served\napiVersion: v1\nkind: Foo\nmetadata:\n  name: foo\n");
+        let errors = marks_after_apply(&foo);
+        assert_eq!(
+            errors,
+            [at(30, "error: resource mapping not found for name: \"foo\" namespace: \"\" from \"web.yaml\": no matches for kind \"Foo\" in version \"v1\"\nensure CRDs are installed first")]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! throws changes nothing), and the saved session is never written over while it has no backup.
 
 use crate::engine::{parse_record, Recorded};
-use crate::model::Progress;
+use crate::lessons::{decode_progress, encode_progress, Progress};
 use serde_json::{json, Value};
 use std::cell::Cell;
 use wasm_bindgen::JsValue;
@@ -154,26 +154,6 @@ pub fn save_session(record: &Value) -> Result<(), SaveError> {
 
 const PROGRESS_KEY: &str = "ordinal.progress.v1";
 
-/// Decodes stored lesson progress: `{"version":1,"lessons":{"basics":["created",…]}}`.
-pub fn decode_progress(raw: &str) -> Option<Progress> {
-    let v: Value = serde_json::from_str(raw).ok()?;
-    if v.get("version")?.as_u64()? != 1 {
-        return None;
-    }
-    let mut p = Progress::new();
-    for (lesson, checks) in v.get("lessons")?.as_object()? {
-        let set = p.entry(lesson.clone()).or_default();
-        for c in checks.as_array()? {
-            set.insert(c.as_str()?.to_string());
-        }
-    }
-    Some(p)
-}
-
-pub fn encode_progress(p: &Progress) -> String {
-    json!({ "version": 1, "lessons": p }).to_string()
-}
-
 /// Lesson progress; anything unreadable is no progress (the checks pass again as the reader
 /// redoes the steps).
 pub fn load_progress() -> Progress {
@@ -199,21 +179,5 @@ mod tests {
         assert_eq!(decode("{\"version\":1,\"text\":42}"), None);
         assert_eq!(decode("{\"version\":2,\"text\":\"x\"}"), None);
         assert_eq!(decode("plain text"), None);
-    }
-
-    #[test]
-    fn progress_round_trip_and_unreadable_values() {
-        let mut p = Progress::new();
-        p.entry("basics".into())
-            .or_default()
-            .insert("created".into());
-        p.entry("basics".into()).or_default().insert("dns".into());
-        assert_eq!(decode_progress(&encode_progress(&p)), Some(p));
-        assert_eq!(decode_progress("{\"version\":2,\"lessons\":{}}"), None);
-        assert_eq!(
-            decode_progress("{\"version\":1,\"lessons\":{\"a\":[1]}}"),
-            None
-        );
-        assert_eq!(decode_progress("[]"), None);
     }
 }

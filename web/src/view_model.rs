@@ -3,6 +3,7 @@
 //! printers, rebuilt only when the store's resourceVersion moved (or a command may have written
 //! files). Each card gets its own `Rc`, so a tick re-renders only the cards whose data changed.
 
+use crate::printed::PrintedRow;
 use ordinal_sim::api::*;
 use ordinal_sim::dns::{QueryType, Record, CLUSTER_DOMAIN};
 use ordinal_sim::names::{claim_name, parent_and_ordinal};
@@ -168,10 +169,6 @@ pub struct EventRow {
 /// The most events the panel keeps (the newest).
 const MAX_EVENTS: usize = 200;
 
-fn cell(row: &[String], i: usize) -> String {
-    row.get(i).cloned().unwrap_or_default()
-}
-
 fn pod_view(c: &Cluster, obj: &Object, p: &Pod, ns: &str) -> PodView {
     let hostname = p
         .spec
@@ -189,8 +186,7 @@ fn pod_view(c: &Cluster, obj: &Object, p: &Pod, ns: &str) -> PodView {
             resolves: answer.is_some(),
         }
     });
-    let row = printers::row(c, obj, false, false);
-    let restarts = cell(&row, 3);
+    let restarts = PrintedRow::new(c, obj, false).cell("RESTARTS");
     let image = p
         .spec
         .containers
@@ -216,22 +212,22 @@ fn pod_view(c: &Cluster, obj: &Object, p: &Pod, ns: &str) -> PodView {
 }
 
 fn claim_view(c: &Cluster, obj: &Object, pvc: &PersistentVolumeClaim) -> ClaimView {
-    let row = printers::row(c, obj, false, false);
+    let row = PrintedRow::new(c, obj, false);
     let pv = pvc.spec.volume_name.as_deref().and_then(|name| {
         let pv_obj = c.get(Kind::PersistentVolume, "", name).ok()?;
         let Object::PersistentVolume(pv) = &*pv_obj else {
             return None;
         };
-        let pv_row = printers::row(c, &pv_obj, false, false);
+        let pv_row = PrintedRow::new(c, &pv_obj, false);
         Some(PvView {
             name: name.to_string(),
-            status: cell(&pv_row, 4),
-            reclaim_policy: cell(&pv_row, 3),
+            status: pv_row.cell("STATUS"),
+            reclaim_policy: pv_row.cell("RECLAIM POLICY"),
             node: pv.pinned_nodes().and_then(|n| n.first().cloned()),
             files: c.volume_files(name),
         })
     });
-    let capacity = match cell(&row, 3) {
+    let capacity = match row.cell("CAPACITY") {
         s if s.is_empty() => pvc
             .spec
             .resources
@@ -243,13 +239,13 @@ fn claim_view(c: &Cluster, obj: &Object, pvc: &PersistentVolumeClaim) -> ClaimVi
     };
     ClaimView {
         name: pvc.metadata.name.clone(),
-        status: cell(&row, 1),
+        status: row.cell("STATUS"),
         capacity,
-        access_modes: match cell(&row, 4) {
+        access_modes: match row.cell("ACCESS MODES") {
             s if s.is_empty() => pvc.spec.access_modes.join(","),
             s => s,
         },
-        storage_class: cell(&row, 5),
+        storage_class: row.cell("STORAGECLASS"),
         pv,
     }
 }
@@ -369,10 +365,10 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
                 wanted: wanted.contains(&ord),
             }));
         }
-        let row = printers::row(c, &so, false, false);
+        let row = PrintedRow::new(c, &so, false);
         sets.push(Rc::new(SetView {
             name: name.clone(),
-            ready: cell(&row, 1),
+            ready: row.cell("READY"),
             desired: set.replicas(),
             current: set.status.replicas,
             ready_replicas: set.status.ready_replicas,
@@ -439,7 +435,7 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
         if s.metadata.name == "kubernetes" {
             continue;
         }
-        let row = printers::row(c, &so, true, false);
+        let row = PrintedRow::new(c, &so, true);
         let records = c
             .dns_lookup(ns, &s.metadata.name, QueryType::A)
             .map(|a| {
@@ -455,9 +451,9 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
         services.push(Rc::new(ServiceView {
             name: s.metadata.name.clone(),
             headless: s.is_headless(),
-            cluster_ip: cell(&row, 2),
-            ports: cell(&row, 4),
-            selector: cell(&row, 6),
+            cluster_ip: row.cell("CLUSTER-IP"),
+            ports: row.cell("PORT(S)"),
+            selector: row.cell("SELECTOR"),
             fqdn: format!("{}.{ns}.svc.{CLUSTER_DOMAIN}", s.metadata.name),
             records,
         }));
@@ -470,7 +466,7 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             let Object::Node(n) = &**o else { return None };
             Some(NodeView {
                 name: n.metadata.name.clone(),
-                status: cell(&printers::row(c, o, false, false), 1),
+                status: PrintedRow::new(c, o, false).cell("STATUS"),
                 ready: n.is_ready(),
                 running: c.node_running(&n.metadata.name),
                 control_plane: n
@@ -498,17 +494,17 @@ pub fn events_view(c: &Cluster, ns: &str) -> EventsView {
         .filter_map(|o| {
             let Object::Event(e) = &**o else { return None };
             let last = e.last_timestamp.or(e.event_time).or(e.first_timestamp);
-            let row = printers::row(c, o, false, false);
+            let row = PrintedRow::new(c, o, false);
             Some((
                 last,
                 e.metadata.name.clone(),
                 EventRow {
                     key: e.metadata.name.clone(),
                     last,
-                    type_: cell(&row, 1),
-                    reason: cell(&row, 2),
-                    object: cell(&row, 3),
-                    message: cell(&row, 4),
+                    type_: row.cell("TYPE"),
+                    reason: row.cell("REASON"),
+                    object: row.cell("OBJECT"),
+                    message: row.cell("MESSAGE"),
                 },
             ))
         })

@@ -1,7 +1,9 @@
-//! Editor text helpers: YAML syntax highlighting by line, and finding the line an error is
-//! about (a YAML error's own line; an API error's object and field path in the buffer). Text
-//! only: what is valid is decided by `ordinal-sim`'s parser and API server.
+//! Editor text helpers: YAML syntax highlighting by line, and the line a message of Apply is
+//! about (kubectl says where: a YAML error's line, or an object's document and the field path
+//! the server named, found here in the buffer). Text only: what is valid is decided by
+//! `ordinal-sim`'s parser and API server.
 
+use ordinal_kubectl::output::Place;
 use ordinal_sim::apply::parse_manifests;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -251,113 +253,26 @@ pub fn syntax_error(text: &str) -> Option<LineError> {
     })
 }
 
-/// Finds, for each error kubectl printed for `kubectl apply -f` of `text`, the line it is
-/// about: a YAML error's line, or the field an API error names inside the object it names.
-pub fn locate(text: &str, errors: &[String]) -> Vec<LineError> {
-    let parsed = parse_manifests(text);
-    let lines: Vec<&str> = text.split('\n').collect();
-    let objects = match parsed {
-        Err(e) => {
-            return errors
-                .iter()
-                .map(|m| LineError {
-                    line: e.line,
-                    message: m.trim_end().to_string(),
-                })
-                .collect();
-        }
-        Ok(o) => o,
+/// The 1-based line of `text` a message of `kubectl apply -f` (of `text`) is about: a YAML
+/// error's own line, or inside the object's document the field the server named (the
+/// document's first line when no field was named or it is not in the text).
+pub fn line_of(text: &str, place: &Place) -> Option<usize> {
+    let (doc_line, field) = match place {
+        Place::File => return None,
+        Place::Line(line) => return Some(*line),
+        Place::Object { doc_line, field } => (doc_line, field),
     };
-    // Each object's line range [start, end) in 0-based lines.
-    let ranges: Vec<(usize, usize)> = objects
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let start = o.line.saturating_sub(1);
-            let end = objects
-                .get(i + 1)
-                .map_or(lines.len(), |n| n.line.saturating_sub(1).max(start + 1));
-            (start, end)
-        })
-        .collect();
-    let mut out = Vec::new();
-    for msg in errors {
-        let msg = msg.trim_end();
-        // Which object: its quoted name, and its kind.
-        let lower = msg.to_ascii_lowercase();
-        let best = objects
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let name = o
-                    .value
-                    .pointer("/metadata/name")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("");
-                let kind = o
-                    .value
-                    .get("kind")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                let mut score = 0;
-                if !name.is_empty() && msg.contains(&format!("\"{name}\"")) {
-                    score += 2;
-                }
-                if !kind.is_empty() && lower.contains(&kind) {
-                    score += 1;
-                }
-                (score, i)
-            })
-            .filter(|(s, _)| *s >= 2)
-            .max_by_key(|(s, i)| (*s, std::cmp::Reverse(*i)));
-        let Some((_, idx)) = best else {
-            out.push(LineError {
-                line: None,
-                message: msg.to_string(),
-            });
-            continue;
-        };
-        let (start, end) = ranges[idx];
-        // Field paths: `is invalid: spec.replicas: …` or `* spec.x: …` lines.
-        let mut paths = Vec::new();
-        for l in msg.lines() {
-            let l = l.trim_start_matches("* ");
-            let after = l.split_once("is invalid: ").map_or(l, |(_, a)| a);
-            if let Some((path, _)) = after.split_once(": ") {
-                if is_field_path(path) {
-                    paths.push((path.to_string(), l.to_string()));
-                }
-            }
-        }
-        let first_key = first_content_line(&lines, start, end);
-        if paths.len() <= 1 {
-            let line = paths
-                .first()
-                .map_or(first_key, |(p, _)| find_path(&lines, start, end, p));
-            out.push(LineError {
-                line: Some(line + 1),
-                message: msg.to_string(),
-            });
-        } else {
-            // One message per cause, each at its field.
-            let head = msg.lines().next().unwrap_or("").trim_end();
-            for (p, l) in paths {
-                out.push(LineError {
-                    line: Some(find_path(&lines, start, end, &p) + 1),
-                    message: format!("{head} {l}"),
-                });
-            }
-        }
-    }
-    out
-}
-
-fn is_field_path(p: &str) -> bool {
-    !p.is_empty()
-        && p.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && p.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']' | '-' | '_' | '/'))
+    let lines: Vec<&str> = text.split('\n').collect();
+    let start = doc_line.saturating_sub(1);
+    // The document runs to the next `---`, as the parser splits them.
+    let end = (start + 1..lines.len())
+        .find(|&i| lines[i].starts_with("---"))
+        .unwrap_or(lines.len());
+    let line = match field {
+        Some(path) => find_path(&lines, start, end, path),
+        None => first_content_line(&lines, start, end),
+    };
+    Some(line + 1)
 }
 
 fn first_content_line(lines: &[&str], start: usize, end: usize) -> usize {
@@ -470,6 +385,27 @@ mod tests {
             19
         );
         assert_eq!(find_path(&lines, 10, 21, "metadata.name"), 12);
+    }
+
+    #[test]
+    fn places_are_lines_of_the_buffer() {
+        let object = |doc_line, field: Option<&str>| Place::Object {
+            doc_line,
+            field: field.map(String::from),
+        };
+        assert_eq!(line_of(DOC, &Place::File), None);
+        assert_eq!(line_of(DOC, &Place::Line(3)), Some(3));
+        assert_eq!(
+            line_of(DOC, &object(1, Some("spec.ports[1].port"))),
+            Some(8)
+        );
+        assert_eq!(line_of(DOC, &object(11, Some("spec.replicas"))), Some(15));
+        // A field of the second document is not looked for in the first.
+        assert_eq!(line_of(DOC, &object(1, Some("spec.replicas"))), Some(5));
+        // No field, or one not in the text: the document's first line that says something.
+        let commented = "# c\n---\n\n# about it\nkind: Service\n";
+        assert_eq!(line_of(commented, &object(3, None)), Some(5));
+        assert_eq!(line_of(DOC, &object(11, Some("spec.nothing"))), Some(14));
     }
 
     #[test]

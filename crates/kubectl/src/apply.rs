@@ -1,12 +1,12 @@
 //! `kubectl apply -f`, `kubectl create -f`, and `kubectl create secret|namespace`.
 
 use crate::args::{flag, FlagSpec};
-use crate::output::Output;
+use crate::output::{Diagnostic, Output, Place};
 use crate::resource::type_prefix;
 use crate::{errors, manifests, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::apply::{parse_manifests, ApplyError};
-use ordinal_sim::{Cluster, FieldValidation};
+use ordinal_sim::{ApiError, Cluster, FieldValidation, Reason};
 use std::collections::BTreeMap;
 
 pub const FILE_FLAGS: &[FlagSpec] = &[
@@ -78,12 +78,17 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
         let objects = match parse_manifests(&text) {
             Ok(o) => o,
             Err(e) => {
-                out.err(format!("error: error parsing {file}: {}", e.message));
+                let place = e.line.map_or(Place::File, Place::Line);
+                let message = format!("error: error parsing {file}: {}", e.message);
+                diagnose(&mut out, &file, place, &message);
+                out.err(message);
                 continue;
             }
         };
         if objects.is_empty() {
-            out.err(format!("error: no objects passed to {cmd}"));
+            let message = format!("error: no objects passed to {cmd}");
+            diagnose(&mut out, &file, Place::File, &message);
+            out.err(message);
             continue;
         }
         for o in objects {
@@ -95,15 +100,22 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
             // kubectl's warning writer prints each distinct warning once per invocation.
             for w in warnings {
                 if seen_warnings.insert(w.clone()) {
-                    out.note(format!("Warning: {w}"));
+                    let message = format!("Warning: {w}");
+                    diagnose(&mut out, &file, Place::File, &message);
+                    out.note(message);
                 }
             }
+            let failure = |error| Failure {
+                file: file.clone(),
+                doc_line: o.line,
+                error,
+            };
             match result {
                 Ok(a) => out.out(format!("{}/{} {}\n", type_prefix(a.kind), a.name, a.action.as_str())),
-                Err(ApplyError::UnknownKind { name, namespace, api_version, kind }) => failures.push(Failure::Text(format!(
+                Err(ApplyError::UnknownKind { name, namespace, api_version, kind }) => failures.push(failure(Refusal::Text(format!(
                     "error: resource mapping not found for name: {name:?} namespace: {namespace:?} from {file:?}: no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"
-                ))),
-                Err(ApplyError::Malformed { message }) => failures.push(Failure::Text(format!("error: error validating {file:?}: {message}"))),
+                )))),
+                Err(ApplyError::Malformed { message }) => failures.push(failure(Refusal::Text(format!("error: error validating {file:?}: {message}")))),
                 Err(ApplyError::Api { error, patch: Some(patch), kind, name, .. }) => {
                     // `AddSourceToErr` twice: "patching" inside the patcher, then "applying
                     // patch … to: <info> for:" around it.
@@ -115,11 +127,11 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
                     );
                     let mut inner = error.clone();
                     inner.message = format!("error when patching {file:?}: {}", error.message);
-                    failures.push(Failure::Api(inner, verb, file.clone()));
+                    failures.push(failure(Refusal::Api(inner, verb)));
                 }
                 Err(ApplyError::Api { error, creating, .. }) => {
                     let verb = if creating { "creating" } else { "patching" };
-                    failures.push(Failure::Api(error, verb.to_string(), file.clone()));
+                    failures.push(failure(Refusal::Api(error, verb.to_string())));
                 }
             }
         }
@@ -128,23 +140,70 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
     // several are listed one per line, each as `Error from server (Reason): …`.
     let several = failures.len() > 1;
     for f in failures {
-        match f {
-            Failure::Text(t) => out.err(t),
-            Failure::Api(e, verb, file) if several => {
-                out.err(errors::render_standard(&e, Some((&verb, &file))))
+        let at = |field: Option<&str>| Place::Object {
+            doc_line: f.doc_line,
+            field: field.filter(|p| !p.is_empty()).map(str::to_string),
+        };
+        let (e, verb) = match &f.error {
+            Refusal::Text(t) => {
+                diagnose(&mut out, &f.file, at(None), t);
+                out.err(t.as_str());
+                continue;
             }
-            Failure::Api(e, verb, file) => out.err(errors::render(&e, Some((&verb, &file)))),
+            Refusal::Api(e, verb) => (e, verb.as_str()),
+        };
+        let source = Some((verb, f.file.as_str()));
+        // The field an error is about, if it names one.
+        let field = match e.causes.as_slice() {
+            [c] => Some(c.field.as_str()),
+            _ => None,
+        };
+        let text = if several {
+            errors::render_standard(e, source)
+        } else {
+            errors::render(e, source)
+        };
+        if !several && e.reason == Reason::Invalid && e.causes.len() > 1 {
+            // Shown by its causes: one diagnostic each, worded as the error with that cause
+            // alone would be.
+            for c in &e.causes {
+                let alone = ApiError {
+                    causes: vec![c.clone()],
+                    ..e.clone()
+                };
+                let message = errors::render(&alone, source);
+                diagnose(&mut out, &f.file, at(Some(&c.field)), &message);
+            }
+        } else {
+            diagnose(&mut out, &f.file, at(field), &text);
         }
+        out.err(text);
     }
     out
 }
 
-/// An error `apply`/`create -f` reports once every object has been tried.
-enum Failure {
+/// Notes a message `apply`/`create -f` writes, and its place, as data on the output.
+fn diagnose(out: &mut Output, file: &str, place: Place, message: &str) {
+    out.diagnostics.push(Diagnostic {
+        file: file.to_string(),
+        place,
+        message: message.trim_end().to_string(),
+    });
+}
+
+/// An object `apply`/`create -f` could not apply, reported once every object has been tried.
+struct Failure {
+    file: String,
+    /// The line its document starts on.
+    doc_line: usize,
+    error: Refusal,
+}
+
+enum Refusal {
     /// Already in kubectl's words.
     Text(String),
-    /// An API error, the `AddSourceToErr` verb, and the file.
-    Api(ordinal_sim::ApiError, String, String),
+    /// An API error, and the `AddSourceToErr` verb.
+    Api(ApiError, String),
 }
 
 /// `--validate` (`cmdutil.GetValidationDirective`): `strict` (or true, the default), `warn`,
@@ -393,7 +452,7 @@ mod tests {
     use super::*;
     use crate::session::MemFiles;
 
-    fn kubectl(c: &mut Cluster, line: &str, stdin: &str) -> (String, String) {
+    fn run(c: &mut Cluster, line: &str, stdin: &str) -> Output {
         let files = MemFiles::default();
         let env = Env {
             namespace: "default",
@@ -402,14 +461,12 @@ mod tests {
             interactive_shells: false,
         };
         let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        let out = crate::run(c, &args, &env);
-        let err: String = out
-            .chunks
-            .iter()
-            .filter(|(s, _)| *s == crate::output::Stream::Err)
-            .map(|(_, t)| t.as_str())
-            .collect();
-        (out.stdout(), err)
+        crate::run(c, &args, &env)
+    }
+
+    fn kubectl(c: &mut Cluster, line: &str, stdin: &str) -> (String, String) {
+        let out = run(c, line, stdin);
+        (out.stdout(), out.stderr())
     }
 
     const TYPO: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  app: x\nspec:\n  ports:\n  - port: 80\n";
@@ -440,6 +497,87 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("Error from server (Invalid): error when creating \"STDIN\": Service \"1a\" is invalid: metadata.name: "));
         assert!(lines[1].starts_with("Error from server (Invalid): error when creating \"STDIN\": Service \"2b\" is invalid: metadata.name: "));
+    }
+
+    fn diagnostics(c: &mut Cluster, line: &str, stdin: &str) -> Vec<(Place, String)> {
+        let out = run(c, line, stdin);
+        assert!(out.diagnostics.iter().all(|d| d.file == "STDIN"));
+        out.diagnostics
+            .into_iter()
+            .map(|d| (d.place, d.message))
+            .collect()
+    }
+
+    fn object(doc_line: usize, field: Option<&str>) -> Place {
+        Place::Object {
+            doc_line,
+            field: field.map(String::from),
+        }
+    }
+
+    // What apply wrote to stderr comes as data too: each message with its document's line and
+    // the field the server named, so the editor marks lines without reading the text.
+    #[test]
+    fn each_message_comes_with_its_place() {
+        let mut c = Cluster::new(1);
+        let d = diagnostics(&mut c, "apply -f -", "a: 1\nb: c: d\n");
+        assert_eq!(d[0].0, Place::Line(2));
+        assert!(d[0].1.starts_with(
+            "error: error parsing STDIN: error converting YAML to JSON: yaml: line 2: "
+        ));
+        let d = diagnostics(&mut c, "apply -f -", "# nothing\n");
+        assert_eq!(
+            d,
+            [(Place::File, "error: no objects passed to apply".to_string())]
+        );
+        // Several failures: one message each, at the one field it names.
+        let svc =
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: 1a\nspec:\n  ports:\n  - port: 80\n";
+        let two = format!("{svc}---\napiVersion: v1\nkind: Foo\nmetadata:\n  name: f\n");
+        let d = diagnostics(&mut c, "create -f -", &two);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].0, object(1, Some("metadata.name")));
+        assert!(d[0].1.starts_with("Error from server (Invalid): error when creating \"STDIN\": Service \"1a\" is invalid: metadata.name: "));
+        assert_eq!(d[1].0, object(9, None));
+        assert!(d[1]
+            .1
+            .starts_with("error: resource mapping not found for name: \"f\""));
+        // One failure with several causes: one diagnostic per cause.
+        let bad = svc.replace("port: 80", "port: 0\n    targetPort: 0");
+        let d = diagnostics(&mut c, "apply -f -", &bad);
+        let text = kubectl(&mut c, "apply -f -", &bad).1;
+        assert!(
+            text.starts_with("The Service \"1a\" is invalid: \n* metadata.name: "),
+            "{text}"
+        );
+        assert!(d.len() > 1, "{d:?}");
+        for (place, message) in &d {
+            let Place::Object {
+                doc_line: 1,
+                field: Some(field),
+            } = place
+            else {
+                panic!("{place:?}");
+            };
+            assert!(message.starts_with(&format!("The Service \"1a\" is invalid: {field}: ")));
+            assert!(text.contains(&format!(
+                "* {}\n",
+                &message["The Service \"1a\" is invalid: ".len()..]
+            )));
+        }
+        // Warnings are said once, about no one place.
+        let d = diagnostics(
+            &mut c,
+            "apply --validate=warn -f -",
+            &format!("{TYPO}---\n{TYPO}"),
+        );
+        assert_eq!(
+            d,
+            [(
+                Place::File,
+                "Warning: unknown field \"metadata.app\"".to_string()
+            )]
+        );
     }
 
     #[test]

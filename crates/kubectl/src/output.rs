@@ -15,6 +15,37 @@ pub struct Output {
     pub status: i32,
     /// A command that has not finished: a watch, a wait, an attached shell.
     pub job: Option<Job>,
+    /// What `apply -f` and `create -f` said about their files, as data: each error and warning
+    /// they wrote (the same text as on stderr) with the place it is about, in order. A caller
+    /// that shows the manifest (the web editor) marks lines from these, not from the text.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One message of `apply -f`/`create -f` and where in its file it belongs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file as the messages name it (`web.yaml`, `STDIN`).
+    pub file: String,
+    pub place: Place,
+    /// The message as written to stderr, without its final newline. An object refused for
+    /// several causes is shown by its causes (`The StatefulSet "web" is invalid: \n* …`); its
+    /// diagnostics are one per cause, each worded as the error would be with that cause alone.
+    pub message: String,
+}
+
+/// Where in a manifest file a [`Diagnostic`] belongs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// No one place: the file as a whole (it holds no objects), or a warning.
+    File,
+    /// A YAML error's own line (1-based).
+    Line(usize),
+    /// One object of the file: the 1-based line its document starts on, and the field path the
+    /// server named in it (`spec.template.spec.containers[0].image`), if one.
+    Object {
+        doc_line: usize,
+        field: Option<String>,
+    },
 }
 
 impl Output {
@@ -67,5 +98,6 @@ impl Output {
         if other.job.is_some() {
             self.job = other.job;
         }
+        self.diagnostics.extend(other.diagnostics);
     }
 }

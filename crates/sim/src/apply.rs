@@ -168,14 +168,22 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
-/// The 1-based line each YAML document starts on.
+/// The 1-based line each YAML document starts on: the line after each `---`. A `---` with only
+/// blank lines and comments before it starts the first document rather than ending one.
 fn document_start_lines(text: &str) -> Vec<usize> {
     let mut starts = vec![1];
+    // Whether the text before this line has a `---`, or a line that is not blank or a comment.
+    let mut begun = false;
     for (i, line) in text.lines().enumerate() {
-        if line.starts_with("---") && i > 0 {
-            starts.push(i + 2);
-        } else if line.starts_with("---") && i == 0 {
-            starts[0] = 2;
+        if line.starts_with("---") {
+            if begun {
+                starts.push(i + 2);
+            } else {
+                starts[0] = i + 2;
+            }
+            begun = true;
+        } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+            begun = true;
         }
     }
     starts
@@ -591,6 +599,13 @@ mod tests {
         let docs = parse_manifests("a: 1\n---\nb: 2\n---\n").unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[1].line, 3);
+        // Comments before the first `---` are not a document of their own.
+        let docs = parse_manifests("# web\n\n---\na: 1\n---\n# b\nb: 2\n").unwrap();
+        let lines: Vec<usize> = docs.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [4, 6]);
+        assert_eq!(docs[1].value, json!({"b": 2}));
+        let docs = parse_manifests("---\n---\nb: 2\n").unwrap();
+        assert_eq!((docs.len(), docs[0].line), (1, 3));
         let err = parse_manifests("a: 1\nb: c: d\n").unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(
