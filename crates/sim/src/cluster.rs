@@ -122,5 +122,4 @@ impl Cluster {
             .map(|o| o.name().to_string())
             .collect()
     }
-
 }
