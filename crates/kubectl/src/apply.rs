@@ -10,13 +10,13 @@ use ordinal_sim::{ApiError, Cluster, FieldValidation, Reason};
 use std::collections::BTreeMap;
 
 pub const FILE_FLAGS: &[FlagSpec] = &[
-    flag("filename", Some('f'), true).typed("strings").help("Files, directories or URLs of manifests (- for stdin)"),
-    flag("recursive", Some('R'), false).help("Process the directory used in -f recursively"),
-    flag("validate", None, false).help("How to treat fields the server does not know: strict, warn or ignore (true: strict, false: ignore)"),
-    flag("dry-run", None, true).help("Only show what would happen: none, server or client"),
-    flag("server-side", None, false).help("Apply on the server (field managers) instead of by kubectl"),
-    flag("output", Some('o'), true).help("Output format: json, yaml, name, wide, jsonpath=…"),
-    flag("save-config", None, false).help("Keep the configuration in the last-applied annotation"),
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("validate", None, false),
+    flag("dry-run", None, true),
+    flag("server-side", None, false),
+    flag("output", Some('o'), true),
+    flag("save-config", None, false),
 ];
 
 fn read_all(
@@ -295,19 +295,15 @@ fn create_one(
 }
 
 pub const SECRET_FLAGS: &[FlagSpec] = &[
-    flag("docker-server", None, true).help("Server location for the Docker registry"),
-    flag("docker-username", None, true).help("Username for Docker registry authentication"),
-    flag("docker-password", None, true).help("Password for Docker registry authentication"),
-    flag("docker-email", None, true).help("Email for the Docker registry"),
-    flag("from-literal", None, true)
-        .typed("stringArray")
-        .help("A key and literal value to insert (key=value); repeatable"),
-    flag("from-file", None, true)
-        .typed("strings")
-        .help("A file whose contents become a key ([key=]path); repeatable"),
-    flag("type", None, true).help("The type of secret: Opaque, kubernetes.io/dockerconfigjson…"),
-    flag("dry-run", None, true).help("Only show what would happen: none, server or client"),
-    flag("output", Some('o'), true).help("Output format: json, yaml, name, wide, jsonpath=…"),
+    flag("docker-server", None, true),
+    flag("docker-username", None, true),
+    flag("docker-password", None, true),
+    flag("docker-email", None, true),
+    flag("from-literal", None, true),
+    flag("from-file", None, true),
+    flag("type", None, true),
+    flag("dry-run", None, true),
+    flag("output", Some('o'), true),
 ];
 
 pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {

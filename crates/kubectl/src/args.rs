@@ -6,28 +6,14 @@
 use ordinal_sim::api::Kind;
 use std::collections::BTreeMap;
 
-/// One flag, defined once: its parser takes it, completion reads it, help can print it.
 #[derive(Copy, Clone, Debug)]
 pub struct FlagSpec {
     pub long: &'static str,
     pub short: Option<char>,
-    /// Whether it takes a value (`--output wide`); a boolean flag takes `=true`/`=false` only
-    /// inline.
     pub takes_value: bool,
-    /// The value's type as kubectl's help names it: `string`, `int`, `duration`, `strings`,
-    /// `stringArray`…; `bool` for a flag that is set or not.
-    pub value_type: &'static str,
-    /// Its line in kubectl's help.
-    pub help: &'static str,
 }
 
 impl FlagSpec {
-    pub const fn help(self, help: &'static str) -> FlagSpec {
-        FlagSpec { help, ..self }
-    }
-    pub const fn typed(self, value_type: &'static str) -> FlagSpec {
-        FlagSpec { value_type, ..self }
-    }
     /// Whether `word` is this flag as a word of its own: `--long` or `-s`.
     pub fn names(&self, word: &str) -> bool {
         match word.strip_prefix("--") {
@@ -51,14 +37,11 @@ pub fn takes_value(specs: &[FlagSpec], word: &str) -> bool {
         .any(|f| f.takes_value && f.names(word))
 }
 
-/// A flag (a `string` if it takes a value, else a `bool`), without help yet.
 pub const fn flag(long: &'static str, short: Option<char>, takes_value: bool) -> FlagSpec {
     FlagSpec {
         long,
         short,
         takes_value,
-        value_type: if takes_value { "string" } else { "bool" },
-        help: "",
     }
 }
 
@@ -130,18 +113,14 @@ pub fn find_sub<'a>(subs: &'a [Sub], word: &str) -> Option<&'a Sub> {
 
 /// Flags every command accepts.
 pub const GLOBAL: &[FlagSpec] = &[
-    flag("namespace", Some('n'), true).help("The namespace scope for this request"),
-    flag("help", Some('h'), false).help("Help for the command"),
-    flag("context", None, true)
-        .help("The kubeconfig context to use (the playground has one: kind-kind)"),
-    flag("kubeconfig", None, true).help("Path to the kubeconfig file (accepted, not read)"),
-    flag("cluster", None, true).help("The kubeconfig cluster to use (accepted, not read)"),
-    flag("user", None, true).help("The kubeconfig user to use (accepted, not read)"),
-    flag("v", Some('v'), true)
-        .typed("Level")
-        .help("Log level verbosity (accepted, ignored)"),
-    flag("request-timeout", None, true)
-        .help("How long to wait for a single server request (accepted, ignored)"),
+    flag("namespace", Some('n'), true),
+    flag("help", Some('h'), false),
+    flag("context", None, true),
+    flag("kubeconfig", None, true),
+    flag("cluster", None, true),
+    flag("user", None, true),
+    flag("v", Some('v'), true),
+    flag("request-timeout", None, true),
 ];
 
 #[derive(Clone, Debug, Default, PartialEq)]

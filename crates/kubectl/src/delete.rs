@@ -11,32 +11,19 @@ use ordinal_sim::apply::parse_manifests;
 use ordinal_sim::{Cluster, DeleteOptions, Propagation};
 
 pub const FLAGS: &[FlagSpec] = &[
-    flag("selector", Some('l'), true)
-        .help("Label selector to filter on (=, ==, !=, in, notin, exists)"),
-    flag("all", None, false).help("Select all resources of the type in the namespace"),
-    flag("all-namespaces", Some('A'), false).help("List across all namespaces"),
-    flag("filename", Some('f'), true)
-        .typed("strings")
-        .help("Files, directories or URLs of manifests (- for stdin)"),
+    flag("selector", Some('l'), true),
+    flag("all", None, false),
+    flag("all-namespaces", Some('A'), false),
+    flag("filename", Some('f'), true),
     // pflag's NoOptDefVal: `--cascade` alone means background, and a value must be inline.
-    flag("cascade", None, false)
-        .typed("string")
-        .help("What happens to dependents: background, foreground or orphan"),
-    flag("grace-period", None, true)
-        .typed("int")
-        .help("Seconds given to the resource to terminate gracefully (-1: its own)"),
-    flag("force", None, false).help(
-        "Delete at once, without waiting for the kubelet to confirm (needs --grace-period=0)",
-    ),
-    flag("now", None, false).help("Signal the resource for immediate shutdown (grace period 1)"),
-    flag("wait", None, true)
-        .typed("bool")
-        .help("Wait for the resources to be gone before returning"),
-    flag("timeout", None, true)
-        .typed("duration")
-        .help("How long to wait for the deletion (0: a week)"),
-    flag("ignore-not-found", None, false).help("Treat \"resource not found\" as success"),
-    flag("output", Some('o'), true).help("Output format: json, yaml, name, wide, jsonpath=…"),
+    flag("cascade", None, false),
+    flag("grace-period", None, true),
+    flag("force", None, false),
+    flag("now", None, false),
+    flag("wait", None, true),
+    flag("timeout", None, true),
+    flag("ignore-not-found", None, false),
+    flag("output", Some('o'), true),
 ];
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {

@@ -19,12 +19,9 @@ use std::collections::BTreeMap;
 
 /// `kubectl describe`'s flags.
 pub const FLAGS: &[FlagSpec] = &[
-    flag("selector", Some('l'), true)
-        .help("Label selector to filter on (=, ==, !=, in, notin, exists)"),
-    flag("all-namespaces", Some('A'), false).help("List across all namespaces"),
-    flag("show-events", None, true)
-        .typed("bool")
-        .help("Show the events related to the object"),
+    flag("selector", Some('l'), true),
+    flag("all-namespaces", Some('A'), false),
+    flag("show-events", None, true),
 ];
 
 /// `kubectl describe <kind> <name> -n <ns>`. Cluster-scoped kinds ignore `ns`.

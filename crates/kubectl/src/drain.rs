@@ -18,16 +18,11 @@ const UNMANAGED_WARNING: &str = "deleting Pods that declare no controller";
 
 /// `kubectl drain`'s flags.
 pub const FLAGS: &[FlagSpec] = &[
-    flag("ignore-daemonsets", None, false).help("Ignore DaemonSet-managed pods"),
-    flag("delete-emptydir-data", None, false)
-        .help("Continue even if there are pods using emptyDir volumes (their data is lost)"),
-    flag("force", None, false).help("Continue even if there are pods that declare no controller"),
-    flag("grace-period", None, true)
-        .typed("int")
-        .help("Seconds given to the resource to terminate gracefully (-1: its own)"),
-    flag("timeout", None, true)
-        .typed("duration")
-        .help("How long to wait before giving up (0: for ever)"),
+    flag("ignore-daemonsets", None, false),
+    flag("delete-emptydir-data", None, false),
+    flag("force", None, false),
+    flag("grace-period", None, true),
+    flag("timeout", None, true),
 ];
 
 pub fn drain(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
@@ -231,8 +226,7 @@ pub(crate) fn poll(
 }
 
 /// `kubectl cordon` and `uncordon`'s flags.
-pub const CORDON_FLAGS: &[FlagSpec] = &[flag("selector", Some('l'), true)
-    .help("Label selector to filter on (=, ==, !=, in, notin, exists)")];
+pub const CORDON_FLAGS: &[FlagSpec] = &[flag("selector", Some('l'), true)];
 
 pub fn cordon(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     set_unschedulable(c, args, false)

@@ -10,13 +10,11 @@ use ordinal_sim::Cluster;
 use std::collections::BTreeMap;
 
 pub const EXEC_FLAGS: &[FlagSpec] = &[
-    flag("container", Some('c'), true).help("The container to use (default: the first)"),
-    flag("stdin", Some('i'), false).help("Pass stdin to the container"),
-    flag("tty", Some('t'), false).help("Stdin is a TTY"),
-    flag("quiet", Some('q'), false).help("Only print output from the remote session"),
-    flag("filename", Some('f'), true)
-        .typed("strings")
-        .help("Files, directories or URLs of manifests (- for stdin)"),
+    flag("container", Some('c'), true),
+    flag("stdin", Some('i'), false),
+    flag("tty", Some('t'), false),
+    flag("quiet", Some('q'), false),
+    flag("filename", Some('f'), true),
 ];
 
 pub fn exec(c: &mut Cluster, args: &[String], env: &Env) -> Output {
@@ -120,25 +118,21 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
 }
 
 pub const RUN_FLAGS: &[FlagSpec] = &[
-    flag("image", None, true).help("The image for the container to run"),
-    flag("restart", None, true).help("The pod's restart policy: Always, OnFailure or Never"),
-    flag("stdin", Some('i'), false).help("Pass stdin to the container"),
-    flag("tty", Some('t'), false).help("Stdin is a TTY"),
-    flag("rm", None, false).help("Delete the pod after it exits (with -i)"),
-    flag("command", None, false).help("Use the arguments after -- as the command instead of args"),
-    flag("env", None, true)
-        .typed("stringArray")
-        .help("Environment variables to set in the container (NAME=value); repeatable"),
-    flag("labels", Some('l'), true).help("Comma-separated labels to apply to the pod"),
-    flag("port", None, true).help("The port the container exposes"),
-    flag("image-pull-policy", None, true).help("The container's image pull policy"),
-    flag("attach", None, true)
-        .typed("bool")
-        .help("Wait for the pod to start running, then attach to it"),
-    flag("quiet", Some('q'), false).help("Only print output from the remote session"),
-    flag("dry-run", None, true).help("Only show what would happen: none, server or client"),
-    flag("output", Some('o'), true).help("Output format: json, yaml, name, wide, jsonpath=…"),
-    flag("overrides", None, true).help("An inline JSON override for the generated object"),
+    flag("image", None, true),
+    flag("restart", None, true),
+    flag("stdin", Some('i'), false),
+    flag("tty", Some('t'), false),
+    flag("rm", None, false),
+    flag("command", None, false),
+    flag("env", None, true),
+    flag("labels", Some('l'), true),
+    flag("port", None, true),
+    flag("image-pull-policy", None, true),
+    flag("attach", None, true),
+    flag("quiet", Some('q'), false),
+    flag("dry-run", None, true),
+    flag("output", Some('o'), true),
+    flag("overrides", None, true),
 ];
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {

@@ -14,19 +14,17 @@ use ordinal_sim::Cluster;
 use serde_json::Value;
 
 pub const FLAGS: &[FlagSpec] = &[
-    flag("output", Some('o'), true).help("Output format: json, yaml, name, wide, jsonpath=…"),
-    flag("selector", Some('l'), true)
-        .help("Label selector to filter on (=, ==, !=, in, notin, exists)"),
-    flag("watch", Some('w'), false).help("After listing, watch for changes"),
-    flag("watch-only", None, false).help("Watch for changes without listing first"),
-    flag("all-namespaces", Some('A'), false).help("List across all namespaces"),
-    flag("show-labels", None, false).help("Show all labels as the last column"),
-    flag("no-headers", None, false).help("Print no headers"),
-    flag("show-kind", None, false).help("List the resource type for each object"),
-    flag("ignore-not-found", None, false).help("Treat \"resource not found\" as success"),
-    flag("field-selector", None, true)
-        .help("Selector on fields (metadata.name=x, status.phase!=Running)"),
-    flag("subresource", None, true).help("Get a subresource: status or scale"),
+    flag("output", Some('o'), true),
+    flag("selector", Some('l'), true),
+    flag("watch", Some('w'), false),
+    flag("watch-only", None, false),
+    flag("all-namespaces", Some('A'), false),
+    flag("show-labels", None, false),
+    flag("no-headers", None, false),
+    flag("show-kind", None, false),
+    flag("ignore-not-found", None, false),
+    flag("field-selector", None, true),
+    flag("subresource", None, true),
 ];
 
 /// `--field-selector`: `a.b=v`, `a.b==v`, `a.b!=v`, comma-separated, on the object's JSON.

@@ -8,10 +8,9 @@ use ordinal_sim::Cluster;
 
 /// The flags of `kubectl label` and `kubectl annotate`.
 pub const FLAGS: &[FlagSpec] = &[
-    flag("overwrite", None, false).help("Overwrite existing values"),
-    flag("all", None, false).help("Select all resources of the type in the namespace"),
-    flag("selector", Some('l'), true)
-        .help("Label selector to filter on (=, ==, !=, in, notin, exists)"),
+    flag("overwrite", None, false),
+    flag("all", None, false),
+    flag("selector", Some('l'), true),
 ];
 
 pub fn label(c: &mut Cluster, args: &[String], env: &Env) -> Output {

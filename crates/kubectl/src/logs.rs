@@ -8,15 +8,12 @@ use ordinal_sim::Cluster;
 
 /// `kubectl logs`' flags.
 pub const FLAGS: &[FlagSpec] = &[
-    flag("container", Some('c'), true).help("The container to use (default: the first)"),
-    flag("follow", Some('f'), false).help("Stream the logs"),
-    flag("previous", Some('p'), false)
-        .help("Print the logs of the previous instance of the container"),
-    flag("tail", None, true)
-        .typed("int")
-        .help("Lines of recent log to show (-1: all)"),
-    flag("timestamps", None, false).help("Include timestamps on each line"),
-    flag("all-containers", None, false).help("Get the logs of all the pod's containers"),
+    flag("container", Some('c'), true),
+    flag("follow", Some('f'), false),
+    flag("previous", Some('p'), false),
+    flag("tail", None, true),
+    flag("timestamps", None, false),
+    flag("all-containers", None, false),
 ];
 
 pub fn logs(c: &mut Cluster, args: &[String], env: &Env) -> Output {

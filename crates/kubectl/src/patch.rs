@@ -11,9 +11,9 @@ use serde_json::Value;
 
 /// `kubectl patch`'s flags.
 pub const FLAGS: &[FlagSpec] = &[
-    flag("patch", Some('p'), true).help("The patch to apply, as JSON or YAML"),
-    flag("type", None, true).help("The patch's type: json, merge or strategic"),
-    flag("patch-file", None, true).help("A file holding the patch"),
+    flag("patch", Some('p'), true),
+    flag("type", None, true),
+    flag("patch-file", None, true),
 ];
 
 pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {

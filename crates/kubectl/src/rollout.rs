@@ -11,18 +11,11 @@ use ordinal_sim::patch::PatchType;
 use ordinal_sim::Cluster;
 use serde_json::{json, Value};
 
-const TO_REVISION: FlagSpec = flag("to-revision", None, true)
-    .typed("int64")
-    .help("The revision to roll back to (0: the previous one)");
-const WATCH: FlagSpec = flag("watch", Some('w'), false).help("Watch the rollout until it is done");
-const REVISION: FlagSpec = flag("revision", None, true)
-    .typed("int64")
-    .help("See the details of this revision");
-const TIMEOUT: FlagSpec = flag("timeout", None, true)
-    .typed("duration")
-    .help("How long to wait before ending the watch (0: for ever)");
-const DRY_RUN: FlagSpec =
-    flag("dry-run", None, true).help("Only show what would happen: none, server or client");
+const TO_REVISION: FlagSpec = flag("to-revision", None, true);
+const WATCH: FlagSpec = flag("watch", Some('w'), false);
+const REVISION: FlagSpec = flag("revision", None, true);
+const TIMEOUT: FlagSpec = flag("timeout", None, true);
+const DRY_RUN: FlagSpec = flag("dry-run", None, true);
 
 /// Every subcommand's flags (the parser takes them all, then refuses another subcommand's), in
 /// the order a foreign one is reported.

@@ -11,17 +11,10 @@ use serde_json::json;
 
 /// `kubectl scale`'s flags.
 pub const FLAGS: &[FlagSpec] = &[
-    flag("replicas", None, true)
-        .typed("int")
-        .help("The new desired number of replicas"),
-    flag("current-replicas", None, true)
-        .typed("int")
-        .help("Precondition: the current size must be this"),
-    flag("selector", Some('l'), true)
-        .help("Label selector to filter on (=, ==, !=, in, notin, exists)"),
-    flag("filename", Some('f'), true)
-        .typed("strings")
-        .help("Files, directories or URLs of manifests (- for stdin)"),
+    flag("replicas", None, true),
+    flag("current-replicas", None, true),
+    flag("selector", Some('l'), true),
+    flag("filename", Some('f'), true),
 ];
 
 pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {

@@ -9,14 +9,10 @@ use ordinal_sim::Cluster;
 
 /// `kubectl wait`'s flags.
 pub const FLAGS: &[FlagSpec] = &[
-    flag("for", None, true)
-        .help("The condition to wait on: delete, condition=NAME[=VALUE] or jsonpath='{…}'[=VALUE]"),
-    flag("timeout", None, true)
-        .typed("duration")
-        .help("How long to wait before giving up"),
-    flag("selector", Some('l'), true)
-        .help("Label selector to filter on (=, ==, !=, in, notin, exists)"),
-    flag("all", None, false).help("Select all resources of the type in the namespace"),
+    flag("for", None, true),
+    flag("timeout", None, true),
+    flag("selector", Some('l'), true),
+    flag("all", None, false),
 ];
 
 pub fn wait(c: &mut Cluster, args: &[String], env: &Env) -> Output {
