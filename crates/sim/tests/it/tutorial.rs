@@ -486,3 +486,85 @@ fn not_ready_pods_drop_out_of_dns() {
         .dns_lookup("default", "web-1.nginx", QueryType::A)
         .is_none());
 }
+
+/// Every waiting line seen while `cond` becomes true.
+fn waiting_lines_until(
+    c: &mut Cluster,
+    what: &str,
+    mut cond: impl FnMut(&Cluster) -> bool,
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    wait_until(c, 600_000, what, |c| {
+        if let Some(r) = c.waiting_reason("default", "web") {
+            if seen.last() != Some(&r.to_string()) {
+                seen.push(r.to_string());
+            }
+        }
+        cond(c)
+    });
+    seen
+}
+
+#[test]
+fn the_waiting_line_names_only_what_really_waits() {
+    let mut c = tutorial_cluster(11);
+    // A deleted pod coming back: nothing else is waiting for it, so there is no line (it used to
+    // say "the rolling update waits: web-0 is terminating" with no update in progress).
+    let opts = ordinal_sim::DeleteOptions::default();
+    c.delete(Kind::Pod, "default", "web-0", &opts).unwrap();
+    let seen = waiting_lines_until(&mut c, "web-0 back", |c| ready(c, "web-0"));
+    assert_eq!(seen, Vec::<String>::new());
+    // Scaling up to 4: web-3 waits for web-2, but nothing waits for the last one.
+    let scale = |c: &mut Cluster, n: i32| {
+        c.patch(
+            Kind::StatefulSet,
+            "default",
+            "web",
+            ordinal_sim::patch::PatchType::Merge,
+            &serde_json::json!({"spec": {"replicas": n}}),
+        )
+        .unwrap();
+    };
+    scale(&mut c, 4);
+    let seen = waiting_lines_until(&mut c, "4 Ready", |c| ready(c, "web-3"));
+    assert!(
+        seen.iter().any(|l| l.starts_with("web-3 waits: web-2 ")),
+        "{seen:?}"
+    );
+    assert!(seen.iter().all(|l| !l.contains("web-3 is")), "{seen:?}");
+    assert!(
+        seen.iter().all(|l| !l.contains("rolling update")),
+        "{seen:?}"
+    );
+    // A real rolling update still says so while it waits for a replacement.
+    c.patch(
+        Kind::StatefulSet,
+        "default",
+        "web",
+        ordinal_sim::patch::PatchType::Merge,
+        &serde_json::json!({"spec": {"template": {"metadata": {"annotations": {"rev": "2"}}}}}),
+    )
+    .unwrap();
+    let upd = c
+        .get_as::<StatefulSet>("default", "web")
+        .unwrap()
+        .status
+        .update_revision
+        .clone();
+    let seen = waiting_lines_until(&mut c, "every pod updated", |c| {
+        (0..4).all(|i| {
+            ready(c, &format!("web-{i}"))
+                && pod(c, &format!("web-{i}"))
+                    .unwrap()
+                    .metadata
+                    .labels
+                    .get("controller-revision-hash")
+                    == Some(&upd)
+        })
+    });
+    assert!(
+        seen.iter().any(|l| l.contains("rolling update")),
+        "{seen:?}"
+    );
+    assert_eq!(c.waiting_reason("default", "web"), None);
+}

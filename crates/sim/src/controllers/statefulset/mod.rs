@@ -407,18 +407,31 @@ impl Block {
     }
 }
 
-/// What the controller would do next once unblocked, for the waiting message.
-fn next_step(v: &Versions, slots: &[Slot], from: usize, condemned: &[&Pod]) -> String {
+/// What the controller would do next once unblocked, for the waiting message: the next missing
+/// replica, the scale-down, or a rolling update that still has pods to replace. `None` when
+/// nothing is left to do (the last replica starting, a deleted pod coming back): then nothing
+/// waits for the pod, and there is no waiting line.
+fn next_step(v: &Versions, slots: &[Slot], from: usize, condemned: &[&Pod]) -> Option<String> {
     if let Some(s) = slots[from + 1..]
         .iter()
         .find(|s| matches!(s, Slot::Missing(_)))
     {
-        return v.name(s);
+        return Some(v.name(s));
     }
     if !condemned.is_empty() {
-        return "scale-down".into();
+        return Some("scale-down".into());
     }
-    "the rolling update".into()
+    let update_min = (v.set.partition().max(0) as usize).min(slots.len());
+    let updating = v.set.update_strategy_type() != "OnDelete"
+        && slots[update_min..].iter().any(|s| v.revision(s) != v.upd);
+    updating.then(|| "the rolling update".into())
+}
+
+/// A pass that stops at a pod: `next` waits for it (see [`next_step`]) because of `why`.
+fn waits(next: Option<String>, why: String) -> Block {
+    Block {
+        reason: next.map(|n| format!("{n} waits: {why}")),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -448,10 +461,10 @@ fn run_pass(
                 }
                 pod_control::create_pod(c, set, pod)?;
                 if monotonic {
-                    return Ok(Block::because(format!(
-                        "{} waits: {name} was just created and is not Running and Ready yet",
-                        next_step(v, slots, i, condemned)
-                    )));
+                    return Ok(waits(
+                        next_step(v, slots, i, condemned),
+                        format!("{name} was just created and is not Running and Ready yet"),
+                    ));
                 }
             }
             Slot::Existing(pod) => {
@@ -471,25 +484,25 @@ fn run_pass(
                     pod_control::create_missing_claims(c, set, pod)?;
                 }
                 if pod.is_terminating() && monotonic {
-                    return Ok(Block::because(format!(
-                        "{} waits: {} is terminating",
+                    return Ok(waits(
                         next_step(v, slots, i, condemned),
-                        name()
-                    )));
+                        format!("{} is terminating", name()),
+                    ));
                 }
                 if !pod.is_running_and_ready() && monotonic {
-                    return Ok(Block::because(format!(
-                        "{} waits: {} is not Running and Ready yet",
+                    return Ok(waits(
                         next_step(v, slots, i, condemned),
-                        name()
-                    )));
+                        format!("{} is not Running and Ready yet", name()),
+                    ));
                 }
                 if !is_running_and_available(pod, min_ready, now) && monotonic {
-                    return Ok(Block::because(format!(
-                        "{} waits: {} is not Available yet (minReadySeconds: {min_ready})",
+                    return Ok(waits(
                         next_step(v, slots, i, condemned),
-                        name()
-                    )));
+                        format!(
+                            "{} is not Available yet (minReadySeconds: {min_ready})",
+                            name()
+                        ),
+                    ));
                 }
                 let retention_ok = pod_control::claims_match_retention(c, update_set, pod);
                 if !(utils::identity_matches(set, pod)
