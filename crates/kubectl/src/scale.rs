@@ -1,8 +1,9 @@
 //! `kubectl scale`: a new `spec.replicas` for a StatefulSet, through a merge patch.
 
 use crate::args::{flag, FlagSpec};
+use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
 use crate::output::Output;
-use crate::resource::{named_targets, type_prefix};
+use crate::resource::named_targets;
 use crate::{errors, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::patch::PatchType;
@@ -15,11 +16,20 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("current-replicas", None, true),
     flag("selector", Some('l'), true),
     flag("filename", Some('f'), true),
+    DRY_RUN,
+    OUTPUT,
 ];
 
 pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(args, FLAGS, "scale", &mut out) else {
+    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FLAGS, "scale", &mut out)
+    else {
+        return out;
+    };
+    let Some(dry) = dryrun::strategy(&p, c, &mut out) else {
+        return out;
+    };
+    let Some(print) = dryrun::print_flag(&p, &mut out) else {
         return out;
     };
     let Some(r) = p.value("replicas") else {
@@ -54,6 +64,22 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             ));
             continue;
         }
+        // A client dry run prints the object as it is and sends nothing (the precondition is
+        // the scaler's, so it is not checked either).
+        if dry == DryRun::Client {
+            match c.get(kind, &ns, &name) {
+                Ok(o) => print.done(
+                    &mut out,
+                    dry,
+                    kind,
+                    &name,
+                    "scaled",
+                    Shown::Unstructured(&o.to_value()),
+                ),
+                Err(e) => out.err(errors::render(&e, None)),
+            }
+            continue;
+        }
         if let Some(cur) = p.value("current-replicas") {
             let live = c
                 .get_as::<StatefulSet>(&ns, &name)
@@ -66,14 +92,18 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 continue;
             }
         }
-        match c.patch(
-            kind,
-            &ns,
-            &name,
-            PatchType::Merge,
-            &json!({"spec": {"replicas": replicas}}),
-        ) {
-            Ok(_) => out.out(format!("{}/{name} scaled\n", type_prefix(kind))),
+        let replicas = json!({"spec": {"replicas": replicas}});
+        match dry.send(c, |c| {
+            c.patch(kind, &ns, &name, PatchType::Merge, &replicas)
+        }) {
+            Ok(o) => print.done(
+                &mut out,
+                dry,
+                kind,
+                &name,
+                "scaled",
+                Shown::Unstructured(&o.to_value()),
+            ),
             Err(e) => out.err(errors::render(&e, None)),
         }
     }

@@ -225,15 +225,16 @@ impl Cluster {
     /// when a deleted object's last finalizer went away.
     pub(crate) fn write(&mut self, mut new: Object, live: &Object) -> Arc<Object> {
         new.meta_mut().resource_version = live.meta().resource_version.clone();
-        if self.dry_run {
-            return Arc::new(new);
-        }
         if new == *live {
             return self
                 .store
                 .get(live.kind(), live.namespace(), live.name())
                 .cloned()
                 .unwrap_or_else(|| Arc::new(new));
+        }
+        if self.dry_run {
+            // A dry-run update answers with the live resourceVersion: nothing was written.
+            return Arc::new(new);
         }
         if ready_to_remove(&new) {
             let (k, ns, n) = (
