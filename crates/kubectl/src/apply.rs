@@ -56,10 +56,7 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
     else {
         return out;
     };
-    let Some(dry) = dryrun::strategy(&p, c, &mut out) else {
-        return out;
-    };
-    let Some(print) = dryrun::print_flag(&p, &mut out) else {
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let validation = match validation_directive(p.value("validate")) {
@@ -104,8 +101,7 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
             let (result, warnings) = match (is_apply, dry) {
                 (true, DryRun::None) => c.apply_value_with(&o.value, &ns, validation),
                 (true, _) => c.dry_run(|c| c.apply_value_with(&o.value, &ns, validation)),
-                (false, DryRun::Client) => (client_create(&o.value, &ns), Vec::new()),
-                (false, _) => dry.send(c, |c| create_value(c, &o.value, &ns, validation)),
+                (false, _) => create_value(c, &o.value, &ns, validation, dry),
             };
             // kubectl's warning writer prints each distinct warning once per invocation.
             for w in warnings {
@@ -234,49 +230,6 @@ pub fn validation_directive(flag: Option<&str>) -> Result<FieldValidation, Strin
     }
 }
 
-/// `create -f --dry-run=client`: the object as read from the file, for a kind the server serves
-/// (kubectl still maps the kind to a resource), decoded leniently as nothing is sent.
-fn client_create(
-    v: &serde_json::Value,
-    ns: &str,
-) -> Result<ordinal_sim::apply::Applied, ApplyError> {
-    let text = |key: &str| {
-        v.pointer(key)
-            .and_then(|x| x.as_str())
-            .unwrap_or("")
-            .to_string()
-    };
-    let (api_version, kind_name, name) =
-        (text("/apiVersion"), text("/kind"), text("/metadata/name"));
-    let Some(kind) = Kind::from_type_meta(&api_version, &kind_name) else {
-        return Err(ApplyError::UnknownKind {
-            name,
-            namespace: String::new(),
-            api_version,
-            kind: kind_name,
-        });
-    };
-    let api = |error| ApplyError::Api {
-        kind,
-        name: name.clone(),
-        creating: true,
-        error,
-        patch: None,
-    };
-    let (mut object, _) =
-        Object::decode_body(kind, v.clone(), FieldValidation::Ignore).map_err(api)?;
-    if kind.namespaced() && object.namespace().is_empty() {
-        object.meta_mut().namespace = ns.to_string();
-    }
-    Ok(ordinal_sim::apply::Applied {
-        kind,
-        namespace: object.namespace().to_string(),
-        name: name.clone(),
-        action: ordinal_sim::apply::ApplyAction::Created,
-        object: std::sync::Arc::new(object),
-    })
-}
-
 /// What a client dry run prints: the object as kubectl would send it (the file's object in the
 /// namespace it goes to, and for `apply` the last-applied annotation it adds), except that an
 /// `apply` of an object that exists prints the object as patched.
@@ -306,15 +259,17 @@ fn as_sent(manifest: &serde_json::Value, a: &ordinal_sim::apply::Applied) -> ser
 }
 
 /// `kubectl create -f`: like apply's create path, but an existing object is an error. Returns
-/// the server's warnings too.
+/// the server's warnings too. A client dry run sends nothing: the object as read from the file,
+/// for a kind the server serves (kubectl still maps the kind to a resource), decoded leniently.
 fn create_value(
     c: &mut Cluster,
     v: &serde_json::Value,
     ns: &str,
     validation: FieldValidation,
+    dry: DryRun,
 ) -> (Result<ordinal_sim::apply::Applied, ApplyError>, Vec<String>) {
     let mut warnings = Vec::new();
-    let r = create_one(c, v, ns, validation, &mut warnings);
+    let r = create_one(c, v, ns, validation, dry, &mut warnings);
     (r, warnings)
 }
 
@@ -323,6 +278,7 @@ fn create_one(
     v: &serde_json::Value,
     ns: &str,
     validation: FieldValidation,
+    dry: DryRun,
     warnings: &mut Vec<String>,
 ) -> Result<ordinal_sim::apply::Applied, ApplyError> {
     let api_version = v
@@ -353,6 +309,10 @@ fn create_one(
         .and_then(|x| x.as_str())
         .unwrap_or(ns)
         .to_string();
+    let validation = match dry {
+        DryRun::Client => FieldValidation::Ignore,
+        DryRun::None | DryRun::Server => validation,
+    };
     let (mut obj, w) =
         Object::decode_body(kind, v.clone(), validation).map_err(|error| ApplyError::Api {
             kind,
@@ -365,7 +325,11 @@ fn create_one(
     if kind.namespaced() {
         obj.meta_mut().namespace = ns_in.clone();
     }
-    match c.create(obj) {
+    let sent = match dry {
+        DryRun::Client => Ok(std::sync::Arc::new(obj)),
+        DryRun::None | DryRun::Server => dry.send(c, |c| c.create(obj)),
+    };
+    match sent {
         Ok(o) => Ok(ordinal_sim::apply::Applied {
             kind,
             namespace: ns_in,
@@ -418,7 +382,7 @@ fn create_namespace(c: &mut Cluster, args: &[String]) -> Output {
         out.err("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
         return out;
     };
-    let Some((dry, print)) = dry_run_and_print(&p, c, &mut out) else {
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let ns = Namespace {
@@ -433,33 +397,12 @@ fn create_namespace(c: &mut Cluster, args: &[String]) -> Output {
     out
 }
 
-/// `--dry-run` and `-o`, read in kubectl's order (`Complete`: the strategy, then the printer).
-fn dry_run_and_print(
-    p: &crate::args::Parsed,
-    c: &Cluster,
-    out: &mut Output,
-) -> Option<(DryRun, Print)> {
-    let dry = dryrun::strategy(p, c, out)?;
-    let print = dryrun::print_flag(p, out)?;
-    Some((dry, print))
-}
-
-/// Creates an object `kubectl create SUBCOMMAND` built (unless a client dry run) and prints it:
-/// with `-o`, as the server returned it, or for a client dry run as built.
+/// Creates an object `kubectl create SUBCOMMAND` built and prints it.
 fn send_built(c: &mut Cluster, obj: Object, dry: DryRun, print: &Print, out: &mut Output) {
     let (kind, name) = (obj.kind(), obj.name().to_string());
-    let shown = if dry == DryRun::Client {
-        dryrun::built(&obj)
-    } else {
-        match dry.send(c, |c| c.create(obj)) {
-            Ok(o) => o.to_value(),
-            Err(e) => {
-                out.err(errors::render(&e, None));
-                return;
-            }
-        }
-    };
-    print.done(out, dry, kind, &name, "created", Shown::Typed(&shown));
+    if let Some(shown) = dryrun::create_built(c, obj, dry, out) {
+        print.done(out, dry, kind, &name, "created", Shown::Typed(&shown));
+    }
 }
 
 /// `addKeyFromLiteralToSecret`: kubectl checks each key before sending the Secret.
@@ -492,7 +435,7 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         out.err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create secret {} -h' for help and examples", sub.unwrap_or("generic")));
         return out;
     };
-    let Some((dry, print)) = dry_run_and_print(&p, c, &mut out) else {
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

@@ -104,6 +104,14 @@ pub fn strategy(p: &Parsed, c: &Cluster, out: &mut Output) -> Option<DryRun> {
     }
 }
 
+/// `--dry-run` and `-o`, read in kubectl's order (`Complete`: the strategy, then the printer);
+/// `None` once one of them has written its error.
+pub fn flags(p: &Parsed, c: &Cluster, out: &mut Output) -> Option<(DryRun, Print)> {
+    let dry = strategy(p, c, out)?;
+    let print = print_flag(p, out)?;
+    Some((dry, print))
+}
+
 /// The process id kubectl's klog lines carry here (a real one differs on every run).
 const KLOG_PID: u32 = 4242;
 
@@ -190,6 +198,22 @@ impl Print {
                 Ok(s) => out.out(s),
                 Err(e) => out.err(format!("error: {e}")),
             },
+        }
+    }
+}
+
+/// Sends an object kubectl built itself (`create secret`, `create namespace`, `run`) as `dry`
+/// says and returns it as the printers show it: as built for a client dry run, else as the
+/// server returned it; `None`, with the server's error written, if it was refused.
+pub fn create_built(c: &mut Cluster, obj: Object, dry: DryRun, out: &mut Output) -> Option<Value> {
+    if dry == DryRun::Client {
+        return Some(built(&obj));
+    }
+    match dry.send(c, |c| c.create(obj)) {
+        Ok(o) => Some(o.to_value()),
+        Err(e) => {
+            out.err(crate::errors::render(&e, None));
+            None
         }
     }
 }

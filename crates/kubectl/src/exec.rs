@@ -5,7 +5,7 @@ use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
 use crate::jobs::{Attach, Job};
 use crate::output::Output;
 use crate::resource::PodOf;
-use crate::{errors, Env};
+use crate::Env;
 use ordinal_sim::api::*;
 use ordinal_sim::Cluster;
 use std::collections::BTreeMap;
@@ -167,10 +167,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     if tty && !stdin {
         out.note("Unable to use a TTY - input is not a terminal or the right kind of file");
     }
-    let Some(dry) = dryrun::strategy(&p, c, &mut out) else {
-        return out;
-    };
-    let Some(print) = dryrun::print_flag(&p, &mut out) else {
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     if stdin && dry != DryRun::None {
@@ -243,20 +240,13 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         },
         status: Default::default(),
     };
-    let pod: Object = pod.into();
-    let shown = if dry == DryRun::Client {
-        // The pod as kubectl's generator built it: no namespace of its own.
-        let mut built = pod;
-        built.meta_mut().namespace.clear();
-        dryrun::built(&built)
-    } else {
-        match dry.send(c, |c| c.create(pod)) {
-            Ok(o) => o.to_value(),
-            Err(e) => {
-                out.err(errors::render(&e, None));
-                return out;
-            }
-        }
+    let mut pod: Object = pod.into();
+    if dry == DryRun::Client {
+        // The pod as kubectl's generator builds it has no namespace of its own.
+        pod.meta_mut().namespace.clear();
+    }
+    let Some(shown) = dryrun::create_built(c, pod, dry, &mut out) else {
+        return out;
     };
     if !stdin {
         print.done(

@@ -30,10 +30,7 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
     let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FLAGS, cmd, &mut out) else {
         return out;
     };
-    let Some(dry) = dryrun::strategy(&p, c, &mut out) else {
-        return out;
-    };
-    let Some(print) = dryrun::print_flag(&p, &mut out) else {
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

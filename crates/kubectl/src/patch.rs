@@ -25,10 +25,7 @@ pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     else {
         return out;
     };
-    let Some(dry) = dryrun::strategy(&p, c, &mut out) else {
-        return out;
-    };
-    let Some(print) = dryrun::print_flag(&p, &mut out) else {
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

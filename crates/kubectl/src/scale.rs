@@ -26,10 +26,7 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     else {
         return out;
     };
-    let Some(dry) = dryrun::strategy(&p, c, &mut out) else {
-        return out;
-    };
-    let Some(print) = dryrun::print_flag(&p, &mut out) else {
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let Some(r) = p.value("replicas") else {
@@ -64,48 +61,45 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             ));
             continue;
         }
-        // A client dry run prints the object as it is and sends nothing (the precondition is
-        // the scaler's, so it is not checked either).
-        if dry == DryRun::Client {
-            match c.get(kind, &ns, &name) {
-                Ok(o) => print.done(
-                    &mut out,
-                    dry,
-                    kind,
-                    &name,
-                    "scaled",
-                    Shown::Unstructured(&o.to_value()),
-                ),
-                Err(e) => out.err(errors::render(&e, None)),
+        // kubectl prints the object as it read it before scaling (`info.Object`), whatever the
+        // strategy. A client dry run sends nothing, so no precondition is checked (the scaler's).
+        let read = match c.get(kind, &ns, &name) {
+            Ok(o) => o.to_value(),
+            Err(e) => {
+                out.err(errors::render(&e, None));
+                continue;
             }
-            continue;
-        }
-        if let Some(cur) = p.value("current-replicas") {
-            let live = c
-                .get_as::<StatefulSet>(&ns, &name)
-                .map(|s| s.replicas().to_string());
-            if live.as_deref().is_some_and(|l| l != cur) {
-                out.err(format!(
-                    "error: Expected replicas to be {cur}, was {}",
-                    live.unwrap_or_default()
-                ));
+        };
+        if dry != DryRun::Client {
+            if let Some(cur) = p.value("current-replicas") {
+                let live = c
+                    .get_as::<StatefulSet>(&ns, &name)
+                    .map(|s| s.replicas().to_string());
+                if live.as_deref().is_some_and(|l| l != cur) {
+                    out.err(format!(
+                        "error: Expected replicas to be {cur}, was {}",
+                        live.unwrap_or_default()
+                    ));
+                    continue;
+                }
+            }
+            let replicas = json!({"spec": {"replicas": replicas}});
+            let sent = dry.send(c, |c| {
+                c.patch(kind, &ns, &name, PatchType::Merge, &replicas)
+            });
+            if let Err(e) = sent {
+                out.err(errors::render(&e, None));
                 continue;
             }
         }
-        let replicas = json!({"spec": {"replicas": replicas}});
-        match dry.send(c, |c| {
-            c.patch(kind, &ns, &name, PatchType::Merge, &replicas)
-        }) {
-            Ok(o) => print.done(
-                &mut out,
-                dry,
-                kind,
-                &name,
-                "scaled",
-                Shown::Unstructured(&o.to_value()),
-            ),
-            Err(e) => out.err(errors::render(&e, None)),
-        }
+        print.done(
+            &mut out,
+            dry,
+            kind,
+            &name,
+            "scaled",
+            Shown::Unstructured(&read),
+        );
     }
     out
 }
