@@ -400,6 +400,52 @@ mod tests {
         );
     }
 
+    // Every command that writes, under both dry runs, answers without writing anything.
+    #[test]
+    fn dry_runs_write_nothing() {
+        let mut c = Cluster::new(1);
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
+        c.settle();
+        let files = crate::session::MemFiles::default();
+        let env = crate::Env {
+            namespace: "default",
+            files: &files,
+            stdin: "apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  ports:\n  - port: 80\n",
+            interactive_shells: false,
+        };
+        let lines = [
+            "create -f -",
+            "apply -f -",
+            "create secret generic s --from-literal=a=b",
+            "create secret docker-registry r --docker-username=u --docker-password=p",
+            "create namespace x",
+            "run p --image=nginx",
+            "delete pod web-0",
+            "delete sts web --cascade=foreground",
+            "scale sts web --replicas=5",
+            "label pod web-0 a=b",
+            "annotate pod web-0 a=b",
+            "patch sts web -p {\"spec\":{\"replicas\":4}}",
+        ];
+        for line in lines {
+            for dry in ["client", "server"] {
+                let rv = c.resource_version();
+                let mut args: Vec<String> = line.split(' ').map(String::from).collect();
+                args.push(format!("--dry-run={dry}"));
+                let out = crate::run(&mut c, &args, &env);
+                assert_eq!(out.status, 0, "{line} --dry-run={dry}: {}", out.text());
+                assert!(
+                    out.stdout().ends_with("dry run)\n"),
+                    "{line}: {}",
+                    out.text()
+                );
+                assert!(out.job.is_none(), "{line} --dry-run={dry} waits");
+                assert_eq!(c.resource_version(), rv, "{line} --dry-run={dry} wrote");
+            }
+        }
+    }
+
     #[test]
     fn json_in_go_struct_order() {
         let v = json!({"apiVersion": "v1", "kind": "Secret", "type": "t",

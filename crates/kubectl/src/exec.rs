@@ -142,6 +142,10 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     else {
         return out;
     };
+    // `Complete` reads them before `RunRun` checks anything else.
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
+        return out;
+    };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
     let Some(name) = p.positionals.first().cloned() else {
         out.err("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
@@ -167,9 +171,6 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     if tty && !stdin {
         out.note("Unable to use a TTY - input is not a terminal or the right kind of file");
     }
-    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
-        return out;
-    };
     if stdin && dry != DryRun::None {
         out.err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples");
         return out;
