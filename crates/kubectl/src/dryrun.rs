@@ -15,8 +15,10 @@ use ordinal_sim::time::Civil;
 use ordinal_sim::Cluster;
 use serde_json::Value;
 
-/// `--dry-run`: its value is optional (pflag's `NoOptDefVal`, see [`bare_flag`]).
-pub const DRY_RUN: FlagSpec = flag("dry-run", None, true);
+/// `--dry-run`: pflag's `NoOptDefVal` makes its value optional and inline only (`--dry-run
+/// client` is the bare flag and an operand), so to the parser and Tab completion it takes no
+/// value; [`bare_flag`] tells the bare form from `--dry-run=true`.
+pub const DRY_RUN: FlagSpec = flag("dry-run", None, false);
 /// `-o/--output` of the commands that print what they wrote.
 pub const OUTPUT: FlagSpec = flag("output", Some('o'), true);
 
