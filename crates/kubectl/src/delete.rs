@@ -2,6 +2,7 @@
 //! then (like kubectl) waits until the objects are gone.
 
 use crate::args::{flag, FlagSpec};
+use crate::dryrun::DryRun;
 use crate::jobs::Job;
 use crate::output::Output;
 use crate::resource;
@@ -24,11 +25,12 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("timeout", None, true),
     flag("ignore-not-found", None, false),
     flag("output", Some('o'), true),
+    crate::dryrun::DRY_RUN,
 ];
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let args: Vec<String> = args
+    let args: Vec<String> = crate::dryrun::bare_flag(args)
         .iter()
         .map(|a| match a.as_str() {
             "--cascade" => "--cascade=background".to_string(),
@@ -39,6 +41,9 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let Some(dry) = crate::dryrun::strategy(&p, c, &mut out) else {
+        return out;
+    };
     // `parseCascadingFlag`: a Go boolean (strconv.ParseBool) still works, with a warning.
     let propagation = match p.value("cascade") {
         None | Some("background") => Propagation::Background,
@@ -204,13 +209,19 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     };
     let mut waiting = Vec::new();
     for (kind, ns, name) in targets {
-        match c.delete(kind, &ns, &name, &opts) {
+        // A client dry run only reads the object; a server dry run sends the delete.
+        let result = match dry {
+            DryRun::Client => c.get(kind, &ns, &name),
+            _ => dry.send(c, |c| c.delete(kind, &ns, &name, &opts)),
+        };
+        match result {
             Ok(o) => {
                 let word = if force && grace == Some(0) {
                     "force deleted"
                 } else {
                     "deleted"
                 };
+                let word = format!("{word}{}", dry.suffix());
                 if p.value("output") == Some("name") {
                     out.out(format!("{}/{name}\n", resource::type_prefix(kind)));
                 } else {
@@ -225,7 +236,8 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             Err(e) => out.err(errors::render(&e, None)),
         }
     }
-    let wait = p.value("wait").is_none_or(|w| w != "false");
+    // A dry run does not wait.
+    let wait = p.value("wait").is_none_or(|w| w != "false") && dry == DryRun::None;
     if wait && !waiting.is_empty() && !(force && grace == Some(0)) {
         out.job = Some(Job::WaitGone {
             targets: waiting,

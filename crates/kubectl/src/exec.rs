@@ -1,10 +1,11 @@
 //! `kubectl exec` and `kubectl run`: commands in containers, and the attach jobs for `-it`.
 
 use crate::args::{flag, FlagSpec};
+use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
 use crate::jobs::{Attach, Job};
 use crate::output::Output;
 use crate::resource::PodOf;
-use crate::{errors, Env};
+use crate::Env;
 use ordinal_sim::api::*;
 use ordinal_sim::Cluster;
 use std::collections::BTreeMap;
@@ -130,14 +131,19 @@ pub const RUN_FLAGS: &[FlagSpec] = &[
     flag("image-pull-policy", None, true),
     flag("attach", None, true),
     flag("quiet", Some('q'), false),
-    flag("dry-run", None, true),
-    flag("output", Some('o'), true),
+    DRY_RUN,
+    OUTPUT,
     flag("overrides", None, true),
 ];
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(args, RUN_FLAGS, "run", &mut out) else {
+    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), RUN_FLAGS, "run", &mut out)
+    else {
+        return out;
+    };
+    // `Complete` reads them before `RunRun` checks anything else.
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
@@ -164,6 +170,10 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     if tty && !stdin {
         out.note("Unable to use a TTY - input is not a terminal or the right kind of file");
+    }
+    if stdin && dry != DryRun::None {
+        out.err("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples");
+        return out;
     }
     let mut labels = BTreeMap::from([("run".to_string(), name.clone())]);
     if let Some(l) = p.value("labels") {
@@ -226,16 +236,28 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         spec: PodSpec {
             containers: vec![container],
             restart_policy: Some(restart),
+            dns_policy: Some("ClusterFirst".into()),
             ..Default::default()
         },
         status: Default::default(),
     };
-    if let Err(e) = c.create(pod.into()) {
-        out.err(errors::render(&e, None));
-        return out;
+    let mut pod: Object = pod.into();
+    if dry == DryRun::Client {
+        // The pod as kubectl's generator builds it has no namespace of its own.
+        pod.meta_mut().namespace.clear();
     }
+    let Some(shown) = dryrun::create_built(c, pod, dry, &mut out) else {
+        return out;
+    };
     if !stdin {
-        out.out(format!("pod/{name} created\n"));
+        print.done(
+            &mut out,
+            dry,
+            Kind::Pod,
+            &name,
+            "created",
+            Shown::Typed(&shown),
+        );
         return out;
     }
     if has_cmd {

@@ -1,8 +1,9 @@
 //! `kubectl label` and `kubectl annotate`: add, change (`--overwrite`) or remove (`KEY-`).
 
 use crate::args::{flag, FlagSpec};
+use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
 use crate::output::Output;
-use crate::resource::{targets, type_prefix};
+use crate::resource::targets;
 use crate::{errors, Env};
 use ordinal_sim::Cluster;
 
@@ -11,6 +12,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("overwrite", None, false),
     flag("all", None, false),
     flag("selector", Some('l'), true),
+    DRY_RUN,
+    OUTPUT,
 ];
 
 pub fn label(c: &mut Cluster, args: &[String], env: &Env) -> Output {
@@ -24,7 +27,10 @@ pub fn annotate(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Output {
     let cmd = if annotate { "annotate" } else { "label" };
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(args, FLAGS, cmd, &mut out) else {
+    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FLAGS, cmd, &mut out) else {
+        return out;
+    };
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
@@ -94,22 +100,32 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
             }
         }
         obj.meta_mut().resource_version.clear();
-        let before = live.meta().resource_version.clone();
-        match c.update(obj) {
+        // A client dry run prints the object as changed here and sends nothing.
+        let result = match dry {
+            DryRun::Client => {
+                let mut o = obj;
+                o.meta_mut().resource_version = live.meta().resource_version.clone();
+                Ok(std::sync::Arc::new(o))
+            }
+            _ => dry.send(c, |c| c.update(obj)),
+        };
+        match result {
             Ok(o) => {
-                let word = if o.meta().resource_version == before {
-                    "not labeled"
-                } else if annotate {
-                    "annotated"
-                } else {
-                    "labeled"
+                // The same object back: nothing changed.
+                let word = match (*o == *live, annotate) {
+                    (true, false) => "not labeled",
+                    (true, true) => "not annotated",
+                    (false, false) => "labeled",
+                    (false, true) => "annotated",
                 };
-                let word = if annotate && o.meta().resource_version == before {
-                    "not annotated"
-                } else {
-                    word
-                };
-                out.out(format!("{}/{name} {word}\n", type_prefix(kind)));
+                print.done(
+                    &mut out,
+                    dry,
+                    kind,
+                    &name,
+                    word,
+                    Shown::Unstructured(&o.to_value()),
+                );
             }
             Err(e) => out.err(errors::render(&e, None)),
         }

@@ -13,6 +13,7 @@ pub mod complete;
 pub mod delete;
 pub mod describe;
 pub mod drain;
+pub mod dryrun;
 pub mod env;
 pub mod errors;
 pub mod exec;

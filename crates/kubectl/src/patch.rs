@@ -2,8 +2,9 @@
 //! server's field validation warnings.
 
 use crate::args::{flag, FlagSpec};
+use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
 use crate::output::Output;
-use crate::resource::{named_targets, type_prefix};
+use crate::resource::named_targets;
 use crate::{errors, Env};
 use ordinal_sim::patch::PatchType;
 use ordinal_sim::{Cluster, FieldValidation};
@@ -14,11 +15,17 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("patch", Some('p'), true),
     flag("type", None, true),
     flag("patch-file", None, true),
+    DRY_RUN,
+    OUTPUT,
 ];
 
 pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(args, FLAGS, "patch", &mut out) else {
+    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FLAGS, "patch", &mut out)
+    else {
+        return out;
+    };
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
@@ -65,23 +72,35 @@ pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     };
     for (kind, name) in t {
-        let before = c
-            .get(kind, &ns, &name)
-            .ok()
-            .map(|o| o.meta().resource_version.clone());
+        if dry == DryRun::Client {
+            client_patch(c, &mut out, &print, (kind, &ns, &name), type_, &value);
+            continue;
+        }
+        let before = c.get(kind, &ns, &name).ok();
         // kubectl patch sends no fieldValidation: the server's default, Warn.
-        let r = c.patch_with(kind, &ns, &name, type_, &value, FieldValidation::Warn);
+        let r = dry.send(c, |c| {
+            c.patch_with(kind, &ns, &name, type_, &value, FieldValidation::Warn)
+        });
         match r {
             Ok((o, warnings)) => {
                 for w in warnings {
                     out.note(format!("Warning: {w}"));
                 }
-                let unchanged = before.as_deref() == Some(o.meta().resource_version.as_str());
-                out.out(format!(
-                    "{}/{name} patched{}\n",
-                    type_prefix(kind),
-                    if unchanged { " (no change)" } else { "" }
-                ));
+                // The same object back: nothing changed.
+                let unchanged = before.is_some_and(|b| *b == *o);
+                let operation = if unchanged {
+                    "patched (no change)"
+                } else {
+                    "patched"
+                };
+                print.done(
+                    &mut out,
+                    dry,
+                    kind,
+                    &name,
+                    operation,
+                    Shown::Unstructured(&o.to_value()),
+                );
             }
             Err(e) if e.reason == ordinal_sim::Reason::Invalid && e.causes.is_empty() => {
                 out.err(format!("error: {}", e.message))
@@ -90,4 +109,46 @@ pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
     }
     out
+}
+
+/// `patch --dry-run=client`: kubectl patches the object it read, prints that, sends nothing.
+fn client_patch(
+    c: &Cluster,
+    out: &mut Output,
+    print: &dryrun::Print,
+    (kind, ns, name): (ordinal_sim::Kind, &str, &str),
+    type_: PatchType,
+    patch: &Value,
+) {
+    let live = match c.get(kind, ns, name) {
+        Ok(o) => o.to_value(),
+        Err(e) => {
+            out.err(errors::render(&e, None));
+            return;
+        }
+    };
+    let mut patched = live.clone();
+    match type_ {
+        PatchType::Merge => ordinal_sim::patch::merge_patch(&mut patched, patch),
+        PatchType::Strategic => ordinal_sim::patch::strategic_merge(&mut patched, patch),
+        PatchType::Json => {
+            if let Err(e) = ordinal_sim::patch::json_patch(&mut patched, patch) {
+                out.err(format!("error: {e}"));
+                return;
+            }
+        }
+    }
+    let operation = if patched == live {
+        "patched (no change)"
+    } else {
+        "patched"
+    };
+    print.done(
+        out,
+        DryRun::Client,
+        kind,
+        name,
+        operation,
+        Shown::Unstructured(&patched),
+    );
 }

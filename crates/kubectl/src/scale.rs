@@ -1,8 +1,9 @@
 //! `kubectl scale`: a new `spec.replicas` for a StatefulSet, through a merge patch.
 
 use crate::args::{flag, FlagSpec};
+use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
 use crate::output::Output;
-use crate::resource::{named_targets, type_prefix};
+use crate::resource::named_targets;
 use crate::{errors, Env};
 use ordinal_sim::api::*;
 use ordinal_sim::patch::PatchType;
@@ -15,11 +16,17 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("current-replicas", None, true),
     flag("selector", Some('l'), true),
     flag("filename", Some('f'), true),
+    DRY_RUN,
+    OUTPUT,
 ];
 
 pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(args, FLAGS, "scale", &mut out) else {
+    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FLAGS, "scale", &mut out)
+    else {
+        return out;
+    };
+    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
         return out;
     };
     let Some(r) = p.value("replicas") else {
@@ -54,28 +61,45 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             ));
             continue;
         }
-        if let Some(cur) = p.value("current-replicas") {
-            let live = c
-                .get_as::<StatefulSet>(&ns, &name)
-                .map(|s| s.replicas().to_string());
-            if live.as_deref().is_some_and(|l| l != cur) {
-                out.err(format!(
-                    "error: Expected replicas to be {cur}, was {}",
-                    live.unwrap_or_default()
-                ));
+        // kubectl prints the object as it read it before scaling (`info.Object`), whatever the
+        // strategy. A client dry run sends nothing, so no precondition is checked (the scaler's).
+        let read = match c.get(kind, &ns, &name) {
+            Ok(o) => o.to_value(),
+            Err(e) => {
+                out.err(errors::render(&e, None));
+                continue;
+            }
+        };
+        if dry != DryRun::Client {
+            if let Some(cur) = p.value("current-replicas") {
+                let live = c
+                    .get_as::<StatefulSet>(&ns, &name)
+                    .map(|s| s.replicas().to_string());
+                if live.as_deref().is_some_and(|l| l != cur) {
+                    out.err(format!(
+                        "error: Expected replicas to be {cur}, was {}",
+                        live.unwrap_or_default()
+                    ));
+                    continue;
+                }
+            }
+            let replicas = json!({"spec": {"replicas": replicas}});
+            let sent = dry.send(c, |c| {
+                c.patch(kind, &ns, &name, PatchType::Merge, &replicas)
+            });
+            if let Err(e) = sent {
+                out.err(errors::render(&e, None));
                 continue;
             }
         }
-        match c.patch(
+        print.done(
+            &mut out,
+            dry,
             kind,
-            &ns,
             &name,
-            PatchType::Merge,
-            &json!({"spec": {"replicas": replicas}}),
-        ) {
-            Ok(_) => out.out(format!("{}/{name} scaled\n", type_prefix(kind))),
-            Err(e) => out.err(errors::render(&e, None)),
-        }
+            "scaled",
+            Shown::Unstructured(&read),
+        );
     }
     out
 }

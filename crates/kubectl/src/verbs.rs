@@ -159,7 +159,7 @@ const CREATE_SUBCOMMANDS: &[Sub] = &[
         sub("docker-registry", &[], Operands::None),
         sub("generic", &[], Operands::None),
     ]),
-    sub("namespace", &[], Operands::None).aliases(&["ns"]),
+    sub("namespace", apply::NAMESPACE_FLAGS, Operands::None).aliases(&["ns"]),
 ];
 
 /// Every verb: those the playground runs in `kubectl --help`'s order, `help`, then those it lacks.

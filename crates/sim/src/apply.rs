@@ -7,6 +7,7 @@ use crate::cluster::Cluster;
 use crate::error::ApiError;
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -212,6 +213,8 @@ pub struct Applied {
     pub namespace: String,
     pub name: String,
     pub action: ApplyAction,
+    /// The object as the server returned it.
+    pub object: Arc<Object>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -447,11 +450,12 @@ impl Cluster {
                 obj.meta_mut().namespace = ns.clone();
                 let r = self.create_inner(obj);
                 self.run();
-                r.map(|_| Applied {
+                r.map(|object| Applied {
                     kind,
                     namespace: ns.clone(),
                     name: name.clone(),
                     action: ApplyAction::Created,
+                    object,
                 })
                 .map_err(|error| ApplyError::Api {
                     kind,
@@ -499,7 +503,6 @@ impl Cluster {
                 })?;
                 warnings.extend(w);
                 obj.meta_mut().namespace = ns.clone();
-                let before = live.meta().resource_version.clone();
                 let r = self.update_inner(obj, false);
                 self.run();
                 match r {
@@ -508,7 +511,9 @@ impl Cluster {
                         // server drops keep the patch non-empty on every apply.
                         let dropped = Object::decode(kind, target.clone())
                             .is_ok_and(|(_, unknown)| !unknown.is_empty());
-                        let action = if o.meta().resource_version == before && !dropped {
+                        // The same object back: nothing written (a dry run's answer keeps
+                        // the live resourceVersion either way).
+                        let action = if *o == *live && !dropped {
                             ApplyAction::Unchanged
                         } else {
                             ApplyAction::Configured
@@ -518,6 +523,7 @@ impl Cluster {
                             namespace: ns,
                             name,
                             action,
+                            object: o,
                         })
                     }
                     Err(error) => Err(ApplyError::Api {

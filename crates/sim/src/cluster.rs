@@ -61,6 +61,8 @@ pub struct Cluster {
     event_series: HashMap<EventKey, SeriesState>,
     next_service_ip: u32,
     event_seq: u64,
+    /// Inside [`Cluster::dry_run`]: writes return what they would store and store nothing.
+    dry_run: bool,
     /// The feature gates every component runs with (kind's `featureGates`).
     pub(crate) feature_gates: FeatureGates,
     /// Each node's machine and kubelet (running, stopped, starting).
@@ -100,6 +102,7 @@ impl Cluster {
             event_aggregate: HashMap::new(),
             next_service_ip: 2,
             event_seq: 0,
+            dry_run: false,
             feature_gates: gates,
             machines: BTreeMap::new(),
         };

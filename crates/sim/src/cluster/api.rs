@@ -66,6 +66,27 @@ impl Cluster {
 
     // ------------------------------------------------------------------ writes
 
+    /// Runs `request` as the API server runs writes sent with `?dryRun=All`: defaulting,
+    /// admission and validation run, and each verb returns the object it would have stored (a
+    /// new object has its uid and creationTimestamp but no resourceVersion), but nothing is
+    /// written: no store change, no watch event, no resourceVersion bump, and the RNG and the
+    /// Service IP allocator are left where they were, so what follows runs as if the request had
+    /// never come. Reads inside see the store as it is.
+    pub fn dry_run<R>(&mut self, request: impl FnOnce(&mut Cluster) -> R) -> R {
+        let (rng, next_service_ip, outer) = (self.rng.clone(), self.next_service_ip, self.dry_run);
+        self.dry_run = true;
+        let r = request(self);
+        self.dry_run = outer;
+        self.rng = rng;
+        self.next_service_ip = next_service_ip;
+        r
+    }
+
+    /// Whether writes are being dry-run (inside [`Cluster::dry_run`]).
+    pub fn is_dry_run(&self) -> bool {
+        self.dry_run
+    }
+
     /// POST: admission (defaults, validation), then store. Controllers use it too.
     pub fn create(&mut self, obj: Object) -> Result<Arc<Object>, ApiError> {
         let r = self.create_inner(obj);
@@ -113,6 +134,9 @@ impl Cluster {
         m.deletion_grace_period_seconds = None;
         if kind.has_generation() {
             m.generation = 1;
+        }
+        if self.dry_run {
+            return Ok(Arc::new(obj));
         }
         Ok(self.store.put(obj))
     }
@@ -207,6 +231,10 @@ impl Cluster {
                 .get(live.kind(), live.namespace(), live.name())
                 .cloned()
                 .unwrap_or_else(|| Arc::new(new));
+        }
+        if self.dry_run {
+            // A dry-run update answers with the live resourceVersion: nothing was written.
+            return Arc::new(new);
         }
         if ready_to_remove(&new) {
             let (k, ns, n) = (
@@ -319,6 +347,9 @@ impl Cluster {
         }
         m.deletion_timestamp = Some(now.plus_ms(grace as u64 * 1000));
         m.deletion_grace_period_seconds = Some(grace);
+        if self.dry_run {
+            return Ok(Arc::new(obj));
+        }
         if grace == 0 && m.finalizers.is_empty() {
             let gone = self.store.remove(kind, ns, name);
             return Ok(gone.unwrap_or(live));
@@ -362,4 +393,81 @@ fn ready_to_remove(o: &Object) -> bool {
 /// Whether a watch event is a deletion.
 pub fn is_deleted(ev: &WatchEvent) -> bool {
     ev.type_ == WatchEventType::Deleted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(name: &str) -> Object {
+        let mut p = Pod {
+            metadata: ObjectMeta::named("default", name),
+            ..Default::default()
+        };
+        p.spec.containers.push(Container {
+            name: "c".into(),
+            image: Some("nginx".into()),
+            ..Default::default()
+        });
+        p.into()
+    }
+
+    // A dry run admits and answers but leaves the store, the watch log, the RNG and the
+    // Service IP allocator as they were, so the next real write is the one it would have been.
+    #[test]
+    fn a_dry_run_writes_nothing() {
+        let mut c = Cluster::new(1);
+        let rv = c.resource_version();
+        let dry = c.dry_run(|c| c.create(pod("p"))).unwrap();
+        assert!(dry.meta().resource_version.is_empty());
+        assert!(!dry.meta().uid.is_empty());
+        assert_eq!(c.resource_version(), rv);
+        assert!(c.get(Kind::Pod, "default", "p").is_err());
+        assert!(c.watch_since(rv).unwrap().is_empty());
+        assert!(!c.is_dry_run());
+        let real = c.create(pod("p")).unwrap();
+        assert_eq!(real.meta().uid, dry.meta().uid);
+        let rv = c.resource_version();
+        let live = c.get(Kind::Pod, "default", "p").unwrap();
+        let mut changed = (*live).clone();
+        changed.meta_mut().labels.insert("a".into(), "b".into());
+        let updated = c.dry_run(|c| c.update(changed)).unwrap();
+        assert_eq!(
+            updated.meta().labels.get("a").map(String::as_str),
+            Some("b")
+        );
+        assert_eq!(
+            updated.meta().resource_version,
+            live.meta().resource_version
+        );
+        let opts = DeleteOptions::default();
+        c.dry_run(|c| c.delete(Kind::Pod, "default", "p", &opts))
+            .unwrap();
+        assert_eq!(c.resource_version(), rv);
+        let live = c.get(Kind::Pod, "default", "p").unwrap();
+        assert!(live.meta().labels.is_empty() && !live.meta().is_deleting());
+        // Validation still answers.
+        let bad = c.dry_run(|c| c.create(pod("Bad_Name")));
+        assert!(bad.is_err());
+        // The Service IP allocator is put back.
+        let svc = |name: &str| -> Object {
+            let mut s = Service {
+                metadata: ObjectMeta::named("default", name),
+                ..Default::default()
+            };
+            s.spec.ports.push(ServicePort {
+                port: 80,
+                ..Default::default()
+            });
+            s.into()
+        };
+        let ip = |o: &Object| match o {
+            Object::Service(s) => s.spec.cluster_ip.clone(),
+            _ => None,
+        };
+        let dry = c.dry_run(|c| c.create(svc("s"))).unwrap();
+        let real = c.create(svc("s")).unwrap();
+        assert!(ip(&dry).is_some());
+        assert_eq!(ip(&dry), ip(&real));
+    }
 }
