@@ -52,11 +52,7 @@ pub fn apply(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> Output {
     let cmd = if is_apply { "apply" } else { "create" };
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FILE_FLAGS, cmd, &mut out)
-    else {
-        return out;
-    };
-    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
+    let Some((p, dry, print)) = dryrun::parse(args, FILE_FLAGS, cmd, c, &mut out) else {
         return out;
     };
     let validation = match validation_directive(p.value("validate")) {

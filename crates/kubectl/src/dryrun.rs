@@ -114,6 +114,20 @@ pub fn flags(p: &Parsed, c: &Cluster, out: &mut Output) -> Option<(DryRun, Print
     Some((dry, print))
 }
 
+/// A writing verb's start: its flags parsed (a bare `--dry-run` as pflag reads it), then
+/// `--dry-run` and `-o` read by [`flags`]; `None` once an error has been written.
+pub fn parse(
+    args: &[String],
+    specs: &[FlagSpec],
+    cmd: &str,
+    c: &Cluster,
+    out: &mut Output,
+) -> Option<(Parsed, DryRun, Print)> {
+    let p = crate::args::parse_into(&bare_flag(args), specs, cmd, out)?;
+    let (dry, print) = flags(&p, c, out)?;
+    Some((p, dry, print))
+}
+
 /// The process id kubectl's klog lines carry here (a real one differs on every run).
 const KLOG_PID: u32 = 4242;
 

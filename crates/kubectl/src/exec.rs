@@ -138,12 +138,8 @@ pub const RUN_FLAGS: &[FlagSpec] = &[
 
 pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), RUN_FLAGS, "run", &mut out)
-    else {
-        return out;
-    };
     // `Complete` reads them before `RunRun` checks anything else.
-    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
+    let Some((p, dry, print)) = dryrun::parse(args, RUN_FLAGS, "run", c, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

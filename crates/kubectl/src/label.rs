@@ -27,10 +27,7 @@ pub fn annotate(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool) -> Output {
     let cmd = if annotate { "annotate" } else { "label" };
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FLAGS, cmd, &mut out) else {
-        return out;
-    };
-    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
+    let Some((p, dry, print)) = dryrun::parse(args, FLAGS, cmd, c, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

@@ -21,11 +21,7 @@ pub const FLAGS: &[FlagSpec] = &[
 
 pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FLAGS, "patch", &mut out)
-    else {
-        return out;
-    };
-    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
+    let Some((p, dry, print)) = dryrun::parse(args, FLAGS, "patch", c, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

@@ -22,11 +22,7 @@ pub const FLAGS: &[FlagSpec] = &[
 
 pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FLAGS, "scale", &mut out)
-    else {
-        return out;
-    };
-    let Some((dry, print)) = dryrun::flags(&p, c, &mut out) else {
+    let Some((p, dry, print)) = dryrun::parse(args, FLAGS, "scale", c, &mut out) else {
         return out;
     };
     let Some(r) = p.value("replicas") else {
