@@ -2,11 +2,15 @@
 //!
 //! * `ordinal` — an interactive session (kubectl, `k`, shell loops) on a fresh simulated cluster.
 //! * `ordinal run [--seed N] FILE|-` — plays a script and prints the transcript.
+//! * `ordinal serve [--port N] …` — the same core behind the Kubernetes API over HTTP, for real
+//!   kubectl and client libraries (crate `ordinal-server`).
 //! * `--feature-gates=Name=true,...` before either sets the cluster's feature gates, as kind's
 //!   `featureGates` does (v1.33's defaults otherwise; e.g. `MaxUnavailableStatefulSet=true`).
 
 // What the user does never unwraps: a failure is a message, not a panic (checked by clippy in CI).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod serve;
 
 use ordinal_cli::{run_script_with_gates, DiskFiles};
 use ordinal_kubectl::session::Mode;
@@ -21,6 +25,8 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "Usage:
   ordinal [--feature-gates=G]                         start an interactive session on a fresh cluster
   ordinal [--feature-gates=G] run [--seed N] FILE|-   play a script and print its transcript
+  ordinal [--feature-gates=G] serve [--port N] …      serve the Kubernetes API (kubectl, clients);
+                                                      `ordinal serve --help` for its flags
   ordinal --help | --version
 
   --feature-gates=Name=true,...   the cluster's feature gates, as kind's featureGates sets them
@@ -61,6 +67,7 @@ fn main() {
             env!("CARGO_PKG_VERSION"),
             ordinal_sim::KUBERNETES_VERSION
         ),
+        Some("serve") => serve::main(&args[1..], gates),
         Some("run") => {
             let mut seed = 1u64;
             let mut file = None;
