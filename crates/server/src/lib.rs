@@ -136,7 +136,12 @@ users:
 pub fn start(config: Config) -> std::io::Result<Handle> {
     let listener = TcpListener::bind(SocketAddr::new(config.address, config.port))?;
     let addr = listener.local_addr()?;
-    let cluster = Cluster::with_workers(config.seed, config.gates.clone(), config.workers);
+    let cluster = Cluster::created_at(
+        config.seed,
+        config.gates.clone(),
+        config.workers,
+        epoch(config.clock),
+    );
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             clock: clock::Clock::new(config.clock, cluster.now()),
@@ -152,6 +157,24 @@ pub fn start(config: Config) -> std::io::Result<Handle> {
         .name("accept".into())
         .spawn(move || accept_loop(listener, accept))?;
     Ok(Handle { addr, shared })
+}
+
+/// When the cluster is created. A real-time cluster is created five minutes (its warm-up) before
+/// the wall clock's now, so its clock agrees with kubectl's, which computes some ages
+/// (`describe`'s events) from its own clock. A virtual one starts at the playground's fixed
+/// epoch, so that a session replays exactly as the playground's transcripts do.
+fn epoch(clock: ClockMode) -> ordinal_sim::Time {
+    match clock {
+        ClockMode::Real { .. } => {
+            let ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0);
+            // Whole seconds, as the API server's timestamps are.
+            ordinal_sim::Time((ms / 1000).saturating_sub(300) * 1000)
+        }
+        ClockMode::Virtual => ordinal_sim::time::CLUSTER_EPOCH,
+    }
 }
 
 fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {

@@ -58,7 +58,7 @@ pub(crate) fn bootstrap(c: &mut Cluster, workers: usize) {
         c.create_inner(obj.into()).expect("bootstrap namespace");
     }
     for (i, name) in node_names(workers).iter().enumerate() {
-        c.create_inner(node(i, name).into())
+        c.create_inner(node(i, name, c.now).into())
             .expect("bootstrap node");
     }
     let sc = StorageClass {
@@ -141,7 +141,7 @@ pub(crate) fn bootstrap(c: &mut Cluster, workers: usize) {
         .expect("bootstrap kube-dns service");
 }
 
-fn node(index: usize, name: &str) -> Node {
+fn node(index: usize, name: &str, now: crate::time::Time) -> Node {
     let control_plane = index == 0;
     let mut l = labels(&[
         ("beta.kubernetes.io/arch", "amd64"),
@@ -172,8 +172,8 @@ fn node(index: usize, name: &str) -> Node {
     let cond = |t: &str, s: &str, reason: &str, msg: &str| NodeCondition {
         type_: t.into(),
         status: s.into(),
-        last_heartbeat_time: Some(crate::time::CLUSTER_EPOCH),
-        last_transition_time: Some(crate::time::CLUSTER_EPOCH),
+        last_heartbeat_time: Some(now),
+        last_transition_time: Some(now),
         reason: Some(reason.into()),
         message: Some(msg.into()),
     };

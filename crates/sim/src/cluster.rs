@@ -86,9 +86,16 @@ impl Cluster {
     /// config with that many `role: worker` entries makes. Each takes 110 pods, so a set of
     /// 10,000 replicas needs 91 of them.
     pub fn with_workers(seed: u64, gates: FeatureGates, workers: usize) -> Cluster {
+        Cluster::created_at(seed, gates, workers, CLUSTER_EPOCH)
+    }
+
+    /// [`Cluster::with_workers`], created at `epoch` instead of the playground's fixed
+    /// [`CLUSTER_EPOCH`]: `ordinal serve` starts its cluster at the wall clock's time, since
+    /// kubectl computes some ages (`describe`'s events, `logs --since`) from its own clock.
+    pub fn created_at(seed: u64, gates: FeatureGates, workers: usize, epoch: Time) -> Cluster {
         let mut c = Cluster {
             store: Store::default(),
-            now: CLUSTER_EPOCH,
+            now: epoch,
             rng: Rng::new(seed),
             wq: WorkQueue::default(),
             kubelet: Kubelet::default(),
