@@ -15,6 +15,7 @@ pub mod control;
 pub mod discovery;
 pub mod http;
 pub mod openapi;
+pub mod protobuf;
 pub mod resources;
 pub mod router;
 pub mod status;

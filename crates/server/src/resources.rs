@@ -325,29 +325,46 @@ fn field_validation(req: &Request) -> Result<FieldValidation, Response> {
     }
 }
 
-/// A JSON (or YAML) request body.
-fn body_value(req: &Request, kind: Kind) -> Result<Value, Response> {
+/// A request body as JSON: JSON, YAML, or the protobuf typed clients send.
+pub fn body_json(req: &Request) -> Result<Value, BodyError> {
     let ct = req.header("content-type").unwrap_or("application/json");
     if ct.contains("protobuf") {
-        return Err(status::status_response(
+        return crate::protobuf::decode(&req.body).map_err(|e| {
+            if e.starts_with("unknown message type") {
+                BodyError::Unsupported
+            } else {
+                BodyError::Malformed(e)
+            }
+        });
+    }
+    let text = String::from_utf8_lossy(&req.body);
+    if ct.contains("yaml") {
+        serde_norway::from_str::<Value>(&text).map_err(|e| BodyError::Malformed(e.to_string()))
+    } else {
+        serde_json::from_str::<Value>(&text).map_err(|e| BodyError::Malformed(e.to_string()))
+    }
+}
+
+pub enum BodyError {
+    /// A protobuf type this server does not decode.
+    Unsupported,
+    Malformed(String),
+}
+
+/// A write's body for `kind`, with the API server's answers to one it cannot read.
+fn body_value(req: &Request, kind: Kind) -> Result<Value, Response> {
+    body_json(req).map_err(|e| match e {
+        BodyError::Unsupported => status::status_response(
             415,
             "UnsupportedMediaType",
             "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
-        ));
-    }
-    let text = String::from_utf8_lossy(&req.body);
-    let parsed: Result<Value, String> = if ct.contains("yaml") {
-        serde_norway::from_str::<Value>(&text).map_err(|e| e.to_string())
-    } else {
-        serde_json::from_str::<Value>(&text).map_err(|e| e.to_string())
-    };
-    parsed.map_err(|e| {
-        status::bad_request(&format!(
+        ),
+        BodyError::Malformed(e) => status::bad_request(&format!(
             "{} in version \"{}\" cannot be handled as a {}: {e}",
             kind.name(),
             kind.info().version,
             kind.name()
-        ))
+        )),
     })
 }
 
@@ -940,7 +957,14 @@ fn delete_collection(shared: &Shared, req: &Request, t: &Target) -> Response {
 }
 
 fn evict(shared: &Shared, req: &Request, t: &Target) -> Response {
-    let v: Value = serde_json::from_slice(&req.body).unwrap_or(json!({}));
+    let v: Value = match body_json(req) {
+        Ok(v) => v,
+        Err(_) => {
+            return status::bad_request(
+                "Eviction in version \"v1\" cannot be handled as a Eviction: the body is not an Eviction",
+            )
+        }
+    };
     let grace = v
         .pointer("/deleteOptions/gracePeriodSeconds")
         .and_then(Value::as_i64);
