@@ -6,6 +6,7 @@
 //! subresources).
 
 use crate::http::{Request, Response};
+use crate::virtual_resources::{VirtualResource, RESOURCES};
 use ordinal_sim::Kind;
 use serde_json::{json, Value};
 
@@ -86,8 +87,8 @@ fn verbs(k: Kind) -> Vec<&'static str> {
 /// The groups in the order the API server lists them (legacy first, then by priority).
 fn groups() -> Vec<&'static str> {
     let mut gs: Vec<&'static str> = Vec::new();
-    for k in Kind::ALL {
-        let g = k.info().group;
+    let kinds = Kind::ALL.iter().map(|k| k.info().group);
+    for g in kinds.chain(RESOURCES.iter().map(|r| r.group)) {
         if !gs.contains(&g) {
             gs.push(g);
         }
@@ -97,7 +98,10 @@ fn groups() -> Vec<&'static str> {
         "" => 0,
         "apps" => 1,
         "events.k8s.io" => 2,
+        "authentication.k8s.io" => 3,
+        "authorization.k8s.io" => 4,
         "storage.k8s.io" => 5,
+        "coordination.k8s.io" => 7,
         "discovery.k8s.io" => 8,
         _ => 9,
     };
@@ -153,6 +157,30 @@ fn aggregated_resource(k: Kind) -> Value {
     r
 }
 
+fn virtual_in(group: &str) -> impl Iterator<Item = &'static VirtualResource> + '_ {
+    RESOURCES.iter().filter(move |r| r.group == group)
+}
+
+fn aggregated_virtual(r: &VirtualResource) -> Value {
+    json!({
+        "resource": r.plural,
+        "responseKind": kind_ref(r.group, "v1", r.kind),
+        "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
+        "singularResource": r.singular,
+        "verbs": r.verbs,
+    })
+}
+
+fn legacy_virtual(r: &VirtualResource) -> Value {
+    json!({
+        "name": r.plural,
+        "singularName": r.singular,
+        "namespaced": r.namespaced,
+        "kind": r.kind,
+        "verbs": r.verbs,
+    })
+}
+
 fn aggregated(legacy: bool) -> Response {
     let items: Vec<Value> = groups()
         .into_iter()
@@ -166,7 +194,10 @@ fn aggregated(legacy: bool) -> Response {
                 "metadata": meta,
                 "versions": [{
                     "version": "v1",
-                    "resources": kinds_in(g).map(aggregated_resource).collect::<Vec<_>>(),
+                    "resources": kinds_in(g)
+                        .map(aggregated_resource)
+                        .chain(virtual_in(g).map(aggregated_virtual))
+                        .collect::<Vec<_>>(),
                     "freshness": "Current",
                 }],
             })
@@ -270,6 +301,7 @@ pub fn resource_list(group: &str, version: &str) -> Option<Response> {
             resources.push(s);
         }
     }
+    resources.extend(virtual_in(group).map(legacy_virtual));
     let gv = if group.is_empty() {
         "v1".to_string()
     } else {

@@ -21,6 +21,7 @@ pub mod router;
 pub mod status;
 pub mod streams;
 pub mod table;
+pub mod virtual_resources;
 pub mod watch;
 
 use ordinal_sim::features::FeatureGates;

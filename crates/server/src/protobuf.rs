@@ -1,6 +1,6 @@
 //! Request bodies in Kubernetes' protobuf encoding, which client-go's typed clients send
 //! (`Content-Type: application/vnd.kubernetes.protobuf`): kubectl's `create secret`, `create
-//! namespace`, `create service` and `drain`'s evictions use them. The body is the envelope
+//! namespace`, `create service`, `drain`'s evictions and `auth can-i`/`whoami` use them. The body is the envelope
 //! (`k8s\0`, then a `runtime.Unknown` holding the type and the object's bytes); the object is
 //! decoded by the field numbers of upstream's `generated.proto` into the JSON the rest of the
 //! server takes. Only the types those commands send are known; another type is a 415 that
@@ -110,6 +110,30 @@ fn fields(ty: &str) -> Option<&'static [Field]> {
             (4, "propagationPolicy", Str, false),
             (5, "dryRun", Str, true),
         ],
+        "SelfSubjectAccessReview" => &[
+            (1, "metadata", Msg("ObjectMeta"), false),
+            (2, "spec", Msg("SelfSubjectAccessReviewSpec"), false),
+        ],
+        "SelfSubjectAccessReviewSpec" => &[
+            (1, "resourceAttributes", Msg("ResourceAttributes"), false),
+            (
+                2,
+                "nonResourceAttributes",
+                Msg("NonResourceAttributes"),
+                false,
+            ),
+        ],
+        "ResourceAttributes" => &[
+            (1, "namespace", Str, false),
+            (2, "verb", Str, false),
+            (3, "group", Str, false),
+            (4, "version", Str, false),
+            (5, "resource", Str, false),
+            (6, "subresource", Str, false),
+            (7, "name", Str, false),
+        ],
+        "NonResourceAttributes" => &[(1, "path", Str, false), (2, "verb", Str, false)],
+        "SelfSubjectReview" => &[(1, "metadata", Msg("ObjectMeta"), false)],
         "Preconditions" => &[(1, "uid", Str, false), (2, "resourceVersion", Str, false)],
         _ => return None,
     })

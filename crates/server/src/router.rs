@@ -120,7 +120,8 @@ fn resource(
     rest: &[&str],
 ) -> Response {
     let Some(t) = parse_target(group, version, rest) else {
-        return status::not_found_path();
+        return crate::virtual_resources::handle(shared, &req, group, version, rest)
+            .unwrap_or_else(status::not_found_path);
     };
     match t.subresource.as_deref() {
         Some("exec") | Some("attach") | Some("portforward") | Some("log") => {

@@ -213,6 +213,17 @@ macro_rules! kinds {
                 }
             }
 
+            /// `PrepareForUpdate`: what an update takes from the stored object before validation.
+            pub(crate) fn prepare_update(&mut self, old: &Object) {
+                match self {
+                    $(Object::$t(o) => {
+                        if let Some(old) = <$t as Resource>::from_object(old) {
+                            (<$t as KindDef>::HOOKS.prepare_update)(o, old)
+                        }
+                    })*
+                }
+            }
+
             /// The kind's validation on create (after the metadata's).
             pub(crate) fn validate_create(&self, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
                 match self {

@@ -210,6 +210,7 @@ impl Cluster {
                 m.generate_name = lm.generate_name.clone();
             }
             Object::copy_status(&live, &mut obj);
+            obj.prepare_update(&live);
             admission::gated_fields(&mut obj, Some(&live), &self.feature_gates);
             admission::validate_update(&live, &obj)?;
             obj.admit_update(&live, self)?;

@@ -87,6 +87,10 @@ pub(crate) struct Hooks<T> {
     /// What the feature gates change (`dropDisabledFields`, defaults set only under a gate);
     /// the second argument is the stored object on update.
     pub gated_fields: fn(&mut T, Option<&T>, &FeatureGates),
+    /// What an update (PUT) takes from the stored object (the second argument) before it is
+    /// validated: values the server allocated that the client may leave out (a Service's
+    /// cluster IPs, as `patchAllocatedValues` does).
+    pub prepare_update: fn(&mut T, &T),
     /// Validation on create, after the metadata's: appends to `causes` (the 422's), or
     /// refuses outright with another error.
     pub validate_create: fn(&T, &mut Vec<Cause>) -> Result<(), ApiError>,
@@ -117,6 +121,7 @@ impl<T> Hooks<T> {
         check_decoded: |_| Ok(()),
         set_defaults: |_| {},
         gated_fields: |_, _, _| {},
+        prepare_update: |_, _| {},
         validate_create: |_, _| Ok(()),
         validate_update: |_, _, _| Ok(()),
         admit_create: |_, _| Ok(()),

@@ -17,6 +17,7 @@ impl KindDef for Service {
         set_defaults: set_service_defaults,
         validate_create: validate_service,
         validate_update: validate_service_update,
+        prepare_update: keep_allocated_ips,
         admit_create: admit_service,
         ..Hooks::NONE
     };
@@ -95,6 +96,20 @@ fn set_service_defaults(svc: &mut Service) {
 fn validate_service(svc: &Service, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
     admission::validate_service(svc, causes);
     Ok(())
+}
+
+/// `patchAllocatedValues`: an update that leaves out the cluster IPs keeps the allocated ones
+/// (`kubectl replace -f` of a manifest without `clusterIP`), while both need one.
+fn keep_allocated_ips(svc: &mut Service, old: &Service) {
+    let needs = |s: &Service| s.spec.type_.as_deref() != Some("ExternalName");
+    if needs(old) && needs(svc) {
+        if svc.spec.cluster_ip.as_deref().unwrap_or("").is_empty() {
+            svc.spec.cluster_ip = old.spec.cluster_ip.clone();
+        }
+        if svc.spec.cluster_ips.is_empty() {
+            svc.spec.cluster_ips = old.spec.cluster_ips.clone();
+        }
+    }
 }
 
 fn validate_service_update(

@@ -438,3 +438,34 @@ fn a_service_address_may_not_change() {
         .unwrap()
         .is_headless());
 }
+
+// patchAllocatedValues: a PUT that leaves out the cluster IPs (`kubectl replace -f` of the
+// manifest) keeps the allocated ones instead of failing validation.
+#[test]
+fn a_service_update_without_its_address_keeps_it() {
+    let mut c = Cluster::new(1);
+    let svc = json!({
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "db", "namespace": "default"},
+        "spec": {"ports": [{"port": 5432}], "selector": {"app": "db"}},
+    });
+    let (obj, _) =
+        Object::decode_body(Kind::Service, svc.clone(), FieldValidation::Strict).unwrap();
+    let created = c.create(obj).unwrap();
+    let ip = Service::from_object(&created)
+        .unwrap()
+        .spec
+        .cluster_ip
+        .clone();
+    assert!(ip.as_deref().is_some_and(|ip| ip.starts_with("10.96.")));
+    let mut replaced = svc;
+    replaced["spec"]["ports"][0]["port"] = json!(5433);
+    let (obj, _) = Object::decode_body(Kind::Service, replaced, FieldValidation::Strict).unwrap();
+    let updated = c.update(obj).unwrap();
+    let s = Service::from_object(&updated).unwrap();
+    assert_eq!(
+        (s.spec.cluster_ip.clone(), s.spec.ports[0].port),
+        (ip.clone(), 5433)
+    );
+    assert_eq!(s.spec.cluster_ips, vec![ip.unwrap()]);
+}
