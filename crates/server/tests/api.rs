@@ -518,3 +518,68 @@ fn the_virtual_clock_moves_only_when_asked() {
         405
     );
 }
+
+#[test]
+fn leases_and_the_auth_reviews_answer_from_what_the_sim_knows() {
+    let h = server();
+    let leases = get(
+        &h,
+        "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+    )
+    .json();
+    let names: Vec<&str> = leases["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["kind-control-plane", "kind-worker", "kind-worker2"]);
+    let one = get(
+        &h,
+        "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/kind-worker",
+    )
+    .json();
+    assert_eq!(one["spec"]["holderIdentity"], "kind-worker");
+    assert!(one["spec"]["renewTime"].as_str().unwrap().ends_with("000Z"));
+    assert_eq!(
+        get(
+            &h,
+            "/apis/coordination.k8s.io/v1/namespaces/default/leases/kind-worker"
+        )
+        .status,
+        404
+    );
+    let review = post(
+        &h,
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        &json!({"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+                "spec": {"resourceAttributes": {"verb": "delete", "resource": "nodes"}}}),
+    );
+    assert_eq!(review.status, 201);
+    assert_eq!(review.json()["status"]["allowed"], true);
+    let who = post(
+        &h,
+        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        &json!({}),
+    )
+    .json();
+    assert_eq!(who["status"]["userInfo"]["username"], "kubernetes-admin");
+    let agg = request(
+        &h,
+        "GET",
+        "/apis",
+        &[(
+            "Accept",
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+        )],
+        "",
+    )
+    .json();
+    let groups: Vec<&str> = agg["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert!(groups.contains(&"coordination.k8s.io") && groups.contains(&"authorization.k8s.io"));
+}
