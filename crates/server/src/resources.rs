@@ -870,8 +870,9 @@ fn delete(shared: &Shared, req: &Request, t: &Target) -> Response {
     };
     let gone = st.cluster.get(t.kind, ns_of(t), &name).is_err();
     let resp = match r {
-        // Pods answer with the object; other kinds with a success Status once removed.
-        Ok(o) if t.kind == Kind::Pod || !gone || d.dry => {
+        // Kinds whose store sets `ReturnDeletedObject` answer with the object; the others with
+        // a success Status once removed.
+        Ok(o) if returns_deleted_object(t.kind) || !gone || d.dry => {
             respond_object(200, req, &st.cluster, &o, &[])
         }
         Ok(o) => {
@@ -890,6 +891,15 @@ fn delete(shared: &Shared, req: &Request, t: &Target) -> Response {
     drop(st);
     after_write(shared);
     resp
+}
+
+/// The registries with `ReturnDeletedObject: true` (pkg/registry/…/storage/storage.go): pods,
+/// services, namespaces, storage classes.
+fn returns_deleted_object(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Pod | Kind::Service | Kind::Namespace | Kind::StorageClass
+    )
 }
 
 fn delete_collection(shared: &Shared, req: &Request, t: &Target) -> Response {
