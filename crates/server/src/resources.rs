@@ -105,12 +105,11 @@ impl Filter {
     pub fn from_request(req: &Request, kind: Kind) -> Result<Filter, Response> {
         let labels = match req.param("labelSelector").filter(|s| !s.is_empty()) {
             None => None,
-            Some(s) => Some(Selector::parse(s).map_err(|e| {
-                status::bad_request(&format!(
-                    "unable to parse requirement: {}",
-                    e.trim_start_matches("error: ")
-                ))
-            })?),
+            // The parser's message already reads "unable to parse requirement: …".
+            Some(s) => Some(
+                Selector::parse(s)
+                    .map_err(|e| status::bad_request(e.trim_start_matches("error: ")))?,
+            ),
         };
         let mut fields = Vec::new();
         for term in req
@@ -591,13 +590,15 @@ fn patch_type(req: &Request) -> Result<Option<PatchType>, Response> {
         "application/json-patch+json" => PatchType::Json,
         "application/merge-patch+json" => PatchType::Merge,
         "application/strategic-merge-patch+json" => PatchType::Strategic,
-        "application/apply-patch+yaml" | "application/apply-patch+cbor" => return Ok(None),
+        // apply-patch+cbor only with the CBORServingAndStorage gate (alpha, off in v1.33).
+        "application/apply-patch+yaml" => return Ok(None),
         _ => {
+            // The route's supported types, in the order the installer lists them.
             return Err(status::status_response(
                 415,
                 "UnsupportedMediaType",
-                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
-            ))
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml",
+            ));
         }
     }))
 }
