@@ -13,6 +13,7 @@
 pub mod clock;
 pub mod control;
 pub mod discovery;
+pub mod gojson;
 pub mod http;
 pub mod openapi;
 pub mod resources;

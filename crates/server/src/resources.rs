@@ -324,30 +324,115 @@ fn field_validation(req: &Request) -> Result<FieldValidation, Response> {
     }
 }
 
-/// A JSON (or YAML) request body.
+/// A JSON (or YAML) request body, refused as the API server refuses it: an unknown media type
+/// is `415`; a body Go's `json.Unmarshal` cannot read (for its `apiVersion`/`kind`) is
+/// `the object provided is unrecognized (must be of type Pod): couldn't get version/kind; json
+/// parse error: …` with Go's own wording ([`crate::gojson`]) and the body's summary.
 fn body_value(req: &Request, kind: Kind) -> Result<Value, Response> {
-    let ct = req.header("content-type").unwrap_or("application/json");
-    if ct.contains("protobuf") {
-        return Err(status::status_response(
-            415,
-            "UnsupportedMediaType",
-            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
-        ));
-    }
-    let text = String::from_utf8_lossy(&req.body);
-    let parsed: Result<Value, String> = if ct.contains("yaml") {
-        serde_norway::from_str::<Value>(&text).map_err(|e| e.to_string())
-    } else {
-        serde_json::from_str::<Value>(&text).map_err(|e| e.to_string())
+    let ct = req.header("content-type").unwrap_or("");
+    let media = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let yaml = match media.as_str() {
+        "" | "application/json" => false,
+        "application/yaml" => true,
+        "application/vnd.kubernetes.protobuf" => {
+            return Err(status::status_response(
+                415,
+                "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+            ))
+        }
+        _ => {
+            return Err(status::status_response(
+                415,
+                "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+            ))
+        }
     };
-    parsed.map_err(|e| {
+    let unrecognized = |e: &str| {
         status::bad_request(&format!(
-            "{} in version \"{}\" cannot be handled as a {}: {e}",
+            "the object provided is unrecognized (must be of type {}): {e} ({})",
             kind.name(),
-            kind.info().version,
-            kind.name()
+            crate::gojson::summarize(&req.body)
         ))
-    })
+    };
+    let parsed: Value = if yaml {
+        parse_yaml(&req.body)
+            .map_err(|e| unrecognized(&format!("error converting YAML to JSON: yaml: {e}")))?
+    } else {
+        if let Some(e) = crate::gojson::syntax_error(&req.body) {
+            return Err(unrecognized(&format!(
+                "couldn't get version/kind; json parse error: {e}"
+            )));
+        }
+        // Valid for Go; what serde still refuses (nesting past its 128 levels) is reported
+        // as the decode into the kind failing.
+        serde_json::from_slice::<Value>(&req.body).map_err(|e| {
+            status::bad_request(&format!(
+                "{} in version \"{}\" cannot be handled as a {}: {e}",
+                kind.name(),
+                kind.info().version,
+                kind.name()
+            ))
+        })?
+    };
+    // What `json.Unmarshal` into `struct { APIVersion, Kind string }` refuses.
+    let go_type = |v: &Value| match v {
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+        Value::Null => "null",
+    };
+    match &parsed {
+        Value::Object(m) => {
+            for field in ["apiVersion", "kind"] {
+                match m.get(field) {
+                    None | Some(Value::String(_)) | Some(Value::Null) => {}
+                    Some(other) => {
+                        return Err(unrecognized(&format!(
+                            "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go struct field .{field} of type string",
+                            go_type(other)
+                        )))
+                    }
+                }
+            }
+            Ok(parsed)
+        }
+        // `null` reads as an empty object.
+        Value::Null => Ok(json!({})),
+        other => Err(unrecognized(&format!(
+            "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}",
+            go_type(other)
+        ))),
+    }
+}
+
+/// Whether a YAML body could nest flow collections (`[`, `{`) deep enough to be slow to scan:
+/// the YAML scanner's cost grows with the square of that depth (100 KB of `[` is half a minute
+/// of CPU in a debug build), and the parser refuses more than 128 levels anyway. Any body with
+/// more than 20000 of them is refused before it is parsed (JSON bodies, which is what kubectl
+/// and the client libraries send even as YAML, are read by the JSON parser and never come here).
+fn yaml_too_deep(body: &[u8]) -> bool {
+    body.iter().filter(|&&c| c == b'[' || c == b'{').count() > 20_000
+}
+
+/// A YAML body: as JSON when it is JSON (as `yaml.YAMLToJSON` leaves JSON as it is), else
+/// through the YAML parser, unless it is too deep to scan.
+fn parse_yaml(body: &[u8]) -> Result<Value, String> {
+    if let Ok(v) = serde_json::from_slice::<Value>(body) {
+        return Ok(v);
+    }
+    if yaml_too_deep(body) {
+        return Err("recursion limit exceeded".into());
+    }
+    serde_norway::from_str::<Value>(&String::from_utf8_lossy(body)).map_err(|e| e.to_string())
 }
 
 /// Finishes a write: the controllers react at once (a virtual clock does not move), and the
@@ -407,25 +492,82 @@ fn create(shared: &Shared, req: &Request, t: &Target) -> Response {
     resp
 }
 
-/// A body whose `kind`/`apiVersion` name another resource than the path.
+/// Kinds the API server's scheme registers in the group versions it serves besides ours: a body
+/// of one of them sent to another resource's path fails conversion, not lookup.
+const OTHER_REGISTERED: &[(&str, &[&str])] = &[
+    (
+        "v1",
+        &[
+            "Binding",
+            "ComponentStatus",
+            "ConfigMap",
+            "Endpoints",
+            "LimitRange",
+            "PodTemplate",
+            "ReplicationController",
+            "ResourceQuota",
+            "ServiceAccount",
+        ],
+    ),
+    ("apps/v1", &["DaemonSet", "Deployment", "ReplicaSet"]),
+    (
+        "storage.k8s.io/v1",
+        &[
+            "CSIDriver",
+            "CSINode",
+            "CSIStorageCapacity",
+            "VolumeAttachment",
+        ],
+    ),
+];
+
+/// The Go package of a kind's internal type (`core.Pod`, `apps.StatefulSet`).
+fn internal_package(kind: Kind) -> &'static str {
+    match kind.info().group {
+        "" => "core",
+        "storage.k8s.io" => "storage",
+        "discovery.k8s.io" => "discovery",
+        g => g.split('.').next().unwrap_or(g),
+    }
+}
+
+/// A body whose `kind`/`apiVersion` name another resource than the path: the decoder's
+/// error, as `transformDecodeError` words it. Missing fields take the path's (Go's
+/// `gvkWithDefaults`).
 fn check_type_meta(v: &Value, kind: Kind) -> Option<Response> {
     let k = v.get("kind").and_then(Value::as_str).unwrap_or("");
     let av = v.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    if (!k.is_empty() && k != kind.name()) || (!av.is_empty() && av != kind.api_version()) {
-        return Some(status::bad_request(&format!(
-            "the API version in the data ({av}) does not match the expected API version ({})",
-            kind.api_version()
-        )));
+    let k = if k.is_empty() { kind.name() } else { k };
+    let av = if av.is_empty() {
+        kind.api_version()
+    } else {
+        av.to_string()
+    };
+    if k == kind.name() && av == kind.api_version() {
+        return None;
     }
-    if !v.is_object() {
-        return Some(status::bad_request(&format!(
-            "{} in version \"{}\" cannot be handled as a {}: the body is not an object",
-            kind.name(),
-            kind.info().version,
+    let version = av.rsplit('/').next().unwrap_or(&av);
+    let known = Kind::ALL
+        .iter()
+        .any(|x| x.name() == k && x.api_version() == av)
+        || OTHER_REGISTERED
+            .iter()
+            .any(|(gv, kinds)| *gv == av && kinds.contains(&k));
+    let why = if known {
+        format!(
+            "converting ({version}.{k}) to ({}.{}): unknown conversion",
+            internal_package(kind),
             kind.name()
-        )));
-    }
-    None
+        )
+    } else {
+        format!(
+            "no kind {k:?} is registered for version {av:?} in scheme \"k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30\""
+        )
+    };
+    Some(status::bad_request(&format!(
+        "{k} in version {version:?} cannot be handled as a {}: {why}",
+        kind.name()
+    )))
 }
 
 fn update(shared: &Shared, req: &Request, t: &Target) -> Response {
@@ -697,8 +839,7 @@ fn server_side_apply(
     if req.param("fieldManager").unwrap_or("").is_empty() {
         return status::bad_request("PATCH request must have fieldManager set for apply requests");
     }
-    let text = String::from_utf8_lossy(&req.body);
-    let mut v: Value = match serde_norway::from_str(&text) {
+    let mut v: Value = match parse_yaml(&req.body) {
         Ok(v) => v,
         Err(e) => return status::bad_request(&format!("error decoding YAML: {e}")),
     };

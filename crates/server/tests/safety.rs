@@ -212,37 +212,87 @@ fn malformed_and_mistyped_bodies_are_bad_requests_and_change_nothing() {
     let before = rv(&h);
     let json = "application/json";
     let unchanged = |what: &str| assert_eq!(rv(&h), before, "{what} changed the store");
-    // Not JSON, and JSON that is not an object.
-    http(a, "POST", PODS, json, b"{not json").assert_status_prefix(
+    // Not JSON, and JSON that is not an object: Go's json.Unmarshal of apiVersion/kind
+    // fails first, in Go's words, with the body's summary.
+    let unrecognized = "the object provided is unrecognized (must be of type Pod): couldn't get version/kind; json parse error:";
+    http(a, "POST", PODS, json, b"{not json").assert_status(
         400,
         "BadRequest",
-        "Pod in version \"v1\" cannot be handled as a Pod: ",
+        &format!("{unrecognized} invalid character 'n' looking for beginning of object key string ({{not json)"),
     );
-    http(a, "POST", PODS, json, b"").assert_status_prefix(400, "BadRequest", "");
-    http(a, "POST", PODS, json, b"[1, 2]").assert_status_prefix(400, "BadRequest", "");
-    // Another kind, or another group version, than the path's.
+    http(a, "POST", PODS, json, b"").assert_status(
+        400,
+        "BadRequest",
+        &format!("{unrecognized} unexpected end of JSON input (<empty>)"),
+    );
+    http(a, "POST", PODS, json, b"[1, 2]").assert_status(
+        400,
+        "BadRequest",
+        &format!("{unrecognized} json: cannot unmarshal array into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }} (5b312c20325d)"),
+    );
+    http(a, "POST", PODS, json, br#"{"kind": 7}"#).assert_status(
+        400,
+        "BadRequest",
+        &format!("{unrecognized} json: cannot unmarshal number into Go struct field .kind of type string ({{\"kind\": 7}})"),
+    );
+    // Another kind, or another group version, than the path's: the decoder's conversion or
+    // scheme lookup fails.
     let mut svc = pod("p");
     svc["kind"] = json!("Service");
-    http(a, "POST", PODS, json, svc.to_string().as_bytes()).assert_status_prefix(
+    http(a, "POST", PODS, json, svc.to_string().as_bytes()).assert_status(
         400,
         "BadRequest",
-        "",
+        "Service in version \"v1\" cannot be handled as a Pod: converting (v1.Service) to (core.Pod): unknown conversion",
     );
     let mut apps = pod("p");
     apps["apiVersion"] = json!("apps/v1");
-    http(a, "POST", PODS, json, apps.to_string().as_bytes()).assert_status_prefix(
+    http(a, "POST", PODS, json, apps.to_string().as_bytes()).assert_status(
         400,
         "BadRequest",
-        "",
+        "Pod in version \"v1\" cannot be handled as a Pod: no kind \"Pod\" is registered for version \"apps/v1\" in scheme \"k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30\"",
     );
-    // A body nested past every decoder's recursion limit (JSON and YAML) is refused, and the
-    // connection's thread survives it.
+    let sts = json!({"apiVersion": "v1", "kind": "StatefulSet", "metadata": {"name": "s"}});
+    http(
+        a,
+        "POST",
+        "/apis/apps/v1/namespaces/default/statefulsets",
+        json,
+        sts.to_string().as_bytes(),
+    )
+    .assert_status(
+        400,
+        "BadRequest",
+        "StatefulSet in version \"v1\" cannot be handled as a StatefulSet: no kind \"StatefulSet\" is registered for version \"v1\" in scheme \"k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30\"",
+    );
+    // A media type the server does not read.
+    http(a, "POST", PODS, "text/plain", pod("p").to_string().as_bytes()).assert_status(
+        415,
+        "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+    );
+    // A body nested past Go's 10000 levels, and one past the YAML parser's limit, are refused,
+    // and the connection's thread survives them.
     let deep = format!(
         "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"deep\"}},\"spec\":{}{}}}",
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    http(a, "POST", PODS, json, deep.as_bytes()).assert_status_prefix(400, "BadRequest", "");
+    http(a, "POST", PODS, json, deep.as_bytes()).assert_status(
+        400,
+        "BadRequest",
+        &format!("{unrecognized} invalid character '[' exceeded max depth ({{\"apiVersion\":\"v1\",\"kind\":\"Pod ...)"),
+    );
+    // Deeper than serde's 128 levels but within Go's: still a 400, and no crash.
+    let deepish = format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":\"deep\"}},\"spec\":{}{}}}",
+        "[".repeat(5_000),
+        "]".repeat(5_000)
+    );
+    http(a, "POST", PODS, json, deepish.as_bytes()).assert_status_prefix(
+        400,
+        "BadRequest",
+        "Pod in version \"v1\" cannot be handled as a Pod: ",
+    );
     let deep_yaml = format!("apiVersion: v1\nkind: Pod\nspec: {}\n", "[".repeat(100_000));
     http(a, "POST", PODS, "application/yaml", deep_yaml.as_bytes()).assert_status_prefix(
         400,
