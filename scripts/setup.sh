@@ -162,7 +162,8 @@ PY
 
 setup_python_client() {
   local venv="$TOOLS_DIR/python-client" py
-  if "$venv/bin/python" -c 'import sys, kubernetes; sys.exit(kubernetes.__version__ != sys.argv[1])' \
+  # The installed distribution's version, read without importing the (slow to import) package.
+  if "$venv/bin/python" -c 'import sys, importlib.metadata as m; sys.exit(m.version("kubernetes") != sys.argv[1])' \
     "$PYTHON_CLIENT_VERSION" 2>/dev/null; then
     setup_log "python kubernetes $PYTHON_CLIENT_VERSION (the second client) present (.tools/python-client/)"
     return
