@@ -93,7 +93,7 @@ impl Request {
 /// HTTP/1.0 client, which knows no chunks, the bytes as they are: the end of the connection
 /// ends the body).
 pub struct ChunkWriter<'a> {
-    out: &'a mut TcpStream,
+    out: &'a TcpStream,
     chunked: bool,
     checked: Option<Instant>,
 }
@@ -103,16 +103,17 @@ impl ChunkWriter<'_> {
         if data.is_empty() {
             return Ok(());
         }
+        let mut out = self.out;
         if self.chunked {
             let mut buf = Vec::with_capacity(data.len() + 12);
             write!(buf, "{:x}\r\n", data.len())?;
             buf.extend_from_slice(data);
             buf.extend_from_slice(b"\r\n");
-            self.out.write_all(&buf)?;
+            out.write_all(&buf)?;
         } else {
-            self.out.write_all(data)?;
+            out.write_all(data)?;
         }
-        self.out.flush()
+        out.flush()
     }
 
     /// Whether the client has gone: it closed its end, or the connection broke. A stream that
@@ -275,24 +276,23 @@ pub fn serve_connection(
 ) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(limits.write_timeout));
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::with_capacity(64 * 1024, read_half);
-    let mut out = stream;
+    // One socket, read through the buffer and written directly (no second descriptor).
+    let out = &stream;
+    let mut reader = BufReader::with_capacity(64 * 1024, out);
     loop {
-        let (req, conn) = match read_request(&mut reader, &mut out, limits) {
+        let (req, conn) = match read_request(&mut reader, out, limits) {
             Read1::Request(r, c) => (r, c),
             Read1::Closed => break,
             Read1::Refuse(resp) => {
-                let _ = write_response(&mut out, resp, false, false, false, Vec::new());
-                close_gracefully(&out, &mut reader);
+                let _ = write_response(out, resp, false, false, false, Vec::new());
+                close_gracefully(out, &mut reader);
                 return;
             }
             Read1::Raw(bytes) => {
-                let _ = out.write_all(&bytes);
-                let _ = out.flush();
-                close_gracefully(&out, &mut reader);
+                let mut w = out;
+                let _ = w.write_all(&bytes);
+                let _ = w.flush();
+                close_gracefully(out, &mut reader);
                 return;
             }
         };
@@ -301,11 +301,11 @@ pub fn serve_connection(
         match resp.body {
             Body::Upgrade(_) => {
                 let leftover = reader.buffer().to_vec();
-                let _ = write_response(&mut out, resp, conn.http10, head_only, true, leftover);
+                let _ = write_response(out, resp, conn.http10, head_only, true, leftover);
                 return;
             }
             _ => match write_response(
-                &mut out,
+                out,
                 resp,
                 conn.http10,
                 head_only,
@@ -317,14 +317,14 @@ pub fn serve_connection(
             },
         }
     }
-    let _ = out.shutdown(Shutdown::Both);
+    let _ = stream.shutdown(Shutdown::Both);
 }
 
 /// How a connection ends after a refusal: our side stops writing, and what the client still
 /// sends (the rest of a body we did not read) is read and dropped for a moment, so that its
 /// kernel is not answered with a reset that would lose the answer we wrote (Go's
 /// `closeWriteAndWait`).
-fn close_gracefully(out: &TcpStream, reader: &mut BufReader<TcpStream>) {
+fn close_gracefully(out: &TcpStream, reader: &mut BufReader<&TcpStream>) {
     let _ = out.shutdown(Shutdown::Write);
     let deadline = Instant::now() + Duration::from_secs(1);
     let mut drained = 0usize;
@@ -355,23 +355,22 @@ pub fn too_many(stream: TcpStream) {
         http_date(),
         body.len()
     );
-    let mut out = stream;
+    let mut out = &stream;
     let _ = out.write_all(head.as_bytes());
     let _ = out.flush();
-    if let Ok(r) = out.try_clone() {
-        close_gracefully(&out, &mut BufReader::new(r));
-    }
+    close_gracefully(&stream, &mut BufReader::new(&stream));
 }
 
 /// Writes a response; returns whether the connection may carry another request.
 fn write_response(
-    out: &mut TcpStream,
+    out: &TcpStream,
     resp: Response,
     http10: bool,
     head_only: bool,
     keep_alive: bool,
     leftover: Vec<u8>,
 ) -> io::Result<bool> {
+    let mut out = out;
     let mut head = format!(
         "HTTP/1.{} {} {}\r\n",
         if http10 { 0 } else { 1 },
@@ -459,7 +458,7 @@ fn http_date() -> String {
 
 /// The buffered bytes, reading more if none are buffered, with the read bounded by `deadline`.
 /// `None` at the deadline, at the end of the stream, or on an error.
-fn fill_by(reader: &mut BufReader<TcpStream>, deadline: Instant) -> Option<&[u8]> {
+fn fill_by<'a>(reader: &'a mut BufReader<&TcpStream>, deadline: Instant) -> Option<&'a [u8]> {
     if reader.buffer().is_empty() {
         let left = deadline.checked_duration_since(Instant::now())?;
         if left.is_zero() {
@@ -475,7 +474,7 @@ fn fill_by(reader: &mut BufReader<TcpStream>, deadline: Instant) -> Option<&[u8]
 
 /// Fills `buf` before `deadline`.
 fn read_exact_by(
-    reader: &mut BufReader<TcpStream>,
+    reader: &mut BufReader<&TcpStream>,
     mut buf: &mut [u8],
     deadline: Instant,
 ) -> io::Result<()> {
@@ -493,7 +492,7 @@ fn read_exact_by(
 
 /// One line ending in LF (CRLF trimmed), at most `max` bytes, before `deadline`.
 fn read_line_by(
-    reader: &mut BufReader<TcpStream>,
+    reader: &mut BufReader<&TcpStream>,
     max: usize,
     deadline: Instant,
 ) -> io::Result<Vec<u8>> {
@@ -528,7 +527,7 @@ fn has_token(v: &str, token: &str) -> bool {
     v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token))
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>, out: &mut TcpStream, limits: &Limits) -> Read1 {
+fn read_request(reader: &mut BufReader<&TcpStream>, mut out: &TcpStream, limits: &Limits) -> Read1 {
     // Between requests: wait for a first byte as long as the idle timeout allows.
     if fill_by(reader, Instant::now() + limits.idle_timeout).is_none() {
         return Read1::Closed;
@@ -712,7 +711,7 @@ fn find_end(b: &[u8]) -> Option<usize> {
 /// A chunked request body; `None` when it grows past the limit. `InvalidData` for a body that
 /// is not chunked encoding.
 fn read_chunked(
-    reader: &mut BufReader<TcpStream>,
+    reader: &mut BufReader<&TcpStream>,
     deadline: Instant,
 ) -> io::Result<Option<Vec<u8>>> {
     let invalid = || io::Error::from(io::ErrorKind::InvalidData);

@@ -97,6 +97,9 @@ impl Shared {
 pub struct Handle {
     pub addr: SocketAddr,
     pub shared: Arc<Shared>,
+    /// The limits in force: the configured ones, with `max_connections` lowered to what the
+    /// process's open-file limit allows.
+    pub limits: http::Limits,
 }
 
 impl Handle {
@@ -157,11 +160,33 @@ pub fn start(config: Config) -> std::io::Result<Handle> {
     });
     clock::spawn(shared.clone());
     let accept = shared.clone();
-    let limits = config.limits;
+    let mut limits = config.limits;
+    if let Some(fds) = connection_budget() {
+        limits.max_connections = limits.max_connections.min(fds);
+    }
     std::thread::Builder::new()
         .name("accept".into())
         .spawn(move || accept_loop(listener, accept, limits))?;
-    Ok(Handle { addr, shared })
+    Ok(Handle {
+        addr,
+        shared,
+        limits,
+    })
+}
+
+/// How many connections the open-file limit leaves room for: each takes a descriptor (two once
+/// upgraded, and a refused one takes one while it is answered), and the process keeps some for
+/// itself. Past it, `accept` would fail and clients would wait unanswered in the backlog
+/// instead of getting the `429`. `None` where the limit cannot be read (or is unlimited).
+fn connection_budget() -> Option<usize> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    let soft: usize = line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some((soft.saturating_sub(64) / 2).max(1))
 }
 
 fn accept_loop(listener: TcpListener, shared: Arc<Shared>, limits: http::Limits) {
