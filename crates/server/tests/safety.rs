@@ -362,20 +362,33 @@ fn malformed_and_mistyped_bodies_are_bad_requests_and_change_nothing() {
 #[test]
 fn unknown_paths_and_groups_are_not_found() {
     let h = virtual_server();
+    // Under what go-restful serves (`/api`, a served group): a NotFound Status, details empty.
     for path in [
         "/api/v1/widgets",
         "/api/v1/namespaces/default/widgets",
         "/api/v1/namespaces/default/pods/p/bogus",
-        "/apis/widgets.example.com/v1/widgets",
         "/apis/apps/v9/statefulsets",
         "/api/v2/pods",
-        "/nothing/here",
     ] {
-        get(h.addr, path).assert_status(
+        let r = get(h.addr, path);
+        r.assert_status(
             404,
             "NotFound",
             "the server could not find the requested resource",
         );
+        assert_eq!(r.json()["details"], json!({}), "{path}");
+    }
+    // An unknown group, or a path outside the API: Go's plain NotFound.
+    for path in [
+        "/apis/widgets.example.com",
+        "/apis/widgets.example.com/v1",
+        "/apis/widgets.example.com/v1/widgets",
+        "/nothing/here",
+    ] {
+        let r = get(h.addr, path);
+        assert_eq!(r.status, 404, "{path}");
+        assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+        assert_eq!(r.text(), "404 page not found\n", "{path}");
     }
     // A named object that does not exist is the resource's own NotFound.
     get(h.addr, &format!("{PODS}/nope")).assert_status(404, "NotFound", "pods \"nope\" not found");
