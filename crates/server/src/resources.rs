@@ -234,7 +234,18 @@ fn list(shared: &Shared, req: &Request, t: &Target) -> Response {
         Some(s) => match s.parse::<i64>() {
             Ok(n) if n > 0 => n as usize,
             Ok(_) => 0,
-            Err(_) => return status::bad_request(&format!("invalid value for limit: {s:?}")),
+            // The query's conversion to ListOptions fails on Go's strconv.ParseInt.
+            Err(e) => {
+                let why = if matches!(
+                    e.kind(),
+                    std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+                ) {
+                    "value out of range"
+                } else {
+                    "invalid syntax"
+                };
+                return status::bad_request(&format!("strconv.ParseInt: parsing {s:?}: {why}"));
+            }
         },
     };
     let after = match req.param("continue").filter(|s| !s.is_empty()) {
