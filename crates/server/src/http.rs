@@ -573,7 +573,23 @@ fn read_request(reader: &mut BufReader<&TcpStream>, mut out: &TcpStream, limits:
     }
     let http10 = parsed.version == Some(0);
     let method = parsed.method.unwrap_or("GET").to_string();
-    let target = parsed.path.unwrap_or("/").to_string();
+    // Go's `url.ParseRequestURI`: an absolute path (or an absolute URL, whose path is taken),
+    // with every `%` escape in the path well formed; the query is not checked.
+    let mut target = parsed.path.unwrap_or("").to_string();
+    if let Some(rest) = target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))
+    {
+        target = match rest.find(['/', '?']) {
+            Some(i) if rest[i..].starts_with('/') => rest[i..].to_string(),
+            Some(i) => format!("/{}", &rest[i..]),
+            None => "/".to_string(),
+        };
+    }
+    let raw_path = target.split('?').next().unwrap_or("");
+    if !(target.starts_with('/') || target == "*") || !escapes_well_formed(raw_path) {
+        return go_error(400, "");
+    }
     let headers: Vec<(String, String)> = parsed
         .headers
         .iter()
@@ -702,6 +718,25 @@ fn read_request(reader: &mut BufReader<&TcpStream>, mut out: &TcpStream, limits:
         },
         Conn { http10, keep_alive },
     )
+}
+
+/// Every `%` is followed by two hex digits.
+fn escapes_well_formed(path: &str) -> bool {
+    let b = path.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+            {
+                return false;
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    true
 }
 
 fn find_end(b: &[u8]) -> Option<usize> {

@@ -413,7 +413,16 @@ fn bad_query_parameters_are_bad_requests() {
         "BadRequest",
         "field label not supported: spec.bogus",
     );
-    get(a, &format!("{PODS}?limit=abc")).assert_status_prefix(400, "BadRequest", "");
+    get(a, &format!("{PODS}?limit=abc")).assert_status(
+        400,
+        "BadRequest",
+        "strconv.ParseInt: parsing \"abc\": invalid syntax",
+    );
+    get(a, &format!("{PODS}?limit=99999999999999999999")).assert_status(
+        400,
+        "BadRequest",
+        "strconv.ParseInt: parsing \"99999999999999999999\": value out of range",
+    );
     get(a, &format!("{PODS}?continue=%%%")).assert_status_prefix(400, "BadRequest", "");
     get(a, &format!("{PODS}?watch=true&timeoutSeconds=soon")).assert_status_prefix(
         400,
@@ -581,6 +590,32 @@ fn headers_over_the_limit_and_garbage_get_gos_plain_answers() {
         &raw(a, b"GET / HTTP/1.1\r\nHost x\r\n\r\n"),
         400,
         "400 Bad Request",
+    );
+    // A request target Go's url.ParseRequestURI refuses; an absolute URL is served by its path.
+    plain(
+        &raw(a, b"GET version HTTP/1.1\r\nHost: x\r\n\r\n"),
+        400,
+        "400 Bad Request",
+    );
+    plain(
+        &raw(a, b"GET /api/v1/p%zzods HTTP/1.1\r\nHost: x\r\n\r\n"),
+        400,
+        "400 Bad Request",
+    );
+    plain(
+        &raw(a, b"GET /api/v1/pods% HTTP/1.1\r\nHost: x\r\n\r\n"),
+        400,
+        "400 Bad Request",
+    );
+    let r = raw(
+        a,
+        format!("GET http://{a}/version HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // A malformed query is not the HTTP layer's business.
+    assert_eq!(
+        raw(a, b"GET /version?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n").status,
+        200
     );
     // What Go's server requires of HTTP/1.1.
     plain(
