@@ -807,6 +807,7 @@ fn open_watch(addr: SocketAddr, query: &str) -> BufReader<TcpStream> {
 /// The next watch event (one chunk holds whole lines).
 fn next_events(rd: &mut BufReader<TcpStream>) -> Vec<Value> {
     let size = usize::from_str_radix(read_line(rd).expect("chunk size").trim(), 16).expect("hex");
+    assert!(size > 0, "the watch ended");
     let mut chunk = vec![0; size + 2];
     rd.read_exact(&mut chunk).expect("chunk");
     String::from_utf8_lossy(&chunk[..size])
@@ -826,7 +827,7 @@ fn a_watch_that_is_never_read_blocks_nothing_and_times_out() {
     stalled
         .write_all(format!("GET {secrets}?watch=true HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
         .expect("write");
-    let mut reader = open_watch(a, "resourceVersion=1");
+    let mut reader = open_watch(a, &format!("resourceVersion={}", rv(&h)));
     eventually(Duration::from_secs(5), "both watches are open", || {
         h.shared.connections() >= base + 2
     });
