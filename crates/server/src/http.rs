@@ -679,12 +679,26 @@ fn read_request(reader: &mut BufReader<&TcpStream>, mut out: &TcpStream, limits:
         }
     }
     let body_deadline = Instant::now() + limits.body_timeout;
+    // A body that stops arriving: the API server's request timeout answers (its handler is
+    // still reading when the timeout filter gives up); a client that left gets nothing.
+    let stalled = || {
+        if Instant::now() < body_deadline {
+            return Read1::Closed;
+        }
+        let mut v = crate::status::status_value(
+            504,
+            "Timeout",
+            "Timeout: request did not complete within requested timeout - context deadline exceeded",
+        );
+        v["details"] = serde_json::json!({});
+        Read1::Refuse(Response::json(504, &v))
+    };
     let body = if chunked {
         match read_chunked(reader, body_deadline) {
             Ok(Some(b)) => b,
             Ok(None) => return too_large(),
             Err(e) if e.kind() == io::ErrorKind::InvalidData => return go_error(400, ""),
-            Err(_) => return Read1::Closed,
+            Err(_) => return stalled(),
         }
     } else {
         match length {
@@ -692,7 +706,7 @@ fn read_request(reader: &mut BufReader<&TcpStream>, mut out: &TcpStream, limits:
             Some(n) => {
                 let mut b = vec![0; n];
                 if read_exact_by(reader, &mut b, body_deadline).is_err() {
-                    return Read1::Closed;
+                    return stalled();
                 }
                 b
             }

@@ -781,8 +781,19 @@ fn a_half_sent_request_blocks_no_one_and_times_out() {
     eventually(Duration::from_secs(5), "the clock moves", || {
         sim_now(&h) > t0 + 1000
     });
-    // Then each of them is closed, unanswered, as Go's server does at its read timeouts.
+    // Then the stalled headers and the idle connection are closed, unanswered, as Go's server
+    // does at its read timeouts.
     closed_within(&mut stalled_head, Duration::from_secs(1));
+    // A body that stops arriving gets the API server's request timeout.
+    stalled_body
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok();
+    let r = read_response(&mut BufReader::new(&mut stalled_body), false).expect("504");
+    r.assert_status(
+        504,
+        "Timeout",
+        "Timeout: request did not complete within requested timeout - context deadline exceeded",
+    );
     closed_within(&mut stalled_body, Duration::from_secs(1));
     closed_within(&mut idle, Duration::from_secs(2));
 }
