@@ -123,6 +123,8 @@ fn the_official_python_client_lists_watches_patches_and_deletes() {
         "web-1 before web-0 was Ready:\n{out}"
     );
     has("ready web-0 web-1");
+    has("running web-0 web-1");
+    has("paged 2 web-0 web-1");
     has("statefulset web readyReplicas=2");
     has("patched replicas=3");
     has("scale spec.replicas=3 selector=app=nginx");

@@ -96,6 +96,20 @@ def main():
     state = watch_until_ready(core, ["web-0", "web-1"], 120)
     say("ready", " ".join(n for n in sorted(state) if state[n] == ("Running", True)))
 
+    # Selectors and pages, as the client encodes them.
+    running = core.list_namespaced_pod(
+        "default", label_selector="app=nginx", field_selector="status.phase=Running")
+    say("running", " ".join(p.metadata.name for p in running.items))
+    names, token, pages = [], None, 0
+    while True:
+        page = core.list_namespaced_pod("default", label_selector="app=nginx", limit=1, _continue=token)
+        pages += 1
+        names += [p.metadata.name for p in page.items]
+        token = page.metadata._continue
+        if not token:
+            break
+    say("paged", pages, " ".join(names))
+
     sts = apps.read_namespaced_stateful_set("web", "default")
     say("statefulset", sts.metadata.name, "readyReplicas=%s" % sts.status.ready_replicas)
 
