@@ -1097,3 +1097,92 @@ fn kubectl_reads_the_servers_refusals() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Noise.
+
+#[test]
+fn mutated_requests_never_take_the_server_down() {
+    let h = server(ClockMode::Virtual, short_limits());
+    let a = h.addr;
+    let body = pod("noise").to_string();
+    let seeds: &[&[u8]] = &[
+        b"GET /api/v1/namespaces/default/pods?labelSelector=app%3Dsafety&limit=2 HTTP/1.1\r\nHost: x\r\nAccept: application/json;as=Table;v=v1;g=meta.k8s.io\r\n\r\n",
+        b"GET /api/v1/namespaces/default/pods?watch=true&timeoutSeconds=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"PATCH /api/v1/namespaces/default/pods/noise HTTP/1.1\r\nHost: x\r\nContent-Type: application/strategic-merge-patch+json\r\nContent-Length: 35\r\n\r\n{\"metadata\":{\"labels\":{\"a\":\"b\"}}}\r\n",
+        b"DELETE /api/v1/namespaces/default/pods/noise?gracePeriodSeconds=0 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}",
+    ];
+    let mut requests: Vec<Vec<u8>> = seeds.iter().map(|s| s.to_vec()).collect();
+    requests.push(
+        format!(
+            "POST {PODS} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes(),
+    );
+    // SplitMix64, so a failure replays.
+    let mut state: u64 = 0x5eed;
+    let mut next = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut cases = Vec::new();
+    for i in 0..240 {
+        let mut r = requests[i % requests.len()].clone();
+        for _ in 0..(1 + next() % 4) {
+            let at = (next() as usize) % r.len();
+            match next() % 4 {
+                0 => r[at] = (next() % 256) as u8,
+                1 => {
+                    r.remove(at);
+                }
+                2 => r.insert(at, b"{}[]\"%:\r\n\0\xff"[(next() % 11) as usize]),
+                _ => r.truncate(at.max(1)),
+            }
+        }
+        cases.push(r);
+    }
+    let chunks: Vec<Vec<Vec<u8>>> = cases.chunks(30).map(|c| c.to_vec()).collect();
+    let workers: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| {
+            std::thread::spawn(move || {
+                let mut codes = Vec::new();
+                for r in chunk {
+                    let mut s = TcpStream::connect(a).expect("the server accepts");
+                    s.set_read_timeout(Some(Duration::from_secs(10))).ok();
+                    let _ = s.write_all(&r);
+                    let _ = s.shutdown(std::net::Shutdown::Write);
+                    let mut answer = Vec::new();
+                    let _ = s.read_to_end(&mut answer);
+                    assert!(
+                        answer.is_empty() || answer.starts_with(b"HTTP/1."),
+                        "{:?} -> {:?}",
+                        String::from_utf8_lossy(&r),
+                        String::from_utf8_lossy(&answer)
+                    );
+                    if let Some(code) = answer.get(9..12) {
+                        codes.push(String::from_utf8_lossy(code).into_owned());
+                    }
+                }
+                codes
+            })
+        })
+        .collect();
+    let mut codes = Vec::new();
+    for w in workers {
+        codes.extend(w.join().expect("a worker"));
+    }
+    // The noise reached the handlers too, not only the HTTP parser.
+    for class in ["2", "4"] {
+        assert!(
+            codes.iter().any(|c| c.starts_with(class)),
+            "no {class}xx in {codes:?}"
+        );
+    }
+    assert_eq!(get(a, "/version").status, 200);
+    assert_eq!(get(a, PODS).status, 200);
+}
