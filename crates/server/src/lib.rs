@@ -16,6 +16,7 @@ pub mod discovery;
 pub mod gojson;
 pub mod http;
 pub mod openapi;
+pub mod pbbody;
 pub mod resources;
 pub mod router;
 pub mod status;
