@@ -350,13 +350,25 @@ fn body_value(req: &Request, kind: Kind) -> Result<Value, Response> {
     let yaml = match media.as_str() {
         "" | "application/json" => false,
         "application/yaml" => true,
-        "application/vnd.kubernetes.protobuf" => {
-            return Err(status::status_response(
-                415,
-                "UnsupportedMediaType",
-                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
-            ))
-        }
+        // What kubectl's typed clients send (`create secret`, `create namespace`): decoded for
+        // the kinds they build, refused for the rest.
+        "application/vnd.kubernetes.protobuf" => match crate::pbbody::decode(&req.body, kind) {
+            Some(Ok(v)) => return Ok(v),
+            Some(Err(e)) => {
+                return Err(status::bad_request(&format!(
+                    "the object provided is unrecognized (must be of type {}): {e} ({})",
+                    kind.name(),
+                    crate::gojson::summarize(&req.body)
+                )))
+            }
+            None => {
+                return Err(status::status_response(
+                    415,
+                    "UnsupportedMediaType",
+                    "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+                ))
+            }
+        },
         _ => {
             return Err(status::status_response(
                 415,

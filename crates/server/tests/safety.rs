@@ -1186,3 +1186,92 @@ fn mutated_requests_never_take_the_server_down() {
     assert_eq!(get(a, "/version").status, 200);
     assert_eq!(get(a, PODS).status, 200);
 }
+
+#[test]
+fn kubectls_protobuf_bodies_are_read_or_refused() {
+    // kubectl's typed clients (`create secret`, `create namespace`) send protobuf.
+    let h = virtual_server();
+    let a = h.addr;
+    let pb = "application/vnd.kubernetes.protobuf";
+    let secrets = "/api/v1/namespaces/default/secrets";
+    http(a, "POST", secrets, pb, b"not protobuf").assert_status_prefix(
+        400,
+        "BadRequest",
+        "the object provided is unrecognized (must be of type Secret): ",
+    );
+    http(a, "POST", secrets, pb, b"k8s\0\x0a\xff").assert_status_prefix(
+        400,
+        "BadRequest",
+        "the object provided is unrecognized (must be of type Secret): ",
+    );
+    http(a, "POST", PODS, pb, b"k8s\0").assert_status(
+        415,
+        "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+    );
+    let Some(kubectl) = kubectl() else { return };
+    let dir = std::env::temp_dir().join(format!("ordinal-pb-{}-{}", std::process::id(), a.port()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let kc = dir.join("kubeconfig");
+    std::fs::write(&kc, h.kubeconfig()).expect("kubeconfig");
+    let run = |args: &[&str]| {
+        let out = Command::new(&kubectl)
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .arg("--cache-dir")
+            .arg(dir.join("cache"))
+            .args(args)
+            .output()
+            .expect("kubectl runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), text)
+    };
+    let (code, out) = run(&[
+        "create",
+        "secret",
+        "docker-registry",
+        "registry-secret-aliyun",
+        "--docker-server=registry.cn-hangzhou.aliyuncs.com",
+        "--docker-username=xxx@xx.com",
+        "--docker-password=xxxx",
+    ]);
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), "secret/registry-secret-aliyun created\n")
+    );
+    let (_, out) = run(&["create", "secret", "generic", "s", "--from-literal=a=b"]);
+    assert_eq!(out, "secret/s created\n");
+    let (_, out) = run(&["get", "secret", "s", "-o", "jsonpath={.data.a} {.type}"]);
+    assert_eq!(out, "Yg== Opaque");
+    let (_, out) = run(&["create", "namespace", "staging"]);
+    assert_eq!(out, "namespace/staging created\n");
+    let (code, out) = run(&["create", "namespace", "staging"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            Some(1),
+            "Error from server (AlreadyExists): namespaces \"staging\" already exists\n"
+        )
+    );
+    let st = h.shared.lock();
+    let s = st
+        .cluster
+        .get(
+            ordinal_sim::Kind::Secret,
+            "default",
+            "registry-secret-aliyun",
+        )
+        .expect("stored");
+    let v = s.to_value();
+    assert_eq!(v["type"], "kubernetes.io/dockerconfigjson");
+    let config = ordinal_sim::base64::decode(v["data"][".dockerconfigjson"].as_str().unwrap_or(""))
+        .expect("base64");
+    let config: Value = serde_json::from_slice(&config).expect("docker config JSON");
+    assert_eq!(
+        config["auths"]["registry.cn-hangzhou.aliyuncs.com"]["username"],
+        "xxx@xx.com"
+    );
+    drop(st);
+    let _ = std::fs::remove_dir_all(&dir);
+}
