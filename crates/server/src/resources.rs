@@ -1119,9 +1119,30 @@ fn evict(shared: &Shared, req: &Request, t: &Target) -> Response {
     let grace = v
         .pointer("/deleteOptions/gracePeriodSeconds")
         .and_then(Value::as_i64);
+    // A dry run, asked in the query or in the eviction's DeleteOptions (as `kubectl drain
+    // --dry-run=server` asks), evicts nothing.
+    let mut dry = match dry_run(req) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if let Some(a) = v.pointer("/deleteOptions/dryRun").and_then(Value::as_array) {
+        for x in a {
+            if x.as_str() != Some("All") {
+                return status::bad_request(&format!(
+                    "Invalid dry run value: {}; valid values are: All",
+                    x.as_str().unwrap_or("")
+                ));
+            }
+            dry = true;
+        }
+    }
     let name = name_of(t).to_string();
     let mut st = shared.lock();
-    let r = st.cluster.evict(ns_of(t), &name, grace);
+    let r = if dry {
+        st.cluster.dry_run(|c| c.evict(ns_of(t), &name, grace))
+    } else {
+        st.cluster.evict(ns_of(t), &name, grace)
+    };
     drop(st);
     after_write(shared);
     match r {

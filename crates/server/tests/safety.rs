@@ -1275,3 +1275,58 @@ fn kubectls_protobuf_bodies_are_read_or_refused() {
     drop(st);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_dry_run_eviction_evicts_nothing() {
+    // What `kubectl drain --dry-run=server` sends for each pod.
+    let h = virtual_server();
+    let a = h.addr;
+    let r = http(
+        a,
+        "POST",
+        PODS,
+        "application/json",
+        pod("kept").to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let before = rv(&h);
+    let eviction = |opts: Value| {
+        json!({"kind": "Eviction", "apiVersion": "policy/v1",
+               "metadata": {"name": "kept", "namespace": "default"}, "deleteOptions": opts})
+        .to_string()
+    };
+    let path = format!("{PODS}/kept/eviction");
+    let r = http(
+        a,
+        "POST",
+        &path,
+        "application/json",
+        eviction(json!({"gracePeriodSeconds": 5, "dryRun": ["All"]})).as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["status"], "Success");
+    http(
+        a,
+        "POST",
+        &path,
+        "application/json",
+        eviction(json!({"dryRun": ["Some"]})).as_bytes(),
+    )
+    .assert_status(
+        400,
+        "BadRequest",
+        "Invalid dry run value: Some; valid values are: All",
+    );
+    assert_eq!(rv(&h), before, "a dry run changed the store");
+    assert_eq!(get(a, &format!("{PODS}/kept")).status, 200);
+    // Without it, the pod goes.
+    let r = http(
+        a,
+        "POST",
+        &path,
+        "application/json",
+        eviction(json!({})).as_bytes(),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert!(rv(&h) > before);
+}
