@@ -1,8 +1,9 @@
 //! Protobuf request bodies (`application/vnd.kubernetes.protobuf`), which kubectl's typed
-//! clients send: `kubectl create secret` and `kubectl create namespace` post their object so.
+//! clients send: `kubectl create secret`, `create namespace` and `create service` post their
+//! object so.
 //! The body is the `k8s\0` magic, then a `runtime.Unknown` (its `TypeMeta`, and the object's
-//! own encoding in `raw`); the objects those commands build (Secret, Namespace, and the
-//! `ObjectMeta` in each) are decoded here to the JSON the rest of the server reads, field
+//! own encoding in `raw`); the objects those commands build (Secret, Namespace, Service, and
+//! the `ObjectMeta` in each) are decoded here to the JSON the rest of the server reads, field
 //! numbers as in `k8s.io/api/core/v1/generated.proto` and apimachinery's. Other kinds are not
 //! decoded (the caller answers 415, as before).
 
@@ -214,6 +215,105 @@ fn namespace(b: &[u8], v: &mut Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
+/// `util/intstr.IntOrString`: type 0 is the int, 1 the string. A zero or empty one is left
+/// out, so defaulting (a Service port's `targetPort`) applies as it does to the JSON.
+fn int_or_string(b: &[u8]) -> Result<Option<Value>, String> {
+    let (mut is_string, mut int, mut text_) = (false, 0i64, String::new());
+    for (n, f) in fields(b)? {
+        match (n, f) {
+            (1, Field::Varint(t)) => is_string = t == 1,
+            (2, Field::Varint(v)) => int = v as i32 as i64,
+            (3, f) => text_ = text(&f)?,
+            _ => {}
+        }
+    }
+    Ok(match (is_string, int, text_.is_empty()) {
+        (true, _, false) => Some(json!(text_)),
+        (false, i, _) if i != 0 => Some(json!(i)),
+        _ => None,
+    })
+}
+
+fn service_port(b: &[u8]) -> Result<Value, String> {
+    let mut p = Map::new();
+    for (n, f) in fields(b)? {
+        match (n, &f) {
+            (1, _) => put(&mut p, "name", text(&f)?),
+            (2, _) => put(&mut p, "protocol", text(&f)?),
+            (3, Field::Varint(v)) => {
+                p.insert("port".into(), json!(*v as i32));
+            }
+            (4, _) => {
+                if let Some(t) = int_or_string(bytes(&f)?)? {
+                    p.insert("targetPort".into(), t);
+                }
+            }
+            (5, Field::Varint(v)) if *v != 0 => {
+                p.insert("nodePort".into(), json!(*v as i32));
+            }
+            (6, _) => put(&mut p, "appProtocol", text(&f)?),
+            _ => {}
+        }
+    }
+    Ok(Value::Object(p))
+}
+
+fn service(b: &[u8], v: &mut Map<String, Value>) -> Result<(), String> {
+    for (n, f) in fields(b)? {
+        match n {
+            1 => {
+                v.insert("metadata".into(), object_meta(bytes(&f)?)?);
+            }
+            2 => {
+                let mut spec = Map::new();
+                let (mut ports, mut selector) = (Vec::new(), Map::new());
+                let mut lists: [(&str, Vec<Value>); 3] = [
+                    ("externalIPs", vec![]),
+                    ("clusterIPs", vec![]),
+                    ("ipFamilies", vec![]),
+                ];
+                for (n, f) in fields(bytes(&f)?)? {
+                    match (n, &f) {
+                        (1, _) => ports.push(service_port(bytes(&f)?)?),
+                        (2, _) => {
+                            let (k, x) = map_entry(&f, false)?;
+                            selector.insert(k, x);
+                        }
+                        (3, _) => put(&mut spec, "clusterIP", text(&f)?),
+                        (4, _) => put(&mut spec, "type", text(&f)?),
+                        (5, _) => lists[0].1.push(json!(text(&f)?)),
+                        (7, _) => put(&mut spec, "sessionAffinity", text(&f)?),
+                        (10, _) => put(&mut spec, "externalName", text(&f)?),
+                        (11, _) => put(&mut spec, "externalTrafficPolicy", text(&f)?),
+                        (13, Field::Varint(x)) if *x != 0 => {
+                            spec.insert("publishNotReadyAddresses".into(), json!(true));
+                        }
+                        (18, _) => lists[1].1.push(json!(text(&f)?)),
+                        (19, _) => lists[2].1.push(json!(text(&f)?)),
+                        (20, _) => put(&mut spec, "ipFamilyPolicy", text(&f)?),
+                        (23, _) => put(&mut spec, "internalTrafficPolicy", text(&f)?),
+                        _ => {}
+                    }
+                }
+                if !ports.is_empty() {
+                    spec.insert("ports".into(), Value::Array(ports));
+                }
+                if !selector.is_empty() {
+                    spec.insert("selector".into(), Value::Object(selector));
+                }
+                for (key, list) in lists {
+                    if !list.is_empty() {
+                        spec.insert(key.into(), Value::Array(list));
+                    }
+                }
+                v.insert("spec".into(), Value::Object(spec));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Whether the request's body is protobuf.
 pub fn is_protobuf(req: &Request) -> bool {
     req.header("content-type")
@@ -227,7 +327,7 @@ pub fn is_protobuf(req: &Request) -> bool {
 /// The body as JSON, for the kinds decoded here; `None` for the others. An error is the
 /// decoder's message for a body that is not a Kubernetes protobuf message.
 pub fn decode(body: &[u8], kind: Kind) -> Option<Result<Value, String>> {
-    if !matches!(kind, Kind::Secret | Kind::Namespace) {
+    if !matches!(kind, Kind::Secret | Kind::Namespace | Kind::Service) {
         return None;
     }
     Some(decode_known(body, kind))
@@ -274,6 +374,7 @@ fn decode_known(body: &[u8], kind: Kind) -> Result<Value, String> {
     match kind {
         Kind::Secret => secret(raw, &mut v)?,
         Kind::Namespace => namespace(raw, &mut v)?,
+        Kind::Service => service(raw, &mut v)?,
         _ => {}
     }
     Ok(Value::Object(v))

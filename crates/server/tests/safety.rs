@@ -1246,6 +1246,23 @@ fn kubectls_protobuf_bodies_are_read_or_refused() {
     assert_eq!(out, "Yg== Opaque");
     let (_, out) = run(&["create", "namespace", "staging"]);
     assert_eq!(out, "namespace/staging created\n");
+    let (_, out) = run(&[
+        "create",
+        "service",
+        "nodeport",
+        "np",
+        "--tcp=80:8080",
+        "--node-port=30080",
+    ]);
+    assert_eq!(out, "service/np created\n");
+    let (_, out) = run(&[
+        "get",
+        "service",
+        "np",
+        "-o",
+        "jsonpath={.spec.type} {.spec.selector.app} {.spec.ports[0].name} {.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.ports[0].nodePort}",
+    ]);
+    assert_eq!(out, "NodePort np 80-8080 80 8080 30080");
     let (code, out) = run(&["create", "namespace", "staging"]);
     assert_eq!(
         (code, out.as_str()),
