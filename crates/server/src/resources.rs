@@ -235,17 +235,7 @@ fn list(shared: &Shared, req: &Request, t: &Target) -> Response {
             Ok(n) if n > 0 => n as usize,
             Ok(_) => 0,
             // The query's conversion to ListOptions fails on Go's strconv.ParseInt.
-            Err(e) => {
-                let why = if matches!(
-                    e.kind(),
-                    std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
-                ) {
-                    "value out of range"
-                } else {
-                    "invalid syntax"
-                };
-                return status::bad_request(&format!("strconv.ParseInt: parsing {s:?}: {why}"));
-            }
+            Err(e) => return status::bad_request(&parse_int_error(s, &e)),
         },
     };
     let after = match req.param("continue").filter(|s| !s.is_empty()) {
@@ -308,6 +298,20 @@ fn list(shared: &Shared, req: &Request, t: &Target) -> Response {
     };
     drop(st);
     Response::json(200, &v)
+}
+
+/// Go's `strconv.ParseInt` error, which the conversion of an integer query parameter (`limit`,
+/// `gracePeriodSeconds`) reports as it is.
+fn parse_int_error(s: &str, e: &std::num::ParseIntError) -> String {
+    let why = if matches!(
+        e.kind(),
+        std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+    ) {
+        "value out of range"
+    } else {
+        "invalid syntax"
+    };
+    format!("strconv.ParseInt: parsing {s:?}: {why}")
 }
 
 /// `dryRun`: absent, or `All` (the only value the API server accepts).
@@ -941,9 +945,10 @@ fn delete_request(req: &Request) -> Result<DeleteRequest, Response> {
         }
     }
     let grace = match req.param("gracePeriodSeconds") {
-        Some(s) => Some(s.parse::<i64>().map_err(|_| {
-            status::bad_request(&format!("invalid value for gracePeriodSeconds: {s:?}"))
-        })?),
+        Some(s) => Some(
+            s.parse::<i64>()
+                .map_err(|e| status::bad_request(&parse_int_error(s, &e)))?,
+        ),
         None => body.get("gracePeriodSeconds").and_then(Value::as_i64),
     };
     let prop = req

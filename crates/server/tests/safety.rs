@@ -424,6 +424,18 @@ fn bad_query_parameters_are_bad_requests() {
         "strconv.ParseInt: parsing \"99999999999999999999\": value out of range",
     );
     get(a, &format!("{PODS}?continue=%%%")).assert_status_prefix(400, "BadRequest", "");
+    http(
+        a,
+        "DELETE",
+        &format!("{PODS}/p?gracePeriodSeconds=soon"),
+        "",
+        b"",
+    )
+    .assert_status(
+        400,
+        "BadRequest",
+        "strconv.ParseInt: parsing \"soon\": invalid syntax",
+    );
     get(a, &format!("{PODS}?watch=true&timeoutSeconds=soon")).assert_status_prefix(
         400,
         "BadRequest",
