@@ -8,8 +8,11 @@
 //! and headers over [`MAX_HEADER_BYTES`] are Go's plain-text `431`; a request line that is not
 //! HTTP is Go's plain-text `400 Bad Request`; headers must arrive within 32 s of their first byte
 //! (`ReadHeaderTimeout`), and a connection idle for 90 s between requests is closed
-//! (`IdleTimeout`), both silently, as Go does. Every write to the client has a timeout, so a
-//! client that stops reading (a stalled watch) costs its own thread until then and nothing else.
+//! (`IdleTimeout`), both silently, as Go does; a body that stops arriving gets the request
+//! timeout's `504`. Every write to the client has a timeout, so a client that stops reading (a
+//! stalled watch) costs its own thread until then and nothing else. A refused request's
+//! connection is closed gracefully (our side first, then what the client still sends is
+//! drained for a moment), so the client reads the answer instead of a reset.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
