@@ -132,6 +132,7 @@ fn the_official_python_client_lists_watches_patches_and_deletes() {
     has("scaled spec.replicas=2");
     has("404 404 NotFound pods \"no-such-pod\" not found");
     has("409 409 AlreadyExists statefulsets.apps \"web\" already exists");
+    has("422 422 Invalid StatefulSet metadata.name FieldValueInvalid");
     has("deleted statefulset Status Success web");
     // A Service's delete answers with the Service (its registry's ReturnDeletedObject).
     has("deleted service Service nginx");

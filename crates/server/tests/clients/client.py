@@ -136,6 +136,16 @@ def main():
         body = json.loads(e.body)
         say("409", e.status, body["reason"], body["message"])
 
+    bad = json.loads(json.dumps(docs[1]))
+    bad["metadata"]["name"] = "Bad_Name"
+    try:
+        apps.create_namespaced_stateful_set("default", bad)
+        say("422", "missing")
+    except ApiException as e:
+        body = json.loads(e.body)
+        causes = body["details"]["causes"]
+        say("422", e.status, body["reason"], body["details"]["kind"], causes[0]["field"], causes[0]["reason"])
+
     # A delete answers with a Status, or with the object for the kinds whose registry says
     # ReturnDeletedObject (a Service); the client returns either as it came.
     for what, call, name in [
