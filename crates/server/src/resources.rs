@@ -105,12 +105,11 @@ impl Filter {
     pub fn from_request(req: &Request, kind: Kind) -> Result<Filter, Response> {
         let labels = match req.param("labelSelector").filter(|s| !s.is_empty()) {
             None => None,
-            Some(s) => Some(Selector::parse(s).map_err(|e| {
-                status::bad_request(&format!(
-                    "unable to parse requirement: {}",
-                    e.trim_start_matches("error: ")
-                ))
-            })?),
+            // The parser's message already reads "unable to parse requirement: …".
+            Some(s) => Some(
+                Selector::parse(s)
+                    .map_err(|e| status::bad_request(e.trim_start_matches("error: ")))?,
+            ),
         };
         let mut fields = Vec::new();
         for term in req
@@ -235,7 +234,8 @@ fn list(shared: &Shared, req: &Request, t: &Target) -> Response {
         Some(s) => match s.parse::<i64>() {
             Ok(n) if n > 0 => n as usize,
             Ok(_) => 0,
-            Err(_) => return status::bad_request(&format!("invalid value for limit: {s:?}")),
+            // The query's conversion to ListOptions fails on Go's strconv.ParseInt.
+            Err(e) => return status::bad_request(&parse_int_error(s, &e)),
         },
     };
     let after = match req.param("continue").filter(|s| !s.is_empty()) {
@@ -300,6 +300,20 @@ fn list(shared: &Shared, req: &Request, t: &Target) -> Response {
     Response::json(200, &v)
 }
 
+/// Go's `strconv.ParseInt` error, which the conversion of an integer query parameter (`limit`,
+/// `gracePeriodSeconds`) reports as it is.
+fn parse_int_error(s: &str, e: &std::num::ParseIntError) -> String {
+    let why = if matches!(
+        e.kind(),
+        std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+    ) {
+        "value out of range"
+    } else {
+        "invalid syntax"
+    };
+    format!("strconv.ParseInt: parsing {s:?}: {why}")
+}
+
 /// `dryRun`: absent, or `All` (the only value the API server accepts).
 fn dry_run(req: &Request) -> Result<bool, Response> {
     let mut any = false;
@@ -325,7 +339,8 @@ fn field_validation(req: &Request) -> Result<FieldValidation, Response> {
     }
 }
 
-/// A request body as JSON: JSON, YAML, or the protobuf typed clients send.
+/// A request body as JSON for what is not an object of the path's kind (DeleteOptions, an
+/// Eviction, the auth reviews): JSON, YAML, or the protobuf typed clients send.
 pub fn body_json(req: &Request) -> Result<Value, BodyError> {
     let ct = req.header("content-type").unwrap_or("application/json");
     if ct.contains("protobuf") {
@@ -337,11 +352,10 @@ pub fn body_json(req: &Request) -> Result<Value, BodyError> {
             }
         });
     }
-    let text = String::from_utf8_lossy(&req.body);
     if ct.contains("yaml") {
-        serde_norway::from_str::<Value>(&text).map_err(|e| BodyError::Malformed(e.to_string()))
+        parse_yaml(&req.body).map_err(BodyError::Malformed)
     } else {
-        serde_json::from_str::<Value>(&text).map_err(|e| BodyError::Malformed(e.to_string()))
+        serde_json::from_slice::<Value>(&req.body).map_err(|e| BodyError::Malformed(e.to_string()))
     }
 }
 
@@ -351,21 +365,127 @@ pub enum BodyError {
     Malformed(String),
 }
 
-/// A write's body for `kind`, with the API server's answers to one it cannot read.
+/// A JSON (or YAML) request body, refused as the API server refuses it: an unknown media type
+/// is `415`; a body Go's `json.Unmarshal` cannot read (for its `apiVersion`/`kind`) is
+/// `the object provided is unrecognized (must be of type Pod): couldn't get version/kind; json
+/// parse error: …` with Go's own wording ([`crate::gojson`]) and the body's summary.
 fn body_value(req: &Request, kind: Kind) -> Result<Value, Response> {
-    body_json(req).map_err(|e| match e {
-        BodyError::Unsupported => status::status_response(
-            415,
-            "UnsupportedMediaType",
-            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
-        ),
-        BodyError::Malformed(e) => status::bad_request(&format!(
-            "{} in version \"{}\" cannot be handled as a {}: {e}",
+    let ct = req.header("content-type").unwrap_or("");
+    let media = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let yaml = match media.as_str() {
+        "" | "application/json" => false,
+        "application/yaml" => true,
+        // What kubectl's typed clients send (`create secret`, `create namespace`): decoded for
+        // the kinds they build, refused for the rest.
+        "application/vnd.kubernetes.protobuf" => match crate::protobuf::decode(&req.body) {
+            Ok(v) => return Ok(v),
+            Err(e) if !e.starts_with("unknown message type") => {
+                return Err(status::bad_request(&format!(
+                    "the object provided is unrecognized (must be of type {}): {e} ({})",
+                    kind.name(),
+                    crate::gojson::summarize(&req.body)
+                )))
+            }
+            Err(_) => {
+                return Err(status::status_response(
+                    415,
+                    "UnsupportedMediaType",
+                    "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml",
+                ))
+            }
+        },
+        _ => {
+            return Err(status::status_response(
+                415,
+                "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+            ))
+        }
+    };
+    let unrecognized = |e: &str| {
+        status::bad_request(&format!(
+            "the object provided is unrecognized (must be of type {}): {e} ({})",
             kind.name(),
-            kind.info().version,
-            kind.name()
-        )),
-    })
+            crate::gojson::summarize(&req.body)
+        ))
+    };
+    let parsed: Value = if yaml {
+        parse_yaml(&req.body)
+            .map_err(|e| unrecognized(&format!("error converting YAML to JSON: yaml: {e}")))?
+    } else {
+        if let Some(e) = crate::gojson::syntax_error(&req.body) {
+            return Err(unrecognized(&format!(
+                "couldn't get version/kind; json parse error: {e}"
+            )));
+        }
+        // Valid for Go; what serde still refuses (nesting past its 128 levels) is reported
+        // as the decode into the kind failing.
+        serde_json::from_slice::<Value>(&req.body).map_err(|e| {
+            status::bad_request(&format!(
+                "{} in version \"{}\" cannot be handled as a {}: {e}",
+                kind.name(),
+                kind.info().version,
+                kind.name()
+            ))
+        })?
+    };
+    // What `json.Unmarshal` into `struct { APIVersion, Kind string }` refuses.
+    let go_type = |v: &Value| match v {
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+        Value::Null => "null",
+    };
+    match &parsed {
+        Value::Object(m) => {
+            for field in ["apiVersion", "kind"] {
+                match m.get(field) {
+                    None | Some(Value::String(_)) | Some(Value::Null) => {}
+                    Some(other) => {
+                        return Err(unrecognized(&format!(
+                            "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go struct field .{field} of type string",
+                            go_type(other)
+                        )))
+                    }
+                }
+            }
+            Ok(parsed)
+        }
+        // `null` reads as an empty object.
+        Value::Null => Ok(json!({})),
+        other => Err(unrecognized(&format!(
+            "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}",
+            go_type(other)
+        ))),
+    }
+}
+
+/// Whether a YAML body could nest flow collections (`[`, `{`) deep enough to be slow to scan:
+/// the YAML scanner's cost grows with the square of that depth (100 KB of `[` is half a minute
+/// of CPU in a debug build), and the parser refuses more than 128 levels anyway. Any body with
+/// more than 20000 of them is refused before it is parsed (JSON bodies, which is what kubectl
+/// and the client libraries send even as YAML, are read by the JSON parser and never come here).
+fn yaml_too_deep(body: &[u8]) -> bool {
+    body.iter().filter(|&&c| c == b'[' || c == b'{').count() > 20_000
+}
+
+/// A YAML body: as JSON when it is JSON (as `yaml.YAMLToJSON` leaves JSON as it is), else
+/// through the YAML parser, unless it is too deep to scan.
+fn parse_yaml(body: &[u8]) -> Result<Value, String> {
+    if let Ok(v) = serde_json::from_slice::<Value>(body) {
+        return Ok(v);
+    }
+    if yaml_too_deep(body) {
+        return Err("recursion limit exceeded".into());
+    }
+    serde_norway::from_str::<Value>(&String::from_utf8_lossy(body)).map_err(|e| e.to_string())
 }
 
 /// Finishes a write: the controllers react at once (a virtual clock does not move), and the
@@ -425,25 +545,82 @@ fn create(shared: &Shared, req: &Request, t: &Target) -> Response {
     resp
 }
 
-/// A body whose `kind`/`apiVersion` name another resource than the path.
+/// Kinds the API server's scheme registers in the group versions it serves besides ours: a body
+/// of one of them sent to another resource's path fails conversion, not lookup.
+const OTHER_REGISTERED: &[(&str, &[&str])] = &[
+    (
+        "v1",
+        &[
+            "Binding",
+            "ComponentStatus",
+            "ConfigMap",
+            "Endpoints",
+            "LimitRange",
+            "PodTemplate",
+            "ReplicationController",
+            "ResourceQuota",
+            "ServiceAccount",
+        ],
+    ),
+    ("apps/v1", &["DaemonSet", "Deployment", "ReplicaSet"]),
+    (
+        "storage.k8s.io/v1",
+        &[
+            "CSIDriver",
+            "CSINode",
+            "CSIStorageCapacity",
+            "VolumeAttachment",
+        ],
+    ),
+];
+
+/// The Go package of a kind's internal type (`core.Pod`, `apps.StatefulSet`).
+fn internal_package(kind: Kind) -> &'static str {
+    match kind.info().group {
+        "" => "core",
+        "storage.k8s.io" => "storage",
+        "discovery.k8s.io" => "discovery",
+        g => g.split('.').next().unwrap_or(g),
+    }
+}
+
+/// A body whose `kind`/`apiVersion` name another resource than the path: the decoder's
+/// error, as `transformDecodeError` words it. Missing fields take the path's (Go's
+/// `gvkWithDefaults`).
 fn check_type_meta(v: &Value, kind: Kind) -> Option<Response> {
     let k = v.get("kind").and_then(Value::as_str).unwrap_or("");
     let av = v.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    if (!k.is_empty() && k != kind.name()) || (!av.is_empty() && av != kind.api_version()) {
-        return Some(status::bad_request(&format!(
-            "the API version in the data ({av}) does not match the expected API version ({})",
-            kind.api_version()
-        )));
+    let k = if k.is_empty() { kind.name() } else { k };
+    let av = if av.is_empty() {
+        kind.api_version()
+    } else {
+        av.to_string()
+    };
+    if k == kind.name() && av == kind.api_version() {
+        return None;
     }
-    if !v.is_object() {
-        return Some(status::bad_request(&format!(
-            "{} in version \"{}\" cannot be handled as a {}: the body is not an object",
-            kind.name(),
-            kind.info().version,
+    let version = av.rsplit('/').next().unwrap_or(&av);
+    let known = Kind::ALL
+        .iter()
+        .any(|x| x.name() == k && x.api_version() == av)
+        || OTHER_REGISTERED
+            .iter()
+            .any(|(gv, kinds)| *gv == av && kinds.contains(&k));
+    let why = if known {
+        format!(
+            "converting ({version}.{k}) to ({}.{}): unknown conversion",
+            internal_package(kind),
             kind.name()
-        )));
-    }
-    None
+        )
+    } else {
+        format!(
+            "no kind {k:?} is registered for version {av:?} in scheme \"k8s.io/kubernetes/pkg/api/legacyscheme/scheme.go:30\""
+        )
+    };
+    Some(status::bad_request(&format!(
+        "{k} in version {version:?} cannot be handled as a {}: {why}",
+        kind.name()
+    )))
 }
 
 fn update(shared: &Shared, req: &Request, t: &Target) -> Response {
@@ -608,13 +785,15 @@ fn patch_type(req: &Request) -> Result<Option<PatchType>, Response> {
         "application/json-patch+json" => PatchType::Json,
         "application/merge-patch+json" => PatchType::Merge,
         "application/strategic-merge-patch+json" => PatchType::Strategic,
-        "application/apply-patch+yaml" | "application/apply-patch+cbor" => return Ok(None),
+        // apply-patch+cbor only with the CBORServingAndStorage gate (alpha, off in v1.33).
+        "application/apply-patch+yaml" => return Ok(None),
         _ => {
+            // The route's supported types, in the order the installer lists them.
             return Err(status::status_response(
                 415,
                 "UnsupportedMediaType",
-                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
-            ))
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml",
+            ));
         }
     }))
 }
@@ -713,8 +892,7 @@ fn server_side_apply(
     if req.param("fieldManager").unwrap_or("").is_empty() {
         return status::bad_request("PATCH request must have fieldManager set for apply requests");
     }
-    let text = String::from_utf8_lossy(&req.body);
-    let mut v: Value = match serde_norway::from_str(&text) {
+    let mut v: Value = match parse_yaml(&req.body) {
         Ok(v) => v,
         Err(e) => return status::bad_request(&format!("error decoding YAML: {e}")),
     };
@@ -793,9 +971,10 @@ fn delete_request(req: &Request) -> Result<DeleteRequest, Response> {
         }
     }
     let grace = match req.param("gracePeriodSeconds") {
-        Some(s) => Some(s.parse::<i64>().map_err(|_| {
-            status::bad_request(&format!("invalid value for gracePeriodSeconds: {s:?}"))
-        })?),
+        Some(s) => Some(
+            s.parse::<i64>()
+                .map_err(|e| status::bad_request(&parse_int_error(s, &e)))?,
+        ),
         None => body.get("gracePeriodSeconds").and_then(Value::as_i64),
     };
     let prop = req
@@ -887,8 +1066,9 @@ fn delete(shared: &Shared, req: &Request, t: &Target) -> Response {
     };
     let gone = st.cluster.get(t.kind, ns_of(t), &name).is_err();
     let resp = match r {
-        // Pods answer with the object; other kinds with a success Status once removed.
-        Ok(o) if t.kind == Kind::Pod || !gone || d.dry => {
+        // Kinds whose store sets `ReturnDeletedObject` answer with the object; the others with
+        // a success Status once removed.
+        Ok(o) if returns_deleted_object(t.kind) || !gone || d.dry => {
             respond_object(200, req, &st.cluster, &o, &[])
         }
         Ok(o) => {
@@ -907,6 +1087,15 @@ fn delete(shared: &Shared, req: &Request, t: &Target) -> Response {
     drop(st);
     after_write(shared);
     resp
+}
+
+/// The registries with `ReturnDeletedObject: true` (pkg/registry/…/storage/storage.go): pods,
+/// services, namespaces, storage classes.
+fn returns_deleted_object(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Pod | Kind::Service | Kind::Namespace | Kind::StorageClass
+    )
 }
 
 fn delete_collection(shared: &Shared, req: &Request, t: &Target) -> Response {
@@ -968,9 +1157,30 @@ fn evict(shared: &Shared, req: &Request, t: &Target) -> Response {
     let grace = v
         .pointer("/deleteOptions/gracePeriodSeconds")
         .and_then(Value::as_i64);
+    // A dry run, asked in the query or in the eviction's DeleteOptions (as `kubectl drain
+    // --dry-run=server` asks), evicts nothing.
+    let mut dry = match dry_run(req) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if let Some(a) = v.pointer("/deleteOptions/dryRun").and_then(Value::as_array) {
+        for x in a {
+            if x.as_str() != Some("All") {
+                return status::bad_request(&format!(
+                    "Invalid dry run value: {}; valid values are: All",
+                    x.as_str().unwrap_or("")
+                ));
+            }
+            dry = true;
+        }
+    }
     let name = name_of(t).to_string();
     let mut st = shared.lock();
-    let r = st.cluster.evict(ns_of(t), &name, grace);
+    let r = if dry {
+        st.cluster.dry_run(|c| c.evict(ns_of(t), &name, grace))
+    } else {
+        st.cluster.evict(ns_of(t), &name, grace)
+    };
     drop(st);
     after_write(shared);
     match r {

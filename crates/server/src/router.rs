@@ -30,10 +30,12 @@ pub fn route(shared: &Arc<Shared>, req: Request) -> Response {
         ["version"] => version(),
         ["api"] => discovery::api(&req),
         ["apis"] => discovery::apis(&req),
-        ["apis", g] => discovery::group(g).unwrap_or_else(status::not_found_path),
+        ["apis", g] => discovery::group(g).unwrap_or_else(status::go_not_found),
         ["openapi", ..] => openapi::route(&req, &segs[1..]).unwrap_or_else(status::not_found_path),
         ["ordinal", "v1", rest @ ..] => control::route(shared, &req, &rest.join("/")),
         ["api", "v1"] => discovery::resource_list("", "v1").unwrap_or_else(status::not_found_path),
+        // Under a group no one serves, the API server's mux has no handler at all.
+        ["apis", g, ..] if discovery::group(g).is_none() => status::go_not_found(),
         ["apis", g, v] => discovery::resource_list(g, v).unwrap_or_else(status::not_found_path),
         ["api", "v1", rest @ ..] => resource(shared, req, "", "v1", rest),
         ["apis", g, v, rest @ ..] => {
@@ -42,7 +44,9 @@ pub fn route(shared: &Arc<Shared>, req: Request) -> Response {
             let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
             resource(shared, req, &g, &v, &rest)
         }
-        _ => status::not_found_path(),
+        // go-restful serves everything under `/api`; anything else is the mux's NotFound.
+        ["api", ..] => status::not_found_path(),
+        _ => status::go_not_found(),
     }
 }
 

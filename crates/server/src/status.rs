@@ -89,13 +89,23 @@ pub fn error_response(e: &ApiError, kind: Option<Kind>, name: &str) -> Response 
     Response::json(e.reason.code(), &error_value(e, kind, name))
 }
 
+/// What the API server answers for a path under one it serves through go-restful (`/api/…`,
+/// `/apis/GROUP/…`) that names nothing: `NewGenericServerResponse(404)`, whose details are
+/// empty.
 pub fn not_found_path() -> Response {
-    // What the API server answers for a path it does not serve.
-    status_response(
+    let mut v = status_value(
         404,
         "NotFound",
         "the server could not find the requested resource",
-    )
+    );
+    v["details"] = json!({});
+    Response::json(404, &v)
+}
+
+/// What it answers for any other path (an unknown group, a path outside the API): Go's
+/// `http.NotFound`, plain text.
+pub fn go_not_found() -> Response {
+    Response::text(404, "404 page not found\n").with_header("X-Content-Type-Options", "nosniff")
 }
 
 pub fn method_not_allowed(method: &str) -> Response {

@@ -148,6 +148,10 @@ fn stream(
         if elapsed >= timeout {
             return Ok(());
         }
+        if out.closed() {
+            // The client left: free this thread now, not at the next event.
+            return Err(std::io::ErrorKind::ConnectionAborted.into());
+        }
         let mut st = shared.lock();
         let events = match st.cluster.watch_since(cursor) {
             Ok(e) => e,
