@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod args;
+pub mod auth;
 pub mod complete;
 pub mod delete;
 pub mod describe;
@@ -33,7 +34,9 @@ pub mod rollout;
 pub mod scale;
 pub mod selector;
 pub mod session;
+pub mod set;
 pub mod table;
+pub mod top;
 pub mod verbs;
 pub mod wait;
 pub mod workstation;

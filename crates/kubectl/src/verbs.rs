@@ -7,7 +7,8 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, delete, describe, drain, exec, get, info, label, logs, patch, rollout, scale, wait, Env,
+    apply, auth, delete, describe, drain, exec, get, info, label, logs, patch, rollout, scale, set,
+    top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -195,6 +196,21 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(exec::run),
     },
     Verb {
+        name: "set",
+        aliases: &[],
+        group: Some(Group::BasicBeginner),
+        summary: "Set specific features on objects",
+        help: Some(Help {
+            what: "Configure application resources: change the image, the environment variables or the resource requests and limits of a StatefulSet's pod template (or of a pod, where the API allows it).",
+            usage: "kubectl set SUBCOMMAND [options]\n  kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N\n  kubectl set env RESOURCE/NAME KEY_1=VAL_1 ... KEY_N=VAL_N\n  kubectl set resources (TYPE NAME | TYPE/NAME) ([--limits=LIMITS & --requests=REQUESTS]",
+            examples: "  kubectl set image sts/web nginx=registry.k8s.io/nginx-slim:0.24\n  kubectl set env sts/web GREETING=hello\n  kubectl set env sts/web --list\n  kubectl set env sts/web GREETING-\n  kubectl set resources sts/web -c nginx --limits=cpu=200m,memory=512Mi --requests=cpu=100m",
+        }),
+        flags: &[],
+        subs: set::SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(set::set),
+    },
+    Verb {
         name: "get",
         aliases: &[],
         group: Some(Group::BasicIntermediate),
@@ -268,6 +284,21 @@ pub static VERBS: &[Verb] = &[
         subs: &[],
         operands: Operands::None,
         run: Run::Cmd(info::cluster_info),
+    },
+    Verb {
+        name: "top",
+        aliases: &[],
+        group: Some(Group::ClusterManagement),
+        summary: "Display resource (CPU/memory) usage",
+        help: Some(Help {
+            what: "Display resource (CPU/memory) usage of nodes or pods. It needs the Metrics API (metrics-server), which kind does not install: here, as on a fresh kind cluster, kubectl says it is not available.",
+            usage: "kubectl top (node | pod) [NAME | -l label] [options]",
+            examples: "  kubectl top pod\n  kubectl top node",
+        }),
+        flags: &[],
+        subs: top::SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(top::top),
     },
     Verb {
         name: "cordon",
@@ -350,6 +381,21 @@ pub static VERBS: &[Verb] = &[
         subs: &[],
         operands: Operands::Name(Kind::Pod),
         run: Run::Cmd(exec::exec),
+    },
+    Verb {
+        name: "auth",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Inspect authorization",
+        help: Some(Help {
+            what: "Inspect authorization: can-i asks whether you may do something (kind's kubernetes-admin may do everything), --list prints your rules; whoami prints who you are.",
+            usage: "kubectl auth can-i VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]\n  kubectl auth can-i --list [options]\n  kubectl auth whoami [options]",
+            examples: "  kubectl auth can-i create statefulsets\n  kubectl auth can-i --list\n  kubectl auth whoami",
+        }),
+        flags: &[],
+        subs: auth::SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(auth::auth),
     },
     Verb {
         name: "apply",
@@ -471,7 +517,6 @@ pub static VERBS: &[Verb] = &[
     not_here("alpha"),
     not_here("api-versions"),
     not_here("attach"),
-    not_here("auth"),
     not_here("autoscale"),
     not_here("certificate"),
     not_here("completion"),
@@ -487,9 +532,7 @@ pub static VERBS: &[Verb] = &[
     not_here("port-forward"),
     not_here("proxy"),
     not_here("replace"),
-    not_here("set"),
     not_here("taint"),
-    not_here("top"),
 ];
 
 #[cfg(test)]
@@ -595,7 +638,7 @@ mod tests {
             let mut lines = Vec::new();
             walk(&format!("kubectl {} ", v.name), v.flags, v.subs, &mut lines);
             for (without, with) in lines {
-                let expect = if with.ends_with("x ") {
+                let expect = if with.ends_with(" x ") {
                     cands(&without)
                 } else {
                     Vec::new()
