@@ -54,6 +54,10 @@ pub enum Job {
         nodes: Vec<String>,
         at: Time,
     },
+    /// `kubectl replace --force`: the deleted objects not gone yet, then what to create.
+    Replace(crate::replace::ForceReplace),
+    /// `kubectl events -w`: the events listed so far, then one row per new one.
+    Events(crate::events::EventsWatch),
     /// `kubectl run -i … -- CMD`: wait for the pod, show the command's output, then `--rm`.
     RunCommand {
         namespace: String,
@@ -103,7 +107,11 @@ impl Job {
             Job::WaitFor { deadline, .. } => Some(*deadline),
             Job::Drain { deadline, .. } => deadline.as_ref().map(|(t, _)| *t),
             Job::DockerStop { at, .. } => Some(*at),
-            Job::Watch(_) | Job::Attach(_) | Job::RunCommand { .. } => None,
+            Job::Watch(_)
+            | Job::Attach(_)
+            | Job::RunCommand { .. }
+            | Job::Replace(_)
+            | Job::Events(_) => None,
         }
     }
 }

@@ -34,6 +34,11 @@ impl Job {
                 }
             }
             Job::Sleep { until } => c.now() >= *until,
+            Job::Replace(r) => crate::replace::poll(c, r, out),
+            Job::Events(e) => {
+                e.poll(c, out);
+                false
+            }
             Job::Drain {
                 node,
                 pending,

@@ -7,8 +7,8 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, delete, describe, drain, exec, get, info, label, logs, patch, rollout, scale, set,
-    top, wait, Env,
+    apply, auth, delete, describe, drain, events, exec, get, info, label, logs, patch, replace,
+    rollout, scale, set, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -398,6 +398,21 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(auth::auth),
     },
     Verb {
+        name: "events",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "List events",
+        help: Some(Help {
+            what: "Display events: a table of the most important information about them, for a namespace, for all namespaces (-A), or for one object (--for TYPE/NAME), sorted by when they were last seen. -w keeps printing new ones.",
+            usage: "kubectl events [(-o|--output=)json|yaml|name|jsonpath] [--for TYPE/NAME] [--watch] [--types=Normal,Warning] [options]",
+            examples: "  kubectl events\n  kubectl events --all-namespaces\n  kubectl events --for pod/web-0 --watch\n  kubectl events -oyaml\n  kubectl events --types=Warning,Normal",
+        }),
+        flags: events::FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(events::events),
+    },
+    Verb {
         name: "apply",
         aliases: &[],
         group: Some(Group::Advanced),
@@ -426,6 +441,21 @@ pub static VERBS: &[Verb] = &[
         subs: &[],
         operands: Operands::Typed,
         run: Run::Cmd(patch::patch),
+    },
+    Verb {
+        name: "replace",
+        aliases: &[],
+        group: Some(Group::Advanced),
+        summary: "Replace a resource by file name or stdin",
+        help: Some(Help {
+            what: "Replace a resource by file name or stdin: the whole object is sent (PUT), so the file must describe it completely. With a resourceVersion in the file, a change made since is a conflict. --force deletes the objects and creates them again.",
+            usage: "kubectl replace -f FILENAME [options]",
+            examples: "  kubectl get sts web -o yaml > web-live.yaml\n  kubectl replace -f web-live.yaml\n  kubectl replace --force -f web.yaml",
+        }),
+        flags: replace::FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(replace::replace),
     },
     Verb {
         name: "wait",
@@ -524,14 +554,12 @@ pub static VERBS: &[Verb] = &[
     not_here("debug"),
     not_here("diff"),
     not_here("edit"),
-    not_here("events"),
     not_here("explain"),
     not_here("expose"),
     not_here("kustomize"),
     not_here("plugin"),
     not_here("port-forward"),
     not_here("proxy"),
-    not_here("replace"),
     not_here("taint"),
 ];
 
