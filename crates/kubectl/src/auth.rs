@@ -28,18 +28,21 @@ pub const SUBCOMMANDS: &[Sub] = &[
 const USER: &str = "kubernetes-admin";
 const GROUPS: &[&str] = &["kubeadm:cluster-admins", "system:authenticated"];
 
+/// `kubectl auth` alone (cobra's help, on stderr, status 1).
+const GROUP_HELP: &str = "Inspect authorization.\n\nAvailable Commands:\n  can-i         Check whether an action is allowed\n  reconcile     Reconciles rules for RBAC role, role binding, cluster role, and cluster role binding objects\n  whoami        Experimental: Check self subject attributes\n\nUsage:\n  kubectl auth [flags] [options]\n\nUse \"kubectl auth <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
+
 pub fn auth(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
     let Some(p) = crate::args::parse_into(args, FLAGS, "auth", &mut out) else {
         return out;
     };
     let Some(word) = p.positionals.first().cloned() else {
-        out.out(crate::help::command("auth").unwrap_or_default());
+        out.err(GROUP_HELP);
         return out;
     };
     let Some(s) = crate::args::find_sub(SUBCOMMANDS, &word) else {
         out.err(format!(
-            "error: unknown command \"{word}\" for \"kubectl auth\"\n\nRun 'kubectl auth --help' for usage."
+            "error: unknown command \"{word}\"\nSee 'kubectl auth -h' for help and examples"
         ));
         return out;
     };
@@ -166,7 +169,7 @@ fn can_i(c: &Cluster, p: &crate::args::Parsed, _env: &Env, out: &mut Output) {
         }
     }
     if p.has("no-headers") {
-        out.err("error: --no-headers is only valid with --list option");
+        out.err("error: --no-headers cannot be set without --list specified");
         return;
     }
     let _ = name;
@@ -257,6 +260,13 @@ fn whoami(p: &crate::args::Parsed, out: &mut Output) {
         }
         Some("yaml") => out.out(crate::printers::yaml::to_yaml(&review)),
         Some("json") => out.out(crate::dryrun::go_json(&review)),
-        Some(o) => out.err(format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: json,yaml")),
+        Some(o) if o.starts_with("jsonpath=") || o.starts_with("jsonpath-as-json=") => {
+            let t = o.split_once('=').map(|x| x.1).unwrap_or("");
+            match crate::printers::jsonpath::render(t, &review) {
+                Ok(s) => out.out(s),
+                Err(e) => out.err(format!("error: {e}")),
+            }
+        }
+        Some(o) => out.err(format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml")),
     }
 }

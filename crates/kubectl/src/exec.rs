@@ -274,3 +274,154 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }));
     out
 }
+
+pub const ATTACH_FLAGS: &[FlagSpec] = &[
+    flag("container", Some('c'), true),
+    flag("stdin", Some('i'), false),
+    flag("tty", Some('t'), false),
+    flag("quiet", Some('q'), false),
+    flag("pod-running-timeout", None, true),
+];
+
+/// `kubectl attach`: to the container's main process. A shell started with stdin (`run -it`)
+/// is attached as `run -it` attaches it; any other process (nginx) has its output followed
+/// until Ctrl-C, as kubectl streams it.
+pub fn attach(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let Some(p) = crate::args::parse_into(args, ATTACH_FLAGS, "attach", &mut out) else {
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let target = match &p.positionals[..] {
+        [] => {
+            out.err("error: at least 1 argument is required for attach");
+            return out;
+        }
+        [one] => one.clone(),
+        [ty, name] => format!("{ty}/{name}"),
+        more => {
+            out.err(format!(
+                "error: expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw {}: [{}]",
+                more.len(),
+                more.join(" ")
+            ));
+            return out;
+        }
+    };
+    let pod = match resolve_pod(c, &ns, &target) {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let Some(spec) = c.get_as::<Pod>(&ns, &pod).cloned() else {
+        out.err(format!(
+            "Error from server (NotFound): pods \"{pod}\" not found"
+        ));
+        return out;
+    };
+    let phase = spec.phase().to_string();
+    if matches!(phase.as_str(), "Succeeded" | "Failed") {
+        out.err(format!(
+            "error: cannot attach a container in a completed pod; current phase is {phase}"
+        ));
+        return out;
+    }
+    let container = match p.value("container") {
+        Some(name) => match spec.spec.containers.iter().find(|k| k.name == name) {
+            Some(k) => k.clone(),
+            None => {
+                out.err(format!(
+                    "error: cannot attach to the container: container {name} not found in pod {pod}"
+                ));
+                return out;
+            }
+        },
+        None => {
+            let Some(first) = spec.spec.containers.first() else {
+                out.err(format!(
+                    "error: cannot attach to the container: pod {pod} has no containers"
+                ));
+                return out;
+            };
+            if spec.spec.containers.len() > 1 && !p.bool("quiet") {
+                let names: Vec<&str> = spec
+                    .spec
+                    .containers
+                    .iter()
+                    .map(|k| k.name.as_str())
+                    .collect();
+                out.note(format!(
+                    "Defaulted container \"{}\" out of: {}",
+                    first.name,
+                    names.join(", ")
+                ));
+            }
+            first.clone()
+        }
+    };
+    let quiet = p.bool("quiet");
+    if p.bool("tty") && container.tty != Some(true) && !quiet {
+        out.note(format!(
+            "error: Unable to use a TTY - container {} did not allocate one",
+            container.name
+        ));
+    }
+    // A shell reading its stdin: typed lines go to it (the session attaches it).
+    if p.bool("stdin") && container.stdin == Some(true) {
+        out.job = Some(Job::Attach(Attach {
+            namespace: ns,
+            pod,
+            container: Some(container.name),
+            remove: false,
+            waiting: true,
+            from_run: true,
+        }));
+        return out;
+    }
+    if !quiet {
+        out.note("If you don't see a command prompt, try pressing enter.");
+    }
+    let seen = c.container_logs(&ns, &pod, &container.name).len();
+    out.job = Some(Job::AttachOutput(AttachOutput {
+        namespace: ns,
+        pod,
+        uid: spec.metadata.uid.clone(),
+        container: container.name,
+        seen,
+    }));
+    out
+}
+
+/// `kubectl attach` to a process that reads no input: its output from now on, until Ctrl-C
+/// or until the container (or pod) goes away.
+#[derive(Debug)]
+pub struct AttachOutput {
+    pub namespace: String,
+    pub pod: String,
+    pub uid: String,
+    pub container: String,
+    /// How much of the container's log was there already.
+    pub seen: usize,
+}
+
+impl AttachOutput {
+    /// Prints what the process wrote since; returns whether the stream has ended.
+    pub fn poll(&mut self, c: &Cluster, out: &mut Output) -> bool {
+        let alive = c
+            .get_as::<Pod>(&self.namespace, &self.pod)
+            .is_some_and(|p| p.metadata.uid == self.uid && p.phase() == "Running");
+        let log = c.container_logs(&self.namespace, &self.pod, &self.container);
+        match log.get(self.seen..) {
+            Some(new) if !new.is_empty() => {
+                out.out(new.to_string());
+                self.seen = log.len();
+            }
+            Some(_) => {}
+            // A new log: the container restarted, and the stream of the old one ended.
+            None => return true,
+        }
+        !alive
+    }
+}

@@ -54,6 +54,8 @@ pub enum Job {
         nodes: Vec<String>,
         at: Time,
     },
+    /// `kubectl attach` to a process without stdin: its output until Ctrl-C.
+    AttachOutput(crate::exec::AttachOutput),
     /// `kubectl replace --force`: the deleted objects not gone yet, then what to create.
     Replace(crate::replace::ForceReplace),
     /// `kubectl events -w`: the events listed so far, then one row per new one.
@@ -111,6 +113,7 @@ impl Job {
             | Job::Attach(_)
             | Job::RunCommand { .. }
             | Job::Replace(_)
+            | Job::AttachOutput(_)
             | Job::Events(_) => None,
         }
     }

@@ -35,6 +35,7 @@ impl Job {
             }
             Job::Sleep { until } => c.now() >= *until,
             Job::Replace(r) => crate::replace::poll(c, r, out),
+            Job::AttachOutput(a) => a.poll(c, out),
             Job::Events(e) => {
                 e.poll(c, out);
                 false

@@ -55,10 +55,13 @@ pub const SUBCOMMANDS: &[Sub] = &[
     sub("resources", RESOURCES_FLAGS, Operands::Typed),
 ];
 
+/// `kubectl set` alone (cobra's help, on stderr, status 1).
+const GROUP_HELP: &str = "Configure application resources.\n\n These commands help you make changes to existing application resources.\n\nAvailable Commands:\n  env              Update environment variables on a pod template\n  image            Update the image of a pod template\n  resources        Update resource requests/limits on objects with pod templates\n  selector         Set the selector on a resource\n  serviceaccount   Update the service account of a resource\n  subject          Update the user, group, or service account in a role binding or cluster role binding\n\nUsage:\n  kubectl set SUBCOMMAND [options]\n\nUse \"kubectl set <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
+
 pub fn set(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
     let Some(i) = args.iter().position(|a| !a.starts_with('-')) else {
-        out.err("error: Required subcommand: one of env, image, resources\nSee 'kubectl set -h' for help and examples");
+        out.err(GROUP_HELP);
         return out;
     };
     let mut rest = args.to_vec();
@@ -73,7 +76,7 @@ pub fn set(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
         other => {
             out.err(format!(
-                "error: unknown command \"{other}\" for \"kubectl set\"\n\nRun 'kubectl set --help' for usage."
+                "error: unknown command \"{other}\"\nSee 'kubectl set -h' for help and examples"
             ));
             out
         }
@@ -494,7 +497,7 @@ pub fn set_env(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     if remove.iter().any(|r| set.iter().any(|(k, _)| k == r)) {
         out.err(
-            "error: can not both modify and remove an environment variable in the same command",
+            "error: can not both modify and remove the same environment variable in the same command",
         );
         return out;
     }

@@ -49,13 +49,17 @@ pub const SUBCOMMANDS: &[Sub] = &[
     sub("pod", POD_FLAGS, Operands::Name(Kind::Pod)).aliases(&["pods", "po"]),
 ];
 
+/// `kubectl top` alone.
+const GROUP_HELP: &str = "Display resource (CPU/memory) usage.\n\n The top command allows you to see the resource consumption for nodes or pods.\n\n This command requires Metrics Server to be correctly configured and working on the server.\n\nAvailable Commands:\n  node          Display resource (CPU/memory) usage of nodes\n  pod           Display resource (CPU/memory) usage of pods\n\nUsage:\n  kubectl top [flags] [options]\n\nUse \"kubectl top <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
+
 pub fn top(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     let mut out = Output::default();
     let Some(p) = crate::args::parse_into(args, FLAGS, "top", &mut out) else {
         return out;
     };
     match p.positionals.first() {
-        None => out.out(crate::help::command("top").unwrap_or_default()),
+        // cobra's help for a command without a verb of its own, on stderr, status 1.
+        None => out.err(GROUP_HELP),
         Some(word) => match crate::args::find_sub(SUBCOMMANDS, word) {
             Some(s) => {
                 for f in FLAGS {
@@ -70,7 +74,7 @@ pub fn top(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
                 out.err("error: Metrics API not available");
             }
             None => out.err(format!(
-                "error: unknown command \"{word}\" for \"kubectl top\"\n\nDid you mean this?\n\tnode\n\tpod\n\nRun 'kubectl top --help' for usage."
+                "error: unknown command \"{word}\"\nSee 'kubectl top -h' for help and examples"
             )),
         },
     }
