@@ -319,7 +319,7 @@ pub fn image(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let bad: Vec<&str> = s
         .pairs
         .iter()
-        .filter(|a| !(a.contains('=') && !a.starts_with('=')))
+        .filter(|a| !a.contains('=') || a.starts_with('='))
         .map(String::as_str)
         .collect();
     if !bad.is_empty() {
