@@ -108,15 +108,20 @@ fn infos(
     p: &Parsed,
     resources: &[String],
     ns: &str,
+    env: &Env,
     out: &mut Output,
-) -> Option<Vec<(Kind, String)>> {
-    if p.bool("local") {
+) -> Option<Vec<Target>> {
+    let local = p.bool("local");
+    if local && p.has("output") {
+        out.err("error: set --local -o is not available in this playground: kubectl prints the file's object as its Go types hold it (zero values and all); drop -o, or set the live object with --dry-run=client -o.");
+        return None;
+    }
+    if local && (!resources.is_empty() || !p.has("filename")) {
         out.err("error: you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'");
         return None;
     }
     if p.has("filename") {
-        out.err("error: set -f is not available in this playground: name the resources (TYPE NAME or TYPE/NAME).");
-        return None;
+        return from_files(p, env, local, out);
     }
     if resources.is_empty() {
         if p.has("selector") {
@@ -140,7 +145,7 @@ fn infos(
         }
         k
     };
-    let mut t = Vec::new();
+    let mut t: Vec<(Kind, String)> = Vec::new();
     if slashed > 0 {
         for r in resources {
             let (ty, name) = r.split_once('/').unwrap_or((r, ""));
@@ -176,12 +181,66 @@ fn infos(
             }
         }
     }
+    Some(t.into_iter().map(|(k, n)| (k, n, None)).collect())
+}
+
+/// An object to change: its kind and name, and (`--local`) the object as the file has it.
+type Target = (Kind, String, Option<Value>);
+
+/// `-f FILE`: the objects the files name (read from the server), or with `--local` the
+/// files' objects themselves.
+fn from_files(p: &Parsed, env: &Env, local: bool, out: &mut Output) -> Option<Vec<Target>> {
+    let mut t = Vec::new();
+    for f in p.values("filename") {
+        let text = match crate::manifests::read(env.files, &f, env.stdin) {
+            Ok(text) => text,
+            Err(e) => {
+                out.err(e);
+                return None;
+            }
+        };
+        let docs = match ordinal_sim::apply::parse_manifests(&text) {
+            Ok(d) => d,
+            Err(e) => {
+                out.err(format!("error: error parsing {f}: {}", e.message));
+                return None;
+            }
+        };
+        for d in docs {
+            let s = |k: &str| d.value.pointer(k).and_then(Value::as_str).unwrap_or("");
+            let Some(kind) = Kind::from_type_meta(s("/apiVersion"), s("/kind")) else {
+                out.err(format!(
+                    "error: resource mapping not found for name: {:?} namespace: {:?} from {f:?}: no matches for kind {:?} in version {:?}\nensure CRDs are installed first",
+                    s("/metadata/name"),
+                    s("/metadata/namespace"),
+                    s("/kind"),
+                    s("/apiVersion")
+                ));
+                return None;
+            };
+            let name = s("/metadata/name").to_string();
+            t.push((kind, name, local.then(|| d.value.clone())));
+        }
+    }
     Some(t)
+}
+
+/// The object to change: the file's (`--local`), else the live one.
+fn object(c: &Cluster, t: &Target, ns: &str, out: &mut Output) -> Option<Value> {
+    match &t.2 {
+        Some(v) => Some(v.clone()),
+        None => live(c, t.0, ns, &t.1, out),
+    }
 }
 
 /// The containers of an object's pod spec (a pod's, or its template's), or kubectl's error
 /// for a kind without one.
-fn pod_spec<'a>(kind: Kind, name: &str, v: &'a mut Value) -> Result<&'a mut Value, String> {
+fn pod_spec<'a>(
+    kind: Kind,
+    name: &str,
+    local: bool,
+    v: &'a mut Value,
+) -> Result<&'a mut Value, String> {
     let spec = match kind {
         Kind::Pod => v.get_mut("spec"),
         Kind::StatefulSet => v.pointer_mut("/spec/template/spec"),
@@ -190,7 +249,12 @@ fn pod_spec<'a>(kind: Kind, name: &str, v: &'a mut Value) -> Result<&'a mut Valu
     spec.ok_or_else(|| {
         format!(
             "error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}",
-            kind.info().plural,
+            // `ObjectName`: the resource (from the server), or the kind (from a local file).
+            if local {
+                kind.info().singular
+            } else {
+                kind.info().plural
+            },
             kind.name()
         )
     })
@@ -232,11 +296,12 @@ fn send(
     after: Value,
     what: &str,
     failed: &str,
+    local: bool,
 ) {
     if *before == after {
         return;
     }
-    if dry == DryRun::Client {
+    if local || dry == DryRun::Client {
         print.done(out, dry, kind, name, what, Shown::Unstructured(&after));
         return;
     }
@@ -332,7 +397,7 @@ pub fn image(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             images.push((k.to_string(), v.to_string()));
         }
     }
-    let Some(targets) = infos(c, &s.p, &s.resources, &s.ns, &mut out) else {
+    let Some(targets) = infos(c, &s.p, &s.resources, &s.ns, env, &mut out) else {
         return out;
     };
     let mut errs = Vec::new();
@@ -344,17 +409,24 @@ pub fn image(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     } else if images.len() > 1 && images.iter().any(|(n, _)| n == "*") {
         errs.push("error: all containers are already specified by *, but saw more than one container_name=container_image pairs".into());
     }
+    if s.p.bool("local") && s.dry == DryRun::Server {
+        errs.push(
+            "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?"
+                .into(),
+        );
+    }
     if !errs.is_empty() {
         out.err(errs.join("\n"));
         return out;
     }
     let mut errs = Vec::new();
-    for (kind, name) in targets {
-        let Some(before) = live(c, kind, &s.ns, &name, &mut out) else {
+    for t in targets {
+        let Some(before) = object(c, &t, &s.ns, &mut out) else {
             continue;
         };
+        let (kind, name, local) = (t.0, t.1, t.2.is_some());
         let mut after = before.clone();
-        let spec = match pod_spec(kind, &name, &mut after) {
+        let spec = match pod_spec(kind, &name, local, &mut after) {
             Ok(spec) => spec,
             Err(e) => {
                 errs.push(e);
@@ -390,6 +462,7 @@ pub fn image(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             after,
             "image updated",
             "failed to patch image update to pod template",
+            local,
         );
     }
     for e in errs {
@@ -510,18 +583,19 @@ pub fn set_env(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         .into_iter()
         .map(|(k, v)| (format!("{prefix}{k}"), v))
         .collect();
-    let Some(targets) = infos(c, &p, &resources, &ns, &mut out) else {
+    let Some(targets) = infos(c, &p, &resources, &ns, env, &mut out) else {
         return out;
     };
     let selector = p.value("containers").unwrap_or("*").to_string();
     let overwrite = p.value("overwrite").is_none_or(|v| v != "false");
     let mut errs = Vec::new();
-    for (kind, name) in targets {
-        let Some(before) = live(c, kind, &ns, &name, &mut out) else {
+    for t in targets {
+        let Some(before) = object(c, &t, &ns, &mut out) else {
             continue;
         };
+        let (kind, name, local) = (t.0, t.1, t.2.is_some());
         let mut after = before.clone();
-        let spec = match pod_spec(kind, &name, &mut after) {
+        let spec = match pod_spec(kind, &name, local, &mut after) {
             Ok(spec) => spec,
             Err(e) => {
                 errs.push(e);
@@ -629,7 +703,12 @@ pub fn set_env(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             after,
             "env updated",
             "failed to patch env update to pod template",
+            local,
         );
+    }
+    // `--list` returns before the patches' errors are looked at.
+    if p.bool("list") {
+        return out;
     }
     for e in errs {
         out.err(e);
@@ -673,7 +752,7 @@ pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         print,
         ns,
     };
-    let Some(targets) = infos(c, &s.p, &s.resources, &s.ns, &mut out) else {
+    let Some(targets) = infos(c, &s.p, &s.resources, &s.ns, env, &mut out) else {
         return out;
     };
     if s.p.bool("local") && s.dry == DryRun::Server {
@@ -705,12 +784,13 @@ pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     };
     let selector = s.p.value("containers").unwrap_or("*").to_string();
     let mut errs = Vec::new();
-    for (kind, name) in targets {
-        let Some(before) = live(c, kind, &s.ns, &name, &mut out) else {
+    for t in targets {
+        let Some(before) = object(c, &t, &s.ns, &mut out) else {
             continue;
         };
+        let (kind, name, local) = (t.0, t.1, t.2.is_some());
         let mut after = before.clone();
-        let spec = match pod_spec(kind, &name, &mut after) {
+        let spec = match pod_spec(kind, &name, local, &mut after) {
             Ok(spec) => spec,
             Err(e) => {
                 errs.push(e);
@@ -758,6 +838,7 @@ pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             after,
             "resource requirements updated",
             "failed to patch resources update to pod template",
+            local,
         );
     }
     for e in errs {
