@@ -390,3 +390,36 @@ fn write(s: &mut String, v: &Value, depth: usize, order: &[&str], sorted: bool) 
         scalar => s.push_str(&scalar.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ordinal_sim::api::EventSeries;
+
+    #[test]
+    fn intervals_as_get_interval_writes_them() {
+        let now = Time(600_000);
+        let mut e = Event {
+            first_timestamp: Some(Time(480_000)),
+            last_timestamp: Some(Time(595_000)),
+            count: Some(1),
+            ..Default::default()
+        };
+        // Seen once: when it was first seen.
+        assert_eq!(interval(now, &e), "2m");
+        e.count = Some(3);
+        assert_eq!(interval(now, &e), "5s (x3 over 2m)");
+        // An events.k8s.io event: its event time, and a series' last observation.
+        let e = Event {
+            event_time: Some(Time(590_000)),
+            series: Some(EventSeries {
+                count: 2,
+                last_observed_time: Some(Time(599_000)),
+            }),
+            ..Default::default()
+        };
+        assert_eq!(interval(now, &e), "1s (x2 over 10s)");
+        assert_eq!(sort_time(&e), Some(Time(599_000)));
+        assert_eq!(interval(now, &Event::default()), "<unknown>");
+    }
+}

@@ -284,3 +284,59 @@ pub fn poll(c: &mut Cluster, job: &mut ForceReplace, out: &mut Output) -> bool {
     report(out, failures);
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::session::MemFiles;
+    use crate::{run, Env};
+    use ordinal_sim::api::*;
+    use ordinal_sim::Cluster;
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo\nspec:\n  containers:\n  - name: nginx\n    image: registry.k8s.io/nginx-slim:0.24\n";
+
+    fn kubectl(c: &mut Cluster, line: &str) -> crate::Output {
+        let files = MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin: POD,
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        run(c, &args, &env)
+    }
+
+    // `replace --force` of a pod still terminating must wait for it to be gone before it
+    // creates the new one (a create at once would be refused: AlreadyExists).
+    #[test]
+    fn force_waits_until_the_old_object_is_gone() {
+        let mut c = Cluster::new(1);
+        assert_eq!(kubectl(&mut c, "create -f -").status, 0);
+        c.settle();
+        let old = c
+            .get_as::<Pod>("default", "solo")
+            .map(|p| p.metadata.uid.clone());
+        let mut o = kubectl(&mut c, "replace --force -f -");
+        assert_eq!(o.stdout(), "pod \"solo\" deleted\n");
+        let job = o.job.take().expect("waits while the pod terminates");
+        let mut rest = crate::Output::default();
+        assert!(job.run_to_end(&mut c, &mut rest).is_none());
+        assert_eq!(rest.text(), "pod/solo replaced\n");
+        let new = c
+            .get_as::<Pod>("default", "solo")
+            .map(|p| p.metadata.uid.clone());
+        assert!(new.is_some() && new != old);
+    }
+
+    // A replace of what does not exist is NotFound, with the file named.
+    #[test]
+    fn replace_of_a_missing_object() {
+        let mut c = Cluster::new(1);
+        let o = kubectl(&mut c, "replace -f -");
+        assert_eq!(
+            o.stderr(),
+            "Error from server (NotFound): error when replacing \"STDIN\": pods \"solo\" not found\n"
+        );
+        assert_eq!(o.status, 1);
+    }
+}
