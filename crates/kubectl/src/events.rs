@@ -5,6 +5,7 @@
 //! `-o yaml|json|jsonpath=` prints the `EventList`.
 
 use crate::args::{flag, FlagSpec};
+use crate::jobs::{EventFilter, EventsWatch};
 use crate::output::Output;
 use crate::resource::resolve;
 use crate::table::Table;
@@ -28,69 +29,51 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("template", None, true),
 ];
 
-/// What to list: the namespace (`None`: all), the object, the types.
-#[derive(Debug, Clone)]
-struct Filter {
-    namespace: Option<String>,
-    /// `involvedObject` kind, apiVersion and name.
-    object: Option<(String, String, String)>,
-    types: Vec<String>,
+/// Whether an event is one `filter` shows.
+fn matches(filter: &EventFilter, o: &Object, e: &Event) -> bool {
+    let r = &e.involved_object;
+    filter
+        .namespace
+        .as_deref()
+        .is_none_or(|ns| o.namespace() == ns)
+        && filter.object.as_ref().is_none_or(|(k, v, n)| {
+            r.kind.as_deref() == Some(k)
+                && r.api_version.as_deref() == Some(v)
+                && r.name.as_deref() == Some(n)
+        })
+        && (filter.types.is_empty()
+            || filter
+                .types
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(e.type_.as_deref().unwrap_or(""))))
 }
 
-impl Filter {
-    fn matches(&self, o: &Object, e: &Event) -> bool {
-        let r = &e.involved_object;
-        self.namespace
-            .as_deref()
-            .is_none_or(|ns| o.namespace() == ns)
-            && self.object.as_ref().is_none_or(|(k, v, n)| {
-                r.kind.as_deref() == Some(k)
-                    && r.api_version.as_deref() == Some(v)
-                    && r.name.as_deref() == Some(n)
-            })
-            && (self.types.is_empty()
-                || self
-                    .types
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(e.type_.as_deref().unwrap_or(""))))
-    }
-}
-
-/// `kubectl events -w`: the rows printed so far set the widths; new events follow.
-#[derive(Debug)]
-pub struct EventsWatch {
-    filter: Filter,
-    headers: bool,
-    rv: u64,
-    table: Table,
-}
-
-impl EventsWatch {
-    pub fn poll(&mut self, c: &Cluster, out: &mut Output) {
-        let Ok(events) = c.watch_since(self.rv) else {
-            self.rv = c.resource_version();
-            return;
-        };
-        for ev in events {
-            self.rv = ev.resource_version;
-            // Events are deleted after an hour; kubectl does not print that.
-            if ev.type_ == ordinal_sim::WatchEventType::Deleted {
-                continue;
-            }
-            let Some(e) = Event::from_object(&ev.object) else {
-                continue;
-            };
-            if !self.filter.matches(&ev.object, e) {
-                continue;
-            }
-            let mut rows = Vec::new();
-            if self.headers {
-                rows.push(header(self.filter.namespace.is_none()));
-                self.headers = false;
-            }
-            rows.push(row(c.now(), &ev.object, e, self.filter.namespace.is_none()));
-            out.out(self.table.render(&rows));
+/// `kubectl events -w`: prints each new event the filter shows, in the widths so far.
+pub fn poll(w: &mut EventsWatch, c: &Cluster, out: &mut Output) {
+    let Ok(events) = c.watch_since(w.rv) else {
+        w.rv = c.resource_version();
+        return;
+    };
+    for ev in events {
+        w.rv = ev.resource_version;
+        // Events are deleted after an hour; kubectl does not print that.
+        if ev.type_ == ordinal_sim::WatchEventType::Deleted {
+            continue;
         }
+        let Some(e) = Event::from_object(&ev.object) else {
+            continue;
+        };
+        if !matches(&w.filter, &ev.object, e) {
+            continue;
+        }
+        let all = w.filter.namespace.is_none();
+        let mut rows = Vec::new();
+        if w.headers {
+            rows.push(header(all));
+            w.headers = false;
+        }
+        rows.push(row(c.now(), &ev.object, e, all));
+        out.out(w.table.render(&rows));
     }
 }
 
@@ -207,7 +190,7 @@ pub fn events(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             ))
         }
     };
-    let filter = Filter {
+    let filter = EventFilter {
         namespace: (!all).then(|| ns.clone()),
         object,
         types,
@@ -218,7 +201,7 @@ pub fn events(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         .into_iter()
         .filter_map(|o| {
             let e = Event::from_object(&o)?.clone();
-            filter.matches(&o, &e).then_some((o, e))
+            matches(&filter, &o, &e).then_some((o, e))
         })
         .collect();
     list.sort_by_key(|(_, e)| sort_time(e));

@@ -2,7 +2,7 @@
 
 use crate::args::{flag, FlagSpec};
 use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
-use crate::jobs::{Attach, Job};
+use crate::jobs::{Attach, AttachOutput, Job};
 use crate::output::Output;
 use crate::resource::PodOf;
 use crate::Env;
@@ -394,34 +394,21 @@ pub fn attach(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     out
 }
 
-/// `kubectl attach` to a process that reads no input: its output from now on, until Ctrl-C
-/// or until the container (or pod) goes away.
-#[derive(Debug)]
-pub struct AttachOutput {
-    pub namespace: String,
-    pub pod: String,
-    pub uid: String,
-    pub container: String,
-    /// How much of the container's log was there already.
-    pub seen: usize,
-}
-
-impl AttachOutput {
-    /// Prints what the process wrote since; returns whether the stream has ended.
-    pub fn poll(&mut self, c: &Cluster, out: &mut Output) -> bool {
-        let alive = c
-            .get_as::<Pod>(&self.namespace, &self.pod)
-            .is_some_and(|p| p.metadata.uid == self.uid && p.phase() == "Running");
-        let log = c.container_logs(&self.namespace, &self.pod, &self.container);
-        match log.get(self.seen..) {
-            Some(new) if !new.is_empty() => {
-                out.out(new.to_string());
-                self.seen = log.len();
-            }
-            Some(_) => {}
-            // A new log: the container restarted, and the stream of the old one ended.
-            None => return true,
+/// An attach to a process without stdin: prints what it wrote since; returns whether the
+/// stream has ended.
+pub fn poll_attach_output(a: &mut AttachOutput, c: &Cluster, out: &mut Output) -> bool {
+    let alive = c
+        .get_as::<Pod>(&a.namespace, &a.pod)
+        .is_some_and(|p| p.metadata.uid == a.uid && p.phase() == "Running");
+    let log = c.container_logs(&a.namespace, &a.pod, &a.container);
+    match log.get(a.seen..) {
+        Some(new) if !new.is_empty() => {
+            out.out(new.to_string());
+            a.seen = log.len();
         }
-        !alive
+        Some(_) => {}
+        // A new log: the container restarted, and the stream of the old one ended.
+        None => return true,
     }
+    !alive
 }

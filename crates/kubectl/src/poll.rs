@@ -35,9 +35,9 @@ impl Job {
             }
             Job::Sleep { until } => c.now() >= *until,
             Job::Replace(r) => crate::replace::poll(c, r, out),
-            Job::AttachOutput(a) => a.poll(c, out),
+            Job::AttachOutput(a) => crate::exec::poll_attach_output(a, c, out),
             Job::Events(e) => {
-                e.poll(c, out);
+                crate::events::poll(e, c, out);
                 false
             }
             Job::Drain {

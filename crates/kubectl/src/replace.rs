@@ -5,7 +5,7 @@
 
 use crate::args::{flag, FlagSpec};
 use crate::dryrun::{self, DryRun, Print, Shown, DRY_RUN, OUTPUT};
-use crate::jobs::Job;
+use crate::jobs::{ForceReplace, Job};
 use crate::output::Output;
 use crate::{errors, manifests, Env};
 use ordinal_sim::api::{Kind, Object};
@@ -26,22 +26,6 @@ pub const FLAGS: &[FlagSpec] = &[
     DRY_RUN,
     OUTPUT,
 ];
-
-/// One object of the files, decoded, with the file it came from.
-#[derive(Debug, Clone)]
-pub struct Replacement {
-    pub file: String,
-    pub object: Object,
-}
-
-/// What `--force` recreates once the old objects are gone.
-#[derive(Debug)]
-pub struct ForceReplace {
-    /// The deleted objects not gone yet: kind, namespace, name, uid.
-    pub pending: Vec<(Kind, String, String, String)>,
-    pub objects: Vec<Replacement>,
-    pub print: Print,
-}
 
 enum Failure {
     /// Already in kubectl's words.
@@ -150,10 +134,7 @@ pub fn replace(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                             object.meta_mut().namespace = ns.clone();
                         }
                     }
-                    objects.push(Replacement {
-                        file: file.clone(),
-                        object,
-                    });
+                    objects.push((file.clone(), object));
                 }
                 Err(e) => failures.push(Failure::Api(e, file.clone())),
             }
@@ -174,11 +155,11 @@ pub fn replace(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             propagation: Some(cascade),
         };
         let mut pending = Vec::new();
-        for r in &objects {
+        for (file, object) in &objects {
             let (kind, ns, name) = (
-                r.object.kind(),
-                r.object.meta().namespace.clone(),
-                r.object.name().to_string(),
+                object.kind(),
+                object.meta().namespace.clone(),
+                object.name().to_string(),
             );
             match c.delete(kind, &ns, &name, &opts) {
                 Ok(o) => {
@@ -190,24 +171,24 @@ pub fn replace(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 }
                 // Replace creates what does not exist: a missing object is no error.
                 Err(e) if e.reason == Reason::NotFound => {}
-                Err(e) => failures.push(Failure::Api(e, r.file.clone())),
+                Err(e) => failures.push(Failure::Api(e, file.clone())),
             }
         }
         report(&mut out, failures);
         let mut job = ForceReplace {
             pending,
             objects,
-            print,
+            output: p.value("output").map(String::from),
         };
         if !poll(c, &mut job, &mut out) {
             out.job = Some(Job::Replace(job));
         }
         return out;
     }
-    for r in objects {
-        let (kind, name) = (r.object.kind(), r.object.name().to_string());
+    for (file, object) in objects {
+        let (kind, name) = (object.kind(), object.name().to_string());
         if dry == DryRun::Client {
-            let shown = r.object.to_value();
+            let shown = object.to_value();
             print.done(
                 &mut out,
                 dry,
@@ -218,7 +199,7 @@ pub fn replace(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             );
             continue;
         }
-        match dry.send(c, |c| c.update(r.object)) {
+        match dry.send(c, |c| c.update(object)) {
             Ok(o) => print.done(
                 &mut out,
                 dry,
@@ -227,7 +208,7 @@ pub fn replace(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 "replaced",
                 Shown::Unstructured(&o.to_value()),
             ),
-            Err(e) => failures.push(Failure::Api(e, r.file)),
+            Err(e) => failures.push(Failure::Api(e, file)),
         }
     }
     report(&mut out, failures);
@@ -263,14 +244,19 @@ pub fn poll(c: &mut Cluster, job: &mut ForceReplace, out: &mut Output) -> bool {
     if left {
         return false;
     }
+    // `-o` was read when the command started; read again, it cannot fail.
+    let mut flags = crate::args::Parsed::default();
+    if let Some(o) = &job.output {
+        flags.flags.insert("output", vec![o.clone()]);
+    }
+    let print = dryrun::print_flag(&flags, out).unwrap_or(Print::Message);
     let mut failures = Vec::new();
-    for r in std::mem::take(&mut job.objects) {
-        let (kind, name) = (r.object.kind(), r.object.name().to_string());
-        let mut object = r.object;
+    for (file, mut object) in std::mem::take(&mut job.objects) {
+        let (kind, name) = (object.kind(), object.name().to_string());
         object.meta_mut().resource_version.clear();
         object.meta_mut().uid.clear();
         match c.create(object) {
-            Ok(o) => job.print.done(
+            Ok(o) => print.done(
                 out,
                 DryRun::None,
                 kind,
@@ -278,7 +264,7 @@ pub fn poll(c: &mut Cluster, job: &mut ForceReplace, out: &mut Output) -> bool {
                 "replaced",
                 Shown::Unstructured(&o.to_value()),
             ),
-            Err(e) => failures.push(Failure::Api(e, r.file)),
+            Err(e) => failures.push(Failure::Api(e, file)),
         }
     }
     report(out, failures);
