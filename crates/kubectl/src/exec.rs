@@ -95,6 +95,8 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
     match target.split_once('/') {
         None => Ok(target.to_string()),
         Some((t, n)) => match crate::resource::resolve(t) {
+            // `AttachablePodForObject`: a Service's pods by its selector.
+            Some(Kind::Service) => service_pod(c, ns, n),
             Some(kind) => match crate::resource::support(kind).pod {
                 PodOf::Itself => Ok(n.to_string()),
                 PodOf::FirstOrdinal => {
@@ -115,6 +117,57 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
                 "error: the server doesn't have a resource type \"{t}\""
             )),
         },
+    }
+}
+
+/// The pod kubectl picks for a Service: `GetFirstPod` of its selector, sorted as
+/// `sort.Reverse(ActivePods)` sorts them (scheduled, running, ready, fewest restarts, oldest).
+fn service_pod(c: &Cluster, ns: &str, name: &str) -> Result<String, String> {
+    let Some(svc) = c.get_as::<Service>(ns, name) else {
+        return Err(format!(
+            "Error from server (NotFound): services \"{name}\" not found"
+        ));
+    };
+    let selector = &svc.spec.selector;
+    if selector.is_empty() {
+        return Err(format!(
+            "error: cannot attach to *v1.Service: invalid service '{name}': Service is defined without a selector"
+        ));
+    }
+    let mut pods: Vec<&Pod> = c
+        .list_as::<Pod>(Some(ns))
+        .into_iter()
+        .filter(|p| {
+            selector
+                .iter()
+                .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
+        })
+        .collect();
+    pods.sort_by_key(|p| {
+        let phase = match p.phase() {
+            "Running" => 0,
+            "Unknown" => 1,
+            "Pending" => 2,
+            _ => 3,
+        };
+        let restarts: i32 = p
+            .status
+            .container_statuses
+            .iter()
+            .map(|s| s.restart_count)
+            .sum();
+        (
+            p.spec.node_name.is_none(),
+            phase,
+            !p.is_ready(),
+            restarts,
+            p.metadata.creation_timestamp,
+            p.metadata.name.clone(),
+        )
+    });
+    match pods.first() {
+        Some(p) => Ok(p.metadata.name.clone()),
+        None => Err("error: timed out waiting for the condition".into()),
     }
 }
 
