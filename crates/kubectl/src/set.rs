@@ -19,7 +19,10 @@ const LOCAL: FlagSpec = flag("local", None, false);
 const FILENAME: FlagSpec = flag("filename", Some('f'), true);
 const CONTAINERS: FlagSpec = flag("containers", Some('c'), true);
 
-pub const IMAGE_FLAGS: &[FlagSpec] = &[ALL, SELECTOR, LOCAL, FILENAME, DRY_RUN, OUTPUT];
+/// `--record` (deprecated): the command line as the object's `kubernetes.io/change-cause`.
+const RECORD: FlagSpec = flag("record", None, false);
+
+pub const IMAGE_FLAGS: &[FlagSpec] = &[ALL, SELECTOR, LOCAL, FILENAME, RECORD, DRY_RUN, OUTPUT];
 pub const ENV_FLAGS: &[FlagSpec] = &[
     ALL,
     SELECTOR,
@@ -44,6 +47,7 @@ pub const RESOURCES_FLAGS: &[FlagSpec] = &[
     CONTAINERS,
     flag("limits", None, true),
     flag("requests", None, true),
+    RECORD,
     DRY_RUN,
     OUTPUT,
 ];
@@ -334,6 +338,50 @@ fn send(
     }
 }
 
+/// `--record`: pflag's deprecation notice as it parses the flag; the change cause kubectl
+/// records (`parseCommandLine`: the command, its arguments, then each flag set, the global ones
+/// first), if `--record` is true.
+fn record(p: &Parsed, cmd: &str, out: &mut Output) -> Option<String> {
+    if !p.has("record") {
+        return None;
+    }
+    out.note("Flag --record has been deprecated, --record will be removed in the future");
+    if !p.bool("record") {
+        return None;
+    }
+    let mut line = format!("kubectl {cmd}");
+    for a in &p.positionals {
+        line.push(' ');
+        line.push_str(a);
+    }
+    let global = |name: &str| crate::args::GLOBAL.iter().any(|g| g.long == name);
+    let flags = p
+        .flags
+        .iter()
+        .filter(|(n, _)| global(n))
+        .chain(p.flags.iter().filter(|(n, _)| !global(n)));
+    for (name, values) in flags {
+        let value = match values.last().map(String::as_str) {
+            Some("unchanged") if *name == "dry-run" => "unchanged",
+            Some(v) => v,
+            None => "",
+        };
+        line.push_str(&format!(" --{name}={value}"));
+    }
+    Some(line)
+}
+
+/// Sets the change cause `--record` asked for on an object.
+fn set_cause(v: &mut Value, cause: &Option<String>) {
+    if let Some(cause) = cause {
+        let meta = &mut v["metadata"];
+        if !meta["annotations"].is_object() {
+            meta["annotations"] = json!({});
+        }
+        meta["annotations"]["kubernetes.io/change-cause"] = json!(cause);
+    }
+}
+
 /// The start every subcommand shares: flags, namespace, pairs, the objects.
 struct Start {
     p: Parsed,
@@ -388,6 +436,7 @@ pub fn image(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let Some(s) = start(c, args, IMAGE_FLAGS, "set image", "image", env, &mut out) else {
         return out;
     };
+    let cause = record(&s.p, "set image", &mut out);
     // `ParsePairs`: `NAME=IMAGE` pairs; anything else is an invalid image.
     let mut images: Vec<(String, String)> = Vec::new();
     let bad: Vec<&str> = s
@@ -460,6 +509,7 @@ pub fn image(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 errs.push(format!("error: unable to find container named {cname:?}"));
             }
         }
+        set_cause(&mut after, &cause);
         send(
             c,
             &mut out,
@@ -753,6 +803,7 @@ pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let cause = record(&p, "set resources", &mut out);
     let s = Start {
         resources: p.positionals.clone(),
         pairs: Vec::new(),
@@ -836,6 +887,7 @@ pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             continue;
         }
         spec["containers"] = Value::Array(list);
+        set_cause(&mut after, &cause);
         send(
             c,
             &mut out,
