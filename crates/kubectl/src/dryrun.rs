@@ -443,6 +443,9 @@ mod tests {
             "label pod web-0 a=b",
             "annotate pod web-0 a=b",
             "patch sts web -p {\"spec\":{\"replicas\":4}}",
+            "set image sts/web nginx=nginx:1.27",
+            "set env sts/web GREETING=hello",
+            "set resources sts/web --limits=cpu=200m",
         ];
         for line in lines {
             for dry in ["client", "server"] {

@@ -2,7 +2,7 @@
 
 use crate::args::{flag, FlagSpec};
 use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
-use crate::jobs::{Attach, Job};
+use crate::jobs::{Attach, AttachOutput, Job};
 use crate::output::Output;
 use crate::resource::PodOf;
 use crate::Env;
@@ -95,6 +95,8 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
     match target.split_once('/') {
         None => Ok(target.to_string()),
         Some((t, n)) => match crate::resource::resolve(t) {
+            // `AttachablePodForObject`: a Service's pods by its selector.
+            Some(Kind::Service) => service_pod(c, ns, n),
             Some(kind) => match crate::resource::support(kind).pod {
                 PodOf::Itself => Ok(n.to_string()),
                 PodOf::FirstOrdinal => {
@@ -115,6 +117,57 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
                 "error: the server doesn't have a resource type \"{t}\""
             )),
         },
+    }
+}
+
+/// The pod kubectl picks for a Service: `GetFirstPod` of its selector, sorted as
+/// `sort.Reverse(ActivePods)` sorts them (scheduled, running, ready, fewest restarts, oldest).
+fn service_pod(c: &Cluster, ns: &str, name: &str) -> Result<String, String> {
+    let Some(svc) = c.get_as::<Service>(ns, name) else {
+        return Err(format!(
+            "Error from server (NotFound): services \"{name}\" not found"
+        ));
+    };
+    let selector = &svc.spec.selector;
+    if selector.is_empty() {
+        return Err(format!(
+            "error: cannot attach to *v1.Service: invalid service '{name}': Service is defined without a selector"
+        ));
+    }
+    let mut pods: Vec<&Pod> = c
+        .list_as::<Pod>(Some(ns))
+        .into_iter()
+        .filter(|p| {
+            selector
+                .iter()
+                .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
+        })
+        .collect();
+    pods.sort_by_key(|p| {
+        let phase = match p.phase() {
+            "Running" => 0,
+            "Unknown" => 1,
+            "Pending" => 2,
+            _ => 3,
+        };
+        let restarts: i32 = p
+            .status
+            .container_statuses
+            .iter()
+            .map(|s| s.restart_count)
+            .sum();
+        (
+            p.spec.node_name.is_none(),
+            phase,
+            !p.is_ready(),
+            restarts,
+            p.metadata.creation_timestamp,
+            p.metadata.name.clone(),
+        )
+    });
+    match pods.first() {
+        Some(p) => Ok(p.metadata.name.clone()),
+        None => Err("error: timed out waiting for the condition".into()),
     }
 }
 
@@ -273,4 +326,142 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         from_run: true,
     }));
     out
+}
+
+pub const ATTACH_FLAGS: &[FlagSpec] = &[
+    flag("container", Some('c'), true),
+    flag("stdin", Some('i'), false),
+    flag("tty", Some('t'), false),
+    flag("quiet", Some('q'), false),
+    flag("pod-running-timeout", None, true),
+];
+
+/// `kubectl attach`: to the container's main process. A shell started with stdin (`run -it`)
+/// is attached as `run -it` attaches it; any other process (nginx) has its output followed
+/// until Ctrl-C, as kubectl streams it.
+pub fn attach(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let Some(p) = crate::args::parse_into(args, ATTACH_FLAGS, "attach", &mut out) else {
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let target = match &p.positionals[..] {
+        [] => {
+            out.err("error: at least 1 argument is required for attach");
+            return out;
+        }
+        [one] => one.clone(),
+        [ty, name] => format!("{ty}/{name}"),
+        more => {
+            out.err(format!(
+                "error: expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw {}: [{}]",
+                more.len(),
+                more.join(" ")
+            ));
+            return out;
+        }
+    };
+    let pod = match resolve_pod(c, &ns, &target) {
+        Ok(p) => p,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let Some(spec) = c.get_as::<Pod>(&ns, &pod).cloned() else {
+        out.err(format!(
+            "Error from server (NotFound): pods \"{pod}\" not found"
+        ));
+        return out;
+    };
+    let phase = spec.phase().to_string();
+    if matches!(phase.as_str(), "Succeeded" | "Failed") {
+        out.err(format!(
+            "error: cannot attach a container in a completed pod; current phase is {phase}"
+        ));
+        return out;
+    }
+    let container = match p.value("container") {
+        Some(name) => match spec.spec.containers.iter().find(|k| k.name == name) {
+            Some(k) => k.clone(),
+            None => {
+                out.err(format!(
+                    "error: cannot attach to the container: container {name} not found in pod {pod}"
+                ));
+                return out;
+            }
+        },
+        None => {
+            let Some(first) = spec.spec.containers.first() else {
+                out.err(format!(
+                    "error: cannot attach to the container: pod {pod} has no containers"
+                ));
+                return out;
+            };
+            if spec.spec.containers.len() > 1 && !p.bool("quiet") {
+                let names: Vec<&str> = spec
+                    .spec
+                    .containers
+                    .iter()
+                    .map(|k| k.name.as_str())
+                    .collect();
+                out.note(format!(
+                    "Defaulted container \"{}\" out of: {}",
+                    first.name,
+                    names.join(", ")
+                ));
+            }
+            first.clone()
+        }
+    };
+    let quiet = p.bool("quiet");
+    if p.bool("tty") && container.tty != Some(true) && !quiet {
+        out.note(format!(
+            "error: Unable to use a TTY - container {} did not allocate one",
+            container.name
+        ));
+    }
+    // A shell reading its stdin: typed lines go to it (the session attaches it).
+    if p.bool("stdin") && container.stdin == Some(true) {
+        out.job = Some(Job::Attach(Attach {
+            namespace: ns,
+            pod,
+            container: Some(container.name),
+            remove: false,
+            waiting: true,
+            from_run: true,
+        }));
+        return out;
+    }
+    if !quiet {
+        out.note("If you don't see a command prompt, try pressing enter.");
+    }
+    let seen = c.container_logs(&ns, &pod, &container.name).len();
+    out.job = Some(Job::AttachOutput(AttachOutput {
+        namespace: ns,
+        pod,
+        uid: spec.metadata.uid.clone(),
+        container: container.name,
+        seen,
+    }));
+    out
+}
+
+/// An attach to a process without stdin: prints what it wrote since; returns whether the
+/// stream has ended.
+pub fn poll_attach_output(a: &mut AttachOutput, c: &Cluster, out: &mut Output) -> bool {
+    let alive = c
+        .get_as::<Pod>(&a.namespace, &a.pod)
+        .is_some_and(|p| p.metadata.uid == a.uid && p.phase() == "Running");
+    let log = c.container_logs(&a.namespace, &a.pod, &a.container);
+    match log.get(a.seen..) {
+        Some(new) if !new.is_empty() => {
+            out.out(new.to_string());
+            a.seen = log.len();
+        }
+        Some(_) => {}
+        // A new log: the container restarted, and the stream of the old one ended.
+        None => return true,
+    }
+    !alive
 }

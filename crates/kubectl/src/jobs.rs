@@ -54,6 +54,12 @@ pub enum Job {
         nodes: Vec<String>,
         at: Time,
     },
+    /// `kubectl attach` to a process without stdin: its output until Ctrl-C.
+    AttachOutput(AttachOutput),
+    /// `kubectl replace --force`: the deleted objects not gone yet, then what to create.
+    Replace(ForceReplace),
+    /// `kubectl events -w`: the events listed so far, then one row per new one.
+    Events(EventsWatch),
     /// `kubectl run -i … -- CMD`: wait for the pod, show the command's output, then `--rm`.
     RunCommand {
         namespace: String,
@@ -103,7 +109,12 @@ impl Job {
             Job::WaitFor { deadline, .. } => Some(*deadline),
             Job::Drain { deadline, .. } => deadline.as_ref().map(|(t, _)| *t),
             Job::DockerStop { at, .. } => Some(*at),
-            Job::Watch(_) | Job::Attach(_) | Job::RunCommand { .. } => None,
+            Job::Watch(_)
+            | Job::Attach(_)
+            | Job::RunCommand { .. }
+            | Job::Replace(_)
+            | Job::AttachOutput(_)
+            | Job::Events(_) => None,
         }
     }
 }
@@ -118,6 +129,52 @@ pub struct Watch {
     pub wide: bool,
     pub show_labels: bool,
     pub name_only: bool,
+    pub rv: u64,
+    pub table: Table,
+}
+
+/// `kubectl attach` to a process that reads no input: its output from now on, until Ctrl-C
+/// or until the container (or pod) goes away ([`crate::exec::poll_attach_output`]).
+#[derive(Debug)]
+pub struct AttachOutput {
+    pub namespace: String,
+    pub pod: String,
+    pub uid: String,
+    pub container: String,
+    /// How much of the container's log was there already.
+    pub seen: usize,
+}
+
+/// `kubectl replace --force` waiting for the deleted objects to be gone before it creates them
+/// again ([`crate::replace::poll`]).
+#[derive(Debug)]
+pub struct ForceReplace {
+    /// The deleted objects not gone yet: kind, namespace, name, uid.
+    pub pending: Vec<(Kind, String, String, String)>,
+    /// What to create then, each with the file it came from.
+    pub objects: Vec<(String, Object)>,
+    /// `-o`, if given.
+    pub output: Option<String>,
+}
+
+/// Which events `kubectl events` shows.
+#[derive(Debug, Clone)]
+pub struct EventFilter {
+    /// `None`: every namespace (`-A`).
+    pub namespace: Option<String>,
+    /// `--for`: the `involvedObject`'s kind, apiVersion and name.
+    pub object: Option<(String, String, String)>,
+    /// `--types` (any case); empty: all.
+    pub types: Vec<String>,
+}
+
+/// `kubectl events -w`: the rows printed so far set the widths; new events follow
+/// ([`crate::events::poll`]).
+#[derive(Debug)]
+pub struct EventsWatch {
+    pub filter: EventFilter,
+    /// The header is still to print (no event was listed yet).
+    pub headers: bool,
     pub rv: u64,
     pub table: Table,
 }

@@ -34,6 +34,12 @@ impl Job {
                 }
             }
             Job::Sleep { until } => c.now() >= *until,
+            Job::Replace(r) => crate::replace::poll(c, r, out),
+            Job::AttachOutput(a) => crate::exec::poll_attach_output(a, c, out),
+            Job::Events(e) => {
+                crate::events::poll(e, c, out);
+                false
+            }
             Job::Drain {
                 node,
                 pending,

@@ -7,7 +7,8 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, delete, describe, drain, exec, get, info, label, logs, patch, rollout, scale, wait, Env,
+    apply, auth, delete, describe, drain, events, exec, get, info, label, logs, patch, replace,
+    rollout, scale, set, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -195,6 +196,21 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(exec::run),
     },
     Verb {
+        name: "set",
+        aliases: &[],
+        group: Some(Group::BasicBeginner),
+        summary: "Set specific features on objects",
+        help: Some(Help {
+            what: "Configure application resources: change the image, the environment variables or the resource requests and limits of a StatefulSet's pod template (or of a pod, where the API allows it).",
+            usage: "kubectl set SUBCOMMAND [options]\n  kubectl set image (TYPE NAME | TYPE/NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N\n  kubectl set env RESOURCE/NAME KEY_1=VAL_1 ... KEY_N=VAL_N\n  kubectl set resources (TYPE NAME | TYPE/NAME) ([--limits=LIMITS & --requests=REQUESTS]",
+            examples: "  kubectl set image sts/web nginx=registry.k8s.io/nginx-slim:0.24\n  kubectl set env sts/web GREETING=hello\n  kubectl set env sts/web --list\n  kubectl set env sts/web GREETING-\n  kubectl set resources sts/web -c nginx --limits=cpu=200m,memory=512Mi --requests=cpu=100m",
+        }),
+        flags: &[],
+        subs: set::SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(set::set),
+    },
+    Verb {
         name: "get",
         aliases: &[],
         group: Some(Group::BasicIntermediate),
@@ -270,6 +286,21 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(info::cluster_info),
     },
     Verb {
+        name: "top",
+        aliases: &[],
+        group: Some(Group::ClusterManagement),
+        summary: "Display resource (CPU/memory) usage",
+        help: Some(Help {
+            what: "Display resource (CPU/memory) usage of nodes or pods. It needs the Metrics API (metrics-server), which kind does not install: here, as on a fresh kind cluster, kubectl says it is not available.",
+            usage: "kubectl top (node | pod) [NAME | -l label] [options]",
+            examples: "  kubectl top pod\n  kubectl top node",
+        }),
+        flags: &[],
+        subs: top::SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(top::top),
+    },
+    Verb {
         name: "cordon",
         aliases: &[],
         group: Some(Group::ClusterManagement),
@@ -337,6 +368,21 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(logs::logs),
     },
     Verb {
+        name: "attach",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Attach to a running container",
+        help: Some(Help {
+            what: "Attach to a process that is already running inside an existing container: a shell started with `run -it` takes your input again (exit ends it, and the container restarts); any other process (nginx) shows its output as it writes it, until Ctrl-C.",
+            usage: "kubectl attach (POD | TYPE/NAME) -c CONTAINER [options]",
+            examples: "  kubectl attach web-0\n  kubectl attach shell -c shell -i -t\n  kubectl attach sts/web",
+        }),
+        flags: exec::ATTACH_FLAGS,
+        subs: &[],
+        operands: Operands::Name(Kind::Pod),
+        run: Run::Cmd(exec::attach),
+    },
+    Verb {
         name: "exec",
         aliases: &[],
         group: Some(Group::Troubleshooting),
@@ -350,6 +396,36 @@ pub static VERBS: &[Verb] = &[
         subs: &[],
         operands: Operands::Name(Kind::Pod),
         run: Run::Cmd(exec::exec),
+    },
+    Verb {
+        name: "auth",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Inspect authorization",
+        help: Some(Help {
+            what: "Inspect authorization: can-i asks whether you may do something (kind's kubernetes-admin may do everything), --list prints your rules; whoami prints who you are.",
+            usage: "kubectl auth can-i VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]\n  kubectl auth can-i --list [options]\n  kubectl auth whoami [options]",
+            examples: "  kubectl auth can-i create statefulsets\n  kubectl auth can-i --list\n  kubectl auth whoami",
+        }),
+        flags: &[],
+        subs: auth::SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(auth::auth),
+    },
+    Verb {
+        name: "events",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "List events",
+        help: Some(Help {
+            what: "Display events: a table of the most important information about them, for a namespace, for all namespaces (-A), or for one object (--for TYPE/NAME), sorted by when they were last seen. -w keeps printing new ones.",
+            usage: "kubectl events [(-o|--output=)json|yaml|name|jsonpath] [--for TYPE/NAME] [--watch] [--types=Normal,Warning] [options]",
+            examples: "  kubectl events\n  kubectl events --all-namespaces\n  kubectl events --for pod/web-0 --watch\n  kubectl events -oyaml\n  kubectl events --types=Warning,Normal",
+        }),
+        flags: events::FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(events::events),
     },
     Verb {
         name: "apply",
@@ -380,6 +456,21 @@ pub static VERBS: &[Verb] = &[
         subs: &[],
         operands: Operands::Typed,
         run: Run::Cmd(patch::patch),
+    },
+    Verb {
+        name: "replace",
+        aliases: &[],
+        group: Some(Group::Advanced),
+        summary: "Replace a resource by file name or stdin",
+        help: Some(Help {
+            what: "Replace a resource by file name or stdin: the whole object is sent (PUT), so the file must describe it completely. With a resourceVersion in the file, a change made since is a conflict. --force deletes the objects and creates them again.",
+            usage: "kubectl replace -f FILENAME [options]",
+            examples: "  kubectl get sts web -o yaml > web-live.yaml\n  kubectl replace -f web-live.yaml\n  kubectl replace --force -f web.yaml",
+        }),
+        flags: replace::FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(replace::replace),
     },
     Verb {
         name: "wait",
@@ -470,8 +561,6 @@ pub static VERBS: &[Verb] = &[
     },
     not_here("alpha"),
     not_here("api-versions"),
-    not_here("attach"),
-    not_here("auth"),
     not_here("autoscale"),
     not_here("certificate"),
     not_here("completion"),
@@ -479,17 +568,13 @@ pub static VERBS: &[Verb] = &[
     not_here("debug"),
     not_here("diff"),
     not_here("edit"),
-    not_here("events"),
     not_here("explain"),
     not_here("expose"),
     not_here("kustomize"),
     not_here("plugin"),
     not_here("port-forward"),
     not_here("proxy"),
-    not_here("replace"),
-    not_here("set"),
     not_here("taint"),
-    not_here("top"),
 ];
 
 #[cfg(test)]
@@ -595,7 +680,7 @@ mod tests {
             let mut lines = Vec::new();
             walk(&format!("kubectl {} ", v.name), v.flags, v.subs, &mut lines);
             for (without, with) in lines {
-                let expect = if with.ends_with("x ") {
+                let expect = if with.ends_with(" x ") {
                     cands(&without)
                 } else {
                     Vec::new()

@@ -211,3 +211,31 @@ fn a_never_ending_watch_in_a_live_terminal_costs_little_per_frame() {
     assert_eq!(t.s.interrupt().text(), "^C\n");
     assert!(!t.s.busy());
 }
+
+// `set -c` takes a glob: many stars against the container name, and a long one, answer at once;
+// `events -w` in a script ends when nothing more can happen; huge env and resource lists are
+// refused or applied without hanging.
+#[test]
+fn set_globs_events_watches_and_long_lists_end() {
+    let mut t = T::web();
+    let stars = "*a".repeat(5_000);
+    let out = t.timed(&format!("kubectl set env sts/web -c {stars}b X=1"));
+    assert!(out.starts_with("Warning: StatefulSet/web does not have any containers matching"));
+    let out = t.timed(&format!(
+        "kubectl set resources sts/web -c {stars}b --limits=cpu=1"
+    ));
+    assert!(
+        out.starts_with("error: unable to find container named *a*a"),
+        "{out}"
+    );
+    let many: Vec<String> = (0..2_000).map(|i| format!("V{i}={i}")).collect();
+    let out = t.timed(&format!("kubectl set env sts/web {}", many.join(" ")));
+    assert!(!out.is_empty());
+    let out = t.timed(&format!(
+        "kubectl set resources sts/web --limits={}",
+        "cpu=1,".repeat(5_000)
+    ));
+    assert!(out.starts_with("error: Invalid argument syntax"), "{out}");
+    let out = t.timed("kubectl events -w --for sts/web");
+    assert!(out.starts_with("LAST SEEN"), "{out}");
+}

@@ -1,0 +1,942 @@
+//! `kubectl set image|env|resources`: change the containers of a pod template (a
+//! StatefulSet's) or of a pod, as kubectl v1.33 does (`pkg/cmd/set`): the pairs after the
+//! resources, the object changed locally, nothing sent when nothing changed, then the change
+//! sent (here as an update of the object read) and `statefulset.apps/web image updated`.
+
+use crate::args::{flag, sub, FlagSpec, Operands, Parsed, Sub};
+use crate::dryrun::{self, DryRun, Print, Shown, DRY_RUN, OUTPUT};
+use crate::output::Output;
+use crate::resource::resolve;
+use crate::{errors, Env};
+use ordinal_sim::api::{Kind, Object};
+use ordinal_sim::quantity::Quantity;
+use ordinal_sim::Cluster;
+use serde_json::{json, Value};
+
+const ALL: FlagSpec = flag("all", None, false);
+const SELECTOR: FlagSpec = flag("selector", Some('l'), true);
+const LOCAL: FlagSpec = flag("local", None, false);
+const FILENAME: FlagSpec = flag("filename", Some('f'), true);
+const CONTAINERS: FlagSpec = flag("containers", Some('c'), true);
+
+/// `--record` (deprecated): the command line as the object's `kubernetes.io/change-cause`.
+const RECORD: FlagSpec = flag("record", None, false);
+
+pub const IMAGE_FLAGS: &[FlagSpec] = &[ALL, SELECTOR, LOCAL, FILENAME, RECORD, DRY_RUN, OUTPUT];
+pub const ENV_FLAGS: &[FlagSpec] = &[
+    ALL,
+    SELECTOR,
+    LOCAL,
+    FILENAME,
+    CONTAINERS,
+    flag("env", Some('e'), true),
+    flag("list", None, false),
+    flag("resolve", None, false),
+    flag("overwrite", None, false),
+    flag("from", None, true),
+    flag("prefix", None, true),
+    flag("keys", None, true),
+    DRY_RUN,
+    OUTPUT,
+];
+pub const RESOURCES_FLAGS: &[FlagSpec] = &[
+    ALL,
+    SELECTOR,
+    LOCAL,
+    FILENAME,
+    CONTAINERS,
+    flag("limits", None, true),
+    flag("requests", None, true),
+    RECORD,
+    DRY_RUN,
+    OUTPUT,
+];
+
+/// `kubectl set`'s subcommands (those of kubectl's that concern pod templates).
+pub const SUBCOMMANDS: &[Sub] = &[
+    sub("env", ENV_FLAGS, Operands::Typed),
+    sub("image", IMAGE_FLAGS, Operands::Typed),
+    sub("resources", RESOURCES_FLAGS, Operands::Typed),
+];
+
+/// `kubectl set` alone (cobra's help, on stderr, status 1).
+const GROUP_HELP: &str = "Configure application resources.\n\n These commands help you make changes to existing application resources.\n\nAvailable Commands:\n  env              Update environment variables on a pod template\n  image            Update the image of a pod template\n  resources        Update resource requests/limits on objects with pod templates\n  selector         Set the selector on a resource\n  serviceaccount   Update the service account of a resource\n  subject          Update the user, group, or service account in a role binding or cluster role binding\n\nUsage:\n  kubectl set SUBCOMMAND [options]\n\nUse \"kubectl set <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
+
+pub fn set(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let Some(i) = args.iter().position(|a| !a.starts_with('-')) else {
+        out.err(GROUP_HELP);
+        return out;
+    };
+    let mut rest = args.to_vec();
+    let word = rest.remove(i);
+    match word.as_str() {
+        "image" => image(c, &rest, env),
+        "env" => set_env(c, &rest, env),
+        "resources" => resources(c, &rest, env),
+        "selector" | "serviceaccount" | "subject" => {
+            out.err(format!("error: \"kubectl set {word}\" is not available in this playground (it has no Services selectors, ServiceAccounts or RoleBindings to change); set image, env and resources are."));
+            out
+        }
+        other => {
+            out.err(format!(
+                "error: unknown command \"{other}\"\nSee 'kubectl set -h' for help and examples"
+            ));
+            out
+        }
+    }
+}
+
+/// kubectl's `GetResourcesAndPairs`: the resources, then the pairs (`K=V`, `K-`).
+fn split_pairs(args: &[String], what: &str) -> Result<(Vec<String>, Vec<String>), String> {
+    let (mut resources, mut pairs) = (Vec::new(), Vec::new());
+    for s in args {
+        let pair = (s.contains('=') && !s.starts_with('=')) || (s.ends_with('-') && s != "-");
+        if pair {
+            pairs.push(s.clone());
+        } else if !pairs.is_empty() {
+            return Err(format!(
+                "error: all resources must be specified before {what} changes: {s}"
+            ));
+        } else {
+            resources.push(s.clone());
+        }
+    }
+    Ok((resources, pairs))
+}
+
+/// The resource builder's reading of `TYPE NAME…`/`TYPE/NAME…` (`ResourceTypeOrNameArgs`),
+/// with its errors; `-l` and `--all` list the type.
+fn infos(
+    c: &Cluster,
+    p: &Parsed,
+    resources: &[String],
+    ns: &str,
+    env: &Env,
+    out: &mut Output,
+) -> Option<Vec<Target>> {
+    let local = p.bool("local");
+    if local && p.has("output") {
+        out.err("error: set --local -o is not available in this playground: kubectl prints the file's object as its Go types hold it (zero values and all); drop -o, or set the live object with --dry-run=client -o.");
+        return None;
+    }
+    if local && (!resources.is_empty() || !p.has("filename")) {
+        out.err("error: you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'");
+        return None;
+    }
+    if p.has("filename") {
+        return from_files(p, env, local, out);
+    }
+    if resources.is_empty() {
+        if p.has("selector") {
+            out.err("error: at least one resource must be specified to use a selector");
+        } else {
+            out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        }
+        return None;
+    }
+    let slashed = resources.iter().filter(|r| r.contains('/')).count();
+    if slashed > 0 && slashed < resources.len() {
+        out.err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+        return None;
+    }
+    let kind_of = |ty: &str, out: &mut Output| {
+        let k = resolve(ty);
+        if k.is_none() {
+            out.err(format!(
+                "error: the server doesn't have a resource type \"{ty}\""
+            ));
+        }
+        k
+    };
+    let mut t: Vec<(Kind, String)> = Vec::new();
+    if slashed > 0 {
+        for r in resources {
+            let (ty, name) = r.split_once('/').unwrap_or((r, ""));
+            t.push((kind_of(ty, out)?, name.to_string()));
+        }
+    } else {
+        let mut kinds = Vec::new();
+        for ty in resources[0].split(',') {
+            kinds.push(kind_of(ty, out)?);
+        }
+        let names = &resources[1..];
+        if names.is_empty() {
+            let selector = crate::args::selector_into(p, out)?;
+            if selector.is_none() && !p.bool("all") {
+                out.err("error: resource(s) were provided, but no name was specified");
+                return None;
+            }
+            for k in kinds {
+                for o in c.list(k, k.namespaced().then_some(ns)) {
+                    if selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&o.meta().labels))
+                    {
+                        t.push((k, o.meta().name.clone()));
+                    }
+                }
+            }
+        } else {
+            for k in kinds {
+                for n in names {
+                    t.push((k, n.clone()));
+                }
+            }
+        }
+    }
+    Some(t.into_iter().map(|(k, n)| (k, n, None)).collect())
+}
+
+/// An object to change: its kind and name, and (`--local`) the object as the file has it.
+type Target = (Kind, String, Option<Value>);
+
+/// `-f FILE`: the objects the files name (read from the server), or with `--local` the
+/// files' objects themselves.
+fn from_files(p: &Parsed, env: &Env, local: bool, out: &mut Output) -> Option<Vec<Target>> {
+    let mut t = Vec::new();
+    for f in p.values("filename") {
+        let text = match crate::manifests::read(env.files, &f, env.stdin) {
+            Ok(text) => text,
+            Err(e) => {
+                out.err(e);
+                return None;
+            }
+        };
+        let docs = match ordinal_sim::apply::parse_manifests(&text) {
+            Ok(d) => d,
+            Err(e) => {
+                out.err(format!("error: error parsing {f}: {}", e.message));
+                return None;
+            }
+        };
+        for d in docs {
+            let s = |k: &str| d.value.pointer(k).and_then(Value::as_str).unwrap_or("");
+            let Some(kind) = Kind::from_type_meta(s("/apiVersion"), s("/kind")) else {
+                out.err(format!(
+                    "error: resource mapping not found for name: {:?} namespace: {:?} from {f:?}: no matches for kind {:?} in version {:?}\nensure CRDs are installed first",
+                    s("/metadata/name"),
+                    s("/metadata/namespace"),
+                    s("/kind"),
+                    s("/apiVersion")
+                ));
+                return None;
+            };
+            let name = s("/metadata/name").to_string();
+            t.push((kind, name, local.then(|| d.value.clone())));
+        }
+    }
+    Some(t)
+}
+
+/// The object to change: the file's (`--local`), else the live one.
+fn object(c: &Cluster, t: &Target, ns: &str, out: &mut Output) -> Option<Value> {
+    match &t.2 {
+        Some(v) => Some(v.clone()),
+        None => live(c, t.0, ns, &t.1, out),
+    }
+}
+
+/// The containers of an object's pod spec (a pod's, or its template's), or kubectl's error
+/// for a kind without one.
+fn pod_spec<'a>(
+    kind: Kind,
+    name: &str,
+    local: bool,
+    v: &'a mut Value,
+) -> Result<&'a mut Value, String> {
+    let spec = match kind {
+        Kind::Pod => v.get_mut("spec"),
+        Kind::StatefulSet => v.pointer_mut("/spec/template/spec"),
+        _ => None,
+    };
+    spec.ok_or_else(|| {
+        format!(
+            "error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}",
+            // `ObjectName`: the resource (from the server), or the kind (from a local file).
+            if local {
+                kind.info().singular
+            } else {
+                kind.info().plural
+            },
+            kind.name()
+        )
+    })
+}
+
+fn containers(spec: &mut Value, key: &str) -> Vec<Value> {
+    spec.get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// `filepath.Match` with `*` and `?` (what `-c` takes), in time linear in the pattern times
+/// the name: a star only ever backtracks to the latest one.
+fn glob(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some((i, j));
+            i += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
+}
+
+/// Sends a changed object (nothing if unchanged) and prints it as kubectl does; `what` is the
+/// operation (`image updated`) and `failed` the start of a server error's wording.
+#[allow(clippy::too_many_arguments)]
+fn send(
+    c: &mut Cluster,
+    out: &mut Output,
+    dry: DryRun,
+    print: &Print,
+    kind: Kind,
+    name: &str,
+    before: &Value,
+    after: Value,
+    what: &str,
+    failed: &str,
+    local: bool,
+) {
+    if *before == after {
+        return;
+    }
+    if local || dry == DryRun::Client {
+        print.done(out, dry, kind, name, what, Shown::Unstructured(&after));
+        return;
+    }
+    let obj = match Object::from_value(kind, after) {
+        Ok(o) => o,
+        Err(e) => {
+            out.err(format!("error: {failed}: {e}"));
+            return;
+        }
+    };
+    match dry.send(c, |c| c.update(obj)) {
+        Ok(o) => print.done(
+            out,
+            dry,
+            kind,
+            name,
+            what,
+            Shown::Unstructured(&o.to_value()),
+        ),
+        Err(e) => out.err(format!("error: {failed}: {}", e.message)),
+    }
+}
+
+/// `--record`: pflag's deprecation notice as it parses the flag; the change cause kubectl
+/// records (`parseCommandLine`: the command, its arguments, then each flag set, the global ones
+/// first), if `--record` is true.
+fn record(p: &Parsed, cmd: &str, out: &mut Output) -> Option<String> {
+    if !p.has("record") {
+        return None;
+    }
+    out.note("Flag --record has been deprecated, --record will be removed in the future");
+    if !p.bool("record") {
+        return None;
+    }
+    let mut line = format!("kubectl {cmd}");
+    for a in &p.positionals {
+        line.push(' ');
+        line.push_str(a);
+    }
+    let global = |name: &str| crate::args::GLOBAL.iter().any(|g| g.long == name);
+    let flags = p
+        .flags
+        .iter()
+        .filter(|(n, _)| global(n))
+        .chain(p.flags.iter().filter(|(n, _)| !global(n)));
+    for (name, values) in flags {
+        let value = match values.last().map(String::as_str) {
+            Some("unchanged") if *name == "dry-run" => "unchanged",
+            Some(v) => v,
+            None => "",
+        };
+        line.push_str(&format!(" --{name}={value}"));
+    }
+    Some(line)
+}
+
+/// Sets the change cause `--record` asked for on an object.
+fn set_cause(v: &mut Value, cause: &Option<String>) {
+    if let Some(cause) = cause {
+        let meta = &mut v["metadata"];
+        if !meta["annotations"].is_object() {
+            meta["annotations"] = json!({});
+        }
+        meta["annotations"]["kubernetes.io/change-cause"] = json!(cause);
+    }
+}
+
+/// The start every subcommand shares: flags, namespace, pairs, the objects.
+struct Start {
+    p: Parsed,
+    dry: DryRun,
+    print: Print,
+    ns: String,
+    resources: Vec<String>,
+    pairs: Vec<String>,
+}
+
+fn start(
+    c: &Cluster,
+    args: &[String],
+    flags: &[FlagSpec],
+    cmd: &str,
+    what: &str,
+    env: &Env,
+    out: &mut Output,
+) -> Option<Start> {
+    let (p, dry, print) = dryrun::parse(args, flags, cmd, c, out)?;
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let (resources, pairs) = match split_pairs(&p.positionals, what) {
+        Ok(x) => x,
+        Err(e) => {
+            out.err(e);
+            return None;
+        }
+    };
+    Some(Start {
+        p,
+        dry,
+        print,
+        ns,
+        resources,
+        pairs,
+    })
+}
+
+fn live(c: &Cluster, kind: Kind, ns: &str, name: &str, out: &mut Output) -> Option<Value> {
+    match c.get(kind, ns, name) {
+        Ok(o) => Some(o.to_value()),
+        Err(e) => {
+            out.err(errors::render(&e, None));
+            None
+        }
+    }
+}
+
+/// `kubectl set image`.
+pub fn image(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let Some(s) = start(c, args, IMAGE_FLAGS, "set image", "image", env, &mut out) else {
+        return out;
+    };
+    let cause = record(&s.p, "set image", &mut out);
+    // `ParsePairs`: `NAME=IMAGE` pairs; anything else is an invalid image.
+    let mut images: Vec<(String, String)> = Vec::new();
+    let bad: Vec<&str> = s
+        .pairs
+        .iter()
+        .filter(|a| !a.contains('=') || a.starts_with('='))
+        .map(String::as_str)
+        .collect();
+    if !bad.is_empty() {
+        out.err(format!("error: invalid image format: {}", bad.join(", ")));
+        return out;
+    }
+    for a in &s.pairs {
+        if let Some((k, v)) = a.split_once('=') {
+            images.retain(|(n, _)| n != k);
+            images.push((k.to_string(), v.to_string()));
+        }
+    }
+    let Some(targets) = infos(c, &s.p, &s.resources, &s.ns, env, &mut out) else {
+        return out;
+    };
+    let mut errs = Vec::new();
+    if s.p.bool("all") && s.p.has("selector") {
+        errs.push("error: cannot set --all and --selector at the same time".to_string());
+    }
+    if images.is_empty() {
+        errs.push("error: at least one image update is required".into());
+    } else if images.len() > 1 && images.iter().any(|(n, _)| n == "*") {
+        errs.push("error: all containers are already specified by *, but saw more than one container_name=container_image pairs".into());
+    }
+    if s.p.bool("local") && s.dry == DryRun::Server {
+        errs.push(
+            "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?"
+                .into(),
+        );
+    }
+    if !errs.is_empty() {
+        out.err(errs.join("\n"));
+        return out;
+    }
+    let mut errs = Vec::new();
+    for t in targets {
+        let Some(before) = object(c, &t, &s.ns, &mut out) else {
+            continue;
+        };
+        let (kind, name, local) = (t.0, t.1, t.2.is_some());
+        let mut after = before.clone();
+        let spec = match pod_spec(kind, &name, local, &mut after) {
+            Ok(spec) => spec,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
+        for (cname, img) in &images {
+            let mut found = false;
+            for key in ["initContainers", "containers"] {
+                let mut list = containers(spec, key);
+                for ctr in list.iter_mut() {
+                    if ctr.get("name").and_then(Value::as_str) == Some(cname) || cname == "*" {
+                        found = true;
+                        ctr["image"] = json!(img);
+                    }
+                }
+                if !list.is_empty() {
+                    spec[key] = Value::Array(list);
+                }
+            }
+            if !found {
+                errs.push(format!("error: unable to find container named {cname:?}"));
+            }
+        }
+        set_cause(&mut after, &cause);
+        send(
+            c,
+            &mut out,
+            s.dry,
+            &s.print,
+            kind,
+            &name,
+            &before,
+            after,
+            "image updated",
+            "failed to patch image update to pod template",
+            local,
+        );
+    }
+    for e in errs {
+        out.err(e);
+    }
+    out
+}
+
+/// `validation.IsEnvVarName`.
+fn env_name_ok(n: &str) -> bool {
+    let mut chars = n.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || "-._".contains(c))
+        && chars.all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+}
+
+/// kubectl's `GetEnvVarRefString`.
+fn ref_string(from: &Value) -> String {
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    if let Some(r) = from.get("configMapKeyRef") {
+        format!("configmap {}, key {}", s(r, "name"), s(r, "key"))
+    } else if let Some(r) = from.get("secretKeyRef") {
+        format!("secret {}, key {}", s(r, "name"), s(r, "key"))
+    } else if let Some(r) = from.get("fieldRef") {
+        format!("field path {}", s(r, "fieldPath"))
+    } else if let Some(r) = from.get("resourceFieldRef") {
+        let container = s(r, "containerName");
+        if container.is_empty() {
+            format!("resource {}", s(r, "resource"))
+        } else {
+            format!("resource {}, container {container}", s(r, "resource"))
+        }
+    } else {
+        "invalid valueFrom".into()
+    }
+}
+
+/// `kubectl set env`.
+pub fn set_env(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let Some((p, dry, print)) = dryrun::parse(args, ENV_FLAGS, "set env", c, &mut out) else {
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    if p.bool("all") && p.has("selector") {
+        out.err("error: cannot set --all and --selector at the same time");
+        return out;
+    }
+    // `SplitEnvironmentFromResources`.
+    let is_env = |s: &str| s.find('=').is_some_and(|i| i > 0) || s.ends_with('-');
+    let (mut resources, mut env_args) = (Vec::new(), Vec::new());
+    for a in &p.positionals {
+        if is_env(a) {
+            env_args.push(a.clone());
+        } else if !env_args.is_empty() {
+            out.err(format!(
+                "error: all resources must be specified before environment changes: {}",
+                p.positionals.join(" ")
+            ));
+            return out;
+        } else {
+            resources.push(a.clone());
+        }
+    }
+    if p.bool("local") && dry == DryRun::Server {
+        out.err(
+            "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+        );
+        return out;
+    }
+    if !p.has("filename") && resources.is_empty() {
+        out.err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>");
+        return out;
+    }
+    if p.bool("list") && p.has("output") {
+        out.err("error: --list and --output may not be specified together");
+        return out;
+    }
+    if p.has("keys") && !p.has("from") {
+        out.err(
+            "error: when specifying --keys, a configmap or secret must be provided with --from",
+        );
+        return out;
+    }
+    // `ParseEnv`.
+    let mut set: Vec<(String, String)> = Vec::new();
+    let mut remove: Vec<String> = Vec::new();
+    for spec in p.values("env").iter().chain(&env_args) {
+        if spec == "-" {
+            out.err("error: set env -e - (reading the environment from stdin) is not available in this playground");
+            return out;
+        } else if let Some((k, v)) = spec.split_once('=') {
+            if !env_name_ok(k) {
+                out.err(format!("error: {k:?} is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"));
+                return out;
+            }
+            set.push((k.to_string(), v.to_string()));
+        } else if let Some(k) = spec.strip_suffix('-') {
+            remove.push(k.to_string());
+        } else {
+            out.err(format!("error: unknown environment variable: {spec}"));
+            return out;
+        }
+    }
+    if remove.iter().any(|r| set.iter().any(|(k, _)| k == r)) {
+        out.err(
+            "error: can not both modify and remove the same environment variable in the same command",
+        );
+        return out;
+    }
+    if p.has("from") {
+        out.err("error: set env --from is not available in this playground (it has no ConfigMaps; Secrets are read by the pods' env, not copied by kubectl here)");
+        return out;
+    }
+    let prefix = p.value("prefix").unwrap_or("");
+    let set: Vec<(String, String)> = set
+        .into_iter()
+        .map(|(k, v)| (format!("{prefix}{k}"), v))
+        .collect();
+    let Some(targets) = infos(c, &p, &resources, &ns, env, &mut out) else {
+        return out;
+    };
+    let selector = p.value("containers").unwrap_or("*").to_string();
+    let overwrite = p.value("overwrite").is_none_or(|v| v != "false");
+    let mut errs = Vec::new();
+    for t in targets {
+        let Some(before) = object(c, &t, &ns, &mut out) else {
+            continue;
+        };
+        let (kind, name, local) = (t.0, t.1, t.2.is_some());
+        let mut after = before.clone();
+        let spec = match pod_spec(kind, &name, local, &mut after) {
+            Ok(spec) => spec,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
+        let mut list = containers(spec, "containers");
+        let mut matched = 0;
+        let mut failed = None;
+        for ctr in list.iter_mut() {
+            let cname = ctr
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if !glob(&selector, &cname) {
+                continue;
+            }
+            matched += 1;
+            let existing: Vec<Value> = ctr
+                .get("env")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let value_of = |e: &Value| e.get("value").and_then(Value::as_str).map(String::from);
+            let name_of = |e: &Value| e.get("name").and_then(Value::as_str).map(String::from);
+            if !overwrite {
+                for (k, v) in &set {
+                    if let Some(cur) = existing.iter().find(|e| name_of(e).as_deref() == Some(k)) {
+                        let cur_v = value_of(cur).unwrap_or_default();
+                        if cur_v != *v {
+                            failed = Some(format!(
+                                "'{k}' already has a value ({cur_v}), and --overwrite is false"
+                            ));
+                        }
+                    }
+                }
+                if failed.is_some() {
+                    break;
+                }
+            }
+            // `updateEnv`: the existing order, replaced in place; new ones at the end.
+            let mut covered: Vec<String> = remove.clone();
+            let mut updated = Vec::new();
+            for e in &existing {
+                let n = name_of(e).unwrap_or_default();
+                if covered.contains(&n) {
+                    continue;
+                }
+                if let Some((k, v)) = set.iter().find(|(k, _)| *k == n) {
+                    covered.push(n);
+                    updated.push(json!({"name": k, "value": v}));
+                    continue;
+                }
+                updated.push(e.clone());
+            }
+            for (k, v) in &set {
+                if !covered.contains(k) {
+                    covered.push(k.clone());
+                    updated.push(json!({"name": k, "value": v}));
+                }
+            }
+            if p.bool("list") {
+                out.out(format!("# {} {name}, container {cname}\n", kind.name()));
+                for e in &updated {
+                    let n = name_of(e).unwrap_or_default();
+                    match e.get("valueFrom") {
+                        Some(from) => out.out(format!("# {n} from {}\n", ref_string(from))),
+                        None => out.out(format!("{n}={}\n", value_of(e).unwrap_or_default())),
+                    }
+                }
+            }
+            if updated.is_empty() {
+                if let Some(m) = ctr.as_object_mut() {
+                    m.remove("env");
+                }
+            } else {
+                ctr["env"] = Value::Array(updated);
+            }
+        }
+        if let Some(e) = failed {
+            errs.push(format!("error: {}/{name} {e}", kind.info().plural));
+            continue;
+        }
+        if matched == 0 {
+            out.note(format!(
+                "Warning: {}/{name} does not have any containers matching {selector:?}",
+                kind.name()
+            ));
+        }
+        if !list.is_empty() {
+            spec["containers"] = Value::Array(list);
+        }
+        if p.bool("list") {
+            continue;
+        }
+        send(
+            c,
+            &mut out,
+            dry,
+            &print,
+            kind,
+            &name,
+            &before,
+            after,
+            "env updated",
+            "failed to patch env update to pod template",
+            local,
+        );
+    }
+    // `--list` returns before the patches' errors are looked at.
+    if p.bool("list") {
+        return out;
+    }
+    for e in errs {
+        out.err(e);
+    }
+    out
+}
+
+/// `HandleResourceRequirementsV1`'s reading of `cpu=100m,memory=256Mi`.
+fn resource_list(spec: &str) -> Result<Vec<(String, String)>, String> {
+    let mut list = Vec::new();
+    if spec.is_empty() {
+        return Ok(list);
+    }
+    for statement in spec.split(',') {
+        let parts: Vec<&str> = statement.split('=').collect();
+        let [name, q] = parts[..] else {
+            return Err(format!(
+                "error: Invalid argument syntax {statement}, expected <resource>=<value>"
+            ));
+        };
+        let q = Quantity::parse(q).map_err(|e| format!("error: {e}"))?;
+        list.retain(|(n, _)| n != name);
+        list.push((name.to_string(), q.to_string()));
+    }
+    Ok(list)
+}
+
+/// `kubectl set resources`.
+pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let Some((p, dry, print)) = dryrun::parse(args, RESOURCES_FLAGS, "set resources", c, &mut out)
+    else {
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let cause = record(&p, "set resources", &mut out);
+    let s = Start {
+        resources: p.positionals.clone(),
+        pairs: Vec::new(),
+        p,
+        dry,
+        print,
+        ns,
+    };
+    let Some(targets) = infos(c, &s.p, &s.resources, &s.ns, env, &mut out) else {
+        return out;
+    };
+    if s.p.bool("local") && s.dry == DryRun::Server {
+        out.err(
+            "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+        );
+        return out;
+    }
+    if s.p.bool("all") && s.p.has("selector") {
+        out.err("error: cannot set --all and --selector at the same time");
+        return out;
+    }
+    let (limits_arg, requests_arg) = (
+        s.p.value("limits").unwrap_or(""),
+        s.p.value("requests").unwrap_or(""),
+    );
+    if limits_arg.is_empty() && requests_arg.is_empty() {
+        out.err(
+            "error: you must specify an update to requests or limits (in the form of --requests/--limits)",
+        );
+        return out;
+    }
+    let (limits, requests) = match (resource_list(limits_arg), resource_list(requests_arg)) {
+        (Ok(l), Ok(r)) => (l, r),
+        (Err(e), _) | (_, Err(e)) => {
+            out.err(e);
+            return out;
+        }
+    };
+    let selector = s.p.value("containers").unwrap_or("*").to_string();
+    let mut errs = Vec::new();
+    for t in targets {
+        let Some(before) = object(c, &t, &s.ns, &mut out) else {
+            continue;
+        };
+        let (kind, name, local) = (t.0, t.1, t.2.is_some());
+        let mut after = before.clone();
+        let spec = match pod_spec(kind, &name, local, &mut after) {
+            Ok(spec) => spec,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
+        let mut list = containers(spec, "containers");
+        let mut matched = false;
+        for ctr in list.iter_mut() {
+            let cname = ctr.get("name").and_then(Value::as_str).unwrap_or("");
+            if !glob(&selector, cname) {
+                continue;
+            }
+            matched = true;
+            for (key, items) in [("limits", &limits), ("requests", &requests)] {
+                if items.is_empty() {
+                    continue;
+                }
+                let res = &mut ctr["resources"];
+                if !res.is_object() {
+                    *res = json!({});
+                }
+                let map = &mut res[key];
+                if !map.is_object() {
+                    *map = json!({});
+                }
+                for (n, q) in items {
+                    map[n.as_str()] = json!(q);
+                }
+            }
+        }
+        if !matched {
+            errs.push(format!("error: unable to find container named {selector}"));
+            continue;
+        }
+        spec["containers"] = Value::Array(list);
+        set_cause(&mut after, &cause);
+        send(
+            c,
+            &mut out,
+            s.dry,
+            &s.print,
+            kind,
+            &name,
+            &before,
+            after,
+            "resource requirements updated",
+            "failed to patch resources update to pod template",
+            local,
+        );
+    }
+    for e in errs {
+        out.err(e);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_as_filepath_match() {
+        assert!(glob("*", "nginx"));
+        assert!(glob("ng*", "nginx"));
+        assert!(glob("n?inx", "nginx"));
+        assert!(!glob("foo", "nginx"));
+        assert!(glob(&"*".repeat(100), "nginx"));
+        assert!(!glob("nginx?", "nginx"));
+        // Many stars against a long name that never matches: answered at once.
+        let long = "a".repeat(10_000);
+        assert!(!glob(&format!("{}b", "*a".repeat(500)), &long));
+    }
+
+    #[test]
+    fn resource_lists() {
+        assert_eq!(
+            resource_list("cpu=0.5,memory=256Mi"),
+            Ok(vec![
+                ("cpu".into(), "500m".into()),
+                ("memory".into(), "256Mi".into())
+            ])
+        );
+        assert_eq!(
+            resource_list("cpu"),
+            Err("error: Invalid argument syntax cpu, expected <resource>=<value>".into())
+        );
+    }
+}
