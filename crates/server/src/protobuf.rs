@@ -133,6 +133,11 @@ fn fields(ty: &str) -> Option<&'static [Field]> {
             (7, "name", Str, false),
         ],
         "NonResourceAttributes" => &[(1, "path", Str, false), (2, "verb", Str, false)],
+        "SelfSubjectRulesReview" => &[
+            (1, "metadata", Msg("ObjectMeta"), false),
+            (2, "spec", Msg("SelfSubjectRulesReviewSpec"), false),
+        ],
+        "SelfSubjectRulesReviewSpec" => &[(1, "namespace", Str, false)],
         "SelfSubjectReview" => &[(1, "metadata", Msg("ObjectMeta"), false)],
         "Preconditions" => &[(1, "uid", Str, false), (2, "resourceVersion", Str, false)],
         _ => return None,

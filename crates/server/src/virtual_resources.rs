@@ -7,6 +7,8 @@
 //! * `authorization.k8s.io/v1` `selfsubjectaccessreviews` (CREATE): `kubectl auth can-i`. The
 //!   server has no authentication, so the caller is kind's `kubernetes-admin`, a cluster admin,
 //!   and every review is allowed.
+//! * `authorization.k8s.io/v1` `selfsubjectrulesreviews` (CREATE): `kubectl auth can-i --list`,
+//!   kind's admin's rules.
 //! * `authentication.k8s.io/v1` `selfsubjectreviews` (CREATE): `kubectl auth whoami`, the same user.
 
 use crate::http::{Request, Response};
@@ -44,6 +46,14 @@ pub const RESOURCES: &[VirtualResource] = &[
         verbs: &["create"],
     },
     VirtualResource {
+        group: "authorization.k8s.io",
+        plural: "selfsubjectrulesreviews",
+        singular: "selfsubjectrulesreview",
+        kind: "SelfSubjectRulesReview",
+        namespaced: false,
+        verbs: &["create"],
+    },
+    VirtualResource {
         group: "coordination.k8s.io",
         plural: "leases",
         singular: "lease",
@@ -69,9 +79,12 @@ pub fn handle(
     if version != "v1" {
         return None;
     }
-    let r = RESOURCES.iter().find(|r| r.group == group)?;
+    let r = RESOURCES
+        .iter()
+        .find(|r| r.group == group && rest.iter().take(3).any(|p| *p == r.plural))?;
     Some(match (r.plural, req.method.as_str(), rest) {
         ("selfsubjectaccessreviews", "POST", ["selfsubjectaccessreviews"]) => access_review(req),
+        ("selfsubjectrulesreviews", "POST", ["selfsubjectrulesreviews"]) => rules_review(req),
         ("selfsubjectreviews", "POST", ["selfsubjectreviews"]) => whoami(req),
         ("leases", "GET", ["namespaces", ns, "leases"]) => leases(shared, req, Some(ns)),
         ("leases", "GET", ["leases"]) => leases(shared, req, None),
@@ -181,6 +194,38 @@ fn access_review(req: &Request) -> Response {
     v["metadata"] = json!({"creationTimestamp": null});
     v["apiVersion"] = json!("authorization.k8s.io/v1");
     v["kind"] = json!("SelfSubjectAccessReview");
+    Response::json(201, &v)
+}
+
+/// `kubectl auth can-i --list`: kind's admin's rules, from the roles its groups are bound to:
+/// `cluster-admin` (everything), `system:basic-user` (the self reviews), `system:discovery` and
+/// `system:public-info-viewer` (the discovery and health URLs).
+fn rules_review(req: &Request) -> Response {
+    let Ok(mut v) = body_json(req) else {
+        return status::bad_request(
+            "SelfSubjectRulesReview in version \"v1\" cannot be handled as a SelfSubjectRulesReview: the body does not decode",
+        );
+    };
+    if !v.is_object() {
+        v = json!({});
+    }
+    let get = |urls: &[&str]| json!({"verbs": ["get"], "nonResourceURLs": urls});
+    v["apiVersion"] = json!("authorization.k8s.io/v1");
+    v["kind"] = json!("SelfSubjectRulesReview");
+    v["metadata"] = json!({"creationTimestamp": null});
+    v["status"] = json!({
+        "resourceRules": [
+            {"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]},
+            {"verbs": ["create"], "apiGroups": ["authentication.k8s.io"], "resources": ["selfsubjectreviews"]},
+            {"verbs": ["create"], "apiGroups": ["authorization.k8s.io"], "resources": ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]},
+        ],
+        "nonResourceRules": [
+            {"verbs": ["*"], "nonResourceURLs": ["*"]},
+            get(&["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/"]),
+            get(&["/healthz", "/livez", "/readyz", "/version", "/version/"]),
+        ],
+        "incomplete": false,
+    });
     Response::json(201, &v)
 }
 
