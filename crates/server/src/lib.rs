@@ -21,6 +21,7 @@ pub mod status;
 pub mod streams;
 pub mod table;
 pub mod watch;
+pub mod ws;
 
 use ordinal_sim::features::FeatureGates;
 use ordinal_sim::Cluster;
