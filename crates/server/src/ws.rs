@@ -229,7 +229,7 @@ mod tests {
         // RFC 6455 section 1.3.
         assert_eq!(
             accept_key("dGhlIHNhbXBsZSBub25jZQ=="),
-            "s3pPLMBiTxQa+xk3Q0mDrRzzXnk="
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
         );
     }
 
@@ -257,6 +257,8 @@ mod tests {
         };
         assert_eq!(reader.next(), Message::Binary(b"\x01hello".to_vec()));
         assert_eq!(reader.next(), Message::Close);
+        // Every handle on the server's end goes, so the client reads to the end.
+        drop(reader);
         drop(server);
         let mut got = Vec::new();
         let mut c = client;
