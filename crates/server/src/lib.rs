@@ -17,6 +17,7 @@ pub mod http;
 pub mod openapi;
 pub mod resources;
 pub mod router;
+pub mod spdy;
 pub mod status;
 pub mod streams;
 pub mod table;

@@ -12,7 +12,7 @@
 use crate::http::{ChunkWriter, Request, Response};
 use crate::router::Target;
 use crate::ws::{self, Message, Reader, Writer};
-use crate::{status, Shared};
+use crate::{spdy, status, Shared};
 use ordinal_shell::{Dialect, Shell};
 use ordinal_sim::api::{ContainerStatus, Pod};
 use ordinal_sim::exec::ExecError;
@@ -1074,6 +1074,9 @@ fn run_line(
 
 // ----------------------------------------------------------------------------- port-forward
 
+/// The WebSocket subprotocol kubectl v1.33 asks for: SPDY tunnelled through WebSocket.
+pub const PORT_FORWARD_PROTOCOL: &str = "SPDY/3.1+portforward.k8s.io";
+
 fn port_forward(shared: &Arc<Shared>, req: &Request, ns: &str, name: &str) -> Response {
     {
         let st = shared.lock();
@@ -1081,10 +1084,302 @@ fn port_forward(shared: &Arc<Shared>, req: &Request, ns: &str, name: &str) -> Re
             return pod_not_found(name);
         }
     }
-    let _ = req;
-    status::bad_request("unable to upgrade connection: port forwarding is not served yet")
+    if !ws::is_websocket(req) {
+        let upgrade = req.header("upgrade").unwrap_or("");
+        if upgrade.to_ascii_lowercase().starts_with("spdy") {
+            return status::bad_request(&format!(
+                "unable to upgrade connection: this server serves portforward as SPDY tunnelled over WebSocket ({PORT_FORWARD_PROTOCOL}) only, not {upgrade}"
+            ));
+        }
+        return status::bad_request("Upgrade request required");
+    }
+    if !ws::offered_protocols(req)
+        .iter()
+        .any(|p| p == PORT_FORWARD_PROTOCOL)
+    {
+        return status::bad_request("unable to upgrade: no tunneling spdy protocols provided");
+    }
+    let shared = shared.clone();
+    let (ns, name) = (ns.to_string(), name.to_string());
+    ws::upgrade(req, PORT_FORWARD_PROTOCOL, move |reader, writer| {
+        forward(&shared, &ns, &name, reader, &writer);
+        let _ = writer.close(1000);
+        writer.shutdown();
+    })
 }
 
+/// One forwarded connection's data stream (its error stream is `error`).
+struct Forwarded {
+    port: u16,
+    error: Option<u32>,
+    input: Vec<u8>,
+}
+
+/// The pod's sandbox ID and network namespace, as the runtime names them in its errors
+/// (derived from the pod's UID, so they are stable).
+fn sandbox_names(uid: &str) -> (String, String) {
+    let hex = |s: String| sha1_smol::Sha1::from(s).digest().to_string();
+    let id = format!(
+        "{}{}",
+        hex(format!("{uid}/sandbox")),
+        hex(format!("{uid}/id"))
+    );
+    let n = hex(format!("{uid}/netns"));
+    let netns = format!(
+        "cni-{}-{}-{}-{}-{}",
+        &n[..8],
+        &n[8..12],
+        &n[12..16],
+        &n[16..20],
+        &n[20..32]
+    );
+    (id[..64].to_string(), netns)
+}
+
+/// The kubelet's (containerd's) words for a port nothing listens on.
+fn refused(c: &Cluster, ns: &str, pod: &str, port: u16) -> String {
+    let uid = c
+        .get_as::<Pod>(ns, pod)
+        .map(|p| p.metadata.uid.clone())
+        .unwrap_or_default();
+    let (id, netns) = sandbox_names(&uid);
+    format!(
+        "error forwarding port {port} to pod {id}, uid : failed to execute portforward in network namespace \"/var/run/netns/{netns}\": failed to connect to localhost:{port} inside namespace \"{id}\", IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused IPv6 dial tcp6 [::1]:{port}: connect: connection refused "
+    )
+}
+
+/// One HTTP request off the front of a data stream: method, path, Host, and whether the
+/// client asked to close; `None` until a whole request is there.
+fn take_request(input: &mut Vec<u8>) -> Option<Result<(String, String, String, bool), ()>> {
+    let end = input.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&input[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next().unwrap_or("").split(' ');
+    let (Some(method), Some(path), Some(version)) = (first.next(), first.next(), first.next())
+    else {
+        return Some(Err(()));
+    };
+    let mut host = String::new();
+    let mut length = 0usize;
+    let mut close = version == "HTTP/1.0";
+    for l in lines {
+        let Some((k, v)) = l.split_once(':') else {
+            continue;
+        };
+        let v = v.trim();
+        match k.trim().to_ascii_lowercase().as_str() {
+            "host" => host = v.to_string(),
+            "content-length" => length = v.parse().unwrap_or(0),
+            "connection" => close = v.eq_ignore_ascii_case("close"),
+            _ => {}
+        }
+    }
+    if input.len() < end + 4 + length {
+        return None;
+    }
+    input.drain(..end + 4 + length);
+    Some(Ok((method.to_string(), path.to_string(), host, close)))
+}
+
+/// A SPDY session over the WebSocket: each forwarded connection is an error stream and a
+/// data stream; what the client writes on a data stream is HTTP to the pod's port, answered
+/// as the pod's web server would (`Cluster::pod_http`).
+fn forward(shared: &Shared, ns: &str, pod: &str, mut reader: Reader, writer: &Writer) {
+    let mut inflater = spdy::Inflater::default();
+    let mut deflater = spdy::Deflater::default();
+    let mut errors: std::collections::HashMap<String, u32> = Default::default();
+    let mut streams: std::collections::HashMap<u32, Forwarded> = Default::default();
+    let mut buf: Vec<u8> = Vec::new();
+    let send = |frame: Vec<u8>| writer.binary(&frame).is_ok();
+    // Ends a forwarded connection: a message on its error stream (if any), then both closed.
+    let close = |data: u32, error: Option<u32>, message: &str| -> bool {
+        let mut ok = true;
+        if let Some(e) = error {
+            if !message.is_empty() {
+                ok &= send(spdy::data(e, 0, message.as_bytes()));
+            }
+            ok &= send(spdy::data(e, spdy::FLAG_FIN, &[]));
+        }
+        ok && send(spdy::data(data, spdy::FLAG_FIN, &[]))
+    };
+    loop {
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        match reader.next() {
+            Message::Binary(m) | Message::Text(m) => buf.extend_from_slice(&m),
+            Message::Close => return,
+        }
+        if buf.len() > 8 + spdy::MAX_FRAME {
+            return;
+        }
+        while let Some(frame) = spdy::take_frame(&mut buf) {
+            match frame {
+                spdy::Frame::Control {
+                    kind: spdy::SYN_STREAM,
+                    payload,
+                    ..
+                } => {
+                    let Some(id) = payload
+                        .get(..4)
+                        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                        .map(|b| u32::from_be_bytes(b) & 0x7FFF_FFFF)
+                    else {
+                        return;
+                    };
+                    let Some(headers) = payload
+                        .get(10..)
+                        .and_then(|b| inflater.block(b))
+                        .and_then(|b| spdy::parse_headers(&b))
+                    else {
+                        // The header stream is broken: nothing more can be read.
+                        let _ = send(spdy::control(spdy::GOAWAY, 0, &[0, 0, 0, 0, 0, 0, 0, 1]));
+                        return;
+                    };
+                    let mut reply = id.to_be_bytes().to_vec();
+                    reply.extend(deflater.headers(&[]));
+                    if !send(spdy::control(spdy::SYN_REPLY, 0, &reply)) {
+                        return;
+                    }
+                    let get = |k: &str| {
+                        headers
+                            .iter()
+                            .find(|(n, _)| n == k)
+                            .map(|(_, v)| v.as_str())
+                            .unwrap_or("")
+                    };
+                    let request = get("requestid").to_string();
+                    match get("streamtype") {
+                        "error" => {
+                            errors.insert(request, id);
+                        }
+                        "data" => {
+                            let error = errors.remove(&request);
+                            let port = get("port").parse::<u16>().ok().filter(|p| *p > 0);
+                            let Some(port) = port else {
+                                let msg = format!(
+                                    "error forwarding port {:?}: invalid port",
+                                    get("port")
+                                );
+                                if !close(id, error, &msg) {
+                                    return;
+                                }
+                                continue;
+                            };
+                            // Something must listen there now, or the connection is refused.
+                            let refusal = {
+                                let mut st = shared.lock();
+                                let c = &mut st.cluster;
+                                match c.pod_http(ns, pod, port, "HEAD", "/", "localhost") {
+                                    Some(_) => None,
+                                    None => Some(refused(c, ns, pod, port)),
+                                }
+                            };
+                            if let Some(msg) = refusal {
+                                if !close(id, error, &msg) {
+                                    return;
+                                }
+                                continue;
+                            }
+                            streams.insert(
+                                id,
+                                Forwarded {
+                                    port,
+                                    error,
+                                    input: Vec::new(),
+                                },
+                            );
+                        }
+                        _ => {
+                            let _ = send(spdy::data(id, spdy::FLAG_FIN, &[]));
+                        }
+                    }
+                }
+                spdy::Frame::Control {
+                    kind: spdy::PING,
+                    payload,
+                    ..
+                } => {
+                    if !send(spdy::control(spdy::PING, 0, &payload)) {
+                        return;
+                    }
+                }
+                spdy::Frame::Control {
+                    kind: spdy::GOAWAY, ..
+                } => return,
+                spdy::Frame::Control {
+                    kind: spdy::RST_STREAM,
+                    payload,
+                    ..
+                } => {
+                    if let Some(b) = payload.get(..4).and_then(|b| <[u8; 4]>::try_from(b).ok()) {
+                        streams.remove(&(u32::from_be_bytes(b) & 0x7FFF_FFFF));
+                    }
+                }
+                // SETTINGS, WINDOW_UPDATE, HEADERS: nothing to do.
+                spdy::Frame::Control { .. } => {}
+                spdy::Frame::Data {
+                    stream,
+                    flags,
+                    payload,
+                } => {
+                    let Some(f) = streams.get_mut(&stream) else {
+                        continue;
+                    };
+                    f.input.extend_from_slice(&payload);
+                    if f.input.len() > crate::http::MAX_BODY_BYTES {
+                        let error = f.error;
+                        streams.remove(&stream);
+                        if !close(stream, error, "") {
+                            return;
+                        }
+                        continue;
+                    }
+                    let mut closing = flags & spdy::FLAG_FIN != 0;
+                    let mut message = String::new();
+                    while let Some(r) = take_request(&mut f.input) {
+                        let Ok((method, path, host, close_after)) = r else {
+                            closing = true;
+                            break;
+                        };
+                        let answer = {
+                            let mut st = shared.lock();
+                            let c = &mut st.cluster;
+                            c.pod_http(ns, pod, f.port, &method, &path, &host)
+                                .ok_or_else(|| refused(c, ns, pod, f.port))
+                        };
+                        shared.notify();
+                        match answer {
+                            Ok(resp) => {
+                                for chunk in resp.as_bytes().chunks(64 * 1024) {
+                                    if !send(spdy::data(stream, 0, chunk)) {
+                                        return;
+                                    }
+                                }
+                            }
+                            Err(msg) => {
+                                message = msg;
+                                closing = true;
+                                break;
+                            }
+                        }
+                        if close_after {
+                            closing = true;
+                            break;
+                        }
+                    }
+                    if closing {
+                        let error = f.error;
+                        streams.remove(&stream);
+                        if !close(stream, error, &message) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
