@@ -313,3 +313,156 @@ fn logs_follow_streams_until_the_container_stops() {
     // The container wrote nothing more before it stopped.
     assert_eq!(rest, "");
 }
+
+#[test]
+fn run_i_attaches_to_the_pods_shell() {
+    let Some(env) = Env::new("attach") else {
+        return;
+    };
+    // `kubectl run -i` waits for the pod, attaches to its main process (busybox's shell, as
+    // the pod has `stdin: true`), and `exit 4` ends the pod, whose exit code kubectl returns.
+    let o = env.run(
+        &[
+            "run",
+            "-i",
+            "--image",
+            "busybox:1.28",
+            "dns-test",
+            "--restart=Never",
+            "--rm",
+        ],
+        "hostname\nnslookup web-0.nginx\nexit 4\n",
+    );
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with("dns-test\nServer:    10.96.0.10\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Name:      web-0.nginx\nAddress 1: 10.244."),
+        "{out}"
+    );
+    assert!(out.ends_with("pod \"dns-test\" deleted\n"), "{out}");
+    assert_eq!(
+        text(&o.stderr),
+        "If you don't see a command prompt, try pressing enter.\npod default/dns-test terminated (Error)\n"
+    );
+    assert_eq!(o.status.code(), Some(4));
+}
+
+/// `kubectl port-forward pod/web-0 :PORT` and the local port it chose.
+fn port_forward(env: &Env, port: u16) -> (Child, u16) {
+    let mut child = env
+        .command(&["port-forward", "pod/web-0", &format!(":{port}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut line = Vec::new();
+    let mut b = [0u8; 1];
+    while line.last() != Some(&b'\n') {
+        stdout.read_exact(&mut b).unwrap();
+        line.push(b[0]);
+    }
+    // "Forwarding from 127.0.0.1:NNNNN -> 80"
+    let line = text(&line);
+    let local = line
+        .split_once("127.0.0.1:")
+        .and_then(|(_, r)| r.split_once(' '))
+        .and_then(|(p, _)| p.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    // Keep reading what it prints ("Handling connection for …"): a closed pipe would end it.
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+    });
+    (child, local)
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+#[test]
+fn port_forward_reaches_the_pods_web_server() {
+    let Some(env) = Env::new("portforward") else {
+        return;
+    };
+    let o = env.run(
+        &[
+            "exec",
+            "web-0",
+            "--",
+            "sh",
+            "-c",
+            "echo hello from web-0 > /usr/share/nginx/html/index.html",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (mut child, local) = port_forward(&env, 80);
+    let page = http_get(local, "/");
+    assert!(
+        page.starts_with("HTTP/1.1 200 OK\r\nServer: nginx/"),
+        "{page}"
+    );
+    assert!(page.ends_with("\r\n\r\nhello from web-0\n"), "{page}");
+    // A second connection through the same forward; nginx's own 404 page.
+    let missing = http_get(local, "/nope");
+    assert!(
+        missing.starts_with("HTTP/1.1 404 Not Found\r\n"),
+        "{missing}"
+    );
+    assert!(
+        missing.contains("<head><title>404 Not Found</title></head>"),
+        "{missing}"
+    );
+    assert!(child.try_wait().unwrap().is_none(), "port-forward ended");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn port_forward_to_a_closed_port_is_refused() {
+    let Some(env) = Env::new("refused") else {
+        return;
+    };
+    let (mut child, local) = port_forward(&env, 81);
+    // The connection is accepted locally, then closed with nothing sent.
+    assert_eq!(http_get(local, "/"), "");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("an error occurred forwarding")
+            && err.contains("-> 81: error forwarding port 81 to pod "),
+        "{err}"
+    );
+    assert!(
+        err.contains("failed to connect to localhost:81 inside namespace \\\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("dial tcp4 127.0.0.1:81: connect: connection refused"),
+        "{err}"
+    );
+    assert!(err.ends_with("error: lost connection to pod\n"), "{err}");
+}
