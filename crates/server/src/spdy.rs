@@ -378,19 +378,16 @@ fn dynamic(b: &mut Bits) -> Option<(Huffman, Huffman)> {
             0..=15 => lengths.push(sym as u8),
             16 => {
                 let prev = *lengths.last()?;
-                for _ in 0..3 + b.bits(2)? {
-                    lengths.push(prev);
-                }
+                let n = 3 + b.bits(2)? as usize;
+                lengths.extend(std::iter::repeat_n(prev, n));
             }
             17 => {
-                for _ in 0..3 + b.bits(3)? {
-                    lengths.push(0);
-                }
+                let n = 3 + b.bits(3)? as usize;
+                lengths.extend(std::iter::repeat_n(0, n));
             }
             _ => {
-                for _ in 0..11 + b.bits(7)? {
-                    lengths.push(0);
-                }
+                let n = 11 + b.bits(7)? as usize;
+                lengths.extend(std::iter::repeat_n(0, n));
             }
         }
     }

@@ -539,7 +539,7 @@ enum Input {
 
 fn read_client(mut reader: Reader, tx: mpsc::Sender<Input>) {
     loop {
-        let ev = match reader.next() {
+        let ev = match reader.message() {
             Message::Binary(m) | Message::Text(m) => match m.split_first() {
                 Some((&STDIN, data)) => Input::Stdin(data.to_vec()),
                 Some((&CLOSE, [STDIN, ..])) => Input::StdinClosed,
@@ -1206,7 +1206,7 @@ fn forward(shared: &Shared, ns: &str, pod: &str, mut reader: Reader, writer: &Wr
         if shared.stopping.load(Ordering::SeqCst) {
             return;
         }
-        match reader.next() {
+        match reader.message() {
             Message::Binary(m) | Message::Text(m) => buf.extend_from_slice(&m),
             Message::Close => return,
         }

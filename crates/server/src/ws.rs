@@ -135,7 +135,7 @@ pub struct Reader {
 impl Reader {
     /// The next data message; answers pings on the way. An error (a protocol violation, a
     /// message over [`MAX_MESSAGE_BYTES`], a broken connection) ends the session as a close.
-    pub fn next(&mut self) -> Message {
+    pub fn message(&mut self) -> Message {
         self.next_message().unwrap_or(Message::Close)
     }
 
@@ -255,8 +255,8 @@ mod tests {
             input: Box::new(Cursor::new(input)),
             writer,
         };
-        assert_eq!(reader.next(), Message::Binary(b"\x01hello".to_vec()));
-        assert_eq!(reader.next(), Message::Close);
+        assert_eq!(reader.message(), Message::Binary(b"\x01hello".to_vec()));
+        assert_eq!(reader.message(), Message::Close);
         // Every handle on the server's end goes, so the client reads to the end.
         drop(reader);
         drop(server);
