@@ -239,7 +239,8 @@ impl Huffman {
             code |= b.bit()? as i32;
             let count = i32::from(self.counts[len]);
             if code - count < first {
-                return self.symbols.get((index + code - first) as usize).copied();
+                let at = usize::try_from(index + code - first).ok()?;
+                return self.symbols.get(at).copied();
             }
             index += count;
             first += count;
@@ -335,6 +336,9 @@ impl Inflater {
 
     fn codes(&mut self, b: &mut Bits, lit: &Huffman, dist: &Huffman) -> Option<()> {
         loop {
+            if self.history.len() > 2 * MAX_HEADER_BYTES {
+                return None;
+            }
             let sym = lit.decode(b)?;
             match sym {
                 0..=255 => self.history.push(sym as u8),
@@ -567,5 +571,27 @@ mod tests {
         let h = parse_headers(&i.block(&second).unwrap()).unwrap();
         assert_eq!(h[0], ("port".to_string(), "80".to_string()));
         assert_eq!(h[2], ("streamtype".to_string(), "data".to_string()));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for round in 0..2000 {
+            let mut bytes = Vec::new();
+            for _ in 0..(round % 97) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                bytes.push(x as u8);
+            }
+            if round % 3 == 0 && bytes.len() > 2 {
+                bytes[0] = 0x78;
+                bytes[1] = 0x9c;
+            }
+            let _ = Inflater::default().block(&bytes);
+            let _ = parse_headers(&bytes);
+            let mut buf = bytes.clone();
+            while take_frame(&mut buf).is_some() {}
+        }
     }
 }

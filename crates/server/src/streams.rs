@@ -424,14 +424,15 @@ fn follow(
         };
         let Some(now) = now else { return Ok(()) };
         if now.text.len() > seen {
-            let new = &now.text[seen..];
+            // Bytes, not a str slice: a log that changed under us must not panic the stream.
+            let new = String::from_utf8_lossy(&now.text.as_bytes()[seen..]).into_owned();
             seen = now.text.len();
             let opts = LogOptions {
                 container: String::new(),
                 tail: None,
                 ..o
             };
-            let mut chunk = render(new, now.started, &opts);
+            let mut chunk = render(&new, now.started, &opts);
             if let Some(limit) = o.limit {
                 chunk.truncate(limit.saturating_sub(sent_bytes));
             }
@@ -1065,7 +1066,8 @@ fn run_line(
                 out.send(STDOUT, r.stdout.as_bytes());
                 out.send(STDERR, r.stderr.as_bytes());
             }
-            None
+            // `exit` inside a compound command (`test -f x || exit 1`) ends the shell too.
+            shell.has_exited().then_some(Ok(r.exit_code & 0xFF))
         }
         Err(ExecError::NotRunning { .. }) | Err(ExecError::Api(_)) => Some(Err(End::Exit(137))),
         Err(e) => Some(Err(End::Internal(exec_error(&e)))),

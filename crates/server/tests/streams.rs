@@ -190,6 +190,14 @@ fn exec_passes_stdin_and_runs_a_shell_line_by_line() {
         "ls: cannot access '/nope': No such file or directory\ncommand terminated with exit code 3\n"
     );
     assert_eq!(o.status.code(), Some(3));
+
+    // `exit` inside a compound command ends the shell as well.
+    let o = env.run(
+        &["exec", "-i", "web-1", "--", "sh"],
+        "echo a\ntest -d /nope || exit 5\necho never\n",
+    );
+    assert_eq!(text(&o.stdout), "a\n");
+    assert_eq!(o.status.code(), Some(5));
 }
 
 #[test]
