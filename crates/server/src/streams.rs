@@ -132,6 +132,12 @@ fn resolve_container(pod: &Pod, container: Option<&str>) -> Result<String, Respo
     }
 }
 
+/// A pod the scheduler has not placed has no kubelet to stream from (`ExecLocation`,
+/// `PortForwardLocation`).
+fn no_host(name: &str) -> Response {
+    status::bad_request(&format!("pod {name} does not have a host assigned"))
+}
+
 /// The error the API server sends when it cannot reach the node's kubelet (a stopped node).
 fn node_unreachable(c: &Cluster, pod: &Pod, path: &str) -> Option<Response> {
     let node = pod.spec.node_name.as_deref()?;
@@ -496,6 +502,9 @@ fn remote_command(
         }
         if !attach && command.is_empty() {
             return status::bad_request("you must specify at least 1 command");
+        }
+        if pod.spec.node_name.is_none() {
+            return no_host(name);
         }
         CommandOptions {
             container,
@@ -1082,8 +1091,10 @@ pub const PORT_FORWARD_PROTOCOL: &str = "SPDY/3.1+portforward.k8s.io";
 fn port_forward(shared: &Arc<Shared>, req: &Request, ns: &str, name: &str) -> Response {
     {
         let st = shared.lock();
-        if st.cluster.get_as::<Pod>(ns, name).is_none() {
-            return pod_not_found(name);
+        match st.cluster.get_as::<Pod>(ns, name) {
+            None => return pod_not_found(name),
+            Some(p) if p.spec.node_name.is_none() => return no_host(name),
+            Some(_) => {}
         }
     }
     if !ws::is_websocket(req) {

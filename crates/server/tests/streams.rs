@@ -234,6 +234,23 @@ fn exec_errors_are_the_api_servers() {
         out.contains("\"message\":\"Upgrade request required\""),
         "{out}"
     );
+
+    // A pod the scheduler could not place has no kubelet to exec in.
+    let o = env.run(
+        &[
+            "run",
+            "stuck",
+            "--image=nginx",
+            "--overrides={\"spec\":{\"nodeSelector\":{\"x\":\"y\"}}}",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = env.run(&["exec", "stuck", "--", "hostname"], "");
+    assert_eq!(
+        text(&o.stderr),
+        "Error from server (BadRequest): pod stuck does not have a host assigned\n"
+    );
 }
 
 #[test]
