@@ -739,12 +739,39 @@ fn run_session(
         return attach_output(shared, ns, pod, o, rx, out);
     }
     if attach || (o.stdin && is_shell(&o.command) && target.has_shell) {
-        let dialect = if target.image.contains("nginx") || target.image.contains("httpd") {
-            Dialect::Dash
-        } else {
-            Dialect::Ash
+        let program = o
+            .command
+            .first()
+            .map_or("sh", |p| p.rsplit('/').next().unwrap_or(p));
+        let debian = target.image.contains("nginx") || target.image.contains("httpd");
+        let dialect = match program {
+            "bash" if !attach => Dialect::Bash,
+            _ if debian => Dialect::Dash,
+            _ => Dialect::Ash,
         };
-        return interactive(shared, ns, pod, o, attach, dialect, rx, out);
+        if !attach {
+            // The runtime starts the program first: one the image lacks (bash in busybox) is
+            // its error, as for any command.
+            let argv = [program.to_string(), "-c".into(), ":".into()];
+            let started = {
+                let mut st = shared.lock();
+                st.cluster.exec(ns, pod, container, &argv, "")
+            };
+            if let Err(e) = started {
+                return End::Internal(exec_error(&e));
+            }
+        }
+        return interactive(
+            shared,
+            ns,
+            pod,
+            o,
+            attach,
+            dialect,
+            &target.hostname,
+            rx,
+            out,
+        );
     }
     // A command: its stdin is everything the client sends until it closes stdin.
     let mut input = Vec::new();
@@ -910,12 +937,25 @@ impl LineEditor {
     }
 }
 
-fn prompt(shell: &Shell, dialect: Dialect) -> String {
-    if matches!(dialect, Dialect::Dash) {
-        "# ".into()
+/// The prompt root's shell prints: dash's `# `, busybox ash's `CWD # `, Debian bash's
+/// `root@HOST:CWD# `.
+fn prompt(shell: &Shell, dialect: Dialect, hostname: &str) -> String {
+    let cwd = if shell.state.cwd.is_empty() {
+        "/"
     } else {
-        let cwd = &shell.state.cwd;
-        format!("{} # ", if cwd.is_empty() { "/" } else { cwd })
+        shell.state.cwd.as_str()
+    };
+    match dialect {
+        Dialect::Dash => "# ".into(),
+        Dialect::Bash => {
+            let shown = match cwd.strip_prefix("/root") {
+                Some("") => "~".to_string(),
+                Some(rest) if rest.starts_with('/') => format!("~{rest}"),
+                _ => cwd.to_string(),
+            };
+            format!("root@{hostname}:{shown}# ")
+        }
+        _ => format!("{cwd} # "),
     }
 }
 
@@ -929,6 +969,7 @@ fn interactive(
     o: &CommandOptions,
     main_process: bool,
     dialect: Dialect,
+    hostname: &str,
     rx: &mpsc::Receiver<Input>,
     out: &mut Out,
 ) -> End {
@@ -940,7 +981,7 @@ fn interactive(
     // A shell started for this exec prints its prompt; attaching finds one already printed
     // (kubectl says "If you don't see a command prompt, try pressing enter.").
     if o.tty && !main_process {
-        out.send(STDOUT, prompt(&shell, dialect).as_bytes());
+        out.send(STDOUT, prompt(&shell, dialect, hostname).as_bytes());
     }
     let finish = |code: i32| -> End {
         if main_process {
@@ -1025,7 +1066,7 @@ fn interactive(
                 }
             }
             if o.tty {
-                out.send(STDOUT, prompt(&shell, dialect).as_bytes());
+                out.send(STDOUT, prompt(&shell, dialect, hostname).as_bytes());
             }
         }
         if !out.ok {
