@@ -1,13 +1,17 @@
-//! The streaming subresources of pods: `log` (a plain GET, chunked while it follows), and
+//! The streaming subresources of pods: `log` (a plain GET, chunked while it follows);
 //! `exec` and `attach` over WebSocket with the `v5.channel.k8s.io` protocol, as the API
-//! server's stream translator serves kubectl v1.33 (`apiserver/pkg/util/proxy/websocket.go`):
-//! one binary message per write, its first byte the channel (0 stdin, 1 stdout, 2 stderr,
-//! 3 error: the final `Status`, 4 resize, 255 close of a client channel).
+//! server's stream translator serves kubectl v1.33 (`apiserver/pkg/util/proxy/websocket.go`),
+//! or `v4.channel.k8s.io`, as the kubelet serves other clients: one binary message per write,
+//! its first byte the channel (0 stdin, 1 stdout, 2 stderr, 3 error: the final `Status`,
+//! 4 resize, 255 close of a client channel); and `portforward`, as SPDY/3.1 tunnelled through
+//! WebSocket (kubectl v1.33, [`spdy`]) or the kubelet's WebSocket channels (`?ports=`, a data
+//! and an error channel per port, each opened by the port number).
 //!
-//! The checks the API server makes before it upgrades (the pod, the container) are answered
-//! as `Status` errors on the HTTP request; what the kubelet would report after the upgrade
-//! comes as the final `Status` on the error channel. The lock is held only to read the
-//! container's logs or to run a command or a shell line; never while writing to the client.
+//! The checks the API server makes before it upgrades (the pod, its node, the container) are
+//! answered as `Status` errors on the HTTP request; what the kubelet would report after the
+//! upgrade comes as the final `Status` on the error channel. The lock is held only to read
+//! the container's logs, or to run a command, a shell line or one HTTP request; never while
+//! writing to the client.
 
 use crate::http::{ChunkWriter, Request, Response};
 use crate::router::Target;
@@ -23,8 +27,10 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The only remote-command protocol the API server's WebSocket translator speaks.
-pub const REMOTE_COMMAND_PROTOCOL: &str = "v5.channel.k8s.io";
+/// The remote-command protocols served over WebSocket: v5, which the API server's translator
+/// speaks to kubectl, and v4 (the kubelet's, which the API server proxies for other clients,
+/// such as the Python client): the same channels, less the close message for stdin.
+pub const REMOTE_COMMAND_PROTOCOLS: [&str; 2] = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 
 const STDIN: u8 = 0;
 const STDOUT: u8 = 1;
@@ -528,14 +534,19 @@ fn remote_command(
         return status::bad_request("Upgrade request required");
     }
     let offered = ws::offered_protocols(&req);
-    if !offered.iter().any(|p| p == REMOTE_COMMAND_PROTOCOL) {
+    // The first the client offers of those served, as `wsstream` negotiates.
+    let Some(protocol) = offered
+        .iter()
+        .find(|p| REMOTE_COMMAND_PROTOCOLS.contains(&p.as_str()))
+        .cloned()
+    else {
         return status::bad_request(&format!(
-            "unable to upgrade: unable to negotiate protocol: client supports {offered:?}, server accepts [\"{REMOTE_COMMAND_PROTOCOL}\"]"
+            "unable to upgrade: unable to negotiate protocol: client supports {offered:?}, server accepts {REMOTE_COMMAND_PROTOCOLS:?}"
         ));
-    }
+    };
     let shared = shared.clone();
     let (ns, name) = (ns.to_string(), name.to_string());
-    ws::upgrade(&req, REMOTE_COMMAND_PROTOCOL, move |reader, writer| {
+    ws::upgrade(&req, &protocol, move |reader, writer| {
         session(&shared, &ns, &name, o, attach, reader, writer)
     })
 }
@@ -1147,16 +1158,129 @@ fn port_forward(shared: &Arc<Shared>, req: &Request, ns: &str, name: &str) -> Re
         }
         return status::bad_request("Upgrade request required");
     }
-    if !ws::offered_protocols(req)
-        .iter()
-        .any(|p| p == PORT_FORWARD_PROTOCOL)
-    {
+    let offered = ws::offered_protocols(req);
+    if !offered.iter().any(|p| p == PORT_FORWARD_PROTOCOL) {
+        // The kubelet's own WebSocket protocol, which other clients use.
+        if let Some(p) = offered.iter().find(|p| *p == "v4.channel.k8s.io") {
+            return port_forward_channels(shared, req, ns, name, p);
+        }
         return status::bad_request("unable to upgrade: no tunneling spdy protocols provided");
     }
     let shared = shared.clone();
     let (ns, name) = (ns.to_string(), name.to_string());
     ws::upgrade(req, PORT_FORWARD_PROTOCOL, move |reader, writer| {
         forward(&shared, &ns, &name, reader, &writer);
+        let _ = writer.close(1000);
+        writer.shutdown();
+    })
+}
+
+/// `portforward` with the kubelet's WebSocket channels: the ports from `?ports=`, port i on
+/// channels 2i (data) and 2i+1 (error), each first sending the port (16 bits, little-endian).
+fn port_forward_channels(
+    shared: &Arc<Shared>,
+    req: &Request,
+    ns: &str,
+    name: &str,
+    protocol: &str,
+) -> Response {
+    let mut ports = Vec::new();
+    for v in req.params("ports").flat_map(|v| v.split(',')) {
+        match v.trim().parse::<u16>() {
+            Ok(p) if p > 0 => ports.push(p),
+            _ => {
+                return status::bad_request(&format!(
+                    "unable to parse \"{v}\" as a port: strconv.ParseUint: parsing \"{v}\": invalid syntax"
+                ))
+            }
+        }
+    }
+    if ports.is_empty() {
+        return status::bad_request("query parameter \"port\" is required");
+    }
+    if ports.len() > 127 {
+        return status::bad_request("too many ports");
+    }
+    let shared = shared.clone();
+    let (ns, name) = (ns.to_string(), name.to_string());
+    ws::upgrade(req, protocol, move |mut reader, writer| {
+        let send = |channel: u8, data: &[u8]| {
+            let mut m = vec![channel];
+            m.extend_from_slice(data);
+            writer.binary(&m).is_ok()
+        };
+        let mut inputs: Vec<Vec<u8>> = vec![Vec::new(); ports.len()];
+        let mut open: Vec<bool> = vec![true; ports.len()];
+        for (i, port) in ports.iter().enumerate() {
+            let ch = (2 * i) as u8;
+            if !send(ch, &port.to_le_bytes()) || !send(ch + 1, &port.to_le_bytes()) {
+                writer.shutdown();
+                return;
+            }
+            let refusal = {
+                let mut st = shared.lock();
+                let c = &mut st.cluster;
+                match c.pod_http(&ns, &name, *port, "HEAD", "/", "localhost") {
+                    Some(_) => None,
+                    None => Some(refused(c, &ns, &name, *port)),
+                }
+            };
+            if let Some(msg) = refusal {
+                open[i] = false;
+                if !send(ch + 1, msg.as_bytes()) {
+                    writer.shutdown();
+                    return;
+                }
+            }
+        }
+        loop {
+            if shared.stopping.load(Ordering::SeqCst) {
+                break;
+            }
+            let m = match reader.message() {
+                Message::Binary(m) | Message::Text(m) => m,
+                Message::Close => break,
+            };
+            let Some((&ch, data)) = m.split_first() else {
+                continue;
+            };
+            let i = usize::from(ch / 2);
+            if ch % 2 != 0 || i >= ports.len() || !open[i] {
+                continue;
+            }
+            inputs[i].extend_from_slice(data);
+            if inputs[i].len() > crate::http::MAX_BODY_BYTES {
+                open[i] = false;
+                continue;
+            }
+            while let Some(r) = take_request(&mut inputs[i]) {
+                let Ok((method, path, host, _)) = r else {
+                    open[i] = false;
+                    break;
+                };
+                let answer = {
+                    let mut st = shared.lock();
+                    let c = &mut st.cluster;
+                    c.pod_http(&ns, &name, ports[i], &method, &path, &host)
+                        .ok_or_else(|| refused(c, &ns, &name, ports[i]))
+                };
+                shared.notify();
+                let (channel, bytes) = match &answer {
+                    Ok(resp) => (ch, resp.as_bytes()),
+                    Err(msg) => {
+                        open[i] = false;
+                        (ch + 1, msg.as_bytes())
+                    }
+                };
+                if !send(channel, bytes) {
+                    writer.shutdown();
+                    return;
+                }
+                if !open[i] {
+                    break;
+                }
+            }
+        }
         let _ = writer.close(1000);
         writer.shutdown();
     })

@@ -491,3 +491,114 @@ fn port_forward_to_a_closed_port_is_refused() {
     );
     assert!(err.ends_with("error: lost connection to pod\n"), "{err}");
 }
+
+/// A bare WebSocket client, as a client library without kubectl's SPDY tunnel uses one.
+struct WsClient {
+    s: std::net::TcpStream,
+}
+
+impl WsClient {
+    /// Upgrades `path`, offering `protocol`; the status line and headers of the answer.
+    fn connect(addr: std::net::SocketAddr, path: &str, protocol: &str) -> (WsClient, String) {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: {protocol}\r\n\r\n"
+        )
+        .unwrap();
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut b).unwrap();
+            head.push(b[0]);
+        }
+        (WsClient { s }, text(&head))
+    }
+
+    fn send(&mut self, payload: &[u8]) {
+        let mask = [7u8, 1, 2, 3];
+        let mut f = vec![0x82];
+        assert!(payload.len() < 126);
+        f.push(0x80 | payload.len() as u8);
+        f.extend_from_slice(&mask);
+        f.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.s.write_all(&f).unwrap();
+    }
+
+    /// The next data message; `None` at a close frame.
+    fn recv(&mut self) -> Option<Vec<u8>> {
+        let mut h = [0u8; 2];
+        self.s.read_exact(&mut h).unwrap();
+        let len = match h[1] & 0x7F {
+            126 => {
+                let mut b = [0u8; 2];
+                self.s.read_exact(&mut b).unwrap();
+                usize::from(u16::from_be_bytes(b))
+            }
+            127 => {
+                let mut b = [0u8; 8];
+                self.s.read_exact(&mut b).unwrap();
+                u64::from_be_bytes(b) as usize
+            }
+            n => usize::from(n),
+        };
+        let mut payload = vec![0u8; len];
+        self.s.read_exact(&mut payload).unwrap();
+        (h[0] & 0x0F != 0x8).then_some(payload)
+    }
+}
+
+#[test]
+fn v4_websocket_clients_exec_and_port_forward() {
+    let Some(env) = Env::new("v4") else { return };
+    let (mut c, head) = WsClient::connect(
+        env.server.addr,
+        "/api/v1/namespaces/default/pods/web-0/exec?command=sh&command=-c&command=hostname%3B%20exit%203&stdout=true&stderr=true",
+        "v4.channel.k8s.io",
+    );
+    assert!(
+        head.starts_with("HTTP/1.1 101 Switching Protocols\r\n"),
+        "{head}"
+    );
+    assert!(
+        head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+        "{head}"
+    );
+    assert!(
+        head.contains("Sec-WebSocket-Protocol: v4.channel.k8s.io\r\n"),
+        "{head}"
+    );
+    // The empty message that says the session is open, stdout, then the Status.
+    assert_eq!(c.recv().unwrap(), [1]);
+    assert_eq!(c.recv().unwrap(), b"\x01web-0\n");
+    let status = c.recv().unwrap();
+    assert_eq!(status[0], 3);
+    let v: serde_json::Value = serde_json::from_slice(&status[1..]).unwrap();
+    assert_eq!(v["reason"], "NonZeroExitCode");
+    assert_eq!(v["details"]["causes"][0]["message"], "3");
+    assert_eq!(c.recv(), None);
+
+    let (mut c, head) = WsClient::connect(
+        env.server.addr,
+        "/api/v1/namespaces/default/pods/web-0/portforward?ports=80,81",
+        "v4.channel.k8s.io",
+    );
+    assert!(head.starts_with("HTTP/1.1 101 "), "{head}");
+    // Each channel opens with its port, little-endian; port 81 is refused at once.
+    assert_eq!(c.recv().unwrap(), [0, 80, 0]);
+    assert_eq!(c.recv().unwrap(), [1, 80, 0]);
+    assert_eq!(c.recv().unwrap(), [2, 81, 0]);
+    assert_eq!(c.recv().unwrap(), [3, 81, 0]);
+    let refused = text(&c.recv().unwrap());
+    assert!(
+        refused.starts_with("\u{3}error forwarding port 81 to pod "),
+        "{refused}"
+    );
+    c.send(b"\x00GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    let answer = text(&c.recv().unwrap());
+    assert!(
+        answer.starts_with("\u{0}HTTP/1.1 404 Not Found\r\nServer: nginx/"),
+        "{answer}"
+    );
+}
