@@ -602,3 +602,34 @@ fn v4_websocket_clients_exec_and_port_forward() {
         "{answer}"
     );
 }
+
+#[test]
+fn a_tty_session_echoes_prompts_and_ends_with_exit() {
+    let Some(env) = Env::new("tty") else { return };
+    // What `kubectl exec -it web-0 -- sh` sends from a terminal in raw mode.
+    let (mut c, head) = WsClient::connect(
+        env.server.addr,
+        "/api/v1/namespaces/default/pods/web-0/exec?command=sh&container=nginx&stdin=true&stdout=true&tty=true",
+        "v5.channel.k8s.io, v4.channel.k8s.io",
+    );
+    assert!(
+        head.contains("Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n"),
+        "{head}"
+    );
+    assert_eq!(c.recv().unwrap(), [1]);
+    // dash's prompt, then each key echoed as the terminal would, CR LF line ends.
+    assert_eq!(c.recv().unwrap(), b"\x01# ");
+    c.send(b"\x00hostnamx\x7fe\r");
+    assert_eq!(c.recv().unwrap(), b"\x01hostnamx\x08 \x08e\r\n");
+    assert_eq!(c.recv().unwrap(), b"\x01web-0\r\n");
+    assert_eq!(c.recv().unwrap(), b"\x01# ");
+    // A resize changes nothing in a simulated terminal.
+    c.send(b"\x04{\"Width\":80,\"Height\":24}");
+    c.send(b"\x00exit 3\r");
+    assert_eq!(c.recv().unwrap(), b"\x01exit 3\r\n");
+    let status = c.recv().unwrap();
+    assert_eq!(status[0], 3);
+    let v: serde_json::Value = serde_json::from_slice(&status[1..]).unwrap();
+    assert_eq!(v["details"]["causes"][0]["message"], "3");
+    assert_eq!(c.recv(), None);
+}
