@@ -19,11 +19,13 @@ pub mod openapi;
 pub mod protobuf;
 pub mod resources;
 pub mod router;
+pub mod spdy;
 pub mod status;
 pub mod streams;
 pub mod table;
 pub mod virtual_resources;
 pub mod watch;
+pub mod ws;
 
 use ordinal_sim::features::FeatureGates;
 use ordinal_sim::Cluster;

@@ -6,6 +6,7 @@
 use super::tools::NGINX_VERSION;
 use super::ContainerHost;
 use crate::api::{EndpointSlice, Pod, Service};
+use crate::cluster::Cluster;
 use crate::dns::{QueryType, Record};
 use crate::fs::Entry;
 use crate::time::Civil;
@@ -380,6 +381,37 @@ fn save(h: &mut ContainerHost, state: &State, file: &str, body: &str) -> Result<
     h.fs(|fs| fs.write(&state.resolve(file), body, false))
         .unwrap_or(Err(crate::fs::FsError::NotFound))
         .map_err(|e| e.message().to_string())
+}
+
+impl Cluster {
+    /// What a pod answers to one HTTP request on `port` of its own network namespace, as
+    /// `kubectl port-forward` reaches it: the raw response (status line, headers, body; no body
+    /// for `HEAD`), or `None` when nothing listens there (the connection is refused).
+    pub fn pod_http(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        port: u16,
+        method: &str,
+        path: &str,
+        host_header: &str,
+    ) -> Option<String> {
+        let p = self.get_as::<Pod>(ns, pod)?;
+        let names: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
+        let target = names
+            .iter()
+            .find_map(|c| self.exec_target(ns, pod, Some(c)).ok())?;
+        let mut h = ContainerHost::new(self, target);
+        let srv = connect(&mut h, "127.0.0.1", port)?;
+        let resp = serve(&mut h, &srv, host_header, path);
+        let mut out = resp.headers(&http_date(&h));
+        out.push_str("\r\n");
+        if method != "HEAD" {
+            out.push_str(&resp.body);
+        }
+        h.settle();
+        Some(out)
+    }
 }
 
 // ---------------------------------------------------------------------- curl
