@@ -151,22 +151,6 @@ fn peer_closed(s: &TcpStream) -> bool {
             io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
         ),
     }
-
-    /// Whether the client has gone (closed or reset its end), checked without blocking: a
-    /// stream that has nothing to send for a while asks this instead of waiting forever.
-    pub fn peer_gone(&self) -> bool {
-        if self.out.set_nonblocking(true).is_err() {
-            return true;
-        }
-        let mut b = [0u8; 1];
-        let gone = match self.out.peek(&mut b) {
-            Ok(0) => true,
-            Ok(_) => false,
-            Err(e) => e.kind() != io::ErrorKind::WouldBlock,
-        };
-        let _ = self.out.set_nonblocking(false);
-        gone
-    }
 }
 
 pub type Streamer = Box<dyn FnOnce(&mut ChunkWriter) -> io::Result<()> + Send>;

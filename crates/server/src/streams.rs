@@ -423,7 +423,7 @@ fn follow(
     let mut seen = first.text.len();
     let id = first.running;
     loop {
-        if shared.stopping.load(Ordering::SeqCst) || out.peer_gone() {
+        if shared.stopping.load(Ordering::SeqCst) || out.closed() {
             return Ok(());
         }
         let now = {
