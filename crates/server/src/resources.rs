@@ -510,20 +510,8 @@ fn create(shared: &Shared, req: &Request, t: &Target) -> Response {
     if let Some(r) = check_type_meta(&v, t.kind) {
         return r;
     }
-    // The namespace comes from the path; a different one in the body is refused.
-    if let Some(ns) = &t.namespace {
-        let body_ns = v
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if !body_ns.is_empty() && body_ns != ns {
-            return status::bad_request(
-                "the namespace of the provided object does not match the namespace sent on the request",
-            );
-        }
-        if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.insert("namespace".into(), json!(ns));
-        }
+    if let Err(r) = namespace_from_path(&mut v, t) {
+        return r;
     }
     let (obj, warnings) = match Object::decode_body(t.kind, v, validation) {
         Ok(x) => x,
@@ -582,6 +570,26 @@ fn internal_package(kind: Kind) -> &'static str {
         "discovery.k8s.io" => "discovery",
         g => g.split('.').next().unwrap_or(g),
     }
+}
+
+/// The namespace comes from the path; a different one in the body is refused.
+fn namespace_from_path(v: &mut Value, t: &Target) -> Result<(), Response> {
+    let Some(ns) = &t.namespace else {
+        return Ok(());
+    };
+    let body_ns = v
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !body_ns.is_empty() && body_ns != ns {
+        return Err(status::bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request",
+        ));
+    }
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.insert("namespace".into(), json!(ns));
+    }
+    Ok(())
 }
 
 /// A body whose `kind`/`apiVersion` name another resource than the path: the decoder's
@@ -650,19 +658,8 @@ fn update(shared: &Shared, req: &Request, t: &Target) -> Response {
             "the name of the object ({body_name}) does not match the name on the URL ({name})"
         ));
     }
-    if let Some(ns) = &t.namespace {
-        let body_ns = v
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        if !body_ns.is_empty() && body_ns != ns {
-            return status::bad_request(
-                "the namespace of the provided object does not match the namespace sent on the request",
-            );
-        }
-        if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.insert("namespace".into(), json!(ns));
-        }
+    if let Err(r) = namespace_from_path(&mut v, t) {
+        return r;
     }
     let (obj, warnings) = match Object::decode_body(t.kind, v, validation) {
         Ok(x) => x,
