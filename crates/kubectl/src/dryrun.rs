@@ -156,22 +156,37 @@ pub enum Print {
     Yaml,
     Json,
     JsonPath(String),
+    /// The other formats `get` prints an object in (`jsonpath-as-json`, Go templates).
+    Other(crate::get::Format),
+}
+
+/// What `-o go-template-file=…` reads here: these commands are not given the workstation's
+/// files, so every file is missing.
+struct NoFiles;
+
+impl crate::Files for NoFiles {
+    fn read(&self, _path: &str) -> Result<String, String> {
+        Err("no such file or directory".into())
+    }
 }
 
 /// Reads `-o`; for a format these commands cannot print, kubectl's error.
 pub fn print_flag(p: &Parsed, out: &mut Output) -> Option<Print> {
+    use crate::get::Format;
+    const FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
     Some(match p.value("output") {
         None | Some("") => Print::Message,
-        Some("name") => Print::Name,
-        Some("yaml") => Print::Yaml,
-        Some("json") => Print::Json,
-        Some(s) if s.starts_with("jsonpath=") || s.starts_with("jsonpath-as-json=") => {
-            Print::JsonPath(s.split_once('=').map(|x| x.1).unwrap_or("").to_string())
-        }
-        Some(s) => {
-            out.err(format!("error: unable to match a printer suitable for the output format \"{s}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
-            return None;
-        }
+        Some(o) => match crate::get::parse_output(Some(o), None, &NoFiles, FORMATS) {
+            Ok(Format::Name) => Print::Name,
+            Ok(Format::Yaml) => Print::Yaml,
+            Ok(Format::Json) => Print::Json,
+            Ok(Format::JsonPath(t)) => Print::JsonPath(t),
+            Ok(f) => Print::Other(f),
+            Err(e) => {
+                out.err(e);
+                return None;
+            }
+        },
     })
 }
 
@@ -214,6 +229,9 @@ impl Print {
                 Ok(s) => out.out(s),
                 Err(e) => out.err(format!("error: {e}")),
             },
+            Print::Other(f) => {
+                crate::get::print_value(f, object, true, out);
+            }
         }
     }
 }

@@ -1,0 +1,2234 @@
+//! `-o go-template=…` / `--template`: Go's `text/template` as kubectl runs it (the template named
+//! `output`, kubectl's `exists` and `base64decode` next to Go's builtins, the object decoded into
+//! `map[string]interface{}` so every number is a float64, `missingkey=default` unless
+//! `--allow-missing-template-keys=false`). Parse and execution errors are Go's words; the work a
+//! template does (steps and output bytes) is bounded.
+//!
+//! Not here: `define`, `template` and `block` (kubectl's templates are one template), and `call`.
+
+use super::jsonpath::{go_json, go_quote};
+use super::yaml::go_format_g;
+use serde_json::Value;
+
+/// Nodes a template may evaluate before it is stopped.
+const MAX_STEPS: usize = 1_000_000;
+/// Bytes a template may write before it is stopped.
+const MAX_OUTPUT: usize = 4 << 20;
+
+static NULL: Value = Value::Null;
+
+// ------------------------------------------------------------------ syntax tree
+
+#[derive(Clone, Debug)]
+enum Node {
+    Text(String),
+    Action(Pipe),
+    If(Branch),
+    With(Branch),
+    Range(Branch),
+    Break,
+    Continue,
+}
+
+#[derive(Clone, Debug)]
+struct Branch {
+    pos: usize,
+    pipe: Pipe,
+    list: Vec<Node>,
+    else_list: Option<Vec<Node>>,
+}
+
+#[derive(Clone, Debug)]
+struct Pipe {
+    pos: usize,
+    decl: Vec<String>,
+    assign: bool,
+    cmds: Vec<Cmd>,
+}
+
+#[derive(Clone, Debug)]
+struct Cmd {
+    pos: usize,
+    args: Vec<Arg>,
+}
+
+#[derive(Clone, Debug)]
+enum Arg {
+    /// `.a.b` (`names` empty: `.`).
+    Field {
+        pos: usize,
+        names: Vec<String>,
+    },
+    Var {
+        pos: usize,
+        name: String,
+        names: Vec<String>,
+    },
+    Ident {
+        pos: usize,
+        name: String,
+    },
+    Pipe {
+        pos: usize,
+        pipe: Box<Pipe>,
+        names: Vec<String>,
+    },
+    Nil(usize),
+    Bool(usize, bool),
+    Int(usize, i64, String),
+    Float(usize, f64, String),
+    Str(usize, String, String),
+}
+
+impl Arg {
+    fn pos(&self) -> usize {
+        match self {
+            Arg::Field { pos, .. }
+            | Arg::Var { pos, .. }
+            | Arg::Ident { pos, .. }
+            | Arg::Pipe { pos, .. }
+            | Arg::Nil(pos)
+            | Arg::Bool(pos, _)
+            | Arg::Int(pos, ..)
+            | Arg::Float(pos, ..)
+            | Arg::Str(pos, ..) => *pos,
+        }
+    }
+}
+
+fn fields_text(names: &[String]) -> String {
+    names.iter().map(|n| format!(".{n}")).collect()
+}
+
+impl std::fmt::Display for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Arg::Field { names, .. } if names.is_empty() => write!(f, "."),
+            Arg::Field { names, .. } => write!(f, "{}", fields_text(names)),
+            Arg::Var { name, names, .. } => write!(f, "{name}{}", fields_text(names)),
+            Arg::Ident { name, .. } => write!(f, "{name}"),
+            Arg::Pipe { pipe, names, .. } => write!(f, "({pipe}){}", fields_text(names)),
+            Arg::Nil(_) => write!(f, "nil"),
+            Arg::Bool(_, b) => write!(f, "{b}"),
+            Arg::Int(_, _, t) | Arg::Float(_, _, t) | Arg::Str(_, _, t) => write!(f, "{t}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Cmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let parts: Vec<String> = self.args.iter().map(|a| a.to_string()).collect();
+        write!(f, "{}", parts.join(" "))
+    }
+}
+
+impl std::fmt::Display for Pipe {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        if !self.decl.is_empty() {
+            write!(
+                f,
+                "{} {} ",
+                self.decl.join(", "),
+                if self.assign { "=" } else { ":=" }
+            )?;
+        }
+        let parts: Vec<String> = self.cmds.iter().map(|c| c.to_string()).collect();
+        write!(f, "{}", parts.join(" | "))
+    }
+}
+
+// ------------------------------------------------------------------ lexer
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Text(String),
+    Left,
+    Right,
+    Space,
+    Field(String),
+    Var(String),
+    Ident(String),
+    Str(String, String),
+    Num(String),
+    Char(String),
+    Dot,
+    Pipe,
+    Declare,
+    Assign,
+    Comma,
+    LParen,
+    RParen,
+    Eof,
+}
+
+#[derive(Clone, Debug)]
+struct Item {
+    tok: Tok,
+    pos: usize,
+    line: usize,
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn is_alnum(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+fn line_at(src: &str, pos: usize) -> usize {
+    1 + src[..pos.min(src.len())].matches('\n').count()
+}
+
+/// Go's lexer: text and actions, trim markers, comments. An error is `(line, message)`.
+fn lex(src: &str) -> Result<Vec<Item>, (usize, String)> {
+    let b = src.as_bytes();
+    let mut items = Vec::new();
+    let mut i = 0;
+    let mut trim_next = false;
+    while i < b.len() {
+        let start = i;
+        let open = src[i..].find("{{").map(|k| i + k);
+        let text_end = open.unwrap_or(b.len());
+        let mut text = &src[start..text_end];
+        if trim_next {
+            text = text.trim_start_matches([' ', '\t', '\r', '\n']);
+            trim_next = false;
+        }
+        let Some(open) = open else {
+            if !text.is_empty() {
+                items.push(Item {
+                    tok: Tok::Text(text.to_string()),
+                    pos: start,
+                    line: line_at(src, start),
+                });
+            }
+            break;
+        };
+        let left_trim =
+            b.get(open + 2) == Some(&b'-') && b.get(open + 3).is_some_and(|c| is_space(*c));
+        if left_trim {
+            text = text.trim_end_matches([' ', '\t', '\r', '\n']);
+        }
+        if !text.is_empty() {
+            items.push(Item {
+                tok: Tok::Text(text.to_string()),
+                pos: start,
+                line: line_at(src, start),
+            });
+        }
+        i = open + 2;
+        if left_trim {
+            i += 2;
+        }
+        // A comment.
+        let mut j = i;
+        while j < b.len() && is_space(b[j]) && left_trim {
+            j += 1;
+        }
+        if src[j..].starts_with("/*") {
+            let Some(end) = src[j + 2..].find("*/") else {
+                return Err((line_at(src, open), "unclosed comment".into()));
+            };
+            let mut k = j + 2 + end + 2;
+            let mut right_trim = false;
+            if src[k..].starts_with(" -}}") {
+                right_trim = true;
+                k += 4;
+            } else if src[k..].starts_with("}}") {
+                k += 2;
+            } else {
+                let mut k2 = k;
+                while k2 < b.len() && is_space(b[k2]) {
+                    k2 += 1;
+                }
+                if src[k2..].starts_with("-}}") && k2 > k {
+                    right_trim = true;
+                    k = k2 + 3;
+                } else {
+                    return Err((
+                        line_at(src, open),
+                        "comment ends before closing delimiter".into(),
+                    ));
+                }
+            }
+            trim_next = right_trim;
+            i = k;
+            continue;
+        }
+        items.push(Item {
+            tok: Tok::Left,
+            pos: open,
+            line: line_at(src, open),
+        });
+        // Inside the action.
+        let mut paren = 0i32;
+        loop {
+            if i >= b.len() {
+                return Err((line_at(src, b.len()), "unclosed action".into()));
+            }
+            let c = b[i];
+            if src[i..].starts_with("}}") && paren == 0 {
+                items.push(Item {
+                    tok: Tok::Right,
+                    pos: i,
+                    line: line_at(src, i),
+                });
+                i += 2;
+                break;
+            }
+            if is_space(c) {
+                let s = i;
+                while i < b.len() && is_space(b[i]) {
+                    i += 1;
+                }
+                if src[i..].starts_with("-}}") && paren == 0 {
+                    items.push(Item {
+                        tok: Tok::Right,
+                        pos: i,
+                        line: line_at(src, i),
+                    });
+                    i += 3;
+                    trim_next = true;
+                    break;
+                }
+                items.push(Item {
+                    tok: Tok::Space,
+                    pos: s,
+                    line: line_at(src, s),
+                });
+                continue;
+            }
+            if src[i..].starts_with("}}") {
+                return Err((line_at(src, i), "unclosed left paren".into()));
+            }
+            let line = line_at(src, i);
+            let s = i;
+            let tok = match c {
+                b'|' => {
+                    i += 1;
+                    Tok::Pipe
+                }
+                b',' => {
+                    i += 1;
+                    Tok::Comma
+                }
+                b'(' => {
+                    i += 1;
+                    paren += 1;
+                    Tok::LParen
+                }
+                b')' => {
+                    i += 1;
+                    paren -= 1;
+                    if paren < 0 {
+                        return Err((line, "unexpected right paren".into()));
+                    }
+                    Tok::RParen
+                }
+                b'=' => {
+                    i += 1;
+                    Tok::Assign
+                }
+                b':' => {
+                    if b.get(i + 1) != Some(&b'=') {
+                        return Err((line, "expected :=".into()));
+                    }
+                    i += 2;
+                    Tok::Declare
+                }
+                b'"' => {
+                    i += 1;
+                    loop {
+                        match b.get(i) {
+                            None | Some(b'\n') => {
+                                return Err((line, "unterminated quoted string".into()))
+                            }
+                            Some(b'\\') => i += 2,
+                            Some(b'"') => {
+                                i += 1;
+                                break;
+                            }
+                            _ => i += 1,
+                        }
+                    }
+                    let raw = &src[s..i.min(b.len())];
+                    let Some(val) = unquote(raw) else {
+                        return Err((line, format!("invalid syntax: {raw}")));
+                    };
+                    Tok::Str(raw.to_string(), val)
+                }
+                b'`' => {
+                    let Some(end) = src[i + 1..].find('`') else {
+                        return Err((line, "unterminated raw quoted string".into()));
+                    };
+                    i = i + 1 + end + 1;
+                    Tok::Str(src[s..i].to_string(), src[s + 1..i - 1].to_string())
+                }
+                b'\'' => {
+                    i += 1;
+                    loop {
+                        match b.get(i) {
+                            None | Some(b'\n') => {
+                                return Err((line, "unterminated character constant".into()))
+                            }
+                            Some(b'\\') => i += 2,
+                            Some(b'\'') => {
+                                i += 1;
+                                break;
+                            }
+                            _ => i += 1,
+                        }
+                    }
+                    Tok::Char(src[s..i.min(b.len())].to_string())
+                }
+                b'$' => {
+                    i += 1;
+                    while i < b.len() && src[i..].chars().next().is_some_and(is_alnum) {
+                        i += src[i..].chars().next().map_or(1, char::len_utf8);
+                    }
+                    Tok::Var(src[s..i].to_string())
+                }
+                b'.' if b.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => lex_number(src, &mut i),
+                b'.' => {
+                    i += 1;
+                    let s2 = i;
+                    while i < b.len() && src[i..].chars().next().is_some_and(is_alnum) {
+                        i += src[i..].chars().next().map_or(1, char::len_utf8);
+                    }
+                    if i == s2 {
+                        Tok::Dot
+                    } else {
+                        Tok::Field(src[s2..i].to_string())
+                    }
+                }
+                b'0'..=b'9' | b'+' | b'-' => lex_number(src, &mut i),
+                _ if src[i..].chars().next().is_some_and(is_alnum) => {
+                    while i < b.len() && src[i..].chars().next().is_some_and(is_alnum) {
+                        i += src[i..].chars().next().map_or(1, char::len_utf8);
+                    }
+                    Tok::Ident(src[s..i].to_string())
+                }
+                _ => {
+                    let ch = src[i..].chars().next().unwrap_or('?');
+                    return Err((line, format!("unexpected {:?} in operand", ch.to_string())));
+                }
+            };
+            items.push(Item { tok, pos: s, line });
+        }
+    }
+    items.push(Item {
+        tok: Tok::Eof,
+        pos: b.len(),
+        line: line_at(src, b.len()),
+    });
+    Ok(items)
+}
+
+fn lex_number(src: &str, i: &mut usize) -> Tok {
+    let b = src.as_bytes();
+    let s = *i;
+    if matches!(b[*i], b'+' | b'-') {
+        *i += 1;
+    }
+    while *i < b.len()
+        && (b[*i].is_ascii_alphanumeric()
+            || b[*i] == b'.'
+            || b[*i] == b'_'
+            || ((b[*i] == b'+' || b[*i] == b'-') && matches!(b[*i - 1], b'e' | b'E' | b'p' | b'P')))
+    {
+        *i += 1;
+    }
+    Tok::Num(src[s..*i].to_string())
+}
+
+/// Go's `strconv.Unquote` of a double-quoted string.
+fn unquote(raw: &str) -> Option<String> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'v' => out.push('\u{b}'),
+            '\\' => out.push('\\'),
+            '"' => out.push('"'),
+            '\'' => return None,
+            'x' => {
+                let h: String = chars.by_ref().take(2).collect();
+                out.push(char::from(u8::from_str_radix(&h, 16).ok()?));
+            }
+            'u' => {
+                let h: String = chars.by_ref().take(4).collect();
+                out.push(char::from_u32(u32::from_str_radix(&h, 16).ok()?)?);
+            }
+            'U' => {
+                let h: String = chars.by_ref().take(8).collect();
+                out.push(char::from_u32(u32::from_str_radix(&h, 16).ok()?)?);
+            }
+            d @ '0'..='7' => {
+                let rest: String = chars.by_ref().take(2).collect();
+                let v = u32::from_str_radix(&format!("{d}{rest}"), 8).ok()?;
+                out.push(char::from_u32(v)?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+// ------------------------------------------------------------------ parser
+
+const FUNCS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "len",
+    "index",
+    "print",
+    "printf",
+    "println",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "html",
+    "js",
+    "urlquery",
+    "slice",
+    "exists",
+    "base64decode",
+];
+
+struct Parser<'s> {
+    items: Vec<Item>,
+    at: usize,
+    vars: Vec<String>,
+    range_depth: usize,
+    src: &'s str,
+}
+
+type PResult<T> = Result<T, (usize, String)>;
+
+enum End {
+    Eof,
+    End,
+    Else(usize),
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Item {
+        &self.items[self.at.min(self.items.len() - 1)]
+    }
+    fn next(&mut self) -> Item {
+        let it = self.peek().clone();
+        self.at += 1;
+        it
+    }
+    fn peek_non_space(&mut self) -> &Item {
+        while self.peek().tok == Tok::Space {
+            self.at += 1;
+        }
+        self.peek()
+    }
+    fn next_non_space(&mut self) -> Item {
+        self.peek_non_space();
+        self.next()
+    }
+    fn err<T>(&self, msg: impl Into<String>) -> PResult<T> {
+        Err((self.peek().line, msg.into()))
+    }
+
+    /// Items until `{{end}}`, `{{else}}` or the end of input.
+    fn list(&mut self) -> PResult<(Vec<Node>, End)> {
+        let mut nodes = Vec::new();
+        loop {
+            let it = self.next();
+            match it.tok {
+                Tok::Eof => return Ok((nodes, End::Eof)),
+                Tok::Text(t) => nodes.push(Node::Text(t)),
+                Tok::Left => {
+                    let kw = self.peek_non_space().clone();
+                    if let Tok::Ident(w) = &kw.tok {
+                        match w.as_str() {
+                            "end" => {
+                                self.next();
+                                self.end_action("end")?;
+                                return Ok((nodes, End::End));
+                            }
+                            "else" => {
+                                self.next();
+                                return Ok((nodes, End::Else(kw.pos)));
+                            }
+                            "if" | "with" | "range" => {
+                                self.next();
+                                nodes.push(self.branch(w.clone(), kw.pos)?);
+                                continue;
+                            }
+                            "break" | "continue" => {
+                                self.next();
+                                if self.range_depth == 0 {
+                                    return self.err(format!("{{{{{w}}}}} outside {{{{range}}}}"));
+                                }
+                                self.end_action(w)?;
+                                nodes.push(if w == "break" {
+                                    Node::Break
+                                } else {
+                                    Node::Continue
+                                });
+                                continue;
+                            }
+                            "define" | "template" | "block" => {
+                                return self.err(format!(
+                                    "{{{{{w}}}}} is not supported by this playground's templates"
+                                ));
+                            }
+                            _ => {}
+                        }
+                    }
+                    let pipe = self.pipeline("command", true)?;
+                    nodes.push(Node::Action(pipe));
+                }
+                _ => return self.err(format!("unexpected {:?}", it.tok)),
+            }
+        }
+    }
+
+    fn end_action(&mut self, ctx: &str) -> PResult<()> {
+        let it = self.next_non_space();
+        if it.tok != Tok::Right {
+            return Err((
+                it.line,
+                format!("unexpected {} in {ctx}", self.describe(&it)),
+            ));
+        }
+        Ok(())
+    }
+
+    fn describe(&self, it: &Item) -> String {
+        match &it.tok {
+            Tok::Eof => "EOF".into(),
+            Tok::Right => "\"}}\"".into(),
+            _ => format!("{:?}", self.src.get(it.pos..(it.pos + 1)).unwrap_or("")),
+        }
+    }
+
+    fn branch(&mut self, kind: String, pos: usize) -> PResult<Node> {
+        let depth = self.vars.len();
+        let pipe = self.pipeline(&kind, false)?;
+        let pipe_pos = pipe.pos;
+        if kind == "range" {
+            self.range_depth += 1;
+        }
+        let (list, end) = self.list()?;
+        if kind == "range" {
+            self.range_depth -= 1;
+        }
+        let else_list = match end {
+            End::Eof => return Err((self.peek().line, "unexpected EOF".into())),
+            End::End => None,
+            End::Else(epos) => {
+                // `{{else if …}}` / `{{else with …}}` nest a branch that shares this one's end.
+                let nx = self.peek_non_space().clone();
+                match &nx.tok {
+                    Tok::Ident(w) if (w == "if" || w == "with") && kind != "range" => {
+                        self.next();
+                        let inner = self.branch(w.clone(), nx.pos)?;
+                        Some(vec![inner])
+                    }
+                    _ => {
+                        self.end_action("else")?;
+                        let (l, e) = self.list()?;
+                        match e {
+                            End::End => Some(l),
+                            End::Eof => return Err((self.peek().line, "unexpected EOF".into())),
+                            End::Else(_) => {
+                                return Err((
+                                    line_at(self.src, epos),
+                                    "expected end; found {{else}}".into(),
+                                ))
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        self.vars.truncate(depth);
+        let b = Branch {
+            pos: pipe_pos.max(pos),
+            pipe,
+            list,
+            else_list,
+        };
+        Ok(match kind.as_str() {
+            "if" => Node::If(b),
+            "with" => Node::With(b),
+            _ => Node::Range(b),
+        })
+    }
+
+    fn pipeline(&mut self, ctx: &str, in_action: bool) -> PResult<Pipe> {
+        let start = self.peek_non_space().clone();
+        let mut pipe = Pipe {
+            pos: start.pos,
+            decl: Vec::new(),
+            assign: false,
+            cmds: Vec::new(),
+        };
+        // Declarations: `$x :=`, `$x =`, `$i, $e :=` (range).
+        if let Tok::Var(v) = &start.tok {
+            let save = self.at;
+            self.next();
+            let nx = self.peek_non_space().clone();
+            match nx.tok {
+                Tok::Declare | Tok::Assign => {
+                    self.next();
+                    pipe.assign = nx.tok == Tok::Assign;
+                    pipe.decl.push(v.clone());
+                    if pipe.assign {
+                        if !self.vars.contains(v) {
+                            return Err((nx.line, format!("undefined variable \"{v}\"")));
+                        }
+                    } else {
+                        self.vars.push(v.clone());
+                    }
+                }
+                Tok::Comma if ctx == "range" => {
+                    self.next();
+                    let second = self.next_non_space();
+                    let Tok::Var(v2) = second.tok else {
+                        return Err((second.line, "range can only initialize variables".into()));
+                    };
+                    let op = self.next_non_space();
+                    if !matches!(op.tok, Tok::Declare | Tok::Assign) {
+                        return Err((op.line, "range can only initialize variables".into()));
+                    }
+                    pipe.assign = op.tok == Tok::Assign;
+                    pipe.decl = vec![v.clone(), v2.clone()];
+                    if !pipe.assign {
+                        self.vars.push(v.clone());
+                        self.vars.push(v2);
+                    }
+                }
+                _ => self.at = save,
+            }
+        }
+        if in_action && !pipe.decl.is_empty() {
+            // Declarations in a plain action live until the enclosing control structure ends.
+        }
+        loop {
+            let it = self.peek_non_space().clone();
+            match it.tok {
+                Tok::Right => {
+                    self.next();
+                    if pipe.cmds.is_empty() {
+                        return Err((it.line, format!("missing value for {ctx}")));
+                    }
+                    return Ok(pipe);
+                }
+                Tok::RParen if ctx == "parenthesized pipeline" => {
+                    self.next();
+                    if pipe.cmds.is_empty() {
+                        return Err((it.line, format!("missing value for {ctx}")));
+                    }
+                    return Ok(pipe);
+                }
+                Tok::Eof => return Err((it.line, format!("unexpected EOF in {ctx}"))),
+                _ => {
+                    let cmd = self.command()?;
+                    pipe.cmds.push(cmd);
+                }
+            }
+        }
+    }
+
+    fn command(&mut self) -> PResult<Cmd> {
+        let pos = self.peek_non_space().pos;
+        let mut cmd = Cmd {
+            pos,
+            args: Vec::new(),
+        };
+        loop {
+            self.peek_non_space();
+            let Some(a) = self.operand()? else {
+                break;
+            };
+            cmd.args.push(a);
+            let it = self.peek().clone();
+            match it.tok {
+                Tok::Space => continue,
+                Tok::Right | Tok::RParen => break,
+                Tok::Pipe => break,
+                _ => {
+                    return Err((
+                        it.line,
+                        format!("unexpected {} in operand", self.describe(&it)),
+                    ))
+                }
+            }
+        }
+        let it = self.peek_non_space().clone();
+        if it.tok == Tok::Pipe {
+            self.next();
+        }
+        if cmd.args.is_empty() {
+            return Err((it.line, "missing value for command".into()));
+        }
+        Ok(cmd)
+    }
+
+    fn operand(&mut self) -> PResult<Option<Arg>> {
+        let Some(term) = self.term()? else {
+            return Ok(None);
+        };
+        let mut names = Vec::new();
+        let chain_pos = self.peek().pos;
+        while let Tok::Field(f) = &self.peek().tok {
+            names.push(f.clone());
+            self.next();
+        }
+        if names.is_empty() {
+            return Ok(Some(term));
+        }
+        Ok(Some(match term {
+            Arg::Field { names: mut n, .. } => {
+                n.extend(names);
+                Arg::Field {
+                    pos: chain_pos,
+                    names: n,
+                }
+            }
+            Arg::Var {
+                name, names: mut n, ..
+            } => {
+                n.extend(names);
+                Arg::Var {
+                    pos: chain_pos,
+                    name,
+                    names: n,
+                }
+            }
+            Arg::Pipe { pipe, .. } => Arg::Pipe {
+                pos: chain_pos,
+                pipe,
+                names,
+            },
+            Arg::Bool(..) | Arg::Str(..) | Arg::Nil(..) | Arg::Int(..) | Arg::Float(..) => {
+                return Err((
+                    self.peek().line,
+                    format!("unexpected . after term {:?}", term.to_string()),
+                ));
+            }
+            Arg::Ident { .. } => Arg::Pipe {
+                pos: chain_pos,
+                pipe: Box::new(Pipe {
+                    pos: term.pos(),
+                    decl: vec![],
+                    assign: false,
+                    cmds: vec![Cmd {
+                        pos: term.pos(),
+                        args: vec![term],
+                    }],
+                }),
+                names,
+            },
+        }))
+    }
+
+    fn term(&mut self) -> PResult<Option<Arg>> {
+        let it = self.next_non_space();
+        let pos = it.pos;
+        Ok(Some(match it.tok {
+            Tok::Ident(name) => match name.as_str() {
+                "true" | "false" => Arg::Bool(pos, name == "true"),
+                "nil" => Arg::Nil(pos),
+                _ if FUNCS.contains(&name.as_str()) => Arg::Ident { pos, name },
+                _ => return Err((it.line, format!("function \"{name}\" not defined"))),
+            },
+            Tok::Dot => Arg::Field {
+                pos,
+                names: Vec::new(),
+            },
+            Tok::Field(f) => Arg::Field {
+                pos,
+                names: vec![f],
+            },
+            Tok::Var(v) => {
+                if !self.vars.contains(&v) {
+                    return Err((it.line, format!("undefined variable \"{v}\"")));
+                }
+                Arg::Var {
+                    pos,
+                    name: v,
+                    names: Vec::new(),
+                }
+            }
+            Tok::Str(raw, val) => Arg::Str(pos, val, raw),
+            Tok::Char(raw) => {
+                let inner = raw.trim_matches('\'');
+                let c = if inner.starts_with('\\') {
+                    unquote(&format!("\"{inner}\"")).and_then(|s| s.chars().next())
+                } else {
+                    inner.chars().next()
+                };
+                match c {
+                    Some(c) => Arg::Int(pos, c as i64, raw),
+                    None => return Err((it.line, format!("malformed character constant: {raw}"))),
+                }
+            }
+            Tok::Num(t) => number(&t)
+                .map(|n| match n {
+                    Ok(i) => Arg::Int(pos, i, t.clone()),
+                    Err(f) => Arg::Float(pos, f, t.clone()),
+                })
+                .ok_or((it.line, format!("illegal number syntax: {t:?}")))?,
+            Tok::LParen => {
+                let pipe = self.pipeline("parenthesized pipeline", false)?;
+                Arg::Pipe {
+                    pos,
+                    pipe: Box::new(pipe),
+                    names: Vec::new(),
+                }
+            }
+            _ => {
+                self.at -= 1;
+                return Ok(None);
+            }
+        }))
+    }
+}
+
+/// A Go number constant: `Ok` an integer, `Err` a float.
+fn number(t: &str) -> Option<Result<i64, f64>> {
+    let clean = t.replace('_', "");
+    let (neg, body) = match clean.strip_prefix('-') {
+        Some(b) => (true, b.to_string()),
+        None => (false, clean.trim_start_matches('+').to_string()),
+    };
+    let sign = if neg { -1 } else { 1 };
+    let radix = |p: &str, r: u32| i64::from_str_radix(p, r).ok().map(|v| Ok(sign * v));
+    if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        return radix(h, 16);
+    }
+    if let Some(h) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+        return radix(h, 2);
+    }
+    if let Some(h) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+        return radix(h, 8);
+    }
+    if let Ok(v) = body.parse::<i64>() {
+        if body.len() > 1 && body.starts_with('0') {
+            return radix(&body[1..], 8);
+        }
+        return Some(Ok(sign * v));
+    }
+    if body
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
+        return body.parse::<f64>().ok().map(|f| {
+            let f = f * sign as f64;
+            // Go: a float constant with an integral value is also an int.
+            if f.fract() == 0.0 && f.abs() < 9.0e15 && !body.contains(['e', 'E']) {
+                Err(f)
+            } else {
+                Err(f)
+            }
+        });
+    }
+    None
+}
+
+/// A parsed template.
+#[derive(Debug)]
+pub struct Template {
+    src: String,
+    nodes: Vec<Node>,
+}
+
+/// Parses `src` as kubectl's template named `output`. The error is Go's
+/// (`template: output:1: unclosed action`).
+pub fn parse(src: &str) -> Result<Template, String> {
+    let items = lex(src).map_err(|(l, m)| format!("template: output:{l}: {m}"))?;
+    let mut p = Parser {
+        items,
+        at: 0,
+        vars: vec!["$".into()],
+        range_depth: 0,
+        src,
+    };
+    let (nodes, end) = p
+        .list()
+        .map_err(|(l, m)| format!("template: output:{l}: {m}"))?;
+    match end {
+        End::Eof => Ok(Template {
+            src: src.to_string(),
+            nodes,
+        }),
+        End::End => Err(format!(
+            "template: output:{}: unexpected {{{{end}}}}",
+            p.items[p.at.saturating_sub(1)].line
+        )),
+        End::Else(pos) => Err(format!(
+            "template: output:{}: unexpected {{{{else}}}}",
+            line_at(src, pos)
+        )),
+    }
+}
+
+// ------------------------------------------------------------------ values
+
+/// A value as `reflect.Value` holds it: invalid (a missing key, or nil after a pipeline),
+/// a value from the data (`J`: typed `interface {}`, as map values and list elements are;
+/// `C`: the concrete value a pipeline dug out), or a constant or function result.
+#[derive(Clone, Debug)]
+enum V<'a> {
+    Invalid,
+    J(&'a Value),
+    C(&'a Value),
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+impl<'a> V<'a> {
+    /// What the value holds once an `interface {}` is looked through (`indirectInterface`).
+    fn concrete(&self) -> V<'a> {
+        match self {
+            V::J(Value::Null) | V::C(Value::Null) => V::Invalid,
+            V::J(v) => V::C(v),
+            other => other.clone(),
+        }
+    }
+    fn type_name(&self) -> &'static str {
+        match self {
+            V::Invalid => "<nil>",
+            V::J(_) => "interface {}",
+            V::C(v) => json_type(v),
+            V::Bool(_) => "bool",
+            V::Int(_) => "int",
+            V::Float(_) => "float64",
+            V::Str(_) => "string",
+        }
+    }
+    fn truth(&self) -> bool {
+        match self.concrete() {
+            V::Invalid => false,
+            V::C(Value::Bool(b)) => *b,
+            V::Bool(b) => b,
+            V::C(Value::Number(n)) => n.as_f64().unwrap_or(0.0) != 0.0,
+            V::C(Value::String(s)) => !s.is_empty(),
+            V::C(Value::Array(a)) => !a.is_empty(),
+            V::C(Value::Object(m)) => !m.is_empty(),
+            V::Int(i) => i != 0,
+            V::Float(f) => f != 0.0,
+            V::Str(s) => !s.is_empty(),
+            V::C(Value::Null) | V::J(_) => false,
+        }
+    }
+    fn as_str(&self) -> Option<String> {
+        match self.concrete() {
+            V::C(Value::String(s)) => Some(s.clone()),
+            V::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "<nil>",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_i64() => "int64",
+        Value::Number(_) => "float64",
+        Value::String(_) => "string",
+        Value::Array(_) => "[]interface {}",
+        Value::Object(_) => "map[string]interface {}",
+    }
+}
+
+fn f64_of(n: &serde_json::Number) -> f64 {
+    n.as_f64().unwrap_or(0.0)
+}
+
+/// Go's `%v` of a value from the data.
+fn json_v(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("<nil>"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => out.push_str(&i.to_string()),
+            None => out.push_str(&go_format_g(f64_of(n))),
+        },
+        Value::String(s) => out.push_str(s),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                json_v(out, x);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push_str("map[");
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push(':');
+                json_v(out, &m[k.as_str()]);
+            }
+            out.push(']');
+        }
+    }
+}
+
+/// Go's `%v` of a value decoded from JSON (`map[a:1 b:[x y]]`).
+pub(crate) fn go_v(v: &Value) -> String {
+    let mut s = String::new();
+    json_v(&mut s, v);
+    s
+}
+
+/// What `{{…}}` prints for a value (`fmt.Fprint`, `<no value>` for an invalid one).
+fn print_v(v: &V) -> String {
+    match v {
+        V::Invalid => "<no value>".into(),
+        V::J(j) | V::C(j) => {
+            let mut s = String::new();
+            json_v(&mut s, j);
+            s
+        }
+        V::Bool(b) => b.to_string(),
+        V::Int(i) => i.to_string(),
+        V::Float(f) => go_format_g(*f),
+        V::Str(s) => s.clone(),
+    }
+}
+
+/// `fmt.Sprint`'s view of a value: `<nil>` for nil.
+fn sprint_v(v: &V) -> String {
+    match v.concrete() {
+        V::Invalid => "<nil>".into(),
+        other => print_v(&other),
+    }
+}
+
+// ------------------------------------------------------------------ execution
+
+/// How a template runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// kubectl's `--allow-missing-template-keys` (default true): `missingkey=default`, else
+    /// `missingkey=error`.
+    pub allow_missing_keys: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            allow_missing_keys: true,
+        }
+    }
+}
+
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+struct State<'a, 't> {
+    tmpl: &'t Template,
+    out: String,
+    vars: Vec<(String, V<'a>)>,
+    steps: usize,
+    missing_error: bool,
+    /// The node Go's `state.at` last noted: a field chain on a parenthesized pipeline reports
+    /// its errors there.
+    node: (usize, String),
+}
+
+type EResult<T> = Result<T, String>;
+
+impl<'a> State<'a, '_> {
+    /// Go's `ExecError` text for a failure at `pos` whose context is `ctx`.
+    fn error<T>(&self, pos: usize, ctx: &str, msg: impl std::fmt::Display) -> EResult<T> {
+        let src = &self.tmpl.src;
+        let pos = pos.min(src.len());
+        let text = &src[..pos];
+        let (line, col) = match text.rfind('\n') {
+            None => (1, pos),
+            Some(nl) => (1 + text.matches('\n').count(), pos - (nl + 1)),
+        };
+        Err(format!(
+            "template: output:{line}:{col}: executing \"output\" at <{ctx}>: {msg}"
+        ))
+    }
+
+    fn step(&mut self, pos: usize) -> EResult<()> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return Err(format!(
+                "template: output:{}: the template took more than {MAX_STEPS} steps; stopped",
+                line_at(&self.tmpl.src, pos)
+            ));
+        }
+        if self.out.len() > MAX_OUTPUT {
+            return Err(format!(
+                "template: output:{}: the template wrote more than {MAX_OUTPUT} bytes; stopped",
+                line_at(&self.tmpl.src, pos)
+            ));
+        }
+        Ok(())
+    }
+
+    fn walk(&mut self, dot: &V<'a>, nodes: &[Node]) -> EResult<Flow> {
+        for n in nodes {
+            match n {
+                Node::Text(t) => {
+                    self.step(0)?;
+                    self.out.push_str(t);
+                }
+                Node::Action(pipe) => {
+                    let v = self.pipeline(dot, pipe)?;
+                    if pipe.decl.is_empty() {
+                        self.out.push_str(&print_v(&v));
+                    }
+                }
+                Node::If(b) | Node::With(b) => {
+                    let mark = self.vars.len();
+                    let v = self.pipeline(dot, &b.pipe)?;
+                    let flow = if v.truth() {
+                        if matches!(n, Node::With(_)) {
+                            let v = v.concrete();
+                            self.walk(&v, &b.list)?
+                        } else {
+                            self.walk(dot, &b.list)?
+                        }
+                    } else if let Some(e) = &b.else_list {
+                        self.walk(dot, e)?
+                    } else {
+                        Flow::Normal
+                    };
+                    self.vars.truncate(mark);
+                    if !matches!(flow, Flow::Normal) {
+                        return Ok(flow);
+                    }
+                }
+                Node::Range(b) => {
+                    let mark = self.vars.len();
+                    let flow = self.range(dot, b)?;
+                    self.vars.truncate(mark);
+                    let _ = flow;
+                }
+                Node::Break => return Ok(Flow::Break),
+                Node::Continue => return Ok(Flow::Continue),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn range(&mut self, dot: &V<'a>, b: &Branch) -> EResult<Flow> {
+        // The range's own declarations are set per element, not from the pipeline.
+        let mut pipe = b.pipe.clone();
+        let decl = std::mem::take(&mut pipe.decl);
+        let v = self.pipeline(dot, &pipe)?.concrete();
+        let mark = self.vars.len();
+        let mut items: Vec<(V<'a>, V<'a>)> = Vec::new();
+        match &v {
+            V::Invalid => {}
+            V::C(Value::Array(a)) => items.extend(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, x)| (V::Int(i as i64), V::J(x))),
+            ),
+            V::C(Value::Object(m)) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                for k in keys {
+                    items.push((V::Str(k.clone()), V::J(&m[k.as_str()])));
+                }
+            }
+            V::Int(n) => items.extend((0..*n).map(|i| (V::Int(i), V::Int(i)))),
+            other => {
+                return self.error(
+                    b.pipe.pos,
+                    &b.pipe.to_string(),
+                    format!("range can't iterate over {}", print_v(other)),
+                )
+            }
+        }
+        if items.is_empty() {
+            if let Some(e) = &b.else_list {
+                self.walk(dot, e)?;
+            }
+            return Ok(Flow::Normal);
+        }
+        for (k, e) in items {
+            self.step(b.pos)?;
+            match decl.len() {
+                1 => self.set_var(&decl[0], e.clone(), b.pipe.assign),
+                2 => {
+                    self.set_var(&decl[0], k, b.pipe.assign);
+                    self.set_var(&decl[1], e.clone(), b.pipe.assign);
+                }
+                _ => {}
+            }
+            let flow = self.walk(&e, &b.list)?;
+            self.vars.truncate(mark);
+            if matches!(flow, Flow::Break) {
+                break;
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn set_var(&mut self, name: &str, v: V<'a>, assign: bool) {
+        if assign {
+            if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| n == name) {
+                slot.1 = v;
+                return;
+            }
+        }
+        self.vars.push((name.to_string(), v));
+    }
+
+    fn pipeline(&mut self, dot: &V<'a>, pipe: &Pipe) -> EResult<V<'a>> {
+        self.step(pipe.pos)?;
+        let mut value: Option<V<'a>> = None;
+        for cmd in &pipe.cmds {
+            let v = self.command(dot, cmd, value.take())?;
+            // An `interface {}` is dug into: a nil one becomes invalid.
+            value = Some(match v {
+                V::J(_) => v.concrete(),
+                other => other,
+            });
+        }
+        let v = value.unwrap_or(V::Invalid);
+        if let Some(name) = pipe.decl.first() {
+            self.set_var(name, v.clone(), pipe.assign);
+        }
+        Ok(v)
+    }
+
+    fn command(&mut self, dot: &V<'a>, cmd: &Cmd, fin: Option<V<'a>>) -> EResult<V<'a>> {
+        let first = &cmd.args[0];
+        match first {
+            Arg::Field { pos, names } if !names.is_empty() => {
+                self.not_a_function(cmd, &fin, first)?;
+                self.field_chain(dot.clone(), names, *pos, &first.to_string())
+            }
+            Arg::Var { pos, name, names } => {
+                self.not_a_function(cmd, &fin, first)?;
+                let v = self.var(name);
+                self.field_chain(v, names, *pos, &first.to_string())
+            }
+            Arg::Pipe { pipe, names, .. } => {
+                self.not_a_function(cmd, &fin, first)?;
+                let v = self.pipeline(dot, pipe)?;
+                if names.is_empty() {
+                    Ok(v)
+                } else {
+                    let (pos, ctx) = self.node.clone();
+                    self.field_chain(v, names, pos, &ctx)
+                }
+            }
+            Arg::Ident { pos, name } => self.call(dot, name, *pos, cmd, fin),
+            _ => {
+                self.not_a_function(cmd, &fin, first)?;
+                Ok(match first {
+                    Arg::Field { .. } => dot.clone(),
+                    Arg::Nil(pos) => return self.error(*pos, "nil", "nil is not a command"),
+                    Arg::Bool(_, b) => V::Bool(*b),
+                    Arg::Int(_, i, _) => V::Int(*i),
+                    Arg::Float(_, f, _) => V::Float(*f),
+                    Arg::Str(_, s, _) => V::Str(s.clone()),
+                    _ => V::Invalid,
+                })
+            }
+        }
+    }
+
+    fn not_a_function(&self, cmd: &Cmd, fin: &Option<V<'a>>, first: &Arg) -> EResult<()> {
+        if cmd.args.len() > 1 || fin.is_some() {
+            return self.error(
+                first.pos(),
+                &first.to_string(),
+                format!("can't give argument to non-function {first}"),
+            );
+        }
+        Ok(())
+    }
+
+    fn var(&self, name: &str) -> V<'a> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map_or(V::Invalid, |(_, v)| v.clone())
+    }
+
+    fn field_chain(
+        &mut self,
+        mut recv: V<'a>,
+        names: &[String],
+        pos: usize,
+        ctx: &str,
+    ) -> EResult<V<'a>> {
+        self.node = (pos, ctx.to_string());
+        for name in names {
+            self.step(pos)?;
+            recv = match &recv {
+                V::Invalid => {
+                    if self.missing_error {
+                        return self.error(
+                            pos,
+                            ctx,
+                            format!("nil data; no entry for key {}", go_quote(name)),
+                        );
+                    }
+                    V::Invalid
+                }
+                V::J(Value::Null) => {
+                    return self.error(
+                        pos,
+                        ctx,
+                        format!("nil pointer evaluating interface {{}}.{name}"),
+                    )
+                }
+                V::J(Value::Object(m)) | V::C(Value::Object(m)) => match m.get(name.as_str()) {
+                    Some(v) => V::J(v),
+                    None if self.missing_error => {
+                        return self.error(
+                            pos,
+                            ctx,
+                            format!("map has no entry for key {}", go_quote(name)),
+                        )
+                    }
+                    None => V::Invalid,
+                },
+                other => {
+                    return self.error(
+                        pos,
+                        ctx,
+                        format!("can't evaluate field {name} in type {}", other.type_name()),
+                    )
+                }
+            };
+        }
+        Ok(recv)
+    }
+
+    fn arg(&mut self, dot: &V<'a>, a: &Arg) -> EResult<V<'a>> {
+        self.step(a.pos())?;
+        match a {
+            Arg::Field { names, .. } if names.is_empty() => Ok(dot.clone()),
+            Arg::Field { pos, names } => self.field_chain(dot.clone(), names, *pos, &a.to_string()),
+            Arg::Var { pos, name, names } => {
+                let v = self.var(name);
+                self.field_chain(v, names, *pos, &a.to_string())
+            }
+            Arg::Pipe { pipe, names, .. } => {
+                let v = self.pipeline(dot, pipe)?;
+                if names.is_empty() {
+                    return Ok(v);
+                }
+                let (pos, ctx) = self.node.clone();
+                self.field_chain(v, names, pos, &ctx)
+            }
+            Arg::Ident { pos, name } => {
+                let cmd = Cmd {
+                    pos: *pos,
+                    args: vec![a.clone()],
+                };
+                self.call(dot, name, *pos, &cmd, None)
+            }
+            Arg::Nil(_) => Ok(V::Invalid),
+            Arg::Bool(_, b) => Ok(V::Bool(*b)),
+            Arg::Int(_, i, _) => Ok(V::Int(*i)),
+            Arg::Float(_, f, _) => Ok(V::Float(*f)),
+            Arg::Str(_, s, _) => Ok(V::Str(s.clone())),
+        }
+    }
+
+    fn call(
+        &mut self,
+        dot: &V<'a>,
+        name: &str,
+        pos: usize,
+        cmd: &Cmd,
+        fin: Option<V<'a>>,
+    ) -> EResult<V<'a>> {
+        let arg_nodes = &cmd.args[1..];
+        let n = arg_nodes.len() + usize::from(fin.is_some());
+        let want = |lo: usize, hi: Option<usize>| n >= lo && hi.is_none_or(|h| n <= h);
+        let fixed = match name {
+            "not" | "len" | "html" | "js" | "urlquery" | "exists" | "base64decode" => Some(1),
+            "eq" | "ne" | "lt" | "le" | "gt" | "ge" => None,
+            _ => None,
+        };
+        let count_err = |s: &Self, w: String| {
+            s.error(
+                pos,
+                name,
+                format!("wrong number of args for {name}: want {w} got {n}"),
+            )
+        };
+        match name {
+            "not" | "len" | "base64decode" if !want(1, Some(1)) => {
+                return count_err(self, "1".into())
+            }
+            "lt" | "le" | "gt" | "ge" | "ne" if !want(2, Some(2)) => {
+                return count_err(self, "2".into())
+            }
+            "and" | "or" | "eq" if n < 1 => return count_err(self, "at least 1".into()),
+            "index" | "slice" if n < 1 => return count_err(self, "at least 1".into()),
+            "printf" if n < 1 => return count_err(self, "at least 1".into()),
+            _ => {}
+        }
+        let _ = fixed;
+        // `and` and `or` stop at the first value that decides them.
+        if name == "and" || name == "or" {
+            let mut last = V::Invalid;
+            for a in arg_nodes {
+                last = self.arg(dot, a)?;
+                if last.truth() != (name == "and") {
+                    return Ok(last);
+                }
+            }
+            if let Some(f) = fin {
+                last = f;
+            }
+            return Ok(last);
+        }
+        let mut args = Vec::with_capacity(n);
+        for a in arg_nodes {
+            args.push(self.arg(dot, a)?);
+        }
+        if let Some(f) = fin {
+            args.push(f);
+        }
+        let ctx = cmd.to_string();
+        self.node = (cmd.pos, ctx.clone());
+        let fail =
+            |s: &Self, e: String| s.error(cmd.pos, &ctx, format!("error calling {name}: {e}"));
+        match name {
+            "not" => Ok(V::Bool(!args[0].truth())),
+            "len" => match args[0].concrete() {
+                V::C(Value::String(s)) => Ok(V::Int(s.len() as i64)),
+                V::Str(s) => Ok(V::Int(s.len() as i64)),
+                V::C(Value::Array(a)) => Ok(V::Int(a.len() as i64)),
+                V::C(Value::Object(m)) => Ok(V::Int(m.len() as i64)),
+                V::Invalid => fail(
+                    self,
+                    "reflect: call of reflect.Value.Type on zero Value".into(),
+                ),
+                other => fail(self, format!("len of type {}", other.type_name())),
+            },
+            "index" => {
+                let mut item = args[0].clone();
+                for ix in &args[1..] {
+                    item = match (item.concrete(), ix.concrete()) {
+                        (V::Invalid, _) => return fail(self, "index of untyped nil".into()),
+                        (V::C(Value::Array(a)), k) => {
+                            let i = match k {
+                                V::Int(i) => i,
+                                V::C(Value::Number(n)) if n.is_i64() => n.as_i64().unwrap_or(0),
+                                other => {
+                                    return fail(
+                                        self,
+                                        format!(
+                                            "cannot index slice/array with type {}",
+                                            other.type_name()
+                                        ),
+                                    )
+                                }
+                            };
+                            match usize::try_from(i).ok().and_then(|i| a.get(i)) {
+                                Some(v) => V::J(v),
+                                None => return fail(self, format!("index out of range: {i}")),
+                            }
+                        }
+                        (V::C(Value::Object(m)), k) => match k.as_str() {
+                            Some(k) => V::J(m.get(k.as_str()).unwrap_or(&NULL)),
+                            None => {
+                                return fail(
+                                    self,
+                                    format!("value has type {}; should be string", k.type_name()),
+                                )
+                            }
+                        },
+                        (V::C(Value::String(s)), V::Int(i)) => {
+                            match usize::try_from(i).ok().and_then(|i| s.as_bytes().get(i)) {
+                                Some(b) => V::Int(i64::from(*b)),
+                                None => return fail(self, format!("index out of range: {i}")),
+                            }
+                        }
+                        (other, _) => {
+                            return fail(
+                                self,
+                                format!("can't index item of type {}", other.type_name()),
+                            )
+                        }
+                    };
+                }
+                Ok(item)
+            }
+            "slice" => {
+                let s = match args[0].as_str() {
+                    Some(s) => s,
+                    None => {
+                        return fail(
+                            self,
+                            format!(
+                                "can't slice item of type {}",
+                                args[0].concrete().type_name()
+                            ),
+                        )
+                    }
+                };
+                let mut ix = Vec::new();
+                for a in &args[1..] {
+                    match a.concrete() {
+                        V::Int(i) => ix.push(i),
+                        other => {
+                            return fail(
+                                self,
+                                format!("cannot index slice/array with type {}", other.type_name()),
+                            )
+                        }
+                    }
+                }
+                if ix.len() > 2 {
+                    return fail(self, "cannot 3-index slice a string".into());
+                }
+                let lo = ix.first().copied().unwrap_or(0);
+                let hi = ix.get(1).copied().unwrap_or(s.len() as i64);
+                if lo < 0 || hi < lo || hi as usize > s.len() {
+                    return fail(
+                        self,
+                        format!(
+                            "index out of range: {}",
+                            if lo < 0 || lo as usize > s.len() {
+                                lo
+                            } else {
+                                hi
+                            }
+                        ),
+                    );
+                }
+                match s.get(lo as usize..hi as usize) {
+                    Some(t) => Ok(V::Str(t.to_string())),
+                    None => Ok(V::Str(
+                        String::from_utf8_lossy(&s.as_bytes()[lo as usize..hi as usize])
+                            .into_owned(),
+                    )),
+                }
+            }
+            "print" => Ok(V::Str(sprint(&args))),
+            "println" => {
+                let parts: Vec<String> = args.iter().map(sprint_v).collect();
+                Ok(V::Str(parts.join(" ") + "\n"))
+            }
+            "printf" => {
+                let Some(f) = args[0].as_str() else {
+                    return self.error(
+                        cmd.pos,
+                        &ctx,
+                        format!(
+                            "wrong type for value; expected string; got {}",
+                            args[0].concrete().type_name()
+                        ),
+                    );
+                };
+                Ok(V::Str(sprintf(&f, &args[1..])))
+            }
+            "eq" => {
+                if args.len() < 2 {
+                    return fail(self, "missing argument for comparison".into());
+                }
+                for b in &args[1..] {
+                    match compare(&args[0], b) {
+                        Ok(std::cmp::Ordering::Equal) => return Ok(V::Bool(true)),
+                        Ok(_) => {}
+                        Err(e) => return fail(self, e),
+                    }
+                }
+                Ok(V::Bool(false))
+            }
+            "ne" | "lt" | "le" | "gt" | "ge" => {
+                let o = match compare(&args[0], &args[1]) {
+                    Ok(o) => o,
+                    Err(e) => return fail(self, e),
+                };
+                if name != "ne" && !ordered(&args[0]) {
+                    return fail(self, format!("invalid type for comparison"));
+                }
+                use std::cmp::Ordering::*;
+                Ok(V::Bool(match name {
+                    "ne" => o != Equal,
+                    "lt" => o == Less,
+                    "le" => o != Greater,
+                    "gt" => o == Greater,
+                    _ => o != Less,
+                }))
+            }
+            "html" => Ok(V::Str(html_escape(&sprint(&args)))),
+            "js" => Ok(V::Str(js_escape(&sprint(&args)))),
+            "urlquery" => Ok(V::Str(query_escape(&sprint(&args)))),
+            "exists" => {
+                // kubectl's `exists item key...`.
+                let mut cur = args[0].concrete();
+                for k in &args[1..] {
+                    cur = match (cur, k.as_str()) {
+                        (V::C(Value::Object(m)), Some(k)) => match m.get(k.as_str()) {
+                            Some(v) => V::C(v),
+                            None => return Ok(V::Bool(false)),
+                        },
+                        _ => return Ok(V::Bool(false)),
+                    };
+                }
+                Ok(V::Bool(true))
+            }
+            "base64decode" => {
+                let Some(s) = args[0].as_str() else {
+                    return self.error(
+                        cmd.pos,
+                        &ctx,
+                        format!(
+                            "wrong type for value; expected string; got {}",
+                            args[0].concrete().type_name()
+                        ),
+                    );
+                };
+                match ordinal_sim::base64::decode(&s) {
+                    Some(b) => Ok(V::Str(String::from_utf8_lossy(&b).into_owned())),
+                    None => {
+                        let at = ordinal_sim::base64::corrupt_at(&s).unwrap_or(0);
+                        fail(
+                            self,
+                            format!("base64 decode failed: illegal base64 data at input byte {at}"),
+                        )
+                    }
+                }
+            }
+            _ => self.error(pos, name, format!("function {name:?} not defined")),
+        }
+    }
+}
+
+fn ordered(v: &V) -> bool {
+    matches!(
+        v.concrete(),
+        V::C(Value::Number(_) | Value::String(_)) | V::Int(_) | V::Float(_) | V::Str(_)
+    )
+}
+
+/// Go's `eq`/`lt` comparison of two basic values.
+fn compare(a: &V, b: &V) -> Result<std::cmp::Ordering, String> {
+    #[derive(PartialEq)]
+    enum B {
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        Str(String),
+        Nil,
+        Other(String),
+    }
+    let basic = |v: &V| match v.concrete() {
+        V::Invalid => B::Nil,
+        V::C(Value::Bool(b)) => B::Bool(*b),
+        V::Bool(b) => B::Bool(b),
+        V::C(Value::Number(n)) => match n.as_i64() {
+            Some(i) => B::Int(i),
+            None => B::Float(f64_of(n)),
+        },
+        V::C(Value::String(s)) => B::Str(s.clone()),
+        V::Str(s) => B::Str(s),
+        V::Int(i) => B::Int(i),
+        V::Float(f) => B::Float(f),
+        other => B::Other(other.type_name().to_string()),
+    };
+    let (x, y) = (basic(a), basic(b));
+    use std::cmp::Ordering::*;
+    match (&x, &y) {
+        (B::Bool(p), B::Bool(q)) => Ok(p.cmp(q)),
+        (B::Int(p), B::Int(q)) => Ok(p.cmp(q)),
+        (B::Float(p), B::Float(q)) => Ok(p.partial_cmp(q).unwrap_or(Less)),
+        (B::Str(p), B::Str(q)) => Ok(p.cmp(q)),
+        (B::Nil, B::Nil) => Ok(Equal),
+        (B::Other(t), _) | (_, B::Other(t)) => Err(format!("non-comparable type {t}")),
+        (B::Nil, _) | (_, B::Nil) => Ok(Less),
+        _ => Err("incompatible types for comparison".into()),
+    }
+}
+
+/// `fmt.Sprint`: a space between operands when neither is a string.
+fn sprint(args: &[V]) -> String {
+    let mut out = String::new();
+    let is_str = |v: &V| v.as_str().is_some();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 && !is_str(a) && !is_str(&args[i - 1]) {
+            out.push(' ');
+        }
+        out.push_str(&sprint_v(a));
+    }
+    out
+}
+
+/// `fmt.Sprintf` for the verbs templates use (`%v %s %d %q %f %g %e %x %X %t %c %%`, flags,
+/// width and precision), with Go's `%!verb(type=value)` for a wrong or missing operand.
+fn sprintf(f: &str, args: &[V]) -> String {
+    let mut out = String::new();
+    let mut chars = f.chars().peekable();
+    let mut next = 0usize;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut flags = String::new();
+        while let Some(&fc) = chars.peek() {
+            if "+-# 0".contains(fc) {
+                flags.push(fc);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let mut width: Option<usize> = None;
+        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            width = Some(width.unwrap_or(0) * 10 + d as usize - '0' as usize);
+            chars.next();
+        }
+        let mut prec: Option<usize> = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            prec = Some(0);
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                prec = Some(prec.unwrap_or(0) * 10 + d as usize - '0' as usize);
+                chars.next();
+            }
+        }
+        let Some(verb) = chars.next() else {
+            out.push_str("%!(NOVERB)");
+            break;
+        };
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        let Some(arg) = args.get(next) else {
+            out.push_str(&format!("%!{verb}(MISSING)"));
+            continue;
+        };
+        next += 1;
+        let s = format_one(verb, &flags, prec, arg);
+        let w = width.unwrap_or(0);
+        let len = s.chars().count();
+        if len >= w {
+            out.push_str(&s);
+        } else if flags.contains('-') {
+            out.push_str(&s);
+            out.push_str(&" ".repeat(w - len));
+        } else if flags.contains('0') && "dfegxX".contains(verb) {
+            let (sign, digits) = match s.strip_prefix('-') {
+                Some(d) => ("-", d.to_string()),
+                None => ("", s.clone()),
+            };
+            out.push_str(sign);
+            out.push_str(&"0".repeat(w - len));
+            out.push_str(&digits);
+        } else {
+            out.push_str(&" ".repeat(w - len));
+            out.push_str(&s);
+        }
+    }
+    if next < args.len() {
+        let extra: Vec<String> = args[next..]
+            .iter()
+            .map(|a| format!("{}={}", a.concrete().type_name(), sprint_v(a)))
+            .collect();
+        out.push_str(&format!("%!(EXTRA {})", extra.join(", ")));
+    }
+    out
+}
+
+fn format_one(verb: char, flags: &str, prec: Option<usize>, arg: &V) -> String {
+    let v = arg.concrete();
+    let bad = || match &v {
+        V::Invalid => format!("%!{verb}(<nil>)"),
+        other => format!("%!{verb}({}={})", other.type_name(), print_v(other)),
+    };
+    let int = match &v {
+        V::C(Value::Number(n)) => n.as_i64(),
+        V::Int(i) => Some(*i),
+        _ => None,
+    };
+    let num = match &v {
+        V::C(Value::Number(n)) if !n.is_i64() => Some(f64_of(n)),
+        V::Float(f) => Some(*f),
+        _ => None,
+    };
+    match verb {
+        'v' => match (&v, num) {
+            (_, Some(f)) => go_format_g(f),
+            (V::C(Value::Number(n)), None) => n.to_string(),
+            (V::Invalid, _) => "<nil>".into(),
+            (V::Str(s), _) if flags.contains('#') => go_quote(s),
+            (V::C(Value::String(s)), _) if flags.contains('#') => go_quote(s),
+            _ => print_v(&v),
+        },
+        's' => match &v {
+            V::Str(s) | V::C(Value::String(s)) => match prec {
+                Some(p) => s.chars().take(p).collect(),
+                None => s.clone(),
+            },
+            _ => bad(),
+        },
+        'q' => match &v {
+            V::Str(s) | V::C(Value::String(s)) => go_quote(s),
+            V::Int(i) => format!("'{}'", char::from_u32(*i as u32).unwrap_or('\u{fffd}')),
+            _ => bad(),
+        },
+        'd' => match int {
+            Some(i) => {
+                if flags.contains('+') && i >= 0 {
+                    format!("+{i}")
+                } else {
+                    i.to_string()
+                }
+            }
+            _ => bad(),
+        },
+        'c' => match int {
+            Some(i) => char::from_u32(i as u32).unwrap_or('\u{fffd}').to_string(),
+            _ => bad(),
+        },
+        't' => match &v {
+            V::Bool(b) | V::C(Value::Bool(b)) => b.to_string(),
+            _ => bad(),
+        },
+        'f' | 'F' | 'e' | 'g' => match num.or(match &v {
+            V::Int(_) => None,
+            _ => None,
+        }) {
+            Some(f) => match verb {
+                'f' | 'F' => format!("{:.*}", prec.unwrap_or(6), f),
+                'e' => go_exp(f, prec.unwrap_or(6)),
+                _ => go_format_g(f),
+            },
+            None => bad(),
+        },
+        'x' | 'X' => {
+            let s = match (&v, int) {
+                (_, Some(i)) => {
+                    if i < 0 {
+                        format!("-{:x}", i.unsigned_abs())
+                    } else {
+                        format!("{i:x}")
+                    }
+                }
+                (V::Str(s) | V::C(Value::String(s)), _) => {
+                    s.bytes().map(|b| format!("{b:02x}")).collect()
+                }
+                _ => return bad(),
+            };
+            if verb == 'X' {
+                s.to_uppercase()
+            } else {
+                s
+            }
+        }
+        _ => bad(),
+    }
+}
+
+/// Go's `%e`: `1.500000e+00`.
+fn go_exp(f: f64, prec: usize) -> String {
+    let s = format!("{:.*e}", prec, f);
+    match s.split_once('e') {
+        Some((m, e)) => {
+            let (sign, digits) = match e.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', e),
+            };
+            format!("{m}e{sign}{digits:0>2}")
+        }
+        None => s,
+    }
+}
+
+/// `template.HTMLEscapeString`.
+fn html_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("&#34;"),
+            '\'' => out.push_str("&#39;"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\0' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `template.JSEscapeString`.
+fn js_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '"' => out.push_str("\\\""),
+            '<' => out.push_str("\\u003C"),
+            '>' => out.push_str("\\u003E"),
+            '&' => out.push_str("\\u0026"),
+            '=' => out.push_str("\\u003D"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `url.QueryEscape`.
+fn query_escape(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+impl Template {
+    /// Runs the template on `data`. On failure, what it wrote before the failure and Go's error.
+    pub fn execute(&self, data: &Value, opts: Options) -> Result<String, (String, String)> {
+        let mut st = State {
+            tmpl: self,
+            out: String::new(),
+            vars: vec![("$".into(), V::C(data))],
+            steps: 0,
+            missing_error: !opts.allow_missing_keys,
+            node: (0, String::new()),
+        };
+        let root = V::C(data);
+        match st.walk(&root, &self.nodes) {
+            Ok(_) => Ok(st.out),
+            Err(e) => Err((st.out, e)),
+        }
+    }
+}
+
+/// What `kubectl get -o go-template=<src>` prints for one object (or the List of several): the
+/// output, or, when it fails, what kubectl writes to stdout (the partial output and the
+/// debugging dump) and its error line for stderr (without the leading `error: `).
+pub fn render(src: &str, data: &Value, opts: Options) -> Result<String, (String, String)> {
+    let t = parse(src).map_err(|e| {
+        (
+            String::new(),
+            format!("error parsing template {src}, {e}\n"),
+        )
+    })?;
+    t.execute(data, opts).map_err(|(partial, err)| {
+        let mut raw = String::new();
+        go_json(&mut raw, data, None);
+        let mut given = String::new();
+        json_v(&mut given, data);
+        let stdout = format!(
+            "{partial}Error executing template: {err}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{src}\n\traw data was:\n\t\t{raw}\n\tobject given to template engine was:\n\t\t{given}\n\n"
+        );
+        (stdout, format!("error executing template {}: {err}", go_quote(src)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(t: &str, v: &Value) -> String {
+        match parse(t) {
+            Ok(t) => match t.execute(v, Options::default()) {
+                Ok(s) => s,
+                Err((_, e)) => format!("EXEC {e}"),
+            },
+            Err(e) => format!("PARSE {e}"),
+        }
+    }
+
+    fn pod() -> Value {
+        json!({"kind": "Pod", "metadata": {"name": "web-0", "labels": {"app": "nginx", "b": "x"}, "generation": 1000000},
+               "spec": {"containers": [{"name": "nginx", "image": "nginx:1"}, {"name": "side", "image": "busybox"}], "nodeName": "kind-worker", "replicas": 2},
+               "status": {"conditions": null}})
+    }
+
+    #[test]
+    fn fields_ranges_and_variables() {
+        let p = pod();
+        assert_eq!(run("{{.metadata.name}}", &p), "web-0");
+        assert_eq!(
+            run(
+                "{{range $i, $c := .spec.containers}}{{$i}}={{$c.image}} {{end}}",
+                &p
+            ),
+            "0=nginx:1 1=busybox "
+        );
+        assert_eq!(
+            run("{{range .spec.containers}}{{.name}}{{\"\\n\"}}{{end}}", &p),
+            "nginx\nside\n"
+        );
+        assert_eq!(
+            run(
+                "{{range $k, $v := .metadata.labels}}{{$k}}:{{$v}};{{end}}",
+                &p
+            ),
+            "app:nginx;b:x;"
+        );
+        assert_eq!(
+            run(
+                "{{$n := .metadata.name}}{{with .spec}}{{$n}}@{{.nodeName}}{{end}}",
+                &p
+            ),
+            "web-0@kind-worker"
+        );
+        assert_eq!(
+            run(
+                "{{.metadata.generation}} {{.spec.replicas}} {{.x}} {{.x.y}}",
+                &p
+            ),
+            "1000000 2 <no value> <no value>"
+        );
+        assert_eq!(run("{{.metadata.labels}}", &p), "map[app:nginx b:x]");
+        assert_eq!(run("{{if eq .spec.nodeName \"a\"}}A{{else if eq .spec.nodeName \"kind-worker\"}}K{{else}}?{{end}}", &p), "K");
+        assert_eq!(run("{{range .nothing}}x{{else}}empty{{end}}", &p), "empty");
+        assert_eq!(run("a  {{- /* c */ -}}  b {{- \" c\" }}", &p), "ab c");
+        assert_eq!(run("{{len .spec.containers}} {{index .spec.containers 1 \"name\"}} {{index .metadata.labels \"app\"}}", &p), "2 side nginx");
+        assert_eq!(
+            run(
+                "{{printf \"%s-%d|%v|%5s|%-4s|\" .metadata.name 3 .spec.replicas \"ab\" \"c\"}}",
+                &p
+            ),
+            "web-0-3|2|   ab|c   |"
+        );
+        assert_eq!(
+            run("{{printf \"%d|%v|%d\" .spec.replicas 1e6 2.5}}", &p),
+            "2|1e+06|%!d(float64=2.5)"
+        );
+        assert_eq!(
+            run(
+                "{{eq .spec.replicas 2}} {{index .metadata.labels \"zz\"}}",
+                &p
+            ),
+            "true <no value>"
+        );
+        assert_eq!(
+            run(
+                "{{.metadata.name | printf \"%s!\"}} {{print 1 2 \"a\" 3}} {{println \"x\"}}",
+                &p
+            ),
+            "web-0! 1 2a3 x\n"
+        );
+        assert_eq!(run("{{range .spec.containers}}{{if eq .name \"nginx\"}}{{continue}}{{end}}{{.name}}{{break}}{{end}}", &p), "side");
+        assert_eq!(
+            run("{{and 1 0}} {{or 0 \"\" \"z\"}} {{not true}}", &p),
+            "0 z false"
+        );
+        assert_eq!(
+            run(
+                "{{base64decode \"aGk=\"}} {{html \"<a>\"}} {{urlquery \"a b&\"}}",
+                &p
+            ),
+            "hi &lt;a&gt; a+b%26"
+        );
+    }
+
+    #[test]
+    fn errors_in_go_words() {
+        let p = pod();
+        assert_eq!(run("{{.x", &p), "PARSE template: output:1: unclosed action");
+        assert_eq!(
+            run("{{range .a}}", &p),
+            "PARSE template: output:1: unexpected EOF"
+        );
+        assert_eq!(
+            run("{{end}}", &p),
+            "PARSE template: output:1: unexpected {{end}}"
+        );
+        assert_eq!(
+            run("{{foo .a}}", &p),
+            "PARSE template: output:1: function \"foo\" not defined"
+        );
+        assert_eq!(
+            run("{{$x}}", &p),
+            "PARSE template: output:1: undefined variable \"$x\""
+        );
+        assert_eq!(
+            run("{{}}", &p),
+            "PARSE template: output:1: missing value for command"
+        );
+        assert_eq!(run("{{.metadata.deletionTimestamp.y}}|{{.spec.nodeName.y}}", &p), "EXEC template: output:1:41: executing \"output\" at <.spec.nodeName.y>: can't evaluate field y in type interface {}");
+        assert_eq!(run("{{.status.conditions.y}}", &p), "EXEC template: output:1:9: executing \"output\" at <.status.conditions.y>: nil pointer evaluating interface {}.y");
+        assert_eq!(run("{{ (.metadata.name).foo }}", &p), "EXEC template: output:1:13: executing \"output\" at <.metadata.name>: can't evaluate field foo in type string");
+        assert_eq!(run("{{with .metadata.name}}{{.foo}}{{end}}", &p), "EXEC template: output:1:25: executing \"output\" at <.foo>: can't evaluate field foo in type string");
+        assert_eq!(run("{{range 2.5}}{{end}}", &p), "EXEC template: output:1:8: executing \"output\" at <2.5>: range can't iterate over 2.5");
+        assert_eq!(run("{{lt .spec.replicas 1.5}}", &p), "EXEC template: output:1:2: executing \"output\" at <lt .spec.replicas 1.5>: error calling lt: incompatible types for comparison");
+        assert_eq!(run("{{len .x}}", &p), "EXEC template: output:1:2: executing \"output\" at <len .x>: error calling len: reflect: call of reflect.Value.Type on zero Value");
+        assert_eq!(
+            run("{{.a #}}", &p),
+            "PARSE template: output:1: unexpected \"#\" in operand"
+        );
+        assert_eq!(
+            run("{{if}}", &p),
+            "PARSE template: output:1: missing value for if"
+        );
+        assert_eq!(run("{{index .spec.containers 5}}", &p), "EXEC template: output:1:2: executing \"output\" at <index .spec.containers 5>: error calling index: index out of range: 5");
+        let t = parse("{{.metadata.nope}}").unwrap();
+        assert_eq!(t.execute(&p, Options { allow_missing_keys: false }).unwrap_err().1, "template: output:1:11: executing \"output\" at <.metadata.nope>: map has no entry for key \"nope\"");
+    }
+
+    #[test]
+    fn work_is_bounded() {
+        let items: Vec<Value> = (0..200).map(Value::from).collect();
+        let v = json!({ "items": items });
+        let out = run(
+            "{{range .items}}{{range $.items}}{{range $.items}}x{{end}}{{end}}{{end}}",
+            &v,
+        );
+        assert!(
+            out.starts_with("EXEC template: output:1: the template"),
+            "{}",
+            &out[..80.min(out.len())]
+        );
+    }
+}
