@@ -386,6 +386,15 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
         let table_format = matches!(format, Format::Table | Format::Wide);
         if let Some(field) = sort_by.filter(|_| table_format) {
+            if !names.is_empty() && objs.len() > 1 {
+                // Rows fetched by name reach kubectl's table sorter without their objects.
+                let path = custom_columns::relaxed(field).unwrap_or_else(|_| field.to_string());
+                out.err(format!(
+                    "error: couldn't find any field with path {} in the list of objects",
+                    jsonpath::go_quote(&path)
+                ));
+                return out;
+            }
             // kubectl's table sorter; a failure leaves the table unprinted, and no error.
             let mut keyed: Vec<(Value, Object)> =
                 objs.into_iter().map(|o| (o.to_value(), o)).collect();
@@ -453,10 +462,10 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     let single = groups.len() == 1 && groups[0].1.len() == 1 && !all;
     if let Some(field) = sort_by {
-        let sorted = if matches!(format, Format::Name) {
-            sort::sort_by(field, &mut named, false, |n| &n.0)
-        } else if single {
+        let sorted = if single {
             Ok(())
+        } else if matches!(format, Format::Name) {
+            sort::sort_by(field, &mut named, false, |n| &n.0)
         } else {
             sort::sort_by(field, &mut values, false, |v| v)
         };
@@ -470,7 +479,8 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     if let Format::CustomColumns(cols) = &format {
         let objs: Vec<&Value> = values.iter().collect();
-        if !objs.is_empty() {
+        // An empty list still gets its header line.
+        if !objs.is_empty() || !single {
             match custom_columns::render(cols, &objs, p.bool("no-headers")) {
                 Ok(s) => out.out(s),
                 Err((head, e)) => {
@@ -492,10 +502,8 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     if !any
         && groups.iter().all(|(_, n)| n.is_empty())
-        && matches!(
-            format,
-            Format::Table | Format::Wide | Format::Name | Format::CustomColumns(_)
-        )
+        // Only the human-readable printers say so: `-o name` of nothing prints nothing.
+        && matches!(format, Format::Table | Format::Wide)
     {
         let kind = groups[0].0;
         out.note(no_resources(&ns, all_ns, kind));

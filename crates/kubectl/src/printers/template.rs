@@ -13,7 +13,7 @@ use serde_json::Value;
 /// Nodes a template may evaluate before it is stopped.
 const MAX_STEPS: usize = 1_000_000;
 /// Bytes a template may write before it is stopped.
-const MAX_OUTPUT: usize = 4 << 20;
+const MAX_OUTPUT: usize = 16 << 20;
 
 static NULL: Value = Value::Null;
 
@@ -521,7 +521,7 @@ struct Parser<'s> {
 
 type PResult<T> = Result<T, (usize, String)>;
 
-enum End {
+enum Stop {
     Eof,
     End,
     Else(usize),
@@ -551,12 +551,12 @@ impl Parser<'_> {
     }
 
     /// Items until `{{end}}`, `{{else}}` or the end of input.
-    fn list(&mut self) -> PResult<(Vec<Node>, End)> {
+    fn list(&mut self) -> PResult<(Vec<Node>, Stop)> {
         let mut nodes = Vec::new();
         loop {
             let it = self.next();
             match it.tok {
-                Tok::Eof => return Ok((nodes, End::Eof)),
+                Tok::Eof => return Ok((nodes, Stop::Eof)),
                 Tok::Text(t) => nodes.push(Node::Text(t)),
                 Tok::Left => {
                     let kw = self.peek_non_space().clone();
@@ -565,11 +565,11 @@ impl Parser<'_> {
                             "end" => {
                                 self.next();
                                 self.end_action("end")?;
-                                return Ok((nodes, End::End));
+                                return Ok((nodes, Stop::End));
                             }
                             "else" => {
                                 self.next();
-                                return Ok((nodes, End::Else(kw.pos)));
+                                return Ok((nodes, Stop::Else(kw.pos)));
                             }
                             "if" | "with" | "range" => {
                                 self.next();
@@ -636,9 +636,9 @@ impl Parser<'_> {
             self.range_depth -= 1;
         }
         let else_list = match end {
-            End::Eof => return Err((self.peek().line, "unexpected EOF".into())),
-            End::End => None,
-            End::Else(epos) => {
+            Stop::Eof => return Err((self.peek().line, "unexpected EOF".into())),
+            Stop::End => None,
+            Stop::Else(epos) => {
                 // `{{else if …}}` / `{{else with …}}` nest a branch that shares this one's end.
                 let nx = self.peek_non_space().clone();
                 match &nx.tok {
@@ -651,9 +651,9 @@ impl Parser<'_> {
                         self.end_action("else")?;
                         let (l, e) = self.list()?;
                         match e {
-                            End::End => Some(l),
-                            End::Eof => return Err((self.peek().line, "unexpected EOF".into())),
-                            End::Else(_) => {
+                            Stop::End => Some(l),
+                            Stop::Eof => return Err((self.peek().line, "unexpected EOF".into())),
+                            Stop::Else(_) => {
                                 return Err((
                                     line_at(self.src, epos),
                                     "expected end; found {{else}}".into(),
@@ -937,15 +937,8 @@ fn number(t: &str) -> Option<Result<i64, f64>> {
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
     {
-        return body.parse::<f64>().ok().map(|f| {
-            let f = f * sign as f64;
-            // Go: a float constant with an integral value is also an int.
-            if f.fract() == 0.0 && f.abs() < 9.0e15 && !body.contains(['e', 'E']) {
-                Err(f)
-            } else {
-                Err(f)
-            }
-        });
+        // Go's `idealConstant`: a constant written with `.` or an exponent is a float64.
+        return body.parse::<f64>().ok().map(|f| Err(f * sign as f64));
     }
     None
 }
@@ -972,15 +965,15 @@ pub fn parse(src: &str) -> Result<Template, String> {
         .list()
         .map_err(|(l, m)| format!("template: output:{l}: {m}"))?;
     match end {
-        End::Eof => Ok(Template {
+        Stop::Eof => Ok(Template {
             src: src.to_string(),
             nodes,
         }),
-        End::End => Err(format!(
+        Stop::End => Err(format!(
             "template: output:{}: unexpected {{{{end}}}}",
             p.items[p.at.saturating_sub(1)].line
         )),
-        End::Else(pos) => Err(format!(
+        Stop::Else(pos) => Err(format!(
             "template: output:{}: unexpected {{{{else}}}}",
             line_at(src, pos)
         )),
@@ -1211,6 +1204,7 @@ impl<'a> State<'a, '_> {
                     let v = self.pipeline(dot, pipe)?;
                     if pipe.decl.is_empty() {
                         self.out.push_str(&print_v(&v));
+                        self.step(pipe.pos)?;
                     }
                 }
                 Node::If(b) | Node::With(b) => {
@@ -1469,7 +1463,27 @@ impl<'a> State<'a, '_> {
         }
     }
 
+    /// A function call, whose string result (a `printf` of itself, say) may not grow past the
+    /// output bound.
     fn call(
+        &mut self,
+        dot: &V<'a>,
+        name: &str,
+        pos: usize,
+        cmd: &Cmd,
+        fin: Option<V<'a>>,
+    ) -> EResult<V<'a>> {
+        let v = self.call_inner(dot, name, pos, cmd, fin)?;
+        if matches!(&v, V::Str(s) if s.len() > MAX_OUTPUT) {
+            return Err(format!(
+                "template: output:{}: a value grew past {MAX_OUTPUT} bytes; stopped",
+                line_at(&self.tmpl.src, pos)
+            ));
+        }
+        Ok(v)
+    }
+
+    fn call_inner(
         &mut self,
         dot: &V<'a>,
         name: &str,
@@ -1680,7 +1694,7 @@ impl<'a> State<'a, '_> {
                     Err(e) => return fail(self, e),
                 };
                 if name != "ne" && !ordered(&args[0]) {
-                    return fail(self, format!("invalid type for comparison"));
+                    return fail(self, "invalid type for comparison".to_string());
                 }
                 use std::cmp::Ordering::*;
                 Ok(V::Bool(match name {
@@ -1816,7 +1830,12 @@ fn sprintf(f: &str, args: &[V]) -> String {
         }
         let mut width: Option<usize> = None;
         while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-            width = Some(width.unwrap_or(0) * 10 + d as usize - '0' as usize);
+            width = Some(
+                width
+                    .unwrap_or(0)
+                    .saturating_mul(10)
+                    .saturating_add(d as usize - '0' as usize),
+            );
             chars.next();
         }
         let mut prec: Option<usize> = None;
@@ -1824,7 +1843,12 @@ fn sprintf(f: &str, args: &[V]) -> String {
             chars.next();
             prec = Some(0);
             while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                prec = Some(prec.unwrap_or(0) * 10 + d as usize - '0' as usize);
+                prec = Some(
+                    prec.unwrap_or(0)
+                        .saturating_mul(10)
+                        .saturating_add(d as usize - '0' as usize)
+                        .min(MAX_OUTPUT + 1),
+                );
                 chars.next();
             }
         }
@@ -1842,7 +1866,11 @@ fn sprintf(f: &str, args: &[V]) -> String {
         };
         next += 1;
         let s = format_one(verb, &flags, prec, arg);
-        let w = width.unwrap_or(0);
+        // Wider than the output may be is cut there; the caller then stops the template.
+        let w = width.unwrap_or(0).min(MAX_OUTPUT + 1);
+        if out.len() > MAX_OUTPUT {
+            break;
+        }
         let len = s.chars().count();
         if len >= w {
             out.push_str(&s);
@@ -2224,6 +2252,19 @@ mod tests {
         let out = run(
             "{{range .items}}{{range $.items}}{{range $.items}}x{{end}}{{end}}{{end}}",
             &v,
+        );
+        let grow = run(
+            "{{$x := \"ab\"}}{{range .items}}{{$x = printf \"%s%s\" $x $x}}{{end}}{{len $x}}",
+            &v,
+        );
+        assert_eq!(
+            grow,
+            "EXEC template: output:1: a value grew past 16777216 bytes; stopped"
+        );
+        let wide = run("{{printf \"%99999999999s\" \"x\" | len}}", &v);
+        assert_eq!(
+            wide,
+            "EXEC template: output:1: a value grew past 16777216 bytes; stopped"
         );
         assert!(
             out.starts_with("EXEC template: output:1: the template"),
