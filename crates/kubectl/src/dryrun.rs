@@ -8,7 +8,7 @@
 
 use crate::args::{flag, FlagSpec, Parsed};
 use crate::output::Output;
-use crate::printers::{jsonpath, yaml};
+use crate::printers::yaml;
 use crate::resource::type_prefix;
 use ordinal_sim::api::{Kind, Object};
 use ordinal_sim::time::Civil;
@@ -21,6 +21,10 @@ use serde_json::Value;
 pub const DRY_RUN: FlagSpec = flag("dry-run", None, false);
 /// `-o/--output` of the commands that print what they wrote.
 pub const OUTPUT: FlagSpec = flag("output", Some('o'), true);
+/// `--template` (a Go template or JSONPath for `-o`; alone, a Go template).
+pub const TEMPLATE: FlagSpec = flag("template", None, true);
+/// `--allow-missing-template-keys` (default true; `=false` makes a missing key an error).
+pub const ALLOW_MISSING_TEMPLATE_KEYS: FlagSpec = flag("allow-missing-template-keys", None, false);
 
 /// `cmdutil.DryRunStrategy`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -155,9 +159,9 @@ pub enum Print {
     Name,
     Yaml,
     Json,
-    JsonPath(String),
-    /// The other formats `get` prints an object in (`jsonpath-as-json`, Go templates).
-    Other(crate::get::Format),
+    /// The other formats `get` prints an object in (`jsonpath-as-json`, Go templates), and
+    /// whether missing keys are allowed.
+    Other(crate::get::Format, bool),
 }
 
 /// What `-o go-template-file=…` reads here: these commands are not given the workstation's
@@ -174,20 +178,26 @@ impl crate::Files for NoFiles {
 pub fn print_flag(p: &Parsed, out: &mut Output) -> Option<Print> {
     use crate::get::Format;
     const FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
-    Some(match p.value("output") {
-        None | Some("") => Print::Message,
-        Some(o) => match crate::get::parse_output(Some(o), None, &NoFiles, FORMATS) {
+    let o = p.value("output").filter(|o| !o.is_empty());
+    let template = p.value("template").filter(|t| !t.is_empty());
+    if o.is_none() && template.is_none() {
+        return Some(Print::Message);
+    }
+    let allow_missing = p
+        .value("allow-missing-template-keys")
+        .is_none_or(|v| v != "false");
+    Some(
+        match crate::get::parse_output(o, template, &NoFiles, FORMATS) {
             Ok(Format::Name) => Print::Name,
             Ok(Format::Yaml) => Print::Yaml,
             Ok(Format::Json) => Print::Json,
-            Ok(Format::JsonPath(t)) => Print::JsonPath(t),
-            Ok(f) => Print::Other(f),
+            Ok(f) => Print::Other(f, allow_missing),
             Err(e) => {
                 out.err(e);
                 return None;
             }
         },
-    })
+    )
 }
 
 /// An object to print, and how kubectl holds it: a typed Go struct (`-o json` in its fields'
@@ -225,12 +235,8 @@ impl Print {
                 Shown::Typed(v) => go_json(v),
                 Shown::Unstructured(v) => crate::get::to_json(v),
             }),
-            Print::JsonPath(t) => match jsonpath::render(t, object) {
-                Ok(s) => out.out(s),
-                Err(e) => out.err(format!("error: {e}")),
-            },
-            Print::Other(f) => {
-                crate::get::print_value(f, object, true, out);
+            Print::Other(f, allow_missing) => {
+                crate::get::print_value(f, object, *allow_missing, out);
             }
         }
     }

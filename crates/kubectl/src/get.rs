@@ -177,7 +177,8 @@ pub fn print_value(
                 true
             }
             Err(e) => {
-                out.err(format!("error: {e}"));
+                // The module leaves out the newline kubectl's own message ends with.
+                out.err(format!("error: {e}\n"));
                 false
             }
         }
