@@ -4,7 +4,8 @@
 //! `--allow-missing-template-keys=false`). Parse and execution errors are Go's words; the work a
 //! template does (steps and output bytes) is bounded.
 //!
-//! Not here: `define`, `template` and `block` (kubectl's templates are one template), and `call`.
+//! `define`, `template` and `block` work; `call` always fails, as no value in kubectl's data is a
+//! function.
 
 use super::jsonpath::{go_json, go_quote};
 use super::yaml::go_format_g;
@@ -28,6 +29,13 @@ enum Node {
     Range(Branch),
     Break,
     Continue,
+    /// `{{template "name" pipeline}}`: its position (the name's), Go's text of the node.
+    Template {
+        pos: usize,
+        name: String,
+        pipe: Option<Pipe>,
+        text: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -151,6 +159,8 @@ enum Tok {
     Str(String, String),
     Num(String),
     Char(String),
+    /// A printable character no token starts with (`#`, `;`, …): the parser rejects it.
+    Other(char),
     Dot,
     Pipe,
     Declare,
@@ -389,7 +399,9 @@ fn lex(src: &str) -> Result<Vec<Item>, (usize, String)> {
                     }
                     Tok::Var(src[s..i].to_string())
                 }
-                b'.' if b.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => lex_number(src, &mut i),
+                b'.' if b.get(i + 1).is_some_and(|d| d.is_ascii_digit()) => {
+                    lex_number(src, &mut i).map_err(|e| (line, e))?
+                }
                 b'.' => {
                     i += 1;
                     let s2 = i;
@@ -402,16 +414,28 @@ fn lex(src: &str) -> Result<Vec<Item>, (usize, String)> {
                         Tok::Field(src[s2..i].to_string())
                     }
                 }
-                b'0'..=b'9' | b'+' | b'-' => lex_number(src, &mut i),
+                b'0'..=b'9' | b'+' | b'-' => lex_number(src, &mut i).map_err(|e| (line, e))?,
                 _ if src[i..].chars().next().is_some_and(is_alnum) => {
                     while i < b.len() && src[i..].chars().next().is_some_and(is_alnum) {
                         i += src[i..].chars().next().map_or(1, char::len_utf8);
                     }
                     Tok::Ident(src[s..i].to_string())
                 }
+                b'}' => return Err((line, "bad character U+007D '}'".into())),
+                c if c.is_ascii_graphic() => {
+                    i += 1;
+                    Tok::Other(c as char)
+                }
                 _ => {
                     let ch = src[i..].chars().next().unwrap_or('?');
-                    return Err((line, format!("unexpected {:?} in operand", ch.to_string())));
+                    return Err((
+                        line,
+                        format!(
+                            "unrecognized character in action: U+{:04X} {}",
+                            ch as u32,
+                            go_quote(&ch.to_string()).replace('"', "'")
+                        ),
+                    ));
                 }
             };
             items.push(Item { tok, pos: s, line });
@@ -425,21 +449,53 @@ fn lex(src: &str) -> Result<Vec<Item>, (usize, String)> {
     Ok(items)
 }
 
-fn lex_number(src: &str, i: &mut usize) -> Tok {
+/// Go's `scanNumber`: sign, base prefix, digits, fraction, exponent; an alphanumeric right
+/// after it is `bad number syntax`.
+fn lex_number(src: &str, i: &mut usize) -> Result<Tok, String> {
     let b = src.as_bytes();
     let s = *i;
-    if matches!(b[*i], b'+' | b'-') {
-        *i += 1;
+    let accept = |i: &mut usize, set: &[u8]| -> bool {
+        if *i < b.len() && set.contains(&b[*i]) {
+            *i += 1;
+            true
+        } else {
+            false
+        }
+    };
+    let run = |i: &mut usize, set: &[u8]| {
+        while *i < b.len() && set.contains(&b[*i]) {
+            *i += 1;
+        }
+    };
+    accept(i, b"+-");
+    let mut digits: &[u8] = b"0123456789_";
+    if accept(i, b"0") {
+        if accept(i, b"xX") {
+            digits = b"0123456789abcdefABCDEF_";
+        } else if accept(i, b"oO") {
+            digits = b"01234567_";
+        } else if accept(i, b"bB") {
+            digits = b"01_";
+        }
     }
-    while *i < b.len()
-        && (b[*i].is_ascii_alphanumeric()
-            || b[*i] == b'.'
-            || b[*i] == b'_'
-            || ((b[*i] == b'+' || b[*i] == b'-') && matches!(b[*i - 1], b'e' | b'E' | b'p' | b'P')))
-    {
-        *i += 1;
+    run(i, digits);
+    if accept(i, b".") {
+        run(i, digits);
     }
-    Tok::Num(src[s..*i].to_string())
+    if digits.len() == 11 && accept(i, b"eE") {
+        accept(i, b"+-");
+        run(i, b"0123456789_");
+    }
+    if digits.len() == 23 && accept(i, b"pP") {
+        accept(i, b"+-");
+        run(i, b"0123456789_");
+    }
+    accept(i, b"i");
+    if let Some(c) = src[*i..].chars().next().filter(|c| is_alnum(*c)) {
+        *i += c.len_utf8();
+        return Err(format!("bad number syntax: {}", go_quote(&src[s..*i])));
+    }
+    Ok(Tok::Num(src[s..*i].to_string()))
 }
 
 /// Go's `strconv.Unquote` of a double-quoted string.
@@ -488,7 +544,13 @@ fn unquote(raw: &str) -> Option<String> {
 
 // ------------------------------------------------------------------ parser
 
+/// The words Go's lexer makes keywords (`true`/`false` are not).
+const KEYWORDS: &[&str] = &[
+    "block", "break", "continue", "define", "else", "end", "if", "nil", "range", "template", "with",
+];
+
 const FUNCS: &[&str] = &[
+    "call",
     "and",
     "or",
     "not",
@@ -516,6 +578,10 @@ struct Parser<'s> {
     at: usize,
     vars: Vec<String>,
     range_depth: usize,
+    /// How deep in `if`/`with`/`range` the parser is: `define` is for the top level.
+    nesting: usize,
+    /// The templates `define` and `block` named.
+    defs: std::collections::BTreeMap<String, Vec<Node>>,
     src: &'s str,
 }
 
@@ -589,10 +655,40 @@ impl Parser<'_> {
                                 });
                                 continue;
                             }
-                            "define" | "template" | "block" => {
-                                return self.err(format!(
-                                    "{{{{{w}}}}} is not supported by this playground's templates"
-                                ));
+                            "define" if self.nesting == 0 => {
+                                self.next();
+                                let name = self.template_name("define clause")?;
+                                self.end_action("define clause")?;
+                                let body = self.body("define")?;
+                                self.defs.insert(name, body);
+                                continue;
+                            }
+                            "template" | "block" => {
+                                self.next();
+                                let at = self.peek_non_space().pos;
+                                let ctx = format!("{w} clause");
+                                let name = self.template_name(&ctx)?;
+                                let pipe = if self.peek_non_space().tok == Tok::Right {
+                                    self.next();
+                                    None
+                                } else {
+                                    Some(self.pipeline(&ctx, false)?)
+                                };
+                                if w == "block" {
+                                    let body = self.body("block")?;
+                                    self.defs.insert(name.clone(), body);
+                                }
+                                let text = match &pipe {
+                                    Some(p) => format!("{{{{template {} {p}}}}}", go_quote(&name)),
+                                    None => format!("{{{{template {}}}}}", go_quote(&name)),
+                                };
+                                nodes.push(Node::Template {
+                                    pos: at,
+                                    name,
+                                    pipe,
+                                    text,
+                                });
+                                continue;
                             }
                             _ => {}
                         }
@@ -602,6 +698,37 @@ impl Parser<'_> {
                 }
                 _ => return self.err(format!("unexpected {:?}", it.tok)),
             }
+        }
+    }
+
+    /// The quoted name after `define`, `template` or `block`.
+    fn template_name(&mut self, ctx: &str) -> PResult<String> {
+        let it = self.next_non_space();
+        match it.tok {
+            Tok::Str(_, name) => Ok(name),
+            _ => Err((
+                it.line,
+                format!("unexpected {} in {ctx}", self.describe(&it)),
+            )),
+        }
+    }
+
+    /// A `define` or `block` body, up to its `{{end}}`, with variables of its own.
+    fn body(&mut self, ctx: &str) -> PResult<Vec<Node>> {
+        let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let range_depth = std::mem::replace(&mut self.range_depth, 0);
+        self.nesting += 1;
+        let r = self.list();
+        self.nesting -= 1;
+        self.vars = saved;
+        self.range_depth = range_depth;
+        match r? {
+            (body, Stop::End) => Ok(body),
+            (_, Stop::Eof) => Err((self.peek().line, "unexpected EOF".into())),
+            (_, Stop::Else(pos)) => Err((
+                line_at(self.src, pos),
+                format!("unexpected {{{{else}}}} in {ctx}"),
+            )),
         }
     }
 
@@ -616,15 +743,43 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// An item as Go's `item.String()` shows it in "unexpected …".
     fn describe(&self, it: &Item) -> String {
-        match &it.tok {
-            Tok::Eof => "EOF".into(),
-            Tok::Right => "\"}}\"".into(),
-            _ => format!("{:?}", self.src.get(it.pos..(it.pos + 1)).unwrap_or("")),
+        let text = match &it.tok {
+            Tok::Eof => return "EOF".into(),
+            Tok::Dot => return "<.>".into(),
+            Tok::Ident(w) if KEYWORDS.contains(&w.as_str()) => return format!("<{w}>"),
+            Tok::Text(t) => t.clone(),
+            Tok::Left => "{{".into(),
+            Tok::Right => "}}".into(),
+            Tok::Space => " ".into(),
+            Tok::Field(f) => format!(".{f}"),
+            Tok::Var(v) | Tok::Ident(v) | Tok::Num(v) | Tok::Char(v) => v.clone(),
+            Tok::Str(raw, _) => raw.clone(),
+            Tok::Other(c) => c.to_string(),
+            Tok::Pipe => "|".into(),
+            Tok::Declare => ":=".into(),
+            Tok::Assign => "=".into(),
+            Tok::Comma => ",".into(),
+            Tok::LParen => "(".into(),
+            Tok::RParen => ")".into(),
+        };
+        if text.chars().count() > 10 {
+            let cut: String = text.chars().take(10).collect();
+            format!("{}...", go_quote(&cut))
+        } else {
+            go_quote(&text)
         }
     }
 
     fn branch(&mut self, kind: String, pos: usize) -> PResult<Node> {
+        self.nesting += 1;
+        let r = self.branch_inner(kind, pos);
+        self.nesting -= 1;
+        r
+    }
+
+    fn branch_inner(&mut self, kind: String, pos: usize) -> PResult<Node> {
         let depth = self.vars.len();
         let pipe = self.pipeline(&kind, false)?;
         let pipe_pos = pipe.pos;
@@ -704,13 +859,19 @@ impl Parser<'_> {
                         self.vars.push(v.clone());
                     }
                 }
-                Tok::Comma if ctx == "range" => {
+                Tok::Comma => {
                     self.next();
+                    if ctx != "range" {
+                        return Err((nx.line, format!("too many declarations in {ctx}")));
+                    }
                     let second = self.next_non_space();
                     let Tok::Var(v2) = second.tok else {
                         return Err((second.line, "range can only initialize variables".into()));
                     };
                     let op = self.next_non_space();
+                    if op.tok == Tok::Comma {
+                        return Err((op.line, "too many declarations in range".into()));
+                    }
                     if !matches!(op.tok, Tok::Declare | Tok::Assign) {
                         return Err((op.line, "range can only initialize variables".into()));
                     }
@@ -724,33 +885,59 @@ impl Parser<'_> {
                 _ => self.at = save,
             }
         }
-        if in_action && !pipe.decl.is_empty() {
-            // Declarations in a plain action live until the enclosing control structure ends.
-        }
+        let _ = in_action;
         loop {
             let it = self.peek_non_space().clone();
-            match it.tok {
-                Tok::Right => {
-                    self.next();
-                    if pipe.cmds.is_empty() {
-                        return Err((it.line, format!("missing value for {ctx}")));
-                    }
-                    return Ok(pipe);
-                }
-                Tok::RParen if ctx == "parenthesized pipeline" => {
-                    self.next();
-                    if pipe.cmds.is_empty() {
-                        return Err((it.line, format!("missing value for {ctx}")));
-                    }
-                    return Ok(pipe);
-                }
-                Tok::Eof => return Err((it.line, format!("unexpected EOF in {ctx}"))),
-                _ => {
-                    let cmd = self.command()?;
-                    pipe.cmds.push(cmd);
-                }
+            let end = if ctx == "parenthesized pipeline" {
+                Tok::RParen
+            } else {
+                Tok::Right
+            };
+            if it.tok == end {
+                self.next();
+                return self.check_pipeline(pipe, ctx, it.line);
+            }
+            let starts_command = match &it.tok {
+                Tok::Ident(w) => !KEYWORDS.contains(&w.as_str()) || w == "nil",
+                Tok::Field(_)
+                | Tok::Var(_)
+                | Tok::Str(..)
+                | Tok::Num(_)
+                | Tok::Char(_)
+                | Tok::Dot
+                | Tok::LParen => true,
+                _ => false,
+            };
+            if !starts_command {
+                return Err((
+                    it.line,
+                    format!("unexpected {} in {ctx}", self.describe(&it)),
+                ));
+            }
+            let cmd = self.command()?;
+            pipe.cmds.push(cmd);
+        }
+    }
+
+    /// Go's `checkPipeline`.
+    fn check_pipeline(&self, pipe: Pipe, ctx: &str, line: usize) -> PResult<Pipe> {
+        if pipe.cmds.is_empty() {
+            return Err((line, format!("missing value for {ctx}")));
+        }
+        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+            let constant = match &c.args[0] {
+                Arg::Field { names, .. } => names.is_empty(),
+                Arg::Bool(..) | Arg::Nil(_) | Arg::Int(..) | Arg::Float(..) | Arg::Str(..) => true,
+                _ => false,
+            };
+            if constant {
+                return Err((
+                    line,
+                    format!("non executable command in pipeline stage {}", i + 1),
+                ));
             }
         }
+        Ok(pipe)
     }
 
     fn command(&mut self) -> PResult<Cmd> {
@@ -762,7 +949,14 @@ impl Parser<'_> {
         loop {
             self.peek_non_space();
             let Some(a) = self.operand()? else {
-                break;
+                let it = self.peek().clone();
+                if matches!(it.tok, Tok::Right | Tok::RParen | Tok::Pipe | Tok::Eof) {
+                    break;
+                }
+                return Err((
+                    it.line,
+                    format!("unexpected {} in operand", self.describe(&it)),
+                ));
             };
             cmd.args.push(a);
             let it = self.peek().clone();
@@ -948,6 +1142,7 @@ fn number(t: &str) -> Option<Result<i64, f64>> {
 pub struct Template {
     src: String,
     nodes: Vec<Node>,
+    defs: std::collections::BTreeMap<String, Vec<Node>>,
 }
 
 /// Parses `src` as kubectl's template named `output`. The error is Go's
@@ -959,6 +1154,8 @@ pub fn parse(src: &str) -> Result<Template, String> {
         at: 0,
         vars: vec!["$".into()],
         range_depth: 0,
+        nesting: 0,
+        defs: Default::default(),
         src,
     };
     let (nodes, end) = p
@@ -968,6 +1165,7 @@ pub fn parse(src: &str) -> Result<Template, String> {
         Stop::Eof => Ok(Template {
             src: src.to_string(),
             nodes,
+            defs: p.defs,
         }),
         Stop::End => Err(format!(
             "template: output:{}: unexpected {{{{end}}}}",
@@ -1157,7 +1355,15 @@ struct State<'a, 't> {
     /// The node Go's `state.at` last noted: a field chain on a parenthesized pipeline reports
     /// its errors there.
     node: (usize, String),
+    /// The template being executed (`output`, or a `define`d one) and how deep in `template`
+    /// calls.
+    name: String,
+    depth: usize,
 }
+
+/// How deep `{{template}}` calls may nest here. Go allows 100000 and says so when a template
+/// recurses without end; a stack here holds far fewer, so the same message comes sooner.
+const MAX_DEPTH: usize = 64;
 
 type EResult<T> = Result<T, String>;
 
@@ -1172,7 +1378,8 @@ impl<'a> State<'a, '_> {
             Some(nl) => (1 + text.matches('\n').count(), pos - (nl + 1)),
         };
         Err(format!(
-            "template: output:{line}:{col}: executing \"output\" at <{ctx}>: {msg}"
+            "template: output:{line}:{col}: executing {} at <{ctx}>: {msg}",
+            go_quote(&self.name)
         ))
     }
 
@@ -1232,6 +1439,37 @@ impl<'a> State<'a, '_> {
                     let flow = self.range(dot, b)?;
                     self.vars.truncate(mark);
                     let _ = flow;
+                }
+                Node::Template {
+                    pos,
+                    name,
+                    pipe,
+                    text,
+                } => {
+                    self.step(*pos)?;
+                    let Some(body) = self.tmpl.defs.get(name) else {
+                        return self.error(
+                            *pos,
+                            text,
+                            format!("template {} not defined", go_quote(name)),
+                        );
+                    };
+                    if self.depth >= MAX_DEPTH {
+                        return self.error(*pos, text, "exceeded maximum template depth (100000)");
+                    }
+                    let new_dot = match pipe {
+                        Some(p) => self.pipeline(dot, p)?,
+                        None => V::Invalid,
+                    };
+                    let vars =
+                        std::mem::replace(&mut self.vars, vec![("$".into(), new_dot.clone())]);
+                    let outer = std::mem::replace(&mut self.name, name.clone());
+                    self.depth += 1;
+                    let r = self.walk(&new_dot, body);
+                    self.depth -= 1;
+                    self.name = outer;
+                    self.vars = vars;
+                    r?;
                 }
                 Node::Break => return Ok(Flow::Break),
                 Node::Continue => return Ok(Flow::Continue),
@@ -1325,24 +1563,29 @@ impl<'a> State<'a, '_> {
 
     fn command(&mut self, dot: &V<'a>, cmd: &Cmd, fin: Option<V<'a>>) -> EResult<V<'a>> {
         let first = &cmd.args[0];
+        // A field given arguments fails on a map ("not a method"); Go evaluates none of them.
+        let has_args = cmd.args.len() > 1 || fin.is_some();
         match first {
             Arg::Field { pos, names } if !names.is_empty() => {
-                self.not_a_function(cmd, &fin, first)?;
-                self.field_chain(dot.clone(), names, *pos, &first.to_string())
+                self.field_chain(dot.clone(), names, *pos, &first.to_string(), has_args)
             }
             Arg::Var { pos, name, names } => {
-                self.not_a_function(cmd, &fin, first)?;
+                if names.is_empty() {
+                    self.not_a_function(cmd, &fin, first)?;
+                }
                 let v = self.var(name);
-                self.field_chain(v, names, *pos, &first.to_string())
+                self.field_chain(v, names, *pos, &first.to_string(), has_args)
             }
             Arg::Pipe { pipe, names, .. } => {
-                self.not_a_function(cmd, &fin, first)?;
+                if names.is_empty() {
+                    self.not_a_function(cmd, &fin, first)?;
+                }
                 let v = self.pipeline(dot, pipe)?;
                 if names.is_empty() {
                     Ok(v)
                 } else {
                     let (pos, ctx) = self.node.clone();
-                    self.field_chain(v, names, pos, &ctx)
+                    self.field_chain(v, names, pos, &ctx, has_args)
                 }
             }
             Arg::Ident { pos, name } => self.call(dot, name, *pos, cmd, fin),
@@ -1386,10 +1629,21 @@ impl<'a> State<'a, '_> {
         names: &[String],
         pos: usize,
         ctx: &str,
+        has_args: bool,
     ) -> EResult<V<'a>> {
         self.node = (pos, ctx.to_string());
-        for name in names {
+        for (k, name) in names.iter().enumerate() {
             self.step(pos)?;
+            if has_args
+                && k + 1 == names.len()
+                && matches!(&recv, V::J(Value::Object(_)) | V::C(Value::Object(_)))
+            {
+                return self.error(
+                    pos,
+                    ctx,
+                    format!("{name} is not a method but has arguments"),
+                );
+            }
             recv = match &recv {
                 V::Invalid => {
                     if self.missing_error {
@@ -1435,10 +1689,12 @@ impl<'a> State<'a, '_> {
         self.step(a.pos())?;
         match a {
             Arg::Field { names, .. } if names.is_empty() => Ok(dot.clone()),
-            Arg::Field { pos, names } => self.field_chain(dot.clone(), names, *pos, &a.to_string()),
+            Arg::Field { pos, names } => {
+                self.field_chain(dot.clone(), names, *pos, &a.to_string(), false)
+            }
             Arg::Var { pos, name, names } => {
                 let v = self.var(name);
-                self.field_chain(v, names, *pos, &a.to_string())
+                self.field_chain(v, names, *pos, &a.to_string(), false)
             }
             Arg::Pipe { pipe, names, .. } => {
                 let v = self.pipeline(dot, pipe)?;
@@ -1446,7 +1702,7 @@ impl<'a> State<'a, '_> {
                     return Ok(v);
                 }
                 let (pos, ctx) = self.node.clone();
-                self.field_chain(v, names, pos, &ctx)
+                self.field_chain(v, names, pos, &ctx, false)
             }
             Arg::Ident { pos, name } => {
                 let cmd = Cmd {
@@ -1514,7 +1770,7 @@ impl<'a> State<'a, '_> {
                 return count_err(self, "2".into())
             }
             "and" | "or" | "eq" if n < 1 => return count_err(self, "at least 1".into()),
-            "index" | "slice" if n < 1 => return count_err(self, "at least 1".into()),
+            "index" | "slice" | "call" if n < 1 => return count_err(self, "at least 1".into()),
             "printf" if n < 1 => return count_err(self, "at least 1".into()),
             _ => {}
         }
@@ -1558,45 +1814,39 @@ impl<'a> State<'a, '_> {
                 other => fail(self, format!("len of type {}", other.type_name())),
             },
             "index" => {
-                let mut item = args[0].clone();
+                let mut item = args[0].concrete();
+                if matches!(item, V::Invalid) {
+                    return fail(self, "index of untyped nil".into());
+                }
                 for ix in &args[1..] {
-                    item = match (item.concrete(), ix.concrete()) {
-                        (V::Invalid, _) => return fail(self, "index of untyped nil".into()),
-                        (V::C(Value::Array(a)), k) => {
-                            let i = match k {
-                                V::Int(i) => i,
-                                V::C(Value::Number(n)) if n.is_i64() => n.as_i64().unwrap_or(0),
-                                other => {
-                                    return fail(
-                                        self,
-                                        format!(
-                                            "cannot index slice/array with type {}",
-                                            other.type_name()
-                                        ),
-                                    )
-                                }
-                            };
-                            match usize::try_from(i).ok().and_then(|i| a.get(i)) {
-                                Some(v) => V::J(v),
-                                None => return fail(self, format!("index out of range: {i}")),
+                    let ix = ix.concrete();
+                    item = match item.concrete() {
+                        V::Invalid => return fail(self, "index of nil pointer".into()),
+                        V::C(Value::Array(a)) => match index_arg(&ix, a.len(), "slice") {
+                            Ok(i) => V::J(&a[i]),
+                            Err(e) => return fail(self, e),
+                        },
+                        V::C(Value::String(t)) => match index_arg(&ix, t.len(), "string") {
+                            Ok(i) => V::Int(i64::from(t.as_bytes()[i])),
+                            Err(e) => return fail(self, e),
+                        },
+                        V::Str(t) => match index_arg(&ix, t.len(), "string") {
+                            Ok(i) => V::Int(i64::from(t.as_bytes()[i])),
+                            Err(e) => return fail(self, e),
+                        },
+                        V::C(Value::Object(m)) => match (&ix, ix.as_str()) {
+                            (_, Some(k)) => V::J(m.get(k.as_str()).unwrap_or(&NULL)),
+                            (V::Invalid, _) => {
+                                return fail(self, "value is nil; should be of type string".into())
                             }
-                        }
-                        (V::C(Value::Object(m)), k) => match k.as_str() {
-                            Some(k) => V::J(m.get(k.as_str()).unwrap_or(&NULL)),
-                            None => {
+                            (k, None) => {
                                 return fail(
                                     self,
                                     format!("value has type {}; should be string", k.type_name()),
                                 )
                             }
                         },
-                        (V::C(Value::String(s)), V::Int(i)) => {
-                            match usize::try_from(i).ok().and_then(|i| s.as_bytes().get(i)) {
-                                Some(b) => V::Int(i64::from(*b)),
-                                None => return fail(self, format!("index out of range: {i}")),
-                            }
-                        }
-                        (other, _) => {
+                        other => {
                             return fail(
                                 self,
                                 format!("can't index item of type {}", other.type_name()),
@@ -1680,31 +1930,41 @@ impl<'a> State<'a, '_> {
                     return fail(self, "missing argument for comparison".into());
                 }
                 for b in &args[1..] {
-                    match compare(&args[0], b) {
-                        Ok(std::cmp::Ordering::Equal) => return Ok(V::Bool(true)),
-                        Ok(_) => {}
+                    match go_eq(&args[0], b) {
+                        Ok(true) => return Ok(V::Bool(true)),
+                        Ok(false) => {}
                         Err(e) => return fail(self, e),
                     }
                 }
                 Ok(V::Bool(false))
             }
             "ne" | "lt" | "le" | "gt" | "ge" => {
-                let o = match compare(&args[0], &args[1]) {
-                    Ok(o) => o,
-                    Err(e) => return fail(self, e),
+                let (a, b) = (&args[0], &args[1]);
+                let r = match name {
+                    "ne" => go_eq(a, b).map(|t| !t),
+                    "lt" => go_lt(a, b),
+                    "le" => go_lt(a, b).and_then(|l| if l { Ok(true) } else { go_eq(a, b) }),
+                    "gt" => go_lt(a, b)
+                        .and_then(|l| if l { Ok(true) } else { go_eq(a, b) })
+                        .map(|le| !le),
+                    _ => go_lt(a, b).map(|l| !l),
                 };
-                if name != "ne" && !ordered(&args[0]) {
-                    return fail(self, "invalid type for comparison".to_string());
+                match r {
+                    Ok(t) => Ok(V::Bool(t)),
+                    Err(e) => fail(self, e),
                 }
-                use std::cmp::Ordering::*;
-                Ok(V::Bool(match name {
-                    "ne" => o != Equal,
-                    "lt" => o == Less,
-                    "le" => o != Greater,
-                    "gt" => o == Greater,
-                    _ => o != Less,
-                }))
             }
+            // No value in kubectl's data is a function.
+            "call" => match args[0].concrete() {
+                V::Invalid => fail(self, "call of nil".into()),
+                other => {
+                    let callee = arg_nodes.first().map(|a| a.to_string()).unwrap_or_default();
+                    fail(
+                        self,
+                        format!("non-function {callee} of type {}", other.type_name()),
+                    )
+                }
+            },
             "html" => Ok(V::Str(html_escape(&sprint(&args)))),
             "js" => Ok(V::Str(js_escape(&sprint(&args)))),
             "urlquery" => Ok(V::Str(query_escape(&sprint(&args)))),
@@ -1749,48 +2009,99 @@ impl<'a> State<'a, '_> {
     }
 }
 
-fn ordered(v: &V) -> bool {
-    matches!(
-        v.concrete(),
-        V::C(Value::Number(_) | Value::String(_)) | V::Int(_) | V::Float(_) | V::Str(_)
-    )
+/// Go's `indexArg` and the reflect call after it: an integer within `0..len`.
+fn index_arg(ix: &V, len: usize, what: &str) -> Result<usize, String> {
+    let x = match ix {
+        V::Int(i) => *i,
+        V::C(Value::Number(n)) if n.is_i64() => n.as_i64().unwrap_or(0),
+        V::Invalid => return Err("cannot index slice/array with nil".into()),
+        other => {
+            return Err(format!(
+                "cannot index slice/array with type {}",
+                other.type_name()
+            ))
+        }
+    };
+    match usize::try_from(x) {
+        Ok(i) if i < len => Ok(i),
+        Ok(i) if i == len => Err(format!("reflect: {what} index out of range")),
+        _ => Err(format!("index out of range: {x}")),
+    }
 }
 
-/// Go's `eq`/`lt` comparison of two basic values.
-fn compare(a: &V, b: &V) -> Result<std::cmp::Ordering, String> {
-    #[derive(PartialEq)]
-    enum B {
-        Bool(bool),
-        Int(i64),
-        Float(f64),
-        Str(String),
-        Nil,
-        Other(String),
-    }
-    let basic = |v: &V| match v.concrete() {
-        V::Invalid => B::Nil,
-        V::C(Value::Bool(b)) => B::Bool(*b),
-        V::Bool(b) => B::Bool(b),
+/// A value as Go's comparison functions classify it (`basicKind`).
+#[derive(PartialEq)]
+enum Basic {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Nil,
+    Other,
+}
+
+fn basic(v: &V) -> Basic {
+    match v.concrete() {
+        V::Invalid => Basic::Nil,
+        V::C(Value::Bool(b)) => Basic::Bool(*b),
+        V::Bool(b) => Basic::Bool(b),
         V::C(Value::Number(n)) => match n.as_i64() {
-            Some(i) => B::Int(i),
-            None => B::Float(f64_of(n)),
+            Some(i) => Basic::Int(i),
+            None => Basic::Float(f64_of(n)),
         },
-        V::C(Value::String(s)) => B::Str(s.clone()),
-        V::Str(s) => B::Str(s),
-        V::Int(i) => B::Int(i),
-        V::Float(f) => B::Float(f),
-        other => B::Other(other.type_name().to_string()),
-    };
-    let (x, y) = (basic(a), basic(b));
-    use std::cmp::Ordering::*;
-    match (&x, &y) {
-        (B::Bool(p), B::Bool(q)) => Ok(p.cmp(q)),
-        (B::Int(p), B::Int(q)) => Ok(p.cmp(q)),
-        (B::Float(p), B::Float(q)) => Ok(p.partial_cmp(q).unwrap_or(Less)),
-        (B::Str(p), B::Str(q)) => Ok(p.cmp(q)),
-        (B::Nil, B::Nil) => Ok(Equal),
-        (B::Other(t), _) | (_, B::Other(t)) => Err(format!("non-comparable type {t}")),
-        (B::Nil, _) | (_, B::Nil) => Ok(Less),
+        V::C(Value::String(s)) => Basic::Str(s.clone()),
+        V::Str(s) => Basic::Str(s),
+        V::Int(i) => Basic::Int(i),
+        V::Float(f) => Basic::Float(f),
+        _ => Basic::Other,
+    }
+}
+
+/// Go's `eq` of two values.
+fn go_eq(a: &V, b: &V) -> Result<bool, String> {
+    match (basic(a), basic(b)) {
+        (Basic::Bool(p), Basic::Bool(q)) => Ok(p == q),
+        (Basic::Int(p), Basic::Int(q)) => Ok(p == q),
+        (Basic::Float(p), Basic::Float(q)) => Ok(p == q),
+        (Basic::Str(p), Basic::Str(q)) => Ok(p == q),
+        (Basic::Nil, Basic::Nil) => Ok(true),
+        (Basic::Nil, _) | (_, Basic::Nil) => Ok(false),
+        (Basic::Other, Basic::Other) => {
+            let b = b.concrete();
+            if a.concrete().type_name() != b.type_name() {
+                return Err(format!(
+                    "non-comparable types {}: {}, {}: {}",
+                    format_one('s', "", None, a),
+                    a.concrete().type_name(),
+                    b.type_name(),
+                    print_v(&b)
+                ));
+            }
+            Err(format!(
+                "non-comparable type {}: {}",
+                format_one('s', "", None, &b),
+                b.type_name()
+            ))
+        }
+        _ => Err("incompatible types for comparison".into()),
+    }
+}
+
+/// Go's `lt` of two values.
+fn go_lt(a: &V, b: &V) -> Result<bool, String> {
+    let bad_type = || "invalid type for comparison".to_string();
+    let x = basic(a);
+    if matches!(x, Basic::Nil | Basic::Other | Basic::Bool(_)) {
+        return Err(bad_type());
+    }
+    let y = basic(b);
+    if matches!(y, Basic::Nil | Basic::Other) {
+        return Err(bad_type());
+    }
+    match (x, y) {
+        (Basic::Int(p), Basic::Int(q)) => Ok(p < q),
+        (Basic::Float(p), Basic::Float(q)) => Ok(p < q),
+        (Basic::Str(p), Basic::Str(q)) => Ok(p < q),
         _ => Err("incompatible types for comparison".into()),
     }
 }
@@ -1902,6 +2213,35 @@ fn sprintf(f: &str, args: &[V]) -> String {
 
 fn format_one(verb: char, flags: &str, prec: Option<usize>, arg: &V) -> String {
     let v = arg.concrete();
+    if verb == 'T' {
+        return v.type_name().to_string();
+    }
+    // fmt applies the verb to each element of a list or map.
+    match &v {
+        V::C(Value::Array(a)) => {
+            let parts: Vec<String> = a
+                .iter()
+                .map(|x| format_one(verb, flags, prec, &V::C(x)))
+                .collect();
+            return format!("[{}]", parts.join(" "));
+        }
+        V::C(Value::Object(m)) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .into_iter()
+                .map(|k| {
+                    format!(
+                        "{}:{}",
+                        format_one(verb, flags, prec, &V::Str(k.clone())),
+                        format_one(verb, flags, prec, &V::C(&m[k.as_str()]))
+                    )
+                })
+                .collect();
+            return format!("map[{}]", parts.join(" "));
+        }
+        _ => {}
+    }
     let bad = || match &v {
         V::Invalid => format!("%!{verb}(<nil>)"),
         other => format!("%!{verb}({}={})", other.type_name(), print_v(other)),
@@ -1932,10 +2272,15 @@ fn format_one(verb: char, flags: &str, prec: Option<usize>, arg: &V) -> String {
             },
             _ => bad(),
         },
-        'q' => match &v {
-            V::Str(s) | V::C(Value::String(s)) => go_quote(s),
-            V::Int(i) => format!("'{}'", char::from_u32(*i as u32).unwrap_or('\u{fffd}')),
+        'q' => match (&v, int) {
+            (V::Str(s) | V::C(Value::String(s)), _) => go_quote(s),
+            (_, Some(i)) => format!("'{}'", char::from_u32(i as u32).unwrap_or('\u{fffd}')),
             _ => bad(),
+        },
+        'o' => match int {
+            Some(i) if i < 0 => format!("-{:o}", i.unsigned_abs()),
+            Some(i) => format!("{i:o}"),
+            None => bad(),
         },
         'd' => match int {
             Some(i) => {
@@ -2069,6 +2414,8 @@ impl Template {
             steps: 0,
             missing_error: !opts.allow_missing_keys,
             node: (0, String::new()),
+            name: "output".into(),
+            depth: 0,
         };
         let root = V::C(data);
         match st.walk(&root, &self.nodes) {
@@ -2239,6 +2586,47 @@ mod tests {
         assert_eq!(
             run("{{if}}", &p),
             "PARSE template: output:1: missing value for if"
+        );
+        // Checked against kubectl v1.33 (`kubectl get pod web-0 -o go-template=…`).
+        assert_eq!(
+            run("{{.kind | \"x\"}}", &p),
+            "PARSE template: output:1: non executable command in pipeline stage 2"
+        );
+        assert_eq!(
+            run("{{.kind | end}}", &p),
+            "PARSE template: output:1: unexpected <end> in command"
+        );
+        assert_eq!(
+            run("{{| .kind}}", &p),
+            "PARSE template: output:1: unexpected \"|\" in command"
+        );
+        assert_eq!(
+            run("{{-.kind}}", &p),
+            "PARSE template: output:1: bad number syntax: \"-.k\""
+        );
+        assert_eq!(
+            run("{{.kind}", &p),
+            "PARSE template: output:1: bad character U+007D '}'"
+        );
+        assert_eq!(
+            run("{{$a, $b := 1}}", &p),
+            "PARSE template: output:1: too many declarations in command"
+        );
+        assert_eq!(
+            run("{{range $i, $e, $f := .a}}{{end}}", &p),
+            "PARSE template: output:1: too many declarations in range"
+        );
+        assert_eq!(run("{{define \"x\"}}[{{.}}]{{end}}{{template \"x\" .kind}}{{block \"y\" .spec.nodeName}}<{{.}}>{{end}}", &p), "[Pod]<kind-worker>");
+        assert_eq!(run("{{template \"x\"}}", &p), "EXEC template: output:1:11: executing \"output\" at <{{template \"x\"}}>: template \"x\" not defined");
+        assert_eq!(run("{{define \"x\"}}{{template \"x\"}}{{end}}{{template \"x\"}}", &p), "EXEC template: output:1:25: executing \"x\" at <{{template \"x\"}}>: exceeded maximum template depth (100000)");
+        assert_eq!(run("{{\"x\" | .kind}}", &p), "EXEC template: output:1:8: executing \"output\" at <.kind>: kind is not a method but has arguments");
+        assert_eq!(run("{{index .spec.containers 2}}", &p), "EXEC template: output:1:2: executing \"output\" at <index .spec.containers 2>: error calling index: reflect: slice index out of range");
+        assert_eq!(run("{{index .kind 1}}", &p), "111");
+        assert_eq!(run("{{call .nope}}", &p), "EXEC template: output:1:2: executing \"output\" at <call .nope>: error calling call: call of nil");
+        assert_eq!(run("{{eq .metadata.labels .metadata.labels}}", &p), "EXEC template: output:1:2: executing \"output\" at <eq .metadata.labels .metadata.labels>: error calling eq: non-comparable type map[app:nginx b:x]: map[string]interface {}");
+        assert_eq!(
+            run("{{printf \"%s|%q|%T|%o\" .spec.containers 80 .kind 8}}", &p),
+            "[map[image:nginx:1 name:nginx] map[image:busybox name:side]]|'P'|string|10"
         );
         assert_eq!(run("{{index .spec.containers 5}}", &p), "EXEC template: output:1:2: executing \"output\" at <index .spec.containers 5>: error calling index: index out of range: 5");
         let t = parse("{{.metadata.nope}}").unwrap();
