@@ -66,7 +66,9 @@ pub enum Format {
     JsonPathAsJson(String),
     /// A Go template (`go-template`, `template`, their `-file` forms, `--template`).
     Template(String),
-    CustomColumns(Vec<Column>),
+    /// The columns, and whether `--no-headers` may drop the header (not for a
+    /// `custom-columns-file`, whose printer always prints it).
+    CustomColumns(Vec<Column>, bool),
 }
 
 const GET_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
@@ -142,12 +144,13 @@ pub fn parse_output(
             if value.is_empty() {
                 return Err("error: custom-columns format specified but no custom columns given".into());
             }
-            let cols = if name == "custom-columns-file" {
+            let from_file = name == "custom-columns-file";
+            let cols = if from_file {
                 custom_columns::parse_file(&read(value, "template")?)
             } else {
                 custom_columns::parse_spec(value)
             };
-            Format::CustomColumns(cols.map_err(|e| format!("error: {e}"))?)
+            Format::CustomColumns(cols.map_err(|e| format!("error: {e}"))?, !from_file)
         }
         _ => {
             return Err(format!(
@@ -297,6 +300,11 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
     }
     if p.bool("watch") || p.bool("watch-only") {
+        if p.value("sort-by").is_some_and(|f| !f.is_empty()) {
+            out.note(
+                "warning: --watch requested, --sort-by will be ignored for watch events received",
+            );
+        }
         let (kind, names) = groups[0].clone();
         let mut w = Watch {
             kind,
@@ -314,12 +322,19 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             table: Table::default(),
         };
         if !p.bool("watch-only") {
-            let objs: Vec<Object> = c
+            let mut objs: Vec<Object> = c
                 .list(kind, None)
                 .into_iter()
                 .map(|o| (*o).clone())
                 .filter(|o| w.matches(o))
                 .collect();
+            if let Some(field) = p.value("sort-by").filter(|f| !f.is_empty()) {
+                let mut keyed: Vec<(Value, Object)> =
+                    objs.into_iter().map(|o| (o.to_value(), o)).collect();
+                // As for a table: a field that is nowhere leaves the order as listed.
+                let _ = sort::sort_by(field, &mut keyed, true, |k| &k.0);
+                objs = keyed.into_iter().map(|k| k.1).collect();
+            }
             let mut rows_v = Vec::new();
             if !w.name_only {
                 rows_v.push(header(
@@ -478,11 +493,11 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             out.out(format!("{}/{name}\n", type_prefix(*kind)));
         }
     }
-    if let Format::CustomColumns(cols) = &format {
+    if let Format::CustomColumns(cols, may_drop_header) = &format {
         let objs: Vec<&Value> = values.iter().collect();
         // An empty list still gets its header line.
         if !objs.is_empty() || !single {
-            match custom_columns::render(cols, &objs, p.bool("no-headers")) {
+            match custom_columns::render(cols, &objs, *may_drop_header && p.bool("no-headers")) {
                 Ok(s) => out.out(s),
                 Err((head, e)) => {
                     out.out(head);
@@ -595,7 +610,7 @@ fn get_scale(
             } else {
                 yaml::list_value(values)
             };
-            if let Format::CustomColumns(cols) = format {
+            if let Format::CustomColumns(cols, _) = format {
                 match custom_columns::render(cols, &[&v], false) {
                     Ok(s) => out.out(s),
                     Err((head, e)) => {

@@ -1,6 +1,6 @@
 //! `-o go-template=…` / `--template`: Go's `text/template` as kubectl runs it (the template named
 //! `output`, kubectl's `exists` and `base64decode` next to Go's builtins, the object decoded into
-//! `map[string]interface{}` so every number is a float64, `missingkey=default` unless
+//! unstructured JSON (integers int64, other numbers float64), `missingkey=default` unless
 //! `--allow-missing-template-keys=false`). Parse and execution errors are Go's words; the work a
 //! template does (steps and output bytes) is bounded.
 //!
