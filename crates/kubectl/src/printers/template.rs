@@ -717,7 +717,7 @@ impl Parser<'_> {
     fn body(&mut self, ctx: &str) -> PResult<Vec<Node>> {
         let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
         let range_depth = std::mem::replace(&mut self.range_depth, 0);
-        self.nesting += 1;
+        self.deeper()?;
         let r = self.list();
         self.nesting -= 1;
         self.vars = saved;
@@ -772,8 +772,20 @@ impl Parser<'_> {
         }
     }
 
-    fn branch(&mut self, kind: String, pos: usize) -> PResult<Node> {
+    /// One level deeper (`if`, `with`, `range`, `define`, parentheses); past [`MAX_NESTING`]
+    /// the template is refused, so neither parsing nor running it can exhaust the stack.
+    fn deeper(&mut self) -> PResult<()> {
         self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            return self.err(format!(
+                "more than {MAX_NESTING} nested if/with/range/define or parentheses; this playground stops there"
+            ));
+        }
+        Ok(())
+    }
+
+    fn branch(&mut self, kind: String, pos: usize) -> PResult<Node> {
+        self.deeper()?;
         let r = self.branch_inner(kind, pos);
         self.nesting -= 1;
         r
@@ -1088,7 +1100,10 @@ impl Parser<'_> {
                 })
                 .ok_or((it.line, format!("illegal number syntax: {t:?}")))?,
             Tok::LParen => {
-                let pipe = self.pipeline("parenthesized pipeline", false)?;
+                self.deeper()?;
+                let pipe = self.pipeline("parenthesized pipeline", false);
+                self.nesting -= 1;
+                let pipe = pipe?;
                 Arg::Pipe {
                     pos,
                     pipe: Box::new(pipe),
@@ -1361,9 +1376,13 @@ struct State<'a, 't> {
     depth: usize,
 }
 
-/// How deep `{{template}}` calls may nest here. Go allows 100000 and says so when a template
-/// recurses without end; a stack here holds far fewer, so the same message comes sooner.
-const MAX_DEPTH: usize = 64;
+/// How deep execution may be (nested `if`/`with`/`range` bodies and `{{template}}` calls) when
+/// a `{{template}}` is called. Go allows 100000 calls and says so when a template recurses
+/// without end; a stack here holds far fewer, so the same message comes sooner.
+const MAX_DEPTH: usize = 100;
+
+/// How deeply a template's own structure may nest (Go sets no bound).
+const MAX_NESTING: usize = 50;
 
 type EResult<T> = Result<T, String>;
 
@@ -1401,6 +1420,13 @@ impl<'a> State<'a, '_> {
     }
 
     fn walk(&mut self, dot: &V<'a>, nodes: &[Node]) -> EResult<Flow> {
+        self.depth += 1;
+        let r = self.walk_nodes(dot, nodes);
+        self.depth -= 1;
+        r
+    }
+
+    fn walk_nodes(&mut self, dot: &V<'a>, nodes: &[Node]) -> EResult<Flow> {
         for n in nodes {
             match n {
                 Node::Text(t) => {
@@ -1464,9 +1490,7 @@ impl<'a> State<'a, '_> {
                     let vars =
                         std::mem::replace(&mut self.vars, vec![("$".into(), new_dot.clone())]);
                     let outer = std::mem::replace(&mut self.name, name.clone());
-                    self.depth += 1;
                     let r = self.walk(&new_dot, body);
-                    self.depth -= 1;
                     self.name = outer;
                     self.vars = vars;
                     r?;
@@ -2631,6 +2655,34 @@ mod tests {
         assert_eq!(run("{{index .spec.containers 5}}", &p), "EXEC template: output:1:2: executing \"output\" at <index .spec.containers 5>: error calling index: index out of range: 5");
         let t = parse("{{.metadata.nope}}").unwrap();
         assert_eq!(t.execute(&p, Options { allow_missing_keys: false }).unwrap_err().1, "template: output:1:11: executing \"output\" at <.metadata.nope>: map has no entry for key \"nope\"");
+    }
+
+    #[test]
+    fn deep_templates_stop_before_the_stack_does() {
+        // A small stack, like the browser's: the deepest template allowed, recursing.
+        let handle = std::thread::Builder::new()
+            .stack_size(512 << 10)
+            .spawn(|| {
+                let v = json!({"a": [1]});
+                let nested =
+                    "{{if true}}".repeat(49) + "{{template \"x\" .}}" + &"{{end}}".repeat(49);
+                let t = format!("{{{{define \"x\"}}}}{nested}{{{{end}}}}{{{{template \"x\" .}}}}");
+                let out = run(&t, &v);
+                assert!(
+                    out.contains("exceeded maximum template depth (100000)"),
+                    "{out}"
+                );
+                let too_deep = "{{if true}}".repeat(51) + &"{{end}}".repeat(51);
+                assert!(
+                    run(&too_deep, &v).starts_with("PARSE template: output:1: more than 50 nested")
+                );
+                let parens = "{{".to_string() + &"(".repeat(60) + "1" + &")".repeat(60) + "}}";
+                assert!(
+                    run(&parens, &v).starts_with("PARSE template: output:1: more than 50 nested")
+                );
+            })
+            .unwrap();
+        handle.join().unwrap();
     }
 
     #[test]
