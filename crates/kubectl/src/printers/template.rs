@@ -2685,6 +2685,86 @@ mod tests {
         handle.join().unwrap();
     }
 
+    // Regression guard: random templates built from the grammar's pieces never panic.
+    #[test]
+    fn random_templates_never_panic() {
+        const PIECES: &[&str] = &[
+            "{{",
+            "}}",
+            "{{-",
+            " -}}",
+            ".",
+            ".metadata",
+            ".spec.containers",
+            "$",
+            "$x",
+            ":=",
+            "=",
+            "|",
+            "(",
+            ")",
+            ",",
+            "\"a\\n\"",
+            "`r`",
+            "'c'",
+            "1",
+            "-2",
+            "0x1f",
+            "1.5e3",
+            "range",
+            "if",
+            "else",
+            "with",
+            "end",
+            "define",
+            "template",
+            "block",
+            "break",
+            "continue",
+            "nil",
+            "true",
+            "index",
+            "len",
+            "printf",
+            "\"%s %d %5.2f %q %x %T\"",
+            "eq",
+            "lt",
+            "and",
+            "slice",
+            "call",
+            "html",
+            "js",
+            "/*",
+            "*/",
+            " ",
+            "\n",
+            "#",
+            "}",
+            "é",
+            "\\",
+        ];
+        let v = json!({"metadata": {"name": "web-0"}, "spec": {"containers": [{"name": "a"}, null, 3]}});
+        let mut seed: u64 = 0x9e3779b97f4a7c15;
+        for _ in 0..20000 {
+            let mut t = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 24) {
+                let r = seed.wrapping_mul(k + 1).rotate_left(k as u32 * 7);
+                t.push_str(PIECES[(r % PIECES.len() as u64) as usize]);
+            }
+            let _ = render(&t, &v, Options::default());
+            let _ = render(
+                &t,
+                &v,
+                Options {
+                    allow_missing_keys: false,
+                },
+            );
+        }
+    }
+
     #[test]
     fn work_is_bounded() {
         let items: Vec<Value> = (0..200).map(Value::from).collect();
