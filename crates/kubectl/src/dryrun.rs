@@ -138,17 +138,23 @@ const KLOG_PID: u32 = 4242;
 /// A klog warning as kubectl writes it to stderr: `W1207 10:47:55.640005    4242
 /// helpers.go:703] …`, stamped with the cluster's clock.
 fn warn(c: &Cluster, out: &mut Output, line: u32, message: &str) {
+    out.note(klog(c, 'W', &format!("helpers.go:{line}"), message));
+}
+
+/// A klog line (`W…`, or `F…` for kubectl's fatal exits) as kubectl writes it to stderr,
+/// stamped with the cluster's clock: `F1207 10:47:55.640005    4242 sorter.go:329] …`.
+pub(crate) fn klog(c: &Cluster, severity: char, at: &str, message: &str) -> String {
     let now = c.now();
     let t = Civil::of(now);
-    out.note(format!(
-        "W{:02}{:02} {:02}:{:02}:{:02}.{:06} {KLOG_PID:>7} helpers.go:{line}] {message}",
+    format!(
+        "{severity}{:02}{:02} {:02}:{:02}:{:02}.{:06} {KLOG_PID:>7} {at}] {message}",
         t.month,
         t.day,
         t.hour,
         t.minute,
         t.second,
         (now.0 % 1000) * 1000
-    ));
+    )
 }
 
 /// `-o` of a command that writes: kubectl's message, or the object.

@@ -86,7 +86,8 @@ pub fn parse_output(
         (None | Some(""), Some(_)) => "go-template",
         (o, _) => o.unwrap_or(""),
     };
-    let (name, inline) = match o.split_once('=') {
+    // With `--template`, `-o` must be a bare format name: `-o template=…` then matches none.
+    let (name, inline) = match o.split_once('=').filter(|_| template_flag.is_none()) {
         Some((n, v))
             if matches!(
                 n,
@@ -371,6 +372,19 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         .filter(|l| !l.is_empty())
         .collect();
     let mut any = false;
+    let infos: usize = groups.iter().map(|(_, n)| n.len().max(1)).sum();
+    if let Some(field) = sort_by.filter(|_| matches!(format, Format::Table | Format::Wide)) {
+        if infos > 1 {
+            // Several tables (types, or names fetched one by one) reach kubectl's sorter before
+            // their rows' objects are decoded, so no row has the field.
+            let path = custom_columns::relaxed(field).unwrap_or_else(|_| field.to_string());
+            out.err(format!(
+                "error: couldn't find any field with path {} in the list of objects",
+                jsonpath::go_quote(&path)
+            ));
+            return out;
+        }
+    }
     for (kind, names) in &groups {
         let kind = *kind;
         let list_ns = if all_ns || !kind.namespaced() {
@@ -402,20 +416,16 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
         let table_format = matches!(format, Format::Table | Format::Wide);
         if let Some(field) = sort_by.filter(|_| table_format) {
-            if !names.is_empty() && objs.len() > 1 {
-                // Rows fetched by name reach kubectl's table sorter without their objects.
-                let path = custom_columns::relaxed(field).unwrap_or_else(|_| field.to_string());
-                out.err(format!(
-                    "error: couldn't find any field with path {} in the list of objects",
-                    jsonpath::go_quote(&path)
-                ));
-                return out;
-            }
-            // kubectl's table sorter; a failure leaves the table unprinted, and no error.
+            // kubectl's table sorter; an error leaves the table unprinted, and says nothing.
             let mut keyed: Vec<(Value, Object)> =
                 objs.into_iter().map(|o| (o.to_value(), o)).collect();
-            if sort::sort_by(field, &mut keyed, true, |k| &k.0).is_err() {
-                continue;
+            match sort::sort_by(field, &mut keyed, true, |k| &k.0) {
+                Ok(()) => {}
+                Err(sort::SortError::Error(_)) => continue,
+                Err(sort::SortError::Fatal { at, message }) => {
+                    out.err(crate::dryrun::klog(c, 'F', at, &message));
+                    return out;
+                }
             }
             objs = keyed.into_iter().map(|k| k.1).collect();
         }
@@ -485,9 +495,16 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         } else {
             sort::sort_by(field, &mut values, false, |v| v)
         };
-        if let Err(e) = sorted {
-            out.err(format!("error: {e}"));
-            return out;
+        match sorted {
+            Ok(()) => {}
+            Err(sort::SortError::Error(e)) => {
+                out.err(format!("error: {e}"));
+                return out;
+            }
+            Err(sort::SortError::Fatal { at, message }) => {
+                out.err(crate::dryrun::klog(c, 'F', at, &message));
+                return out;
+            }
         }
         for (_, kind, name) in &named {
             out.out(format!("{}/{name}\n", type_prefix(*kind)));

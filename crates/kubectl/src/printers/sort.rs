@@ -7,7 +7,6 @@ use super::custom_columns::relaxed;
 use super::jsonpath;
 use ordinal_sim::quantity::Quantity;
 use serde_json::Value;
-use std::cmp::Ordering;
 
 /// `sortorder.NaturalLess`.
 pub fn natural_less(a: &str, b: &str) -> bool {
@@ -53,81 +52,110 @@ pub fn natural_less(a: &str, b: &str) -> bool {
     s1.len() < s2.len()
 }
 
-/// `isLess` for two keys taken from unstructured objects.
-fn is_less(a: &Value, b: &Value) -> bool {
+/// `isLess` for two keys taken from unstructured objects (Go `interface {}` values); the error
+/// is the one kubectl then exits with.
+fn is_less(a: &Value, b: &Value) -> Result<bool, String> {
+    let unsortable = |v: &Value| {
+        let t = match v {
+            Value::Bool(_) => "bool",
+            Value::Array(_) => "[]interface {}",
+            Value::Object(_) => "map[string]interface {}",
+            _ => "interface {}",
+        };
+        format!("unsortable type: {t}")
+    };
     match (a, b) {
-        (Value::Null, _) => !b.is_null(),
-        (_, Value::Null) => false,
+        (Value::Null, Value::Null) => Ok(false),
+        (Value::Null, _) => Ok(true),
+        (_, Value::Null) => Ok(false),
         (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(p), Some(q)) => p < q,
-            _ => x.as_f64().unwrap_or(0.0) < y.as_f64().unwrap_or(0.0),
+            (Some(p), Some(q)) => Ok(p < q),
+            (None, None) => Ok(x.as_f64().unwrap_or(0.0) < y.as_f64().unwrap_or(0.0)),
+            _ => Err("unsortable interface: interface".into()),
         },
-        (Value::String(x), Value::String(y)) => match (Quantity::parse(x), Quantity::parse(y)) {
-            (Ok(p), Ok(q)) => p.milli < q.milli,
-            _ => natural_less(x, y),
-        },
-        (Value::Bool(x), Value::Bool(y)) => !x & y,
-        (Value::Array(x), Value::Array(y)) => {
-            for (p, q) in x.iter().zip(y) {
-                if !is_less(p, q) {
-                    return false;
-                }
-            }
-            true
+        (Value::String(x), Value::String(y)) => {
+            Ok(match (Quantity::parse(x), Quantity::parse(y)) {
+                (Ok(p), Ok(q)) => p.milli < q.milli,
+                _ => natural_less(x, y),
+            })
         }
-        _ => false,
+        (Value::Number(_) | Value::String(_), _) => Err("unsortable interface: interface".into()),
+        (other, _) => Err(unsortable(other)),
     }
+}
+
+/// Why a sort failed: kubectl's error (printed `error: …`), or the fatal klog message it
+/// exits with (`F… sorter.go:N] …`, `at` being `sorter.go:N`) for keys it cannot compare.
+#[derive(Debug, PartialEq)]
+pub enum SortError {
+    Error(String),
+    Fatal { at: &'static str, message: String },
 }
 
 /// Sorts `items` by `field` (as the learner wrote it) on `value_of(item)`: the rows of one
 /// table (`table`: kubectl's `TableSorter`, which leaves a single row alone) or the objects of
-/// a list. The error is kubectl's, without `error: `.
+/// a list, in the order Go's `sort.Sort` leaves them (an insertion sort with kubectl's `Less`,
+/// which calls an object without the field less than any other, even another without it).
 pub fn sort_by<T>(
     field: &str,
     items: &mut [T],
     table: bool,
     value_of: impl Fn(&T) -> &Value,
-) -> Result<(), String> {
+) -> Result<(), SortError> {
     if items.is_empty() || (table && items.len() == 1) {
         return Ok(());
     }
     let path = match relaxed(field) {
         Ok(p) => p,
         Err(_) if table => field.to_string(),
-        Err(e) => return Err(e),
+        Err(e) => return Err(SortError::Error(e)),
     };
     let mut keys: Vec<Option<Value>> = Vec::with_capacity(items.len());
     for it in items.iter() {
         let key = jsonpath::first_value(&path, value_of(it)).map_err(|e| {
-            if table {
+            SortError::Error(if table {
                 format!("sorting error: {e}")
             } else {
                 e
-            }
+            })
         })?;
         keys.push(key);
     }
-    if !items.is_empty() && keys.iter().all(Option::is_none) {
-        return Err(format!(
+    if keys.iter().all(Option::is_none) {
+        return Err(SortError::Error(format!(
             "couldn't find any field with path {} in the list of objects",
             super::jsonpath::go_quote(&path)
-        ));
+        )));
     }
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&i, &j| {
-        let less = |x: &Option<Value>, y: &Option<Value>| match (x, y) {
-            (None, _) => true,
-            (_, None) => false,
-            (Some(p), Some(q)) => is_less(p, q),
-        };
-        if less(&keys[i], &keys[j]) && !less(&keys[j], &keys[i]) {
-            Ordering::Less
-        } else if less(&keys[j], &keys[i]) && !less(&keys[i], &keys[j]) {
-            Ordering::Greater
-        } else {
-            Ordering::Equal
+    let less = |x: &Option<Value>, y: &Option<Value>| -> Result<bool, SortError> {
+        match (x, y) {
+            (None, _) => Ok(true),
+            (_, None) => Ok(false),
+            (Some(p), Some(q)) => is_less(p, q).map_err(|e| {
+                let (at, holder) = if table {
+                    ("sorter.go:375", "[][][]reflect.Value")
+                } else {
+                    ("sorter.go:329", "*unstructured.Unstructured")
+                };
+                SortError::Fatal {
+                    at,
+                    message: format!(
+                        "Field {path} in {holder} is an unsortable type: interface, err: {e}"
+                    ),
+                }
+            }),
         }
-    });
+    };
+    // Go's insertionSort (what sort.Sort does for up to 12 items; beyond, its pdqsort may
+    // order ties differently).
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    for i in 1..order.len() {
+        let mut j = i;
+        while j > 0 && less(&keys[order[j]], &keys[order[j - 1]])? {
+            order.swap(j, j - 1);
+            j -= 1;
+        }
+    }
     apply_order(items, &order);
     Ok(())
 }
@@ -183,7 +211,21 @@ mod tests {
         assert_eq!(n, vec![json!({"n": 1}), json!({"n": 2}), json!({"n": 3})]);
         assert_eq!(
             sort_by(".x", &mut n, true, |x| x).unwrap_err(),
-            "couldn't find any field with path \"{.x}\" in the list of objects"
+            SortError::Error(
+                "couldn't find any field with path \"{.x}\" in the list of objects".into()
+            )
+        );
+        // kubectl's Less calls a missing key less than another missing key: two swap.
+        let mut m = vec![json!({"a": 1}), json!({"b": 1}), json!({"s": "x"})];
+        sort_by(".s", &mut m, false, |x| x).unwrap();
+        assert_eq!(m, vec![json!({"b": 1}), json!({"a": 1}), json!({"s": "x"})]);
+        let mut bad = vec![json!({"s": true}), json!({"s": false})];
+        assert_eq!(
+            sort_by(".s", &mut bad, false, |x| x).unwrap_err(),
+            SortError::Fatal {
+                at: "sorter.go:329",
+                message: "Field {.s} in *unstructured.Unstructured is an unsortable type: interface, err: unsortable type: bool".into()
+            }
         );
     }
 }
