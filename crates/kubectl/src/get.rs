@@ -300,6 +300,13 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
     }
+    let label_columns: Vec<String> = p
+        .values("label-columns")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     if p.bool("watch") || p.bool("watch-only") {
         if p.value("sort-by").is_some_and(|f| !f.is_empty()) {
             out.note(
@@ -318,6 +325,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             names,
             wide: format == Format::Wide,
             show_labels: p.bool("show-labels"),
+            label_columns: label_columns.clone(),
             name_only: format == Format::Name,
             rv: c.resource_version(),
             table: Table::default(),
@@ -337,11 +345,12 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 objs = keyed.into_iter().map(|k| k.1).collect();
             }
             let mut rows_v = Vec::new();
-            if !w.name_only {
+            if !w.name_only && !p.bool("no-headers") {
                 rows_v.push(header(
                     kind,
                     &format,
                     all_ns && kind.namespaced(),
+                    &label_columns,
                     p.bool("show-labels"),
                 ));
             }
@@ -364,13 +373,6 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let allow_missing = p
         .value("allow-missing-template-keys")
         .is_none_or(|v| v != "false");
-    let label_columns: Vec<String> = p
-        .values("label-columns")
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
     let mut any = false;
     let infos: usize = groups.iter().map(|(_, n)| n.len().max(1)).sum();
     if let Some(field) = sort_by.filter(|_| matches!(format, Format::Table | Format::Wide)) {
@@ -438,16 +440,13 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 let prefix = all || groups.len() > 1 || p.bool("show-kind");
                 let mut rows_v = Vec::new();
                 if !p.bool("no-headers") {
-                    let mut h = header(kind, &format, all_ns && kind.namespaced(), false);
-                    h.extend(
-                        label_columns
-                            .iter()
-                            .map(|l| l.rsplit('/').next().unwrap_or(l).to_uppercase()),
-                    );
-                    if p.bool("show-labels") {
-                        h.push("LABELS".into());
-                    }
-                    rows_v.push(h);
+                    rows_v.push(header(
+                        kind,
+                        &format,
+                        all_ns && kind.namespaced(),
+                        &label_columns,
+                        p.bool("show-labels"),
+                    ));
                 }
                 for o in &objs {
                     let mut r = Vec::new();
@@ -455,12 +454,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                         r.push(o.namespace().to_string());
                     }
                     r.extend(rows::row(c, o, format == Format::Wide, prefix));
-                    let labels = &o.meta().labels;
-                    r.extend(
-                        label_columns
-                            .iter()
-                            .map(|l| labels.get(l.as_str()).cloned().unwrap_or_default()),
-                    );
+                    r.extend(crate::printers::label_cells(o, &label_columns));
                     if p.bool("show-labels") {
                         r.push(rows::labels_cell(o.meta()));
                     }
@@ -651,7 +645,15 @@ fn no_resources(ns: &str, all_ns: bool, kind: Kind) -> String {
     }
 }
 
-fn header(kind: Kind, format: &Format, ns_col: bool, labels: bool) -> Vec<String> {
+/// A table's header: the namespace column, the kind's columns, `-L`'s (each label's last
+/// path segment, upper-cased), `--show-labels`' LABELS.
+fn header(
+    kind: Kind,
+    format: &Format,
+    ns_col: bool,
+    label_columns: &[String],
+    labels: bool,
+) -> Vec<String> {
     let mut h = Vec::new();
     if ns_col {
         h.push("NAMESPACE".to_string());
@@ -660,6 +662,11 @@ fn header(kind: Kind, format: &Format, ns_col: bool, labels: bool) -> Vec<String
         rows::headers(kind, *format == Format::Wide)
             .into_iter()
             .map(String::from),
+    );
+    h.extend(
+        label_columns
+            .iter()
+            .map(|l| l.rsplit('/').next().unwrap_or(l).to_uppercase()),
     );
     if labels {
         h.push("LABELS".into());
