@@ -1,7 +1,9 @@
 //! `kubectl apply -f`, `kubectl create -f`, and `kubectl create secret|namespace`.
 
 use crate::args::{flag, FlagSpec};
-use crate::dryrun::{self, DryRun, Print, Shown, DRY_RUN, OUTPUT};
+use crate::dryrun::{
+    self, DryRun, Print, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE,
+};
 use crate::output::{Diagnostic, Output, Place};
 use crate::{errors, manifests, Env};
 use ordinal_sim::api::*;
@@ -16,6 +18,8 @@ pub const FILE_FLAGS: &[FlagSpec] = &[
     DRY_RUN,
     flag("server-side", None, false),
     OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     flag("save-config", None, false),
 ];
 
@@ -353,10 +357,12 @@ pub const SECRET_FLAGS: &[FlagSpec] = &[
     flag("type", None, true),
     DRY_RUN,
     OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 
 /// `kubectl create namespace`'s flags.
-pub const NAMESPACE_FLAGS: &[FlagSpec] = &[DRY_RUN, OUTPUT];
+pub const NAMESPACE_FLAGS: &[FlagSpec] = &[DRY_RUN, OUTPUT, TEMPLATE, ALLOW_MISSING_TEMPLATE_KEYS];
 
 pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let args = &dryrun::bare_flag(args);

@@ -8,7 +8,7 @@
 
 use crate::args::{flag, FlagSpec, Parsed};
 use crate::output::Output;
-use crate::printers::{jsonpath, yaml};
+use crate::printers::yaml;
 use crate::resource::type_prefix;
 use ordinal_sim::api::{Kind, Object};
 use ordinal_sim::time::Civil;
@@ -21,6 +21,10 @@ use serde_json::Value;
 pub const DRY_RUN: FlagSpec = flag("dry-run", None, false);
 /// `-o/--output` of the commands that print what they wrote.
 pub const OUTPUT: FlagSpec = flag("output", Some('o'), true);
+/// `--template` (a Go template or JSONPath for `-o`; alone, a Go template).
+pub const TEMPLATE: FlagSpec = flag("template", None, true);
+/// `--allow-missing-template-keys` (default true; `=false` makes a missing key an error).
+pub const ALLOW_MISSING_TEMPLATE_KEYS: FlagSpec = flag("allow-missing-template-keys", None, false);
 
 /// `cmdutil.DryRunStrategy`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -134,17 +138,23 @@ const KLOG_PID: u32 = 4242;
 /// A klog warning as kubectl writes it to stderr: `W1207 10:47:55.640005    4242
 /// helpers.go:703] …`, stamped with the cluster's clock.
 fn warn(c: &Cluster, out: &mut Output, line: u32, message: &str) {
+    out.note(klog(c, 'W', &format!("helpers.go:{line}"), message));
+}
+
+/// A klog line (`W…`, or `F…` for kubectl's fatal exits) as kubectl writes it to stderr,
+/// stamped with the cluster's clock: `F1207 10:47:55.640005    4242 sorter.go:329] …`.
+pub(crate) fn klog(c: &Cluster, severity: char, at: &str, message: &str) -> String {
     let now = c.now();
     let t = Civil::of(now);
-    out.note(format!(
-        "W{:02}{:02} {:02}:{:02}:{:02}.{:06} {KLOG_PID:>7} helpers.go:{line}] {message}",
+    format!(
+        "{severity}{:02}{:02} {:02}:{:02}:{:02}.{:06} {KLOG_PID:>7} {at}] {message}",
         t.month,
         t.day,
         t.hour,
         t.minute,
         t.second,
         (now.0 % 1000) * 1000
-    ));
+    )
 }
 
 /// `-o` of a command that writes: kubectl's message, or the object.
@@ -155,24 +165,45 @@ pub enum Print {
     Name,
     Yaml,
     Json,
-    JsonPath(String),
+    /// The other formats `get` prints an object in (`jsonpath-as-json`, Go templates), and
+    /// whether missing keys are allowed.
+    Other(crate::get::Format, bool),
+}
+
+/// What `-o go-template-file=…` reads here: these commands are not given the workstation's
+/// files, so every file is missing.
+struct NoFiles;
+
+impl crate::Files for NoFiles {
+    fn read(&self, _path: &str) -> Result<String, String> {
+        Err("no such file or directory".into())
+    }
 }
 
 /// Reads `-o`; for a format these commands cannot print, kubectl's error.
 pub fn print_flag(p: &Parsed, out: &mut Output) -> Option<Print> {
-    Some(match p.value("output") {
-        None | Some("") => Print::Message,
-        Some("name") => Print::Name,
-        Some("yaml") => Print::Yaml,
-        Some("json") => Print::Json,
-        Some(s) if s.starts_with("jsonpath=") || s.starts_with("jsonpath-as-json=") => {
-            Print::JsonPath(s.split_once('=').map(|x| x.1).unwrap_or("").to_string())
-        }
-        Some(s) => {
-            out.err(format!("error: unable to match a printer suitable for the output format \"{s}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"));
-            return None;
-        }
-    })
+    use crate::get::Format;
+    const FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+    let o = p.value("output").filter(|o| !o.is_empty());
+    let template = p.value("template").filter(|t| !t.is_empty());
+    if o.is_none() && template.is_none() {
+        return Some(Print::Message);
+    }
+    let allow_missing = p
+        .value("allow-missing-template-keys")
+        .is_none_or(|v| v != "false");
+    Some(
+        match crate::get::parse_output(o, template, &NoFiles, FORMATS) {
+            Ok(Format::Name) => Print::Name,
+            Ok(Format::Yaml) => Print::Yaml,
+            Ok(Format::Json) => Print::Json,
+            Ok(f) => Print::Other(f, allow_missing),
+            Err(e) => {
+                out.err(e);
+                return None;
+            }
+        },
+    )
 }
 
 /// An object to print, and how kubectl holds it: a typed Go struct (`-o json` in its fields'
@@ -210,10 +241,9 @@ impl Print {
                 Shown::Typed(v) => go_json(v),
                 Shown::Unstructured(v) => crate::get::to_json(v),
             }),
-            Print::JsonPath(t) => match jsonpath::render(t, object) {
-                Ok(s) => out.out(s),
-                Err(e) => out.err(format!("error: {e}")),
-            },
+            Print::Other(f, allow_missing) => {
+                crate::get::print_value(f, object, *allow_missing, out);
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `kubectl exec` and `kubectl run`: commands in containers, and the attach jobs for `-it`.
 
 use crate::args::{flag, FlagSpec};
-use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
+use crate::dryrun::{self, DryRun, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE};
 use crate::jobs::{Attach, AttachOutput, Job};
 use crate::output::Output;
 use crate::resource::PodOf;
@@ -186,6 +186,8 @@ pub const RUN_FLAGS: &[FlagSpec] = &[
     flag("quiet", Some('q'), false),
     DRY_RUN,
     OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
     flag("overrides", None, true),
 ];
 

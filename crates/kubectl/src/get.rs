@@ -1,10 +1,13 @@
-//! `kubectl get`: tables (default, `-o wide`, `--show-labels`, `-A`), `-o name|yaml|json|jsonpath=…`,
-//! label selectors, several types at once, `get all`, and `-w`.
+//! `kubectl get`: tables (default, `-o wide`, `--show-labels`, `-L`, `--no-headers`,
+//! `--show-kind`, `-A`), `-o name|yaml|json|jsonpath=…|jsonpath-as-json=…|go-template=…|
+//! custom-columns=…` (and their `-file` forms, `--template`), `--sort-by`, label selectors,
+//! several types at once, `get all`, and `-w`.
 
 use crate::args::{flag, FlagSpec};
 use crate::jobs::{Job, Watch};
 use crate::output::Output;
-use crate::printers::{jsonpath, yaml};
+use crate::printers::custom_columns::{self, Column};
+use crate::printers::{jsonpath, sort, template, yaml};
 use crate::resource::{self, type_prefix};
 use crate::table::{self, Table};
 use crate::{errors, Env};
@@ -25,6 +28,10 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("ignore-not-found", None, false),
     flag("field-selector", None, true),
     flag("subresource", None, true),
+    flag("template", None, true),
+    flag("allow-missing-template-keys", None, false),
+    flag("sort-by", None, true),
+    flag("label-columns", Some('L'), true),
 ];
 
 /// `--field-selector`: `a.b=v`, `a.b==v`, `a.b!=v`, comma-separated, on the object's JSON.
@@ -48,7 +55,7 @@ fn field_matches(sel: &str, o: &Object) -> bool {
     })
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
     Wide,
@@ -56,21 +63,155 @@ pub enum Format {
     Yaml,
     Json,
     JsonPath(String),
+    JsonPathAsJson(String),
+    /// A Go template (`go-template`, `template`, their `-file` forms, `--template`).
+    Template(String),
+    /// The columns, and whether `--no-headers` may drop the header (not for a
+    /// `custom-columns-file`, whose printer always prints it).
+    CustomColumns(Vec<Column>, bool),
 }
 
-pub fn parse_format(o: Option<&str>) -> Result<Format, String> {
-    Ok(match o {
-        None | Some("") => Format::Table,
-        Some("wide") => Format::Wide,
-        Some("name") => Format::Name,
-        Some("yaml") => Format::Yaml,
-        Some("json") => Format::Json,
-        Some(s) if s.starts_with("jsonpath=") || s.starts_with("jsonpath-as-json=") => Format::JsonPath(s.split_once('=').map(|x| x.1).unwrap_or("").to_string()),
-        Some(s) => {
+const GET_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
+
+/// `-o` (and `--template`) as kubectl's print flags read them; `formats` is the list its
+/// "unable to match a printer" error offers. Errors are whole lines (`error: …`).
+pub fn parse_output(
+    o: Option<&str>,
+    template_flag: Option<&str>,
+    files: &dyn crate::Files,
+    formats: &str,
+) -> Result<Format, String> {
+    let template_flag = template_flag.filter(|t| !t.is_empty());
+    let o = match (o, template_flag) {
+        (None | Some(""), Some(_)) => "go-template",
+        (o, _) => o.unwrap_or(""),
+    };
+    // With `--template`, `-o` must be a bare format name: `-o template=…` then matches none.
+    let (name, inline) = match o.split_once('=').filter(|_| template_flag.is_none()) {
+        Some((n, v))
+            if matches!(
+                n,
+                "jsonpath"
+                    | "jsonpath-file"
+                    | "jsonpath-as-json"
+                    | "go-template"
+                    | "go-template-file"
+                    | "template"
+                    | "templatefile"
+                    | "custom-columns"
+                    | "custom-columns-file"
+            ) =>
+        {
+            (n, v)
+        }
+        _ => (o, ""),
+    };
+    // `--template` wins over the value after `=`.
+    let value = template_flag.unwrap_or(inline);
+    let read = |path: &str, what: &str| {
+        files.read(path).map_err(|_| {
+            format!("error: error reading {what} {path}, open {path}: no such file or directory\n")
+        })
+    };
+    let no_template = || "error: template format specified but no template given".to_string();
+    Ok(match name {
+        "" => Format::Table,
+        "wide" if formats.contains("wide") => Format::Wide,
+        "name" => Format::Name,
+        "yaml" => Format::Yaml,
+        "json" => Format::Json,
+        "jsonpath" | "jsonpath-file" | "jsonpath-as-json" => {
+            if value.is_empty() {
+                return Err(no_template());
+            }
+            let t = if name == "jsonpath-file" { read(value, "--template")? } else { value.to_string() };
+            if name == "jsonpath-as-json" {
+                Format::JsonPathAsJson(t)
+            } else {
+                Format::JsonPath(t)
+            }
+        }
+        "go-template" | "go-template-file" | "template" | "templatefile" => {
+            if value.is_empty() {
+                return Err(no_template());
+            }
+            let t = if name.ends_with("file") { read(value, "--template")? } else { value.to_string() };
+            if let Err(e) = template::parse(&t) {
+                return Err(format!("error: error parsing template {t}, {e}\n"));
+            }
+            Format::Template(t)
+        }
+        "custom-columns" | "custom-columns-file" if formats.contains("custom-columns") => {
+            if value.is_empty() {
+                return Err("error: custom-columns format specified but no custom columns given".into());
+            }
+            let from_file = name == "custom-columns-file";
+            let cols = if from_file {
+                custom_columns::parse_file(&read(value, "template")?)
+            } else {
+                custom_columns::parse_spec(value)
+            };
+            Format::CustomColumns(cols.map_err(|e| format!("error: {e}"))?, !from_file)
+        }
+        _ => {
             return Err(format!(
-                "error: unable to match a printer suitable for the output format \"{s}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+                "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: {formats}"
             ))
         }
+    })
+}
+
+/// Prints `v` (one object, or the List of several) in a format that prints the object itself
+/// as a whole: yaml, json, a JSONPath or a Go template. `Some(false)` if it failed (the error is
+/// written); `None` for the formats this does not print.
+pub fn print_value(
+    format: &Format,
+    v: &Value,
+    allow_missing_keys: bool,
+    out: &mut Output,
+) -> Option<bool> {
+    let jp = |t: &str, as_json: bool, out: &mut Output| {
+        let opts = jsonpath::Options {
+            allow_missing_keys,
+            as_json,
+        };
+        match jsonpath::render_with(t, v, opts) {
+            Ok(s) => {
+                out.out(s);
+                true
+            }
+            Err(e) => {
+                // The module leaves out the newline kubectl's own message ends with.
+                out.err(format!("error: {e}\n"));
+                false
+            }
+        }
+    };
+    Some(match format {
+        Format::Yaml => {
+            out.out(yaml::to_yaml(v));
+            true
+        }
+        Format::Json => {
+            out.out(to_json(v));
+            true
+        }
+        Format::JsonPath(t) => jp(t, false, out),
+        Format::JsonPathAsJson(t) => jp(t, true, out),
+        Format::Template(t) => {
+            match template::render(t, v, template::Options { allow_missing_keys }) {
+                Ok(s) => {
+                    out.out(s);
+                    true
+                }
+                Err((stdout, e)) => {
+                    out.out(stdout);
+                    out.err(format!("error: {e}"));
+                    false
+                }
+            }
+        }
+        _ => return None,
     })
 }
 
@@ -88,7 +229,12 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let Some(p) = crate::args::parse_into(args, FLAGS, "get", &mut out) else {
         return out;
     };
-    let format = match parse_format(p.value("output")) {
+    let format = match parse_output(
+        p.value("output"),
+        p.value("template"),
+        env.files,
+        GET_FORMATS,
+    ) {
         Ok(f) => f,
         Err(e) => {
             out.err(e);
@@ -154,7 +300,19 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
     }
+    let label_columns: Vec<String> = p
+        .values("label-columns")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     if p.bool("watch") || p.bool("watch-only") {
+        if p.value("sort-by").is_some_and(|f| !f.is_empty()) {
+            out.note(
+                "warning: --watch requested, --sort-by will be ignored for watch events received",
+            );
+        }
         let (kind, names) = groups[0].clone();
         let mut w = Watch {
             kind,
@@ -167,23 +325,32 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             names,
             wide: format == Format::Wide,
             show_labels: p.bool("show-labels"),
+            label_columns: label_columns.clone(),
             name_only: format == Format::Name,
             rv: c.resource_version(),
             table: Table::default(),
         };
         if !p.bool("watch-only") {
-            let objs: Vec<Object> = c
+            let mut objs: Vec<Object> = c
                 .list(kind, None)
                 .into_iter()
                 .map(|o| (*o).clone())
                 .filter(|o| w.matches(o))
                 .collect();
+            if let Some(field) = p.value("sort-by").filter(|f| !f.is_empty()) {
+                let mut keyed: Vec<(Value, Object)> =
+                    objs.into_iter().map(|o| (o.to_value(), o)).collect();
+                // As for a table: a field that is nowhere leaves the order as listed.
+                let _ = sort::sort_by(field, &mut keyed, true, |k| &k.0);
+                objs = keyed.into_iter().map(|k| k.1).collect();
+            }
             let mut rows_v = Vec::new();
-            if !w.name_only {
+            if !w.name_only && !p.bool("no-headers") {
                 rows_v.push(header(
                     kind,
                     &format,
                     all_ns && kind.namespaced(),
+                    &label_columns,
                     p.bool("show-labels"),
                 ));
             }
@@ -200,8 +367,26 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     }
     let mut values = Vec::new();
+    let mut named: Vec<(Value, Kind, String)> = Vec::new();
     let mut sections = Vec::new();
+    let sort_by = p.value("sort-by").filter(|s| !s.is_empty());
+    let allow_missing = p
+        .value("allow-missing-template-keys")
+        .is_none_or(|v| v != "false");
     let mut any = false;
+    let infos: usize = groups.iter().map(|(_, n)| n.len().max(1)).sum();
+    if let Some(field) = sort_by.filter(|_| matches!(format, Format::Table | Format::Wide)) {
+        if infos > 1 {
+            // Several tables (types, or names fetched one by one) reach kubectl's sorter before
+            // their rows' objects are decoded, so no row has the field.
+            let path = custom_columns::relaxed(field).unwrap_or_else(|_| field.to_string());
+            out.err(format!(
+                "error: couldn't find any field with path {} in the list of objects",
+                jsonpath::go_quote(&path)
+            ));
+            return out;
+        }
+    }
     for (kind, names) in &groups {
         let kind = *kind;
         let list_ns = if all_ns || !kind.namespaced() {
@@ -231,6 +416,21 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 }
             }
         }
+        let table_format = matches!(format, Format::Table | Format::Wide);
+        if let Some(field) = sort_by.filter(|_| table_format) {
+            // kubectl's table sorter; an error leaves the table unprinted, and says nothing.
+            let mut keyed: Vec<(Value, Object)> =
+                objs.into_iter().map(|o| (o.to_value(), o)).collect();
+            match sort::sort_by(field, &mut keyed, true, |k| &k.0) {
+                Ok(()) => {}
+                Err(sort::SortError::Error(_)) => continue,
+                Err(sort::SortError::Fatal { at, message }) => {
+                    out.err(crate::dryrun::klog(c, 'F', at, &message));
+                    return out;
+                }
+            }
+            objs = keyed.into_iter().map(|k| k.1).collect();
+        }
         any |= !objs.is_empty();
         match &format {
             Format::Table | Format::Wide => {
@@ -244,6 +444,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                         kind,
                         &format,
                         all_ns && kind.namespaced(),
+                        &label_columns,
                         p.bool("show-labels"),
                     ));
                 }
@@ -253,12 +454,19 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                         r.push(o.namespace().to_string());
                     }
                     r.extend(rows::row(c, o, format == Format::Wide, prefix));
+                    r.extend(crate::printers::label_cells(o, &label_columns));
                     if p.bool("show-labels") {
                         r.push(rows::labels_cell(o.meta()));
                     }
                     rows_v.push(r);
                 }
                 sections.push(table::render(&rows_v));
+            }
+            Format::Name if sort_by.is_some() => {
+                named.extend(
+                    objs.iter()
+                        .map(|o| (o.to_value(), kind, o.name().to_string())),
+                );
             }
             Format::Name => {
                 for o in &objs {
@@ -269,32 +477,60 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
     }
     if !sections.is_empty() {
-        out.out(sections.join("\n"));
+        // A blank line between tables, as kubectl writes before each new header.
+        out.out(sections.join(if p.bool("no-headers") { "" } else { "\n" }));
     }
     let single = groups.len() == 1 && groups[0].1.len() == 1 && !all;
-    match &format {
-        Format::Yaml | Format::Json | Format::JsonPath(_) if !values.is_empty() || !single => {
-            let v = if single && values.len() == 1 {
-                values.remove(0)
-            } else {
-                yaml::list_value(values)
-            };
-            match &format {
-                Format::Yaml => out.out(yaml::to_yaml(&v)),
-                Format::Json => out.out(to_json(&v)),
-                Format::JsonPath(t) => match jsonpath::render(t, &v) {
-                    Ok(s) => out.out(s),
-                    Err(e) => out.err(format!("error: {e}")),
-                },
-                _ => {}
+    if let Some(field) = sort_by {
+        let sorted = if single {
+            Ok(())
+        } else if matches!(format, Format::Name) {
+            sort::sort_by(field, &mut named, false, |n| &n.0)
+        } else {
+            sort::sort_by(field, &mut values, false, |v| v)
+        };
+        match sorted {
+            Ok(()) => {}
+            Err(sort::SortError::Error(e)) => {
+                out.err(format!("error: {e}"));
+                return out;
             }
+            Err(sort::SortError::Fatal { at, message }) => {
+                out.err(crate::dryrun::klog(c, 'F', at, &message));
+                return out;
+            }
+        }
+        for (_, kind, name) in &named {
+            out.out(format!("{}/{name}\n", type_prefix(*kind)));
+        }
+    }
+    if let Format::CustomColumns(cols, may_drop_header) = &format {
+        let objs: Vec<&Value> = values.iter().collect();
+        // An empty list still gets its header line.
+        if !objs.is_empty() || !single {
+            match custom_columns::render(cols, &objs, *may_drop_header && p.bool("no-headers")) {
+                Ok(s) => out.out(s),
+                Err((head, e)) => {
+                    out.out(head);
+                    out.err(format!("error: {e}"));
+                    return out;
+                }
+            }
+        }
+    } else if !values.is_empty() || !single {
+        let v = if single && values.len() == 1 {
+            values.remove(0)
+        } else {
+            yaml::list_value(values)
+        };
+        if print_value(&format, &v, allow_missing, &mut out).is_some() {
             return out;
         }
-        _ => {}
     }
     if !any
         && groups.iter().all(|(_, n)| n.is_empty())
-        && matches!(format, Format::Table | Format::Wide | Format::Name)
+        // Only the human-readable printers say so: `-o name` of nothing prints nothing.
+        && matches!(format, Format::Table | Format::Wide)
     {
         let kind = groups[0].0;
         out.note(no_resources(&ns, all_ns, kind));
@@ -385,14 +621,16 @@ fn get_scale(
             } else {
                 yaml::list_value(values)
             };
-            match format {
-                Format::Yaml => out.out(yaml::to_yaml(&v)),
-                Format::Json => out.out(to_json(&v)),
-                Format::JsonPath(t) => match jsonpath::render(t, &v) {
+            if let Format::CustomColumns(cols, _) = format {
+                match custom_columns::render(cols, &[&v], false) {
                     Ok(s) => out.out(s),
-                    Err(e) => out.err(format!("error: {e}")),
-                },
-                _ => {}
+                    Err((head, e)) => {
+                        out.out(head);
+                        out.err(format!("error: {e}"));
+                    }
+                }
+            } else {
+                print_value(format, &v, true, &mut out);
             }
         }
     }
@@ -407,7 +645,15 @@ fn no_resources(ns: &str, all_ns: bool, kind: Kind) -> String {
     }
 }
 
-fn header(kind: Kind, format: &Format, ns_col: bool, labels: bool) -> Vec<String> {
+/// A table's header: the namespace column, the kind's columns, `-L`'s (each label's last
+/// path segment, upper-cased), `--show-labels`' LABELS.
+fn header(
+    kind: Kind,
+    format: &Format,
+    ns_col: bool,
+    label_columns: &[String],
+    labels: bool,
+) -> Vec<String> {
     let mut h = Vec::new();
     if ns_col {
         h.push("NAMESPACE".to_string());
@@ -416,6 +662,11 @@ fn header(kind: Kind, format: &Format, ns_col: bool, labels: bool) -> Vec<String
         rows::headers(kind, *format == Format::Wide)
             .into_iter()
             .map(String::from),
+    );
+    h.extend(
+        label_columns
+            .iter()
+            .map(|l| l.rsplit('/').next().unwrap_or(l).to_uppercase()),
     );
     if labels {
         h.push("LABELS".into());

@@ -128,6 +128,8 @@ pub struct Watch {
     pub names: Vec<String>,
     pub wide: bool,
     pub show_labels: bool,
+    /// `-L`: labels shown as columns.
+    pub label_columns: Vec<String>,
     pub name_only: bool,
     pub rv: u64,
     pub table: Table,

@@ -1,7 +1,7 @@
 //! `kubectl label` and `kubectl annotate`: add, change (`--overwrite`) or remove (`KEY-`).
 
 use crate::args::{flag, FlagSpec};
-use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
+use crate::dryrun::{self, DryRun, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE};
 use crate::output::Output;
 use crate::resource::targets;
 use crate::{errors, Env};
@@ -14,6 +14,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("selector", Some('l'), true),
     DRY_RUN,
     OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 
 pub fn label(c: &mut Cluster, args: &[String], env: &Env) -> Output {

@@ -2,7 +2,7 @@
 //! server's field validation warnings.
 
 use crate::args::{flag, FlagSpec};
-use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
+use crate::dryrun::{self, DryRun, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE};
 use crate::output::Output;
 use crate::resource::named_targets;
 use crate::{errors, Env};
@@ -17,6 +17,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("patch-file", None, true),
     DRY_RUN,
     OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 
 pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {

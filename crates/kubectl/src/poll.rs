@@ -306,6 +306,7 @@ impl Watch {
             r.push(o.namespace().to_string());
         }
         r.extend(rows::row(c, o, self.wide, false));
+        r.extend(crate::printers::label_cells(o, &self.label_columns));
         if self.show_labels {
             r.push(rows::labels_cell(o.meta()));
         }

@@ -4,7 +4,9 @@
 //! them again.
 
 use crate::args::{flag, FlagSpec};
-use crate::dryrun::{self, DryRun, Print, Shown, DRY_RUN, OUTPUT};
+use crate::dryrun::{
+    self, DryRun, Print, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE,
+};
 use crate::jobs::{ForceReplace, Job};
 use crate::output::Output;
 use crate::{errors, manifests, Env};
@@ -25,6 +27,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("subresource", None, true),
     DRY_RUN,
     OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 
 enum Failure {

@@ -1,7 +1,7 @@
 //! `kubectl scale`: a new `spec.replicas` for a StatefulSet, through a merge patch.
 
 use crate::args::{flag, FlagSpec};
-use crate::dryrun::{self, DryRun, Shown, DRY_RUN, OUTPUT};
+use crate::dryrun::{self, DryRun, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE};
 use crate::output::Output;
 use crate::resource::named_targets;
 use crate::{errors, Env};
@@ -18,6 +18,8 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("filename", Some('f'), true),
     DRY_RUN,
     OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 
 pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {

@@ -4,7 +4,9 @@
 //! sent (here as an update of the object read) and `statefulset.apps/web image updated`.
 
 use crate::args::{flag, sub, FlagSpec, Operands, Parsed, Sub};
-use crate::dryrun::{self, DryRun, Print, Shown, DRY_RUN, OUTPUT};
+use crate::dryrun::{
+    self, DryRun, Print, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE,
+};
 use crate::output::Output;
 use crate::resource::resolve;
 use crate::{errors, Env};
@@ -22,7 +24,17 @@ const CONTAINERS: FlagSpec = flag("containers", Some('c'), true);
 /// `--record` (deprecated): the command line as the object's `kubernetes.io/change-cause`.
 const RECORD: FlagSpec = flag("record", None, false);
 
-pub const IMAGE_FLAGS: &[FlagSpec] = &[ALL, SELECTOR, LOCAL, FILENAME, RECORD, DRY_RUN, OUTPUT];
+pub const IMAGE_FLAGS: &[FlagSpec] = &[
+    ALL,
+    SELECTOR,
+    LOCAL,
+    FILENAME,
+    RECORD,
+    DRY_RUN,
+    OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
+];
 pub const ENV_FLAGS: &[FlagSpec] = &[
     ALL,
     SELECTOR,
@@ -38,6 +50,8 @@ pub const ENV_FLAGS: &[FlagSpec] = &[
     flag("keys", None, true),
     DRY_RUN,
     OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 pub const RESOURCES_FLAGS: &[FlagSpec] = &[
     ALL,
@@ -50,6 +64,8 @@ pub const RESOURCES_FLAGS: &[FlagSpec] = &[
     RECORD,
     DRY_RUN,
     OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 
 /// `kubectl set`'s subcommands (those of kubectl's that concern pod templates).

@@ -216,9 +216,9 @@ pub static VERBS: &[Verb] = &[
         group: Some(Group::BasicIntermediate),
         summary: "Display one or many resources",
         help: Some(Help {
-            what: "Display one or many resources. Prints a table of the most important fields; -o picks another format (wide, name, yaml, json, jsonpath=...). -w keeps watching and prints a line per change.",
-            usage: "kubectl get [(-o|--output=)json|yaml|name|wide|jsonpath=...] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
-            examples: "  kubectl get pods -l app=nginx -w\n  kubectl get sts web -o yaml\n  kubectl get pvc,pv\n  kubectl get pods -o jsonpath='{.items[*].status.podIP}'",
+            what: "Display one or many resources. Prints a table of the most important fields; -o picks another format (wide, name, yaml, json, jsonpath=..., go-template=..., custom-columns=...). --sort-by orders the list, -L adds label columns. -w keeps watching and prints a line per change.",
+            usage: "kubectl get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
+            examples: "  kubectl get pods -l app=nginx -w\n  kubectl get sts web -o yaml\n  kubectl get pvc,pv\n  kubectl get pods -o jsonpath='{.items[*].status.podIP}'\n  kubectl get pod web-0 --template '{{range .spec.containers}}{{.image}}{{end}}'\n  kubectl get pods -o custom-columns=NAME:.metadata.name,IP:.status.podIP --sort-by=.status.podIP",
         }),
         flags: get::FLAGS,
         subs: &[],

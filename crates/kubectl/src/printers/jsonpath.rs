@@ -53,6 +53,43 @@ pub fn render_with(template: &str, v: &Value, opts: Options) -> Result<String, S
     Ok(out)
 }
 
+/// One `-o custom-columns` cell's values: each result as Go's `fmt.Sprint` shows it (missing
+/// keys allowed). The error is the JSONPath's own message (a parse error unwrapped).
+pub fn column_values(template: &str, v: &Value) -> Result<Vec<String>, String> {
+    let nodes = parse(template)?;
+    let mut ex = Executor {
+        allow_missing_keys: true,
+        begin_range: 0,
+        in_range: 0,
+        end_range: 0,
+        last_end_node: None,
+    };
+    let results = ex.find_results(&nodes, 0, Val::Json(v))?;
+    Ok(results
+        .iter()
+        .flatten()
+        .map(|v| match v {
+            // `fmt.Sprint` of a map or a list: Go's `map[k:v]` / `[a b]`.
+            Val::Json(x @ (Value::Object(_) | Value::Array(_))) => super::template::go_v(x),
+            other => text_of(other),
+        })
+        .collect())
+}
+
+/// `--sort-by`'s key: the first result of `template` on `v`, if any (missing keys allowed).
+pub fn first_value(template: &str, v: &Value) -> Result<Option<Value>, String> {
+    let nodes = parse(template)?;
+    let mut ex = Executor {
+        allow_missing_keys: true,
+        begin_range: 0,
+        in_range: 0,
+        end_range: 0,
+        last_end_node: None,
+    };
+    let results = ex.find_results(&nodes, 0, Val::Json(v))?;
+    Ok(results.first().and_then(|g| g.first()).map(to_json))
+}
+
 /// What kubectl's JSONPath printer reports when a template fails on an object.
 fn execution_error(template: &str, v: &Value, err: &str) -> String {
     let mut dump = String::new();
@@ -1091,7 +1128,7 @@ fn number_v(n: &serde_json::Number) -> String {
 
 /// Go's `encoding/json` output: keys in byte order, HTML-safe escapes, and with `indent`
 /// the layout of `json.MarshalIndent(v, "", "    ")`.
-fn go_json(out: &mut String, v: &Value, indent: Option<&str>) {
+pub(crate) fn go_json(out: &mut String, v: &Value, indent: Option<&str>) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -1289,7 +1326,7 @@ fn go_sharp_v(out: &mut String, v: &Value) {
 }
 
 /// Go's `strconv.Quote`.
-fn go_quote(s: &str) -> String {
+pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::from('"');
     for c in s.chars() {
         match c {
