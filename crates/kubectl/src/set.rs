@@ -334,10 +334,12 @@ fn send(
         print.done(out, dry, kind, name, what, Shown::Unstructured(&after));
         return;
     }
-    let obj = match Object::from_value(kind, after) {
-        Ok(o) => o,
+    // The API's own decoder (`Object::decode`), not serde's generic `from_value`: the web build
+    // would carry a second copy of every kind's deserializer for it (about 150 KB).
+    let obj = match Object::decode(kind, after) {
+        Ok((o, _)) => o,
         Err(e) => {
-            out.err(format!("error: {failed}: {e}"));
+            out.err(format!("error: {failed}: {}", e.message));
             return;
         }
     };
