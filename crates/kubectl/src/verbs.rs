@@ -7,8 +7,8 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, delete, describe, drain, events, exec, get, info, label, logs, patch, replace,
-    rollout, scale, set, top, wait, Env,
+    apply, auth, delete, describe, diff, drain, events, exec, get, info, label, logs, patch,
+    replace, rollout, scale, set, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -426,6 +426,22 @@ pub static VERBS: &[Verb] = &[
         subs: &[],
         operands: Operands::None,
         run: Run::Cmd(events::events),
+    },
+    Verb {
+        name: "diff",
+        aliases: &[],
+        // Advanced in kubectl's help; left out of the listing until the help transcript moves.
+        group: None,
+        summary: "Diff the live version against a would-be applied version",
+        help: Some(Help {
+            what: "Show what `kubectl apply -f` would change: the live object against the one a server-side dry run of the apply returns, as `diff -u`. Exit status 0 when nothing would change, 1 when something would, 2 on an error.",
+            usage: "kubectl diff -f FILENAME [options]",
+            examples: "  kubectl diff -f web.yaml\n  cat web.yaml | kubectl diff -f -",
+        }),
+        flags: diff::FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(diff::diff),
     },
     Verb {
         name: "apply",
