@@ -430,8 +430,7 @@ pub static VERBS: &[Verb] = &[
     Verb {
         name: "diff",
         aliases: &[],
-        // Advanced in kubectl's help; left out of the listing until the help transcript moves.
-        group: None,
+        group: Some(Group::Advanced),
         summary: "Diff the live version against a would-be applied version",
         help: Some(Help {
             what: "Show what `kubectl apply -f` would change: the live object against the one a server-side dry run of the apply returns, as `diff -u`. Exit status 0 when nothing would change, 1 when something would, 2 on an error.",
@@ -582,7 +581,6 @@ pub static VERBS: &[Verb] = &[
     not_here("completion"),
     not_here("cp"),
     not_here("debug"),
-    not_here("diff"),
     not_here("edit"),
     not_here("explain"),
     not_here("expose"),
