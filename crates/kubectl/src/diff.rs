@@ -243,3 +243,79 @@ fn file_time(c: &Cluster) -> String {
         (now.0 % 1000) * 1_000_000
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::output::Output;
+    use crate::session::MemFiles;
+    use crate::Env;
+    use ordinal_sim::Cluster;
+
+    fn run(c: &mut Cluster, line: &str, stdin: &str) -> Output {
+        let files = MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin,
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        crate::run(c, &args, &env)
+    }
+
+    const S1: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s1\nstringData:\n  a: \"1\"\n  b: \"2\"\n";
+
+    /// As kubectl v1.33 printed it against `ordinal serve`: the masker's `***`, and `(before)`
+    /// and `(after)` for a value that changes; the last-applied annotation left as it was.
+    #[test]
+    fn a_secret_is_masked() {
+        let mut c = Cluster::new(1);
+        let new = run(&mut c, "diff -f -", S1);
+        assert_eq!(new.status, 1);
+        let text = new.stdout();
+        let body: Vec<&str> = text.lines().skip(3).collect();
+        assert_eq!(
+            body[..5],
+            [
+                "@@ -1 +1,11 @@",
+                "-null",
+                "+apiVersion: v1",
+                "+data:",
+                "+  a: '***'"
+            ]
+        );
+        assert_eq!(run(&mut c, "apply -f -", S1).status, 0);
+        assert_eq!(run(&mut c, "diff -f -", S1).stdout(), "");
+        let changed = S1.replace("b: \"2\"", "b: \"3\"\n  c: \"4\"");
+        let out = run(&mut c, "diff -f -", &changed);
+        assert_eq!(out.status, 1);
+        let text = out.stdout();
+        let body: Vec<&str> = text.lines().skip(3).collect();
+        assert_eq!(
+            body,
+            [
+                "@@ -1,7 +1,8 @@",
+                " apiVersion: v1",
+                " data:",
+                "   a: '***'",
+                "-  b: '*** (before)'",
+                "+  b: '*** (after)'",
+                "+  c: '***'",
+                " kind: Secret",
+                " metadata:",
+                "   annotations:",
+            ]
+        );
+    }
+
+    /// One object kubectl cannot map: its error, exit status 2, and no diff of the others.
+    #[test]
+    fn an_error_is_status_two_and_nothing_is_diffed() {
+        let mut c = Cluster::new(1);
+        let text = format!("apiVersion: v1\nkind: Nope\nmetadata:\n  name: s1\n---\n{S1}");
+        let out = run(&mut c, "diff -f -", &text);
+        assert_eq!(out.status, 2);
+        assert_eq!(out.stdout(), "");
+        assert_eq!(out.stderr(), "error: resource mapping not found for name: \"s1\" namespace: \"\" from \"STDIN\": no matches for kind \"Nope\" in version \"v1\"\nensure CRDs are installed first\n");
+    }
+}
