@@ -3,9 +3,11 @@
 //! with `#[path]`). Each body bounds its own work: the shell has its step budget, and a cluster
 //! is only ever settled within a horizon.
 
+use ordinal_kubectl::printers::{custom_columns, jsonpath, template};
 use ordinal_kubectl::session::{MemFiles, Mode, Session};
 use ordinal_shell::{Dialect, Host, Limits, Output, Shell, State};
 use ordinal_sim::Cluster;
+use serde_json::Value;
 
 pub const WEB_YAML: &str = include_str!("../../examples/web.yaml");
 pub const K8S_WEB_YAML: &str = include_str!("../../examples/k8s-io-web.yaml");
@@ -181,6 +183,66 @@ pub fn container_shell(data: &[u8]) {
             .is_err()
         {
             break;
+        }
+    }
+}
+
+/// What the `printers` target renders when its input brings no JSON of its own: a List of two
+/// pods, shaped as `kubectl get pods -o json` prints them (maps, lists, numbers, bools, a null).
+const PODS_JSON: &str = r#"{"apiVersion":"v1","kind":"List","metadata":{"resourceVersion":""},"items":[
+{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-0","namespace":"default","labels":{"app":"nginx","apps.kubernetes.io/pod-index":"0"},"annotations":{},"ownerReferences":[{"apiVersion":"apps/v1","kind":"StatefulSet","name":"web","controller":true,"blockOwnerDeletion":true}],"creationTimestamp":"2026-01-01T00:00:00Z","deletionTimestamp":null},
+ "spec":{"containers":[{"name":"nginx","image":"registry.k8s.io/nginx-slim:0.24","ports":[{"containerPort":80,"name":"web","protocol":"TCP"}],"resources":{}}],"terminationGracePeriodSeconds":30,"hostname":"web-0"},
+ "status":{"phase":"Running","podIP":"10.244.0.5","containerStatuses":[{"name":"nginx","ready":true,"restartCount":0,"state":{"running":{"startedAt":"2026-01-01T00:00:03Z"}}}],"conditions":[{"type":"Ready","status":"True"}]}},
+{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","namespace":"default","labels":{"app":"nginx"}},
+ "spec":{"containers":[{"name":"nginx","image":"registry.k8s.io/nginx-slim:0.24","ports":[{"containerPort":80}]}]},
+ "status":{"phase":"Pending","containerStatuses":[{"name":"nginx","ready":false,"restartCount":3,"state":{"waiting":{"reason":"ContainerCreating"}}}]}}
+]}"#;
+
+/// kubectl's output printers on arbitrary text: the first byte picks `-o go-template`,
+/// `-o custom-columns`, `-o custom-columns-file` or `-o jsonpath`; the rest is the template (its
+/// first line, or the first two for a columns file) and, after it, the JSON it renders (two
+/// pods when that is not JSON). Each printer must answer with output or kubectl's error.
+pub fn printers(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let Some(rest) = text(rest) else { return };
+    let mode = first % 4;
+    let (src, json) = if mode == 2 {
+        // A columns file is a line of headers and a line of paths.
+        match rest.match_indices('\n').nth(1) {
+            Some((i, _)) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, ""),
+        }
+    } else {
+        rest.split_once('\n').unwrap_or((rest, ""))
+    };
+    let list: Value = serde_json::from_str(json)
+        .or_else(|_| serde_json::from_str(PODS_JSON))
+        .unwrap_or(Value::Null);
+    let items: Vec<&Value> = match list.get("items").and_then(Value::as_array) {
+        Some(items) => items.iter().collect(),
+        None => vec![&list],
+    };
+    match mode {
+        0 => {
+            let opts = template::Options {
+                allow_missing_keys: first & 4 == 0,
+            };
+            let _ = template::render(src, &list, opts);
+        }
+        1 | 2 => {
+            let columns = if mode == 1 {
+                custom_columns::parse_spec(src)
+            } else {
+                custom_columns::parse_file(src)
+            };
+            if let Ok(columns) = columns {
+                let _ = custom_columns::render(&columns, &items, first & 4 != 0);
+            }
+        }
+        _ => {
+            let _ = jsonpath::render(src, &list);
         }
     }
 }

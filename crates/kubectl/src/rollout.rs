@@ -15,11 +15,22 @@ const TO_REVISION: FlagSpec = flag("to-revision", None, true);
 const WATCH: FlagSpec = flag("watch", Some('w'), false);
 const REVISION: FlagSpec = flag("revision", None, true);
 const TIMEOUT: FlagSpec = flag("timeout", None, true);
-const DRY_RUN: FlagSpec = flag("dry-run", None, true);
+use crate::dryrun::{
+    self, DryRun, Print, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE,
+};
 
 /// Every subcommand's flags (the parser takes them all, then refuses another subcommand's), in
 /// the order a foreign one is reported.
-pub const FLAGS: &[FlagSpec] = &[TO_REVISION, WATCH, REVISION, TIMEOUT, DRY_RUN];
+pub const FLAGS: &[FlagSpec] = &[
+    TO_REVISION,
+    WATCH,
+    REVISION,
+    TIMEOUT,
+    DRY_RUN,
+    OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
+];
 
 const SET: Operands = Operands::TypedName(Kind::StatefulSet);
 
@@ -30,12 +41,24 @@ pub const SUBCOMMANDS: &[Sub] = &[
     sub("restart", &[], SET),
     sub("resume", &[], SET).hidden(),
     sub("status", &[REVISION, TIMEOUT, WATCH], SET),
-    sub("undo", &[TO_REVISION, DRY_RUN], SET),
+    sub(
+        "undo",
+        &[
+            TO_REVISION,
+            DRY_RUN,
+            OUTPUT,
+            TEMPLATE,
+            ALLOW_MISSING_TEMPLATE_KEYS,
+        ],
+        SET,
+    ),
 ];
 
 pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(p) = crate::args::parse_into(args, FLAGS, "rollout", &mut out) else {
+    // `undo --dry-run` is pflag's optional-value flag: bare, it takes no word after it.
+    let Some(p) = crate::args::parse_into(&dryrun::bare_flag(args), FLAGS, "rollout", &mut out)
+    else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
@@ -51,13 +74,38 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let own = crate::args::find_sub(SUBCOMMANDS, &sub).map_or(&[][..], |s| s.flags);
     for f in FLAGS {
         if p.has(f.long) && !own.iter().any(|o| o.long == f.long) {
-            out.err(format!(
-                "error: unknown flag: --{}\nSee 'kubectl rollout {sub} --help' for usage.",
-                f.long
-            ));
+            // Written short (`-o name`), pflag names the shorthand and the word it was in.
+            let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+            let short = f.short.and_then(|ch| {
+                args[..end]
+                    .iter()
+                    .find(|a| {
+                        !a.starts_with("--")
+                            && a.strip_prefix('-').is_some_and(|r| r.starts_with(ch))
+                    })
+                    .map(|a| (ch, a))
+            });
+            match short {
+                Some((ch, word)) => out.err(format!(
+                    "error: unknown shorthand flag: '{ch}' in {word}\nSee 'kubectl rollout {sub} --help' for usage."
+                )),
+                None => out.err(format!(
+                    "error: unknown flag: --{}\nSee 'kubectl rollout {sub} --help' for usage.",
+                    f.long
+                )),
+            }
             return out;
         }
     }
+    // `undo`'s `Complete`: the dry-run strategy (and its warnings), then the printer.
+    let (dry, print) = if sub == "undo" {
+        match dryrun::flags(&p, c, &mut out) {
+            Some(f) => f,
+            None => return out,
+        }
+    } else {
+        (DryRun::None, Print::Message)
+    };
     let mut q = p.clone();
     q.positionals.remove(0);
     let Some(t) = targets(&q, &mut out) else {
@@ -151,15 +199,6 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     return out;
                 }
             };
-            let dry_run = match p.value("dry-run") {
-                None | Some("none") => "",
-                Some("client") => " (dry run)",
-                Some("server") => " (server dry run)",
-                Some(v) => {
-                    out.err(format!("error: Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\"."));
-                    return out;
-                }
-            };
             if to < 0 {
                 out.err(format!("error: unable to find specified revision {to} in history"));
                 return out;
@@ -178,11 +217,18 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 return out;
             };
             let template = revision_template(&set, &target);
-            if dry_run == " (dry run)" {
-                out.out(format!(
-                    "statefulset.apps/{name} will roll back to {}{dry_run}\n",
+            // `UndoOptions.RunUndo`: the rollbacker's message is the printer's operation, and
+            // `-o` prints the set as kubectl read it before the patch.
+            let shown = Object::StatefulSet(Box::new(set.clone())).to_value();
+            let done = |out: &mut Output, operation: &str| {
+                print.done(out, dry, Kind::StatefulSet, &name, operation, Shown::Typed(&shown));
+            };
+            if dry == DryRun::Client {
+                let operation = format!(
+                    "will roll back to {}",
                     crate::describe::pod_template_text(&template)
-                ));
+                );
+                done(&mut out, &operation);
                 return out;
             }
             // `statefulsetMatch`: the set's template patch equals the revision's data.
@@ -191,17 +237,14 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 m.insert("$patch".into(), Value::String("replace".into()));
             }
             if target.data.pointer("/spec/template") == Some(&current) {
-                out.out(format!("statefulset.apps/{name} skipped rollback (current template already matches revision {to}){dry_run}\n"));
-                return out;
-            }
-            if !dry_run.is_empty() {
-                out.out(format!("statefulset.apps/{name} rolled back{dry_run}\n"));
+                let operation = format!("skipped rollback (current template already matches revision {to})");
+                done(&mut out, &operation);
                 return out;
             }
             let value = serde_json::to_value(&template).unwrap_or(Value::Null);
             let op = json!([{"op": "replace", "path": "/spec/template", "value": value}]);
-            match c.patch(Kind::StatefulSet, &ns, &name, PatchType::Json, &op) {
-                Ok(_) => out.out(format!("statefulset.apps/{name} rolled back\n")),
+            match dry.send(c, |c| c.patch(Kind::StatefulSet, &ns, &name, PatchType::Json, &op)) {
+                Ok(_) => done(&mut out, "rolled back"),
                 Err(e) => out.err(format!("error: failed restoring revision {to}: {}", e.message)),
             }
         }

@@ -7,8 +7,8 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, delete, describe, drain, events, exec, get, info, label, logs, patch, replace,
-    rollout, scale, set, top, wait, Env,
+    apply, auth, delete, describe, diff, drain, events, exec, get, info, label, logs, patch,
+    replace, rollout, scale, set, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -428,6 +428,21 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(events::events),
     },
     Verb {
+        name: "diff",
+        aliases: &[],
+        group: Some(Group::Advanced),
+        summary: "Diff the live version against a would-be applied version",
+        help: Some(Help {
+            what: "Show what `kubectl apply -f` would change: the live object against the one a server-side dry run of the apply returns, as `diff -u`. Exit status 0 when nothing would change, 1 when something would, 2 on an error.",
+            usage: "kubectl diff -f FILENAME [options]",
+            examples: "  kubectl diff -f web.yaml\n  cat web.yaml | kubectl diff -f -",
+        }),
+        flags: diff::FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(diff::diff),
+    },
+    Verb {
         name: "apply",
         aliases: &[],
         group: Some(Group::Advanced),
@@ -566,7 +581,6 @@ pub static VERBS: &[Verb] = &[
     not_here("completion"),
     not_here("cp"),
     not_here("debug"),
-    not_here("diff"),
     not_here("edit"),
     not_here("explain"),
     not_here("expose"),

@@ -93,6 +93,57 @@ const TOKENS: &[&str] = &[
     "sh -c",
 ];
 
+/// More fragments for the printers: Go templates', JSONPath's and custom columns' syntax.
+const PRINTER_TOKENS: &[&str] = &[
+    "{{",
+    "}}",
+    "{{-",
+    "-}}",
+    "{{end}}",
+    "{{range ",
+    "{{if ",
+    "{{else}}",
+    "{{with ",
+    "{{define \"a\"}}",
+    "{{template \"a\" .}}",
+    "$",
+    "$x := ",
+    ".items",
+    ".metadata.name",
+    "|",
+    "(",
+    ")",
+    "printf ",
+    "\"%s\"",
+    "%v",
+    "%*d",
+    "index ",
+    "len ",
+    "slice ",
+    "call ",
+    "{",
+    "}",
+    "[*]",
+    "[0]",
+    "[-1:]",
+    "[?(@.a==\"b\")]",
+    "..",
+    "{range .items[*]}",
+    "{end}",
+    ",",
+    ":",
+    "NAME:",
+    "\n",
+    "\\",
+    "\"",
+    "'",
+    "1e400",
+    "-0",
+    "null",
+    "[]",
+    "{}",
+];
+
 fn files(dir: &Path) -> Vec<Vec<u8>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -105,7 +156,7 @@ fn files(dir: &Path) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn mutate(rng: &mut XorShift, seeds: &[Vec<u8>]) -> Vec<u8> {
+fn mutate(rng: &mut XorShift, seeds: &[Vec<u8>], tokens: &[&str]) -> Vec<u8> {
     let mut v = seeds[rng.below(seeds.len())].clone();
     for _ in 0..1 + rng.below(4) {
         let at = rng.below(v.len() + 1);
@@ -125,7 +176,7 @@ fn mutate(rng: &mut XorShift, seeds: &[Vec<u8>]) -> Vec<u8> {
                 v.splice(at..at, other[from..to].iter().copied());
             }
             _ => {
-                let t = TOKENS[rng.below(TOKENS.len())].as_bytes();
+                let t = tokens[rng.below(tokens.len())].as_bytes();
                 v.splice(at..at, t.iter().copied());
             }
         }
@@ -135,6 +186,10 @@ fn mutate(rng: &mut XorShift, seeds: &[Vec<u8>]) -> Vec<u8> {
 }
 
 fn smoke(target: &str, body: fn(&[u8]), random: usize) {
+    smoke_with(target, body, random, TOKENS);
+}
+
+fn smoke_with(target: &str, body: fn(&[u8]), random: usize, tokens: &[&str]) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
     let regressions = files(&root.join("regressions").join(target));
     let mut seeds = files(&root.join("corpus").join(target));
@@ -145,7 +200,7 @@ fn smoke(target: &str, body: fn(&[u8]), random: usize) {
     seeds.extend(regressions);
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15 ^ target.len() as u64);
     for _ in 0..random {
-        body(&mutate(&mut rng, &seeds));
+        body(&mutate(&mut rng, &seeds, tokens));
     }
 }
 
@@ -167,4 +222,10 @@ fn fuzz_smoke_kubectl_line() {
 #[test]
 fn fuzz_smoke_container_shell() {
     smoke("container_shell", bodies::container_shell, 500);
+}
+
+#[test]
+fn fuzz_smoke_printers() {
+    let tokens: Vec<&str> = TOKENS.iter().chain(PRINTER_TOKENS).copied().collect();
+    smoke_with("printers", bodies::printers, 20_000, &tokens);
 }
