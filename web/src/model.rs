@@ -154,6 +154,9 @@ pub enum Action {
     Saved(Stored, Result<(), SaveError>),
     /// The lesson files the page fetched after its first paint (or why it could not).
     LessonsLoaded(Result<Vec<String>, String>),
+    /// `kubectl explain`'s data (`explain/explain.json`), fetched after the first paint; until
+    /// it arrives (or if it cannot be fetched) explain says the descriptions are still loading.
+    ExplainLoaded(Result<String, String>),
 }
 
 #[derive(Clone)]
@@ -706,6 +709,10 @@ impl Reducible for Model {
                 }
                 m.refresh(false);
             }
+            Action::ExplainLoaded(Ok(data)) => {
+                m.engine.borrow_mut().explain_loaded(data.into());
+            }
+            Action::ExplainLoaded(Err(_)) => {}
             Action::LessonsLoaded(Ok(sources)) => match lessons::parse_all(&sources) {
                 Ok(l) => {
                     m.lessons = Rc::new(l);
