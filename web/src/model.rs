@@ -1000,6 +1000,31 @@ mod tests {
     /// step's checks pass (Ctrl-C for a watch the step left running). Lesson authors run this
     /// natively: `cargo test -p ordinal-web every_lesson`.
     #[test]
+    fn kubectl_explain_says_it_is_loading_until_its_data_arrives() {
+        let text =
+            |m: &Model| -> String { m.terminal.log.iter().map(|e| e.text.as_str()).collect() };
+        let m = Rc::new(Model::new(Ok(None)));
+        let m = act(m, Action::Submit("kubectl explain pods".into()));
+        assert!(
+            text(&m).contains(ordinal_kubectl::explain::LOADING),
+            "{}",
+            text(&m)
+        );
+        // Only the tests embed it: the page fetches it after the first paint.
+        let data = include_str!("../explain/explain.json");
+        let m = act(m, Action::ExplainLoaded(Ok(data.into())));
+        let m = act(
+            m,
+            Action::Submit("kubectl explain sts.spec.replicas".into()),
+        );
+        assert!(
+            text(&m).contains("FIELD: replicas <integer>"),
+            "{}",
+            text(&m)
+        );
+    }
+
+    #[test]
     fn fetched_lessons_replace_the_note_and_bad_ones_say_why() {
         let mut m = Rc::new(Model::new(Ok(None)));
         m = act(
