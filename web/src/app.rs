@@ -47,6 +47,26 @@ async fn fetch_lessons() -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// Fetches `kubectl explain`'s data (Trunk copies `web/explain` to `explain/`).
+async fn fetch_explain() -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let url = "explain/explain.json";
+    let failed = |_| format!("{url} could not be fetched");
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(failed)?;
+    if !resp.ok() {
+        return Err(format!("HTTP {} for {url}", resp.status()));
+    }
+    let text = JsFuture::from(resp.text().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    text.as_string().ok_or_else(|| format!("{url} is not text"))
+}
+
 fn run_frames(dispatch: UseReducerDispatcher<Model>) -> Rc<RefCell<Option<AnimationFrame>>> {
     fn next(
         slot: Rc<RefCell<Option<AnimationFrame>>>,
@@ -154,6 +174,8 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 dispatch.dispatch(Action::LessonsLoaded(fetch_lessons().await));
+                // Then kubectl explain's descriptions, which only `kubectl explain` reads.
+                dispatch.dispatch(Action::ExplainLoaded(fetch_explain().await));
             });
         });
     }

@@ -69,6 +69,12 @@ pub struct Recorded {
     pub op: Op,
 }
 
+thread_local! {
+    /// `kubectl explain`'s data once the page has fetched it: every engine built after (a reset,
+    /// a replay) hands it to its session too.
+    static EXPLAIN: std::cell::RefCell<Option<std::sync::Arc<str>>> = const { std::cell::RefCell::new(None) };
+}
+
 pub struct Engine {
     pub cluster: Cluster,
     pub session: Session,
@@ -80,13 +86,23 @@ pub struct Engine {
 
 impl Engine {
     pub fn new() -> Engine {
+        let mut session = Session::new(Box::new(MemFiles::default()));
+        if let Some(data) = EXPLAIN.with(|e| e.borrow().clone()) {
+            session.set_explain_data(data);
+        }
         Engine {
             cluster: Cluster::with_workers(SEED, Default::default(), workers()),
-            session: Session::new(Box::new(MemFiles::default())),
+            session,
             carry: 0.0,
             record: Vec::new(),
             manifest: None,
         }
+    }
+
+    /// `kubectl explain`'s data has arrived: this engine's session and every later one get it.
+    pub fn explain_loaded(&mut self, data: std::sync::Arc<str>) {
+        EXPLAIN.with(|e| *e.borrow_mut() = Some(data.clone()));
+        self.session.set_explain_data(data);
     }
 
     fn note(&mut self, op: Op) {

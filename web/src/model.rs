@@ -154,6 +154,9 @@ pub enum Action {
     Saved(Stored, Result<(), SaveError>),
     /// The lesson files the page fetched after its first paint (or why it could not).
     LessonsLoaded(Result<Vec<String>, String>),
+    /// `kubectl explain`'s data (`explain/explain.json`), fetched after the first paint; until
+    /// it arrives (or if it cannot be fetched) explain says the descriptions are still loading.
+    ExplainLoaded(Result<String, String>),
 }
 
 #[derive(Clone)]
@@ -706,6 +709,10 @@ impl Reducible for Model {
                 }
                 m.refresh(false);
             }
+            Action::ExplainLoaded(Ok(data)) => {
+                m.engine.borrow_mut().explain_loaded(data.into());
+            }
+            Action::ExplainLoaded(Err(_)) => {}
             Action::LessonsLoaded(Ok(sources)) => match lessons::parse_all(&sources) {
                 Ok(l) => {
                     m.lessons = Rc::new(l);
@@ -992,6 +999,31 @@ mod tests {
     /// per step each button (Open in the editor + Apply, or Run), time at top speed until the
     /// step's checks pass (Ctrl-C for a watch the step left running). Lesson authors run this
     /// natively: `cargo test -p ordinal-web every_lesson`.
+    #[test]
+    fn kubectl_explain_says_it_is_loading_until_its_data_arrives() {
+        let text =
+            |m: &Model| -> String { m.terminal.log.iter().map(|e| e.text.as_str()).collect() };
+        let m = Rc::new(Model::new(Ok(None)));
+        let m = act(m, Action::Submit("kubectl explain pods".into()));
+        assert!(
+            text(&m).contains(ordinal_kubectl::explain::LOADING),
+            "{}",
+            text(&m)
+        );
+        // Only the tests embed it: the page fetches it after the first paint.
+        let data = include_str!("../explain/explain.json");
+        let m = act(m, Action::ExplainLoaded(Ok(data.into())));
+        let m = act(
+            m,
+            Action::Submit("kubectl explain sts.spec.replicas".into()),
+        );
+        assert!(
+            text(&m).contains("FIELD: replicas <integer>"),
+            "{}",
+            text(&m)
+        );
+    }
+
     #[test]
     fn fetched_lessons_replace_the_note_and_bad_ones_say_why() {
         let mut m = Rc::new(Model::new(Ok(None)));

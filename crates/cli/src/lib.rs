@@ -61,6 +61,17 @@ impl Workspace for DiskFiles {
     }
 }
 
+/// What `kubectl explain` reads, generated from the schemas `ordinal serve` publishes
+/// (`crates/server/tests/explain_data.rs`); the web app fetches the same file after first paint.
+pub const EXPLAIN_DATA: &str = include_str!("../../../web/explain/explain.json");
+
+/// A kubectl session over `files`, with `kubectl explain`'s data.
+pub fn new_session(files: Box<dyn Workspace>) -> Session {
+    let mut s = Session::new(files);
+    s.set_explain_data(EXPLAIN_DATA.into());
+    s
+}
+
 /// Plays `script` line by line and returns the transcript. Lines typed into an attached shell
 /// are echoed after that shell's prompt. Blank lines and `#` comments at the learner's prompt
 /// are skipped.
@@ -76,7 +87,7 @@ pub fn run_script_with_gates(
     files: Box<dyn Workspace>,
 ) -> String {
     let mut cluster = Cluster::with_feature_gates(seed, gates);
-    let mut session = Session::new(files);
+    let mut session = new_session(files);
     let mut transcript = String::new();
     for line in script.lines() {
         if !session.attached() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
@@ -109,7 +120,7 @@ pub fn script_of_with_gates(
     files: Box<dyn Workspace>,
 ) -> Vec<String> {
     let mut cluster = Cluster::with_feature_gates(seed, gates);
-    let mut session = Session::new(files);
+    let mut session = new_session(files);
     let mut lines = Vec::new();
     for l in transcript.lines() {
         let prompt = session.prompt();

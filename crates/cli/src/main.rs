@@ -12,9 +12,8 @@
 
 mod serve;
 
-use ordinal_cli::{run_script_with_gates, DiskFiles};
+use ordinal_cli::{new_session, run_script_with_gates, DiskFiles};
 use ordinal_kubectl::session::Mode;
-use ordinal_kubectl::Session;
 use ordinal_sim::features::FeatureGates;
 use ordinal_sim::Cluster;
 use std::io::{IsTerminal, Read, Write};
@@ -127,7 +126,7 @@ fn main() {
 
 fn repl(seed: u64, gates: FeatureGates) {
     let mut cluster = Cluster::with_feature_gates(seed, gates);
-    let mut session = Session::new(Box::new(DiskFiles::new(".")));
+    let mut session = new_session(Box::new(DiskFiles::new(".")));
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();

@@ -20,6 +20,7 @@ pub mod env;
 pub mod errors;
 pub mod events;
 pub mod exec;
+pub mod explain;
 pub mod get;
 pub mod help;
 pub mod info;

@@ -4,6 +4,10 @@
 /// Where `-f` reads from (the CLI: the disk; the browser: the editor's buffer and saved files).
 pub trait Files {
     fn read(&self, path: &str) -> Result<String, String>;
+    /// The data `kubectl explain` reads (`web/explain/explain.json`); `None` until it has loaded.
+    fn explain_data(&self) -> Option<&str> {
+        None
+    }
 }
 
 pub const TUTORIAL_WEB_YAML: &str = include_str!("../../../examples/web.yaml");

@@ -71,6 +71,23 @@ pub struct Session {
     files: Box<dyn Workspace>,
     job: Option<Job>,
     attached: Option<Attached>,
+    /// What `kubectl explain` reads (see [`Session::set_explain_data`]).
+    explain: Option<std::sync::Arc<str>>,
+}
+
+/// The workspace as kubectl sees it, with the explain data beside it.
+struct WithExplain<'a> {
+    files: &'a dyn Workspace,
+    explain: Option<&'a str>,
+}
+
+impl Files for WithExplain<'_> {
+    fn read(&self, path: &str) -> Result<String, String> {
+        self.files.read(path)
+    }
+    fn explain_data(&self) -> Option<&str> {
+        self.explain
+    }
 }
 
 /// A line with no shell syntax: one command, words and quotes only.
@@ -137,6 +154,7 @@ struct TerminalHost<'a> {
     slept_ms: u64,
     /// Bytes of workspace files read since the shell last asked ([`Host::work_bytes`]).
     work: u64,
+    explain: Option<&'a str>,
 }
 
 impl TerminalHost<'_> {
@@ -155,7 +173,8 @@ impl Host for TerminalHost<'_> {
         let name = argv[0].as_str();
         match name {
             "kubectl" | "k" => {
-                let env = Env { namespace: self.namespace, files: &*self.files, stdin, interactive_shells: self.allow_attach };
+                let files = WithExplain { files: &*self.files, explain: self.explain };
+                let env = Env { namespace: self.namespace, files: &files, stdin, interactive_shells: self.allow_attach };
                 let mut out = crate::run(self.cluster, &argv[1..], &env);
                 if let Some(job) = out.job.take() {
                     if self.defer || matches!(job, Job::Attach(Attach { waiting: false, .. })) {
@@ -270,7 +289,14 @@ impl Session {
             files,
             job: None,
             attached: None,
+            explain: None,
         }
+    }
+
+    /// Hands `kubectl explain` its data (the CLI embeds it; the web app fetches it after first
+    /// paint, and until then explain says the descriptions are still loading).
+    pub fn set_explain_data(&mut self, data: std::sync::Arc<str>) {
+        self.explain = Some(data);
     }
 
     pub fn files(&self) -> &dyn Workspace {
@@ -340,6 +366,7 @@ impl Session {
             started,
             slept_ms: 0,
             work: 0,
+            explain: self.explain.as_deref(),
         };
         let o = self.shell.run(&mut host, line);
         let job = host.job.take();

@@ -7,8 +7,8 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, delete, describe, diff, drain, events, exec, get, info, label, logs, patch,
-    replace, rollout, scale, set, top, wait, Env,
+    apply, auth, delete, describe, diff, drain, events, exec, explain, get, info, label, logs,
+    patch, replace, rollout, scale, set, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -209,6 +209,24 @@ pub static VERBS: &[Verb] = &[
         subs: set::SUBCOMMANDS,
         operands: Operands::None,
         run: Run::Cmd(set::set),
+    },
+    Verb {
+        name: "explain",
+        aliases: &[],
+        group: Some(Group::BasicIntermediate),
+        summary: "Get documentation for a resource",
+        help: Some(Help {
+            what: "Describe the fields of a resource: TYPE[.GROUP] then a dotted field path. The descriptions are the ones `ordinal serve` publishes (the simulated types' own). --recursive lists every field below without descriptions.",
+            usage: "kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [--output=plaintext|plaintext-openapiv2]",
+            examples: "  kubectl explain pods
+  kubectl explain sts.spec.podManagementPolicy
+  kubectl explain statefulsets.apps.spec --recursive
+  kubectl explain pod.spec.containers --api-version=v1",
+        }),
+        flags: explain::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(explain::explain),
     },
     Verb {
         name: "get",
@@ -582,7 +600,6 @@ pub static VERBS: &[Verb] = &[
     not_here("cp"),
     not_here("debug"),
     not_here("edit"),
-    not_here("explain"),
     not_here("expose"),
     not_here("kustomize"),
     not_here("plugin"),
