@@ -120,13 +120,9 @@ pub fn drain(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     if !errors.is_empty() {
         let lines: Vec<String> = errors
             .iter()
-            .map(|(msg, ids)| {
-                if msg.to_lowercase().starts_with("cannot delete") {
-                    format!("{msg}: {}", ids.join(", "))
-                } else {
-                    format!("cannot delete {msg}: {}", ids.join(", "))
-                }
-            })
+            // `PodDeleteList.errors`: "cannot delete " before every message, the unmanaged
+            // pods' own "cannot delete …" too (v1.33 prints it twice).
+            .map(|(msg, ids)| format!("cannot delete {msg}: {}", ids.join(", ")))
             .collect();
         out.err(unable_to_drain(&name, &lines));
         return out;
@@ -406,7 +402,7 @@ mod tests {
         assert_eq!(out.status, 1);
         assert_eq!(
             out.text(),
-            "node/kind-worker cordoned\nerror: unable to drain node \"kind-worker\" due to error: cannot delete Pods that declare no controller (use --force to override): default/lonely, continuing command...\nThere are pending nodes to be drained:\n kind-worker\ncannot delete Pods that declare no controller (use --force to override): default/lonely\n"
+            "node/kind-worker cordoned\nerror: unable to drain node \"kind-worker\" due to error: cannot delete cannot delete Pods that declare no controller (use --force to override): default/lonely, continuing command...\nThere are pending nodes to be drained:\n kind-worker\ncannot delete cannot delete Pods that declare no controller (use --force to override): default/lonely\n"
         );
         assert!(c.get_as::<Pod>("default", "lonely").is_some());
         let out = k(&mut c, "drain kind-worker --force --grace-period=0");
