@@ -67,6 +67,26 @@ impl ChunkWriter<'_> {
         self.out.write_all(b"\r\n")?;
         self.out.flush()
     }
+
+    /// Whether the client has closed its end (a peek that reads end-of-file). A stream with
+    /// nothing to send learns this no other way: a watch whose client went away must stop
+    /// (and, under a virtual clock, stop moving time).
+    pub fn peer_closed(&self) -> bool {
+        if self.out.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let mut b = [0u8; 1];
+        let closed = match self.out.peek(&mut b) {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(e) => !matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+            ),
+        };
+        let _ = self.out.set_nonblocking(false);
+        closed
+    }
 }
 
 pub type Streamer = Box<dyn FnOnce(&mut ChunkWriter) -> io::Result<()> + Send>;

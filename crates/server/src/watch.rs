@@ -193,6 +193,10 @@ fn stream(
             continue;
         }
         if st.clock.mode == ClockMode::Virtual && last_sent.elapsed() >= VIRTUAL_IDLE {
+            // A client that went away no longer waits for anything: time must not move for it.
+            if out.peer_closed() {
+                return Ok(());
+            }
             // Nothing for this watch yet: let simulated time reach the next thing that happens.
             let before = st.cluster.now();
             let moved = match st.cluster.next_timer() {
@@ -214,5 +218,8 @@ fn stream(
             .wait_timeout(st, wait)
             .unwrap_or_else(|e| e.into_inner());
         drop(guard);
+        if out.peer_closed() {
+            return Ok(());
+        }
     }
 }
