@@ -80,7 +80,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             Ok(g) if g < 0 => None,
             Ok(g) => Some(g),
             Err(_) => {
-                out.err(format!("error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax"));
+                out.err(format!("error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\nSee 'kubectl delete --help' for usage."));
                 return out;
             }
         },

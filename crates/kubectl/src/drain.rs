@@ -44,7 +44,7 @@ pub fn drain(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
             Ok(g) if g < 0 => None,
             Ok(g) => Some(g),
             Err(_) => {
-                out.err(format!("error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax"));
+                out.err(format!("error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\nSee 'kubectl drain --help' for usage."));
                 return out;
             }
         },
@@ -240,7 +240,9 @@ fn set_unschedulable(c: &mut Cluster, args: &[String], uncordon: bool) -> Output
         return out;
     };
     if p.positionals.is_empty() {
-        out.err(format!("error: resource(s) were provided, but no name was specified\nSee 'kubectl {cmd} -h' for help and examples"));
+        out.err(format!(
+            "error: USAGE: {cmd} NODE [flags]\nSee 'kubectl {cmd} -h' for help and examples"
+        ));
         return out;
     }
     // As kubectl's Complete: every node is looked up before any is changed, so a name that

@@ -36,6 +36,10 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
         .iter()
         .cloned()
         .partition(|a| a.contains('=') || (a.ends_with('-') && !a.contains('/')));
+    if rest.is_empty() {
+        out.err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>");
+        return out;
+    }
     let mut q = p.clone();
     q.positionals = rest;
     let Some(t) = targets(&q, &mut out) else {

@@ -47,8 +47,14 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         ));
         return out;
     };
+    // An unknown subcommand: `DefaultSubCommandRun`'s usage error, before anything else.
+    let Some(own) = crate::args::find_sub(SUBCOMMANDS, &sub).map(|s| s.flags) else {
+        out.err(format!(
+            "error: unknown command {sub:?}\nSee 'kubectl rollout -h' for help and examples"
+        ));
+        return out;
+    };
     // Each subcommand has its own flags: another's is unknown to it.
-    let own = crate::args::find_sub(SUBCOMMANDS, &sub).map_or(&[][..], |s| s.flags);
     for f in FLAGS {
         if p.has(f.long) && !own.iter().any(|o| o.long == f.long) {
             out.err(format!(
