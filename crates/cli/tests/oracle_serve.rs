@@ -558,6 +558,8 @@ struct Tally {
     identical: usize,
     /// (transcript, line) → the differences seen.
     differences: BTreeMap<(String, String), Vec<String>>,
+    /// (transcript, line) → how many times it differed (a line may repeat in a transcript).
+    occurrences: BTreeMap<(String, String), usize>,
     store_differences: BTreeMap<(String, String), Vec<String>>,
     problems: Vec<String>,
 }
@@ -651,6 +653,7 @@ fn replay(bin: &Path, path: &Path, tally: &mut Tally) {
                 if d.is_empty() {
                     tally.identical += 1;
                 } else {
+                    *tally.occurrences.entry(key.clone()).or_default() += 1;
                     tally.differences.entry(key.clone()).or_default().extend(d);
                 }
                 if !store.is_empty() {
@@ -726,7 +729,8 @@ fn transcripts_through_real_kubectl() {
         {
             Some(i) => {
                 used.insert(i);
-                *by_category.entry(EXCEPTIONS[i].2).or_default() += 1;
+                let n = tally.occurrences.get(&(file.clone(), line.clone()));
+                *by_category.entry(EXCEPTIONS[i].2).or_default() += n.copied().unwrap_or(1);
             }
             None => failures.push(format!("{file}: $ {line}\n{}", d.join("\n"))),
         }
@@ -747,7 +751,7 @@ fn transcripts_through_real_kubectl() {
         );
     }
     eprintln!(
-        "oracle_serve: {} transcripts, {} lines, {} compared through kubectl v1.33, {} identical, exceptions: {:?}, store differences after {} lines",
+        "oracle_serve: {} transcripts, {} lines, {} compared through kubectl v1.33, {} identical, listed exceptions (lines) by category: {:?}, store differences after {} lines",
         tally.transcripts,
         tally.lines,
         tally.compared,
