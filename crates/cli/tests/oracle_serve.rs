@@ -83,12 +83,6 @@ enum Category {
     /// A URL: the playground is offline (it says so); kubectl's error names this machine's
     /// resolver.
     Offline,
-    /// `rollout undo --to-revision=N` compares the bytes of the revision's `data` with its own
-    /// `getStatefulSetPatch` of the set (`statefulsetMatch`). Go's typed marshal writes the
-    /// template's `metadata.creationTimestamp: null`; the sim's ControllerRevision data (and
-    /// the revision hash made from it) leave it out, so kubectl rolls back where ours says the
-    /// template already matches. A bug on our side, kept: fixing it renames every revision.
-    RevisionData,
     /// `drain` waits for evicted pods by polling GET every second of real time, and the
     /// virtual clock moves only for a watch that waits; so real kubectl waits forever (killed
     /// by the harness). It also evicts in parallel, so the order of its lines is not fixed.
@@ -130,11 +124,6 @@ const EXCEPTIONS: &[(&str, &str, Category)] = &[
         "17-drain.txt",
         "kubectl drain kind-worker2 --force",
         Category::RealTimePolls,
-    ),
-    (
-        "19-history-undo.txt",
-        "kubectl rollout undo sts/web --to-revision=2",
-        Category::RevisionData,
     ),
 ];
 

@@ -192,11 +192,8 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 return out;
             }
             // `statefulsetMatch`: the set's template patch equals the revision's data.
-            let mut current = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
-            if let Value::Object(m) = &mut current {
-                m.insert("$patch".into(), Value::String("replace".into()));
-            }
-            if target.data.pointer("/spec/template") == Some(&current) {
+            let current = ordinal_sim::controllers::statefulset::utils::revision_patch(&set);
+            if target.data.pointer("/spec/template") == current.pointer("/spec/template") {
                 out.out(format!("statefulset.apps/{name} skipped rollback (current template already matches revision {to}){dry_run}\n"));
                 return out;
             }
