@@ -2831,6 +2831,7 @@ Data:
     Template:
       $patch:  replace
       Metadata:
+        Creation Timestamp:  <nil>
         Labels:
           App:  nginx
       Spec:
