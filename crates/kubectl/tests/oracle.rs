@@ -116,16 +116,6 @@ const EXCEPTIONS: &[(&str, &str)] = &[
         "the playground's flag parser reads `-w=…` as bundled short flags; pflag gives a \
          shorthand bool flag its value after `=` (a parser change, not a wording one)",
     ),
-    (
-        "version --bogus",
-        "the playground's `version` and `api-resources` take no flags and ignore unknown ones; \
-         kubectl's reject them",
-    ),
-    (
-        "api-resources --bogus",
-        "the playground's `version` and `api-resources` take no flags and ignore unknown ones; \
-         kubectl's reject them",
-    ),
 ];
 
 fn listed(line: &str) -> Option<usize> {
