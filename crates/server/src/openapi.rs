@@ -1,12 +1,19 @@
 //! `/openapi/v3` (the index of group-version documents, and each document) and `/openapi/v2`
-//! (one Swagger 2.0 document), built once from the server's discovery and served as JSON.
+//! (one Swagger 2.0 document), built once (a `OnceLock`) and served as JSON: the paths from
+//! the server's own discovery ([`paths`]), the schemas from the sim's typed structs
+//! ([`schemas`], through `schemars`), the API machinery's few types written out ([`meta`]).
 //!
 //! kubectl v1.33 reads `/openapi/v3` for three things: `--validate=strict` (the default of
 //! `apply`/`create`/`replace`) checks that the kind's PATCH operation takes `fieldValidation`,
-//! and then leaves validation to the server (`?fieldValidation=Strict`); `apply` computes its
-//! strategic merge patch from the kind's schema; `explain` prints the schemas.
+//! and then leaves validation to the server (`?fieldValidation=Strict`); `apply` would compute
+//! its strategic merge patch from the kind's schema if the PATCH operation listed that patch
+//! type (it does not: see [`paths`]), and so uses its built-in types; `explain` prints the
+//! schemas.
 
+mod meta;
 mod paths;
+mod schemas;
+mod v2;
 
 use crate::discovery;
 use crate::http::{Body, Request, Response};
@@ -28,6 +35,7 @@ struct GvDoc {
 struct Docs {
     index: Vec<u8>,
     gvs: Vec<GvDoc>,
+    v2: Vec<u8>,
 }
 
 static DOCS: OnceLock<Docs> = OnceLock::new();
@@ -106,14 +114,56 @@ pub fn resources(group: &str, version: &str) -> Vec<Resource> {
     out
 }
 
-/// The OpenAPI v3 document of one group version.
-pub fn gv_document(group: &str, version: &str) -> Value {
+/// Every schema the documents use, by name (`io.k8s.api.core.v1.Pod`).
+pub fn schemas() -> Map<String, Value> {
+    schemas::all()
+}
+
+/// The names of the schemas `v` references (`#/components/schemas/NAME`), and theirs, in turn.
+fn referenced(v: &Value, defs: &Map<String, Value>) -> Map<String, Value> {
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x) {
+                        ("$ref", Value::String(r)) => {
+                            if let Some(n) = r.strip_prefix("#/components/schemas/") {
+                                out.push(n.to_string());
+                            }
+                        }
+                        _ => refs(x, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut todo = Vec::new();
+    refs(v, &mut todo);
+    let mut out = Map::new();
+    while let Some(n) = todo.pop() {
+        if out.contains_key(&n) {
+            continue;
+        }
+        if let Some(s) = defs.get(&n) {
+            refs(s, &mut todo);
+            out.insert(n, s.clone());
+        }
+    }
+    out
+}
+
+/// The OpenAPI v3 document of one group version: its paths and every schema they reach.
+pub fn gv_document(group: &str, version: &str, defs: &Map<String, Value>) -> Value {
     let rs = resources(group, version);
+    let paths = Value::Object(paths::paths(group, version, &rs));
+    let schemas = referenced(&paths, defs);
     json!({
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": ordinal_sim::KUBERNETES_VERSION},
-        "paths": paths::paths(group, version, &rs),
-        "components": {"schemas": Map::new()},
+        "paths": paths,
+        "components": {"schemas": schemas},
     })
 }
 
@@ -133,10 +183,16 @@ fn to_bytes(v: &Value) -> Vec<u8> {
 }
 
 fn build() -> Docs {
+    let defs = schemas();
     let mut gvs = Vec::new();
     let mut index = Map::new();
+    let mut all_paths = Map::new();
     for (g, v) in group_versions() {
-        let body = to_bytes(&gv_document(g, v));
+        let doc = gv_document(g, v, &defs);
+        if let Some(Value::Object(p)) = doc.get("paths") {
+            all_paths.extend(p.clone());
+        }
+        let body = to_bytes(&doc);
         let key = gv_key(g, v);
         let hash = hash(&body);
         index.insert(
@@ -148,10 +204,13 @@ fn build() -> Docs {
     Docs {
         index: to_bytes(&json!({ "paths": index })),
         gvs,
+        v2: to_bytes(&v2::document(&all_paths, &defs)),
     }
 }
 
-/// Whether the client takes JSON (OpenAPI's protobuf forms are not served).
+/// Whether the client takes JSON. OpenAPI's protobuf forms are not served: kubectl asks for
+/// v2 only as protobuf, gets `406`, and falls back to its built-in types, as it does when a
+/// server has no v2.
 fn accepts_json(req: &Request) -> bool {
     match req.header("accept") {
         None => true,
@@ -173,7 +232,7 @@ fn not_acceptable() -> Response {
 /// `segs` is the path after `/openapi`.
 pub fn route(req: &Request, segs: &[&str]) -> Option<Response> {
     let d = match segs {
-        ["v3"] | ["v3", ..] => docs(),
+        ["v3"] | ["v3", ..] | ["v2"] => docs(),
         _ => return None,
     };
     if req.method != "GET" && req.method != "HEAD" {
@@ -184,6 +243,7 @@ pub fn route(req: &Request, segs: &[&str]) -> Option<Response> {
     }
     match segs {
         ["v3"] => Some(Response::new(200, "application/json", d.index.clone())),
+        ["v2"] => Some(Response::new(200, "application/json", d.v2.clone())),
         ["v3", rest @ ..] => {
             let key = rest.join("/");
             let doc = d.gvs.iter().find(|g| g.key == key)?;

@@ -6,93 +6,194 @@ use super::meta::{LabelSelector, ObjectMeta};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// A StatefulSet runs a set of pods with stable identities: each pod has an ordinal, a stable name
+/// (NAME-0, NAME-1, …), a stable DNS name through the headless Service named by serviceName, and
+/// its own persistent volume claims from volumeClaimTemplates, which stay with the ordinal when the
+/// pod is replaced.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.StatefulSet")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSet {
+    /// The StatefulSet's metadata.
     pub metadata: ObjectMeta,
+    /// The wanted pods: how many, from which template, with which claims, and how they are created
+    /// and updated.
     pub spec: StatefulSetSpec,
+    /// How many pods exist, are ready and are updated, and the revisions. Read-only; may lag
+    /// behind.
     pub status: StatefulSetStatus,
 }
 
+/// What a StatefulSet wants.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.StatefulSetSpec")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetSpec {
+    /// How many pods are wanted. Defaults to 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
+    /// The labels of the pods the StatefulSet owns; must match the template's labels. Cannot be
+    /// changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selector: Option<LabelSelector>,
+    /// The pod each replica is made from. Every pod gets its name and hostname from the StatefulSet
+    /// and its ordinal; the template's restartPolicy may only be Always.
     pub template: PodTemplateSpec,
+    /// Claims each pod gets: for every template and ordinal the controller creates a claim named
+    /// TEMPLATE-STATEFULSET-ORDINAL, and the pod mounts it through a volume of the template's name.
+    /// A claim outlives its pod unless persistentVolumeClaimRetentionPolicy says otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub volume_claim_templates: Vec<PersistentVolumeClaim>,
+    /// The headless Service that governs the pods' network identity: each pod is
+    /// POD.SERVICE.NAMESPACE.svc.cluster.local. The Service must exist for the names to resolve.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
+    /// How pods are created and deleted on scale: OrderedReady (the default: one at a time, in
+    /// ordinal order, each Running and Ready before the next, and deleted in reverse) or Parallel
+    /// (all at once). Updates are not affected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_management_policy: Option<String>,
+    /// How pods are replaced when the template changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_strategy: Option<StatefulSetUpdateStrategy>,
+    /// How many old ControllerRevisions to keep. Defaults to 10.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision_history_limit: Option<i32>,
+    /// Seconds a new pod must be ready, without a container crashing, to count as available.
+    /// Defaults to 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_ready_seconds: Option<i32>,
+    /// Whether the claims from volumeClaimTemplates are deleted when the StatefulSet is deleted or
+    /// scaled down. Defaults to keeping them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub persistent_volume_claim_retention_policy: Option<RetentionPolicy>,
+    /// Where the pods' ordinals start.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ordinals: Option<StatefulSetOrdinals>,
 }
 
+/// How a StatefulSet replaces its pods when the template changes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.StatefulSetUpdateStrategy")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetUpdateStrategy {
+    /// RollingUpdate (the default: pods are replaced one at a time, from the highest ordinal down)
+    /// or OnDelete (a pod gets the new template only when it is deleted).
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// Parameters of RollingUpdate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rolling_update: Option<RollingUpdate>,
 }
 
+/// Parameters of a StatefulSet's rolling update.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RollingUpdate {
+    /// Only pods with an ordinal at or above the partition are updated; the others keep their
+    /// revision, even when recreated. Defaults to 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partition: Option<i32>,
+    /// The most pods that may be unavailable during the update: a number or a percentage of
+    /// replicas (rounded up, at least 1). Defaults to 1. Needs the MaxUnavailableStatefulSet
+    /// feature gate.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::api::meta::schema::IntOrString")
+    )]
     pub max_unavailable: Option<Value>,
 }
 
+/// What happens to a StatefulSet's claims when the StatefulSet is deleted or scaled down.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RetentionPolicy {
+    /// When the StatefulSet is deleted: Retain (the default: the claims stay) or Delete (they are
+    /// deleted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when_deleted: Option<String>,
+    /// When the StatefulSet is scaled down: Retain (the default) or Delete (the claims of the
+    /// removed ordinals are deleted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when_scaled: Option<String>,
 }
 
+/// The numbering of a StatefulSet's pods.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.StatefulSetOrdinals")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetOrdinals {
+    /// The first ordinal: pods are numbered from start to start + replicas - 1. Defaults to 0.
     pub start: i32,
 }
 
+/// What a StatefulSet has, as its controller last saw it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.StatefulSetStatus")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetStatus {
+    /// The StatefulSet generation the controller last acted on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
+    /// How many pods the controller has created.
     pub replicas: i32,
+    /// How many pods have a Ready condition.
     #[serde(skip_serializing_if = "is_zero")]
     pub ready_replicas: i32,
+    /// How many pods are at currentRevision.
     #[serde(skip_serializing_if = "is_zero")]
     pub current_replicas: i32,
+    /// How many pods are at updateRevision.
     #[serde(skip_serializing_if = "is_zero")]
     pub updated_replicas: i32,
+    /// The revision the pods below the updated ones were made from.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub current_revision: String,
+    /// The revision of the current template: the one pods are updated to.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub update_revision: String,
+    /// How many times revision names collided; used to name the next revision.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub collision_count: Option<i32>,
+    /// How many pods have been ready for at least minReadySeconds.
     pub available_replicas: i32,
+    /// Observations of the StatefulSet's state.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::api::meta::schema::ObjectList")
+    )]
     pub conditions: Option<Value>,
 }
 
@@ -144,73 +245,153 @@ impl StatefulSet {
     }
 }
 
+/// An immutable snapshot of a controller's template: a StatefulSet keeps one per revision, to know
+/// which pods are current and to roll back.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.ControllerRevision")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ControllerRevision {
+    /// The revision's metadata; its owner is the controller.
     pub metadata: ObjectMeta,
+    /// The snapshot: for a StatefulSet, the patch of its template.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::api::meta::schema::Object")
+    )]
     pub data: Value,
+    /// The revision's number: one more than the highest before it.
     pub revision: i64,
 }
 
+/// A class of storage: the provisioner that makes volumes for claims of the class, and their
+/// parameters. Cluster-scoped.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.storage.v1.StorageClass")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StorageClass {
+    /// The class's metadata. The annotation storageclass.kubernetes.io/is-default-class=true makes
+    /// it the default class.
     pub metadata: ObjectMeta,
+    /// The provisioner that creates the class's volumes, such as rancher.io/local-path.
     pub provisioner: String,
+    /// The reclaim policy of volumes the class provisions: Delete (the default) or Retain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reclaim_policy: Option<String>,
+    /// When claims are bound: Immediate (the default) or WaitForFirstConsumer (once a pod using the
+    /// claim is scheduled, on that pod's node).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_binding_mode: Option<String>,
+    /// Whether claims of the class may grow.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_volume_expansion: Option<bool>,
+    /// Parameters for the provisioner.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, String>")
+    )]
     pub parameters: Option<Value>,
+    /// Mount options of volumes the class provisions.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub mount_options: Option<Value>,
+    /// Where the class may provision volumes. Ordinal keeps it as given but does not simulate it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::api::meta::schema::ObjectList")
+    )]
     pub allowed_topologies: Option<Value>,
 }
 
+/// A set of endpoints of a Service: the addresses of its pods and their ports. The EndpointSlice
+/// controller keeps them up to date from the Service's selector.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.discovery.v1.EndpointSlice")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointSlice {
+    /// The slice's metadata; the label kubernetes.io/service-name names its Service.
     pub metadata: ObjectMeta,
+    /// The kind of addresses: IPv4, IPv6 or FQDN.
     pub address_type: String,
+    /// The endpoints: at most 1000.
     pub endpoints: Vec<Endpoint>,
+    /// The ports every endpoint has. None means all ports.
     pub ports: Vec<EndpointPort>,
 }
 
+/// One endpoint of a slice: usually a pod.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.discovery.v1.Endpoint")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Endpoint {
+    /// The endpoint's addresses.
     pub addresses: Vec<String>,
+    /// Whether the endpoint is ready, serving and terminating.
     pub conditions: EndpointConditions,
+    /// The endpoint's hostname, used for DNS of a headless Service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
+    /// The node the endpoint runs on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
+    /// The object the endpoint stands for, usually a pod.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_ref: Option<ObjectReference>,
 }
 
+/// The state of an endpoint.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.discovery.v1.EndpointConditions")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointConditions {
+    /// Whether the endpoint is ready for traffic: serving and not terminating.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
+    /// Whether the endpoint passes its readiness checks, even while terminating.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub serving: Option<bool>,
+    /// Whether the endpoint is terminating.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terminating: Option<bool>,
 }
 
+/// A port of a slice's endpoints.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.discovery.v1.EndpointPort")
+)]
 #[serde(rename_all = "camelCase", default)]
 pub struct EndpointPort {
+    /// The port's name, as in the Service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The port number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
+    /// TCP, UDP or SCTP.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
 }
