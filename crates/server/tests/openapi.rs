@@ -218,6 +218,20 @@ fn explain_prints_the_schemas() {
     let s = text(&out.stdout);
     assert!(s.contains("FIELD: requests <map[string]Quantity>\n"), "{s}");
 
+    // Enums, as the API server lists them for Go enum types.
+    let out = k.run(&["explain", "pod.spec"]);
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("\n  restartPolicy\t<string>\n  enum: Always, Never, OnFailure\n    When the kubelet restarts"),
+        "{s}"
+    );
+    let out = k.run(&["explain", "sts.spec.podManagementPolicy"]);
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("FIELD: podManagementPolicy <string>\nENUM:\n    OrderedReady\n    Parallel\n\nDESCRIPTION:\n"),
+        "{s}"
+    );
+
     let out = k.run(&["explain", "pods.spec.nope"]);
     assert_eq!(text(&out.stderr), "error: field \"nope\" does not exist\n");
 }

@@ -75,6 +75,201 @@ pub const REQUIRED: &[(&str, &[&str])] = &[
     ),
 ];
 
+const PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
+const RECLAIM: &[&str] = &["Delete", "Recycle", "Retain"];
+const EFFECTS: &[&str] = &["NoExecute", "NoSchedule", "PreferNoSchedule"];
+const CORE: &str = "io.k8s.api.core.v1";
+const APPS: &str = "io.k8s.api.apps.v1";
+
+/// The values of the fields whose Go types are enums (`+enum`), sorted as the API server lists
+/// them: `kubectl explain` prints them (`enum: Always, Never, OnFailure`). The structs keep
+/// these fields as strings, so the values are listed here; admission checks them.
+pub const ENUMS: &[(&str, &str, &str, &[&str])] = &[
+    (
+        CORE,
+        "PodSpec",
+        "restartPolicy",
+        &["Always", "Never", "OnFailure"],
+    ),
+    (
+        CORE,
+        "PodSpec",
+        "dnsPolicy",
+        &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
+    ),
+    (
+        CORE,
+        "PodSpec",
+        "preemptionPolicy",
+        &["Never", "PreemptLowerPriority"],
+    ),
+    (
+        CORE,
+        "Container",
+        "imagePullPolicy",
+        &["Always", "IfNotPresent", "Never"],
+    ),
+    (
+        CORE,
+        "Container",
+        "terminationMessagePolicy",
+        &["FallbackToLogsOnError", "File"],
+    ),
+    (CORE, "ContainerPort", "protocol", PROTOCOLS),
+    (
+        CORE,
+        "VolumeMount",
+        "mountPropagation",
+        &["Bidirectional", "HostToContainer", "None"],
+    ),
+    (
+        CORE,
+        "VolumeMount",
+        "recursiveReadOnly",
+        &["Disabled", "Enabled", "IfPossible"],
+    ),
+    (CORE, "HTTPGetAction", "scheme", &["HTTP", "HTTPS"]),
+    (CORE, "Toleration", "operator", &["Equal", "Exists"]),
+    (CORE, "Toleration", "effect", EFFECTS),
+    (CORE, "Taint", "effect", EFFECTS),
+    (
+        CORE,
+        "PodStatus",
+        "phase",
+        &["Failed", "Pending", "Running", "Succeeded", "Unknown"],
+    ),
+    (
+        CORE,
+        "PodStatus",
+        "qosClass",
+        &["BestEffort", "Burstable", "Guaranteed"],
+    ),
+    (
+        CORE,
+        "ServiceSpec",
+        "type",
+        &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
+    ),
+    (
+        CORE,
+        "ServiceSpec",
+        "sessionAffinity",
+        &["ClientIP", "None"],
+    ),
+    (
+        CORE,
+        "ServiceSpec",
+        "ipFamilyPolicy",
+        &["PreferDualStack", "RequireDualStack", "SingleStack"],
+    ),
+    (
+        CORE,
+        "ServiceSpec",
+        "internalTrafficPolicy",
+        &["Cluster", "Local"],
+    ),
+    (
+        CORE,
+        "ServiceSpec",
+        "externalTrafficPolicy",
+        &["Cluster", "Local"],
+    ),
+    (CORE, "ServicePort", "protocol", PROTOCOLS),
+    (
+        CORE,
+        "PersistentVolumeClaimSpec",
+        "volumeMode",
+        &["Block", "Filesystem"],
+    ),
+    (
+        CORE,
+        "PersistentVolumeClaimStatus",
+        "phase",
+        &["Bound", "Lost", "Pending"],
+    ),
+    (
+        CORE,
+        "PersistentVolumeSpec",
+        "persistentVolumeReclaimPolicy",
+        RECLAIM,
+    ),
+    (
+        CORE,
+        "PersistentVolumeSpec",
+        "volumeMode",
+        &["Block", "Filesystem"],
+    ),
+    (
+        CORE,
+        "PersistentVolumeStatus",
+        "phase",
+        &["Available", "Bound", "Failed", "Pending", "Released"],
+    ),
+    (
+        CORE,
+        "HostPathVolumeSource",
+        "type",
+        &[
+            "",
+            "BlockDevice",
+            "CharDevice",
+            "Directory",
+            "DirectoryOrCreate",
+            "File",
+            "FileOrCreate",
+            "Socket",
+        ],
+    ),
+    (
+        CORE,
+        "NodeSelectorRequirement",
+        "operator",
+        &["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"],
+    ),
+    (
+        APPS,
+        "StatefulSetSpec",
+        "podManagementPolicy",
+        &["OrderedReady", "Parallel"],
+    ),
+    (
+        APPS,
+        "StatefulSetUpdateStrategy",
+        "type",
+        &["OnDelete", "RollingUpdate"],
+    ),
+    (
+        APPS,
+        "StatefulSetPersistentVolumeClaimRetentionPolicy",
+        "whenDeleted",
+        &["Delete", "Retain"],
+    ),
+    (
+        APPS,
+        "StatefulSetPersistentVolumeClaimRetentionPolicy",
+        "whenScaled",
+        &["Delete", "Retain"],
+    ),
+    (
+        "io.k8s.api.storage.v1",
+        "StorageClass",
+        "reclaimPolicy",
+        RECLAIM,
+    ),
+    (
+        "io.k8s.api.storage.v1",
+        "StorageClass",
+        "volumeBindingMode",
+        &["Immediate", "WaitForFirstConsumer"],
+    ),
+    (
+        "io.k8s.api.discovery.v1",
+        "EndpointPort",
+        "protocol",
+        PROTOCOLS,
+    ),
+];
+
 fn settings() -> SchemaSettings {
     SchemaSettings::openapi3().with(|s| {
         s.option_nullable = false;
@@ -126,6 +321,18 @@ fn reshape(v: &mut Value) {
                     m.insert("allOf".into(), json!([{ "$ref": r }]));
                 }
             }
+            // A list's items: a struct as `allOf: [{$ref}]` with `default: {}`, a string
+            // with `default: ""`, as upstream writes them.
+            if let Some(Value::Object(items)) = m.get_mut("items") {
+                if items.len() == 1 {
+                    if let Some(r) = items.remove("$ref") {
+                        items.insert("allOf".into(), json!([{ "$ref": r }]));
+                        items.insert("default".into(), json!({}));
+                    } else if items.get("type") == Some(&json!("string")) {
+                        items.insert("default".into(), json!(""));
+                    }
+                }
+            }
             // Defaults: scalars as they are; an object's is `{}`, as upstream writes it;
             // a list's is left out.
             match m.get("default") {
@@ -168,6 +375,15 @@ pub fn all() -> Map<String, Value> {
             if !fields.is_empty() {
                 s["required"] = json!(fields);
             }
+        }
+    }
+    for (pkg, schema, field, values) in ENUMS {
+        if let Some(p) = defs
+            .get_mut(&format!("{pkg}.{schema}"))
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(|p| p.get_mut(*field))
+        {
+            p["enum"] = json!(values);
         }
     }
     for (kind, name) in &kinds {
@@ -411,6 +627,19 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "no description: {missing:?}");
+    }
+
+    #[test]
+    fn enum_fields_exist_and_are_sorted() {
+        let defs = all();
+        for (pkg, schema, field, values) in ENUMS {
+            let p = &defs[&format!("{pkg}.{schema}")]["properties"][*field];
+            assert_eq!(p["type"], "string", "{schema}.{field}");
+            assert_eq!(p["enum"], json!(values), "{schema}.{field}");
+            let mut sorted = values.to_vec();
+            sorted.sort();
+            assert_eq!(&sorted, values, "{schema}.{field}");
+        }
     }
 
     #[test]
