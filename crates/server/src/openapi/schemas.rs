@@ -270,6 +270,85 @@ pub const ENUMS: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
+/// (package, schema, field, merge key, strategy, map keys).
+pub type ListMerge = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+/// How the lists with a merge key merge in a strategic merge patch, and what identifies their
+/// items, as upstream's struct tags say: (package, schema, field, merge key, strategy, map keys).
+/// The server's strategic merge patch (`ordinal_sim::patch`) uses the same keys.
+pub const LIST_MERGE: &[ListMerge] = &[
+    (CORE, "PodSpec", "containers", "name", "merge", &["name"]),
+    (
+        CORE,
+        "PodSpec",
+        "initContainers",
+        "name",
+        "merge",
+        &["name"],
+    ),
+    (
+        CORE,
+        "PodSpec",
+        "volumes",
+        "name",
+        "merge,retainKeys",
+        &["name"],
+    ),
+    (
+        CORE,
+        "PodSpec",
+        "imagePullSecrets",
+        "name",
+        "merge",
+        &["name"],
+    ),
+    (
+        CORE,
+        "Container",
+        "ports",
+        "containerPort",
+        "merge",
+        &["containerPort", "protocol"],
+    ),
+    (CORE, "Container", "env", "name", "merge", &["name"]),
+    (
+        CORE,
+        "Container",
+        "volumeMounts",
+        "mountPath",
+        "merge",
+        &["mountPath"],
+    ),
+    (CORE, "PodStatus", "conditions", "type", "merge", &["type"]),
+    (CORE, "PodStatus", "podIPs", "ip", "merge", &["ip"]),
+    (CORE, "PodStatus", "hostIPs", "ip", "merge", &["ip"]),
+    (
+        CORE,
+        "ServiceSpec",
+        "ports",
+        "port",
+        "merge",
+        &["port", "protocol"],
+    ),
+    (CORE, "NodeStatus", "conditions", "type", "merge", &["type"]),
+    (CORE, "NodeStatus", "addresses", "type", "merge", &["type"]),
+    (
+        META,
+        "ObjectMeta",
+        "ownerReferences",
+        "uid",
+        "merge",
+        &["uid"],
+    ),
+];
+
 fn settings() -> SchemaSettings {
     SchemaSettings::openapi3().with(|s| {
         s.option_nullable = false;
@@ -376,6 +455,26 @@ pub fn all() -> Map<String, Value> {
                 s["required"] = json!(fields);
             }
         }
+    }
+    for (pkg, schema, field, key, strategy, keys) in LIST_MERGE {
+        if let Some(p) = defs
+            .get_mut(&format!("{pkg}.{schema}"))
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(|p| p.get_mut(*field))
+        {
+            p["x-kubernetes-list-map-keys"] = json!(keys);
+            p["x-kubernetes-list-type"] = json!("map");
+            p["x-kubernetes-patch-merge-key"] = json!(key);
+            p["x-kubernetes-patch-strategy"] = json!(strategy);
+        }
+    }
+    if let Some(p) = defs
+        .get_mut(&format!("{META}.ObjectMeta"))
+        .and_then(|s| s.get_mut("properties"))
+        .and_then(|p| p.get_mut("finalizers"))
+    {
+        p["x-kubernetes-list-type"] = json!("set");
+        p["x-kubernetes-patch-strategy"] = json!("merge");
     }
     for (pkg, schema, field, values) in ENUMS {
         if let Some(p) = defs
@@ -627,6 +726,23 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "no description: {missing:?}");
+    }
+
+    #[test]
+    fn merge_keys_name_fields_of_the_items() {
+        let defs = all();
+        for (pkg, schema, field, key, _, keys) in LIST_MERGE {
+            let p = &defs[&format!("{pkg}.{schema}")]["properties"][*field];
+            assert_eq!(p["type"], "array", "{schema}.{field}");
+            assert_eq!(p["x-kubernetes-patch-merge-key"], *key);
+            let items = resolve(&defs, &p["items"]);
+            for k in keys.iter().chain([key]) {
+                assert!(
+                    items["properties"].get(k).is_some(),
+                    "{schema}.{field}: {k}"
+                );
+            }
+        }
     }
 
     #[test]
