@@ -1,17 +1,19 @@
 //! `/openapi/v3` (the index of group-version documents, and each document) and `/openapi/v2`
-//! (one Swagger 2.0 document), built once (a `OnceLock`) and served as JSON: the paths from
-//! the server's own discovery ([`paths`]), the schemas from the sim's typed structs
-//! ([`schemas`], through `schemars`), the API machinery's few types written out ([`meta`]).
+//! (one Swagger 2.0 document, as JSON or as the protobuf kubectl asks for), built once (a
+//! `OnceLock`): the paths from the server's own discovery ([`paths`]), the schemas from the
+//! sim's typed structs ([`schemas`], through `schemars`), the API machinery's few types
+//! written out ([`meta`]); [`v2`] and [`protobuf`] rewrite them for v2.
 //!
 //! kubectl v1.33 reads `/openapi/v3` for three things: `--validate=strict` (the default of
 //! `apply`/`create`/`replace`) checks that the kind's PATCH operation takes `fieldValidation`,
 //! and then leaves validation to the server (`?fieldValidation=Strict`); `apply` would compute
 //! its strategic merge patch from the kind's schema if the PATCH operation listed that patch
 //! type (it does not: see [`paths`]), and so uses its built-in types; `explain` prints the
-//! schemas.
+//! schemas (`--output plaintext-openapiv2`: the v2 protobuf).
 
 mod meta;
 mod paths;
+mod protobuf;
 mod schemas;
 mod v2;
 
@@ -36,6 +38,7 @@ struct Docs {
     index: Vec<u8>,
     gvs: Vec<GvDoc>,
     v2: Vec<u8>,
+    v2_protobuf: Vec<u8>,
 }
 
 static DOCS: OnceLock<Docs> = OnceLock::new();
@@ -201,16 +204,16 @@ fn build() -> Docs {
         );
         gvs.push(GvDoc { key, hash, body });
     }
+    let v2 = v2::document(&all_paths, &defs);
     Docs {
         index: to_bytes(&json!({ "paths": index })),
         gvs,
-        v2: to_bytes(&v2::document(&all_paths, &defs)),
+        v2: to_bytes(&v2),
+        v2_protobuf: protobuf::encode(&v2),
     }
 }
 
-/// Whether the client takes JSON. OpenAPI's protobuf forms are not served: kubectl asks for
-/// v2 only as protobuf, gets `406`, and falls back to its built-in types, as it does when a
-/// server has no v2.
+/// Whether the client takes JSON.
 fn accepts_json(req: &Request) -> bool {
     match req.header("accept") {
         None => true,
@@ -219,6 +222,24 @@ fn accepts_json(req: &Request) -> bool {
             t == "application/json" || t == "*/*" || t == "application/*" || t.is_empty()
         }),
     }
+}
+
+/// `/openapi/v2`, as JSON or as protobuf (the form kubectl asks for): the first media type of
+/// the Accept header that is one of them, as the API server chooses.
+fn v2_response(req: &Request, d: &Docs) -> Response {
+    let accept = req.header("accept").unwrap_or("*/*");
+    for t in accept.split(',') {
+        let t = t.split(';').next().unwrap_or("").trim();
+        let body = if t == "application/json" || t == "application/*" || t == "*/*" {
+            Response::new(200, "application/json", d.v2.clone())
+        } else if protobuf::is_protobuf(t) {
+            Response::new(200, protobuf::CONTENT_TYPE, d.v2_protobuf.clone())
+        } else {
+            continue;
+        };
+        return body.with_header("Vary", "Accept");
+    }
+    not_acceptable()
 }
 
 fn not_acceptable() -> Response {
@@ -238,12 +259,14 @@ pub fn route(req: &Request, segs: &[&str]) -> Option<Response> {
     if req.method != "GET" && req.method != "HEAD" {
         return Some(status::method_not_allowed(&req.method));
     }
+    if segs == ["v2"] {
+        return Some(v2_response(req, d));
+    }
     if !accepts_json(req) {
         return Some(not_acceptable());
     }
     match segs {
         ["v3"] => Some(Response::new(200, "application/json", d.index.clone())),
-        ["v2"] => Some(Response::new(200, "application/json", d.v2.clone())),
         ["v3", rest @ ..] => {
             let key = rest.join("/");
             let doc = d.gvs.iter().find(|g| g.key == key)?;

@@ -232,6 +232,19 @@ fn explain_prints_the_schemas() {
         "{s}"
     );
 
+    // The v2 form, which kubectl reads as protobuf.
+    let out = k.run(&["explain", "sts.spec", "--output", "plaintext-openapiv2"]);
+    let s = text(&out.stdout);
+    assert!(
+        s.starts_with("KIND:     StatefulSet\nVERSION:  apps/v1\n\nRESOURCE: spec <Object>\n\nDESCRIPTION:\n     The wanted pods"),
+        "{s}\n{}",
+        text(&out.stderr)
+    );
+    assert!(
+        s.contains("\n   replicas\t<integer>\n     How many pods are wanted."),
+        "{s}"
+    );
+
     let out = k.run(&["explain", "pods.spec.nope"]);
     assert_eq!(text(&out.stderr), "error: field \"nope\" does not exist\n");
 }
@@ -251,8 +264,9 @@ fn the_documents_are_served_as_the_api_server_serves_them() {
             "GET {path} HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
-        let mut r = String::new();
-        s.read_to_string(&mut r).unwrap();
+        let mut r = Vec::new();
+        s.read_to_end(&mut r).unwrap();
+        let r = String::from_utf8_lossy(&r);
         let (head, body) = r.split_once("\r\n\r\n").unwrap();
         let code = head[9..12].parse().unwrap();
         (code, head.to_string(), body.to_string())
@@ -308,7 +322,7 @@ fn the_documents_are_served_as_the_api_server_serves_them() {
     );
     assert_eq!(get("/openapi/v3/apis/nope/v1", "application/json").0, 404);
 
-    // v2: Swagger 2.0 as JSON; its protobuf form is not served.
+    // v2: Swagger 2.0 as JSON, or as gnostic's protobuf (below, through kubectl).
     let (code, _, body) = get("/openapi/v2", "application/json");
     assert_eq!(code, 200);
     let v2: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -319,10 +333,15 @@ fn the_documents_are_served_as_the_api_server_serves_them() {
         pod["properties"]["spec"]["$ref"],
         "#/definitions/io.k8s.api.core.v1.PodSpec"
     );
-    let (code, _, _) = get(
+    let (code, head, _) = get(
         "/openapi/v2",
         "application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
     );
-    assert_eq!(code, 406);
+    assert_eq!(code, 200);
+    assert!(
+        head.contains("Content-Type: application/com.github.proto-openapi.spec.v2.v1.0+protobuf"),
+        "{head}"
+    );
+    assert_eq!(get("/openapi/v2", "text/html").0, 406);
     server.stop();
 }

@@ -235,8 +235,9 @@ const LIST_TYPES: &[&str] = &[
 /// `application/strategic-merge-patch+json`, but the document does not say so: kubectl's
 /// `apply` would then compute its strategic merge patch from these schemas, which keep some
 /// sub-objects unmodelled (`securityContext`, `affinity`, a container's `resources`), and warn
-/// `unable to find api field` on every manifest that sets one; without it, kubectl uses its
-/// built-in types, which are upstream's, and sends the same patch a real cluster gets.
+/// `unable to find api field` on every manifest that sets one; without it (here and in the v2
+/// document's `consumes`, its next try), kubectl uses its built-in types, which are upstream's,
+/// and sends the same strategic merge patch a real cluster gets.
 const PATCH_TYPES: &[&str] = &[
     "application/apply-patch+yaml",
     "application/json-patch+json",

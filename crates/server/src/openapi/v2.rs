@@ -37,6 +37,13 @@ fn schema(v: &Value) -> Value {
                     }
                 }
             }
+            // An object kept as given: an object with no declared fields (kubectl's v2 models
+            // read an object without `properties` as a map).
+            if out.contains_key("x-kubernetes-preserve-unknown-fields")
+                && !out.contains_key("properties")
+            {
+                out.insert("properties".into(), json!({}));
+            }
             Value::Object(out)
         }
         Value::Array(a) => Value::Array(a.iter().map(schema).collect()),
