@@ -169,6 +169,55 @@ spec:
     assert_eq!(text(&out.stdout), "statefulset.apps/x created\n");
 }
 
+/// A `kind: List` has no PATCH operation to check, so kubectl validates it on its side, against
+/// the v2 document: unknown fields by schema name, fields of unmodelled objects let through.
+#[test]
+fn a_list_is_validated_by_kubectl_against_v2() {
+    let Some(k) = Kube::new() else { return };
+    let list = "apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: p1
+  spec:
+    securityContext:
+      runAsUser: 1000
+    containers:
+    - name: c
+      image: nginx
+      resources:
+        requests:
+          cpu: 100m
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: s1
+  spec:
+    ports:
+    - port: 80
+";
+    let f = k.file("list.yaml", list);
+    let out = k.run(&["apply", "-f", &f]);
+    assert_eq!(
+        (text(&out.stdout), text(&out.stderr)),
+        (
+            "pod/p1 created\nservice/s1 created\n".to_string(),
+            String::new()
+        )
+    );
+    let bad = list
+        .replace("name: p1\n", "name: p2\n    bar: 2\n")
+        .replace("runAsUser: 1000\n", "runAsUser: 1000\n    foo: 1\n");
+    let f = k.file("bad.yaml", &bad);
+    let out = k.run(&["apply", "-f", &f]);
+    assert_eq!(
+        text(&out.stderr),
+        format!("error: error validating \"{f}\": error validating data: [ValidationError(Pod.metadata): unknown field \"bar\" in io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta, ValidationError(Pod.spec): unknown field \"foo\" in io.k8s.api.core.v1.PodSpec]; if you choose to ignore these errors, turn validation off with --validate=false\n")
+    );
+}
+
 #[test]
 fn explain_prints_the_schemas() {
     let Some(k) = Kube::new() else { return };

@@ -37,13 +37,9 @@ fn schema(v: &Value) -> Value {
                     }
                 }
             }
-            // An object kept as given: an object with no declared fields (kubectl's v2 models
-            // read an object without `properties` as a map).
-            if out.contains_key("x-kubernetes-preserve-unknown-fields")
-                && !out.contains_key("properties")
-            {
-                out.insert("properties".into(), json!({}));
-            }
+            // An object kept as given stays without `properties`: kubectl's v2 models read it as
+            // a map of anything, so its client-side validation (a `kind: List`) accepts any
+            // field in it, as the server does.
             Value::Object(out)
         }
         Value::Array(a) => Value::Array(a.iter().map(schema).collect()),
