@@ -23,17 +23,10 @@ pub const FILE_FLAGS: &[FlagSpec] = &[
     flag("save-config", None, false),
 ];
 
-fn read_all(
-    p: &crate::args::Parsed,
-    env: &Env,
-    out: &mut Output,
-    cmd: &str,
-) -> Option<Vec<(String, String)>> {
+fn read_all(p: &crate::args::Parsed, env: &Env, out: &mut Output) -> Option<Vec<(String, String)>> {
     let files = p.values("filename");
     if files.is_empty() {
-        out.err(format!(
-            "error: must specify one of -f and -k\n\nSee 'kubectl {cmd} -h' for help and examples"
-        ));
+        out.err("error: must specify one of -f and -k");
         return None;
     }
     let mut docs = Vec::new();
@@ -66,7 +59,7 @@ fn file_command(c: &mut Cluster, args: &[String], env: &Env, is_apply: bool) -> 
             return out;
         }
     };
-    let Some(docs) = read_all(&p, env, &mut out, cmd) else {
+    let Some(docs) = read_all(&p, env, &mut out) else {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();

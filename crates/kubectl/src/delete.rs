@@ -80,7 +80,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             Ok(g) if g < 0 => None,
             Ok(g) => Some(g),
             Err(_) => {
-                out.err(format!("error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax"));
+                out.err(format!("error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\nSee 'kubectl delete --help' for usage."));
                 return out;
             }
         },
@@ -209,10 +209,12 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     };
     let mut waiting = Vec::new();
     for (kind, ns, name) in targets {
-        // A client dry run only reads the object; a server dry run sends the delete.
+        // A client dry run sends nothing, and does not even read a named object (kubectl's
+        // builder has `RequireObject(false)`): it prints the name it was given. A server dry
+        // run sends the delete.
         let result = match dry {
-            DryRun::Client => c.get(kind, &ns, &name),
-            _ => dry.send(c, |c| c.delete(kind, &ns, &name, &opts)),
+            DryRun::Client => Ok(None),
+            _ => dry.send(c, |c| c.delete(kind, &ns, &name, &opts)).map(Some),
         };
         match result {
             Ok(o) => {
@@ -230,7 +232,8 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                         resource::type_prefix(kind)
                     ));
                 }
-                waiting.push((kind, ns, name, o.meta().uid.clone()));
+                let uid = o.map(|o| o.meta().uid.clone()).unwrap_or_default();
+                waiting.push((kind, ns, name, uid));
             }
             Err(e) if e.is_not_found() && p.bool("ignore-not-found") => {}
             Err(e) => out.err(errors::render(&e, None)),

@@ -57,7 +57,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     };
     if t.is_empty() {
-        out.err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples");
+        out.err("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
         return out;
     }
     let Some(selector) = crate::args::selector_into(&p, &mut out) else {
@@ -2831,6 +2831,7 @@ Data:
     Template:
       $patch:  replace
       Metadata:
+        Creation Timestamp:  <nil>
         Labels:
           App:  nginx
       Spec:

@@ -44,7 +44,7 @@ pub fn drain(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
             Ok(g) if g < 0 => None,
             Ok(g) => Some(g),
             Err(_) => {
-                out.err(format!("error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax"));
+                out.err(format!("error: invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax\nSee 'kubectl drain --help' for usage."));
                 return out;
             }
         },
@@ -120,13 +120,9 @@ pub fn drain(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     if !errors.is_empty() {
         let lines: Vec<String> = errors
             .iter()
-            .map(|(msg, ids)| {
-                if msg.to_lowercase().starts_with("cannot delete") {
-                    format!("{msg}: {}", ids.join(", "))
-                } else {
-                    format!("cannot delete {msg}: {}", ids.join(", "))
-                }
-            })
+            // `PodDeleteList.errors`: "cannot delete " before every message, the unmanaged
+            // pods' own "cannot delete …" too (v1.33 prints it twice).
+            .map(|(msg, ids)| format!("cannot delete {msg}: {}", ids.join(", ")))
             .collect();
         out.err(unable_to_drain(&name, &lines));
         return out;
@@ -244,7 +240,9 @@ fn set_unschedulable(c: &mut Cluster, args: &[String], uncordon: bool) -> Output
         return out;
     };
     if p.positionals.is_empty() {
-        out.err(format!("error: resource(s) were provided, but no name was specified\nSee 'kubectl {cmd} -h' for help and examples"));
+        out.err(format!(
+            "error: USAGE: {cmd} NODE [flags]\nSee 'kubectl {cmd} -h' for help and examples"
+        ));
         return out;
     }
     // As kubectl's Complete: every node is looked up before any is changed, so a name that
@@ -406,7 +404,7 @@ mod tests {
         assert_eq!(out.status, 1);
         assert_eq!(
             out.text(),
-            "node/kind-worker cordoned\nerror: unable to drain node \"kind-worker\" due to error: cannot delete Pods that declare no controller (use --force to override): default/lonely, continuing command...\nThere are pending nodes to be drained:\n kind-worker\ncannot delete Pods that declare no controller (use --force to override): default/lonely\n"
+            "node/kind-worker cordoned\nerror: unable to drain node \"kind-worker\" due to error: cannot delete cannot delete Pods that declare no controller (use --force to override): default/lonely, continuing command...\nThere are pending nodes to be drained:\n kind-worker\ncannot delete cannot delete Pods that declare no controller (use --force to override): default/lonely\n"
         );
         assert!(c.get_as::<Pod>("default", "lonely").is_some());
         let out = k(&mut c, "drain kind-worker --force --grace-period=0");

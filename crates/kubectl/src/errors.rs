@@ -9,14 +9,23 @@ pub fn render(e: &ApiError, source: Option<(&str, &str)>) -> String {
             Some(k) => format!("The {} \"{}\" is invalid", k.name(), e.name),
             None => "The request is invalid".to_string(),
         };
+        // `MultilineError` ends each cause with a newline of its own, so a cause whose
+        // message already ends with one (a `cmp.Diff`) is followed by an empty line.
         if e.causes.len() == 1 {
-            return format!("{head}: {}", e.causes[0]);
+            let mut s = format!("{head}: {}", e.causes[0]);
+            if s.ends_with('\n') {
+                s.push('\n');
+            }
+            return s;
         }
         let mut s = format!("{head}: \n");
         for c in &e.causes {
             s.push_str(&format!("* {c}\n"));
         }
-        return s.trim_end_matches('\n').to_string();
+        if !s.ends_with("\n\n") {
+            s.pop();
+        }
+        return s;
     }
     render_standard(e, source)
 }

@@ -1,14 +1,23 @@
 //! The verbs that print facts about the playground: version, api-resources, cluster-info,
 //! config.
 
-use crate::args::{sub, Operands, Sub};
+use crate::args::{flag, parse_into, sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{resource, table, Env};
 use ordinal_sim::{Cluster, KUBERNETES_VERSION};
 
+/// The flags of `kubectl version` the playground takes (`-o` is accepted; the text form is
+/// what it prints).
+pub const VERSION_FLAGS: &[FlagSpec] =
+    &[flag("client", None, false), flag("output", Some('o'), true)];
+
 pub fn version(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     let mut out = Output::default();
-    if args.iter().any(|a| a == "--client") {
+    // An unknown flag is refused, as kubectl's flag parser does.
+    let Some(p) = parse_into(args, VERSION_FLAGS, "version", &mut out) else {
+        return out;
+    };
+    if p.bool("client") {
         out.out(format!(
             "Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.6.0\n"
         ));
@@ -18,8 +27,13 @@ pub fn version(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     out
 }
 
-pub fn api_resources(_c: &mut Cluster, _args: &[String], _env: &Env) -> Output {
+pub fn api_resources(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     let mut out = Output::default();
+    // It takes none of kubectl's flags (filters, output formats): each is refused as unknown
+    // rather than ignored.
+    if parse_into(args, &[], "api-resources", &mut out).is_none() {
+        return out;
+    }
     let mut rows = vec![vec![
         "NAME".to_string(),
         "SHORTNAMES".into(),

@@ -38,6 +38,10 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
         .iter()
         .cloned()
         .partition(|a| a.contains('=') || (a.ends_with('-') && !a.contains('/')));
+    if rest.is_empty() {
+        out.err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>");
+        return out;
+    }
     let mut q = p.clone();
     q.positionals = rest;
     let Some(t) = targets(&q, &mut out) else {
@@ -78,6 +82,17 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
             continue;
         };
         let mut obj = (*live).clone();
+        // `kubectl label` (outside a client dry run) notes each label it was asked to remove
+        // that the object does not have.
+        if !annotate && dry != DryRun::Client {
+            for ch in &changes {
+                if let Some(k) = ch.strip_suffix('-') {
+                    if !live.meta().labels.contains_key(k) {
+                        out.out(format!("label {k:?} not found.\n"));
+                    }
+                }
+            }
+        }
         let map = if annotate {
             &mut obj.meta_mut().annotations
         } else {
@@ -98,6 +113,18 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
                 map.insert(k.to_string(), v.to_string());
             }
         }
+        // kubectl words the result from its own copy, before it sends anything: the object's
+        // JSON unchanged is "not labeled", shorter without --overwrite "unlabeled", else
+        // "labeled"; `annotate` always says "annotated" (its printer's one operation).
+        let word = if annotate {
+            "annotated"
+        } else if obj == *live {
+            "not labeled"
+        } else if !p.bool("overwrite") && json_len(&obj) < json_len(&live) {
+            "unlabeled"
+        } else {
+            "labeled"
+        };
         obj.meta_mut().resource_version.clear();
         // A client dry run prints the object as changed here and sends nothing.
         let result = match dry {
@@ -110,13 +137,6 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
         };
         match result {
             Ok(o) => {
-                // The same object back: nothing changed.
-                let word = match (*o == *live, annotate) {
-                    (true, false) => "not labeled",
-                    (true, true) => "not annotated",
-                    (false, false) => "labeled",
-                    (false, true) => "annotated",
-                };
                 print.done(
                     &mut out,
                     dry,
@@ -130,4 +150,8 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
         }
     }
     out
+}
+
+fn json_len(o: &ordinal_sim::Object) -> usize {
+    serde_json::to_string(&o.to_value()).map_or(0, |s| s.len())
 }

@@ -100,7 +100,8 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     out
 }
 
-/// Cobra's answer to an unknown command, with its suggestions.
+/// Cobra's answer to an unknown command, with its suggestions. kubectl prints the error
+/// itself (`CheckErr`), so cobra's "Run 'kubectl --help' for usage." never follows it.
 fn unknown_command(cmd: &str) -> String {
     let mut msg = format!("error: unknown command \"{cmd}\" for \"kubectl\"");
     let close: Vec<&str> = verbs::commands()
@@ -108,14 +109,11 @@ fn unknown_command(cmd: &str) -> String {
         .filter(|c| edit_distance(c, cmd) <= 2 || (cmd.len() > 2 && c.starts_with(cmd)))
         .collect();
     if !close.is_empty() {
-        msg.push_str("\n\nDid you mean this?\n");
+        msg.push_str("\n\nDid you mean this?");
         for c in close {
-            msg.push_str(&format!("\t{c}\n"));
+            msg.push_str(&format!("\n\t{c}"));
         }
-    } else {
-        msg.push('\n');
     }
-    msg.push_str("\nRun 'kubectl --help' for usage.");
     msg
 }
 

@@ -91,9 +91,11 @@ pub fn patch(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 } else {
                     "patched"
                 };
+                // No "(dry run)" suffix: kubectl's patch sets the printer's operation after
+                // `PrintFlagsWithDryRunStrategy` added it, so v1.33 never shows it.
                 print.done(
                     &mut out,
-                    dry,
+                    DryRun::None,
                     kind,
                     &name,
                     operation,
@@ -143,7 +145,7 @@ fn client_patch(
     };
     print.done(
         out,
-        DryRun::Client,
+        DryRun::None,
         kind,
         name,
         operation,

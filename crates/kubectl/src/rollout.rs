@@ -70,8 +70,14 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         ));
         return out;
     };
+    // An unknown subcommand: `DefaultSubCommandRun`'s usage error, before anything else.
+    let Some(own) = crate::args::find_sub(SUBCOMMANDS, &sub).map(|s| s.flags) else {
+        out.err(format!(
+            "error: unknown command {sub:?}\nSee 'kubectl rollout -h' for help and examples"
+        ));
+        return out;
+    };
     // Each subcommand has its own flags: another's is unknown to it.
-    let own = crate::args::find_sub(SUBCOMMANDS, &sub).map_or(&[][..], |s| s.flags);
     for f in FLAGS {
         if p.has(f.long) && !own.iter().any(|o| o.long == f.long) {
             // Written short (`-o name`), pflag names the shorthand and the word it was in.
@@ -232,11 +238,8 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 return out;
             }
             // `statefulsetMatch`: the set's template patch equals the revision's data.
-            let mut current = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
-            if let Value::Object(m) = &mut current {
-                m.insert("$patch".into(), Value::String("replace".into()));
-            }
-            if target.data.pointer("/spec/template") == Some(&current) {
+            let current = ordinal_sim::controllers::statefulset::utils::revision_patch(&set);
+            if target.data.pointer("/spec/template") == current.pointer("/spec/template") {
                 let operation = format!("skipped rollback (current template already matches revision {to})");
                 done(&mut out, &operation);
                 return out;

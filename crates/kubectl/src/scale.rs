@@ -31,26 +31,50 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         out.err("error: required flag(s) \"replicas\" not set");
         return out;
     };
-    let replicas: i32 = match r.parse::<i64>() {
-        Err(_) => {
-            out.err(format!("error: invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax"));
-            return out;
-        }
-        Ok(n) if n > i32::MAX as i64 || n < i32::MIN as i64 => {
-            out.err(format!("error: invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": value out of range"));
+    // `--replicas` is a Go `int` (64 bits): what fits goes to the server, which refuses what
+    // does not fit its int32. pflag's parse errors end with the usage hint.
+    let replicas: i64 = match r.parse::<i64>() {
+        Err(e) => {
+            let why = match e.kind() {
+                std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
+                    "value out of range"
+                }
+                _ => "invalid syntax",
+            };
+            out.err(format!("error: invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": {why}\nSee 'kubectl scale --help' for usage."));
             return out;
         }
         Ok(n) if n < 0 => {
             out.err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
             return out;
         }
-        Ok(n) => n as i32,
+        Ok(n) => n,
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
     let Some(t) = named_targets(&p, &mut out) else {
         return out;
     };
+    // kubectl reads every target first (`r.Infos()`, continuing past errors): none read is
+    // "no objects passed to scale" with the errors; otherwise it scales what it read and
+    // returns the errors at the end.
+    let mut read = Vec::new();
+    let mut missing = Vec::new();
     for (kind, name) in t {
+        match c.get(kind, &ns, &name) {
+            Ok(o) => read.push((kind, name, o.to_value())),
+            Err(e) => missing.push(e),
+        }
+    }
+    if read.is_empty() && !missing.is_empty() {
+        let msgs: Vec<&str> = missing.iter().map(|e| e.message.as_str()).collect();
+        let all = match msgs.as_slice() {
+            [one] => one.to_string(),
+            many => format!("[{}]", many.join(", ")),
+        };
+        out.err(format!("error: no objects passed to scale {all}"));
+        return out;
+    }
+    for (kind, name, read) in read {
         if !crate::resource::support(kind).scale {
             out.err(format!(
                 "error: no scaler has been implemented for {{\"{}\" \"{}\"}}",
@@ -61,13 +85,6 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
         // kubectl prints the object as it read it before scaling (`info.Object`), whatever the
         // strategy. A client dry run sends nothing, so no precondition is checked (the scaler's).
-        let read = match c.get(kind, &ns, &name) {
-            Ok(o) => o.to_value(),
-            Err(e) => {
-                out.err(errors::render(&e, None));
-                continue;
-            }
-        };
         if dry != DryRun::Client {
             if let Some(cur) = p.value("current-replicas") {
                 let live = c
@@ -98,6 +115,9 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             "scaled",
             Shown::Unstructured(&read),
         );
+    }
+    for e in missing {
+        out.err(errors::render(&e, None));
     }
     out
 }

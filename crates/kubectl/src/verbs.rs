@@ -582,7 +582,7 @@ pub static VERBS: &[Verb] = &[
             usage: "kubectl version [flags] [options]",
             examples: "  kubectl version",
         }),
-        flags: &[],
+        flags: info::VERSION_FLAGS,
         subs: &[],
         operands: Operands::None,
         run: Run::Cmd(info::version),

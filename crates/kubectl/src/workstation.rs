@@ -528,7 +528,7 @@ mod tests {
         );
         assert_eq!(
             kubectl(&mut c, "exec web-1 -- hostname").stderr(),
-            format!("Error from server: error dialing backend: dial tcp {ip}:10250: connect: no route to host\n")
+            format!("error: Internal error occurred: error dialing backend: dial tcp {ip}:10250: connect: no route to host\n")
         );
         // The node goes NotReady only after the grace period.
         let status = |c: &mut ordinal_sim::Cluster| {

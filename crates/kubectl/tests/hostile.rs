@@ -78,9 +78,16 @@ fn max_int32_replicas_through_scale_patch_and_apply_change_nothing() {
         out.ends_with("for: \"big.yaml\": error when patching \"big.yaml\": statefulsets.apps \"web\" is forbidden: exceeded quota: playground, requested: replicas=2147483647, limit: replicas=10000 (this playground runs in one browser tab)\n"),
         "{out}"
     );
+    // `--replicas` is a Go int: past int32 the server refuses the patch; past int64, pflag.
+    let out = t.timed("kubectl scale sts web --replicas=2147483648");
+    assert!(
+        out.starts_with("The request is invalid: patch: Invalid value: ")
+            && out.ends_with(": json: cannot unmarshal number 2147483648 into Go struct field StatefulSetSpec.spec.replicas of type int32\n"),
+        "{out}"
+    );
     assert_eq!(
-        t.timed("kubectl scale sts web --replicas=2147483648"),
-        "error: invalid argument \"2147483648\" for \"--replicas\" flag: strconv.ParseInt: parsing \"2147483648\": value out of range\n"
+        t.timed("kubectl scale sts web --replicas=9223372036854775808"),
+        "error: invalid argument \"9223372036854775808\" for \"--replicas\" flag: strconv.ParseInt: parsing \"9223372036854775808\": value out of range\nSee 'kubectl scale --help' for usage.\n"
     );
     t.run("sleep 60");
     assert_eq!(t.c.resource_version(), rv);

@@ -130,6 +130,13 @@ impl ChunkWriter<'_> {
         {
             return false;
         }
+        self.closed_now()
+    }
+
+    /// [`ChunkWriter::closed`] without the once-a-second limit: for a stream about to do
+    /// something on the client's behalf (a watch moving a virtual clock), which must not do it
+    /// for a client that has left.
+    pub fn closed_now(&mut self) -> bool {
         self.checked = Some(Instant::now());
         peer_closed(self.out)
     }

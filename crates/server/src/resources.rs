@@ -25,7 +25,7 @@ pub fn handle(shared: &Arc<Shared>, req: Request, t: &Target) -> Response {
             }
         }
         ("GET", Some(_), None) | ("GET", Some(_), Some("status")) => get(shared, &req, t),
-        ("GET", Some(_), Some("scale")) => scale_get(shared, t),
+        ("GET", Some(_), Some("scale")) => scale_get(shared, &req, t),
         ("POST", None, None) => create(shared, &req, t),
         ("POST", Some(_), Some("eviction")) => evict(shared, &req, t),
         ("PUT", Some(_), None) | ("PUT", Some(_), Some("status")) => update(shared, &req, t),
@@ -723,9 +723,14 @@ fn scale_value(o: &Object) -> Value {
     })
 }
 
-fn scale_get(shared: &Shared, t: &Target) -> Response {
+fn scale_get(shared: &Shared, req: &Request, t: &Target) -> Response {
     let st = shared.lock();
     match st.cluster.get(t.kind, ns_of(t), name_of(t)) {
+        Ok(o) if table::wants_table(req.header("accept")) => {
+            let include = req.param("includeObject").unwrap_or("Metadata");
+            let v = table::scale_table(&st.cluster, &o, &scale_value(&o), include);
+            Response::json(200, &v)
+        }
         Ok(o) => Response::json(200, &scale_value(&o)),
         Err(e) => error_response(&e, Some(t.kind), name_of(t)),
     }

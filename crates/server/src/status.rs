@@ -46,8 +46,16 @@ fn cause_reason(message: &str) -> &'static str {
 /// `details`), when the error does not carry its own.
 pub fn error_value(e: &ApiError, kind: Option<Kind>, name: &str) -> Value {
     let mut v = status_value(e.reason.code(), e.reason.as_str(), &e.message);
-    let kind = e.kind.or(kind);
-    let name = if e.name.is_empty() { name } else { &e.name };
+    // An Invalid error names only what it was raised for: a patch that does not apply is
+    // `NewInvalid(GroupKind{}, "", …)` upstream, which kubectl shows as "The request is
+    // invalid", not "The StatefulSet "web" is invalid".
+    let invalid = e.reason == ordinal_sim::Reason::Invalid;
+    let kind = if invalid { e.kind } else { e.kind.or(kind) };
+    let name = if invalid || !e.name.is_empty() {
+        &e.name
+    } else {
+        name
+    };
     let mut details = serde_json::Map::new();
     if !name.is_empty() {
         details.insert("name".into(), json!(name));

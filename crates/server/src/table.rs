@@ -108,3 +108,38 @@ pub fn table(
         "rows": objs.iter().map(|o| row(c, o, include)).collect::<Vec<_>>(),
     })
 }
+
+/// The Table of a `scale` subresource (`printScale`): Name, Desired (`spec.replicas`),
+/// Available (`status.replicas`), Age. `scale` is the `autoscaling/v1` Scale as served.
+pub fn scale_table(c: &Cluster, o: &Object, scale: &Value, include: &str) -> Value {
+    let col = |name: &str, ty: &str, format: &str| json!({"name": name, "type": ty, "format": format, "description": "", "priority": 0});
+    let mut row = json!({"cells": [
+        o.name(),
+        scale.pointer("/spec/replicas").cloned().unwrap_or(json!(0)),
+        scale.pointer("/status/replicas").cloned().unwrap_or(json!(0)),
+        ordinal_sim::printers::age(c.now(), o.meta().creation_timestamp),
+    ]});
+    match include {
+        "None" => {}
+        "Object" => row["object"] = scale.clone(),
+        _ => {
+            row["object"] = json!({
+                "kind": "PartialObjectMetadata",
+                "apiVersion": "meta.k8s.io/v1",
+                "metadata": scale.get("metadata").cloned().unwrap_or(json!({})),
+            })
+        }
+    }
+    json!({
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": {"resourceVersion": o.meta().resource_version},
+        "columnDefinitions": [
+            col("Name", "string", "name"),
+            col("Desired", "integer", ""),
+            col("Available", "integer", ""),
+            col("Age", "string", ""),
+        ],
+        "rows": [row],
+    })
+}

@@ -197,6 +197,10 @@ fn stream(
             continue;
         }
         if st.clock.mode == ClockMode::Virtual && last_sent.elapsed() >= VIRTUAL_IDLE {
+            // A client that went away no longer waits for anything: time must not move for it.
+            if out.closed_now() {
+                return Ok(());
+            }
             // Nothing for this watch yet: let simulated time reach the next thing that happens.
             let before = st.cluster.now();
             let moved = match st.cluster.next_timer() {

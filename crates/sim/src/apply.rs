@@ -484,6 +484,18 @@ impl Cluster {
                     serde_json::to_string(&apply_patch(&live_v, last.as_ref(), &recorded_target))
                         .unwrap_or_default()
                 };
+                // kubectl says "unchanged" only when the patch it computed is empty (and then
+                // sends nothing): a list it replaces whole that the server defaulted
+                // (`volumeClaimTemplates`) differs from the manifest's on every apply.
+                let empty_patch = {
+                    let mut live_v = live_v.clone();
+                    if let Some(m) = live_v.get_mut("metadata").and_then(Value::as_object_mut) {
+                        m.remove("resourceVersion");
+                    }
+                    apply_patch(&live_v, last.as_ref(), &recorded_target)
+                        .as_object()
+                        .is_some_and(Map::is_empty)
+                };
                 let shown = || {
                     let mut live_v = live_v.clone();
                     if let Some(m) = live_v.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -507,13 +519,7 @@ impl Cluster {
                 self.run();
                 match r {
                     Ok(o) => {
-                        // kubectl says "unchanged" only for an empty patch; fields the
-                        // server drops keep the patch non-empty on every apply.
-                        let dropped = Object::decode(kind, target.clone())
-                            .is_ok_and(|(_, unknown)| !unknown.is_empty());
-                        // The same object back: nothing written (a dry run's answer keeps
-                        // the live resourceVersion either way).
-                        let action = if *o == *live && !dropped {
+                        let action = if empty_patch {
                             ApplyAction::Unchanged
                         } else {
                             ApplyAction::Configured

@@ -39,7 +39,11 @@ pub enum ExecError {
 }
 
 impl ExecError {
-    /// The line kubectl prints for this error.
+    /// The line kubectl v1.33 prints for this error. Its exec and attach go over WebSocket to
+    /// the API server's stream translator, which reports what fails past the API server (the
+    /// kubelet's refusal, the runtime's error, an unreachable node) as an InternalError on the
+    /// error channel: `error: Internal error occurred: …` (the runtime's own message already
+    /// starts with those words, hence twice).
     pub fn message(&self) -> String {
         match self {
             ExecError::Api(e) => {
@@ -49,14 +53,14 @@ impl ExecError {
                 "Error from server (BadRequest): container {container} is not valid for pod {pod}"
             ),
             ExecError::NotRunning { container } => format!(
-                "error: unable to upgrade connection: container not found (\"{container}\")"
+                "error: Internal error occurred: unable to upgrade connection: container not found (\"{container}\")"
             ),
             ExecError::Completed { phase } => format!(
                 "error: cannot exec into a container in a completed pod; current phase is {phase}"
             ),
-            ExecError::StartFailed(why) => format!("error: {why}"),
+            ExecError::StartFailed(why) => format!("error: Internal error occurred: {why}"),
             ExecError::NodeUnreachable { address } => format!(
-                "Error from server: error dialing backend: dial tcp {address}:10250: connect: no route to host"
+                "error: Internal error occurred: error dialing backend: dial tcp {address}:10250: connect: no route to host"
             ),
         }
     }

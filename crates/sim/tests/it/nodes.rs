@@ -272,7 +272,7 @@ fn exec_into_a_pod_on_a_stopped_node_cannot_reach_the_kubelet() {
     let e = c.exec_target("default", "web-1", None).unwrap_err();
     assert_eq!(
         e.message(),
-        format!("Error from server: error dialing backend: dial tcp {ip}:10250: connect: no route to host")
+        format!("error: Internal error occurred: error dialing backend: dial tcp {ip}:10250: connect: no route to host")
     );
 }
 

@@ -325,11 +325,19 @@ pub fn update_claim_owner_refs(claim: &mut PersistentVolumeClaim, set: &Stateful
     }
 }
 
-/// `getPatch`: the revision data, `{"spec":{"template":{…,"$patch":"replace"}}}`.
+/// `getPatch`: the revision data, `{"spec":{"template":{…,"$patch":"replace"}}}`. The
+/// template is what Go's typed encoder writes, so its metadata has `"creationTimestamp":null`
+/// (a zero `metav1.Time`): the bytes kubectl's `rollout undo` compares and the hash names.
 pub fn revision_patch(set: &StatefulSet) -> Value {
     let mut template = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut template {
         m.insert("$patch".into(), Value::String("replace".into()));
+        let meta = m
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Value::Object(meta) = meta {
+            meta.entry("creationTimestamp").or_insert(Value::Null);
+        }
     }
     serde_json::json!({"spec": {"template": template}})
 }
