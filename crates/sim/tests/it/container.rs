@@ -233,12 +233,13 @@ fn unreachable_names_and_addresses() {
 fn unknown_commands_and_exit_codes() {
     let mut c = web(15);
     sleeper(&mut c, "bb", "busybox:1.28");
-    // kubectl shows the runtime's failure to start the process as an internal error (exit 1).
+    // kubectl shows the runtime's failure to start the process as an internal error (exit 1),
+    // wrapped once more by the API server's stream translator.
     let e = c
         .exec("default", "web-0", None, &argv(&["foo"]), "")
         .unwrap_err();
     let msg = e.message();
-    assert!(msg.starts_with("error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \""), "{msg}");
+    assert!(msg.starts_with("error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \""), "{msg}");
     assert!(msg.ends_with("OCI runtime exec failed: exec failed: unable to start container process: exec: \"foo\": executable file not found in $PATH: unknown"), "{msg}");
     // nginx images have dash as /bin/sh; busybox has ash.
     let r = sh(&mut c, "web-0", "foo");
