@@ -494,22 +494,23 @@ fn after_write(shared: &Shared) {
     shared.notify();
 }
 
-fn create(shared: &Shared, req: &Request, t: &Target) -> Response {
-    let dry = match dry_run(req) {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
-    let validation = match field_validation(req) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let mut v = match body_value(req, t.kind) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+/// What POST and PUT read first, in the API server's order: `dryRun`, `fieldValidation`, the body,
+/// and the body's `kind`/`apiVersion` against the path's.
+fn write_request(req: &Request, t: &Target) -> Result<(bool, FieldValidation, Value), Response> {
+    let dry = dry_run(req)?;
+    let validation = field_validation(req)?;
+    let v = body_value(req, t.kind)?;
     if let Some(r) = check_type_meta(&v, t.kind) {
-        return r;
+        return Err(r);
     }
+    Ok((dry, validation, v))
+}
+
+fn create(shared: &Shared, req: &Request, t: &Target) -> Response {
+    let (dry, validation, mut v) = match write_request(req, t) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
     if let Err(r) = namespace_from_path(&mut v, t) {
         return r;
     }
@@ -632,21 +633,10 @@ fn check_type_meta(v: &Value, kind: Kind) -> Option<Response> {
 }
 
 fn update(shared: &Shared, req: &Request, t: &Target) -> Response {
-    let dry = match dry_run(req) {
-        Ok(d) => d,
+    let (dry, validation, mut v) = match write_request(req, t) {
+        Ok(w) => w,
         Err(r) => return r,
     };
-    let validation = match field_validation(req) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let mut v = match body_value(req, t.kind) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    if let Some(r) = check_type_meta(&v, t.kind) {
-        return r;
-    }
     let name = name_of(t).to_string();
     let body_name = v
         .pointer("/metadata/name")

@@ -1243,7 +1243,9 @@ fn go_v(v: &Val) -> String {
     }
 }
 
-fn go_v_json(out: &mut String, v: &Value) {
+/// Go's `%v` of a value decoded from JSON (`map[a:1 b:[x y]]`), as the JSONPath and template
+/// printers print a value that is not a string.
+pub(crate) fn go_v_json(out: &mut String, v: &Value) {
     match v {
         Value::Null => out.push_str("<nil>"),
         Value::Bool(b) => out.push_str(&b.to_string()),

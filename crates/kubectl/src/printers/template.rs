@@ -7,7 +7,7 @@
 //! `define`, `template` and `block` work; `call` always fails, as no value in kubectl's data is a
 //! function.
 
-use super::jsonpath::{go_json, go_quote};
+use super::jsonpath::{go_json, go_quote, go_v_json};
 use super::yaml::go_format_g;
 use serde_json::Value;
 
@@ -1269,47 +1269,10 @@ fn f64_of(n: &serde_json::Number) -> f64 {
     n.as_f64().unwrap_or(0.0)
 }
 
-/// Go's `%v` of a value from the data.
-fn json_v(out: &mut String, v: &Value) {
-    match v {
-        Value::Null => out.push_str("<nil>"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => out.push_str(&i.to_string()),
-            None => out.push_str(&go_format_g(f64_of(n))),
-        },
-        Value::String(s) => out.push_str(s),
-        Value::Array(a) => {
-            out.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                json_v(out, x);
-            }
-            out.push(']');
-        }
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            out.push_str("map[");
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                out.push_str(k);
-                out.push(':');
-                json_v(out, &m[k.as_str()]);
-            }
-            out.push(']');
-        }
-    }
-}
-
 /// Go's `%v` of a value decoded from JSON (`map[a:1 b:[x y]]`).
 pub(crate) fn go_v(v: &Value) -> String {
     let mut s = String::new();
-    json_v(&mut s, v);
+    go_v_json(&mut s, v);
     s
 }
 
@@ -1319,7 +1282,7 @@ fn print_v(v: &V) -> String {
         V::Invalid => "<no value>".into(),
         V::J(j) | V::C(j) => {
             let mut s = String::new();
-            json_v(&mut s, j);
+            go_v_json(&mut s, j);
             s
         }
         V::Bool(b) => b.to_string(),
@@ -2463,7 +2426,7 @@ pub fn render(src: &str, data: &Value, opts: Options) -> Result<String, (String,
         let mut raw = String::new();
         go_json(&mut raw, data, None);
         let mut given = String::new();
-        json_v(&mut given, data);
+        go_v_json(&mut given, data);
         let stdout = format!(
             "{partial}Error executing template: {err}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{src}\n\traw data was:\n\t\t{raw}\n\tobject given to template engine was:\n\t\t{given}\n\n"
         );
