@@ -521,18 +521,9 @@ fn create_secret(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::MemFiles;
 
     fn run(c: &mut Cluster, line: &str, stdin: &str) -> Output {
-        let files = MemFiles::default();
-        let env = Env {
-            namespace: "default",
-            files: &files,
-            stdin,
-            interactive_shells: false,
-        };
-        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        crate::run(c, &args, &env)
+        crate::run_line(c, line, stdin)
     }
 
     fn kubectl(c: &mut Cluster, line: &str, stdin: &str) -> (String, String) {

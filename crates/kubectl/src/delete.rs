@@ -252,21 +252,11 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 
 #[cfg(test)]
 mod tests {
-    use crate::session::MemFiles;
-    use crate::{run, Env};
     use ordinal_sim::api::*;
     use ordinal_sim::Cluster;
 
     fn kubectl(c: &mut Cluster, line: &str) -> crate::Output {
-        let files = MemFiles::default();
-        let env = Env {
-            namespace: "default",
-            files: &files,
-            stdin: "",
-            interactive_shells: false,
-        };
-        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        run(c, &args, &env)
+        crate::run_line(c, line, "")
     }
 
     fn web() -> Cluster {

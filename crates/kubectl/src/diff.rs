@@ -247,20 +247,10 @@ fn file_time(c: &Cluster) -> String {
 #[cfg(test)]
 mod tests {
     use crate::output::Output;
-    use crate::session::MemFiles;
-    use crate::Env;
     use ordinal_sim::Cluster;
 
     fn run(c: &mut Cluster, line: &str, stdin: &str) -> Output {
-        let files = MemFiles::default();
-        let env = Env {
-            namespace: "default",
-            files: &files,
-            stdin,
-            interactive_shells: false,
-        };
-        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        crate::run(c, &args, &env)
+        crate::run_line(c, line, stdin)
     }
 
     const S1: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s1\nstringData:\n  a: \"1\"\n  b: \"2\"\n";

@@ -130,3 +130,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+/// One kubectl line, split on spaces, run with `stdin` and no files in the default namespace:
+/// what the verb modules' tests type.
+#[cfg(test)]
+pub(crate) fn run_line(c: &mut Cluster, line: &str, stdin: &str) -> Output {
+    let files = session::MemFiles::default();
+    let env = Env {
+        namespace: "default",
+        files: &files,
+        stdin,
+        interactive_shells: false,
+    };
+    let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+    run(c, &args, &env)
+}

@@ -277,23 +277,13 @@ pub fn poll(c: &mut Cluster, job: &mut ForceReplace, out: &mut Output) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::session::MemFiles;
-    use crate::{run, Env};
     use ordinal_sim::api::*;
     use ordinal_sim::Cluster;
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo\nspec:\n  containers:\n  - name: nginx\n    image: registry.k8s.io/nginx-slim:0.24\n";
 
     fn kubectl(c: &mut Cluster, line: &str) -> crate::Output {
-        let files = MemFiles::default();
-        let env = Env {
-            namespace: "default",
-            files: &files,
-            stdin: POD,
-            interactive_shells: false,
-        };
-        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
-        run(c, &args, &env)
+        crate::run_line(c, line, POD)
     }
 
     // `replace --force` of a pod still terminating must wait for it to be gone before it
