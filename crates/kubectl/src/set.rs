@@ -1,7 +1,9 @@
-//! `kubectl set image|env|resources`: change the containers of a pod template (a
-//! StatefulSet's) or of a pod, as kubectl v1.33 does (`pkg/cmd/set`): the pairs after the
-//! resources, the object changed locally, nothing sent when nothing changed, then the change
-//! sent (here as an update of the object read) and `statefulset.apps/web image updated`.
+//! `kubectl set image|env|resources|serviceaccount|selector`: change the containers or the
+//! service account of a pod template (a StatefulSet's) or of a pod, or a Service's selector,
+//! as kubectl v1.33 does (`pkg/cmd/set`): the pairs after the resources, the object changed
+//! locally, (for the containers) nothing sent when nothing changed, then the change sent (here
+//! as an update of the object read) and `statefulset.apps/web image updated`. `set subject`
+//! says why it cannot run: there are no role bindings.
 
 use crate::args::{flag, sub, FlagSpec, Operands, Parsed, Sub};
 use crate::dryrun::{
@@ -12,7 +14,7 @@ use crate::resource::resolve;
 use crate::{errors, Env};
 use ordinal_sim::api::{Kind, Object};
 use ordinal_sim::quantity::Quantity;
-use ordinal_sim::Cluster;
+use ordinal_sim::{ApiError, Cluster};
 use serde_json::{json, Value};
 
 const ALL: FlagSpec = flag("all", None, false);
@@ -68,11 +70,36 @@ pub const RESOURCES_FLAGS: &[FlagSpec] = &[
     ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 
-/// `kubectl set`'s subcommands (those of kubectl's that concern pod templates).
+pub const SELECTOR_FLAGS: &[FlagSpec] = &[
+    ALL,
+    LOCAL,
+    FILENAME,
+    RECORD,
+    flag("resource-version", None, true),
+    DRY_RUN,
+    OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
+];
+pub const SERVICEACCOUNT_FLAGS: &[FlagSpec] = &[
+    ALL,
+    LOCAL,
+    FILENAME,
+    RECORD,
+    DRY_RUN,
+    OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
+];
+
+/// `kubectl set`'s subcommands.
 pub const SUBCOMMANDS: &[Sub] = &[
     sub("env", ENV_FLAGS, Operands::Typed),
     sub("image", IMAGE_FLAGS, Operands::Typed),
     sub("resources", RESOURCES_FLAGS, Operands::Typed),
+    sub("selector", SELECTOR_FLAGS, Operands::Typed),
+    sub("serviceaccount", SERVICEACCOUNT_FLAGS, Operands::Typed).aliases(&["sa"]),
+    sub("subject", &[], Operands::None).hidden(),
 ];
 
 /// `kubectl set` alone (cobra's help, on stderr, status 1).
@@ -90,8 +117,10 @@ pub fn set(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         "image" => image(c, &rest, env),
         "env" => set_env(c, &rest, env),
         "resources" => resources(c, &rest, env),
-        "selector" | "serviceaccount" | "subject" => {
-            out.err(format!("error: \"kubectl set {word}\" is not available in this playground (it has no Services selectors, ServiceAccounts or RoleBindings to change); set image, env and resources are."));
+        "selector" => selector(c, &rest, env),
+        "serviceaccount" | "sa" => serviceaccount(c, &rest, env),
+        "subject" => {
+            out.err("error: \"kubectl set subject\" is not available in this playground: it has no RoleBindings or ClusterRoleBindings (kind's admin may do everything)");
             out
         }
         other => {
@@ -209,7 +238,7 @@ type Target = (Kind, String, Option<Value>);
 
 /// `-f FILE`: the objects the files name (read from the server), or with `--local` the
 /// files' objects themselves.
-fn from_files(p: &Parsed, env: &Env, local: bool, out: &mut Output) -> Option<Vec<Target>> {
+pub(crate) fn from_files(p: &Parsed, env: &Env, local: bool, out: &mut Output) -> Option<Vec<Target>> {
     let mut t = Vec::new();
     for f in p.values("filename") {
         let text = match crate::manifests::read(env.files, &f, env.stdin) {
@@ -330,30 +359,44 @@ fn send(
     if *before == after {
         return;
     }
+    if let Err(e) = write(c, out, dry, print, kind, name, after, what, local) {
+        out.err(format!("error: {failed}: {}", e.message));
+    }
+}
+
+/// Prints a changed object on a client dry run (or `--local`), else sends it (an update of
+/// the object as read) and prints what the server returned; `Err` is the server's error.
+#[allow(clippy::too_many_arguments)]
+fn write(
+    c: &mut Cluster,
+    out: &mut Output,
+    dry: DryRun,
+    print: &Print,
+    kind: Kind,
+    name: &str,
+    after: Value,
+    what: &str,
+    local: bool,
+) -> Result<(), ApiError> {
     if local || dry == DryRun::Client {
         print.done(out, dry, kind, name, what, Shown::Unstructured(&after));
-        return;
+        return Ok(());
     }
     // The API's own decoder (`Object::decode`), not serde's generic `from_value`: the web build
     // would carry a second copy of every kind's deserializer for it (about 150 KB).
-    let obj = match Object::decode(kind, after) {
-        Ok((o, _)) => o,
-        Err(e) => {
-            out.err(format!("error: {failed}: {}", e.message));
-            return;
-        }
-    };
-    match dry.send(c, |c| c.update(obj)) {
-        Ok(o) => print.done(
-            out,
-            dry,
-            kind,
-            name,
-            what,
-            Shown::Unstructured(&o.to_value()),
-        ),
-        Err(e) => out.err(format!("error: {failed}: {}", e.message)),
-    }
+    let obj = Object::decode(kind, after)
+        .map_err(|e| ApiError::bad_request(e.message))?
+        .0;
+    let o = dry.send(c, |c| c.update(obj))?;
+    print.done(
+        out,
+        dry,
+        kind,
+        name,
+        what,
+        Shown::Unstructured(&o.to_value()),
+    );
+    Ok(())
 }
 
 /// `--record`: pflag's deprecation notice as it parses the flag; the change cause kubectl
@@ -922,6 +965,202 @@ pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     for e in errs {
         out.err(e);
+    }
+    out
+}
+
+/// `kubectl set serviceaccount` (`set sa`): the last word is the service account, the words
+/// before it the objects. Each object's pod spec gets it and is sent, changed or not.
+pub fn serviceaccount(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let cmd = "set serviceaccount";
+    let Some((p, dry, print)) = dryrun::parse(args, SERVICEACCOUNT_FLAGS, cmd, c, &mut out) else {
+        return out;
+    };
+    let cause = record(&p, cmd, &mut out);
+    let local = p.bool("local");
+    if local && dry == DryRun::Server {
+        out.err(
+            "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+        );
+        return out;
+    }
+    let Some((account, resources)) = p.positionals.split_last() else {
+        out.err("error: serviceaccount is required");
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    let Some(targets) = infos(c, &p, resources, &ns, env, &mut out) else {
+        return out;
+    };
+    let mut errs = Vec::new();
+    for t in targets {
+        let Some(before) = object(c, &t, &ns, &mut out) else {
+            continue;
+        };
+        let (kind, name, local) = (t.0, t.1, t.2.is_some());
+        let mut after = before;
+        match pod_spec(kind, &name, local, &mut after) {
+            Ok(spec) => spec["serviceAccountName"] = json!(account),
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        }
+        set_cause(&mut after, &cause);
+        let what = "serviceaccount updated";
+        if let Err(e) = write(c, &mut out, dry, &print, kind, &name, after, what, local) {
+            errs.push(format!("error: failed to patch ServiceAccountName {}", e.message));
+        }
+    }
+    for e in errs {
+        out.err(e);
+    }
+    out
+}
+
+/// A Service from a file as kubectl's Go type holds it and prints it: what `omitempty` drops
+/// gone, and the zero values of fields without it (`creationTimestamp: null`, a port's
+/// `targetPort: 0`, `status.loadBalancer: {}`).
+fn typed_service(v: &mut Value) {
+    if let Some(m) = v.as_object_mut() {
+        m.insert("apiVersion".into(), json!("v1"));
+        m.insert("kind".into(), json!("Service"));
+    }
+    let meta = &mut v["metadata"];
+    if !meta.is_object() {
+        *meta = json!({});
+    }
+    // What `omitempty` leaves out: a nil or empty map, slice or string.
+    let empty = |x: &Value| match x {
+        Value::Null => true,
+        Value::Object(o) => o.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    };
+    if let Some(m) = meta.as_object_mut() {
+        m.retain(|_, x| !empty(x));
+        m.insert("creationTimestamp".into(), Value::Null);
+    }
+    let spec = &mut v["spec"];
+    if !spec.is_object() {
+        *spec = json!({});
+    }
+    if let Some(m) = spec.as_object_mut() {
+        m.retain(|_, x| !empty(x));
+        if let Some(ports) = m.get_mut("ports").and_then(Value::as_array_mut) {
+            for port in ports.iter_mut().filter_map(Value::as_object_mut) {
+                port.entry("port").or_insert(json!(0));
+                port.entry("targetPort").or_insert(json!(0));
+            }
+        }
+    }
+    let status = &mut v["status"];
+    if !status.is_object() {
+        *status = json!({});
+    }
+    if let Some(m) = status.as_object_mut() {
+        m.entry("loadBalancer").or_insert(json!({}));
+    }
+}
+
+/// `kubectl set selector`: the last word is a label selector, the words before it the
+/// objects (Services only: `updateSelectorForObject`); the selector replaces theirs.
+pub fn selector(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let cmd = "set selector";
+    let Some((p, dry, print)) = dryrun::parse(args, SELECTOR_FLAGS, cmd, c, &mut out) else {
+        return out;
+    };
+    let cause = record(&p, cmd, &mut out);
+    // `getResourcesAndSelector`: the last word is the selector.
+    let Some((expr, resources)) = p.positionals.split_last() else {
+        out.err("error: one selector is required");
+        return out;
+    };
+    let wanted = match crate::selector::Selector::parse(expr).and_then(|s| {
+        s.to_label_selector()
+            .map_err(|e| format!("error: {e}"))
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            let e = e.strip_prefix("error: ").unwrap_or(&e);
+            out.err(format!(
+                "error: couldn't parse the selector string \"{expr}\": {e}"
+            ));
+            return out;
+        }
+    };
+    let local = p.bool("local");
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    // `ResourceBuilderFlags.ToBuilder`: `--local` reads the files only.
+    let targets = if local {
+        if !resources.is_empty() {
+            out.err("error: you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'");
+            return out;
+        }
+        if !p.has("filename") {
+            out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return out;
+        }
+        from_files(&p, env, true, &mut out)
+    } else {
+        infos(c, &p, resources, &ns, env, &mut out)
+    };
+    let Some(targets) = targets else {
+        return out;
+    };
+    let resource_version = p.value("resource-version").filter(|v| !v.is_empty());
+    for t in targets {
+        let Some(mut after) = object(c, &t, &ns, &mut out) else {
+            continue;
+        };
+        let (kind, name, from_file) = (t.0, t.1, t.2.is_some());
+        if kind != Kind::Service {
+            out.err("error: setting a selector is only supported for Services");
+            return out;
+        }
+        if !wanted.match_expressions.is_empty() {
+            // Go's `%v` of the `[]LabelSelectorRequirement`.
+            let exprs: Vec<String> = wanted
+                .match_expressions
+                .iter()
+                .map(|(k, op, values)| format!("{{{k} {op} [{}]}}", values.join(" ")))
+                .collect();
+            out.err(format!(
+                "error: match expression [{}] not supported on this object",
+                exprs.join(" ")
+            ));
+            return out;
+        }
+        let labels: serde_json::Map<String, Value> = wanted
+            .match_labels
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        after["spec"]["selector"] = Value::Object(labels);
+        if let Some(rv) = resource_version {
+            after["metadata"]["resourceVersion"] = json!(rv);
+        }
+        set_cause(&mut after, &cause);
+        if from_file {
+            typed_service(&mut after);
+        }
+        // An empty selector is `omitempty`'s: none.
+        if after["spec"]["selector"]
+            .as_object()
+            .is_some_and(|m| m.is_empty())
+        {
+            if let Some(spec) = after["spec"].as_object_mut() {
+                spec.remove("selector");
+            }
+        }
+        let what = "selector updated";
+        if let Err(e) = write(c, &mut out, dry, &print, kind, &name, after, what, from_file) {
+            out.err(errors::render(&e, None));
+            return out;
+        }
     }
     out
 }
