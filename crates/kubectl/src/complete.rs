@@ -231,7 +231,7 @@ mod tests {
         assert_eq!(cands(&c, "kubectl exec web-0 -- ca"), Vec::<String>::new());
         assert_eq!(cands(&c, "kub"), vec!["kubectl"]);
         let done = complete(&c, "default", "for i in 0 1; do kubectl ex");
-        assert_eq!(done.candidates, vec!["exec", "explain"]);
+        assert_eq!(done.candidates, vec!["exec", "explain", "expose"]);
         assert_eq!(done.start, "for i in 0 1; do kubectl ".len());
     }
 }

@@ -2,6 +2,9 @@
 
 use ordinal_sim::{ApiError, Reason};
 
+/// The resource builder's error when it is given nothing to read (`missingResourceError`).
+pub const MISSING_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
 /// `source`: `("creating", "web.yaml")` when the object came from a file.
 pub fn render(e: &ApiError, source: Option<(&str, &str)>) -> String {
     if e.reason == Reason::Invalid && !e.causes.is_empty() {

@@ -409,7 +409,7 @@ fn objects(c: &Cluster, p: &Parsed, ns: &str, env: &Env, out: &mut Output) -> Op
     }
     if p.positionals.is_empty() {
         if found.is_empty() {
-            out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.err(crate::errors::MISSING_RESOURCES);
             return None;
         }
         return Some(found);

@@ -98,7 +98,7 @@ pub const PLUGIN_SUBCOMMANDS: &[Sub] = &[sub(
 )];
 
 /// `kubectl plugin` alone: cobra's help on stderr, status 1 (`DefaultSubCommandRun`).
-const PLUGIN_HELP: &str = "Provides utilities for interacting with plugins.\n\n Plugins provide extended functionality that is not part of the major command-line distribution. Please refer to the documentation and examples for more information about how write your own plugins.\n\n The easiest way to discover and install plugins is via the kubernetes sub-project krew: [krew.sigs.k8s.io]. To install krew, visit https://krew.sigs.k8s.io/docs/user-guide/setup/install\n\nExamples:\n  # List all available plugins\n  kubectl plugin list\n  \n  # List only binary names of available plugins without paths\n  kubectl plugin list --name-only\n\nAvailable Commands:\n  list            List all visible plugin executables on a user's PATH\n\nUsage:\n  kubectl plugin [flags] [options]\n\nUse \"kubectl plugin <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
+const PLUGIN_HELP: &str = "Provides utilities for interacting with plugins.\n\n Plugins provide extended functionality that is not part of the major command-line distribution. Please refer to the documentation and examples for more information about how write your own plugins.\n\n The easiest way to discover and install plugins is via the kubernetes sub-project krew: [krew.sigs.k8s.io]. To install krew, visit https://krew.sigs.k8s.io/docs/user-guide/setup/install\n\nExamples:\n  # List all available plugins\n  kubectl plugin list\n  \n  # List only binary names of available plugins without paths\n  kubectl plugin list --name-only\n\nAvailable Commands:\n  list          List all visible plugin executables on a user's PATH\n\nUsage:\n  kubectl plugin [flags] [options]\n\nUse \"kubectl plugin <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
 
 /// `kubectl plugin list`: the workstation's PATH holds no `kubectl-*` executables.
 pub fn plugin(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
@@ -112,13 +112,14 @@ pub fn plugin(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     let mut rest = args.to_vec();
     let word = rest.remove(i);
     if word != "list" {
-        let words: Vec<String> = args
+        // `RequireNoArguments`: the words, joined, as Go's `%q` quotes them.
+        let words: Vec<&str> = args
             .iter()
             .filter(|a| !a.starts_with('-'))
-            .map(|a| format!("{a:?}"))
+            .map(String::as_str)
             .collect();
         out.err(format!(
-            "error: unknown command [{}]\nSee 'kubectl plugin -h' for help and examples",
+            "error: unknown command {:?}\nSee 'kubectl plugin -h' for help and examples",
             words.join(" ")
         ));
         return out;

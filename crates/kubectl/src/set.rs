@@ -11,7 +11,8 @@ use crate::dryrun::{
 };
 use crate::output::Output;
 use crate::resource::resolve;
-use crate::{errors, Env};
+use crate::errors::{self, Visit};
+use crate::Env;
 use ordinal_sim::api::{Kind, Object};
 use ordinal_sim::quantity::Quantity;
 use ordinal_sim::{ApiError, Cluster};
@@ -176,7 +177,7 @@ fn infos(
         if p.has("selector") {
             out.err("error: at least one resource must be specified to use a selector");
         } else {
-            out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.err(errors::MISSING_RESOURCES);
         }
         return None;
     }
@@ -990,7 +991,17 @@ pub fn serviceaccount(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
-    let Some(targets) = infos(c, &p, resources, &ns, env, &mut out) else {
+    // The builder's `LocalParam`: the files only (the words before the account ignored).
+    let targets = if local {
+        if !p.has("filename") {
+            out.err(errors::MISSING_RESOURCES);
+            return out;
+        }
+        from_files(&p, env, true, &mut out)
+    } else {
+        infos(c, &p, resources, &ns, env, &mut out)
+    };
+    let Some(targets) = targets else {
         return out;
     };
     let mut errs = Vec::new();
@@ -1079,16 +1090,20 @@ pub fn selector(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         out.err("error: one selector is required");
         return out;
     };
-    let wanted = match crate::selector::Selector::parse(expr).and_then(|s| {
-        s.to_label_selector()
-            .map_err(|e| format!("error: {e}"))
-    }) {
+    let parsed = match crate::selector::Selector::parse(expr) {
         Ok(s) => s,
         Err(e) => {
             let e = e.strip_prefix("error: ").unwrap_or(&e);
             out.err(format!(
                 "error: couldn't parse the selector string \"{expr}\": {e}"
             ));
+            return out;
+        }
+    };
+    let wanted = match parsed.to_label_selector() {
+        Ok(s) => s,
+        Err(e) => {
+            out.err(format!("error: {e}"));
             return out;
         }
     };
@@ -1101,7 +1116,7 @@ pub fn selector(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
         if !p.has("filename") {
-            out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.err(errors::MISSING_RESOURCES);
             return out;
         }
         from_files(&p, env, true, &mut out)
@@ -1112,14 +1127,17 @@ pub fn selector(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     };
     let resource_version = p.value("resource-version").filter(|v| !v.is_empty());
+    let mut errs = Vec::new();
     for t in targets {
         let Some(mut after) = object(c, &t, &ns, &mut out) else {
             continue;
         };
         let (kind, name, from_file) = (t.0, t.1, t.2.is_some());
         if kind != Kind::Service {
-            out.err("error: setting a selector is only supported for Services");
-            return out;
+            errs.push(Visit::Own(
+                "setting a selector is only supported for Services".into(),
+            ));
+            continue;
         }
         if !wanted.match_expressions.is_empty() {
             // Go's `%v` of the `[]LabelSelectorRequirement`.
@@ -1128,11 +1146,11 @@ pub fn selector(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 .iter()
                 .map(|(k, op, values)| format!("{{{k} {op} [{}]}}", values.join(" ")))
                 .collect();
-            out.err(format!(
-                "error: match expression [{}] not supported on this object",
+            errs.push(Visit::Own(format!(
+                "match expression [{}] not supported on this object",
                 exprs.join(" ")
-            ));
-            return out;
+            )));
+            continue;
         }
         let labels: serde_json::Map<String, Value> = wanted
             .match_labels
@@ -1158,10 +1176,10 @@ pub fn selector(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
         let what = "selector updated";
         if let Err(e) = write(c, &mut out, dry, &print, kind, &name, after, what, from_file) {
-            out.err(errors::render(&e, None));
-            return out;
+            errs.push(Visit::Api(e));
         }
     }
+    errors::check(&mut out, errs);
     out
 }
 
@@ -1196,4 +1214,109 @@ mod tests {
             Err("error: Invalid argument syntax cpu, expected <resource>=<value>".into())
         );
     }
+
+    fn web(c: &mut Cluster) {
+        let o = crate::run_line(
+            c,
+            "apply -f https://k8s.io/examples/application/web/web.yaml",
+            "",
+        );
+        assert_eq!(o.status, 0, "{}", o.text());
+        c.advance(60_000);
+    }
+
+    fn selector_of(c: &Cluster, name: &str) -> Vec<(String, String)> {
+        c.get_as::<ordinal_sim::api::Service>("default", name)
+            .map(|s| s.spec.selector.clone().into_iter().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn set_selector_replaces_a_services_selector() {
+        let mut c = Cluster::new(1);
+        web(&mut c);
+        let o = crate::run_line(&mut c, "set selector svc/nginx app=web,tier=front", "");
+        assert_eq!(o.stdout(), "service/nginx selector updated\n", "{}", o.stderr());
+        assert_eq!(
+            selector_of(&c, "nginx"),
+            [("app".into(), "web".into()), ("tier".into(), "front".into())]
+        );
+        let before = c.resource_version();
+        for (line, err) in [
+            ("set selector sts web app=x", "error: setting a selector is only supported for Services"),
+            ("set selector svc nginx tier in (a,b)", "error: match expression [{tier In [a b]}] not supported on this object"),
+            ("set selector svc nginx app!=x", "error: \"!=\" is not a valid label selector operator"),
+            ("set selector", "error: one selector is required"),
+            ("set selector svc nginx app=x --resource-version=1", "Error from server (Conflict): Operation cannot be fulfilled on services \"nginx\": the object has been modified; please apply your changes to the latest version and try again"),
+        ] {
+            let args: Vec<String> = match line.split_once(" in ") {
+                Some((a, b)) => {
+                    let mut w: Vec<String> = a.split_whitespace().map(String::from).collect();
+                    let last = w.pop().unwrap_or_default();
+                    w.push(format!("{last} in {b}"));
+                    w
+                }
+                None => line.split_whitespace().map(String::from).collect(),
+            };
+            let files = crate::session::MemFiles::default();
+            let env = Env { namespace: "default", files: &files, stdin: "", interactive_shells: false };
+            let o = crate::run(&mut c, &args, &env);
+            assert_eq!(o.stderr(), format!("{err}\n"), "{line}");
+        }
+        assert_eq!(c.resource_version(), before);
+        let o = crate::run_line(&mut c, "set selector svc nginx app=x --dry-run=client -o name", "");
+        assert_eq!(o.stdout(), "service/nginx\n");
+        assert_eq!(c.resource_version(), before);
+    }
+
+    #[test]
+    fn set_selector_local_prints_the_files_service_as_kubectl_types_it() {
+        let mut c = Cluster::new(1);
+        let files = crate::session::MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin: "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: {}\nspec:\n  ports:\n  - port: 80\n",
+            interactive_shells: false,
+        };
+        let args: Vec<String> = "set selector --local -f - app=s -o yaml"
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let o = crate::run(&mut c, &args, &env);
+        assert_eq!(
+            o.stdout(),
+            "apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  name: s\nspec:\n  ports:\n  - port: 80\n    targetPort: 0\n  selector:\n    app: s\nstatus:\n  loadBalancer: {}\n",
+            "{}",
+            o.stderr()
+        );
+    }
+
+    #[test]
+    fn set_serviceaccount_changes_the_pod_template_and_kubectl_says_so() {
+        let mut c = Cluster::new(1);
+        web(&mut c);
+        let o = crate::run_line(&mut c, "set sa sts/web default", "");
+        assert_eq!(o.stdout(), "statefulset.apps/web serviceaccount updated\n", "{}", o.stderr());
+        let o = crate::run_line(&mut c, "set serviceaccount sts web builder --dry-run=client -o jsonpath={.spec.template.spec.serviceAccountName}", "");
+        assert_eq!(o.stdout(), "builder");
+        let sa = |c: &Cluster| {
+            c.get_as::<ordinal_sim::api::StatefulSet>("default", "web")
+                .and_then(|s| s.spec.template.spec.service_account_name.clone())
+        };
+        assert_eq!(sa(&c).as_deref(), Some("default"));
+        let o = crate::run_line(&mut c, "set serviceaccount svc nginx builder", "");
+        assert_eq!(o.stderr(), "error: services/nginx the object is not a pod or does not have a pod template: *v1.Service\n");
+        let o = crate::run_line(&mut c, "set serviceaccount pod web-0 builder", "");
+        assert!(o.stderr().starts_with("error: failed to patch ServiceAccountName Pod \"web-0\" is invalid: spec: Forbidden: pod updates may not change fields"), "{}", o.stderr());
+        let o = crate::run_line(&mut c, "set serviceaccount", "");
+        assert_eq!(o.stderr(), "error: serviceaccount is required\n");
+        let o = crate::run_line(&mut c, "set subject rolebinding admin --user=x", "");
+        assert!(o.stderr().starts_with("error: \"kubectl set subject\" is not available in this playground: "));
+        // The set takes the account; its new pods need it to exist.
+        let o = crate::run_line(&mut c, "set sa sts/web builder", "");
+        assert_eq!(o.stdout(), "statefulset.apps/web serviceaccount updated\n");
+        assert_eq!(sa(&c).as_deref(), Some("builder"));
+    }
+
 }

@@ -24,6 +24,10 @@ pub const FLAGS: &[FlagSpec] = &[
     ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 
+/// What taint's printer says of a dry run: nothing (`ToPrinter` sets the operation after
+/// `PrintFlagsWithDryRunStrategy` added " (dry run)" to it).
+const NO_SUFFIX: DryRun = DryRun::None;
+
 const EFFECTS: [&str; 3] = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
 /// A taint as `kubectl taint` reads one: key, value (empty: none), effect (empty: any, for
@@ -225,9 +229,8 @@ pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
             return out;
         }
         None => {
-            out.err(format!(
-                "error: the server doesn't have a resource type {ty:?}"
-            ));
+            // `checkErr` words a `NoResourceMatchError` without `error: `.
+            out.err(format!("the server doesn't have a resource type {ty:?}"));
             return out;
         }
     }
@@ -315,7 +318,7 @@ pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
         changed.spec.taints = taints;
         if dry == DryRun::Client {
             let v = Object::Node(changed).to_value();
-            print.done(&mut out, dry, Kind::Node, &name, op, Shown::Unstructured(&v));
+            print.done(&mut out, NO_SUFFIX, Kind::Node, &name, op, Shown::Unstructured(&v));
             continue;
         }
         // The strategic merge patch kubectl sends replaces the list (it has no merge key): an
@@ -324,7 +327,7 @@ pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
         match dry.send(c, |c| c.update(Object::Node(changed))) {
             Ok(o) => print.done(
                 &mut out,
-                dry,
+                NO_SUFFIX,
                 Kind::Node,
                 &name,
                 op,
@@ -465,10 +468,10 @@ mod tests {
         let o = run_line(&mut c, "taint nodes --all x=y:PreferNoSchedule --dry-run=client", "");
         assert_eq!(
             o.stdout(),
-            "node/kind-control-plane tainted (dry run)\nnode/kind-worker tainted (dry run)\nnode/kind-worker2 tainted (dry run)\n"
+            "node/kind-control-plane tainted\nnode/kind-worker tainted\nnode/kind-worker2 tainted\n"
         );
         let o = run_line(&mut c, "taint nodes --all x=y:PreferNoSchedule --dry-run=server", "");
-        assert!(o.stdout().ends_with("node/kind-worker2 tainted (server dry run)\n"));
+        assert!(o.stdout().ends_with("node/kind-worker2 tainted\n"));
         assert!(taints(&c, "kind-worker2").is_empty());
         let o = run_line(
             &mut c,
