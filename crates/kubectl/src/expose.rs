@@ -119,14 +119,19 @@ fn selector_for(src: Source, v: &Value) -> Result<String, String> {
                 .filter(|e| !e.is_empty());
             if let Some(exprs) = exprs {
                 // Go's `%+v` of the `[]LabelSelectorRequirement`.
-                let s = |e: &Value, k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                let s =
+                    |e: &Value, k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_string();
                 let items: Vec<String> = exprs
                     .iter()
                     .map(|e| {
                         let values: Vec<String> = e
                             .get("values")
                             .and_then(Value::as_array)
-                            .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                            .map(|a| {
+                                a.iter()
+                                    .filter_map(|x| x.as_str().map(String::from))
+                                    .collect()
+                            })
                             .unwrap_or_default();
                         format!(
                             "{{Key:{} Operator:{} Values:[{}]}}",
@@ -165,10 +170,7 @@ fn object_ports(src: Source, v: &Value) -> Vec<(String, String)> {
             .unwrap_or_default()
     };
     let containers = |ptr: &str| -> Vec<(String, String)> {
-        let n = v
-            .pointer(ptr)
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+        let n = v.pointer(ptr).and_then(Value::as_array).map_or(0, Vec::len);
         (0..n)
             .flat_map(|i| list(&format!("{ptr}/{i}/ports"), "containerPort"))
             .collect()
@@ -196,7 +198,11 @@ fn protocols_for(src: Source, v: &Value) -> String {
     object_ports(src, v)
         .into_iter()
         .map(|(p, proto)| {
-            let proto = if proto.is_empty() { "TCP".into() } else { proto };
+            let proto = if proto.is_empty() {
+                "TCP".into()
+            } else {
+                proto
+            };
             format!("{p}/{proto}")
         })
         .collect::<Vec<_>>()
@@ -451,7 +457,10 @@ pub fn expose(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         };
         match expose_one(c, &mut o, kind, &name, &v, &p, dry, &ns) {
             Ok(shown) => {
-                let created = shown.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+                let created = shown
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 let shown_as = if dry == DryRun::Client {
                     Shown::Typed(&shown)
                 } else {
@@ -544,7 +553,11 @@ mod tests {
         };
         let o = crate::run(
             c,
-            &["apply".into(), "-f".into(), "https://k8s.io/examples/application/web/web.yaml".into()],
+            &[
+                "apply".into(),
+                "-f".into(),
+                "https://k8s.io/examples/application/web/web.yaml".into(),
+            ],
             &env,
         );
         assert_eq!(o.status, 0, "{}", o.text());
@@ -558,7 +571,9 @@ mod tests {
         let o = run_line(&mut c, "expose pod web-0 --name=web-0-svc", "");
         assert_eq!(o.stdout(), "service/web-0-svc exposed\n", "{}", o.stderr());
         let s = c.get_as::<Service>("default", "web-0-svc").unwrap();
-        let pod = c.get_as::<ordinal_sim::api::Pod>("default", "web-0").unwrap();
+        let pod = c
+            .get_as::<ordinal_sim::api::Pod>("default", "web-0")
+            .unwrap();
         assert_eq!(s.spec.selector, pod.metadata.labels);
         assert_eq!(s.metadata.labels, pod.metadata.labels);
         assert_eq!(s.spec.ports.len(), 1);
@@ -566,7 +581,11 @@ mod tests {
         assert_eq!(s.spec.ports[0].target_port, Some(json!(80)));
         assert_eq!(s.spec.ports[0].protocol.as_deref(), Some("TCP"));
         assert_eq!(s.spec.ports[0].name, None);
-        assert!(s.spec.cluster_ip.as_deref().is_some_and(|ip| ip.starts_with("10.96.")));
+        assert!(s
+            .spec
+            .cluster_ip
+            .as_deref()
+            .is_some_and(|ip| ip.starts_with("10.96.")));
     }
 
     #[test]
@@ -578,10 +597,21 @@ mod tests {
             "expose service nginx --port=443,8443 --target-port=web --name=nginx-https --cluster-ip=None -l tier=web",
             "",
         );
-        assert_eq!(o.stdout(), "service/nginx-https exposed\n", "{}", o.stderr());
+        assert_eq!(
+            o.stdout(),
+            "service/nginx-https exposed\n",
+            "{}",
+            o.stderr()
+        );
         let s = c.get_as::<Service>("default", "nginx-https").unwrap();
-        assert_eq!(s.spec.selector.get("app").map(String::as_str), Some("nginx"));
-        assert_eq!(s.metadata.labels.get("tier").map(String::as_str), Some("web"));
+        assert_eq!(
+            s.spec.selector.get("app").map(String::as_str),
+            Some("nginx")
+        );
+        assert_eq!(
+            s.metadata.labels.get("tier").map(String::as_str),
+            Some("web")
+        );
         assert_eq!(s.spec.cluster_ip.as_deref(), Some("None"));
         let ports: Vec<(Option<&str>, i32)> = s
             .spec
@@ -590,7 +620,11 @@ mod tests {
             .map(|p| (p.name.as_deref(), p.port))
             .collect();
         assert_eq!(ports, [(Some("port-1"), 443), (Some("port-2"), 8443)]);
-        assert!(s.spec.ports.iter().all(|p| p.target_port == Some(json!("web"))));
+        assert!(s
+            .spec
+            .ports
+            .iter()
+            .all(|p| p.target_port == Some(json!("web"))));
     }
 
     #[test]
@@ -599,19 +633,47 @@ mod tests {
         web(&mut c);
         let before = c.resource_version();
         for (line, err) in [
-            ("expose sts web --port=80", "error: cannot expose a StatefulSet.apps"),
-            ("expose node kind-worker --port=80", "error: cannot expose a Node"),
-            ("expose pod nope", "Error from server (NotFound): pods \"nope\" not found"),
-            ("expose pod", "error: resource(s) were provided, but no name was specified"),
-            ("expose pod web-0 --port=http", "error: strconv.Atoi: parsing \"http\": invalid syntax"),
-            ("expose pod web-0 --selector=app", "error: unexpected label spec: app"),
-            ("expose pod web-0 --session-affinity=Sticky", "error: unknown session affinity: Sticky"),
-            ("expose svc nginx", "Error from server (AlreadyExists): services \"nginx\" already exists"),
+            (
+                "expose sts web --port=80",
+                "error: cannot expose a StatefulSet.apps",
+            ),
+            (
+                "expose node kind-worker --port=80",
+                "error: cannot expose a Node",
+            ),
+            (
+                "expose pod nope",
+                "Error from server (NotFound): pods \"nope\" not found",
+            ),
+            (
+                "expose pod",
+                "error: resource(s) were provided, but no name was specified",
+            ),
+            (
+                "expose pod web-0 --port=http",
+                "error: strconv.Atoi: parsing \"http\": invalid syntax",
+            ),
+            (
+                "expose pod web-0 --selector=app",
+                "error: unexpected label spec: app",
+            ),
+            (
+                "expose pod web-0 --session-affinity=Sticky",
+                "error: unknown session affinity: Sticky",
+            ),
+            (
+                "expose svc nginx",
+                "Error from server (AlreadyExists): services \"nginx\" already exists",
+            ),
             ("expose svc nginx --name=n2 --dry-run=server", ""),
         ] {
             let o = run_line(&mut c, line, "");
             if err.is_empty() {
-                assert_eq!(o.stdout(), "service/n2 exposed (server dry run)\n", "{line}");
+                assert_eq!(
+                    o.stdout(),
+                    "service/n2 exposed (server dry run)\n",
+                    "{line}"
+                );
                 continue;
             }
             assert_eq!(o.stderr(), format!("{err}\n"), "{line}");
@@ -629,7 +691,12 @@ mod tests {
             "",
         );
         let y = o.stdout();
-        assert!(y.starts_with("apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  labels:\n"), "{y}");
+        assert!(
+            y.starts_with(
+                "apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  labels:\n"
+            ),
+            "{y}"
+        );
         assert!(y.contains("  name: x\n  namespace: default\nspec:\n  ports:\n  - port: 8080\n    protocol: UDP\n    targetPort: 80\n  selector:\n"), "{y}");
         assert!(y.ends_with("status:\n  loadBalancer: {}\n"), "{y}");
         assert!(c.get_as::<Service>("default", "x").is_none());

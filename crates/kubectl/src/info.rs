@@ -164,3 +164,62 @@ pub fn config(_c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::run_line;
+    use ordinal_sim::{Cluster, Kind};
+
+    /// Every kind's group version and the server's virtual ones, once each, sorted as Go's
+    /// `sort.Strings` sorts them (`v1` last: lowercase after the groups' letters).
+    #[test]
+    fn api_versions_are_discoverys_sorted() {
+        let mut c = Cluster::new(1);
+        let o = run_line(&mut c, "api-versions", "");
+        let text = o.stdout();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut sorted = lines.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(lines, sorted);
+        for k in Kind::ALL {
+            assert!(lines.contains(&k.api_version().as_str()), "{k:?}");
+        }
+        assert_eq!(lines.last(), Some(&"v1"));
+        let o = run_line(&mut c, "api-versions extra", "");
+        assert_eq!(
+            o.stderr(),
+            "error: unexpected arguments: [extra]\nSee 'kubectl api-versions -h' for help and examples\n"
+        );
+    }
+
+    #[test]
+    fn alpha_and_plugin_find_nothing() {
+        let mut c = Cluster::new(1);
+        let o = run_line(&mut c, "alpha", "");
+        assert_eq!(
+            (o.stdout(), o.stderr(), o.status),
+            (
+                String::new(),
+                "No alpha commands are available in this version of kubectl\n".into(),
+                0
+            )
+        );
+        let o = run_line(&mut c, "plugin list --name-only", "");
+        assert_eq!(
+            o.stderr(),
+            "error: unable to find any kubectl plugins in your PATH\n"
+        );
+        assert_eq!(o.status, 1);
+        let o = run_line(&mut c, "plugin foo bar", "");
+        assert_eq!(
+            o.stderr(),
+            "error: unknown command \"foo bar\"\nSee 'kubectl plugin -h' for help and examples\n"
+        );
+        let o = run_line(&mut c, "plugin", "");
+        assert!(o
+            .stderr()
+            .starts_with("Provides utilities for interacting with plugins.\n"));
+        assert_eq!(o.status, 1);
+    }
+}

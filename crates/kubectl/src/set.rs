@@ -9,9 +9,9 @@ use crate::args::{flag, sub, FlagSpec, Operands, Parsed, Sub};
 use crate::dryrun::{
     self, DryRun, Print, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE,
 };
+use crate::errors::{self, Visit};
 use crate::output::Output;
 use crate::resource::resolve;
-use crate::errors::{self, Visit};
 use crate::Env;
 use ordinal_sim::api::{Kind, Object};
 use ordinal_sim::quantity::Quantity;
@@ -239,7 +239,12 @@ type Target = (Kind, String, Option<Value>);
 
 /// `-f FILE`: the objects the files name (read from the server), or with `--local` the
 /// files' objects themselves.
-pub(crate) fn from_files(p: &Parsed, env: &Env, local: bool, out: &mut Output) -> Option<Vec<Target>> {
+pub(crate) fn from_files(
+    p: &Parsed,
+    env: &Env,
+    local: bool,
+    out: &mut Output,
+) -> Option<Vec<Target>> {
     let mut t = Vec::new();
     for f in p.values("filename") {
         let text = match crate::manifests::read(env.files, &f, env.stdin) {
@@ -1021,7 +1026,10 @@ pub fn serviceaccount(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         set_cause(&mut after, &cause);
         let what = "serviceaccount updated";
         if let Err(e) = write(c, &mut out, dry, &print, kind, &name, after, what, local) {
-            errs.push(format!("error: failed to patch ServiceAccountName {}", e.message));
+            errs.push(format!(
+                "error: failed to patch ServiceAccountName {}",
+                e.message
+            ));
         }
     }
     for e in errs {
@@ -1052,7 +1060,7 @@ fn typed_service(v: &mut Value) {
     };
     if let Some(m) = meta.as_object_mut() {
         m.retain(|_, x| !empty(x));
-        m.insert("creationTimestamp".into(), Value::Null);
+        m.entry("creationTimestamp").or_insert(Value::Null);
     }
     let spec = &mut v["spec"];
     if !spec.is_object() {
@@ -1175,7 +1183,9 @@ pub fn selector(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             }
         }
         let what = "selector updated";
-        if let Err(e) = write(c, &mut out, dry, &print, kind, &name, after, what, from_file) {
+        if let Err(e) = write(
+            c, &mut out, dry, &print, kind, &name, after, what, from_file,
+        ) {
             errs.push(Visit::Api(e));
         }
     }
@@ -1236,10 +1246,18 @@ mod tests {
         let mut c = Cluster::new(1);
         web(&mut c);
         let o = crate::run_line(&mut c, "set selector svc/nginx app=web,tier=front", "");
-        assert_eq!(o.stdout(), "service/nginx selector updated\n", "{}", o.stderr());
+        assert_eq!(
+            o.stdout(),
+            "service/nginx selector updated\n",
+            "{}",
+            o.stderr()
+        );
         assert_eq!(
             selector_of(&c, "nginx"),
-            [("app".into(), "web".into()), ("tier".into(), "front".into())]
+            [
+                ("app".into(), "web".into()),
+                ("tier".into(), "front".into())
+            ]
         );
         let before = c.resource_version();
         for (line, err) in [
@@ -1264,7 +1282,11 @@ mod tests {
             assert_eq!(o.stderr(), format!("{err}\n"), "{line}");
         }
         assert_eq!(c.resource_version(), before);
-        let o = crate::run_line(&mut c, "set selector svc nginx app=x --dry-run=client -o name", "");
+        let o = crate::run_line(
+            &mut c,
+            "set selector svc nginx app=x --dry-run=client -o name",
+            "",
+        );
         assert_eq!(o.stdout(), "service/nginx\n");
         assert_eq!(c.resource_version(), before);
     }
@@ -1297,7 +1319,12 @@ mod tests {
         let mut c = Cluster::new(1);
         web(&mut c);
         let o = crate::run_line(&mut c, "set sa sts/web default", "");
-        assert_eq!(o.stdout(), "statefulset.apps/web serviceaccount updated\n", "{}", o.stderr());
+        assert_eq!(
+            o.stdout(),
+            "statefulset.apps/web serviceaccount updated\n",
+            "{}",
+            o.stderr()
+        );
         let o = crate::run_line(&mut c, "set serviceaccount sts web builder --dry-run=client -o jsonpath={.spec.template.spec.serviceAccountName}", "");
         assert_eq!(o.stdout(), "builder");
         let sa = |c: &Cluster| {
@@ -1312,11 +1339,12 @@ mod tests {
         let o = crate::run_line(&mut c, "set serviceaccount", "");
         assert_eq!(o.stderr(), "error: serviceaccount is required\n");
         let o = crate::run_line(&mut c, "set subject rolebinding admin --user=x", "");
-        assert!(o.stderr().starts_with("error: \"kubectl set subject\" is not available in this playground: "));
+        assert!(o
+            .stderr()
+            .starts_with("error: \"kubectl set subject\" is not available in this playground: "));
         // The set takes the account; its new pods need it to exist.
         let o = crate::run_line(&mut c, "set sa sts/web builder", "");
         assert_eq!(o.stdout(), "statefulset.apps/web serviceaccount updated\n");
         assert_eq!(sa(&c).as_deref(), Some("builder"));
     }
-
 }

@@ -318,7 +318,14 @@ pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
         changed.spec.taints = taints;
         if dry == DryRun::Client {
             let v = Object::Node(changed).to_value();
-            print.done(&mut out, NO_SUFFIX, Kind::Node, &name, op, Shown::Unstructured(&v));
+            print.done(
+                &mut out,
+                NO_SUFFIX,
+                Kind::Node,
+                &name,
+                op,
+                Shown::Unstructured(&v),
+            );
             continue;
         }
         // The strategic merge patch kubectl sends replaces the list (it has no merge key): an
@@ -372,9 +379,15 @@ mod tests {
             value: v.into(),
             effect: e.into(),
         };
-        assert_eq!(parse_taint("a=b:NoSchedule"), Ok(spec("a", "b", "NoSchedule")));
+        assert_eq!(
+            parse_taint("a=b:NoSchedule"),
+            Ok(spec("a", "b", "NoSchedule"))
+        );
         assert_eq!(parse_taint("a:NoExecute"), Ok(spec("a", "", "NoExecute")));
-        assert_eq!(parse_taint("example.com/a"), Ok(spec("example.com/a", "", "")));
+        assert_eq!(
+            parse_taint("example.com/a"),
+            Ok(spec("example.com/a", "", ""))
+        );
         assert_eq!(
             parse_taint("a=b:Sometimes"),
             Err("invalid taint effect: Sometimes, unsupported taint effect".into())
@@ -383,7 +396,10 @@ mod tests {
             parse_taint("a=b=c:NoSchedule"),
             Err("invalid taint spec: a=b=c:NoSchedule".into())
         );
-        assert_eq!(parse_taint("a:b:c"), Err("invalid taint spec: a:b:c".into()));
+        assert_eq!(
+            parse_taint("a:b:c"),
+            Err("invalid taint spec: a:b:c".into())
+        );
         assert!(parse_taint("a=b")
             .is_err_and(|e| e.starts_with("invalid taint spec: a=b, name part must consist")));
         assert_eq!(
@@ -398,9 +414,12 @@ mod tests {
             parse_taints(&["a=1:NoSchedule".into(), "a=2:NoSchedule".into()]).map(|_| ()),
             Err("duplicated taints with the same key and effect: {a 2 NoSchedule <nil>}".into())
         );
-        let (add, remove) =
-            parse_taints(&["a=1:NoSchedule".into(), "b-".into(), "c=x:NoExecute-".into()])
-                .unwrap();
+        let (add, remove) = parse_taints(&[
+            "a=1:NoSchedule".into(),
+            "b-".into(),
+            "c=x:NoExecute-".into(),
+        ])
+        .unwrap();
         assert_eq!(add, vec![spec("a", "1", "NoSchedule")]);
         assert_eq!(remove, vec![spec("b", "", ""), spec("c", "", "NoExecute")]);
     }
@@ -465,12 +484,20 @@ mod tests {
     #[test]
     fn all_and_selector_pick_nodes_and_dry_runs_change_nothing() {
         let mut c = Cluster::new(1);
-        let o = run_line(&mut c, "taint nodes --all x=y:PreferNoSchedule --dry-run=client", "");
+        let o = run_line(
+            &mut c,
+            "taint nodes --all x=y:PreferNoSchedule --dry-run=client",
+            "",
+        );
         assert_eq!(
             o.stdout(),
             "node/kind-control-plane tainted\nnode/kind-worker tainted\nnode/kind-worker2 tainted\n"
         );
-        let o = run_line(&mut c, "taint nodes --all x=y:PreferNoSchedule --dry-run=server", "");
+        let o = run_line(
+            &mut c,
+            "taint nodes --all x=y:PreferNoSchedule --dry-run=server",
+            "",
+        );
         assert!(o.stdout().ends_with("node/kind-worker2 tainted\n"));
         assert!(taints(&c, "kind-worker2").is_empty());
         let o = run_line(
@@ -512,7 +539,8 @@ mod tests {
     fn the_scheduler_and_the_taint_eviction_controller_honour_taints() {
         let mut c = Cluster::new(1);
         run_line(&mut c, "taint nodes kind-worker dedicated=x:NoSchedule", "");
-        c.create(Object::Pod(Box::new(pod("kept-off", None)))).unwrap();
+        c.create(Object::Pod(Box::new(pod("kept-off", None))))
+            .unwrap();
         c.advance(10_000);
         let p = c.get_as::<Pod>("default", "kept-off").unwrap();
         assert_eq!(p.spec.node_name, None);
@@ -520,17 +548,27 @@ mod tests {
         run_line(&mut c, "taint nodes kind-worker dedicated-", "");
         c.advance(10_000);
         assert_eq!(
-            c.get_as::<Pod>("default", "kept-off").unwrap().spec.node_name.as_deref(),
+            c.get_as::<Pod>("default", "kept-off")
+                .unwrap()
+                .spec
+                .node_name
+                .as_deref(),
             Some("kind-worker")
         );
-        c.create(Object::Pod(Box::new(pod("tolerates", Some(60))))).unwrap();
+        c.create(Object::Pod(Box::new(pod("tolerates", Some(60)))))
+            .unwrap();
         c.advance(30_000);
         assert!(c.get_as::<Pod>("default", "tolerates").unwrap().phase() == "Running");
-        let o = run_line(&mut c, "taint nodes kind-worker maintenance=now:NoExecute", "");
+        let o = run_line(
+            &mut c,
+            "taint nodes kind-worker maintenance=now:NoExecute",
+            "",
+        );
         assert_eq!(o.stdout(), "node/kind-worker tainted\n");
         // The pod without a toleration is being deleted at once; the other one stays 60 s.
         let gone = |c: &Cluster, n: &str| {
-            c.get_as::<Pod>("default", n).is_none_or(|p| p.is_terminating())
+            c.get_as::<Pod>("default", n)
+                .is_none_or(|p| p.is_terminating())
         };
         assert!(gone(&c, "kept-off"));
         assert!(!gone(&c, "tolerates"));

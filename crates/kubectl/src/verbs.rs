@@ -150,8 +150,10 @@ const fn not_here(
 }
 
 /// Why the verbs other parts of the playground are still building cannot run yet.
-const EDIT_WHY: &str = "the terminal has no text editor; kubectl patch, set, label and apply -f change objects";
-const PORT_FORWARD_WHY: &str = "a browser tab cannot listen on a port; `ordinal serve` lets real kubectl forward one";
+const EDIT_WHY: &str =
+    "the terminal has no text editor; kubectl patch, set, label and apply -f change objects";
+const PORT_FORWARD_WHY: &str =
+    "a browser tab cannot listen on a port; `ordinal serve` lets real kubectl forward one";
 const CP_WHY: &str = "kubectl exec POD -- cat FILE reads a container's files";
 const DEBUG_WHY: &str = "it cannot add ephemeral containers to pods";
 
@@ -873,7 +875,13 @@ mod tests {
             (Group::Settings, &["label", "annotate", "completion"]),
             (
                 Group::Other,
-                &["api-resources", "api-versions", "config", "plugin", "version"],
+                &[
+                    "api-resources",
+                    "api-versions",
+                    "config",
+                    "plugin",
+                    "version",
+                ],
             ),
         ];
         assert_eq!(V1_33.len(), Group::ALL.len());

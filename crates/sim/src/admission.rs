@@ -684,7 +684,10 @@ pub(crate) fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
         if cname.is_empty() {
             causes.push(field::required("spec.externalName", ""));
         }
-        for e in dns1123_subdomain(cname).into_iter().filter(|_| !cname.is_empty()) {
+        for e in dns1123_subdomain(cname)
+            .into_iter()
+            .filter(|_| !cname.is_empty())
+        {
             causes.push(field::invalid("spec.externalName", quoted(cname), &e));
         }
     }

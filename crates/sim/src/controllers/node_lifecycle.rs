@@ -454,7 +454,9 @@ fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
             continue;
         };
         let seconds = seconds.max(0);
-        let since = added.or_else(|| scheduled.get(&key).copied()).unwrap_or(now);
+        let since = added
+            .or_else(|| scheduled.get(&key).copied())
+            .unwrap_or(now);
         let at = since.plus_ms(seconds as u64 * 1000);
         if now >= at {
             scheduled.remove(&key);

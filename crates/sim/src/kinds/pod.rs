@@ -116,7 +116,11 @@ fn service_account_exists(ns: &str, name: &str) -> bool {
 fn admit_pod(pod: &mut Pod, _c: &mut Cluster) -> Result<(), ApiError> {
     // The ServiceAccount admission plug-in: the pod's service account must exist.
     let ns = &pod.metadata.namespace;
-    let sa = pod.spec.service_account_name.as_deref().unwrap_or("default");
+    let sa = pod
+        .spec
+        .service_account_name
+        .as_deref()
+        .unwrap_or("default");
     if !service_account_exists(ns, sa) {
         return Err(ApiError::new(
             Reason::Forbidden,

@@ -523,6 +523,10 @@ fn an_external_name_service_needs_its_external_name() {
     assert_eq!(error.reason, Reason::Invalid);
     assert_eq!(error.causes.len(), 1);
     assert_eq!(error.causes[0].field, "spec.externalName");
-    let (r, _) = c.apply_value_with(&svc(json!("db.example.com.")), "default", FieldValidation::Strict);
+    let (r, _) = c.apply_value_with(
+        &svc(json!("db.example.com.")),
+        "default",
+        FieldValidation::Strict,
+    );
     assert!(r.is_ok(), "{r:?}");
 }
