@@ -176,6 +176,20 @@ fn reorganize(
     Ok((op, new))
 }
 
+/// A node as kubectl prints it after reading it into its Go type: a struct field without
+/// `omitempty` the server left out is there with its zero value (`status.daemonEndpoints`).
+fn as_go_node(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(status) = v
+        .get_mut("status")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        status
+            .entry("daemonEndpoints")
+            .or_insert_with(|| serde_json::json!({"kubeletEndpoint": {"Port": 0}}));
+    }
+    v
+}
+
 /// `kubectl taint`.
 pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     let mut out = Output::default();
@@ -317,7 +331,7 @@ pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
         let mut changed: Node = node;
         changed.spec.taints = taints;
         if dry == DryRun::Client {
-            let v = Object::Node(changed).to_value();
+            let v = as_go_node(Object::Node(changed).to_value());
             print.done(
                 &mut out,
                 NO_SUFFIX,
@@ -338,7 +352,7 @@ pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
                 Kind::Node,
                 &name,
                 op,
-                Shown::Unstructured(&o.to_value()),
+                Shown::Unstructured(&as_go_node(o.to_value())),
             ),
             Err(e) => errs.push(Visit::Api(e)),
         }
