@@ -13,6 +13,7 @@
 //! a node event the node controller before the scheduler; a claim event wakes the claim's
 //! binder before its sets, a pod event the sets before the binder).
 
+pub mod deployment;
 pub mod endpoints;
 pub mod gc;
 pub mod kubelet;
@@ -193,9 +194,13 @@ fn informer(kind: Kind) -> &'static [Handler] {
         Kind::Service => &[endpoints::on_service],
         Kind::Node => &[node_lifecycle::on_node, scheduler::on_node],
         // Only the garbage collector watches these.
-        Kind::Namespace | Kind::StorageClass | Kind::Secret | Kind::EndpointSlice | Kind::Event => {
-            &[]
-        }
+        Kind::Namespace
+        | Kind::StorageClass
+        | Kind::Secret
+        | Kind::EndpointSlice
+        | Kind::Event
+        | Kind::Deployment
+        | Kind::ReplicaSet => &[],
     }
 }
 

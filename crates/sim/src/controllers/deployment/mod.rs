@@ -1,0 +1,3 @@
+//! The Deployment controller (upstream `pkg/controller/deployment`).
+
+pub mod hash;
