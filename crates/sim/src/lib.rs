@@ -1,7 +1,8 @@
 //! The simulated cluster. Pure and deterministic: no IO, no wall clock, one seeded RNG.
 //!
 //! [`Cluster`] is the API server (create, get, list, update, delete, watch) plus the
-//! controllers behind it: StatefulSet, scheduler, PV binder and local-path provisioner,
+//! controllers behind it: StatefulSet, Deployment, ReplicaSet, scheduler, PV binder and
+//! local-path provisioner,
 //! EndpointSlice, garbage collector, node lifecycle and taint eviction, and a kubelet per
 //! node (whose machine can be stopped and started). Time moves only through
 //! [`Cluster::advance`], [`Cluster::step`] and [`Cluster::settle`].
