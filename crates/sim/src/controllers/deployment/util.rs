@@ -373,15 +373,19 @@ pub fn available_replicas<'a>(rss: impl IntoIterator<Item = &'a ReplicaSet>) -> 
     rss.into_iter().map(|rs| rs.status.available_replicas).sum()
 }
 
+/// `getNonNegativeInt32FromAnnotation`: a decimal in 0..=i32::MAX.
+fn non_negative_annotation(rs: &ReplicaSet, key: &str) -> Option<i32> {
+    rs.metadata
+        .annotations
+        .get(key)
+        .and_then(|v| v.parse::<u32>().ok())
+        .and_then(|n| i32::try_from(n).ok())
+}
+
 /// `IsSaturated`: the new ReplicaSet has all the replicas, wants them, and has them available.
 pub fn is_saturated(d: &Deployment, rs: Option<&ReplicaSet>) -> bool {
     let Some(rs) = rs else { return false };
-    let Some(desired) = rs
-        .metadata
-        .annotations
-        .get(DESIRED_REPLICAS)
-        .and_then(|v| v.parse::<i32>().ok())
-    else {
+    let Some(desired) = non_negative_annotation(rs, DESIRED_REPLICAS) else {
         return false;
     };
     replicas(rs) == d.replicas()
@@ -411,18 +415,12 @@ pub fn find_active_or_latest<'a>(
 
 /// `getMaxReplicasAnnotation`.
 fn max_replicas_annotation(rs: &ReplicaSet) -> Option<i32> {
-    rs.metadata
-        .annotations
-        .get(MAX_REPLICAS)
-        .and_then(|v| v.parse().ok())
+    non_negative_annotation(rs, MAX_REPLICAS)
 }
 
 /// `GetDesiredReplicasAnnotation`.
 pub fn desired_replicas_annotation(rs: &ReplicaSet) -> Option<i32> {
-    rs.metadata
-        .annotations
-        .get(DESIRED_REPLICAS)
-        .and_then(|v| v.parse().ok())
+    non_negative_annotation(rs, DESIRED_REPLICAS)
 }
 
 /// `integer.RoundToInt32`.
