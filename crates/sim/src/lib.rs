@@ -2,9 +2,8 @@
 //!
 //! [`Cluster`] is the API server (create, get, list, update, delete, watch) plus the
 //! controllers behind it: StatefulSet, Deployment, ReplicaSet, scheduler, PV binder and
-//! local-path provisioner,
-//! EndpointSlice, garbage collector, node lifecycle and taint eviction, and a kubelet per
-//! node (whose machine can be stopped and started). Time moves only through
+//! local-path provisioner, EndpointSlice, garbage collector, node lifecycle and taint
+//! eviction, and a kubelet per node (whose machine can be stopped and started). Time moves only through
 //! [`Cluster::advance`], [`Cluster::step`] and [`Cluster::settle`].
 
 // What the user does never unwraps: a failure is a message, not a panic (checked by clippy in CI).

@@ -303,8 +303,10 @@ fn deployment_progressing() {
             true,
         ),
     ] {
-        let mut d = Deployment::default();
-        d.status = old;
+        let d = Deployment {
+            status: old,
+            ..Default::default()
+        };
         assert_eq!(util::deployment_progressing(&d, &new), want, "{name}");
     }
 }
@@ -807,4 +809,133 @@ fn a_mistyped_tag_stalls_the_rollout_until_the_progress_deadline() {
         ("False", util::TIMED_OUT)
     );
     assert!(cond.message.ends_with("has timed out progressing."));
+}
+
+/// Replicas that share one ReadWriteOnce claim of kind's local-path class: the claim binds on
+/// the first pod's node, the others follow it there (the volume's node affinity), and one that
+/// cannot go there stays Pending with the scheduler's volume node affinity message.
+#[test]
+fn replicas_sharing_a_read_write_once_claim_stay_on_its_node() {
+    let mut c = Cluster::new(1);
+    apply(
+        &mut c,
+        "apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 1Gi
+",
+    );
+    let mut d = deployment("shared", 3, "nginx:1.27", json!({}));
+    d.spec.template.spec.volumes = vec![Volume {
+        name: "data".into(),
+        persistent_volume_claim: Some(PvcVolumeSource {
+            claim_name: "data".into(),
+            read_only: None,
+        }),
+        ..Default::default()
+    }];
+    c.create(d.into()).expect("created");
+    wait_until(&mut c, LIMIT_MS, "the rollout", |c| complete(c, "shared"));
+    let nodes: std::collections::BTreeSet<String> = c
+        .list_as::<Pod>(Some("default"))
+        .iter()
+        .filter_map(|p| p.spec.node_name.clone())
+        .collect();
+    assert_eq!(nodes.len(), 1, "{nodes:?}");
+    let node = nodes.into_iter().next().unwrap_or_default();
+    c.patch(
+        Kind::Node,
+        "",
+        &node,
+        PatchType::Merge,
+        &json!({"spec": {"unschedulable": true}}),
+    )
+    .expect("cordoned");
+    c.patch(
+        Kind::Deployment,
+        "default",
+        "shared",
+        PatchType::Merge,
+        &json!({"spec": {"replicas": 4}}),
+    )
+    .expect("scaled");
+    c.advance(5_000);
+    let pending: Vec<&Pod> = c
+        .list_as::<Pod>(Some("default"))
+        .into_iter()
+        .filter(|p| p.phase() == "Pending")
+        .collect();
+    assert_eq!(pending.len(), 1);
+    let why = events(&c, "FailedScheduling");
+    assert!(
+        why.iter()
+            .any(|m| m.contains("1 node(s) had volume node affinity conflict")),
+        "{why:?}"
+    );
+}
+
+/// The playground's quota: a Deployment or ReplicaSet of more replicas than a browser tab holds
+/// is refused, and nothing is stored.
+#[test]
+fn huge_replica_counts_are_refused_by_the_playground_quota() {
+    let mut c = Cluster::new(1);
+    let d = deployment("huge", i32::MAX, "nginx:1.27", json!({}));
+    let e = c.create(d.into()).expect_err("refused");
+    assert_eq!(
+        e.message,
+        "deployments.apps \"huge\" is forbidden: exceeded quota: playground, requested: replicas=2147483647, limit: replicas=10000 (this playground runs in one browser tab)"
+    );
+    assert!(c.list_as::<Deployment>(None).is_empty());
+}
+
+/// The API server's validation messages (v1.33 shows composite bad values with Go's `%#v`).
+#[test]
+fn validation_uses_the_api_servers_messages() {
+    let mut c = Cluster::new(1);
+    let cases = [
+        (
+            json!({"replicas": -1}),
+            "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+        ),
+        (
+            json!({"selector": {"matchLabels": {"app": "other"}}}),
+            "spec.template.metadata.labels: Invalid value: map[string]string{\"name\":\"bad\"}: `selector` does not match template `labels`",
+        ),
+        (
+            json!({"selector": {"matchLabels": null}}),
+            "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment",
+        ),
+        (
+            json!({"strategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 0}}}),
+            "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: may not be 0 when `maxSurge` is 0",
+        ),
+        (
+            json!({"strategy": {"rollingUpdate": {"maxUnavailable": "150%"}}}),
+            "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"150%\"}: must not be greater than 100%",
+        ),
+        (
+            json!({"strategy": {"rollingUpdate": {"maxSurge": "3"}}}),
+            "spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"3\"}: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+        ),
+        (
+            json!({"strategy": {"type": "Recreate", "rollingUpdate": {"maxSurge": 1}}}),
+            "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'",
+        ),
+        (
+            json!({"minReadySeconds": 700}),
+            "spec.progressDeadlineSeconds: Invalid value: 600: must be greater than minReadySeconds",
+        ),
+    ];
+    for (spec, want) in cases {
+        let mut v = Object::from(deployment("bad", 1, "nginx:1.27", json!({}))).to_value();
+        ordinal_sim::patch::merge_patch(&mut v["spec"], &spec);
+        let (obj, _) = Object::decode(Kind::Deployment, v).expect("decodes");
+        let e = c.create(obj).expect_err("refused");
+        assert!(e.message.contains(want), "{spec}: got {}", e.message);
+    }
 }

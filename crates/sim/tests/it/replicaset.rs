@@ -12,6 +12,7 @@ use serde_json::json;
 
 /// `controller_utils_test.go`'s pod: ready pods get a Ready condition since `ready_since`
 /// and a container with `restarts`.
+#[allow(clippy::too_many_arguments)]
 fn test_pod(
     name: &str,
     node: &str,
@@ -268,7 +269,14 @@ fn get_pods_to_delete() {
         Some(true),
     );
     // (name, pods, related (None: the pods), diff, expected)
-    let cases: Vec<(&str, Vec<&Pod>, Option<Vec<&Pod>>, usize, Vec<&Pod>)> = vec![
+    type Case<'a> = (
+        &'a str,
+        Vec<&'a Pod>,
+        Option<Vec<&'a Pod>>,
+        usize,
+        Vec<&'a Pod>,
+    );
+    let cases: Vec<Case> = vec![
         (
             "len(pods) = 0 (i.e., diff = 0 too)",
             vec![],
