@@ -39,9 +39,11 @@ pub fn describe(c: &Cluster, kind: Kind, ns: &str, name: &str) -> Result<String,
         Object::StorageClass(s) => describe_storage_class(c, s, &mut o),
         Object::Namespace(n) => describe_namespace(n, &mut o),
         Object::EndpointSlice(e) => describe_endpoint_slice(c, e, &mut o),
-        other @ (Object::ControllerRevision(_) | Object::Event(_)) => {
-            describe_generic(c, other, &mut o)
-        }
+        // Deployments and ReplicaSets get kubectl's describers with issue 14's kubectl part.
+        other @ (Object::ControllerRevision(_)
+        | Object::Event(_)
+        | Object::Deployment(_)
+        | Object::ReplicaSet(_)) => describe_generic(c, other, &mut o),
     }
     Ok(table::tabwrite(&o.buf, table::DESCRIBE))
 }

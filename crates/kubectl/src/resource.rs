@@ -31,7 +31,13 @@ pub fn resolve(word: &str) -> Option<Kind> {
 pub use ordinal_sim::printers::type_prefix;
 
 /// The kinds `kubectl get all` lists (those of ours it includes).
-pub const ALL: &[Kind] = &[Kind::Pod, Kind::Service, Kind::StatefulSet];
+pub const ALL: &[Kind] = &[
+    Kind::Pod,
+    Kind::Service,
+    Kind::Deployment,
+    Kind::ReplicaSet,
+    Kind::StatefulSet,
+];
 
 /// `kubectl api-resources` rows: NAME, SHORTNAMES, APIVERSION, NAMESPACED, KIND.
 pub fn api_resources() -> Vec<Vec<String>> {
@@ -159,6 +165,12 @@ pub fn support(kind: Kind) -> Support {
             scale: true,
             rollout: true,
             pod: PodOf::FirstOrdinal,
+        },
+        // `rollout` for Deployments is kubectl's (issue 14's kubectl part); exec's pick for
+        // them is the first pod of the selector, which is kubectl's too.
+        Kind::Deployment | Kind::ReplicaSet => Support {
+            scale: true,
+            ..NONE
         },
         Kind::Namespace
         | Kind::Node

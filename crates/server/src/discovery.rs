@@ -65,7 +65,7 @@ fn extras(k: Kind) -> (&'static [&'static str], Vec<Sub>) {
             ],
         ),
         "services" => (&["all"], vec![STATUS]),
-        "statefulsets" => (&["all"], vec![SCALE, STATUS]),
+        "statefulsets" | "deployments" | "replicasets" => (&["all"], vec![SCALE, STATUS]),
         "namespaces" => (&[], vec![("finalize", None, &["update"]), STATUS]),
         "nodes" | "persistentvolumes" | "persistentvolumeclaims" => (&[], vec![STATUS]),
         _ => (&[], vec![]),

@@ -198,6 +198,7 @@ fn field_supported(kind: Kind, path: &str) -> bool {
         Kind::Namespace => &["status.phase"],
         Kind::Node => &["spec.unschedulable"],
         Kind::StatefulSet => &["status.successful"],
+        Kind::ReplicaSet => &["status.replicas"],
         _ => &[],
     };
     extra.contains(&path)

@@ -348,12 +348,14 @@ pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
     }
 }
 
-/// The playground's quota on a StatefulSet's replicas.
-pub(crate) fn replica_limit(requested: i32, name: &str) -> ApiError {
+/// The playground's quota on a workload's replicas (a StatefulSet's, a Deployment's, a
+/// ReplicaSet's).
+pub(crate) fn replica_limit(kind: Kind, requested: i32, name: &str) -> ApiError {
+    let resource = kind.resource();
     ApiError::new(
         Reason::Forbidden,
         format!(
-            "statefulsets.apps \"{name}\" is forbidden: exceeded quota: playground, requested: replicas={requested}, limit: replicas={MAX_REPLICAS} (this playground runs in one browser tab)"
+            "{resource} \"{name}\" is forbidden: exceeded quota: playground, requested: replicas={requested}, limit: replicas={MAX_REPLICAS} (this playground runs in one browser tab)"
         ),
     )
 }
@@ -562,7 +564,7 @@ pub fn port_name(n: &str) -> Vec<String> {
     errs
 }
 
-fn selector_mismatch(labels: &Labels) -> Cause {
+pub(crate) fn selector_mismatch(labels: &Labels) -> Cause {
     let body = labels
         .iter()
         .map(|(k, v)| format!("{k:?}:{v:?}"))
@@ -619,14 +621,13 @@ pub(crate) fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Cau
         }
         for (j, m) in c.volume_mounts.iter().enumerate() {
             if !spec.volumes.iter().any(|v| v.name == m.name) && !m.name.is_empty() {
-                // Claim-template volumes are added by the StatefulSet controller; only a pod
-                // (not a template) must name volumes it has.
-                if path == "spec" {
-                    causes.push(field::not_found(
-                        &format!("{p}.volumeMounts[{j}].name"),
-                        &m.name,
-                    ));
-                }
+                // A StatefulSet's claim-template volumes are added by its controller (its
+                // template is not validated here); a pod's and a ReplicaSet's template must
+                // name volumes they have.
+                causes.push(field::not_found(
+                    &format!("{p}.volumeMounts[{j}].name"),
+                    &m.name,
+                ));
             }
             if m.mount_path.is_empty() {
                 causes.push(field::required(

@@ -26,6 +26,11 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(t) = target else {
         return; // made an object above
     };
+    // `$retainKeys` (a `retainKeys` field such as a Deployment's `strategy`): the target keeps
+    // only the fields the list names.
+    if let Some(Value::Array(keep)) = p.get("$retainKeys") {
+        t.retain(|k, _| keep.iter().any(|x| x.as_str() == Some(k.as_str())));
+    }
     for (k, v) in p {
         if v.is_null() {
             t.remove(k);

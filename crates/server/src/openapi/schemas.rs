@@ -59,6 +59,20 @@ pub const REQUIRED: &[(&str, &[&str])] = &[
     ),
     ("io.k8s.api.apps.v1.StatefulSetStatus", &["replicas"]),
     ("io.k8s.api.apps.v1.ControllerRevision", &["revision"]),
+    (
+        "io.k8s.api.apps.v1.DeploymentSpec",
+        &["selector", "template"],
+    ),
+    (
+        "io.k8s.api.apps.v1.DeploymentCondition",
+        &["type", "status"],
+    ),
+    ("io.k8s.api.apps.v1.ReplicaSetSpec", &["selector"]),
+    ("io.k8s.api.apps.v1.ReplicaSetStatus", &["replicas"]),
+    (
+        "io.k8s.api.apps.v1.ReplicaSetCondition",
+        &["type", "status"],
+    ),
     ("io.k8s.api.storage.v1.StorageClass", &["provisioner"]),
     (
         "io.k8s.api.discovery.v1.EndpointSlice",
@@ -251,6 +265,12 @@ pub const ENUMS: &[(&str, &str, &str, &[&str])] = &[
         &["Delete", "Retain"],
     ),
     (
+        APPS,
+        "DeploymentStrategy",
+        "type",
+        &["Recreate", "RollingUpdate"],
+    ),
+    (
         "io.k8s.api.storage.v1",
         "StorageClass",
         "reclaimPolicy",
@@ -340,6 +360,22 @@ pub const LIST_MERGE: &[ListMerge] = &[
     (CORE, "NodeStatus", "conditions", "type", "merge", &["type"]),
     (CORE, "NodeStatus", "addresses", "type", "merge", &["type"]),
     (
+        APPS,
+        "DeploymentStatus",
+        "conditions",
+        "type",
+        "merge",
+        &["type"],
+    ),
+    (
+        APPS,
+        "ReplicaSetStatus",
+        "conditions",
+        "type",
+        "merge",
+        &["type"],
+    ),
+    (
         META,
         "ObjectMeta",
         "ownerReferences",
@@ -379,6 +415,8 @@ fn generate() -> (Map<String, Value>, Vec<(Kind, String)>) {
     add::<Pod>(&mut gen, &mut kinds);
     add::<EndpointSlice>(&mut gen, &mut kinds);
     add::<Event>(&mut gen, &mut kinds);
+    add::<Deployment>(&mut gen, &mut kinds);
+    add::<ReplicaSet>(&mut gen, &mut kinds);
     let defs = gen
         .take_definitions()
         .into_iter()

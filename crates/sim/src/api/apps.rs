@@ -1,8 +1,9 @@
-//! `apps/v1` kinds: StatefulSet and ControllerRevision; plus `storage.k8s.io/v1` StorageClass
+//! `apps/v1` kinds: StatefulSet, ControllerRevision, Deployment and ReplicaSet; plus `storage.k8s.io/v1` StorageClass
 //! and `discovery.k8s.io/v1` EndpointSlice.
 
 use super::core::{ObjectReference, PersistentVolumeClaim, PodTemplateSpec};
 use super::meta::{LabelSelector, ObjectMeta};
+use crate::time::Time;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -394,4 +395,302 @@ pub struct EndpointPort {
     /// TCP, UDP or SCTP.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
+}
+
+/// A Deployment keeps a number of identical, interchangeable pods running from one template, and
+/// replaces them gradually when the template changes. It does so through ReplicaSets: one per
+/// version of the template, named after the template's hash, of which only the newest is scaled
+/// up. Its pods get random names and no stable identity or storage of their own.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.Deployment")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Deployment {
+    /// The Deployment's metadata.
+    pub metadata: ObjectMeta,
+    /// The wanted pods: how many, from which template, and how a new template replaces the old one.
+    pub spec: DeploymentSpec,
+    /// How many pods exist, are up to date and are available, and the rollout's conditions.
+    /// Read-only; may lag behind.
+    pub status: DeploymentStatus,
+}
+
+/// What a Deployment wants.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.DeploymentSpec")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentSpec {
+    /// How many pods are wanted. Defaults to 1; 0 is allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    /// The labels of the pods (and ReplicaSets) the Deployment manages; must match the template's
+    /// labels and cannot be changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selector: Option<LabelSelector>,
+    /// The pod each replica is made from. Changing it starts a rollout; its restartPolicy may only
+    /// be Always.
+    pub template: PodTemplateSpec,
+    /// How pods of an old template are replaced by pods of the new one.
+    pub strategy: DeploymentStrategy,
+    /// Seconds a new pod must be ready, without a container crashing, to count as available.
+    /// Defaults to 0: available as soon as it is ready.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub min_ready_seconds: i32,
+    /// How many old ReplicaSets (scaled to zero) to keep for rolling back. Defaults to 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_history_limit: Option<i32>,
+    /// While true, changes to the template start no rollout and progress is not tracked.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub paused: bool,
+    /// Seconds a rollout may go without progress before the Progressing condition turns False
+    /// with reason ProgressDeadlineExceeded; the controller keeps trying. Defaults to 600; must be
+    /// more than minReadySeconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress_deadline_seconds: Option<i32>,
+}
+
+/// How a Deployment replaces its pods.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.DeploymentStrategy")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentStrategy {
+    /// RollingUpdate (the default: new pods are added and old ones removed a few at a time, within
+    /// maxSurge and maxUnavailable) or Recreate (every old pod is removed before any new one is
+    /// created).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Parameters of RollingUpdate; only with that type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rolling_update: Option<RollingUpdateDeployment>,
+}
+
+/// The limits of a Deployment's rolling update.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.RollingUpdateDeployment")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RollingUpdateDeployment {
+    /// How many of the wanted pods may be unavailable during the update: a number or a percentage
+    /// of replicas (rounded down). Defaults to 25%. Cannot be 0 when maxSurge is 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::api::meta::schema::IntOrString")
+    )]
+    pub max_unavailable: Option<Value>,
+    /// How many pods may exist above the wanted number during the update: a number or a percentage
+    /// of replicas (rounded up). Defaults to 25%. Cannot be 0 when maxUnavailable is 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::api::meta::schema::IntOrString")
+    )]
+    pub max_surge: Option<Value>,
+}
+
+/// What a Deployment has, as its controller last saw it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.DeploymentStatus")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentStatus {
+    /// The Deployment generation the controller last acted on.
+    #[serde(skip_serializing_if = "is_zero_64")]
+    pub observed_generation: i64,
+    /// How many pods the Deployment's ReplicaSets have, not counting terminating ones.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub replicas: i32,
+    /// How many of those pods are made from the current template.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub updated_replicas: i32,
+    /// How many of those pods are ready.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ready_replicas: i32,
+    /// How many of those pods have been ready for at least minReadySeconds.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub available_replicas: i32,
+    /// How many more pods must become available for the Deployment to have all it wants: pods
+    /// not available yet, or not created yet.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unavailable_replicas: i32,
+    /// How many pods are terminating. Only with the DeploymentReplicaSetTerminatingReplicas
+    /// feature gate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terminating_replicas: Option<i32>,
+    /// Observations of the rollout: Available, Progressing, ReplicaFailure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<DeploymentCondition>,
+    /// How many times the hash of a new template collided with an existing ReplicaSet of a
+    /// different template; it is added to the hash to name the next one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collision_count: Option<i32>,
+}
+
+/// One observation of a Deployment's state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.DeploymentCondition")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeploymentCondition {
+    /// Available, Progressing or ReplicaFailure.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// True, False or Unknown.
+    pub status: String,
+    /// When the controller last wrote this condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_update_time: Option<Time>,
+    /// When the status last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_transition_time: Option<Time>,
+    /// A one-word reason for the status, such as NewReplicaSetAvailable.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// The same, for people.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+/// A ReplicaSet keeps a number of pods from one template running: it creates pods when there are
+/// fewer than it wants and deletes some when there are more. Deployments create and scale them;
+/// they are rarely made by hand.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.ReplicaSet")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicaSet {
+    /// The ReplicaSet's metadata; a Deployment's ReplicaSet is owned by it and named after the
+    /// template's hash.
+    pub metadata: ObjectMeta,
+    /// The wanted pods: how many, and from which template.
+    pub spec: ReplicaSetSpec,
+    /// How many pods exist, are ready and are available. Read-only; may lag behind.
+    pub status: ReplicaSetStatus,
+}
+
+/// What a ReplicaSet wants.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.ReplicaSetSpec")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicaSetSpec {
+    /// How many pods are wanted. Defaults to 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    /// Seconds a new pod must be ready, without a container crashing, to count as available.
+    /// Defaults to 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub min_ready_seconds: i32,
+    /// The labels of the pods the ReplicaSet counts as its own; must match the template's labels.
+    /// Pods that match and have no controller are adopted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selector: Option<LabelSelector>,
+    /// The pod each missing replica is made from. Changing it affects only pods created later.
+    pub template: PodTemplateSpec,
+}
+
+/// What a ReplicaSet has, as its controller last saw it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.ReplicaSetStatus")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicaSetStatus {
+    /// How many pods the ReplicaSet has, not counting terminating ones.
+    pub replicas: i32,
+    /// How many of them have every label of the template.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub fully_labeled_replicas: i32,
+    /// How many of them are ready.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ready_replicas: i32,
+    /// How many of them have been ready for at least minReadySeconds.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub available_replicas: i32,
+    /// How many pods are terminating. Only with the DeploymentReplicaSetTerminatingReplicas
+    /// feature gate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terminating_replicas: Option<i32>,
+    /// The ReplicaSet generation the controller last acted on.
+    #[serde(skip_serializing_if = "is_zero_64")]
+    pub observed_generation: i64,
+    /// Observations of the ReplicaSet's state: ReplicaFailure when pods could not be created or
+    /// deleted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<ReplicaSetCondition>,
+}
+
+/// One observation of a ReplicaSet's state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.apps.v1.ReplicaSetCondition")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReplicaSetCondition {
+    /// ReplicaFailure.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// True, False or Unknown.
+    pub status: String,
+    /// When the status last changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_transition_time: Option<Time>,
+    /// A one-word reason for the status: FailedCreate or FailedDelete.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// The error, for people.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+fn is_zero_64(n: &i64) -> bool {
+    *n == 0
+}
+
+impl Deployment {
+    pub fn replicas(&self) -> i32 {
+        self.spec.replicas.unwrap_or(1)
+    }
+    pub fn is_recreate(&self) -> bool {
+        self.spec.strategy.type_.as_deref() == Some("Recreate")
+    }
+    pub fn condition(&self, type_: &str) -> Option<&DeploymentCondition> {
+        self.status.conditions.iter().find(|c| c.type_ == type_)
+    }
+}
+
+impl ReplicaSet {
+    pub fn replicas(&self) -> i32 {
+        self.spec.replicas.unwrap_or(1)
+    }
 }

@@ -320,6 +320,8 @@ kinds! {
     Pod boxed,
     EndpointSlice,
     Event,
+    Deployment boxed,
+    ReplicaSet boxed,
 }
 
 // `Kind::info` indexes KINDS by the kind: every kind has its entry, in the enum's order.

@@ -13,10 +13,12 @@
 //! a node event the node controller before the scheduler; a claim event wakes the claim's
 //! binder before its sets, a pod event the sets before the binder).
 
+pub mod deployment;
 pub mod endpoints;
 pub mod gc;
 pub mod kubelet;
 pub mod node_lifecycle;
+pub mod replicaset;
 pub mod scheduler;
 pub mod statefulset;
 pub mod volume;
@@ -174,12 +176,16 @@ fn informer(kind: Kind) -> &'static [Handler] {
     match kind {
         Kind::Pod => &[
             statefulset::on_pod,
+            replicaset::on_pod,
             scheduler::on_pod,
             kubelet::on_pod,
             endpoints::on_pod,
             volume::on_pod,
             node_lifecycle::on_pod,
+            deployment::on_pod,
         ],
+        Kind::ReplicaSet => &[replicaset::on_rs, deployment::on_replica_set],
+        Kind::Deployment => &[deployment::on_deployment],
         Kind::StatefulSet => &[statefulset::on_set],
         Kind::ControllerRevision => &[statefulset::on_revision],
         Kind::PersistentVolumeClaim => &[
@@ -349,6 +355,8 @@ mod tests {
             &volume::VOLUMES,
             &volume::LOCAL_PATH,
             &node_lifecycle::CONTROLLER,
+            &replicaset::CONTROLLER,
+            &deployment::CONTROLLER,
         ];
         let mut names: Vec<&str> = all.iter().map(|c| c.name).collect();
         names.sort();

@@ -10,6 +10,7 @@
 //! `crates/sim/tests/it/kinds.rs` checks that every kind has every piece.
 
 mod controller_revision;
+mod deployment;
 mod endpoint_slice;
 mod event;
 mod namespace;
@@ -17,6 +18,7 @@ mod node;
 mod persistent_volume;
 mod persistent_volume_claim;
 mod pod;
+mod replica_set;
 mod secret;
 mod service;
 mod stateful_set;

@@ -98,7 +98,11 @@ fn set_set_defaults(s: &mut StatefulSet) {
 fn validate_set(set: &StatefulSet, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
     admission::validate_statefulset_spec(set, causes);
     if causes.is_empty() && set.replicas() > MAX_REPLICAS {
-        return Err(admission::replica_limit(set.replicas(), &set.metadata.name));
+        return Err(admission::replica_limit(
+            Kind::StatefulSet,
+            set.replicas(),
+            &set.metadata.name,
+        ));
     }
     Ok(())
 }
@@ -127,7 +131,11 @@ fn validate_set_update(
         ));
     }
     if causes.is_empty() && n.replicas() > MAX_REPLICAS && n.replicas() != o.replicas() {
-        return Err(admission::replica_limit(n.replicas(), &n.metadata.name));
+        return Err(admission::replica_limit(
+            Kind::StatefulSet,
+            n.replicas(),
+            &n.metadata.name,
+        ));
     }
     Ok(())
 }

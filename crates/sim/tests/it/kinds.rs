@@ -64,6 +64,30 @@ fn fixture(kind: Kind) -> Fixture {
             json!({"involvedObject": {"kind": "Pod", "name": "web-0"}, "reason": "Fixture"}),
             None,
         ),
+        Kind::Deployment => (
+            json!({"spec": {
+                "replicas": 0,
+                "selector": {"matchLabels": {"app": "fixture"}},
+                "template": {
+                    "metadata": {"labels": {"app": "fixture"}},
+                    "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]},
+                },
+            }}),
+            Some(json!({"observedGeneration": 7, "conditions": [
+                {"type": "Available", "status": "True", "reason": "Fixture"},
+            ]})),
+        ),
+        Kind::ReplicaSet => (
+            json!({"spec": {
+                "replicas": 0,
+                "selector": {"matchLabels": {"app": "fixture"}},
+                "template": {
+                    "metadata": {"labels": {"app": "fixture"}},
+                    "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]},
+                },
+            }}),
+            Some(json!({"replicas": 0, "observedGeneration": 7})),
+        ),
     };
     Fixture { manifest, status }
 }
