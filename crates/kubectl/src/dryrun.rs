@@ -276,7 +276,8 @@ pub fn built(obj: &Object) -> Value {
 
 /// The fields of the objects these commands print, in the order of their Go structs
 /// (`encoding/json` writes a struct's fields in that order; a map's keys sorted): TypeMeta,
-/// ObjectMeta, then Secret, Namespace, Pod, Container, ContainerPort, EnvVar, StatefulSet.
+/// ObjectMeta, then Secret, Namespace, Pod, Container, ContainerPort, EnvVar, StatefulSet,
+/// DeploymentSpec, LabelSelector.
 const GO_ORDER: &[&str] = &[
     "kind",
     "apiVersion",
@@ -324,6 +325,16 @@ const GO_ORDER: &[&str] = &[
     "restartPolicy",
     "terminationGracePeriodSeconds",
     "dnsPolicy",
+    "replicas",
+    "selector",
+    "matchLabels",
+    "matchExpressions",
+    "template",
+    "strategy",
+    "minReadySeconds",
+    "revisionHistoryLimit",
+    "paused",
+    "progressDeadlineSeconds",
 ];
 
 /// Objects whose keys are a Go map's, not a struct's: sorted.
@@ -333,6 +344,7 @@ const GO_MAPS: &[&str] = &[
     "labels",
     "annotations",
     "nodeSelector",
+    "matchLabels",
 ];
 
 /// `-o json` of a typed object as kubectl's JSON printer writes it: four-space indentation,

@@ -156,6 +156,7 @@ const CORDON_HELP: Help = Help {
 
 /// `kubectl create`'s subcommands (`create -f` is the verb's own flags).
 const CREATE_SUBCOMMANDS: &[Sub] = &[
+    sub("deployment", crate::deployment::CREATE_FLAGS, Operands::None).aliases(&["deploy"]),
     sub("secret", apply::SECRET_FLAGS, Operands::None).subs(&[
         sub("docker-registry", &[], Operands::None),
         sub("generic", &[], Operands::None),
@@ -169,11 +170,11 @@ pub static VERBS: &[Verb] = &[
         name: "create",
         aliases: &[],
         group: Some(Group::BasicBeginner),
-        summary: "Create a resource from a file, or a secret or namespace",
+        summary: "Create a resource from a file, or a deployment, secret or namespace",
         help: Some(Help {
-            what: "Create a resource from a file, or a docker-registry/generic secret, or a namespace.",
-            usage: "kubectl create -f FILENAME [flags] [options]\n  kubectl create secret docker-registry NAME --docker-server=SERVER --docker-username=USER --docker-password=PASSWORD [--docker-email=EMAIL]",
-            examples: "  kubectl create secret docker-registry registry-secret-aliyun --docker-server=registry.cn-hangzhou.aliyuncs.com --docker-username=me --docker-password=secret",
+            what: "Create a resource from a file, or a deployment, a docker-registry/generic secret, or a namespace.",
+            usage: "kubectl create -f FILENAME [flags] [options]\n  kubectl create deployment NAME --image=image [--replicas=N] [--port=PORT] [-- COMMAND [args...]]\n  kubectl create secret docker-registry NAME --docker-server=SERVER --docker-username=USER --docker-password=PASSWORD [--docker-email=EMAIL]",
+            examples: "  kubectl create deployment nginx --image=nginx:1.25 --replicas=3\n  kubectl create deployment nginx --image=nginx --dry-run=client -o yaml > nginx.yaml\n  kubectl create secret docker-registry registry-secret-aliyun --docker-server=registry.cn-hangzhou.aliyuncs.com --docker-username=me --docker-password=secret",
         }),
         flags: apply::FILE_FLAGS,
         subs: CREATE_SUBCOMMANDS,
