@@ -156,9 +156,14 @@ fn operand_words(
                 None => Vec::new(),
             },
         },
-        Operands::TypedName(kind) => match args.len() {
-            0 => typed_word(c, ns, word, &[kind]),
-            1 => names(c, kind, ns),
+        Operands::TypedName(kinds) => match args.first() {
+            None => typed_word(c, ns, word, kinds),
+            Some(t) if args.len() == 1 && !t.contains('/') => {
+                match crate::resource::resolve(t).filter(|k| kinds.contains(k)) {
+                    Some(kind) => names(c, kind, ns),
+                    None => Vec::new(),
+                }
+            }
             _ => Vec::new(),
         },
         Operands::Verbs if args.is_empty() => verb_names(),
@@ -183,7 +188,7 @@ fn typed_word(c: &Cluster, ns: &str, word: &str, kinds: &[Kind]) -> Vec<String> 
         .flat_map(|i| {
             std::iter::once(i.plural.to_string()).chain(i.short_names.iter().map(|s| s.to_string()))
         })
-        .chain(std::iter::once("all".to_string()).filter(|_| kinds.len() > 1))
+        .chain(std::iter::once("all".to_string()).filter(|_| kinds.len() == Kind::ALL.len()))
         .collect()
 }
 

@@ -8,7 +8,7 @@ use crate::dryrun::{
     self, DryRun, Print, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE,
 };
 use crate::output::Output;
-use crate::resource::resolve;
+use crate::resource::{resolve, Containers};
 use crate::{errors, Env};
 use ordinal_sim::api::{Kind, Object};
 use ordinal_sim::quantity::Quantity;
@@ -261,10 +261,10 @@ fn pod_spec<'a>(
     local: bool,
     v: &'a mut Value,
 ) -> Result<&'a mut Value, String> {
-    let spec = match kind {
-        Kind::Pod => v.get_mut("spec"),
-        Kind::StatefulSet => v.pointer_mut("/spec/template/spec"),
-        _ => None,
+    let spec = match crate::resource::support(kind).containers {
+        Containers::Own => v.get_mut("spec"),
+        Containers::Template => v.pointer_mut("/spec/template/spec"),
+        Containers::None => None,
     };
     spec.ok_or_else(|| {
         format!(
