@@ -508,6 +508,94 @@ mod tests {
             .contains("\"abc\": invalid syntax"));
     }
 
+    fn foo(generation: i64, replicas: i32, status: DeploymentStatus) -> Deployment {
+        Deployment {
+            metadata: ObjectMeta {
+                namespace: "bar".into(),
+                name: "foo".into(),
+                generation,
+                ..Default::default()
+            },
+            spec: DeploymentSpec {
+                replicas: Some(replicas),
+                ..Default::default()
+            },
+            status,
+        }
+    }
+
+    fn st(observed: i64, replicas: i32, updated: i32, available: i32) -> DeploymentStatus {
+        DeploymentStatus {
+            observed_generation: observed,
+            replicas,
+            updated_replicas: updated,
+            available_replicas: available,
+            unavailable_replicas: replicas - available,
+            ..Default::default()
+        }
+    }
+
+    /// Upstream's `TestDeploymentStatusViewerStatus`, case by case.
+    #[test]
+    fn deployment_status_viewer_status() {
+        let cases = [
+            (0, 1, st(1, 1, 0, 1), "Waiting for deployment \"foo\" rollout to finish: 0 out of 1 new replicas have been updated...\n", false),
+            (1, 1, st(1, 2, 1, 2), "Waiting for deployment \"foo\" rollout to finish: 1 old replicas are pending termination...\n", false),
+            (1, 2, st(1, 2, 2, 1), "Waiting for deployment \"foo\" rollout to finish: 1 of 2 updated replicas are available...\n", false),
+            (1, 2, st(1, 2, 2, 2), "deployment \"foo\" successfully rolled out\n", true),
+            (2, 2, st(1, 2, 2, 2), "Waiting for deployment spec update to be observed...\n", false),
+        ];
+        for (i, (generation, replicas, status, msg, done)) in cases.into_iter().enumerate() {
+            let d = foo(generation, replicas, status);
+            assert_eq!(status_of(&d), Ok((msg.to_string(), done)), "test{}", i + 1);
+        }
+    }
+
+    fn status_of(d: &Deployment) -> Result<(String, bool), String> {
+        status(d, 0)
+    }
+
+    /// A rollout past its deadline ends `rollout status` with an error once the controller has
+    /// seen the spec; `--revision` must be the running one.
+    #[test]
+    fn deadline_and_revision_errors() {
+        let mut d = foo(1, 2, st(1, 2, 1, 1));
+        d.status.conditions.push(DeploymentCondition {
+            type_: "Progressing".into(),
+            status: "False".into(),
+            reason: "ProgressDeadlineExceeded".into(),
+            ..Default::default()
+        });
+        assert_eq!(
+            status(&d, 0),
+            Err("deployment \"foo\" exceeded its progress deadline".into())
+        );
+        d.metadata.generation = 2;
+        assert!(status(&d, 0).is_ok_and(|(_, done)| !done));
+        d.metadata.annotations.insert(REVISION.into(), "3".into());
+        assert_eq!(
+            status(&d, 2),
+            Err("desired revision (2) is different from the running revision (3)".into())
+        );
+        d.metadata.annotations.insert(REVISION.into(), "x".into());
+        assert_eq!(
+            status(&d, 2),
+            Err("cannot get the revision of deployment \"foo\": strconv.ParseInt: parsing \"x\": invalid syntax".into())
+        );
+    }
+
+    /// The pod-template-hash label is not part of a template's identity.
+    #[test]
+    fn templates_equal_ignoring_the_hash_label() {
+        let mut a = PodTemplateSpec::default();
+        a.metadata.labels.insert("app".into(), "web".into());
+        let mut b = a.clone();
+        b.metadata.labels.insert(HASH_LABEL.into(), "5d4f8c7b9".into());
+        assert!(equal_ignore_hash(&a, &b));
+        b.metadata.labels.insert("tier".into(), "x".into());
+        assert!(!equal_ignore_hash(&a, &b));
+    }
+
     #[test]
     fn container_names_come_from_the_image() {
         let c = Cluster::new(1);
