@@ -254,7 +254,7 @@ mod tests {
         assert_eq!(cands(&c, "kubectl create de"), vec!["deployment"]);
         assert_eq!(cands(&c, "kubectl scale deployment "), vec!["nginx-deployment"]);
         let done = complete(&c, "default", "for i in 0 1; do kubectl ex");
-        assert_eq!(done.candidates, vec!["exec", "explain"]);
+        assert_eq!(done.candidates, vec!["exec", "explain", "expose"]);
         assert_eq!(done.start, "for i in 0 1; do kubectl ".len());
     }
 }

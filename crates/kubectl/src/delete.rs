@@ -145,7 +145,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
     } else {
         if p.positionals.is_empty() {
-            out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.err(crate::errors::MISSING_RESOURCES);
             return out;
         }
         let Some(selector) = crate::args::selector_into(&p, &mut out) else {

@@ -8,6 +8,10 @@ pub fn top() -> String {
         "kubectl controls the Kubernetes cluster manager (here: Ordinal's simulated kind cluster).\n",
     );
     for group in Group::ALL {
+        if group == Group::Other {
+            // kubectl v1.33 prints this section's title even when it finds no plugin.
+            s.push_str("\nSubcommands provided by plugins:\n");
+        }
         s.push('\n');
         s.push_str(group.title());
         s.push('\n');

@@ -22,6 +22,7 @@ pub mod errors;
 pub mod events;
 pub mod exec;
 pub mod explain;
+pub mod expose;
 pub mod get;
 pub mod help;
 pub mod info;
@@ -41,6 +42,7 @@ pub mod selector;
 pub mod session;
 pub mod set;
 pub mod table;
+pub mod taint;
 pub mod top;
 pub mod udiff;
 pub mod verbs;
@@ -95,7 +97,9 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     match verbs::find(&cmd).map(|v| v.run) {
         Some(verbs::Run::Cmd(run)) => return run(c, &rest, env),
         Some(verbs::Run::Help) => out.out(help::about(rest.first())),
-        Some(verbs::Run::NotHere) => out.err(format!("error: \"kubectl {cmd}\" is not available in this playground. Run 'kubectl --help' for what is.")),
+        Some(verbs::Run::NotHere(why)) => out.err(format!(
+            "error: \"kubectl {cmd}\" is not available in this playground: {why}"
+        )),
         None => out.err(unknown_command(&cmd)),
     }
     out

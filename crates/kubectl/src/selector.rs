@@ -78,6 +78,50 @@ impl Selector {
     }
 }
 
+/// A `metav1.LabelSelector` as `ParseToLabelSelector` builds one: the equalities as
+/// `matchLabels`, the rest as `matchExpressions` (key, operator, sorted values), each in key
+/// order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LabelSelector {
+    pub match_labels: Vec<(String, String)>,
+    pub match_expressions: Vec<(String, &'static str, Vec<String>)>,
+}
+
+impl Selector {
+    /// `metav1.ParseToLabelSelector` of the parsed requirements; `!=` has no operator there.
+    pub fn to_label_selector(&self) -> Result<LabelSelector, String> {
+        let mut reqs: Vec<&Req> = self.0.iter().collect();
+        let key = |r: &Req| match r {
+            Req::Eq(k, _)
+            | Req::Ne(k, _)
+            | Req::In(k, _)
+            | Req::NotIn(k, _)
+            | Req::Exists(k)
+            | Req::NotExists(k) => k.clone(),
+        };
+        reqs.sort_by_key(|r| key(r));
+        let mut out = LabelSelector::default();
+        for r in reqs {
+            let (op, mut values) = match r {
+                Req::Eq(k, v) => {
+                    out.match_labels.retain(|(x, _)| x != k);
+                    out.match_labels.push((k.clone(), v.clone()));
+                    continue;
+                }
+                Req::Ne(..) => return Err("\"!=\" is not a valid label selector operator".into()),
+                Req::In(_, v) => ("In", v.clone()),
+                Req::NotIn(_, v) => ("NotIn", v.clone()),
+                Req::Exists(_) => ("Exists", Vec::new()),
+                Req::NotExists(_) => ("DoesNotExist", Vec::new()),
+            };
+            values.sort();
+            values.dedup();
+            out.match_expressions.push((key(r), op, values));
+        }
+        Ok(out)
+    }
+}
+
 fn split_word<'a>(p: &'a str, word: &str) -> Option<(&'a str, &'a str)> {
     p.find(word).map(|i| (&p[..i], &p[i + word.len()..]))
 }

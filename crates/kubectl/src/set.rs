@@ -1,18 +1,21 @@
-//! `kubectl set image|env|resources`: change the containers of a pod template (a
-//! StatefulSet's) or of a pod, as kubectl v1.33 does (`pkg/cmd/set`): the pairs after the
-//! resources, the object changed locally, nothing sent when nothing changed, then the change
-//! sent (here as an update of the object read) and `statefulset.apps/web image updated`.
+//! `kubectl set image|env|resources|serviceaccount|selector`: change the containers or the
+//! service account of a pod template (a StatefulSet's) or of a pod, or a Service's selector,
+//! as kubectl v1.33 does (`pkg/cmd/set`): the pairs after the resources, the object changed
+//! locally, (for the containers) nothing sent when nothing changed, then the change sent (here
+//! as an update of the object read) and `statefulset.apps/web image updated`. `set subject`
+//! says why it cannot run: there are no role bindings.
 
 use crate::args::{flag, sub, FlagSpec, Operands, Parsed, Sub};
 use crate::dryrun::{
     self, DryRun, Print, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE,
 };
+use crate::errors::{self, Visit};
 use crate::output::Output;
 use crate::resource::{resolve, Containers};
-use crate::{errors, Env};
+use crate::Env;
 use ordinal_sim::api::{Kind, Object};
 use ordinal_sim::quantity::Quantity;
-use ordinal_sim::Cluster;
+use ordinal_sim::{ApiError, Cluster};
 use serde_json::{json, Value};
 
 const ALL: FlagSpec = flag("all", None, false);
@@ -68,11 +71,36 @@ pub const RESOURCES_FLAGS: &[FlagSpec] = &[
     ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 
-/// `kubectl set`'s subcommands (those of kubectl's that concern pod templates).
+pub const SELECTOR_FLAGS: &[FlagSpec] = &[
+    ALL,
+    LOCAL,
+    FILENAME,
+    RECORD,
+    flag("resource-version", None, true),
+    DRY_RUN,
+    OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
+];
+pub const SERVICEACCOUNT_FLAGS: &[FlagSpec] = &[
+    ALL,
+    LOCAL,
+    FILENAME,
+    RECORD,
+    DRY_RUN,
+    OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
+];
+
+/// `kubectl set`'s subcommands.
 pub const SUBCOMMANDS: &[Sub] = &[
     sub("env", ENV_FLAGS, Operands::Typed),
     sub("image", IMAGE_FLAGS, Operands::Typed),
     sub("resources", RESOURCES_FLAGS, Operands::Typed),
+    sub("selector", SELECTOR_FLAGS, Operands::Typed),
+    sub("serviceaccount", SERVICEACCOUNT_FLAGS, Operands::Typed).aliases(&["sa"]),
+    sub("subject", &[], Operands::None).hidden(),
 ];
 
 /// `kubectl set` alone (cobra's help, on stderr, status 1).
@@ -90,8 +118,10 @@ pub fn set(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         "image" => image(c, &rest, env),
         "env" => set_env(c, &rest, env),
         "resources" => resources(c, &rest, env),
-        "selector" | "serviceaccount" | "subject" => {
-            out.err(format!("error: \"kubectl set {word}\" is not available in this playground (it has no Services selectors, ServiceAccounts or RoleBindings to change); set image, env and resources are."));
+        "selector" => selector(c, &rest, env),
+        "serviceaccount" | "sa" => serviceaccount(c, &rest, env),
+        "subject" => {
+            out.err("error: \"kubectl set subject\" is not available in this playground: it has no RoleBindings or ClusterRoleBindings (kind's admin may do everything)");
             out
         }
         other => {
@@ -147,7 +177,7 @@ fn infos(
         if p.has("selector") {
             out.err("error: at least one resource must be specified to use a selector");
         } else {
-            out.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            out.err(errors::MISSING_RESOURCES);
         }
         return None;
     }
@@ -209,7 +239,12 @@ type Target = (Kind, String, Option<Value>);
 
 /// `-f FILE`: the objects the files name (read from the server), or with `--local` the
 /// files' objects themselves.
-fn from_files(p: &Parsed, env: &Env, local: bool, out: &mut Output) -> Option<Vec<Target>> {
+pub(crate) fn from_files(
+    p: &Parsed,
+    env: &Env,
+    local: bool,
+    out: &mut Output,
+) -> Option<Vec<Target>> {
     let mut t = Vec::new();
     for f in p.values("filename") {
         let text = match crate::manifests::read(env.files, &f, env.stdin) {
@@ -330,30 +365,44 @@ fn send(
     if *before == after {
         return;
     }
+    if let Err(e) = write(c, out, dry, print, kind, name, after, what, local) {
+        out.err(format!("error: {failed}: {}", e.message));
+    }
+}
+
+/// Prints a changed object on a client dry run (or `--local`), else sends it (an update of
+/// the object as read) and prints what the server returned; `Err` is the server's error.
+#[allow(clippy::too_many_arguments)]
+fn write(
+    c: &mut Cluster,
+    out: &mut Output,
+    dry: DryRun,
+    print: &Print,
+    kind: Kind,
+    name: &str,
+    after: Value,
+    what: &str,
+    local: bool,
+) -> Result<(), ApiError> {
     if local || dry == DryRun::Client {
         print.done(out, dry, kind, name, what, Shown::Unstructured(&after));
-        return;
+        return Ok(());
     }
     // The API's own decoder (`Object::decode`), not serde's generic `from_value`: the web build
     // would carry a second copy of every kind's deserializer for it (about 150 KB).
-    let obj = match Object::decode(kind, after) {
-        Ok((o, _)) => o,
-        Err(e) => {
-            out.err(format!("error: {failed}: {}", e.message));
-            return;
-        }
-    };
-    match dry.send(c, |c| c.update(obj)) {
-        Ok(o) => print.done(
-            out,
-            dry,
-            kind,
-            name,
-            what,
-            Shown::Unstructured(&o.to_value()),
-        ),
-        Err(e) => out.err(format!("error: {failed}: {}", e.message)),
-    }
+    let obj = Object::decode(kind, after)
+        .map_err(|e| ApiError::bad_request(e.message))?
+        .0;
+    let o = dry.send(c, |c| c.update(obj))?;
+    print.done(
+        out,
+        dry,
+        kind,
+        name,
+        what,
+        Shown::Unstructured(&o.to_value()),
+    );
+    Ok(())
 }
 
 /// `--record`: pflag's deprecation notice as it parses the flag; the change cause kubectl
@@ -926,6 +975,224 @@ pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     out
 }
 
+/// `kubectl set serviceaccount` (`set sa`): the last word is the service account, the words
+/// before it the objects. Each object's pod spec gets it and is sent, changed or not.
+pub fn serviceaccount(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let cmd = "set serviceaccount";
+    let Some((p, dry, print)) = dryrun::parse(args, SERVICEACCOUNT_FLAGS, cmd, c, &mut out) else {
+        return out;
+    };
+    let cause = record(&p, cmd, &mut out);
+    let local = p.bool("local");
+    if local && dry == DryRun::Server {
+        out.err(
+            "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+        );
+        return out;
+    }
+    let Some((account, resources)) = p.positionals.split_last() else {
+        out.err("error: serviceaccount is required");
+        return out;
+    };
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    // The builder's `LocalParam`: the files only (the words before the account ignored).
+    let targets = if local {
+        if !p.has("filename") {
+            out.err(errors::MISSING_RESOURCES);
+            return out;
+        }
+        from_files(&p, env, true, &mut out)
+    } else {
+        infos(c, &p, resources, &ns, env, &mut out)
+    };
+    let Some(targets) = targets else {
+        return out;
+    };
+    let mut errs = Vec::new();
+    for t in targets {
+        let Some(before) = object(c, &t, &ns, &mut out) else {
+            continue;
+        };
+        let (kind, name, local) = (t.0, t.1, t.2.is_some());
+        let mut after = before;
+        match pod_spec(kind, &name, local, &mut after) {
+            Ok(spec) => spec["serviceAccountName"] = json!(account),
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        }
+        set_cause(&mut after, &cause);
+        let what = "serviceaccount updated";
+        if let Err(e) = write(c, &mut out, dry, &print, kind, &name, after, what, local) {
+            errs.push(format!(
+                "error: failed to patch ServiceAccountName {}",
+                e.message
+            ));
+        }
+    }
+    for e in errs {
+        out.err(e);
+    }
+    out
+}
+
+/// A Service from a file as kubectl's Go type holds it and prints it: what `omitempty` drops
+/// gone, and the zero values of fields without it (`creationTimestamp: null`, a port's
+/// `targetPort: 0`, `status.loadBalancer: {}`).
+fn typed_service(v: &mut Value) {
+    if let Some(m) = v.as_object_mut() {
+        m.insert("apiVersion".into(), json!("v1"));
+        m.insert("kind".into(), json!("Service"));
+    }
+    let meta = &mut v["metadata"];
+    if !meta.is_object() {
+        *meta = json!({});
+    }
+    // What `omitempty` leaves out: a nil or empty map, slice or string.
+    let empty = |x: &Value| match x {
+        Value::Null => true,
+        Value::Object(o) => o.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    };
+    if let Some(m) = meta.as_object_mut() {
+        m.retain(|_, x| !empty(x));
+        m.entry("creationTimestamp").or_insert(Value::Null);
+    }
+    let spec = &mut v["spec"];
+    if !spec.is_object() {
+        *spec = json!({});
+    }
+    if let Some(m) = spec.as_object_mut() {
+        m.retain(|_, x| !empty(x));
+        if let Some(ports) = m.get_mut("ports").and_then(Value::as_array_mut) {
+            for port in ports.iter_mut().filter_map(Value::as_object_mut) {
+                port.entry("port").or_insert(json!(0));
+                port.entry("targetPort").or_insert(json!(0));
+            }
+        }
+    }
+    let status = &mut v["status"];
+    if !status.is_object() {
+        *status = json!({});
+    }
+    if let Some(m) = status.as_object_mut() {
+        m.entry("loadBalancer").or_insert(json!({}));
+    }
+}
+
+/// `kubectl set selector`: the last word is a label selector, the words before it the
+/// objects (Services only: `updateSelectorForObject`); the selector replaces theirs.
+pub fn selector(c: &mut Cluster, args: &[String], env: &Env) -> Output {
+    let mut out = Output::default();
+    let cmd = "set selector";
+    let Some((p, dry, print)) = dryrun::parse(args, SELECTOR_FLAGS, cmd, c, &mut out) else {
+        return out;
+    };
+    let cause = record(&p, cmd, &mut out);
+    // `getResourcesAndSelector`: the last word is the selector.
+    let Some((expr, resources)) = p.positionals.split_last() else {
+        out.err("error: one selector is required");
+        return out;
+    };
+    let parsed = match crate::selector::Selector::parse(expr) {
+        Ok(s) => s,
+        Err(e) => {
+            let e = e.strip_prefix("error: ").unwrap_or(&e);
+            out.err(format!(
+                "error: couldn't parse the selector string \"{expr}\": {e}"
+            ));
+            return out;
+        }
+    };
+    let wanted = match parsed.to_label_selector() {
+        Ok(s) => s,
+        Err(e) => {
+            out.err(format!("error: {e}"));
+            return out;
+        }
+    };
+    let local = p.bool("local");
+    let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
+    // `ResourceBuilderFlags.ToBuilder`: `--local` reads the files only.
+    let targets = if local {
+        if !resources.is_empty() {
+            out.err("error: you must specify resources by --filename when --local is set.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'");
+            return out;
+        }
+        if !p.has("filename") {
+            out.err(errors::MISSING_RESOURCES);
+            return out;
+        }
+        from_files(&p, env, true, &mut out)
+    } else {
+        infos(c, &p, resources, &ns, env, &mut out)
+    };
+    let Some(targets) = targets else {
+        return out;
+    };
+    let resource_version = p.value("resource-version").filter(|v| !v.is_empty());
+    let mut errs = Vec::new();
+    for t in targets {
+        let Some(mut after) = object(c, &t, &ns, &mut out) else {
+            continue;
+        };
+        let (kind, name, from_file) = (t.0, t.1, t.2.is_some());
+        if kind != Kind::Service {
+            errs.push(Visit::Own(
+                "setting a selector is only supported for Services".into(),
+            ));
+            continue;
+        }
+        if !wanted.match_expressions.is_empty() {
+            // Go's `%v` of the `[]LabelSelectorRequirement`.
+            let exprs: Vec<String> = wanted
+                .match_expressions
+                .iter()
+                .map(|(k, op, values)| format!("{{{k} {op} [{}]}}", values.join(" ")))
+                .collect();
+            errs.push(Visit::Own(format!(
+                "match expression [{}] not supported on this object",
+                exprs.join(" ")
+            )));
+            continue;
+        }
+        let labels: serde_json::Map<String, Value> = wanted
+            .match_labels
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        after["spec"]["selector"] = Value::Object(labels);
+        if let Some(rv) = resource_version {
+            after["metadata"]["resourceVersion"] = json!(rv);
+        }
+        set_cause(&mut after, &cause);
+        if from_file {
+            typed_service(&mut after);
+        }
+        // An empty selector is `omitempty`'s: none.
+        if after["spec"]["selector"]
+            .as_object()
+            .is_some_and(|m| m.is_empty())
+        {
+            if let Some(spec) = after["spec"].as_object_mut() {
+                spec.remove("selector");
+            }
+        }
+        let what = "selector updated";
+        if let Err(e) = write(
+            c, &mut out, dry, &print, kind, &name, after, what, from_file,
+        ) {
+            errs.push(Visit::Api(e));
+        }
+    }
+    errors::check(&mut out, errs);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -956,5 +1223,128 @@ mod tests {
             resource_list("cpu"),
             Err("error: Invalid argument syntax cpu, expected <resource>=<value>".into())
         );
+    }
+
+    fn web(c: &mut Cluster) {
+        let o = crate::run_line(
+            c,
+            "apply -f https://k8s.io/examples/application/web/web.yaml",
+            "",
+        );
+        assert_eq!(o.status, 0, "{}", o.text());
+        c.advance(60_000);
+    }
+
+    fn selector_of(c: &Cluster, name: &str) -> Vec<(String, String)> {
+        c.get_as::<ordinal_sim::api::Service>("default", name)
+            .map(|s| s.spec.selector.clone().into_iter().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn set_selector_replaces_a_services_selector() {
+        let mut c = Cluster::new(1);
+        web(&mut c);
+        let o = crate::run_line(&mut c, "set selector svc/nginx app=web,tier=front", "");
+        assert_eq!(
+            o.stdout(),
+            "service/nginx selector updated\n",
+            "{}",
+            o.stderr()
+        );
+        assert_eq!(
+            selector_of(&c, "nginx"),
+            [
+                ("app".into(), "web".into()),
+                ("tier".into(), "front".into())
+            ]
+        );
+        let before = c.resource_version();
+        for (line, err) in [
+            ("set selector sts web app=x", "error: setting a selector is only supported for Services"),
+            ("set selector svc nginx tier in (a,b)", "error: match expression [{tier In [a b]}] not supported on this object"),
+            ("set selector svc nginx app!=x", "error: \"!=\" is not a valid label selector operator"),
+            ("set selector", "error: one selector is required"),
+            ("set selector svc nginx app=x --resource-version=1", "Error from server (Conflict): Operation cannot be fulfilled on services \"nginx\": the object has been modified; please apply your changes to the latest version and try again"),
+        ] {
+            let args: Vec<String> = match line.split_once(" in ") {
+                Some((a, b)) => {
+                    let mut w: Vec<String> = a.split_whitespace().map(String::from).collect();
+                    let last = w.pop().unwrap_or_default();
+                    w.push(format!("{last} in {b}"));
+                    w
+                }
+                None => line.split_whitespace().map(String::from).collect(),
+            };
+            let files = crate::session::MemFiles::default();
+            let env = Env { namespace: "default", files: &files, stdin: "", interactive_shells: false };
+            let o = crate::run(&mut c, &args, &env);
+            assert_eq!(o.stderr(), format!("{err}\n"), "{line}");
+        }
+        assert_eq!(c.resource_version(), before);
+        let o = crate::run_line(
+            &mut c,
+            "set selector svc nginx app=x --dry-run=client -o name",
+            "",
+        );
+        assert_eq!(o.stdout(), "service/nginx\n");
+        assert_eq!(c.resource_version(), before);
+    }
+
+    #[test]
+    fn set_selector_local_prints_the_files_service_as_kubectl_types_it() {
+        let mut c = Cluster::new(1);
+        let files = crate::session::MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin: "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: {}\nspec:\n  ports:\n  - port: 80\n",
+            interactive_shells: false,
+        };
+        let args: Vec<String> = "set selector --local -f - app=s -o yaml"
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let o = crate::run(&mut c, &args, &env);
+        assert_eq!(
+            o.stdout(),
+            "apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  name: s\nspec:\n  ports:\n  - port: 80\n    targetPort: 0\n  selector:\n    app: s\nstatus:\n  loadBalancer: {}\n",
+            "{}",
+            o.stderr()
+        );
+    }
+
+    #[test]
+    fn set_serviceaccount_changes_the_pod_template_and_kubectl_says_so() {
+        let mut c = Cluster::new(1);
+        web(&mut c);
+        let o = crate::run_line(&mut c, "set sa sts/web default", "");
+        assert_eq!(
+            o.stdout(),
+            "statefulset.apps/web serviceaccount updated\n",
+            "{}",
+            o.stderr()
+        );
+        let o = crate::run_line(&mut c, "set serviceaccount sts web builder --dry-run=client -o jsonpath={.spec.template.spec.serviceAccountName}", "");
+        assert_eq!(o.stdout(), "builder");
+        let sa = |c: &Cluster| {
+            c.get_as::<ordinal_sim::api::StatefulSet>("default", "web")
+                .and_then(|s| s.spec.template.spec.service_account_name.clone())
+        };
+        assert_eq!(sa(&c).as_deref(), Some("default"));
+        let o = crate::run_line(&mut c, "set serviceaccount svc nginx builder", "");
+        assert_eq!(o.stderr(), "error: services/nginx the object is not a pod or does not have a pod template: *v1.Service\n");
+        let o = crate::run_line(&mut c, "set serviceaccount pod web-0 builder", "");
+        assert!(o.stderr().starts_with("error: failed to patch ServiceAccountName Pod \"web-0\" is invalid: spec: Forbidden: pod updates may not change fields"), "{}", o.stderr());
+        let o = crate::run_line(&mut c, "set serviceaccount", "");
+        assert_eq!(o.stderr(), "error: serviceaccount is required\n");
+        let o = crate::run_line(&mut c, "set subject rolebinding admin --user=x", "");
+        assert!(o
+            .stderr()
+            .starts_with("error: \"kubectl set subject\" is not available in this playground: "));
+        // The set takes the account; its new pods need it to exist.
+        let o = crate::run_line(&mut c, "set sa sts/web builder", "");
+        assert_eq!(o.stdout(), "statefulset.apps/web serviceaccount updated\n");
+        assert_eq!(sa(&c).as_deref(), Some("builder"));
     }
 }

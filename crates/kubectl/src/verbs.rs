@@ -7,8 +7,8 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, delete, describe, diff, drain, events, exec, explain, get, info, label, logs,
-    patch, replace, rollout, scale, set, top, wait, Env,
+    apply, auth, delete, describe, diff, drain, events, exec, explain, expose, get, info, label,
+    logs, patch, replace, rollout, scale, set, taint, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -69,8 +69,9 @@ pub enum Run {
     Cmd(RunFn),
     /// `kubectl help [VERB]` (dispatch answers it before any verb runs).
     Help,
-    /// A real kubectl verb the playground lacks: it says so.
-    NotHere,
+    /// A real kubectl verb the playground lacks: it says so, and why (the words after
+    /// `error: "kubectl VERB" is not available in this playground: `).
+    NotHere(&'static str),
 }
 
 /// One kubectl verb.
@@ -127,20 +128,34 @@ pub fn commands() -> Vec<&'static str> {
     names
 }
 
-/// A real kubectl verb that the playground lacks.
-const fn not_here(name: &'static str) -> Verb {
+/// A real kubectl verb that the playground lacks: listed in `kubectl --help` as kubectl lists
+/// it, and run, it says why it cannot run here.
+const fn not_here(
+    name: &'static str,
+    group: Group,
+    summary: &'static str,
+    why: &'static str,
+) -> Verb {
     Verb {
         name,
         aliases: &[],
-        group: None,
-        summary: "",
+        group: Some(group),
+        summary,
         help: None,
         flags: &[],
         subs: &[],
         operands: Operands::None,
-        run: Run::NotHere,
+        run: Run::NotHere(why),
     }
 }
+
+/// Why the verbs other parts of the playground are still building cannot run yet.
+const EDIT_WHY: &str =
+    "the terminal has no text editor; kubectl patch, set, label and apply -f change objects";
+const PORT_FORWARD_WHY: &str =
+    "a browser tab cannot listen on a port; `ordinal serve` lets real kubectl forward one";
+const CP_WHY: &str = "kubectl exec POD -- cat FILE reads a container's files";
+const DEBUG_WHY: &str = "it cannot add ephemeral containers to pods";
 
 const LABEL_HELP: Help = Help {
     what: "Add, change (--overwrite) or remove (KEY-) labels or annotations.",
@@ -164,13 +179,14 @@ const CREATE_SUBCOMMANDS: &[Sub] = &[
     sub("namespace", apply::NAMESPACE_FLAGS, Operands::None).aliases(&["ns"]),
 ];
 
-/// Every verb: those the playground runs in `kubectl --help`'s order, `help`, then those it lacks.
+/// Every verb, in `kubectl --help`'s order (v1.33's, those the playground lacks included), then
+/// `help` and the hidden `alpha`.
 pub static VERBS: &[Verb] = &[
     Verb {
         name: "create",
         aliases: &[],
         group: Some(Group::BasicBeginner),
-        summary: "Create a resource from a file, or a secret or namespace",
+        summary: "Create a resource from a file or from stdin",
         help: Some(Help {
             what: "Create a resource from a file, or a docker-registry/generic secret, or a namespace.",
             usage: "kubectl create -f FILENAME [flags] [options]\n  kubectl create deployment NAME --image=image [--replicas=N] [--port=PORT] [-- COMMAND [args...]]\n  kubectl create secret docker-registry NAME --docker-server=SERVER --docker-username=USER --docker-password=PASSWORD [--docker-email=EMAIL]",
@@ -180,6 +196,21 @@ pub static VERBS: &[Verb] = &[
         subs: CREATE_SUBCOMMANDS,
         operands: Operands::None,
         run: Run::Cmd(apply::create),
+    },
+    Verb {
+        name: "expose",
+        aliases: &[],
+        group: Some(Group::BasicBeginner),
+        summary: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service",
+        help: Some(Help {
+            what: "Expose a pod or a service as a new Service: its selector is the pod's labels or the service's selector, its ports the pod's container ports or the service's ports (unless --port says). --type picks ClusterIP, NodePort, LoadBalancer or ExternalName; --cluster-ip=None makes it headless. A StatefulSet cannot be exposed (kubectl says so); expose its pods' labels with a Service of your own.",
+            usage: "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]",
+            examples: "  kubectl expose pod web-0 --port=80 --name=web-0\n  kubectl expose service nginx --port=443 --target-port=80 --name=nginx-https\n  kubectl expose pod web-0 --cluster-ip=None --name=web-0-headless",
+        }),
+        flags: expose::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(expose::expose),
     },
     Verb {
         name: "run",
@@ -244,11 +275,17 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(get::run),
     },
+    not_here(
+        "edit",
+        Group::BasicIntermediate,
+        "Edit a resource on the server",
+        EDIT_WHY,
+    ),
     Verb {
         name: "delete",
         aliases: &[],
         group: Some(Group::BasicIntermediate),
-        summary: "Delete resources by file names, resource and names, or by label selector",
+        summary: "Delete resources by file names, stdin, resources and names, or by resources and label selector",
         help: Some(Help {
             what: "Delete resources by name, by label selector, or from a manifest. By default kubectl waits until they are gone. --cascade picks what happens to the pods of a StatefulSet (background, foreground, orphan).",
             usage: "kubectl delete ([-f FILENAME] | TYPE [(NAME | -l label | --all)]) [flags] [options]",
@@ -263,7 +300,7 @@ pub static VERBS: &[Verb] = &[
         name: "rollout",
         aliases: &[],
         group: Some(Group::Deploy),
-        summary: "Manage the rollout of a StatefulSet",
+        summary: "Manage the rollout of a resource",
         help: Some(Help {
             what: "Manage the rollout of a Deployment or StatefulSet: status (wait for it), history, undo, restart; pause and resume a Deployment's.",
             usage: "kubectl rollout SUBCOMMAND (TYPE NAME | TYPE/NAME) [options]",
@@ -278,7 +315,7 @@ pub static VERBS: &[Verb] = &[
         name: "scale",
         aliases: &[],
         group: Some(Group::Deploy),
-        summary: "Set a new size for a StatefulSet",
+        summary: "Set a new size for a deployment, replica set, or replication controller",
         help: Some(Help {
             what: "Set a new number of replicas for a Deployment, ReplicaSet or StatefulSet. With --current-replicas, only if it has that many now.",
             usage: "kubectl scale [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]",
@@ -289,6 +326,18 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(scale::scale),
     },
+    not_here(
+        "autoscale",
+        Group::Deploy,
+        "Auto-scale a deployment, replica set, stateful set, or replication controller",
+        "it has no metrics-server and no HorizontalPodAutoscaler controller",
+    ),
+    not_here(
+        "certificate",
+        Group::ClusterManagement,
+        "Modify certificate resources",
+        "it has no CertificateSigningRequests to approve or deny",
+    ),
     Verb {
         name: "cluster-info",
         aliases: &[],
@@ -357,6 +406,21 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(drain::drain),
     },
     Verb {
+        name: "taint",
+        aliases: &[],
+        group: Some(Group::ClusterManagement),
+        summary: "Update the taints on one or more nodes",
+        help: Some(Help {
+            what: "Update the taints on one or more nodes: KEY=VALUE:EFFECT adds one (EFFECT is NoSchedule, PreferNoSchedule or NoExecute), KEY:EFFECT- removes one, KEY- removes every taint with that key. The scheduler keeps pods that do not tolerate a NoSchedule taint off the node; a NoExecute taint also evicts the pods already there (after their tolerationSeconds).",
+            usage: "kubectl taint NODE NAME KEY_1=VAL_1:TAINT_EFFECT_1 ... KEY_N=VAL_N:TAINT_EFFECT_N [options]",
+            examples: "  kubectl taint nodes kind-worker dedicated=special-user:NoSchedule\n  kubectl taint nodes kind-worker dedicated:NoSchedule-\n  kubectl taint nodes kind-worker dedicated-\n  kubectl taint node --all maintenance=soon:PreferNoSchedule",
+        }),
+        flags: taint::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(taint::taint),
+    },
+    Verb {
         name: "describe",
         aliases: &[],
         group: Some(Group::Troubleshooting),
@@ -416,6 +480,24 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Name(Kind::Pod),
         run: Run::Cmd(exec::exec),
     },
+    not_here(
+        "port-forward",
+        Group::Troubleshooting,
+        "Forward one or more local ports to a pod",
+        PORT_FORWARD_WHY,
+    ),
+    not_here(
+        "proxy",
+        Group::Troubleshooting,
+        "Run a proxy to the Kubernetes API server",
+        "a browser tab cannot listen on a port; `ordinal serve` gives real kubectl the API",
+    ),
+    not_here(
+        "cp",
+        Group::Troubleshooting,
+        "Copy files and directories to and from containers",
+        CP_WHY,
+    ),
     Verb {
         name: "auth",
         aliases: &[],
@@ -431,6 +513,12 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(auth::auth),
     },
+    not_here(
+        "debug",
+        Group::Troubleshooting,
+        "Create debugging sessions for troubleshooting workloads and nodes",
+        DEBUG_WHY,
+    ),
     Verb {
         name: "events",
         aliases: &[],
@@ -510,7 +598,7 @@ pub static VERBS: &[Verb] = &[
         name: "wait",
         aliases: &[],
         group: Some(Group::Advanced),
-        summary: "Wait for a specific condition on one or many resources",
+        summary: "Experimental: Wait for a specific condition on one or many resources",
         help: Some(Help {
             what: "Wait until resources meet a condition, are deleted, or a field has a value.",
             usage: "kubectl wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=delete|--for condition=available|--for=jsonpath='{}'[=value]] [options]",
@@ -521,6 +609,12 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(wait::wait),
     },
+    not_here(
+        "kustomize",
+        Group::Advanced,
+        "Build a kustomization target from a directory or URL",
+        "it has no kustomize build engine (nor apply -k); apply -f takes the manifests themselves",
+    ),
     Verb {
         name: "label",
         aliases: &[],
@@ -543,6 +637,12 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(label::annotate),
     },
+    not_here(
+        "completion",
+        Group::Settings,
+        "Output shell completion code for the specified shell (bash, zsh, fish, or powershell)",
+        "Tab completion is built into this terminal; there is no shell to load a script into",
+    ),
     Verb {
         name: "api-resources",
         aliases: &[],
@@ -559,10 +659,25 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(info::api_resources),
     },
     Verb {
+        name: "api-versions",
+        aliases: &[],
+        group: Some(Group::Other),
+        summary: "Print the supported API versions on the server, in the form of \"group/version\"",
+        help: Some(Help {
+            what: "Print the API versions this API server serves, as group/version.",
+            usage: "kubectl api-versions [options]",
+            examples: "  kubectl api-versions",
+        }),
+        flags: &[],
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(info::api_versions),
+    },
+    Verb {
         name: "config",
         aliases: &[],
         group: Some(Group::Other),
-        summary: "Show the kubeconfig (current-context, get-contexts, view)",
+        summary: "Modify kubeconfig files",
         help: Some(Help {
             what: "Show the kubeconfig: current-context, get-contexts, view.",
             usage: "kubectl config SUBCOMMAND [options]",
@@ -572,6 +687,21 @@ pub static VERBS: &[Verb] = &[
         subs: info::CONFIG_SUBCOMMANDS,
         operands: Operands::None,
         run: Run::Cmd(info::config),
+    },
+    Verb {
+        name: "plugin",
+        aliases: &[],
+        group: Some(Group::Other),
+        summary: "Provides utilities for interacting with plugins",
+        help: Some(Help {
+            what: "List the kubectl plugins on your PATH: the playground's workstation has none.",
+            usage: "kubectl plugin list [flags] [options]",
+            examples: "  kubectl plugin list",
+        }),
+        flags: &[],
+        subs: info::PLUGIN_SUBCOMMANDS,
+        operands: Operands::None,
+        run: Run::Cmd(info::plugin),
     },
     Verb {
         name: "version",
@@ -589,24 +719,29 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(info::version),
     },
     Verb {
+        name: "help",
+        aliases: &[],
+        group: None,
+        summary: "Help about any command",
+        help: None,
+        flags: &[],
+        subs: &[],
         operands: Operands::Verbs,
         run: Run::Help,
-        ..not_here("help")
     },
-    not_here("alpha"),
-    not_here("api-versions"),
-    not_here("autoscale"),
-    not_here("certificate"),
-    not_here("completion"),
-    not_here("cp"),
-    not_here("debug"),
-    not_here("edit"),
-    not_here("expose"),
-    not_here("kustomize"),
-    not_here("plugin"),
-    not_here("port-forward"),
-    not_here("proxy"),
-    not_here("taint"),
+    Verb {
+        name: "alpha",
+        aliases: &[],
+        // kubectl hides it from its help when, as in v1.33, it has no subcommands.
+        group: None,
+        summary: "Commands for features in alpha",
+        // Its help is what it prints.
+        help: None,
+        flags: &[],
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(info::alpha),
+    },
 ];
 
 #[cfg(test)]
@@ -640,8 +775,10 @@ mod tests {
         }
     }
 
-    /// A verb the playground runs has a help group, a summary, help, and flags and subcommands
-    /// that do not collide; a verb it lacks has none of them; no two verbs share a name.
+    /// A verb the playground runs has a help group and help (or is hidden, as kubectl v1.33
+    /// hides `alpha`), a summary, and flags and subcommands that do not collide; a verb it
+    /// lacks is listed (group and summary) and says why, but has no help or flags; no two
+    /// verbs share a name.
     #[test]
     fn every_verb_is_whole() {
         let mut names = BTreeSet::new();
@@ -649,14 +786,17 @@ mod tests {
             for n in std::iter::once(v.name).chain(v.aliases.iter().copied()) {
                 assert!(names.insert(n), "{n} names two verbs");
             }
+            assert!(
+                !v.summary.is_empty() && v.name.len() < 16,
+                "{}: its line in kubectl --help",
+                v.name
+            );
             match v.run {
+                // Hidden, as kubectl v1.33 hides `alpha`: what it prints is its help.
+                Run::Cmd(_) if v.group.is_none() => {
+                    assert_eq!(v.name, "alpha", "{} is in no help group", v.name);
+                }
                 Run::Cmd(_) => {
-                    assert!(v.group.is_some(), "{} is in no help group", v.name);
-                    assert!(
-                        !v.summary.is_empty() && v.name.len() < 16,
-                        "{}: its line in kubectl --help",
-                        v.name
-                    );
                     let Some(h) = v.help else {
                         panic!("{} has no help", v.name);
                     };
@@ -668,9 +808,14 @@ mod tests {
                     assert!(h.usage.starts_with("kubectl "), "{}: usage", v.name);
                 }
                 Run::Help => assert_eq!(v.operands, Operands::Verbs),
-                Run::NotHere => assert!(
-                    v.group.is_none() && v.help.is_none() && v.flags.is_empty(),
-                    "{} is not here, yet half defined",
+                Run::NotHere(why) => assert!(
+                    v.group.is_some()
+                        && v.help.is_none()
+                        && v.flags.is_empty()
+                        && !why.is_empty()
+                        && !why.ends_with('.')
+                        && !why.contains('\n'),
+                    "{} is not here, yet half defined, or its reason is not one line",
                     v.name
                 ),
             }
@@ -682,6 +827,75 @@ mod tests {
                 VERBS.iter().any(|v| v.group == Some(g)),
                 "{g:?} lists no verb"
             );
+        }
+    }
+
+    /// `kubectl --help` of kubectl v1.33 (`pkg/cmd/cmd.go`'s groups; "Other Commands" are
+    /// cobra's, alphabetically, without the hidden `alpha` and `options`): every verb it lists
+    /// is in the table, in its group, in its order.
+    #[test]
+    fn help_lists_every_v1_33_verb_in_its_order() {
+        const V1_33: &[(Group, &[&str])] = &[
+            (Group::BasicBeginner, &["create", "expose", "run", "set"]),
+            (
+                Group::BasicIntermediate,
+                &["explain", "get", "edit", "delete"],
+            ),
+            (Group::Deploy, &["rollout", "scale", "autoscale"]),
+            (
+                Group::ClusterManagement,
+                &[
+                    "certificate",
+                    "cluster-info",
+                    "top",
+                    "cordon",
+                    "uncordon",
+                    "drain",
+                    "taint",
+                ],
+            ),
+            (
+                Group::Troubleshooting,
+                &[
+                    "describe",
+                    "logs",
+                    "attach",
+                    "exec",
+                    "port-forward",
+                    "proxy",
+                    "cp",
+                    "auth",
+                    "debug",
+                    "events",
+                ],
+            ),
+            (
+                Group::Advanced,
+                &["diff", "apply", "patch", "replace", "wait", "kustomize"],
+            ),
+            (Group::Settings, &["label", "annotate", "completion"]),
+            (
+                Group::Other,
+                &[
+                    "api-resources",
+                    "api-versions",
+                    "config",
+                    "plugin",
+                    "version",
+                ],
+            ),
+        ];
+        assert_eq!(V1_33.len(), Group::ALL.len());
+        for (g, want) in V1_33 {
+            let listed: Vec<&str> = VERBS
+                .iter()
+                .filter(|v| v.group == Some(*g))
+                .map(|v| v.name)
+                .collect();
+            assert_eq!(&listed, want, "{g:?}");
+        }
+        for v in ["alpha", "help"] {
+            assert!(find(v).is_some_and(|v| v.group.is_none()), "{v}");
         }
     }
 

@@ -678,6 +678,20 @@ pub(crate) fn validate_service(s: &Service, causes: &mut Vec<Cause>) {
     if s.spec.ports.is_empty() && !headless && s.spec.type_.as_deref() != Some("ExternalName") {
         causes.push(field::required("spec.ports", ""));
     }
+    if s.spec.type_.as_deref() == Some("ExternalName") {
+        // The value (a CNAME) may end with a dot.
+        let cname = s.spec.external_name.as_deref().unwrap_or("");
+        let cname = cname.strip_suffix('.').unwrap_or(cname);
+        if cname.is_empty() {
+            causes.push(field::required("spec.externalName", ""));
+        }
+        for e in dns1123_subdomain(cname)
+            .into_iter()
+            .filter(|_| !cname.is_empty())
+        {
+            causes.push(field::invalid("spec.externalName", quoted(cname), &e));
+        }
+    }
     let mut names = std::collections::HashSet::new();
     for (i, p) in s.spec.ports.iter().enumerate() {
         if let Some(n) = p.name.as_deref().filter(|n| !n.is_empty()) {

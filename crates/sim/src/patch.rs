@@ -390,8 +390,14 @@ impl Cluster {
             PatchType::Json => json_patch(&mut doc, patch)
                 .map_err(|e| ApiError::new(crate::error::Reason::Invalid, e))?,
         }
+        // A resourceVersion the patch set is a precondition (`kubectl set selector
+        // --resource-version`); the live one it kept is not.
         if let Some(m) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.remove("resourceVersion");
+            if m.get("resourceVersion").and_then(Value::as_str)
+                == Some(live.meta().resource_version.as_str())
+            {
+                m.remove("resourceVersion");
+            }
         }
         let strategic = type_ == PatchType::Strategic;
         let shown_doc = doc.clone();

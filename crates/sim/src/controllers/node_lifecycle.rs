@@ -12,7 +12,7 @@ use crate::cluster::{Cluster, DeleteOptions};
 use crate::error::{ApiError, Reason};
 use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::Time;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 /// `--node-monitor-grace-period`: 50 s since v1.32 (it was 40 s).
 pub const NODE_MONITOR_GRACE_PERIOD_MS: u64 = 50_000;
@@ -63,8 +63,9 @@ pub struct NodeMachine {
     pub kubelet_up_at: Option<Time>,
     /// When the machine was last started again.
     pub started_at: Option<Time>,
-    /// Pods the taint-eviction controller has scheduled for deletion.
-    pub evictions: BTreeSet<ObjKey>,
+    /// Pods the taint-eviction controller has scheduled for deletion, with when it did (the
+    /// start of their toleration of a taint that does not say when it was added).
+    pub evictions: BTreeMap<ObjKey, Time>,
 }
 
 impl Cluster {
@@ -392,11 +393,10 @@ fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
         .iter()
         .filter(|t| t.effect == "NoExecute")
         .collect();
-    let observed = taints
-        .iter()
-        .filter_map(|t| t.time_added)
-        .max()
-        .unwrap_or(now);
+    // The controller's own taints say when they were added; a taint a client added
+    // (`kubectl taint`) does not, and a pod's toleration runs from when its eviction was first
+    // scheduled (upstream's `CreatedAt` of the queued work).
+    let added = taints.iter().filter_map(|t| t.time_added).max();
     let pods: Vec<Pod> = c
         .store
         .pods_on_node(name)
@@ -409,7 +409,7 @@ fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
         .map(|m| m.evictions.clone())
         .unwrap_or_default();
     // Forget pods that are gone.
-    scheduled.retain(|(ns, n)| {
+    scheduled.retain(|(ns, n), _| {
         pods.iter()
             .any(|p| &p.metadata.namespace == ns && &p.metadata.name == n && !p.is_terminating())
     });
@@ -419,7 +419,7 @@ fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
     for p in pods.iter().filter(|p| !p.is_terminating()) {
         let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
         if taints.is_empty() {
-            if scheduled.remove(&key) {
+            if scheduled.remove(&key).is_some() {
                 cancelled.push(p.clone());
             }
             continue;
@@ -448,18 +448,21 @@ fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
         };
         let Some(seconds) = seconds else {
             // Tolerated for ever.
-            if scheduled.remove(&key) {
+            if scheduled.remove(&key).is_some() {
                 cancelled.push(p.clone());
             }
             continue;
         };
         let seconds = seconds.max(0);
-        let at = observed.plus_ms(seconds as u64 * 1000);
+        let since = added
+            .or_else(|| scheduled.get(&key).copied())
+            .unwrap_or(now);
+        let at = since.plus_ms(seconds as u64 * 1000);
         if now >= at {
             scheduled.remove(&key);
             evict.push(p.clone());
         } else {
-            scheduled.insert(key);
+            scheduled.entry(key).or_insert(now);
             next = Some(next.map_or(at, |n: Time| n.min(at)));
         }
     }

@@ -3,7 +3,7 @@
 use super::{Hooks, KindDef, Rest, NAMESPACED};
 use crate::admission;
 use crate::api::*;
-use crate::error::{field, ApiError, Cause};
+use crate::error::{field, ApiError, Cause, Reason};
 use crate::printers::*;
 use crate::time::Time;
 use crate::Cluster;
@@ -101,7 +101,35 @@ fn validate_pod_update(n: &Pod, old: &Pod, causes: &mut Vec<Cause>) -> Result<()
     Ok(())
 }
 
+/// The service accounts a kind cluster has: `default` in every namespace (the service account
+/// controller's), and those of the components kind itself runs. The playground keeps no
+/// ServiceAccount objects and cannot create others.
+fn service_account_exists(ns: &str, name: &str) -> bool {
+    name == "default"
+        || match ns {
+            "kube-system" => matches!(name, "coredns" | "kindnet" | "kube-proxy"),
+            "local-path-storage" => name == "local-path-provisioner-service-account",
+            _ => false,
+        }
+}
+
 fn admit_pod(pod: &mut Pod, _c: &mut Cluster) -> Result<(), ApiError> {
+    // The ServiceAccount admission plug-in: the pod's service account must exist.
+    let ns = &pod.metadata.namespace;
+    let sa = pod
+        .spec
+        .service_account_name
+        .as_deref()
+        .unwrap_or("default");
+    if !service_account_exists(ns, sa) {
+        return Err(ApiError::new(
+            Reason::Forbidden,
+            format!(
+                "pods {:?} is forbidden: error looking up service account {ns}/{sa}: serviceaccount {sa:?} not found",
+                pod.metadata.name
+            ),
+        ));
+    }
     if pod.status.phase.is_none() {
         pod.status.phase = Some("Pending".into());
     }

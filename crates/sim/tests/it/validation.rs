@@ -469,3 +469,64 @@ fn a_service_update_without_its_address_keeps_it() {
     );
     assert_eq!(s.spec.cluster_ips, vec![ip.unwrap()]);
 }
+
+/// The ServiceAccount admission plug-in: a pod may name only a service account that exists
+/// (here, its namespace's `default`); a StatefulSet whose template names another is stored,
+/// and its pods are refused, each refusal a FailedCreate event.
+#[test]
+fn pods_need_an_existing_service_account() {
+    let mut c = Cluster::new(1);
+    let pod = |sa: &str| {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+               "spec": {"serviceAccountName": sa, "containers": [{"name": "c", "image": "nginx:1.27"}]}})
+    };
+    let (r, _) = c.apply_value_with(&pod("builder"), "default", FieldValidation::Strict);
+    let Err(ApplyError::Api { error, .. }) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(error.reason, Reason::Forbidden);
+    assert_eq!(
+        error.message,
+        "pods \"p\" is forbidden: error looking up service account default/builder: serviceaccount \"builder\" not found"
+    );
+    assert!(c.get_as::<Pod>("default", "p").is_none());
+    let (r, _) = c.apply_value_with(&pod("default"), "default", FieldValidation::Strict);
+    assert!(r.is_ok(), "{r:?}");
+
+    let mut spec = good_spec();
+    spec["template"]["spec"]["serviceAccountName"] = json!("builder");
+    let (r, _) = c.apply_value_with(&sts(spec), "default", FieldValidation::Strict);
+    assert!(r.is_ok(), "{r:?}");
+    c.advance(5_000);
+    assert!(c.get_as::<Pod>("default", "db-0").is_none());
+    let refused = c.list_as::<Event>(Some("default")).into_iter().any(|e| {
+        e.reason.as_deref() == Some("FailedCreate")
+            && e.message.as_deref().is_some_and(|m| {
+                m.ends_with("error: pods \"db-0\" is forbidden: error looking up service account default/builder: serviceaccount \"builder\" not found")
+            })
+    });
+    assert!(refused);
+}
+
+/// An ExternalName Service must name a host (`ValidateService`).
+#[test]
+fn an_external_name_service_needs_its_external_name() {
+    let mut c = Cluster::new(1);
+    let svc = |name: serde_json::Value| {
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "db"},
+               "spec": {"type": "ExternalName", "externalName": name}})
+    };
+    let (r, _) = c.apply_value_with(&svc(json!(null)), "default", FieldValidation::Strict);
+    let Err(ApplyError::Api { error, .. }) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(error.reason, Reason::Invalid);
+    assert_eq!(error.causes.len(), 1);
+    assert_eq!(error.causes[0].field, "spec.externalName");
+    let (r, _) = c.apply_value_with(
+        &svc(json!("db.example.com.")),
+        "default",
+        FieldValidation::Strict,
+    );
+    assert!(r.is_ok(), "{r:?}");
+}
