@@ -1,9 +1,10 @@
 //! Seeded chaos through the learner's terminal: random sequences of kubectl and docker lines
 //! (apply, scale, pod delete, set delete with each cascade, claim delete, image update,
 //! partition change, `ordinals.start`, files written and moved through `kubectl exec`, cordon,
-//! node stop and start, sleep) over the k8s.io `web` StatefulSet, with every invariant of the
-//! core's `invariants.rs` checked after every line, and the convergence checks whenever a sleep
-//! ends with nothing pending.
+//! node stop and start, sleep) over the k8s.io `web` StatefulSet, and (scale, pod delete, image
+//! updates good and mistyped, pause, resume, delete, re-apply, nodes, sleep) over kubernetes.io's
+//! nginx Deployment, with every invariant of the core's `invariants.rs` checked after every line,
+//! and the convergence checks whenever a sleep ends with nothing pending.
 //!
 //! Because every step is a line typed into a [`Session`], a failing seed prints a script that
 //! `ordinal run --seed N -` replays exactly (the cluster's seed is the seed; the lines are
@@ -397,4 +398,232 @@ fn the_manifest_line_writes_the_scenario_yaml() {
     assert_eq!(r.line(sc.write_line()).unwrap(), 0);
     let out = r.s.input(&mut r.c, "cat web.yaml", Mode::Script);
     assert_eq!(out.text(), sc.yaml());
+}
+
+/// A Deployment scenario: kubernetes.io's nginx-deployment with a drawn size and strategy.
+#[derive(Clone, Debug)]
+struct DeploymentScenario {
+    replicas: i64,
+    /// `None`: Recreate; else (maxSurge, maxUnavailable).
+    rolling: Option<(&'static str, &'static str)>,
+}
+
+const GOOD_TAGS: [&str; 4] = ["1.14.2", "1.16.1", "1.25", "1.27"];
+
+impl DeploymentScenario {
+    fn new(rng: &mut SplitMix) -> DeploymentScenario {
+        let params = [
+            ("25%", "25%"),
+            ("1", "0"),
+            ("0", "1"),
+            ("2", "1"),
+            ("50%", "50%"),
+        ];
+        DeploymentScenario {
+            replicas: rng.between(1, 5) as i64,
+            rolling: if rng.chance(1, 4) {
+                None
+            } else {
+                rng.pick(&params).copied()
+            },
+        }
+    }
+
+    fn yaml(&self) -> String {
+        let strategy = match self.rolling {
+            None => "  strategy:\n    type: Recreate\n".to_string(),
+            Some((s, u)) => format!(
+                "  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxSurge: {}\n      maxUnavailable: {}\n",
+                quote(s),
+                quote(u)
+            ),
+        };
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx-deployment\n  labels:\n    app: nginx\nspec:\n  replicas: {}\n{strategy}  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.14.2\n        ports:\n        - containerPort: 80\n",
+            self.replicas
+        )
+    }
+
+    fn write_line(&self) -> String {
+        let body = self.yaml().replace('\n', "\\n").replace('%', "%%");
+        format!("printf '{body}' > deploy.yaml")
+    }
+}
+
+/// A percentage is a YAML string; a count a number.
+fn quote(v: &str) -> String {
+    if v.ends_with('%') {
+        format!("\"{v}\"")
+    } else {
+        v.to_string()
+    }
+}
+
+fn patch_image(tag: &str) -> String {
+    format!(
+        "kubectl patch deployment nginx-deployment -p '{{\"spec\":{{\"template\":{{\"spec\":{{\"containers\":[{{\"name\":\"nginx\",\"image\":\"nginx:{tag}\"}}]}}}}}}}}'"
+    )
+}
+
+/// Types one random line about the Deployment.
+fn random_deployment_line(r: &mut Run, rng: &mut SplitMix) -> Result<(), String> {
+    let pods = r.pods();
+    let exists =
+        r.c.get_as::<Deployment>("default", "nginx-deployment")
+            .is_some();
+    // Weights: scale, delete pod, image, bad image, pause/resume, apply, delete, sleep, long
+    // sleep, nodes.
+    let weights = [5, 4, 5, 2, 2, if exists { 1 } else { 6 }, 1, 8, 2, 2];
+    match rng.weighted(&weights) {
+        0 => {
+            let n = rng.between(0, 6);
+            r.line(format!(
+                "kubectl scale deployment nginx-deployment --replicas={n}"
+            ))?;
+        }
+        1 => {
+            let Some(p) = rng.pick(&pods).cloned() else {
+                return Ok(());
+            };
+            r.chk.disrupted();
+            r.line(format!("kubectl delete pod {p} --wait=false"))?;
+        }
+        2 => {
+            let tag = *rng.pick(&GOOD_TAGS).unwrap();
+            r.line(patch_image(tag))?;
+        }
+        3 => {
+            r.line(patch_image("1.161"))?;
+        }
+        4 => {
+            let paused = rng.chance(1, 2);
+            r.line(format!(
+                "kubectl patch deployment nginx-deployment -p '{{\"spec\":{{\"paused\":{paused}}}}}'"
+            ))?;
+        }
+        5 => {
+            r.line("kubectl apply -f deploy.yaml".into())?;
+        }
+        6 => {
+            r.line("kubectl delete deployment nginx-deployment --wait=false".into())?;
+        }
+        7 => {
+            let s = rng.between(1, 60);
+            r.line(format!("sleep {s}"))?;
+        }
+        8 => {
+            r.line("sleep 300".into())?;
+        }
+        _ => {
+            let node = *rng.pick(&WORKERS).unwrap();
+            if rng.chance(1, 2) {
+                let verb = if r.c.node_running(node) {
+                    "stop"
+                } else {
+                    "start"
+                };
+                r.chk.disrupted();
+                r.line(format!("docker {verb} {node}"))?;
+                r.chk.disrupted();
+            } else {
+                let verb = if rng.chance(1, 2) {
+                    "cordon"
+                } else {
+                    "uncordon"
+                };
+                r.line(format!("kubectl {verb} {node}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Brings the nodes back, resumes the Deployment with a good image, and waits for it to have
+/// exactly its pods, all updated and available, in one active ReplicaSet.
+fn finish_deployment(r: &mut Run) -> Result<(), String> {
+    r.line(format!("kubectl uncordon {}", WORKERS.join(" ")))?;
+    for node in WORKERS {
+        if !r.c.node_running(node) {
+            r.chk.disrupted();
+            r.line(format!("docker start {node}"))?;
+        }
+    }
+    if r.c
+        .get_as::<Deployment>("default", "nginx-deployment")
+        .is_none()
+    {
+        r.line("kubectl apply -f deploy.yaml".into())?;
+    }
+    r.line("kubectl patch deployment nginx-deployment -p '{\"spec\":{\"paused\":false}}'".into())?;
+    r.line(patch_image("1.27"))?;
+    for _ in 0..10 {
+        r.line("sleep 300".into())?;
+        let c = &r.c;
+        let Some(d) = c.get_as::<Deployment>("default", "nginx-deployment") else {
+            return Err("the Deployment is gone".into());
+        };
+        let s = &d.status;
+        let want = d.replicas();
+        let active: Vec<&ReplicaSet> = c
+            .list_as::<ReplicaSet>(Some("default"))
+            .into_iter()
+            .filter(|rs| rs.spec.replicas.unwrap_or(0) > 0)
+            .collect();
+        let pods = invariants::deployment_pods(c, d);
+        if s.replicas == want
+            && s.updated_replicas == want
+            && s.available_replicas == want
+            && s.observed_generation == d.metadata.generation
+            && active.len() == usize::from(want > 0)
+            && pods.len() == want as usize
+            && c.next_timer().is_none()
+        {
+            return r.chk.check_settled(&r.c);
+        }
+    }
+    Err("the Deployment did not converge".into())
+}
+
+fn run_deployment_seed(seed: u64) -> Result<usize, String> {
+    let mut rng = SplitMix(seed ^ 0xD3D3_0000);
+    let sc = DeploymentScenario::new(&mut rng);
+    let mut r = Run::new(seed);
+    let result = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
+        r.line(sc.write_line())?;
+        r.line("kubectl apply -f deploy.yaml".into())?;
+        for _ in 0..LINES_PER_SEED {
+            random_deployment_line(&mut r, &mut rng)?;
+        }
+        finish_deployment(&mut r)
+    }));
+    let err = match result {
+        Ok(Ok(())) => return Ok(r.chk.checks),
+        Ok(Err(e)) => format!("{e}\nstate:\n  {}", describe(&r.c)),
+        Err(panic) => format!("panicked: {}", panic_message(&*panic)),
+    };
+    Err(format!(
+        "seed {seed} ({sc:?}) failed after line {}: {err}\n\
+         replay: save the lines between the markers and run `ordinal run --seed {seed} FILE`\n\
+         ----- 8< -----\n{}\n----- 8< -----",
+        r.lines.len(),
+        r.lines.join("\n")
+    ))
+}
+
+/// Deployments under chaos: during every rollout no more than replicas + maxSurge pods, never
+/// fewer available than replicas − maxUnavailable once reached (unless a pod or node was taken
+/// away), every pod controlled by exactly one ReplicaSet of its Deployment; and in the end
+/// the Deployment converges.
+#[test]
+fn chaos_through_the_terminal_keeps_the_deployment_invariants() {
+    let start = std::time::Instant::now();
+    let seeds = seeds(DEFAULT_SEEDS);
+    let mut checks = 0;
+    let failures = failing_seeds(&seeds, run_deployment_seed, |_, n| checks += n);
+    eprintln!(
+        "chaos (Deployment): {} seeds, {checks} checks, {:?}",
+        seeds.len(),
+        start.elapsed()
+    );
+    assert!(failures.is_empty(), "failing seeds: {failures:?}");
 }

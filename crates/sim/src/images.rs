@@ -98,6 +98,8 @@ pub struct Image {
     pub size_bytes: u64,
     pub kind: ImageKind,
     pub files: &'static [(&'static str, &'static str)],
+    /// The tags that exist, with their sizes; empty when any tag exists at `size_bytes`.
+    pub tags: &'static [(&'static str, u64)],
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -150,78 +152,139 @@ const HTTPD_FILES: &[(&str, &str)] = &[
 ];
 const EMPTY: &[(&str, &str)] = &[("/tmp/", "")];
 
+/// Docker Hub's `nginx` tags that tutorials use, with the size containerd reports for the
+/// linux/amd64 image (the kubelet's "Image size"). Exact where kubelet events on containerd
+/// show them (1.14.2, 1.25.0, 1.25 at 1.25.5, 1.27-alpine); the others are estimates rounded
+/// to 0.1 MB (the rolling tags are 1.27.3, the version the image's log reports). A tag that
+/// is not listed does not exist, and its pull fails with containerd's "not found".
+const NGINX_TAGS: &[(&str, u64)] = &[
+    ("1", 72_950_000),
+    ("1.7.9", 39_900_000),
+    ("1.14.2", 44_710_204),
+    ("1.15", 44_800_000),
+    ("1.16", 51_000_000),
+    ("1.16.0", 51_000_000),
+    ("1.16.1", 51_000_000),
+    ("1.17", 51_300_000),
+    ("1.19", 53_600_000),
+    ("1.20", 56_800_000),
+    ("1.21", 56_800_000),
+    ("1.21.6", 56_800_000),
+    ("1.23", 56_900_000),
+    ("1.24", 56_900_000),
+    ("1.25", 67_665_983),
+    ("1.25.0", 57_205_272),
+    ("1.26", 70_500_000),
+    ("1.27", 72_950_000),
+    ("1.27.3", 72_950_000),
+    ("1.28", 72_200_000),
+    ("1.29", 72_200_000),
+    ("1.27-alpine", 20_984_244),
+    ("alpine", 20_984_244),
+    ("latest", 72_950_000),
+    ("mainline", 72_950_000),
+    ("stable", 72_950_000),
+    ("stable-alpine", 20_984_244),
+];
+
 pub const CATALOGUE: &[Image] = &[
     Image {
         name: "registry.k8s.io/nginx-slim",
         size_bytes: 40_410_000,
         kind: ImageKind::Nginx,
         files: NGINX_FILES,
+        tags: &[],
     },
     Image {
         name: "docker.io/library/nginx",
         size_bytes: 72_950_000,
         kind: ImageKind::Nginx,
         files: NGINX_FILES,
+        tags: NGINX_TAGS,
     },
     Image {
         name: "registry.cn-hangzhou.aliyuncs.com/larswang/nginx",
         size_bytes: 54_200_000,
         kind: ImageKind::Nginx,
         files: NGINX_FILES,
+        tags: &[],
     },
     Image {
         name: "docker.io/library/busybox",
         size_bytes: 727_869,
         kind: ImageKind::Busybox,
         files: BUSYBOX_FILES,
+        tags: &[],
     },
     Image {
         name: "docker.io/library/alpine",
         size_bytes: 3_623_807,
         kind: ImageKind::Alpine,
         files: ALPINE_FILES,
+        tags: &[],
     },
     Image {
         name: "docker.io/library/httpd",
         size_bytes: 58_970_000,
         kind: ImageKind::Httpd,
         files: HTTPD_FILES,
+        tags: &[],
     },
     Image {
         name: "docker.io/library/redis",
         size_bytes: 45_100_000,
         kind: ImageKind::Server,
         files: EMPTY,
+        tags: &[],
     },
     Image {
         name: "docker.io/library/postgres",
         size_bytes: 158_400_000,
         kind: ImageKind::Server,
         files: EMPTY,
+        tags: &[],
     },
     Image {
         name: "docker.io/library/mysql",
         size_bytes: 170_300_000,
         kind: ImageKind::Server,
         files: EMPTY,
+        tags: &[],
     },
     Image {
         name: "registry.k8s.io/pause",
         size_bytes: 320_368,
         kind: ImageKind::Pause,
         files: EMPTY,
+        tags: &[],
     },
     Image {
         name: "registry.k8s.io/e2e-test-images/agnhost",
         size_bytes: 51_200_000,
         kind: ImageKind::Server,
         files: EMPTY,
+        tags: &[],
     },
 ];
 
 pub fn lookup(r: &ImageRef) -> Option<&'static Image> {
     let name = format!("{}/{}", r.registry, r.repository);
     CATALOGUE.iter().find(|i| i.name == name)
+}
+
+/// The size of the image `r` names, if the repository has that tag (a digest names an image
+/// that exists).
+pub fn size_of(r: &ImageRef) -> Option<u64> {
+    let image = lookup(r)?;
+    if image.tags.is_empty() || r.digest.is_some() {
+        return Some(image.size_bytes);
+    }
+    let tag = if r.tag.is_empty() { "latest" } else { &r.tag };
+    image
+        .tags
+        .iter()
+        .find(|(t, _)| *t == tag)
+        .map(|(_, size)| *size)
 }
 
 impl Image {

@@ -1,9 +1,9 @@
 //! The simulated cluster. Pure and deterministic: no IO, no wall clock, one seeded RNG.
 //!
 //! [`Cluster`] is the API server (create, get, list, update, delete, watch) plus the
-//! controllers behind it: StatefulSet, scheduler, PV binder and local-path provisioner,
-//! EndpointSlice, garbage collector, node lifecycle and taint eviction, and a kubelet per
-//! node (whose machine can be stopped and started). Time moves only through
+//! controllers behind it: StatefulSet, Deployment, ReplicaSet, scheduler, PV binder and
+//! local-path provisioner, EndpointSlice, garbage collector, node lifecycle and taint
+//! eviction, and a kubelet per node (whose machine can be stopped and started). Time moves only through
 //! [`Cluster::advance`], [`Cluster::step`] and [`Cluster::settle`].
 
 // What the user does never unwraps: a failure is a message, not a panic (checked by clippy in CI).

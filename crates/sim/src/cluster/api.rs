@@ -98,7 +98,9 @@ impl Cluster {
         let kind = obj.kind();
         scope(&mut obj);
         if obj.name().is_empty() && !obj.meta().generate_name.is_empty() {
-            let name = format!("{}{}", obj.meta().generate_name, self.rng.name_suffix(5));
+            // `SimpleNameGenerator`: the base is cut to 58 characters, then 5 random ones.
+            let base: String = obj.meta().generate_name.chars().take(58).collect();
+            let name = format!("{base}{}", self.rng.name_suffix(5));
             obj.meta_mut().name = name;
         }
         let ns = obj.namespace().to_string();

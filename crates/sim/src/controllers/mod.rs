@@ -18,6 +18,7 @@ pub mod endpoints;
 pub mod gc;
 pub mod kubelet;
 pub mod node_lifecycle;
+pub mod replicaset;
 pub mod scheduler;
 pub mod statefulset;
 pub mod volume;
@@ -175,12 +176,16 @@ fn informer(kind: Kind) -> &'static [Handler] {
     match kind {
         Kind::Pod => &[
             statefulset::on_pod,
+            replicaset::on_pod,
             scheduler::on_pod,
             kubelet::on_pod,
             endpoints::on_pod,
             volume::on_pod,
             node_lifecycle::on_pod,
+            deployment::on_pod,
         ],
+        Kind::ReplicaSet => &[replicaset::on_rs, deployment::on_replica_set],
+        Kind::Deployment => &[deployment::on_deployment],
         Kind::StatefulSet => &[statefulset::on_set],
         Kind::ControllerRevision => &[statefulset::on_revision],
         Kind::PersistentVolumeClaim => &[
@@ -194,13 +199,9 @@ fn informer(kind: Kind) -> &'static [Handler] {
         Kind::Service => &[endpoints::on_service],
         Kind::Node => &[node_lifecycle::on_node, scheduler::on_node],
         // Only the garbage collector watches these.
-        Kind::Namespace
-        | Kind::StorageClass
-        | Kind::Secret
-        | Kind::EndpointSlice
-        | Kind::Event
-        | Kind::Deployment
-        | Kind::ReplicaSet => &[],
+        Kind::Namespace | Kind::StorageClass | Kind::Secret | Kind::EndpointSlice | Kind::Event => {
+            &[]
+        }
     }
 }
 
@@ -354,6 +355,8 @@ mod tests {
             &volume::VOLUMES,
             &volume::LOCAL_PATH,
             &node_lifecycle::CONTROLLER,
+            &replicaset::CONTROLLER,
+            &deployment::CONTROLLER,
         ];
         let mut names: Vec<&str> = all.iter().map(|c| c.name).collect();
         names.sort();

@@ -49,6 +49,131 @@ pub fn check_invariants(c: &Cluster) -> Check {
     claims_and_volumes_agree(c)?;
     status_counts_are_valid(c)?;
     references_resolve(c)?;
+    deployment_pods_within_surge(c)?;
+    pods_have_one_replica_set(c)?;
+    Ok(())
+}
+
+/// A Deployment's `maxSurge` and `maxUnavailable` as its controller resolves them (surge rounded
+/// up, unavailable down; 1 unavailable if both come to 0; none for Recreate).
+pub fn deployment_fenceposts(d: &Deployment) -> (i32, i32) {
+    if d.is_recreate() {
+        return (0, 0);
+    }
+    let resolve = |v: Option<&serde_json::Value>, up: bool| -> i32 {
+        match v {
+            Some(serde_json::Value::Number(n)) => n.as_i64().unwrap_or(0) as i32,
+            Some(serde_json::Value::String(s)) => {
+                let p: i64 = s.trim_end_matches('%').parse().unwrap_or(0);
+                let x = p * d.replicas() as i64;
+                (if up { (x + 99) / 100 } else { x / 100 }) as i32
+            }
+            _ => 0,
+        }
+    };
+    let ru = d.spec.strategy.rolling_update.as_ref();
+    let surge = resolve(ru.and_then(|r| r.max_surge.as_ref()), true);
+    let mut unavailable = resolve(ru.and_then(|r| r.max_unavailable.as_ref()), false);
+    if surge == 0 && unavailable == 0 {
+        unavailable = 1;
+    }
+    (surge, unavailable.min(d.replicas()))
+}
+
+/// The pods of a Deployment that count: not terminating, not finished, controlled by one of its
+/// ReplicaSets.
+pub fn deployment_pods<'a>(c: &'a Cluster, d: &Deployment) -> Vec<&'a Pod> {
+    let ns = &d.metadata.namespace;
+    let rs_uids: BTreeSet<&str> = c
+        .list_as::<ReplicaSet>(Some(ns))
+        .into_iter()
+        .filter(|rs| {
+            rs.metadata
+                .controller_ref()
+                .is_some_and(|r| r.uid == d.metadata.uid)
+        })
+        .map(|rs| rs.metadata.uid.as_str())
+        .collect();
+    c.list_as::<Pod>(Some(ns))
+        .into_iter()
+        .filter(|p| !p.is_terminating() && !matches!(p.phase(), "Succeeded" | "Failed"))
+        .filter(|p| {
+            p.metadata
+                .controller_ref()
+                .is_some_and(|r| rs_uids.contains(r.uid.as_str()))
+        })
+        .collect()
+}
+
+/// (i) A Deployment never has more than `replicas + maxSurge` pods that are not terminating.
+fn deployment_pods_within_surge(c: &Cluster) -> Check {
+    for d in c.list_as::<Deployment>(None) {
+        if d.metadata.is_deleting() {
+            continue;
+        }
+        let (surge, _) = deployment_fenceposts(d);
+        let n = deployment_pods(c, d).len() as i32;
+        if n > d.replicas() + surge {
+            return Err(format!(
+                "Deployment {} has {n} pods, more than replicas {} + maxSurge {surge}",
+                d.metadata.name,
+                d.replicas()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// (j) A pod has at most one controller; one that a live Deployment selects and that is not
+/// terminating is controlled by exactly one ReplicaSet, of that Deployment.
+fn pods_have_one_replica_set(c: &Cluster) -> Check {
+    for p in c.list_as::<Pod>(None) {
+        let controllers = p
+            .metadata
+            .owner_references
+            .iter()
+            .filter(|r| r.controller == Some(true))
+            .count();
+        if controllers > 1 {
+            return Err(format!(
+                "pod {} has {controllers} controllers",
+                p.metadata.name
+            ));
+        }
+    }
+    for d in c.list_as::<Deployment>(None) {
+        let Some(sel) = d.spec.selector.as_ref().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        if d.metadata.is_deleting() {
+            continue;
+        }
+        let ns = &d.metadata.namespace;
+        for p in c.list_as::<Pod>(Some(ns)) {
+            if p.is_terminating() || !sel.matches(&p.metadata.labels) {
+                continue;
+            }
+            let owner = p
+                .metadata
+                .controller_ref()
+                .filter(|r| r.kind == "ReplicaSet")
+                .and_then(|r| {
+                    c.get_as::<ReplicaSet>(ns, &r.name)
+                        .filter(|rs| rs.metadata.uid == r.uid)
+                });
+            let of_d = owner.is_some_and(|rs| {
+                rs.metadata
+                    .controller_ref()
+                    .is_some_and(|r| r.uid == d.metadata.uid)
+            });
+            if !of_d {
+                return Err(format!(
+                    "pod {} matches Deployment {} but no ReplicaSet of it controls it",
+                    p.metadata.name, d.metadata.name
+                ));
+            }
+        }
+    }
     Ok(())
 }
 
@@ -316,6 +441,9 @@ pub struct Checker {
     pods: BTreeMap<(String, String), Arc<Object>>,
     sets: BTreeMap<(String, String), Arc<Object>>,
     files: Vec<TrackedFile>,
+    /// Deployments whose available pods have reached `replicas - maxUnavailable`, with the
+    /// (replicas, maxUnavailable) they reached it for: from then on the rollout keeps them.
+    floors: BTreeMap<(String, String), (i32, i32)>,
     /// How many checks passed, for the reports.
     pub checks: usize,
 }
@@ -337,8 +465,58 @@ impl Checker {
             pods: mirror(Kind::Pod),
             sets: mirror(Kind::StatefulSet),
             files: Vec::new(),
+            floors: BTreeMap::new(),
             checks: 0,
         }
+    }
+
+    /// Something outside the controllers took pods away (a pod deleted, a node stopped): the
+    /// availability floor counts again from what is available now.
+    #[allow(dead_code)]
+    pub fn disrupted(&mut self) {
+        self.floors.clear();
+    }
+
+    /// (k) Once a Deployment has `replicas - maxUnavailable` pods available, its rollouts never
+    /// take it below that (until [`Checker::disrupted`], or its replicas or maxUnavailable
+    /// change).
+    fn check_availability_floor(&mut self, c: &Cluster) -> Check {
+        // A stopped node takes its pods' readiness away later, when its node controller
+        // notices: no floor holds while one is down.
+        if c.node_names().iter().any(|n| !c.node_running(n)) {
+            self.floors.clear();
+            return Ok(());
+        }
+        let mut seen = BTreeSet::new();
+        for d in c.list_as::<Deployment>(None) {
+            // Recreate takes every pod down by design; a Deployment being deleted loses them.
+            if d.is_recreate() || d.metadata.is_deleting() {
+                continue;
+            }
+            let k = (d.metadata.namespace.clone(), d.metadata.name.clone());
+            seen.insert(k.clone());
+            let (_, unavailable) = deployment_fenceposts(d);
+            let floor = d.replicas() - unavailable;
+            let available = deployment_pods(c, d)
+                .iter()
+                .filter(|p| p.is_available(d.spec.min_ready_seconds as i64, c.now()))
+                .count() as i32;
+            let params = (d.replicas(), unavailable);
+            if self.floors.get(&k) == Some(&params) && available < floor {
+                return Err(format!(
+                    "Deployment {} has {available} available pods, fewer than replicas {} - maxUnavailable {unavailable}",
+                    d.metadata.name,
+                    d.replicas()
+                ));
+            }
+            if available >= floor {
+                self.floors.insert(k, params);
+            } else if self.floors.get(&k) != Some(&params) {
+                self.floors.remove(&k);
+            }
+        }
+        self.floors.retain(|k, _| seen.contains(k));
+        Ok(())
     }
 
     /// Every invariant that must hold after any step.
@@ -362,6 +540,7 @@ impl Checker {
         }
         self.rv = c.resource_version();
         check_invariants(c)?;
+        self.check_availability_floor(c)?;
         self.check_files(c)?;
         self.checks += 1;
         Ok(())

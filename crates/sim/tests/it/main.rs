@@ -2,12 +2,14 @@
 
 mod api;
 mod container;
+mod deployment;
 mod hostile;
 mod invariants;
 mod kinds;
 mod lifecycle;
 mod nodes;
 mod random_ops;
+mod replicaset;
 mod scale;
 mod scenario;
 mod splitmix;

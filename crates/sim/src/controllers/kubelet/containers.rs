@@ -47,10 +47,11 @@ fn pull_error(c: &Cluster, pod: &Pod, r: &ImageRef) -> Option<String> {
     if !r.is_public_registry() && !has_credentials(c, pod, &r.registry) {
         return Some(denied);
     }
-    if images::lookup(r).is_none() {
-        if r.registry == "docker.io" {
-            return Some(denied);
-        }
+    if images::lookup(r).is_none() && r.registry == "docker.io" {
+        return Some(denied);
+    }
+    // No such repository on another registry, or no such tag of a known one.
+    if images::size_of(r).is_none() {
         return Some(format!("failed to pull and unpack image \"{canonical}\": failed to resolve reference \"{canonical}\": {canonical}: not found"));
     }
     None
@@ -341,9 +342,9 @@ pub(super) fn step_containers(
                             Some(e) => Err(e),
                             None => Ok(()),
                         };
-                        let dur = match (&ok, images::lookup(&r)) {
-                            (Ok(()), Some(img)) => {
-                                img.size_bytes / PULL_BYTES_PER_MS + c.rng.between(600, 1_800)
+                        let dur = match (&ok, images::size_of(&r)) {
+                            (Ok(()), Some(size)) => {
+                                size / PULL_BYTES_PER_MS + c.rng.between(600, 1_800)
                             }
                             _ => c.rng.between(700, 1_600),
                         };
@@ -367,7 +368,7 @@ pub(super) fn step_containers(
                         match ok {
                             Ok(()) => {
                                 let secs = until.since(started) as f64 / 1000.0;
-                                let size = images::lookup(&r).map_or(0, |i| i.size_bytes);
+                                let size = images::size_of(&r).unwrap_or(0);
                                 events.push(("Normal", "Pulled", format!("Successfully pulled image \"{}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {size} bytes.", ctr.image)));
                                 c.kubelet
                                     .images
