@@ -208,7 +208,7 @@ pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             Kind::Deployment,
             &name,
             "created",
-            Shown::Typed(&o.to_value()),
+            Shown::Typed(&dryrun::typed(&o.to_value())),
         ),
         Err(e) => out.err(format!("error: failed to create deployment: {}", e.message)),
     }

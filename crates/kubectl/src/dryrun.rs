@@ -274,6 +274,30 @@ pub fn built(obj: &Object) -> Value {
     v
 }
 
+/// An object the server returned as kubectl holds it once decoded into its Go type: the zero
+/// `creationTimestamp` of the ObjectMeta inside a pod template (and a StatefulSet's claim
+/// templates), which the server's JSON leaves out, is printed `null`.
+pub fn typed(v: &Value) -> Value {
+    let mut v = v.clone();
+    let zero = |m: Option<&mut Value>| {
+        if let Some(m) = m.and_then(Value::as_object_mut) {
+            m.entry("creationTimestamp").or_insert(Value::Null);
+        }
+    };
+    if v.pointer("/spec/template").is_some_and(Value::is_object) {
+        if v.pointer("/spec/template/metadata").is_none() {
+            v["spec"]["template"]["metadata"] = Value::Object(Default::default());
+        }
+        zero(v.pointer_mut("/spec/template/metadata"));
+    }
+    if let Some(Value::Array(claims)) = v.pointer_mut("/spec/volumeClaimTemplates") {
+        for c in claims {
+            zero(c.get_mut("metadata"));
+        }
+    }
+    v
+}
+
 /// The fields of the objects these commands print, in the order of their Go structs
 /// (`encoding/json` writes a struct's fields in that order; a map's keys sorted): TypeMeta,
 /// ObjectMeta, then Secret, Namespace, Pod, Container, ContainerPort, EnvVar, StatefulSet,

@@ -67,6 +67,20 @@ fn group_kind(kind: Kind) -> String {
     }
 }
 
+/// `apps.GroupKindElement.Accept`: the history viewer and the rollbacker are found through a
+/// visitor that knows the workload kinds (and pods); another kind is its error.
+fn visitor_error(kind: Kind) -> Option<String> {
+    match kind {
+        Kind::Pod | Kind::ReplicaSet | Kind::Deployment | Kind::StatefulSet => None,
+        // Go's `%v` of the struct: `{ Service}`, `{apps ControllerRevision}`.
+        _ => Some(format!(
+            "no visitor method exists for {{{} {}}}",
+            kind.info().group,
+            kind.name()
+        )),
+    }
+}
+
 /// A resource as the patching subcommands name it in their errors: `deployments.apps`.
 fn resource_string(kind: Kind) -> String {
     match kind.info().group {
@@ -103,10 +117,12 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         ));
         return out;
     };
-    // An unknown subcommand: `DefaultSubCommandRun`'s usage error, before anything else.
+    // An unknown subcommand: `DefaultSubCommandRun`'s usage error (naming every operand),
+    // before anything else.
     let Some(own) = crate::args::find_sub(SUBCOMMANDS, &sub).map(|s| s.flags) else {
         out.err(format!(
-            "error: unknown command {sub:?}\nSee 'kubectl rollout -h' for help and examples"
+            "error: unknown command {:?}\nSee 'kubectl rollout -h' for help and examples",
+            p.positionals.join(" ")
         ));
         return out;
     };
@@ -217,9 +233,10 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             let viewed = match &*obj {
                 Object::Deployment(d) => deployment::view_history(c, d, revision),
                 Object::StatefulSet(s) => statefulset_history(c, s, revision),
-                _ => Err(format!(
-                    "no history viewer has been implemented for {gk:?}"
-                )),
+                _ => Err(match visitor_error(kind) {
+                    Some(e) => format!("error retrieving history for {gk:?}, {e}"),
+                    None => format!("no history viewer has been implemented for {gk:?}"),
+                }),
             };
             match viewed {
                 Ok(info) => {
@@ -245,11 +262,14 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             };
             // `UndoOptions.RunUndo`: the rollbacker's message is the printer's operation, and
             // `-o` prints the object as kubectl read it before the patch.
-            let shown = obj.to_value();
+            let shown = dryrun::typed(&obj.to_value());
             let decided = match &*obj {
                 Object::Deployment(d) => deployment::rollback(c, d, to, dry),
                 Object::StatefulSet(s) => statefulset_rollback(c, s, to, dry),
-                _ => Err(format!("no rollbacker has been implemented for {gk:?}")),
+                _ => Err(match visitor_error(kind) {
+                    Some(e) => format!("error retrieving rollbacker for {gk:?}, {e}"),
+                    None => format!("no rollbacker has been implemented for {gk:?}"),
+                }),
             };
             match decided {
                 Err(e) => out.err(format!("error: {e}")),
@@ -282,7 +302,7 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 Err(e) => out.err(format!("error: {} {name:?} {e}", resource_string(kind))),
                 Ok(None) => out.err(format!("error: failed to create patch for {name}: if restart has already been triggered within the past second, please wait before attempting to trigger another")),
                 Ok(Some(patch)) => match c.patch(kind, &ns, &name, PatchType::Strategic, &patch) {
-                    Ok(o) => print.done(&mut out, DryRun::None, kind, &name, done, Shown::Typed(&o.to_value())),
+                    Ok(o) => print.done(&mut out, DryRun::None, kind, &name, done, Shown::Typed(&dryrun::typed(&o.to_value()))),
                     Err(e) => out.err(format!("error: failed to patch: {}", e.message)),
                 },
             }

@@ -385,6 +385,8 @@ fn write(
     local: bool,
 ) -> Result<(), ApiError> {
     if local || dry == DryRun::Client {
+        // kubectl's `set` holds the object as its Go type.
+        let after = dryrun::typed(&after);
         print.done(out, dry, kind, name, what, Shown::Unstructured(&after));
         return Ok(());
     }
@@ -400,7 +402,7 @@ fn write(
         kind,
         name,
         what,
-        Shown::Unstructured(&o.to_value()),
+        Shown::Unstructured(&dryrun::typed(&o.to_value())),
     );
     Ok(())
 }
