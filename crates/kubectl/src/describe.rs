@@ -2998,4 +2998,44 @@ Data:
             "{out}"
         );
     }
+
+    /// A Deployment after a rollout: its replica counts, strategy, conditions, the old and the
+    /// new ReplicaSet; the ReplicaSet names its Deployment and counts its pods; its pods name
+    /// it.
+    #[test]
+    fn deployment_and_replica_set() {
+        let mut c = Cluster::new(1);
+        let o = crate::run_line(&mut c, "create deployment web --image=nginx:1.25 --replicas=2", "");
+        assert_eq!(o.status, 0);
+        c.settle();
+        let o = crate::run_line(&mut c, "set image deployment/web nginx=nginx:1.27", "");
+        assert_eq!(o.status, 0);
+        c.settle();
+        let sets = {
+            let dep = c.get_as::<Deployment>("default", "web").unwrap();
+            crate::deployment::replica_sets(&c, dep)
+        };
+        let (old, new) = (&sets.old[0].metadata.name, &sets.new.as_ref().unwrap().metadata.name);
+        let out = d(&c, Kind::Deployment, "default", "web");
+        for line in [
+            "Replicas:               2 desired | 2 updated | 2 total | 2 available | 0 unavailable\n",
+            "StrategyType:           RollingUpdate\nMinReadySeconds:        0\nRollingUpdateStrategy:  25% max unavailable, 25% max surge\n",
+            "Conditions:\n  Type           Status  Reason\n  ----           ------  ------\n  Available      True    MinimumReplicasAvailable\n  Progressing    True    NewReplicaSetAvailable\n",
+            &format!("OldReplicaSets:  {old} (0/0 replicas created)\nNewReplicaSet:   {new} (2/2 replicas created)\n"),
+        ] {
+            assert!(out.contains(line), "{line:?} in\n{out}");
+        }
+        let out = d(&c, Kind::ReplicaSet, "default", new);
+        assert!(out.contains("Controlled By:  Deployment/web\nReplicas:       2 current / 2 desired\nPods Status:    2 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"), "{out}");
+        let pod = c
+            .list_as::<Pod>(Some("default"))
+            .into_iter()
+            .find(|p| p.metadata.name.starts_with(new.as_str()))
+            .unwrap()
+            .metadata
+            .name
+            .clone();
+        let out = d(&c, Kind::Pod, "default", &pod);
+        assert!(out.contains(&format!("Controlled By:  ReplicaSet/{new}\n")), "{out}");
+    }
 }

@@ -488,6 +488,8 @@ mod tests {
         let mut c = Cluster::new(1);
         c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
             .unwrap();
+        c.apply_yaml(crate::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML, "default")
+            .unwrap();
         c.settle();
         let files = crate::session::MemFiles::default();
         let env = crate::Env {
@@ -512,6 +514,11 @@ mod tests {
             "set image sts/web nginx=nginx:1.27",
             "set env sts/web GREETING=hello",
             "set resources sts/web --limits=cpu=200m",
+            "create deployment d --image=nginx --replicas=2",
+            "delete deployment nginx-deployment",
+            "scale deployment nginx-deployment --replicas=5",
+            "set image deploy/nginx-deployment nginx=nginx:1.16.1",
+            "set env deploy/nginx-deployment GREETING=hello",
         ];
         for line in lines {
             for dry in ["client", "server"] {

@@ -483,3 +483,87 @@ pub fn rollout_message(s: &StatefulSet) -> (String, bool) {
         true,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::run_line;
+    use ordinal_sim::api::Deployment;
+    use ordinal_sim::Cluster;
+
+    fn ok(c: &mut Cluster, line: &str) -> String {
+        let o = run_line(c, line, "");
+        assert_eq!(o.status, 0, "{line}: {}", o.text());
+        o.stdout()
+    }
+
+    fn image(c: &Cluster) -> String {
+        let d = c.get_as::<Deployment>("default", "web").unwrap();
+        d.spec.template.spec.containers[0].image.clone().unwrap_or_default()
+    }
+
+    /// A Deployment's history is its ReplicaSets' revisions; undo puts an old ReplicaSet's
+    /// template back (a new revision), skips the current one, and refuses one not there.
+    #[test]
+    fn history_and_undo_follow_the_replica_sets() {
+        let mut c = Cluster::new(1);
+        ok(&mut c, "create deployment web --image=nginx:1.25 --replicas=2");
+        c.settle();
+        ok(&mut c, "set image deployment/web nginx=nginx:1.27");
+        c.settle();
+        ok(&mut c, "annotate deployment web kubernetes.io/change-cause=upgrade");
+        c.settle();
+        assert_eq!(
+            ok(&mut c, "rollout history deployment/web"),
+            "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         upgrade\n\n"
+        );
+        let one = ok(&mut c, "rollout history deployment/web --revision=1");
+        assert!(one.starts_with("deployment.apps/web with revision #1\nPod Template:\n"), "{one}");
+        assert!(one.contains("    Image:\tnginx:1.25\n"), "{one}");
+        assert_eq!(ok(&mut c, "rollout undo deployment/web"), "deployment.apps/web rolled back\n");
+        assert_eq!(image(&c), "nginx:1.25");
+        c.settle();
+        assert_eq!(
+            ok(&mut c, "rollout history deployment/web"),
+            "deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         upgrade\n3         <none>\n\n"
+        );
+        assert_eq!(
+            ok(&mut c, "rollout undo deployment/web --to-revision=3"),
+            "deployment.apps/web skipped rollback (current template already matches revision 3)\n"
+        );
+        let o = run_line(&mut c, "rollout undo deployment/web --to-revision=1", "");
+        assert_eq!(o.stderr(), "error: unable to find specified revision 1 in history\n");
+        // The rollback restored the template without the ReplicaSet's hash label.
+        let d = c.get_as::<Deployment>("default", "web").unwrap();
+        assert!(!d.spec.template.metadata.labels.contains_key("pod-template-hash"));
+    }
+
+    /// `rollout status` follows the Deployment until it is rolled out; a paused one refuses
+    /// an undo and a restart, and says so once per pause or resume too many.
+    #[test]
+    fn status_waits_and_paused_deployments_refuse() {
+        let mut c = Cluster::new(1);
+        ok(&mut c, "create deployment web --image=nginx:1.25");
+        let mut o = run_line(&mut c, "rollout status deployment/web", "");
+        let job = o.job.take().unwrap();
+        assert!(job.run_to_end(&mut c, &mut o).is_none());
+        assert!(
+            o.stdout().ends_with("deployment \"web\" successfully rolled out\n"),
+            "{}",
+            o.text()
+        );
+        ok(&mut c, "set image deployment/web nginx=nginx:1.27");
+        c.settle();
+        assert_eq!(ok(&mut c, "rollout pause deployment/web"), "deployment.apps/web paused\n");
+        for (line, err) in [
+            ("rollout pause deployment/web", "error: deployments.apps \"web\" is already paused\n"),
+            ("rollout undo deployment/web", "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again\n"),
+            ("rollout restart deployment/web", "error: deployments.apps \"web\" can't restart paused deployment (run rollout resume first)\n"),
+        ] {
+            let o = run_line(&mut c, line, "");
+            assert_eq!((o.status, o.stderr()), (1, err.to_string()), "{line}");
+        }
+        assert_eq!(ok(&mut c, "rollout resume deployment/web"), "deployment.apps/web resumed\n");
+        let o = run_line(&mut c, "rollout resume deployment/web", "");
+        assert_eq!(o.stderr(), "error: deployments.apps \"web\" is not paused\n");
+    }
+}
