@@ -237,7 +237,10 @@ mod tests {
         assert_eq!(cands(&c, "kub"), vec!["kubectl"]);
         let applied = c.apply_yaml(crate::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML, "default");
         assert!(applied.unwrap().iter().all(Result::is_ok));
-        assert_eq!(cands(&c, "kubectl get deploy"), vec!["deploy", "deployments"]);
+        assert_eq!(
+            cands(&c, "kubectl get deploy"),
+            vec!["deploy", "deployments"]
+        );
         assert_eq!(cands(&c, "kubectl get rs"), vec!["rs"]);
         assert_eq!(cands(&c, "kubectl get deploy ng"), vec!["nginx-deployment"]);
         assert_eq!(
@@ -249,10 +252,19 @@ mod tests {
             vec!["deploy/nginx-deployment"]
         );
         assert_eq!(cands(&c, "kubectl rollout history sts "), vec!["web"]);
-        assert_eq!(cands(&c, "kubectl rollout pause "), vec!["deploy", "deployments"]);
-        assert_eq!(cands(&c, "kubectl rollout pause sts "), Vec::<String>::new());
+        assert_eq!(
+            cands(&c, "kubectl rollout pause "),
+            vec!["deploy", "deployments"]
+        );
+        assert_eq!(
+            cands(&c, "kubectl rollout pause sts "),
+            Vec::<String>::new()
+        );
         assert_eq!(cands(&c, "kubectl create de"), vec!["deployment"]);
-        assert_eq!(cands(&c, "kubectl scale deployment "), vec!["nginx-deployment"]);
+        assert_eq!(
+            cands(&c, "kubectl scale deployment "),
+            vec!["nginx-deployment"]
+        );
         let done = complete(&c, "default", "for i in 0 1; do kubectl ex");
         assert_eq!(done.candidates, vec!["exec", "explain", "expose"]);
         assert_eq!(done.start, "for i in 0 1; do kubectl ".len());

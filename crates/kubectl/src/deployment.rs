@@ -189,7 +189,14 @@ pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             json!({"kubectl.kubernetes.io/last-applied-configuration": applied});
     }
     if dry == DryRun::Client {
-        print.done(&mut out, dry, Kind::Deployment, &name, "created", Shown::Typed(&deploy));
+        print.done(
+            &mut out,
+            dry,
+            Kind::Deployment,
+            &name,
+            "created",
+            Shown::Typed(&deploy),
+        );
         return out;
     }
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
@@ -318,11 +325,12 @@ pub fn status(d: &Deployment, want_revision: i64) -> Result<(String, bool), Stri
             false,
         ));
     }
-    if d
-        .condition("Progressing")
+    if d.condition("Progressing")
         .is_some_and(|c| c.reason == "ProgressDeadlineExceeded")
     {
-        return Err(format!("deployment {name:?} exceeded its progress deadline"));
+        return Err(format!(
+            "deployment {name:?} exceeded its progress deadline"
+        ));
     }
     let s = &d.status;
     if let Some(want) = d.spec.replicas {
@@ -336,7 +344,10 @@ pub fn status(d: &Deployment, want_revision: i64) -> Result<(String, bool), Stri
     if s.available_replicas < s.updated_replicas {
         return Ok((format!("Waiting for deployment {name:?} rollout to finish: {} of {} updated replicas are available...\n", s.available_replicas, s.updated_replicas), false));
     }
-    Ok((format!("deployment {name:?} successfully rolled out\n"), true))
+    Ok((
+        format!("deployment {name:?} successfully rolled out\n"),
+        true,
+    ))
 }
 
 // ------------------------------------------------------------------ history
@@ -463,9 +474,7 @@ pub fn rollback(c: &Cluster, d: &Deployment, to: i64, dry: DryRun) -> Result<Rol
     }
     if equal_ignore_hash(&rs.spec.template, &d.spec.template) {
         return Ok(Rollback {
-            operation: format!(
-                "skipped rollback (current template already matches revision {to})"
-            ),
+            operation: format!("skipped rollback (current template already matches revision {to})"),
             patch: None,
         });
     }
@@ -500,9 +509,11 @@ mod tests {
         assert_eq!(int32_flag("3", "--port", "x"), Ok(3));
         assert_eq!(int32_flag("-1", "--port", "x"), Ok(-1));
         assert_eq!(int32_flag("0x10", "--port", "x"), Ok(16));
-        assert!(int32_flag("99999999999", "-r, --replicas", "create deployment")
-            .unwrap_err()
-            .contains("value out of range"));
+        assert!(
+            int32_flag("99999999999", "-r, --replicas", "create deployment")
+                .unwrap_err()
+                .contains("value out of range")
+        );
         assert!(int32_flag("abc", "--port", "x")
             .unwrap_err()
             .contains("\"abc\": invalid syntax"));
@@ -590,7 +601,9 @@ mod tests {
         let mut a = PodTemplateSpec::default();
         a.metadata.labels.insert("app".into(), "web".into());
         let mut b = a.clone();
-        b.metadata.labels.insert(HASH_LABEL.into(), "5d4f8c7b9".into());
+        b.metadata
+            .labels
+            .insert(HASH_LABEL.into(), "5d4f8c7b9".into());
         assert!(equal_ignore_hash(&a, &b));
         b.metadata.labels.insert("tier".into(), "x".into());
         assert!(!equal_ignore_hash(&a, &b));
@@ -600,9 +613,15 @@ mod tests {
     fn container_names_come_from_the_image() {
         let c = Cluster::new(1);
         assert_eq!(container_name(&c, "nginx"), "nginx");
-        assert_eq!(container_name(&c, "registry.k8s.io/nginx-slim:0.24"), "nginx-slim");
+        assert_eq!(
+            container_name(&c, "registry.k8s.io/nginx-slim:0.24"),
+            "nginx-slim"
+        );
         assert_eq!(container_name(&c, "busybox@sha256:abc"), "busybox");
         let n = container_name(&c, "my_app.v2:1");
-        assert!(n.starts_with("my-app-v2-") && n.len() == "my-app-v2-".len() + 5, "{n}");
+        assert!(
+            n.starts_with("my-app-v2-") && n.len() == "my-app-v2-".len() + 5,
+            "{n}"
+        );
     }
 }

@@ -3005,7 +3005,11 @@ Data:
     #[test]
     fn deployment_and_replica_set() {
         let mut c = Cluster::new(1);
-        let o = crate::run_line(&mut c, "create deployment web --image=nginx:1.25 --replicas=2", "");
+        let o = crate::run_line(
+            &mut c,
+            "create deployment web --image=nginx:1.25 --replicas=2",
+            "",
+        );
         assert_eq!(o.status, 0);
         c.settle();
         let o = crate::run_line(&mut c, "set image deployment/web nginx=nginx:1.27", "");
@@ -3015,7 +3019,10 @@ Data:
             let dep = c.get_as::<Deployment>("default", "web").unwrap();
             crate::deployment::replica_sets(&c, dep)
         };
-        let (old, new) = (&sets.old[0].metadata.name, &sets.new.as_ref().unwrap().metadata.name);
+        let (old, new) = (
+            &sets.old[0].metadata.name,
+            &sets.new.as_ref().unwrap().metadata.name,
+        );
         let out = d(&c, Kind::Deployment, "default", "web");
         for line in [
             "Replicas:               2 desired | 2 updated | 2 total | 2 available | 0 unavailable\n",
@@ -3036,6 +3043,9 @@ Data:
             .name
             .clone();
         let out = d(&c, Kind::Pod, "default", &pod);
-        assert!(out.contains(&format!("Controlled By:  ReplicaSet/{new}\n")), "{out}");
+        assert!(
+            out.contains(&format!("Controlled By:  ReplicaSet/{new}\n")),
+            "{out}"
+        );
     }
 }

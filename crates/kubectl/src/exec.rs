@@ -108,7 +108,9 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
                     Ok(format!("{n}-{}", set.start_ordinal()))
                 }
                 PodOf::Selector => {
-                    let obj = c.get(kind, ns, n).map_err(|e| crate::errors::render(&e, None))?;
+                    let obj = c
+                        .get(kind, ns, n)
+                        .map_err(|e| crate::errors::render(&e, None))?;
                     let selector = match &*obj {
                         Object::Deployment(d) => d.spec.selector.clone(),
                         Object::ReplicaSet(r) => r.spec.selector.clone(),
@@ -151,11 +153,7 @@ fn service_pod(c: &Cluster, ns: &str, name: &str) -> Result<String, String> {
 
 /// `GetFirstPod` of a selector: the pods sorted as `sort.Reverse(ActivePods)` sorts them
 /// (scheduled, running, ready, fewest restarts, oldest).
-fn first_pod(
-    c: &Cluster,
-    ns: &str,
-    selects: impl Fn(&Labels) -> bool,
-) -> Result<String, String> {
+fn first_pod(c: &Cluster, ns: &str, selects: impl Fn(&Labels) -> bool) -> Result<String, String> {
     let mut pods: Vec<&Pod> = c
         .list_as::<Pod>(Some(ns))
         .into_iter()

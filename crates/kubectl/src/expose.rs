@@ -590,7 +590,11 @@ mod tests {
     #[test]
     fn a_deployment_and_a_replica_set_are_exposed_with_their_selectors() {
         let mut c = Cluster::new(1);
-        let o = run_line(&mut c, "create deployment web --image=nginx:1.25 --port=80", "");
+        let o = run_line(
+            &mut c,
+            "create deployment web --image=nginx:1.25 --port=80",
+            "",
+        );
         assert_eq!(o.status, 0, "{}", o.text());
         let o = run_line(&mut c, "expose deployment web", "");
         assert_eq!(o.stdout(), "service/web exposed\n", "{}", o.stderr());
@@ -598,7 +602,12 @@ mod tests {
         assert_eq!(s.spec.selector.get("app").map(String::as_str), Some("web"));
         assert_eq!(s.spec.ports[0].port, 80);
         let o = run_line(&mut c, "expose deploy/web --port=8080 --target-port=80 --name=web-8080 --dry-run=client -o yaml", "");
-        assert!(o.stdout().contains("  - port: 8080\n    protocol: TCP\n    targetPort: 80\n"), "{}", o.text());
+        assert!(
+            o.stdout()
+                .contains("  - port: 8080\n    protocol: TCP\n    targetPort: 80\n"),
+            "{}",
+            o.text()
+        );
         let rs = "{apiVersion: apps/v1, kind: ReplicaSet, metadata: {name: front}, spec: {selector: {matchLabels: {tier: front}}, template: {metadata: {labels: {tier: front}}, spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 8080}]}]}}}}";
         let o = run_line(&mut c, "apply -f -", rs);
         assert_eq!(o.status, 0, "{}", o.text());

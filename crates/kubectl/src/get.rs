@@ -568,9 +568,24 @@ fn get_scale(
                 Ok(o) => {
                     // `scaleFrom…`: what each scalable kind's Scale takes from it.
                     let (meta, want, have, selector) = match &*o {
-                        Object::StatefulSet(s) => (&s.metadata, s.replicas(), s.status.replicas, &s.spec.selector),
-                        Object::Deployment(d) => (&d.metadata, d.replicas(), d.status.replicas, &d.spec.selector),
-                        Object::ReplicaSet(r) => (&r.metadata, r.replicas(), r.status.replicas, &r.spec.selector),
+                        Object::StatefulSet(s) => (
+                            &s.metadata,
+                            s.replicas(),
+                            s.status.replicas,
+                            &s.spec.selector,
+                        ),
+                        Object::Deployment(d) => (
+                            &d.metadata,
+                            d.replicas(),
+                            d.status.replicas,
+                            &d.spec.selector,
+                        ),
+                        Object::ReplicaSet(r) => (
+                            &r.metadata,
+                            r.replicas(),
+                            r.status.replicas,
+                            &r.spec.selector,
+                        ),
                         _ => continue,
                     };
                     scales.push(Scale {
@@ -634,7 +649,7 @@ fn get_scale(
             }
         }
         _ => {
-            let mut values: Vec<Value> = scales.iter().map(|s| value(s)).collect();
+            let mut values: Vec<Value> = scales.iter().map(value).collect();
             let v = if values.len() == 1 {
                 values.remove(0)
             } else {

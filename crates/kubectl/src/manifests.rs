@@ -75,12 +75,17 @@ mod tests {
             assert_eq!(builtin_url(url), Some(K8S_IO_NGINX_DEPLOYMENT_YAML), "{url}");
         }
         let mut c = ordinal_sim::Cluster::new(1);
-        let applied = c.apply_yaml(K8S_IO_NGINX_DEPLOYMENT_YAML, "default").unwrap();
+        let applied = c
+            .apply_yaml(K8S_IO_NGINX_DEPLOYMENT_YAML, "default")
+            .unwrap();
         assert!(applied.iter().all(Result::is_ok));
         let d = c
             .get_as::<ordinal_sim::api::Deployment>("default", "nginx-deployment")
             .unwrap();
         assert_eq!(d.replicas(), 3);
-        assert_eq!(d.spec.template.spec.containers[0].image.as_deref(), Some("nginx:1.14.2"));
+        assert_eq!(
+            d.spec.template.spec.containers[0].image.as_deref(),
+            Some("nginx:1.14.2")
+        );
     }
 }

@@ -353,7 +353,9 @@ fn statefulset_history(c: &Cluster, set: &StatefulSet, revision: i64) -> Result<
         let Some(rev) = revs.iter().find(|x| x.revision == revision) else {
             return Err("unable to find the specified revision".into());
         };
-        return Ok(crate::describe::pod_template_text(&revision_template(set, rev)));
+        return Ok(crate::describe::pod_template_text(&revision_template(
+            set, rev,
+        )));
     }
     let mut rows = vec![vec!["REVISION".to_string(), "CHANGE-CAUSE".to_string()]];
     for r in &revs {
@@ -498,7 +500,10 @@ mod tests {
 
     fn image(c: &Cluster) -> String {
         let d = c.get_as::<Deployment>("default", "web").unwrap();
-        d.spec.template.spec.containers[0].image.clone().unwrap_or_default()
+        d.spec.template.spec.containers[0]
+            .image
+            .clone()
+            .unwrap_or_default()
     }
 
     /// A Deployment's history is its ReplicaSets' revisions; undo puts an old ReplicaSet's
@@ -506,20 +511,32 @@ mod tests {
     #[test]
     fn history_and_undo_follow_the_replica_sets() {
         let mut c = Cluster::new(1);
-        ok(&mut c, "create deployment web --image=nginx:1.25 --replicas=2");
+        ok(
+            &mut c,
+            "create deployment web --image=nginx:1.25 --replicas=2",
+        );
         c.settle();
         ok(&mut c, "set image deployment/web nginx=nginx:1.27");
         c.settle();
-        ok(&mut c, "annotate deployment web kubernetes.io/change-cause=upgrade");
+        ok(
+            &mut c,
+            "annotate deployment web kubernetes.io/change-cause=upgrade",
+        );
         c.settle();
         assert_eq!(
             ok(&mut c, "rollout history deployment/web"),
             "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         upgrade\n\n"
         );
         let one = ok(&mut c, "rollout history deployment/web --revision=1");
-        assert!(one.starts_with("deployment.apps/web with revision #1\nPod Template:\n"), "{one}");
+        assert!(
+            one.starts_with("deployment.apps/web with revision #1\nPod Template:\n"),
+            "{one}"
+        );
         assert!(one.contains("    Image:\tnginx:1.25\n"), "{one}");
-        assert_eq!(ok(&mut c, "rollout undo deployment/web"), "deployment.apps/web rolled back\n");
+        assert_eq!(
+            ok(&mut c, "rollout undo deployment/web"),
+            "deployment.apps/web rolled back\n"
+        );
         assert_eq!(image(&c), "nginx:1.25");
         c.settle();
         assert_eq!(
@@ -531,10 +548,18 @@ mod tests {
             "deployment.apps/web skipped rollback (current template already matches revision 3)\n"
         );
         let o = run_line(&mut c, "rollout undo deployment/web --to-revision=1", "");
-        assert_eq!(o.stderr(), "error: unable to find specified revision 1 in history\n");
+        assert_eq!(
+            o.stderr(),
+            "error: unable to find specified revision 1 in history\n"
+        );
         // The rollback restored the template without the ReplicaSet's hash label.
         let d = c.get_as::<Deployment>("default", "web").unwrap();
-        assert!(!d.spec.template.metadata.labels.contains_key("pod-template-hash"));
+        assert!(!d
+            .spec
+            .template
+            .metadata
+            .labels
+            .contains_key("pod-template-hash"));
     }
 
     /// `rollout status` follows the Deployment until it is rolled out; a paused one refuses
@@ -547,13 +572,17 @@ mod tests {
         let job = o.job.take().unwrap();
         assert!(job.run_to_end(&mut c, &mut o).is_none());
         assert!(
-            o.stdout().ends_with("deployment \"web\" successfully rolled out\n"),
+            o.stdout()
+                .ends_with("deployment \"web\" successfully rolled out\n"),
             "{}",
             o.text()
         );
         ok(&mut c, "set image deployment/web nginx=nginx:1.27");
         c.settle();
-        assert_eq!(ok(&mut c, "rollout pause deployment/web"), "deployment.apps/web paused\n");
+        assert_eq!(
+            ok(&mut c, "rollout pause deployment/web"),
+            "deployment.apps/web paused\n"
+        );
         for (line, err) in [
             ("rollout pause deployment/web", "error: deployments.apps \"web\" is already paused\n"),
             ("rollout undo deployment/web", "error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again\n"),
@@ -562,8 +591,14 @@ mod tests {
             let o = run_line(&mut c, line, "");
             assert_eq!((o.status, o.stderr()), (1, err.to_string()), "{line}");
         }
-        assert_eq!(ok(&mut c, "rollout resume deployment/web"), "deployment.apps/web resumed\n");
+        assert_eq!(
+            ok(&mut c, "rollout resume deployment/web"),
+            "deployment.apps/web resumed\n"
+        );
         let o = run_line(&mut c, "rollout resume deployment/web", "");
-        assert_eq!(o.stderr(), "error: deployments.apps \"web\" is not paused\n");
+        assert_eq!(
+            o.stderr(),
+            "error: deployments.apps \"web\" is not paused\n"
+        );
     }
 }

@@ -171,7 +171,12 @@ const CORDON_HELP: Help = Help {
 
 /// `kubectl create`'s subcommands (`create -f` is the verb's own flags).
 const CREATE_SUBCOMMANDS: &[Sub] = &[
-    sub("deployment", crate::deployment::CREATE_FLAGS, Operands::None).aliases(&["deploy"]),
+    sub(
+        "deployment",
+        crate::deployment::CREATE_FLAGS,
+        Operands::None,
+    )
+    .aliases(&["deploy"]),
     sub("secret", apply::SECRET_FLAGS, Operands::None).subs(&[
         sub("docker-registry", &[], Operands::None),
         sub("generic", &[], Operands::None),
