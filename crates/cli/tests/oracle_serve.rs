@@ -73,8 +73,8 @@ enum Category {
     /// The playground's help is its own, shorter text: it names only the flags and the kinds
     /// it supports.
     Help,
-    /// A URL: the playground is offline (it says so); kubectl's error names this machine's
-    /// resolver.
+    /// A URL: the playground is offline (it says so, or reads its built-in copy of a
+    /// kubernetes.io example); kubectl's error names this machine's resolver.
     Offline,
     /// `drain` waits for evicted pods by polling GET every second of real time, and the
     /// virtual clock moves only for a watch that waits; so real kubectl waits forever (killed
@@ -94,6 +94,11 @@ const EXCEPTIONS: &[(&str, &str, Category)] = &[
     (
         "12-errors.txt",
         "kubectl apply -f https://example.com/nope.yaml",
+        Category::Offline,
+    ),
+    (
+        "46-deployment-kubectl.txt",
+        "kubectl create -f https://k8s.io/examples/controllers/nginx-deployment.yaml",
         Category::Offline,
     ),
     ("*", "kubectl describe *", Category::WallClock),

@@ -363,6 +363,7 @@ pub fn create(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     match first.as_deref() {
         Some("secret") => create_secret(c, args, env),
         Some("namespace") | Some("ns") => create_namespace(c, args),
+        Some("deployment") | Some("deploy") => crate::deployment::create(c, args, env),
         _ => file_command(c, args, env, false),
     }
 }

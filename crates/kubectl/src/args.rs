@@ -54,8 +54,8 @@ pub enum Operands {
     Name(Kind),
     /// A resource type (or `TYPE/NAME`), then names of that type (`get pods web-0 web-1`).
     Typed,
-    /// One object of a kind as `TYPE NAME` or `TYPE/NAME` (`rollout status sts/web`).
-    TypedName(Kind),
+    /// One object of these kinds as `TYPE NAME` or `TYPE/NAME` (`rollout status sts/web`).
+    TypedName(&'static [Kind]),
     /// Command names (`help VERB`).
     Verbs,
 }

@@ -156,9 +156,14 @@ fn operand_words(
                 None => Vec::new(),
             },
         },
-        Operands::TypedName(kind) => match args.len() {
-            0 => typed_word(c, ns, word, &[kind]),
-            1 => names(c, kind, ns),
+        Operands::TypedName(kinds) => match args.first() {
+            None => typed_word(c, ns, word, kinds),
+            Some(t) if args.len() == 1 && !t.contains('/') => {
+                match crate::resource::resolve(t).filter(|k| kinds.contains(k)) {
+                    Some(kind) => names(c, kind, ns),
+                    None => Vec::new(),
+                }
+            }
             _ => Vec::new(),
         },
         Operands::Verbs if args.is_empty() => verb_names(),
@@ -183,7 +188,7 @@ fn typed_word(c: &Cluster, ns: &str, word: &str, kinds: &[Kind]) -> Vec<String> 
         .flat_map(|i| {
             std::iter::once(i.plural.to_string()).chain(i.short_names.iter().map(|s| s.to_string()))
         })
-        .chain(std::iter::once("all".to_string()).filter(|_| kinds.len() > 1))
+        .chain(std::iter::once("all".to_string()).filter(|_| kinds.len() == Kind::ALL.len()))
         .collect()
 }
 
@@ -230,6 +235,36 @@ mod tests {
         );
         assert_eq!(cands(&c, "kubectl exec web-0 -- ca"), Vec::<String>::new());
         assert_eq!(cands(&c, "kub"), vec!["kubectl"]);
+        let applied = c.apply_yaml(crate::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML, "default");
+        assert!(applied.unwrap().iter().all(Result::is_ok));
+        assert_eq!(
+            cands(&c, "kubectl get deploy"),
+            vec!["deploy", "deployments"]
+        );
+        assert_eq!(cands(&c, "kubectl get rs"), vec!["rs"]);
+        assert_eq!(cands(&c, "kubectl get deploy ng"), vec!["nginx-deployment"]);
+        assert_eq!(
+            cands(&c, "kubectl rollout status "),
+            vec!["deploy", "deployments", "statefulsets", "sts"]
+        );
+        assert_eq!(
+            cands(&c, "kubectl rollout undo deploy/"),
+            vec!["deploy/nginx-deployment"]
+        );
+        assert_eq!(cands(&c, "kubectl rollout history sts "), vec!["web"]);
+        assert_eq!(
+            cands(&c, "kubectl rollout pause "),
+            vec!["deploy", "deployments"]
+        );
+        assert_eq!(
+            cands(&c, "kubectl rollout pause sts "),
+            Vec::<String>::new()
+        );
+        assert_eq!(cands(&c, "kubectl create de"), vec!["deployment"]);
+        assert_eq!(
+            cands(&c, "kubectl scale deployment "),
+            vec!["nginx-deployment"]
+        );
         let done = complete(&c, "default", "for i in 0 1; do kubectl ex");
         assert_eq!(done.candidates, vec!["exec", "explain", "expose"]);
         assert_eq!(done.start, "for i in 0 1; do kubectl ".len());

@@ -39,11 +39,11 @@ pub fn describe(c: &Cluster, kind: Kind, ns: &str, name: &str) -> Result<String,
         Object::StorageClass(s) => describe_storage_class(c, s, &mut o),
         Object::Namespace(n) => describe_namespace(n, &mut o),
         Object::EndpointSlice(e) => describe_endpoint_slice(c, e, &mut o),
-        // Deployments and ReplicaSets get kubectl's describers with issue 14's kubectl part.
-        other @ (Object::ControllerRevision(_)
-        | Object::Event(_)
-        | Object::Deployment(_)
-        | Object::ReplicaSet(_)) => describe_generic(c, other, &mut o),
+        Object::Deployment(d) => describe_deployment(c, d, &mut o),
+        Object::ReplicaSet(r) => describe_replica_set(c, r, &mut o),
+        other @ (Object::ControllerRevision(_) | Object::Event(_)) => {
+            describe_generic(c, other, &mut o)
+        }
     }
     Ok(table::tabwrite(&o.buf, table::DESCRIBE))
 }
@@ -1035,30 +1035,7 @@ fn describe_statefulset(c: &Cluster, sts: &StatefulSet, o: &mut Out) {
             }
         }
     }
-    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
-    for p in c.list_as::<Pod>(Some(&m.namespace)) {
-        let owned = p.metadata.controller_ref().is_some_and(|r| r.uid == m.uid);
-        let selected = sts
-            .spec
-            .selector
-            .as_ref()
-            .is_some_and(|s| s.matches(&p.metadata.labels));
-        if !owned || !selected {
-            continue;
-        }
-        match p.phase() {
-            "Running" => running += 1,
-            "Pending" => waiting += 1,
-            "Succeeded" => succeeded += 1,
-            "Failed" => failed += 1,
-            _ => {}
-        }
-    }
-    w!(
-        o,
-        0,
-        "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n"
-    );
+    pods_status(c, m, sts.spec.selector.as_ref(), o);
     describe_pod_template(o, &sts.spec.template);
     let templates = &sts.spec.volume_claim_templates;
     if templates.is_empty() {
@@ -1088,6 +1065,165 @@ fn describe_statefulset(c: &Cluster, sts: &StatefulSet, o: &mut Out) {
         }
     }
     let events = events_for(c, &m.uid, &m.name, &m.namespace, Some("StatefulSet"));
+    describe_events(c, o, events);
+}
+
+/// `getPodStatusForController`, written as `Pods Status:`: the phases of the pods the selector
+/// matches that the object controls.
+fn pods_status(c: &Cluster, m: &ObjectMeta, selector: Option<&LabelSelector>, o: &mut Out) {
+    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
+    for p in c.list_as::<Pod>(Some(&m.namespace)) {
+        let owned = p.metadata.controller_ref().is_some_and(|r| r.uid == m.uid);
+        let selected = selector.is_some_and(|s| s.matches(&p.metadata.labels));
+        if !owned || !selected {
+            continue;
+        }
+        match p.phase() {
+            "Running" => running += 1,
+            "Pending" => waiting += 1,
+            "Succeeded" => succeeded += 1,
+            "Failed" => failed += 1,
+            _ => {}
+        }
+    }
+    w!(
+        o,
+        0,
+        "Pods Status:\t{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n"
+    );
+}
+
+/// The `Conditions:` table of Deployments and ReplicaSets (type, status, reason).
+fn conditions_table<'a>(o: &mut Out, rows: impl Iterator<Item = (&'a str, &'a str, &'a str)>) {
+    let mut rows = rows.peekable();
+    if rows.peek().is_none() {
+        return;
+    }
+    o.w(0, "Conditions:\n  Type\tStatus\tReason\n");
+    o.w(1, "----\t------\t------\n");
+    for (t, status, reason) in rows {
+        w!(o, 1, "{t} \t{status}\t{reason}\n");
+    }
+}
+
+// ------------------------------------------------------------------ deployments, replicasets
+
+/// `describeDeployment`.
+fn describe_deployment(c: &Cluster, d: &Deployment, o: &mut Out) {
+    let m = &d.metadata;
+    w!(o, 0, "Name:\t{}\n", m.name);
+    w!(o, 0, "Namespace:\t{}\n", m.namespace);
+    w!(
+        o,
+        0,
+        "CreationTimestamp:\t{}\n",
+        rfc1123z_opt(m.creation_timestamp)
+    );
+    labels(o, "Labels", &m.labels);
+    annotations(o, "Annotations", &m.annotations);
+    w!(
+        o,
+        0,
+        "Selector:\t{}\n",
+        selector_string(d.spec.selector.as_ref())
+    );
+    let st = &d.status;
+    w!(
+        o,
+        0,
+        "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable\n",
+        d.replicas(),
+        st.updated_replicas,
+        st.replicas,
+        st.available_replicas,
+        st.unavailable_replicas
+    );
+    w!(
+        o,
+        0,
+        "StrategyType:\t{}\n",
+        d.spec.strategy.type_.as_deref().unwrap_or("")
+    );
+    w!(o, 0, "MinReadySeconds:\t{}\n", d.spec.min_ready_seconds);
+    if let Some(ru) = &d.spec.strategy.rolling_update {
+        // `IntOrString.String()`; a nil one prints `<nil>`.
+        let s = |v: &Option<Value>| v.as_ref().map(int_or_string).unwrap_or("<nil>".into());
+        w!(
+            o,
+            0,
+            "RollingUpdateStrategy:\t{} max unavailable, {} max surge\n",
+            s(&ru.max_unavailable),
+            s(&ru.max_surge)
+        );
+    }
+    describe_pod_template(o, &d.spec.template);
+    conditions_table(
+        o,
+        st.conditions
+            .iter()
+            .map(|c| (c.type_.as_str(), c.status.as_str(), c.reason.as_str())),
+    );
+    let sets = crate::deployment::replica_sets(c, d);
+    if !sets.old.is_empty() || sets.new.is_some() {
+        // `printReplicaSetsByLabels`: every old one (scaled down or not), then the new one.
+        let list = |sets: &mut dyn Iterator<Item = &ReplicaSet>| {
+            let items: Vec<String> = sets
+                .map(|rs| {
+                    format!(
+                        "{} ({}/{} replicas created)",
+                        rs.metadata.name,
+                        rs.status.replicas,
+                        rs.replicas()
+                    )
+                })
+                .collect();
+            if items.is_empty() {
+                "<none>".to_string()
+            } else {
+                items.join(", ")
+            }
+        };
+        let old = list(&mut sets.old.iter());
+        w!(o, 0, "OldReplicaSets:\t{old}\n");
+        w!(o, 0, "NewReplicaSet:\t{}\n", list(&mut sets.new.iter()));
+    }
+    let events = events_for(c, &m.uid, &m.name, &m.namespace, Some("Deployment"));
+    describe_events(c, o, events);
+}
+
+/// `describeReplicaSet`.
+fn describe_replica_set(c: &Cluster, rs: &ReplicaSet, o: &mut Out) {
+    let m = &rs.metadata;
+    w!(o, 0, "Name:\t{}\n", m.name);
+    w!(o, 0, "Namespace:\t{}\n", m.namespace);
+    // `FormatLabelSelector`: `<none>` for an empty one.
+    let selector = match selector_string(rs.spec.selector.as_ref()) {
+        s if s.is_empty() => "<none>".to_string(),
+        s => s,
+    };
+    w!(o, 0, "Selector:\t{selector}\n");
+    labels(o, "Labels", &m.labels);
+    annotations(o, "Annotations", &m.annotations);
+    if let Some(r) = m.controller_ref() {
+        w!(o, 0, "Controlled By:\t{}/{}\n", r.kind, r.name);
+    }
+    w!(
+        o,
+        0,
+        "Replicas:\t{} current / {} desired\n",
+        rs.status.replicas,
+        rs.replicas()
+    );
+    pods_status(c, m, rs.spec.selector.as_ref(), o);
+    describe_pod_template(o, &rs.spec.template);
+    conditions_table(
+        o,
+        rs.status
+            .conditions
+            .iter()
+            .map(|c| (c.type_.as_str(), c.status.as_str(), c.reason.as_str())),
+    );
+    let events = events_for(c, &m.uid, &m.name, &m.namespace, Some("ReplicaSet"));
     describe_events(c, o, events);
 }
 
@@ -2859,6 +2995,56 @@ Data:
         );
         assert!(
             out.ends_with("\nRevision:                  1\nEvents:                    <none>\n"),
+            "{out}"
+        );
+    }
+
+    /// A Deployment after a rollout: its replica counts, strategy, conditions, the old and the
+    /// new ReplicaSet; the ReplicaSet names its Deployment and counts its pods; its pods name
+    /// it.
+    #[test]
+    fn deployment_and_replica_set() {
+        let mut c = Cluster::new(1);
+        let o = crate::run_line(
+            &mut c,
+            "create deployment web --image=nginx:1.25 --replicas=2",
+            "",
+        );
+        assert_eq!(o.status, 0);
+        c.settle();
+        let o = crate::run_line(&mut c, "set image deployment/web nginx=nginx:1.27", "");
+        assert_eq!(o.status, 0);
+        c.settle();
+        let sets = {
+            let dep = c.get_as::<Deployment>("default", "web").unwrap();
+            crate::deployment::replica_sets(&c, dep)
+        };
+        let (old, new) = (
+            &sets.old[0].metadata.name,
+            &sets.new.as_ref().unwrap().metadata.name,
+        );
+        let out = d(&c, Kind::Deployment, "default", "web");
+        for line in [
+            "Replicas:               2 desired | 2 updated | 2 total | 2 available | 0 unavailable\n",
+            "StrategyType:           RollingUpdate\nMinReadySeconds:        0\nRollingUpdateStrategy:  25% max unavailable, 25% max surge\n",
+            "Conditions:\n  Type           Status  Reason\n  ----           ------  ------\n  Available      True    MinimumReplicasAvailable\n  Progressing    True    NewReplicaSetAvailable\n",
+            &format!("OldReplicaSets:  {old} (0/0 replicas created)\nNewReplicaSet:   {new} (2/2 replicas created)\n"),
+        ] {
+            assert!(out.contains(line), "{line:?} in\n{out}");
+        }
+        let out = d(&c, Kind::ReplicaSet, "default", new);
+        assert!(out.contains("Controlled By:  Deployment/web\nReplicas:       2 current / 2 desired\nPods Status:    2 Running / 0 Waiting / 0 Succeeded / 0 Failed\n"), "{out}");
+        let pod = c
+            .list_as::<Pod>(Some("default"))
+            .into_iter()
+            .find(|p| p.metadata.name.starts_with(new.as_str()))
+            .unwrap()
+            .metadata
+            .name
+            .clone();
+        let out = d(&c, Kind::Pod, "default", &pod);
+        assert!(
+            out.contains(&format!("Controlled By:  ReplicaSet/{new}\n")),
             "{out}"
         );
     }

@@ -274,9 +274,34 @@ pub fn built(obj: &Object) -> Value {
     v
 }
 
+/// An object the server returned as kubectl holds it once decoded into its Go type: the zero
+/// `creationTimestamp` of the ObjectMeta inside a pod template (and a StatefulSet's claim
+/// templates), which the server's JSON leaves out, is printed `null`.
+pub fn typed(v: &Value) -> Value {
+    let mut v = v.clone();
+    let zero = |m: Option<&mut Value>| {
+        if let Some(m) = m.and_then(Value::as_object_mut) {
+            m.entry("creationTimestamp").or_insert(Value::Null);
+        }
+    };
+    if v.pointer("/spec/template").is_some_and(Value::is_object) {
+        if v.pointer("/spec/template/metadata").is_none() {
+            v["spec"]["template"]["metadata"] = Value::Object(Default::default());
+        }
+        zero(v.pointer_mut("/spec/template/metadata"));
+    }
+    if let Some(Value::Array(claims)) = v.pointer_mut("/spec/volumeClaimTemplates") {
+        for c in claims {
+            zero(c.get_mut("metadata"));
+        }
+    }
+    v
+}
+
 /// The fields of the objects these commands print, in the order of their Go structs
 /// (`encoding/json` writes a struct's fields in that order; a map's keys sorted): TypeMeta,
-/// ObjectMeta, then Secret, Namespace, Pod, Container, ContainerPort, EnvVar, StatefulSet.
+/// ObjectMeta, then Secret, Namespace, Pod, Container, ContainerPort, EnvVar, StatefulSet,
+/// DeploymentSpec, LabelSelector.
 const GO_ORDER: &[&str] = &[
     "kind",
     "apiVersion",
@@ -324,6 +349,16 @@ const GO_ORDER: &[&str] = &[
     "restartPolicy",
     "terminationGracePeriodSeconds",
     "dnsPolicy",
+    "replicas",
+    "selector",
+    "matchLabels",
+    "matchExpressions",
+    "template",
+    "strategy",
+    "minReadySeconds",
+    "revisionHistoryLimit",
+    "paused",
+    "progressDeadlineSeconds",
 ];
 
 /// Objects whose keys are a Go map's, not a struct's: sorted.
@@ -333,6 +368,7 @@ const GO_MAPS: &[&str] = &[
     "labels",
     "annotations",
     "nodeSelector",
+    "matchLabels",
 ];
 
 /// `-o json` of a typed object as kubectl's JSON printer writes it: four-space indentation,
@@ -452,6 +488,8 @@ mod tests {
         let mut c = Cluster::new(1);
         c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
             .unwrap();
+        c.apply_yaml(crate::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML, "default")
+            .unwrap();
         c.settle();
         let files = crate::session::MemFiles::default();
         let env = crate::Env {
@@ -476,6 +514,11 @@ mod tests {
             "set image sts/web nginx=nginx:1.27",
             "set env sts/web GREETING=hello",
             "set resources sts/web --limits=cpu=200m",
+            "create deployment d --image=nginx --replicas=2",
+            "delete deployment nginx-deployment",
+            "scale deployment nginx-deployment --replicas=5",
+            "set image deploy/nginx-deployment nginx=nginx:1.16.1",
+            "set env deploy/nginx-deployment GREETING=hello",
         ];
         for line in lines {
             for dry in ["client", "server"] {

@@ -107,6 +107,18 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
                     };
                     Ok(format!("{n}-{}", set.start_ordinal()))
                 }
+                PodOf::Selector => {
+                    let obj = c
+                        .get(kind, ns, n)
+                        .map_err(|e| crate::errors::render(&e, None))?;
+                    let selector = match &*obj {
+                        Object::Deployment(d) => d.spec.selector.clone(),
+                        Object::ReplicaSet(r) => r.spec.selector.clone(),
+                        _ => None,
+                    }
+                    .unwrap_or_default();
+                    first_pod(c, ns, |labels| selector.matches(labels))
+                }
                 PodOf::NotImplemented => Err(format!(
                     "error: cannot attach to {}: selector for {} not implemented",
                     kind.info().singular,
@@ -134,14 +146,18 @@ fn service_pod(c: &Cluster, ns: &str, name: &str) -> Result<String, String> {
             "error: cannot attach to *v1.Service: invalid service '{name}': Service is defined without a selector"
         ));
     }
+    first_pod(c, ns, |labels| {
+        selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+    })
+}
+
+/// `GetFirstPod` of a selector: the pods sorted as `sort.Reverse(ActivePods)` sorts them
+/// (scheduled, running, ready, fewest restarts, oldest).
+fn first_pod(c: &Cluster, ns: &str, selects: impl Fn(&Labels) -> bool) -> Result<String, String> {
     let mut pods: Vec<&Pod> = c
         .list_as::<Pod>(Some(ns))
         .into_iter()
-        .filter(|p| {
-            selector
-                .iter()
-                .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
-        })
+        .filter(|p| selects(&p.metadata.labels))
         .collect();
     pods.sort_by_key(|p| {
         let phase = match p.phase() {

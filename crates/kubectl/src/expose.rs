@@ -1,7 +1,7 @@
-//! `kubectl expose` (pkg/cmd/expose): a new Service for a pod or a service, its selector,
-//! ports and protocols read from the object as kubectl's polymorphic helpers read them
-//! (`MapBasedSelectorForObject`, `PortsForObject`, `MultiProtocolsForObject`) unless the flags
-//! give them, built as `createService` builds it, then created (`service/NAME exposed`) or,
+//! `kubectl expose` (pkg/cmd/expose): a new Service for a pod, a service, a Deployment or a
+//! ReplicaSet, its selector, ports and protocols read from the object as kubectl's polymorphic
+//! helpers read them (`MapBasedSelectorForObject`, `PortsForObject`, `MultiProtocolsForObject`)
+//! unless the flags give them, built as `createService` builds it, then created (`service/NAME exposed`) or,
 //! on a client dry run, printed as kubectl built it.
 
 use crate::args::{flag, FlagSpec, Parsed};
@@ -40,19 +40,17 @@ enum Source {
     /// A service: its selector, its ports.
     Service,
     /// An apps/v1 Deployment or ReplicaSet (`deployment`, `replicaset`, as its errors name
-    /// it): `spec.selector.matchLabels`, its pod template's ports. Unused until the
-    /// playground has those kinds (its tests use it).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// it): `spec.selector.matchLabels`, its pod template's ports.
     Template(&'static str),
 }
 
 /// `CanBeExposed`: pods, services, replication controllers, deployments and replica sets.
-/// Deployments and ReplicaSets, once the playground has them, are `Template("deployment")`
-/// and `Template("replicaset")`.
 fn source(kind: Kind) -> Option<Source> {
     match kind {
         Kind::Pod => Some(Source::Pod),
         Kind::Service => Some(Source::Service),
+        Kind::Deployment => Some(Source::Template("deployment")),
+        Kind::ReplicaSet => Some(Source::Template("replicaset")),
         Kind::Namespace
         | Kind::Node
         | Kind::StorageClass
@@ -586,6 +584,37 @@ mod tests {
             .cluster_ip
             .as_deref()
             .is_some_and(|ip| ip.starts_with("10.96.")));
+    }
+
+    /// A Deployment's and a ReplicaSet's selector (matchLabels) and template ports.
+    #[test]
+    fn a_deployment_and_a_replica_set_are_exposed_with_their_selectors() {
+        let mut c = Cluster::new(1);
+        let o = run_line(
+            &mut c,
+            "create deployment web --image=nginx:1.25 --port=80",
+            "",
+        );
+        assert_eq!(o.status, 0, "{}", o.text());
+        let o = run_line(&mut c, "expose deployment web", "");
+        assert_eq!(o.stdout(), "service/web exposed\n", "{}", o.stderr());
+        let s = c.get_as::<Service>("default", "web").unwrap();
+        assert_eq!(s.spec.selector.get("app").map(String::as_str), Some("web"));
+        assert_eq!(s.spec.ports[0].port, 80);
+        let o = run_line(&mut c, "expose deploy/web --port=8080 --target-port=80 --name=web-8080 --dry-run=client -o yaml", "");
+        assert!(
+            o.stdout()
+                .contains("  - port: 8080\n    protocol: TCP\n    targetPort: 80\n"),
+            "{}",
+            o.text()
+        );
+        let rs = "{apiVersion: apps/v1, kind: ReplicaSet, metadata: {name: front}, spec: {selector: {matchLabels: {tier: front}}, template: {metadata: {labels: {tier: front}}, spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 8080}]}]}}}}";
+        let o = run_line(&mut c, "apply -f -", rs);
+        assert_eq!(o.status, 0, "{}", o.text());
+        let o = run_line(&mut c, "expose rs front", "");
+        assert_eq!(o.stdout(), "service/front exposed\n", "{}", o.stderr());
+        let s = c.get_as::<Service>("default", "front").unwrap();
+        assert_eq!(s.spec.ports[0].port, 8080);
     }
 
     #[test]

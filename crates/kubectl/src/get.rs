@@ -538,8 +538,17 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     out
 }
 
-/// `--subresource=scale`: the autoscaling/v1 Scale the API server makes of a StatefulSet
-/// (`scaleFromStatefulSet`), printed with the server's scale columns. (`--subresource=status`
+/// What an autoscaling/v1 Scale shows of its object.
+struct Scale {
+    meta: ObjectMeta,
+    replicas: i32,
+    current: i32,
+    selector: String,
+}
+
+/// `--subresource=scale`: the autoscaling/v1 Scale the API server makes of a Deployment,
+/// ReplicaSet or StatefulSet (`scaleFromStatefulSet`, …), printed with the server's scale
+/// columns. (`--subresource=status`
 /// needs nothing: the status subresource returns the whole object.)
 fn get_scale(
     c: &Cluster,
@@ -557,9 +566,34 @@ fn get_scale(
             }
             match c.get(*kind, ns, n) {
                 Ok(o) => {
-                    if let Object::StatefulSet(s) = &*o {
-                        scales.push(s.clone());
-                    }
+                    // `scaleFrom…`: what each scalable kind's Scale takes from it.
+                    let (meta, want, have, selector) = match &*o {
+                        Object::StatefulSet(s) => (
+                            &s.metadata,
+                            s.replicas(),
+                            s.status.replicas,
+                            &s.spec.selector,
+                        ),
+                        Object::Deployment(d) => (
+                            &d.metadata,
+                            d.replicas(),
+                            d.status.replicas,
+                            &d.spec.selector,
+                        ),
+                        Object::ReplicaSet(r) => (
+                            &r.metadata,
+                            r.replicas(),
+                            r.status.replicas,
+                            &r.spec.selector,
+                        ),
+                        _ => continue,
+                    };
+                    scales.push(Scale {
+                        meta: meta.clone(),
+                        replicas: want,
+                        current: have,
+                        selector: crate::describe::selector_string(selector.as_ref()),
+                    });
                 }
                 Err(e) => out.err(errors::render(&e, None)),
             }
@@ -569,8 +603,8 @@ fn get_scale(
         out.err("error: a resource name is required with --subresource");
         return out;
     }
-    let value = |s: &StatefulSet| {
-        let m = &s.metadata;
+    let value = |s: &Scale| {
+        let m = &s.meta;
         serde_json::json!({
             "apiVersion": "autoscaling/v1",
             "kind": "Scale",
@@ -581,10 +615,10 @@ fn get_scale(
                 "resourceVersion": m.resource_version,
                 "uid": m.uid,
             },
-            "spec": {"replicas": s.replicas()},
+            "spec": {"replicas": s.replicas},
             "status": {
-                "replicas": s.status.replicas,
-                "selector": crate::describe::selector_string(s.spec.selector.as_ref()),
+                "replicas": s.current,
+                "selector": s.selector,
             },
         })
     };
@@ -601,21 +635,21 @@ fn get_scale(
             ]];
             for s in &scales {
                 rows_v.push(vec![
-                    s.metadata.name.clone(),
-                    s.replicas().to_string(),
-                    s.status.replicas.to_string(),
-                    rows::age(c.now(), s.metadata.creation_timestamp),
+                    s.meta.name.clone(),
+                    s.replicas.to_string(),
+                    s.current.to_string(),
+                    rows::age(c.now(), s.meta.creation_timestamp),
                 ]);
             }
             out.out(table::render(&rows_v));
         }
         Format::Name => {
             for s in &scales {
-                out.out(format!("scale.autoscaling/{}\n", s.metadata.name));
+                out.out(format!("scale.autoscaling/{}\n", s.meta.name));
             }
         }
         _ => {
-            let mut values: Vec<Value> = scales.iter().map(|s| value(s)).collect();
+            let mut values: Vec<Value> = scales.iter().map(value).collect();
             let v = if values.len() == 1 {
                 values.remove(0)
             } else {

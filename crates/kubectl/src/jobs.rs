@@ -25,10 +25,14 @@ pub enum Job {
         until: Time,
     },
     /// `kubectl rollout status`: like `UntilWithSync`, it prints the status viewer's message for
-    /// the set as listed, then for every ADDED/MODIFIED watch event of it (repeats included).
+    /// the object as listed, then for every ADDED/MODIFIED watch event of it (repeats included).
     RolloutStatus {
+        /// A Deployment or a StatefulSet.
+        kind: Kind,
         ns: String,
         name: String,
+        /// `--revision` (0: any).
+        revision: i64,
         /// The watch cursor (a resourceVersion); none before the initial list.
         seen: Option<u64>,
         /// `--timeout` (none when 0 or not given).

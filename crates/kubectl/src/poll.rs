@@ -57,47 +57,53 @@ impl Job {
                 true
             }
             Job::RolloutStatus {
+                kind,
                 ns,
                 name,
+                revision,
                 seen,
                 deadline,
             } => {
-                // The versions of the set to judge: the listed one first, then each write.
-                let mut versions: Vec<Option<StatefulSet>> = Vec::new();
+                // The versions of the object to judge: the listed one first, then each write.
+                let mut versions: Vec<Option<std::sync::Arc<Object>>> = Vec::new();
                 let cursor = seen.and_then(|rv| c.watch_since(rv).ok());
                 match cursor {
                     Some(events) => {
                         for e in events {
-                            if let Object::StatefulSet(s) = &*e.object {
-                                if s.metadata.namespace == *ns && s.metadata.name == *name {
-                                    versions.push(match e.type_ {
-                                        WatchEventType::Deleted => None,
-                                        _ => Some((**s).clone()),
-                                    });
-                                }
+                            let m = e.object.meta();
+                            if e.object.kind() == *kind && m.namespace == *ns && m.name == *name {
+                                versions.push(match e.type_ {
+                                    WatchEventType::Deleted => None,
+                                    _ => Some(e.object.clone()),
+                                });
                             }
                         }
                     }
-                    None => {
-                        let Some(s) = c.get_as::<StatefulSet>(ns, name) else {
-                            out.err(format!(
-                                "Error from server (NotFound): statefulsets.apps \"{name}\" not found"
-                            ));
+                    None => match c.get(*kind, ns, name) {
+                        Ok(o) => versions.push(Some(o)),
+                        Err(e) => {
+                            out.err(crate::errors::render(&e, None));
                             return true;
-                        };
-                        versions.push(Some(s.clone()));
-                    }
+                        }
+                    },
                 }
                 *seen = Some(c.resource_version());
                 for v in versions {
-                    let Some(s) = v else {
+                    let Some(o) = v else {
                         out.err("error: object has been deleted");
                         return true;
                     };
-                    let (msg, done) = crate::rollout::rollout_message(&s);
-                    out.out(msg);
-                    if done {
-                        return true;
+                    match crate::rollout::status_of(&o, *revision) {
+                        Ok((msg, done)) => {
+                            out.out(msg);
+                            if done {
+                                return true;
+                            }
+                        }
+                        Err(e) => {
+                            out.err(format!("error: {e}"));
+                            return true;
+                        }
                     }
                 }
                 if deadline.is_some_and(|d| c.now() >= d) {

@@ -139,6 +139,18 @@ pub struct Support {
     pub rollout: bool,
     /// The pod `exec`/`attach` pick for `TYPE/NAME`.
     pub pod: PodOf,
+    /// Where its containers are: a pod's own spec or a pod template (`kubectl set`).
+    pub containers: Containers,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Containers {
+    /// None: `set` says "the object is not a pod or does not have a pod template".
+    None,
+    /// `spec.containers`.
+    Own,
+    /// `spec.template.spec.containers`.
+    Template,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -146,6 +158,8 @@ pub enum PodOf {
     Itself,
     /// The pod of the lowest ordinal (a StatefulSet's `NAME-<start>`).
     FirstOrdinal,
+    /// The first of the pods its selector matches, as `GetFirstPod` sorts them.
+    Selector,
     /// kubectl's "selector for … not implemented".
     NotImplemented,
 }
@@ -155,21 +169,31 @@ pub fn support(kind: Kind) -> Support {
         scale: false,
         rollout: false,
         pod: PodOf::NotImplemented,
+        containers: Containers::None,
     };
     match kind {
         Kind::Pod => Support {
             pod: PodOf::Itself,
+            containers: Containers::Own,
             ..NONE
         },
         Kind::StatefulSet => Support {
             scale: true,
             rollout: true,
             pod: PodOf::FirstOrdinal,
+            containers: Containers::Template,
         },
-        // `rollout` for Deployments is kubectl's (issue 14's kubectl part); exec's pick for
-        // them is the first pod of the selector, which is kubectl's too.
-        Kind::Deployment | Kind::ReplicaSet => Support {
+        Kind::Deployment => Support {
             scale: true,
+            rollout: true,
+            pod: PodOf::Selector,
+            containers: Containers::Template,
+        },
+        // kubectl has no rollout for ReplicaSets: a Deployment's are its revisions.
+        Kind::ReplicaSet => Support {
+            scale: true,
+            pod: PodOf::Selector,
+            containers: Containers::Template,
             ..NONE
         },
         Kind::Namespace

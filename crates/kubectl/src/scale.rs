@@ -1,11 +1,11 @@
-//! `kubectl scale`: a new `spec.replicas` for a StatefulSet, through a merge patch.
+//! `kubectl scale`: a new `spec.replicas` for a Deployment, ReplicaSet or StatefulSet, through a
+//! merge patch.
 
 use crate::args::{flag, FlagSpec};
 use crate::dryrun::{self, DryRun, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE};
 use crate::output::Output;
 use crate::resource::named_targets;
 use crate::{errors, Env};
-use ordinal_sim::api::*;
 use ordinal_sim::patch::PatchType;
 use ordinal_sim::Cluster;
 use serde_json::json;
@@ -50,6 +50,19 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         }
         Ok(n) => n,
     };
+    // `--current-replicas` (a Go `int`, -1 for no precondition), checked in `Validate`.
+    let current = match p.value("current-replicas").map(|v| (v, v.parse::<i64>())) {
+        None => -1,
+        Some((_, Ok(n))) if n < -1 => {
+            out.err("error: The --current-replicas must specify an integer of -1 or greater");
+            return out;
+        }
+        Some((_, Ok(n))) => n,
+        Some((v, Err(_))) => {
+            out.err(format!("error: invalid argument \"{v}\" for \"--current-replicas\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl scale --help' for usage."));
+            return out;
+        }
+    };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
     let Some(t) = named_targets(&p, &mut out) else {
         return out;
@@ -86,10 +99,16 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         // kubectl prints the object as it read it before scaling (`info.Object`), whatever the
         // strategy. A client dry run sends nothing, so no precondition is checked (the scaler's).
         if dry != DryRun::Client {
-            if let Some(cur) = p.value("current-replicas") {
-                let live = c
-                    .get_as::<StatefulSet>(&ns, &name)
-                    .map(|s| s.replicas().to_string());
+            if current != -1 {
+                let cur = current.to_string();
+                // The scale subresource's `spec.replicas` (the object's, 1 when unset).
+                let live = c.get(kind, &ns, &name).ok().map(|o| {
+                    o.to_value()
+                        .pointer("/spec/replicas")
+                        .and_then(serde_json::Value::as_i64)
+                        .unwrap_or(1)
+                        .to_string()
+                });
                 if live.as_deref().is_some_and(|l| l != cur) {
                     out.err(format!(
                         "error: Expected replicas to be {cur}, was {}",

@@ -11,7 +11,7 @@ use crate::dryrun::{
 };
 use crate::errors::{self, Visit};
 use crate::output::Output;
-use crate::resource::resolve;
+use crate::resource::{resolve, Containers};
 use crate::Env;
 use ordinal_sim::api::{Kind, Object};
 use ordinal_sim::quantity::Quantity;
@@ -296,10 +296,10 @@ fn pod_spec<'a>(
     local: bool,
     v: &'a mut Value,
 ) -> Result<&'a mut Value, String> {
-    let spec = match kind {
-        Kind::Pod => v.get_mut("spec"),
-        Kind::StatefulSet => v.pointer_mut("/spec/template/spec"),
-        _ => None,
+    let spec = match crate::resource::support(kind).containers {
+        Containers::Own => v.get_mut("spec"),
+        Containers::Template => v.pointer_mut("/spec/template/spec"),
+        Containers::None => None,
     };
     spec.ok_or_else(|| {
         format!(
@@ -385,6 +385,8 @@ fn write(
     local: bool,
 ) -> Result<(), ApiError> {
     if local || dry == DryRun::Client {
+        // kubectl's `set` holds the object as its Go type.
+        let after = dryrun::typed(&after);
         print.done(out, dry, kind, name, what, Shown::Unstructured(&after));
         return Ok(());
     }
@@ -400,7 +402,7 @@ fn write(
         kind,
         name,
         what,
-        Shown::Unstructured(&o.to_value()),
+        Shown::Unstructured(&dryrun::typed(&o.to_value())),
     );
     Ok(())
 }

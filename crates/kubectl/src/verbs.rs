@@ -171,6 +171,12 @@ const CORDON_HELP: Help = Help {
 
 /// `kubectl create`'s subcommands (`create -f` is the verb's own flags).
 const CREATE_SUBCOMMANDS: &[Sub] = &[
+    sub(
+        "deployment",
+        crate::deployment::CREATE_FLAGS,
+        Operands::None,
+    )
+    .aliases(&["deploy"]),
     sub("secret", apply::SECRET_FLAGS, Operands::None).subs(&[
         sub("docker-registry", &[], Operands::None),
         sub("generic", &[], Operands::None),
@@ -188,8 +194,8 @@ pub static VERBS: &[Verb] = &[
         summary: "Create a resource from a file or from stdin",
         help: Some(Help {
             what: "Create a resource from a file, or a docker-registry/generic secret, or a namespace.",
-            usage: "kubectl create -f FILENAME [flags] [options]\n  kubectl create secret docker-registry NAME --docker-server=SERVER --docker-username=USER --docker-password=PASSWORD [--docker-email=EMAIL]",
-            examples: "  kubectl create secret docker-registry registry-secret-aliyun --docker-server=registry.cn-hangzhou.aliyuncs.com --docker-username=me --docker-password=secret",
+            usage: "kubectl create -f FILENAME [flags] [options]\n  kubectl create deployment NAME --image=image [--replicas=N] [--port=PORT] [-- COMMAND [args...]]\n  kubectl create secret docker-registry NAME --docker-server=SERVER --docker-username=USER --docker-password=PASSWORD [--docker-email=EMAIL]",
+            examples: "  kubectl create deployment nginx --image=nginx:1.25 --replicas=3\n  kubectl create deployment nginx --image=nginx --dry-run=client -o yaml > nginx.yaml\n  kubectl create secret docker-registry registry-secret-aliyun --docker-server=registry.cn-hangzhou.aliyuncs.com --docker-username=me --docker-password=secret",
         }),
         flags: apply::FILE_FLAGS,
         subs: CREATE_SUBCOMMANDS,
@@ -301,9 +307,9 @@ pub static VERBS: &[Verb] = &[
         group: Some(Group::Deploy),
         summary: "Manage the rollout of a resource",
         help: Some(Help {
-            what: "Manage the rollout of a StatefulSet: status (wait for it), history, undo, restart.",
+            what: "Manage the rollout of a Deployment or StatefulSet: status (wait for it), history, undo, restart; pause and resume a Deployment's.",
             usage: "kubectl rollout SUBCOMMAND (TYPE NAME | TYPE/NAME) [options]",
-            examples: "  kubectl rollout status sts/web\n  kubectl rollout history sts/web\n  kubectl rollout undo sts/web --to-revision=1",
+            examples: "  kubectl rollout status deployment/nginx\n  kubectl rollout history deployment/nginx --revision=2\n  kubectl rollout undo deployment/nginx --to-revision=1\n  kubectl rollout pause deployment/nginx\n  kubectl rollout status sts/web\n  kubectl rollout undo sts/web --to-revision=1",
         }),
         flags: rollout::FLAGS,
         subs: rollout::SUBCOMMANDS,
@@ -316,9 +322,9 @@ pub static VERBS: &[Verb] = &[
         group: Some(Group::Deploy),
         summary: "Set a new size for a deployment, replica set, or replication controller",
         help: Some(Help {
-            what: "Set a new number of replicas for a StatefulSet.",
-            usage: "kubectl scale --replicas=COUNT (-f FILENAME | TYPE NAME) [options]",
-            examples: "  kubectl scale sts web --replicas=5",
+            what: "Set a new number of replicas for a Deployment, ReplicaSet or StatefulSet. With --current-replicas, only if it has that many now.",
+            usage: "kubectl scale [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]",
+            examples: "  kubectl scale deployment nginx --replicas=5\n  kubectl scale --current-replicas=2 --replicas=3 deployment/nginx\n  kubectl scale sts web --replicas=5",
         }),
         flags: scale::FLAGS,
         subs: &[],

@@ -1,5 +1,6 @@
 //! Ours against a real kubectl v1.33 (the oracle), byte for byte, for what kubectl answers
-//! without a server: `create secret generic|docker-registry` and `create namespace` with
+//! without a server: `create secret generic|docker-registry`, `create namespace` and `create
+//! deployment` with
 //! `--dry-run=client` and `-o yaml|json|name` (or its message), and the `--dry-run` errors and
 //! deprecation warnings; flag and argument errors; and `kubectl VERB --help` (listed as
 //! exceptions: the playground's help is its own). `scripts/setup.sh` installs the oracle into
@@ -46,6 +47,20 @@ const LINES: &[&str] = &[
     "create namespace x --dry-run=T",
     "create secret generic s --from-literal=a=b --dry-run=client -o wide",
     "create namespace x --dry-run=client -o table",
+    "create deployment x --image=nginx --dry-run=client -o yaml",
+    "create deployment x --image=nginx --dry-run=client -o json",
+    "create deployment x --image=nginx --dry-run=client -o name",
+    "create deployment x --image=nginx --dry-run=client",
+    "create deploy web --image=nginx:1.25 --image=busybox:1.28 --replicas=3 --port=80 --dry-run=client -o yaml",
+    "create deployment web --image=nginx:1.25,registry.k8s.io/nginx-slim:0.24 -r 2 --dry-run=client -o json",
+    "create deployment sleeper --image=busybox:1.28 --port=8080 --dry-run=client -o yaml -- sleep 3600",
+    "create deployment sleeper --image=busybox:1.28 --dry-run=client -o json -- sh -c date",
+    "create deployment x --image=nginx -n prod --replicas=0 --port=-1 --dry-run=client -o yaml",
+    "create deployment x --image= --dry-run=client -o yaml",
+    "create deployment x --image=nginx --dry-run=client --save-config -o yaml",
+    "create deployment x --image=nginx --dry-run=client --save-config -o json",
+    "create deployment x --image=nginx --dry-run",
+    "create deployment x --image=nginx --dry-run=client -o wide",
 ];
 
 /// Flag and argument errors kubectl answers before it contacts a server.
@@ -76,6 +91,14 @@ const FLAG_ERRORS: &[&str] = &[
     "api-resources --bogus",
     "gte pods",
     "zzzqqq",
+    "create deployment x",
+    "create deployment --image=nginx",
+    "create deployment a b --image=nginx",
+    "create deployment x --image=nginx -r abc",
+    "create deployment x --image=nginx --replicas=99999999999",
+    "create deployment x --image=nginx --port=abc",
+    "create deployment x --image=nginx --image=busybox --dry-run=client -- sleep 1",
+    "create deployment x --image=nginx --bogus",
 ];
 
 /// The verbs whose `kubectl VERB --help` is compared.

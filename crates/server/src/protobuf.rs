@@ -1,6 +1,6 @@
 //! Request bodies in Kubernetes' protobuf encoding, which client-go's typed clients send
 //! (`Content-Type: application/vnd.kubernetes.protobuf`): kubectl's `create secret`, `create
-//! namespace`, `create service`, `drain`'s evictions and `auth can-i`/`whoami` use them. The body is the envelope
+//! namespace`, `create service`, `create deployment`, `drain`'s evictions and `auth can-i`/`whoami` use them. The body is the envelope
 //! (`k8s\0`, then a `runtime.Unknown` holding the type and the object's bytes); the object is
 //! decoded by the field numbers of upstream's `generated.proto` into the JSON the rest of the
 //! server takes. Only the types those commands send are known; another type is a 415 that
@@ -140,6 +140,81 @@ fn fields(ty: &str) -> Option<&'static [Field]> {
         "SelfSubjectRulesReviewSpec" => &[(1, "namespace", Str, false)],
         "SelfSubjectReview" => &[(1, "metadata", Msg("ObjectMeta"), false)],
         "Preconditions" => &[(1, "uid", Str, false), (2, "resourceVersion", Str, false)],
+        // `kubectl create deployment`'s object.
+        "Deployment" => &[
+            (1, "metadata", Msg("ObjectMeta"), false),
+            (2, "spec", Msg("DeploymentSpec"), false),
+        ],
+        "DeploymentSpec" => &[
+            (1, "replicas", IntPtr, false),
+            (2, "selector", Msg("LabelSelector"), false),
+            (3, "template", Msg("PodTemplateSpec"), false),
+            (4, "strategy", Msg("DeploymentStrategy"), false),
+            (5, "minReadySeconds", Int, false),
+            (6, "revisionHistoryLimit", IntPtr, false),
+            (7, "paused", Bool, false),
+            (9, "progressDeadlineSeconds", IntPtr, false),
+        ],
+        "DeploymentStrategy" => &[
+            (1, "type", Str, false),
+            (2, "rollingUpdate", Msg("RollingUpdateDeployment"), false),
+        ],
+        "RollingUpdateDeployment" => &[
+            (1, "maxUnavailable", IntOrString, false),
+            (2, "maxSurge", IntOrString, false),
+        ],
+        "LabelSelector" => &[
+            (1, "matchLabels", MapStr, false),
+            (2, "matchExpressions", Msg("LabelSelectorRequirement"), true),
+        ],
+        "LabelSelectorRequirement" => &[
+            (1, "key", Str, false),
+            (2, "operator", Str, false),
+            (3, "values", Str, true),
+        ],
+        "PodTemplateSpec" => &[
+            (1, "metadata", Msg("ObjectMeta"), false),
+            (2, "spec", Msg("PodSpec"), false),
+        ],
+        "PodSpec" => &[
+            (20, "initContainers", Msg("Container"), true),
+            (2, "containers", Msg("Container"), true),
+            (3, "restartPolicy", Str, false),
+            (4, "terminationGracePeriodSeconds", IntPtr, false),
+            (6, "dnsPolicy", Str, false),
+            (7, "nodeSelector", MapStr, false),
+            (8, "serviceAccountName", Str, false),
+            (10, "nodeName", Str, false),
+            (16, "hostname", Str, false),
+            (17, "subdomain", Str, false),
+            (19, "schedulerName", Str, false),
+        ],
+        "Container" => &[
+            (1, "name", Str, false),
+            (2, "image", Str, false),
+            (3, "command", Str, true),
+            (4, "args", Str, true),
+            (5, "workingDir", Str, false),
+            (6, "ports", Msg("ContainerPort"), true),
+            (7, "env", Msg("EnvVar"), true),
+            (8, "resources", Msg("ResourceRequirements"), false),
+            (13, "terminationMessagePath", Str, false),
+            (20, "terminationMessagePolicy", Str, false),
+            (14, "imagePullPolicy", Str, false),
+            (16, "stdin", Bool, false),
+            (17, "stdinOnce", Bool, false),
+            (18, "tty", Bool, false),
+        ],
+        "ContainerPort" => &[
+            (1, "name", Str, false),
+            (2, "hostPort", Int, false),
+            (3, "containerPort", Int, false),
+            (4, "protocol", Str, false),
+            (5, "hostIP", Str, false),
+        ],
+        "EnvVar" => &[(1, "name", Str, false), (2, "value", Str, false)],
+        // Limits and requests are Quantities, which `create deployment` never sets.
+        "ResourceRequirements" => &[],
         _ => return None,
     })
 }
@@ -253,13 +328,18 @@ fn message(ty: &str, b: &[u8], depth: usize) -> Result<Value, String> {
             }
             (F::Time, Wire::Bytes(x)) => {
                 let mut t = Reader { b: x };
-                let mut secs = 0u64;
+                let mut secs = 0i64;
                 while let Some((n, w)) = t.next()? {
                     if let (1, Wire::Varint(s)) = (n, w) {
-                        secs = s;
+                        secs = s as i64;
                     }
                 }
-                json!(ordinal_sim::Time(secs.saturating_mul(1000)).rfc3339())
+                // Go's zero time is JSON's null, no field: `metav1.Time` marshals it as nothing
+                // (and a Timestamp of year 1 has negative seconds).
+                if x.is_empty() || secs < 0 {
+                    continue;
+                }
+                json!(ordinal_sim::Time((secs as u64).saturating_mul(1000)).rfc3339())
             }
             (F::IntOrString, Wire::Bytes(x)) => {
                 let mut t = Reader { b: x };
@@ -372,6 +452,69 @@ mod tests {
                 "metadata": {"name": "regcred", "namespace": "default"},
                 "data": {".dockerconfigjson": "e30="},
                 "type": "kubernetes.io/dockerconfigjson",
+            })
+        );
+    }
+
+    /// `kubectl create deployment`'s body: the template's zero creationTimestamp (written as an
+    /// empty message) is no field, as JSON's null; the replicas pointer keeps a zero.
+    #[test]
+    fn a_deployment_with_a_zero_time_template() {
+        let mut tmeta = Vec::new();
+        bytes(8, &[], &mut tmeta);
+        let mut label = Vec::new();
+        bytes(1, b"app", &mut label);
+        bytes(2, b"web", &mut label);
+        bytes(11, &label, &mut tmeta);
+        let mut port = Vec::new();
+        varint(3 << 3, &mut port);
+        varint(80, &mut port);
+        let mut ct = Vec::new();
+        bytes(1, b"nginx", &mut ct);
+        bytes(2, b"nginx:1.25", &mut ct);
+        bytes(6, &port, &mut ct);
+        bytes(8, &[], &mut ct);
+        let mut pod = Vec::new();
+        bytes(2, &ct, &mut pod);
+        let mut template = Vec::new();
+        bytes(1, &tmeta, &mut template);
+        bytes(2, &pod, &mut template);
+        let mut sel = Vec::new();
+        bytes(1, &label, &mut sel);
+        let mut spec = Vec::new();
+        varint(1 << 3, &mut spec);
+        varint(0, &mut spec);
+        bytes(2, &sel, &mut spec);
+        bytes(3, &template, &mut spec);
+        bytes(4, &[], &mut spec);
+        let mut meta = Vec::new();
+        bytes(1, b"web", &mut meta);
+        let mut d = Vec::new();
+        bytes(1, &meta, &mut d);
+        bytes(2, &spec, &mut d);
+        let mut tm = Vec::new();
+        bytes(1, b"apps/v1", &mut tm);
+        bytes(2, b"Deployment", &mut tm);
+        let mut unknown = b"k8s\0".to_vec();
+        bytes(1, &tm, &mut unknown);
+        bytes(2, &d, &mut unknown);
+        assert_eq!(
+            decode(&unknown).unwrap(),
+            json!({
+                "apiVersion": "apps/v1", "kind": "Deployment",
+                "metadata": {"name": "web"},
+                "spec": {
+                    "replicas": 0,
+                    "selector": {"matchLabels": {"app": "web"}},
+                    "template": {
+                        "metadata": {"labels": {"app": "web"}},
+                        "spec": {"containers": [{
+                            "name": "nginx", "image": "nginx:1.25",
+                            "ports": [{"containerPort": 80}], "resources": {},
+                        }]},
+                    },
+                    "strategy": {},
+                },
             })
         );
     }
