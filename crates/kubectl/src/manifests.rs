@@ -14,6 +14,8 @@ pub const TUTORIAL_WEB_YAML: &str = include_str!("../../../examples/web.yaml");
 pub const K8S_IO_WEB_YAML: &str = include_str!("../../../examples/k8s-io-web.yaml");
 pub const K8S_IO_WEB_PARALLEL_YAML: &str =
     include_str!("../../../examples/k8s-io-web-parallel.yaml");
+pub const K8S_IO_NGINX_DEPLOYMENT_YAML: &str =
+    include_str!("../../../examples/k8s-io-nginx-deployment.yaml");
 
 /// URLs served from built-in copies.
 pub fn builtin_url(url: &str) -> Option<&'static str> {
@@ -24,6 +26,9 @@ pub fn builtin_url(url: &str) -> Option<&'static str> {
         "k8s.io/examples/application/web/web.yaml" | "kubernetes.io/examples/application/web/web.yaml" | "raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web.yaml" => Some(K8S_IO_WEB_YAML),
         "k8s.io/examples/application/web/web-parallel.yaml" | "kubernetes.io/examples/application/web/web-parallel.yaml" | "raw.githubusercontent.com/kubernetes/website/main/content/en/examples/application/web/web-parallel.yaml" => {
             Some(K8S_IO_WEB_PARALLEL_YAML)
+        }
+        "k8s.io/examples/controllers/nginx-deployment.yaml" | "kubernetes.io/examples/controllers/nginx-deployment.yaml" | "raw.githubusercontent.com/kubernetes/website/main/content/en/examples/controllers/nginx-deployment.yaml" => {
+            Some(K8S_IO_NGINX_DEPLOYMENT_YAML)
         }
         _ => None,
     }
@@ -45,7 +50,7 @@ pub fn read(files: &dyn Files, target: &str, stdin: &str) -> Result<String, Stri
                     .split('/')
                     .next()
                     .unwrap_or("");
-                Err(format!("error: unable to read URL \"{target}\", server reported Get \"{target}\": dial tcp: lookup {host}: no such host (this playground is offline; only the kubernetes.io StatefulSet examples are built in)"))
+                Err(format!("error: unable to read URL \"{target}\", server reported Get \"{target}\": dial tcp: lookup {host}: no such host (this playground is offline; only the kubernetes.io StatefulSet and Deployment examples are built in)"))
             }
         };
     }
