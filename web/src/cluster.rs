@@ -198,12 +198,9 @@ fn replicas(p: &ReplicasProps) -> Html {
             dragging.set(None);
         })
     };
-    let id = p
-        .target
-        .as_ref()
-        .map_or("replicas-none".to_string(), |s| {
-            format!("replicas-{}-{}", s.kind, s.name)
-        });
+    let id = p.target.as_ref().map_or("replicas-none".to_string(), |s| {
+        format!("replicas-{}-{}", s.kind, s.name)
+    });
     let note_id = format!("{id}-note");
     html! {
         <div class={classes!("replicas", p.target.is_none().then_some("disabled"))}>

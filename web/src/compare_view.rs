@@ -148,14 +148,8 @@ fn compare_side(p: &SideProps) -> Html {
         .filter(|r| r.pod.is_some())
         .collect();
     let workload = match (v.sets.first(), v.deployments.first()) {
-        (Some(s), _) => format!(
-            "StatefulSet {} · READY {} · {}",
-            s.name, s.ready, s.policy
-        ),
-        (None, Some(d)) => format!(
-            "Deployment {} · READY {} · {}",
-            d.name, d.ready, d.strategy
-        ),
+        (Some(s), _) => format!("StatefulSet {} · READY {} · {}", s.name, s.ready, s.policy),
+        (None, Some(d)) => format!("Deployment {} · READY {} · {}", d.name, d.ready, d.strategy),
         _ => "no workload".to_string(),
     };
     let waiting = v
@@ -180,7 +174,7 @@ fn compare_side(p: &SideProps) -> Html {
                     html! {
                         <li key={pod.uid.clone()}>
                             <article class="pod compact" data-pod={pod.name.clone()} data-status={pod.status.clone()}
-                                data-ready={pod.ready.clone()} aria-label={format!("Pod {}", pod.name)}>
+                                data-ready={pod.ready.clone()} data-uid={pod.uid.clone()} aria-label={format!("Pod {}", pod.name)}>
                                 <span class="mono pod-name">{ pod.name.clone() }</span>
                                 <span class="status">{ pod.status.clone() }</span>
                                 <span class="mono">{ pod.ready.clone() }</span>

@@ -473,25 +473,24 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             let Object::ReplicaSet(rs) = &**ro else {
                 continue;
             };
-            if !rs
-                .metadata
-                .controller_ref()
-                .is_some_and(|r| r.uid == d.metadata.uid)
-            {
+            if rs.metadata.controller_ref().map(|r| &r.uid) != Some(&d.metadata.uid) {
                 continue;
             }
             let mut rows = Vec::new();
             for po in &pods {
                 let Object::Pod(p) = &**po else { continue };
-                if !p
-                    .metadata
-                    .controller_ref()
-                    .is_some_and(|r| r.uid == rs.metadata.uid)
-                {
+                if p.metadata.controller_ref().map(|r| &r.uid) != Some(&rs.metadata.uid) {
                     continue;
                 }
                 used_pods.insert(p.metadata.name.clone());
-                rows.push(Rc::new(pod_row(c, po, p, ns, &claim_views, &mut used_claims)));
+                rows.push(Rc::new(pod_row(
+                    c,
+                    po,
+                    p,
+                    ns,
+                    &claim_views,
+                    &mut used_claims,
+                )));
             }
             let revision = rs
                 .metadata
@@ -550,9 +549,7 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             ready_replicas: d.status.ready_replicas,
             strategy,
             paused: d.spec.paused,
-            waiting: c
-                .waiting_reason(ns, &d.metadata.name)
-                .map(str::to_string),
+            waiting: c.waiting_reason(ns, &d.metadata.name).map(str::to_string),
             deleting: d.metadata.deletion_timestamp.is_some(),
             replica_sets,
         }));
@@ -808,7 +805,10 @@ mod tests {
         let d = &v.deployments[0];
         assert_eq!(d.name, "nginx-deployment");
         assert_eq!((d.ready.as_str(), d.desired), ("3/3", 3));
-        assert_eq!(d.strategy, "RollingUpdate (maxSurge 25%, maxUnavailable 25%)");
+        assert_eq!(
+            d.strategy,
+            "RollingUpdate (maxSurge 25%, maxUnavailable 25%)"
+        );
         assert_eq!(d.replica_sets.len(), 1);
         let rs = &d.replica_sets[0];
         assert!(!rs.old && rs.revision == "1");
@@ -837,5 +837,4 @@ mod tests {
         assert_eq!(revs, [("2", false, 3), ("1", true, 0)]);
         assert!(v.other_pods.is_empty());
     }
-
 }
