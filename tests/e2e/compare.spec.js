@@ -4,13 +4,13 @@
 import { test, expect } from '@playwright/test';
 import { audit, watchErrors } from './helpers.js';
 
-const side = (page, file) => page.getByRole('region', { name: 'Compare' }).getByRole('region', { name: file, exact: true });
+const side = (page, file) => page.getByRole('region', { name: 'Compare', exact: true }).getByRole('region', { name: file, exact: true });
 const podNames = (region) => region.locator('[data-pod]').evaluateAll((els) => els.map((e) => e.dataset.pod));
 
 test('Deployment vs StatefulSet: random suffixes vs ordinals, the slider scales both, axe', async ({ page }) => {
   const errs = watchErrors(page);
   await page.goto('/#/compare');
-  const compare = page.getByRole('region', { name: 'Compare' });
+  const compare = page.getByRole('region', { name: 'Compare', exact: true });
   await expect(compare).toBeVisible();
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('100');
   const dep = side(page, 'compare-deployment.yaml');
