@@ -20,7 +20,7 @@ test('orphaned pods and the claims of a deleted set stay visible', async ({ page
   await expect(orphans.locator('[data-pvc="www-web-0"]')).toHaveAttribute('data-status', 'Bound');
   const slider = page.getByRole('slider', { name: 'Replicas' });
   await expect(slider).toBeDisabled();
-  await expect(page.getByText('No StatefulSet to scale: Apply a manifest first.')).toBeVisible();
+  await expect(page.getByText('No StatefulSet or Deployment to scale: Apply a manifest first.')).toBeVisible();
   await audit(page, 'orphaned pods');
 
   await page.getByRole('button', { name: 'Delete pod web-0' }).click();

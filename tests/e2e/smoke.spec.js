@@ -33,7 +33,7 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
       await expect(page.getByRole('button', { name: 'Apply' })).toBeVisible();
       await expect(page.getByRole('combobox', { name: 'Examples' })).toBeVisible();
       await expect(page.getByRole('slider', { name: 'Replicas' })).toBeDisabled();
-      await expect(page.getByText('No StatefulSet to scale: Apply a manifest first.')).toBeVisible();
+      await expect(page.getByText('No StatefulSet or Deployment to scale: Apply a manifest first.')).toBeVisible();
       await expect(page.getByRole('textbox', { name: 'Terminal' })).toBeVisible();
       await expect(page.getByRole('log', { name: 'Terminal output' })).toBeVisible();
       await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();

@@ -2,6 +2,7 @@
 //! storage effect, and the layout of the panels.
 
 use crate::cluster::ClusterPanel;
+use crate::compare_view::ComparePanel;
 use crate::controls::TimeControls;
 use crate::editor::Editor;
 use crate::events::EventsPanel;
@@ -273,9 +274,16 @@ pub fn app() -> Html {
     let on_example = use_callback(dispatch.clone(), |ex: Example, d| {
         d.dispatch(Action::LoadExample(ex))
     });
-    let on_scale = use_callback(dispatch.clone(), |(set, replicas): (String, i32), d| {
-        d.dispatch(Action::Scale { set, replicas })
-    });
+    let on_scale = use_callback(
+        dispatch.clone(),
+        |(kind, name, replicas): (String, String, i32), d| {
+            d.dispatch(Action::Scale {
+                kind,
+                name,
+                replicas,
+            })
+        },
+    );
     let on_delete = use_callback(dispatch.clone(), |pod: String, d| {
         d.dispatch(Action::DeletePod(pod))
     });
@@ -383,8 +391,25 @@ pub fn app() -> Html {
         d.dispatch(Action::SetSpeed(s))
     });
 
+    let on_compare_line = use_callback(dispatch.clone(), |line: String, d| {
+        d.dispatch(Action::CompareLine(line))
+    });
+    let on_compare_scale = use_callback(dispatch.clone(), |n: i32, d| {
+        d.dispatch(Action::CompareScale(n))
+    });
+    let on_compare_delete = use_callback(dispatch.clone(), |i: usize, d| {
+        d.dispatch(Action::CompareDelete(i))
+    });
+    let on_compare_reset = use_callback(dispatch.clone(), |_: (), d| {
+        d.dispatch(Action::CompareReset)
+    });
+
     let terminal_free = !model.terminal.busy && !model.terminal.attached;
-    let lesson_view = model.route != Route::Manifest;
+    let compare_id = match &model.route {
+        Route::Compare(id) => Some(id.clone()),
+        _ => None,
+    };
+    let lesson_view = matches!(model.route, Route::Lessons | Route::Lesson(_));
     let lessons_href = model
         .last_lesson
         .clone()
@@ -399,8 +424,9 @@ pub fn app() -> Html {
                     <p class="tagline">{ "A Kubernetes StatefulSet playground that runs in your browser" }</p>
                 </div>
                 <nav class="views" aria-label="Views">
-                    <a href="#/" aria-current={(!lesson_view).then_some("page")}>{ "Manifest" }</a>
+                    <a href="#/" aria-current={(!lesson_view && compare_id.is_none()).then_some("page")}>{ "Manifest" }</a>
                     <a href={lessons_href} aria-current={lesson_view.then_some("page")}>{ "Lessons" }</a>
+                    <a href="#/compare" aria-current={compare_id.is_some().then_some("page")}>{ "Compare" }</a>
                 </nav>
                 <SessionControls {on_export} {on_share} on_open={on_open_session}
                     has_backup={*has_backup} {on_restore} />
@@ -412,7 +438,14 @@ pub fn app() -> Html {
                     <p class="autosave-notice">{ n.to_string() }</p>
                 }
             </div>
-            <main class={classes!("workspace", lesson_view.then_some("lesson-mode"))}>
+            if let Some(id) = compare_id.clone() {
+                <main class="compare-page">
+                    <ComparePanel sides={model.compare_view.clone()} pair_id={id}
+                        on_line={on_compare_line} on_scale={on_compare_scale}
+                        on_delete={on_compare_delete} on_reset={on_compare_reset} />
+                </main>
+            }
+            <main class={classes!("workspace", lesson_view.then_some("lesson-mode"))} hidden={compare_id.is_some()}>
                 <div class="left-slot" hidden={lesson_view}>
                     <Editor editor={model.editor.clone()} {on_edit} {on_apply} {on_example} />
                 </div>

@@ -1,8 +1,12 @@
 //! The cluster view: each StatefulSet with its replicas slider and the controller's waiting
-//! line, its ordinals in order (pod ─ claim ─ volume with its files), pods and claims outside
-//! any set, and the Services with the names they resolve. Every card has its own snapshot.
+//! line, its ordinals in order (pod ─ claim ─ volume with its files); each Deployment with its
+//! slider, its ReplicaSets (old ones marked) and their pods by generated name; pods and claims
+//! outside any workload, and the Services with the names they resolve. Every card has its own
+//! snapshot.
 
-use crate::view_model::{ClaimView, ClusterView, PodView, RowView, ServiceView, SetView};
+use crate::view_model::{
+    ClaimView, ClusterView, DeploymentView, PodView, RowView, ServiceView, SetView,
+};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
@@ -13,7 +17,8 @@ pub struct Props {
     pub cluster: Rc<ClusterView>,
     /// The terminal can take a command (no watch running, no shell attached).
     pub terminal_free: bool,
-    pub on_scale: Callback<(String, i32)>,
+    /// `kubectl scale KIND NAME --replicas=N` (KIND `sts` or `deploy`).
+    pub on_scale: Callback<(String, String, i32)>,
     pub on_delete: Callback<String>,
     pub on_shell: Callback<String>,
     /// Types lines into the terminal (a node's stop/start).
@@ -23,7 +28,10 @@ pub struct Props {
 #[function_component(ClusterPanel)]
 pub fn cluster_panel(p: &Props) -> Html {
     let c = &p.cluster;
-    let empty = c.sets.is_empty() && c.other_pods.is_empty() && c.other_claims.is_empty();
+    let empty = c.sets.is_empty()
+        && c.deployments.is_empty()
+        && c.other_pods.is_empty()
+        && c.other_claims.is_empty();
     html! {
         <section class="panel cluster-panel" aria-labelledby="cluster-title">
             <div class="panel-head">
@@ -54,8 +62,8 @@ pub fn cluster_panel(p: &Props) -> Html {
                 </ul>
             </div>
             <div class="cluster-scroll" tabindex="0" role="region" aria-label="Cluster objects">
-                if c.sets.is_empty() {
-                    <Replicas set={None::<Rc<SetView>>} on_scale={p.on_scale.clone()} />
+                if c.sets.is_empty() && c.deployments.is_empty() {
+                    <Replicas target={None::<ScaleTarget>} on_scale={p.on_scale.clone()} />
                 }
                 if empty {
                     <div class="empty">
@@ -77,9 +85,19 @@ pub fn cluster_panel(p: &Props) -> Html {
                         on_shell={p.on_shell.clone()}
                     />
                 }) }
+                { for c.deployments.iter().map(|d| html! {
+                    <DeploymentCard
+                        key={format!("deploy-{}", d.name)}
+                        deployment={d.clone()}
+                        terminal_free={p.terminal_free}
+                        on_scale={p.on_scale.clone()}
+                        on_delete={p.on_delete.clone()}
+                        on_shell={p.on_shell.clone()}
+                    />
+                }) }
                 if !c.other_pods.is_empty() {
                     <section class="group" aria-labelledby="other-pods-title">
-                        <h3 id="other-pods-title">{ "Pods outside any StatefulSet" }</h3>
+                        <h3 id="other-pods-title">{ "Pods outside any StatefulSet or Deployment" }</h3>
                         <ol class="ordinals">
                             { for c.other_pods.iter().map(|r| html! {
                                 <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
@@ -107,18 +125,51 @@ pub fn cluster_panel(p: &Props) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ReplicasProps {
-    set: Option<Rc<SetView>>,
-    on_scale: Callback<(String, i32)>,
+/// What a Replicas slider scales: `kubectl scale KIND NAME`, and the counts it shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScaleTarget {
+    /// `sts` or `deploy`, as typed after `kubectl scale`.
+    pub kind: &'static str,
+    pub name: String,
+    pub desired: i32,
+    pub current: i32,
+    pub ready: i32,
 }
 
-/// The Replicas slider: `kubectl scale sts NAME --replicas=N` on release (or per arrow key).
+impl ScaleTarget {
+    fn of_set(s: &SetView) -> ScaleTarget {
+        ScaleTarget {
+            kind: "sts",
+            name: s.name.clone(),
+            desired: s.desired,
+            current: s.current,
+            ready: s.ready_replicas,
+        }
+    }
+    fn of_deployment(d: &DeploymentView) -> ScaleTarget {
+        ScaleTarget {
+            kind: "deploy",
+            name: d.name.clone(),
+            desired: d.desired,
+            current: d.current,
+            ready: d.ready_replicas,
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReplicasProps {
+    target: Option<ScaleTarget>,
+    on_scale: Callback<(String, String, i32)>,
+}
+
+/// The Replicas slider: `kubectl scale sts|deploy NAME --replicas=N` on release (or per arrow
+/// key).
 #[function_component(Replicas)]
 fn replicas(p: &ReplicasProps) -> Html {
-    // While dragging, the value under the thumb; the set's desired count otherwise.
+    // While dragging, the value under the thumb; the workload's desired count otherwise.
     let dragging = use_state(|| None::<i32>);
-    let desired = p.set.as_ref().map_or(0, |s| s.desired);
+    let desired = p.target.as_ref().map_or(0, |s| s.desired);
     let value = dragging.unwrap_or(desired);
     let max = desired.max(10);
     let oninput = {
@@ -135,48 +186,47 @@ fn replicas(p: &ReplicasProps) -> Html {
     let onchange = {
         let dragging = dragging.clone();
         let on_scale = p.on_scale.clone();
-        let name = p.set.as_ref().map(|s| s.name.clone());
+        let target = p.target.as_ref().map(|s| (s.kind, s.name.clone()));
         Callback::from(move |e: Event| {
             let v = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                 .and_then(|i| i.value().parse::<i32>().ok());
-            if let (Some(name), Some(v)) = (name.clone(), v) {
-                on_scale.emit((name, v));
+            if let (Some((kind, name)), Some(v)) = (target.clone(), v) {
+                on_scale.emit((kind.to_string(), name, v));
             }
             dragging.set(None);
         })
     };
-    let id = format!(
-        "replicas-{}",
-        p.set.as_ref().map_or("none", |s| s.name.as_str())
-    );
+    let id = p.target.as_ref().map_or("replicas-none".to_string(), |s| {
+        format!("replicas-{}-{}", s.kind, s.name)
+    });
     let note_id = format!("{id}-note");
     html! {
-        <div class={classes!("replicas", p.set.is_none().then_some("disabled"))}>
+        <div class={classes!("replicas", p.target.is_none().then_some("disabled"))}>
             <label for={id.clone()} class="replicas-label">{ "Replicas" }</label>
             <input
-                id={id}
+                id={id.clone()}
                 type="range"
                 min="0"
                 max={max.to_string()}
                 step="1"
                 value={value.to_string()}
-                disabled={p.set.is_none()}
+                disabled={p.target.is_none()}
                 aria-describedby={note_id.clone()}
                 aria-valuetext={format!("{value} replicas")}
                 {oninput}
                 {onchange}
             />
-            <output class="replicas-value" for={format!("replicas-{}", p.set.as_ref().map_or("none", |s| s.name.as_str()))}>{ value }</output>
+            <output class="replicas-value" for={id}>{ value }</output>
             <span class="replicas-note" id={note_id}>
-                { match &p.set {
-                    None => html! { { "No StatefulSet to scale: Apply a manifest first." } },
+                { match &p.target {
+                    None => html! { { "No StatefulSet or Deployment to scale: Apply a manifest first." } },
                     Some(s) => html! {
                         <>
                             { "desired " }<strong>{ s.desired }</strong>
                             { " · current " }<strong>{ s.current }</strong>
-                            { " · ready " }<strong>{ s.ready_replicas }</strong>
+                            { " · ready " }<strong>{ s.ready }</strong>
                         </>
                     },
                 } }
@@ -189,7 +239,7 @@ fn replicas(p: &ReplicasProps) -> Html {
 struct SetProps {
     set: Rc<SetView>,
     terminal_free: bool,
-    on_scale: Callback<(String, i32)>,
+    on_scale: Callback<(String, String, i32)>,
     on_delete: Callback<String>,
     on_shell: Callback<String>,
 }
@@ -233,7 +283,7 @@ fn set_card(p: &SetProps) -> Html {
                     </div>
                 </dl>
             </header>
-            <Replicas set={Some(s.clone())} on_scale={p.on_scale.clone()} />
+            <Replicas target={Some(ScaleTarget::of_set(s))} on_scale={p.on_scale.clone()} />
             <p class={classes!("waiting", s.waiting.is_none().then_some("idle"))} aria-live="polite">
                 <span class="waiting-label">{ "Controller: " }</span>
                 { s.waiting.clone().unwrap_or_else(|| if s.deleting { "deleting the set".into() } else { "nothing to wait for".into() }) }
@@ -264,6 +314,69 @@ fn set_card(p: &SetProps) -> Html {
                     std::iter::once(row).chain(gap)
                 }) }
             </ol>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DeploymentProps {
+    deployment: Rc<DeploymentView>,
+    terminal_free: bool,
+    on_scale: Callback<(String, String, i32)>,
+    on_delete: Callback<String>,
+    on_shell: Callback<String>,
+}
+
+/// A Deployment: its columns, strategy and what the rollout waits for, then each ReplicaSet
+/// (newest first, old ones marked) with its pods under their generated names.
+#[function_component(DeploymentCard)]
+fn deployment_card(p: &DeploymentProps) -> Html {
+    let d = &p.deployment;
+    let title_id = format!("deploy-{}", d.name);
+    html! {
+        <section class="set deployment" aria-labelledby={title_id.clone()} data-deployment={d.name.clone()}>
+            <header class="set-head">
+                <h3 id={title_id}>
+                    <span class="kind">{ "Deployment" }</span>{ " " }{ d.name.clone() }
+                </h3>
+                <dl class="facts">
+                    <div><dt>{ "READY" }</dt><dd class="ready-count">{ d.ready.clone() }</dd></div>
+                    <div><dt>{ "UP-TO-DATE" }</dt><dd>{ d.up_to_date.clone() }</dd></div>
+                    <div><dt>{ "AVAILABLE" }</dt><dd>{ d.available.clone() }</dd></div>
+                    <div>
+                        <dt>{ "strategy" }</dt>
+                        <dd>{ d.strategy.clone() }if d.paused { { ", paused" } }</dd>
+                    </div>
+                </dl>
+            </header>
+            <Replicas target={Some(ScaleTarget::of_deployment(d))} on_scale={p.on_scale.clone()} />
+            <p class={classes!("waiting", d.waiting.is_none().then_some("idle"))} aria-live="polite">
+                <span class="waiting-label">{ "Rollout: " }</span>
+                { d.waiting.clone().unwrap_or_else(|| if d.deleting { "deleting the Deployment".into() } else { "nothing to wait for".into() }) }
+            </p>
+            if d.replica_sets.is_empty() {
+                <p class="hint">{ "No ReplicaSet yet." }</p>
+            }
+            { for d.replica_sets.iter().map(|rs| html! {
+                <section key={rs.name.clone()} class={classes!("replicaset", rs.old.then_some("old"))}
+                    data-replicaset={rs.name.clone()} data-revision={rs.revision.clone()}
+                    aria-label={format!("ReplicaSet {}", rs.name)}>
+                    <h4 class="rs-head">
+                        <span class="kind">{ "ReplicaSet" }</span>{ " " }<span class="mono">{ rs.name.clone() }</span>
+                        <span class="rs-facts">
+                            { format!(" revision {}", if rs.revision.is_empty() { "–" } else { &rs.revision }) }
+                            if rs.old { <span class="old-tag">{ " (old)" }</span> }
+                            { format!(" · desired {} · current {} · ready {}", rs.desired, rs.current, rs.ready) }
+                        </span>
+                    </h4>
+                    <ol class="ordinals" aria-label={format!("Pods of {}", rs.name)}>
+                        { for rs.rows.iter().map(|r| html! {
+                            <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
+                                on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
+                        }) }
+                    </ol>
+                </section>
+            }) }
         </section>
     }
 }

@@ -58,6 +58,7 @@ lesson_files!(
     "05-storage.md",
     "06-deleting.md",
     "07-node-failure.md",
+    "08-deployment-or-statefulset.md",
 );
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,6 +10,8 @@ mod app;
 mod browser_tests;
 mod checks;
 mod cluster;
+mod compare;
+mod compare_view;
 mod controls;
 mod editor;
 mod engine;

@@ -4,6 +4,7 @@
 //! the terminal printed, the clock passed a second). A reducer that changes nothing visible
 //! returns the same `Rc`, so a clock frame with nothing new renders nothing.
 
+use crate::compare::{self, Compare, SideView};
 use crate::engine::{parse_record, Engine, Recorded, MANIFEST_FILE, NAMESPACE};
 use crate::examples::Example;
 use crate::lessons::{self, Block, Lesson, Progress};
@@ -90,6 +91,8 @@ pub enum Route {
     Manifest,
     Lessons,
     Lesson(String),
+    /// Compare, showing the pair with this id (the first pair when unknown).
+    Compare(String),
 }
 
 impl Route {
@@ -99,6 +102,8 @@ impl Route {
         match h.split_once('/') {
             Some(("lessons", id)) if !id.is_empty() => Route::Lesson(id.to_string()),
             _ if h == "lessons" || h == "lessons/" => Route::Lessons,
+            Some(("compare", id)) => Route::Compare(id.to_string()),
+            _ if h == "compare" => Route::Compare(String::new()),
             _ => Route::Manifest,
         }
     }
@@ -107,6 +112,8 @@ impl Route {
             Route::Manifest => "#/".into(),
             Route::Lessons => "#/lessons".into(),
             Route::Lesson(id) => format!("#/lessons/{id}"),
+            Route::Compare(id) if id.is_empty() => "#/compare".into(),
+            Route::Compare(id) => format!("#/compare/{id}"),
         }
     }
 }
@@ -120,8 +127,10 @@ pub enum Action {
     Edit(String),
     LoadExample(Example),
     Apply,
+    /// The Replicas slider: `kubectl scale KIND NAME --replicas=N` (KIND `sts` or `deploy`).
     Scale {
-        set: String,
+        kind: String,
+        name: String,
         replicas: i32,
     },
     DeletePod(String),
@@ -157,6 +166,14 @@ pub enum Action {
     /// `kubectl explain`'s data (`explain/explain.json`), fetched after the first paint; until
     /// it arrives (or if it cannot be fetched) explain says the descriptions are still loading.
     ExplainLoaded(Result<String, String>),
+    /// Compare: a line typed into both terminals.
+    CompareLine(String),
+    /// Compare: both workloads scaled.
+    CompareScale(i32),
+    /// Compare: the pod at this place deleted on both sides.
+    CompareDelete(usize),
+    /// Compare: both clusters start again from their manifests.
+    CompareReset,
 }
 
 #[derive(Clone)]
@@ -191,6 +208,10 @@ pub struct Model {
     pub autosave_notice: Option<Rc<str>>,
     seen_rv: u64,
     next_id: u64,
+    /// Compare's two clusters, made when Compare is first opened (not part of the session).
+    compare: Option<Rc<RefCell<Compare>>>,
+    /// What Compare shows.
+    pub compare_view: Option<Rc<[SideView; 2]>>,
 }
 
 impl PartialEq for Model {
@@ -209,6 +230,8 @@ impl PartialEq for Model {
             && self.queued == other.queued
             && self.record_len == other.record_len
             && self.autosave_notice == other.autosave_notice
+            && self.compare_view.as_ref().map(Rc::as_ptr)
+                == other.compare_view.as_ref().map(Rc::as_ptr)
     }
 }
 
@@ -325,6 +348,8 @@ impl Model {
             autosave_notice: None,
             next_id: 0,
             record_len: 0,
+            compare: None,
+            compare_view: None,
         };
         m.log(
             LogKind::Out,
@@ -347,6 +372,7 @@ impl Model {
         m.lesson_output.clear();
         m.engine.borrow_mut().sync_manifest(&m.editor.text);
         m.refresh(true);
+        m.refresh_compare(true);
         m
     }
 
@@ -545,6 +571,36 @@ impl Model {
         }
     }
 
+    /// Compare's clusters for the route's pair (made, or remade for another pair), and its view
+    /// rebuilt when `force` or a store moved.
+    fn refresh_compare(&mut self, force: bool) {
+        let Route::Compare(id) = &self.route else {
+            return;
+        };
+        let pair = compare::pair_by_id(id).unwrap_or(compare::pairs()[0]);
+        let fresh = match &self.compare {
+            Some(c) if c.borrow().pair == pair => false,
+            _ => {
+                self.compare = Some(Rc::new(RefCell::new(Compare::new(pair))));
+                true
+            }
+        };
+        let Some(c) = &self.compare else { return };
+        let mut c = c.borrow_mut();
+        if c.changed() || force || fresh {
+            self.compare_view = Some(Rc::new(c.views()));
+        }
+    }
+
+    /// Runs `f` on Compare's clusters (made if needed) and rebuilds its view.
+    fn with_compare(&mut self, f: impl FnOnce(&mut Compare)) {
+        self.refresh_compare(false);
+        if let Some(c) = &self.compare {
+            f(&mut c.borrow_mut());
+        }
+        self.refresh_compare(true);
+    }
+
     /// Types queued lines while the terminal is free to take them.
     fn drain_queue(&mut self) {
         while !self.engine.borrow().session.busy() {
@@ -708,6 +764,19 @@ impl Reducible for Model {
                     m.drain_queue();
                 }
                 m.refresh(false);
+                if matches!(m.route, Route::Compare(_)) {
+                    if let Some(c) = &m.compare {
+                        c.borrow_mut().advance(sim_ms);
+                    }
+                    m.refresh_compare(false);
+                }
+            }
+            Action::CompareLine(line) => m.with_compare(|c| c.input(&line)),
+            Action::CompareScale(n) => m.with_compare(|c| c.scale(n)),
+            Action::CompareDelete(i) => m.with_compare(|c| c.delete_pod_at(i)),
+            Action::CompareReset => {
+                m.compare = None;
+                m.refresh_compare(true);
             }
             Action::ExplainLoaded(Ok(data)) => {
                 m.engine.borrow_mut().explain_loaded(data.into());
@@ -775,9 +844,13 @@ impl Reducible for Model {
                 e.notice = None;
                 m.refresh(true);
             }
-            Action::Scale { set, replicas } => {
+            Action::Scale {
+                kind,
+                name,
+                replicas,
+            } => {
                 let n = format!("--replicas={replicas}");
-                m.ui_kubectl(&["scale", "sts", &set, &n], "the Replicas slider");
+                m.ui_kubectl(&["scale", &kind, &name, &n], "the Replicas slider");
                 m.refresh(true);
             }
             Action::DeletePod(pod) => {
@@ -815,6 +888,7 @@ impl Reducible for Model {
                     if opened_lesson {
                         m.lesson_output.clear();
                     }
+                    m.refresh_compare(false);
                 }
             }
             Action::RunLines(lines) => {

@@ -19,7 +19,8 @@ pub struct ClusterView {
     /// The nodes, in `kubectl get nodes` order.
     pub nodes: Vec<NodeView>,
     pub sets: Vec<Rc<SetView>>,
-    /// Pods no StatefulSet controls (orphans, `kubectl run` pods), with their claims.
+    pub deployments: Vec<Rc<DeploymentView>>,
+    /// Pods no StatefulSet or Deployment controls (orphans, `kubectl run` pods), with their claims.
     pub other_pods: Vec<Rc<RowView>>,
     /// Claims no StatefulSet's template names and no pod uses (claims of deleted sets).
     pub other_claims: Vec<Rc<ClaimView>>,
@@ -75,6 +76,40 @@ pub struct SetView {
     pub deleting: bool,
     /// Ordinals summarised rather than drawn (large sets).
     pub elided: Option<Elided>,
+    pub rows: Vec<Rc<RowView>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeploymentView {
+    pub name: String,
+    /// kubectl's READY, UP-TO-DATE and AVAILABLE columns.
+    pub ready: String,
+    pub up_to_date: String,
+    pub available: String,
+    pub desired: i32,
+    pub current: i32,
+    pub ready_replicas: i32,
+    /// `RollingUpdate (maxSurge 25%, maxUnavailable 25%)` or `Recreate`.
+    pub strategy: String,
+    pub paused: bool,
+    pub waiting: Option<String>,
+    pub deleting: bool,
+    /// Its ReplicaSets, newest revision first.
+    pub replica_sets: Vec<Rc<ReplicaSetView>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicaSetView {
+    pub name: String,
+    /// The `deployment.kubernetes.io/revision` annotation.
+    pub revision: String,
+    /// kubectl's DESIRED, CURRENT and READY columns.
+    pub desired: String,
+    pub current: String,
+    pub ready: String,
+    /// Not the Deployment's newest ReplicaSet (an old revision).
+    pub old: bool,
+    /// Its pods by name, each with the claims it mounts.
     pub rows: Vec<Rc<RowView>>,
 }
 
@@ -250,6 +285,32 @@ fn claim_view(c: &Cluster, obj: &Object, pvc: &PersistentVolumeClaim) -> ClaimVi
     }
 }
 
+/// A pod outside any StatefulSet's ordinals, with the claims it mounts (marked used).
+fn pod_row(
+    c: &Cluster,
+    obj: &Object,
+    p: &Pod,
+    ns: &str,
+    claim_views: &BTreeMap<String, Rc<ClaimView>>,
+    used_claims: &mut BTreeSet<String>,
+) -> RowView {
+    let mut row_claims = Vec::new();
+    for cn in p.claim_names() {
+        if let Some(cv) = claim_views.get(cn) {
+            used_claims.insert(cn.to_string());
+            row_claims.push(cv.clone());
+        }
+    }
+    RowView {
+        key: p.metadata.name.clone(),
+        ordinal: None,
+        pod_name: p.metadata.name.clone(),
+        pod: Some(Rc::new(pod_view(c, obj, p, ns))),
+        claims: row_claims,
+        wanted: true,
+    }
+}
+
 /// The cluster as the page shows it (one namespace).
 pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
     let pods: Vec<Arc<Object>> = c.list(Kind::Pod, Some(ns));
@@ -401,27 +462,113 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
         }));
     }
 
+    let mut deployments = Vec::new();
+    let replica_sets = c.list(Kind::ReplicaSet, Some(ns));
+    for dobj in c.list(Kind::Deployment, Some(ns)) {
+        let Object::Deployment(d) = &*dobj else {
+            continue;
+        };
+        let mut rs_views: Vec<(i64, ReplicaSetView)> = Vec::new();
+        for ro in &replica_sets {
+            let Object::ReplicaSet(rs) = &**ro else {
+                continue;
+            };
+            if rs.metadata.controller_ref().map(|r| &r.uid) != Some(&d.metadata.uid) {
+                continue;
+            }
+            let mut rows = Vec::new();
+            for po in &pods {
+                let Object::Pod(p) = &**po else { continue };
+                if p.metadata.controller_ref().map(|r| &r.uid) != Some(&rs.metadata.uid) {
+                    continue;
+                }
+                used_pods.insert(p.metadata.name.clone());
+                rows.push(Rc::new(pod_row(
+                    c,
+                    po,
+                    p,
+                    ns,
+                    &claim_views,
+                    &mut used_claims,
+                )));
+            }
+            let revision = rs
+                .metadata
+                .annotations
+                .get("deployment.kubernetes.io/revision")
+                .cloned()
+                .unwrap_or_default();
+            let row = PrintedRow::new(c, ro, false);
+            rs_views.push((
+                revision.parse().unwrap_or(0),
+                ReplicaSetView {
+                    name: rs.metadata.name.clone(),
+                    revision,
+                    desired: row.cell("DESIRED"),
+                    current: row.cell("CURRENT"),
+                    ready: row.cell("READY"),
+                    old: false,
+                    rows,
+                },
+            ));
+        }
+        // Newest revision first; every other one is old.
+        rs_views.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        let replica_sets = rs_views
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, mut v))| {
+                v.old = i > 0;
+                Rc::new(v)
+            })
+            .collect();
+        let row = PrintedRow::new(c, &dobj, false);
+        let strategy = match d.spec.strategy.type_.as_deref() {
+            Some("Recreate") => "Recreate".to_string(),
+            _ => {
+                let ru = d.spec.strategy.rolling_update.as_ref();
+                let show = |v: Option<&serde_json::Value>| match v {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(v) => v.to_string(),
+                    None => "25%".to_string(),
+                };
+                format!(
+                    "RollingUpdate (maxSurge {}, maxUnavailable {})",
+                    show(ru.and_then(|r| r.max_surge.as_ref())),
+                    show(ru.and_then(|r| r.max_unavailable.as_ref()))
+                )
+            }
+        };
+        deployments.push(Rc::new(DeploymentView {
+            name: d.metadata.name.clone(),
+            ready: row.cell("READY"),
+            up_to_date: row.cell("UP-TO-DATE"),
+            available: row.cell("AVAILABLE"),
+            desired: d.replicas(),
+            current: d.status.replicas,
+            ready_replicas: d.status.ready_replicas,
+            strategy,
+            paused: d.spec.paused,
+            waiting: c.waiting_reason(ns, &d.metadata.name).map(str::to_string),
+            deleting: d.metadata.deletion_timestamp.is_some(),
+            replica_sets,
+        }));
+    }
+
     let mut other_pods = Vec::new();
     for po in &pods {
         let Object::Pod(p) = &**po else { continue };
         if used_pods.contains(&p.metadata.name) {
             continue;
         }
-        let mut row_claims = Vec::new();
-        for cn in p.claim_names() {
-            if let Some(cv) = claim_views.get(cn) {
-                used_claims.insert(cn.to_string());
-                row_claims.push(cv.clone());
-            }
-        }
-        other_pods.push(Rc::new(RowView {
-            key: p.metadata.name.clone(),
-            ordinal: None,
-            pod_name: p.metadata.name.clone(),
-            pod: Some(Rc::new(pod_view(c, po, p, ns))),
-            claims: row_claims,
-            wanted: true,
-        }));
+        other_pods.push(Rc::new(pod_row(
+            c,
+            po,
+            p,
+            ns,
+            &claim_views,
+            &mut used_claims,
+        )));
     }
     let other_claims = claim_views
         .into_iter()
@@ -479,6 +626,7 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
     ClusterView {
         nodes,
         sets,
+        deployments,
         other_pods,
         other_claims,
         services,
@@ -638,5 +786,55 @@ mod tests {
         assert_eq!((e.first.as_str(), e.last.as_str()), ("web-100", "web-139"));
         assert_eq!(e.statuses, [("Running".to_string(), 40)]);
         assert!(v.other_claims.is_empty() && v.other_pods.is_empty());
+    }
+
+    // A Deployment shows its ReplicaSets, newest first with the old one marked, and its pods
+    // under their generated names (not as ordinals, not as pods outside any workload).
+    #[test]
+    fn deployment_groups_pods_by_replica_set() {
+        let mut c = Cluster::new(1);
+        let yaml = ordinal_kubectl::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML;
+        assert!(c
+            .apply_yaml(yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        let v = cluster_view(&c, "default");
+        assert!(v.sets.is_empty() && v.other_pods.is_empty());
+        let d = &v.deployments[0];
+        assert_eq!(d.name, "nginx-deployment");
+        assert_eq!((d.ready.as_str(), d.desired), ("3/3", 3));
+        assert_eq!(
+            d.strategy,
+            "RollingUpdate (maxSurge 25%, maxUnavailable 25%)"
+        );
+        assert_eq!(d.replica_sets.len(), 1);
+        let rs = &d.replica_sets[0];
+        assert!(!rs.old && rs.revision == "1");
+        assert_eq!(rs.rows.len(), 3);
+        for r in &rs.rows {
+            assert!(r.ordinal.is_none());
+            assert!(r.pod_name.starts_with(&format!("{}-", rs.name)));
+            assert_eq!(r.pod.as_ref().unwrap().ready, "1/1");
+        }
+
+        // A new template: a second ReplicaSet, newest first; the first one is old and empty.
+        let yaml = yaml.replace("nginx:1.14.2", "nginx:1.16.1");
+        assert!(c
+            .apply_yaml(&yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        let v = cluster_view(&c, "default");
+        let d = &v.deployments[0];
+        let revs: Vec<(&str, bool, usize)> = d
+            .replica_sets
+            .iter()
+            .map(|r| (r.revision.as_str(), r.old, r.rows.len()))
+            .collect();
+        assert_eq!(revs, [("2", false, 3), ("1", true, 0)]);
+        assert!(v.other_pods.is_empty());
     }
 }
