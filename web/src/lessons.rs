@@ -290,6 +290,28 @@ pub fn parse(src: &str) -> Result<Lesson, String> {
     Ok(lesson)
 }
 
+/// Whether a command line keeps the terminal until it is stopped or what it waits for happens:
+/// a watch (`-w`, `--watch`), `logs -f`, or `rollout status` (which watches unless
+/// `--watch=false`). A step with one offers a Stop button beside its Run.
+pub fn starts_watch(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let has = |w: &str| words.contains(&w);
+    let watch_off = words
+        .iter()
+        .any(|w| matches!(*w, "--watch=false" | "-w=false"));
+    if watch_off {
+        return false;
+    }
+    let watch = words.iter().any(|w| {
+        matches!(*w, "-w" | "--watch" | "--watch=true" | "-w=true" | "--watch-only")
+    });
+    let follows = has("logs") && (has("-f") || has("--follow") || has("--follow=true"));
+    let rollout_status = words
+        .windows(2)
+        .any(|pair| pair == ["rollout", "status"]);
+    has("kubectl") && (watch || follows || rollout_status)
+}
+
 /// `- item`, `* item` or `1. item`.
 fn list_item(line: &str) -> Option<(bool, &str)> {
     if let Some(rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
@@ -450,6 +472,31 @@ mod tests {
         };
         assert_eq!((c.id.as_str(), c.label.as_str()), ("c1", "Label here"));
         assert_eq!(b[5], Block::Manifest("kind: Service\n".into()));
+    }
+
+    #[test]
+    fn watches_are_told_from_commands_that_end_by_themselves() {
+        for line in [
+            "kubectl get pods -w -l app=nginx",
+            "kubectl get pod crash --watch",
+            "kubectl rollout status sts/web",
+            "kubectl rollout status sts/web --timeout=30s",
+            "kubectl logs -f web-0",
+            "kubectl events --watch-only",
+        ] {
+            assert!(starts_watch(line), "{line}");
+        }
+        for line in [
+            "kubectl get pods -l app=nginx",
+            "kubectl rollout status sts/web --watch=false",
+            "kubectl get pods -w=false",
+            "kubectl logs web-0",
+            "kubectl wait --for=delete pvc/www-web-1 --timeout=60s",
+            "sleep 10",
+            "nslookup web-0.nginx",
+        ] {
+            assert!(!starts_watch(line), "{line}");
+        }
     }
 
     #[test]

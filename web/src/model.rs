@@ -138,6 +138,11 @@ pub enum Action {
     RunLines(Vec<String>),
     /// A lesson's manifest goes into the editor (and the editor is shown).
     OpenInEditor(String),
+    /// A lesson's Apply button: the manifest goes into the editor (which then shows what was
+    /// applied) and is applied as the editor's Apply does, while the lesson stays in view.
+    ApplyManifest(String),
+    /// A lesson's Stop button: Ctrl-C for the command still running (nothing if none is).
+    Stop,
     /// The lesson's starting cluster, its checks cleared.
     ResetLesson(String),
     /// An exported session file, a shared link or the backup, as JSON text.
@@ -441,6 +446,34 @@ impl Model {
                 t.history = h;
             }
         }
+    }
+
+    /// The editor's buffer replaced from outside the textarea (a lesson's manifest).
+    fn replace_editor_text(&mut self, text: String) {
+        let e = Rc::make_mut(&mut self.editor);
+        e.syntax = yaml::syntax_error(&text);
+        e.text = text.into();
+        e.report = None;
+        e.notice = None;
+        e.generation += 1;
+    }
+
+    /// `kubectl apply -f web.yaml` of the editor's buffer, its result reported at the lines it
+    /// is about.
+    fn apply_editor(&mut self, why: &str) {
+        let text = self.editor.text.clone();
+        let out = self.ui_kubectl(&["apply", "-f", MANIFEST_FILE], why);
+        self.next_id += 1;
+        let report = ApplyReport {
+            id: self.next_id,
+            ok: out.stdout().lines().map(str::to_string).collect(),
+            errors: apply_errors(&text, &out),
+            stale: false,
+        };
+        let e = Rc::make_mut(&mut self.editor);
+        e.report = Some(Rc::new(report));
+        e.notice = None;
+        self.refresh(true);
     }
 
     /// Runs a kubectl command for a button, echoing it in the terminal.
@@ -760,21 +793,7 @@ impl Reducible for Model {
                 e.notice = None;
                 e.generation += 1;
             }
-            Action::Apply => {
-                let text = m.editor.text.clone();
-                let out = m.ui_kubectl(&["apply", "-f", MANIFEST_FILE], "the Apply button");
-                m.next_id += 1;
-                let report = ApplyReport {
-                    id: m.next_id,
-                    ok: out.stdout().lines().map(str::to_string).collect(),
-                    errors: apply_errors(&text, &out),
-                    stale: false,
-                };
-                let e = Rc::make_mut(&mut m.editor);
-                e.report = Some(Rc::new(report));
-                e.notice = None;
-                m.refresh(true);
-            }
+            Action::Apply => m.apply_editor("the Apply button"),
             Action::Scale { set, replicas } => {
                 let n = format!("--replicas={replicas}");
                 m.ui_kubectl(&["scale", "sts", &set, &n], "the Replicas slider");
@@ -823,13 +842,20 @@ impl Reducible for Model {
                 m.refresh(true);
             }
             Action::OpenInEditor(text) => {
-                let e = Rc::make_mut(&mut m.editor);
-                e.syntax = yaml::syntax_error(&text);
-                e.text = text.into();
-                e.report = None;
-                e.notice = None;
-                e.generation += 1;
+                m.replace_editor_text(text);
                 m.route = Route::Manifest;
+            }
+            Action::ApplyManifest(text) => {
+                m.replace_editor_text(text);
+                m.apply_editor("the lesson's Apply button");
+            }
+            Action::Stop => {
+                if !m.engine.borrow().session.busy() {
+                    return self;
+                }
+                let out = m.engine.borrow_mut().interrupt();
+                m.log_output(&out);
+                m.refresh(false);
             }
             Action::ResetLesson(id) => {
                 let Some(lesson) = m.lessons.iter().find(|l| l.id == id).cloned() else {
@@ -1067,15 +1093,20 @@ mod tests {
                         );
                     }
                 }
+                let mut stop = false;
                 for b in &step.blocks {
                     match b {
-                        Block::Commands(lines) => m = act(m, Action::RunLines(lines.clone())),
+                        Block::Commands(lines) => {
+                            m = act(m, Action::RunLines(lines.clone()));
+                            stop |= lines.iter().any(|l| lessons::starts_watch(l));
+                        }
+                        // The lesson's Apply: the lesson stays in view, the editor holds the
+                        // manifest. (A step may apply a manifest the server refuses: its
+                        // checks say what must come of it.)
                         Block::Manifest(text) => {
-                            m = act(m, Action::OpenInEditor(text.clone()));
-                            m = act(m, Action::Apply);
-                            let r = m.editor.report.clone().unwrap();
-                            assert!(r.errors.is_empty(), "{}: {:?}", lesson.id, r.errors);
-                            m = act(m, Action::Navigate(Route::Lesson(lesson.id.clone())));
+                            m = act(m, Action::ApplyManifest(text.clone()));
+                            assert_eq!(m.route, Route::Lesson(lesson.id.clone()));
+                            assert_eq!(&*m.editor.text, text.as_str());
                         }
                         _ => {}
                     }
@@ -1111,11 +1142,78 @@ mod tests {
                     m.progress.get(&lesson.id),
                     &log[log.len().saturating_sub(3000)..]
                 );
+                // A step that starts a watch has a Stop button for it; a step without one
+                // leaves nothing running.
                 if m.terminal.busy {
-                    m = act(m, Action::Interrupt(String::new()));
+                    assert!(
+                        stop,
+                        "{}: step {} ({}) left the terminal busy and has no Stop button",
+                        lesson.id,
+                        i + 1,
+                        step.title
+                    );
+                    m = act(m, Action::Stop);
+                    assert!(!m.terminal.busy);
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_lessons_apply_button_applies_in_place_and_leaves_the_manifest_in_the_editor() {
+        let m = Rc::new(Model::new(Ok(None)));
+        let m = act(m, Action::Navigate(Route::Lesson("storage".into())));
+        let yaml = Example::K8sIoWeb.text().to_string();
+        let m = act(m, Action::ApplyManifest(yaml.clone()));
+        assert_eq!(m.route, Route::Lesson("storage".into()));
+        assert_eq!(&*m.editor.text, yaml.as_str());
+        let r = m.editor.report.clone().unwrap();
+        assert_eq!(
+            r.ok,
+            vec!["service/nginx created", "statefulset.apps/web created"]
+        );
+        assert_eq!(m.cluster.sets.len(), 1);
+        // The terminal says what ran and what it printed.
+        let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
+        assert!(
+            log.contains("kubectl apply -f web.yaml   # the lesson's Apply button
+service/nginx created
+"),
+            "{log}"
+        );
+        // The same again is reported as the editor's Apply reports it (a set with claim
+        // templates is always `configured`: the list has no merge key, so the patch holds it).
+        let m = act(m, Action::ApplyManifest(yaml));
+        let r = m.editor.report.clone().unwrap();
+        assert_eq!(
+            r.ok,
+            vec!["service/nginx unchanged", "statefulset.apps/web configured"]
+        );
+    }
+
+    #[test]
+    fn stop_ends_the_running_watch_and_lets_queued_lines_run() {
+        let m = Rc::new(Model::new(Ok(None)));
+        // Nothing runs: Stop changes nothing at all (no "^C" line either).
+        let same = act(m.clone(), Action::Stop);
+        assert!(Rc::ptr_eq(&m, &same));
+        let m = act(
+            m,
+            Action::RunLines(vec![
+                "kubectl get pods -w".into(),
+                "kubectl get nodes".into(),
+            ]),
+        );
+        assert!(m.terminal.busy);
+        assert_eq!(m.queued, 1);
+        let m = act(m, Action::Stop);
+        assert!(!m.terminal.busy);
+        // The next frame types the line the watch held back.
+        let m = act(m, Action::Frame(16.0));
+        assert_eq!(m.queued, 0);
+        let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
+        assert!(log.contains("$ kubectl get nodes
+NAME"), "{log}");
     }
 
     fn refused(what: Stored, bytes: usize, why: Refusal) -> Result<(), SaveError> {
