@@ -28,6 +28,8 @@
 //! web-0 and web-1 are Running and Ready
 //! ready web-0 web-1
 //! ```
+//! <!-- reviewers: …       ← any other HTML comment is dropped (notes for reviewers)
+//! -->
 //! ````
 //!
 //! `setup` lines (any number) are the commands that build the lesson's starting cluster from a
@@ -58,6 +60,7 @@ lesson_files!(
     "05-storage.md",
     "06-deleting.md",
     "07-node-failure.md",
+    "09-pending-claims.md",
 );
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,6 +179,21 @@ pub fn parse(src: &str) -> Result<Lesson, String> {
                     "summary" => lesson.summary = v,
                     "setup" => lesson.setup.push(v),
                     other => return Err(format!("unknown meta key {other}")),
+                }
+            }
+        } else if t.trim_start().starts_with("<!--") {
+            // Any other HTML comment (a note for reviewers) is not part of the lesson.
+            flush(&mut lesson, &mut para);
+            if !t.contains("-->") {
+                let mut closed = false;
+                for c in lines.by_ref() {
+                    if c.contains("-->") {
+                        closed = true;
+                        break;
+                    }
+                }
+                if !closed {
+                    return Err("unclosed <!-- comment".into());
                 }
             }
         } else if let Some(title) = t.strip_prefix("## ") {
@@ -496,6 +514,28 @@ mod tests {
             "nslookup web-0.nginx",
         ] {
             assert!(!starts_watch(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn comments_are_not_part_of_the_lesson() {
+        let l = parse(
+            "# T\n<!-- meta\nid: x\n-->\n## S\nSeen.\n<!-- one line -->\n<!-- reviewers:\n- \"a message\": upstream.go\n-->\nAlso seen.\n",
+        )
+        .unwrap();
+        assert_eq!(
+            l.steps[0].blocks,
+            [
+                Block::Paragraph(vec![Inline::Text("Seen.".into())]),
+                Block::Paragraph(vec![Inline::Text("Also seen.".into())]),
+            ]
+        );
+        assert!(parse("# T\n<!-- meta\nid: x\n-->\n<!-- reviewers:\nnever closed\n").is_err());
+        // Every lesson's reviewers' notes stay out of what the page shows.
+        for l in all() {
+            let shown = format!("{:?}", (&l.intro, &l.steps));
+            assert!(!shown.contains("reviewers"), "{}", l.id);
+            assert!(!shown.contains("<!--"), "{}", l.id);
         }
     }
 

@@ -1077,86 +1077,115 @@ mod tests {
         let mut m = Rc::new(Model::new(Ok(None)));
         m = act(m, Action::SetSpeed(1000));
         for lesson in lessons::all() {
-            m = act(m, Action::Navigate(Route::Lesson(lesson.id.clone())));
-            m = act(m, Action::ResetLesson(lesson.id.clone()));
-            for (i, step) in lesson.steps.iter().enumerate() {
-                // A check must need its own step: none may pass before the step's buttons.
-                for b in &step.blocks {
-                    if let Block::Check(c) = b {
-                        assert!(
-                            !m.progress
-                                .get(&lesson.id)
-                                .is_some_and(|p| p.contains(&c.id)),
-                            "{}: check {} passed before its step ran",
-                            lesson.id,
-                            c.id
-                        );
-                    }
+            m = complete_lesson(m, &lesson);
+        }
+    }
+
+    /// One lesson, done as `every_lesson_completes_with_its_buttons` does it, with what the
+    /// terminal printed: `ORDINAL_LESSON=<id> cargo test -p ordinal-web one_lesson --
+    /// --ignored --nocapture` (for lesson authors: quote the playground's own output).
+    #[test]
+    #[ignore]
+    fn one_lesson_transcript() {
+        let id = std::env::var("ORDINAL_LESSON").unwrap_or_else(|_| "basics".into());
+        let lesson = lessons::all().into_iter().find(|l| l.id == id).unwrap();
+        let m = act(Rc::new(Model::new(Ok(None))), Action::SetSpeed(1000));
+        let m = complete_lesson(m, &lesson);
+        let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
+        println!("{log}");
+    }
+
+    /// Reset lesson, then per step each button (Apply for a manifest, Run for commands), time
+    /// at top speed until the step's checks pass, then Stop for a watch the step left running.
+    /// No check may pass before its step.
+    fn complete_lesson(mut m: Rc<Model>, lesson: &Lesson) -> Rc<Model> {
+        m = act(m, Action::Navigate(Route::Lesson(lesson.id.clone())));
+        m = act(m, Action::ResetLesson(lesson.id.clone()));
+        for (i, step) in lesson.steps.iter().enumerate() {
+            // A check must need its own step: none may pass before the step's buttons.
+            for b in &step.blocks {
+                if let Block::Check(c) = b {
+                    assert!(
+                        !m.progress
+                            .get(&lesson.id)
+                            .is_some_and(|p| p.contains(&c.id)),
+                        "{}: check {} passed before its step ran",
+                        lesson.id,
+                        c.id
+                    );
                 }
-                let mut stop = false;
-                for b in &step.blocks {
-                    match b {
-                        Block::Commands(lines) => {
-                            m = act(m, Action::RunLines(lines.clone()));
-                            stop |= lines.iter().any(|l| lessons::starts_watch(l));
-                        }
-                        // The lesson's Apply: the lesson stays in view, the editor holds the
-                        // manifest. (A step may apply a manifest the server refuses: its
-                        // checks say what must come of it.)
-                        Block::Manifest(text) => {
-                            m = act(m, Action::ApplyManifest(text.clone()));
-                            assert_eq!(m.route, Route::Lesson(lesson.id.clone()));
-                            assert_eq!(&*m.editor.text, text.as_str());
-                        }
-                        _ => {}
+            }
+            let mut stop = false;
+            for b in &step.blocks {
+                match b {
+                    Block::Commands(lines) => {
+                        m = act(m, Action::RunLines(lines.clone()));
+                        stop |= lines.iter().any(|l| lessons::starts_watch(l));
                     }
-                }
-                let ids: Vec<&str> = step
-                    .blocks
-                    .iter()
-                    .filter_map(|b| match b {
-                        Block::Check(c) => Some(c.id.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                let passed = |m: &Model| {
-                    ids.iter()
-                        .all(|id| m.progress.get(&lesson.id).is_some_and(|p| p.contains(*id)))
-                };
-                // Display frames as the browser gives them (16 ms at 1000x: 16 s each), for up
-                // to an hour of simulated time.
-                for _ in 0..225 {
-                    if passed(&m) {
-                        break;
+                    // The lesson's Apply: the lesson stays in view, the editor holds the
+                    // manifest. (A step may apply a manifest the server refuses: its
+                    // checks say what must come of it.)
+                    Block::Manifest(text) => {
+                        m = act(m, Action::ApplyManifest(text.clone()));
+                        assert_eq!(m.route, Route::Lesson(lesson.id.clone()));
+                        assert_eq!(&*m.editor.text, text.as_str());
                     }
-                    m = act(m, Action::Frame(16.0));
+                    _ => {}
                 }
-                let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
+            }
+            let ids: Vec<&str> = step
+                .blocks
+                .iter()
+                .filter_map(|b| match b {
+                    Block::Check(c) => Some(c.id.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let passed = |m: &Model| {
+                ids.iter()
+                    .all(|id| m.progress.get(&lesson.id).is_some_and(|p| p.contains(*id)))
+            };
+            // Display frames as the browser gives them (16 ms at 1000x: 16 s each), for up
+            // to an hour of simulated time.
+            for _ in 0..225 {
+                if passed(&m) {
+                    break;
+                }
+                m = act(m, Action::Frame(16.0));
+            }
+            let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
+            assert!(
+                passed(&m),
+                "{}: step {} ({}) did not pass its checks {:?}; done: {:?}\nterminal:\n{}",
+                lesson.id,
+                i + 1,
+                step.title,
+                ids,
+                m.progress.get(&lesson.id),
+                &log[log.len().saturating_sub(3000)..]
+            );
+            // A step that starts a watch has a Stop button for it; a step without one leaves
+            // nothing running once its commands end by themselves (a delete's wait, a sleep).
+            for _ in 0..225 {
+                if stop || !m.terminal.busy {
+                    break;
+                }
+                m = act(m, Action::Frame(16.0));
+            }
+            if m.terminal.busy {
                 assert!(
-                    passed(&m),
-                    "{}: step {} ({}) did not pass its checks {:?}; done: {:?}\nterminal:\n{}",
+                    stop,
+                    "{}: step {} ({}) left the terminal busy and has no Stop button\nterminal:\n{}",
                     lesson.id,
                     i + 1,
                     step.title,
-                    ids,
-                    m.progress.get(&lesson.id),
                     &log[log.len().saturating_sub(3000)..]
                 );
-                // A step that starts a watch has a Stop button for it; a step without one
-                // leaves nothing running.
-                if m.terminal.busy {
-                    assert!(
-                        stop,
-                        "{}: step {} ({}) left the terminal busy and has no Stop button",
-                        lesson.id,
-                        i + 1,
-                        step.title
-                    );
-                    m = act(m, Action::Stop);
-                    assert!(!m.terminal.busy);
-                }
+                m = act(m, Action::Stop);
+                assert!(!m.terminal.busy);
             }
         }
+        m
     }
 
     #[test]
