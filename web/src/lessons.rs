@@ -61,6 +61,7 @@ lesson_files!(
     "06-deleting.md",
     "07-node-failure.md",
     "09-pending-claims.md",
+    "10-dns-before-ready.md",
 );
 
 #[derive(Clone, Debug, PartialEq, Eq)]

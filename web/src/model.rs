@@ -632,7 +632,9 @@ impl Model {
     }
 
     fn submit(&mut self, line: &str) {
-        let prompt = self.terminal.prompt.clone();
+        // The session's prompt now: lines a Run button queued are typed one after another
+        // with no refresh between them, and one may have attached a container's shell.
+        let prompt = self.engine.borrow().session.prompt();
         self.log(LogKind::Input, format!("{prompt}{line}\n"));
         let text = self.editor.text.clone();
         let out = {
@@ -1205,9 +1207,7 @@ mod tests {
         // The terminal says what ran and what it printed.
         let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
         assert!(
-            log.contains("kubectl apply -f web.yaml   # the lesson's Apply button
-service/nginx created
-"),
+            log.contains("kubectl apply -f web.yaml   # the lesson's Apply button\nservice/nginx created\n"),
             "{log}"
         );
         // The same again is reported as the editor's Apply reports it (a set with claim
@@ -1241,8 +1241,28 @@ service/nginx created
         let m = act(m, Action::Frame(16.0));
         assert_eq!(m.queued, 0);
         let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
-        assert!(log.contains("$ kubectl get nodes
-NAME"), "{log}");
+        assert!(log.contains("$ kubectl get nodes\nNAME"), "{log}");
+    }
+
+    #[test]
+    fn queued_lines_typed_into_a_container_shell_show_its_prompt() {
+        let mut m = Rc::new(Model::new(Ok(None)));
+        m = act(
+            m,
+            Action::RunLines(vec![
+                "kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm".into(),
+                "hostname".into(),
+                "exit".into(),
+            ]),
+        );
+        for _ in 0..50 {
+            if m.queued == 0 && !m.terminal.busy && !m.terminal.attached {
+                break;
+            }
+            m = act(m, Action::Frame(100.0));
+        }
+        let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
+        assert!(log.contains("/ # hostname\ndns-test\n/ # exit\n"), "{log}");
     }
 
     fn refused(what: Stored, bytes: usize, why: Refusal) -> Result<(), SaveError> {
