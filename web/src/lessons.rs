@@ -62,6 +62,7 @@ lesson_files!(
     "07-node-failure.md",
     "09-pending-claims.md",
     "10-dns-before-ready.md",
+    "11-ordered-ready.md",
 );
 
 #[derive(Clone, Debug, PartialEq, Eq)]
