@@ -63,6 +63,7 @@ lesson_files!(
     "09-pending-claims.md",
     "10-dns-before-ready.md",
     "11-ordered-ready.md",
+    "12-claim-templates.md",
 );
 
 #[derive(Clone, Debug, PartialEq, Eq)]
