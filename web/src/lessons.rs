@@ -64,6 +64,7 @@ lesson_files!(
     "10-dns-before-ready.md",
     "11-ordered-ready.md",
     "12-claim-templates.md",
+    "13-headless-service.md",
 );
 
 #[derive(Clone, Debug, PartialEq, Eq)]
