@@ -325,12 +325,13 @@ pub fn starts_watch(line: &str) -> bool {
         return false;
     }
     let watch = words.iter().any(|w| {
-        matches!(*w, "-w" | "--watch" | "--watch=true" | "-w=true" | "--watch-only")
+        matches!(
+            *w,
+            "-w" | "--watch" | "--watch=true" | "-w=true" | "--watch-only"
+        )
     });
     let follows = has("logs") && (has("-f") || has("--follow") || has("--follow=true"));
-    let rollout_status = words
-        .windows(2)
-        .any(|pair| pair == ["rollout", "status"]);
+    let rollout_status = words.windows(2).any(|pair| pair == ["rollout", "status"]);
     has("kubectl") && (watch || follows || rollout_status)
 }
 

@@ -1207,7 +1207,9 @@ mod tests {
         // The terminal says what ran and what it printed.
         let log: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
         assert!(
-            log.contains("kubectl apply -f web.yaml   # the lesson's Apply button\nservice/nginx created\n"),
+            log.contains(
+                "kubectl apply -f web.yaml   # the lesson's Apply button\nservice/nginx created\n"
+            ),
             "{log}"
         );
         // The same again is reported as the editor's Apply reports it (a set with claim

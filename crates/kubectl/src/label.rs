@@ -177,7 +177,10 @@ mod tests {
         };
         assert_eq!(annotations(&c), Some(Some("true".into())));
         let out = run_line(&mut c, &format!("annotate sc standard {DEFAULT}-"), "");
-        assert_eq!(out.stdout(), "storageclass.storage.k8s.io/standard annotated\n");
+        assert_eq!(
+            out.stdout(),
+            "storageclass.storage.k8s.io/standard annotated\n"
+        );
         assert_eq!(annotations(&c), Some(None));
         let out = run_line(&mut c, "label node a=b kind-worker", "");
         assert_eq!(

@@ -146,16 +146,17 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) -> Action {
     // VolumeBinding's PreFilter: a claim that is not bound must be one whose class delays
     // binding to the scheduler (WaitForFirstConsumer); any other (no class, a class that does
     // not exist, an Immediate class) has to be bound by the PV controller first.
-    let immediate = claims.iter().any(|pvc| {
-        pvc.spec.volume_name.is_none()
-            && !pvc
-                .spec
-                .storage_class_name
-                .as_deref()
-                .filter(|n| !n.is_empty())
-                .and_then(|n| c.get_as::<StorageClass>("", n))
-                .is_some_and(|sc| sc.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer"))
-    });
+    let delays = |pvc: &PersistentVolumeClaim| {
+        pvc.spec
+            .storage_class_name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .and_then(|n| c.get_as::<StorageClass>("", n))
+            .is_some_and(|sc| sc.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer"))
+    };
+    let immediate = claims
+        .iter()
+        .any(|pvc| pvc.spec.volume_name.is_none() && !delays(pvc));
     if immediate {
         return unschedulable(
             c,

@@ -786,7 +786,11 @@ fn a_claim_made_without_a_default_class_gets_one_when_a_class_becomes_default() 
     default(&mut c, "true");
     wait_until(&mut c, LIMIT_MS, "web-0 and web-1 Ready", both_ready);
     assert_eq!(
-        claim(&c, "www-web-0").unwrap().spec.storage_class_name.as_deref(),
+        claim(&c, "www-web-0")
+            .unwrap()
+            .spec
+            .storage_class_name
+            .as_deref(),
         Some("standard")
     );
 }
