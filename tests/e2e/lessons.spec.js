@@ -1,10 +1,12 @@
 // Every lesson, completed end to end by pressing its buttons as a reader would: Reset lesson,
-// then step by step each "Open in the editor" (then Apply, then back to the lesson) and each
-// "Run"; every check of the step must turn passed before the next step. A watch a step starts
-// is stopped with Ctrl-C once the step's checks pass. Progress must survive a reload.
+// then step by step each manifest's "Apply" and each "Run"; every check of the step must turn
+// passed before the next step. A watch a step starts is stopped with the step's "Stop" once the
+// step's checks pass. Progress must survive a reload. Then the buttons on their own: Apply keeps
+// the lesson in view and leaves the manifest in the editor, "Open in the editor" shows the editor,
+// Stop is there only for a step that starts a watch and is enabled only while one runs.
 import { test, expect } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
-import { audit, shot, watchErrors } from './helpers.js';
+import { audit, expectTerminal, shot, watchErrors } from './helpers.js';
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -54,25 +56,25 @@ for (const id of LESSONS) {
     for (let i = 0; i < n; i++) {
       const step = steps.nth(i);
       const title = await step.locator('h4').innerText();
-      const buttons = step.getByRole('button', { name: /^(Run|Open in the editor)$/ });
+      const buttons = step.getByRole('button', { name: /^(Run|Apply)$/ });
       for (let b = 0; b < (await buttons.count()); b++) {
-        const button = steps.nth(i).getByRole('button', { name: /^(Run|Open in the editor)$/ }).nth(b);
-        const label = await button.innerText();
+        const button = buttons.nth(b);
         await button.scrollIntoViewIfNeeded();
         await button.click();
-        if (label === 'Open in the editor') {
-          await expect(page.getByRole('textbox', { name: 'Manifest' })).toBeVisible();
-          await page.getByRole('button', { name: 'Apply' }).click();
-          await expect(page.locator('#editor-messages')).toContainText(/created|configured|unchanged/);
-          await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Lessons' }).click();
-          await expect(page.locator('.lesson-step').nth(i)).toBeVisible();
-        }
+        // The lesson stays in view (a manifest's Apply does not switch to the editor).
+        await expect(step).toBeVisible();
       }
-      const checks = page.locator('.lesson-step').nth(i).locator('[data-check]');
+      const checks = step.locator('[data-check]');
       for (let k = 0; k < (await checks.count()); k++) {
         await expect(checks.nth(k), `${href}, step "${title}": ${await checks.nth(k).innerText()}`)
           .toHaveAttribute('data-state', 'passed', { timeout: 60_000 });
       }
+      const stop = step.getByRole('button', { name: 'Stop' });
+      if ((await stop.count()) > 0 && (await stop.isEnabled())) {
+        await stop.click();
+        await expect(page.locator('#terminal-state', { hasText: 'Ctrl-C' })).toHaveCount(0);
+      }
+      // A command that ends by itself (a delete's wait) may still be finishing.
       if (await terminalBusy(page)) {
         const term = page.getByRole('textbox', { name: 'Terminal' });
         await term.focus();
@@ -105,5 +107,61 @@ test('Reset lesson restores the starting cluster and clears its checks', async (
   await page.getByRole('button', { name: 'Reset lesson' }).click();
   await expect(page.locator('[data-pod]')).toHaveCount(0);
   await expect(page.locator('[data-check="created"]')).toHaveAttribute('data-state', 'pending');
+  errs.check();
+});
+
+test("a manifest's Apply applies it in place and leaves it in the editor; Open in the editor shows it", async ({ page }) => {
+  const errs = watchErrors(page);
+  await page.goto('/#/lessons/pending-claims');
+  await page.getByRole('button', { name: 'Reset lesson' }).click();
+  const first = page.locator('.lesson-step').first();
+  await first.getByRole('button', { name: 'Apply' }).click();
+  await expectTerminal(page, "kubectl apply -f web.yaml   # the lesson's Apply button");
+  await expectTerminal(page, 'persistentvolumeclaim/data created');
+  // Still the lesson: same route, same step in view.
+  await expect(page).toHaveURL(/#\/lessons\/pending-claims$/);
+  await expect(first).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Manifest' })).toBeHidden();
+  // The editor holds what was applied, and says what came of it.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Manifest' }).click();
+  const editor = page.getByRole('textbox', { name: 'Manifest' });
+  await expect(editor).toBeVisible();
+  await expect(editor).toHaveValue(/kind: PersistentVolumeClaim\nmetadata:\n  name: data\n/);
+  await expect(page.locator('#editor-messages')).toContainText('persistentvolumeclaim/data created');
+  // "Open in the editor" puts a manifest there without applying it; the editor's Apply does.
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Lessons' }).click();
+  const second = page.locator('.lesson-step').nth(1);
+  await second.getByRole('button', { name: 'Open in the editor' }).click();
+  await expect(editor).toBeVisible();
+  await expect(editor).toHaveValue(/kind: Pod\nmetadata:\n  name: user\n/);
+  await expect(page.locator('[data-pod="user"]')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.locator('#editor-messages')).toContainText('pod/user created');
+  errs.check();
+});
+
+test('Stop is offered only beside a watch, and ends it while it runs', async ({ page }) => {
+  const errs = watchErrors(page);
+  await page.goto('/#/lessons/pending-claims');
+  await page.getByRole('button', { name: 'Reset lesson' }).click();
+  // The first step's commands end by themselves: no Stop. The second step watches a pod.
+  await expect(page.locator('.lesson-step').first().getByRole('button', { name: 'Stop' })).toHaveCount(0);
+  const step = page.locator('.lesson-step').nth(1);
+  const stop = step.getByRole('button', { name: 'Stop' });
+  await expect(stop).toBeDisabled();
+  await step.getByRole('button', { name: 'Apply' }).click();
+  await step.getByRole('button', { name: 'Run' }).click();
+  await expect(page.locator('#terminal-state', { hasText: 'Ctrl-C' })).toHaveCount(1);
+  await expect(stop).toBeEnabled();
+  await expectTerminal(page, '$ kubectl get pod user -w');
+  await stop.click();
+  await expect(page.locator('#terminal-state', { hasText: 'Ctrl-C' })).toHaveCount(0);
+  await expect(stop).toBeDisabled();
+  await expectTerminal(page, '^C');
+  // The terminal takes the next line at once.
+  const term = page.getByRole('textbox', { name: 'Terminal' });
+  await term.fill('kubectl get pod user');
+  await term.press('Enter');
+  await expectTerminal(page, 'NAME   READY   STATUS');
   errs.check();
 });

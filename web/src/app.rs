@@ -314,6 +314,10 @@ pub fn app() -> Html {
     let on_open = use_callback(dispatch.clone(), |text: String, d| {
         d.dispatch(Action::OpenInEditor(text))
     });
+    let on_apply_manifest = use_callback(dispatch.clone(), |text: String, d| {
+        d.dispatch(Action::ApplyManifest(text))
+    });
+    let on_stop = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Stop));
     let on_reset = use_callback(dispatch.clone(), |id: String, d| {
         d.dispatch(Action::ResetLesson(id))
     });
@@ -456,8 +460,11 @@ pub fn app() -> Html {
                         route={model.route.clone()}
                         progress={model.progress.clone()}
                         queued={model.queued}
+                        busy={model.terminal.busy}
                         on_run={on_run_lines.clone()}
                         {on_open}
+                        on_apply={on_apply_manifest}
+                        {on_stop}
                         {on_reset}
                     />
                 </div>

@@ -1,8 +1,8 @@
 //! The lesson pages: the contents (a navigation landmark "Lessons"), and one lesson's steps with
-//! their Run buttons, editor buttons and live checks (`data-check`, `data-state`).
+//! their Run buttons (and Stop, for a step that starts a watch), their manifests' Apply and
+//! "Open in the editor" buttons, and live checks (`data-check`, `data-state`).
 
-use crate::lessons::Progress;
-use crate::lessons::{Block, Check, Inline, Lesson};
+use crate::lessons::{starts_watch, Block, Check, Inline, Lesson, Progress};
 use crate::model::Route;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -16,8 +16,14 @@ pub struct Props {
     pub progress: Rc<Progress>,
     /// Lines waiting for the terminal (a watch is running).
     pub queued: usize,
+    /// A command is running in the terminal (a step's Stop can end it).
+    pub busy: bool,
     pub on_run: Callback<Vec<String>>,
     pub on_open: Callback<String>,
+    /// A manifest to put in the editor and apply, the lesson staying in view.
+    pub on_apply: Callback<String>,
+    /// Ctrl-C for the running command.
+    pub on_stop: Callback<()>,
     pub on_reset: Callback<String>,
 }
 
@@ -166,11 +172,21 @@ fn lesson_page(l: &Lesson, p: &Props) -> Html {
                     let lines = lines.clone();
                     p.on_run.reform(move |_: MouseEvent| lines.clone())
                 };
+                let stop = lines.iter().any(|l| starts_watch(l)).then(|| {
+                    html! {
+                        <button type="button" class="btn small" disabled={!p.busy}
+                            onclick={p.on_stop.reform(|_: MouseEvent| ())}
+                            title="Stop the command still running in the terminal (Ctrl-C)">{ "Stop" }</button>
+                    }
+                });
                 html! {
                     <div class="lesson-cmd">
                         <pre><code>{ lines.join("\n") }</code></pre>
-                        <button type="button" class="btn small primary" onclick={run}
-                            title="Type these commands into the terminal">{ "Run" }</button>
+                        <div class="lesson-cmd-buttons">
+                            <button type="button" class="btn small primary" onclick={run}
+                                title="Type these commands into the terminal">{ "Run" }</button>
+                            { for stop }
+                        </div>
                     </div>
                 }
             }
@@ -179,13 +195,21 @@ fn lesson_page(l: &Lesson, p: &Props) -> Html {
                     let text = text.clone();
                     p.on_open.reform(move |_: MouseEvent| text.clone())
                 };
+                let apply = {
+                    let text = text.clone();
+                    p.on_apply.reform(move |_: MouseEvent| text.clone())
+                };
                 html! {
                     <div class="lesson-manifest">
                         <details>
                             <summary>{ format!("The manifest ({} lines)", text.lines().count()) }</summary>
                             <pre><code>{ text.clone() }</code></pre>
                         </details>
-                        <button type="button" class="btn small" onclick={open}>{ "Open in the editor" }</button>
+                        <div class="lesson-cmd-buttons">
+                            <button type="button" class="btn small primary" onclick={apply}
+                                title="Put this manifest in the editor and apply it (kubectl apply -f web.yaml), staying here">{ "Apply" }</button>
+                            <button type="button" class="btn small" onclick={open}>{ "Open in the editor" }</button>
+                        </div>
                     </div>
                 }
             }

@@ -28,6 +28,8 @@
 //! web-0 and web-1 are Running and Ready
 //! ready web-0 web-1
 //! ```
+//! <!-- reviewers: …       ← any other HTML comment is dropped (notes for reviewers)
+//! -->
 //! ````
 //!
 //! `setup` lines (any number) are the commands that build the lesson's starting cluster from a
@@ -59,6 +61,11 @@ lesson_files!(
     "06-deleting.md",
     "07-node-failure.md",
     "08-deployment-or-statefulset.md",
+    "09-pending-claims.md",
+    "10-dns-before-ready.md",
+    "11-ordered-ready.md",
+    "12-claim-templates.md",
+    "13-headless-service.md",
 );
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,6 +186,21 @@ pub fn parse(src: &str) -> Result<Lesson, String> {
                     other => return Err(format!("unknown meta key {other}")),
                 }
             }
+        } else if t.trim_start().starts_with("<!--") {
+            // Any other HTML comment (a note for reviewers) is not part of the lesson.
+            flush(&mut lesson, &mut para);
+            if !t.contains("-->") {
+                let mut closed = false;
+                for c in lines.by_ref() {
+                    if c.contains("-->") {
+                        closed = true;
+                        break;
+                    }
+                }
+                if !closed {
+                    return Err("unclosed <!-- comment".into());
+                }
+            }
         } else if let Some(title) = t.strip_prefix("## ") {
             flush(&mut lesson, &mut para);
             lesson.steps.push(Step {
@@ -289,6 +311,29 @@ pub fn parse(src: &str) -> Result<Lesson, String> {
         }
     }
     Ok(lesson)
+}
+
+/// Whether a command line keeps the terminal until it is stopped or what it waits for happens:
+/// a watch (`-w`, `--watch`), `logs -f`, or `rollout status` (which watches unless
+/// `--watch=false`). A step with one offers a Stop button beside its Run.
+pub fn starts_watch(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let has = |w: &str| words.contains(&w);
+    let watch_off = words
+        .iter()
+        .any(|w| matches!(*w, "--watch=false" | "-w=false"));
+    if watch_off {
+        return false;
+    }
+    let watch = words.iter().any(|w| {
+        matches!(
+            *w,
+            "-w" | "--watch" | "--watch=true" | "-w=true" | "--watch-only"
+        )
+    });
+    let follows = has("logs") && (has("-f") || has("--follow") || has("--follow=true"));
+    let rollout_status = words.windows(2).any(|pair| pair == ["rollout", "status"]);
+    has("kubectl") && (watch || follows || rollout_status)
 }
 
 /// `- item`, `* item` or `1. item`.
@@ -451,6 +496,53 @@ mod tests {
         };
         assert_eq!((c.id.as_str(), c.label.as_str()), ("c1", "Label here"));
         assert_eq!(b[5], Block::Manifest("kind: Service\n".into()));
+    }
+
+    #[test]
+    fn watches_are_told_from_commands_that_end_by_themselves() {
+        for line in [
+            "kubectl get pods -w -l app=nginx",
+            "kubectl get pod crash --watch",
+            "kubectl rollout status sts/web",
+            "kubectl rollout status sts/web --timeout=30s",
+            "kubectl logs -f web-0",
+            "kubectl events --watch-only",
+        ] {
+            assert!(starts_watch(line), "{line}");
+        }
+        for line in [
+            "kubectl get pods -l app=nginx",
+            "kubectl rollout status sts/web --watch=false",
+            "kubectl get pods -w=false",
+            "kubectl logs web-0",
+            "kubectl wait --for=delete pvc/www-web-1 --timeout=60s",
+            "sleep 10",
+            "nslookup web-0.nginx",
+        ] {
+            assert!(!starts_watch(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn comments_are_not_part_of_the_lesson() {
+        let l = parse(
+            "# T\n<!-- meta\nid: x\n-->\n## S\nSeen.\n<!-- one line -->\n<!-- reviewers:\n- \"a message\": upstream.go\n-->\nAlso seen.\n",
+        )
+        .unwrap();
+        assert_eq!(
+            l.steps[0].blocks,
+            [
+                Block::Paragraph(vec![Inline::Text("Seen.".into())]),
+                Block::Paragraph(vec![Inline::Text("Also seen.".into())]),
+            ]
+        );
+        assert!(parse("# T\n<!-- meta\nid: x\n-->\n<!-- reviewers:\nnever closed\n").is_err());
+        // Every lesson's reviewers' notes stay out of what the page shows.
+        for l in all() {
+            let shown = format!("{:?}", (&l.intro, &l.steps));
+            assert!(!shown.contains("reviewers"), "{}", l.id);
+            assert!(!shown.contains("<!--"), "{}", l.id);
+        }
     }
 
     #[test]

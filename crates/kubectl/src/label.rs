@@ -33,11 +33,13 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
         return out;
     };
     let ns = p.value("namespace").unwrap_or(env.namespace).to_string();
-    let (changes, rest): (Vec<String>, Vec<String>) = p
-        .positionals
-        .iter()
-        .cloned()
-        .partition(|a| a.contains('=') || (a.ends_with('-') && !a.contains('/')));
+    let (rest, changes) = match crate::set::split_pairs(&p.positionals, cmd) {
+        Ok(split) => split,
+        Err(e) => {
+            out.err(e);
+            return out;
+        }
+    };
     if rest.is_empty() {
         out.err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>");
         return out;
@@ -154,4 +156,40 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
 
 fn json_len(o: &ordinal_sim::Object) -> usize {
     serde_json::to_string(&o.to_value()).map_or(0, |s| s.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::run_line;
+    use ordinal_sim::api::StorageClass;
+    use ordinal_sim::Cluster;
+
+    const DEFAULT: &str = "storageclass.kubernetes.io/is-default-class";
+
+    /// kubectl's `GetResourcesAndPairs`: everything after the first `K=V` or `K-` is a change,
+    /// whatever it contains, so a prefixed key (`a.b/c-`) is removed like any other.
+    #[test]
+    fn a_prefixed_key_is_removed_and_changes_come_after_the_resources() {
+        let mut c = Cluster::new(1);
+        let annotations = |c: &Cluster| {
+            c.get_as::<StorageClass>("", "standard")
+                .map(|sc| sc.metadata.annotations.get(DEFAULT).cloned())
+        };
+        assert_eq!(annotations(&c), Some(Some("true".into())));
+        let out = run_line(&mut c, &format!("annotate sc standard {DEFAULT}-"), "");
+        assert_eq!(
+            out.stdout(),
+            "storageclass.storage.k8s.io/standard annotated\n"
+        );
+        assert_eq!(annotations(&c), Some(None));
+        let out = run_line(&mut c, "label node a=b kind-worker", "");
+        assert_eq!(
+            out.stderr(),
+            "error: all resources must be specified before label changes: kind-worker\n"
+        );
+        let out = run_line(&mut c, "label node kind-worker example.com/x=y", "");
+        assert_eq!(out.stdout(), "node/kind-worker labeled\n");
+        let out = run_line(&mut c, "label node kind-worker example.com/x-", "");
+        assert_eq!(out.stdout(), "node/kind-worker unlabeled\n");
+    }
 }

@@ -134,7 +134,10 @@ pub fn set(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 }
 
 /// kubectl's `GetResourcesAndPairs`: the resources, then the pairs (`K=V`, `K-`).
-fn split_pairs(args: &[String], what: &str) -> Result<(Vec<String>, Vec<String>), String> {
+pub(crate) fn split_pairs(
+    args: &[String],
+    what: &str,
+) -> Result<(Vec<String>, Vec<String>), String> {
     let (mut resources, mut pairs) = (Vec::new(), Vec::new());
     for s in args {
         let pair = (s.contains('=') && !s.starts_with('=')) || (s.ends_with('-') && s != "-");

@@ -37,12 +37,22 @@ fn lines(s: &str) -> Vec<&str> {
 pub fn run(name: &str, args: &[String], input: &str) -> Option<Output> {
     Some(match name {
         "grep" => {
-            let (mut invert, mut icase, mut count) = (false, false, false);
+            let (mut invert, mut icase, mut count, mut extended) = (false, false, false, false);
             let (mut after, mut before) = (0usize, 0usize);
+            // `-e PATTERN` (any number) or else the first operand. Patterns are fixed strings
+            // with alternation: `a\|b`, or `a|b` under -E.
+            let mut patterns: Vec<String> = Vec::new();
             let mut pattern = None;
             let mut it = args.iter().peekable();
             while let Some(a) = it.next() {
                 match a.as_str() {
+                    "-e" => {
+                        if let Some(p) = it.next() {
+                            patterns.push(p.clone());
+                        }
+                    }
+                    s if s.len() > 2 && s.starts_with("-e") => patterns.push(s[2..].to_string()),
+                    "-E" => extended = true,
                     "-A" | "-B" | "-C" => {
                         let n = it.next().and_then(|v| v.parse().ok()).unwrap_or(0);
                         match a.as_str() {
@@ -65,26 +75,30 @@ pub fn run(name: &str, args: &[String], input: &str) -> Option<Output> {
                     "-v" => invert = true,
                     "-i" => icase = true,
                     "-c" => count = true,
-                    "-E" | "-F" | "-w" => {}
+                    "-F" | "-w" => {}
                     s if s.starts_with('-') && s.len() > 1 && pattern.is_none() => {
                         for ch in s[1..].chars() {
                             match ch {
                                 'v' => invert = true,
                                 'i' => icase = true,
                                 'c' => count = true,
+                                'E' => extended = true,
                                 _ => {}
                             }
                         }
                     }
-                    s if pattern.is_none() => pattern = Some(s.to_string()),
+                    s if pattern.is_none() && patterns.is_empty() => pattern = Some(s.to_string()),
                     _ => {}
                 }
             }
-            let Some(pat) = pattern else {
+            patterns.extend(pattern);
+            if patterns.is_empty() {
                 return Some(err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n".into(), 2));
-            };
-            let alts: Vec<String> = pat
-                .split("\\|")
+            }
+            let bar = if extended { "|" } else { "\\|" };
+            let alts: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| p.split(bar))
                 .map(|p| {
                     if icase {
                         p.to_lowercase()
@@ -441,6 +455,23 @@ mod tests {
             }
         }
         o
+    }
+
+    #[test]
+    fn grep_alternatives_come_from_e_options_and_extended_bars() {
+        let text = "Name: nginx\nSelector: app=web\nEndpoints: \nPort: web 80/TCP\n";
+        let grep = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            run("grep", &args, text).unwrap().stdout()
+        };
+        let want = "Selector: app=web\nEndpoints: \n";
+        assert_eq!(grep(&["-E", "Selector|Endpoints"]), want);
+        assert_eq!(grep(&["Selector\\|Endpoints"]), want);
+        assert_eq!(grep(&["-e", "Selector", "-e", "Endpoints"]), want);
+        assert_eq!(grep(&["-eSelector", "-eEndpoints"]), want);
+        // Without -E a bar is a character like any other.
+        assert_eq!(grep(&["Selector|Endpoints"]), "");
+        assert_eq!(grep(&["-vE", "Selector|Endpoints|Port"]), "Name: nginx\n");
     }
 
     #[test]

@@ -10,21 +10,26 @@ use crate::error::{ApiError, Reason};
 /// if it names none, the pvc-protection finalizer, and phase Pending.
 pub(crate) fn admit_claim(c: &Cluster, pvc: &mut PersistentVolumeClaim) {
     if pvc.spec.storage_class_name.is_none() {
-        let default = c
-            .list_as::<StorageClass>(None)
-            .into_iter()
-            .find(|sc| {
-                sc.metadata
-                    .annotations
-                    .get("storageclass.kubernetes.io/is-default-class")
-                    .map(String::as_str)
-                    == Some("true")
-            })
-            .map(|sc| sc.metadata.name.clone());
-        pvc.spec.storage_class_name = default;
+        pvc.spec.storage_class_name = default_class(c);
     }
     add_finalizer(&mut pvc.metadata, "kubernetes.io/pvc-protection");
     pvc.status.phase = Some("Pending".into());
+}
+
+/// The default StorageClass's name (annotated `storageclass.kubernetes.io/is-default-class:
+/// "true"`), if there is one: the admission plug-in gives it to a new claim that names no
+/// class, and the PV controller to an unbound one that still names none.
+pub(crate) fn default_class(c: &Cluster) -> Option<String> {
+    c.list_as::<StorageClass>(None)
+        .into_iter()
+        .find(|sc| {
+            sc.metadata
+                .annotations
+                .get("storageclass.kubernetes.io/is-default-class")
+                .map(String::as_str)
+                == Some("true")
+        })
+        .map(|sc| sc.metadata.name.clone())
 }
 
 /// A new Service's cluster IP, from the allocator unless it names one (or is ExternalName).

@@ -198,10 +198,9 @@ fn informer(kind: Kind) -> &'static [Handler] {
         Kind::PersistentVolume => &[volume::on_volume],
         Kind::Service => &[endpoints::on_service],
         Kind::Node => &[node_lifecycle::on_node, scheduler::on_node],
+        Kind::StorageClass => &[scheduler::on_class, volume::on_class],
         // Only the garbage collector watches these.
-        Kind::Namespace | Kind::StorageClass | Kind::Secret | Kind::EndpointSlice | Kind::Event => {
-            &[]
-        }
+        Kind::Namespace | Kind::Secret | Kind::EndpointSlice | Kind::Event => &[],
     }
 }
 

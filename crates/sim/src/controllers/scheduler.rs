@@ -42,6 +42,14 @@ pub(crate) fn on_node(c: &Cluster, _: &WatchEvent, out: &mut Vec<Work>) {
     }
 }
 
+/// A StorageClass was created: a pending pod whose claim named it may be schedulable now
+/// (VolumeBinding's StorageClass Add event).
+pub(crate) fn on_class(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    if ev.type_ == WatchEventType::Added {
+        on_node(c, ev, out);
+    }
+}
+
 /// A pending pod waits for a claim that changed (to be bound, or provisioned on its node).
 pub(crate) fn on_waiting_pod(p: &Pod, out: &mut Vec<Work>) {
     if p.spec.node_name.is_none() {
@@ -134,6 +142,28 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) -> Action {
             }
             Some(pvc) => claims.push(pvc.clone()),
         }
+    }
+    // VolumeBinding's PreFilter: a claim that is not bound must be one whose class delays
+    // binding to the scheduler (WaitForFirstConsumer); any other (no class, a class that does
+    // not exist, an Immediate class) has to be bound by the PV controller first.
+    let delays = |pvc: &PersistentVolumeClaim| {
+        pvc.spec
+            .storage_class_name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .and_then(|n| c.get_as::<StorageClass>("", n))
+            .is_some_and(|sc| sc.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer"))
+    };
+    let immediate = claims
+        .iter()
+        .any(|pvc| pvc.spec.volume_name.is_none() && !delays(pvc));
+    if immediate {
+        return unschedulable(
+            c,
+            &pod,
+            total,
+            "pod has unbound immediate PersistentVolumeClaims",
+        );
     }
     // The default profile's filters in order; a node counts under the first one it fails.
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();

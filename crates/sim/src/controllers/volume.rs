@@ -5,7 +5,7 @@ use super::scheduler::SELECTED_NODE;
 use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::{remove_finalizer, Cluster, DeleteOptions};
-use crate::store::{ObjKey, WatchEvent};
+use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::Time;
 use std::collections::{BTreeMap, HashMap};
 
@@ -48,6 +48,29 @@ pub(crate) fn on_pod(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
 /// The claim's own events.
 pub(crate) fn on_claim(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
     out.push(Work::new(&CLAIMS, key_of(&ev.object)));
+}
+
+/// A StorageClass was created or changed: the unbound claims that name it, or name no class
+/// (it may now be the default), are synced again. Upstream's controller finds them at its
+/// periodic resync (15 s); classes change rarely, so this walks the claims.
+pub(crate) fn on_class(c: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
+    if ev.type_ == WatchEventType::Deleted {
+        return;
+    }
+    let class = ev.object.name();
+    for pvc in c.list_as::<PersistentVolumeClaim>(None) {
+        let names = pvc.spec.storage_class_name.as_deref();
+        if pvc.spec.volume_name.is_none()
+            && !pvc.metadata.is_deleting()
+            && names.is_none_or(|n| n == class)
+        {
+            out.push(Work::at(
+                &CLAIMS,
+                &pvc.metadata.namespace,
+                &pvc.metadata.name,
+            ));
+        }
+    }
 }
 
 /// The volume a claim is bound to.
@@ -116,9 +139,28 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) -> Action {
     if pvc.spec.volume_name.is_some() {
         return Action::Done;
     }
+    // RetroactiveDefaultStorageClass (GA, always on): a claim that names no class gets the
+    // default class once there is one (`assignDefaultStorageClass`), and is synced again.
+    if pvc.spec.storage_class_name.is_none() {
+        if let Some(default) = crate::admission::stateful::default_class(c) {
+            let mut p = pvc.clone();
+            p.spec.storage_class_name = Some(default);
+            c.put_existing(p.into());
+            return Action::Done;
+        }
+    }
     let class_name = pvc.spec.storage_class_name.clone().unwrap_or_default();
     if class_name.is_empty() {
-        bind_static(c, &pvc);
+        if !bind_static(c, &pvc) {
+            c.record_event(
+                &Object::PersistentVolumeClaim(pvc),
+                "Normal",
+                "FailedBinding",
+                "no persistent volumes available for this claim and no storage class is set",
+                PV_CONTROLLER,
+                None,
+            );
+        }
         return Action::Done;
     }
     let Some(class) = c.get_as::<StorageClass>("", &class_name).cloned() else {

@@ -691,3 +691,106 @@ fn a_burst_of_events_on_one_object_is_rate_limited() {
         .clone();
     assert!(combined.count.unwrap() < 51, "{:?}", combined.count);
 }
+
+/// kubernetes.io's `web` with its claim template naming the class `fast`.
+fn web_on_class(class: &str) -> String {
+    K8S_WEB_YAML.replace(
+        "      accessModes: [ \"ReadWriteOnce\" ]\n",
+        &format!("      accessModes: [ \"ReadWriteOnce\" ]\n      storageClassName: {class}\n"),
+    )
+}
+
+fn scheduling_failures(c: &Cluster, pod: &str) -> Vec<String> {
+    c.list_as::<Event>(Some("default"))
+        .iter()
+        .filter(|e| {
+            e.reason.as_deref() == Some("FailedScheduling")
+                && e.involved_object.name.as_deref() == Some(pod)
+        })
+        .filter_map(|e| e.message.clone())
+        .collect()
+}
+
+// A claim whose class does not exist does not delay binding (upstream `IsDelayBindingMode`), so
+// the scheduler's VolumeBinding PreFilter refuses its pod until the claim is bound; the PV
+// controller says why. Creating the class wakes both (the scheduler's StorageClass Add event,
+// the controller's resync) and the pod starts on a volume of that class.
+#[test]
+fn a_claim_of_a_missing_class_keeps_its_pod_pending_until_the_class_exists() {
+    let mut c = Cluster::new(72);
+    apply(&mut c, &web_on_class("fast"));
+    c.advance(60_000);
+    let p = pod(&c, "web-0").expect("web-0 exists");
+    assert_eq!(p.spec.node_name, None);
+    assert_eq!(pod(&c, "web-1").map(|p| p.metadata.name.clone()), None);
+    assert_eq!(
+        scheduling_failures(&c, "web-0"),
+        ["0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."]
+    );
+    let claim_events = events(&c, "PersistentVolumeClaim", "www-web-0");
+    assert!(
+        claim_events.iter().all(|(r, m)| r == "ProvisioningFailed"
+            && m == "storageclass.storage.k8s.io \"fast\" not found"),
+        "{claim_events:?}"
+    );
+    assert!(!claim_events.is_empty());
+    assert!(!claim(&c, "www-web-0")
+        .unwrap()
+        .metadata
+        .annotations
+        .contains_key("volume.kubernetes.io/selected-node"));
+    apply(
+        &mut c,
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: rancher.io/local-path\nvolumeBindingMode: WaitForFirstConsumer\n",
+    );
+    wait_until(&mut c, LIMIT_MS, "web-0 and web-1 Ready", both_ready);
+    let pvc = claim(&c, "www-web-0").unwrap();
+    assert_eq!(pvc.status.phase.as_deref(), Some("Bound"));
+    let pv = c
+        .get_as::<PersistentVolume>("", pvc.spec.volume_name.as_deref().unwrap())
+        .unwrap();
+    assert_eq!(pv.spec.storage_class_name.as_deref(), Some("fast"));
+}
+
+// With no default class a new claim names none; the PV controller finds no volume for it and
+// says so, and its pod waits as for any immediate claim. When a class becomes the default, the
+// controller gives it to the claim (RetroactiveDefaultStorageClass, GA since v1.28), and the
+// claim binds as usual.
+#[test]
+fn a_claim_made_without_a_default_class_gets_one_when_a_class_becomes_default() {
+    let mut c = Cluster::new(73);
+    let default = |c: &mut Cluster, v: &str| {
+        c.patch(
+            Kind::StorageClass,
+            "",
+            "standard",
+            PatchType::Merge,
+            &json!({"metadata": {"annotations": {"storageclass.kubernetes.io/is-default-class": v}}}),
+        )
+        .expect("patch applies");
+    };
+    default(&mut c, "false");
+    apply(&mut c, K8S_WEB_YAML);
+    c.advance(30_000);
+    let pvc = claim(&c, "www-web-0").unwrap();
+    assert_eq!(pvc.spec.storage_class_name, None);
+    assert_eq!(pvc.status.phase.as_deref(), Some("Pending"));
+    assert!(events(&c, "PersistentVolumeClaim", "www-web-0").contains(&(
+        "FailedBinding".into(),
+        "no persistent volumes available for this claim and no storage class is set".into()
+    )));
+    assert_eq!(
+        scheduling_failures(&c, "web-0"),
+        ["0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."]
+    );
+    default(&mut c, "true");
+    wait_until(&mut c, LIMIT_MS, "web-0 and web-1 Ready", both_ready);
+    assert_eq!(
+        claim(&c, "www-web-0")
+            .unwrap()
+            .spec
+            .storage_class_name
+            .as_deref(),
+        Some("standard")
+    );
+}
