@@ -98,6 +98,20 @@ pub struct Image {
     pub size_bytes: u64,
     pub kind: ImageKind,
     pub files: &'static [(&'static str, &'static str)],
+    /// The `tar` it carries, which `kubectl cp` runs.
+    pub tar: Tar,
+}
+
+/// Which `tar` an image has: it decides the words of its messages (and whether `kubectl cp`
+/// works at all).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Tar {
+    /// None: `kubectl cp` fails as the runtime cannot start `tar`.
+    Missing,
+    /// GNU tar (Debian and Ubuntu images: it is an essential package).
+    Gnu,
+    /// busybox's applet (busybox, and Alpine-based images).
+    Busybox,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -150,72 +164,88 @@ const HTTPD_FILES: &[(&str, &str)] = &[
 ];
 const EMPTY: &[(&str, &str)] = &[("/tmp/", "")];
 
+/// The images. Their `tar`: nginx-slim 0.2x is built on kubernetes' ubuntu-slim (which keeps
+/// tar; kubernetes/ingress-nginx `images/nginx-slim`), Docker Hub's nginx, httpd, redis and
+/// postgres on debian:bookworm-slim, the lesson's mirror is nginx's; busybox and alpine have
+/// busybox's applet, as agnhost (built on alpine) does; mysql is built on oraclelinux:9-slim,
+/// whose microdnf install adds no tar; pause has no userland at all.
 pub const CATALOGUE: &[Image] = &[
     Image {
         name: "registry.k8s.io/nginx-slim",
         size_bytes: 40_410_000,
         kind: ImageKind::Nginx,
         files: NGINX_FILES,
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/nginx",
         size_bytes: 72_950_000,
         kind: ImageKind::Nginx,
         files: NGINX_FILES,
+        tar: Tar::Gnu,
     },
     Image {
         name: "registry.cn-hangzhou.aliyuncs.com/larswang/nginx",
         size_bytes: 54_200_000,
         kind: ImageKind::Nginx,
         files: NGINX_FILES,
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/busybox",
         size_bytes: 727_869,
         kind: ImageKind::Busybox,
         files: BUSYBOX_FILES,
+        tar: Tar::Busybox,
     },
     Image {
         name: "docker.io/library/alpine",
         size_bytes: 3_623_807,
         kind: ImageKind::Alpine,
         files: ALPINE_FILES,
+        tar: Tar::Busybox,
     },
     Image {
         name: "docker.io/library/httpd",
         size_bytes: 58_970_000,
         kind: ImageKind::Httpd,
         files: HTTPD_FILES,
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/redis",
         size_bytes: 45_100_000,
         kind: ImageKind::Server,
         files: EMPTY,
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/postgres",
         size_bytes: 158_400_000,
         kind: ImageKind::Server,
         files: EMPTY,
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/mysql",
         size_bytes: 170_300_000,
         kind: ImageKind::Server,
         files: EMPTY,
+        tar: Tar::Missing,
     },
     Image {
         name: "registry.k8s.io/pause",
         size_bytes: 320_368,
         kind: ImageKind::Pause,
         files: EMPTY,
+        tar: Tar::Missing,
     },
     Image {
         name: "registry.k8s.io/e2e-test-images/agnhost",
         size_bytes: 51_200_000,
         kind: ImageKind::Server,
         files: EMPTY,
+        tar: Tar::Busybox,
     },
 ];
 
