@@ -7,7 +7,7 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, delete, describe, diff, drain, events, exec, explain, get, info, label, logs,
+    apply, auth, cp, delete, describe, diff, drain, events, exec, explain, get, info, label, logs,
     patch, replace, rollout, scale, set, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
@@ -416,6 +416,21 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(exec::exec),
     },
     Verb {
+        name: "cp",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Copy files and directories to and from containers",
+        help: Some(Help {
+            what: "Copy files and directories to and from containers. It runs tar in the container (kubectl exec … -- tar), so the image must have tar. Local paths are the terminal's files (cat, ls show them); a file copied into a volume outlives the pod.",
+            usage: "kubectl cp <file-spec-src> <file-spec-dest> [options]\n  (a file spec is [[namespace/]pod:]file/path, or a local path)",
+            examples: "  # Copy a local file into web-0's volume\n  kubectl cp hello.html web-0:/usr/share/nginx/html/hello.html\n\n  # Copy a file or a directory out of a pod\n  kubectl cp web-0:/usr/share/nginx/html/hello.html copy.html\n  kubectl cp web-0:/usr/share/nginx/html html\n\n  # Name the namespace and the container\n  kubectl cp hello.html default/web-0:/tmp -c nginx",
+        }),
+        flags: cp::FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(cp::cp),
+    },
+    Verb {
         name: "auth",
         aliases: &[],
         group: Some(Group::Troubleshooting),
@@ -597,7 +612,6 @@ pub static VERBS: &[Verb] = &[
     not_here("autoscale"),
     not_here("certificate"),
     not_here("completion"),
-    not_here("cp"),
     not_here("debug"),
     not_here("edit"),
     not_here("expose"),

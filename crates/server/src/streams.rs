@@ -800,7 +800,17 @@ fn run_session(
             }
         }
     }
-    let stdin = String::from_utf8_lossy(&input).into_owned();
+    // The simulation's files are text: an archive for `tar` (what `kubectl cp` sends) keeps
+    // its structure, each file's bytes made text; other input is read lossily.
+    let stdin = if o
+        .command
+        .first()
+        .is_some_and(|c| c.rsplit('/').next() == Some("tar"))
+    {
+        ordinal_sim::tar::to_text(&input)
+    } else {
+        String::from_utf8_lossy(&input).into_owned()
+    };
     let result = {
         let mut st = shared.lock();
         st.cluster.exec(ns, pod, container, &o.command, &stdin)
@@ -811,11 +821,15 @@ fn run_session(
             if o.tty {
                 out.send(STDOUT, r.text.as_bytes());
             } else {
-                if o.stdout {
-                    out.send(STDOUT, r.stdout.as_bytes());
-                }
+                // Two pipes in the runtime, so no order between them is promised; stderr goes
+                // first. `kubectl cp POD:PATH` stops reading stdout at the archive's end and
+                // exits, so tar's notes must already be there (as its "Removing leading `/'"
+                // is, written before the archive).
                 if o.stderr {
                     out.send(STDERR, r.stderr.as_bytes());
+                }
+                if o.stdout {
+                    out.send(STDOUT, r.stdout.as_bytes());
                 }
             }
             End::Exit(r.exit_code)
