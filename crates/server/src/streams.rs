@@ -43,6 +43,8 @@ const CLOSE: u8 = 255;
 const POLL: Duration = Duration::from_millis(250);
 /// How long a finished session waits for the client to close after the server's close frame.
 const FINISH_WAIT: Duration = Duration::from_secs(10);
+/// How long a command's stderr goes out before its stdout (see `run_session`).
+const STDERR_LEAD: Duration = Duration::from_millis(50);
 
 pub fn route(shared: &Arc<Shared>, req: Request, t: &Target) -> Response {
     let (Some(ns), Some(name)) = (t.namespace.as_deref(), t.name.as_deref()) else {
@@ -822,11 +824,15 @@ fn run_session(
                 out.send(STDOUT, r.text.as_bytes());
             } else {
                 // Two pipes in the runtime, so no order between them is promised; stderr goes
-                // first. `kubectl cp POD:PATH` stops reading stdout at the archive's end and
-                // exits, so tar's notes must already be there (as its "Removing leading `/'"
-                // is, written before the archive).
-                if o.stderr {
+                // first, and stdout a moment later. `kubectl cp POD:PATH` prints tar's stderr
+                // from one goroutine and exits as soon as another has read the archive, so
+                // tar's notes (its "Removing leading `/'", written before it reads a file)
+                // must be out before the archive arrives.
+                if o.stderr && !r.stderr.is_empty() {
                     out.send(STDERR, r.stderr.as_bytes());
+                    if o.stdout && !r.stdout.is_empty() {
+                        std::thread::sleep(STDERR_LEAD);
+                    }
                 }
                 if o.stdout {
                     out.send(STDOUT, r.stdout.as_bytes());
