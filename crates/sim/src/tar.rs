@@ -506,6 +506,35 @@ mod tests {
         assert_eq!(a.end, End::Marker);
     }
 
+    /// Seeded mutations of a real archive (bytes flipped, cut short, sizes and checksums
+    /// broken): reading ends, within the input, without panicking.
+    #[test]
+    fn mutated_archives_read_without_panicking() {
+        let long = "l".repeat(130);
+        let good = write(
+            &[
+                Member::dir("d", 5),
+                Member::file("d/a.txt", "alpha\n", 5),
+                Member::file(&long, "x", 5),
+            ],
+            true,
+        )
+        .into_bytes();
+        let mut rng = crate::rng::Rng::new(7);
+        for round in 0..2000 {
+            let mut data = good.clone();
+            for _ in 0..=rng.below(8) {
+                let at = rng.below(data.len() as u64) as usize;
+                data[at] = rng.below(256) as u8;
+            }
+            if round % 3 == 0 {
+                data.truncate(rng.below(data.len() as u64) as usize);
+            }
+            let a = read(&data);
+            assert!(a.members.len() <= data.len() / BLOCK, "round {round}");
+        }
+    }
+
     #[test]
     fn unsafe_prefixes() {
         assert_eq!(unsafe_prefix("/usr/share"), 1);
