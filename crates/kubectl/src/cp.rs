@@ -227,23 +227,37 @@ fn parse_go_int(s: &str) -> Result<i64, &'static str> {
         None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
     let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d.replace('_', ""))
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d.replace('_', ""))
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d.replace('_', ""))
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, lower[1..].replace('_', ""))
-    } else {
-        (10, lower.clone())
+    let (radix, digits) = match lower.get(..2) {
+        Some("0x") => (16, &lower[2..]),
+        Some("0o") => (8, &lower[2..]),
+        Some("0b") => (2, &lower[2..]),
+        _ if lower.len() > 1 && lower.starts_with('0') => (8, &lower[1..]),
+        _ => (10, lower.as_str()),
     };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+    let digits: Vec<u32> = digits
+        .chars()
+        .filter(|c| radix == 10 || *c != '_')
+        .map(|c| c.to_digit(radix))
+        .collect::<Option<_>>()
+        .ok_or("invalid syntax")?;
+    if digits.is_empty() {
         return Err("invalid syntax");
     }
-    let v = i128::from_str_radix(&digits, radix).map_err(|_| "value out of range")?;
-    let v = if neg { -v } else { v };
-    i64::try_from(v).map_err(|_| "value out of range")
+    let mut v: i64 = 0;
+    for d in digits {
+        let d = i64::from(d);
+        v = v
+            .checked_mul(i64::from(radix))
+            .and_then(|v| {
+                if neg {
+                    v.checked_sub(d)
+                } else {
+                    v.checked_add(d)
+                }
+            })
+            .ok_or("value out of range")?;
+    }
+    Ok(v)
 }
 
 /// What `ExecOptions.Run` does before it opens the stream: read the pod, refuse a finished
@@ -600,6 +614,31 @@ mod tests {
         );
         assert_eq!(o.status, 0);
         assert_eq!(files.read("i.html").unwrap(), "index\n");
+    }
+
+    /// `kubectl exec` picks and names the default container as cp does (`-q` keeps quiet).
+    #[test]
+    fn exec_names_the_container_it_defaulted_to() {
+        let mut c = cluster();
+        let mut files = MemFiles::default();
+        let o = run(&mut c, &mut files, "exec web -- hostname");
+        assert_eq!(
+            (o.stdout(), o.stderr()),
+            (
+                "web\n".to_string(),
+                "Defaulted container \"nginx\" out of: nginx, sidecar\n".to_string()
+            )
+        );
+        let o = run(&mut c, &mut files, "exec -q web -- hostname");
+        assert_eq!(
+            (o.stdout(), o.stderr()),
+            ("web\n".to_string(), String::new())
+        );
+        let o = run(&mut c, &mut files, "exec db -- hostname");
+        assert_eq!(
+            (o.stdout(), o.stderr()),
+            ("db\n".to_string(), String::new())
+        );
     }
 
     /// kubectl's own errors, before anything reaches a container.

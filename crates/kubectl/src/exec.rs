@@ -43,7 +43,19 @@ pub fn exec(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
     };
-    let container = p.value("container").map(String::from);
+    let mut container = p.value("container").map(String::from);
+    // `FindOrDefaultContainerByName`, after the pod is read and found not finished.
+    if container.is_none() {
+        let running = c
+            .get_as::<Pod>(&ns, &pod)
+            .filter(|p| !matches!(p.phase(), "Succeeded" | "Failed"));
+        if let Some((name, note)) = running.and_then(default_container) {
+            if let Some(n) = note.filter(|_| !p.bool("quiet")) {
+                out.note(n);
+            }
+            container = Some(name);
+        }
+    }
     if let Err(e) = c.exec_target(&ns, &pod, container.as_deref()) {
         out.err(e.message());
         return out;

@@ -386,33 +386,31 @@ fn create(h: &mut ContainerHost, state: &State, o: &Opts, base: &str, w: Words) 
     out
 }
 
-/// A directory's tree below `abs`, named under `name`, in path order (bounded).
+/// A directory's tree below `abs`, named under `name`, depth first with each directory's
+/// entries in name order, as tar recurses (bounded).
 fn walk(fs: &ContainerFs, abs: &str, name: &str, mtime: u64, bytes: &mut u64) -> Vec<Member> {
     let mut members = Vec::new();
-    let mut stack = vec![(abs.to_string(), name.to_string())];
-    while let Some((dir, dname)) = stack.pop() {
-        let Ok(children) = fs.list(&dir) else {
-            continue;
-        };
-        let mut subdirs = Vec::new();
-        for (child, is_dir) in children {
-            if members.len() >= tar::MAX_MEMBERS {
-                return members;
-            }
-            let (cabs, cname) = (join(&dir, &child), join(&dname, &child));
-            if is_dir {
-                members.push(Member::dir(&cname, mtime));
-                subdirs.push((cabs, cname));
-            } else {
-                let content = fs.read(&cabs).unwrap_or_default();
-                *bytes = bytes.saturating_add(content.len() as u64);
-                members.push(Member::file(&cname, &content, mtime));
-            }
+    // Entries still to visit, the next on top: (path, member name, whether a directory).
+    let mut stack: Vec<(String, String, bool)> = Vec::new();
+    let push_children = |stack: &mut Vec<(String, String, bool)>, dir: &str, dname: &str| {
+        for (child, is_dir) in fs.list(dir).unwrap_or_default().into_iter().rev() {
+            stack.push((join(dir, &child), join(dname, &child), is_dir));
         }
-        // Depth first, in name order, as the members' names sort.
-        stack.extend(subdirs.into_iter().rev());
+    };
+    push_children(&mut stack, abs, name);
+    while let Some((path, mname, is_dir)) = stack.pop() {
+        if members.len() >= tar::MAX_MEMBERS {
+            break;
+        }
+        if is_dir {
+            members.push(Member::dir(&mname, mtime));
+            push_children(&mut stack, &path, &mname);
+        } else {
+            let content = fs.read(&path).unwrap_or_default();
+            *bytes = bytes.saturating_add(content.len() as u64);
+            members.push(Member::file(&mname, &content, mtime));
+        }
     }
-    members.sort_by(|a, b| a.name.cmp(&b.name));
     members
 }
 
