@@ -203,7 +203,9 @@ impl Engine {
             stdin: "",
             interactive_shells: false,
         };
-        ordinal_kubectl::run(&mut self.cluster, &args, &env)
+        let mut out = ordinal_kubectl::run(&mut self.cluster, &args, &env);
+        ordinal_kubectl::session::apply_writes(self.session.files_mut(), &mut out);
+        out
     }
 
     /// A fresh cluster built by `setup` (commands run to the end, then time runs until the

@@ -35,6 +35,21 @@ impl Files for DiskFiles {
         }
         std::fs::read_to_string(self.base.join(path)).map_err(|e| e.to_string())
     }
+    fn dir(&self, path: &str) -> Option<Vec<String>> {
+        let written = self.written.dir(path);
+        let on_disk = std::fs::read_dir(self.base.join(path)).ok().map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect::<Vec<_>>()
+        });
+        if written.is_none() && on_disk.is_none() {
+            return None;
+        }
+        let mut names: Vec<String> = written.into_iter().chain(on_disk).flatten().collect();
+        names.sort();
+        names.dedup();
+        Some(names)
+    }
 }
 
 impl Workspace for DiskFiles {
@@ -58,6 +73,9 @@ impl Workspace for DiskFiles {
         names.sort();
         names.dedup();
         names
+    }
+    fn mkdir(&mut self, path: &str) -> Result<(), String> {
+        self.written.mkdir(path)
     }
 }
 

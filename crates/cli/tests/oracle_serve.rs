@@ -298,6 +298,15 @@ impl Files for DirFiles {
     fn read(&self, path: &str) -> Result<String, String> {
         std::fs::read_to_string(self.dir.join(path)).map_err(|e| e.to_string())
     }
+    fn dir(&self, path: &str) -> Option<Vec<String>> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.join(path))
+            .ok()?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        Some(names)
+    }
 }
 
 impl Workspace for DirFiles {
@@ -321,6 +330,9 @@ impl Workspace for DirFiles {
             .unwrap_or_default();
         names.sort();
         names
+    }
+    fn mkdir(&mut self, path: &str) -> Result<(), String> {
+        std::fs::create_dir_all(self.dir.join(path)).map_err(|e| e.to_string())
     }
 }
 

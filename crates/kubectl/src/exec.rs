@@ -43,7 +43,19 @@ pub fn exec(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             return out;
         }
     };
-    let container = p.value("container").map(String::from);
+    let mut container = p.value("container").map(String::from);
+    // `FindOrDefaultContainerByName`, after the pod is read and found not finished.
+    if container.is_none() {
+        let running = c
+            .get_as::<Pod>(&ns, &pod)
+            .filter(|p| !matches!(p.phase(), "Succeeded" | "Failed"));
+        if let Some((name, note)) = running.and_then(default_container) {
+            if let Some(n) = note.filter(|_| !p.bool("quiet")) {
+                out.note(n);
+            }
+            container = Some(name);
+        }
+    }
     if let Err(e) = c.exec_target(&ns, &pod, container.as_deref()) {
         out.err(e.message());
         return out;
@@ -88,6 +100,45 @@ pub fn exec(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         Err(e) => out.err(e.message()),
     }
     out
+}
+
+/// `podcmd.FindOrDefaultContainerByName` with no name given: the container kubectl picks
+/// (the `kubectl.kubernetes.io/default-container` annotation's, else the first) and the line
+/// it prints when the pod has others (init containers too). `None`: no containers.
+pub(crate) fn default_container(pod: &Pod) -> Option<(String, Option<String>)> {
+    let spec = &pod.spec;
+    if let Some(name) = pod
+        .metadata
+        .annotations
+        .get("kubectl.kubernetes.io/default-container")
+        .filter(|n| {
+            spec.containers
+                .iter()
+                .chain(&spec.init_containers)
+                .any(|c| &c.name == *n)
+        })
+    {
+        return Some((name.clone(), None));
+    }
+    let first = spec.containers.first()?;
+    let note = (spec.containers.len() > 1 || !spec.init_containers.is_empty()).then(|| {
+        let names: Vec<String> = spec
+            .containers
+            .iter()
+            .map(|c| c.name.clone())
+            .chain(
+                spec.init_containers
+                    .iter()
+                    .map(|c| format!("{} (init)", c.name)),
+            )
+            .collect();
+        format!(
+            "Defaulted container \"{}\" out of: {}",
+            first.name,
+            names.join(", ")
+        )
+    });
+    Some((first.name.clone(), note))
 }
 
 /// `web-0`, `pod/web-0`, `sts/web` (its first pod).
@@ -416,20 +467,16 @@ pub fn attach(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 ));
                 return out;
             };
-            if spec.spec.containers.len() > 1 && !p.bool("quiet") {
-                let names: Vec<&str> = spec
-                    .spec
-                    .containers
-                    .iter()
-                    .map(|k| k.name.as_str())
-                    .collect();
-                out.note(format!(
-                    "Defaulted container \"{}\" out of: {}",
-                    first.name,
-                    names.join(", ")
-                ));
+            let (name, note) = default_container(&spec).unwrap_or_default();
+            if let Some(n) = note.filter(|_| !p.bool("quiet")) {
+                out.note(n);
             }
-            first.clone()
+            spec.spec
+                .containers
+                .iter()
+                .find(|k| k.name == name)
+                .unwrap_or(first)
+                .clone()
         }
     };
     let quiet = p.bool("quiet");

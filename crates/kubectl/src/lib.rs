@@ -11,6 +11,7 @@ pub mod apply;
 pub mod args;
 pub mod auth;
 pub mod complete;
+pub mod cp;
 pub mod delete;
 pub mod deployment;
 pub mod describe;

@@ -4,6 +4,12 @@
 /// Where `-f` reads from (the CLI: the disk; the browser: the editor's buffer and saved files).
 pub trait Files {
     fn read(&self, path: &str) -> Result<String, String>;
+    /// The names directly inside a directory, sorted; `None` if `path` is no directory
+    /// (`kubectl cp` copies directories; `ls` lists them).
+    fn dir(&self, path: &str) -> Option<Vec<String>> {
+        let _ = path;
+        None
+    }
     /// The data `kubectl explain` reads (`web/explain/explain.json`); `None` until it has loaded.
     fn explain_data(&self) -> Option<&str> {
         None

@@ -19,6 +19,18 @@ pub struct Output {
     /// they wrote (the same text as on stderr) with the place it is about, in order. A caller
     /// that shows the manifest (the web editor) marks lines from these, not from the text.
     pub diagnostics: Vec<Diagnostic>,
+    /// What it wrote on the learner's machine (`kubectl cp POD:PATH LOCAL`), in order. kubectl
+    /// only reads files through its `Env`; the session applies these to its workspace.
+    pub writes: Vec<LocalWrite>,
+}
+
+/// A directory or file kubectl made on the learner's machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LocalWrite {
+    /// `MkdirAll`.
+    Dir(String),
+    /// A file created (or truncated) with this content.
+    File(String, String),
 }
 
 /// One message of `apply -f`/`create -f` and where in its file it belongs.
@@ -99,5 +111,6 @@ impl Output {
             self.job = other.job;
         }
         self.diagnostics.extend(other.diagnostics);
+        self.writes.extend(other.writes);
     }
 }

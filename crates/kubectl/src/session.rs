@@ -20,33 +20,82 @@ pub enum Mode {
     Interactive,
 }
 
-/// Files on the learner's "workstation": what `-f` and `>` use.
+/// Files on the learner's "workstation": what `-f`, `>` and `kubectl cp` use.
 pub trait Workspace: Files {
     fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String>;
     fn list(&self) -> Vec<String>;
+    /// Makes a directory and its parents (`kubectl cp POD:DIR LOCAL`).
+    fn mkdir(&mut self, path: &str) -> Result<(), String> {
+        let _ = path;
+        Ok(())
+    }
 }
 
-/// An in-memory workspace (the browser's; and the CLI's overlay for writes).
+/// A workspace path as its key: `./a//b/` → `a/b`, `.` → `` (the working directory).
+pub fn clean_path(path: &str) -> String {
+    let abs = path.starts_with('/');
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    let joined = parts.join("/");
+    if abs {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// An in-memory workspace (the browser's; and the CLI's overlay for writes). Files by path;
+/// directories are those that hold a file, and those made empty (`dirs`).
 #[derive(Default, Clone, Debug)]
 pub struct MemFiles {
     pub files: BTreeMap<String, String>,
+    pub dirs: std::collections::BTreeSet<String>,
 }
 
 impl Files for MemFiles {
     fn read(&self, path: &str) -> Result<String, String> {
-        self.files
-            .get(path.trim_start_matches("./"))
-            .cloned()
-            .ok_or_else(|| "No such file or directory".into())
+        let key = clean_path(path);
+        match self.files.get(&key) {
+            Some(f) => Ok(f.clone()),
+            None if self.dir(path).is_some() => Err("Is a directory".into()),
+            None => Err("No such file or directory".into()),
+        }
+    }
+
+    fn dir(&self, path: &str) -> Option<Vec<String>> {
+        let key = clean_path(path);
+        if self.files.contains_key(&key) {
+            return None;
+        }
+        let prefix = match key.as_str() {
+            "" => String::new(),
+            "/" => "/".to_string(),
+            k => format!("{k}/"),
+        };
+        let mut names: Vec<String> = self
+            .files
+            .keys()
+            .chain(self.dirs.iter())
+            .filter_map(|k| k.strip_prefix(prefix.as_str()))
+            .filter_map(|rest| rest.split('/').next())
+            .filter(|n| !n.is_empty())
+            .map(String::from)
+            .collect();
+        names.sort();
+        names.dedup();
+        (key.is_empty() || !names.is_empty() || self.dirs.contains(&key)).then_some(names)
     }
 }
 
 impl Workspace for MemFiles {
     fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String> {
-        let e = self
-            .files
-            .entry(path.trim_start_matches("./").to_string())
-            .or_default();
+        let key = clean_path(path);
+        if key.is_empty() || self.dir(&key).is_some() {
+            return Err("Is a directory".into());
+        }
+        let e = self.files.entry(key).or_default();
         if append {
             e.push_str(content);
         } else {
@@ -56,6 +105,16 @@ impl Workspace for MemFiles {
     }
     fn list(&self) -> Vec<String> {
         self.files.keys().cloned().collect()
+    }
+    fn mkdir(&mut self, path: &str) -> Result<(), String> {
+        let key = clean_path(path);
+        if self.files.contains_key(&key) {
+            return Err("File exists".into());
+        }
+        if !key.is_empty() {
+            self.dirs.insert(key);
+        }
+        Ok(())
     }
 }
 
@@ -85,6 +144,9 @@ impl Files for WithExplain<'_> {
     fn read(&self, path: &str) -> Result<String, String> {
         self.files.read(path)
     }
+    fn dir(&self, path: &str) -> Option<Vec<String>> {
+        self.files.dir(path)
+    }
     fn explain_data(&self) -> Option<&str> {
         self.explain
     }
@@ -103,6 +165,25 @@ fn is_simple(line: &str) -> bool {
                 ';' | '|' | '&' | '<' | '>' | '$' | '`' | '(' | ')' | '\n'
             )
         })
+}
+
+/// Makes what kubectl wrote on the learner's machine (`kubectl cp`) in the workspace. A write
+/// the workspace refuses is kubectl's error, as Go's `os.Create` words it.
+pub fn apply_writes(files: &mut dyn Workspace, out: &mut Output) {
+    for w in std::mem::take(&mut out.writes) {
+        let r = match &w {
+            crate::output::LocalWrite::Dir(p) => {
+                files.mkdir(p).map_err(|e| (p.clone(), "mkdir", e))
+            }
+            crate::output::LocalWrite::File(p, c) => {
+                files.write(p, c, false).map_err(|e| (p.clone(), "open", e))
+            }
+        };
+        if let Err((path, op, e)) = r {
+            out.err(format!("error: {op} {path}: {}", e.to_lowercase()));
+            return;
+        }
+    }
 }
 
 fn to_shell(out: &Output) -> ordinal_shell::Output {
@@ -176,6 +257,7 @@ impl Host for TerminalHost<'_> {
                 let files = WithExplain { files: &*self.files, explain: self.explain };
                 let env = Env { namespace: self.namespace, files: &files, stdin, interactive_shells: self.allow_attach };
                 let mut out = crate::run(self.cluster, &argv[1..], &env);
+                apply_writes(&mut *self.files, &mut out);
                 if let Some(job) = out.job.take() {
                     if self.defer || matches!(job, Job::Attach(Attach { waiting: false, .. })) {
                         self.job = Some(job);
@@ -188,13 +270,14 @@ impl Host for TerminalHost<'_> {
             "cat" => {
                 let mut o = ordinal_shell::Output::default();
                 if argv.len() == 1 {
-                    o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Out, text: stdin.to_string() });
+                    o.push_out(stdin);
                 }
                 for f in &argv[1..] {
                     match self.read(f) {
-                        Ok(t) => o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Out, text: t }),
+                        Ok(t) => o.push_out(t),
                         Err(_) => {
-                            o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Err, text: format!("cat: {f}: No such file or directory\n") });
+                            let why = if self.files.dir(f).is_some() { "Is a directory" } else { "No such file or directory" };
+                            o.push_err(format!("cat: {f}: {why}\n"));
                             o.status = 1;
                         }
                     }
@@ -203,10 +286,36 @@ impl Host for TerminalHost<'_> {
             }
             "ls" => {
                 let mut o = ordinal_shell::Output::default();
-                let list = self.files.list();
-                if !list.is_empty() {
-                    o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Out, text: list.join("\n") + "\n" });
+                let ops: Vec<&String> = argv[1..].iter().filter(|a| !a.starts_with('-')).collect();
+                if ops.is_empty() {
+                    let names = self.files.dir(".").unwrap_or_default();
+                    if !names.is_empty() {
+                        o.push_out(names.join("\n") + "\n");
+                    }
+                    return o;
                 }
+                let (mut files, mut dirs) = (Vec::new(), Vec::new());
+                for op in &ops {
+                    if let Some(names) = self.files.dir(op) {
+                        dirs.push((op, names));
+                    } else if self.files.read(op).is_ok() {
+                        files.push(op.to_string());
+                    } else {
+                        o.push_err(format!("ls: cannot access '{op}': No such file or directory\n"));
+                        o.status = 2;
+                    }
+                }
+                let mut text = files.iter().map(|f| format!("{f}\n")).collect::<String>();
+                for (i, (op, names)) in dirs.iter().enumerate() {
+                    if ops.len() > 1 {
+                        if i > 0 || !files.is_empty() {
+                            text.push('\n');
+                        }
+                        text.push_str(&format!("{op}:\n"));
+                    }
+                    text.extend(names.iter().map(|n| format!("{n}\n")));
+                }
+                o.push_out(text);
                 o
             }
             tool @ ("grep" | "head" | "tail" | "wc" | "sort" | "base64") => {

@@ -7,7 +7,7 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, delete, describe, diff, drain, events, exec, explain, expose, get, info, label,
+    apply, auth, cp, delete, describe, diff, drain, events, exec, explain, expose, get, info, label,
     logs, patch, replace, rollout, scale, set, taint, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
@@ -154,7 +154,6 @@ const EDIT_WHY: &str =
     "the terminal has no text editor; kubectl patch, set, label and apply -f change objects";
 const PORT_FORWARD_WHY: &str =
     "a browser tab cannot listen on a port; `ordinal serve` lets real kubectl forward one";
-const CP_WHY: &str = "kubectl exec POD -- cat FILE reads a container's files";
 const DEBUG_WHY: &str = "it cannot add ephemeral containers to pods";
 
 const LABEL_HELP: Help = Help {
@@ -497,12 +496,21 @@ pub static VERBS: &[Verb] = &[
         "Run a proxy to the Kubernetes API server",
         "a browser tab cannot listen on a port; `ordinal serve` gives real kubectl the API",
     ),
-    not_here(
-        "cp",
-        Group::Troubleshooting,
-        "Copy files and directories to and from containers",
-        CP_WHY,
-    ),
+    Verb {
+        name: "cp",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Copy files and directories to and from containers",
+        help: Some(Help {
+            what: "Copy files and directories to and from containers. It runs tar in the container (kubectl exec … -- tar), so the image must have tar. Local paths are the terminal's files (cat, ls show them); a file copied into a volume outlives the pod.",
+            usage: "kubectl cp <file-spec-src> <file-spec-dest> [options]\n  (a file spec is [[namespace/]pod:]file/path, or a local path)",
+            examples: "  # Copy a local file into web-0's volume\n  kubectl cp hello.html web-0:/usr/share/nginx/html/hello.html\n\n  # Copy a file or a directory out of a pod\n  kubectl cp web-0:/usr/share/nginx/html/hello.html copy.html\n  kubectl cp web-0:/usr/share/nginx/html html\n\n  # Name the namespace and the container\n  kubectl cp hello.html default/web-0:/tmp -c nginx",
+        }),
+        flags: cp::FLAGS,
+        subs: &[],
+        operands: Operands::None,
+        run: Run::Cmd(cp::cp),
+    },
     Verb {
         name: "auth",
         aliases: &[],

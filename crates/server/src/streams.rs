@@ -43,6 +43,8 @@ const CLOSE: u8 = 255;
 const POLL: Duration = Duration::from_millis(250);
 /// How long a finished session waits for the client to close after the server's close frame.
 const FINISH_WAIT: Duration = Duration::from_secs(10);
+/// How long a command's stderr goes out before its stdout (see `run_session`).
+const STDERR_LEAD: Duration = Duration::from_millis(50);
 
 pub fn route(shared: &Arc<Shared>, req: Request, t: &Target) -> Response {
     let (Some(ns), Some(name)) = (t.namespace.as_deref(), t.name.as_deref()) else {
@@ -800,7 +802,17 @@ fn run_session(
             }
         }
     }
-    let stdin = String::from_utf8_lossy(&input).into_owned();
+    // The simulation's files are text: an archive for `tar` (what `kubectl cp` sends) keeps
+    // its structure, each file's bytes made text; other input is read lossily.
+    let stdin = if o
+        .command
+        .first()
+        .is_some_and(|c| c.rsplit('/').next() == Some("tar"))
+    {
+        ordinal_sim::tar::to_text(&input)
+    } else {
+        String::from_utf8_lossy(&input).into_owned()
+    };
     let result = {
         let mut st = shared.lock();
         st.cluster.exec(ns, pod, container, &o.command, &stdin)
@@ -811,11 +823,19 @@ fn run_session(
             if o.tty {
                 out.send(STDOUT, r.text.as_bytes());
             } else {
+                // Two pipes in the runtime, so no order between them is promised; stderr goes
+                // first, and stdout a moment later. `kubectl cp POD:PATH` prints tar's stderr
+                // from one goroutine and exits as soon as another has read the archive, so
+                // tar's notes (its "Removing leading `/'", written before it reads a file)
+                // must be out before the archive arrives.
+                if o.stderr && !r.stderr.is_empty() {
+                    out.send(STDERR, r.stderr.as_bytes());
+                    if o.stdout && !r.stdout.is_empty() {
+                        std::thread::sleep(STDERR_LEAD);
+                    }
+                }
                 if o.stdout {
                     out.send(STDOUT, r.stdout.as_bytes());
-                }
-                if o.stderr {
-                    out.send(STDERR, r.stderr.as_bytes());
                 }
             }
             End::Exit(r.exit_code)

@@ -100,6 +100,20 @@ pub struct Image {
     pub files: &'static [(&'static str, &'static str)],
     /// The tags that exist, with their sizes; empty when any tag exists at `size_bytes`.
     pub tags: &'static [(&'static str, u64)],
+    /// The `tar` it carries, which `kubectl cp` runs.
+    pub tar: Tar,
+}
+
+/// Which `tar` an image has: it decides the words of its messages (and whether `kubectl cp`
+/// works at all).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Tar {
+    /// None: `kubectl cp` fails as the runtime cannot start `tar`.
+    Missing,
+    /// GNU tar (Debian and Ubuntu images: it is an essential package).
+    Gnu,
+    /// busybox's applet (busybox, and Alpine-based images).
+    Busybox,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -187,6 +201,11 @@ const NGINX_TAGS: &[(&str, u64)] = &[
     ("stable-alpine", 20_984_244),
 ];
 
+/// The images. Their `tar`: nginx-slim 0.2x is built on kubernetes' ubuntu-slim (which keeps
+/// tar; kubernetes/ingress-nginx `images/nginx-slim`), Docker Hub's nginx, httpd, redis and
+/// postgres on debian:bookworm-slim, the lesson's mirror is nginx's; busybox and alpine have
+/// busybox's applet, as agnhost (built on alpine) does; mysql is built on oraclelinux:9-slim,
+/// whose microdnf install adds no tar; pause has no userland at all.
 pub const CATALOGUE: &[Image] = &[
     Image {
         name: "registry.k8s.io/nginx-slim",
@@ -194,6 +213,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Nginx,
         files: NGINX_FILES,
         tags: &[],
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/nginx",
@@ -201,6 +221,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Nginx,
         files: NGINX_FILES,
         tags: NGINX_TAGS,
+        tar: Tar::Gnu,
     },
     Image {
         name: "registry.cn-hangzhou.aliyuncs.com/larswang/nginx",
@@ -208,6 +229,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Nginx,
         files: NGINX_FILES,
         tags: &[],
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/busybox",
@@ -215,6 +237,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Busybox,
         files: BUSYBOX_FILES,
         tags: &[],
+        tar: Tar::Busybox,
     },
     Image {
         name: "docker.io/library/alpine",
@@ -222,6 +245,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Alpine,
         files: ALPINE_FILES,
         tags: &[],
+        tar: Tar::Busybox,
     },
     Image {
         name: "docker.io/library/httpd",
@@ -229,6 +253,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Httpd,
         files: HTTPD_FILES,
         tags: &[],
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/redis",
@@ -236,6 +261,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Server,
         files: EMPTY,
         tags: &[],
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/postgres",
@@ -243,6 +269,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Server,
         files: EMPTY,
         tags: &[],
+        tar: Tar::Gnu,
     },
     Image {
         name: "docker.io/library/mysql",
@@ -250,6 +277,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Server,
         files: EMPTY,
         tags: &[],
+        tar: Tar::Missing,
     },
     Image {
         name: "registry.k8s.io/pause",
@@ -257,6 +285,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Pause,
         files: EMPTY,
         tags: &[],
+        tar: Tar::Missing,
     },
     Image {
         name: "registry.k8s.io/e2e-test-images/agnhost",
@@ -264,6 +293,7 @@ pub const CATALOGUE: &[Image] = &[
         kind: ImageKind::Server,
         files: EMPTY,
         tags: &[],
+        tar: Tar::Busybox,
     },
 ];
 

@@ -29,6 +29,7 @@ pub mod printers;
 pub mod quantity;
 pub mod rng;
 pub mod store;
+pub mod tar;
 pub mod time;
 
 /// How a StatefulSet names its pods and claims (`web-0`, `www-web-0`), for clients that lay

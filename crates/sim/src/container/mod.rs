@@ -6,6 +6,7 @@
 //! pod's readiness afterwards; so writing `index.html` through exec can make a pod Ready.
 
 mod net;
+mod tar;
 mod tools;
 
 #[cfg(test)]
@@ -15,7 +16,7 @@ use crate::api::Pod;
 use crate::cluster::Cluster;
 use crate::exec::{ContainerFs, ExecError, ExecTarget};
 use crate::fs::Entry;
-use crate::images::{self, ImageKind, ImageRef};
+use crate::images::{self, ImageKind, ImageRef, Tar};
 use ordinal_shell::{Dialect, Host, Limits, Output, Shell, State};
 use std::collections::BTreeMap;
 
@@ -45,8 +46,9 @@ impl From<Output> for ExecOutput {
 pub(crate) enum Userland {
     /// busybox applets and ash (`busybox`, `alpine`).
     Busybox,
-    /// Debian: dash as `/bin/sh`, bash, coreutils; `curl` and `nginx` in nginx images.
-    Debian { nginx: bool },
+    /// Debian: dash as `/bin/sh`, bash, coreutils; `curl` and `nginx` in nginx images; the
+    /// image's `tar`.
+    Debian { nginx: bool, tar: Tar },
     /// No shell and no tools (`pause`).
     Empty,
 }
@@ -56,14 +58,22 @@ impl Userland {
         if !target.has_shell {
             return Userland::Empty;
         }
-        let kind = ImageRef::parse(&target.image)
-            .and_then(|r| images::lookup(&r))
-            .map(|i| i.kind);
-        match kind {
+        let image = ImageRef::parse(&target.image).and_then(|r| images::lookup(&r));
+        let tar = image.map_or(Tar::Gnu, |i| i.tar);
+        match image.map(|i| i.kind) {
             Some(ImageKind::Busybox | ImageKind::Alpine) => Userland::Busybox,
-            Some(ImageKind::Nginx) => Userland::Debian { nginx: true },
+            Some(ImageKind::Nginx) => Userland::Debian { nginx: true, tar },
             Some(ImageKind::Pause) => Userland::Empty,
-            _ => Userland::Debian { nginx: false },
+            _ => Userland::Debian { nginx: false, tar },
+        }
+    }
+
+    /// The `tar` it has.
+    pub(crate) fn tar(self) -> Tar {
+        match self {
+            Userland::Busybox => Tar::Busybox,
+            Userland::Debian { tar, .. } => tar,
+            Userland::Empty => Tar::Missing,
         }
     }
 
@@ -89,12 +99,13 @@ impl Userland {
         match self {
             Userland::Empty => false,
             Userland::Busybox => {
-                COMMON.contains(&name) || matches!(name, "ash" | "nslookup" | "wget")
+                COMMON.contains(&name) || matches!(name, "ash" | "nslookup" | "wget" | "tar")
             }
-            Userland::Debian { nginx } => {
+            Userland::Debian { nginx, tar } => {
                 COMMON.contains(&name)
                     || matches!(name, "bash" | "dash")
                     || (nginx && matches!(name, "curl" | "nginx"))
+                    || (name == "tar" && tar != Tar::Missing)
             }
         }
     }
@@ -383,6 +394,7 @@ impl<'c> ContainerHost<'c> {
             "wget" => net::wget(self, state, argv),
             "curl" => net::curl(self, state, argv),
             "env" => self.env(state, argv, stdin),
+            "tar" => tar::run(self, state, argv, stdin),
             _ => tools::run(self, state, &name, argv, stdin),
         }
     }

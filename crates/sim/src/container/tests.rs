@@ -334,3 +334,268 @@ fn a_pattern_that_multiplies_paths_ends_with_the_step_budget() {
         "html/50x.html html/index.html ../nginx/html/../html\n"
     );
 }
+
+/// `tar cf - PATH` as `kubectl cp POD:PATH …` runs it: GNU tar (nginx-slim) names the leading
+/// `/` it removes and pads to whole 10240-byte records; busybox says it in its own words and
+/// does not pad.
+#[test]
+fn tar_creates_archives_with_each_tars_words() {
+    use crate::tar::{self, Body, End};
+    let mut c = cluster();
+    let r = run(
+        &mut c,
+        "web",
+        &["tar", "cf", "-", "/usr/share/nginx/html"],
+        "",
+    );
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        ("tar: Removing leading `/' from member names\n", 0)
+    );
+    assert_eq!(r.stdout.len() % tar::GNU_RECORD, 0);
+    let a = tar::read(r.stdout.as_bytes());
+    assert_eq!(a.end, End::Marker);
+    let names: Vec<&str> = a.members.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "usr/share/nginx/html",
+            "usr/share/nginx/html/50x.html",
+            "usr/share/nginx/html/index.html"
+        ]
+    );
+    assert!(matches!(&a.members[2].body, Body::File(c) if c.contains("Welcome to nginx!")));
+
+    sh(&mut c, "bb", "echo hi > /tmp/a");
+    let r = run(&mut c, "bb", &["tar", "cf", "-", "/tmp/a"], "");
+    assert_eq!(r.stderr, "tar: removing leading '/' from member names\n");
+    // A header, the content's block, the two zero blocks.
+    assert_eq!(r.stdout.len(), 4 * tar::BLOCK);
+    // A relative name stays as it is, from the working directory.
+    let r = run(&mut c, "bb", &["sh", "-c", "cd /tmp && tar cf - a"], "");
+    assert_eq!(r.stderr, "");
+    assert_eq!(tar::read(r.stdout.as_bytes()).members[0].name, "a");
+}
+
+/// A missing file: GNU names the prefix first, then the file, then fails with 2 after writing
+/// an empty archive; busybox names only the file and fails with 1.
+#[test]
+fn tar_of_a_missing_file() {
+    use crate::tar;
+    let mut c = cluster();
+    let r = run(&mut c, "web", &["tar", "cf", "-", "/tmp/nope"], "");
+    assert_eq!(
+        r.stderr,
+        "tar: Removing leading `/' from member names\ntar: /tmp/nope: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\n"
+    );
+    assert_eq!((r.exit_code, r.stdout.len()), (2, tar::GNU_RECORD));
+    let r = run(&mut c, "bb", &["tar", "cf", "-", "/tmp/nope"], "");
+    assert_eq!(
+        r.stderr,
+        "tar: /tmp/nope: No such file or directory\ntar: error exit delayed from previous errors\n"
+    );
+    assert_eq!((r.exit_code, r.stdout.len()), (1, 2 * tar::BLOCK));
+    let r = run(&mut c, "web", &["tar", "cf", "-"], "");
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        ("tar: Cowardly refusing to create an empty archive\nTry 'tar --help' or 'tar --usage' for more information.\n", 2)
+    );
+}
+
+/// `tar -xmf - -C DIR`, as `kubectl cp LOCAL POD:PATH` runs it: members land under DIR, with
+/// the directories they need; a DIR that does not exist is fatal.
+#[test]
+fn tar_extracts_under_a_directory() {
+    use crate::tar::{self, Member};
+    let mut c = cluster();
+    let archive = tar::write(
+        &[
+            Member::file("site/index.html", "<h1>copied</h1>\n", 0),
+            Member::file("site/css/a.css", "a{}\n", 0),
+            Member::dir("site/empty", 0),
+        ],
+        false,
+    );
+    for pod in ["web", "bb"] {
+        let r = run(&mut c, pod, &["tar", "-xmf", "-", "-C", "/tmp"], &archive);
+        assert_eq!((r.text.as_str(), r.exit_code), ("", 0), "{pod}");
+        assert_eq!(
+            sh(
+                &mut c,
+                pod,
+                "cat /tmp/site/index.html /tmp/site/css/a.css; ls /tmp/site"
+            )
+            .stdout,
+            "<h1>copied</h1>\na{}\ncss\nempty\nindex.html\n"
+        );
+    }
+    let no_preserve = [
+        "tar",
+        "--no-same-permissions",
+        "--no-same-owner",
+        "-xmf",
+        "-",
+        "-C",
+        "/usr/share/nginx/html",
+    ];
+    let one = tar::write(&[Member::file("hello.html", "hello\n", 0)], false);
+    let r = run(&mut c, "web", &no_preserve, &one);
+    assert_eq!((r.text.as_str(), r.exit_code), ("", 0));
+    assert_eq!(
+        run(
+            &mut c,
+            "web",
+            &["cat", "/usr/share/nginx/html/hello.html"],
+            ""
+        )
+        .stdout,
+        "hello\n"
+    );
+    let r = run(&mut c, "web", &["tar", "-xmf", "-", "-C", "/no/such"], &one);
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        ("tar: /no/such: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n", 2)
+    );
+    let r = run(&mut c, "bb", &["tar", "-xmf", "-", "-C", "/no/such"], &one);
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        (
+            "tar: can't change directory to '/no/such': No such file or directory\n",
+            1
+        )
+    );
+}
+
+/// Names that would leave the directory lose their prefix (with the note); a broken archive
+/// gets each tar's complaint; `t` lists, `-tv` in each tar's long format.
+#[test]
+fn tar_reads_unsafe_and_broken_archives() {
+    use crate::tar::{self, Member};
+    let mut c = cluster();
+    let abs = tar::write(&[Member::file("/tmp/abs.txt", "x\n", 0)], false);
+    let r = run(&mut c, "web", &["tar", "xf", "-", "-C", "/root"], &abs);
+    assert_eq!(r.stderr, "tar: Removing leading `/' from member names\n");
+    assert_eq!(
+        run(&mut c, "web", &["cat", "/root/tmp/abs.txt"], "").stdout,
+        "x\n"
+    );
+    let r = run(&mut c, "web", &["tar", "xf", "-"], "this is no archive");
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        (
+            "tar: Unexpected EOF in archive\ntar: Error is not recoverable: exiting now\n",
+            2
+        )
+    );
+    let junk = "x".repeat(tar::BLOCK);
+    let r = run(&mut c, "web", &["tar", "xf", "-"], &junk);
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        ("tar: This does not look like a tar archive\ntar: Skipping to next header\ntar: Exiting with failure status due to previous errors\n", 2)
+    );
+    let r = run(&mut c, "bb", &["tar", "xf", "-"], &junk);
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        ("tar: invalid tar magic\n", 1)
+    );
+    let two = tar::write(
+        &[
+            Member::dir("d", 1_767_225_900),
+            Member::file("d/f", "hello\n", 1_767_225_900),
+        ],
+        true,
+    );
+    assert_eq!(
+        run(&mut c, "web", &["tar", "tf", "-"], &two).stdout,
+        "d/\nd/f\n"
+    );
+    assert_eq!(
+        run(&mut c, "web", &["tar", "-tvf", "-"], &two).stdout,
+        "drwxr-xr-x root/root         0 2026-01-01 00:05 d/\n-rw-r--r-- root/root         6 2026-01-01 00:05 d/f\n"
+    );
+    assert_eq!(
+        run(&mut c, "bb", &["tar", "-tvf", "-"], &two).stdout,
+        "drwxr-xr-x root/root         0 2026-01-01 00:05:00 d/\n-rw-r--r-- root/root         6 2026-01-01 00:05:00 d/f\n"
+    );
+    let r = run(&mut c, "web", &["tar", "xzf", "-"], &two);
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        (
+            "tar: -z: compressed archives are not available in this playground\n",
+            2
+        )
+    );
+    let r = run(&mut c, "web", &["tar", "-q"], "");
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        (
+            "tar: invalid option -- 'q'\nTry 'tar --help' or 'tar --usage' for more information.\n",
+            2
+        )
+    );
+}
+
+/// A file that cannot be written fails on its own in GNU tar (which goes on), and stops busybox.
+#[test]
+fn tar_into_a_file_that_is_a_directory() {
+    use crate::tar::{self, Member};
+    let mut c = cluster();
+    sh(&mut c, "web", "mkdir -p /tmp/x/hello");
+    let one = tar::write(
+        &[
+            Member::file("hello", "hi\n", 0),
+            Member::file("b", "b\n", 0),
+        ],
+        false,
+    );
+    let r = run(&mut c, "web", &["tar", "xf", "-", "-C", "/tmp/x"], &one);
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        ("tar: hello: Cannot open: Is a directory\ntar: Exiting with failure status due to previous errors\n", 2)
+    );
+    assert_eq!(run(&mut c, "web", &["cat", "/tmp/x/b"], "").stdout, "b\n");
+    sh(&mut c, "bb", "mkdir -p /tmp/x/hello");
+    let r = run(&mut c, "bb", &["tar", "xf", "-", "-C", "/tmp/x"], &one);
+    assert_eq!(
+        (r.stderr.as_str(), r.exit_code),
+        ("tar: can't open 'hello': Is a directory\n", 1)
+    );
+    assert_eq!(run(&mut c, "bb", &["cat", "/tmp/x/b"], "").exit_code, 1);
+}
+
+/// Which images have a tar: those that really ship one; without it the runtime cannot start
+/// the process.
+#[test]
+fn images_without_tar_cannot_start_it() {
+    use crate::images::{lookup, ImageRef, Tar};
+    let tar = |i: &str| lookup(&ImageRef::parse(i).unwrap()).unwrap().tar;
+    assert_eq!(tar("registry.k8s.io/nginx-slim:0.21"), Tar::Gnu);
+    assert_eq!(tar("nginx"), Tar::Gnu);
+    assert_eq!(tar("busybox:1.28"), Tar::Busybox);
+    assert_eq!(
+        tar("registry.k8s.io/e2e-test-images/agnhost:2.45"),
+        Tar::Busybox
+    );
+    assert_eq!(tar("mysql"), Tar::Missing);
+    let mut c = cluster();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\nspec:\n  containers:\n  - name: db\n    image: mysql:9\n";
+    for r in c.apply_yaml(pod, "default").unwrap() {
+        r.unwrap();
+    }
+    c.settle();
+    let argv: Vec<String> = ["tar", "cf", "-", "/etc"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let e = c.exec("default", "db", None, &argv, "").unwrap_err();
+    assert!(
+        e.message()
+            .ends_with("exec: \"tar\": executable file not found in $PATH: unknown"),
+        "{}",
+        e.message()
+    );
+    assert_eq!(
+        sh(&mut c, "db", "tar cf - /etc").stderr,
+        "sh: 1: tar: not found\n"
+    );
+}
