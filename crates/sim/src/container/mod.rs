@@ -7,6 +7,7 @@
 
 mod net;
 mod tools;
+pub use net::{forward_error, sandbox_names, Landing, Workstation};
 
 #[cfg(test)]
 mod tests;
