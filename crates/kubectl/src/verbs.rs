@@ -8,7 +8,7 @@ use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
     apply, auth, delete, describe, diff, drain, events, exec, explain, get, info, label, logs,
-    patch, replace, rollout, scale, set, top, wait, Env,
+    patch, portforward, replace, rollout, scale, set, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -416,6 +416,21 @@ pub static VERBS: &[Verb] = &[
         run: Run::Cmd(exec::exec),
     },
     Verb {
+        name: "port-forward",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Forward one or more local ports to a pod",
+        help: Some(Help {
+            what: "Forward one or more local ports to a pod (or to the pod kubectl picks for a Service or a StatefulSet, with the Service's targetPort) until Ctrl-C. End the line with & to keep it running in the background and use the terminal meanwhile: curl localhost:PORT reaches the pod, jobs lists it, kill %1 stops it. The forward ends when a connection finds its pod gone.",
+            usage: "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
+            examples: "  kubectl port-forward web-0 8080:80 &\n  curl localhost:8080\n  kubectl port-forward svc/nginx :80 &\n  kubectl port-forward --address 0.0.0.0 pod/web-0 8888:80 &",
+        }),
+        flags: portforward::FLAGS,
+        subs: &[],
+        operands: Operands::Name(Kind::Pod),
+        run: Run::Cmd(portforward::port_forward),
+    },
+    Verb {
         name: "auth",
         aliases: &[],
         group: Some(Group::Troubleshooting),
@@ -603,7 +618,6 @@ pub static VERBS: &[Verb] = &[
     not_here("expose"),
     not_here("kustomize"),
     not_here("plugin"),
-    not_here("port-forward"),
     not_here("proxy"),
     not_here("taint"),
 ];
