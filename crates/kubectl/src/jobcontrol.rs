@@ -441,7 +441,7 @@ impl JobTable {
             i += 1;
         }
         if targets.is_empty() {
-            o.push_err(format!("bash: {USAGE}"));
+            o.push_err(USAGE);
             o.status = 2;
             return o;
         }

@@ -175,7 +175,10 @@ impl TerminalHost<'_> {
                 taken.extend(fg.listening.iter().cloned());
             }
             let table = &mut *self.table;
-            if !crate::portforward::listen(pf, &taken, &mut |t| table.pick_port(t), out) {
+            // One that `fg` brought back listens already.
+            if pf.listening.is_empty()
+                && !crate::portforward::listen(pf, &taken, &mut |t| table.pick_port(t), out)
+            {
                 return;
             }
         }
