@@ -76,6 +76,11 @@ const FLAG_ERRORS: &[&str] = &[
     "api-resources --bogus",
     "gte pods",
     "zzzqqq",
+    "port-forward",
+    "port-forward web-0",
+    "port-forward --pod-running-timeout=x web-0 8080",
+    "port-forward --pod-running-timeout=0 web-0 8080",
+    "port-forward --bogus web-0 8080",
 ];
 
 /// The verbs whose `kubectl VERB --help` is compared.
