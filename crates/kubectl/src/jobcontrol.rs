@@ -15,6 +15,9 @@ use ordinal_sim::Cluster;
 /// The process id of the first background job (kubectl's own klog lines say 4242).
 const FIRST_PID: u32 = 4243;
 
+/// Most jobs the table holds at once (each is polled as the clock runs).
+pub const MAX_JOBS: usize = 100;
+
 /// A job's state as `jobs` and the notices word it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobState {
@@ -152,12 +155,16 @@ impl JobTable {
         0
     }
 
-    /// A new job's number (one more than the highest, as bash) and process id.
-    pub fn begin(&mut self, text: &str) -> Building {
+    /// A new job's number (one more than the highest, as bash) and process id; refused when
+    /// the table is full.
+    pub fn begin(&mut self, text: &str) -> Result<Building, String> {
+        if self.jobs.len() >= MAX_JOBS {
+            return Err(format!("bash: {text}: not available in this playground: at most {MAX_JOBS} background jobs at once (jobs lists them, kill stops one)\n"));
+        }
         let number = self.jobs.iter().map(|j| j.number).max().unwrap_or(0) + 1;
         let pid = self.next_pid;
         self.next_pid += 1;
-        Building {
+        Ok(Building {
             number,
             pid,
             text: text.to_string(),
@@ -165,7 +172,7 @@ impl JobTable {
             stopped: false,
             sinks: (Sink::Out, Sink::Err),
             detach: false,
-        }
+        })
     }
 
     /// The list has run as far as it can: a new job, or a job whose list went on.

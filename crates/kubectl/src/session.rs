@@ -7,7 +7,7 @@ use crate::jobcontrol::{route, Building, JobState, JobTable, Station};
 use crate::jobs::{Attach, Job};
 use crate::output::{Output, Stream};
 use crate::{Env, Files};
-use ordinal_shell::{Dialect, Host, Rest, Shell, Sink, State};
+use ordinal_shell::{Background, Dialect, Host, Rest, Shell, Sink, State};
 use ordinal_sim::api::Kind;
 use ordinal_sim::{Cluster, DeleteOptions};
 use std::collections::BTreeMap;
@@ -344,14 +344,20 @@ impl Host for TerminalHost<'_> {
     fn is_dir(&mut self, _state: &State, path: &str) -> bool {
         matches!(path, "/" | "~" | "." | "..")
     }
-    fn begin_background(&mut self, text: &str) -> Option<(u32, u32)> {
+    fn begin_background(&mut self, text: &str) -> Background {
         if self.building.is_some() {
-            return None;
+            return Background::Foreground;
         }
-        let b = self.table.begin(text);
-        let ids = (b.number, b.pid);
+        let b = match self.table.begin(text) {
+            Ok(b) => b,
+            Err(msg) => return Background::Refused(msg),
+        };
+        let job = Background::Job {
+            number: b.number,
+            pid: b.pid,
+        };
         self.building = Some(b);
-        Some(ids)
+        job
     }
     fn end_background(&mut self, status: i32, rest: Option<Rest>) {
         if let Some(b) = self.building.take() {

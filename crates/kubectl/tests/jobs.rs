@@ -238,3 +238,35 @@ fn a_system_chosen_port_is_the_same_in_every_session() {
         ports[0]
     );
 }
+
+#[test]
+fn localhost_reaches_a_forward_on_either_loopback() {
+    let mut t = T::web();
+    assert_eq!(
+        t.live("kubectl port-forward --address ::1 web-0 8080:80 &"),
+        "[1] 4243\nForwarding from [::1]:8080 -> 80\n"
+    );
+    assert_eq!(
+        t.live("curl -s localhost:8080"),
+        "Handling connection for 8080\nhello from web-0\n"
+    );
+    assert_eq!(
+        t.live("curl -s 'http://[::1]:8080/'"),
+        "Handling connection for 8080\nhello from web-0\n"
+    );
+    assert_eq!(
+        t.live("curl 127.0.0.1:8080"),
+        "curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn't connect to server\n"
+    );
+}
+
+#[test]
+fn the_job_table_is_bounded() {
+    let mut t = T::web();
+    let out = t.run("i=0; while [ $i -lt 101 ]; do sleep 100 & i=$((i+1)); done 2>&1 | tail -1");
+    assert_eq!(
+        out,
+        "bash: sleep 100: not available in this playground: at most 100 background jobs at once (jobs lists them, kill stops one)\n"
+    );
+    assert_eq!(t.run("jobs | wc -l"), "100\n");
+}

@@ -4,7 +4,9 @@
 use crate::lex::RedirOp;
 use crate::msg::Voice;
 use crate::parse::{AndOr, Command, Compound, List, Parser, Pipeline, Redir, Simple};
-use crate::{builtins, Dialect, Host, Output, Rest, Shell, Sink, Stream, WORK_BYTES_PER_STEP};
+use crate::{
+    builtins, Background, Dialect, Host, Output, Rest, Shell, Sink, Stream, WORK_BYTES_PER_STEP,
+};
 
 /// Why execution stopped early.
 #[derive(Debug)]
@@ -334,8 +336,14 @@ impl<'a> Exec<'a> {
     /// then runs in the foreground.
     fn background(&mut self, ao: &AndOr, out: &mut Output) -> R<Option<i32>> {
         let text = ao.text();
-        let Some((number, pid)) = self.host.begin_background(&text) else {
-            return Ok(None);
+        let (number, pid) = match self.host.begin_background(&text) {
+            Background::Foreground => return Ok(None),
+            Background::Job { number, pid } => (number, pid),
+            Background::Refused(msg) => {
+                self.write(out, Stream::Err, msg)?;
+                self.sh.state.last_status = 1;
+                return Ok(Some(1));
+            }
         };
         if self.sh.interactive {
             self.write(out, Stream::Err, format!("[{number}] {pid}\n"))?;

@@ -76,6 +76,17 @@ pub enum Sink {
     Pipe,
 }
 
+/// What the host makes of `LIST &` (see [`Host::begin_background`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Background {
+    /// No job control (`sh -c`): the list runs in the foreground.
+    Foreground,
+    /// A job: its number and process id (`[1] 4243`).
+    Job { number: u32, pid: u32 },
+    /// No job now: the message says why (the list does not run; its status is 1).
+    Refused(String),
+}
+
 /// What a background list has left to run after its command that keeps running ends (`sleep 5
 /// && echo done &`): the host keeps it with the job and hands it to [`Shell::resume`].
 #[derive(Clone, Debug)]
@@ -314,14 +325,14 @@ pub trait Host {
     fn work_bytes(&mut self) -> u64 {
         0
     }
-    /// `LIST &` in an interactive shell: the host makes a job of the list, which bash shows as
-    /// `text` (`jobs`), and returns its number and process id (`[1] 4243`). The list then runs
-    /// at once, in a subshell, as far as it can: every command that finishes at once runs; the
-    /// first one that keeps running (a watch, a port-forward, `sleep`) is the job's, and the
-    /// host says so through [`Host::detached`]. `None` (the default: no job control, as `sh -c`)
-    /// runs the list in the foreground.
-    fn begin_background(&mut self, _text: &str) -> Option<(u32, u32)> {
-        None
+    /// `LIST &`: the host makes a job of the list, which bash shows as `text` (`jobs`), with
+    /// its number and process id (`[1] 4243`). The list then runs at once, in a subshell, as
+    /// far as it can: every command that finishes at once runs; the first one that keeps
+    /// running (a watch, a port-forward, `sleep`) is the job's, and the host says so through
+    /// [`Host::detached`]. The default, [`Background::Foreground`] (no job control, as `sh
+    /// -c`), runs the list in the foreground.
+    fn begin_background(&mut self, _text: &str) -> Background {
+        Background::Foreground
     }
     /// The background list has run as far as it can now: its status (if it finished), and what
     /// is left to run after the command that keeps running ([`Shell::resume`] runs it).

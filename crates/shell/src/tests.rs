@@ -1005,11 +1005,17 @@ impl Host for Jobs {
     fn is_dir(&mut self, state: &State, path: &str) -> bool {
         self.fake.is_dir(state, path)
     }
-    fn begin_background(&mut self, text: &str) -> Option<(u32, u32)> {
+    fn begin_background(&mut self, text: &str) -> Background {
+        if text == "refuse" {
+            return Background::Refused("bash: refused\n".into());
+        }
         self.started.push(text.to_string());
         self.in_bg = true;
         let n = self.started.len() as u32;
-        Some((n, 4242 + n))
+        Background::Job {
+            number: n,
+            pid: 4242 + n,
+        }
     }
     fn end_background(&mut self, status: i32, rest: Option<Rest>) {
         self.in_bg = false;
@@ -1078,6 +1084,9 @@ fn a_background_list_runs_in_a_subshell() {
     assert_eq!(sh.state.cwd, "/");
     // Without job control (`sh -c`) `&` runs the list in the foreground, as before.
     assert_eq!(bash("echo a & echo b").stdout(), "a\nb\n");
+    // A host may refuse a job: the list does not run.
+    let (o, _, _) = jobs("refuse & echo $?");
+    assert_eq!(o.text(), "bash: refused\n1\n");
 }
 
 #[test]

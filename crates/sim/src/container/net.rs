@@ -425,7 +425,12 @@ impl Cluster {
         argv: &[String],
         ws: &mut dyn Workstation,
     ) -> Output {
-        curl(&mut Station { cluster: self, ws }, state, argv)
+        let mut station = Station {
+            cluster: self,
+            ws,
+            localhost: false,
+        };
+        curl(&mut station, state, argv)
     }
 
     /// The web server a pod runs on `port` of its own network, if one listens there.
@@ -535,6 +540,8 @@ impl Net for ContainerHost<'_> {
 struct Station<'a> {
     cluster: &'a mut Cluster,
     ws: &'a mut dyn Workstation,
+    /// The host asked for was `localhost`: ::1 first, then 127.0.0.1, as curl tries them.
+    localhost: bool,
 }
 
 impl Net for Station<'_> {
@@ -543,13 +550,21 @@ impl Net for Station<'_> {
     }
     fn resolve(&mut self, host: &str) -> Option<String> {
         let host = host.trim_start_matches('[').trim_end_matches(']');
+        self.localhost = host == "localhost";
         if is_ipv4(host) || host == "::1" {
             return Some(host.to_string());
         }
-        (host == "localhost").then(|| "127.0.0.1".to_string())
+        self.localhost.then(|| "127.0.0.1".to_string())
     }
     fn connect(&mut self, ip: &str, port: u16, out: &mut Output) -> Result<Server, Fail> {
-        match self.ws.connect(self.cluster, ip, port, out) {
+        let mut landing = Landing::Refused;
+        if self.localhost {
+            landing = self.ws.connect(self.cluster, "::1", port, out);
+        }
+        if landing == Landing::Refused {
+            landing = self.ws.connect(self.cluster, ip, port, out);
+        }
+        match landing {
             Landing::Refused => Err(Fail::Refused),
             Landing::Empty => Err(Fail::Empty),
             Landing::Pod {
