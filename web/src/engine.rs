@@ -124,7 +124,7 @@ impl Engine {
     }
 
     /// Moves simulated time by `sim_ms` (fractions carry over) and lets a running terminal
-    /// command (a watch, a wait) see it.
+    /// command (a watch, a wait) and the background jobs see it.
     pub fn advance(&mut self, sim_ms: f64) -> Output {
         self.carry += sim_ms.max(0.0);
         let whole = self.carry.floor();
@@ -147,7 +147,7 @@ impl Engine {
                 break;
             }
             let mut next = target;
-            if self.session.busy() {
+            if self.session.busy() || self.session.has_jobs() {
                 if let Some(t) = self.cluster.next_timer() {
                     next = next.min(t.0);
                 }
@@ -174,8 +174,9 @@ impl Engine {
         }
     }
 
+    /// Lets the running command and the background jobs (`… &`) see the cluster now.
     fn poll(&mut self) -> Output {
-        if self.session.busy() {
+        if self.session.busy() || self.session.has_jobs() {
             self.session.poll(&mut self.cluster)
         } else {
             Output::default()
@@ -447,6 +448,45 @@ mod tests {
         let (ops, at) = parse_record(&e.record_json()).unwrap();
         let r2 = Engine::replay(&ops, at, &mut |_, _| {});
         assert_eq!(dump(&r2.cluster), dump(&e.cluster));
+    }
+
+    /// Background jobs (`… &`) see the clock as the frames come: a list goes on after its
+    /// sleep, a watch prints, a port-forward serves curl; a replay of the record shows the
+    /// same terminal.
+    #[test]
+    fn background_jobs_run_with_the_clock_and_replay_alike() {
+        let mut e = Engine::new();
+        e.sync_manifest(ordinal_kubectl::manifests::K8S_IO_WEB_YAML);
+        let mut log = e.kubectl(&["apply", "-f", "web.yaml"]).text();
+        for _ in 0..100 {
+            log += &e.advance(500.0).text();
+        }
+        for line in [
+            "sleep 3 && echo three seconds later &",
+            "kubectl port-forward web-0 8080:80 &",
+            "kubectl get pods -w &",
+            "kubectl delete pod web-1 --wait=false",
+        ] {
+            log += &e.input(line).text();
+        }
+        assert!(!e.session.busy() && e.session.has_jobs());
+        for _ in 0..10 {
+            log += &e.advance(700.0).text();
+        }
+        for line in ["curl -s localhost:8080 | head -1", "kill %2 %3"] {
+            log += &e.input(line).text();
+        }
+        assert!(log.contains("\nthree seconds later\n"), "{log}");
+        assert!(log.contains("web-1   0/1     Terminating"), "{log}");
+        assert!(
+            log.ends_with("Handling connection for 8080\n<html>\n[1]   Done                    sleep 3 && echo three seconds later\n[2]-  Terminated              kubectl port-forward web-0 8080:80\n[3]+  Terminated              kubectl get pods -w\n"),
+            "{log}"
+        );
+        let now = e.cluster.now().0;
+        let mut replayed = String::new();
+        let r = Engine::replay(e.record(), now, &mut |_, o| replayed += &o.text());
+        assert_eq!(replayed, log);
+        assert_eq!(dump(&r.cluster), dump(&e.cluster));
     }
 
     #[test]

@@ -151,6 +151,10 @@ fn repl(seed: u64, gates: FeatureGates) {
         let elapsed = last_tick.elapsed().as_millis() as u64;
         cluster.advance(elapsed);
         last_tick = Instant::now();
+        // What background jobs (`… &`) printed meanwhile shows before the prompt.
+        if session.has_jobs() {
+            print_out(&session.poll(&mut cluster));
+        }
         let prompt = session.prompt();
         let line = match editor.as_mut() {
             Some(ed) => match ed.readline(&prompt) {

@@ -133,7 +133,7 @@ pub fn parse(
 }
 
 /// The process id kubectl's klog lines carry here (a real one differs on every run).
-const KLOG_PID: u32 = 4242;
+pub(crate) const KLOG_PID: u32 = 4242;
 
 /// A klog warning as kubectl writes it to stderr: `W1207 10:47:55.640005    4242
 /// helpers.go:703] …`, stamped with the cluster's clock.
@@ -144,10 +144,15 @@ fn warn(c: &Cluster, out: &mut Output, line: u32, message: &str) {
 /// A klog line (`W…`, or `F…` for kubectl's fatal exits) as kubectl writes it to stderr,
 /// stamped with the cluster's clock: `F1207 10:47:55.640005    4242 sorter.go:329] …`.
 pub(crate) fn klog(c: &Cluster, severity: char, at: &str, message: &str) -> String {
+    klog_of(c, KLOG_PID, severity, at, message)
+}
+
+/// [`klog`] of the process `pid` (a background job's, as `[1] 4243` showed it).
+pub(crate) fn klog_of(c: &Cluster, pid: u32, severity: char, at: &str, message: &str) -> String {
     let now = c.now();
     let t = Civil::of(now);
     format!(
-        "{severity}{:02}{:02} {:02}:{:02}:{:02}.{:06} {KLOG_PID:>7} {at}] {message}",
+        "{severity}{:02}{:02} {:02}:{:02}:{:02}.{:06} {pid:>7} {at}] {message}",
         t.month,
         t.day,
         t.hour,

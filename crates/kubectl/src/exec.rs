@@ -142,7 +142,7 @@ pub(crate) fn default_container(pod: &Pod) -> Option<(String, Option<String>)> {
 }
 
 /// `web-0`, `pod/web-0`, `sts/web` (its first pod).
-fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
+pub(crate) fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
     match target.split_once('/') {
         None => Ok(target.to_string()),
         Some((t, n)) => match crate::resource::resolve(t) {
@@ -185,7 +185,7 @@ fn resolve_pod(c: &Cluster, ns: &str, target: &str) -> Result<String, String> {
 
 /// The pod kubectl picks for a Service: `GetFirstPod` of its selector, sorted as
 /// `sort.Reverse(ActivePods)` sorts them (scheduled, running, ready, fewest restarts, oldest).
-fn service_pod(c: &Cluster, ns: &str, name: &str) -> Result<String, String> {
+pub(crate) fn service_pod(c: &Cluster, ns: &str, name: &str) -> Result<String, String> {
     let Some(svc) = c.get_as::<Service>(ns, name) else {
         return Err(format!(
             "Error from server (NotFound): services \"{name}\" not found"

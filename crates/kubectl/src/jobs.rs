@@ -70,6 +70,9 @@ pub enum Job {
         pod: String,
         remove: bool,
     },
+    /// `kubectl port-forward`: listening on the workstation until Ctrl-C, or until a connection
+    /// finds its pod gone ([`crate::portforward`]).
+    PortForward(PortForward),
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +121,7 @@ impl Job {
             | Job::RunCommand { .. }
             | Job::Replace(_)
             | Job::AttachOutput(_)
+            | Job::PortForward(_)
             | Job::Events(_) => None,
         }
     }
@@ -183,4 +187,31 @@ pub struct EventsWatch {
     pub headers: bool,
     pub rv: u64,
     pub table: Table,
+}
+
+/// One forwarded port: the workstation's and the pod's (`8080:80`). `local` is 0 until the
+/// listener is made when the port was left to the system (`:80`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForwardedPort {
+    pub local: u16,
+    pub remote: u16,
+}
+
+/// `kubectl port-forward` running: the pod (its UID: a pod that replaces it under the same
+/// name is not forwarded to), the addresses and ports it listens on.
+#[derive(Debug, Clone)]
+pub struct PortForward {
+    pub namespace: String,
+    pub pod: String,
+    pub uid: String,
+    /// Addresses, as client-go sorts them (`127.0.0.1`, `::1`), each with whether it came from
+    /// `localhost` (those fail a port only if all of them fail).
+    pub addresses: Vec<(String, bool)>,
+    pub ports: Vec<ForwardedPort>,
+    /// The (address, port) pairs it listens on.
+    pub listening: Vec<(String, u16)>,
+    /// A connection could not reach the pod: kubectl said "lost connection to pod" and ends.
+    pub lost: bool,
+    /// The process id its klog lines carry (a background job's, as `[1] 4243` showed it).
+    pub pid: u32,
 }

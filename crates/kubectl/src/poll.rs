@@ -34,6 +34,12 @@ impl Job {
                 }
             }
             Job::Sleep { until } => c.now() >= *until,
+            Job::PortForward(pf) => {
+                if pf.lost {
+                    out.status = 1;
+                }
+                pf.lost
+            }
             Job::Replace(r) => crate::replace::poll(c, r, out),
             Job::AttachOutput(a) => crate::exec::poll_attach_output(a, c, out),
             Job::Events(e) => {
@@ -237,6 +243,10 @@ impl Job {
 
     /// Runs the job to its end by stepping the cluster (script mode): time passes only here.
     pub fn run_to_end(mut self, c: &mut Cluster, out: &mut Output) -> Option<Job> {
+        // Nothing in a script can connect to a port-forward: it ends as at Ctrl-C.
+        if matches!(self, Job::PortForward(_)) {
+            return None;
+        }
         let start = c.now();
         loop {
             if self.poll(c, out) {

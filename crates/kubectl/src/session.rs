@@ -1,12 +1,13 @@
 //! A terminal session: the learner's shell (bash-like, with `kubectl`/`k` and a few workstation
-//! commands), the job a command left running (a watch, a wait), and a shell attached to a
-//! container (`kubectl run -it`, `kubectl exec -it … -- sh`). The CLI and the web terminal both
-//! drive one of these.
+//! commands), the job a command left running (a watch, a wait), its background jobs (`… &`,
+//! [`crate::jobcontrol`]), and a shell attached to a container (`kubectl run -it`, `kubectl
+//! exec -it … -- sh`). The CLI and the web terminal both drive one of these.
 
+use crate::jobcontrol::{route, Building, JobState, JobTable, Station};
 use crate::jobs::{Attach, Job};
 use crate::output::{Output, Stream};
 use crate::{Env, Files};
-use ordinal_shell::{Dialect, Host, Shell, State};
+use ordinal_shell::{Background, Dialect, Host, Rest, Shell, Sink, State};
 use ordinal_sim::api::Kind;
 use ordinal_sim::{Cluster, DeleteOptions};
 use std::collections::BTreeMap;
@@ -129,6 +130,8 @@ pub struct Session {
     shell: Shell,
     files: Box<dyn Workspace>,
     job: Option<Job>,
+    /// Background jobs (`… &`).
+    table: JobTable,
     attached: Option<Attached>,
     /// What `kubectl explain` reads (see [`Session::set_explain_data`]).
     explain: Option<std::sync::Arc<str>>,
@@ -211,10 +214,11 @@ fn from_shell(o: &ordinal_shell::Output) -> Output {
         ..Default::default()
     };
     for ch in &o.chunks {
-        let s = if matches!(ch.stream, ordinal_shell::Stream::Out) {
-            Stream::Out
-        } else {
+        // What a background job wrote to the terminal meanwhile shows as output.
+        let s = if matches!(ch.stream, ordinal_shell::Stream::Err) {
             Stream::Err
+        } else {
+            Stream::Out
         };
         out.chunks.push((s, ch.text.clone()));
     }
@@ -236,9 +240,67 @@ struct TerminalHost<'a> {
     /// Bytes of workspace files read since the shell last asked ([`Host::work_bytes`]).
     work: u64,
     explain: Option<&'a str>,
+    table: &'a mut JobTable,
+    /// The background list running now (`… &`).
+    building: Option<Building>,
 }
 
 impl TerminalHost<'_> {
+    /// What a command left running: a background list's (it becomes the job), this line's
+    /// foreground job (a live terminal's simple line), or run to its end here. A port-forward
+    /// first makes its listeners on the workstation.
+    fn take_job(&mut self, mut job: Job, out: &mut Output) {
+        if let Job::PortForward(pf) = &mut job {
+            let mut taken = self.table.listening();
+            if let Some(Job::PortForward(fg)) = &self.job {
+                taken.extend(fg.listening.iter().cloned());
+            }
+            let table = &mut *self.table;
+            // One that `fg` brought back listens already.
+            if pf.listening.is_empty()
+                && !crate::portforward::listen(pf, &taken, &mut |t| table.pick_port(t), out)
+            {
+                return;
+            }
+        }
+        if let Some(b) = self.building.as_mut() {
+            // A command feeding a pipe runs to its end, as in a foreground pipeline.
+            if b.sinks.0 != Sink::Pipe {
+                if let Job::PortForward(pf) = &mut job {
+                    pf.pid = b.pid;
+                }
+                b.stopped = matches!(job, Job::Attach(_));
+                b.job = Some(job);
+                b.detach = true;
+                return;
+            }
+        } else if self.defer || matches!(job, Job::Attach(Attach { waiting: false, .. })) {
+            self.job = Some(job);
+            return;
+        }
+        if let Some(left) = job.run_to_end(self.cluster, out) {
+            if self.building.is_none() {
+                self.job = Some(left);
+            }
+        }
+    }
+
+    /// `fg`: the job is the foreground's now, its text printed first.
+    fn fg(&mut self, args: &[String]) -> ordinal_shell::Output {
+        if self.building.is_some() {
+            return ordinal_shell::Output::err("bash: fg: no job control\n", 1);
+        }
+        match self.table.fg(args) {
+            Err(o) => o,
+            Ok((text, job)) => {
+                let mut out = Output::default();
+                out.out(format!("{text}\n"));
+                self.take_job(job, &mut out);
+                to_shell(&out)
+            }
+        }
+    }
+
     /// A workspace file, counted as work for the shell's step budget.
     fn read(&mut self, path: &str) -> Result<String, String> {
         let r = self.files.read(path);
@@ -250,7 +312,7 @@ impl TerminalHost<'_> {
 }
 
 impl Host for TerminalHost<'_> {
-    fn command(&mut self, _state: &State, argv: &[String], stdin: &str) -> ordinal_shell::Output {
+    fn command(&mut self, state: &State, argv: &[String], stdin: &str) -> ordinal_shell::Output {
         let name = argv[0].as_str();
         match name {
             "kubectl" | "k" => {
@@ -259,14 +321,20 @@ impl Host for TerminalHost<'_> {
                 let mut out = crate::run(self.cluster, &argv[1..], &env);
                 apply_writes(&mut *self.files, &mut out);
                 if let Some(job) = out.job.take() {
-                    if self.defer || matches!(job, Job::Attach(Attach { waiting: false, .. })) {
-                        self.job = Some(job);
-                    } else if let Some(left) = job.run_to_end(self.cluster, &mut out) {
-                        self.job = Some(left);
-                    }
+                    self.take_job(job, &mut out);
                 }
                 to_shell(&out)
             }
+            "curl" => {
+                let mut station = Station { jobs: &mut *self.table, files: &mut *self.files };
+                self.cluster.workstation_curl(state, argv, &mut station)
+            }
+            "jobs" => self.table.jobs(&argv[1..]),
+            "kill" => self.table.kill(&argv[1..]),
+            "bg" if self.building.is_some() => ordinal_shell::Output::err("bash: bg: no job control\n", 1),
+            "bg" => self.table.bg(&argv[1..]),
+            "fg" => self.fg(&argv[1..]),
+            "wait" => self.table.wait(),
             "cat" => {
                 let mut o = ordinal_shell::Output::default();
                 if argv.len() == 1 {
@@ -329,11 +397,7 @@ impl Host for TerminalHost<'_> {
                 let (o, job) = crate::workstation::docker(self.cluster, &argv[1..]);
                 let Some(job) = job else { return o };
                 let mut out = from_shell(&o);
-                if self.defer {
-                    self.job = Some(job);
-                } else if let Some(left) = job.run_to_end(self.cluster, &mut out) {
-                    self.job = Some(left);
-                }
+                self.take_job(job, &mut out);
                 to_shell(&out)
             }
             "vi" | "vim" | "nano" | "emacs" => ordinal_shell::Output {
@@ -370,6 +434,13 @@ impl Host for TerminalHost<'_> {
             .saturating_sub(self.slept_ms)
     }
     fn sleep(&mut self, ms: u64) {
+        if let Some(b) = self.building.as_mut() {
+            b.job = Some(Job::Sleep {
+                until: self.cluster.now().plus_ms(ms),
+            });
+            b.detach = true;
+            return;
+        }
         self.slept_ms += ms;
         if self.defer {
             self.job = Some(Job::Sleep {
@@ -381,6 +452,36 @@ impl Host for TerminalHost<'_> {
     }
     fn is_dir(&mut self, _state: &State, path: &str) -> bool {
         matches!(path, "/" | "~" | "." | "..")
+    }
+    fn begin_background(&mut self, text: &str) -> Background {
+        if self.building.is_some() {
+            return Background::Foreground;
+        }
+        let b = match self.table.begin(text) {
+            Ok(b) => b,
+            Err(msg) => return Background::Refused(msg),
+        };
+        let job = Background::Job {
+            number: b.number,
+            pid: b.pid,
+        };
+        self.building = Some(b);
+        job
+    }
+    fn end_background(&mut self, status: i32, rest: Option<Rest>) {
+        if let Some(b) = self.building.take() {
+            self.table.end(b, status, rest);
+        }
+    }
+    fn detached(&mut self) -> bool {
+        self.building
+            .as_mut()
+            .is_some_and(|b| std::mem::take(&mut b.detach))
+    }
+    fn sinks(&mut self, out: &Sink, err: &Sink) {
+        if let Some(b) = self.building.as_mut() {
+            b.sinks = (out.clone(), err.clone());
+        }
     }
 }
 
@@ -397,6 +498,7 @@ impl Session {
             shell,
             files,
             job: None,
+            table: JobTable::default(),
             attached: None,
             explain: None,
         }
@@ -438,9 +540,18 @@ impl Session {
             .is_some_and(|j| !matches!(j, Job::Attach(Attach { waiting: false, .. })))
     }
 
-    /// The running job's next deadline (see [`Job::deadline`]).
+    /// A background job is running: the terminal polls it as the clock runs.
+    pub fn has_jobs(&self) -> bool {
+        self.table.running()
+    }
+
+    /// The next deadline of the running job or of a background job (see [`Job::deadline`]).
     pub fn next_deadline(&self) -> Option<ordinal_sim::time::Time> {
-        self.job.as_ref().and_then(Job::deadline)
+        let fg = self.job.as_ref().and_then(Job::deadline);
+        match (fg, self.table.deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     pub fn attached(&self) -> bool {
@@ -476,6 +587,8 @@ impl Session {
             slept_ms: 0,
             work: 0,
             explain: self.explain.as_deref(),
+            table: &mut self.table,
+            building: None,
         };
         let o = self.shell.run(&mut host, line);
         let job = host.job.take();
@@ -484,7 +597,68 @@ impl Session {
             out.chunks.insert(0, (Stream::Out, "\x1b[2J\x1b[H".into()));
         }
         self.start_job(c, job, mode, &mut out);
+        self.poll_background(c, &mut out);
+        if !self.busy() {
+            self.table.notify(&mut out);
+        }
         out
+    }
+
+    /// Moves the background jobs along: their output where it goes, and a list's next
+    /// commands once its running one ends.
+    fn poll_background(&mut self, c: &mut Cluster, out: &mut Output) {
+        for i in 0..self.table.jobs.len() {
+            let j = &mut self.table.jobs[i];
+            if j.state != JobState::Running {
+                continue;
+            }
+            let Some(mut job) = j.job.take() else {
+                continue;
+            };
+            let mut o = Output::default();
+            let done = job.poll(c, &mut o);
+            if o.status != 0 {
+                j.status = o.status;
+            }
+            for (stream, text) in o.chunks {
+                let sink = if stream == Stream::Out {
+                    &j.sinks.0
+                } else {
+                    &j.sinks.1
+                };
+                if let Some(to) = route(&text, sink, &mut *self.files) {
+                    out.chunks.push((to, text));
+                }
+            }
+            if !done {
+                j.job = Some(job);
+                continue;
+            }
+            let status = j.status;
+            match j.rest.take() {
+                None => j.state = JobState::Done(status),
+                Some(rest) => {
+                    let building = JobTable::resuming(j);
+                    let started = c.now();
+                    let mut host = TerminalHost {
+                        cluster: c,
+                        files: &mut *self.files,
+                        namespace: &self.namespace,
+                        defer: false,
+                        allow_attach: false,
+                        job: None,
+                        started,
+                        slept_ms: 0,
+                        work: 0,
+                        explain: self.explain.as_deref(),
+                        table: &mut self.table,
+                        building: Some(building),
+                    };
+                    let o = self.shell.resume(&mut host, rest, status);
+                    out.append(from_shell(&o));
+                }
+            }
+        }
     }
 
     fn start_job(&mut self, c: &mut Cluster, job: Option<Job>, mode: Mode, out: &mut Output) {
@@ -568,6 +742,7 @@ impl Session {
     /// Moves a running job along after the clock moved (live terminal).
     pub fn poll(&mut self, c: &mut Cluster) -> Output {
         let mut out = Output::default();
+        let busy = self.busy();
         if let Some(mut job) = self.job.take() {
             let done = job.poll(c, &mut out);
             match job {
@@ -576,14 +751,23 @@ impl Session {
                 _ => {}
             }
         }
+        self.poll_background(c, &mut out);
+        if busy && !self.busy() {
+            self.table.notify(&mut out);
+        }
         out
     }
 
-    /// Ctrl-C: stops a running job (the watch ends; a wait is abandoned).
+    /// Ctrl-C: stops a running job (the watch ends; a wait is abandoned). Background jobs
+    /// run on.
     pub fn interrupt(&mut self) -> Output {
         let mut out = Output::default();
+        let busy = self.busy();
         self.job = None;
         out.out("^C\n");
+        if busy {
+            self.table.notify(&mut out);
+        }
         out
     }
 }

@@ -8,7 +8,7 @@ use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
     apply, auth, cp, delete, describe, diff, drain, events, exec, explain, expose, get, info, label,
-    logs, patch, replace, rollout, scale, set, taint, top, wait, Env,
+    logs, patch, portforward, replace, rollout, scale, set, taint, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -152,8 +152,6 @@ const fn not_here(
 /// Why the verbs other parts of the playground are still building cannot run yet.
 const EDIT_WHY: &str =
     "the terminal has no text editor; kubectl patch, set, label and apply -f change objects";
-const PORT_FORWARD_WHY: &str =
-    "a browser tab cannot listen on a port; `ordinal serve` lets real kubectl forward one";
 const DEBUG_WHY: &str = "it cannot add ephemeral containers to pods";
 
 const LABEL_HELP: Help = Help {
@@ -484,12 +482,21 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Name(Kind::Pod),
         run: Run::Cmd(exec::exec),
     },
-    not_here(
-        "port-forward",
-        Group::Troubleshooting,
-        "Forward one or more local ports to a pod",
-        PORT_FORWARD_WHY,
-    ),
+    Verb {
+        name: "port-forward",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Forward one or more local ports to a pod",
+        help: Some(Help {
+            what: "Forward one or more local ports to a pod (or to the pod kubectl picks for a Service or a StatefulSet, with the Service's targetPort) until Ctrl-C. End the line with & to keep it running in the background and use the terminal meanwhile: curl localhost:PORT reaches the pod, jobs lists it, kill %1 stops it. The forward ends when a connection finds its pod gone.",
+            usage: "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
+            examples: "  kubectl port-forward web-0 8080:80 &\n  curl localhost:8080\n  kubectl port-forward svc/nginx :80 &\n  kubectl port-forward --address 0.0.0.0 pod/web-0 8888:80 &",
+        }),
+        flags: portforward::FLAGS,
+        subs: &[],
+        operands: Operands::Name(Kind::Pod),
+        run: Run::Cmd(portforward::port_forward),
+    },
     not_here(
         "proxy",
         Group::Troubleshooting,

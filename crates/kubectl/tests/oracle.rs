@@ -110,6 +110,11 @@ const FLAG_ERRORS: &[&str] = &[
     "create deployment x --image=nginx --port=abc",
     "create deployment x --image=nginx --image=busybox --dry-run=client -- sleep 1",
     "create deployment x --image=nginx --bogus",
+    "port-forward",
+    "port-forward web-0",
+    "port-forward --pod-running-timeout=x web-0 8080",
+    "port-forward --pod-running-timeout=0 web-0 8080",
+    "port-forward --bogus web-0 8080",
 ];
 
 /// The verbs whose `kubectl VERB --help` is compared.

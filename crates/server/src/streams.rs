@@ -19,6 +19,7 @@ use crate::ws::{self, Message, Reader, Writer};
 use crate::{spdy, status, Shared};
 use ordinal_shell::{Dialect, Shell};
 use ordinal_sim::api::{ContainerStatus, Pod};
+use ordinal_sim::container::forward_error;
 use ordinal_sim::exec::ExecError;
 use ordinal_sim::{ApiError, Cluster, Kind, Time};
 use serde_json::{json, Value};
@@ -1161,14 +1162,16 @@ fn run_line(
 pub const PORT_FORWARD_PROTOCOL: &str = "SPDY/3.1+portforward.k8s.io";
 
 fn port_forward(shared: &Arc<Shared>, req: &Request, ns: &str, name: &str) -> Response {
-    {
+    // The forward is to this pod: one that replaces it later under the same name has another
+    // sandbox, which the forward's connections do not reach.
+    let uid = {
         let st = shared.lock();
         match st.cluster.get_as::<Pod>(ns, name) {
             None => return pod_not_found(name),
             Some(p) if p.spec.node_name.is_none() => return no_host(name),
-            Some(_) => {}
+            Some(p) => p.metadata.uid.clone(),
         }
-    }
+    };
     if !ws::is_websocket(req) {
         let upgrade = req.header("upgrade").unwrap_or("");
         if upgrade.to_ascii_lowercase().starts_with("spdy") {
@@ -1182,14 +1185,14 @@ fn port_forward(shared: &Arc<Shared>, req: &Request, ns: &str, name: &str) -> Re
     if !offered.iter().any(|p| p == PORT_FORWARD_PROTOCOL) {
         // The kubelet's own WebSocket protocol, which other clients use.
         if let Some(p) = offered.iter().find(|p| *p == "v4.channel.k8s.io") {
-            return port_forward_channels(shared, req, ns, name, p);
+            return port_forward_channels(shared, req, ns, name, &uid, p);
         }
         return status::bad_request("unable to upgrade: no tunneling spdy protocols provided");
     }
     let shared = shared.clone();
     let (ns, name) = (ns.to_string(), name.to_string());
     ws::upgrade(req, PORT_FORWARD_PROTOCOL, move |reader, writer| {
-        forward(&shared, &ns, &name, reader, &writer);
+        forward(&shared, &ns, &name, &uid, reader, &writer);
         let _ = writer.close(1000);
         writer.shutdown();
     })
@@ -1202,6 +1205,7 @@ fn port_forward_channels(
     req: &Request,
     ns: &str,
     name: &str,
+    uid: &str,
     protocol: &str,
 ) -> Response {
     let mut ports = Vec::new();
@@ -1222,7 +1226,7 @@ fn port_forward_channels(
         return status::bad_request("too many ports");
     }
     let shared = shared.clone();
-    let (ns, name) = (ns.to_string(), name.to_string());
+    let (ns, name, uid) = (ns.to_string(), name.to_string(), uid.to_string());
     ws::upgrade(req, protocol, move |mut reader, writer| {
         let send = |channel: u8, data: &[u8]| {
             let mut m = vec![channel];
@@ -1237,14 +1241,7 @@ fn port_forward_channels(
                 writer.shutdown();
                 return;
             }
-            let refusal = {
-                let mut st = shared.lock();
-                let c = &mut st.cluster;
-                match c.pod_http(&ns, &name, *port, "HEAD", "/", "localhost") {
-                    Some(_) => None,
-                    None => Some(refused(c, &ns, &name, *port)),
-                }
-            };
+            let refusal = unreachable(&mut shared.lock().cluster, &ns, &name, &uid, *port);
             if let Some(msg) = refusal {
                 open[i] = false;
                 if !send(ch + 1, msg.as_bytes()) {
@@ -1278,12 +1275,11 @@ fn port_forward_channels(
                     open[i] = false;
                     break;
                 };
-                let answer = {
-                    let mut st = shared.lock();
-                    let c = &mut st.cluster;
-                    c.pod_http(&ns, &name, ports[i], &method, &path, &host)
-                        .ok_or_else(|| refused(c, &ns, &name, ports[i]))
-                };
+                let answer = answer(
+                    &mut shared.lock().cluster,
+                    (&ns, &name, &uid, ports[i]),
+                    (&method, &path, &host),
+                );
                 shared.notify();
                 let (channel, bytes) = match &answer {
                     Ok(resp) => (ch, resp.as_bytes()),
@@ -1313,37 +1309,34 @@ struct Forwarded {
     input: Vec<u8>,
 }
 
-/// The pod's sandbox ID and network namespace, as the runtime names them in its errors
-/// (derived from the pod's UID, so they are stable).
-fn sandbox_names(uid: &str) -> (String, String) {
-    let hex = |s: String| sha1_smol::Sha1::from(s).digest().to_string();
-    let id = format!(
-        "{}{}",
-        hex(format!("{uid}/sandbox")),
-        hex(format!("{uid}/id"))
-    );
-    let n = hex(format!("{uid}/netns"));
-    let netns = format!(
-        "cni-{}-{}-{}-{}-{}",
-        &n[..8],
-        &n[8..12],
-        &n[12..16],
-        &n[16..20],
-        &n[20..32]
-    );
-    (id[..64].to_string(), netns)
+/// Whether the pod the forward began with (its UID) is still the pod of that name.
+fn same_pod(c: &Cluster, ns: &str, pod: &str, uid: &str) -> bool {
+    c.get_as::<Pod>(ns, pod)
+        .is_some_and(|p| p.metadata.uid == uid)
 }
 
-/// The kubelet's (containerd's) words for a port nothing listens on.
-fn refused(c: &Cluster, ns: &str, pod: &str, port: u16) -> String {
-    let uid = c
-        .get_as::<Pod>(ns, pod)
-        .map(|p| p.metadata.uid.clone())
-        .unwrap_or_default();
-    let (id, netns) = sandbox_names(&uid);
-    format!(
-        "error forwarding port {port} to pod {id}, uid : failed to execute portforward in network namespace \"/var/run/netns/{netns}\": failed to connect to localhost:{port} inside namespace \"{id}\", IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused IPv6 dial tcp6 [::1]:{port}: connect: connection refused "
-    )
+/// The kubelet's (containerd's) words when a forwarded connection to `port` cannot be made:
+/// the pod's sandbox is gone, or nothing listens there. `None`: it can.
+fn unreachable(c: &mut Cluster, ns: &str, pod: &str, uid: &str, port: u16) -> Option<String> {
+    if !same_pod(c, ns, pod, uid) {
+        return Some(forward_error(uid, port, true));
+    }
+    c.pod_http(ns, pod, port, "HEAD", "/", "localhost")
+        .is_none()
+        .then(|| forward_error(uid, port, false))
+}
+
+/// The pod's answer to one request on a forwarded connection, or the kubelet's error.
+fn answer(
+    c: &mut Cluster,
+    (ns, pod, uid, port): (&str, &str, &str, u16),
+    (method, path, host): (&str, &str, &str),
+) -> Result<String, String> {
+    if !same_pod(c, ns, pod, uid) {
+        return Err(forward_error(uid, port, true));
+    }
+    c.pod_http(ns, pod, port, method, path, host)
+        .ok_or_else(|| forward_error(uid, port, false))
 }
 
 /// One HTTP request off the front of a data stream: method, path, Host, and whether the
@@ -1382,7 +1375,7 @@ fn take_request(input: &mut Vec<u8>) -> Option<Result<(String, String, String, b
 /// A SPDY session over the WebSocket: each forwarded connection is an error stream and a
 /// data stream; what the client writes on a data stream is HTTP to the pod's port, answered
 /// as the pod's web server would (`Cluster::pod_http`).
-fn forward(shared: &Shared, ns: &str, pod: &str, mut reader: Reader, writer: &Writer) {
+fn forward(shared: &Shared, ns: &str, pod: &str, uid: &str, mut reader: Reader, writer: &Writer) {
     let mut inflater = spdy::Inflater::default();
     let mut deflater = spdy::Deflater::default();
     let mut errors: std::collections::HashMap<String, u32> = Default::default();
@@ -1465,14 +1458,8 @@ fn forward(shared: &Shared, ns: &str, pod: &str, mut reader: Reader, writer: &Wr
                                 continue;
                             };
                             // Something must listen there now, or the connection is refused.
-                            let refusal = {
-                                let mut st = shared.lock();
-                                let c = &mut st.cluster;
-                                match c.pod_http(ns, pod, port, "HEAD", "/", "localhost") {
-                                    Some(_) => None,
-                                    None => Some(refused(c, ns, pod, port)),
-                                }
-                            };
+                            let refusal =
+                                unreachable(&mut shared.lock().cluster, ns, pod, uid, port);
                             if let Some(msg) = refusal {
                                 if !close(id, error, &msg) {
                                     return;
@@ -1540,12 +1527,11 @@ fn forward(shared: &Shared, ns: &str, pod: &str, mut reader: Reader, writer: &Wr
                             closing = true;
                             break;
                         };
-                        let answer = {
-                            let mut st = shared.lock();
-                            let c = &mut st.cluster;
-                            c.pod_http(ns, pod, f.port, &method, &path, &host)
-                                .ok_or_else(|| refused(c, ns, pod, f.port))
-                        };
+                        let answer = answer(
+                            &mut shared.lock().cluster,
+                            (ns, pod, uid, f.port),
+                            (&method, &path, &host),
+                        );
                         shared.notify();
                         match answer {
                             Ok(resp) => {

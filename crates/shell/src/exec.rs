@@ -4,7 +4,9 @@
 use crate::lex::RedirOp;
 use crate::msg::Voice;
 use crate::parse::{AndOr, Command, Compound, List, Parser, Pipeline, Redir, Simple};
-use crate::{builtins, Dialect, Host, Output, Shell, Stream, WORK_BYTES_PER_STEP};
+use crate::{
+    builtins, Background, Dialect, Host, Output, Rest, Shell, Sink, Stream, WORK_BYTES_PER_STEP,
+};
 
 /// Why execution stopped early.
 #[derive(Debug)]
@@ -19,6 +21,8 @@ pub(crate) enum Stop {
     Interrupted(i32),
     Break(usize),
     Continue(usize),
+    /// A command of a background list keeps running: the list stops here for now.
+    Detached,
 }
 
 pub(crate) type R<T> = Result<T, Stop>;
@@ -77,6 +81,11 @@ pub(crate) struct Exec<'a> {
     pub source: String,
     /// Bytes of work not yet a whole step (see [`Exec::charge`]).
     pub work: u64,
+    /// Inside a background list (`… &`).
+    pub bg: usize,
+    /// Where the current command's standard output and error end up (for a background job's
+    /// later output).
+    pub sinks: (Sink, Sink),
 }
 
 pub(crate) fn run_script(sh: &mut Shell, host: &mut dyn Host, script: &str, stdin: &str) -> Output {
@@ -113,6 +122,22 @@ pub(crate) fn run_argv(
     finish(ex, r, out)
 }
 
+/// [`Shell::resume`]: the rest of a background list, in the background again.
+pub(crate) fn resume(sh: &mut Shell, host: &mut dyn Host, rest: Rest, status: i32) -> Output {
+    let last_status = sh.state.last_status;
+    start(sh);
+    let mut out = Output::default();
+    let mut ex = Exec::new(sh, host, "");
+    ex.bg = 1;
+    ex.sinks = rest.sinks.clone();
+    let parts: Vec<(Option<bool>, &Pipeline)> =
+        rest.parts.iter().map(|(and, p)| (Some(*and), p)).collect();
+    let r = ex.chain(&parts, status, "", &mut out);
+    let out = finish(ex, r, out);
+    sh.state.last_status = last_status;
+    out
+}
+
 fn start(sh: &mut Shell) {
     sh.exited = false;
     sh.steps_used = 0;
@@ -128,7 +153,9 @@ fn finish(ex: Exec, r: R<i32>, mut out: Output) -> Output {
         }
         Err(Stop::Fatal(n)) | Err(Stop::Interrupted(n)) => n,
         Err(Stop::Budget) => 1,
-        Err(Stop::Break(_)) | Err(Stop::Continue(_)) => ex.sh.state.last_status,
+        Err(Stop::Break(_)) | Err(Stop::Continue(_)) | Err(Stop::Detached) => {
+            ex.sh.state.last_status
+        }
     };
     ex.sh.state.last_status = status;
     out.status = status;
@@ -148,6 +175,8 @@ impl<'a> Exec<'a> {
             subst_status: None,
             source: source.to_string(),
             work: 0,
+            bg: 0,
+            sinks: (Sink::Out, Sink::Err),
         }
     }
 
@@ -270,6 +299,12 @@ impl<'a> Exec<'a> {
     pub fn list(&mut self, list: &List, input: &mut Input, out: &mut Output) -> R<i32> {
         let mut status = self.sh.state.last_status;
         for ao in list {
+            if ao.background {
+                if let Some(s) = self.background(ao, out)? {
+                    status = s;
+                    continue;
+                }
+            }
             let (s, checked) = self.and_or(ao, input, out)?;
             status = s;
             if self.sh.errexit && checked && s != 0 && self.cond == 0 {
@@ -296,6 +331,83 @@ impl<'a> Exec<'a> {
         Ok((status, checked))
     }
 
+    /// `LIST &`: the host makes it a job (`[1] 4243`), and the list runs as far as it can now
+    /// (see [`Host::begin_background`]). `None` when the host has no job control: the list
+    /// then runs in the foreground.
+    fn background(&mut self, ao: &AndOr, out: &mut Output) -> R<Option<i32>> {
+        let text = ao.text();
+        let (number, pid) = match self.host.begin_background(&text) {
+            Background::Foreground => return Ok(None),
+            Background::Job { number, pid } => (number, pid),
+            Background::Refused(msg) => {
+                self.write(out, Stream::Err, msg)?;
+                self.sh.state.last_status = 1;
+                return Ok(Some(1));
+            }
+        };
+        if self.sh.interactive {
+            self.write(out, Stream::Err, format!("[{number}] {pid}\n"))?;
+        }
+        let mut parts: Vec<(Option<bool>, &Pipeline)> = vec![(None, &ao.first)];
+        parts.extend(ao.rest.iter().map(|(and, p)| (Some(*and), p)));
+        let saved = (self.bg, self.cond);
+        self.bg += 1;
+        // As bash: a background list does not stop the line under `set -e`.
+        self.cond += 1;
+        let r = self.subshell(|ex| ex.chain(&parts, 0, &text, out));
+        (self.bg, self.cond) = saved;
+        r?;
+        self.sh.last_bg = Some(pid);
+        self.sh.state.last_status = 0;
+        Ok(Some(0))
+    }
+
+    /// The pipelines of a background list joined by `&&`/`||` (`None`: the first, which always
+    /// runs), from `status`: they run until one keeps running, which leaves the rest to the
+    /// host ([`Host::end_background`]).
+    pub fn chain(
+        &mut self,
+        parts: &[(Option<bool>, &Pipeline)],
+        mut status: i32,
+        text: &str,
+        out: &mut Output,
+    ) -> R<i32> {
+        let mut empty = Input::new("");
+        for (i, (cond, p)) in parts.iter().enumerate() {
+            if cond.is_some_and(|and| (status == 0) != and) {
+                continue;
+            }
+            match self.pipeline(p, &mut empty, out) {
+                Ok(s) => status = s,
+                Err(Stop::Detached) => {
+                    if p.cmds.iter().any(|c| matches!(c, Command::Compound(..))) {
+                        let msg = format!(
+                            "{}: {text}: not available in this playground: a loop or group in the background stops at its first command that keeps running, so the rest of it does not run\n",
+                            self.sh.name
+                        );
+                        self.write(out, Stream::Err, msg)?;
+                    }
+                    let rest = Rest {
+                        parts: parts[i + 1..]
+                            .iter()
+                            .map(|(c, p)| (c.unwrap_or(true), (*p).clone()))
+                            .collect(),
+                        sinks: self.sinks.clone(),
+                    };
+                    let rest = (!rest.parts.is_empty()).then_some(rest);
+                    self.host.end_background(status, rest);
+                    return Ok(status);
+                }
+                Err(e) => {
+                    self.host.end_background(self.sh.state.last_status, None);
+                    return Err(e);
+                }
+            }
+        }
+        self.host.end_background(status, None);
+        Ok(status)
+    }
+
     /// Runs `f` as a condition (where `set -e` is off) when `cond` is set.
     fn guarded<T>(&mut self, cond: bool, f: impl FnOnce(&mut Self) -> R<T>) -> R<T> {
         if cond {
@@ -319,14 +431,19 @@ impl<'a> Exec<'a> {
                 let mut stage = Output::default();
                 let mut piped = Input::new(std::mem::take(&mut data));
                 let stage_in: &mut Input = if i == 0 { &mut *input } else { &mut piped };
+                let sinks = self.sinks.clone();
+                if i != last {
+                    self.sinks.0 = Sink::Pipe;
+                }
                 let r = self.subshell(|ex| ex.command(cmd, stage_in, &mut stage));
+                self.sinks = sinks;
                 let Ok(s) = r else {
                     // A budget stop ends the run; what the stage printed to the terminal (its
                     // errors, all of it if last), the stop's message included, still shows.
                     if i == last {
                         out.append(stage);
                     } else {
-                        for c in stage.chunks.into_iter().filter(|c| c.stream == Stream::Err) {
+                        for c in stage.chunks.into_iter().filter(|c| c.stream != Stream::Out) {
                             out.push(c.stream, c.text);
                         }
                     }
@@ -338,7 +455,7 @@ impl<'a> Exec<'a> {
                 } else {
                     data = stage.stdout();
                     out.clear |= stage.clear;
-                    for c in stage.chunks.into_iter().filter(|c| c.stream == Stream::Err) {
+                    for c in stage.chunks.into_iter().filter(|c| c.stream != Stream::Out) {
                         out.push(c.stream, c.text);
                     }
                 }
@@ -544,6 +661,9 @@ impl<'a> Exec<'a> {
         if let Some(code) = self.host.interrupted() {
             return Err(Stop::Interrupted(code));
         }
+        if self.bg > 0 && self.host.detached() {
+            return Err(Stop::Detached);
+        }
         Ok(status)
     }
 
@@ -584,6 +704,9 @@ impl<'a> Exec<'a> {
     pub fn invoke(&mut self, argv: &[String], input: &mut Input, out: &mut Output) -> R<i32> {
         if let Some(r) = builtins::run(self, argv, input, out) {
             return r;
+        }
+        if self.bg > 0 {
+            self.host.sinks(&self.sinks.0, &self.sinks.1);
         }
         let o = self.host.command(&self.sh.state, argv, input.rest());
         let host_work = self.host.work_bytes();
@@ -725,14 +848,30 @@ impl<'a> Exec<'a> {
                 }
             }
         }
+        let sink = |d: Dest, sinks: &(Sink, Sink)| match d {
+            Dest::Out => sinks.0.clone(),
+            Dest::Err => sinks.1.clone(),
+            Dest::Null => Sink::Null,
+            Dest::File(i) => Sink::File(files[i].0.clone()),
+        };
+        let sinks = (sink(fd1, &self.sinks), sink(fd2, &self.sinks));
+        let sinks = std::mem::replace(&mut self.sinks, sinks);
         let mut inner = Output::default();
         let r = match new_input.as_mut() {
             Some(i) => body(self, i, &mut inner),
             None => body(self, input, &mut inner),
         };
+        self.sinks = sinks;
         out.clear |= inner.clear;
         for c in inner.chunks {
-            let d = if c.stream == Stream::Out { fd1 } else { fd2 };
+            let d = match c.stream {
+                Stream::Out => fd1,
+                Stream::Err => fd2,
+                Stream::Tty => {
+                    out.push(Stream::Tty, c.text);
+                    continue;
+                }
+            };
             match d {
                 Dest::Out => out.push(Stream::Out, c.text),
                 Dest::Err => out.push(Stream::Err, c.text),

@@ -268,7 +268,7 @@ impl Exec<'_> {
             "$" => Some("7".into()),
             "#" => Some(sh.args.len().to_string()),
             "0" => Some(sh.name.clone()),
-            "!" => None,
+            "!" => sh.last_bg.map(|p| p.to_string()),
             "-" => {
                 let mut flags = String::new();
                 if sh.errexit {
@@ -420,7 +420,9 @@ impl Exec<'_> {
         let source = std::mem::replace(&mut self.source, src.to_string());
         let mut sub = Output::default();
         let mut input = Input::new("");
+        let sink = std::mem::replace(&mut self.sinks.0, crate::Sink::Pipe);
         let r = self.subshell(|ex| ex.run_parser(&mut parser, &mut input, &mut sub));
+        self.sinks.0 = sink;
         self.source = source;
         self.line = line;
         self.depth -= 1;
@@ -432,7 +434,7 @@ impl Exec<'_> {
         for c in sub.chunks {
             match c.stream {
                 Stream::Out => text.push_str(&c.text),
-                Stream::Err => out.push(Stream::Err, c.text),
+                Stream::Err | Stream::Tty => out.push(c.stream, c.text),
             }
         }
         let trimmed = text.trim_end_matches('\n').len();

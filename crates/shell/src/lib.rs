@@ -54,6 +54,45 @@ impl Dialect {
 pub enum Stream {
     Out,
     Err,
+    /// Straight to the terminal, past redirections, pipes and `$(…)`: what a background job
+    /// writes while a command runs (`kubectl port-forward`'s "Handling connection for 8080"
+    /// while `curl` talks through it).
+    Tty,
+}
+
+/// Where a background job's later output goes, as the redirections around its command said
+/// (see [`Host::sinks`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sink {
+    /// The terminal, as standard output.
+    Out,
+    /// The terminal, as standard error.
+    Err,
+    /// `/dev/null`.
+    Null,
+    /// Appended to this file (the path as the redirection named it).
+    File(String),
+    /// A pipe or `$(…)`: read by a command that has finished by the time the job writes again.
+    Pipe,
+}
+
+/// What the host makes of `LIST &` (see [`Host::begin_background`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Background {
+    /// No job control (`sh -c`): the list runs in the foreground.
+    Foreground,
+    /// A job: its number and process id (`[1] 4243`).
+    Job { number: u32, pid: u32 },
+    /// No job now: the message says why (the list does not run; its status is 1).
+    Refused(String),
+}
+
+/// What a background list has left to run after its command that keeps running ends (`sleep 5
+/// && echo done &`): the host keeps it with the job and hands it to [`Shell::resume`].
+#[derive(Clone, Debug)]
+pub struct Rest {
+    parts: Vec<(bool, parse::Pipeline)>,
+    sinks: (Sink, Sink),
 }
 
 /// A piece of output on one stream. Output keeps the order in which both streams were written.
@@ -286,6 +325,24 @@ pub trait Host {
     fn work_bytes(&mut self) -> u64 {
         0
     }
+    /// `LIST &`: the host makes a job of the list, which bash shows as `text` (`jobs`), with
+    /// its number and process id (`[1] 4243`). The list then runs at once, in a subshell, as
+    /// far as it can: every command that finishes at once runs; the first one that keeps
+    /// running (a watch, a port-forward, `sleep`) is the job's, and the host says so through
+    /// [`Host::detached`]. The default, [`Background::Foreground`] (no job control, as `sh
+    /// -c`), runs the list in the foreground.
+    fn begin_background(&mut self, _text: &str) -> Background {
+        Background::Foreground
+    }
+    /// The background list has run as far as it can now: its status (if it finished), and what
+    /// is left to run after the command that keeps running ([`Shell::resume`] runs it).
+    fn end_background(&mut self, _status: i32, _rest: Option<Rest>) {}
+    /// Asked after each command of a background list: whether it keeps running.
+    fn detached(&mut self) -> bool {
+        false
+    }
+    /// Told before a command of a background list runs: where its output goes from now on.
+    fn sinks(&mut self, _out: &Sink, _err: &Sink) {}
 }
 
 /// Bytes of copied or scanned text that count as one step (see [`Limits::steps`]): a plain
@@ -335,6 +392,8 @@ pub struct Shell {
     exited: bool,
     steps_used: u64,
     slept_ms: u64,
+    /// `$!`: the process id of the last background job.
+    last_bg: Option<u32>,
 }
 
 impl Shell {
@@ -356,6 +415,7 @@ impl Shell {
             exited: false,
             steps_used: 0,
             slept_ms: 0,
+            last_bg: None,
         }
     }
 
@@ -424,6 +484,12 @@ impl Shell {
                 .push(script.trim_end_matches('\n').to_string());
         }
         exec::run_script(self, host, script, stdin)
+    }
+
+    /// Goes on with a background list whose command that kept running has ended with `status`
+    /// (see [`Host::end_background`]). `$?` is left as it was.
+    pub fn resume(&mut self, host: &mut dyn Host, rest: Rest, status: i32) -> Output {
+        exec::resume(self, host, rest, status)
     }
 
     /// Runs one command given as words, without parsing (`kubectl exec POD -- echo hi`):

@@ -10,6 +10,8 @@ pub struct AndOr {
     pub first: Pipeline,
     /// `true` for `&&`, `false` for `||`.
     pub rest: Vec<(bool, Pipeline)>,
+    /// Ended by `&`: run in the background.
+    pub background: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -129,6 +131,11 @@ impl Parser {
             list.push(self.and_or()?);
             match self.tok() {
                 Tok::Op(";") | Tok::Op("&") => {
+                    if matches!(self.tok(), Tok::Op("&")) {
+                        if let Some(last) = list.last_mut() {
+                            last.background = true;
+                        }
+                    }
                     self.pos += 1;
                     match self.tok() {
                         Tok::Newline => {
@@ -217,6 +224,11 @@ impl Parser {
             list.push(self.and_or()?);
             match self.tok() {
                 Tok::Op(";") | Tok::Op("&") | Tok::Newline => {
+                    if matches!(self.tok(), Tok::Op("&")) {
+                        if let Some(last) = list.last_mut() {
+                            last.background = true;
+                        }
+                    }
                     self.pos += 1;
                     self.skip_newlines();
                 }
@@ -242,7 +254,11 @@ impl Parser {
             self.skip_newlines();
             rest.push((and, self.pipeline()?));
         }
-        Ok(AndOr { first, rest })
+        Ok(AndOr {
+            first,
+            rest,
+            background: false,
+        })
     }
 
     fn pipeline(&mut self) -> R<Pipeline> {
@@ -415,6 +431,125 @@ impl Parser {
             }
         }
         Ok(s)
+    }
+}
+
+// ---------------------------------------------------------------------------- bash's text
+
+/// A command as bash prints it in `jobs` and its job notices (`make_command_string`): words
+/// as typed, one space between them, operators spaced, compound commands on one line.
+impl AndOr {
+    pub fn text(&self) -> String {
+        let mut s = self.first.text();
+        for (and, p) in &self.rest {
+            s.push_str(if *and { " && " } else { " || " });
+            s.push_str(&p.text());
+        }
+        s
+    }
+}
+
+impl Pipeline {
+    pub fn text(&self) -> String {
+        let cmds: Vec<String> = self.cmds.iter().map(Command::text).collect();
+        let s = cmds.join(" | ");
+        if self.bang {
+            format!("! {s}")
+        } else {
+            s
+        }
+    }
+}
+
+fn list_text(list: &List) -> String {
+    let mut s = String::new();
+    for ao in list {
+        s.push_str(&ao.text());
+        s.push_str(if ao.background { " & " } else { "; " });
+    }
+    s.trim_end().to_string()
+}
+
+fn redir_text(r: &Redir) -> String {
+    let fd = r.fd.map(|f| f.to_string()).unwrap_or_default();
+    let op = match r.op {
+        RedirOp::Out => ">",
+        RedirOp::Append => ">>",
+        RedirOp::Clobber => ">|",
+        RedirOp::In => "<",
+        RedirOp::DupOut => ">&",
+        RedirOp::DupIn => "<&",
+        RedirOp::OutErr => "&>",
+        RedirOp::AppendOutErr => "&>>",
+        RedirOp::ReadWrite => "<>",
+        RedirOp::Heredoc { .. } => "<<",
+    };
+    match r.op {
+        RedirOp::DupOut | RedirOp::DupIn => format!("{fd}{op}{}", r.target.raw),
+        _ => format!("{fd}{op} {}", r.target.raw),
+    }
+}
+
+impl Command {
+    pub fn text(&self) -> String {
+        let (mut s, redirs) = match self {
+            Command::Simple(c) => {
+                let mut words: Vec<String> = c
+                    .assigns
+                    .iter()
+                    .map(|(n, w)| format!("{n}={}", w.raw))
+                    .collect();
+                words.extend(c.words.iter().map(|w| w.raw.clone()));
+                (words.join(" "), &c.redirs)
+            }
+            Command::Compound(c, redirs) => {
+                let s = match c {
+                    Compound::If { arms, otherwise } => {
+                        let mut s = String::new();
+                        for (i, (cond, body)) in arms.iter().enumerate() {
+                            s.push_str(if i == 0 { "if " } else { " elif " });
+                            s.push_str(&list_text(cond));
+                            s.push_str(" then ");
+                            s.push_str(&list_text(body));
+                        }
+                        if let Some(o) = otherwise {
+                            s.push_str(" else ");
+                            s.push_str(&list_text(o));
+                        }
+                        s.push_str(" fi");
+                        s
+                    }
+                    Compound::For { var, words, body } => {
+                        let ws = words
+                            .as_ref()
+                            .map(|ws| {
+                                let w: Vec<&str> = ws.iter().map(|w| w.raw.as_str()).collect();
+                                format!(" in {};", w.join(" "))
+                            })
+                            .unwrap_or_default();
+                        format!("for {var}{ws} do {} done", list_text(body))
+                    }
+                    Compound::Loop { cond, body, until } => format!(
+                        "{} {} do {} done",
+                        if *until { "until" } else { "while" },
+                        list_text(cond),
+                        list_text(body)
+                    ),
+                    Compound::Group(l) => format!("{{ {} }}", list_text(l)),
+                    Compound::Subshell(l) => {
+                        format!("( {} )", list_text(l).trim_end_matches(';'))
+                    }
+                };
+                (s, redirs)
+            }
+        };
+        for r in redirs {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&redir_text(r));
+        }
+        s
     }
 }
 

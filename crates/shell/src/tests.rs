@@ -957,3 +957,171 @@ fn printf_widths_past_the_budget_are_bounded() {
     let e = format!("2.{}e0", "0".repeat(70_000));
     assert_eq!(o.stdout(), format!("{f}|{e}|inf"));
 }
+
+/// A host with job control, as the learner's terminal: `watch` keeps running (it becomes the
+/// background job), `tty` writes straight to the terminal.
+#[derive(Default)]
+struct Jobs {
+    fake: Fake,
+    started: Vec<String>,
+    ended: Vec<(i32, Option<Rest>)>,
+    sinks: Vec<(Sink, Sink)>,
+    detach: bool,
+    in_bg: bool,
+}
+
+impl Host for Jobs {
+    fn command(&mut self, state: &State, argv: &[String], stdin: &str) -> Output {
+        match argv[0].as_str() {
+            "watch" => {
+                self.detach = self.in_bg;
+                Output::out("first rows\n")
+            }
+            "tty" => {
+                let mut o = Output::default();
+                o.push(Stream::Tty, "Handling connection for 8080\n");
+                o.push_out("page\n");
+                o
+            }
+            _ => self.fake.command(state, argv, stdin),
+        }
+    }
+    fn read_file(&mut self, state: &State, path: &str) -> Result<String, String> {
+        self.fake.read_file(state, path)
+    }
+    fn write_file(
+        &mut self,
+        state: &State,
+        path: &str,
+        content: &str,
+        append: bool,
+    ) -> Result<(), String> {
+        self.fake.write_file(state, path, content, append)
+    }
+    fn sleep(&mut self, ms: u64) {
+        self.fake.sleep(ms);
+        self.detach = self.in_bg;
+    }
+    fn is_dir(&mut self, state: &State, path: &str) -> bool {
+        self.fake.is_dir(state, path)
+    }
+    fn begin_background(&mut self, text: &str) -> Background {
+        if text == "refuse" {
+            return Background::Refused("bash: refused\n".into());
+        }
+        self.started.push(text.to_string());
+        self.in_bg = true;
+        let n = self.started.len() as u32;
+        Background::Job {
+            number: n,
+            pid: 4242 + n,
+        }
+    }
+    fn end_background(&mut self, status: i32, rest: Option<Rest>) {
+        self.in_bg = false;
+        self.ended.push((status, rest));
+    }
+    fn detached(&mut self) -> bool {
+        std::mem::take(&mut self.detach)
+    }
+    fn sinks(&mut self, out: &Sink, err: &Sink) {
+        self.sinks.push((out.clone(), err.clone()));
+    }
+}
+
+fn jobs(script: &str) -> (Output, Jobs, Shell) {
+    let mut host = Jobs {
+        fake: Fake::new(),
+        ..Jobs::default()
+    };
+    let mut sh = Shell::new(Dialect::Bash);
+    let o = sh.run(&mut host, script);
+    (o, host, sh)
+}
+
+#[test]
+fn a_background_list_is_announced_and_runs_until_a_command_keeps_running() {
+    let (o, host, _) = jobs("watch pods &");
+    assert_eq!(o.text(), "[1] 4243\nfirst rows\n");
+    assert_eq!(o.status, 0);
+    assert_eq!(host.started, ["watch pods"]);
+    assert_eq!(host.ended.len(), 1);
+    assert!(host.ended[0].1.is_none(), "nothing after the watch");
+    // A list that finishes at once is a job too.
+    let (o, host, _) = jobs("echo hi &\necho $!");
+    assert_eq!(o.text(), "[1] 4243\nhi\n4243\n");
+    assert_eq!(host.ended[0].0, 0);
+    // bash's text of the list: words as typed, single spaces, redirections spaced.
+    let (_, host, _) = jobs("echo   'a  b'  >/tmp/f  2>&1 &");
+    assert_eq!(host.started, ["echo 'a  b' > /tmp/f 2>&1"]);
+    let (_, host, _) = jobs("X=1 watch a|upper && echo ok || echo no &");
+    assert_eq!(host.started, ["X=1 watch a | upper && echo ok || echo no"]);
+}
+
+#[test]
+fn what_follows_a_command_that_keeps_running_waits_for_it() {
+    let (o, mut host, mut sh) = jobs("watch a && echo done || echo failed &");
+    assert_eq!(o.stdout(), "first rows\n");
+    let rest = host.ended.pop().and_then(|(_, r)| r).expect("the rest");
+    host.in_bg = true;
+    assert_eq!(sh.resume(&mut host, rest.clone(), 0).stdout(), "done\n");
+    host.in_bg = true;
+    assert_eq!(sh.resume(&mut host, rest, 1).stdout(), "failed\n");
+    // `$?` is the terminal's, not the job's.
+    let (_, mut host, mut sh) = jobs("watch a && false &\nfalse");
+    let rest = host.ended.remove(0).1.expect("the rest");
+    sh.resume(&mut host, rest, 0);
+    assert_eq!(sh.run(&mut host, "echo $?").stdout(), "1\n");
+    // A sleep keeps running too.
+    let (_, host, _) = jobs("sleep 5 && echo done &");
+    assert!(host.ended[0].1.is_some());
+}
+
+#[test]
+fn a_background_list_runs_in_a_subshell() {
+    let (o, _, sh) = jobs("cd /tmp & X=1 &\necho $X; pwd");
+    assert_eq!(o.stdout(), "\n/\n");
+    assert_eq!(sh.state.cwd, "/");
+    // Without job control (`sh -c`) `&` runs the list in the foreground, as before.
+    assert_eq!(bash("echo a & echo b").stdout(), "a\nb\n");
+    // A host may refuse a job: the list does not run.
+    let (o, _, _) = jobs("refuse & echo $?");
+    assert_eq!(o.text(), "bash: refused\n1\n");
+}
+
+#[test]
+fn a_background_command_knows_where_its_later_output_goes() {
+    let (_, host, _) = jobs("watch a > /tmp/log 2>&1 &");
+    assert_eq!(
+        host.sinks,
+        [(Sink::File("/tmp/log".into()), Sink::File("/tmp/log".into()))]
+    );
+    let (_, host, _) = jobs("watch a 2>/dev/null | upper &");
+    assert_eq!(host.sinks[0], (Sink::Pipe, Sink::Null));
+    let (_, host, _) = jobs("{ watch a; } >/dev/null &");
+    assert_eq!(host.sinks[0], (Sink::Null, Sink::Err));
+}
+
+#[test]
+fn the_terminal_stream_passes_pipes_redirections_and_substitutions() {
+    let (o, host, _) = jobs("tty | upper > /tmp/out; x=$(tty); echo \"$x\"");
+    assert_eq!(
+        o.text(),
+        "Handling connection for 8080\nHandling connection for 8080\npage\n"
+    );
+    assert_eq!(
+        host.fake.files.get("/tmp/out").map(String::as_str),
+        Some("PAGE\n")
+    );
+}
+
+#[test]
+fn a_loop_in_the_background_says_it_stops_at_a_command_that_keeps_running() {
+    let (o, host, _) = jobs("for i in 1 2; do watch $i; done &");
+    assert_eq!(o.stdout(), "first rows\n");
+    assert_eq!(
+        o.stderr(),
+        "[1] 4243\nbash: for i in 1 2; do watch $i; done: not available in this playground: a loop or group in the background stops at its first command that keeps running, so the rest of it does not run\n"
+    );
+    assert_eq!(host.ended.len(), 1);
+}

@@ -8,6 +8,7 @@
 mod net;
 mod tar;
 mod tools;
+pub use net::{forward_error, sandbox_names, Landing, Workstation};
 
 #[cfg(test)]
 mod tests;

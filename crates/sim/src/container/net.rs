@@ -2,6 +2,9 @@
 //! cluster's DNS and pod network. A request reaches the pod that holds the address; if its
 //! main process is a web server, the file comes from that pod's container filesystem, with
 //! nginx's own error pages for a directory without `index.html` (403) or a missing file (404).
+//!
+//! The same `curl` runs on the learner's workstation ([`Cluster::workstation_curl`]), whose
+//! network is its loopback and the ports `kubectl port-forward` listens on there.
 
 use super::tools::NGINX_VERSION;
 use super::ContainerHost;
@@ -133,7 +136,7 @@ fn resolve(h: &ContainerHost, host: &str) -> Option<String> {
 }
 
 /// Where a connection to `ip:port` lands: a pod and its web-serving container.
-struct Server {
+pub(super) struct Server {
     namespace: String,
     pod: String,
     container: String,
@@ -315,14 +318,14 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Serves a GET for `path` from the server's document root.
-fn serve(h: &mut ContainerHost, srv: &Server, host_header: &str, path: &str) -> Response {
+fn serve(cluster: &mut Cluster, srv: &Server, host_header: &str, path: &str) -> Response {
     let path = path.split(['?', '#']).next().unwrap_or("/");
     let path = percent_decode(path);
     let clean = ordinal_shell::resolve_path("/", &path);
     let full = format!("{}{}", srv.root.trim_end_matches('/'), clean);
     let wants_dir = path.ends_with('/');
     let found =
-        h.cluster.with_container_fs(
+        cluster.with_container_fs(
             &srv.namespace,
             &srv.pod,
             Some(&srv.container),
@@ -372,8 +375,8 @@ fn serve(h: &mut ContainerHost, srv: &Server, host_header: &str, path: &str) -> 
     }
 }
 
-fn http_date(h: &ContainerHost) -> String {
-    Civil::of(h.cluster.now()).format("%a, %d %b %Y %H:%M:%S GMT")
+fn http_date(cluster: &Cluster) -> String {
+    Civil::of(cluster.now()).format("%a, %d %b %Y %H:%M:%S GMT")
 }
 
 /// Writes a downloaded body to a file in the container.
@@ -403,14 +406,179 @@ impl Cluster {
             .find_map(|c| self.exec_target(ns, pod, Some(c)).ok())?;
         let mut h = ContainerHost::new(self, target);
         let srv = connect(&mut h, "127.0.0.1", port)?;
-        let resp = serve(&mut h, &srv, host_header, path);
-        let mut out = resp.headers(&http_date(&h));
+        let resp = serve(h.cluster, &srv, host_header, path);
+        let mut out = resp.headers(&http_date(h.cluster));
         out.push_str("\r\n");
         if method != "HEAD" {
             out.push_str(&resp.body);
         }
         h.settle();
         Some(out)
+    }
+
+    /// The learner's workstation's `curl` (the same curl as in the containers), on its own
+    /// network: every name but `localhost` fails to resolve (it is offline), and a connection
+    /// goes where `ws` says, through a `kubectl port-forward` to a pod's port or nowhere.
+    pub fn workstation_curl(
+        &mut self,
+        state: &State,
+        argv: &[String],
+        ws: &mut dyn Workstation,
+    ) -> Output {
+        let mut station = Station {
+            cluster: self,
+            ws,
+            localhost: false,
+        };
+        curl(&mut station, state, argv)
+    }
+
+    /// The web server a pod runs on `port` of its own network, if one listens there.
+    fn pod_server(&mut self, ns: &str, pod: &str, port: u16) -> Option<Server> {
+        let p = self.get_as::<Pod>(ns, pod)?;
+        let names: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
+        let target = names
+            .iter()
+            .find_map(|c| self.exec_target(ns, pod, Some(c)).ok())?;
+        let mut h = ContainerHost::new(self, target);
+        connect(&mut h, "127.0.0.1", port)
+    }
+}
+
+/// The pod's sandbox ID (64 hex digits) and network namespace (`cni-…`), as containerd names
+/// them in its errors: drawn from the pod's UID, so they stay the same for the pod.
+pub fn sandbox_names(uid: &str) -> (String, String) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in uid.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut r = crate::rng::Rng::new(h);
+    let id = r.hex(64);
+    let n = r.hex(32);
+    let netns = format!(
+        "cni-{}-{}-{}-{}-{}",
+        &n[..8],
+        &n[8..12],
+        &n[12..16],
+        &n[16..20],
+        &n[20..32]
+    );
+    (id, netns)
+}
+
+/// What the kubelet (containerd's stream server) writes on a forwarded connection's error
+/// stream when it cannot reach `port` of the pod whose UID is `uid`: nothing listens there
+/// (`gone: false`), or the pod's sandbox is gone (deleted; a pod of the same name that
+/// replaced it has another).
+pub fn forward_error(uid: &str, port: u16, gone: bool) -> String {
+    let (id, netns) = sandbox_names(uid);
+    if gone {
+        format!("error forwarding port {port} to pod {id}, uid : failed to find sandbox \"{id}\" in store: not found")
+    } else {
+        format!(
+            "error forwarding port {port} to pod {id}, uid : failed to execute portforward in network namespace \"/var/run/netns/{netns}\": failed to connect to localhost:{port} inside namespace \"{id}\", IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused IPv6 dial tcp6 [::1]:{port}: connect: connection refused "
+        )
+    }
+}
+
+/// Where a connection from the workstation lands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Landing {
+    /// Nothing listens there: the connection is refused.
+    Refused,
+    /// A port-forward accepted it and then lost its way to the pod: closed with nothing sent.
+    Empty,
+    /// A port-forward took it to this pod's port.
+    Pod {
+        namespace: String,
+        pod: String,
+        port: u16,
+    },
+}
+
+/// The learner's workstation as its `curl` sees it.
+pub trait Workstation {
+    /// A connection to `ip:port` (`127.0.0.1`, `::1`, or another address): where it lands.
+    /// What the forwarding process prints meanwhile ("Handling connection for 8080") it
+    /// writes into `out`, on [`ordinal_shell::Stream::Tty`] when that is the terminal.
+    fn connect(&mut self, cluster: &mut Cluster, ip: &str, port: u16, out: &mut Output) -> Landing;
+    /// `curl -o FILE`: writes into the workstation's files.
+    fn save(&mut self, state: &State, file: &str, body: &str) -> Result<(), String>;
+}
+
+/// Why a connection gave no server.
+pub(super) enum Fail {
+    Refused,
+    /// Accepted, then closed without a reply.
+    Empty,
+}
+
+/// The network a `curl` runs on: a container's, or the workstation's.
+pub(super) trait Net {
+    fn cluster(&mut self) -> &mut Cluster;
+    fn resolve(&mut self, host: &str) -> Option<String>;
+    fn connect(&mut self, ip: &str, port: u16, out: &mut Output) -> Result<Server, Fail>;
+    fn save(&mut self, state: &State, file: &str, body: &str) -> Result<(), String>;
+}
+
+impl Net for ContainerHost<'_> {
+    fn cluster(&mut self) -> &mut Cluster {
+        self.cluster
+    }
+    fn resolve(&mut self, host: &str) -> Option<String> {
+        resolve(self, host)
+    }
+    fn connect(&mut self, ip: &str, port: u16, _out: &mut Output) -> Result<Server, Fail> {
+        connect(self, ip, port).ok_or(Fail::Refused)
+    }
+    fn save(&mut self, state: &State, file: &str, body: &str) -> Result<(), String> {
+        save(self, state, file, body)
+    }
+}
+
+struct Station<'a> {
+    cluster: &'a mut Cluster,
+    ws: &'a mut dyn Workstation,
+    /// The host asked for was `localhost`: ::1 first, then 127.0.0.1, as curl tries them.
+    localhost: bool,
+}
+
+impl Net for Station<'_> {
+    fn cluster(&mut self) -> &mut Cluster {
+        self.cluster
+    }
+    fn resolve(&mut self, host: &str) -> Option<String> {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        self.localhost = host == "localhost";
+        if is_ipv4(host) || host == "::1" {
+            return Some(host.to_string());
+        }
+        self.localhost.then(|| "127.0.0.1".to_string())
+    }
+    fn connect(&mut self, ip: &str, port: u16, out: &mut Output) -> Result<Server, Fail> {
+        let mut landing = Landing::Refused;
+        if self.localhost {
+            landing = self.ws.connect(self.cluster, "::1", port, out);
+        }
+        if landing == Landing::Refused {
+            landing = self.ws.connect(self.cluster, ip, port, out);
+        }
+        match landing {
+            Landing::Refused => Err(Fail::Refused),
+            Landing::Empty => Err(Fail::Empty),
+            Landing::Pod {
+                namespace,
+                pod,
+                port,
+            } => self
+                .cluster
+                .pod_server(&namespace, &pod, port)
+                .ok_or(Fail::Empty),
+        }
+    }
+    fn save(&mut self, state: &State, file: &str, body: &str) -> Result<(), String> {
+        self.ws.save(state, file, body)
     }
 }
 
@@ -436,7 +604,7 @@ fn curl_usage_error(msg: &str) -> Output {
     )
 }
 
-pub(super) fn curl(h: &mut ContainerHost, state: &State, argv: &[String]) -> Output {
+pub(super) fn curl(h: &mut dyn Net, state: &State, argv: &[String]) -> Output {
     let mut o = CurlOpts::default();
     let mut i = 1;
     while i < argv.len() {
@@ -511,7 +679,7 @@ pub(super) fn curl(h: &mut ContainerHost, state: &State, argv: &[String]) -> Out
     out
 }
 
-fn curl_one(h: &mut ContainerHost, state: &State, o: &CurlOpts, url: &str) -> (i32, Output) {
+fn curl_one(h: &mut dyn Net, state: &State, o: &CurlOpts, url: &str) -> (i32, Output) {
     let mut out = Output::default();
     let errors = !o.silent || o.show_error;
     let mut url = url.to_string();
@@ -534,7 +702,7 @@ fn curl_one(h: &mut ContainerHost, state: &State, o: &CurlOpts, url: &str) -> (i
             }
             return (1, out);
         }
-        let Some(ip) = resolve(h, &u.host) else {
+        let Some(ip) = h.resolve(&u.host) else {
             if o.verbose {
                 out.push_err(format!("* Could not resolve host: {}\n", u.host));
             }
@@ -547,32 +715,47 @@ fn curl_one(h: &mut ContainerHost, state: &State, o: &CurlOpts, url: &str) -> (i
             out.push_err(format!("*   Trying {ip}:{}...\n", u.port));
         }
         let server = if u.scheme == "http" {
-            connect(h, &ip, u.port)
+            h.connect(&ip, u.port, &mut out)
         } else {
-            None
+            Err(Fail::Refused)
         };
-        let Some(server) = server else {
-            if o.verbose {
-                out.push_err(format!(
+        let server = match server {
+            Ok(s) => s,
+            Err(Fail::Empty) => {
+                if o.verbose {
+                    out.push_err(format!(
+                        "* Connected to {} ({ip}) port {} (#0)\n* Empty reply from server\n* Closing connection 0\n",
+                        u.host, u.port
+                    ));
+                }
+                if errors {
+                    out.push_err("curl: (52) Empty reply from server\n");
+                }
+                return (52, out);
+            }
+            Err(Fail::Refused) => {
+                if o.verbose {
+                    out.push_err(format!(
                     "* connect to {ip} port {} failed: Connection refused\n* Failed to connect to {} port {} after 0 ms: Couldn't connect to server\n* Closing connection 0\n",
                     u.port, u.host, u.port
                 ));
-            }
-            if errors {
-                out.push_err(format!(
+                }
+                if errors {
+                    out.push_err(format!(
                     "curl: (7) Failed to connect to {} port {} after 0 ms: Couldn't connect to server\n",
                     u.host, u.port
                 ));
+                }
+                return (7, out);
             }
-            return (7, out);
         };
         let host_header = if u.port == 80 {
             u.host.clone()
         } else {
             format!("{}:{}", u.host, u.port)
         };
-        let resp = serve(h, &server, &host_header, &u.path);
-        let headers = resp.headers(&http_date(h));
+        let resp = serve(h.cluster(), &server, &host_header, &u.path);
+        let headers = resp.headers(&http_date(h.cluster()));
         if o.verbose {
             let method = if o.head { "HEAD" } else { "GET" };
             out.push_err(format!(
@@ -611,7 +794,7 @@ fn curl_one(h: &mut ContainerHost, state: &State, o: &CurlOpts, url: &str) -> (i
             None | Some("-") => out.push_out(text),
             Some("/dev/null") => {}
             Some(file) => {
-                if let Err(e) = save(h, state, file, &text) {
+                if let Err(e) = h.save(state, file, &text) {
                     if errors {
                         out.push_err(format!(
                             "Warning: Failed to open the file {file}: {e}\ncurl: (23) Failure writing output to destination\n"
@@ -724,9 +907,9 @@ pub(super) fn wget(h: &mut ContainerHost, state: &State, argv: &[String]) -> Out
         } else {
             format!("{}:{}", u.host, u.port)
         };
-        let resp = serve(h, &server, &host_header, &u.path);
+        let resp = serve(h.cluster, &server, &host_header, &u.path);
         if server_response {
-            let headers = resp.headers(&http_date(h));
+            let headers = resp.headers(&http_date(h.cluster));
             for line in headers.split("\r\n").filter(|l| !l.is_empty()) {
                 out.push_err(format!("  {line}\n"));
             }
