@@ -281,6 +281,9 @@ impl Workspace for DirFiles {
         names.sort();
         names
     }
+    fn remove(&mut self, path: &str) {
+        let _ = std::fs::remove_file(self.dir.join(path.trim_start_matches("./")));
+    }
 }
 
 fn fresh_dir(name: &str) -> PathBuf {

@@ -538,6 +538,27 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     out
 }
 
+/// The autoscaling/v1 Scale the API server makes of a StatefulSet (`scaleFromStatefulSet`).
+pub fn scale_value(s: &StatefulSet) -> Value {
+    let m = &s.metadata;
+    serde_json::json!({
+        "apiVersion": "autoscaling/v1",
+        "kind": "Scale",
+        "metadata": {
+            "creationTimestamp": m.creation_timestamp.map(|t| t.rfc3339()),
+            "name": m.name,
+            "namespace": m.namespace,
+            "resourceVersion": m.resource_version,
+            "uid": m.uid,
+        },
+        "spec": {"replicas": s.replicas()},
+        "status": {
+            "replicas": s.status.replicas,
+            "selector": crate::describe::selector_string(s.spec.selector.as_ref()),
+        },
+    })
+}
+
 /// `--subresource=scale`: the autoscaling/v1 Scale the API server makes of a StatefulSet
 /// (`scaleFromStatefulSet`), printed with the server's scale columns. (`--subresource=status`
 /// needs nothing: the status subresource returns the whole object.)
@@ -569,25 +590,7 @@ fn get_scale(
         out.err("error: a resource name is required with --subresource");
         return out;
     }
-    let value = |s: &StatefulSet| {
-        let m = &s.metadata;
-        serde_json::json!({
-            "apiVersion": "autoscaling/v1",
-            "kind": "Scale",
-            "metadata": {
-                "creationTimestamp": m.creation_timestamp.map(|t| t.rfc3339()),
-                "name": m.name,
-                "namespace": m.namespace,
-                "resourceVersion": m.resource_version,
-                "uid": m.uid,
-            },
-            "spec": {"replicas": s.replicas()},
-            "status": {
-                "replicas": s.status.replicas,
-                "selector": crate::describe::selector_string(s.spec.selector.as_ref()),
-            },
-        })
-    };
+    let value = scale_value;
     match format {
         Format::Table | Format::Wide => {
             if scales.is_empty() {

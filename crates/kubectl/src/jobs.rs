@@ -1,5 +1,6 @@
 //! Commands that keep running while simulated time passes: `get -w`, the wait after
-//! `delete`, `rollout status`, `wait --for`, `sleep`, and `run -i` waiting for its pod.
+//! `delete`, `rollout status`, `wait --for`, `sleep`, `run -i` waiting for its pod, and `edit`
+//! waiting for its editor.
 //! In a script they are driven to completion by stepping the cluster; in the browser the
 //! terminal polls them as the clock runs. This module is the jobs' state (plain data that
 //! [`crate::Output`] carries); [`crate::poll`] moves them along.
@@ -66,6 +67,9 @@ pub enum Job {
         pod: String,
         remove: bool,
     },
+    /// `kubectl edit` waiting for its editor: the session hands the buffer to one and the text
+    /// saved back ([`crate::session::Session::finish_edit`]).
+    Edit(Box<crate::edit::EditSession>),
 }
 
 #[derive(Debug, Clone)]
@@ -114,7 +118,8 @@ impl Job {
             | Job::RunCommand { .. }
             | Job::Replace(_)
             | Job::AttachOutput(_)
-            | Job::Events(_) => None,
+            | Job::Events(_)
+            | Job::Edit(_) => None,
         }
     }
 }

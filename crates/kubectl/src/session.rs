@@ -1,8 +1,13 @@
 //! A terminal session: the learner's shell (bash-like, with `kubectl`/`k` and a few workstation
-//! commands), the job a command left running (a watch, a wait), and a shell attached to a
-//! container (`kubectl run -it`, `kubectl exec -it … -- sh`). The CLI and the web terminal both
-//! drive one of these.
+//! commands), the job a command left running (a watch, a wait, an edit waiting for its
+//! editor), and a shell attached to a container (`kubectl run -it`, `kubectl exec -it … -- sh`).
+//! The CLI and the web terminal both drive one of these.
+//!
+//! `kubectl edit` runs its editor through the session's [`Editor`] when it has one (the CLI's
+//! processes), all within the command; without one (the browser), a line of its own leaves the
+//! edit as a job whose buffer the page shows, and [`Session::finish_edit`] takes what it saved.
 
+use crate::edit::{EditSession, EditorCommand, LaunchError};
 use crate::jobs::{Attach, Job};
 use crate::output::{Output, Stream};
 use crate::{Env, Files};
@@ -24,7 +29,39 @@ pub enum Mode {
 pub trait Workspace: Files {
     fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String>;
     fn list(&self) -> Vec<String>;
+    /// Deletes a file (nothing if there is none).
+    fn remove(&mut self, path: &str);
 }
+
+/// What runs `kubectl edit`'s editor within the command (the CLI: a real process).
+pub trait Editor {
+    /// kubectl's `LaunchTempFile`: writes `buffer` to a new temp file, runs `command` on it with
+    /// the environment `env` (the shell's exported variables), and reads the file back.
+    /// `name` is the path the session gives the file; an editor on real files may choose its
+    /// own. Returns the path, and the text saved or why the editor failed; what the editor
+    /// printed goes to `out`.
+    fn launch(
+        &mut self,
+        command: &EditorCommand,
+        name: &str,
+        buffer: &str,
+        env: &[(String, String)],
+        out: &mut Output,
+    ) -> (String, Result<String, LaunchError>);
+    /// Whether the temp files are this machine's own (then they stay out of the workspace).
+    fn real_files(&self) -> bool;
+    /// kubectl removed a temp file (only asked when [`Editor::real_files`]).
+    fn remove(&mut self, path: &str);
+    /// A variable of the environment kubectl started in, beneath the shell's exported ones.
+    fn env(&self, name: &str) -> Option<String>;
+}
+
+/// What the terminal says of `kubectl edit` where no editor can open: inside a compound line in
+/// the browser, whose Manifest panel only a command of its own can hand over.
+pub const NO_EDITOR: &str = "error: \"kubectl edit\" is not available in this playground inside a compound command line: its editor (the Manifest panel) opens for a kubectl edit on a line of its own.";
+
+/// Most temp names tried for one file before giving up on a free one.
+const MAX_NAME_TRIES: u32 = 1000;
 
 /// An in-memory workspace (the browser's; and the CLI's overlay for writes).
 #[derive(Default, Clone, Debug)]
@@ -57,6 +94,9 @@ impl Workspace for MemFiles {
     fn list(&self) -> Vec<String> {
         self.files.keys().cloned().collect()
     }
+    fn remove(&mut self, path: &str) {
+        self.files.remove(path.trim_start_matches("./"));
+    }
 }
 
 struct Attached {
@@ -73,6 +113,10 @@ pub struct Session {
     attached: Option<Attached>,
     /// What `kubectl explain` reads (see [`Session::set_explain_data`]).
     explain: Option<std::sync::Arc<str>>,
+    /// What runs `kubectl edit`'s editor (see [`Session::set_editor`]).
+    editor: Option<Box<dyn Editor>>,
+    /// Temp files named so far (`kubectl-edit-N.yaml`: N is drawn from this count).
+    temp_files: u64,
 }
 
 /// The workspace as kubectl sees it, with the explain data beside it.
@@ -155,6 +199,85 @@ struct TerminalHost<'a> {
     /// Bytes of workspace files read since the shell last asked ([`Host::work_bytes`]).
     work: u64,
     explain: Option<&'a str>,
+    editor: Option<&'a mut (dyn Editor + 'static)>,
+    temp_files: &'a mut u64,
+}
+
+/// An exported variable of the shell (what kubectl's `os.Getenv` sees).
+fn exported(state: &State, name: &str) -> Option<String> {
+    state
+        .exported
+        .contains(name)
+        .then(|| state.vars.get(name).cloned())
+        .flatten()
+}
+
+/// A temp file's path as `os.CreateTemp("", "kubectl-edit-*.yaml")` makes it: in `$TMPDIR`
+/// (else `/tmp`), its number drawn from the session's count so that a replay names it again,
+/// and not the name of a file the workspace has.
+fn temp_name(
+    tmpdir: Option<String>,
+    count: &mut u64,
+    suffix: &str,
+    files: &dyn Workspace,
+) -> String {
+    let dir = tmpdir
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "/tmp".into());
+    let mut name = String::new();
+    for _ in 0..MAX_NAME_TRIES {
+        *count += 1;
+        let n = ordinal_sim::rng::Rng::new(*count).next_u64() as u32;
+        let sep = if dir.ends_with('/') { "" } else { "/" };
+        name = format!("{dir}{sep}{}{n}{suffix}", crate::edit::TEMP_PREFIX);
+        if files.read(&name).is_err() {
+            break;
+        }
+    }
+    name
+}
+
+/// Runs `kubectl edit`'s editor until the edit ends: each save handed to the session, which
+/// says whether the editor opens again.
+fn edit_with(
+    editor: &mut dyn Editor,
+    c: &mut Cluster,
+    files: &mut dyn Workspace,
+    count: &mut u64,
+    state: &State,
+    mut session: EditSession,
+    out: &mut Output,
+) {
+    let command = EditorCommand::from_env(|k| exported(state, k).or_else(|| editor.env(k)));
+    let tmpdir = exported(state, "TMPDIR").or_else(|| editor.env("TMPDIR"));
+    let env = state.env();
+    loop {
+        let name = temp_name(tmpdir.clone(), count, session.suffix(), files);
+        let (path, saved) = editor.launch(&command, &name, session.buffer(), &env, out);
+        let next = match saved {
+            Ok(text) => {
+                if !editor.real_files() {
+                    // The workspace holds the temp files of an editor without real ones.
+                    let _ = files.write(&path, &text, false);
+                }
+                session.saved(c, &text, &path)
+            }
+            Err(why) => session.failed(&command, why),
+        };
+        out.chunks.extend(next.out.chunks);
+        out.status = next.out.status;
+        for p in &next.removed {
+            if editor.real_files() {
+                editor.remove(p);
+            } else {
+                files.remove(p);
+            }
+        }
+        match next.again {
+            Some(s) => session = s,
+            None => return,
+        }
+    }
 }
 
 impl TerminalHost<'_> {
@@ -169,13 +292,21 @@ impl TerminalHost<'_> {
 }
 
 impl Host for TerminalHost<'_> {
-    fn command(&mut self, _state: &State, argv: &[String], stdin: &str) -> ordinal_shell::Output {
+    fn command(&mut self, state: &State, argv: &[String], stdin: &str) -> ordinal_shell::Output {
         let name = argv[0].as_str();
         match name {
             "kubectl" | "k" => {
                 let files = WithExplain { files: &*self.files, explain: self.explain };
                 let env = Env { namespace: self.namespace, files: &files, stdin, interactive_shells: self.allow_attach };
                 let mut out = crate::run(self.cluster, &argv[1..], &env);
+                if let Some(Job::Edit(session)) = out.job.take_if(|j| matches!(j, Job::Edit(_))) {
+                    match self.editor.as_deref_mut() {
+                        Some(editor) => edit_with(editor, self.cluster, self.files, self.temp_files, state, *session, &mut out),
+                        None if self.defer => self.job = Some(Job::Edit(session)),
+                        None => out.err(NO_EDITOR),
+                    }
+                    return to_shell(&out);
+                }
                 if let Some(job) = out.job.take() {
                     if self.defer || matches!(job, Job::Attach(Attach { waiting: false, .. })) {
                         self.job = Some(job);
@@ -203,7 +334,8 @@ impl Host for TerminalHost<'_> {
             }
             "ls" => {
                 let mut o = ordinal_shell::Output::default();
-                let list = self.files.list();
+                // The working directory's files (not the temp files an edit keeps in /tmp).
+                let list: Vec<String> = self.files.list().into_iter().filter(|f| !f.starts_with('/')).collect();
                 if !list.is_empty() {
                     o.chunks.push(ordinal_shell::Chunk { stream: ordinal_shell::Stream::Out, text: list.join("\n") + "\n" });
                 }
@@ -290,7 +422,44 @@ impl Session {
             job: None,
             attached: None,
             explain: None,
+            editor: None,
+            temp_files: 0,
         }
+    }
+
+    /// Gives `kubectl edit` an editor to run within the command (the CLI's processes). Without
+    /// one, an edit on a line of its own waits as a job for [`Session::finish_edit`].
+    pub fn set_editor(&mut self, editor: Box<dyn Editor>) {
+        self.editor = Some(editor);
+    }
+
+    /// The edit waiting for its editor, if one is (its buffer is what the editor shows).
+    pub fn editing(&self) -> Option<&EditSession> {
+        match &self.job {
+            Some(Job::Edit(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The editor of the waiting edit closed: `saved` is the text it saved, or `None` if it quit
+    /// without saving (the file as it was opened). The file is kept in the workspace under its
+    /// temp name until kubectl removes it; the edit ends, or waits again with a new buffer.
+    pub fn finish_edit(&mut self, c: &mut Cluster, saved: Option<&str>) -> Output {
+        let Some(Job::Edit(session)) = self.job.take_if(|j| matches!(j, Job::Edit(_))) else {
+            return Output::default();
+        };
+        let text = saved.unwrap_or(session.buffer()).to_string();
+        let tmpdir = exported(&self.shell.state, "TMPDIR");
+        let path = temp_name(tmpdir, &mut self.temp_files, session.suffix(), &*self.files);
+        let _ = self.files.write(&path, &text, false);
+        let next = session.saved(c, &text, &path);
+        for p in &next.removed {
+            self.files.remove(p);
+        }
+        if let Some(again) = next.again {
+            self.job = Some(Job::Edit(Box::new(again)));
+        }
+        next.out
     }
 
     /// Hands `kubectl explain` its data (the CLI embeds it; the web app fetches it after first
@@ -367,6 +536,8 @@ impl Session {
             slept_ms: 0,
             work: 0,
             explain: self.explain.as_deref(),
+            editor: self.editor.as_deref_mut(),
+            temp_files: &mut self.temp_files,
         };
         let o = self.shell.run(&mut host, line);
         let job = host.job.take();

@@ -7,8 +7,8 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, delete, describe, diff, drain, events, exec, explain, get, info, label, logs,
-    patch, replace, rollout, scale, set, top, wait, Env,
+    apply, auth, delete, describe, diff, drain, edit, events, exec, explain, get, info, label,
+    logs, patch, replace, rollout, scale, set, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -242,6 +242,21 @@ pub static VERBS: &[Verb] = &[
         subs: &[],
         operands: Operands::Typed,
         run: Run::Cmd(get::run),
+    },
+    Verb {
+        name: "edit",
+        aliases: &[],
+        group: Some(Group::BasicIntermediate),
+        summary: "Edit a resource on the server",
+        help: Some(Help {
+            what: "Edit a resource from the default editor: the object opens in the editor (KUBE_EDITOR, else EDITOR, else vi; in the browser, the Manifest panel), and what you save is sent as a strategic merge patch. Lines beginning with '#' are ignored and an empty file cancels the edit; if saving fails, the file reopens with the errors at its top. Several objects open as one List. -o json edits JSON instead of YAML.",
+            usage: "kubectl edit (RESOURCE/NAME | -f FILENAME) [options]",
+            examples: "  kubectl edit sts/web\n  KUBE_EDITOR=nano kubectl edit svc nginx\n  kubectl edit sts web -o json\n  kubectl edit sts web --output-patch",
+        }),
+        flags: edit::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(edit::edit),
     },
     Verb {
         name: "delete",
@@ -599,7 +614,6 @@ pub static VERBS: &[Verb] = &[
     not_here("completion"),
     not_here("cp"),
     not_here("debug"),
-    not_here("edit"),
     not_here("expose"),
     not_here("kustomize"),
     not_here("plugin"),
