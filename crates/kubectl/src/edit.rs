@@ -1117,6 +1117,8 @@ fn targets(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::NO_EDITOR;
+    use ordinal_sim::api::StatefulSet;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let m: Vec<(String, String)> = pairs
@@ -1209,5 +1211,253 @@ mod tests {
             e.starts_with("error converting YAML to JSON: yaml: line 1:"),
             "{e}"
         );
+    }
+
+    use crate::session::{MemFiles, Mode, Session};
+
+    fn cluster() -> Cluster {
+        let mut c = Cluster::new(1);
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default");
+        c.settle();
+        c
+    }
+
+    fn start(c: &mut Cluster, line: &str) -> EditSession {
+        let files = MemFiles::default();
+        let env = Env {
+            namespace: "default",
+            files: &files,
+            stdin: "",
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        match begin(c, &args, &env) {
+            Ok(s) => s,
+            Err(out) => panic!("{}", out.text()),
+        }
+    }
+
+    fn replicas(c: &Cluster) -> i32 {
+        c.get_as::<StatefulSet>("default", "web")
+            .map_or(-9, |s| s.replicas())
+    }
+
+    #[test]
+    fn the_buffer_is_the_header_then_the_object_and_a_change_is_patched() {
+        let mut c = cluster();
+        let s = start(&mut c, "sts web");
+        assert!(s
+            .buffer()
+            .starts_with(&format!("{HEADER}apiVersion: apps/v1\nkind: StatefulSet\n")));
+        assert_eq!(s.suffix(), ".yaml");
+        let edited = s.buffer().replacen("  replicas: 2\n", "  replicas: 3\n", 1);
+        let next = s.saved(&mut c, &edited, "/tmp/kubectl-edit-1.yaml");
+        assert_eq!(next.out.text(), "statefulset.apps/web edited\n");
+        assert_eq!(next.out.status, 0);
+        assert!(next.again.is_none());
+        assert_eq!(next.removed, ["/tmp/kubectl-edit-1.yaml"]);
+        assert_eq!(replicas(&c), 3);
+    }
+
+    #[test]
+    fn no_change_and_an_empty_file_cancel() {
+        let mut c = cluster();
+        let s = start(&mut c, "statefulset/web");
+        let same = s.buffer().to_string();
+        // Comments and key order are no change.
+        let next = s.saved(&mut c, &same.replace(HEADER, "# mine\n"), "/tmp/f");
+        assert_eq!(
+            (next.out.stderr(), next.out.status),
+            ("Edit cancelled, no changes made.\n".to_string(), 0)
+        );
+        // An empty file fails strict validation first (it reads as no object).
+        let s = start(&mut c, "sts web --validate=false");
+        let next = s.saved(&mut c, "# nothing\n", "/tmp/f");
+        assert_eq!(next.out.stderr(), "Edit cancelled, saved file was empty.\n");
+        assert_eq!(replicas(&c), 2);
+    }
+
+    #[test]
+    fn an_invalid_object_reopens_with_the_causes_and_an_unchanged_save_gives_up() {
+        let mut c = cluster();
+        let s = start(&mut c, "sts web --output-patch");
+        let edited = s
+            .buffer()
+            .replacen("  replicas: 2\n", "  replicas: -1\n", 1);
+        let next = s.saved(&mut c, &edited, "/tmp/a.yaml");
+        assert_eq!(next.out.stdout(), "Patch: {\"spec\":{\"replicas\":-1}}\n");
+        assert_eq!(
+            next.out.stderr(),
+            "error: statefulsets.apps \"web\" is invalid\n"
+        );
+        let again = next.again.expect("reopened");
+        let why = "#\n# statefulsets.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -1: must be greater than or equal to 0\n#\napiVersion: apps/v1\n";
+        assert!(
+            again
+                .buffer()
+                .starts_with(&format!("{}{}", HEADER.trim_end_matches("#\n"), why)),
+            "{}",
+            again.buffer()
+        );
+        assert!(again.buffer().contains("  replicas: -1\n"));
+        // The file as reopened, saved again: nothing valid was saved.
+        let same = again.buffer().to_string();
+        let next = again.saved(&mut c, &same, "/tmp/b.yaml");
+        assert_eq!(
+            next.out.stderr(),
+            "A copy of your changes has been stored to \"/tmp/b.yaml\"\nerror: Edit cancelled, no valid changes were saved.\n"
+        );
+        assert_eq!(next.out.status, 1);
+        assert!(next.again.is_none());
+        assert_eq!(replicas(&c), 2);
+    }
+
+    #[test]
+    fn a_fixed_reopened_file_is_saved_and_the_earlier_file_removed() {
+        let mut c = cluster();
+        let s = start(&mut c, "sts web");
+        let bad = s
+            .buffer()
+            .replacen("  replicas: 2\n", "  replicas: -1\n", 1);
+        let again = s
+            .saved(&mut c, &bad, "/tmp/a.yaml")
+            .again
+            .expect("reopened");
+        let fixed = again
+            .buffer()
+            .replacen("  replicas: -1\n", "  replicas: 4\n", 1);
+        let next = again.saved(&mut c, &fixed, "/tmp/b.yaml");
+        assert_eq!(
+            (next.out.text(), next.out.status),
+            ("statefulset.apps/web edited\n".to_string(), 0)
+        );
+        assert_eq!(next.removed, ["/tmp/a.yaml", "/tmp/b.yaml"]);
+        assert_eq!(replicas(&c), 4);
+    }
+
+    #[test]
+    fn syntax_errors_reopen_and_a_renamed_object_is_refused() {
+        let mut c = cluster();
+        // Without client-side validation the resource builder finds the YAML error.
+        let s = start(&mut c, "sts web --validate=ignore");
+        let broken = s
+            .buffer()
+            .replace("  replicas: 2\n", "  replicas 2\n  x: [\n");
+        let next = s.saved(&mut c, &broken, "/tmp/a.yaml");
+        assert_eq!(next.out.text(), "");
+        let again = next.again.expect("reopened");
+        assert!(again.buffer().contains("# The edited file had a syntax error: error parsing edited-file: error converting YAML to JSON: yaml: line "), "{}", again.buffer());
+        // With it (the default), the error is validation's.
+        let s = start(&mut c, "sts web");
+        let next = s.saved(&mut c, &broken, "/tmp/a.yaml");
+        assert_eq!(
+            next.out.stderr(),
+            "error: statefulsets.apps \"web\" is invalid\n"
+        );
+        assert!(next.again.expect("reopened").buffer().contains("# * <nil>: Invalid value: \"The edited file failed validation\": error converting YAML to JSON: yaml: line "));
+        let s = start(&mut c, "sts web");
+        let renamed = s
+            .buffer()
+            .replace("  name: web\n  namespace", "  name: web2\n  namespace");
+        let next = s.saved(&mut c, &renamed, "/tmp/r.yaml");
+        assert_eq!(
+            next.out.stderr(),
+            "A copy of your changes has been stored to \"/tmp/r.yaml\"\nerror: At least one of apiVersion, kind and name was changed\n"
+        );
+        assert!(c.get_as::<StatefulSet>("default", "web2").is_none());
+    }
+
+    #[test]
+    fn several_objects_are_one_list_and_json_has_no_header() {
+        let mut c = cluster();
+        let s = start(&mut c, "pods");
+        assert!(s.buffer().starts_with(&format!(
+            "{HEADER}apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n"
+        )));
+        assert!(s.buffer().ends_with("kind: List\nmetadata: {}\n"));
+        let unchanged = s.buffer().to_string();
+        assert_eq!(
+            s.saved(&mut c, &unchanged, "/f").out.stderr(),
+            "Edit cancelled, no changes made.\n"
+        );
+        let s = start(&mut c, "sts web -o json");
+        assert!(s
+            .buffer()
+            .starts_with("{\n    \"apiVersion\": \"apps/v1\",\n"));
+        assert_eq!(s.suffix(), ".json");
+        let edited = s.buffer().replace("\"replicas\": 2,", "\"replicas\": 1,");
+        let next = s.saved(&mut c, &edited, "/f.json");
+        assert!(
+            next.out
+                .stdout()
+                .starts_with("{\n    \"apiVersion\": \"apps/v1\","),
+            "{}",
+            next.out.text()
+        );
+        assert_eq!(replicas(&c), 1);
+    }
+
+    #[test]
+    fn a_missing_object_and_a_wrong_format_are_kubectls_errors() {
+        let mut c = cluster();
+        let out = crate::run_line(&mut c, "edit sts nope", "");
+        assert_eq!(
+            out.stderr(),
+            "Error from server (NotFound): statefulsets.apps \"nope\" not found\n"
+        );
+        let out = crate::run_line(&mut c, "edit sts web -o wide", "");
+        assert_eq!(out.stderr(), "error: unable to match a printer suitable for the output format \"wide\", allowed formats are: json,yaml\n");
+        let out = crate::run_line(&mut c, "edit secrets", "");
+        assert_eq!(out.stderr(), "error: edit cancelled, no objects found\n");
+        assert!(crate::run_line(&mut c, "edit sts web", "").job.is_some());
+    }
+
+    #[test]
+    fn a_browser_terminal_edit_waits_for_the_editor_and_keeps_a_failed_file() {
+        let mut c = cluster();
+        let mut s = Session::new(Box::new(MemFiles::default()));
+        let out = s.input(&mut c, "kubectl edit sts web", Mode::Interactive);
+        assert_eq!(out.text(), "");
+        assert!(s.busy());
+        let buffer = s.editing().expect("editing").buffer().to_string();
+        let bad = buffer.replacen("  replicas: 2\n", "  replicas: -1\n", 1);
+        let out = s.finish_edit(&mut c, Some(&bad));
+        assert_eq!(
+            out.stderr(),
+            "error: statefulsets.apps \"web\" is invalid\n"
+        );
+        assert!(s.busy(), "reopened");
+        // Cancel: the editor quits without saving the reopened file.
+        let out = s.finish_edit(&mut c, None);
+        let text = out.stderr();
+        let path = text
+            .strip_prefix("A copy of your changes has been stored to \"")
+            .and_then(|t| t.split('"').next())
+            .expect("a kept file")
+            .to_string();
+        assert!(
+            path.starts_with("/tmp/kubectl-edit-") && path.ends_with(".yaml"),
+            "{path}"
+        );
+        assert!(text.ends_with("error: Edit cancelled, no valid changes were saved.\n"));
+        assert!(!s.busy());
+        assert!(s
+            .files()
+            .read(&path)
+            .is_ok_and(|t| t.contains("replicas: -1")));
+        // The same session names its files the same way again.
+        let mut c2 = cluster();
+        let mut s2 = Session::new(Box::new(MemFiles::default()));
+        s2.input(&mut c2, "kubectl edit sts web", Mode::Interactive);
+        s2.finish_edit(&mut c2, Some(&bad));
+        let again = s2.finish_edit(&mut c2, None);
+        assert_eq!(again.stderr(), text);
+        // On a compound line there is no editor to open.
+        let out = s.input(
+            &mut c,
+            "kubectl edit sts web && echo done",
+            Mode::Interactive,
+        );
+        assert_eq!(out.stderr(), format!("{NO_EDITOR}\n"));
     }
 }

@@ -703,6 +703,86 @@ mod tests {
     }
 
     #[test]
+    fn two_way_patches_carry_only_the_changes() {
+        let o = json!({"metadata": {"name": "web", "labels": {"a": "1", "b": "2"}}, "spec": {"replicas": 2, "serviceName": "nginx"}});
+        let m = json!({"metadata": {"name": "web", "labels": {"a": "1"}}, "spec": {"replicas": 3, "serviceName": "nginx"}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"metadata": {"labels": {"b": null}}, "spec": {"replicas": 3}})
+        );
+        assert_eq!(two_way(&o, &o).unwrap(), json!({}));
+    }
+
+    #[test]
+    fn two_way_patches_lists_with_a_merge_key_item_by_item() {
+        let o = json!({"spec": {"containers": [{"name": "nginx", "image": "a", "ports": [{"containerPort": 80}]}, {"name": "side", "image": "s"}]}});
+        // A changed item carries its key, with the list's order beside it.
+        let m = json!({"spec": {"containers": [{"name": "nginx", "image": "b", "ports": [{"containerPort": 80}]}, {"name": "side", "image": "s"}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"spec": {"$setElementOrder/containers": [{"name": "nginx"}, {"name": "side"}], "containers": [{"name": "nginx", "image": "b"}]}})
+        );
+        // A removed item is a delete directive after the changes.
+        let m = json!({"spec": {"containers": [{"name": "nginx", "image": "a", "ports": [{"containerPort": 80}]}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"spec": {"$setElementOrder/containers": [{"name": "nginx"}], "containers": [{"$patch": "delete", "name": "side"}]}})
+        );
+        // Only the order changed.
+        let m = json!({"spec": {"containers": [{"name": "side", "image": "s"}, {"name": "nginx", "image": "a", "ports": [{"containerPort": 80}]}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"spec": {"$setElementOrder/containers": [{"name": "side"}, {"name": "nginx"}]}})
+        );
+        // An item without its key is upstream's error.
+        let m = json!({"spec": {"containers": [{"image": "x"}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap_err(),
+            "map: map[image:x] does not contain declared merge key: name"
+        );
+    }
+
+    #[test]
+    fn two_way_patches_finalizers_and_volumes_as_their_strategies_say() {
+        let o = json!({"metadata": {"finalizers": ["a", "b"]}});
+        let m = json!({"metadata": {"finalizers": ["b", "c"]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"], "$setElementOrder/finalizers": ["b", "c"], "finalizers": ["c"]}})
+        );
+        let o = json!({"spec": {"volumes": [{"name": "v", "emptyDir": {}}]}});
+        let m = json!({"spec": {"volumes": [{"name": "v", "configMap": {"name": "c"}}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"spec": {"$setElementOrder/volumes": [{"name": "v"}], "volumes": [{"$retainKeys": ["configMap", "name"], "configMap": {"name": "c"}, "emptyDir": null, "name": "v"}]}})
+        );
+    }
+
+    #[test]
+    fn a_two_way_patch_applied_to_the_original_gives_the_modified() {
+        let o = json!({
+            "metadata": {"name": "p", "finalizers": ["x", "y"], "labels": {"a": "1"}},
+            "spec": {
+                "containers": [{"name": "a", "image": "1", "env": [{"name": "E", "value": "1"}]}, {"name": "b", "image": "2"}],
+                "volumes": [{"name": "v", "emptyDir": {}}],
+                "tolerations": [{"key": "k"}]
+            }
+        });
+        let m = json!({
+            "metadata": {"name": "p", "finalizers": ["y", "z"], "annotations": {"n": "o"}},
+            "spec": {
+                "containers": [{"name": "c", "image": "3"}, {"name": "a", "image": "1", "env": [{"name": "E", "value": "2"}, {"name": "F", "value": "3"}]}],
+                "volumes": [{"name": "v", "hostPath": {"path": "/x"}}],
+                "tolerations": []
+            }
+        });
+        let p = two_way(&o, &m).unwrap();
+        let mut t = o.clone();
+        strategic_merge(&mut t, &p);
+        assert_eq!(t, m, "patch {p}");
+    }
+
+    #[test]
     fn json_patch_ops() {
         let mut t = json!({"spec": {"replicas": 2, "template": {"spec": {"containers": [{"image": "a"}]}}}});
         json_patch(
