@@ -59,6 +59,8 @@ pub struct TerminalView {
     pub busy: bool,
     /// Inside a container's shell.
     pub attached: bool,
+    /// The running command is a `kubectl edit` waiting for its editor (the Manifest panel).
+    pub editing: bool,
     pub history: Rc<Vec<String>>,
 }
 
@@ -82,6 +84,23 @@ pub struct EditorView {
     pub notice: Option<String>,
     /// Bumped when the buffer is replaced from outside the textarea (an example).
     pub generation: u64,
+    /// A `kubectl edit` waiting for its editor: the panel shows its buffer instead of
+    /// `web.yaml`, which stays as it was (`text`) until Save or Cancel closes the edit.
+    pub edit: Option<Rc<EditBuffer>>,
+}
+
+/// The buffer of a `kubectl edit` open in the Manifest panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditBuffer {
+    /// What the panel shows and Save sends.
+    pub text: Rc<str>,
+    /// The buffer's YAML error, as the parser sees it now.
+    pub syntax: Option<LineError>,
+    /// JSON (`kubectl edit -o json`) rather than YAML.
+    pub json: bool,
+    /// How many times the editor has closed in this edit (more than none: reopened with
+    /// kubectl's errors at its top).
+    pub pass: u32,
 }
 
 /// What the page shows on its left: the manifest editor, the lesson list, or one lesson.
@@ -149,6 +168,10 @@ pub enum Action {
         line: String,
         candidates: Vec<String>,
     },
+    /// Save in the Manifest panel during a `kubectl edit`: the editor saved its buffer.
+    SaveEdit,
+    /// Cancel in the Manifest panel during a `kubectl edit`: the editor quit without saving.
+    CancelEdit,
     /// What became of a write to the browser's storage (an autosave, or the backup an import
     /// makes).
     Saved(Stored, Result<(), SaveError>),
@@ -189,6 +212,8 @@ pub struct Model {
     failed_saves: BTreeMap<Stored, SaveError>,
     /// What the page says about `failed_saves` (none when every last write succeeded).
     pub autosave_notice: Option<Rc<str>>,
+    /// The route a `kubectl edit` took the page from (to the Manifest panel), to go back to.
+    edit_return: Option<Route>,
     seen_rv: u64,
     next_id: u64,
 }
@@ -301,6 +326,7 @@ impl Model {
                 report: None,
                 notice,
                 generation: 0,
+                edit: None,
             }),
             last_lesson: match &route {
                 Route::Lesson(id) => Some(id.clone()),
@@ -323,6 +349,7 @@ impl Model {
             checked: None,
             failed_saves: BTreeMap::new(),
             autosave_notice: None,
+            edit_return: None,
             next_id: 0,
             record_len: 0,
         };
@@ -347,6 +374,7 @@ impl Model {
         m.lesson_output.clear();
         m.engine.borrow_mut().sync_manifest(&m.editor.text);
         m.refresh(true);
+        m.sync_edit();
         m
     }
 
@@ -423,7 +451,7 @@ impl Model {
         self.record_len = engine.record().len();
         let s = &engine.session;
         let prompt = s.prompt();
-        let (busy, attached) = (s.busy(), s.attached());
+        let (busy, attached, editing) = (s.busy(), s.attached(), s.editing().is_some());
         let history_changed = self.terminal.history.len() != s.history().len()
             || self.terminal.history.last() != s.history().last();
         let history = history_changed.then(|| Rc::new(s.history().to_vec()));
@@ -431,12 +459,14 @@ impl Model {
         if self.terminal.prompt != prompt
             || self.terminal.busy != busy
             || self.terminal.attached != attached
+            || self.terminal.editing != editing
             || history.is_some()
         {
             let t = Rc::make_mut(&mut self.terminal);
             t.prompt = prompt;
             t.busy = busy;
             t.attached = attached;
+            t.editing = editing;
             if let Some(h) = history {
                 t.history = h;
             }
@@ -514,6 +544,57 @@ impl Model {
         self.lesson_output.clear();
         self.checked = None;
         self.engine.borrow_mut().sync_manifest(&self.editor.text);
+        self.refresh(true);
+        self.sync_edit();
+    }
+
+    /// Keeps the panel's `kubectl edit` buffer in step with the session: opens it when an edit
+    /// starts waiting for its editor (the panel comes into view; the route it left is kept),
+    /// shows the new buffer when kubectl reopens it, and closes it when the edit has ended (a
+    /// save, a cancel, Ctrl-C), going back to that route. `web.yaml` is never touched.
+    fn sync_edit(&mut self) {
+        let engine = self.engine.borrow();
+        let waiting = engine.session.editing();
+        let pass = waiting.map(|s| s.pass());
+        if pass == self.editor.edit.as_ref().map(|e| e.pass) {
+            return;
+        }
+        let opened = waiting.map(|s| EditBuffer {
+            syntax: yaml::syntax_error(s.buffer()),
+            text: s.buffer().into(),
+            json: s.suffix() == ".json",
+            pass: s.pass(),
+        });
+        drop(engine);
+        let was_open = self.editor.edit.is_some();
+        let e = Rc::make_mut(&mut self.editor);
+        e.generation += 1;
+        match opened {
+            Some(b) => {
+                e.edit = Some(Rc::new(b));
+                if !was_open && self.route != Route::Manifest {
+                    self.edit_return = Some(std::mem::replace(&mut self.route, Route::Manifest));
+                }
+            }
+            None => {
+                e.edit = None;
+                if let Some(r) = self.edit_return.take() {
+                    if self.route == Route::Manifest {
+                        self.route = r;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Save or Cancel of the `kubectl edit` in the panel: kubectl's answer goes to the terminal.
+    fn close_edit(&mut self, save: bool) {
+        let Some(edit) = self.editor.edit.clone() else {
+            return;
+        };
+        let saved = save.then(|| edit.text.to_string());
+        let out = self.engine.borrow_mut().finish_edit(saved);
+        self.log_output(&out);
         self.refresh(true);
     }
 
@@ -736,6 +817,21 @@ impl Reducible for Model {
             Action::SetSpeed(s) => {
                 m.clock.speed = s.max(1);
             }
+            // The panel shows a `kubectl edit` buffer: Apply and the examples wait for it to close.
+            Action::Apply | Action::LoadExample(_) if m.editor.edit.is_some() => return self,
+            Action::Edit(text) if m.editor.edit.is_some() => {
+                let e = Rc::make_mut(&mut m.editor);
+                if let Some(b) = e.edit.as_mut() {
+                    if *b.text == *text {
+                        return self;
+                    }
+                    let b = Rc::make_mut(b);
+                    b.syntax = yaml::syntax_error(&text);
+                    b.text = text.into();
+                }
+            }
+            Action::SaveEdit => m.close_edit(true),
+            Action::CancelEdit => m.close_edit(false),
             Action::Edit(text) => {
                 if *m.editor.text == *text {
                     return self;
@@ -864,6 +960,7 @@ impl Reducible for Model {
             }
             Action::Saved(what, result) => m.saved(what, result),
         }
+        m.sync_edit();
         if m.lesson().is_some() {
             m.evaluate_checks();
         }

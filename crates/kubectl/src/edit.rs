@@ -204,6 +204,12 @@ impl EditSession {
         &self.buffer
     }
 
+    /// How many times the editor has closed in this edit (the buffer reopens after a failed
+    /// save).
+    pub fn pass(&self) -> u32 {
+        self.launches
+    }
+
     /// The temp file's extension: `.yaml`, or `.json` with `-o json`.
     pub fn suffix(&self) -> &'static str {
         if self.json {
