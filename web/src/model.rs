@@ -1077,6 +1077,93 @@ mod tests {
         );
     }
 
+    fn terminal_text(m: &Model) -> String {
+        m.terminal.log.iter().map(|e| e.text.as_str()).collect()
+    }
+
+    /// The lesson's cluster with web's two replicas up, and the editor holding `web.yaml`.
+    fn with_web() -> Rc<Model> {
+        let m = Rc::new(Model::new(Ok(Some(Example::K8sIoWeb.text().to_string()))));
+        act(m, Action::Apply)
+    }
+
+    #[test]
+    fn kubectl_edit_opens_its_buffer_in_the_panel_and_save_patches() {
+        let m = with_web();
+        let manifest = m.editor.text.clone();
+        let m = act(m, Action::Submit("kubectl edit sts web".into()));
+        let edit = m.editor.edit.clone().expect("the edit is open");
+        assert!(edit.text.starts_with(ordinal_kubectl::edit::HEADER));
+        assert!(m.terminal.busy && m.terminal.editing);
+        // Typing changes the edit's buffer, never web.yaml.
+        let changed = edit.text.replacen("  replicas: 2\n", "  replicas: 3\n", 1);
+        let m = act(m, Action::Edit(changed));
+        assert_eq!(m.editor.text, manifest);
+        let m = act(m, Action::SaveEdit);
+        assert!(m.editor.edit.is_none());
+        assert!(!m.terminal.busy);
+        assert!(terminal_text(&m).ends_with("$ kubectl edit sts web\nstatefulset.apps/web edited\n"));
+        assert_eq!(m.editor.text, manifest);
+        assert_eq!(m.cluster.sets[0].desired, 3);
+    }
+
+    #[test]
+    fn a_refused_edit_reopens_and_cancel_gives_up_keeping_the_file() {
+        let m = with_web();
+        let m = act(m, Action::Submit("kubectl edit sts web".into()));
+        let text = m.editor.edit.clone().unwrap().text.replacen("  replicas: 2\n", "  replicas: -1\n", 1);
+        let m = act(m, Action::Edit(text));
+        let m = act(m, Action::SaveEdit);
+        let reopened = m.editor.edit.clone().expect("reopened");
+        assert_eq!(reopened.pass, 1);
+        assert!(reopened.text.contains("# statefulsets.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -1"));
+        assert!(terminal_text(&m).ends_with("error: statefulsets.apps \"web\" is invalid\n"));
+        let m = act(m, Action::CancelEdit);
+        assert!(m.editor.edit.is_none());
+        let log = terminal_text(&m);
+        assert!(log.contains("A copy of your changes has been stored to \"/tmp/kubectl-edit-"), "{log}");
+        assert!(log.ends_with("error: Edit cancelled, no valid changes were saved.\n"));
+        // A cancel straight away is kubectl's "no changes".
+        let m = act(m, Action::Submit("kubectl edit sts web".into()));
+        let m = act(m, Action::CancelEdit);
+        assert!(terminal_text(&m).ends_with("Edit cancelled, no changes made.\n"));
+        assert_eq!(m.cluster.sets[0].desired, 2);
+    }
+
+    #[test]
+    fn an_edit_from_a_lesson_shows_the_panel_and_goes_back_and_ctrl_c_closes_it() {
+        let m = with_web();
+        let m = act(m, Action::Navigate(Route::Lessons));
+        let m = act(m, Action::Submit("kubectl edit svc nginx".into()));
+        assert_eq!(m.route, Route::Manifest);
+        assert!(m.editor.edit.is_some());
+        let m = act(m, Action::Interrupt(String::new()));
+        assert!(m.editor.edit.is_none());
+        assert_eq!(m.route, Route::Lessons);
+        assert!(!m.terminal.busy);
+    }
+
+    #[test]
+    fn a_session_with_an_edit_replays_to_the_same_cluster_and_buffer() {
+        let m = with_web();
+        let m = act(m, Action::Submit("kubectl edit sts web".into()));
+        let text = m.editor.edit.clone().unwrap().text.replacen("  replicas: 2\n", "  replicas: 4\n", 1);
+        let m = act(m, Action::Edit(text));
+        let m = act(m, Action::SaveEdit);
+        let m = act(m, Action::Submit("kubectl edit sts web -o json".into()));
+        let (json, replicas) = {
+            let e = m.engine.borrow();
+            (e.record_json(), m.cluster.sets[0].desired)
+        };
+        assert_eq!(replicas, 4);
+        let (ops, now) = crate::engine::parse_record(&json).unwrap();
+        let r = Model::with(Ok(None), Progress::new(), Route::Manifest, Ok(Some((ops, now))));
+        assert_eq!(r.cluster.sets[0].desired, 4);
+        // It was left waiting for its editor: the panel opens it again.
+        let edit = r.editor.edit.clone().expect("the edit is open again");
+        assert!(edit.json && edit.text.starts_with("{\n"));
+    }
+
     #[test]
     fn the_terminal_runs_lines_and_keeps_history() {
         let m = Rc::new(Model::new(Ok(None)));
