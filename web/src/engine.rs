@@ -245,7 +245,8 @@ impl Engine {
             return Output::default();
         }
         self.note(Op::EditClosed(saved.clone()));
-        self.session.finish_edit(&mut self.cluster, saved.as_deref())
+        self.session
+            .finish_edit(&mut self.cluster, saved.as_deref())
     }
 
     /// Ctrl-C.

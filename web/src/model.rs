@@ -1102,7 +1102,9 @@ mod tests {
         let m = act(m, Action::SaveEdit);
         assert!(m.editor.edit.is_none());
         assert!(!m.terminal.busy);
-        assert!(terminal_text(&m).ends_with("$ kubectl edit sts web\nstatefulset.apps/web edited\n"));
+        assert!(
+            terminal_text(&m).ends_with("$ kubectl edit sts web\nstatefulset.apps/web edited\n")
+        );
         assert_eq!(m.editor.text, manifest);
         assert_eq!(m.cluster.sets[0].desired, 3);
     }
@@ -1111,17 +1113,28 @@ mod tests {
     fn a_refused_edit_reopens_and_cancel_gives_up_keeping_the_file() {
         let m = with_web();
         let m = act(m, Action::Submit("kubectl edit sts web".into()));
-        let text = m.editor.edit.clone().unwrap().text.replacen("  replicas: 2\n", "  replicas: -1\n", 1);
+        let text =
+            m.editor
+                .edit
+                .clone()
+                .unwrap()
+                .text
+                .replacen("  replicas: 2\n", "  replicas: -1\n", 1);
         let m = act(m, Action::Edit(text));
         let m = act(m, Action::SaveEdit);
         let reopened = m.editor.edit.clone().expect("reopened");
         assert_eq!(reopened.pass, 1);
-        assert!(reopened.text.contains("# statefulsets.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -1"));
+        assert!(reopened.text.contains(
+            "# statefulsets.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -1"
+        ));
         assert!(terminal_text(&m).ends_with("error: statefulsets.apps \"web\" is invalid\n"));
         let m = act(m, Action::CancelEdit);
         assert!(m.editor.edit.is_none());
         let log = terminal_text(&m);
-        assert!(log.contains("A copy of your changes has been stored to \"/tmp/kubectl-edit-"), "{log}");
+        assert!(
+            log.contains("A copy of your changes has been stored to \"/tmp/kubectl-edit-"),
+            "{log}"
+        );
         assert!(log.ends_with("error: Edit cancelled, no valid changes were saved.\n"));
         // A cancel straight away is kubectl's "no changes".
         let m = act(m, Action::Submit("kubectl edit sts web".into()));
@@ -1147,7 +1160,13 @@ mod tests {
     fn a_session_with_an_edit_replays_to_the_same_cluster_and_buffer() {
         let m = with_web();
         let m = act(m, Action::Submit("kubectl edit sts web".into()));
-        let text = m.editor.edit.clone().unwrap().text.replacen("  replicas: 2\n", "  replicas: 4\n", 1);
+        let text =
+            m.editor
+                .edit
+                .clone()
+                .unwrap()
+                .text
+                .replacen("  replicas: 2\n", "  replicas: 4\n", 1);
         let m = act(m, Action::Edit(text));
         let m = act(m, Action::SaveEdit);
         let m = act(m, Action::Submit("kubectl edit sts web -o json".into()));
@@ -1157,7 +1176,12 @@ mod tests {
         };
         assert_eq!(replicas, 4);
         let (ops, now) = crate::engine::parse_record(&json).unwrap();
-        let r = Model::with(Ok(None), Progress::new(), Route::Manifest, Ok(Some((ops, now))));
+        let r = Model::with(
+            Ok(None),
+            Progress::new(),
+            Route::Manifest,
+            Ok(Some((ops, now))),
+        );
         assert_eq!(r.cluster.sets[0].desired, 4);
         // It was left waiting for its editor: the panel opens it again.
         let edit = r.editor.edit.clone().expect("the edit is open again");

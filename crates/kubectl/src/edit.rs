@@ -144,6 +144,8 @@ impl Info {
 enum Subresource {
     Status,
     Scale,
+    /// One the server does not have.
+    Other,
 }
 
 /// How the edited objects are printed once patched (`-o`).
@@ -400,17 +402,13 @@ impl EditSession {
                     "error validating \"edited-file\": error validating data: kind not set"
                 ));
             }
-            let kind = match self.subresource {
-                Some(Subresource::Scale)
-                    if kind_name == "Scale" && api_version == "autoscaling/v1" =>
-                {
-                    self.infos.first().map(|i| i.kind)
-                }
-                _ => Kind::from_type_meta(api_version, kind_name),
-            };
+            // A Scale (`--subresource=scale`) maps to no resource here, as in kubectl's builder.
+            let kind = Kind::from_type_meta(api_version, kind_name);
             let Some(kind) = kind else {
                 return Err(format!(
-                    "unable to recognize \"edited-file\": no matches for kind {} in version {}",
+                    "resource mapping not found for name: {} namespace: {} from \"edited-file\": no matches for kind {} in version {}\nensure CRDs are installed first",
+                    go_quote(s("/metadata/name")),
+                    go_quote(s("/metadata/namespace")),
                     go_quote(kind_name),
                     go_quote(api_version)
                 ));
@@ -518,7 +516,7 @@ impl EditSession {
     ) -> Result<(Value, Vec<String>), ApiError> {
         let v = self.validation;
         match self.subresource {
-            None => c
+            None | Some(Subresource::Scale) | Some(Subresource::Other) => c
                 .patch_with(
                     o.kind,
                     &o.namespace,
@@ -541,25 +539,6 @@ impl EditSession {
                 )?;
                 c.update_status(obj).map(|obj| (obj.to_value(), w))
             }
-            Some(Subresource::Scale) => {
-                let live = c.get(o.kind, &o.namespace, &o.name)?;
-                let Object::StatefulSet(s) = &*live else {
-                    return Err(not_found_resource());
-                };
-                let mut scale = crate::get::scale_value(s);
-                ordinal_sim::patch::strategic_merge(&mut scale, patch);
-                let replicas = scale
-                    .pointer("/spec/replicas")
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                let body = serde_json::json!({"spec": {"replicas": replicas}});
-                let (obj, w) =
-                    c.patch_with(o.kind, &o.namespace, &o.name, PatchType::Merge, &body, v)?;
-                match &*obj {
-                    Object::StatefulSet(s) => Ok((crate::get::scale_value(s), w)),
-                    _ => Err(not_found_resource()),
-                }
-            }
         }
     }
 
@@ -567,11 +546,7 @@ impl EditSession {
     fn print(&self, out: &mut Output, kind: Kind, name: &str, operation: &str, v: &Value) {
         match self.printed {
             Printed::Message => {
-                let prefix = match (self.subresource, v.get("kind").and_then(Value::as_str)) {
-                    (Some(Subresource::Scale), Some("Scale")) => "scale.autoscaling".to_string(),
-                    _ => type_prefix(kind),
-                };
-                out.out(format!("{prefix}/{name} {operation}\n"));
+                out.out(format!("{}/{name} {operation}\n", type_prefix(kind)));
             }
             Printed::Yaml => out.out(yaml::to_yaml(v)),
             Printed::Json => out.out(crate::get::to_json(v)),
@@ -705,9 +680,14 @@ fn strip_comments(text: &str) -> Stripped {
     }
 }
 
-/// The first YAML document of `text` (`null` for none), as `yaml.YAMLToJSON` reads it.
+/// The first YAML document of `text` (`null` for none), as `yaml.YAMLToJSON` reads it; its
+/// error is go-yaml's own (`yaml: line 19: could not find expected ':'`).
 fn first_document(text: &str) -> Result<Value, String> {
-    ordinal_sim::apply::read_yaml_document(text).map_err(|e| e.message)
+    ordinal_sim::apply::read_yaml_document(text).map_err(|e| {
+        e.message
+            .strip_prefix("error converting YAML to JSON: ")
+            .map_or(e.message.clone(), str::to_string)
+    })
 }
 
 /// The client-side check of `--validate=strict` (`paramVerifyingSchema.ValidateBytes`) against
@@ -855,19 +835,12 @@ pub fn begin(c: &mut Cluster, args: &[String], env: &Env) -> Result<EditSession,
     };
     let namespace = p.value("namespace").unwrap_or(env.namespace).to_string();
     let explicit_ns = p.has("namespace");
+    // Any other subresource is the server's 404 when the object is read.
     let subresource = match p.value("subresource") {
         None | Some("") => None,
         Some("status") => Some(Subresource::Status),
         Some("scale") => Some(Subresource::Scale),
-        Some(other) => {
-            return fail(
-                out,
-                format!(
-                    "error: invalid subresource value: {}. Must be one of [status scale]",
-                    go_quote(other)
-                ),
-            )
-        }
+        Some(_) => Some(Subresource::Other),
     };
     let targets = match targets(c, &p, &namespace, explicit_ns, env) {
         Ok(t) => t,
@@ -896,20 +869,9 @@ pub fn begin(c: &mut Cluster, args: &[String], env: &Env) -> Result<EditSession,
             Err(e) => errors.push(e),
         }
     }
-    match errors.len() {
-        0 => {}
-        1 => return fail(out, errors.remove(0)),
-        _ => {
-            // An aggregate of several: `[a, b]`, each without kubectl's own prefix.
-            let inner: Vec<String> = errors
-                .iter()
-                .map(|e| {
-                    e.strip_prefix("Error from server (NotFound): ")
-                        .map_or(e.clone(), str::to_string)
-                })
-                .collect();
-            return fail(out, format!("error: [{}]", inner.join(", ")));
-        }
+    if !errors.is_empty() {
+        // Each object's error on a line of its own.
+        return fail(out, errors.join("\n"));
     }
     if infos.is_empty() {
         return fail(out, "error: edit cancelled, no objects found".into());
@@ -988,7 +950,7 @@ fn read(
         .map_err(|e| errors::render(&e, None))?;
     let mut v = match (subresource, &*o) {
         (Some(Subresource::Scale), Object::StatefulSet(s)) => crate::get::scale_value(s),
-        (Some(Subresource::Scale), _) => {
+        (Some(Subresource::Scale), _) | (Some(Subresource::Other), _) => {
             return Err(errors::render(&not_found_resource(), None));
         }
         (Some(Subresource::Status), _) if !has_status(kind) => {
@@ -1360,7 +1322,9 @@ mod tests {
             next.out.stderr(),
             "error: statefulsets.apps \"web\" is invalid\n"
         );
-        assert!(next.again.expect("reopened").buffer().contains("# * <nil>: Invalid value: \"The edited file failed validation\": error converting YAML to JSON: yaml: line "));
+        assert!(next.again.expect("reopened").buffer().contains(
+            "# * <nil>: Invalid value: \"The edited file failed validation\": yaml: line "
+        ));
         let s = start(&mut c, "sts web");
         let renamed = s
             .buffer()
