@@ -1176,7 +1176,7 @@ mod tests {
         );
         let e = validate(&strip_comments("a: b: c\n")).unwrap_err();
         assert!(
-            e.starts_with("error converting YAML to JSON: yaml: line 1:"),
+            e.starts_with("yaml: line 1:"),
             "{e}"
         );
     }
