@@ -1238,7 +1238,14 @@ mod tests {
             (next.out.stderr(), next.out.status),
             ("Edit cancelled, no changes made.\n".to_string(), 0)
         );
-        // An empty file fails strict validation first (it reads as no object).
+        // An empty file fails strict validation first (it reads as no object), as with
+        // kubectl v1.33; without validation it cancels.
+        let s = start(&mut c, "sts web");
+        let next = s.saved(&mut c, "", "/tmp/f");
+        assert_eq!(next.out.stderr(), "error: statefulsets.apps \"web\" is invalid\n");
+        assert!(next.again.expect("reopened").buffer().contains(
+            "# * <nil>: Invalid value: \"The edited file failed validation\": invalid object to validate\n"
+        ));
         let s = start(&mut c, "sts web --validate=false");
         let next = s.saved(&mut c, "# nothing\n", "/tmp/f");
         assert_eq!(next.out.stderr(), "Edit cancelled, saved file was empty.\n");
