@@ -1175,10 +1175,7 @@ mod tests {
             Ok(())
         );
         let e = validate(&strip_comments("a: b: c\n")).unwrap_err();
-        assert!(
-            e.starts_with("yaml: line 1:"),
-            "{e}"
-        );
+        assert!(e.starts_with("yaml: line 1:"), "{e}");
     }
 
     use crate::session::{MemFiles, Mode, Session};
@@ -1242,7 +1239,10 @@ mod tests {
         // kubectl v1.33; without validation it cancels.
         let s = start(&mut c, "sts web");
         let next = s.saved(&mut c, "", "/tmp/f");
-        assert_eq!(next.out.stderr(), "error: statefulsets.apps \"web\" is invalid\n");
+        assert_eq!(
+            next.out.stderr(),
+            "error: statefulsets.apps \"web\" is invalid\n"
+        );
         assert!(next.again.expect("reopened").buffer().contains(
             "# * <nil>: Invalid value: \"The edited file failed validation\": invalid object to validate\n"
         ));

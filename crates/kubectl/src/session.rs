@@ -14,7 +14,7 @@ use crate::{Env, Files};
 use ordinal_shell::{Dialect, Host, Shell, State};
 use ordinal_sim::api::Kind;
 use ordinal_sim::{Cluster, DeleteOptions};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How blocking commands behave.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -115,8 +115,7 @@ pub struct Session {
     explain: Option<std::sync::Arc<str>>,
     /// What runs `kubectl edit`'s editor (see [`Session::set_editor`]).
     editor: Option<Box<dyn Editor>>,
-    /// Temp files named so far (`kubectl-edit-N.yaml`: N is drawn from this count).
-    temp_files: u64,
+    temp_files: TempFiles,
 }
 
 /// The workspace as kubectl sees it, with the explain data beside it.
@@ -200,7 +199,30 @@ struct TerminalHost<'a> {
     work: u64,
     explain: Option<&'a str>,
     editor: Option<&'a mut (dyn Editor + 'static)>,
-    temp_files: &'a mut u64,
+    temp_files: &'a mut TempFiles,
+}
+
+/// `kubectl edit`'s temp files of an editor without real ones (the browser's, a script's),
+/// which the session keeps in its workspace.
+#[derive(Default)]
+struct TempFiles {
+    /// Names drawn so far (`kubectl-edit-N.yaml`: N comes from this count).
+    count: u64,
+    /// The files kept in the workspace now.
+    kept: BTreeSet<String>,
+}
+
+impl TempFiles {
+    fn keep(&mut self, files: &mut dyn Workspace, path: &str, text: &str) {
+        // A workspace in memory never refuses a write; one on disk may, and the edit goes on.
+        let _ = files.write(path, text, false);
+        self.kept.insert(path.to_string());
+    }
+
+    fn remove(&mut self, files: &mut dyn Workspace, path: &str) {
+        files.remove(path);
+        self.kept.remove(path);
+    }
 }
 
 /// An exported variable of the shell (what kubectl's `os.Getenv` sees).
@@ -214,12 +236,13 @@ fn exported(state: &State, name: &str) -> Option<String> {
 
 /// A temp file's path as `os.CreateTemp("", "kubectl-edit-*.yaml")` makes it: in `$TMPDIR`
 /// (else `/tmp`), its number drawn from the session's count so that a replay names it again,
-/// and not the name of a file the workspace has.
+/// and not the name of a temp file the session keeps (only those: what a disk beneath the
+/// workspace holds must not change the name, or a transcript would depend on the machine).
 fn temp_name(
     tmpdir: Option<String>,
     count: &mut u64,
     suffix: &str,
-    files: &dyn Workspace,
+    kept: &BTreeSet<String>,
 ) -> String {
     let dir = tmpdir
         .filter(|d| !d.is_empty())
@@ -230,7 +253,7 @@ fn temp_name(
         let n = ordinal_sim::rng::Rng::new(*count).next_u64() as u32;
         let sep = if dir.ends_with('/') { "" } else { "/" };
         name = format!("{dir}{sep}{}{n}{suffix}", crate::edit::TEMP_PREFIX);
-        if files.read(&name).is_err() {
+        if !kept.contains(&name) {
             break;
         }
     }
@@ -243,7 +266,7 @@ fn edit_with(
     editor: &mut dyn Editor,
     c: &mut Cluster,
     files: &mut dyn Workspace,
-    count: &mut u64,
+    temps: &mut TempFiles,
     state: &State,
     mut session: EditSession,
     out: &mut Output,
@@ -252,13 +275,18 @@ fn edit_with(
     let tmpdir = exported(state, "TMPDIR").or_else(|| editor.env("TMPDIR"));
     let env = state.env();
     loop {
-        let name = temp_name(tmpdir.clone(), count, session.suffix(), files);
+        let name = temp_name(
+            tmpdir.clone(),
+            &mut temps.count,
+            session.suffix(),
+            &temps.kept,
+        );
         let (path, saved) = editor.launch(&command, &name, session.buffer(), &env, out);
         let next = match saved {
             Ok(text) => {
                 if !editor.real_files() {
                     // The workspace holds the temp files of an editor without real ones.
-                    let _ = files.write(&path, &text, false);
+                    temps.keep(files, &path, &text);
                 }
                 session.saved(c, &text, &path)
             }
@@ -270,7 +298,7 @@ fn edit_with(
             if editor.real_files() {
                 editor.remove(p);
             } else {
-                files.remove(p);
+                temps.remove(files, p);
             }
         }
         match next.again {
@@ -423,7 +451,7 @@ impl Session {
             attached: None,
             explain: None,
             editor: None,
-            temp_files: 0,
+            temp_files: TempFiles::default(),
         }
     }
 
@@ -450,11 +478,12 @@ impl Session {
         };
         let text = saved.unwrap_or(session.buffer()).to_string();
         let tmpdir = exported(&self.shell.state, "TMPDIR");
-        let path = temp_name(tmpdir, &mut self.temp_files, session.suffix(), &*self.files);
-        let _ = self.files.write(&path, &text, false);
+        let t = &mut self.temp_files;
+        let path = temp_name(tmpdir, &mut t.count, session.suffix(), &t.kept);
+        t.keep(&mut *self.files, &path, &text);
         let next = session.saved(c, &text, &path);
         for p in &next.removed {
-            self.files.remove(p);
+            t.remove(&mut *self.files, p);
         }
         if let Some(again) = next.again {
             self.job = Some(Job::Edit(Box::new(again)));
@@ -509,6 +538,11 @@ impl Session {
 
     pub fn history(&self) -> &[String] {
         &self.shell.state.history
+    }
+
+    /// The environment a command started now gets: the shell's exported variables.
+    pub fn env(&self) -> Vec<(String, String)> {
+        self.shell.state.env()
     }
 
     /// Runs one line typed at the prompt.
