@@ -108,13 +108,18 @@ pub fn editor(p: &Props) -> Html {
     // The panel comes into view and takes the focus when an edit opens or reopens.
     {
         let area = area.clone();
+        let scroller = scroller.clone();
         let pass = edit.as_ref().map(|e| e.pass);
         use_effect_with(pass, move |pass| {
             if pass.is_some() {
                 if let Some(a) = area.cast::<HtmlTextAreaElement>() {
-                    let _ = a.focus();
-                    a.set_scroll_top(0);
                     let _ = a.set_selection_range(0, 0);
+                    let _ = a.focus();
+                }
+                // From the top, where kubectl's header (and any errors) are.
+                if let Some(s) = scroller.cast::<HtmlElement>() {
+                    s.set_scroll_top(0);
+                    s.set_scroll_left(0);
                 }
             }
         });

@@ -76,6 +76,10 @@ const FLAG_ERRORS: &[&str] = &[
     "api-resources --bogus",
     "gte pods",
     "zzzqqq",
+    "edit",
+    "edit --bogus",
+    "edit -l app=nginx sts",
+    "edit sts/web sts",
 ];
 
 /// The verbs whose `kubectl VERB --help` is compared.
@@ -101,6 +105,7 @@ const HELP_VERBS: &[&str] = &[
     "api-resources",
     "cluster-info",
     "config",
+    "edit",
 ];
 
 /// Lines whose difference is listed, with why. Each must still differ.
