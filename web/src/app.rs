@@ -274,6 +274,14 @@ pub fn app() -> Html {
     let on_example = use_callback(dispatch.clone(), |ex: Example, d| {
         d.dispatch(Action::LoadExample(ex))
     });
+    let on_save_edit = use_callback(dispatch.clone(), |_: (), d| {
+        d.dispatch(Action::SaveEdit);
+        focus_terminal();
+    });
+    let on_cancel_edit = use_callback(dispatch.clone(), |_: (), d| {
+        d.dispatch(Action::CancelEdit);
+        focus_terminal();
+    });
     let on_scale = use_callback(
         dispatch.clone(),
         |(kind, name, replicas): (String, String, i32), d| {
@@ -451,7 +459,7 @@ pub fn app() -> Html {
             }
             <main class={classes!("workspace", lesson_view.then_some("lesson-mode"))} hidden={compare_id.is_some()}>
                 <div class="left-slot" hidden={lesson_view}>
-                    <Editor editor={model.editor.clone()} {on_edit} {on_apply} {on_example} />
+                    <Editor editor={model.editor.clone()} {on_edit} {on_apply} {on_example} {on_save_edit} {on_cancel_edit} />
                 </div>
                 <div class="left-slot" hidden={!lesson_view}>
                     <LessonPanel

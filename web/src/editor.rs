@@ -1,5 +1,7 @@
 //! The manifest editor: a transparent textarea over a highlighted copy of its text, line
 //! numbers, errors marked at their line, the examples menu and Apply (`kubectl apply -f web.yaml`).
+//! While a `kubectl edit` waits for its editor, the same panel is that editor: it shows the
+//! edit's buffer (web.yaml is kept aside, untouched) with Save (Ctrl+S) and Cancel.
 
 use crate::examples::Example;
 use crate::model::EditorView;
@@ -16,6 +18,9 @@ pub struct Props {
     pub on_edit: Callback<String>,
     pub on_apply: Callback<()>,
     pub on_example: Callback<Example>,
+    /// Save and Cancel of a `kubectl edit`.
+    pub on_save_edit: Callback<()>,
+    pub on_cancel_edit: Callback<()>,
 }
 
 /// Pixel height of one editor line (must match `--ed-line` in style.css).
@@ -46,21 +51,28 @@ fn go_to_line(area: &HtmlTextAreaElement, scroller: Option<HtmlElement>, line: u
 #[function_component(Editor)]
 pub fn editor(p: &Props) -> Html {
     let ed = &p.editor;
+    let edit = ed.edit.clone();
     let area = use_node_ref();
     let scroller = use_node_ref();
     let menu = use_node_ref();
-    let lines = use_memo(ed.text.clone(), |t| highlight(t));
+    // What the textarea holds: the edit's buffer while one is open, else web.yaml.
+    let text = edit.as_ref().map_or(ed.text.clone(), |e| e.text.clone());
+    let syntax = match &edit {
+        Some(e) => &e.syntax,
+        None => &ed.syntax,
+    };
+    let lines = use_memo(text.clone(), |t| highlight(t));
 
     // Errors by line: the live YAML error, and Apply's (unless the text changed since).
     let mut marks: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     if let Some(LineError {
         line: Some(l),
         message,
-    }) = &ed.syntax
+    }) = syntax
     {
         marks.entry(*l).or_default().push(message.clone());
     }
-    if let Some(r) = ed.report.as_ref().filter(|r| !r.stale) {
+    if let Some(r) = ed.report.as_ref().filter(|r| !r.stale && edit.is_none()) {
         for e in &r.errors {
             if let Some(l) = e.line {
                 marks.entry(l).or_default().push(e.message.clone());
@@ -76,14 +88,42 @@ pub fn editor(p: &Props) -> Html {
     });
     let onkeydown = {
         let apply = p.on_apply.clone();
+        let save = p.on_save_edit.clone();
+        let editing = edit.is_some();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+            let ctrl = e.ctrl_key() || e.meta_key();
+            // In an edit, Ctrl+S (and Ctrl+Enter) save it, as writing the file in an editor.
+            if editing && ctrl && (e.key() == "s" || e.key() == "S" || e.key() == "Enter") {
+                e.prevent_default();
+                save.emit(());
+            } else if !editing && ctrl && e.key() == "Enter" {
                 e.prevent_default();
                 apply.emit(());
             }
         })
     };
     let onclick_apply = p.on_apply.reform(|_: MouseEvent| ());
+    let onclick_save = p.on_save_edit.reform(|_: MouseEvent| ());
+    let onclick_cancel = p.on_cancel_edit.reform(|_: MouseEvent| ());
+    // The panel comes into view and takes the focus when an edit opens or reopens.
+    {
+        let area = area.clone();
+        let scroller = scroller.clone();
+        let pass = edit.as_ref().map(|e| e.pass);
+        use_effect_with(pass, move |pass| {
+            if pass.is_some() {
+                if let Some(a) = area.cast::<HtmlTextAreaElement>() {
+                    let _ = a.set_selection_range(0, 0);
+                    let _ = a.focus();
+                }
+                // From the top, where kubectl's header (and any errors) are.
+                if let Some(s) = scroller.cast::<HtmlElement>() {
+                    s.set_scroll_top(0);
+                    s.set_scroll_left(0);
+                }
+            }
+        });
+    }
     let onchange_example = {
         let on_example = p.on_example.clone();
         Callback::from(move |e: Event| {
@@ -111,8 +151,7 @@ pub fn editor(p: &Props) -> Html {
         }
     };
 
-    let longest = ed
-        .text
+    let longest = text
         .split('\n')
         .map(|l| l.chars().count())
         .max()
@@ -135,6 +174,11 @@ pub fn editor(p: &Props) -> Html {
     let has_errors = !marks.is_empty();
     // The menu shows the example the buffer is (so choosing it again after an edit reloads it).
     let current = Example::ALL.into_iter().find(|ex| ex.text() == &*ed.text);
+    let file_name = match &edit {
+        Some(e) if e.json => " kubectl edit (JSON)",
+        Some(_) => " kubectl edit",
+        None => " web.yaml",
+    };
     {
         // Options' `selected` attributes stop counting once the user picked one: set the value.
         let menu = menu.clone();
@@ -145,9 +189,26 @@ pub fn editor(p: &Props) -> Html {
         });
     }
     html! {
-        <section class="panel editor-panel" aria-labelledby="editor-title">
+        <section class={classes!("panel", "editor-panel", edit.is_some().then_some("editing"))} aria-labelledby="editor-title">
             <div class="panel-head">
-                <h2 id="editor-title">{ "Manifest" }<span class="file-name">{ " web.yaml" }</span></h2>
+                <h2 id="editor-title">{ "Manifest" }<span class="file-name">{ file_name }</span></h2>
+                if edit.is_some() {
+                <div class="panel-actions">
+                    <button
+                        type="button"
+                        class="btn"
+                        onclick={onclick_cancel}
+                        title="Close without saving, as quitting kubectl's editor does"
+                    >{ "Cancel" }</button>
+                    <button
+                        type="button"
+                        class="btn primary"
+                        onclick={onclick_save}
+                        aria-keyshortcuts="Control+S"
+                        title="Save: kubectl edit sends your changes (Ctrl+S)"
+                    >{ "Save" }</button>
+                </div>
+                } else {
                 <div class="panel-actions">
                     <select ref={menu} class="examples" aria-label="Examples" onchange={onchange_example}>
                         <option value="" selected={current.is_none()}>{ "Examples…" }</option>
@@ -163,6 +224,7 @@ pub fn editor(p: &Props) -> Html {
                         title="kubectl apply -f web.yaml (Ctrl+Enter)"
                     >{ "Apply" }</button>
                 </div>
+                }
             </div>
             <div class="editor-scroll" ref={scroller}>
                 <div class="editor-grid" style={code_style}>
@@ -188,14 +250,14 @@ pub fn editor(p: &Props) -> Html {
                         <textarea
                             ref={area}
                             class="source"
-                            aria-label="Manifest"
+                            aria-label={if edit.is_some() { "kubectl edit buffer" } else { "Manifest" }}
                             aria-describedby="editor-messages"
                             aria-invalid={has_errors.to_string()}
                             spellcheck="false"
                             autocomplete="off"
                             autocapitalize="off"
                             wrap="off"
-                            value={ed.text.to_string()}
+                            value={text.to_string()}
                             {oninput}
                             {onkeydown}
                         />
@@ -204,6 +266,12 @@ pub fn editor(p: &Props) -> Html {
             </div>
             <div id="editor-messages" class="editor-messages" role="status">
                 <ul class="msgs">
+                    if edit.is_some() {
+                        if let Some(e) = syntax {
+                            { message_item(e.line, &e.message, "err") }
+                        }
+                        <li class="msg hint">{ "kubectl edit is waiting for its editor: change the object, then Save (Ctrl+S) sends it, as saving the file does; Cancel closes it unchanged. Your web.yaml is kept and comes back after." }</li>
+                    } else {
                     if let Some(n) = &ed.notice {
                         { message_item(None, n, "note") }
                     }
@@ -216,6 +284,7 @@ pub fn editor(p: &Props) -> Html {
                     }
                     if ed.syntax.is_none() && ed.report.is_none() && ed.notice.is_none() {
                         <li class="msg hint">{ "Edit the YAML, then Apply (Ctrl+Enter) runs kubectl apply -f web.yaml." }</li>
+                    }
                     }
                 </ul>
             </div>

@@ -2,7 +2,8 @@
 //! and never cloned. Every Kubernetes behaviour comes from `ordinal-sim` and `ordinal-kubectl`;
 //! this only routes the page's inputs (a clock tick, a terminal line, a button) to them.
 //!
-//! It also keeps the session's record: every input with the simulated time it came at. The
+//! It also keeps the session's record: every input with the simulated time it came at (a
+//! `kubectl edit`'s editor closing is one: what it saved, or that it was cancelled). The
 //! cluster is deterministic and time moves in steps that do not depend on the display's frames
 //! (each timer, each deadline of a running command, each input), so replaying the record on a
 //! fresh engine rebuilds the same cluster: that is how a reload restores the session.
@@ -60,6 +61,9 @@ pub enum Op {
     Interrupt,
     /// A fresh cluster built by these lines (a lesson's Reset).
     Reset(Vec<String>),
+    /// The editor of a `kubectl edit` closed: the text it saved, or `None` (Cancel: it quit
+    /// without saving).
+    EditClosed(Option<String>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,6 +241,17 @@ impl Engine {
             .input(&mut self.cluster, line, Mode::Interactive)
     }
 
+    /// The editor of the waiting `kubectl edit` closed (Save with its text, or Cancel): what
+    /// kubectl does with it.
+    pub fn finish_edit(&mut self, saved: Option<String>) -> Output {
+        if self.session.editing().is_none() {
+            return Output::default();
+        }
+        self.note(Op::EditClosed(saved.clone()));
+        self.session
+            .finish_edit(&mut self.cluster, saved.as_deref())
+    }
+
     /// Ctrl-C.
     pub fn interrupt(&mut self) -> Output {
         if self.session.busy() {
@@ -284,6 +299,10 @@ impl Engine {
                     let o = e.reset(setup);
                     log(None, o);
                 }
+                Op::EditClosed(saved) => {
+                    let o = e.finish_edit(saved.clone());
+                    log(None, o);
+                }
             }
         }
         let o = e.advance_to(now);
@@ -302,6 +321,8 @@ impl Engine {
                 Op::Manifest(t) => json!([r.at, "manifest", t]),
                 Op::Interrupt => json!([r.at, "interrupt"]),
                 Op::Reset(s) => json!([r.at, "reset", s]),
+                Op::EditClosed(Some(t)) => json!([r.at, "edit-save", t]),
+                Op::EditClosed(None) => json!([r.at, "edit-cancel"]),
             })
             .collect();
         json!({
@@ -360,6 +381,8 @@ pub fn parse_record(v: &Value) -> Result<(Vec<Recorded>, u64), String> {
             Some("manifest") => Op::Manifest(text(2).ok_or_else(bad)?),
             Some("interrupt") => Op::Interrupt,
             Some("reset") => Op::Reset(list(2).ok_or_else(bad)?),
+            Some("edit-save") => Op::EditClosed(Some(text(2).ok_or_else(bad)?)),
+            Some("edit-cancel") => Op::EditClosed(None),
             _ => return Err(bad()),
         };
         out.push(Recorded { at, op });

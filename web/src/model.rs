@@ -60,6 +60,8 @@ pub struct TerminalView {
     pub busy: bool,
     /// Inside a container's shell.
     pub attached: bool,
+    /// The running command is a `kubectl edit` waiting for its editor (the Manifest panel).
+    pub editing: bool,
     pub history: Rc<Vec<String>>,
 }
 
@@ -83,6 +85,23 @@ pub struct EditorView {
     pub notice: Option<String>,
     /// Bumped when the buffer is replaced from outside the textarea (an example).
     pub generation: u64,
+    /// A `kubectl edit` waiting for its editor: the panel shows its buffer instead of
+    /// `web.yaml`, which stays as it was (`text`) until Save or Cancel closes the edit.
+    pub edit: Option<Rc<EditBuffer>>,
+}
+
+/// The buffer of a `kubectl edit` open in the Manifest panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditBuffer {
+    /// What the panel shows and Save sends.
+    pub text: Rc<str>,
+    /// The buffer's YAML error, as the parser sees it now.
+    pub syntax: Option<LineError>,
+    /// JSON (`kubectl edit -o json`) rather than YAML.
+    pub json: bool,
+    /// How many times the editor has closed in this edit (more than none: reopened with
+    /// kubectl's errors at its top).
+    pub pass: u32,
 }
 
 /// What the page shows on its left: the manifest editor, the lesson list, or one lesson.
@@ -163,6 +182,10 @@ pub enum Action {
         line: String,
         candidates: Vec<String>,
     },
+    /// Save in the Manifest panel during a `kubectl edit`: the editor saved its buffer.
+    SaveEdit,
+    /// Cancel in the Manifest panel during a `kubectl edit`: the editor quit without saving.
+    CancelEdit,
     /// What became of a write to the browser's storage (an autosave, or the backup an import
     /// makes).
     Saved(Stored, Result<(), SaveError>),
@@ -211,6 +234,8 @@ pub struct Model {
     failed_saves: BTreeMap<Stored, SaveError>,
     /// What the page says about `failed_saves` (none when every last write succeeded).
     pub autosave_notice: Option<Rc<str>>,
+    /// The route a `kubectl edit` took the page from (to the Manifest panel), to go back to.
+    edit_return: Option<Route>,
     seen_rv: u64,
     next_id: u64,
     /// Compare's two clusters, made when Compare is first opened (not part of the session).
@@ -329,6 +354,7 @@ impl Model {
                 report: None,
                 notice,
                 generation: 0,
+                edit: None,
             }),
             last_lesson: match &route {
                 Route::Lesson(id) => Some(id.clone()),
@@ -351,6 +377,7 @@ impl Model {
             checked: None,
             failed_saves: BTreeMap::new(),
             autosave_notice: None,
+            edit_return: None,
             next_id: 0,
             record_len: 0,
             compare: None,
@@ -378,6 +405,7 @@ impl Model {
         m.engine.borrow_mut().sync_manifest(&m.editor.text);
         m.refresh(true);
         m.refresh_compare(true);
+        m.sync_edit();
         m
     }
 
@@ -454,7 +482,7 @@ impl Model {
         self.record_len = engine.record().len();
         let s = &engine.session;
         let prompt = s.prompt();
-        let (busy, attached) = (s.busy(), s.attached());
+        let (busy, attached, editing) = (s.busy(), s.attached(), s.editing().is_some());
         let history_changed = self.terminal.history.len() != s.history().len()
             || self.terminal.history.last() != s.history().last();
         let history = history_changed.then(|| Rc::new(s.history().to_vec()));
@@ -462,12 +490,14 @@ impl Model {
         if self.terminal.prompt != prompt
             || self.terminal.busy != busy
             || self.terminal.attached != attached
+            || self.terminal.editing != editing
             || history.is_some()
         {
             let t = Rc::make_mut(&mut self.terminal);
             t.prompt = prompt;
             t.busy = busy;
             t.attached = attached;
+            t.editing = editing;
             if let Some(h) = history {
                 t.history = h;
             }
@@ -573,6 +603,57 @@ impl Model {
         self.lesson_output.clear();
         self.checked = None;
         self.engine.borrow_mut().sync_manifest(&self.editor.text);
+        self.refresh(true);
+        self.sync_edit();
+    }
+
+    /// Keeps the panel's `kubectl edit` buffer in step with the session: opens it when an edit
+    /// starts waiting for its editor (the panel comes into view; the route it left is kept),
+    /// shows the new buffer when kubectl reopens it, and closes it when the edit has ended (a
+    /// save, a cancel, Ctrl-C), going back to that route. `web.yaml` is never touched.
+    fn sync_edit(&mut self) {
+        let engine = self.engine.borrow();
+        let waiting = engine.session.editing();
+        let pass = waiting.map(|s| s.pass());
+        if pass == self.editor.edit.as_ref().map(|e| e.pass) {
+            return;
+        }
+        let opened = waiting.map(|s| EditBuffer {
+            syntax: yaml::syntax_error(s.buffer()),
+            text: s.buffer().into(),
+            json: s.suffix() == ".json",
+            pass: s.pass(),
+        });
+        drop(engine);
+        let was_open = self.editor.edit.is_some();
+        let e = Rc::make_mut(&mut self.editor);
+        e.generation += 1;
+        match opened {
+            Some(b) => {
+                e.edit = Some(Rc::new(b));
+                if !was_open && self.route != Route::Manifest {
+                    self.edit_return = Some(std::mem::replace(&mut self.route, Route::Manifest));
+                }
+            }
+            None => {
+                e.edit = None;
+                if let Some(r) = self.edit_return.take() {
+                    if self.route == Route::Manifest {
+                        self.route = r;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Save or Cancel of the `kubectl edit` in the panel: kubectl's answer goes to the terminal.
+    fn close_edit(&mut self, save: bool) {
+        let Some(edit) = self.editor.edit.clone() else {
+            return;
+        };
+        let saved = save.then(|| edit.text.to_string());
+        let out = self.engine.borrow_mut().finish_edit(saved);
+        self.log_output(&out);
         self.refresh(true);
     }
 
@@ -840,6 +921,21 @@ impl Reducible for Model {
             Action::SetSpeed(s) => {
                 m.clock.speed = s.max(1);
             }
+            // The panel shows a `kubectl edit` buffer: Apply and the examples wait for it to close.
+            Action::Apply | Action::LoadExample(_) if m.editor.edit.is_some() => return self,
+            Action::Edit(text) if m.editor.edit.is_some() => {
+                let e = Rc::make_mut(&mut m.editor);
+                if let Some(b) = e.edit.as_mut() {
+                    if *b.text == *text {
+                        return self;
+                    }
+                    let b = Rc::make_mut(b);
+                    b.syntax = yaml::syntax_error(&text);
+                    b.text = text.into();
+                }
+            }
+            Action::SaveEdit => m.close_edit(true),
+            Action::CancelEdit => m.close_edit(false),
             Action::Edit(text) => {
                 if *m.editor.text == *text {
                     return self;
@@ -966,6 +1062,7 @@ impl Reducible for Model {
             }
             Action::Saved(what, result) => m.saved(what, result),
         }
+        m.sync_edit();
         if m.lesson().is_some() {
             m.evaluate_checks();
         }
@@ -1080,6 +1177,117 @@ mod tests {
             errors,
             [at(30, "error: resource mapping not found for name: \"foo\" namespace: \"\" from \"web.yaml\": no matches for kind \"Foo\" in version \"v1\"\nensure CRDs are installed first")]
         );
+    }
+
+    fn terminal_text(m: &Model) -> String {
+        m.terminal.log.iter().map(|e| e.text.as_str()).collect()
+    }
+
+    /// The lesson's cluster with web's two replicas up, and the editor holding `web.yaml`.
+    fn with_web() -> Rc<Model> {
+        let m = Rc::new(Model::new(Ok(Some(Example::K8sIoWeb.text().to_string()))));
+        act(m, Action::Apply)
+    }
+
+    #[test]
+    fn kubectl_edit_opens_its_buffer_in_the_panel_and_save_patches() {
+        let m = with_web();
+        let manifest = m.editor.text.clone();
+        let m = act(m, Action::Submit("kubectl edit sts web".into()));
+        let edit = m.editor.edit.clone().expect("the edit is open");
+        assert!(edit.text.starts_with(ordinal_kubectl::edit::HEADER));
+        assert!(m.terminal.busy && m.terminal.editing);
+        // Typing changes the edit's buffer, never web.yaml.
+        let changed = edit.text.replacen("  replicas: 2\n", "  replicas: 3\n", 1);
+        let m = act(m, Action::Edit(changed));
+        assert_eq!(m.editor.text, manifest);
+        let m = act(m, Action::SaveEdit);
+        assert!(m.editor.edit.is_none());
+        assert!(!m.terminal.busy);
+        assert!(
+            terminal_text(&m).ends_with("$ kubectl edit sts web\nstatefulset.apps/web edited\n")
+        );
+        assert_eq!(m.editor.text, manifest);
+        assert_eq!(m.cluster.sets[0].desired, 3);
+    }
+
+    #[test]
+    fn a_refused_edit_reopens_and_cancel_gives_up_keeping_the_file() {
+        let m = with_web();
+        let m = act(m, Action::Submit("kubectl edit sts web".into()));
+        let text =
+            m.editor
+                .edit
+                .clone()
+                .unwrap()
+                .text
+                .replacen("  replicas: 2\n", "  replicas: -1\n", 1);
+        let m = act(m, Action::Edit(text));
+        let m = act(m, Action::SaveEdit);
+        let reopened = m.editor.edit.clone().expect("reopened");
+        assert_eq!(reopened.pass, 1);
+        assert!(reopened.text.contains(
+            "# statefulsets.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -1"
+        ));
+        assert!(terminal_text(&m).ends_with("error: statefulsets.apps \"web\" is invalid\n"));
+        let m = act(m, Action::CancelEdit);
+        assert!(m.editor.edit.is_none());
+        let log = terminal_text(&m);
+        assert!(
+            log.contains("A copy of your changes has been stored to \"/tmp/kubectl-edit-"),
+            "{log}"
+        );
+        assert!(log.ends_with("error: Edit cancelled, no valid changes were saved.\n"));
+        // A cancel straight away is kubectl's "no changes".
+        let m = act(m, Action::Submit("kubectl edit sts web".into()));
+        let m = act(m, Action::CancelEdit);
+        assert!(terminal_text(&m).ends_with("Edit cancelled, no changes made.\n"));
+        assert_eq!(m.cluster.sets[0].desired, 2);
+    }
+
+    #[test]
+    fn an_edit_from_a_lesson_shows_the_panel_and_goes_back_and_ctrl_c_closes_it() {
+        let m = with_web();
+        let m = act(m, Action::Navigate(Route::Lessons));
+        let m = act(m, Action::Submit("kubectl edit svc nginx".into()));
+        assert_eq!(m.route, Route::Manifest);
+        assert!(m.editor.edit.is_some());
+        let m = act(m, Action::Interrupt(String::new()));
+        assert!(m.editor.edit.is_none());
+        assert_eq!(m.route, Route::Lessons);
+        assert!(!m.terminal.busy);
+    }
+
+    #[test]
+    fn a_session_with_an_edit_replays_to_the_same_cluster_and_buffer() {
+        let m = with_web();
+        let m = act(m, Action::Submit("kubectl edit sts web".into()));
+        let text =
+            m.editor
+                .edit
+                .clone()
+                .unwrap()
+                .text
+                .replacen("  replicas: 2\n", "  replicas: 4\n", 1);
+        let m = act(m, Action::Edit(text));
+        let m = act(m, Action::SaveEdit);
+        let m = act(m, Action::Submit("kubectl edit sts web -o json".into()));
+        let (json, replicas) = {
+            let e = m.engine.borrow();
+            (e.record_json(), m.cluster.sets[0].desired)
+        };
+        assert_eq!(replicas, 4);
+        let (ops, now) = crate::engine::parse_record(&json).unwrap();
+        let r = Model::with(
+            Ok(None),
+            Progress::new(),
+            Route::Manifest,
+            Ok(Some((ops, now))),
+        );
+        assert_eq!(r.cluster.sets[0].desired, 4);
+        // It was left waiting for its editor: the panel opens it again.
+        let edit = r.editor.edit.clone().expect("the edit is open again");
+        assert!(edit.json && edit.text.starts_with("{\n"));
     }
 
     #[test]

@@ -189,7 +189,9 @@ pub fn terminal(p: &Props) -> Html {
         let on_interrupt = p.on_interrupt.clone();
         Callback::from(move |_: MouseEvent| on_interrupt.emit(String::new()))
     };
-    let state = if t.busy {
+    let state = if t.editing {
+        Some("kubectl edit is waiting for its editor: Save or Cancel in the Manifest panel. Ctrl-C stops it.")
+    } else if t.busy {
         Some("A command is running. Ctrl-C stops it.")
     } else if t.attached {
         Some("In a container's shell: exit leaves it.")
@@ -228,7 +230,9 @@ pub fn terminal(p: &Props) -> Html {
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
-                    placeholder={if t.busy {
+                    placeholder={if t.editing {
+                        "kubectl edit: Save or Cancel in the Manifest panel"
+                    } else if t.busy {
                         "running… Ctrl-C stops it"
                     } else if t.attached {
                         "a command in the container; exit leaves"

@@ -6,6 +6,8 @@
 // What the user does never unwraps: a failure is a message, not a panic (checked by clippy in CI).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod editor;
+
 use ordinal_kubectl::session::{MemFiles, Mode, Workspace};
 use ordinal_kubectl::{Files, Session};
 use ordinal_sim::features::FeatureGates;
@@ -77,16 +79,23 @@ impl Workspace for DiskFiles {
     fn mkdir(&mut self, path: &str) -> Result<(), String> {
         self.written.mkdir(path)
     }
+
+    fn remove(&mut self, path: &str) {
+        // Only what a session wrote: the disk under it is read-only to a session.
+        self.written.remove(path);
+    }
 }
 
 /// What `kubectl explain` reads, generated from the schemas `ordinal serve` publishes
 /// (`crates/server/tests/explain_data.rs`); the web app fetches the same file after first paint.
 pub const EXPLAIN_DATA: &str = include_str!("../../../web/explain/explain.json");
 
-/// A kubectl session over `files`, with `kubectl explain`'s data.
+/// A kubectl session over `files`, with `kubectl explain`'s data, and a script's editor for
+/// `kubectl edit` ([`editor::ProcessEditor::script`]; the interactive terminal sets its own).
 pub fn new_session(files: Box<dyn Workspace>) -> Session {
     let mut s = Session::new(files);
     s.set_explain_data(EXPLAIN_DATA.into());
+    s.set_editor(Box::new(editor::ProcessEditor::script()));
     s
 }
 

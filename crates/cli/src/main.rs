@@ -2,6 +2,7 @@
 //!
 //! * `ordinal` — an interactive session (kubectl, `k`, shell loops) on a fresh simulated cluster.
 //! * `ordinal run [--seed N] FILE|-` — plays a script and prints the transcript.
+//! * `kubectl edit` runs `KUBE_EDITOR`, `EDITOR` or `vi` (see `ordinal_cli::editor`).
 //! * `ordinal serve [--port N] …` — the same core behind the Kubernetes API over HTTP, for real
 //!   kubectl and client libraries (crate `ordinal-server`).
 //! * `--feature-gates=Name=true,...` before either sets the cluster's feature gates, as kind's
@@ -127,6 +128,8 @@ fn main() {
 fn repl(seed: u64, gates: FeatureGates) {
     let mut cluster = Cluster::with_feature_gates(seed, gates);
     let mut session = new_session(Box::new(DiskFiles::new(".")));
+    // `kubectl edit` opens the user's editor on a real temp file, with the terminal.
+    session.set_editor(Box::new(ordinal_cli::editor::ProcessEditor::terminal()));
     let interrupted = Arc::new(AtomicBool::new(false));
     {
         let flag = interrupted.clone();

@@ -17,6 +17,9 @@
 //!    `rollout status` and `wait` finish;
 //! 3. the two are compared: stdout line by line, stderr line by line (klog headers cut to
 //!    their source location), the exit code;
+//!    `kubectl edit` is compared when the session names its editor (`KUBE_EDITOR` or `EDITOR`,
+//!    exported or before the command): real kubectl gets those variables and runs the same
+//!    editor process; the temp file's random number is the one thing cut from both outputs;
 //! 4. the store real kubectl left is compared with ours, object by object (see
 //!    [`normalized`] for what legitimately differs); the rest of the transcript goes on from
 //!    ours (the golden state), which the next comparable line copies to the server again.
@@ -227,13 +230,30 @@ fn words(line: &str) -> Option<Vec<String>> {
 }
 
 /// Whether real kubectl can run `line` non-interactively and print what ours prints: one
-/// `kubectl` command (not the `k` alias, which is the playground's), with no shell syntax,
-/// that neither watches (`-w`, `--watch`, `--watch-only`, `logs -f`), nor attaches a terminal
-/// (`-i`, `-t`, `-it`, `--stdin`, `--tty`; `attach`, `edit`, `port-forward`, `proxy`), nor
-/// waits with a `--timeout` (see below). The flags after `--` are the container command's.
-/// Returns kubectl's arguments.
-fn comparable(line: &str) -> Option<Vec<String>> {
-    let w = words(line)?;
+/// `kubectl` command (not the `k` alias, which is the playground's), with no shell syntax but
+/// `NAME=value` words before it, that neither watches (`-w`, `--watch`, `--watch-only`,
+/// `logs -f`), nor attaches a terminal (`-i`, `-t`, `-it`, `--stdin`, `--tty`; `attach`,
+/// `port-forward`, `proxy`; `edit` unless `env`, the session's exported variables, or the line's
+/// own name an editor), nor waits with a `--timeout` (see below). The flags after `--` are the
+/// container command's. Returns kubectl's arguments, and the editor variables it is to get.
+fn comparable(
+    line: &str,
+    env: &[(String, String)],
+) -> Option<(Vec<String>, Vec<(String, String)>)> {
+    let mut w = words(line)?;
+    let mut editor_env: Vec<(String, String)> = env
+        .iter()
+        .filter(|(k, _)| EDITOR_VARS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    while let Some((k, v)) = w.first().and_then(|a| a.split_once('=')) {
+        if !EDITOR_VARS.contains(&k) {
+            return None;
+        }
+        editor_env.retain(|(n, _)| n != k);
+        editor_env.push((k.to_string(), v.to_string()));
+        w.remove(0);
+    }
     if w.first().map(String::as_str) != Some("kubectl") || w.len() < 2 {
         return None;
     }
@@ -267,10 +287,13 @@ fn comparable(line: &str) -> Option<Vec<String>> {
             return None;
         }
     }
-    if matches!(
-        verb,
-        Some("attach") | Some("edit") | Some("port-forward") | Some("proxy")
-    ) {
+    if matches!(verb, Some("attach") | Some("port-forward") | Some("proxy")) {
+        return None;
+    }
+    let names_editor = editor_env
+        .iter()
+        .any(|(k, v)| (k == "KUBE_EDITOR" || k == "EDITOR") && !v.is_empty());
+    if verb == Some("edit") && !names_editor {
         return None;
     }
     // A wait's `--timeout` is wall-clock time for kubectl and simulated time for ours: under the
@@ -283,7 +306,28 @@ fn comparable(line: &str) -> Option<Vec<String>> {
     if waits && args.iter().any(|a| a.starts_with("--timeout")) {
         return None;
     }
-    Some(args)
+    Some((args, editor_env))
+}
+
+/// The variables `kubectl edit` reads to start its editor.
+const EDITOR_VARS: &[&str] = &["KUBE_EDITOR", "EDITOR", "SHELL"];
+
+/// `kubectl edit`'s temp file (`/tmp/kubectl-edit-3297424384.yaml`) with its random number
+/// cut, on both sides.
+fn temp_names_cut(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("kubectl-edit-") {
+        let (head, tail) = rest.split_at(i + "kubectl-edit-".len());
+        out.push_str(head);
+        let digits = tail.len() - tail.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            out.push('N');
+        }
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,9 +338,20 @@ struct DirFiles {
     dir: PathBuf,
 }
 
+impl DirFiles {
+    /// Where a workspace path lives: inside the directory, an absolute one (`kubectl edit`'s
+    /// `/tmp/kubectl-edit-N.yaml`) under `root/`, never on the machine's own `/tmp`.
+    fn at(&self, path: &str) -> PathBuf {
+        match path.strip_prefix('/') {
+            Some(abs) => self.dir.join("root").join(abs),
+            None => self.dir.join(path.trim_start_matches("./")),
+        }
+    }
+}
+
 impl Files for DirFiles {
     fn read(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.dir.join(path)).map_err(|e| e.to_string())
+        std::fs::read_to_string(self.at(path)).map_err(|e| e.to_string())
     }
     fn dir(&self, path: &str) -> Option<Vec<String>> {
         let mut names: Vec<String> = std::fs::read_dir(self.dir.join(path))
@@ -311,7 +366,10 @@ impl Files for DirFiles {
 
 impl Workspace for DirFiles {
     fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String> {
-        let p = self.dir.join(path.trim_start_matches("./"));
+        let p = self.at(path);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
         let mut text = if append {
             std::fs::read_to_string(&p).unwrap_or_default()
         } else {
@@ -324,6 +382,7 @@ impl Workspace for DirFiles {
         let mut names: Vec<String> = std::fs::read_dir(&self.dir)
             .map(|d| {
                 d.filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
                     .filter_map(|e| e.file_name().into_string().ok())
                     .collect()
             })
@@ -333,6 +392,10 @@ impl Workspace for DirFiles {
     }
     fn mkdir(&mut self, path: &str) -> Result<(), String> {
         std::fs::create_dir_all(self.dir.join(path)).map_err(|e| e.to_string())
+    }
+
+    fn remove(&mut self, path: &str) {
+        let _ = std::fs::remove_file(self.at(path));
     }
 }
 
@@ -395,7 +458,24 @@ const KUBECTL_TIMEOUT: Duration = Duration::from_secs(8);
 /// directory of this server's own, so its discovery cache, `~/.kube/cache`, is fresh). Not
 /// `--kubeconfig`/`--cache-dir`: flags before the verb change kubectl's answer to an unknown
 /// command ("flags cannot be placed before plugin name").
-fn theirs(bin: &Path, kubeconfig: &Path, home: &Path, cwd: &Path, args: &[String]) -> Answer {
+fn theirs(
+    bin: &Path,
+    kubeconfig: &Path,
+    home: &Path,
+    cwd: &Path,
+    args: &[String],
+    editor_env: &[(String, String)],
+) -> Answer {
+    // `kubectl edit`'s temp files (a kept copy stays) go to a directory of the harness's own,
+    // which its messages then name as the machine's `/tmp`.
+    let tmp = home.with_file_name("tmp");
+    let _ = std::fs::create_dir_all(&tmp);
+    let tmp_named = |s: String| {
+        s.replace(
+            &format!("{}/kubectl-edit-", tmp.display()),
+            "/tmp/kubectl-edit-",
+        )
+    };
     let mut child = Command::new(bin)
         .args(args)
         .current_dir(cwd)
@@ -403,6 +483,8 @@ fn theirs(bin: &Path, kubeconfig: &Path, home: &Path, cwd: &Path, args: &[String
         .env("HOME", home)
         .env("KUBECONFIG", kubeconfig)
         .env("PATH", "/usr/bin:/bin")
+        .env("TMPDIR", &tmp)
+        .envs(editor_env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -433,8 +515,12 @@ fn theirs(bin: &Path, kubeconfig: &Path, home: &Path, cwd: &Path, args: &[String
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    let stdout = String::from_utf8_lossy(&ro.join().unwrap()).into_owned();
-    let mut stderr = klog_cut(&String::from_utf8_lossy(&re.join().unwrap()));
+    let stdout = temp_names_cut(&tmp_named(
+        String::from_utf8_lossy(&ro.join().unwrap()).into_owned(),
+    ));
+    let mut stderr = temp_names_cut(&tmp_named(klog_cut(&String::from_utf8_lossy(
+        &re.join().unwrap(),
+    ))));
     let code = match status {
         Some(s) => s.code().unwrap_or(-1),
         None => {
@@ -658,20 +744,20 @@ fn replay(bin: &Path, path: &Path, tally: &mut Tally) {
         let args = if session.attached() {
             None
         } else {
-            comparable(line)
+            comparable(line, &session.env())
         };
         let out = match &args {
             None => session.input(&mut golden, line, Mode::Script),
-            Some(args) => {
+            Some((args, editor_env)) => {
                 handle.shared.lock().cluster = golden.clone();
                 handle.shared.notify();
                 let out = session.input(&mut golden, line, Mode::Script);
                 let ours = Answer {
-                    stdout: out.stdout(),
-                    stderr: klog_cut(&out.stderr()),
+                    stdout: temp_names_cut(&out.stdout()),
+                    stderr: temp_names_cut(&klog_cut(&out.stderr())),
                     code: out.status,
                 };
-                let theirs = theirs(bin, &kubeconfig, &home, &work, args);
+                let theirs = theirs(bin, &kubeconfig, &home, &work, args, editor_env);
                 let store = store_diff(&golden, &handle.shared.lock().cluster);
                 tally.compared += 1;
                 let d = diff(&ours, &theirs);

@@ -539,11 +539,51 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
 }
 
 /// What an autoscaling/v1 Scale shows of its object.
-struct Scale {
+pub struct Scale {
     meta: ObjectMeta,
     replicas: i32,
     current: i32,
     selector: String,
+}
+
+impl Scale {
+    /// `scaleFrom…`: the Scale the API server makes of a StatefulSet, Deployment or
+    /// ReplicaSet; `None` for a kind without one.
+    pub fn of(o: &Object) -> Option<Scale> {
+        let (meta, replicas, current, selector) = match o {
+            Object::StatefulSet(s) => (&s.metadata, s.replicas(), s.status.replicas, &s.spec.selector),
+            Object::Deployment(d) => (&d.metadata, d.replicas(), d.status.replicas, &d.spec.selector),
+            Object::ReplicaSet(r) => (&r.metadata, r.replicas(), r.status.replicas, &r.spec.selector),
+            _ => return None,
+        };
+        Some(Scale {
+            meta: meta.clone(),
+            replicas,
+            current,
+            selector: crate::describe::selector_string(selector.as_ref()),
+        })
+    }
+
+    /// The Scale as the API returns it.
+    pub fn value(&self) -> Value {
+        let m = &self.meta;
+        serde_json::json!({
+            "apiVersion": "autoscaling/v1",
+            "kind": "Scale",
+            "metadata": {
+                "creationTimestamp": m.creation_timestamp.map(|t| t.rfc3339()),
+                "name": m.name,
+                "namespace": m.namespace,
+                "resourceVersion": m.resource_version,
+                "uid": m.uid,
+            },
+            "spec": {"replicas": self.replicas},
+            "status": {
+                "replicas": self.current,
+                "selector": self.selector,
+            },
+        })
+    }
 }
 
 /// `--subresource=scale`: the autoscaling/v1 Scale the API server makes of a Deployment,
@@ -565,36 +605,7 @@ fn get_scale(
                 continue;
             }
             match c.get(*kind, ns, n) {
-                Ok(o) => {
-                    // `scaleFrom…`: what each scalable kind's Scale takes from it.
-                    let (meta, want, have, selector) = match &*o {
-                        Object::StatefulSet(s) => (
-                            &s.metadata,
-                            s.replicas(),
-                            s.status.replicas,
-                            &s.spec.selector,
-                        ),
-                        Object::Deployment(d) => (
-                            &d.metadata,
-                            d.replicas(),
-                            d.status.replicas,
-                            &d.spec.selector,
-                        ),
-                        Object::ReplicaSet(r) => (
-                            &r.metadata,
-                            r.replicas(),
-                            r.status.replicas,
-                            &r.spec.selector,
-                        ),
-                        _ => continue,
-                    };
-                    scales.push(Scale {
-                        meta: meta.clone(),
-                        replicas: want,
-                        current: have,
-                        selector: crate::describe::selector_string(selector.as_ref()),
-                    });
-                }
+                Ok(o) => scales.extend(Scale::of(&o)),
                 Err(e) => out.err(errors::render(&e, None)),
             }
         }
@@ -603,25 +614,6 @@ fn get_scale(
         out.err("error: a resource name is required with --subresource");
         return out;
     }
-    let value = |s: &Scale| {
-        let m = &s.meta;
-        serde_json::json!({
-            "apiVersion": "autoscaling/v1",
-            "kind": "Scale",
-            "metadata": {
-                "creationTimestamp": m.creation_timestamp.map(|t| t.rfc3339()),
-                "name": m.name,
-                "namespace": m.namespace,
-                "resourceVersion": m.resource_version,
-                "uid": m.uid,
-            },
-            "spec": {"replicas": s.replicas},
-            "status": {
-                "replicas": s.current,
-                "selector": s.selector,
-            },
-        })
-    };
     match format {
         Format::Table | Format::Wide => {
             if scales.is_empty() {
@@ -649,7 +641,7 @@ fn get_scale(
             }
         }
         _ => {
-            let mut values: Vec<Value> = scales.iter().map(value).collect();
+            let mut values: Vec<Value> = scales.iter().map(Scale::value).collect();
             let v = if values.len() == 1 {
                 values.remove(0)
             } else {

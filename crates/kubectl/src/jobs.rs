@@ -1,5 +1,6 @@
 //! Commands that keep running while simulated time passes: `get -w`, the wait after
-//! `delete`, `rollout status`, `wait --for`, `sleep`, and `run -i` waiting for its pod.
+//! `delete`, `rollout status`, `wait --for`, `sleep`, `run -i` waiting for its pod, and `edit`
+//! waiting for its editor.
 //! In a script they are driven to completion by stepping the cluster; in the browser the
 //! terminal polls them as the clock runs. This module is the jobs' state (plain data that
 //! [`crate::Output`] carries); [`crate::poll`] moves them along.
@@ -73,6 +74,9 @@ pub enum Job {
     /// `kubectl port-forward`: listening on the workstation until Ctrl-C, or until a connection
     /// finds its pod gone ([`crate::portforward`]).
     PortForward(PortForward),
+    /// `kubectl edit` waiting for its editor: the session hands the buffer to one and the text
+    /// saved back ([`crate::session::Session::finish_edit`]).
+    Edit(Box<crate::edit::EditSession>),
 }
 
 #[derive(Debug, Clone)]
@@ -122,7 +126,8 @@ impl Job {
             | Job::Replace(_)
             | Job::AttachOutput(_)
             | Job::PortForward(_)
-            | Job::Events(_) => None,
+            | Job::Events(_)
+            | Job::Edit(_) => None,
         }
     }
 }

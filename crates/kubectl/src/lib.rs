@@ -18,6 +18,7 @@ pub mod describe;
 pub mod diff;
 pub mod drain;
 pub mod dryrun;
+pub mod edit;
 pub mod env;
 pub mod errors;
 pub mod events;

@@ -40,6 +40,8 @@ impl Job {
                 }
                 pf.lost
             }
+            // Time does not end an edit: the editor does.
+            Job::Edit(_) => false,
             Job::Replace(r) => crate::replace::poll(c, r, out),
             Job::AttachOutput(a) => crate::exec::poll_attach_output(a, c, out),
             Job::Events(e) => {
@@ -256,6 +258,9 @@ impl Job {
                 if !a.waiting {
                     return Some(self);
                 }
+            }
+            if let Job::Edit(_) = &self {
+                return Some(self);
             }
             let waited = c.now().since(start);
             if waited >= SCRIPT_HORIZON_MS {

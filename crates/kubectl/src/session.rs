@@ -1,8 +1,14 @@
 //! A terminal session: the learner's shell (bash-like, with `kubectl`/`k` and a few workstation
-//! commands), the job a command left running (a watch, a wait), its background jobs (`… &`,
-//! [`crate::jobcontrol`]), and a shell attached to a container (`kubectl run -it`, `kubectl
-//! exec -it … -- sh`). The CLI and the web terminal both drive one of these.
+//! commands), the job a command left running (a watch, a wait, an edit waiting for its
+//! editor), its background jobs (`… &`, [`crate::jobcontrol`]), and a shell attached to a
+//! container (`kubectl run -it`, `kubectl exec -it … -- sh`). The CLI and the web terminal both
+//! drive one of these.
+//!
+//! `kubectl edit` runs its editor through the session's [`Editor`] when it has one (the CLI's
+//! processes), all within the command; without one (the browser), a line of its own leaves the
+//! edit as a job whose buffer the page shows, and [`Session::finish_edit`] takes what it saved.
 
+use crate::edit::{EditSession, EditorCommand, LaunchError};
 use crate::jobcontrol::{route, Building, JobState, JobTable, Station};
 use crate::jobs::{Attach, Job};
 use crate::output::{Output, Stream};
@@ -10,7 +16,7 @@ use crate::{Env, Files};
 use ordinal_shell::{Background, Dialect, Host, Rest, Shell, Sink, State};
 use ordinal_sim::api::Kind;
 use ordinal_sim::{Cluster, DeleteOptions};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How blocking commands behave.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -30,6 +36,8 @@ pub trait Workspace: Files {
         let _ = path;
         Ok(())
     }
+    /// Deletes a file (nothing if there is none).
+    fn remove(&mut self, path: &str);
 }
 
 /// A workspace path as its key: `./a//b/` → `a/b`, `.` → `` (the working directory).
@@ -46,6 +54,36 @@ pub fn clean_path(path: &str) -> String {
         joined
     }
 }
+
+/// What runs `kubectl edit`'s editor within the command (the CLI: a real process).
+pub trait Editor {
+    /// kubectl's `LaunchTempFile`: writes `buffer` to a new temp file, runs `command` on it with
+    /// the environment `env` (the shell's exported variables), and reads the file back.
+    /// `name` is the path the session gives the file; an editor on real files may choose its
+    /// own. Returns the path, and the text saved or why the editor failed; what the editor
+    /// printed goes to `out`.
+    fn launch(
+        &mut self,
+        command: &EditorCommand,
+        name: &str,
+        buffer: &str,
+        env: &[(String, String)],
+        out: &mut Output,
+    ) -> (String, Result<String, LaunchError>);
+    /// Whether the temp files are this machine's own (then they stay out of the workspace).
+    fn real_files(&self) -> bool;
+    /// kubectl removed a temp file (only asked when [`Editor::real_files`]).
+    fn remove(&mut self, path: &str);
+    /// A variable of the environment kubectl started in, beneath the shell's exported ones.
+    fn env(&self, name: &str) -> Option<String>;
+}
+
+/// What the terminal says of `kubectl edit` where no editor can open: inside a compound line in
+/// the browser, whose Manifest panel only a command of its own can hand over.
+pub const NO_EDITOR: &str = "error: \"kubectl edit\" is not available in this playground inside a compound command line: its editor (the Manifest panel) opens for a kubectl edit on a line of its own.";
+
+/// Most temp names tried for one file before giving up on a free one.
+const MAX_NAME_TRIES: u32 = 1000;
 
 /// An in-memory workspace (the browser's; and the CLI's overlay for writes). Files by path;
 /// directories are those that hold a file, and those made empty (`dirs`).
@@ -117,6 +155,10 @@ impl Workspace for MemFiles {
         }
         Ok(())
     }
+
+    fn remove(&mut self, path: &str) {
+        self.files.remove(&clean_path(path));
+    }
 }
 
 struct Attached {
@@ -135,6 +177,9 @@ pub struct Session {
     attached: Option<Attached>,
     /// What `kubectl explain` reads (see [`Session::set_explain_data`]).
     explain: Option<std::sync::Arc<str>>,
+    /// What runs `kubectl edit`'s editor (see [`Session::set_editor`]).
+    editor: Option<Box<dyn Editor>>,
+    temp_files: TempFiles,
 }
 
 /// The workspace as kubectl sees it, with the explain data beside it.
@@ -243,6 +288,114 @@ struct TerminalHost<'a> {
     table: &'a mut JobTable,
     /// The background list running now (`… &`).
     building: Option<Building>,
+    editor: Option<&'a mut (dyn Editor + 'static)>,
+    temp_files: &'a mut TempFiles,
+}
+
+/// `kubectl edit`'s temp files of an editor without real ones (the browser's, a script's),
+/// which the session keeps in its workspace.
+#[derive(Default)]
+struct TempFiles {
+    /// Names drawn so far (`kubectl-edit-N.yaml`: N comes from this count).
+    count: u64,
+    /// The files kept in the workspace now.
+    kept: BTreeSet<String>,
+}
+
+impl TempFiles {
+    fn keep(&mut self, files: &mut dyn Workspace, path: &str, text: &str) {
+        // A workspace in memory never refuses a write; one on disk may, and the edit goes on.
+        let _ = files.write(path, text, false);
+        self.kept.insert(path.to_string());
+    }
+
+    fn remove(&mut self, files: &mut dyn Workspace, path: &str) {
+        files.remove(path);
+        self.kept.remove(path);
+    }
+}
+
+/// An exported variable of the shell (what kubectl's `os.Getenv` sees).
+fn exported(state: &State, name: &str) -> Option<String> {
+    state
+        .exported
+        .contains(name)
+        .then(|| state.vars.get(name).cloned())
+        .flatten()
+}
+
+/// A temp file's path as `os.CreateTemp("", "kubectl-edit-*.yaml")` makes it: in `$TMPDIR`
+/// (else `/tmp`), its number drawn from the session's count so that a replay names it again,
+/// and not the name of a temp file the session keeps (only those: what a disk beneath the
+/// workspace holds must not change the name, or a transcript would depend on the machine).
+fn temp_name(
+    tmpdir: Option<String>,
+    count: &mut u64,
+    suffix: &str,
+    kept: &BTreeSet<String>,
+) -> String {
+    let dir = tmpdir
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| "/tmp".into());
+    let mut name = String::new();
+    for _ in 0..MAX_NAME_TRIES {
+        *count += 1;
+        let n = ordinal_sim::rng::Rng::new(*count).next_u64() as u32;
+        let sep = if dir.ends_with('/') { "" } else { "/" };
+        name = format!("{dir}{sep}{}{n}{suffix}", crate::edit::TEMP_PREFIX);
+        if !kept.contains(&name) {
+            break;
+        }
+    }
+    name
+}
+
+/// Runs `kubectl edit`'s editor until the edit ends: each save handed to the session, which
+/// says whether the editor opens again.
+fn edit_with(
+    editor: &mut dyn Editor,
+    c: &mut Cluster,
+    files: &mut dyn Workspace,
+    temps: &mut TempFiles,
+    state: &State,
+    mut session: EditSession,
+    out: &mut Output,
+) {
+    let command = EditorCommand::from_env(|k| exported(state, k).or_else(|| editor.env(k)));
+    let tmpdir = exported(state, "TMPDIR").or_else(|| editor.env("TMPDIR"));
+    let env = state.env();
+    loop {
+        let name = temp_name(
+            tmpdir.clone(),
+            &mut temps.count,
+            session.suffix(),
+            &temps.kept,
+        );
+        let (path, saved) = editor.launch(&command, &name, session.buffer(), &env, out);
+        let next = match saved {
+            Ok(text) => {
+                if !editor.real_files() {
+                    // The workspace holds the temp files of an editor without real ones.
+                    temps.keep(files, &path, &text);
+                }
+                session.saved(c, &text, &path)
+            }
+            Err(why) => session.failed(&command, why),
+        };
+        out.chunks.extend(next.out.chunks);
+        out.status = next.out.status;
+        for p in &next.removed {
+            if editor.real_files() {
+                editor.remove(p);
+            } else {
+                temps.remove(files, p);
+            }
+        }
+        match next.again {
+            Some(s) => session = s,
+            None => return,
+        }
+    }
 }
 
 impl TerminalHost<'_> {
@@ -320,6 +473,14 @@ impl Host for TerminalHost<'_> {
                 let env = Env { namespace: self.namespace, files: &files, stdin, interactive_shells: self.allow_attach };
                 let mut out = crate::run(self.cluster, &argv[1..], &env);
                 apply_writes(&mut *self.files, &mut out);
+                if let Some(Job::Edit(session)) = out.job.take_if(|j| matches!(j, Job::Edit(_))) {
+                    match self.editor.as_deref_mut() {
+                        Some(editor) => edit_with(editor, self.cluster, self.files, self.temp_files, state, *session, &mut out),
+                        None if self.defer => self.job = Some(Job::Edit(session)),
+                        None => out.err(NO_EDITOR),
+                    }
+                    return to_shell(&out);
+                }
                 if let Some(job) = out.job.take() {
                     self.take_job(job, &mut out);
                 }
@@ -501,7 +662,45 @@ impl Session {
             table: JobTable::default(),
             attached: None,
             explain: None,
+            editor: None,
+            temp_files: TempFiles::default(),
         }
+    }
+
+    /// Gives `kubectl edit` an editor to run within the command (the CLI's processes). Without
+    /// one, an edit on a line of its own waits as a job for [`Session::finish_edit`].
+    pub fn set_editor(&mut self, editor: Box<dyn Editor>) {
+        self.editor = Some(editor);
+    }
+
+    /// The edit waiting for its editor, if one is (its buffer is what the editor shows).
+    pub fn editing(&self) -> Option<&EditSession> {
+        match &self.job {
+            Some(Job::Edit(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The editor of the waiting edit closed: `saved` is the text it saved, or `None` if it quit
+    /// without saving (the file as it was opened). The file is kept in the workspace under its
+    /// temp name until kubectl removes it; the edit ends, or waits again with a new buffer.
+    pub fn finish_edit(&mut self, c: &mut Cluster, saved: Option<&str>) -> Output {
+        let Some(Job::Edit(session)) = self.job.take_if(|j| matches!(j, Job::Edit(_))) else {
+            return Output::default();
+        };
+        let text = saved.unwrap_or(session.buffer()).to_string();
+        let tmpdir = exported(&self.shell.state, "TMPDIR");
+        let t = &mut self.temp_files;
+        let path = temp_name(tmpdir, &mut t.count, session.suffix(), &t.kept);
+        t.keep(&mut *self.files, &path, &text);
+        let next = session.saved(c, &text, &path);
+        for p in &next.removed {
+            t.remove(&mut *self.files, p);
+        }
+        if let Some(again) = next.again {
+            self.job = Some(Job::Edit(Box::new(again)));
+        }
+        next.out
     }
 
     /// Hands `kubectl explain` its data (the CLI embeds it; the web app fetches it after first
@@ -562,6 +761,11 @@ impl Session {
         &self.shell.state.history
     }
 
+    /// The environment a command started now gets: the shell's exported variables.
+    pub fn env(&self) -> Vec<(String, String)> {
+        self.shell.state.env()
+    }
+
     /// Runs one line typed at the prompt.
     pub fn input(&mut self, c: &mut Cluster, line: &str, mode: Mode) -> Output {
         if self.busy() {
@@ -589,6 +793,8 @@ impl Session {
             explain: self.explain.as_deref(),
             table: &mut self.table,
             building: None,
+            editor: self.editor.as_deref_mut(),
+            temp_files: &mut self.temp_files,
         };
         let o = self.shell.run(&mut host, line);
         let job = host.job.take();
@@ -653,6 +859,8 @@ impl Session {
                         explain: self.explain.as_deref(),
                         table: &mut self.table,
                         building: Some(building),
+                        editor: self.editor.as_deref_mut(),
+                        temp_files: &mut self.temp_files,
                     };
                     let o = self.shell.resume(&mut host, rest, status);
                     out.append(from_shell(&o));

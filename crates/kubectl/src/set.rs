@@ -413,7 +413,7 @@ fn write(
 /// `--record`: pflag's deprecation notice as it parses the flag; the change cause kubectl
 /// records (`parseCommandLine`: the command, its arguments, then each flag set, the global ones
 /// first), if `--record` is true.
-fn record(p: &Parsed, cmd: &str, out: &mut Output) -> Option<String> {
+pub(crate) fn record(p: &Parsed, cmd: &str, out: &mut Output) -> Option<String> {
     if !p.has("record") {
         return None;
     }
@@ -444,7 +444,7 @@ fn record(p: &Parsed, cmd: &str, out: &mut Output) -> Option<String> {
 }
 
 /// Sets the change cause `--record` asked for on an object.
-fn set_cause(v: &mut Value, cause: &Option<String>) {
+pub(crate) fn set_cause(v: &mut Value, cause: &Option<String>) {
     if let Some(cause) = cause {
         let meta = &mut v["metadata"];
         if !meta["annotations"].is_object() {

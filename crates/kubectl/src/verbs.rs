@@ -7,8 +7,8 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, cp, delete, describe, diff, drain, events, exec, explain, expose, get, info, label,
-    logs, patch, portforward, replace, rollout, scale, set, taint, top, wait, Env,
+    apply, auth, cp, delete, describe, diff, drain, edit, events, exec, explain, expose, get, info,
+    label, logs, patch, portforward, replace, rollout, scale, set, taint, top, wait, Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -150,8 +150,6 @@ const fn not_here(
 }
 
 /// Why the verbs other parts of the playground are still building cannot run yet.
-const EDIT_WHY: &str =
-    "the terminal has no text editor; kubectl patch, set, label and apply -f change objects";
 const DEBUG_WHY: &str = "it cannot add ephemeral containers to pods";
 
 const LABEL_HELP: Help = Help {
@@ -277,12 +275,21 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::Typed,
         run: Run::Cmd(get::run),
     },
-    not_here(
-        "edit",
-        Group::BasicIntermediate,
-        "Edit a resource on the server",
-        EDIT_WHY,
-    ),
+    Verb {
+        name: "edit",
+        aliases: &[],
+        group: Some(Group::BasicIntermediate),
+        summary: "Edit a resource on the server",
+        help: Some(Help {
+            what: "Edit a resource from the default editor: the object opens in the editor (KUBE_EDITOR, else EDITOR, else vi; in the browser, the Manifest panel), and what you save is sent as a strategic merge patch. Lines beginning with '#' are ignored and an empty file cancels the edit; if saving fails, the file reopens with the errors at its top. Several objects open as one List. -o json edits JSON instead of YAML.",
+            usage: "kubectl edit (RESOURCE/NAME | -f FILENAME) [options]",
+            examples: "  kubectl edit sts/web\n  KUBE_EDITOR=nano kubectl edit svc nginx\n  kubectl edit sts web -o json\n  kubectl edit sts web --output-patch",
+        }),
+        flags: edit::FLAGS,
+        subs: &[],
+        operands: Operands::Typed,
+        run: Run::Cmd(edit::edit),
+    },
     Verb {
         name: "delete",
         aliases: &[],

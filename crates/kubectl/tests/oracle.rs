@@ -115,6 +115,10 @@ const FLAG_ERRORS: &[&str] = &[
     "port-forward --pod-running-timeout=x web-0 8080",
     "port-forward --pod-running-timeout=0 web-0 8080",
     "port-forward --bogus web-0 8080",
+    "edit",
+    "edit --bogus",
+    "edit -l app=nginx sts",
+    "edit sts/web sts",
 ];
 
 /// The verbs whose `kubectl VERB --help` is compared.
@@ -141,6 +145,7 @@ const HELP_VERBS: &[&str] = &[
     "api-resources",
     "cluster-info",
     "config",
+    "edit",
 ];
 
 /// Lines whose difference is listed, with why. Each must still differ.

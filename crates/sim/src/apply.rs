@@ -32,51 +32,12 @@ pub struct ManifestObject {
 
 /// Splits a multi-document YAML text into objects (expanding `kind: List`).
 pub fn parse_manifests(text: &str) -> Result<Vec<ManifestObject>, ManifestError> {
-    if text.len() > MAX_MANIFEST_BYTES {
-        return Err(ManifestError { line: None, message: format!("error reading manifest: it is {} bytes, more than the playground's limit of {MAX_MANIFEST_BYTES}", text.len()) });
-    }
-    if let Some(line) = too_deep(text) {
-        // go-yaml's scanner limit; libyaml's simple-key scan is quadratic in the depth, so a
-        // deeper text would take seconds before serde_norway's own recursion limit.
-        return Err(ManifestError {
-            line: Some(line),
-            message: if line > 1 {
-                format!("error converting YAML to JSON: yaml: line {line}: exceeded max depth of {MAX_FLOW_DEPTH}")
-            } else {
-                // go-yaml names no line for a scanner error on the first line.
-                format!(
-                    "error converting YAML to JSON: yaml: exceeded max depth of {MAX_FLOW_DEPTH}"
-                )
-            },
-        });
-    }
+    bounds(text)?;
     let mut out = Vec::new();
     let starts = document_start_lines(text);
     for (i, doc) in serde_norway::Deserializer::from_str(text).enumerate() {
         let start = starts.get(i).copied().unwrap_or(1);
-        let value = Value::deserialize(doc).map_err(|e| {
-            let line = e.location().map(|l| l.line());
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            // go-yaml's wording for an alias bomb (billion laughs).
-            let msg = if msg.starts_with("repetition limit exceeded") {
-                "document contains excessive aliasing".to_string()
-            } else {
-                msg
-            };
-            let msg = msg
-                .strip_prefix("mapping values are not allowed in this context")
-                .map_or(msg.clone(), |_| {
-                    "mapping values are not allowed in this context".into()
-                });
-            ManifestError {
-                line,
-                message: match line {
-                    Some(l) => format!("error converting YAML to JSON: yaml: line {l}: {msg}"),
-                    None => format!("error converting YAML to JSON: yaml: {msg}"),
-                },
-            }
-        })?;
+        let value = Value::deserialize(doc).map_err(yaml_error)?;
         match value {
             Value::Null => continue,
             Value::Object(ref m) => {
@@ -97,6 +58,64 @@ pub fn parse_manifests(text: &str) -> Result<Vec<ManifestObject>, ManifestError>
         }
     }
     Ok(out)
+}
+
+/// The first document of a YAML text as `yaml.YAMLToJSON` reads it (`null` when there is
+/// none), with the same bounds and error wording as [`parse_manifests`].
+pub fn read_yaml_document(text: &str) -> Result<Value, ManifestError> {
+    bounds(text)?;
+    match serde_norway::Deserializer::from_str(text).next() {
+        None => Ok(Value::Null),
+        Some(doc) => Value::deserialize(doc).map_err(yaml_error),
+    }
+}
+
+/// A YAML error in go-yaml's words, as `yaml.YAMLToJSON` reports it.
+fn yaml_error(e: serde_norway::Error) -> ManifestError {
+    let line = e.location().map(|l| l.line());
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    // go-yaml's wording for an alias bomb (billion laughs).
+    let msg = if msg.starts_with("repetition limit exceeded") {
+        "document contains excessive aliasing".to_string()
+    } else {
+        msg
+    };
+    let msg = msg
+        .strip_prefix("mapping values are not allowed in this context")
+        .map_or(msg.clone(), |_| {
+            "mapping values are not allowed in this context".into()
+        });
+    ManifestError {
+        line,
+        message: match line {
+            Some(l) => format!("error converting YAML to JSON: yaml: line {l}: {msg}"),
+            None => format!("error converting YAML to JSON: yaml: {msg}"),
+        },
+    }
+}
+
+/// The size and flow-depth limits every manifest is held to before it is parsed.
+fn bounds(text: &str) -> Result<(), ManifestError> {
+    if text.len() > MAX_MANIFEST_BYTES {
+        return Err(ManifestError { line: None, message: format!("error reading manifest: it is {} bytes, more than the playground's limit of {MAX_MANIFEST_BYTES}", text.len()) });
+    }
+    if let Some(line) = too_deep(text) {
+        // go-yaml's scanner limit; libyaml's simple-key scan is quadratic in the depth, so a
+        // deeper text would take seconds before serde_norway's own recursion limit.
+        return Err(ManifestError {
+            line: Some(line),
+            message: if line > 1 {
+                format!("error converting YAML to JSON: yaml: line {line}: exceeded max depth of {MAX_FLOW_DEPTH}")
+            } else {
+                // go-yaml names no line for a scanner error on the first line.
+                format!(
+                    "error converting YAML to JSON: yaml: exceeded max depth of {MAX_FLOW_DEPTH}"
+                )
+            },
+        });
+    }
+    Ok(())
 }
 
 /// go-yaml's `max_flow_level`: deeper `[`/`{` nesting is refused by its scanner.

@@ -87,6 +87,19 @@ pub fn strategic_merge(target: &mut Value, patch: &Value) {
     let Value::Object(t) = target else {
         return; // made an object above
     };
+    // `$retainKeys`: the fields of the map that stay; the rest are cleared before merging.
+    if let Some(Value::Array(keep)) = p.get("$retainKeys") {
+        t.retain(|k, _| keep.iter().any(|r| r.as_str() == Some(k.as_str())));
+    }
+    // `$deleteFromPrimitiveList/FIELD`: values taken out of a list of scalars.
+    for (k, v) in p {
+        if let (Some(field), Value::Array(gone)) = (k.strip_prefix("$deleteFromPrimitiveList/"), v)
+        {
+            if let Some(Value::Array(existing)) = t.get_mut(field) {
+                existing.retain(|e| !gone.contains(e));
+            }
+        }
+    }
     for (k, v) in p {
         if k.starts_with('$') {
             continue;
@@ -94,6 +107,10 @@ pub fn strategic_merge(target: &mut Value, patch: &Value) {
         if v.is_null() {
             t.remove(k);
             continue;
+        }
+        if merge_key(k).is_some() && v.is_array() && !t.get(k).is_some_and(Value::is_array) {
+            // Merging into no list: into an empty one (delete directives find nothing).
+            t.insert(k.clone(), Value::Array(Vec::new()));
         }
         match (merge_key(k), v, t.get_mut(k)) {
             (Some(key), Value::Array(items), Some(Value::Array(existing))) => {
@@ -126,6 +143,254 @@ pub fn strategic_merge(target: &mut Value, patch: &Value) {
             }
             _ => strategic_merge(t.entry(k.clone()).or_insert(Value::Null), v),
         }
+    }
+    // `$setElementOrder/FIELD`: the order of a merged list (items it does not name keep their
+    // places after those it names).
+    for (k, v) in p {
+        let (Some(field), Value::Array(order)) = (k.strip_prefix("$setElementOrder/"), v) else {
+            continue;
+        };
+        let Some(Value::Array(existing)) = t.get_mut(field) else {
+            continue;
+        };
+        let position = |e: &Value| {
+            order.iter().position(|o| match (merge_key(field), o) {
+                (Some(key), Value::Object(_)) => {
+                    item_key(o, key).is_some() && item_key(o, key) == item_key(e, key)
+                }
+                _ => o == e,
+            })
+        };
+        let mut ranked: Vec<(usize, usize, Value)> = existing
+            .drain(..)
+            .enumerate()
+            .map(|(i, e)| (position(&e).unwrap_or(usize::MAX), i, e))
+            .collect();
+        ranked.sort_by_key(|(rank, i, _)| (*rank, *i));
+        existing.extend(ranked.into_iter().map(|(_, _, e)| e));
+    }
+}
+
+/// The directive keys of a strategic merge patch kubectl builds.
+const SET_ORDER: &str = "$setElementOrder/";
+const DELETE_PRIMITIVE: &str = "$deleteFromPrimitiveList/";
+
+/// The patch strategy of a map field whose fields a changed value must list (`$retainKeys`).
+fn retains_keys(field: &str) -> bool {
+    // PodSpec.volumes: `patchStrategy:"merge,retainKeys"`.
+    field == "volumes"
+}
+
+/// A strategic merge patch from `original` to `modified` (`strategicpatch.CreateTwoWayMergePatch`
+/// with `SetElementOrder`, as `kubectl edit` computes it): changed and added fields, `null` for
+/// removed ones; lists with a merge key item by item (changed items with their key, removed
+/// ones as `$patch: delete` after them, and `$setElementOrder/FIELD` when anything changed or
+/// moved); `finalizers` (a merged list of strings) with `$deleteFromPrimitiveList/finalizers`;
+/// other lists whole. An item without its merge key is the error upstream gives.
+pub fn two_way(original: &Value, modified: &Value) -> Result<Value, String> {
+    match (original, modified) {
+        (Value::Object(o), Value::Object(m)) => diff_maps(o, m, false).map(Value::Object),
+        _ => Ok(modified.clone()),
+    }
+}
+
+fn diff_maps(
+    original: &Map<String, Value>,
+    modified: &Map<String, Value>,
+    retain: bool,
+) -> Result<Map<String, Value>, String> {
+    let mut patch = Map::new();
+    for (key, mv) in modified {
+        let Some(ov) = original.get(key) else {
+            patch.insert(key.clone(), mv.clone());
+            continue;
+        };
+        if ov == mv {
+            continue;
+        }
+        match (ov, mv) {
+            (Value::Object(o), Value::Object(m)) => {
+                let sub = diff_maps(o, m, false)?;
+                if !sub.is_empty() {
+                    patch.insert(key.clone(), Value::Object(sub));
+                }
+            }
+            (Value::Array(o), Value::Array(m)) if merge_key(key).is_some() => {
+                diff_keyed_lists(key, o, m, &mut patch)?;
+            }
+            (Value::Array(o), Value::Array(m)) if key == "finalizers" => {
+                diff_scalar_lists(key, o, m, &mut patch);
+            }
+            _ => {
+                patch.insert(key.clone(), mv.clone());
+            }
+        }
+    }
+    for key in original.keys() {
+        if !modified.contains_key(key) {
+            patch.insert(key.clone(), Value::Null);
+        }
+    }
+    if retain && (!patch.is_empty() || original.keys().any(|k| !modified.contains_key(k))) {
+        let keys: Vec<Value> = modified
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, _)| Value::String(k.clone()))
+            .collect();
+        if !keys.is_empty() {
+            patch.insert("$retainKeys".into(), Value::Array(keys));
+        }
+    }
+    Ok(patch)
+}
+
+/// The merge key an item of the list `field` has (the first of `port|containerPort` it holds).
+fn key_of<'a>(field: &str, item: &'a Value) -> Result<(&'static str, &'a Value), String> {
+    let keys = merge_key(field).unwrap_or("name");
+    for k in keys.split('|') {
+        if let Some(v) = item.get(k) {
+            return Ok((static_key(k), v));
+        }
+    }
+    Err(match item {
+        Value::Object(_) => format!(
+            "map: {} does not contain declared merge key: {}",
+            go_format(item),
+            keys.split('|').next().unwrap_or(keys)
+        ),
+        _ => format!(
+            "expected a map, but got {} for a list item of {field}",
+            go_format(item)
+        ),
+    })
+}
+
+fn static_key(k: &str) -> &'static str {
+    match k {
+        "name" => "name",
+        "mountPath" => "mountPath",
+        "type" => "type",
+        "uid" => "uid",
+        "port" => "port",
+        _ => "containerPort",
+    }
+}
+
+/// Go's `%v` of a merge key's value, by which upstream sorts deletions.
+fn key_string(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => go_format(other),
+    }
+}
+
+fn diff_keyed_lists(
+    field: &str,
+    original: &[Value],
+    modified: &[Value],
+    patch: &mut Map<String, Value>,
+) -> Result<(), String> {
+    if original.is_empty() {
+        if !modified.is_empty() {
+            patch.insert(field.to_string(), Value::Array(modified.to_vec()));
+        }
+        return Ok(());
+    }
+    let retain = retains_keys(field);
+    let mut okeys = Vec::with_capacity(original.len());
+    for o in original {
+        okeys.push(key_of(field, o)?);
+    }
+    let mut mkeys = Vec::with_capacity(modified.len());
+    for m in modified {
+        mkeys.push(key_of(field, m)?);
+    }
+    let mut changed = Vec::new();
+    for (m, (kname, kv)) in modified.iter().zip(&mkeys) {
+        match original
+            .iter()
+            .zip(&okeys)
+            .find(|(_, (_, ov))| key_string(ov) == key_string(kv))
+        {
+            Some((o, _)) => {
+                let (Value::Object(om), Value::Object(mm)) = (o, m) else {
+                    continue;
+                };
+                let mut sub = diff_maps(om, mm, retain)?;
+                if !sub.is_empty() {
+                    sub.insert(kname.to_string(), (*kv).clone());
+                    changed.push(Value::Object(sub));
+                }
+            }
+            None => changed.push(m.clone()),
+        }
+    }
+    let mut deleted: Vec<(String, &'static str, Value)> = okeys
+        .iter()
+        .filter(|(_, ov)| !mkeys.iter().any(|(_, mv)| key_string(mv) == key_string(ov)))
+        .map(|(k, ov)| (key_string(ov), *k, (*ov).clone()))
+        .collect();
+    deleted.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, k, v) in deleted {
+        let mut d = Map::new();
+        d.insert("$patch".into(), Value::String("delete".into()));
+        d.insert(k.to_string(), v);
+        changed.push(Value::Object(d));
+    }
+    let same_order = okeys.len() == mkeys.len()
+        && okeys
+            .iter()
+            .zip(&mkeys)
+            .all(|((_, a), (_, b))| key_string(a) == key_string(b));
+    if !changed.is_empty() || !same_order {
+        let order: Vec<Value> = mkeys
+            .iter()
+            .map(|(k, v)| {
+                let mut m = Map::new();
+                m.insert(k.to_string(), (*v).clone());
+                Value::Object(m)
+            })
+            .collect();
+        patch.insert(format!("{SET_ORDER}{field}"), Value::Array(order));
+    }
+    if !changed.is_empty() {
+        patch.insert(field.to_string(), Value::Array(changed));
+    }
+    Ok(())
+}
+
+/// A merged list of scalars (`finalizers`): the values added, those removed as
+/// `$deleteFromPrimitiveList/FIELD`, and the new order.
+fn diff_scalar_lists(
+    field: &str,
+    original: &[Value],
+    modified: &[Value],
+    patch: &mut Map<String, Value>,
+) {
+    if original.is_empty() {
+        patch.insert(field.to_string(), Value::Array(modified.to_vec()));
+        return;
+    }
+    let sorted = |l: &[Value]| {
+        let mut v: Vec<Value> = l.to_vec();
+        v.sort_by_key(key_string);
+        v
+    };
+    let (o, m) = (sorted(original), sorted(modified));
+    let added: Vec<Value> = m.iter().filter(|x| !o.contains(x)).cloned().collect();
+    let mut gone: Vec<Value> = o.iter().filter(|x| !m.contains(x)).cloned().collect();
+    gone.dedup();
+    if !added.is_empty() {
+        patch.insert(field.to_string(), Value::Array(added));
+    }
+    if !gone.is_empty() {
+        patch.insert(format!("{DELETE_PRIMITIVE}{field}"), Value::Array(gone));
+    }
+    if original != modified {
+        patch.insert(
+            format!("{SET_ORDER}{field}"),
+            Value::Array(modified.to_vec()),
+        );
     }
 }
 
@@ -446,6 +711,86 @@ mod tests {
             &json!({"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}),
         );
         assert_eq!(t["spec"]["containers"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn two_way_patches_carry_only_the_changes() {
+        let o = json!({"metadata": {"name": "web", "labels": {"a": "1", "b": "2"}}, "spec": {"replicas": 2, "serviceName": "nginx"}});
+        let m = json!({"metadata": {"name": "web", "labels": {"a": "1"}}, "spec": {"replicas": 3, "serviceName": "nginx"}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"metadata": {"labels": {"b": null}}, "spec": {"replicas": 3}})
+        );
+        assert_eq!(two_way(&o, &o).unwrap(), json!({}));
+    }
+
+    #[test]
+    fn two_way_patches_lists_with_a_merge_key_item_by_item() {
+        let o = json!({"spec": {"containers": [{"name": "nginx", "image": "a", "ports": [{"containerPort": 80}]}, {"name": "side", "image": "s"}]}});
+        // A changed item carries its key, with the list's order beside it.
+        let m = json!({"spec": {"containers": [{"name": "nginx", "image": "b", "ports": [{"containerPort": 80}]}, {"name": "side", "image": "s"}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"spec": {"$setElementOrder/containers": [{"name": "nginx"}, {"name": "side"}], "containers": [{"name": "nginx", "image": "b"}]}})
+        );
+        // A removed item is a delete directive after the changes.
+        let m = json!({"spec": {"containers": [{"name": "nginx", "image": "a", "ports": [{"containerPort": 80}]}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"spec": {"$setElementOrder/containers": [{"name": "nginx"}], "containers": [{"$patch": "delete", "name": "side"}]}})
+        );
+        // Only the order changed.
+        let m = json!({"spec": {"containers": [{"name": "side", "image": "s"}, {"name": "nginx", "image": "a", "ports": [{"containerPort": 80}]}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"spec": {"$setElementOrder/containers": [{"name": "side"}, {"name": "nginx"}]}})
+        );
+        // An item without its key is upstream's error.
+        let m = json!({"spec": {"containers": [{"image": "x"}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap_err(),
+            "map: map[image:x] does not contain declared merge key: name"
+        );
+    }
+
+    #[test]
+    fn two_way_patches_finalizers_and_volumes_as_their_strategies_say() {
+        let o = json!({"metadata": {"finalizers": ["a", "b"]}});
+        let m = json!({"metadata": {"finalizers": ["b", "c"]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"], "$setElementOrder/finalizers": ["b", "c"], "finalizers": ["c"]}})
+        );
+        let o = json!({"spec": {"volumes": [{"name": "v", "emptyDir": {}}]}});
+        let m = json!({"spec": {"volumes": [{"name": "v", "configMap": {"name": "c"}}]}});
+        assert_eq!(
+            two_way(&o, &m).unwrap(),
+            json!({"spec": {"$setElementOrder/volumes": [{"name": "v"}], "volumes": [{"$retainKeys": ["configMap", "name"], "configMap": {"name": "c"}, "emptyDir": null, "name": "v"}]}})
+        );
+    }
+
+    #[test]
+    fn a_two_way_patch_applied_to_the_original_gives_the_modified() {
+        let o = json!({
+            "metadata": {"name": "p", "finalizers": ["x", "y"], "labels": {"a": "1"}},
+            "spec": {
+                "containers": [{"name": "a", "image": "1", "env": [{"name": "E", "value": "1"}]}, {"name": "b", "image": "2"}],
+                "volumes": [{"name": "v", "emptyDir": {}}],
+                "tolerations": [{"key": "k"}]
+            }
+        });
+        let m = json!({
+            "metadata": {"name": "p", "finalizers": ["y", "z"], "annotations": {"n": "o"}},
+            "spec": {
+                "containers": [{"name": "c", "image": "3"}, {"name": "a", "image": "1", "env": [{"name": "E", "value": "2"}, {"name": "F", "value": "3"}]}],
+                "volumes": [{"name": "v", "hostPath": {"path": "/x"}}],
+                "tolerations": []
+            }
+        });
+        let p = two_way(&o, &m).unwrap();
+        let mut t = o.clone();
+        strategic_merge(&mut t, &p);
+        assert_eq!(t, m, "patch {p}");
     }
 
     #[test]
