@@ -12,7 +12,6 @@ use crate::images::Tar;
 use crate::tar::{self, Body, End, Member};
 use crate::time::Civil;
 use ordinal_shell::{resolve_path, Output, State};
-use std::collections::BTreeSet;
 
 #[derive(Copy, Clone, PartialEq, Eq)]
 enum Mode {
@@ -296,7 +295,7 @@ fn create(h: &mut ContainerHost, state: &State, o: &Opts, base: &str, w: Words) 
     let mtime = h.cluster.now().0 / 1000;
     let mut out = Output::default();
     let mut members: Vec<Member> = Vec::new();
-    let mut warned: BTreeSet<String> = BTreeSet::new();
+    let mut warned: Vec<String> = Vec::new();
     let mut failed = false;
     for op in &o.operands {
         let trimmed = match op.trim_end_matches('/') {
@@ -307,11 +306,12 @@ fn create(h: &mut ContainerHost, state: &State, o: &Opts, base: &str, w: Words) 
         let prefix = &trimmed[..cut];
         // GNU names what it strips before it looks at the file; busybox only for files it
         // stores, once.
-        let note = |warned: &mut BTreeSet<String>, out: &mut Output| {
+        let note = |warned: &mut Vec<String>, out: &mut Output| {
             if !prefix.is_empty()
                 && (w.gnu || warned.is_empty())
-                && warned.insert(prefix.to_string())
+                && !warned.iter().any(|p| p == prefix)
             {
+                warned.push(prefix.to_string());
                 out.push_err(w.removing(prefix));
             }
         };
@@ -473,7 +473,7 @@ fn extract(
                 name == op || name.strip_prefix(op).is_some_and(|r| r.starts_with('/'))
             })
     };
-    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    let mut matched = vec![false; o.operands.len()];
     let mut warned = false;
     let mut failed = false;
     // What to write, after names are made safe.
@@ -482,11 +482,9 @@ fn extract(
         if !wanted(&m.name) {
             continue;
         }
-        for op in &o.operands {
+        for (op, seen) in o.operands.iter().zip(matched.iter_mut()) {
             let op = op.trim_end_matches('/');
-            if m.name == op || m.name.starts_with(&format!("{op}/")) {
-                matched.insert(op);
-            }
+            *seen |= m.name == op || m.name.starts_with(&format!("{op}/"));
         }
         if list {
             out.push_out(if o.verbose {
@@ -572,9 +570,9 @@ fn extract(
             failed = true;
         }
     }
-    for op in &o.operands {
-        let op = op.trim_end_matches('/');
-        if !matched.contains(op) {
+    for (op, seen) in o.operands.iter().zip(&matched) {
+        if !seen {
+            let op = op.trim_end_matches('/');
             failed = true;
             out.push_err(if w.gnu {
                 format!("tar: {op}: Not found in archive\n")

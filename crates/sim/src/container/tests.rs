@@ -517,6 +517,14 @@ fn tar_reads_unsafe_and_broken_archives() {
         run(&mut c, "bb", &["tar", "-tvf", "-"], &two).stdout,
         "drwxr-xr-x root/root         0 2026-01-01 00:05:00 d/\n-rw-r--r-- root/root         6 2026-01-01 00:05:00 d/f\n"
     );
+    // Named members only; a name the archive lacks is an error.
+    let r = run(&mut c, "web", &["tar", "tf", "-", "d/f", "nope"], &two);
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str(), r.exit_code),
+        ("d/f\n", "tar: nope: Not found in archive\ntar: Exiting with failure status due to previous errors\n", 2)
+    );
+    let r = run(&mut c, "web", &["tar", "xOf", "-", "d/f"], &two);
+    assert_eq!((r.stdout.as_str(), r.exit_code), ("hello\n", 0));
     let r = run(&mut c, "web", &["tar", "xzf", "-"], &two);
     assert_eq!(
         (r.stderr.as_str(), r.exit_code),
