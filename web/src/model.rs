@@ -59,6 +59,8 @@ pub struct TerminalView {
     pub busy: bool,
     /// Inside a container's shell.
     pub attached: bool,
+    /// Background jobs (`… &`) are running.
+    pub jobs: bool,
     pub history: Rc<Vec<String>>,
 }
 
@@ -423,7 +425,7 @@ impl Model {
         self.record_len = engine.record().len();
         let s = &engine.session;
         let prompt = s.prompt();
-        let (busy, attached) = (s.busy(), s.attached());
+        let (busy, attached, jobs) = (s.busy(), s.attached(), s.has_jobs());
         let history_changed = self.terminal.history.len() != s.history().len()
             || self.terminal.history.last() != s.history().last();
         let history = history_changed.then(|| Rc::new(s.history().to_vec()));
@@ -431,12 +433,14 @@ impl Model {
         if self.terminal.prompt != prompt
             || self.terminal.busy != busy
             || self.terminal.attached != attached
+            || self.terminal.jobs != jobs
             || history.is_some()
         {
             let t = Rc::make_mut(&mut self.terminal);
             t.prompt = prompt;
             t.busy = busy;
             t.attached = attached;
+            t.jobs = jobs;
             if let Some(h) = history {
                 t.history = h;
             }
@@ -993,6 +997,20 @@ mod tests {
         assert!(m.terminal.busy);
         let m = act(m, Action::Interrupt(String::new()));
         assert!(!m.terminal.busy);
+        // A background job leaves the terminal free, and its output reaches the log as the
+        // clock runs.
+        let m = act(
+            m,
+            Action::Submit("sleep 2 && echo two seconds later &".into()),
+        );
+        assert!(!m.terminal.busy && m.terminal.jobs);
+        let mut m = m;
+        for _ in 0..12 {
+            m = act(m, Action::Frame(250.0));
+        }
+        let text: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
+        assert!(text.ends_with("[1] 4243\ntwo seconds later\n"), "{text}");
+        assert!(!m.terminal.jobs);
     }
 
     /// Does every lesson the way the browser test does, through the reducer: Reset lesson, then
