@@ -62,6 +62,8 @@ pub struct TerminalView {
     pub attached: bool,
     /// The running command is a `kubectl edit` waiting for its editor (the Manifest panel).
     pub editing: bool,
+    /// Background jobs (`… &`) are running.
+    pub jobs: bool,
     pub history: Rc<Vec<String>>,
 }
 
@@ -482,7 +484,7 @@ impl Model {
         self.record_len = engine.record().len();
         let s = &engine.session;
         let prompt = s.prompt();
-        let (busy, attached, editing) = (s.busy(), s.attached(), s.editing().is_some());
+        let (busy, attached, editing, jobs) = (s.busy(), s.attached(), s.editing().is_some(), s.has_jobs());
         let history_changed = self.terminal.history.len() != s.history().len()
             || self.terminal.history.last() != s.history().last();
         let history = history_changed.then(|| Rc::new(s.history().to_vec()));
@@ -491,6 +493,7 @@ impl Model {
             || self.terminal.busy != busy
             || self.terminal.attached != attached
             || self.terminal.editing != editing
+            || self.terminal.jobs != jobs
             || history.is_some()
         {
             let t = Rc::make_mut(&mut self.terminal);
@@ -498,6 +501,7 @@ impl Model {
             t.busy = busy;
             t.attached = attached;
             t.editing = editing;
+            t.jobs = jobs;
             if let Some(h) = history {
                 t.history = h;
             }
@@ -1303,6 +1307,20 @@ mod tests {
         assert!(m.terminal.busy);
         let m = act(m, Action::Interrupt(String::new()));
         assert!(!m.terminal.busy);
+        // A background job leaves the terminal free, and its output reaches the log as the
+        // clock runs.
+        let m = act(
+            m,
+            Action::Submit("sleep 2 && echo two seconds later &".into()),
+        );
+        assert!(!m.terminal.busy && m.terminal.jobs);
+        let mut m = m;
+        for _ in 0..12 {
+            m = act(m, Action::Frame(250.0));
+        }
+        let text: String = m.terminal.log.iter().map(|e| e.text.as_str()).collect();
+        assert!(text.ends_with("[1] 4243\ntwo seconds later\n"), "{text}");
+        assert!(!m.terminal.jobs);
     }
 
     /// Does every lesson the way the browser test does, through the reducer: Reset lesson, then

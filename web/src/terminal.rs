@@ -195,6 +195,8 @@ pub fn terminal(p: &Props) -> Html {
         Some("A command is running. Ctrl-C stops it.")
     } else if t.attached {
         Some("In a container's shell: exit leaves it.")
+    } else if t.jobs {
+        Some("Background jobs are running: jobs lists them, kill %1 stops the first.")
     } else {
         None
     };

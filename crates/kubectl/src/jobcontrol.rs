@@ -81,7 +81,7 @@ impl Default for JobTable {
             jobs: Vec::new(),
             order: Vec::new(),
             next_pid: FIRST_PID,
-            ports: Rng::new(0x6f72_6469_6e61_6c),
+            ports: Rng::new(0x006f_7264_696e_616c),
         }
     }
 }

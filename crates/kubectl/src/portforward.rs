@@ -14,6 +14,9 @@ use ordinal_sim::api::{Kind, Pod, Service};
 use ordinal_sim::container::{forward_error, Landing};
 use ordinal_sim::Cluster;
 
+/// An address and port the workstation listens on.
+pub type Listener = (String, u16);
+
 pub const FLAGS: &[FlagSpec] = &[
     flag("address", None, true),
     flag("pod-running-timeout", None, true),
@@ -398,7 +401,7 @@ fn bind_error(addr: &str, port: u16, taken: &[(String, u16)]) -> Option<&'static
 pub fn listen(
     pf: &mut PortForward,
     taken: &[(String, u16)],
-    pick: &mut dyn FnMut(&[(String, u16)]) -> u16,
+    pick: &mut dyn FnMut(&[Listener]) -> u16,
     out: &mut Output,
 ) -> bool {
     let mut any = false;

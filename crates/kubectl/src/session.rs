@@ -470,7 +470,10 @@ impl Host for TerminalHost<'_> {
         match name {
             "kubectl" | "k" => {
                 let files = WithExplain { files: &*self.files, explain: self.explain };
-                let env = Env { namespace: self.namespace, files: &files, stdin, interactive_shells: self.allow_attach };
+                // In the background a shell that would attach is a job that stops for the
+                // terminal (bash's "Stopped (tty input)"), until `fg`.
+                let interactive_shells = self.allow_attach || self.building.is_some();
+                let env = Env { namespace: self.namespace, files: &files, stdin, interactive_shells };
                 let mut out = crate::run(self.cluster, &argv[1..], &env);
                 apply_writes(&mut *self.files, &mut out);
                 if let Some(Job::Edit(session)) = out.job.take_if(|j| matches!(j, Job::Edit(_))) {

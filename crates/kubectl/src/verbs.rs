@@ -496,7 +496,7 @@ pub static VERBS: &[Verb] = &[
         summary: "Forward one or more local ports to a pod",
         help: Some(Help {
             what: "Forward one or more local ports to a pod (or to the pod kubectl picks for a Service or a StatefulSet, with the Service's targetPort) until Ctrl-C. End the line with & to keep it running in the background and use the terminal meanwhile: curl localhost:PORT reaches the pod, jobs lists it, kill %1 stops it. The forward ends when a connection finds its pod gone.",
-            usage: "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]",
+            usage: "kubectl port-forward TYPE/NAME [--address ADDRESS,...] [--pod-running-timeout DURATION] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N] [options]",
             examples: "  kubectl port-forward web-0 8080:80 &\n  curl localhost:8080\n  kubectl port-forward svc/nginx :80 &\n  kubectl port-forward --address 0.0.0.0 pod/web-0 8888:80 &",
         }),
         flags: portforward::FLAGS,

@@ -188,6 +188,16 @@ fn a_command_that_reads_the_terminal_stops_in_the_background_until_fg() {
         t.live("jobs"),
         "[1]+  Stopped (tty input)     kubectl run box -i --image=busybox --restart=Never\n"
     );
+    t.live("kill %1");
+    // `exec -it … -- sh` too: fg attaches the shell.
+    assert_eq!(
+        t.live("kubectl exec -it web-0 -- sh &"),
+        "[1] 4244\n[1]+  Stopped (tty input)     kubectl exec -it web-0 -- sh\n"
+    );
+    assert_eq!(t.live("fg"), "kubectl exec -it web-0 -- sh\n");
+    assert!(t.s.attached());
+    t.live("exit");
+    t.live("kubectl run box2 -i --image=busybox --restart=Never &");
     t.live("fg %1");
     for _ in 0..60 {
         if t.s.attached() {

@@ -492,6 +492,44 @@ fn port_forward_to_a_closed_port_is_refused() {
     assert!(err.ends_with("error: lost connection to pod\n"), "{err}");
 }
 
+/// A forward is to the pod it began with: when the set replaced that pod under the same
+/// name, the next connection finds the old sandbox gone, and kubectl v1.33 ends the forward.
+#[test]
+fn port_forward_to_a_replaced_pod_ends_with_lost_connection() {
+    let Some(env) = Env::new("replaced") else {
+        return;
+    };
+    let (mut child, local) = port_forward(&env, 80);
+    let o = env.run(&["delete", "pod", "web-0"], "");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    env.post("/ordinal/v1/clock/settle");
+    let o = env.run(
+        &["get", "pod", "web-0", "-o", "jsonpath={.status.phase}"],
+        "",
+    );
+    assert_eq!(text(&o.stdout), "Running");
+    assert_eq!(http_get(local, "/"), "");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("an error occurred forwarding")
+            && err.contains("-> 80: error forwarding port 80 to pod ")
+            && err.contains("in store: not found"),
+        "{err}"
+    );
+    assert!(err.ends_with("error: lost connection to pod\n"), "{err}");
+}
+
 /// A bare WebSocket client, as a client library without kubectl's SPDY tunnel uses one.
 struct WsClient {
     s: std::net::TcpStream,
