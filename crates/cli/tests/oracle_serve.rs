@@ -236,10 +236,7 @@ fn words(line: &str) -> Option<Vec<String>> {
 /// `port-forward`, `proxy`; `edit` unless `env`, the session's exported variables, or the line's
 /// own name an editor), nor waits with a `--timeout` (see below). The flags after `--` are the
 /// container command's. Returns kubectl's arguments, and the editor variables it is to get.
-fn comparable(
-    line: &str,
-    env: &[(String, String)],
-) -> Option<(Vec<String>, Vec<(String, String)>)> {
+fn comparable(line: &str, env: &[(String, String)]) -> Option<(Vec<String>, Env)> {
     let mut w = words(line)?;
     let mut editor_env: Vec<(String, String)> = env
         .iter()
@@ -308,6 +305,9 @@ fn comparable(
     }
     Some((args, editor_env))
 }
+
+/// Environment variables, by name.
+type Env = Vec<(String, String)>;
 
 /// The variables `kubectl edit` reads to start its editor.
 const EDITOR_VARS: &[&str] = &["KUBE_EDITOR", "EDITOR", "SHELL"];

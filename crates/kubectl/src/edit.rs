@@ -398,9 +398,10 @@ impl EditSession {
             let s = |k: &str| d.value.pointer(k).and_then(Value::as_str).unwrap_or("");
             let (api_version, kind_name) = (s("/apiVersion"), s("/kind"));
             if kind_name.is_empty() {
-                return Err(format!(
+                return Err(
                     "error validating \"edited-file\": error validating data: kind not set"
-                ));
+                        .to_string(),
+                );
             }
             // A Scale (`--subresource=scale`) maps to no resource here, as in kubectl's builder.
             let kind = Kind::from_type_meta(api_version, kind_name);
@@ -816,22 +817,22 @@ pub fn edit(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             out.job = Some(crate::jobs::Job::Edit(Box::new(s)));
             out
         }
-        Err(out) => out,
+        Err(out) => *out,
     }
 }
 
 /// `EditOptions.Complete` and the start of `Run`: the flags, the objects read from the server,
 /// and the first buffer.
-pub fn begin(c: &mut Cluster, args: &[String], env: &Env) -> Result<EditSession, Output> {
+pub fn begin(c: &mut Cluster, args: &[String], env: &Env) -> Result<EditSession, Box<Output>> {
     let mut out = Output::default();
     let Some(p) = crate::args::parse_into(args, FLAGS, "edit", &mut out) else {
-        return Err(out);
+        return Err(Box::new(out));
     };
     // `--record`'s deprecation notice is printed as the flags are parsed.
     let cause = crate::set::record(&p, "edit", &mut out);
     let fail = |mut out: Output, msg: String| {
         out.err(msg);
-        Err(out)
+        Err(Box::new(out))
     };
     let namespace = p.value("namespace").unwrap_or(env.namespace).to_string();
     let explicit_ns = p.has("namespace");
@@ -1029,9 +1030,10 @@ fn targets(
             let (ty, name) = a.split_once('/').unwrap_or((a, ""));
             let k = kind_of(ty)?;
             if name.is_empty() {
-                return Err(format!(
+                return Err(
                     "error: arguments in resource/name form must have a single resource and name"
-                ));
+                        .to_string(),
+                );
             }
             t.push(in_ns(k, name));
         }
@@ -1186,7 +1188,8 @@ mod tests {
 
     fn cluster() -> Cluster {
         let mut c = Cluster::new(1);
-        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default");
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
         c.settle();
         c
     }
