@@ -484,7 +484,8 @@ impl Model {
         self.record_len = engine.record().len();
         let s = &engine.session;
         let prompt = s.prompt();
-        let (busy, attached, editing, jobs) = (s.busy(), s.attached(), s.editing().is_some(), s.has_jobs());
+        let (busy, attached, editing, jobs) =
+            (s.busy(), s.attached(), s.editing().is_some(), s.has_jobs());
         let history_changed = self.terminal.history.len() != s.history().len()
             || self.terminal.history.last() != s.history().last();
         let history = history_changed.then(|| Rc::new(s.history().to_vec()));

@@ -951,7 +951,9 @@ fn read(
         .map_err(|e| errors::render(&e, None))?;
     let mut v = match (subresource, &*o) {
         (Some(Subresource::Scale), obj) if crate::get::Scale::of(obj).is_some() => {
-            crate::get::Scale::of(obj).map(|s| s.value()).unwrap_or_default()
+            crate::get::Scale::of(obj)
+                .map(|s| s.value())
+                .unwrap_or_default()
         }
         (Some(Subresource::Scale), _) | (Some(Subresource::Other), _) => {
             return Err(errors::render(&not_found_resource(), None));

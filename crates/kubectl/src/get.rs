@@ -551,9 +551,24 @@ impl Scale {
     /// ReplicaSet; `None` for a kind without one.
     pub fn of(o: &Object) -> Option<Scale> {
         let (meta, replicas, current, selector) = match o {
-            Object::StatefulSet(s) => (&s.metadata, s.replicas(), s.status.replicas, &s.spec.selector),
-            Object::Deployment(d) => (&d.metadata, d.replicas(), d.status.replicas, &d.spec.selector),
-            Object::ReplicaSet(r) => (&r.metadata, r.replicas(), r.status.replicas, &r.spec.selector),
+            Object::StatefulSet(s) => (
+                &s.metadata,
+                s.replicas(),
+                s.status.replicas,
+                &s.spec.selector,
+            ),
+            Object::Deployment(d) => (
+                &d.metadata,
+                d.replicas(),
+                d.status.replicas,
+                &d.spec.selector,
+            ),
+            Object::ReplicaSet(r) => (
+                &r.metadata,
+                r.replicas(),
+                r.status.replicas,
+                &r.spec.selector,
+            ),
             _ => return None,
         };
         Some(Scale {
