@@ -17,10 +17,10 @@
 //! Explanation (Markdown: paragraphs, lists, `code`, **bold**, *emphasis*, [links](…), > notes).
 //!
 //! ```sh
-//! kubectl get pods        ← a Run button types these lines into the terminal
-//! ```
-//! ```yaml editor          ← an "Open in the editor" button puts this manifest in the editor
-//! …
+//! kubectl get pods        ← a Run button types these lines into the terminal (and a Stop
+//! ```                       button sends Ctrl-C if one of them starts a watch: `starts_watch`)
+//! ```yaml editor          ← "Apply" puts this manifest in the editor and applies it; "Open in
+//! …                         the editor" only puts it there
 //! ```
 //! ```editor tutorial       ← the same for one of the editor's examples, by id
 //! ```
