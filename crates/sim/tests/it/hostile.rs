@@ -10,10 +10,12 @@ use ordinal_sim::Cluster;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-/// What one hostile case may take before the test fails. Each takes well under a second in a
-/// debug build on a quiet machine (run with `--nocapture` to see the times); the margin is for
-/// CI machines busy with other builds. A real freeze would take minutes.
-const BUDGET: Duration = Duration::from_secs(5);
+/// What one hostile case may take before the test fails: a bound that only a freeze crosses,
+/// not a speed budget. Each case takes well under a second in a debug build on a quiet machine
+/// (run with `--nocapture` to see the times), but "fork of output" took 5.6 s on two cores
+/// shared with five other builds; what the step budget guarantees is that the case ends, which
+/// the output checks, so the wall clock here only catches a loop that never does.
+const BUDGET: Duration = Duration::from_secs(60);
 
 /// Runs `f`, printing its time, failing if it takes longer than [`BUDGET`].
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
