@@ -51,7 +51,10 @@ impl ProcessEditor {
         let pid = std::process::id();
         for k in 0..MAX_TRIES {
             let d = base.join(format!("ordinal-edit-{pid}-{k}"));
-            match std::fs::create_dir(&d) {
+            let mut builder = std::fs::DirBuilder::new();
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            match builder.create(&d) {
                 Ok(()) => {
                     self.script = Some(Some(d.clone()));
                     return Ok(d);
@@ -83,6 +86,16 @@ fn random_u32(n: u32) -> u32 {
     h.finish() as u32
 }
 
+/// A new file at `p` holding `buffer`, readable and writable by its owner only (mode 0600, as
+/// Go's `os.CreateTemp` makes kubectl's); `AlreadyExists` when `p` exists.
+fn create_private(p: &Path, buffer: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(p)?.write_all(buffer.as_bytes())
+}
+
 /// `os.CreateTemp(dir, "kubectl-edit-*SUFFIX")` holding `buffer`.
 fn create_temp(dir: &Path, suffix: &str, buffer: &str) -> std::io::Result<PathBuf> {
     for i in 0..MAX_TRIES {
@@ -91,15 +104,8 @@ fn create_temp(dir: &Path, suffix: &str, buffer: &str) -> std::io::Result<PathBu
             ordinal_kubectl::edit::TEMP_PREFIX,
             random_u32(i)
         ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&p)
-        {
-            Ok(mut f) => {
-                f.write_all(buffer.as_bytes())?;
-                return Ok(p);
-            }
+        match create_private(&p, buffer) {
+            Ok(()) => return Ok(p),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
@@ -138,7 +144,9 @@ impl Editor for ProcessEditor {
             self.private_dir().and_then(|d| {
                 let base = name.rsplit('/').next().unwrap_or(name);
                 let p = d.join(base);
-                std::fs::write(&p, buffer).map(|()| p)
+                // A copy left by an earlier edit of the same name goes first.
+                let _ = std::fs::remove_file(&p);
+                create_private(&p, buffer).map(|()| p)
             })
         } else {
             let dir = env
@@ -214,5 +222,57 @@ impl Editor for ProcessEditor {
             return None;
         }
         std::env::var(name).ok()
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_terminals_temp_file_is_private_as_kubectls() {
+        let dir = std::env::temp_dir().join(format!("ordinal-editor-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = create_temp(&dir, ".yaml", "a: b\n").unwrap();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("kubectl-edit-") && name.ends_with(".yaml"),
+            "{name}"
+        );
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "a: b\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_editor_sees_a_file_only_its_owner_may_read() {
+        // The editor is `stat`, which prints the mode of the file it is given.
+        let mut e = ProcessEditor::script();
+        let command = EditorCommand {
+            args: vec!["stat".into(), "-c".into(), "%a".into()],
+            shell: false,
+        };
+        let mut out = Output::default();
+        for _ in 0..2 {
+            let (shown, saved) = e.launch(
+                &command,
+                "/tmp/kubectl-edit-1.yaml",
+                "a: b\n",
+                &[],
+                &mut out,
+            );
+            assert_eq!(shown, "/tmp/kubectl-edit-1.yaml");
+            assert_eq!(saved.unwrap(), "a: b\n");
+        }
+        assert_eq!(out.stdout(), "600\n600\n");
+        let Some(Some(dir)) = &e.script else {
+            panic!("no private directory")
+        };
+        assert_eq!(mode(dir), 0o700);
     }
 }
