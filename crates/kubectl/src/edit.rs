@@ -950,12 +950,11 @@ fn read(
         .get(kind, ns, name)
         .map_err(|e| errors::render(&e, None))?;
     let mut v = match (subresource, &*o) {
-        (Some(Subresource::Scale), obj) if crate::get::Scale::of(obj).is_some() => {
-            crate::get::Scale::of(obj)
-                .map(|s| s.value())
-                .unwrap_or_default()
-        }
-        (Some(Subresource::Scale), _) | (Some(Subresource::Other), _) => {
+        (Some(Subresource::Scale), obj) => match crate::get::Scale::of(obj) {
+            Some(scale) => scale.value(),
+            None => return Err(errors::render(&not_found_resource(), None)),
+        },
+        (Some(Subresource::Other), _) => {
             return Err(errors::render(&not_found_resource(), None));
         }
         (Some(Subresource::Status), _) if !has_status(kind) => {
@@ -1016,6 +1015,21 @@ fn targets(
         )
     };
     let slashed = args.iter().filter(|a| a.contains('/')).count();
+    if !files.is_empty() && !args.is_empty() {
+        // The builder's `visitByPaths`, after `FilenameParam` found each path: resource
+        // arguments (types, with or without names) and `TYPE/NAME` tuples are refused.
+        for f in &files {
+            crate::manifests::read(env.files, f, env.stdin)?;
+        }
+        if slashed == 0 {
+            return Err("error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well".into());
+        }
+        if slashed == args.len() {
+            return Err(
+                "error: resource/name arguments cannot be provided when a path is specified".into(),
+            );
+        }
+    }
     if slashed > 0 && slashed < args.len() {
         return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
     }
@@ -1396,6 +1410,34 @@ mod tests {
         let out = crate::run_line(&mut c, "edit secrets", "");
         assert_eq!(out.stderr(), "error: edit cancelled, no objects found\n");
         assert!(crate::run_line(&mut c, "edit sts web", "").job.is_some());
+    }
+
+    /// `-f` with resource arguments: the builder's errors, after the files are found
+    /// (checked against kubectl v1.33).
+    #[test]
+    fn a_file_and_resource_arguments_together_are_refused() {
+        let mut c = cluster();
+        let mut s = Session::new(Box::new(MemFiles::default()));
+        s.input(
+            &mut c,
+            "kubectl get sts web -o yaml > web.yaml",
+            Mode::Script,
+        );
+        let rv = c.resource_version();
+        let mut run = |line: &str| s.input(&mut c, line, Mode::Script).text();
+        let paths = "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n";
+        assert_eq!(run("kubectl edit -f web.yaml sts web"), paths);
+        assert_eq!(run("kubectl edit sts web -f web.yaml"), paths);
+        assert_eq!(run("kubectl edit -f web.yaml sts"), paths);
+        assert_eq!(
+            run("kubectl edit -f web.yaml sts/web"),
+            "error: resource/name arguments cannot be provided when a path is specified\n"
+        );
+        assert_eq!(
+            run("kubectl edit -f nope.yaml sts web"),
+            "error: the path \"nope.yaml\" does not exist\n"
+        );
+        assert_eq!(c.resource_version(), rv);
     }
 
     #[test]
