@@ -4,39 +4,17 @@
 //! kubectl's (or the playground's) message, changes nothing it refused, and takes well under
 //! a second natively.
 
-use ordinal_kubectl::session::{MemFiles, Mode, Workspace};
-use ordinal_kubectl::Session;
-use ordinal_sim::Cluster;
+mod common;
+
+use common::{T, WEB};
+use ordinal_kubectl::session::Mode;
 use std::time::{Duration, Instant};
 
-const WEB: &str = include_str!("../../../examples/k8s-io-web.yaml");
 /// What one hostile line may take before the test fails: each takes well under a second in a
 /// debug build on a quiet machine (`--nocapture` prints the times); the margin is for busy CI.
 const BUDGET: Duration = Duration::from_secs(5);
 
-struct T {
-    c: Cluster,
-    s: Session,
-}
-
 impl T {
-    /// A cluster with the k8s.io `web` set running.
-    fn web() -> T {
-        let mut files = MemFiles::default();
-        files.write("web.yaml", WEB, false).unwrap();
-        let mut t = T {
-            c: Cluster::new(1),
-            s: Session::new(Box::new(files)),
-        };
-        t.run("kubectl apply -f web.yaml");
-        t.run("kubectl rollout status sts web");
-        t
-    }
-
-    fn run(&mut self, line: &str) -> String {
-        self.s.input(&mut self.c, line, Mode::Script).text()
-    }
-
     /// [`T::run`], failing past [`BUDGET`].
     fn timed(&mut self, line: &str) -> String {
         let start = Instant::now();

@@ -3,51 +3,20 @@
 //! notices, a job's output as the clock runs, redirected to a file, and the forward that ends
 //! when a connection finds its pod gone.
 
-use ordinal_kubectl::session::{MemFiles, Mode, Workspace};
-use ordinal_kubectl::Session;
-use ordinal_sim::Cluster;
+mod common;
 
-const WEB: &str = include_str!("../../../examples/k8s-io-web.yaml");
+use common::T;
 
-struct T {
-    c: Cluster,
-    s: Session,
-}
-
-impl T {
-    /// A cluster with the k8s.io `web` set running, and a page in web-0.
-    fn web() -> T {
-        let mut files = MemFiles::default();
-        files.write("web.yaml", WEB, false).unwrap();
-        let mut t = T {
-            c: Cluster::new(1),
-            s: Session::new(Box::new(files)),
-        };
-        t.run("kubectl apply -f web.yaml");
-        t.run("kubectl rollout status sts web");
-        t.run("kubectl exec web-0 -- sh -c 'echo hello from web-0 > /usr/share/nginx/html/index.html'");
-        t
-    }
-
-    /// A line typed into a live terminal.
-    fn live(&mut self, line: &str) -> String {
-        self.s.input(&mut self.c, line, Mode::Interactive).text()
-    }
-
-    fn run(&mut self, line: &str) -> String {
-        self.s.input(&mut self.c, line, Mode::Script).text()
-    }
-
-    /// The clock moves `ms` and the terminal polls.
-    fn wait(&mut self, ms: u64) -> String {
-        self.c.advance(ms);
-        self.s.poll(&mut self.c).text()
-    }
+/// A cluster with the k8s.io `web` set running, and a page in web-0.
+fn serving() -> T {
+    let mut t = T::web();
+    t.run("kubectl exec web-0 -- sh -c 'echo hello from web-0 > /usr/share/nginx/html/index.html'");
+    t
 }
 
 #[test]
 fn a_background_forward_serves_curl_until_killed() {
-    let mut t = T::web();
+    let mut t = serving();
     assert_eq!(
         t.live("kubectl port-forward web-0 8080:80 &"),
         "[1] 4243\nForwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n"
@@ -83,7 +52,7 @@ fn a_background_forward_serves_curl_until_killed() {
 
 #[test]
 fn a_forward_in_the_foreground_holds_the_terminal_until_ctrl_c() {
-    let mut t = T::web();
+    let mut t = serving();
     t.live("kubectl port-forward web-0 8080:80");
     assert!(t.s.busy());
     assert_eq!(t.wait(60_000), "");
@@ -102,7 +71,7 @@ fn a_forward_in_the_foreground_holds_the_terminal_until_ctrl_c() {
 
 #[test]
 fn a_forward_ends_when_a_connection_finds_its_pod_gone() {
-    let mut t = T::web();
+    let mut t = serving();
     t.live("kubectl port-forward web-0 8080:80 &");
     t.run("kubectl delete pod web-0");
     t.run("kubectl wait --for=condition=Ready pod/web-0");
@@ -137,7 +106,7 @@ fn a_forward_ends_when_a_connection_finds_its_pod_gone() {
 
 #[test]
 fn a_background_watch_prints_as_the_clock_runs_and_into_a_file_when_redirected() {
-    let mut t = T::web();
+    let mut t = serving();
     assert!(t
         .live("kubectl get pods -w &")
         .starts_with("[1] 4243\nNAME "));
@@ -164,7 +133,7 @@ fn a_background_watch_prints_as_the_clock_runs_and_into_a_file_when_redirected()
 
 #[test]
 fn a_list_goes_on_after_its_command_that_kept_running() {
-    let mut t = T::web();
+    let mut t = serving();
     assert_eq!(t.live("sleep 5 && echo slept &"), "[1] 4243\n");
     assert_eq!(t.s.next_deadline(), Some(t.c.now().plus_ms(5_000)));
     assert_eq!(t.wait(4_000), "");
@@ -178,7 +147,7 @@ fn a_list_goes_on_after_its_command_that_kept_running() {
 
 #[test]
 fn a_command_that_reads_the_terminal_stops_in_the_background_until_fg() {
-    let mut t = T::web();
+    let mut t = serving();
     let out = t.live("kubectl run box -i --image=busybox --restart=Never &");
     assert_eq!(
         out,
@@ -210,7 +179,7 @@ fn a_command_that_reads_the_terminal_stops_in_the_background_until_fg() {
 
 #[test]
 fn job_control_errors_are_bashs() {
-    let mut t = T::web();
+    let mut t = serving();
     assert_eq!(t.live("kill %1"), "bash: kill: %1: no such job\n");
     assert_eq!(
         t.live("kill"),
@@ -237,7 +206,7 @@ fn job_control_errors_are_bashs() {
 fn a_system_chosen_port_is_the_same_in_every_session() {
     let ports: Vec<String> = (0..2)
         .map(|_| {
-            let mut t = T::web();
+            let mut t = serving();
             t.live("kubectl port-forward svc/nginx :80 &")
         })
         .collect();
@@ -251,7 +220,7 @@ fn a_system_chosen_port_is_the_same_in_every_session() {
 
 #[test]
 fn localhost_reaches_a_forward_on_either_loopback() {
-    let mut t = T::web();
+    let mut t = serving();
     assert_eq!(
         t.live("kubectl port-forward --address ::1 web-0 8080:80 &"),
         "[1] 4243\nForwarding from [::1]:8080 -> 80\n"
@@ -272,7 +241,7 @@ fn localhost_reaches_a_forward_on_either_loopback() {
 
 #[test]
 fn the_job_table_is_bounded() {
-    let mut t = T::web();
+    let mut t = serving();
     let out = t.run("i=0; while [ $i -lt 101 ]; do sleep 100 & i=$((i+1)); done 2>&1 | tail -1");
     assert_eq!(
         out,
