@@ -259,23 +259,43 @@ fn random_line(r: &mut Run, rng: &mut SplitMix, sc: &Scenario, n: usize) -> Resu
                 "kubectl patch sts web --type=merge -p '{{\"spec\":{{\"ordinals\":{{\"start\":{start}}}}}}}'"
             ))?;
         }
-        _ => {
-            let node = *rng.pick(&WORKERS).unwrap();
-            if rng.chance(1, 2) {
-                let verb = if r.c.node_running(node) {
-                    "stop"
-                } else {
-                    "start"
-                };
-                r.line(format!("docker {verb} {node}"))?;
-            } else {
-                let verb = if rng.chance(1, 2) {
-                    "cordon"
-                } else {
-                    "uncordon"
-                };
-                r.line(format!("kubectl {verb} {node}"))?;
-            }
+        _ => node_step(r, rng)?,
+    }
+    Ok(())
+}
+
+/// A node disrupted: one of the workers stopped or started (`docker`), or cordoned or
+/// uncordoned. A stop or start takes pods' availability away (or gives it back) outside the
+/// controllers, so the availability floors count again from there.
+fn node_step(r: &mut Run, rng: &mut SplitMix) -> Result<(), String> {
+    let node = *rng.pick(&WORKERS).unwrap();
+    if rng.chance(1, 2) {
+        let verb = if r.c.node_running(node) {
+            "stop"
+        } else {
+            "start"
+        };
+        r.chk.disrupted();
+        r.line(format!("docker {verb} {node}"))?;
+        r.chk.disrupted();
+    } else {
+        let verb = if rng.chance(1, 2) {
+            "cordon"
+        } else {
+            "uncordon"
+        };
+        r.line(format!("kubectl {verb} {node}"))?;
+    }
+    Ok(())
+}
+
+/// Every worker uncordoned and running again.
+fn nodes_back(r: &mut Run) -> Result<(), String> {
+    r.line(format!("kubectl uncordon {}", WORKERS.join(" ")))?;
+    for node in WORKERS {
+        if !r.c.node_running(node) {
+            r.chk.disrupted();
+            r.line(format!("docker start {node}"))?;
         }
     }
     Ok(())
@@ -283,12 +303,7 @@ fn random_line(r: &mut Run, rng: &mut SplitMix, sc: &Scenario, n: usize) -> Resu
 
 /// Brings every node back and every pod to Ready, then checks convergence once quiet.
 fn finish(r: &mut Run, sc: &Scenario) -> Result<(), String> {
-    r.line(format!("kubectl uncordon {}", WORKERS.join(" ")))?;
-    for node in WORKERS {
-        if !r.c.node_running(node) {
-            r.line(format!("docker start {node}"))?;
-        }
-    }
+    nodes_back(r)?;
     for _ in 0..30 {
         r.line("sleep 300".into())?;
         let unready: Vec<String> =
@@ -514,26 +529,7 @@ fn random_deployment_line(r: &mut Run, rng: &mut SplitMix) -> Result<(), String>
         8 => {
             r.line("sleep 300".into())?;
         }
-        _ => {
-            let node = *rng.pick(&WORKERS).unwrap();
-            if rng.chance(1, 2) {
-                let verb = if r.c.node_running(node) {
-                    "stop"
-                } else {
-                    "start"
-                };
-                r.chk.disrupted();
-                r.line(format!("docker {verb} {node}"))?;
-                r.chk.disrupted();
-            } else {
-                let verb = if rng.chance(1, 2) {
-                    "cordon"
-                } else {
-                    "uncordon"
-                };
-                r.line(format!("kubectl {verb} {node}"))?;
-            }
-        }
+        _ => node_step(r, rng)?,
     }
     Ok(())
 }
@@ -541,13 +537,7 @@ fn random_deployment_line(r: &mut Run, rng: &mut SplitMix) -> Result<(), String>
 /// Brings the nodes back, resumes the Deployment with a good image, and waits for it to have
 /// exactly its pods, all updated and available, in one active ReplicaSet.
 fn finish_deployment(r: &mut Run) -> Result<(), String> {
-    r.line(format!("kubectl uncordon {}", WORKERS.join(" ")))?;
-    for node in WORKERS {
-        if !r.c.node_running(node) {
-            r.chk.disrupted();
-            r.line(format!("docker start {node}"))?;
-        }
-    }
+    nodes_back(r)?;
     if r.c
         .get_as::<Deployment>("default", "nginx-deployment")
         .is_none()
