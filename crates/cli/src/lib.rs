@@ -99,6 +99,44 @@ pub fn new_session(files: Box<dyn Workspace>) -> Session {
     s
 }
 
+/// A golden transcript (`crates/cli/tests/transcripts/*.txt`) split at the end of its header:
+/// the leading `#` lines, which may say `# seed: N` (default 1) and `# feature-gates:
+/// Name=true,...` (the cluster's gates, as `ordinal --feature-gates` sets them).
+pub struct Transcript<'a> {
+    /// The header lines, kept byte for byte.
+    pub header: &'a str,
+    pub seed: u64,
+    pub gates: FeatureGates,
+    /// The session: prompts, input lines and output.
+    pub body: &'a str,
+}
+
+impl Transcript<'_> {
+    /// `text` split; an error names feature gates that do not parse.
+    pub fn parse(text: &str) -> Result<Transcript<'_>, String> {
+        let end: usize = text
+            .split_inclusive('\n')
+            .take_while(|l| l.starts_with('#'))
+            .map(str::len)
+            .sum();
+        let (header, body) = text.split_at(end);
+        let field = |name: &str| header.lines().find_map(|l| l.strip_prefix(name));
+        let seed = field("# seed: ")
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(1);
+        let gates = match field("# feature-gates: ") {
+            Some(v) => FeatureGates::parse(v.trim())?,
+            None => FeatureGates::default(),
+        };
+        Ok(Transcript {
+            header,
+            seed,
+            gates,
+            body,
+        })
+    }
+}
+
 /// Plays `script` line by line and returns the transcript. Lines typed into an attached shell
 /// are echoed after that shell's prompt. Blank lines and `#` comments at the learner's prompt
 /// are skipped.

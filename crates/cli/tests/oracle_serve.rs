@@ -35,10 +35,10 @@
 //! kubectl: `$ORDINAL_KUBECTL`, else `.tools/kubectl-v1.33/kubectl` (`scripts/setup.sh`
 //! installs it). Missing, the test says it skipped, unless `CI` is set: then it fails.
 
+use ordinal_cli::Transcript;
 use ordinal_kubectl::session::{Mode, Workspace};
 use ordinal_kubectl::Files;
 use ordinal_server::{ClockMode, Config};
-use ordinal_sim::features::FeatureGates;
 use ordinal_sim::{Cluster, Kind};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -676,29 +676,12 @@ struct Tally {
     problems: Vec<String>,
 }
 
-fn header(text: &str) -> (u64, FeatureGates, String, usize) {
-    let header: Vec<&str> = text
-        .split_inclusive('\n')
-        .take_while(|l| l.starts_with('#'))
-        .collect();
-    let seed = header
-        .iter()
-        .find_map(|l| l.strip_prefix("# seed: "))
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(1);
-    let gates = header
-        .iter()
-        .find_map(|l| l.strip_prefix("# feature-gates: "))
-        .map(|v| FeatureGates::parse(v.trim()).unwrap())
-        .unwrap_or_default();
-    let body: String = text.split_inclusive('\n').skip(header.len()).collect();
-    (seed, gates, body, header.len())
-}
-
 fn replay(bin: &Path, path: &Path, tally: &mut Tally) {
     let file = path.file_name().unwrap().to_string_lossy().into_owned();
     let text = std::fs::read_to_string(path).unwrap();
-    let (seed, gates, body, _) = header(&text);
+    let Transcript {
+        seed, gates, body, ..
+    } = Transcript::parse(&text).unwrap();
     let stem = file.trim_end_matches(".txt");
     let dir = fresh_dir(stem);
     let work = dir.join("work");

@@ -7,8 +7,7 @@
 //! (the cluster's gates, as `ordinal --feature-gates` sets them). `-f` paths resolve in
 //! `examples/`.
 
-use ordinal_cli::{run_script_with_gates, script_of_with_gates, DiskFiles};
-use ordinal_sim::features::FeatureGates;
+use ordinal_cli::{run_script_with_gates, script_of_with_gates, DiskFiles, Transcript};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -18,23 +17,8 @@ fn root() -> PathBuf {
 fn check(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     // Kept byte for byte (nginx's error pages end their lines with CRLF).
-    let header: Vec<&str> = text
-        .split_inclusive('\n')
-        .take_while(|l| l.starts_with('#'))
-        .collect();
-    let seed = header
-        .iter()
-        .find_map(|l| l.strip_prefix("# seed: "))
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(1);
-    let gates = match header
-        .iter()
-        .find_map(|l| l.strip_prefix("# feature-gates: "))
-    {
-        Some(v) => FeatureGates::parse(v.trim()).map_err(|e| format!("{}: {e}", path.display()))?,
-        None => FeatureGates::default(),
-    };
-    let body: String = text.split_inclusive('\n').skip(header.len()).collect();
+    let t = Transcript::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (header, seed, gates, body) = (t.header, t.seed, t.gates, t.body);
     let examples = root().join("examples");
     let script = script_of_with_gates(
         &body,
@@ -48,7 +32,7 @@ fn check(path: &Path) -> Result<(), String> {
         return Ok(());
     }
     if std::env::var_os("UPDATE_TRANSCRIPTS").is_some() {
-        let mut new: String = header.concat();
+        let mut new = header.to_string();
         new.push_str(&actual);
         std::fs::write(path, new).map_err(|e| e.to_string())?;
         return Ok(());
