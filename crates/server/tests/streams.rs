@@ -417,6 +417,23 @@ fn http_get(port: u16, path: &str) -> String {
     out
 }
 
+/// What a forward wrote on stderr by the time it ended (within 20 s; killed past that).
+fn stderr_at_end(child: &mut Child) -> String {
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    err
+}
+
 #[test]
 fn port_forward_reaches_the_pods_web_server() {
     let Some(env) = Env::new("portforward") else {
@@ -464,18 +481,7 @@ fn port_forward_to_a_closed_port_is_refused() {
     let (mut child, local) = port_forward(&env, 81);
     // The connection is accepted locally, then closed with nothing sent.
     assert_eq!(http_get(local, "/"), "");
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(20) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = stderr_at_end(&mut child);
     assert!(
         err.contains("an error occurred forwarding")
             && err.contains("-> 81: error forwarding port 81 to pod "),
@@ -509,18 +515,7 @@ fn port_forward_to_a_replaced_pod_ends_with_lost_connection() {
     );
     assert_eq!(text(&o.stdout), "Running");
     assert_eq!(http_get(local, "/"), "");
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(20) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = stderr_at_end(&mut child);
     assert!(
         err.contains("an error occurred forwarding")
             && err.contains("-> 80: error forwarding port 80 to pod ")
@@ -587,6 +582,17 @@ impl WsClient {
     }
 }
 
+/// The end of an exec session whose command failed: the `Status` on channel 3
+/// (`NonZeroExitCode`, the exit code as its cause), then the connection closes.
+fn assert_exit_code(c: &mut WsClient, code: &str) {
+    let status = c.recv().unwrap();
+    assert_eq!(status[0], 3);
+    let v: serde_json::Value = serde_json::from_slice(&status[1..]).unwrap();
+    assert_eq!(v["reason"], "NonZeroExitCode");
+    assert_eq!(v["details"]["causes"][0]["message"], code);
+    assert_eq!(c.recv(), None);
+}
+
 #[test]
 fn v4_websocket_clients_exec_and_port_forward() {
     let Some(env) = Env::new("v4") else { return };
@@ -610,12 +616,7 @@ fn v4_websocket_clients_exec_and_port_forward() {
     // The empty message that says the session is open, stdout, then the Status.
     assert_eq!(c.recv().unwrap(), [1]);
     assert_eq!(c.recv().unwrap(), b"\x01web-0\n");
-    let status = c.recv().unwrap();
-    assert_eq!(status[0], 3);
-    let v: serde_json::Value = serde_json::from_slice(&status[1..]).unwrap();
-    assert_eq!(v["reason"], "NonZeroExitCode");
-    assert_eq!(v["details"]["causes"][0]["message"], "3");
-    assert_eq!(c.recv(), None);
+    assert_exit_code(&mut c, "3");
 
     let (mut c, head) = WsClient::connect(
         env.server.addr,
@@ -665,11 +666,7 @@ fn a_tty_session_echoes_prompts_and_ends_with_exit() {
     c.send(b"\x04{\"Width\":80,\"Height\":24}");
     c.send(b"\x00exit 3\r");
     assert_eq!(c.recv().unwrap(), b"\x01exit 3\r\n");
-    let status = c.recv().unwrap();
-    assert_eq!(status[0], 3);
-    let v: serde_json::Value = serde_json::from_slice(&status[1..]).unwrap();
-    assert_eq!(v["details"]["causes"][0]["message"], "3");
-    assert_eq!(c.recv(), None);
+    assert_exit_code(&mut c, "3");
 }
 
 /// stderr without client-go's note on a frame that came before its stream was set up
