@@ -1194,6 +1194,21 @@ mod tests {
         act(m, Action::Apply)
     }
 
+    /// [`with_web`], with `kubectl edit sts web` open and its buffer's replicas typed over as
+    /// `replicas` (not saved yet).
+    fn editing_replicas(replicas: i32) -> Rc<Model> {
+        let m = act(with_web(), Action::Submit("kubectl edit sts web".into()));
+        let buffer = m
+            .editor
+            .edit
+            .clone()
+            .expect("the edit is open")
+            .text
+            .to_string();
+        let typed = buffer.replacen("  replicas: 2\n", &format!("  replicas: {replicas}\n"), 1);
+        act(m, Action::Edit(typed))
+    }
+
     #[test]
     fn kubectl_edit_opens_its_buffer_in_the_panel_and_save_patches() {
         let m = with_web();
@@ -1218,16 +1233,7 @@ mod tests {
 
     #[test]
     fn a_refused_edit_reopens_and_cancel_gives_up_keeping_the_file() {
-        let m = with_web();
-        let m = act(m, Action::Submit("kubectl edit sts web".into()));
-        let text =
-            m.editor
-                .edit
-                .clone()
-                .unwrap()
-                .text
-                .replacen("  replicas: 2\n", "  replicas: -1\n", 1);
-        let m = act(m, Action::Edit(text));
+        let m = editing_replicas(-1);
         let m = act(m, Action::SaveEdit);
         let reopened = m.editor.edit.clone().expect("reopened");
         assert_eq!(reopened.pass, 1);
@@ -1265,16 +1271,7 @@ mod tests {
 
     #[test]
     fn a_session_with_an_edit_replays_to_the_same_cluster_and_buffer() {
-        let m = with_web();
-        let m = act(m, Action::Submit("kubectl edit sts web".into()));
-        let text =
-            m.editor
-                .edit
-                .clone()
-                .unwrap()
-                .text
-                .replacen("  replicas: 2\n", "  replicas: 4\n", 1);
-        let m = act(m, Action::Edit(text));
+        let m = editing_replicas(4);
         let m = act(m, Action::SaveEdit);
         let m = act(m, Action::Submit("kubectl edit sts web -o json".into()));
         let (json, replicas) = {
