@@ -93,20 +93,83 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return info::version(c, &rest, env);
     }
     if rest.iter().any(|a| a == "--help" || a == "-h") {
+        if cmd == "set" {
+            out.out(set::help(&rest));
+            return out;
+        }
         if let Some(text) = help::command(&cmd) {
             out.out(text);
             return out;
         }
     }
-    match verbs::find(&cmd).map(|v| v.run) {
-        Some(verbs::Run::Cmd(run)) => return run(c, &rest, env),
-        Some(verbs::Run::Help) => out.out(help::about(rest.first())),
-        Some(verbs::Run::NotHere(why)) => out.err(format!(
+    match verbs::find(&cmd).map(|v| (v, v.run)) {
+        Some((verb, verbs::Run::Cmd(run))) => {
+            let mut out = run(c, &rest, env);
+            name_subcommand_in_hint(verb, &rest, &mut out);
+            return out;
+        }
+        Some((_, verbs::Run::Help)) if rest.first().is_some_and(|v| v == "set") => {
+            out.out(set::help(&rest[1..]))
+        }
+        Some((_, verbs::Run::Help)) => out.out(help::about(rest.first())),
+        Some((_, verbs::Run::NotHere(why))) => out.err(format!(
             "error: \"kubectl {cmd}\" is not available in this playground: {why}"
         )),
         None => out.err(unknown_command(&cmd)),
     }
     out
+}
+
+/// Cobra finds the deepest command the leading words name before it parses any flag, so a
+/// flag error's hint names that command: `See 'kubectl rollout status --help' for usage.`
+/// A verb that parses its subcommands' flags together writes its own name there; this puts
+/// the subcommand's in (by its full name: `create deploy` is `create deployment`).
+fn name_subcommand_in_hint(verb: &verbs::Verb, args: &[String], out: &mut Output) {
+    if out.status == 0 {
+        return;
+    }
+    let mut path = verb.name.to_string();
+    let mut subs = verb.subs;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a == "--" {
+            break;
+        }
+        if a.starts_with('-') && a.len() > 1 {
+            // cobra's `stripFlags`: `--flag` or `-f` without `=` takes the next word, unless
+            // it is a flag known to need no value (an unknown one is taken to need one).
+            let known = verb.flags.iter().chain(args::GLOBAL).any(|f| f.names(a))
+                || subs.iter().any(|s| s.flags.iter().any(|f| f.names(a)));
+            let bool_flag = known && !verb.takes_value(a);
+            let long_or_short = a.starts_with("--") || a.chars().count() == 2;
+            if !a.contains('=') && long_or_short && !bool_flag {
+                i += 1;
+            }
+            continue;
+        }
+        match args::find_sub(subs, a) {
+            Some(s) => {
+                path.push(' ');
+                path.push_str(s.name);
+                subs = s.subs;
+            }
+            None => break,
+        }
+    }
+    let to = format!("See 'kubectl {path} --help' for usage.");
+    // The verb's name, or a shallower subcommand's, written where the deepest belongs.
+    let mut prefix = path.as_str();
+    while let Some((shorter, _)) = prefix.rsplit_once(' ') {
+        prefix = shorter;
+        let from = format!("See 'kubectl {prefix} --help' for usage.");
+        for (stream, text) in &mut out.chunks {
+            if *stream == Stream::Err && text.contains(&from) {
+                *text = text.replace(&from, &to);
+            }
+        }
+    }
 }
 
 /// Cobra's answer to an unknown command, with its suggestions. kubectl prints the error

@@ -24,10 +24,22 @@ const LOCAL: FlagSpec = flag("local", None, false);
 const FILENAME: FlagSpec = flag("filename", Some('f'), true);
 const CONTAINERS: FlagSpec = flag("containers", Some('c'), true);
 
+/// Flags every `set` subcommand takes as kubectl does: `--field-manager` (the update is sent
+/// as a PUT; the sim keeps no managed fields), `--show-managed-fields` (the printers print
+/// none), `-R` (files are read one by one), and `-k`, which says why it cannot run.
+const FIELD_MANAGER: FlagSpec = flag("field-manager", None, true);
+const SHOW_MANAGED_FIELDS: FlagSpec = flag("show-managed-fields", None, false);
+const RECURSIVE: FlagSpec = flag("recursive", Some('R'), false);
+const KUSTOMIZE: FlagSpec = flag("kustomize", Some('k'), true);
+
 /// `--record` (deprecated): the command line as the object's `kubernetes.io/change-cause`.
 const RECORD: FlagSpec = flag("record", None, false);
 
 pub const IMAGE_FLAGS: &[FlagSpec] = &[
+    FIELD_MANAGER,
+    SHOW_MANAGED_FIELDS,
+    RECURSIVE,
+    KUSTOMIZE,
     ALL,
     SELECTOR,
     LOCAL,
@@ -39,6 +51,10 @@ pub const IMAGE_FLAGS: &[FlagSpec] = &[
     ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 pub const ENV_FLAGS: &[FlagSpec] = &[
+    FIELD_MANAGER,
+    SHOW_MANAGED_FIELDS,
+    RECURSIVE,
+    KUSTOMIZE,
     ALL,
     SELECTOR,
     LOCAL,
@@ -57,6 +73,10 @@ pub const ENV_FLAGS: &[FlagSpec] = &[
     ALLOW_MISSING_TEMPLATE_KEYS,
 ];
 pub const RESOURCES_FLAGS: &[FlagSpec] = &[
+    FIELD_MANAGER,
+    SHOW_MANAGED_FIELDS,
+    RECURSIVE,
+    KUSTOMIZE,
     ALL,
     SELECTOR,
     LOCAL,
@@ -72,6 +92,9 @@ pub const RESOURCES_FLAGS: &[FlagSpec] = &[
 ];
 
 pub const SELECTOR_FLAGS: &[FlagSpec] = &[
+    FIELD_MANAGER,
+    SHOW_MANAGED_FIELDS,
+    RECURSIVE,
     ALL,
     LOCAL,
     FILENAME,
@@ -82,7 +105,29 @@ pub const SELECTOR_FLAGS: &[FlagSpec] = &[
     TEMPLATE,
     ALLOW_MISSING_TEMPLATE_KEYS,
 ];
+/// `set subject`'s flags: parsed (their errors are kubectl's) before it says why it cannot run.
+pub const SUBJECT_FLAGS: &[FlagSpec] = &[
+    FIELD_MANAGER,
+    SHOW_MANAGED_FIELDS,
+    RECURSIVE,
+    KUSTOMIZE,
+    ALL,
+    SELECTOR,
+    LOCAL,
+    FILENAME,
+    flag("group", None, true),
+    flag("serviceaccount", None, true),
+    // `--user` is the global flag's name too: one parse takes it.
+    DRY_RUN,
+    OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
+];
 pub const SERVICEACCOUNT_FLAGS: &[FlagSpec] = &[
+    FIELD_MANAGER,
+    SHOW_MANAGED_FIELDS,
+    RECURSIVE,
+    KUSTOMIZE,
     ALL,
     LOCAL,
     FILENAME,
@@ -100,18 +145,51 @@ pub const SUBCOMMANDS: &[Sub] = &[
     sub("resources", RESOURCES_FLAGS, Operands::Typed),
     sub("selector", SELECTOR_FLAGS, Operands::Typed),
     sub("serviceaccount", SERVICEACCOUNT_FLAGS, Operands::Typed).aliases(&["sa"]),
-    sub("subject", &[], Operands::None).hidden(),
+    sub("subject", SUBJECT_FLAGS, Operands::None).hidden(),
 ];
 
-/// `kubectl set` alone (cobra's help, on stderr, status 1).
-const GROUP_HELP: &str = "Configure application resources.\n\n These commands help you make changes to existing application resources.\n\nAvailable Commands:\n  env              Update environment variables on a pod template\n  image            Update the image of a pod template\n  resources        Update resource requests/limits on objects with pod templates\n  selector         Set the selector on a resource\n  serviceaccount   Update the service account of a resource\n  subject          Update the user, group, or service account in a role binding or cluster role binding\n\nUsage:\n  kubectl set SUBCOMMAND [options]\n\nUse \"kubectl set <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n";
+/// `kubectl set` alone (cobra's help, on stderr, status 1), and `kubectl set --help`.
+const GROUP_HELP: &str = include_str!("help_v1_33/set.txt");
+
+/// `kubectl set [SUBCOMMAND] --help`: kubectl v1.33's own text, word for word (every flag it
+/// lists is parsed here; `-k` says why it cannot run).
+pub fn help(args: &[String]) -> String {
+    let word = args.iter().find(|a| {
+        SUBCOMMANDS
+            .iter()
+            .any(|s| s.name == *a || s.aliases.contains(&a.as_str()))
+    });
+    match word.map(String::as_str) {
+        Some("env") => include_str!("help_v1_33/set-env.txt"),
+        Some("image") => include_str!("help_v1_33/set-image.txt"),
+        Some("resources") => include_str!("help_v1_33/set-resources.txt"),
+        Some("selector") => include_str!("help_v1_33/set-selector.txt"),
+        Some("serviceaccount" | "sa") => include_str!("help_v1_33/set-serviceaccount.txt"),
+        Some("subject") => include_str!("help_v1_33/set-subject.txt"),
+        _ => GROUP_HELP,
+    }
+    .to_string()
+}
 
 pub fn set(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
-    let Some(i) = args.iter().position(|a| !a.starts_with('-')) else {
+    // `set`'s own flags (the global ones) come before the subcommand; a value is no command.
+    let mut i = 0;
+    while i < args.len() && args[i].starts_with('-') && args[i] != "-" {
+        i += if crate::args::takes_value(&[], &args[i]) && !args[i].contains('=') {
+            2
+        } else {
+            1
+        };
+    }
+    if let Err(e) = crate::args::parse(&args[..i.min(args.len())], &[], "set") {
+        out.err(e);
+        return out;
+    }
+    if i >= args.len() {
         out.err(GROUP_HELP);
         return out;
-    };
+    }
     let mut rest = args.to_vec();
     let word = rest.remove(i);
     match word.as_str() {
@@ -121,6 +199,10 @@ pub fn set(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         "selector" => selector(c, &rest, env),
         "serviceaccount" | "sa" => serviceaccount(c, &rest, env),
         "subject" => {
+            if let Err(e) = crate::args::parse(&rest, SUBJECT_FLAGS, "set subject") {
+                out.err(e);
+                return out;
+            }
             out.err("error: \"kubectl set subject\" is not available in this playground: it has no RoleBindings or ClusterRoleBindings (kind's admin may do everything)");
             out
         }
@@ -164,6 +246,10 @@ fn infos(
     env: &Env,
     out: &mut Output,
 ) -> Option<Vec<Target>> {
+    if p.has("kustomize") {
+        out.err("error: -k is not available in this playground: it has no kustomize build engine; -f takes the manifests themselves");
+        return None;
+    }
     let local = p.bool("local");
     if local && p.has("output") {
         out.err("error: set --local -o is not available in this playground: kubectl prints the file's object as its Go types hold it (zero values and all); drop -o, or set the live object with --dry-run=client -o.");
@@ -291,34 +377,72 @@ fn object(c: &Cluster, t: &Target, ns: &str, out: &mut Output) -> Option<Value> 
     }
 }
 
-/// The containers of an object's pod spec (a pod's, or its template's), or kubectl's error
-/// for a kind without one.
-fn pod_spec<'a>(
+/// One object `set` changes: as read (the file's with `--local`, else the live one), and a
+/// copy of its pod spec (a pod's, or its template's) to change; [`Change::after`] is the
+/// object with it.
+struct Change {
     kind: Kind,
-    name: &str,
+    name: String,
     local: bool,
-    v: &'a mut Value,
-) -> Result<&'a mut Value, String> {
-    let spec = match crate::resource::support(kind).containers {
-        Containers::Own => v.get_mut("spec"),
-        Containers::Template => v.pointer_mut("/spec/template/spec"),
-        Containers::None => None,
-    };
-    spec.ok_or_else(|| {
-        format!(
-            "error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}",
-            // `ObjectName`: the resource (from the server), or the kind (from a local file).
-            if local {
-                kind.info().singular
-            } else {
-                kind.info().plural
-            },
-            kind.name()
-        )
-    })
+    before: Value,
+    /// Where the pod spec is in the object.
+    at: &'static str,
+    spec: Value,
 }
 
-fn containers(spec: &mut Value, key: &str) -> Vec<Value> {
+impl Change {
+    /// The target's object and pod spec; `None` when it could not be read (the error
+    /// printed) or has no pod spec (kubectl's error in `errs`).
+    fn of(
+        c: &Cluster,
+        t: &Target,
+        ns: &str,
+        out: &mut Output,
+        errs: &mut Vec<String>,
+    ) -> Option<Change> {
+        let before = object(c, t, ns, out)?;
+        let (kind, local) = (t.0, t.2.is_some());
+        let at = match crate::resource::support(kind).containers {
+            Containers::Own => Some("/spec"),
+            Containers::Template => Some("/spec/template/spec"),
+            Containers::None => None,
+        };
+        let spec = at.and_then(|at| before.pointer(at)).cloned();
+        let (Some(at), Some(spec)) = (at, spec) else {
+            errs.push(format!(
+                "error: {}/{} the object is not a pod or does not have a pod template: *v1.{}",
+                // `ObjectName`: the resource (from the server), or the kind (from a local file).
+                if local {
+                    kind.info().singular
+                } else {
+                    kind.info().plural
+                },
+                t.1,
+                kind.name()
+            ));
+            return None;
+        };
+        Some(Change {
+            kind,
+            name: t.1.clone(),
+            local,
+            before,
+            at,
+            spec,
+        })
+    }
+
+    /// The object with the changed pod spec.
+    fn after(&self) -> Value {
+        let mut v = self.before.clone();
+        if let Some(slot) = v.pointer_mut(self.at) {
+            *slot = self.spec.clone();
+        }
+        v
+    }
+}
+
+fn containers(spec: &Value, key: &str) -> Vec<Value> {
     spec.get(key)
         .and_then(Value::as_array)
         .cloned()
@@ -551,18 +675,10 @@ pub fn image(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     }
     let mut errs = Vec::new();
     for t in targets {
-        let Some(before) = object(c, &t, &s.ns, &mut out) else {
+        let Some(mut ch) = Change::of(c, &t, &s.ns, &mut out, &mut errs) else {
             continue;
         };
-        let (kind, name, local) = (t.0, t.1, t.2.is_some());
-        let mut after = before.clone();
-        let spec = match pod_spec(kind, &name, local, &mut after) {
-            Ok(spec) => spec,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
+        let spec = &mut ch.spec;
         for (cname, img) in &images {
             let mut found = false;
             for key in ["initContainers", "containers"] {
@@ -581,19 +697,20 @@ pub fn image(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                 errs.push(format!("error: unable to find container named {cname:?}"));
             }
         }
+        let mut after = ch.after();
         set_cause(&mut after, &cause);
         send(
             c,
             &mut out,
             s.dry,
             &s.print,
-            kind,
-            &name,
-            &before,
+            ch.kind,
+            &ch.name,
+            &ch.before,
             after,
             "image updated",
             "failed to patch image update to pod template",
-            local,
+            ch.local,
         );
     }
     for e in errs {
@@ -721,19 +838,11 @@ pub fn set_env(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let overwrite = p.value("overwrite").is_none_or(|v| v != "false");
     let mut errs = Vec::new();
     for t in targets {
-        let Some(before) = object(c, &t, &ns, &mut out) else {
+        let Some(mut ch) = Change::of(c, &t, &ns, &mut out, &mut errs) else {
             continue;
         };
-        let (kind, name, local) = (t.0, t.1, t.2.is_some());
-        let mut after = before.clone();
-        let spec = match pod_spec(kind, &name, local, &mut after) {
-            Ok(spec) => spec,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
-        let mut list = containers(spec, "containers");
+        let (kind, name) = (ch.kind, ch.name.clone());
+        let mut list = containers(&ch.spec, "containers");
         let mut matched = 0;
         let mut failed = None;
         for ctr in list.iter_mut() {
@@ -818,7 +927,7 @@ pub fn set_env(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             ));
         }
         if !list.is_empty() {
-            spec["containers"] = Value::Array(list);
+            ch.spec["containers"] = Value::Array(list);
         }
         if p.bool("list") {
             continue;
@@ -830,11 +939,11 @@ pub fn set_env(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             &print,
             kind,
             &name,
-            &before,
-            after,
+            &ch.before,
+            ch.after(),
             "env updated",
             "failed to patch env update to pod template",
-            local,
+            ch.local,
         );
     }
     // `--list` returns before the patches' errors are looked at.
@@ -917,19 +1026,10 @@ pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let selector = s.p.value("containers").unwrap_or("*").to_string();
     let mut errs = Vec::new();
     for t in targets {
-        let Some(before) = object(c, &t, &s.ns, &mut out) else {
+        let Some(mut ch) = Change::of(c, &t, &s.ns, &mut out, &mut errs) else {
             continue;
         };
-        let (kind, name, local) = (t.0, t.1, t.2.is_some());
-        let mut after = before.clone();
-        let spec = match pod_spec(kind, &name, local, &mut after) {
-            Ok(spec) => spec,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
-        let mut list = containers(spec, "containers");
+        let mut list = containers(&ch.spec, "containers");
         let mut matched = false;
         for ctr in list.iter_mut() {
             let cname = ctr.get("name").and_then(Value::as_str).unwrap_or("");
@@ -958,20 +1058,21 @@ pub fn resources(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             errs.push(format!("error: unable to find container named {selector}"));
             continue;
         }
-        spec["containers"] = Value::Array(list);
+        ch.spec["containers"] = Value::Array(list);
+        let mut after = ch.after();
         set_cause(&mut after, &cause);
         send(
             c,
             &mut out,
             s.dry,
             &s.print,
-            kind,
-            &name,
-            &before,
+            ch.kind,
+            &ch.name,
+            &ch.before,
             after,
             "resource requirements updated",
             "failed to patch resources update to pod template",
-            local,
+            ch.local,
         );
     }
     for e in errs {
@@ -1016,18 +1117,12 @@ pub fn serviceaccount(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     };
     let mut errs = Vec::new();
     for t in targets {
-        let Some(before) = object(c, &t, &ns, &mut out) else {
+        let Some(mut ch) = Change::of(c, &t, &ns, &mut out, &mut errs) else {
             continue;
         };
-        let (kind, name, local) = (t.0, t.1, t.2.is_some());
-        let mut after = before;
-        match pod_spec(kind, &name, local, &mut after) {
-            Ok(spec) => spec["serviceAccountName"] = json!(account),
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        }
+        ch.spec["serviceAccountName"] = json!(account);
+        let (kind, name, local) = (ch.kind, ch.name.clone(), ch.local);
+        let mut after = ch.after();
         set_cause(&mut after, &cause);
         let what = "serviceaccount updated";
         if let Err(e) = write(c, &mut out, dry, &print, kind, &name, after, what, local) {
