@@ -131,8 +131,11 @@ pub fn plugin(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     out
 }
 
-pub fn cluster_info(_c: &mut Cluster, _args: &[String], _env: &Env) -> Output {
+pub fn cluster_info(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     let mut out = Output::default();
+    if parse_into(args, &[], "cluster-info", &mut out).is_none() {
+        return out;
+    }
     out.out("Kubernetes control plane is running at https://127.0.0.1:6443\nCoreDNS is running at https://127.0.0.1:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
     out
 }
@@ -140,14 +143,44 @@ pub fn cluster_info(_c: &mut Cluster, _args: &[String], _env: &Env) -> Output {
 /// `kubectl config`'s subcommands here. Tab completion does not offer them (yet).
 pub const CONFIG_SUBCOMMANDS: &[Sub] = &[
     sub("current-context", &[], Operands::None).hidden(),
-    sub("get-contexts", &[], Operands::None).hidden(),
-    sub("view", &[], Operands::None).hidden(),
+    sub("get-contexts", CONFIG_GET_CONTEXTS_FLAGS, Operands::None).hidden(),
+    sub("view", CONFIG_VIEW_FLAGS, Operands::None).hidden(),
+];
+
+/// `config get-contexts`'s flags, as kubectl parses them (the output is the one table).
+const CONFIG_GET_CONTEXTS_FLAGS: &[FlagSpec] = &[
+    flag("no-headers", None, false),
+    flag("output", Some('o'), true),
+];
+
+/// `config view`'s flags, as kubectl parses them (the output is the one kubeconfig).
+const CONFIG_VIEW_FLAGS: &[FlagSpec] = &[
+    flag("allow-missing-template-keys", None, false),
+    flag("flatten", None, false),
+    flag("merge", None, false),
+    flag("minify", None, false),
+    flag("output", Some('o'), true),
+    flag("raw", None, false),
+    flag("show-managed-fields", None, false),
+    flag("template", None, true),
 ];
 
 pub fn config(_c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut out = Output::default();
     let names: Vec<&str> = CONFIG_SUBCOMMANDS.iter().map(|s| s.name).collect();
-    match args.first().map(String::as_str) {
+    // The flags of the subcommand named (or of `config` alone) are kubectl's: others are
+    // pflag's errors. A subcommand the playground lacks says so below.
+    let word = args.iter().find(|a| !a.starts_with('-'));
+    match word.map(|w| crate::args::find_sub(CONFIG_SUBCOMMANDS, w)) {
+        Some(Some(s)) => {
+            if parse_into(args, s.flags, &format!("config {}", s.name), &mut out).is_none() {
+                return out;
+            }
+        }
+        None if parse_into(args, &[], "config", &mut out).is_none() => return out,
+        _ => {}
+    }
+    match word.map(String::as_str) {
         Some("current-context") => out.out("kind-kind\n"),
         Some("get-contexts") => out.out(table::render(&[
             vec!["CURRENT".into(), "NAME".into(), "CLUSTER".into(), "AUTHINFO".into(), "NAMESPACE".into()],
