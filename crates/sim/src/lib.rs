@@ -31,6 +31,7 @@ pub mod rng;
 pub mod store;
 pub mod tar;
 pub mod time;
+pub mod why;
 
 /// How a StatefulSet names its pods and claims (`web-0`, `www-web-0`), for clients that lay
 /// them out by ordinal.

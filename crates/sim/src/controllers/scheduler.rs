@@ -93,6 +93,11 @@ impl Assumed {
         self.node_of.is_empty()
     }
 
+    /// The node the pod was placed on while its claims are provisioned there.
+    pub(crate) fn node_of(&self, key: &ObjKey) -> Option<&str> {
+        self.node_of.get(key).map(String::as_str)
+    }
+
     fn on(&self, node: &str) -> usize {
         self.on_node.get(node).copied().unwrap_or(0)
     }

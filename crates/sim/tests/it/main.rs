@@ -18,3 +18,4 @@ mod tutorial;
 mod updates;
 mod upstream;
 mod validation;
+mod why;
