@@ -51,6 +51,7 @@ pub mod top;
 pub mod udiff;
 pub mod verbs;
 pub mod wait;
+pub mod why;
 pub mod workstation;
 
 pub use env::Env;

@@ -557,6 +557,7 @@ impl Host for TerminalHost<'_> {
                 let flags: Vec<String> = flags.into_iter().cloned().collect();
                 crate::workstation::run(tool, &flags, &input).unwrap_or_default()
             }
+            "why" => crate::why::run(self.cluster, &argv[1..], self.namespace),
             "docker" => {
                 let (o, job) = crate::workstation::docker(self.cluster, &argv[1..]);
                 let Some(job) = job else { return o };
