@@ -707,7 +707,7 @@ fn replay(bin: &Path, path: &Path, tally: &mut Tally) {
 
     let mut session = ordinal_cli::new_session(Box::new(DirFiles { dir: work.clone() }));
     // The golden transcript is consumed as each line's output is checked against it.
-    let mut rest: &str = &body;
+    let mut rest: &str = body;
     tally.transcripts += 1;
     loop {
         let prompt = session.prompt();

@@ -21,7 +21,7 @@ fn check(path: &Path) -> Result<(), String> {
     let (header, seed, gates, body) = (t.header, t.seed, t.gates, t.body);
     let examples = root().join("examples");
     let script = script_of_with_gates(
-        &body,
+        body,
         seed,
         gates.clone(),
         Box::new(DiskFiles::new(&examples)),

@@ -171,14 +171,13 @@ pub fn config(_c: &mut Cluster, args: &[String], env: &Env) -> Output {
     // The flags of the subcommand named (or of `config` alone) are kubectl's: others are
     // pflag's errors. A subcommand the playground lacks says so below.
     let word = args.iter().find(|a| !a.starts_with('-'));
-    match word.map(|w| crate::args::find_sub(CONFIG_SUBCOMMANDS, w)) {
-        Some(Some(s)) => {
-            if parse_into(args, s.flags, &format!("config {}", s.name), &mut out).is_none() {
-                return out;
-            }
-        }
-        None if parse_into(args, &[], "config", &mut out).is_none() => return out,
-        _ => {}
+    let (flags, cmd) = match word.map(|w| crate::args::find_sub(CONFIG_SUBCOMMANDS, w)) {
+        Some(Some(s)) => (s.flags, format!("config {}", s.name)),
+        None => (&[][..], "config".to_string()),
+        Some(None) => (&[][..], String::new()),
+    };
+    if !cmd.is_empty() && parse_into(args, flags, &cmd, &mut out).is_none() {
+        return out;
     }
     match word.map(String::as_str) {
         Some("current-context") => out.out("kind-kind\n"),
