@@ -189,30 +189,17 @@ mod tests {
                 1
             )
         );
-        assert_eq!(
-            why(&c, "pvc/www-web-0").1,
-            "Error from server (NotFound): persistentvolumeclaims \"www-web-0\" not found\n"
-        );
-        assert_eq!(
-            why(&c, "sts/web").1,
-            "Error from server (NotFound): statefulsets.apps \"web\" not found\n"
-        );
-        assert_eq!(
-            why(&c, "deploy/x -n kube-system").1,
-            "Error from server (NotFound): deployments.apps \"x\" not found\n"
-        );
-        assert_eq!(
-            why(&c, "rs/x").1,
-            "Error from server (NotFound): replicasets.apps \"x\" not found\n"
-        );
-        assert_eq!(
-            why(&c, "foo/x").1,
-            "error: the server doesn't have a resource type \"foo\"\n"
-        );
-        assert_eq!(
-            why(&c, "svc/kubernetes").1,
-            "error: why explains pods, persistentvolumeclaims, statefulsets, deployments and replicasets, not services\n"
-        );
+        for (line, err) in [
+            ("pvc/www-web-0", "Error from server (NotFound): persistentvolumeclaims \"www-web-0\" not found\n"),
+            ("sts/web", "Error from server (NotFound): statefulsets.apps \"web\" not found\n"),
+            ("deploy/x -n kube-system", "Error from server (NotFound): deployments.apps \"x\" not found\n"),
+            ("rs/x", "Error from server (NotFound): replicasets.apps \"x\" not found\n"),
+            ("foo/x", "error: the server doesn't have a resource type \"foo\"\n"),
+            ("svc/kubernetes", "error: why explains pods, persistentvolumeclaims, statefulsets, deployments and replicasets, not services\n"),
+            ("sts/", "error: arguments in resource/name form must have a single resource and name\n"),
+        ] {
+            assert_eq!(why(&c, line), (String::new(), err.to_string(), 1), "{line}");
+        }
         let (_, err, status) = why(&c, "--bogus");
         assert_eq!(
             (err.as_str(), status),

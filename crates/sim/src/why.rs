@@ -669,6 +669,10 @@ pub fn replica_set(c: &Cluster, ns: &str, name: &str) -> Result<Why, ApiError> {
             ),
         ));
     }
+    let ready = pods
+        .iter()
+        .filter(|p| !p.is_terminating() && p.is_running_and_ready())
+        .count();
     let waiting: Vec<Why> = pods
         .iter()
         .map(|p| pod_why(c, p, true))
@@ -680,10 +684,7 @@ pub fn replica_set(c: &Cluster, ns: &str, name: &str) -> Result<Why, ApiError> {
             format!("{want} of {want} pods Ready"),
         ));
     }
-    let mut w = Why::waits(
-        &object,
-        format!("{} of {want} pods Ready", want as usize - waiting.len()),
-    );
+    let mut w = Why::waits(&object, format!("{ready} of {want} pods Ready"));
     for p in waiting {
         w.nest(1, p);
     }
