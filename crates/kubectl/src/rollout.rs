@@ -1053,3 +1053,111 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod builder_tests {
+    use crate::session::MemFiles;
+    use crate::{run, Env};
+    use ordinal_sim::Cluster;
+
+    fn with_files(c: &mut Cluster, files: &MemFiles, line: &str) -> crate::Output {
+        let env = Env {
+            namespace: "default",
+            files,
+            stdin: "",
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        run(c, &args, &env)
+    }
+
+    /// `-f DIR` reads the directory's manifests (`.yaml`, `.yml`, `.json`), and `-R` those
+    /// of its subdirectories too, in `filepath.Walk`'s lexical order; a directory without one is kubectl's
+    /// error.
+    #[test]
+    fn files_directories_and_recursion() {
+        let mut c = Cluster::new(1);
+        for name in ["a", "b"] {
+            let o = crate::run_line(
+                &mut c,
+                &format!("create deployment {name} --image=nginx:1.14.2"),
+                "",
+            );
+            assert_eq!(o.status, 0, "{}", o.text());
+        }
+        c.settle();
+        let mut files = MemFiles::default();
+        let doc =
+            |n: &str| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {n}\n");
+        files.files.insert("m/b.yaml".into(), doc("b"));
+        files
+            .files
+            .insert("m/notes.txt".into(), "not a manifest".into());
+        files.files.insert("m/sub/a.yml".into(), doc("a"));
+        files.files.insert("empty/readme".into(), "x".into());
+        let o = with_files(&mut c, &files, "rollout history -f m -o name");
+        assert_eq!(o.status, 0, "{}", o.text());
+        assert!(
+            o.stdout().starts_with("replicaset.apps/b-"),
+            "{}",
+            o.stdout()
+        );
+        assert_eq!(o.stdout().lines().count(), 1, "{}", o.stdout());
+        let o = with_files(&mut c, &files, "rollout pause -R -f m");
+        assert_eq!(
+            o.stdout(),
+            "deployment.apps/b paused\ndeployment.apps/a paused\n"
+        );
+        let o = with_files(&mut c, &files, "rollout resume -f m -l app=a");
+        assert_eq!(
+            (o.stdout(), o.stderr()),
+            (
+                String::new(),
+                "No resources found in default namespace.\n".into()
+            )
+        );
+        let o = with_files(&mut c, &files, "rollout resume -f empty");
+        assert_eq!(
+            o.stderr(),
+            "error: error reading [empty]: recognized file extensions are [.json .yaml .yml]\n"
+        );
+        let o = with_files(
+            &mut c,
+            &files,
+            "rollout status -f m/b.yaml -f m/sub/a.yml --watch=false",
+        );
+        assert_eq!(
+            o.stdout(),
+            "deployment \"b\" successfully rolled out\ndeployment \"a\" successfully rolled out\n"
+        );
+    }
+
+    /// `rollout status` follows each object in turn, and gathers the errors for the end.
+    #[test]
+    fn status_follows_each_object_then_reports_errors() {
+        let mut c = Cluster::new(1);
+        for name in ["a", "b"] {
+            crate::run_line(
+                &mut c,
+                &format!("create deployment {name} --image=nginx:1.14.2"),
+                "",
+            );
+        }
+        let mut o = crate::run_line(&mut c, "rollout status deploy a nope b", "");
+        let job = o.job.take().expect("a job");
+        assert!(job.run_to_end(&mut c, &mut o).is_none());
+        let out = o.stdout();
+        let a = out
+            .find("deployment \"a\" successfully rolled out")
+            .unwrap();
+        let b = out
+            .find("deployment \"b\" successfully rolled out")
+            .unwrap();
+        assert!(a < b, "{out}");
+        assert_eq!(
+            o.stderr(),
+            "Error from server (NotFound): deployments.apps \"nope\" not found\n"
+        );
+        assert_eq!(o.status, 1);
+    }
+}
