@@ -1,11 +1,12 @@
 //! The cluster view: each StatefulSet with its replicas slider and the controller's waiting
 //! line, its ordinals in order (pod ─ claim ─ volume with its files); each Deployment with its
-//! slider, its ReplicaSets (old ones marked) and their pods by generated name; pods and claims
+//! slider, its ReplicaSets (old ones marked) and their pods by generated name; a ReplicaSet no
+//! Deployment controls as its own group with its pods; pods and claims
 //! outside any workload, and the Services with the names they resolve. Every card has its own
 //! snapshot.
 
 use crate::view_model::{
-    ClaimView, ClusterView, DeploymentView, PodView, RowView, ServiceView, SetView,
+    ClaimView, ClusterView, DeploymentView, PodView, ReplicaSetView, RowView, ServiceView, SetView,
 };
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -30,6 +31,7 @@ pub fn cluster_panel(p: &Props) -> Html {
     let c = &p.cluster;
     let empty = c.sets.is_empty()
         && c.deployments.is_empty()
+        && c.replica_sets.is_empty()
         && c.other_pods.is_empty()
         && c.other_claims.is_empty();
     html! {
@@ -91,6 +93,16 @@ pub fn cluster_panel(p: &Props) -> Html {
                         deployment={d.clone()}
                         terminal_free={p.terminal_free}
                         on_scale={p.on_scale.clone()}
+                        on_delete={p.on_delete.clone()}
+                        on_shell={p.on_shell.clone()}
+                    />
+                }) }
+                { for c.replica_sets.iter().map(|rs| html! {
+                    <ReplicaSetCard
+                        key={format!("rs-{}", rs.name)}
+                        rs={rs.clone()}
+                        standalone={true}
+                        terminal_free={p.terminal_free}
                         on_delete={p.on_delete.clone()}
                         on_shell={p.on_shell.clone()}
                     />
@@ -358,25 +370,53 @@ fn deployment_card(p: &DeploymentProps) -> Html {
                 <p class="hint">{ "No ReplicaSet yet." }</p>
             }
             { for d.replica_sets.iter().map(|rs| html! {
-                <section key={rs.name.clone()} class={classes!("replicaset", rs.old.then_some("old"))}
-                    data-replicaset={rs.name.clone()} data-revision={rs.revision.clone()}
-                    aria-label={format!("ReplicaSet {}", rs.name)}>
-                    <h4 class="rs-head">
-                        <span class="kind">{ "ReplicaSet" }</span>{ " " }<span class="mono">{ rs.name.clone() }</span>
-                        <span class="rs-facts">
-                            { format!(" revision {}", if rs.revision.is_empty() { "–" } else { &rs.revision }) }
-                            if rs.old { <span class="old-tag">{ " (old)" }</span> }
-                            { format!(" · desired {} · current {} · ready {}", rs.desired, rs.current, rs.ready) }
-                        </span>
-                    </h4>
-                    <ol class="ordinals" aria-label={format!("Pods of {}", rs.name)}>
-                        { for rs.rows.iter().map(|r| html! {
-                            <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
-                                on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
-                        }) }
-                    </ol>
-                </section>
+                <ReplicaSetCard key={rs.name.clone()} rs={rs.clone()} standalone={false}
+                    terminal_free={p.terminal_free}
+                    on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
             }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReplicaSetProps {
+    rs: Rc<ReplicaSetView>,
+    /// No Deployment controls it: drawn as its own group, without a Deployment above it.
+    standalone: bool,
+    terminal_free: bool,
+    on_delete: Callback<String>,
+    on_shell: Callback<String>,
+}
+
+/// A ReplicaSet (its revision, old or not, desired/current/ready) and its pods under their
+/// generated names: inside its Deployment's card, or on its own when no Deployment controls it.
+#[function_component(ReplicaSetCard)]
+fn replica_set_card(p: &ReplicaSetProps) -> Html {
+    let rs = &p.rs;
+    html! {
+        <section class={classes!("replicaset", rs.old.then_some("old"), p.standalone.then_some("set"), p.standalone.then_some("standalone"))}
+            data-replicaset={rs.name.clone()} data-revision={rs.revision.clone()}
+            aria-label={format!("ReplicaSet {}", rs.name)}>
+            <h4 class="rs-head">
+                <span class="kind">{ "ReplicaSet" }</span>{ " " }<span class="mono">{ rs.name.clone() }</span>
+                <span class="rs-facts">
+                    if !rs.revision.is_empty() || !p.standalone {
+                        { format!(" revision {}", if rs.revision.is_empty() { "–" } else { &rs.revision }) }
+                    }
+                    if rs.old { <span class="old-tag">{ " (old)" }</span> }
+                    if p.standalone { { " · no Deployment" } }
+                    { format!(" · desired {} · current {} · ready {}", rs.desired, rs.current, rs.ready) }
+                </span>
+            </h4>
+            if p.standalone && rs.rows.is_empty() {
+                <p class="hint">{ "No pods." }</p>
+            }
+            <ol class="ordinals" aria-label={format!("Pods of {}", rs.name)}>
+                { for rs.rows.iter().map(|r| html! {
+                    <Row key={r.key.clone()} row={r.clone()} terminal_free={p.terminal_free}
+                        on_delete={p.on_delete.clone()} on_shell={p.on_shell.clone()} />
+                }) }
+            </ol>
         </section>
     }
 }

@@ -200,13 +200,14 @@ impl Compare {
 }
 
 /// The pods a side shows, in the order it shows them (sets' ordinals, then each Deployment's
-/// ReplicaSets, then pods outside any workload).
+/// ReplicaSets, then ReplicaSets on their own, then pods outside any workload).
 pub fn pod_names(v: &ClusterView) -> Vec<String> {
     let sets = v.sets.iter().flat_map(|s| s.rows.iter());
     let deps = v
         .deployments
         .iter()
         .flat_map(|d| d.replica_sets.iter())
+        .chain(v.replica_sets.iter())
         .flat_map(|rs| rs.rows.iter());
     sets.chain(deps)
         .chain(v.other_pods.iter())

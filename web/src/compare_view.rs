@@ -142,6 +142,7 @@ fn compare_side(p: &SideProps) -> Html {
             v.deployments
                 .iter()
                 .flat_map(|d| d.replica_sets.iter())
+                .chain(v.replica_sets.iter())
                 .flat_map(|rs| rs.rows.iter().cloned()),
         )
         .chain(v.other_pods.iter().cloned())

@@ -20,7 +20,9 @@ pub struct ClusterView {
     pub nodes: Vec<NodeView>,
     pub sets: Vec<Rc<SetView>>,
     pub deployments: Vec<Rc<DeploymentView>>,
-    /// Pods no StatefulSet or Deployment controls (orphans, `kubectl run` pods), with their claims.
+    /// ReplicaSets no Deployment in the namespace controls, each with its pods.
+    pub replica_sets: Vec<Rc<ReplicaSetView>>,
+    /// Pods no StatefulSet, Deployment or ReplicaSet controls (orphans, `kubectl run` pods), with their claims.
     pub other_pods: Vec<Rc<RowView>>,
     /// Claims no StatefulSet's template names and no pod uses (claims of deleted sets).
     pub other_claims: Vec<Rc<ClaimView>>,
@@ -311,6 +313,45 @@ fn pod_row(
     }
 }
 
+/// A ReplicaSet with the pods it controls (marked used) under their generated names.
+#[allow(clippy::too_many_arguments)]
+fn replica_set_view(
+    c: &Cluster,
+    ro: &Object,
+    rs: &ReplicaSet,
+    pods: &[Arc<Object>],
+    ns: &str,
+    claim_views: &BTreeMap<String, Rc<ClaimView>>,
+    used_pods: &mut BTreeSet<String>,
+    used_claims: &mut BTreeSet<String>,
+) -> ReplicaSetView {
+    let mut rows = Vec::new();
+    for po in pods {
+        let Object::Pod(p) = &**po else { continue };
+        if p.metadata.controller_ref().map(|r| &r.uid) != Some(&rs.metadata.uid) {
+            continue;
+        }
+        used_pods.insert(p.metadata.name.clone());
+        rows.push(Rc::new(pod_row(c, po, p, ns, claim_views, used_claims)));
+    }
+    let revision = rs
+        .metadata
+        .annotations
+        .get("deployment.kubernetes.io/revision")
+        .cloned()
+        .unwrap_or_default();
+    let row = PrintedRow::new(c, ro, false);
+    ReplicaSetView {
+        name: rs.metadata.name.clone(),
+        revision,
+        desired: row.cell("DESIRED"),
+        current: row.cell("CURRENT"),
+        ready: row.cell("READY"),
+        old: false,
+        rows,
+    }
+}
+
 /// The cluster as the page shows it (one namespace).
 pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
     let pods: Vec<Arc<Object>> = c.list(Kind::Pod, Some(ns));
@@ -455,7 +496,9 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
                 .and_then(|u| u.rolling_update.as_ref())
                 .and_then(|r| r.partition)
                 .filter(|p| *p > 0),
-            waiting: c.waiting_reason(ns, name).map(str::to_string),
+            waiting: c
+                .waiting_reason(Kind::StatefulSet, ns, name)
+                .map(str::to_string),
             deleting: set.metadata.deletion_timestamp.is_some(),
             elided,
             rows,
@@ -464,6 +507,7 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
 
     let mut deployments = Vec::new();
     let replica_sets = c.list(Kind::ReplicaSet, Some(ns));
+    let mut used_replica_sets: BTreeSet<String> = BTreeSet::new();
     for dobj in c.list(Kind::Deployment, Some(ns)) {
         let Object::Deployment(d) = &*dobj else {
             continue;
@@ -476,41 +520,18 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             if rs.metadata.controller_ref().map(|r| &r.uid) != Some(&d.metadata.uid) {
                 continue;
             }
-            let mut rows = Vec::new();
-            for po in &pods {
-                let Object::Pod(p) = &**po else { continue };
-                if p.metadata.controller_ref().map(|r| &r.uid) != Some(&rs.metadata.uid) {
-                    continue;
-                }
-                used_pods.insert(p.metadata.name.clone());
-                rows.push(Rc::new(pod_row(
-                    c,
-                    po,
-                    p,
-                    ns,
-                    &claim_views,
-                    &mut used_claims,
-                )));
-            }
-            let revision = rs
-                .metadata
-                .annotations
-                .get("deployment.kubernetes.io/revision")
-                .cloned()
-                .unwrap_or_default();
-            let row = PrintedRow::new(c, ro, false);
-            rs_views.push((
-                revision.parse().unwrap_or(0),
-                ReplicaSetView {
-                    name: rs.metadata.name.clone(),
-                    revision,
-                    desired: row.cell("DESIRED"),
-                    current: row.cell("CURRENT"),
-                    ready: row.cell("READY"),
-                    old: false,
-                    rows,
-                },
-            ));
+            used_replica_sets.insert(rs.metadata.name.clone());
+            let v = replica_set_view(
+                c,
+                ro,
+                rs,
+                &pods,
+                ns,
+                &claim_views,
+                &mut used_pods,
+                &mut used_claims,
+            );
+            rs_views.push((v.revision.parse().unwrap_or(0), v));
         }
         // Newest revision first; every other one is old.
         rs_views.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
@@ -549,10 +570,34 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             ready_replicas: d.status.ready_replicas,
             strategy,
             paused: d.spec.paused,
-            waiting: c.waiting_reason(ns, &d.metadata.name).map(str::to_string),
+            waiting: c
+                .waiting_reason(Kind::Deployment, ns, &d.metadata.name)
+                .map(str::to_string),
             deleting: d.metadata.deletion_timestamp.is_some(),
             replica_sets,
         }));
+    }
+
+    // ReplicaSets no Deployment here controls (created on their own, or orphaned by
+    // `delete deploy --cascade=orphan`): each its own group with its pods.
+    let mut standalone = Vec::new();
+    for ro in &replica_sets {
+        let Object::ReplicaSet(rs) = &**ro else {
+            continue;
+        };
+        if used_replica_sets.contains(&rs.metadata.name) {
+            continue;
+        }
+        standalone.push(Rc::new(replica_set_view(
+            c,
+            ro,
+            rs,
+            &pods,
+            ns,
+            &claim_views,
+            &mut used_pods,
+            &mut used_claims,
+        )));
     }
 
     let mut other_pods = Vec::new();
@@ -627,6 +672,7 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
         nodes,
         sets,
         deployments,
+        replica_sets: standalone,
         other_pods,
         other_claims,
         services,
@@ -836,5 +882,105 @@ mod tests {
             .collect();
         assert_eq!(revs, [("2", false, 3), ("1", true, 0)]);
         assert!(v.other_pods.is_empty());
+    }
+
+    // A StatefulSet and a Deployment may share a name: each shows its own controller's waiting
+    // line (the sim once kept one line per namespace/name, so one showed the other's).
+    #[test]
+    fn a_statefulset_and_a_deployment_of_one_name_wait_apart() {
+        let mut c = Cluster::new(1);
+        let yaml = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  paused: true
+  replicas: 1
+  selector:
+    matchLabels: {app: web-d}
+  template:
+    metadata:
+      labels: {app: web-d}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.14.2
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 2
+  selector:
+    matchLabels: {app: web-s}
+  template:
+    metadata:
+      labels: {app: web-s}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.999
+";
+        assert!(c
+            .apply_yaml(yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.advance(30_000);
+        let v = cluster_view(&c, "default");
+        let d = v.deployments[0].waiting.clone().unwrap_or_default();
+        let s = v.sets[0].waiting.clone().unwrap_or_default();
+        assert!(d.contains("paused"), "deployment: {d:?}");
+        assert!(s.contains("web-0") && !s.contains("paused"), "set: {s:?}");
+    }
+
+    // A ReplicaSet no Deployment controls is its own group with its pods (not pods outside
+    // any workload); the Deployment's own ReplicaSets stay under it.
+    #[test]
+    fn a_replica_set_without_a_deployment_is_its_own_group() {
+        let mut c = Cluster::new(1);
+        let yaml = "apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: frontend
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {tier: frontend}
+  template:
+    metadata:
+      labels: {tier: frontend}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.14.2
+";
+        assert!(c
+            .apply_yaml(yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        assert!(c
+            .apply_yaml(
+                ordinal_kubectl::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML,
+                "default"
+            )
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        let v = cluster_view(&c, "default");
+        assert!(v.other_pods.is_empty(), "{:?}", v.other_pods);
+        assert_eq!(v.deployments[0].replica_sets.len(), 1);
+        let names: Vec<&str> = v.replica_sets.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["frontend"]);
+        let rs = &v.replica_sets[0];
+        assert_eq!((rs.desired.as_str(), rs.ready.as_str()), ("2", "2"));
+        assert_eq!(rs.revision, "");
+        assert_eq!(rs.rows.len(), 2);
+        assert!(rs.rows.iter().all(|r| r.pod_name.starts_with("frontend-")));
+        assert_eq!(crate::compare::pod_names(&v).len(), 5);
     }
 }

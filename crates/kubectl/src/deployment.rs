@@ -378,6 +378,19 @@ fn history(c: &Cluster, d: &Deployment) -> std::collections::BTreeMap<i64, PodTe
     info
 }
 
+/// `DeploymentHistoryViewer.GetHistory`: each revision's ReplicaSet (the last one listed of a
+/// revision wins), oldest revision first.
+pub fn history_objects(c: &Cluster, d: &Deployment) -> Vec<(i64, ReplicaSet)> {
+    let mut info = std::collections::BTreeMap::new();
+    for rs in replica_sets(c, d).all() {
+        // A revision that does not parse is skipped with a klog warning.
+        if let Ok(v) = revision(&rs.metadata) {
+            info.insert(v, rs.clone());
+        }
+    }
+    info.into_iter().collect()
+}
+
 /// `DeploymentHistoryViewer.ViewHistory`: the revisions table, or one revision's template.
 pub fn view_history(c: &Cluster, d: &Deployment, revision: i64) -> Result<String, String> {
     let info = history(c, d);

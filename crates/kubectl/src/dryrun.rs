@@ -377,27 +377,251 @@ const GO_MAPS: &[&str] = &[
 ];
 
 /// `-o json` of a typed object as kubectl's JSON printer writes it: four-space indentation,
-/// struct fields in their Go order (fields this table does not know come last, sorted).
+/// struct fields in their Go order (the struct's own order where [`struct_order`] knows the
+/// struct from where it sits, else [`GO_ORDER`]; fields neither knows come last, sorted).
 pub fn go_json(v: &Value) -> String {
+    let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
     let mut s = String::new();
-    write_json(&mut s, v, 0, false);
+    write_json(&mut s, v, 0, false, &mut Vec::new(), kind);
     s.push('\n');
     s
 }
 
-fn write_json(s: &mut String, v: &Value, depth: usize, sorted: bool) {
+const OBJECT_META: &[&str] = &[
+    "name",
+    "generateName",
+    "namespace",
+    "selfLink",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "labels",
+    "annotations",
+    "ownerReferences",
+    "finalizers",
+    "managedFields",
+];
+const OWNER_REFERENCE: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "name",
+    "uid",
+    "controller",
+    "blockOwnerDeletion",
+];
+const CONTAINER: &[&str] = &[
+    "name",
+    "image",
+    "command",
+    "args",
+    "workingDir",
+    "ports",
+    "envFrom",
+    "env",
+    "resources",
+    "resizePolicy",
+    "restartPolicy",
+    "volumeMounts",
+    "volumeDevices",
+    "livenessProbe",
+    "readinessProbe",
+    "startupProbe",
+    "lifecycle",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "imagePullPolicy",
+    "securityContext",
+    "stdin",
+    "stdinOnce",
+    "tty",
+];
+const CONTAINER_PORT: &[&str] = &["name", "hostPort", "containerPort", "protocol", "hostIP"];
+const VOLUME_MOUNT: &[&str] = &[
+    "name",
+    "readOnly",
+    "recursiveReadOnly",
+    "mountPath",
+    "subPath",
+    "mountPropagation",
+    "subPathExpr",
+];
+const PROBE: &[&str] = &[
+    "exec",
+    "httpGet",
+    "tcpSocket",
+    "grpc",
+    "initialDelaySeconds",
+    "timeoutSeconds",
+    "periodSeconds",
+    "successThreshold",
+    "failureThreshold",
+    "terminationGracePeriodSeconds",
+];
+const POD_SPEC: &[&str] = &[
+    "volumes",
+    "initContainers",
+    "containers",
+    "ephemeralContainers",
+    "restartPolicy",
+    "terminationGracePeriodSeconds",
+    "activeDeadlineSeconds",
+    "dnsPolicy",
+    "nodeSelector",
+    "serviceAccountName",
+    "serviceAccount",
+    "automountServiceAccountToken",
+    "nodeName",
+    "hostNetwork",
+    "hostPID",
+    "hostIPC",
+    "shareProcessNamespace",
+    "securityContext",
+    "imagePullSecrets",
+    "hostname",
+    "subdomain",
+    "affinity",
+    "schedulerName",
+    "tolerations",
+    "hostAliases",
+    "priorityClassName",
+    "priority",
+    "dnsConfig",
+    "readinessGates",
+    "runtimeClassName",
+    "enableServiceLinks",
+    "preemptionPolicy",
+    "overhead",
+    "topologySpreadConstraints",
+    "setHostnameAsFQDN",
+    "os",
+    "hostUsers",
+    "schedulingGates",
+    "resourceClaims",
+    "resources",
+];
+const REPLICA_SET_SPEC: &[&str] = &["replicas", "minReadySeconds", "selector", "template"];
+const REPLICA_SET_STATUS: &[&str] = &[
+    "replicas",
+    "fullyLabeledReplicas",
+    "readyReplicas",
+    "availableReplicas",
+    "terminatingReplicas",
+    "observedGeneration",
+    "conditions",
+];
+const STATEFUL_SET_SPEC: &[&str] = &[
+    "replicas",
+    "selector",
+    "template",
+    "volumeClaimTemplates",
+    "serviceName",
+    "podManagementPolicy",
+    "updateStrategy",
+    "revisionHistoryLimit",
+    "minReadySeconds",
+    "persistentVolumeClaimRetentionPolicy",
+    "ordinals",
+];
+const STATEFUL_SET_STATUS: &[&str] = &[
+    "observedGeneration",
+    "replicas",
+    "readyReplicas",
+    "currentReplicas",
+    "updatedReplicas",
+    "currentRevision",
+    "updateRevision",
+    "collisionCount",
+    "conditions",
+    "availableReplicas",
+];
+const CLAIM: &[&str] = &["kind", "apiVersion", "metadata", "spec", "status"];
+const CLAIM_SPEC: &[&str] = &[
+    "accessModes",
+    "selector",
+    "resources",
+    "volumeName",
+    "storageClassName",
+    "volumeMode",
+    "dataSource",
+    "dataSourceRef",
+    "volumeAttributesClassName",
+];
+const CLAIM_STATUS: &[&str] = &[
+    "phase",
+    "accessModes",
+    "capacity",
+    "conditions",
+    "allocatedResources",
+    "allocatedResourceStatuses",
+    "currentVolumeAttributesClassName",
+    "modifyVolumeStatus",
+];
+const CONDITION: &[&str] = &[
+    "type",
+    "status",
+    "lastUpdateTime",
+    "lastTransitionTime",
+    "reason",
+    "message",
+];
+
+/// The Go struct at `path` (the keys down to it; list items add none) of an object of `kind`,
+/// when this printer knows it.
+fn struct_order(path: &[&str], kind: &str) -> Option<&'static [&'static str]> {
+    let last = *path.last()?;
+    let parent = path.len().checked_sub(2).map(|i| path[i]);
+    Some(match (parent, last) {
+        (_, "metadata") => OBJECT_META,
+        (_, "ownerReferences") => OWNER_REFERENCE,
+        (_, "containers" | "initContainers") => CONTAINER,
+        (Some("containers" | "initContainers"), "ports") => CONTAINER_PORT,
+        (_, "volumeMounts") => VOLUME_MOUNT,
+        (_, "livenessProbe" | "readinessProbe" | "startupProbe") => PROBE,
+        (_, "httpGet") => &["path", "port", "host", "scheme", "httpHeaders"],
+        (Some("containers" | "initContainers"), "resources") => &["limits", "requests", "claims"],
+        (_, "env") => &["name", "value", "valueFrom"],
+        (_, "conditions") => CONDITION,
+        (_, "matchExpressions") => &["key", "operator", "values"],
+        (Some("template"), "spec") => POD_SPEC,
+        (None, "spec") if kind == "ReplicaSet" => REPLICA_SET_SPEC,
+        (None, "status") if kind == "ReplicaSet" => REPLICA_SET_STATUS,
+        (None, "spec") if kind == "StatefulSet" => STATEFUL_SET_SPEC,
+        (None, "status") if kind == "StatefulSet" => STATEFUL_SET_STATUS,
+        (Some("spec"), "updateStrategy") => &["type", "rollingUpdate"],
+        (Some("updateStrategy"), "rollingUpdate") => &["partition", "maxUnavailable"],
+        (Some("strategy"), "rollingUpdate") => &["maxUnavailable", "maxSurge"],
+        (_, "persistentVolumeClaimRetentionPolicy") => &["whenDeleted", "whenScaled"],
+        (_, "volumeClaimTemplates") => CLAIM,
+        (Some("volumeClaimTemplates"), "spec") => CLAIM_SPEC,
+        (Some("volumeClaimTemplates"), "status") => CLAIM_STATUS,
+        (Some("spec"), "resources") if path.contains(&"volumeClaimTemplates") => {
+            &["limits", "requests"]
+        }
+        _ => return None,
+    })
+}
+
+fn write_json<'a>(
+    s: &mut String,
+    v: &'a Value,
+    depth: usize,
+    sorted: bool,
+    path: &mut Vec<&'a str>,
+    kind: &str,
+) {
     let pad = |n: usize| "    ".repeat(n);
     match v {
         Value::Object(m) if m.is_empty() => s.push_str("{}"),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             if !sorted {
+                let order = struct_order(path, kind).unwrap_or(GO_ORDER);
                 keys.sort_by_key(|k| {
                     (
-                        GO_ORDER
-                            .iter()
-                            .position(|g| g == k)
-                            .unwrap_or(GO_ORDER.len()),
+                        order.iter().position(|g| g == k).unwrap_or(order.len()),
                         k.as_str(),
                     )
                 });
@@ -407,7 +631,10 @@ fn write_json(s: &mut String, v: &Value, depth: usize, sorted: bool) {
                 s.push_str(&pad(depth + 1));
                 s.push_str(&go_string(k));
                 s.push_str(": ");
-                write_json(s, &m[*k], depth + 1, GO_MAPS.contains(&k.as_str()));
+                let map = GO_MAPS.contains(&k.as_str());
+                path.push(k.as_str());
+                write_json(s, &m[*k], depth + 1, map, path, kind);
+                path.pop();
                 if i + 1 < keys.len() {
                     s.push(',');
                 }
@@ -421,7 +648,7 @@ fn write_json(s: &mut String, v: &Value, depth: usize, sorted: bool) {
             s.push_str("[\n");
             for (i, x) in a.iter().enumerate() {
                 s.push_str(&pad(depth + 1));
-                write_json(s, x, depth + 1, false);
+                write_json(s, x, depth + 1, false, path, kind);
                 if i + 1 < a.len() {
                     s.push(',');
                 }

@@ -60,6 +60,14 @@ pub enum Visit {
 }
 
 impl Visit {
+    /// Go's `Error()`: the server's message, kubectl's words, an aggregate's `[a, b]`.
+    pub fn error_string(&self) -> String {
+        match self {
+            Visit::Api(e) => e.message.clone(),
+            _ => self.message(),
+        }
+    }
+
     /// `messageForError`: the server's as `StandardErrorMessage` words it, else `Error()`
     /// (an aggregate's `[a, b]`, repeats dropped).
     fn message(&self) -> String {

@@ -27,18 +27,8 @@ pub enum Job {
     },
     /// `kubectl rollout status`: like `UntilWithSync`, it prints the status viewer's message for
     /// the object as listed, then for every ADDED/MODIFIED watch event of it (repeats included).
-    RolloutStatus {
-        /// A Deployment or a StatefulSet.
-        kind: Kind,
-        ns: String,
-        name: String,
-        /// `--revision` (0: any).
-        revision: i64,
-        /// The watch cursor (a resourceVersion); none before the initial list.
-        seen: Option<u64>,
-        /// `--timeout` (none when 0 or not given).
-        deadline: Option<Time>,
-    },
+    /// `kubectl rollout status`: each object in turn until its rollout is done.
+    RolloutStatus(Box<crate::rollout::StatusJob>),
     WaitFor {
         targets: Vec<(Kind, String, String)>,
         condition: WaitCondition,
@@ -115,7 +105,8 @@ impl Job {
     /// never depends on how the clock's steps fall.
     pub fn deadline(&self) -> Option<Time> {
         match self {
-            Job::WaitGone { deadline, .. } | Job::RolloutStatus { deadline, .. } => *deadline,
+            Job::WaitGone { deadline, .. } => *deadline,
+            Job::RolloutStatus(s) => s.deadline,
             Job::Sleep { until } => Some(*until),
             Job::WaitFor { deadline, .. } => Some(*deadline),
             Job::Drain { deadline, .. } => deadline.as_ref().map(|(t, _)| *t),

@@ -6,7 +6,6 @@ use crate::output::Output;
 use ordinal_sim::api::*;
 use ordinal_sim::printers as rows;
 use ordinal_sim::Cluster;
-use ordinal_sim::WatchEventType;
 
 impl Job {
     /// Moves the job along after the clock moved. Returns true when it has finished.
@@ -64,62 +63,7 @@ impl Job {
                 }
                 true
             }
-            Job::RolloutStatus {
-                kind,
-                ns,
-                name,
-                revision,
-                seen,
-                deadline,
-            } => {
-                // The versions of the object to judge: the listed one first, then each write.
-                let mut versions: Vec<Option<std::sync::Arc<Object>>> = Vec::new();
-                let cursor = seen.and_then(|rv| c.watch_since(rv).ok());
-                match cursor {
-                    Some(events) => {
-                        for e in events {
-                            let m = e.object.meta();
-                            if e.object.kind() == *kind && m.namespace == *ns && m.name == *name {
-                                versions.push(match e.type_ {
-                                    WatchEventType::Deleted => None,
-                                    _ => Some(e.object.clone()),
-                                });
-                            }
-                        }
-                    }
-                    None => match c.get(*kind, ns, name) {
-                        Ok(o) => versions.push(Some(o)),
-                        Err(e) => {
-                            out.err(crate::errors::render(&e, None));
-                            return true;
-                        }
-                    },
-                }
-                *seen = Some(c.resource_version());
-                for v in versions {
-                    let Some(o) = v else {
-                        out.err("error: object has been deleted");
-                        return true;
-                    };
-                    match crate::rollout::status_of(&o, *revision) {
-                        Ok((msg, done)) => {
-                            out.out(msg);
-                            if done {
-                                return true;
-                            }
-                        }
-                        Err(e) => {
-                            out.err(format!("error: {e}"));
-                            return true;
-                        }
-                    }
-                }
-                if deadline.is_some_and(|d| c.now() >= d) {
-                    out.err("error: timed out waiting for the condition");
-                    return true;
-                }
-                false
-            }
+            Job::RolloutStatus(s) => crate::rollout::poll_status(c, s, out),
             Job::WaitFor {
                 targets,
                 condition,

@@ -2,28 +2,40 @@
 //! follows the object), history, undo, pause, resume and restart; the StatefulSet status
 //! viewer's messages (the Deployment's helpers are in [`crate::deployment`]).
 
-use crate::args::{flag, parse_duration, sub, FlagSpec, Operands, Sub};
+use crate::args::{flag, parse_duration, sub, FlagSpec, Operands, Parsed, Sub};
 use crate::deployment;
+use crate::errors::Visit;
 use crate::jobs::Job;
 use crate::output::Output;
-use crate::resource::targets;
 use crate::Env;
 use ordinal_sim::api::*;
 use ordinal_sim::patch::PatchType;
 use ordinal_sim::Cluster;
+use ordinal_sim::WatchEventType;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 const TO_REVISION: FlagSpec = flag("to-revision", None, true);
 const WATCH: FlagSpec = flag("watch", Some('w'), false);
 const REVISION: FlagSpec = flag("revision", None, true);
 const TIMEOUT: FlagSpec = flag("timeout", None, true);
+const SELECTOR: FlagSpec = flag("selector", Some('l'), true);
+const FILENAME: FlagSpec = flag("filename", Some('f'), true);
+const RECURSIVE: FlagSpec = flag("recursive", Some('R'), false);
 use crate::dryrun::{
     self, DryRun, Print, Shown, ALLOW_MISSING_TEMPLATE_KEYS, DRY_RUN, OUTPUT, TEMPLATE,
 };
 
+/// What every subcommand takes to name its objects (`AddFilenameOptionFlags`,
+/// `AddLabelSelectorFlagVar`).
+const OBJECTS: &[FlagSpec] = &[FILENAME, RECURSIVE, SELECTOR];
+
 /// Every subcommand's flags (the parser takes them all, then refuses another subcommand's), in
 /// the order a foreign one is reported.
 pub const FLAGS: &[FlagSpec] = &[
+    FILENAME,
+    RECURSIVE,
+    SELECTOR,
     TO_REVISION,
     WATCH,
     REVISION,
@@ -37,18 +49,44 @@ pub const FLAGS: &[FlagSpec] = &[
 /// What `rollout` manages (Tab completion offers these types, then their names).
 const MANAGED: Operands = Operands::TypedName(&[Kind::Deployment, Kind::StatefulSet]);
 const DEPLOYMENTS: Operands = Operands::TypedName(&[Kind::Deployment]);
-const PRINTS: &[FlagSpec] = &[OUTPUT, TEMPLATE, ALLOW_MISSING_TEMPLATE_KEYS];
+const PAUSE_FLAGS: &[FlagSpec] = &[
+    FILENAME,
+    RECURSIVE,
+    SELECTOR,
+    OUTPUT,
+    TEMPLATE,
+    ALLOW_MISSING_TEMPLATE_KEYS,
+];
 
 /// `kubectl rollout`'s subcommands (alphabetical, as cobra lists them) and their own flags.
 pub const SUBCOMMANDS: &[Sub] = &[
-    sub("history", &[REVISION], MANAGED),
-    sub("pause", PRINTS, DEPLOYMENTS),
-    sub("restart", PRINTS, MANAGED),
-    sub("resume", PRINTS, DEPLOYMENTS),
-    sub("status", &[REVISION, TIMEOUT, WATCH], MANAGED),
+    sub(
+        "history",
+        &[
+            FILENAME,
+            RECURSIVE,
+            SELECTOR,
+            REVISION,
+            OUTPUT,
+            TEMPLATE,
+            ALLOW_MISSING_TEMPLATE_KEYS,
+        ],
+        MANAGED,
+    ),
+    sub("pause", PAUSE_FLAGS, DEPLOYMENTS),
+    sub("restart", PAUSE_FLAGS, MANAGED),
+    sub("resume", PAUSE_FLAGS, DEPLOYMENTS),
+    sub(
+        "status",
+        &[FILENAME, RECURSIVE, SELECTOR, REVISION, TIMEOUT, WATCH],
+        MANAGED,
+    ),
     sub(
         "undo",
         &[
+            FILENAME,
+            RECURSIVE,
+            SELECTOR,
             TO_REVISION,
             DRY_RUN,
             OUTPUT,
@@ -128,7 +166,8 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     };
     // Each subcommand has its own flags: another's is unknown to it.
     for f in FLAGS {
-        if p.has(f.long) && !own.iter().any(|o| o.long == f.long) {
+        let common = OBJECTS.iter().any(|o| o.long == f.long);
+        if p.has(f.long) && !common && !own.iter().any(|o| o.long == f.long) {
             // Written short (`-o name`), pflag names the shorthand and the word it was in.
             let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
             let short = f.short.and_then(|ch| {
@@ -158,22 +197,18 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             Some(f) => f,
             None => return out,
         },
-        "pause" | "resume" | "restart" => match dryrun::print_flag(&p, &mut out) {
+        "pause" | "resume" | "restart" | "history" => match dryrun::print_flag(&p, &mut out) {
             Some(print) => (DryRun::None, print),
             None => return out,
         },
         _ => (DryRun::None, Print::Message),
     };
-    let mut q = p.clone();
-    q.positionals.remove(0);
-    let Some(t) = targets(&q, &mut out) else {
-        return out;
-    };
-    let Some((kind, name)) = t.into_iter().next().filter(|(_, n)| !n.is_empty()) else {
-        out.err(format!("error: required resource not specified\nSee 'kubectl rollout {sub} -h' for help and examples"));
-        return out;
-    };
+    let resources = &p.positionals[1..];
     // `Validate`.
+    if resources.is_empty() && !p.has("filename") {
+        out.err("error: required resource not specified");
+        return out;
+    }
     let revision = match sub.as_str() {
         "status" | "history" => match revision_flag(&p, &sub, &mut out) {
             Some(r) if r < 0 => {
@@ -185,69 +220,137 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         },
         _ => 0,
     };
-    // The builder reads the object first; the helper for its kind comes after.
-    let obj = match c.get(kind, &ns, &name) {
-        Ok(o) => o,
-        Err(e) => {
-            out.err(crate::errors::render(&e, None));
-            return out;
+    let timeout_ms = if sub == "status" {
+        match p.value("timeout").map(|t| (t, parse_duration(t))) {
+            None | Some((_, Some(0))) => None,
+            Some((_, Some(ms))) => Some(ms),
+            Some((t, None)) => {
+                out.err(format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"\nSee 'kubectl rollout status -h' for help and examples"));
+                return out;
+            }
         }
+    } else {
+        None
     };
-    let gk = group_kind(kind);
+    // The resource builder (`ContinueOnError`, `Latest`): each object read, or its error.
+    let Some(visited) = build(c, &p, resources, &ns, env, &mut out) else {
+        return out;
+    };
+    let mut errs: Vec<Visit> = Vec::new();
     match sub.as_str() {
         "status" => {
-            if !crate::resource::support(kind).rollout {
-                out.err(format!(
-                    "error: no status viewer has been implemented for {gk}"
-                ));
-                return out;
-            }
-            let deadline = match p.value("timeout").map(|t| (t, parse_duration(t))) {
-                None | Some((_, Some(0))) => None,
-                Some((_, Some(ms))) => Some(c.now().plus_ms(ms)),
-                Some((t, None)) => {
-                    out.err(format!("error: invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"\nSee 'kubectl rollout status -h' for help and examples"));
-                    return out;
-                }
-            };
-            if p.value("watch") == Some("false") {
-                // `--watch=false`: the status once, done or not.
-                match status_of(&obj, revision) {
-                    Ok((msg, _)) => out.out(msg),
-                    Err(e) => out.err(format!("error: {e}")),
-                }
-                return out;
-            }
-            out.job = Some(Job::RolloutStatus {
-                kind,
-                ns,
-                name,
+            let mut job = StatusJob {
+                default_ns: ns,
                 revision,
+                watch: p.value("watch") != Some("false"),
+                timeout_ms,
+                queue: visited
+                    .into_iter()
+                    .map(|v| v.map(|o| (o.kind(), o.meta().namespace.clone(), o.meta().name.clone())))
+                    .collect(),
                 seen: None,
-                deadline,
-            });
+                deadline: timeout_ms.map(|ms| c.now().plus_ms(ms)),
+                errors: Vec::new(),
+                found: false,
+            };
+            if !job.watch {
+                // `--watch=false`: each status once, done or not.
+                poll_status(c, &mut job, &mut out);
+                return out;
+            }
+            out.job = Some(Job::RolloutStatus(Box::new(job)));
+            return out;
         }
         "history" => {
-            let prefix = crate::resource::type_prefix(kind);
-            // `ViewHistory`, printed through the name printer: `deployment.apps/web <info>`.
-            let viewed = match &*obj {
-                Object::Deployment(d) => deployment::view_history(c, d, revision),
-                Object::StatefulSet(s) => statefulset_history(c, s, revision),
-                _ => Err(match visitor_error(kind) {
+            // `-o` prints each revision's object (the ReplicaSet, or the StatefulSet as the
+            // revision would make it), oldest first, through one printer.
+            let listed = p.value("output").is_some_and(|o| !o.is_empty());
+            let mut printed = 0;
+            for v in visited {
+                let obj = match v {
+                    Ok(o) => o,
+                    Err(e) => {
+                        errs.push(e);
+                        continue;
+                    }
+                };
+                let kind = obj.kind();
+                let gk = group_kind(kind);
+                let name = obj.meta().name.clone();
+                let no_viewer = || match visitor_error(kind) {
                     Some(e) => format!("error retrieving history for {gk:?}, {e}"),
                     None => format!("no history viewer has been implemented for {gk:?}"),
-                }),
-            };
-            match viewed {
-                Ok(info) => {
-                    let with = if revision > 0 {
-                        format!("with revision #{revision}")
-                    } else {
-                        String::new()
+                };
+                if listed {
+                    let revisions: Vec<(i64, Kind, String, Value)> = match &*obj {
+                        Object::Deployment(d) => deployment::history_objects(c, d)
+                            .into_iter()
+                            .map(|(r, rs)| {
+                                let n = rs.metadata.name.clone();
+                                let v = Object::ReplicaSet(Box::new(rs)).to_value();
+                                (r, Kind::ReplicaSet, n, dryrun::typed(&v))
+                            })
+                            .collect(),
+                        Object::StatefulSet(s) => statefulset_history_objects(c, s)
+                            .into_iter()
+                            .map(|(r, set)| {
+                                let v = Object::StatefulSet(Box::new(set)).to_value();
+                                (r, Kind::StatefulSet, name.clone(), dryrun::typed(&v))
+                            })
+                            .collect(),
+                        _ => {
+                            errs.push(Visit::Own(no_viewer()));
+                            continue;
+                        }
                     };
-                    out.out(format!("{prefix}/{name} {with}\n{info}\n"));
+                    let chosen: Vec<&(i64, Kind, String, Value)> = if revision > 0 {
+                        match revisions.iter().find(|r| r.0 == revision) {
+                            Some(r) => vec![r],
+                            None => {
+                                errs.push(Visit::Own(
+                                    "unable to find the specified revision".into(),
+                                ));
+                                continue;
+                            }
+                        }
+                    } else {
+                        revisions.iter().collect()
+                    };
+                    for (_, k, n, v) in chosen {
+                        // The YAML printer separates the objects it prints.
+                        if print == Print::Yaml && printed > 0 {
+                            out.out("---\n");
+                        }
+                        printed += 1;
+                        print.done(&mut out, DryRun::None, *k, n, "", Shown::Typed(v));
+                    }
+                    continue;
                 }
-                Err(e) => out.err(format!("error: {e}")),
+                // `ViewHistory`, printed through the name printer: `deployment.apps/web <info>`.
+                let viewed = match &*obj {
+                    Object::Deployment(d) => deployment::view_history(c, d, revision),
+                    Object::StatefulSet(s) => statefulset_history(c, s, revision),
+                    _ => Err(no_viewer()),
+                };
+                match viewed {
+                    Ok(info) => {
+                        let with = if revision > 0 {
+                            format!("with revision #{revision}")
+                        } else {
+                            String::new()
+                        };
+                        let shown = dryrun::typed(&obj.to_value());
+                        print.done(
+                            &mut out,
+                            DryRun::None,
+                            kind,
+                            &name,
+                            &format!("{with}\n{info}"),
+                            Shown::Typed(&shown),
+                        );
+                    }
+                    Err(e) => errs.push(Visit::Own(e)),
+                }
             }
         }
         "undo" => {
@@ -260,56 +363,392 @@ pub fn rollout(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     return out;
                 }
             };
-            // `UndoOptions.RunUndo`: the rollbacker's message is the printer's operation, and
-            // `-o` prints the object as kubectl read it before the patch.
-            let shown = dryrun::typed(&obj.to_value());
-            let decided = match &*obj {
-                Object::Deployment(d) => deployment::rollback(c, d, to, dry),
-                Object::StatefulSet(s) => statefulset_rollback(c, s, to, dry),
-                _ => Err(match visitor_error(kind) {
-                    Some(e) => format!("error retrieving rollbacker for {gk:?}, {e}"),
-                    None => format!("no rollbacker has been implemented for {gk:?}"),
-                }),
-            };
-            match decided {
-                Err(e) => out.err(format!("error: {e}")),
-                Ok(deployment::Rollback { operation, patch: None }) => {
-                    print.done(&mut out, dry, kind, &name, &operation, Shown::Typed(&shown));
-                }
-                Ok(deployment::Rollback { operation, patch: Some(patch) }) => {
-                    match dry.send(c, |c| c.patch(kind, &ns, &name, PatchType::Json, &patch)) {
-                        Ok(_) => print.done(&mut out, dry, kind, &name, &operation, Shown::Typed(&shown)),
-                        Err(e) => out.err(format!("error: failed restoring revision {to}: {}", e.message)),
+            for v in visited {
+                let obj = match v {
+                    Ok(o) => o,
+                    Err(e) => {
+                        errs.push(e);
+                        continue;
+                    }
+                };
+                let (kind, obj_ns, name) = (obj.kind(), obj.meta().namespace.clone(), obj.meta().name.clone());
+                let gk = group_kind(kind);
+                // `UndoOptions.RunUndo`: the rollbacker's message is the printer's operation,
+                // and `-o` prints the object as kubectl read it before the patch.
+                let shown = dryrun::typed(&obj.to_value());
+                let decided = match &*obj {
+                    Object::Deployment(d) => deployment::rollback(c, d, to, dry),
+                    Object::StatefulSet(s) => statefulset_rollback(c, s, to, dry),
+                    _ => Err(match visitor_error(kind) {
+                        Some(e) => format!("error retrieving rollbacker for {gk:?}, {e}"),
+                        None => format!("no rollbacker has been implemented for {gk:?}"),
+                    }),
+                };
+                match decided {
+                    Err(e) => errs.push(Visit::Own(e)),
+                    Ok(deployment::Rollback { operation, patch: None }) => {
+                        print.done(&mut out, dry, kind, &name, &operation, Shown::Typed(&shown));
+                    }
+                    Ok(deployment::Rollback { operation, patch: Some(patch) }) => {
+                        match dry.send(c, |c| c.patch(kind, &obj_ns, &name, PatchType::Json, &patch)) {
+                            Ok(_) => print.done(&mut out, dry, kind, &name, &operation, Shown::Typed(&shown)),
+                            Err(e) => errs.push(Visit::Own(format!("failed restoring revision {to}: {}", e.message))),
+                        }
                     }
                 }
             }
         }
         "pause" | "resume" | "restart" => {
+            // `r.Infos()`: what was read, and the errors reading the rest (one aggregate).
+            let mut infos = Vec::new();
+            let mut unread = Vec::new();
+            for v in visited {
+                match v {
+                    Ok(o) => infos.push(o),
+                    Err(e) => unread.push(e),
+                }
+            }
+            if infos.is_empty() && unread.is_empty() {
+                out.note(format!("No resources found in {ns} namespace.\n"));
+                return out;
+            }
             // `set.CalculatePatches` with the object pauser, resumer or restarter: its error
             // names the object; an empty patch sends nothing.
             let now = c.now().rfc3339();
-            let (patch, done): (Result<Option<Value>, String>, &str) = match (sub.as_str(), &*obj) {
-                ("pause", Object::Deployment(d)) if d.spec.paused => (Err("is already paused".into()), ""),
-                ("pause", Object::Deployment(_)) => (Ok(Some(json!({"spec": {"paused": true}}))), "paused"),
-                ("resume", Object::Deployment(d)) if !d.spec.paused => (Err("is not paused".into()), ""),
-                ("resume", Object::Deployment(_)) => (Ok(Some(json!({"spec": {"paused": null}}))), "resumed"),
-                ("restart", Object::Deployment(d)) if d.spec.paused => (Err("can't restart paused deployment (run rollout resume first)".into()), ""),
-                ("restart", Object::Deployment(d)) => (Ok(restart_patch(&d.spec.template, &now)), "restarted"),
-                ("restart", Object::StatefulSet(s)) => (Ok(restart_patch(&s.spec.template, &now)), "restarted"),
-                (verb, _) => (Err(format!("{} is not supported", match verb { "pause" => "pausing", "resume" => "resuming", _ => "restarting" })), ""),
-            };
-            match patch {
-                Err(e) => out.err(format!("error: {} {name:?} {e}", resource_string(kind))),
-                Ok(None) => out.err(format!("error: failed to create patch for {name}: if restart has already been triggered within the past second, please wait before attempting to trigger another")),
-                Ok(Some(patch)) => match c.patch(kind, &ns, &name, PatchType::Strategic, &patch) {
-                    Ok(o) => print.done(&mut out, DryRun::None, kind, &name, done, Shown::Typed(&dryrun::typed(&o.to_value()))),
-                    Err(e) => out.err(format!("error: failed to patch: {}", e.message)),
-                },
+            for obj in infos {
+                let (kind, obj_ns, name) = (obj.kind(), obj.meta().namespace.clone(), obj.meta().name.clone());
+                let (patch, done): (Result<Option<Value>, String>, &str) = match (sub.as_str(), &*obj) {
+                    ("pause", Object::Deployment(d)) if d.spec.paused => (Err("is already paused".into()), ""),
+                    ("pause", Object::Deployment(_)) => (Ok(Some(json!({"spec": {"paused": true}}))), "paused"),
+                    ("resume", Object::Deployment(d)) if !d.spec.paused => (Err("is not paused".into()), ""),
+                    ("resume", Object::Deployment(_)) => (Ok(Some(json!({"spec": {"paused": null}}))), "resumed"),
+                    ("restart", Object::Deployment(d)) if d.spec.paused => (Err("can't restart paused deployment (run rollout resume first)".into()), ""),
+                    ("restart", Object::Deployment(d)) => (Ok(restart_patch(&d.spec.template, &now)), "restarted"),
+                    ("restart", Object::StatefulSet(s)) => (Ok(restart_patch(&s.spec.template, &now)), "restarted"),
+                    (verb, _) => (Err(format!("{} is not supported", match verb { "pause" => "pausing", "resume" => "resuming", _ => "restarting" })), ""),
+                };
+                match patch {
+                    Err(e) => errs.push(Visit::Own(format!("error: {} {name:?} {e}", resource_string(kind)))),
+                    Ok(None) => errs.push(Visit::Own(format!("failed to create patch for {name}: if restart has already been triggered within the past second, please wait before attempting to trigger another"))),
+                    Ok(Some(patch)) => match c.patch(kind, &obj_ns, &name, PatchType::Strategic, &patch) {
+                        Ok(o) => print.done(&mut out, DryRun::None, kind, &name, done, Shown::Typed(&dryrun::typed(&o.to_value()))),
+                        Err(e) => errs.push(Visit::Own(format!("failed to patch: {}", e.message))),
+                    },
+                }
             }
+            // `NewAggregate(allErrs)`: the read errors are one error among the others (the
+            // one error itself, or an aggregate of several).
+            let mut all = Vec::new();
+            match (unread.len(), errs.is_empty()) {
+                (0, _) => {}
+                (1, _) | (_, true) => all = unread,
+                _ => all.push(Visit::Many(unread.iter().map(Visit::error_string).collect())),
+            }
+            all.append(&mut errs);
+            errs = all;
         }
         other => out.err(format!("error: unknown command \"{other}\" for \"kubectl rollout\"\nSee 'kubectl rollout -h' for help and examples")),
     }
+    crate::errors::check(&mut out, errs);
     out
+}
+
+/// `kubectl rollout status` following its objects one after the other, as `r.Visit` does
+/// (`UntilWithSync` on each, with its own `--timeout`); errors are gathered and printed at
+/// the end, as `ContinueOnError` returns them.
+#[derive(Debug)]
+pub struct StatusJob {
+    /// The namespace kubectl names when it found nothing.
+    pub default_ns: String,
+    /// `--revision` (0: any).
+    pub revision: i64,
+    /// Not `--watch=false`.
+    pub watch: bool,
+    pub timeout_ms: Option<u64>,
+    /// The objects still to follow (the first is followed now: kind, namespace, name), or
+    /// the errors reading them.
+    pub queue: std::collections::VecDeque<Result<(Kind, String, String), Visit>>,
+    /// The watch cursor (a resourceVersion) on the first; none before its initial list.
+    pub seen: Option<u64>,
+    /// `--timeout` for the first (none when 0 or not given).
+    pub deadline: Option<ordinal_sim::Time>,
+    pub errors: Vec<Visit>,
+    /// Some object was visited.
+    pub found: bool,
+}
+
+impl StatusJob {
+    /// The first object is done with: the next one starts with its own timeout.
+    fn next(&mut self, c: &Cluster) {
+        self.queue.pop_front();
+        self.seen = None;
+        self.deadline = self.timeout_ms.map(|ms| c.now().plus_ms(ms));
+    }
+}
+
+/// One poll of `rollout status`: true when every object is done with.
+pub fn poll_status(c: &mut Cluster, job: &mut StatusJob, out: &mut Output) -> bool {
+    'objects: loop {
+        let (kind, ns, name) = match job.queue.front() {
+            None => break,
+            Some(Err(_)) => {
+                if let Some(Err(e)) = job.queue.pop_front() {
+                    job.errors.push(e);
+                }
+                continue;
+            }
+            Some(Ok(t)) => t.clone(),
+        };
+        job.found = true;
+        // The versions of the object to judge: the listed one first, then each write.
+        let mut versions: Vec<Option<std::sync::Arc<Object>>> = Vec::new();
+        match job.seen.and_then(|rv| c.watch_since(rv).ok()) {
+            Some(events) => {
+                for e in events {
+                    let m = e.object.meta();
+                    if e.object.kind() == kind && m.namespace == ns && m.name == name {
+                        versions.push(match e.type_ {
+                            WatchEventType::Deleted => None,
+                            _ => Some(e.object.clone()),
+                        });
+                    }
+                }
+            }
+            None => match c.get(kind, &ns, &name) {
+                Ok(o) => versions.push(Some(o)),
+                Err(e) => {
+                    job.errors.push(Visit::Api(e));
+                    job.next(c);
+                    continue;
+                }
+            },
+        }
+        job.seen = Some(c.resource_version());
+        for v in versions {
+            let Some(o) = v else {
+                job.errors
+                    .push(Visit::Own("object has been deleted".into()));
+                job.next(c);
+                continue 'objects;
+            };
+            match status_of(&o, job.revision) {
+                Ok((msg, done)) => {
+                    out.out(msg);
+                    if done || !job.watch {
+                        job.next(c);
+                        continue 'objects;
+                    }
+                }
+                Err(e) => {
+                    job.errors.push(Visit::Own(e));
+                    job.next(c);
+                    continue 'objects;
+                }
+            }
+        }
+        if job.deadline.is_some_and(|d| c.now() >= d) {
+            job.errors
+                .push(Visit::Own("timed out waiting for the condition".into()));
+            job.next(c);
+            continue;
+        }
+        return false;
+    }
+    if !job.found && job.errors.is_empty() {
+        out.note(format!(
+            "No resources found in {} namespace.\n",
+            job.default_ns
+        ));
+    }
+    crate::errors::check(out, std::mem::take(&mut job.errors));
+    true
+}
+
+/// The resource builder as the rollout subcommands set it up (`FilenameParam`,
+/// `LabelSelectorParam`, `ResourceTypeOrNameArgs(true, …)`, `ContinueOnError`, `Latest`): the
+/// objects it visits in order, each read from the server or the error reading it; `None` with
+/// the error written when the builder itself refuses.
+fn build(
+    c: &Cluster,
+    p: &Parsed,
+    resources: &[String],
+    ns: &str,
+    env: &Env,
+    out: &mut Output,
+) -> Option<Vec<Result<Arc<Object>, Visit>>> {
+    let selector = crate::args::selector_into(p, out)?;
+    let read = |kind: Kind, obj_ns: &str, name: &str| {
+        let obj_ns = if kind.namespaced() { obj_ns } else { "" };
+        c.get(kind, obj_ns, name).map_err(Visit::Api)
+    };
+    if p.has("filename") {
+        // `visitByPaths`.
+        if !resources.is_empty() {
+            let msg = if resources.iter().all(|r| r.contains('/')) {
+                "resource/name arguments cannot be provided when a path is specified"
+            } else {
+                "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"
+            };
+            out.err(format!("error: {msg}"));
+            return None;
+        }
+        let mut visited = Vec::new();
+        for (f, text) in read_paths(p, env, out)? {
+            let docs = match ordinal_sim::apply::parse_manifests(&text) {
+                Ok(d) => d,
+                Err(e) => {
+                    out.err(format!("error: error parsing {f}: {}", e.message));
+                    return None;
+                }
+            };
+            for d in docs {
+                let s = |k: &str| d.value.pointer(k).and_then(Value::as_str).unwrap_or("");
+                let Some(kind) = Kind::from_type_meta(s("/apiVersion"), s("/kind")) else {
+                    out.err(format!(
+                        "error: resource mapping not found for name: {:?} namespace: {:?} from {f:?}: no matches for kind {:?} in version {:?}\nensure CRDs are installed first",
+                        s("/metadata/name"),
+                        s("/metadata/namespace"),
+                        s("/kind"),
+                        s("/apiVersion")
+                    ));
+                    return None;
+                };
+                let file_ns = s("/metadata/namespace");
+                if p.has("namespace") && !file_ns.is_empty() && file_ns != ns && kind.namespaced() {
+                    out.err(format!("error: the namespace from the provided object \"{file_ns}\" does not match the namespace \"{ns}\". You must pass '--namespace={file_ns}' to perform this operation."));
+                    return None;
+                }
+                if let Some(sel) = &selector {
+                    let labels: Labels = d
+                        .value
+                        .pointer("/metadata/labels")
+                        .cloned()
+                        .and_then(|l| serde_json::from_value(l).ok())
+                        .unwrap_or_default();
+                    if !sel.matches(&labels) {
+                        continue;
+                    }
+                }
+                let obj_ns = if file_ns.is_empty() { ns } else { file_ns };
+                visited.push(read(kind, obj_ns, s("/metadata/name")));
+            }
+        }
+        return Some(visited);
+    }
+    // `ResourceTypeOrNameArgs`: `TYPE/NAME…`, or `TYPE[,TYPE…] [NAME…]`.
+    let slashed = resources.iter().filter(|r| r.contains('/')).count();
+    if slashed > 0 && slashed < resources.len() {
+        out.err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+        return None;
+    }
+    let kind_of = |ty: &str, out: &mut Output| {
+        let k = crate::resource::resolve(ty);
+        if k.is_none() {
+            out.err(format!(
+                "error: the server doesn't have a resource type \"{ty}\""
+            ));
+        }
+        k
+    };
+    if slashed > 0 {
+        let mut tuples = Vec::new();
+        for r in resources {
+            let (ty, name) = r.split_once('/').unwrap_or((r, ""));
+            if name.is_empty() || name.contains('/') {
+                out.err(
+                    "error: arguments in resource/name form must have a single resource and name",
+                );
+                return None;
+            }
+            tuples.push((kind_of(ty, out)?, name.to_string()));
+        }
+        if selector.is_some() {
+            out.err("error: selectors and the all flag cannot be used when passing resource/name arguments");
+            return None;
+        }
+        return Some(tuples.into_iter().map(|(k, n)| read(k, ns, &n)).collect());
+    }
+    let mut kinds = Vec::new();
+    for ty in resources[0].split(',') {
+        kinds.push(kind_of(ty, out)?);
+    }
+    let names = &resources[1..];
+    if names.is_empty() {
+        // A type alone selects everything of it (`allowEmptySelector`).
+        let mut visited = Vec::new();
+        for k in kinds {
+            for o in c.list(k, k.namespaced().then_some(ns)) {
+                if selector
+                    .as_ref()
+                    .is_none_or(|s| s.matches(&o.meta().labels))
+                {
+                    visited.push(Ok(o));
+                }
+            }
+        }
+        return Some(visited);
+    }
+    if selector.is_some() {
+        out.err("error: name cannot be provided when a selector is specified");
+        return None;
+    }
+    Some(
+        kinds
+            .iter()
+            .flat_map(|k| names.iter().map(move |n| (*k, n)))
+            .map(|(k, n)| read(k, ns, n))
+            .collect(),
+    )
+}
+
+/// `-f` paths (`FileVisitor`s): a file, a URL or stdin as it is; a directory's `.json`,
+/// `.yaml` and `.yml` files, in lexical order, and with `-R` those of its subdirectories.
+fn read_paths(p: &Parsed, env: &Env, out: &mut Output) -> Option<Vec<(String, String)>> {
+    let recursive = p.bool("recursive");
+    let mut files = Vec::new();
+    for f in p.values("filename") {
+        match env.files.dir(&f) {
+            None => match crate::manifests::read(env.files, &f, env.stdin) {
+                Ok(text) => files.push((f, text)),
+                Err(e) => {
+                    out.err(e);
+                    return None;
+                }
+            },
+            Some(_) => {
+                let mut found = Vec::new();
+                walk(env, &f, recursive, &mut found);
+                if found.is_empty() {
+                    out.err(format!("error: error reading [{f}]: recognized file extensions are [.json .yaml .yml]"));
+                    return None;
+                }
+                for path in found {
+                    match env.files.read(&path) {
+                        Ok(text) => files.push((path, text)),
+                        Err(_) => {
+                            out.err(format!("error: the path \"{path}\" does not exist"));
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Some(files)
+}
+
+/// The manifest files under `dir` (`filepath.Walk`, subdirectories only when `recursive`).
+fn walk(env: &Env, dir: &str, recursive: bool, found: &mut Vec<String>) {
+    for name in env.files.dir(dir).unwrap_or_default() {
+        let path = format!("{}/{name}", dir.trim_end_matches('/'));
+        if env.files.dir(&path).is_some() {
+            if recursive {
+                walk(env, &path, recursive, found);
+            }
+        } else if [".json", ".yaml", ".yml"].iter().any(|e| name.ends_with(e)) {
+            found.push(path);
+        }
+    }
 }
 
 /// `defaultObjectRestarter`'s change as the patch kubectl computes: the template's restartedAt
@@ -368,6 +807,18 @@ fn statefulset_history(c: &Cluster, set: &StatefulSet, revision: i64) -> Result<
         rows.push(vec![r.revision.to_string(), cause]);
     }
     Ok(crate::table::render_with(&rows, crate::table::DESCRIBE))
+}
+
+/// `StatefulSetHistoryViewer.GetHistory`: each revision's StatefulSet (the live one with the
+/// revision's template applied).
+fn statefulset_history_objects(c: &Cluster, set: &StatefulSet) -> Vec<(i64, StatefulSet)> {
+    let mut by_revision = std::collections::BTreeMap::new();
+    for rev in c.statefulset_revisions(&set.metadata.namespace, &set.metadata.name) {
+        let mut applied = set.clone();
+        applied.spec.template = revision_template(set, &rev);
+        by_revision.insert(rev.revision, applied);
+    }
+    by_revision.into_iter().collect()
 }
 
 /// `StatefulSetRollbacker.Rollback` up to the patch it sends.
@@ -600,5 +1051,113 @@ mod tests {
             o.stderr(),
             "error: deployments.apps \"web\" is not paused\n"
         );
+    }
+}
+
+#[cfg(test)]
+mod builder_tests {
+    use crate::session::MemFiles;
+    use crate::{run, Env};
+    use ordinal_sim::Cluster;
+
+    fn with_files(c: &mut Cluster, files: &MemFiles, line: &str) -> crate::Output {
+        let env = Env {
+            namespace: "default",
+            files,
+            stdin: "",
+            interactive_shells: false,
+        };
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        run(c, &args, &env)
+    }
+
+    /// `-f DIR` reads the directory's manifests (`.yaml`, `.yml`, `.json`), and `-R` those
+    /// of its subdirectories too, in `filepath.Walk`'s lexical order; a directory without one is kubectl's
+    /// error.
+    #[test]
+    fn files_directories_and_recursion() {
+        let mut c = Cluster::new(1);
+        for name in ["a", "b"] {
+            let o = crate::run_line(
+                &mut c,
+                &format!("create deployment {name} --image=nginx:1.14.2"),
+                "",
+            );
+            assert_eq!(o.status, 0, "{}", o.text());
+        }
+        c.settle();
+        let mut files = MemFiles::default();
+        let doc =
+            |n: &str| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {n}\n");
+        files.files.insert("m/b.yaml".into(), doc("b"));
+        files
+            .files
+            .insert("m/notes.txt".into(), "not a manifest".into());
+        files.files.insert("m/sub/a.yml".into(), doc("a"));
+        files.files.insert("empty/readme".into(), "x".into());
+        let o = with_files(&mut c, &files, "rollout history -f m -o name");
+        assert_eq!(o.status, 0, "{}", o.text());
+        assert!(
+            o.stdout().starts_with("replicaset.apps/b-"),
+            "{}",
+            o.stdout()
+        );
+        assert_eq!(o.stdout().lines().count(), 1, "{}", o.stdout());
+        let o = with_files(&mut c, &files, "rollout pause -R -f m");
+        assert_eq!(
+            o.stdout(),
+            "deployment.apps/b paused\ndeployment.apps/a paused\n"
+        );
+        let o = with_files(&mut c, &files, "rollout resume -f m -l app=a");
+        assert_eq!(
+            (o.stdout(), o.stderr()),
+            (
+                String::new(),
+                "No resources found in default namespace.\n".into()
+            )
+        );
+        let o = with_files(&mut c, &files, "rollout resume -f empty");
+        assert_eq!(
+            o.stderr(),
+            "error: error reading [empty]: recognized file extensions are [.json .yaml .yml]\n"
+        );
+        let o = with_files(
+            &mut c,
+            &files,
+            "rollout status -f m/b.yaml -f m/sub/a.yml --watch=false",
+        );
+        assert_eq!(
+            o.stdout(),
+            "deployment \"b\" successfully rolled out\ndeployment \"a\" successfully rolled out\n"
+        );
+    }
+
+    /// `rollout status` follows each object in turn, and gathers the errors for the end.
+    #[test]
+    fn status_follows_each_object_then_reports_errors() {
+        let mut c = Cluster::new(1);
+        for name in ["a", "b"] {
+            crate::run_line(
+                &mut c,
+                &format!("create deployment {name} --image=nginx:1.14.2"),
+                "",
+            );
+        }
+        let mut o = crate::run_line(&mut c, "rollout status deploy a nope b", "");
+        let job = o.job.take().expect("a job");
+        assert!(job.run_to_end(&mut c, &mut o).is_none());
+        let out = o.stdout();
+        let a = out
+            .find("deployment \"a\" successfully rolled out")
+            .unwrap();
+        let b = out
+            .find("deployment \"b\" successfully rolled out")
+            .unwrap();
+        assert!(a < b, "{out}");
+        assert_eq!(
+            o.stderr(),
+            "Error from server (NotFound): deployments.apps \"nope\" not found\n"
+        );
+        assert_eq!(o.status, 1);
     }
 }

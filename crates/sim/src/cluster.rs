@@ -49,8 +49,9 @@ pub struct Cluster {
     pub(crate) volume_state: crate::controllers::volume::VolumeState,
     /// Pods placed on a node while their claims are provisioned there.
     pub(crate) assumed: crate::controllers::scheduler::Assumed,
-    /// Why each StatefulSet's controller stopped on its last pass, for the UI.
-    pub(crate) waiting: BTreeMap<ObjKey, String>,
+    /// Why each StatefulSet's or Deployment's controller stopped on its last pass, for the UI,
+    /// by kind (a StatefulSet and a Deployment may share a name).
+    pub(crate) waiting: BTreeMap<(Kind, ObjKey), String>,
     /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
     event_index: HashMap<EventKey, Observed>,
     /// The spam filter's token buckets: (involved uid, source, type, "", "") → (tokens, when).

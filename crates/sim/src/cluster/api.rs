@@ -57,10 +57,11 @@ impl Cluster {
         })
     }
 
-    /// Why the StatefulSet's controller is waiting, if it is.
-    pub fn waiting_reason(&self, ns: &str, name: &str) -> Option<&str> {
+    /// Why the controller of a workload (a StatefulSet or a Deployment, by `kind`) is
+    /// waiting, if it is.
+    pub fn waiting_reason(&self, kind: Kind, ns: &str, name: &str) -> Option<&str> {
         self.waiting
-            .get(&(ns.to_string(), name.to_string()))
+            .get(&(kind, (ns.to_string(), name.to_string())))
             .map(|s| s.as_str())
     }
 

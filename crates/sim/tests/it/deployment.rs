@@ -755,7 +755,7 @@ fn a_paused_deployment_starts_no_rollout_until_resumed() {
         ("Unknown", util::PAUSED)
     );
     assert!(c
-        .waiting_reason("default", "paused")
+        .waiting_reason(Kind::Deployment, "default", "paused")
         .is_some_and(|w| w.contains("paused")));
     patch(&mut c, json!({"spec": {"paused": false}}));
     wait_until(&mut c, LIMIT_MS, "the rollout", |c| complete(c, "paused"));
@@ -789,7 +789,7 @@ fn a_mistyped_tag_stalls_the_rollout_until_the_progress_deadline() {
     assert_eq!(stuck.len(), 1);
     assert_eq!(pods.iter().filter(|p| p.is_ready()).count(), 3);
     assert_eq!(
-        c.waiting_reason("default", "nginx-deployment"),
+        c.waiting_reason(Kind::Deployment, "default", "nginx-deployment"),
         Some("rollout waits: maxUnavailable reached (0 of 3 pods unavailable)")
     );
     let pulled = events(&c, "Failed");

@@ -934,7 +934,7 @@ pub fn describe(c: &Cluster) -> String {
             st.updated_replicas,
             st.current_revision,
             st.update_revision,
-            c.waiting_reason(&s.metadata.namespace, &s.metadata.name)
+            c.waiting_reason(Kind::StatefulSet, &s.metadata.namespace, &s.metadata.name)
         ));
     }
     for p in c.list_as::<Pod>(None) {

@@ -357,11 +357,11 @@ fn scale_down_waits_for_each_pod_to_be_gone() {
     assert_eq!(status(pod(&c, "web-3").unwrap()), "Terminating");
     assert!(!pod(&c, "web-2").unwrap().is_terminating());
     assert!(
-        c.waiting_reason("default", "web")
+        c.waiting_reason(Kind::StatefulSet, "default", "web")
             .unwrap()
             .contains("web-3"),
         "{:?}",
-        c.waiting_reason("default", "web")
+        c.waiting_reason(Kind::StatefulSet, "default", "web")
     );
 }
 
@@ -495,7 +495,7 @@ fn waiting_lines_until(
 ) -> Vec<String> {
     let mut seen = Vec::new();
     wait_until(c, 600_000, what, |c| {
-        if let Some(r) = c.waiting_reason("default", "web") {
+        if let Some(r) = c.waiting_reason(Kind::StatefulSet, "default", "web") {
             if seen.last() != Some(&r.to_string()) {
                 seen.push(r.to_string());
             }
@@ -566,5 +566,5 @@ fn the_waiting_line_names_only_what_really_waits() {
         seen.iter().any(|l| l.contains("rolling update")),
         "{seen:?}"
     );
-    assert_eq!(c.waiting_reason("default", "web"), None);
+    assert_eq!(c.waiting_reason(Kind::StatefulSet, "default", "web"), None);
 }

@@ -292,7 +292,10 @@ fn broken_rollout_stays_stuck_after_revert_until_the_pod_is_deleted() {
     s.hold(120_000, "ss-2 still broken at the bad revision", |c| {
         revision_of(c, "ss-2") == bad && !crate::support::ready(c, "ss-2")
     });
-    assert!(s.c.waiting_reason("default", "ss").is_some());
+    assert!(s
+        .c
+        .waiting_reason(Kind::StatefulSet, "default", "ss")
+        .is_some());
     // Deleting it is the fix: it comes back at the reverted revision and the set converges.
     s.delete_pod("ss-2");
     s.wait("ss-2 back at the good revision and Ready", |c| {

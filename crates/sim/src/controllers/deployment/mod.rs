@@ -234,7 +234,7 @@ impl Outcome {
 pub(crate) fn sync_deployment(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     let Some(live) = c.get_as::<Deployment>(ns, name) else {
-        c.waiting.remove(key);
+        c.waiting.remove(&(Kind::Deployment, key.clone()));
         return Action::Done;
     };
     let mut d = live.clone();
@@ -263,8 +263,8 @@ pub(crate) fn sync_deployment(c: &mut Cluster, key: &ObjKey) -> Action {
         run(c, &mut d, &rss)
     };
     match &outcome.waiting {
-        Some(w) => c.waiting.insert(key.clone(), w.clone()),
-        None => c.waiting.remove(key),
+        Some(w) => c.waiting.insert((Kind::Deployment, key.clone()), w.clone()),
+        None => c.waiting.remove(&(Kind::Deployment, key.clone())),
     };
     match outcome.error {
         Some(reason) => Action::Retry { reason },

@@ -98,7 +98,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     let (ns, name) = key;
     let Some(set) = c.get_as::<StatefulSet>(ns, name).cloned() else {
         // The set is gone: as upstream's sync returns nil for it, a retry still queued goes.
-        c.waiting.remove(key);
+        c.waiting.remove(&(Kind::StatefulSet, key.clone()));
         return Action::Done;
     };
     if !set.metadata.is_deleting() {
@@ -250,8 +250,10 @@ pub(crate) fn update_statefulset(
     if set.metadata.is_deleting() && history::revisions_of(c, set).is_empty() {
         // The garbage collector has removed the set's history in a foreground deletion; making
         // a new revision would race it for ever (upstream the collector wins by timing).
-        c.waiting
-            .remove(&(set.metadata.namespace.clone(), set.metadata.name.clone()));
+        c.waiting.remove(&(
+            Kind::StatefulSet,
+            (set.metadata.namespace.clone(), set.metadata.name.clone()),
+        ));
         return Ok(None);
     }
     let revs = history::get_revisions(c, set).map_err(|e| e.message)?;
@@ -354,14 +356,16 @@ pub(crate) fn update_statefulset(
     let outcome = match result {
         Ok(block) => {
             match block.reason {
-                Some(r) => c.waiting.insert(key, r),
-                None => c.waiting.remove(&key),
+                Some(r) => c.waiting.insert((Kind::StatefulSet, key), r),
+                None => c.waiting.remove(&(Kind::StatefulSet, key)),
             };
             Ok(())
         }
         Err(e) => {
-            c.waiting
-                .insert(key, format!("retrying after an error: {e}"));
+            c.waiting.insert(
+                (Kind::StatefulSet, key),
+                format!("retrying after an error: {e}"),
+            );
             Err(e)
         }
     };
