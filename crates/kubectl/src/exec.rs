@@ -451,7 +451,13 @@ pub fn attach(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     }
     let container = match p.value("container") {
-        Some(name) => match spec.spec.containers.iter().find(|k| k.name == name) {
+        Some(name) => match spec
+            .spec
+            .containers
+            .iter()
+            .chain(spec.spec.ephemeral_containers.iter().map(|e| &e.container))
+            .find(|k| k.name == name)
+        {
             Some(k) => k.clone(),
             None => {
                 out.err(format!(

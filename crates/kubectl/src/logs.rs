@@ -47,9 +47,17 @@ pub fn logs(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         .status
         .container_statuses
         .iter()
+        .chain(&pod.status.ephemeral_container_statuses)
         .find(|s| s.name == container)
     else {
-        if pod.spec.containers.iter().any(|c| c.name == container) {
+        let ephemeral = pod.spec.ephemeral_containers.iter().map(|e| &e.container);
+        if pod
+            .spec
+            .containers
+            .iter()
+            .chain(ephemeral)
+            .any(|c| c.name == container)
+        {
             out.err(format!("Error from server (BadRequest): container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating"));
         } else {
             out.err(format!(

@@ -1018,7 +1018,7 @@ fn interactive(
     let finish = |code: i32| -> End {
         if main_process {
             let mut st = shared.lock();
-            st.cluster.end_main_process(ns, pod, code);
+            st.cluster.end_process(ns, pod, container, code);
             drop(st);
             shared.notify();
             End::Success

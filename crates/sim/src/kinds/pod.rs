@@ -78,6 +78,13 @@ fn set_pod_defaults(p: &mut Pod) {
 
 fn validate_pod(p: &Pod, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
     admission::validate_pod_spec(&p.spec, "spec", causes);
+    admission::validate_ephemeral_containers(&p.spec, &[], causes);
+    if !p.spec.ephemeral_containers.is_empty() {
+        causes.push(field::forbidden(
+            "spec.ephemeralContainers",
+            "cannot be set on create",
+        ));
+    }
     Ok(())
 }
 
