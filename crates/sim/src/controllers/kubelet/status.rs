@@ -29,10 +29,16 @@ pub(super) fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus
         .iter()
         .map(|ctr| container_status(now, pod, ctr))
         .collect();
+    // The prober reports readiness and startup for app and init containers only: an
+    // ephemeral container is never ready, and never counted in the pod's READY.
     s.ephemeral_container_statuses = rt
         .ephemeral
         .iter()
-        .map(|ctr| container_status(now, pod, ctr))
+        .map(|ctr| ContainerStatus {
+            ready: false,
+            started: Some(false),
+            ..container_status(now, pod, ctr)
+        })
         .collect();
     let all_ready = !rt.containers.is_empty() && rt.containers.iter().all(|c| c.ready);
     let any_running = rt.containers.iter().any(|c| c.is_running());
