@@ -304,18 +304,22 @@ impl Cluster {
             Process::WebServer { root } => Some(root.to_string()),
             _ => None,
         };
+        // A pod in the node's network namespace (`hostNetwork`, the node debugger) has the
+        // node's hostname.
+        let hostname = match p.spec.node_name.as_ref() {
+            Some(node) if p.spec.host_network == Some(true) => node.clone(),
+            _ => p
+                .spec
+                .hostname
+                .clone()
+                .unwrap_or_else(|| p.metadata.name.clone()),
+        };
         let mut env: Vec<(String, String)> = vec![
             (
                 "PATH".into(),
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
             ),
-            (
-                "HOSTNAME".into(),
-                p.spec
-                    .hostname
-                    .clone()
-                    .unwrap_or_else(|| p.metadata.name.clone()),
-            ),
+            ("HOSTNAME".into(), hostname.clone()),
             ("HOME".into(), "/root".into()),
         ];
         for e in &spec.env {
@@ -327,11 +331,7 @@ impl Cluster {
             namespace: ns.into(),
             pod: pod.into(),
             container: spec.name.clone(),
-            hostname: p
-                .spec
-                .hostname
-                .clone()
-                .unwrap_or_else(|| p.metadata.name.clone()),
+            hostname,
             image,
             has_shell,
             web_root,

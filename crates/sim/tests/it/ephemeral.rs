@@ -201,3 +201,18 @@ fn a_target_shares_its_processes() {
         .map(|r| r.exit_code);
     assert_ne!(r, Ok(0));
 }
+
+#[test]
+fn a_second_one_starts_too() {
+    let mut c = web(9);
+    add(&mut c, ec("one", "busybox:1.28")).unwrap();
+    wait_until(&mut c, 60_000, "one ends", |c| {
+        ephemeral_status(c, "one").is_some_and(|s| s.state.terminated.is_some())
+    });
+    let mut two = ec("two", "busybox:1.28");
+    two.container.command = vec!["sleep".into(), "3600".into()];
+    add(&mut c, two).unwrap();
+    wait_until(&mut c, 60_000, "two runs", |c| {
+        ephemeral_status(c, "two").is_some_and(|s| s.state.running.is_some())
+    });
+}
