@@ -854,6 +854,54 @@ fn debug_adds_an_ephemeral_container_and_attaches_to_it() {
         "",
     );
     assert_eq!(text(&o.stdout), "dbg echo");
+    // A node debugger and a copy: pods kubectl's typed client sends in protobuf.
+    let o = env.run(
+        &[
+            "debug",
+            "node/kind-worker",
+            "--image=busybox:1.28",
+            "--profile=sysadmin",
+            "-q",
+            "--",
+            "sleep",
+            "100",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = env.run(
+        &["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name} {.spec.hostPID} {.spec.tolerations[*].operator} {.spec.containers[0].securityContext}{\"\\n\"}{end}"],
+        "",
+    );
+    let node_pod = text(&o.stdout)
+        .lines()
+        .find(|l| l.starts_with("node-debugger-kind-worker-"))
+        .map(|l| l.split_once(' ').unwrap().1.to_string());
+    assert_eq!(
+        node_pod.as_deref(),
+        Some("true Exists {\"privileged\":true}")
+    );
+    let o = env.run(
+        &[
+            "debug",
+            "web-1",
+            "--image=busybox:1.28",
+            "--copy-to=web-1-copy",
+            "-c",
+            "dbg",
+            "--profile=general",
+            "--",
+            "sleep",
+            "100",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = env.run(
+        &["get", "pod", "web-1-copy", "-o", "jsonpath={.spec.shareProcessNamespace} {.spec.containers[*].name} {.spec.volumes[0].persistentVolumeClaim.claimName}"],
+        "",
+    );
+    assert_eq!(text(&o.stdout), "true nginx dbg www-web-1");
     // A plain update may not touch them.
     let o = env.run(
         &[
