@@ -805,6 +805,159 @@ fn apply_to_container(profile: Profile, style: Style, ctr: &mut Container) {
 mod tests {
     use super::*;
 
+    fn kubectl(c: &mut Cluster, line: &str) -> Output {
+        crate::run_line(c, line, "")
+    }
+
+    fn web() -> Cluster {
+        let mut c = Cluster::new(3);
+        c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default")
+            .unwrap();
+        c.settle();
+        c
+    }
+
+    fn pod(c: &Cluster, name: &str) -> Pod {
+        c.get_as::<Pod>("default", name).cloned().expect("the pod")
+    }
+
+    #[test]
+    fn an_ephemeral_container_as_kubectl_builds_it() {
+        let mut c = web();
+        let o = kubectl(
+            &mut c,
+            "debug -it web-0 --image=busybox:1.28 --target=nginx --env=A=1 --profile=netadmin",
+        );
+        assert_eq!(o.status, 0, "{}", o.stderr());
+        let p = pod(&c, "web-0");
+        let ec = &p.spec.ephemeral_containers[0];
+        let name = &ec.container.name;
+        assert!(name.starts_with("debugger-") && name.len() == 14, "{name}");
+        assert_eq!(
+            o.stdout(),
+            format!("Targeting container \"nginx\". If you don't see processes from this container it may be because the container runtime doesn't support this feature.\nDefaulting debug container name to {name}.\n")
+        );
+        assert_eq!(o.stderr(), "", "no legacy warning for a profile given");
+        assert_eq!(ec.target_container_name.as_deref(), Some("nginx"));
+        assert_eq!(ec.container.stdin, Some(true));
+        assert_eq!(ec.container.tty, Some(true));
+        assert_eq!(ec.container.env[0].name, "A");
+        assert_eq!(
+            ec.container.security_context,
+            Some(json!({"capabilities": {"add": ["NET_ADMIN", "NET_RAW"]}}))
+        );
+        // -it leaves an attach waiting for the container to run.
+        assert!(matches!(
+            &o.job,
+            Some(Job::Attach(a)) if a.container.as_deref() == Some(name.as_str()) && a.waiting
+        ));
+    }
+
+    #[test]
+    fn quiet_named_and_legacy() {
+        let mut c = web();
+        let o = kubectl(
+            &mut c,
+            "debug web-0 --image=busybox:1.28 -c dbg -q -- sleep 60",
+        );
+        assert_eq!((o.stdout(), o.status), (String::new(), 0));
+        assert_eq!(
+            o.stderr(),
+            "--profile=legacy is deprecated and will be removed in the future. It is recommended to explicitly specify a profile, for example \"--profile=general\".\n"
+        );
+        let p = pod(&c, "web-0");
+        let ec = &p.spec.ephemeral_containers[0].container;
+        assert_eq!(ec.command, ["sleep", "60"]);
+        assert_eq!(ec.security_context, None);
+        assert!(o.job.is_none());
+        let o = kubectl(
+            &mut c,
+            "debug web-0 --image=busybox:1.28 -c dbg2 --arguments-only --profile=restricted -- x",
+        );
+        assert_eq!(o.status, 0, "{}", o.stderr());
+        let p = pod(&c, "web-0");
+        let ec = &p.spec.ephemeral_containers[1].container;
+        assert_eq!(
+            (ec.command.len(), ec.args.clone()),
+            (0, vec!["x".to_string()])
+        );
+        assert_eq!(
+            ec.security_context,
+            Some(
+                json!({"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}, "runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}})
+            )
+        );
+    }
+
+    #[test]
+    fn a_copy_and_a_node_debugger() {
+        let mut c = web();
+        let o = kubectl(
+            &mut c,
+            "debug web-1 --copy-to=web-1-copy --set-image=*=nginx:1.27 --profile=legacy",
+        );
+        assert_eq!(o.status, 0, "{}", o.stderr());
+        let p = pod(&c, "web-1-copy");
+        // A --set-image-only copy returns before the profile applies: its labels stay.
+        assert_eq!(
+            p.metadata.labels.get("app").map(String::as_str),
+            Some("nginx")
+        );
+        assert_eq!(p.spec.containers.len(), 1);
+        assert_eq!(p.spec.containers[0].image.as_deref(), Some("nginx:1.27"));
+        assert_eq!(p.spec.share_process_namespace, None);
+        let (node, uid) = {
+            let w = pod(&c, "web-1");
+            (w.spec.node_name, w.metadata.uid)
+        };
+        let o = kubectl(&mut c, "debug web-1 --copy-to=web-1-x --image=busybox:1.28 -c dbg --replace --same-node --profile=general");
+        assert_eq!(o.status, 0, "{}", o.stderr());
+        let p = pod(&c, "web-1-x");
+        assert_eq!(p.spec.share_process_namespace, Some(true));
+        assert_eq!(p.spec.node_name, node, "--same-node");
+        assert!(p.metadata.labels.is_empty(), "general drops the labels");
+        assert_eq!(p.spec.containers[1].name, "dbg");
+        // --replace deletes the original (its StatefulSet makes a new one).
+        assert!(c
+            .get_as::<Pod>("default", "web-1")
+            .is_none_or(|w| w.metadata.uid != uid));
+        let o = kubectl(
+            &mut c,
+            "debug node/kind-worker --image=busybox:1.28 --profile=legacy",
+        );
+        assert_eq!(o.status, 0, "{}", o.stderr());
+        let line = o.stdout();
+        let pn = line
+            .strip_prefix("Creating debugging pod ")
+            .and_then(|l| l.split(' ').next())
+            .expect("the message")
+            .to_string();
+        assert_eq!(
+            line,
+            format!("Creating debugging pod {pn} with container debugger on node kind-worker.\n")
+        );
+        let p = pod(&c, &pn);
+        assert_eq!(
+            (p.spec.host_network, p.spec.host_pid, p.spec.host_ipc),
+            (Some(true), Some(true), Some(true))
+        );
+        assert_eq!(p.spec.restart_policy.as_deref(), Some("Never"));
+        assert_eq!(p.spec.containers[0].volume_mounts[0].mount_path, "/host");
+        assert_eq!(
+            p.spec.tolerations.len(),
+            1,
+            "Exists tolerates the default taints too"
+        );
+        let o = kubectl(
+            &mut c,
+            "debug node/nope --image=busybox:1.28 --profile=general",
+        );
+        assert_eq!(
+            o.stderr(),
+            "Error from server (NotFound): nodes \"nope\" not found\n"
+        );
+    }
+
     #[test]
     fn references_as_distribution_reads_them() {
         for ok in [
