@@ -195,6 +195,23 @@ fn complete(c: &Cluster, p: &Parsed, env: &Env, _out: &mut Output) -> Result<Opt
             Some(v)
         }
     };
+    // `-f`: the pods (or nodes) the files name, before the names given.
+    let mut targets = Vec::new();
+    for f in p.values("filename") {
+        let text = crate::manifests::read(env.files, &f, env.stdin)?;
+        let objects = ordinal_sim::apply::parse_manifests(&text)
+            .map_err(|e| format!("error: error parsing {f}: {}", e.message))?;
+        for o in objects {
+            let kind = o.value.get("kind").and_then(Value::as_str).unwrap_or("");
+            let name = o
+                .value
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            targets.push(format!("{}/{name}", kind.to_lowercase()));
+        }
+    }
+    targets.extend(p.positionals.iter().cloned());
     let interactive = p.bool("stdin");
     // A seed of the client's own: kubectl's `utilrand.String`, drawn without touching the
     // cluster's random sequence.
@@ -232,7 +249,7 @@ fn complete(c: &Cluster, p: &Parsed, env: &Env, _out: &mut Output) -> Result<Opt
             init_containers: !p.has("keep-init-containers") || p.bool("keep-init-containers"),
         },
         namespace: p.value("namespace").unwrap_or(env.namespace).to_string(),
-        targets: p.positionals.clone(),
+        targets,
         pull_policy: p.value("image-pull-policy").unwrap_or("").to_string(),
         quiet: p.bool("quiet"),
         same_node: p.bool("same-node"),
@@ -956,6 +973,19 @@ mod tests {
             o.stderr(),
             "Error from server (NotFound): nodes \"nope\" not found\n"
         );
+    }
+
+    #[test]
+    fn the_pods_a_file_names() {
+        let mut c = web();
+        let pod_yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n";
+        let o = crate::run_line(
+            &mut c,
+            "debug -f - --image=busybox:1.28 -c dbg --profile=general",
+            pod_yaml,
+        );
+        assert_eq!(o.status, 0, "{}", o.stderr());
+        assert_eq!(pod(&c, "web-1").spec.ephemeral_containers.len(), 1);
     }
 
     #[test]
