@@ -158,6 +158,7 @@ pub fn debug(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                     remove: false,
                     waiting: true,
                     from_run: true,
+                    warned: None,
                 }));
                 return out;
             }

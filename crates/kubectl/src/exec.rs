@@ -82,6 +82,7 @@ pub fn exec(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             remove: false,
             waiting: false,
             from_run: false,
+            warned: None,
         }));
         return out;
     }
@@ -393,6 +394,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         remove: p.bool("rm"),
         waiting: true,
         from_run: true,
+        warned: None,
     }));
     out
 }
@@ -501,6 +503,7 @@ pub fn attach(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             remove: false,
             waiting: true,
             from_run: true,
+            warned: None,
         }));
         return out;
     }

@@ -252,7 +252,18 @@ impl Job {
                                     return true;
                                 }
                                 Some(st) if st.running.is_some() => {}
-                                _ => return false,
+                                // `waitForContainer`'s warning for a waiting message (a pull
+                                // failing), each time it changes.
+                                Some(st) => {
+                                    let msg = st.waiting.as_ref().and_then(|w| w.message.clone());
+                                    if let Some(m) = msg.filter(|m| a.warned.as_ref() != Some(m)) {
+                                        let name = a.container.clone().unwrap_or_default();
+                                        out.note(format!("Warning: container {name}: {m}"));
+                                        a.warned = Some(m);
+                                    }
+                                    return false;
+                                }
+                                None => return false,
                             }
                         }
                         a.waiting = false;
