@@ -977,6 +977,32 @@ mod tests {
     }
 
     #[test]
+    fn an_attach_waits_for_the_container_and_warns_of_a_failing_pull() {
+        let mut c = web();
+        let o = kubectl(
+            &mut c,
+            "debug -it web-0 --image=example.com/nope:1 -c bad --profile=general",
+        );
+        let Some(mut job) = o.job else {
+            panic!("an attach job: {}", o.stderr())
+        };
+        let mut out = Output::default();
+        for _ in 0..20 {
+            c.advance(1_000);
+            assert!(!job.poll(&mut c, &mut out), "it keeps waiting");
+        }
+        assert!(
+            out.stderr().starts_with(
+                "Warning: container bad: failed to pull and unpack image \"example.com/nope:1\""
+            ),
+            "{}",
+            out.stderr()
+        );
+        assert!(matches!(job, Job::Attach(Attach { waiting: true, .. })));
+        assert_eq!(out.stdout(), "", "no prompt before the container runs");
+    }
+
+    #[test]
     fn the_pods_a_file_names() {
         let mut c = web();
         let pod_yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n";
