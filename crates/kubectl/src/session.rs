@@ -957,7 +957,7 @@ impl Session {
             } else if let Some((name, ephemeral, restarts)) = spec {
                 if ephemeral && restarts {
                     out.out(format!("Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {pod} -c {name} -i -t' if it is still running\n"));
-                } else if restarts || !ephemeral && container.is_none() {
+                } else if restarts {
                     out.out(format!("Session ended, resume using 'kubectl attach {pod} -c {name} -i -t' command when the pod is running\n"));
                 }
             }
