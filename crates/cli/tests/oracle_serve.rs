@@ -276,7 +276,10 @@ fn comparable(line: &str, env: &[(String, String)]) -> Option<(Vec<String>, Env)
             && !a.starts_with("--")
             && a[1..].chars().all(|c| c.is_ascii_alphabetic())
             && (a.contains('i') || a.contains('t'))
-            && matches!(verb, Some("run") | Some("exec") | Some("attach"))
+            && matches!(
+                verb,
+                Some("run") | Some("exec") | Some("attach") | Some("debug")
+            )
         {
             return None;
         }

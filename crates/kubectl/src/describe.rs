@@ -497,6 +497,20 @@ fn describe_pod(c: &Cluster, pod: &Pod, o: &mut Out) {
         Some((&st.container_statuses, pod)),
         "",
     );
+    if !s.ephemeral_containers.is_empty() {
+        let ec: Vec<Container> = s
+            .ephemeral_containers
+            .iter()
+            .map(|e| e.container.clone())
+            .collect();
+        describe_containers(
+            o,
+            "Ephemeral Containers",
+            &ec,
+            Some((&st.ephemeral_container_statuses, pod)),
+            "",
+        );
+    }
     if !st.conditions.is_empty() {
         o.w(0, "Conditions:\n  Type\tStatus\n");
         for cond in &st.conditions {

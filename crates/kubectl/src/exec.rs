@@ -82,6 +82,7 @@ pub fn exec(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             remove: false,
             waiting: false,
             from_run: false,
+            warned: None,
         }));
         return out;
     }
@@ -393,6 +394,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         remove: p.bool("rm"),
         waiting: true,
         from_run: true,
+        warned: None,
     }));
     out
 }
@@ -451,7 +453,13 @@ pub fn attach(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         return out;
     }
     let container = match p.value("container") {
-        Some(name) => match spec.spec.containers.iter().find(|k| k.name == name) {
+        Some(name) => match spec
+            .spec
+            .containers
+            .iter()
+            .chain(spec.spec.ephemeral_containers.iter().map(|e| &e.container))
+            .find(|k| k.name == name)
+        {
             Some(k) => k.clone(),
             None => {
                 out.err(format!(
@@ -495,6 +503,7 @@ pub fn attach(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             remove: false,
             waiting: true,
             from_run: true,
+            warned: None,
         }));
         return out;
     }

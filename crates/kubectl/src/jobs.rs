@@ -97,6 +97,8 @@ pub struct Attach {
     pub waiting: bool,
     /// Started by `kubectl run` (its shell is the container's main process).
     pub from_run: bool,
+    /// The last waiting message `kubectl debug` warned about while its container started.
+    pub warned: Option<String>,
 }
 
 impl Job {

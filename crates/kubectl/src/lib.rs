@@ -12,6 +12,7 @@ pub mod args;
 pub mod auth;
 pub mod complete;
 pub mod cp;
+pub mod debug;
 pub mod delete;
 pub mod deployment;
 pub mod describe;

@@ -159,7 +159,15 @@ pub fn logs(c: &mut Cluster, args: &[String], env: &Env) -> Output {
     let mut requests = Vec::new();
     for pod in &pods {
         if p.bool("all-containers") {
-            for cont in pod.spec.init_containers.iter().chain(&pod.spec.containers) {
+            // logsforobject.go: init containers, containers, then ephemeral containers.
+            let ephemeral = pod.spec.ephemeral_containers.iter().map(|e| &e.container);
+            for cont in pod
+                .spec
+                .init_containers
+                .iter()
+                .chain(&pod.spec.containers)
+                .chain(ephemeral)
+            {
                 requests.push(Request {
                     pod: pod.metadata.name.clone(),
                     container: cont.name.clone(),
@@ -411,10 +419,12 @@ fn default_container(
 }
 
 fn find(pod: &Pod, name: &str) -> bool {
+    let ephemeral = pod.spec.ephemeral_containers.iter().map(|e| &e.container);
     pod.spec
         .containers
         .iter()
         .chain(&pod.spec.init_containers)
+        .chain(ephemeral)
         .any(|c| c.name == name)
 }
 
@@ -462,6 +472,7 @@ fn request(
         .container_statuses
         .iter()
         .chain(&pod.status.init_container_statuses)
+        .chain(&pod.status.ephemeral_container_statuses)
         .find(|s| s.name == container)
     else {
         // The playground's kubelet does not run init containers: theirs is an empty log.

@@ -172,6 +172,44 @@ impl Job {
                         true
                     }
                     Some(p) if p.phase() == "Running" => {
+                        // An ephemeral container (`kubectl debug`) starts after its pod:
+                        // `waitForContainer` waits for it to run, or shows the logs of one
+                        // that ended.
+                        let status = a.container.as_deref().and_then(|n| {
+                            p.status
+                                .ephemeral_container_statuses
+                                .iter()
+                                .find(|s| s.name == n)
+                        });
+                        let is_ephemeral = a.container.as_deref().is_some_and(|n| {
+                            p.spec
+                                .ephemeral_containers
+                                .iter()
+                                .any(|e| e.container.name == n)
+                        });
+                        if is_ephemeral {
+                            match status.map(|s| &s.state) {
+                                Some(st) if st.terminated.is_some() => {
+                                    let name = a.container.clone().unwrap_or_default();
+                                    out.out(c.container_logs(&a.namespace, &a.pod, &name));
+                                    a.waiting = false;
+                                    return true;
+                                }
+                                Some(st) if st.running.is_some() => {}
+                                // `waitForContainer`'s warning for a waiting message (a pull
+                                // failing), each time it changes.
+                                Some(st) => {
+                                    let msg = st.waiting.as_ref().and_then(|w| w.message.clone());
+                                    if let Some(m) = msg.filter(|m| a.warned.as_ref() != Some(m)) {
+                                        let name = a.container.clone().unwrap_or_default();
+                                        out.note(format!("Warning: container {name}: {m}"));
+                                        a.warned = Some(m);
+                                    }
+                                    return false;
+                                }
+                                None => return false,
+                            }
+                        }
                         a.waiting = false;
                         out.out("If you don't see a command prompt, try pressing enter.\n");
                         false

@@ -935,7 +935,18 @@ impl Session {
                 .strip_prefix("exit")
                 .and_then(|s| s.trim().parse().ok())
                 .unwrap_or(0);
-            c.end_main_process(&ns, &pod, code);
+            // `GetSessionEndMessage`: only for a pod whose containers restart.
+            let spec = c.get_as::<ordinal_sim::api::Pod>(&ns, &pod).map(|p| {
+                let name = container.clone().unwrap_or_else(|| pod.clone());
+                let ephemeral = p
+                    .spec
+                    .ephemeral_containers
+                    .iter()
+                    .any(|e| e.container.name == name);
+                let restarts = p.spec.restart_policy.as_deref().unwrap_or("Always") == "Always";
+                (name, ephemeral, restarts)
+            });
+            c.end_process(&ns, &pod, container.as_deref(), code);
             if a.attach.remove {
                 let opts = DeleteOptions {
                     grace_period_seconds: Some(0),
@@ -944,8 +955,12 @@ impl Session {
                 if c.delete(Kind::Pod, &ns, &pod, &opts).is_ok() {
                     out.out(format!("pod \"{pod}\" deleted\n"));
                 }
-            } else {
-                out.out(format!("Session ended, resume using 'kubectl attach {pod} -c {pod} -i -t' command when the pod is running\n"));
+            } else if let Some((name, ephemeral, restarts)) = spec {
+                if ephemeral && restarts {
+                    out.out(format!("Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {pod} -c {name} -i -t' if it is still running\n"));
+                } else if restarts {
+                    out.out(format!("Session ended, resume using 'kubectl attach {pod} -c {name} -i -t' command when the pod is running\n"));
+                }
             }
         }
         (out, false)

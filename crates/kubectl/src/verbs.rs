@@ -7,8 +7,9 @@
 use crate::args::{sub, FlagSpec, Operands, Sub};
 use crate::output::Output;
 use crate::{
-    apply, auth, cp, delete, describe, diff, drain, edit, events, exec, explain, expose, get, info,
-    label, logs, patch, portforward, replace, rollout, scale, set, taint, top, wait, Env,
+    apply, auth, cp, debug, delete, describe, diff, drain, edit, events, exec, explain, expose,
+    get, info, label, logs, patch, portforward, replace, rollout, scale, set, taint, top, wait,
+    Env,
 };
 use ordinal_sim::api::Kind;
 use ordinal_sim::Cluster;
@@ -148,9 +149,6 @@ const fn not_here(
         run: Run::NotHere(why),
     }
 }
-
-/// Why the verbs other parts of the playground are still building cannot run yet.
-const DEBUG_WHY: &str = "it cannot add ephemeral containers to pods";
 
 const LABEL_HELP: Help = Help {
     what: "Add, change (--overwrite) or remove (KEY-) labels or annotations.",
@@ -540,12 +538,21 @@ pub static VERBS: &[Verb] = &[
         operands: Operands::None,
         run: Run::Cmd(auth::auth),
     },
-    not_here(
-        "debug",
-        Group::Troubleshooting,
-        "Create debugging sessions for troubleshooting workloads and nodes",
-        DEBUG_WHY,
-    ),
+    Verb {
+        name: "debug",
+        aliases: &[],
+        group: Some(Group::Troubleshooting),
+        summary: "Create debugging sessions for troubleshooting workloads and nodes",
+        help: Some(Help {
+            what: "Debug a pod or a node with a container of your own. POD: an ephemeral container joins the running pod (--target=CONTAINER shares that container's processes, so ps shows them); it is never restarted and stays in the pod's spec. --copy-to=NAME: a copy of the pod with a debug container (or changed images, --set-image). node/NAME: a pod on that node in its host namespaces, the node's filesystem at /host. With -it you get a shell in the new container; type exit to leave it.",
+            usage: "kubectl debug (POD | TYPE/NAME) --image=IMAGE [-c NAME] [--target=CONTAINER] [-it] [--profile=PROFILE] [ -- COMMAND [args...] ] [options]\n  kubectl debug POD --copy-to=NAME [--image=IMAGE] [--set-image=CONTAINER=IMAGE,...] [--share-processes] [--same-node] [--replace] [options]\n  kubectl debug node/NAME --image=IMAGE [-it] [options]",
+            examples: "  kubectl debug -it web-0 --image=busybox:1.28 --target=nginx\n  kubectl debug web-0 --image=busybox:1.28 -c probe -- sleep 3600\n  kubectl debug web-0 -it --image=busybox:1.28 --copy-to=web-0-debug --share-processes\n  kubectl debug node/kind-worker -it --image=busybox:1.28",
+        }),
+        flags: debug::FLAGS,
+        subs: &[],
+        operands: Operands::Name(Kind::Pod),
+        run: Run::Cmd(debug::debug),
+    },
     Verb {
         name: "events",
         aliases: &[],

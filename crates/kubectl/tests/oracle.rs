@@ -192,6 +192,28 @@ const FLAG_ERRORS: &[&str] = &[
     "set image",
     "set env",
     "set resources",
+    "debug",
+    "debug web-0",
+    "debug --image=busybox",
+    "debug web-0 --image=busybox --replace",
+    "debug web-0 --image=busybox --same-node",
+    "debug web-0 --image=busybox --set-image=a=b",
+    "debug web-0 --image=Busybox",
+    "debug web-0 --image=busybox --image-pull-policy=Sometimes",
+    "debug web-0 --image=busybox --set-image=x --copy-to=c",
+    "debug web-0 --copy-to=c --set-image=nginx=Bad",
+    "debug web-0 --image=busybox --copy-to=c --target=nginx",
+    "debug web-0 --image=busybox -t",
+    "debug web-0 --image=busybox --target=nginx -t",
+    "debug web-0 --image=busybox --profile=bogus",
+    "debug web-0 --copy-to=c",
+    "debug web-0 --copy-to=c -- sh",
+    "debug web-0 --attach",
+    "debug web-0 --bogus",
+    "debug web-0 --image=busybox --custom=nope.json",
+    "debug web-0 --image=busybox --dry-run=client",
+    "debug web-0 --image=busybox --env=x",
+    "debug --image=busybox -q",
 ];
 
 /// The verbs whose `kubectl VERB --help` is compared.
@@ -227,6 +249,7 @@ const HELP_VERBS: &[&str] = &[
     "set serviceaccount",
     "set sa",
     "set subject",
+    "debug",
 ];
 
 /// Lines whose difference is listed, with why. Each must still differ.

@@ -49,6 +49,7 @@ fn extras(k: Kind) -> (&'static [&'static str], Vec<Sub>) {
                     Some(("", "v1", "PodAttachOptions")),
                     &["create", "get"],
                 ),
+                ("ephemeralcontainers", None, &["get", "patch", "update"]),
                 ("eviction", Some(("policy", "v1", "Eviction")), &["create"]),
                 (
                     "exec",

@@ -176,19 +176,113 @@ fn fields(ty: &str) -> Option<&'static [Field]> {
             (1, "metadata", Msg("ObjectMeta"), false),
             (2, "spec", Msg("PodSpec"), false),
         ],
+        // A Pod: what `kubectl debug` creates (a node debugger, a copy of a pod as read back).
+        "Pod" => &[
+            (1, "metadata", Msg("ObjectMeta"), false),
+            (2, "spec", Msg("PodSpec"), false),
+        ],
         "PodSpec" => &[
+            (1, "volumes", Msg("Volume"), true),
             (20, "initContainers", Msg("Container"), true),
             (2, "containers", Msg("Container"), true),
             (3, "restartPolicy", Str, false),
             (4, "terminationGracePeriodSeconds", IntPtr, false),
+            (5, "activeDeadlineSeconds", IntPtr, false),
             (6, "dnsPolicy", Str, false),
             (7, "nodeSelector", MapStr, false),
             (8, "serviceAccountName", Str, false),
+            (9, "serviceAccount", Str, false),
+            (21, "automountServiceAccountToken", BoolPtr, false),
             (10, "nodeName", Str, false),
+            (11, "hostNetwork", Bool, false),
+            (12, "hostPID", Bool, false),
+            (13, "hostIPC", Bool, false),
+            (27, "shareProcessNamespace", BoolPtr, false),
+            (14, "securityContext", Msg("PodSecurityContext"), false),
+            (15, "imagePullSecrets", Msg("LocalObjectReference"), true),
             (16, "hostname", Str, false),
             (17, "subdomain", Str, false),
             (19, "schedulerName", Str, false),
+            (22, "tolerations", Msg("Toleration"), true),
+            (24, "priorityClassName", Str, false),
+            (25, "priority", IntPtr, false),
+            (30, "enableServiceLinks", BoolPtr, false),
+            (31, "preemptionPolicy", Str, false),
         ],
+        "PodSecurityContext" => &[
+            (2, "runAsUser", IntPtr, false),
+            (3, "runAsNonRoot", BoolPtr, false),
+            (5, "fsGroup", IntPtr, false),
+            (6, "runAsGroup", IntPtr, false),
+            (10, "seccompProfile", Msg("SeccompProfile"), false),
+        ],
+        "LocalObjectReference" => &[(1, "name", Str, false)],
+        "Toleration" => &[
+            (1, "key", Str, false),
+            (2, "operator", Str, false),
+            (3, "value", Str, false),
+            (4, "effect", Str, false),
+            (5, "tolerationSeconds", IntPtr, false),
+        ],
+        // JSON inlines a volume's source (`""`: merged into the volume).
+        "Volume" => &[(1, "name", Str, false), (2, "", Msg("VolumeSource"), false)],
+        "VolumeSource" => &[
+            (1, "hostPath", Msg("HostPathVolumeSource"), false),
+            (2, "emptyDir", Msg("EmptyDirVolumeSource"), false),
+            (
+                10,
+                "persistentVolumeClaim",
+                Msg("PersistentVolumeClaimVolumeSource"),
+                false,
+            ),
+        ],
+        "HostPathVolumeSource" => &[(1, "path", Str, false), (2, "type", Str, false)],
+        "EmptyDirVolumeSource" => &[(1, "medium", Str, false)],
+        "PersistentVolumeClaimVolumeSource" => {
+            &[(1, "claimName", Str, false), (2, "readOnly", Bool, false)]
+        }
+        "VolumeMount" => &[
+            (1, "name", Str, false),
+            (2, "readOnly", Bool, false),
+            (3, "mountPath", Str, false),
+            (4, "subPath", Str, false),
+            (5, "mountPropagation", Str, false),
+            (6, "subPathExpr", Str, false),
+        ],
+        "SecurityContext" => &[
+            (1, "capabilities", Msg("Capabilities"), false),
+            (2, "privileged", BoolPtr, false),
+            (4, "runAsUser", IntPtr, false),
+            (5, "runAsNonRoot", BoolPtr, false),
+            (6, "readOnlyRootFilesystem", BoolPtr, false),
+            (7, "allowPrivilegeEscalation", BoolPtr, false),
+            (8, "runAsGroup", IntPtr, false),
+            (11, "seccompProfile", Msg("SeccompProfile"), false),
+        ],
+        "Capabilities" => &[(1, "add", Str, true), (2, "drop", Str, true)],
+        "SeccompProfile" => &[(1, "type", Str, false), (2, "localhostProfile", Str, false)],
+        // JSON inlines a probe's handler.
+        "Probe" => &[
+            (1, "", Msg("ProbeHandler"), false),
+            (2, "initialDelaySeconds", Int, false),
+            (3, "timeoutSeconds", Int, false),
+            (4, "periodSeconds", Int, false),
+            (5, "successThreshold", Int, false),
+            (6, "failureThreshold", Int, false),
+        ],
+        "ProbeHandler" => &[
+            (1, "exec", Msg("ExecAction"), false),
+            (2, "httpGet", Msg("HTTPGetAction"), false),
+            (3, "tcpSocket", Msg("TCPSocketAction"), false),
+        ],
+        "ExecAction" => &[(1, "command", Str, true)],
+        "HTTPGetAction" => &[
+            (1, "path", Str, false),
+            (2, "port", IntOrString, false),
+            (3, "host", Str, false),
+            (4, "scheme", Str, false),
+        ],
+        "TCPSocketAction" => &[(1, "port", IntOrString, false), (2, "host", Str, false)],
         "Container" => &[
             (1, "name", Str, false),
             (2, "image", Str, false),
@@ -198,6 +292,11 @@ fn fields(ty: &str) -> Option<&'static [Field]> {
             (6, "ports", Msg("ContainerPort"), true),
             (7, "env", Msg("EnvVar"), true),
             (8, "resources", Msg("ResourceRequirements"), false),
+            (9, "volumeMounts", Msg("VolumeMount"), true),
+            (10, "livenessProbe", Msg("Probe"), false),
+            (11, "readinessProbe", Msg("Probe"), false),
+            (22, "startupProbe", Msg("Probe"), false),
+            (15, "securityContext", Msg("SecurityContext"), false),
             (13, "terminationMessagePath", Str, false),
             (20, "terminationMessagePolicy", Str, false),
             (14, "imagePullPolicy", Str, false),
@@ -360,7 +459,12 @@ fn message(ty: &str, b: &[u8], depth: usize) -> Result<Value, String> {
             }
             _ => return Err(format!("field {name} has the wrong wire type")),
         };
-        if repeated {
+        if name.is_empty() {
+            // An embedded struct JSON inlines (a volume's source, a probe's handler).
+            if let Value::Object(m) = v {
+                out.extend(m);
+            }
+        } else if repeated {
             let a = out.entry(name).or_insert_with(|| json!([]));
             if let Some(a) = a.as_array_mut() {
                 a.push(v);

@@ -24,15 +24,20 @@ pub fn handle(shared: &Arc<Shared>, req: Request, t: &Target) -> Response {
                 list(shared, &req, t)
             }
         }
-        ("GET", Some(_), None) | ("GET", Some(_), Some("status")) => get(shared, &req, t),
+        ("GET", Some(_), None)
+        | ("GET", Some(_), Some("status"))
+        | ("GET", Some(_), Some("ephemeralcontainers")) => get(shared, &req, t),
         ("GET", Some(_), Some("scale")) => scale_get(shared, &req, t),
         ("POST", None, None) => create(shared, &req, t),
         ("POST", Some(_), Some("eviction")) => evict(shared, &req, t),
-        ("PUT", Some(_), None) | ("PUT", Some(_), Some("status")) => update(shared, &req, t),
+        ("PUT", Some(_), None)
+        | ("PUT", Some(_), Some("status"))
+        | ("PUT", Some(_), Some("ephemeralcontainers")) => update(shared, &req, t),
         ("PUT", Some(_), Some("scale")) => scale_put(shared, &req, t),
         ("PUT", Some(_), Some("finalize")) => update(shared, &req, t),
         ("PATCH", Some(_), None)
         | ("PATCH", Some(_), Some("status"))
+        | ("PATCH", Some(_), Some("ephemeralcontainers"))
         | ("PATCH", Some(_), Some("scale")) => patch(shared, &req, t),
         ("DELETE", Some(_), None) => delete(shared, &req, t),
         ("DELETE", None, None) => delete_collection(shared, &req, t),
@@ -656,14 +661,12 @@ fn update(shared: &Shared, req: &Request, t: &Target) -> Response {
         Ok(x) => x,
         Err(e) => return error_response(&e, Some(t.kind), &name),
     };
-    let status_only = t.subresource.as_deref() == Some("status");
+    let sub = t.subresource.as_deref();
     let mut st = shared.lock();
-    let write = |c: &mut Cluster| {
-        if status_only {
-            c.update_status(obj)
-        } else {
-            c.update(obj)
-        }
+    let write = |c: &mut Cluster| match (sub, obj) {
+        (Some("status"), obj) => c.update_status(obj),
+        (Some("ephemeralcontainers"), Object::Pod(pod)) => c.update_ephemeral_containers(*pod),
+        (_, obj) => c.update(obj),
     };
     let r = if dry {
         st.cluster.dry_run(write)
@@ -840,6 +843,9 @@ fn patch(shared: &Shared, req: &Request, t: &Target) -> Response {
                     ty == PatchType::Strategic,
                 )?;
                 c.update_status(obj).map(|o| (o, w))
+            }
+            Some("ephemeralcontainers") => {
+                c.patch_ephemeral_containers(ns_of(t), &name, ty, &p, validation)
             }
             _ => c.patch_with(t.kind, ns_of(t), &name, ty, &p, validation),
         }

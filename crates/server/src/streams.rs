@@ -103,6 +103,7 @@ fn resolve_container(pod: &Pod, container: Option<&str>) -> Result<String, Respo
                 .containers
                 .iter()
                 .chain(&pod.spec.init_containers)
+                .chain(pod.spec.ephemeral_containers.iter().map(|e| &e.container))
                 .any(|x| x.name == c);
             if known {
                 Ok(c.to_string())
@@ -273,6 +274,7 @@ fn log_status_error(pod: &Pod, o: &LogOptions) -> Option<String> {
         .container_statuses
         .iter()
         .chain(&pod.status.init_container_statuses)
+        .chain(&pod.status.ephemeral_container_statuses)
         .find(|s| &s.name == container)
     else {
         return Some(format!(
@@ -315,6 +317,7 @@ fn container_status<'p>(pod: &'p Pod, container: &str) -> Option<&'p ContainerSt
         .container_statuses
         .iter()
         .chain(&pod.status.init_container_statuses)
+        .chain(&pod.status.ephemeral_container_statuses)
         .find(|s| s.name == container)
 }
 
@@ -746,7 +749,13 @@ fn run_session(
         let st = shared.lock();
         st.cluster
             .get_as::<Pod>(ns, pod)
-            .and_then(|p| p.spec.containers.iter().find(|c| c.name == o.container))
+            .and_then(|p| {
+                p.spec
+                    .containers
+                    .iter()
+                    .chain(p.spec.ephemeral_containers.iter().map(|e| &e.container))
+                    .find(|c| c.name == o.container)
+            })
             .is_some_and(|c| c.stdin == Some(true))
     };
     if attach && !interactive_main {
@@ -1018,7 +1027,7 @@ fn interactive(
     let finish = |code: i32| -> End {
         if main_process {
             let mut st = shared.lock();
-            st.cluster.end_main_process(ns, pod, code);
+            st.cluster.end_process(ns, pod, container, code);
             drop(st);
             shared.notify();
             End::Success

@@ -745,3 +745,176 @@ fn cp_moves_files_and_directories_both_ways() {
         ("tar: Removing leading `/' from member names\ntar: /tmp/nope: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\n".to_string(), Some(0))
     );
 }
+
+#[test]
+fn debug_adds_an_ephemeral_container_and_attaches_to_it() {
+    let Some(env) = Env::new("debug") else { return };
+    // Through the `ephemeralcontainers` subresource (a strategic merge patch), then an attach
+    // to the new container once it runs: its shell sees nginx's processes (`--target`).
+    let o = env.run(
+        &[
+            "debug",
+            "-i",
+            "web-0",
+            "--image=busybox:1.28",
+            "--target=nginx",
+            "-c",
+            "dbg",
+            "--profile=general",
+        ],
+        "ps\nhostname\nexit\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        "Targeting container \"nginx\". If you don't see processes from this container it may be because the container runtime doesn't support this feature.\n\
+         PID   USER     TIME  COMMAND\n    1 root      0:00 nginx: master process nginx -g daemon off;\n   29 101       0:00 nginx: worker process\n   30 root      0:00 sh\n   36 root      0:00 ps\nweb-0\n"
+    );
+    assert_eq!(
+        text(&o.stderr),
+        "If you don't see a command prompt, try pressing enter.\n"
+    );
+    let o = env.run(
+        &[
+            "get",
+            "pod",
+            "web-0",
+            "-o",
+            "jsonpath={.spec.ephemeralContainers[0].securityContext}|{.status.ephemeralContainerStatuses[0].state.terminated.reason}|{.status.containerStatuses[0].ready}",
+        ],
+        "",
+    );
+    assert_eq!(
+        text(&o.stdout),
+        "{\"capabilities\":{\"add\":[\"SYS_PTRACE\"]}}|Completed|true"
+    );
+    // The API server's refusals: a name taken, a target that is not there.
+    let o = env.run(
+        &[
+            "debug",
+            "web-0",
+            "--image=busybox:1.28",
+            "-c",
+            "nginx",
+            "--profile=general",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr),
+        "The Pod \"web-0\" is invalid: spec.ephemeralContainers[1].name: Duplicate value: \"nginx\"\n"
+    );
+    let o = env.run(
+        &[
+            "debug",
+            "web-0",
+            "--image=busybox:1.28",
+            "-q",
+            "--target=db",
+            "-c",
+            "x",
+            "--profile=general",
+        ],
+        "",
+    );
+    assert_eq!(
+        text(&o.stderr),
+        "The Pod \"web-0\" is invalid: spec.ephemeralContainers[1].targetContainerName: Not found: \"db\"\n"
+    );
+    // Without -i it creates and returns; the container runs, and its logs are there.
+    let o = env.run(
+        &[
+            "debug",
+            "web-0",
+            "--image=busybox:1.28",
+            "-c",
+            "echo",
+            "--profile=general",
+            "--",
+            "sh",
+            "-c",
+            "echo hello",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    env.post("/ordinal/v1/clock/settle");
+    let o = env.run(
+        &[
+            "get",
+            "pod",
+            "web-0",
+            "-o",
+            "jsonpath={.status.ephemeralContainerStatuses[*].name}",
+        ],
+        "",
+    );
+    assert_eq!(text(&o.stdout), "dbg echo");
+    // A node debugger and a copy: pods kubectl's typed client sends in protobuf.
+    let o = env.run(
+        &[
+            "debug",
+            "node/kind-worker",
+            "--image=busybox:1.28",
+            "--profile=sysadmin",
+            "-q",
+            "--",
+            "sleep",
+            "100",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = env.run(
+        &["get", "pods", "-o", "jsonpath={range .items[*]}{.metadata.name} {.spec.hostPID} {.spec.tolerations[*].operator} {.spec.containers[0].securityContext}{\"\\n\"}{end}"],
+        "",
+    );
+    let node_pod = text(&o.stdout)
+        .lines()
+        .find(|l| l.starts_with("node-debugger-kind-worker-"))
+        .map(|l| l.split_once(' ').unwrap().1.to_string());
+    assert_eq!(
+        node_pod.as_deref(),
+        Some("true Exists {\"privileged\":true}")
+    );
+    let o = env.run(
+        &[
+            "debug",
+            "web-1",
+            "--image=busybox:1.28",
+            "--copy-to=web-1-copy",
+            "-c",
+            "dbg",
+            "--profile=general",
+            "--",
+            "sleep",
+            "100",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = env.run(
+        &["get", "pod", "web-1-copy", "-o", "jsonpath={.spec.shareProcessNamespace} {.spec.containers[*].name} {.spec.volumes[0].persistentVolumeClaim.claimName}"],
+        "",
+    );
+    assert_eq!(text(&o.stdout), "true nginx dbg www-web-1");
+    // A plain update may not touch them.
+    let o = env.run(
+        &[
+            "patch",
+            "pod",
+            "web-0",
+            "--type=json",
+            "-p",
+            "[{\"op\":\"remove\",\"path\":\"/spec/ephemeralContainers/0\"}]",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).starts_with("The Pod \"web-0\" is invalid: spec: Forbidden: pod updates may not change fields other than"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -29,6 +29,9 @@ pub fn default_pod_spec(s: &mut PodSpec) {
     for c in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {
         default_container(c);
     }
+    for c in &mut s.ephemeral_containers {
+        default_container(&mut c.container);
+    }
 }
 
 fn default_container(c: &mut Container) {
@@ -584,14 +587,142 @@ pub(crate) fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Cau
     let mut names = std::collections::HashSet::new();
     for (i, c) in spec.containers.iter().enumerate() {
         let p = format!("{path}.containers[{i}]");
+        validate_container_common(spec, c, &p, causes);
+        if !c.name.is_empty() && !names.insert(c.name.clone()) {
+            causes.push(field::duplicate(&format!("{p}.name"), &c.name));
+        }
+    }
+    if let Some(rp) = spec.restart_policy.as_deref() {
+        if !matches!(rp, "Always" | "OnFailure" | "Never") {
+            causes.push(field::not_supported(
+                &format!("{path}.restartPolicy"),
+                rp,
+                &["Always", "OnFailure", "Never"],
+            ));
+        }
+    }
+    if let Some(g) = spec.termination_grace_period_seconds {
+        if g < 0 {
+            causes.push(field::invalid(
+                &format!("{path}.terminationGracePeriodSeconds"),
+                g,
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    for field_name in ["hostname", "subdomain"] {
+        let v = if field_name == "hostname" {
+            &spec.hostname
+        } else {
+            &spec.subdomain
+        };
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            for e in dns1123_label(v) {
+                causes.push(field::invalid(
+                    &format!("{path}.{field_name}"),
+                    quoted(v),
+                    &e,
+                ));
+            }
+        }
+    }
+}
+
+/// `validateEphemeralContainers` (what every container is checked for, a name unique across
+/// all the pod's containers, a target that is an app or init container, none of the fields an
+/// ephemeral container may not have), then part 2 of `ValidatePodEphemeralContainersUpdate`:
+/// those `old` had are neither removed nor changed.
+pub(crate) fn validate_ephemeral_containers(
+    spec: &PodSpec,
+    old: &[EphemeralContainer],
+    causes: &mut Vec<Cause>,
+) {
+    let path = "spec.ephemeralContainers";
+    let others: std::collections::HashSet<&str> = spec
+        .containers
+        .iter()
+        .chain(&spec.init_containers)
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut all = others.clone();
+    for (i, ec) in spec.ephemeral_containers.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let c = &ec.container;
+        validate_container_common(spec, c, &p, causes);
+        if !all.insert(c.name.as_str()) {
+            causes.push(field::duplicate(&format!("{p}.name"), &c.name));
+        }
+        if let Some(t) = ec
+            .target_container_name
+            .as_deref()
+            .filter(|t| !t.is_empty())
+        {
+            if !others.contains(t) {
+                causes.push(field::not_found(&format!("{p}.targetContainerName"), t));
+            }
+        }
+        // `validateFieldAllowList`, in the Go struct's field order.
+        let empty_object = |v: &Option<Value>| {
+            v.as_ref()
+                .is_none_or(|v| v.as_object().is_some_and(|m| m.is_empty()))
+        };
+        let forbidden = [
+            ("ports", !c.ports.is_empty()),
+            ("resources", !empty_object(&c.resources)),
+            ("resizePolicy", c.resize_policy.is_some()),
+            ("restartPolicy", c.restart_policy.is_some()),
+            ("livenessProbe", c.liveness_probe.is_some()),
+            ("readinessProbe", c.readiness_probe.is_some()),
+            ("startupProbe", c.startup_probe.is_some()),
+            ("lifecycle", c.lifecycle.is_some()),
+        ];
+        for (name, set) in forbidden {
+            if set {
+                causes.push(field::forbidden(
+                    &format!("{p}.{name}"),
+                    "cannot be set for an Ephemeral Container",
+                ));
+            }
+        }
+        for (j, m) in c.volume_mounts.iter().enumerate() {
+            for (name, v) in [("subPath", &m.sub_path), ("subPathExpr", &m.sub_path_expr)] {
+                if v.as_deref().is_some_and(|v| !v.is_empty()) {
+                    causes.push(field::forbidden(
+                        &format!("{p}.volumeMounts[{j}].{name}"),
+                        "cannot be set for an Ephemeral Container",
+                    ));
+                }
+            }
+        }
+    }
+    for o in old {
+        let name = &o.container.name;
+        match spec
+            .ephemeral_containers
+            .iter()
+            .find(|n| &n.container.name == name)
+        {
+            None => causes.push(field::forbidden(
+                path,
+                &format!("existing ephemeral containers {name:?} may not be removed\n"),
+            )),
+            Some(n) if n != o => causes.push(field::forbidden(
+                path,
+                &format!("existing ephemeral containers {name:?} may not be changed\n"),
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// `validateContainerCommon`'s checks the playground models: name, image, ports, mounts.
+fn validate_container_common(spec: &PodSpec, c: &Container, p: &str, causes: &mut Vec<Cause>) {
+    {
         if c.name.is_empty() {
             causes.push(field::required(&format!("{p}.name"), ""));
         } else {
             for e in dns1123_label(&c.name) {
                 causes.push(field::invalid(&format!("{p}.name"), quoted(&c.name), &e));
-            }
-            if !names.insert(c.name.clone()) {
-                causes.push(field::duplicate(&format!("{p}.name"), &c.name));
             }
         }
         if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
@@ -633,40 +764,6 @@ pub(crate) fn validate_pod_spec(spec: &PodSpec, path: &str, causes: &mut Vec<Cau
                 causes.push(field::required(
                     &format!("{p}.volumeMounts[{j}].mountPath"),
                     "",
-                ));
-            }
-        }
-    }
-    if let Some(rp) = spec.restart_policy.as_deref() {
-        if !matches!(rp, "Always" | "OnFailure" | "Never") {
-            causes.push(field::not_supported(
-                &format!("{path}.restartPolicy"),
-                rp,
-                &["Always", "OnFailure", "Never"],
-            ));
-        }
-    }
-    if let Some(g) = spec.termination_grace_period_seconds {
-        if g < 0 {
-            causes.push(field::invalid(
-                &format!("{path}.terminationGracePeriodSeconds"),
-                g,
-                "must be greater than or equal to 0",
-            ));
-        }
-    }
-    for field_name in ["hostname", "subdomain"] {
-        let v = if field_name == "hostname" {
-            &spec.hostname
-        } else {
-            &spec.subdomain
-        };
-        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            for e in dns1123_label(v) {
-                causes.push(field::invalid(
-                    &format!("{path}.{field_name}"),
-                    quoted(v),
-                    &e,
                 ));
             }
         }

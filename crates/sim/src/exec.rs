@@ -3,7 +3,7 @@
 
 use crate::api::*;
 use crate::cluster::Cluster;
-use crate::controllers::kubelet::{self, CPhase};
+use crate::controllers::kubelet::{self, CPhase, ContainerRt, PodRuntime};
 use crate::error::ApiError;
 use crate::fs::{self, Entry, FsError, Tree};
 use crate::images::{self, ImageRef, Process};
@@ -78,6 +78,65 @@ pub struct ExecTarget {
     /// The document root if the main process is a web server.
     pub web_root: Option<String>,
     pub env: Vec<(String, String)>,
+    /// The processes `ps` shows besides its own shell's: the container's main process, or with
+    /// an ephemeral container's `targetContainerName`, the target's (whose PID namespace it
+    /// joined), as (PID, user, command).
+    pub processes: Vec<(u32, String, String)>,
+}
+
+/// Which container of a pod: an app container by index, or an ephemeral one by index.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    App(usize),
+    Ephemeral(usize),
+}
+
+impl Slot {
+    /// The container `name` names (the first app container for none).
+    pub(crate) fn find(p: &Pod, name: Option<&str>) -> Option<Slot> {
+        let Some(name) = name else {
+            return (!p.spec.containers.is_empty()).then_some(Slot::App(0));
+        };
+        if let Some(i) = p.spec.containers.iter().position(|c| c.name == name) {
+            return Some(Slot::App(i));
+        }
+        p.spec
+            .ephemeral_containers
+            .iter()
+            .position(|c| c.container.name == name)
+            .map(Slot::Ephemeral)
+    }
+
+    pub(crate) fn spec(self, p: &Pod) -> Option<&Container> {
+        match self {
+            Slot::App(i) => p.spec.containers.get(i),
+            Slot::Ephemeral(i) => p.spec.ephemeral_containers.get(i).map(|e| &e.container),
+        }
+    }
+
+    pub(crate) fn runtime<'a>(self, p: &Pod, rt: &'a PodRuntime) -> Option<&'a ContainerRt> {
+        match self {
+            Slot::App(i) => rt.containers.get(i),
+            Slot::Ephemeral(_) => {
+                let name = &self.spec(p)?.name;
+                rt.ephemeral.iter().find(|c| &c.name == name)
+            }
+        }
+    }
+
+    pub(crate) fn runtime_mut<'a>(
+        self,
+        p: &Pod,
+        rt: &'a mut PodRuntime,
+    ) -> Option<&'a mut ContainerRt> {
+        match self {
+            Slot::App(i) => rt.containers.get_mut(i),
+            Slot::Ephemeral(_) => {
+                let name = &self.spec(p)?.name;
+                rt.ephemeral.iter_mut().find(|c| &c.name == name)
+            }
+        }
+    }
 }
 
 struct Mount {
@@ -179,7 +238,7 @@ impl Cluster {
         ns: &str,
         pod: &str,
         container: Option<&str>,
-    ) -> Result<(&Pod, usize, Process), ExecError> {
+    ) -> Result<(&Pod, Slot, Process), ExecError> {
         let p = self
             .get_as::<Pod>(ns, pod)
             .ok_or_else(|| ExecError::Api(ApiError::not_found(Kind::Pod, pod)))?;
@@ -199,29 +258,20 @@ impl Cluster {
             }
         }
         let idx = match container {
-            None => 0,
-            Some(c) => p
-                .spec
-                .containers
-                .iter()
-                .position(|x| x.name == c)
-                .ok_or_else(|| ExecError::NoSuchContainer {
-                    container: c.into(),
-                    pod: pod.into(),
-                })?,
+            None => Slot::App(0),
+            Some(c) => Slot::find(p, Some(c)).ok_or_else(|| ExecError::NoSuchContainer {
+                container: c.into(),
+                pod: pod.into(),
+            })?,
         };
-        let spec = p
-            .spec
-            .containers
-            .get(idx)
-            .ok_or_else(|| ExecError::NotRunning {
-                container: String::new(),
-            })?;
+        let spec = idx.spec(p).ok_or_else(|| ExecError::NotRunning {
+            container: String::new(),
+        })?;
         let rt = self
             .kubelet
             .pods
             .get(&p.metadata.uid)
-            .and_then(|rt| rt.containers.get(idx));
+            .and_then(|rt| idx.runtime(p, rt));
         let process = match rt.map(|c| &c.phase) {
             Some(CPhase::Running { .. }) => rt.map(|c| c.process.clone()),
             _ => None,
@@ -242,7 +292,10 @@ impl Cluster {
         container: Option<&str>,
     ) -> Result<ExecTarget, ExecError> {
         let (p, idx, process) = self.exec_check(ns, pod, container)?;
-        let spec = &p.spec.containers[idx];
+        let spec = idx.spec(p).ok_or_else(|| ExecError::NotRunning {
+            container: String::new(),
+        })?;
+        let processes = self.processes_seen(p, idx);
         let image = spec.image.clone().unwrap_or_default();
         let has_shell = ImageRef::parse(&image)
             .and_then(|r| images::lookup(&r))
@@ -251,18 +304,22 @@ impl Cluster {
             Process::WebServer { root } => Some(root.to_string()),
             _ => None,
         };
+        // A pod in the node's network namespace (`hostNetwork`, the node debugger) has the
+        // node's hostname.
+        let hostname = match p.spec.node_name.as_ref() {
+            Some(node) if p.spec.host_network == Some(true) => node.clone(),
+            _ => p
+                .spec
+                .hostname
+                .clone()
+                .unwrap_or_else(|| p.metadata.name.clone()),
+        };
         let mut env: Vec<(String, String)> = vec![
             (
                 "PATH".into(),
                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
             ),
-            (
-                "HOSTNAME".into(),
-                p.spec
-                    .hostname
-                    .clone()
-                    .unwrap_or_else(|| p.metadata.name.clone()),
-            ),
+            ("HOSTNAME".into(), hostname.clone()),
             ("HOME".into(), "/root".into()),
         ];
         for e in &spec.env {
@@ -274,16 +331,78 @@ impl Cluster {
             namespace: ns.into(),
             pod: pod.into(),
             container: spec.name.clone(),
-            hostname: p
-                .spec
-                .hostname
-                .clone()
-                .unwrap_or_else(|| p.metadata.name.clone()),
+            hostname,
             image,
             has_shell,
             web_root,
             env,
+            processes,
         })
+    }
+
+    /// The processes a container sees besides its shell's (`ps`): its own main process, or
+    /// the target's with an ephemeral container's `targetContainerName`.
+    fn processes_seen(&self, p: &Pod, idx: Slot) -> Vec<(u32, String, String)> {
+        // `shareProcessNamespace`: one namespace for the pod, the sandbox's pause first, then
+        // every app container's processes in the order they started.
+        if p.spec.share_process_namespace == Some(true) {
+            let mut all = vec![(1, "root".to_string(), "/pause".to_string())];
+            for i in 0..p.spec.containers.len() {
+                let base = all.iter().map(|x| x.0).max().unwrap_or(1) + 6;
+                for (pid, user, cmd) in self.main_processes(p, Slot::App(i)) {
+                    all.push((base + pid - 1, user, cmd));
+                }
+            }
+            return all;
+        }
+        let seen = match idx {
+            Slot::Ephemeral(i) => p.spec.ephemeral_containers[i]
+                .target_container_name
+                .as_deref()
+                .and_then(|t| Slot::find(p, Some(t)))
+                .unwrap_or(idx),
+            Slot::App(_) => idx,
+        };
+        let mut procs = self.main_processes(p, seen);
+        // A debugger that joined another container's namespace: its own shell comes after.
+        if seen != idx {
+            let next = procs.iter().map(|p| p.0).max().unwrap_or(0) + 1;
+            procs.push((next, "root".into(), "sh".into()));
+        }
+        procs
+    }
+
+    /// The processes of a container's own PID namespace, as its main process leaves them.
+    fn main_processes(&self, p: &Pod, seen: Slot) -> Vec<(u32, String, String)> {
+        let Some(spec) = seen.spec(p) else {
+            return Vec::new();
+        };
+        let running = self
+            .kubelet
+            .pods
+            .get(&p.metadata.uid)
+            .and_then(|rt| seen.runtime(p, rt))
+            .filter(|c| c.is_running());
+        let Some(rt) = running else {
+            return Vec::new();
+        };
+        let argv: Vec<String> = spec.command.iter().chain(&spec.args).cloned().collect();
+        match &rt.process {
+            Process::WebServer { root } if root.contains("nginx") && argv.is_empty() => vec![
+                (
+                    1,
+                    "root".into(),
+                    "nginx: master process nginx -g daemon off;".into(),
+                ),
+                (29, "101".into(), "nginx: worker process".into()),
+            ],
+            Process::WebServer { .. } if argv.is_empty() => {
+                vec![(1, "root".into(), "httpd -DFOREGROUND".into())]
+            }
+            Process::Interactive if argv.is_empty() => vec![(1, "root".into(), "sh".into())],
+            _ if argv.is_empty() => Vec::new(),
+            _ => vec![(1, "root".into(), argv.join(" "))],
+        }
     }
 
     /// Runs `f` over the container's filesystem (writable layer + mounts). Changes to volume
@@ -319,8 +438,13 @@ impl Cluster {
         }
         let (p, idx, _) = self.exec_check(ns, pod, container)?;
         let uid = p.metadata.uid.clone();
+        let pod_now = p.clone();
         let mut wanted = Vec::new();
-        for m in &p.spec.containers[idx].volume_mounts {
+        let mounts_of = idx
+            .spec(p)
+            .map(|c| c.volume_mounts.clone())
+            .unwrap_or_default();
+        for m in &mounts_of {
             let Some(v) = p.spec.volumes.iter().find(|v| v.name == m.name) else {
                 continue;
             };
@@ -365,7 +489,8 @@ impl Cluster {
             .kubelet
             .pods
             .get_mut(&uid)
-            .map(|rt| std::mem::take(&mut rt.containers[idx].layer))
+            .and_then(|rt| idx.runtime_mut(&pod_now, rt))
+            .map(|c| std::mem::take(&mut c.layer))
             .unwrap_or_default();
         let mut cfs = ContainerFs {
             root,
@@ -374,8 +499,13 @@ impl Cluster {
         };
         let out = f(&mut cfs);
         let changed = cfs.changed;
-        if let Some(rt) = self.kubelet.pods.get_mut(&uid) {
-            rt.containers[idx].layer = cfs.root;
+        if let Some(c) = self
+            .kubelet
+            .pods
+            .get_mut(&uid)
+            .and_then(|rt| idx.runtime_mut(&pod_now, rt))
+        {
+            c.layer = cfs.root;
         }
         for m in cfs.mounts {
             match m.source {
@@ -448,28 +578,37 @@ impl Cluster {
         let Some(p) = self.get_as::<Pod>(ns, pod) else {
             return String::new();
         };
-        let Some(idx) = p.spec.containers.iter().position(|c| c.name == container) else {
+        let Some(idx) = Slot::find(p, Some(container)) else {
             return String::new();
         };
         self.kubelet
             .pods
             .get(&p.metadata.uid)
-            .and_then(|rt| rt.containers.get(idx))
+            .and_then(|rt| idx.runtime(p, rt))
             .map(|c| c.logs.clone())
             .unwrap_or_default()
     }
 
     /// Ends a pod's main process with `code` (an attached shell typed `exit`).
     pub fn end_main_process(&mut self, ns: &str, pod: &str, code: i32) {
-        let Some(uid) = self.get_as::<Pod>(ns, pod).map(|p| p.metadata.uid.clone()) else {
+        self.end_process(ns, pod, None, code);
+    }
+
+    /// Ends the main process of `container` (the first app container for none) with `code`: a
+    /// shell attached to it typed `exit`.
+    pub fn end_process(&mut self, ns: &str, pod: &str, container: Option<&str>, code: i32) {
+        let Some(p) = self.get_as::<Pod>(ns, pod).cloned() else {
+            return;
+        };
+        let Some(slot) = Slot::find(&p, container) else {
             return;
         };
         let now = self.now;
         if let Some(ctr) = self
             .kubelet
             .pods
-            .get_mut(&uid)
-            .and_then(|rt| rt.containers.first_mut())
+            .get_mut(&p.metadata.uid)
+            .and_then(|rt| slot.runtime_mut(&p, rt))
         {
             if let CPhase::Running { since, .. } = ctr.phase {
                 ctr.phase = CPhase::Running {

@@ -647,6 +647,38 @@ impl Cluster {
         patch: &Value,
         validation: FieldValidation,
     ) -> Result<(Arc<Object>, Vec<String>), ApiError> {
+        let (obj, warnings) = self.patched(kind, ns, name, type_, patch, validation)?;
+        self.update(obj).map(|o| (o, warnings))
+    }
+
+    /// PATCH of a pod's `ephemeralcontainers` subresource: the patched pod goes to
+    /// [`Cluster::update_ephemeral_containers`].
+    pub fn patch_ephemeral_containers(
+        &mut self,
+        ns: &str,
+        name: &str,
+        type_: PatchType,
+        patch: &Value,
+        validation: FieldValidation,
+    ) -> Result<(Arc<Object>, Vec<String>), ApiError> {
+        let (obj, warnings) = self.patched(Kind::Pod, ns, name, type_, patch, validation)?;
+        let Object::Pod(pod) = obj else {
+            return Err(ApiError::not_found(Kind::Pod, name));
+        };
+        self.update_ephemeral_containers(*pod)
+            .map(|o| (o, warnings))
+    }
+
+    /// The live object with `patch` applied, decoded.
+    fn patched(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        type_: PatchType,
+        patch: &Value,
+        validation: FieldValidation,
+    ) -> Result<(Object, Vec<String>), ApiError> {
         let live = self.get(kind, ns, name)?;
         let mut doc = live.to_value();
         match type_ {
@@ -666,7 +698,7 @@ impl Cluster {
         }
         let strategic = type_ == PatchType::Strategic;
         let shown_doc = doc.clone();
-        let (obj, warnings) = decode_patched(
+        decode_patched(
             kind,
             doc,
             validation,
@@ -678,8 +710,7 @@ impl Cluster {
                 }
             },
             strategic,
-        )?;
-        self.update(obj).map(|o| (o, warnings))
+        )
     }
 }
 

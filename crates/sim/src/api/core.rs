@@ -146,14 +146,11 @@ pub struct PodSpec {
         schemars(with = "crate::api::meta::schema::Object")
     )]
     pub dns_config: Option<Value>,
-    /// Temporary containers added to a running pod for debugging, through its ephemeralcontainers
-    /// subresource. Ordinal keeps it as given but does not simulate it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        feature = "schema",
-        schemars(with = "crate::api::meta::schema::ObjectList")
-    )]
-    pub ephemeral_containers: Option<Value>,
+    /// Temporary containers added to a running pod for debugging (`kubectl debug`), only through
+    /// its ephemeralcontainers subresource. They are started once and never restarted, have no
+    /// ports, probes or resources, and cannot be changed or removed once added.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ephemeral_containers: Vec<EphemeralContainer>,
     /// Extra entries for the containers' /etc/hosts. Ordinal keeps it as given but does not
     /// simulate it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -409,6 +406,26 @@ pub struct Container {
         schemars(with = "crate::api::meta::schema::ObjectList")
     )]
     pub volume_devices: Option<Value>,
+}
+
+/// A temporary container added to a running pod to debug it: a container's fields (those
+/// allowed: no ports, probes, lifecycle or resources) and the container whose processes it
+/// shares.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "io.k8s.api.core.v1.EphemeralContainer")
+)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EphemeralContainer {
+    /// The container's fields, as for an app container.
+    #[serde(flatten)]
+    pub container: Container,
+    /// The name of an app container whose process namespace this one joins, so it sees (and may
+    /// signal) that container's processes. Unset: the pod's own namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_container_name: Option<String>,
 }
 
 /// A network port of a container.
@@ -766,6 +783,9 @@ pub struct PodStatus {
     /// BestEffort.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qos_class: Option<String>,
+    /// The state of each ephemeral container.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ephemeral_container_statuses: Vec<ContainerStatus>,
 }
 
 /// One IP address of a pod or node.

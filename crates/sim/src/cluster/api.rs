@@ -178,6 +178,50 @@ impl Cluster {
         r
     }
 
+    /// PUT of a pod's `ephemeralcontainers` subresource (`EphemeralContainersREST`): only
+    /// `spec.ephemeralContainers` is taken from `pod` (`dropNonEphemeralContainerUpdates`), new
+    /// ones may be added, existing ones neither changed nor removed. The pod's kubelet starts
+    /// the new ones.
+    pub fn update_ephemeral_containers(&mut self, pod: Pod) -> Result<Arc<Object>, ApiError> {
+        let r = self.update_ephemeral_inner(pod);
+        self.run();
+        r
+    }
+
+    fn update_ephemeral_inner(&mut self, mut pod: Pod) -> Result<Arc<Object>, ApiError> {
+        let ns = if pod.metadata.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            pod.metadata.namespace.clone()
+        };
+        let name = pod.metadata.name.clone();
+        let live = self
+            .store
+            .get(Kind::Pod, &ns, &name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(Kind::Pod, &name))?;
+        let Object::Pod(old) = &*live else {
+            return Err(ApiError::not_found(Kind::Pod, &name));
+        };
+        let rv = &pod.metadata.resource_version;
+        if !rv.is_empty() && *rv != old.metadata.resource_version {
+            return Err(ApiError::conflict(Kind::Pod, &name));
+        }
+        let mut new = (**old).clone();
+        new.spec.ephemeral_containers = std::mem::take(&mut pod.spec.ephemeral_containers);
+        admission::default_pod_spec(&mut new.spec);
+        let mut causes = Vec::new();
+        admission::validate_ephemeral_containers(
+            &new.spec,
+            &old.spec.ephemeral_containers,
+            &mut causes,
+        );
+        if !causes.is_empty() {
+            return Err(ApiError::invalid(Kind::Pod, &name, causes));
+        }
+        Ok(self.write(Object::Pod(Box::new(new)), &live))
+    }
+
     pub(crate) fn update_inner(
         &mut self,
         mut obj: Object,

@@ -100,7 +100,7 @@ impl Userland {
         match self {
             Userland::Empty => false,
             Userland::Busybox => {
-                COMMON.contains(&name) || matches!(name, "ash" | "nslookup" | "wget" | "tar")
+                COMMON.contains(&name) || matches!(name, "ash" | "nslookup" | "wget" | "tar" | "ps")
             }
             Userland::Debian { nginx, tar } => {
                 COMMON.contains(&name)

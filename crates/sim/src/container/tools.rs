@@ -61,8 +61,29 @@ pub(super) fn run(
             Some(a) => Output::out(format!("{}\n", dirname(a))),
         },
         "nginx" => nginx(args),
+        "ps" => ps(h, argv),
         _ => Output::default().with_status(127),
     }
+}
+
+/// busybox's `ps` (its desktop build's default columns): the processes of the container's PID
+/// namespace (its own main process, or the target's for an ephemeral container that names
+/// one, then its shell), and itself.
+fn ps(h: &ContainerHost, argv: &[String]) -> Output {
+    let mut s = String::from("PID   USER     TIME  COMMAND\n");
+    let mut last = 0;
+    for (pid, user, cmd) in &h.target.processes {
+        s.push_str(&format!("{pid:>5} {user:<8} {:>5} {cmd}\n", "0:00"));
+        last = last.max(*pid);
+    }
+    s.push_str(&format!(
+        "{:>5} {:<8} {:>5} {}\n",
+        last + 6,
+        "root",
+        "0:00",
+        argv.join(" ")
+    ));
+    Output::out(s)
 }
 
 fn missing_operand(tool: &str) -> Output {

@@ -60,11 +60,16 @@ fn set_pod_defaults(p: &mut Pod) {
     s.priority.get_or_insert(0);
     s.preemption_policy
         .get_or_insert_with(|| "PreemptLowerPriority".into());
+    // DefaultTolerationSeconds: unless a toleration already covers the taint (its key, or any
+    // key, for NoExecute or any effect), as the node debugger's `operator: Exists` does.
     for key in [
         "node.kubernetes.io/not-ready",
         "node.kubernetes.io/unreachable",
     ] {
-        if !s.tolerations.iter().any(|t| t.key.as_deref() == Some(key)) {
+        let covered = s.tolerations.iter().any(|t| {
+            matches!(t.key.as_deref(), None | Some("")) || t.key.as_deref() == Some(key)
+        } && matches!(t.effect.as_deref(), None | Some("") | Some("NoExecute")));
+        if !covered {
             s.tolerations.push(Toleration {
                 key: Some(key.into()),
                 operator: Some("Exists".into()),
@@ -78,6 +83,13 @@ fn set_pod_defaults(p: &mut Pod) {
 
 fn validate_pod(p: &Pod, causes: &mut Vec<Cause>) -> Result<(), ApiError> {
     admission::validate_pod_spec(&p.spec, "spec", causes);
+    admission::validate_ephemeral_containers(&p.spec, &[], causes);
+    if !p.spec.ephemeral_containers.is_empty() {
+        causes.push(field::forbidden(
+            "spec.ephemeralContainers",
+            "cannot be set on create",
+        ));
+    }
     Ok(())
 }
 

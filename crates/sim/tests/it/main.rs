@@ -3,6 +3,7 @@
 mod api;
 mod container;
 mod deployment;
+mod ephemeral;
 mod hostile;
 mod invariants;
 mod kinds;

@@ -156,25 +156,7 @@ pub(super) fn new_runtime(c: &mut Cluster, pod: &Pod, key: &ObjKey, node: &str) 
         .spec
         .containers
         .iter()
-        .map(|ct| ContainerRt {
-            name: ct.name.clone(),
-            image: ct.image.clone().unwrap_or_default(),
-            phase: CPhase::Created,
-            restart_count: 0,
-            last_exit: None,
-            pull_backoff_ms: 0,
-            crash_backoff_ms: 0,
-            ready: false,
-            started: false,
-            probes: Default::default(),
-            killing: false,
-            container_id: String::new(),
-            process: Process::Runs { sigterm: true },
-            layer: Tree::default(),
-            killed_by_signal: false,
-            killed_with_node: false,
-            logs: String::new(),
-        })
+        .map(|ct| new_container(ct, false))
         .collect();
     PodRuntime {
         key: key.clone(),
@@ -183,8 +165,33 @@ pub(super) fn new_runtime(c: &mut Cluster, pod: &Pod, key: &ObjKey, node: &str) 
         sandbox_at: accepted.plus_ms(sandbox),
         ip: None,
         containers,
+        ephemeral: Vec::new(),
         empty_dirs: BTreeMap::new(),
         termination: None,
+    }
+}
+
+/// A container not created yet.
+fn new_container(ct: &Container, ephemeral: bool) -> ContainerRt {
+    ContainerRt {
+        name: ct.name.clone(),
+        image: ct.image.clone().unwrap_or_default(),
+        phase: CPhase::Created,
+        restart_count: 0,
+        last_exit: None,
+        pull_backoff_ms: 0,
+        crash_backoff_ms: 0,
+        ready: false,
+        started: false,
+        probes: Default::default(),
+        killing: false,
+        container_id: String::new(),
+        process: Process::Runs { sigterm: true },
+        layer: Tree::default(),
+        killed_by_signal: false,
+        killed_with_node: false,
+        logs: String::new(),
+        ephemeral,
     }
 }
 
@@ -203,8 +210,8 @@ pub(super) fn terminate(
         Some(t) => t,
         None => {
             let mut stopped_at = now;
-            for ctr in &mut rt.containers {
-                events.about(&ctr.name);
+            for ctr in rt.containers.iter_mut().chain(rt.ephemeral.iter_mut()) {
+                events.about(ctr);
                 if ctr.is_running() {
                     events.push((
                         "Normal",
@@ -238,7 +245,7 @@ pub(super) fn terminate(
     }
     rt.termination = Some(t.clone());
     if now >= t.stopped_at {
-        for ctr in &mut rt.containers {
+        for ctr in rt.containers.iter_mut().chain(rt.ephemeral.iter_mut()) {
             let started = match ctr.phase {
                 CPhase::Running { since, .. } => Some(since),
                 _ => None,
@@ -294,300 +301,357 @@ pub(super) fn step_containers(
             .clone()
             .unwrap_or_else(|| "Always".into());
         let mut previous_started = true;
+        let node = rt.node.clone();
+        let ip = rt.ip.clone().unwrap_or_default();
         for i in 0..rt.containers.len() {
             let spec = pod.spec.containers.get(i).cloned().unwrap_or_default();
             let ctr = &mut rt.containers[i];
-            events.about(&ctr.name);
+            events.about(ctr);
             // Containers start in order: one waits until the one before it has started once.
             if !previous_started {
                 break;
             }
-            loop {
-                match ctr.phase.clone() {
-                    CPhase::InvalidImage { .. } => break,
-                    CPhase::Created => {
-                        let Some(r) = ImageRef::parse(&ctr.image) else {
-                            let message = format!("Failed to apply default image tag \"{}\": couldn't parse image name \"{}\": invalid reference format", ctr.image, ctr.image);
-                            events.push(("Warning", "InspectFailed", message.clone()));
-                            events.push(("Warning", "Failed", "Error: InvalidImageName".into()));
-                            ctr.phase = CPhase::InvalidImage { message };
-                            break;
-                        };
-                        let canonical = r.canonical();
-                        let present = c
-                            .kubelet
-                            .images
-                            .get(&rt.node)
-                            .is_some_and(|s| s.contains(&canonical));
-                        let policy = spec.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
-                        if present && policy != "Always" {
-                            start_with_present_image(c, ctr, events, (200, 700));
-                            continue;
-                        }
-                        if policy == "Never" {
-                            let message = format!(
-                                "Container image \"{}\" is not present with pull policy of Never",
-                                ctr.image
-                            );
-                            events.push(("Warning", "ErrImageNeverPull", message.clone()));
-                            ctr.phase = CPhase::InvalidImage { message };
-                            break;
-                        }
-                        events.push((
-                            "Normal",
-                            "Pulling",
-                            format!("Pulling image \"{}\"", ctr.image),
-                        ));
-                        let ok = match pull_error(c, pod, &r) {
-                            Some(e) => Err(e),
-                            None => Ok(()),
-                        };
-                        let dur = match (&ok, images::size_of(&r)) {
-                            (Ok(()), Some(size)) => {
-                                size / PULL_BYTES_PER_MS + c.rng.between(600, 1_800)
-                            }
-                            _ => c.rng.between(700, 1_600),
-                        };
-                        ctr.phase = CPhase::Pulling {
-                            until: now.plus_ms(dur),
-                            ok,
-                            started: now,
-                        };
-                    }
-                    CPhase::Pulling { until, ok, started } => {
-                        if now < until {
-                            wake(until, &mut next);
-                            break;
-                        }
-                        // Parsed before the pull began; were it not, the Created step
-                        // reports the invalid name.
-                        let Some(r) = ImageRef::parse(&ctr.image) else {
-                            ctr.phase = CPhase::Created;
-                            continue;
-                        };
-                        match ok {
-                            Ok(()) => {
-                                let secs = until.since(started) as f64 / 1000.0;
-                                let size = images::size_of(&r).unwrap_or(0);
-                                events.push(("Normal", "Pulled", format!("Successfully pulled image \"{}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {size} bytes.", ctr.image)));
-                                c.kubelet
-                                    .images
-                                    .entry(rt.node.clone())
-                                    .or_default()
-                                    .insert(r.canonical());
-                                ctr.pull_backoff_ms = 0;
-                                let d = c.rng.between(200, 700);
-                                ctr.phase = CPhase::Starting {
-                                    until: until.plus_ms(d),
-                                };
-                            }
-                            Err(message) => {
-                                events.push((
-                                    "Warning",
-                                    "Failed",
-                                    format!("Failed to pull image \"{}\": {message}", ctr.image),
-                                ));
-                                events.push(("Warning", "Failed", "Error: ErrImagePull".into()));
-                                ctr.pull_backoff_ms = if ctr.pull_backoff_ms == 0 {
-                                    BACKOFF_START_MS
-                                } else {
-                                    (ctr.pull_backoff_ms * 2).min(BACKOFF_MAX_MS)
-                                };
-                                let backoff_at = until.plus_ms(c.rng.between(800, 2_500));
-                                ctr.phase = CPhase::PullFailed {
-                                    since: until,
-                                    backoff_at,
-                                    retry_at: until.plus_ms(ctr.pull_backoff_ms),
-                                    message,
-                                };
-                            }
-                        }
-                    }
-                    CPhase::PullFailed {
-                        since,
-                        backoff_at,
-                        retry_at,
-                        message,
-                    } => {
-                        let _ = since;
-                        if now >= retry_at {
-                            ctr.phase = CPhase::Created;
-                            continue;
-                        }
-                        if now >= backoff_at && now < backoff_at.plus_ms(1) {
-                            events.push((
-                                "Normal",
-                                "BackOff",
-                                format!("Back-off pulling image \"{}\"", ctr.image),
-                            ));
-                            events.push(("Warning", "Failed", "Error: ImagePullBackOff".into()));
-                        }
-                        let _ = message;
-                        wake(
-                            if now < backoff_at {
-                                backoff_at
-                            } else {
-                                retry_at
-                            },
-                            &mut next,
-                        );
-                        break;
-                    }
-                    CPhase::Starting { until } => {
-                        if now < until {
-                            wake(until, &mut next);
-                            break;
-                        }
-                        let ip = rt.ip.clone().unwrap_or_default();
-                        ctr.layer = new_layer(pod, &spec, &ip);
-                        let img = ImageRef::parse(&ctr.image).and_then(|r| images::lookup(&r));
-                        ctr.process = img.map_or(Process::Runs { sigterm: true }, |i| {
-                            i.process(&spec.command, &spec.args, spec.stdin == Some(true))
-                        });
-                        ctr.container_id = format!("containerd://{}", c.rng.hex(64));
-                        events.push((
-                            "Normal",
-                            "Created",
-                            format!("Created container: {}", ctr.name),
-                        ));
-                        events.push((
-                            "Normal",
-                            "Started",
-                            format!("Started container {}", ctr.name),
-                        ));
-                        let exits_at = match ctr.process {
-                            Process::Exits { after_ms, code } => {
-                                Some((until.plus_ms(after_ms), code))
-                            }
-                            _ => None,
-                        };
-                        ctr.phase = CPhase::Running {
-                            since: until,
-                            exits_at,
-                        };
-                        if let Some(i) = img {
-                            ctr.logs
-                                .push_str(&images::startup_log(i, &spec.command, until));
-                        }
-                        ctr.reset_probes();
-                    }
-                    CPhase::Running { since, exits_at } => {
-                        if let Some((at, code)) = exits_at {
-                            if now >= at {
-                                ctr.reset_probes();
-                                ctr.last_exit = Some((code, since, at));
-                                ctr.killed_with_node = false;
-                                let restart = match restart_policy.as_str() {
-                                    "Always" => true,
-                                    "OnFailure" => code != 0,
-                                    _ => false,
-                                };
-                                let restart_at = restart.then(|| {
-                                    // The first restart is immediate; later ones back off 10 s, 20 s, … 5 min,
-                                    // and the backoff resets after 10 minutes of running.
-                                    if at.since(since) >= 600_000 {
-                                        ctr.crash_backoff_ms = 0;
-                                    }
-                                    let delay = ctr.crash_backoff_ms;
-                                    ctr.crash_backoff_ms = if delay == 0 {
-                                        BACKOFF_START_MS
-                                    } else {
-                                        (delay * 2).min(BACKOFF_MAX_MS)
-                                    };
-                                    at.plus_ms(delay.max(c.rng.between(300, 900)))
-                                });
-                                if let Some(r) = restart_at {
-                                    if r.since(at) >= BACKOFF_START_MS {
-                                        events.push(("Warning", "BackOff", format!("Back-off restarting failed container {} in pod {}_{}({})", ctr.name, pod.metadata.name, pod.metadata.namespace, pod.metadata.uid)));
-                                    }
-                                }
-                                ctr.phase = CPhase::Exited {
-                                    code,
-                                    started: since,
-                                    finished: at,
-                                    restart_at,
-                                };
-                                continue;
-                            }
-                            wake(at, &mut next);
-                        }
-                        if ctr.killing {
-                            break;
-                        }
-                        let ip = rt.ip.clone().unwrap_or_default();
-                        if let Some(kind) =
-                            run_probes(c, pod, &spec, &ip, ctr, since, now, &mut next, events)
-                        {
-                            // `killContainer` with the pod's grace period; the restart that
-                            // follows backs off like any other.
-                            events.push((
-                                "Normal",
-                                "Killing",
-                                format!(
-                                    "Container {} failed {} probe, will be restarted",
-                                    ctr.name,
-                                    kind.title().to_lowercase()
-                                ),
-                            ));
-                            let graceful = matches!(
-                                ctr.process,
-                                Process::WebServer { .. } | Process::Runs { sigterm: true }
-                            );
-                            let grace = pod
-                                .spec
-                                .termination_grace_period_seconds
-                                .unwrap_or(30)
-                                .max(0) as u64
-                                * 1000;
-                            let (at, code) = if graceful {
-                                (now.plus_ms(c.rng.between(150, 900).min(grace.max(1))), 0)
-                            } else {
-                                (now.plus_ms(grace), 137)
-                            };
-                            // A process that exits by itself before the kill lands keeps its exit.
-                            let (at, code) = match exits_at {
-                                Some((t, c)) if t < at => (t, c),
-                                _ => (at, code),
-                            };
-                            ctr.killing = true;
-                            ctr.ready = false;
-                            ctr.phase = CPhase::Running {
-                                since,
-                                exits_at: Some((at, code)),
-                            };
-                            wake(at, &mut next);
-                        }
-                        break;
-                    }
-                    CPhase::Exited { restart_at, .. } => {
-                        match restart_at {
-                            Some(at) if now >= at => {
-                                ctr.restart_count += 1;
-                                // `EnsureImageExists` runs again for the new container.
-                                start_with_present_image(c, ctr, events, (150, 500));
-                                continue;
-                            }
-                            Some(at) => {
-                                // The status flips from Completed/Error to CrashLoopBackOff shortly after the exit.
-                                if let CPhase::Exited { finished, .. } = ctr.phase {
-                                    let flip = finished.plus_ms(500);
-                                    if now < flip && at > flip {
-                                        wake(flip, &mut next);
-                                    }
-                                }
-                                wake(at, &mut next)
-                            }
-                            None => {}
-                        }
-                        break;
-                    }
-                }
-            }
+            let run = Run {
+                node: &node,
+                ip: &ip,
+                restart_policy: &restart_policy,
+            };
+            step_one(c, pod, &run, &spec, ctr, events, &mut next);
             previous_started =
                 rt.containers[i].is_running() || rt.containers[i].last_exit.is_some();
         }
+        // Ephemeral containers: each one the spec lists is started once the sandbox is up, and
+        // never restarted.
+        for ec in &pod.spec.ephemeral_containers {
+            if !rt.ephemeral.iter().any(|e| e.name == ec.container.name) {
+                rt.ephemeral.push(new_container(&ec.container, true));
+            }
+        }
+        for ctr in &mut rt.ephemeral {
+            let Some(ec) = pod
+                .spec
+                .ephemeral_containers
+                .iter()
+                .find(|e| e.container.name == ctr.name)
+            else {
+                continue;
+            };
+            events.about(ctr);
+            let run = Run {
+                node: &node,
+                ip: &ip,
+                restart_policy: "Never",
+            };
+            step_one(c, pod, &run, &ec.container, ctr, events, &mut next);
+        }
     }
     next
+}
+
+/// Where a container runs: its pod's node and IP, and the restart policy that applies to it.
+struct Run<'a> {
+    node: &'a str,
+    ip: &'a str,
+    restart_policy: &'a str,
+}
+
+/// Moves one container along as far as the clock allows, lowering `next` to its next step.
+fn step_one(
+    c: &mut Cluster,
+    pod: &Pod,
+    run: &Run,
+    spec: &Container,
+    ctr: &mut ContainerRt,
+    events: &mut Events,
+    next: &mut Option<Time>,
+) {
+    let now = c.now;
+    let wake = |t: Time, next: &mut Option<Time>| *next = Some(next.map_or(t, |n| n.min(t)));
+    loop {
+        match ctr.phase.clone() {
+            CPhase::InvalidImage { .. } => break,
+            CPhase::Created => {
+                let Some(r) = ImageRef::parse(&ctr.image) else {
+                    let message = format!("Failed to apply default image tag \"{}\": couldn't parse image name \"{}\": invalid reference format", ctr.image, ctr.image);
+                    events.push(("Warning", "InspectFailed", message.clone()));
+                    events.push(("Warning", "Failed", "Error: InvalidImageName".into()));
+                    ctr.phase = CPhase::InvalidImage { message };
+                    break;
+                };
+                let canonical = r.canonical();
+                let present = c
+                    .kubelet
+                    .images
+                    .get(run.node)
+                    .is_some_and(|s| s.contains(&canonical));
+                let policy = spec.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
+                if present && policy != "Always" {
+                    start_with_present_image(c, ctr, events, (200, 700));
+                    continue;
+                }
+                if policy == "Never" {
+                    let message = format!(
+                        "Container image \"{}\" is not present with pull policy of Never",
+                        ctr.image
+                    );
+                    events.push(("Warning", "ErrImageNeverPull", message.clone()));
+                    ctr.phase = CPhase::InvalidImage { message };
+                    break;
+                }
+                events.push((
+                    "Normal",
+                    "Pulling",
+                    format!("Pulling image \"{}\"", ctr.image),
+                ));
+                let ok = match pull_error(c, pod, &r) {
+                    Some(e) => Err(e),
+                    None => Ok(()),
+                };
+                let dur = match (&ok, images::size_of(&r)) {
+                    (Ok(()), Some(size)) => size / PULL_BYTES_PER_MS + c.rng.between(600, 1_800),
+                    _ => c.rng.between(700, 1_600),
+                };
+                ctr.phase = CPhase::Pulling {
+                    until: now.plus_ms(dur),
+                    ok,
+                    started: now,
+                };
+            }
+            CPhase::Pulling { until, ok, started } => {
+                if now < until {
+                    wake(until, next);
+                    break;
+                }
+                // Parsed before the pull began; were it not, the Created step
+                // reports the invalid name.
+                let Some(r) = ImageRef::parse(&ctr.image) else {
+                    ctr.phase = CPhase::Created;
+                    continue;
+                };
+                match ok {
+                    Ok(()) => {
+                        let secs = until.since(started) as f64 / 1000.0;
+                        let size = images::size_of(&r).unwrap_or(0);
+                        events.push(("Normal", "Pulled", format!("Successfully pulled image \"{}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {size} bytes.", ctr.image)));
+                        c.kubelet
+                            .images
+                            .entry(run.node.to_string())
+                            .or_default()
+                            .insert(r.canonical());
+                        ctr.pull_backoff_ms = 0;
+                        let d = c.rng.between(200, 700);
+                        ctr.phase = CPhase::Starting {
+                            until: until.plus_ms(d),
+                        };
+                    }
+                    Err(message) => {
+                        events.push((
+                            "Warning",
+                            "Failed",
+                            format!("Failed to pull image \"{}\": {message}", ctr.image),
+                        ));
+                        events.push(("Warning", "Failed", "Error: ErrImagePull".into()));
+                        ctr.pull_backoff_ms = if ctr.pull_backoff_ms == 0 {
+                            BACKOFF_START_MS
+                        } else {
+                            (ctr.pull_backoff_ms * 2).min(BACKOFF_MAX_MS)
+                        };
+                        let backoff_at = until.plus_ms(c.rng.between(800, 2_500));
+                        ctr.phase = CPhase::PullFailed {
+                            since: until,
+                            backoff_at,
+                            retry_at: until.plus_ms(ctr.pull_backoff_ms),
+                            message,
+                        };
+                    }
+                }
+            }
+            CPhase::PullFailed {
+                since,
+                backoff_at,
+                retry_at,
+                message,
+            } => {
+                let _ = since;
+                if now >= retry_at {
+                    ctr.phase = CPhase::Created;
+                    continue;
+                }
+                if now >= backoff_at && now < backoff_at.plus_ms(1) {
+                    events.push((
+                        "Normal",
+                        "BackOff",
+                        format!("Back-off pulling image \"{}\"", ctr.image),
+                    ));
+                    events.push(("Warning", "Failed", "Error: ImagePullBackOff".into()));
+                }
+                let _ = message;
+                wake(
+                    if now < backoff_at {
+                        backoff_at
+                    } else {
+                        retry_at
+                    },
+                    next,
+                );
+                break;
+            }
+            CPhase::Starting { until } => {
+                if now < until {
+                    wake(until, next);
+                    break;
+                }
+                let ip = run.ip.to_string();
+                ctr.layer = new_layer(pod, spec, &ip);
+                let img = ImageRef::parse(&ctr.image).and_then(|r| images::lookup(&r));
+                ctr.process = img.map_or(Process::Runs { sigterm: true }, |i| {
+                    i.process(&spec.command, &spec.args, spec.stdin == Some(true))
+                });
+                ctr.container_id = format!("containerd://{}", c.rng.hex(64));
+                events.push((
+                    "Normal",
+                    "Created",
+                    format!("Created container: {}", ctr.name),
+                ));
+                events.push((
+                    "Normal",
+                    "Started",
+                    format!("Started container {}", ctr.name),
+                ));
+                let exits_at = match ctr.process {
+                    Process::Exits { after_ms, code } => Some((until.plus_ms(after_ms), code)),
+                    _ => None,
+                };
+                ctr.phase = CPhase::Running {
+                    since: until,
+                    exits_at,
+                };
+                if let Some(i) = img {
+                    ctr.logs
+                        .push_str(&images::startup_log(i, &spec.command, until));
+                }
+                ctr.reset_probes();
+            }
+            CPhase::Running { since, exits_at } => {
+                if let Some((at, code)) = exits_at {
+                    if now >= at {
+                        ctr.reset_probes();
+                        ctr.last_exit = Some((code, since, at));
+                        ctr.killed_with_node = false;
+                        let restart = match run.restart_policy {
+                            "Always" => true,
+                            "OnFailure" => code != 0,
+                            _ => false,
+                        };
+                        let restart_at = restart.then(|| {
+                            // The first restart is immediate; later ones back off 10 s, 20 s, … 5 min,
+                            // and the backoff resets after 10 minutes of running.
+                            if at.since(since) >= 600_000 {
+                                ctr.crash_backoff_ms = 0;
+                            }
+                            let delay = ctr.crash_backoff_ms;
+                            ctr.crash_backoff_ms = if delay == 0 {
+                                BACKOFF_START_MS
+                            } else {
+                                (delay * 2).min(BACKOFF_MAX_MS)
+                            };
+                            at.plus_ms(delay.max(c.rng.between(300, 900)))
+                        });
+                        if let Some(r) = restart_at {
+                            if r.since(at) >= BACKOFF_START_MS {
+                                events.push((
+                                    "Warning",
+                                    "BackOff",
+                                    format!(
+                                        "Back-off restarting failed container {} in pod {}_{}({})",
+                                        ctr.name,
+                                        pod.metadata.name,
+                                        pod.metadata.namespace,
+                                        pod.metadata.uid
+                                    ),
+                                ));
+                            }
+                        }
+                        ctr.phase = CPhase::Exited {
+                            code,
+                            started: since,
+                            finished: at,
+                            restart_at,
+                        };
+                        continue;
+                    }
+                    wake(at, next);
+                }
+                if ctr.killing {
+                    break;
+                }
+                let ip = run.ip.to_string();
+                if let Some(kind) = run_probes(c, pod, spec, &ip, ctr, since, now, next, events) {
+                    // `killContainer` with the pod's grace period; the restart that
+                    // follows backs off like any other.
+                    events.push((
+                        "Normal",
+                        "Killing",
+                        format!(
+                            "Container {} failed {} probe, will be restarted",
+                            ctr.name,
+                            kind.title().to_lowercase()
+                        ),
+                    ));
+                    let graceful = matches!(
+                        ctr.process,
+                        Process::WebServer { .. } | Process::Runs { sigterm: true }
+                    );
+                    let grace = pod
+                        .spec
+                        .termination_grace_period_seconds
+                        .unwrap_or(30)
+                        .max(0) as u64
+                        * 1000;
+                    let (at, code) = if graceful {
+                        (now.plus_ms(c.rng.between(150, 900).min(grace.max(1))), 0)
+                    } else {
+                        (now.plus_ms(grace), 137)
+                    };
+                    // A process that exits by itself before the kill lands keeps its exit.
+                    let (at, code) = match exits_at {
+                        Some((t, c)) if t < at => (t, c),
+                        _ => (at, code),
+                    };
+                    ctr.killing = true;
+                    ctr.ready = false;
+                    ctr.phase = CPhase::Running {
+                        since,
+                        exits_at: Some((at, code)),
+                    };
+                    wake(at, next);
+                }
+                break;
+            }
+            CPhase::Exited { restart_at, .. } => {
+                match restart_at {
+                    Some(at) if now >= at => {
+                        ctr.restart_count += 1;
+                        // `EnsureImageExists` runs again for the new container.
+                        start_with_present_image(c, ctr, events, (150, 500));
+                        continue;
+                    }
+                    Some(at) => {
+                        // The status flips from Completed/Error to CrashLoopBackOff shortly after the exit.
+                        if let CPhase::Exited { finished, .. } = ctr.phase {
+                            let flip = finished.plus_ms(500);
+                            if now < flip && at > flip {
+                                wake(flip, next);
+                            }
+                        }
+                        wake(at, next)
+                    }
+                    None => {}
+                }
+                break;
+            }
+        }
+    }
 }
 
 /// The image is on the node already: the kubelet says so, and the container starts a moment

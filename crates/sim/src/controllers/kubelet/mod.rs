@@ -37,9 +37,14 @@ impl Events {
     fn push(&mut self, (t, reason, msg): (&'static str, &'static str, String)) {
         self.list.push((t, reason, msg, self.current.clone()));
     }
-    /// Later events are about container `name`.
-    fn about(&mut self, name: &str) {
-        self.current = Some(name.to_string());
+    /// Later events are about container `ctr` (their `fieldPath`).
+    fn about(&mut self, ctr: &ContainerRt) {
+        let list = if ctr.ephemeral {
+            "ephemeralContainers"
+        } else {
+            "containers"
+        };
+        self.current = Some(format!("spec.{list}{{{}}}", ctr.name));
     }
 }
 
@@ -86,6 +91,8 @@ pub struct PodRuntime {
     pub sandbox_at: Time,
     pub ip: Option<String>,
     pub containers: Vec<ContainerRt>,
+    /// The ephemeral containers, in the order they were added.
+    pub ephemeral: Vec<ContainerRt>,
     /// Per-pod emptyDir volumes.
     pub empty_dirs: BTreeMap<String, Tree>,
     pub termination: Option<Termination>,
@@ -159,6 +166,8 @@ pub struct ContainerRt {
     pub killed_with_node: bool,
     /// What the container wrote to stdout/stderr (`kubectl logs`).
     pub logs: String,
+    /// An ephemeral container (started once, never restarted).
+    pub ephemeral: bool,
 }
 
 impl ContainerRt {
@@ -282,10 +291,9 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
         .map(|o| (*o).clone())
         .unwrap_or(Object::Pod(Box::new(pod.clone())));
     for (t, reason, msg, ctr) in events.list {
-        let path = ctr.map(|n| format!("spec.containers{{{n}}}"));
         c.record_event_at(
             &involved,
-            path.as_deref(),
+            ctr.as_deref(),
             t,
             reason,
             &msg,
@@ -317,7 +325,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
 pub(crate) fn node_stopped(c: &mut Cluster, node: &str) {
     let now = c.now;
     for rt in c.kubelet.pods.values_mut().filter(|rt| rt.node == node) {
-        for ctr in &mut rt.containers {
+        for ctr in rt.containers.iter_mut().chain(rt.ephemeral.iter_mut()) {
             if let CPhase::Running { since, .. } = ctr.phase {
                 ctr.phase = CPhase::Exited {
                     code: 255,

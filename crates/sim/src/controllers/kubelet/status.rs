@@ -2,10 +2,11 @@
 //! phase and conditions, from the runtime as it is now.
 
 use super::containers::{image_id, BACKOFF_START_MS};
-use super::{CPhase, PodRuntime};
+use super::{CPhase, ContainerRt, PodRuntime};
 use crate::api::*;
 use crate::cluster::Cluster;
 use crate::images::ImageRef;
+use crate::time::Time;
 
 pub(super) fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus {
     let now = c.now;
@@ -23,137 +24,22 @@ pub(super) fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus
         }
     }
     let restart_policy = pod.spec.restart_policy.as_deref().unwrap_or("Always");
-    let mut statuses = Vec::new();
-    for (i, ctr) in rt.containers.iter().enumerate() {
-        let spec = pod.spec.containers.get(i);
-        let r = ImageRef::parse(&ctr.image);
-        let mut st = ContainerStatus {
-            name: ctr.name.clone(),
-            image: r.as_ref().map_or(ctr.image.clone(), |r| r.canonical()),
-            image_id: String::new(),
-            ready: ctr.ready,
-            restart_count: ctr.restart_count,
+    let statuses = rt
+        .containers
+        .iter()
+        .map(|ctr| container_status(now, pod, ctr))
+        .collect();
+    // The prober reports readiness and startup for app and init containers only: an
+    // ephemeral container is never ready, and never counted in the pod's READY.
+    s.ephemeral_container_statuses = rt
+        .ephemeral
+        .iter()
+        .map(|ctr| ContainerStatus {
+            ready: false,
             started: Some(false),
-            ..Default::default()
-        };
-        if !ctr.container_id.is_empty() {
-            st.container_id = Some(ctr.container_id.clone());
-            st.image_id = r.as_ref().map_or(String::new(), image_id);
-        }
-        let waiting = |reason: &str, message: Option<String>| ContainerState {
-            waiting: Some(ContainerStateWaiting {
-                reason: Some(reason.into()),
-                message,
-            }),
-            ..Default::default()
-        };
-        st.state = match &ctr.phase {
-            // A retry after a failed pull keeps showing the back-off until it succeeds.
-            CPhase::Created | CPhase::Pulling { .. } if ctr.pull_backoff_ms > 0 => waiting(
-                "ImagePullBackOff",
-                Some(format!("Back-off pulling image \"{}\"", ctr.image)),
-            ),
-            CPhase::Created | CPhase::Pulling { .. } | CPhase::Starting { .. } => {
-                waiting("ContainerCreating", None)
-            }
-            CPhase::InvalidImage { message } => waiting(
-                if message.contains("Never") {
-                    "ErrImageNeverPull"
-                } else {
-                    "InvalidImageName"
-                },
-                Some(message.clone()),
-            ),
-            CPhase::PullFailed {
-                backoff_at,
-                message,
-                ..
-            } => {
-                if now >= *backoff_at {
-                    waiting(
-                        "ImagePullBackOff",
-                        Some(format!(
-                            "Back-off pulling image \"{}\": ErrImagePull: {message}",
-                            ctr.image
-                        )),
-                    )
-                } else {
-                    waiting("ErrImagePull", Some(message.clone()))
-                }
-            }
-            CPhase::Running { since, .. } => {
-                st.started = Some(ctr.started);
-                ContainerState {
-                    running: Some(ContainerStateRunning {
-                        started_at: Some(*since),
-                    }),
-                    ..Default::default()
-                }
-            }
-            CPhase::Exited {
-                code,
-                started,
-                finished,
-                restart_at,
-            } => {
-                let term = ContainerStateTerminated {
-                    exit_code: *code,
-                    reason: Some(if *code == 0 { "Completed" } else { "Error" }.into()),
-                    started_at: Some(*started),
-                    finished_at: Some(*finished),
-                    container_id: (!ctr.container_id.is_empty()).then(|| ctr.container_id.clone()),
-                    ..Default::default()
-                };
-                match restart_at {
-                    Some(at)
-                        if at.since(*finished) >= BACKOFF_START_MS
-                            && now >= finished.plus_ms(500) =>
-                    {
-                        st.last_state = ContainerState {
-                            terminated: Some(term),
-                            ..Default::default()
-                        };
-                        let msg = format!(
-                            "back-off {}s restarting failed container={} pod={}_{}({})",
-                            at.since(*finished) / 1000,
-                            ctr.name,
-                            pod.metadata.name,
-                            pod.metadata.namespace,
-                            pod.metadata.uid
-                        );
-                        waiting("CrashLoopBackOff", Some(msg))
-                    }
-                    _ => ContainerState {
-                        terminated: Some(term),
-                        ..Default::default()
-                    },
-                }
-            }
-        };
-        if st.last_state.is_empty() && !matches!(ctr.phase, CPhase::Exited { .. }) {
-            if let Some((code, started, finished)) = ctr.last_exit {
-                let reason = if ctr.killed_with_node {
-                    "Unknown"
-                } else if code == 0 {
-                    "Completed"
-                } else {
-                    "Error"
-                };
-                st.last_state = ContainerState {
-                    terminated: Some(ContainerStateTerminated {
-                        exit_code: code,
-                        reason: Some(reason.into()),
-                        started_at: Some(started),
-                        finished_at: Some(finished),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                };
-            }
-        }
-        let _ = spec;
-        statuses.push(st);
-    }
+            ..container_status(now, pod, ctr)
+        })
+        .collect();
     let all_ready = !rt.containers.is_empty() && rt.containers.iter().all(|c| c.ready);
     let any_running = rt.containers.iter().any(|c| c.is_running());
     let all_exited = rt.containers.iter().all(|c| {
@@ -247,4 +133,134 @@ pub(super) fn build_status(c: &Cluster, pod: &Pod, rt: &PodRuntime) -> PodStatus
     }
     s.conditions = conditions;
     s
+}
+
+/// The status of one container, from its runtime.
+fn container_status(now: Time, pod: &Pod, ctr: &ContainerRt) -> ContainerStatus {
+    let r = ImageRef::parse(&ctr.image);
+
+    let mut st = ContainerStatus {
+        name: ctr.name.clone(),
+        image: r.as_ref().map_or(ctr.image.clone(), |r| r.canonical()),
+        image_id: String::new(),
+        ready: ctr.ready,
+        restart_count: ctr.restart_count,
+        started: Some(false),
+        ..Default::default()
+    };
+    if !ctr.container_id.is_empty() {
+        st.container_id = Some(ctr.container_id.clone());
+        st.image_id = r.as_ref().map_or(String::new(), image_id);
+    }
+    let waiting = |reason: &str, message: Option<String>| ContainerState {
+        waiting: Some(ContainerStateWaiting {
+            reason: Some(reason.into()),
+            message,
+        }),
+        ..Default::default()
+    };
+    st.state = match &ctr.phase {
+        // A retry after a failed pull keeps showing the back-off until it succeeds.
+        CPhase::Created | CPhase::Pulling { .. } if ctr.pull_backoff_ms > 0 => waiting(
+            "ImagePullBackOff",
+            Some(format!("Back-off pulling image \"{}\"", ctr.image)),
+        ),
+        CPhase::Created | CPhase::Pulling { .. } | CPhase::Starting { .. } => {
+            waiting("ContainerCreating", None)
+        }
+        CPhase::InvalidImage { message } => waiting(
+            if message.contains("Never") {
+                "ErrImageNeverPull"
+            } else {
+                "InvalidImageName"
+            },
+            Some(message.clone()),
+        ),
+        CPhase::PullFailed {
+            backoff_at,
+            message,
+            ..
+        } => {
+            if now >= *backoff_at {
+                waiting(
+                    "ImagePullBackOff",
+                    Some(format!(
+                        "Back-off pulling image \"{}\": ErrImagePull: {message}",
+                        ctr.image
+                    )),
+                )
+            } else {
+                waiting("ErrImagePull", Some(message.clone()))
+            }
+        }
+        CPhase::Running { since, .. } => {
+            st.started = Some(ctr.started);
+            ContainerState {
+                running: Some(ContainerStateRunning {
+                    started_at: Some(*since),
+                }),
+                ..Default::default()
+            }
+        }
+        CPhase::Exited {
+            code,
+            started,
+            finished,
+            restart_at,
+        } => {
+            let term = ContainerStateTerminated {
+                exit_code: *code,
+                reason: Some(if *code == 0 { "Completed" } else { "Error" }.into()),
+                started_at: Some(*started),
+                finished_at: Some(*finished),
+                container_id: (!ctr.container_id.is_empty()).then(|| ctr.container_id.clone()),
+                ..Default::default()
+            };
+            match restart_at {
+                Some(at)
+                    if at.since(*finished) >= BACKOFF_START_MS && now >= finished.plus_ms(500) =>
+                {
+                    st.last_state = ContainerState {
+                        terminated: Some(term),
+                        ..Default::default()
+                    };
+                    let msg = format!(
+                        "back-off {}s restarting failed container={} pod={}_{}({})",
+                        at.since(*finished) / 1000,
+                        ctr.name,
+                        pod.metadata.name,
+                        pod.metadata.namespace,
+                        pod.metadata.uid
+                    );
+                    waiting("CrashLoopBackOff", Some(msg))
+                }
+                _ => ContainerState {
+                    terminated: Some(term),
+                    ..Default::default()
+                },
+            }
+        }
+    };
+    if st.last_state.is_empty() && !matches!(ctr.phase, CPhase::Exited { .. }) {
+        if let Some((code, started, finished)) = ctr.last_exit {
+            let reason = if ctr.killed_with_node {
+                "Unknown"
+            } else if code == 0 {
+                "Completed"
+            } else {
+                "Error"
+            };
+            st.last_state = ContainerState {
+                terminated: Some(ContainerStateTerminated {
+                    exit_code: code,
+                    reason: Some(reason.into()),
+                    started_at: Some(started),
+                    finished_at: Some(finished),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+        }
+    }
+    st
 }
