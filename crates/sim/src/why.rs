@@ -361,7 +361,7 @@ fn missing_replica(c: &Cluster, ns: &str, name: &str) -> Option<Why> {
         return None;
     }
     let object = format!("pod/{name}");
-    let reason = c.waiting_reason(ns, parent);
+    let reason = c.waiting_reason(Kind::StatefulSet, ns, parent);
     let mut w = match reason {
         Some(r) if set.metadata.is_deleting() => {
             Why::waits(&object, format!("not created: the StatefulSet {parent} is being deleted ({r})"))
@@ -527,7 +527,7 @@ pub fn stateful_set(c: &Cluster, ns: &str, name: &str) -> Result<Why, ApiError> 
     let object = format!("statefulset.apps/{name}");
     let s = &set.status;
     let want = set.replicas();
-    if let Some(r) = c.waiting_reason(ns, name) {
+    if let Some(r) = c.waiting_reason(Kind::StatefulSet, ns, name) {
         let mut w = Why::controller(&object, r);
         w.line(
             1,
@@ -608,7 +608,7 @@ pub fn deployment(c: &Cluster, ns: &str, name: &str) -> Result<Why, ApiError> {
             .filter(|w| w.waiting)
             .collect::<Vec<Why>>()
     };
-    if let Some(r) = c.waiting_reason(ns, name) {
+    if let Some(r) = c.waiting_reason(Kind::Deployment, ns, name) {
         let mut w = Why::controller(&object, r);
         w.line(1, counts);
         for p in waiting_pods() {
