@@ -392,7 +392,7 @@ fn write_json(s: &mut String, v: &Value, depth: usize, sorted: bool) {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             if !sorted {
-                keys.sort_by_key(|k| {
+                ordinal_sim::sort::sort_by_key(&mut keys, |k| {
                     (
                         GO_ORDER
                             .iter()
