@@ -81,14 +81,14 @@ mod tests {
             // Few distinct keys, so stability is tested; the second field records the order.
             let v: Vec<(u64, usize)> = (0..len).map(|i| (rng.next_u64() % 5, i)).collect();
             let mut want = v.clone();
-            want.sort_by(|a, b| a.0.cmp(&b.0));
+            want.sort_by_key(|a| a.0);
             let mut got = v.clone();
             by_indices(&mut got, &mut |a, b| a.0.cmp(&b.0));
             assert_eq!(got, want, "len {len}");
             let mut rev = v.clone();
             by_indices(&mut rev, &mut |a, b| b.0.cmp(&a.0));
             let mut want_rev = v;
-            want_rev.sort_by(|a, b| b.0.cmp(&a.0));
+            want_rev.sort_by_key(|a| std::cmp::Reverse(a.0));
             assert_eq!(rev, want_rev, "len {len}");
         }
     }
