@@ -534,7 +534,9 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             rs_views.push((v.revision.parse().unwrap_or(0), v));
         }
         // Newest revision first; every other one is old.
-        rs_views.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        ordinal_sim::sort::sort_by(&mut rs_views, |a, b| {
+            b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name))
+        });
         let replica_sets = rs_views
             .into_iter()
             .enumerate()
@@ -703,7 +705,7 @@ pub fn events_view(c: &Cluster, ns: &str) -> EventsView {
             ))
         })
         .collect();
-    rows.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    ordinal_sim::sort::sort_by(&mut rows, |a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let skip = rows.len().saturating_sub(MAX_EVENTS);
     EventsView {
         rows: rows

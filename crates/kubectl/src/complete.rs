@@ -36,7 +36,7 @@ pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
         .into_iter()
         .filter(|s| s.starts_with(word))
         .collect();
-    out.sort();
+    ordinal_sim::sort::sort(&mut out);
     out.dedup();
     Completion {
         start,

@@ -293,7 +293,7 @@ pub fn replica_sets(c: &Cluster, d: &Deployment) -> ReplicaSets {
         })
         .cloned()
         .collect();
-    list.sort_by(|a, b| {
+    ordinal_sim::sort::sort_by(&mut list, |a, b| {
         (a.metadata.creation_timestamp, &a.metadata.name)
             .cmp(&(b.metadata.creation_timestamp, &b.metadata.name))
     });

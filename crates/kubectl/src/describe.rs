@@ -251,7 +251,7 @@ pub(crate) fn selector_string(sel: Option<&LabelSelector>) -> String {
         .collect();
     for e in &sel.match_expressions {
         let mut values = e.values.clone();
-        values.sort();
+        ordinal_sim::sort::sort(&mut values);
         let vals = values.join(",");
         let text = match e.operator.as_str() {
             "In" => format!("{} in ({vals})", e.key),
@@ -261,7 +261,7 @@ pub(crate) fn selector_string(sel: Option<&LabelSelector>) -> String {
         };
         reqs.push((e.key.clone(), text));
     }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    ordinal_sim::sort::sort_by(&mut reqs, |a, b| a.0.cmp(&b.0));
     reqs.into_iter()
         .map(|(_, t)| t)
         .collect::<Vec<_>>()
@@ -363,9 +363,9 @@ fn describe_events(c: &Cluster, o: &mut Out, mut events: Vec<&Event>) {
     }
     // The API lists events in creation order; kubectl then sorts by last-seen time.
     let rv = |e: &Event| e.metadata.resource_version.parse::<u64>().unwrap_or(0);
-    events.sort_by_key(|e| (e.metadata.creation_timestamp, rv(e)));
+    ordinal_sim::sort::sort_by_key(&mut events, |e| (e.metadata.creation_timestamp, rv(e)));
     // SortableEvents: a series' last observation, else lastTimestamp, else eventTime.
-    events.sort_by_key(|e| {
+    ordinal_sim::sort::sort_by_key(&mut events, |e| {
         e.series
             .as_ref()
             .and_then(|s| s.last_observed_time)
@@ -565,7 +565,7 @@ fn tolerations(o: &mut Out, initial: &str, title: &str, list: &[Toleration]) {
         return;
     }
     let mut sorted: Vec<&Toleration> = list.iter().collect();
-    sorted.sort_by(|a, b| or_empty(&a.key).cmp(or_empty(&b.key)));
+    ordinal_sim::sort::sort_by(&mut sorted, |a, b| or_empty(&a.key).cmp(or_empty(&b.key)));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             o.w(0, initial);
@@ -707,7 +707,7 @@ fn describe_containers(
         };
         w!(o, 2, "Mounts:{none}\n");
         let mut mounts: Vec<&VolumeMount> = ct.volume_mounts.iter().collect();
-        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        ordinal_sim::sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
         for mnt in mounts {
             let mut flags = vec![if mnt.read_only == Some(true) {
                 "ro"
@@ -1347,7 +1347,7 @@ fn describe_pvc(c: &Cluster, pvc: &PersistentVolumeClaim, o: &mut Out) {
             }
         }
     }
-    users.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    ordinal_sim::sort::sort_by(&mut users, |a, b| a.metadata.name.cmp(&b.metadata.name));
     o.w(0, "Used By:\t");
     if users.is_empty() {
         o.line("<none>");
@@ -1736,7 +1736,7 @@ fn describe_node(c: &Cluster, node: &Node, o: &mut Out) {
             roles.push(v);
         }
     }
-    roles.sort();
+    ordinal_sim::sort::sort(&mut roles);
     roles.dedup();
     if roles.is_empty() {
         o.w(0, "Roles:\t<none>\n");
@@ -1756,7 +1756,7 @@ fn describe_node(c: &Cluster, node: &Node, o: &mut Out) {
         o.line("<none>");
     } else {
         let mut taints: Vec<&Taint> = s.taints.iter().collect();
-        taints.sort_by(|a, b| {
+        ordinal_sim::sort::sort_by(&mut taints, |a, b| {
             format!("{},{}", a.effect, a.key).cmp(&format!("{},{}", b.effect, b.key))
         });
         for (i, t) in taints.into_iter().enumerate() {
@@ -2081,7 +2081,7 @@ const GENERIC_SKIP: [&str; 5] = [
 /// `printUnstructuredContent`.
 fn unstructured(o: &mut Out, level: usize, content: &serde_json::Map<String, Value>, prefix: &str) {
     let mut fields: Vec<&String> = content.keys().collect();
-    fields.sort();
+    ordinal_sim::sort::sort(&mut fields);
     for field in fields {
         let path = format!("{prefix}.{field}");
         if GENERIC_SKIP.contains(&path.as_str()) {
@@ -2116,7 +2116,7 @@ fn go_v(v: &Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(go_v).collect::<Vec<_>>().join(" ")),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            ordinal_sim::sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .into_iter()
                 .map(|k| format!("{k}:{}", go_v(&m[k.as_str()])))

@@ -619,7 +619,7 @@ fn write_json<'a>(
             let mut keys: Vec<&String> = m.keys().collect();
             if !sorted {
                 let order = struct_order(path, kind).unwrap_or(GO_ORDER);
-                keys.sort_by_key(|k| {
+                ordinal_sim::sort::sort_by_key(&mut keys, |k| {
                     (
                         order.iter().position(|g| g == k).unwrap_or(order.len()),
                         k.as_str(),

@@ -204,7 +204,7 @@ pub fn events(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             matches(&filter, &o, &e).then_some((o, e))
         })
         .collect();
-    list.sort_by_key(|(_, e)| sort_time(e));
+    ordinal_sim::sort::sort_by_key(&mut list, |(_, e)| sort_time(e));
     let headers = !p.bool("no-headers");
     if p.bool("watch") {
         let mut table = Table::default();
@@ -329,7 +329,7 @@ fn write(s: &mut String, v: &Value, depth: usize, order: &[&str], sorted: bool) 
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             if !sorted {
-                keys.sort_by_key(|k| {
+                ordinal_sim::sort::sort_by_key(&mut keys, |k| {
                     (
                         order.iter().position(|g| g == k).unwrap_or(order.len()),
                         k.as_str(),

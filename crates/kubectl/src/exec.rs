@@ -211,7 +211,7 @@ fn first_pod(c: &Cluster, ns: &str, selects: impl Fn(&Labels) -> bool) -> Result
         .into_iter()
         .filter(|p| selects(&p.metadata.labels))
         .collect();
-    pods.sort_by_key(|p| {
+    ordinal_sim::sort::sort_by_key(&mut pods, |p| {
         let phase = match p.phase() {
             "Running" => 0,
             "Unknown" => 1,

@@ -74,7 +74,7 @@ pub fn api_versions(_c: &mut Cluster, args: &[String], _env: &Env) -> Output {
         .map(|k| k.api_version())
         .chain(VIRTUAL_GROUP_VERSIONS.iter().map(|v| v.to_string()))
         .collect();
-    versions.sort();
+    ordinal_sim::sort::sort(&mut versions);
     versions.dedup();
     for v in versions {
         out.out(format!("{v}\n"));

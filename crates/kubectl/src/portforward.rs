@@ -223,7 +223,7 @@ fn parse_addresses(values: &[String]) -> Result<Vec<(String, bool)>, String> {
             return Err(format!("{a} is not a valid IP"));
         }
     }
-    out.sort();
+    ordinal_sim::sort::sort(&mut out);
     Ok(out)
 }
 

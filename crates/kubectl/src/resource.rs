@@ -53,7 +53,7 @@ pub fn api_resources() -> Vec<Vec<String>> {
             ]
         })
         .collect();
-    rows.sort_by(|a, b| {
+    ordinal_sim::sort::sort_by(&mut rows, |a, b| {
         let ga = Kind::ALL
             .iter()
             .find(|k| k.info().plural == a[0])
@@ -71,8 +71,8 @@ pub fn api_resources() -> Vec<Vec<String>> {
     });
     let (mut core, mut grouped): (Vec<_>, Vec<_>) =
         rows.into_iter().partition(|r| !r[2].contains('/'));
-    core.sort_by(|a, b| a[0].cmp(&b[0]));
-    grouped.sort_by(|a, b| {
+    ordinal_sim::sort::sort_by(&mut core, |a, b| a[0].cmp(&b[0]));
+    ordinal_sim::sort::sort_by(&mut grouped, |a, b| {
         (a[2].split('/').next().unwrap_or(""), &a[0])
             .cmp(&(b[2].split('/').next().unwrap_or(""), &b[0]))
     });

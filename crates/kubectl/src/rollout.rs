@@ -878,7 +878,9 @@ fn revision_template(set: &StatefulSet, rev: &ControllerRevision) -> PodTemplate
     if let Value::Object(m) = &mut t {
         m.remove("$patch");
     }
-    serde_json::from_value(t).unwrap_or_else(|_| set.spec.template.clone())
+    // The API's decoder, not `serde_json::from_value`: one instantiation of the template's serde
+    // code serves both (the web build's size).
+    ordinal_sim::api::decode::decode(&t).map_or_else(|_| set.spec.template.clone(), |(t, _)| t)
 }
 
 /// The StatefulSet status viewer (`rollout_status.go`).

@@ -99,7 +99,7 @@ impl Selector {
             | Req::Exists(k)
             | Req::NotExists(k) => k.clone(),
         };
-        reqs.sort_by_key(|r| key(r));
+        ordinal_sim::sort::sort_by_key(&mut reqs, |r| key(r));
         let mut out = LabelSelector::default();
         for r in reqs {
             let (op, mut values) = match r {
@@ -114,7 +114,7 @@ impl Selector {
                 Req::Exists(_) => ("Exists", Vec::new()),
                 Req::NotExists(_) => ("DoesNotExist", Vec::new()),
             };
-            values.sort();
+            ordinal_sim::sort::sort(&mut values);
             values.dedup();
             out.match_expressions.push((key(r), op, values));
         }

@@ -122,7 +122,7 @@ impl Files for MemFiles {
             .filter(|n| !n.is_empty())
             .map(String::from)
             .collect();
-        names.sort();
+        ordinal_sim::sort::sort(&mut names);
         names.dedup();
         (key.is_empty() || !names.is_empty() || self.dirs.contains(&key)).then_some(names)
     }

@@ -125,7 +125,7 @@ pub fn commands() -> Vec<&'static str> {
         .filter(|v| matches!(v.run, Run::Cmd(_)))
         .map(|v| v.name)
         .collect();
-    names.sort_unstable();
+    ordinal_sim::sort::sort(&mut names);
     names
 }
 

@@ -184,7 +184,7 @@ pub fn run(name: &str, args: &[String], input: &str) -> Option<Output> {
         }
         "sort" => {
             let mut ls = lines(input);
-            ls.sort();
+            ordinal_sim::sort::sort(&mut ls);
             if args.iter().any(|a| a == "-r") {
                 ls.reverse();
             }

@@ -28,6 +28,7 @@ pub mod patch;
 pub mod printers;
 pub mod quantity;
 pub mod rng;
+pub mod sort;
 pub mod store;
 pub mod tar;
 pub mod time;

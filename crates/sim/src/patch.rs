@@ -166,7 +166,7 @@ pub fn strategic_merge(target: &mut Value, patch: &Value) {
             .enumerate()
             .map(|(i, e)| (position(&e).unwrap_or(usize::MAX), i, e))
             .collect();
-        ranked.sort_by_key(|(rank, i, _)| (*rank, *i));
+        crate::sort::sort_by_key(&mut ranked, |(rank, i, _)| (*rank, *i));
         existing.extend(ranked.into_iter().map(|(_, _, e)| e));
     }
 }
@@ -330,7 +330,7 @@ fn diff_keyed_lists(
         .filter(|(_, ov)| !mkeys.iter().any(|(_, mv)| key_string(mv) == key_string(ov)))
         .map(|(k, ov)| (key_string(ov), *k, (*ov).clone()))
         .collect();
-    deleted.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut deleted, |a, b| a.0.cmp(&b.0));
     for (_, k, v) in deleted {
         let mut d = Map::new();
         d.insert("$patch".into(), Value::String("delete".into()));
@@ -373,7 +373,7 @@ fn diff_scalar_lists(
     }
     let sorted = |l: &[Value]| {
         let mut v: Vec<Value> = l.to_vec();
-        v.sort_by_key(key_string);
+        crate::sort::sort_by_key(&mut v, key_string);
         v
     };
     let (o, m) = (sorted(original), sorted(modified));
@@ -605,7 +605,7 @@ pub fn decode_patched(
         let detail = if strategic { e.converter } else { e.message };
         patch_invalid(&shown(), &detail)
     })?;
-    unknown.sort();
+    crate::sort::sort(&mut unknown);
     unknown.dedup();
     let errors: Vec<String> = unknown
         .iter()

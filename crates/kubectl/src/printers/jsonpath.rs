@@ -1156,7 +1156,7 @@ pub(crate) fn go_json(out: &mut String, v: &Value, indent: Option<&str>) {
                 return;
             }
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            ordinal_sim::sort::sort(&mut keys);
             out.push('{');
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -1263,7 +1263,7 @@ pub(crate) fn go_v_json(out: &mut String, v: &Value) {
         }
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            ordinal_sim::sort::sort(&mut keys);
             out.push_str("map[");
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -1312,7 +1312,7 @@ fn go_sharp_v(out: &mut String, v: &Value) {
         }
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            ordinal_sim::sort::sort(&mut keys);
             out.push_str("map[string]interface {}{");
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {

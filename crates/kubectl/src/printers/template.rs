@@ -1481,7 +1481,7 @@ impl<'a> State<'a, '_> {
             ),
             V::C(Value::Object(m)) => {
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
+                ordinal_sim::sort::sort(&mut keys);
                 for k in keys {
                     items.push((V::Str(k.clone()), V::J(&m[k.as_str()])));
                 }
@@ -2214,7 +2214,7 @@ fn format_one(verb: char, flags: &str, prec: Option<usize>, arg: &V) -> String {
         }
         V::C(Value::Object(m)) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            ordinal_sim::sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .into_iter()
                 .map(|k| {

@@ -213,7 +213,7 @@ impl Emitter {
     fn block_mapping(&mut self, m: &Map<String, Value>) {
         self.increase_indent(false, false);
         let mut keys: Vec<&String> = m.keys().collect();
-        keys.sort_by(|a, b| key_order(a, b));
+        ordinal_sim::sort::sort_by(&mut keys, |a, b| key_order(a, b));
         for k in keys {
             self.write_indent();
             let a = analyze(k);

@@ -414,7 +414,7 @@ pub fn get_pods_to_delete<'a>(
                 .copied()
                 .unwrap_or(0);
         }
-        ranked.sort_by(|a, b| {
+        crate::sort::sort_by(&mut ranked, |a, b| {
             if active_pods_less(a, b, now) {
                 Ordering::Less
             } else if active_pods_less(b, a, now) {

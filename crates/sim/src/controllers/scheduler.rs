@@ -249,7 +249,7 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) -> Action {
             .iter()
             .map(|(why, n)| format!("{n} {why}"))
             .collect();
-        parts.sort();
+        crate::sort::sort(&mut parts);
         return unschedulable_with(c, &pod, total, &parts.join(", "), full);
     }
     // A claim already given a node (an earlier attempt) keeps it.
@@ -381,7 +381,7 @@ fn unschedulable_with(c: &mut Cluster, pod: &Pod, total: usize, why: &str, full:
             "{full} No preemption victims found for incoming pod"
         ));
     }
-    preemption.sort();
+    crate::sort::sort(&mut preemption);
     let preemption = preemption.join(", ");
     let msg = format!("0/{total} nodes are available: {why}. preemption: 0/{total} nodes are available: {preemption}.");
     // The scheduler's own status write is no reason to try again (upstream's queue ignores

@@ -76,7 +76,7 @@ pub(crate) fn selector_string(sel: Option<&LabelSelector>) -> String {
         .collect();
     for e in &sel.match_expressions {
         let mut values = e.values.clone();
-        values.sort();
+        crate::sort::sort(&mut values);
         let values = values.join(",");
         let k = &e.key;
         reqs.push((
@@ -90,7 +90,7 @@ pub(crate) fn selector_string(sel: Option<&LabelSelector>) -> String {
         ));
     }
     // A stable sort by key, as `sort.Sort(ByKey(...))` leaves equal keys in practice.
-    reqs.sort_by(|a, b| a.0.cmp(b.0));
+    crate::sort::sort_by(&mut reqs, |a, b| a.0.cmp(b.0));
     reqs.into_iter()
         .map(|(_, s)| s)
         .collect::<Vec<_>>()

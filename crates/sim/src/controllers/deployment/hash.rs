@@ -195,7 +195,7 @@ impl Spew {
                 }
             };
             let mut keys: Vec<&String> = entries.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             self.out.push_str("map[");
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {

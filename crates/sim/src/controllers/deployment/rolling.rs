@@ -124,7 +124,7 @@ pub(crate) fn cleanup_unhealthy_replicas(
     d: &Deployment,
     max_cleanup: i32,
 ) -> Result<(Vec<ReplicaSet>, i32), String> {
-    old.sort_by(util::by_creation);
+    crate::sort::sort_by(&mut old, util::by_creation);
     let mut total = 0;
     for rs in old.iter_mut() {
         if total >= max_cleanup {
@@ -156,7 +156,7 @@ pub(crate) fn scale_down_old_for_rolling_update(
         return Ok(0);
     }
     let mut old: Vec<&ReplicaSet> = old.iter().collect();
-    old.sort_by(|a, b| util::by_creation(a, b));
+    crate::sort::sort_by(&mut old, |a, b| util::by_creation(a, b));
     let target = available - min_available;
     let mut total = 0;
     for rs in old {

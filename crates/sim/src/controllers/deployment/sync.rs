@@ -279,11 +279,11 @@ pub(crate) fn scale(
     let to_add = allowed - total;
     let op = match to_add.cmp(&0) {
         std::cmp::Ordering::Greater => {
-            all.sort_by(util::by_size_newer);
+            crate::sort::sort_by(&mut all, util::by_size_newer);
             "up"
         }
         std::cmp::Ordering::Less => {
-            all.sort_by(util::by_size_older);
+            crate::sort::sort_by(&mut all, util::by_size_older);
             "down"
         }
         std::cmp::Ordering::Equal => "",
@@ -372,7 +372,7 @@ pub(crate) fn cleanup_deployment(
         return Ok(());
     }
     let diff = cleanable.len() - limit;
-    cleanable.sort_by(|a, b| util::by_revision(a, b));
+    crate::sort::sort_by(&mut cleanable, |a, b| util::by_revision(a, b));
     for rs in cleanable.into_iter().take(diff) {
         if rs.status.replicas != 0
             || replicas(rs) != 0

@@ -335,7 +335,7 @@ pub fn by_revision(a: &ReplicaSet, b: &ReplicaSet) -> Ordering {
 /// `FindNewReplicaSet`: the oldest ReplicaSet whose template is the Deployment's.
 pub fn find_new<'a>(d: &Deployment, rss: &'a [ReplicaSet]) -> Option<&'a ReplicaSet> {
     let mut sorted: Vec<&ReplicaSet> = rss.iter().collect();
-    sorted.sort_by(|a, b| by_creation(a, b));
+    crate::sort::sort_by(&mut sorted, |a, b| by_creation(a, b));
     sorted
         .into_iter()
         .find(|rs| equal_ignore_hash(&rs.spec.template, &d.spec.template))
@@ -403,7 +403,7 @@ pub fn find_active_or_latest<'a>(
         return None;
     }
     let mut olds: Vec<&ReplicaSet> = old.iter().collect();
-    olds.sort_by(|a, b| by_creation(b, a));
+    crate::sort::sort_by(&mut olds, |a, b| by_creation(b, a));
     let all: Vec<&ReplicaSet> = olds.iter().copied().chain(new_rs).collect();
     let actives = active(all);
     match actives.len() {

@@ -42,7 +42,7 @@ pub fn revisions_of(c: &Cluster, set: &StatefulSet) -> Vec<ControllerRevision> {
         })
         .cloned()
         .collect();
-    revs.sort_by(|a, b| {
+    crate::sort::sort_by(&mut revs, |a, b| {
         a.revision
             .cmp(&b.revision)
             .then(a.metadata.name.cmp(&b.metadata.name))

@@ -307,7 +307,7 @@ pub(crate) fn update_statefulset(
             condemned.push(p);
         }
     }
-    condemned.sort_by_key(|p| std::cmp::Reverse(ordinal(p)));
+    crate::sort::sort_by_key(&mut condemned, |p| std::cmp::Reverse(ordinal(p)));
     let slots: Vec<Slot> = slots
         .into_iter()
         .enumerate()

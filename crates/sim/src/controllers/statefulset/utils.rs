@@ -349,7 +349,9 @@ pub fn apply_revision(set: &StatefulSet, data: &Value) -> StatefulSet {
         if let Value::Object(m) = &mut t {
             m.remove("$patch");
         }
-        if let Ok(t) = serde_json::from_value(t) {
+        // The API's decoder, not `serde_json::from_value`: one instantiation of the template's
+        // serde code serves both (the web build's size).
+        if let Ok((t, _)) = crate::api::decode::decode(&t) {
             s.spec.template = t;
         }
     }
