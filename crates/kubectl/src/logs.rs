@@ -299,7 +299,7 @@ fn object_pods(
     if pods.is_empty() {
         return Some(Err("error: timed out waiting for the condition".into()));
     }
-    pods.sort_by(|a, b| by_logging(a, b));
+    ordinal_sim::sort::sort_by(&mut pods, |a, b| by_logging(a, b));
     if pods.len() > 1 && all_pods {
         return Some(Ok((pods.into_iter().cloned().collect(), None)));
     }

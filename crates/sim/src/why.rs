@@ -574,7 +574,7 @@ fn pods_of<'a>(c: &'a Cluster, ns: &str, uid: &str) -> Vec<&'a Pod> {
         .into_iter()
         .filter(|p| p.metadata.controller_ref().is_some_and(|o| o.uid == uid))
         .collect();
-    pods.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    crate::sort::sort_by(&mut pods, |a, b| a.metadata.name.cmp(&b.metadata.name));
     pods
 }
 
@@ -600,7 +600,9 @@ pub fn deployment(c: &Cluster, ns: &str, name: &str) -> Result<Why, ApiError> {
                 .is_some_and(|o| o.uid == d.metadata.uid)
         })
         .collect();
-    sets.sort_by_key(|rs| std::cmp::Reverse(rs.metadata.creation_timestamp));
+    crate::sort::sort_by_key(&mut sets, |rs| {
+        std::cmp::Reverse(rs.metadata.creation_timestamp)
+    });
     let waiting_pods = || {
         sets.iter()
             .flat_map(|rs| pods_of(c, ns, &rs.metadata.uid))
