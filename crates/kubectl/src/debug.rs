@@ -526,10 +526,11 @@ fn by_ephemeral_container(
         ctr = with_custom(&ctr, custom)?;
     }
     let mut new = pod.clone();
-    new.spec.ephemeral_containers.push(EphemeralContainer {
-        container: ctr,
-        target_container_name: (!o.target_container.is_empty()).then(|| o.target_container.clone()),
-    });
+    ctr.target_container_name =
+        (!o.target_container.is_empty()).then(|| o.target_container.clone());
+    new.spec
+        .ephemeral_containers
+        .push(EphemeralContainer { container: ctr });
     c.update_ephemeral_containers(new)
         .map_err(|e| crate::errors::render(&e, None))?;
     Ok((pod.metadata.name.clone(), name))
@@ -856,7 +857,7 @@ mod tests {
             format!("Targeting container \"nginx\". If you don't see processes from this container it may be because the container runtime doesn't support this feature.\nDefaulting debug container name to {name}.\n")
         );
         assert_eq!(o.stderr(), "", "no legacy warning for a profile given");
-        assert_eq!(ec.target_container_name.as_deref(), Some("nginx"));
+        assert_eq!(ec.container.target_container_name.as_deref(), Some("nginx"));
         assert_eq!(ec.container.stdin, Some(true));
         assert_eq!(ec.container.tty, Some(true));
         assert_eq!(ec.container.env[0].name, "A");

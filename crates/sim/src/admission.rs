@@ -652,11 +652,7 @@ pub(crate) fn validate_ephemeral_containers(
         if !all.insert(c.name.as_str()) {
             causes.push(field::duplicate(&format!("{p}.name"), &c.name));
         }
-        if let Some(t) = ec
-            .target_container_name
-            .as_deref()
-            .filter(|t| !t.is_empty())
-        {
+        if let Some(t) = c.target_container_name.as_deref().filter(|t| !t.is_empty()) {
             if !others.contains(t) {
                 causes.push(field::not_found(&format!("{p}.targetContainerName"), t));
             }

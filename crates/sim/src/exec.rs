@@ -357,6 +357,7 @@ impl Cluster {
         }
         let seen = match idx {
             Slot::Ephemeral(i) => p.spec.ephemeral_containers[i]
+                .container
                 .target_container_name
                 .as_deref()
                 .and_then(|t| Slot::find(p, Some(t)))

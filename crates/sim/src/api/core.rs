@@ -150,6 +150,7 @@ pub struct PodSpec {
     /// its ephemeralcontainers subresource. They are started once and never restarted, have no
     /// ports, probes or resources, and cannot be changed or removed once added.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<EphemeralContainerSchema>"))]
     pub ephemeral_containers: Vec<EphemeralContainer>,
     /// Extra entries for the containers' /etc/hosts. Ordinal keeps it as given but does not
     /// simulate it.
@@ -406,26 +407,39 @@ pub struct Container {
         schemars(with = "crate::api::meta::schema::ObjectList")
     )]
     pub volume_devices: Option<Value>,
+    /// An ephemeral container's `targetContainerName` (see [`EphemeralContainer`]). It lives here
+    /// so that an ephemeral container decodes through `Container`'s own decoder (a flattened
+    /// struct would instantiate all of `Container`'s serde code a second time in the wasm); in an
+    /// app or init container it is an unknown field (`Object::decode_with` reports it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub target_container_name: Option<String>,
 }
 
 /// A temporary container added to a running pod to debug it: a container's fields (those
-/// allowed: no ports, probes, lifecycle or resources) and the container whose processes it
-/// shares.
+/// allowed: no ports, probes, lifecycle or resources) and `targetContainerName`, the app container
+/// whose process namespace it joins (so it sees, and may signal, that container's processes;
+/// unset: the pod's own namespace), kept in `container.target_container_name`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "schema",
-    derive(schemars::JsonSchema),
-    schemars(rename = "io.k8s.api.core.v1.EphemeralContainer")
-)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(transparent)]
 pub struct EphemeralContainer {
+    /// The container's fields, as for an app container, and its target.
+    pub container: Container,
+}
+
+/// `EphemeralContainer`'s schema (explain): a container's fields and `targetContainerName`.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "io.k8s.api.core.v1.EphemeralContainer")]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub(crate) struct EphemeralContainerSchema {
     /// The container's fields, as for an app container.
     #[serde(flatten)]
-    pub container: Container,
+    container: Container,
     /// The name of an app container whose process namespace this one joins, so it sees (and may
     /// signal) that container's processes. Unset: the pod's own namespace.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_container_name: Option<String>,
+    target_container_name: Option<String>,
 }
 
 /// A network port of a container.

@@ -430,11 +430,12 @@ impl Object {
             m.remove("apiVersion");
             m.remove("kind");
         }
-        let decoded = Object::decode_typed(kind, &v, unstructured)?;
+        let (mut obj, mut unknown) = Object::decode_typed(kind, &v, unstructured)?;
         // Fields whose Go types parse their own text: Secret data ([]byte, base64) and
         // resource quantities.
-        decoded.0.check_decoded()?;
-        Ok(decoded)
+        obj.check_decoded()?;
+        stray_target_container_names(&mut obj, &mut unknown);
+        Ok((obj, unknown))
     }
 
     /// A create's body (POST): decoded, and its unknown fields handled per `validation`.
@@ -465,6 +466,29 @@ impl Object {
             ))),
             FieldValidation::Warn => Ok((obj, errors)),
             _ => Ok((obj, Vec::new())),
+        }
+    }
+}
+
+/// `targetContainerName` is a field of ephemeral containers only, but `Container` carries it so
+/// that both decode through one deserializer: in an app or init container it is an unknown field,
+/// reported at its path and dropped, as the API server's decoder would.
+fn stray_target_container_names(obj: &mut Object, unknown: &mut Vec<String>) {
+    let (spec, at) = match obj {
+        Object::Pod(p) => (&mut p.spec, "spec"),
+        Object::StatefulSet(s) => (&mut s.spec.template.spec, "spec.template.spec"),
+        Object::Deployment(d) => (&mut d.spec.template.spec, "spec.template.spec"),
+        Object::ReplicaSet(r) => (&mut r.spec.template.spec, "spec.template.spec"),
+        _ => return,
+    };
+    for (list, name) in [
+        (&mut spec.containers, "containers"),
+        (&mut spec.init_containers, "initContainers"),
+    ] {
+        for (i, c) in list.iter_mut().enumerate() {
+            if c.target_container_name.take().is_some() {
+                unknown.push(format!("{at}.{name}[{i}].targetContainerName"));
+            }
         }
     }
 }

@@ -21,7 +21,6 @@ fn ec(name: &str, image: &str) -> EphemeralContainer {
             image: Some(image.into()),
             ..Default::default()
         },
-        target_container_name: None,
     }
 }
 
@@ -52,7 +51,7 @@ fn the_api_servers_messages() {
         "Pod \"web-0\" is invalid: spec.ephemeralContainers[0].name: Duplicate value: \"nginx\""
     );
     let mut bad = ec("dbg", "busybox:1.28");
-    bad.target_container_name = Some("db".into());
+    bad.container.target_container_name = Some("db".into());
     bad.container.ports = vec![ContainerPort {
         container_port: 80,
         ..Default::default()
@@ -172,7 +171,7 @@ fn a_target_shares_its_processes() {
     let mut c = web(7);
     let mut e = ec("dbg", "busybox:1.28");
     e.container.stdin = Some(true);
-    e.target_container_name = Some("nginx".into());
+    e.container.target_container_name = Some("nginx".into());
     add(&mut c, e).unwrap();
     let mut plain = ec("alone", "busybox:1.28");
     plain.container.stdin = Some(true);
