@@ -3,6 +3,7 @@
 mod api;
 mod container;
 mod deployment;
+mod faults;
 mod hostile;
 mod invariants;
 mod kinds;
