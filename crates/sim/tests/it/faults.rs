@@ -768,12 +768,18 @@ fn a_dropped_watch_relists_and_the_set_converges() {
     s.c.clear_faults();
 }
 
-/// Random faults (one write in five fails, conflicts, 500s and timeouts alike) on every
-/// controller's writes, and a watch that drops: nothing panics, the invariants hold at every
-/// step, and once the faults stop the set, the Deployment and the ReplicaSets converge.
+/// Random faults (about one write in five fails, conflicts, 500s and timeouts alike) on every
+/// controller's writes, and a watch that drops, while a set scales and rolls and a Deployment
+/// rolls and scales: nothing panics, the invariants hold at every step, and once the faults
+/// stop everything converges and the cluster goes quiet.
 #[test]
 fn random_faults_on_every_controller_then_convergence() {
-    for seed in 0..4u64 {
+    // ORDINAL_FAULT_SEEDS=N runs N seeds (4 by default).
+    let seeds: u64 = std::env::var("ORDINAL_FAULT_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
+    for seed in 0..seeds {
         let mut c = Cluster::new(seed);
         let mut plan = Faults::new().watch_drop(WatchDrop::new(40, 10));
         for verb in [Verb::Create, Verb::Update, Verb::UpdateStatus, Verb::Delete] {
@@ -783,26 +789,43 @@ fn random_faults_on_every_controller_then_convergence() {
         }
         c.set_faults(plan);
         let mut chk = Checker::new(&c);
+        chk.faults = true;
         apply(&mut c, &Manifest::new(3).yaml());
         nginx_deployment(&mut c);
-        chk.assert(&c);
+        check(&mut chk, &c, seed);
         for _ in 0..300 {
             c.advance(100);
-            chk.assert(&c);
+            check(&mut chk, &c, seed);
         }
-        c.patch(
-            Kind::StatefulSet,
-            "default",
-            "ss",
-            PatchType::Merge,
-            &json!({"spec": {"replicas": 5}}),
-        )
-        .unwrap();
-        for _ in 0..300 {
-            c.advance(100);
-            chk.assert(&c);
+        // Scale the set up and roll it; roll the Deployment and scale it down, then up.
+        let changes = [
+            (Kind::StatefulSet, "ss", json!({"spec": {"replicas": 5}})),
+            (
+                Kind::StatefulSet,
+                "ss",
+                json!({"spec": {"template": {"spec": {"containers": [{"name": "webserver", "image": crate::upstream::NEW_IMAGE}]}}}}),
+            ),
+            (
+                Kind::Deployment,
+                "nginx-deployment",
+                json!({"spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}}}),
+            ),
+            (
+                Kind::Deployment,
+                "nginx-deployment",
+                json!({"spec": {"replicas": 3}}),
+            ),
+        ];
+        for (kind, name, patch) in changes {
+            c.patch(kind, "default", name, PatchType::Strategic, &patch)
+                .unwrap();
+            for _ in 0..150 {
+                c.advance(100);
+                check(&mut chk, &c, seed);
+            }
         }
         let f = c.clear_faults().expect("a plan was armed");
+        chk.faults = false;
         assert!(!f.injected.is_empty(), "seed {seed}");
         let start = c.now();
         while !converged_all(&c) {
@@ -815,7 +838,7 @@ fn random_faults_on_every_controller_then_convergence() {
         }
         let settled = c.settle();
         assert!(settled.quiet, "seed {seed}");
-        chk.assert(&c);
+        check(&mut chk, &c, seed);
         if let Err(e) = chk.check_quiet(&c) {
             panic!("seed {seed}: {e}");
         }
@@ -823,9 +846,25 @@ fn random_faults_on_every_controller_then_convergence() {
 }
 
 fn converged_all(c: &Cluster) -> bool {
-    let set_ok = c
-        .get_as::<StatefulSet>("default", "ss")
-        .is_some_and(|s| s.status.ready_replicas == 5 && s.status.replicas == 5);
+    let set_ok = c.get_as::<StatefulSet>("default", "ss").is_some_and(|s| {
+        s.status.ready_replicas == 5
+            && s.status.replicas == 5
+            && s.status.updated_replicas == 5
+            && s.status.current_revision == s.status.update_revision
+    });
     let d = deployment(c);
-    set_ok && d.status.available_replicas == 3 && d.status.replicas == 3
+    set_ok
+        && d.status.available_replicas == 3
+        && d.status.replicas == 3
+        && d.status.updated_replicas == 3
+}
+
+fn check(chk: &mut Checker, c: &Cluster, seed: u64) {
+    if let Err(e) = chk.check(c) {
+        panic!(
+            "seed {seed}: invariant broken at t={}ms: {e}\n{}",
+            c.now().0,
+            crate::invariants::describe(c)
+        );
+    }
 }
