@@ -152,9 +152,9 @@ pub(crate) fn reconcile(c: &mut Cluster, work: Work) {
         }
     }
     // Whose writes these are, for a fault plan (see `crate::faults`).
-    c.actor = Some(controller.name);
+    let outer = c.actor.replace(controller.name);
     let action = (controller.reconcile)(c, &work.key);
-    c.actor = None;
+    c.actor = outer;
     match action {
         Action::Done => c.forget(&work),
         Action::RequeueAt { at, .. } => {
