@@ -401,6 +401,15 @@ fn update_set_status(
     status: &StatefulSetStatus,
 ) -> Result<(), String> {
     let (ns, name) = (&set.metadata.namespace, &set.metadata.name);
+    // The pass counts a deleted pod of neither revision out of currentReplicas, as upstream
+    // does; when status writes failed meanwhile that can go below 0, which the API server's
+    // status validation refuses (the sync errs and the next one counts again).
+    if status.current_replicas < 0 {
+        return Err(format!(
+            "StatefulSet.apps \"{name}\" is invalid: status.currentReplicas: Invalid value: {}: must be greater than or equal to 0",
+            status.current_replicas
+        ));
+    }
     let mut attempts = 0;
     loop {
         let Some(live) = c.get_as::<StatefulSet>(ns, name) else {
