@@ -531,7 +531,10 @@ mod tests {
     /// for input as it was taken then, and rebuilds its cluster.
     #[test]
     fn the_saved_fixture_of_an_earlier_release_replays() {
-        const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/session-v1.json");
+        const PATH: &str = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/session-v1.json"
+        );
         if std::env::var_os("UPDATE_FIXTURES").is_some() {
             let v = fixture_session().record_json();
             std::fs::write(PATH, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
@@ -546,9 +549,13 @@ mod tests {
         assert_eq!(e.cluster.now().0, now);
         let pods = e.input("kubectl get pods --no-headers -o custom-columns=NAME:.metadata.name,PHASE:.status.phase").text();
         assert_eq!(pods, "web-0   Running\nweb-1   Running\nweb-2   Running\n");
-        let secret = e.input("kubectl get secret mine -o jsonpath={.data.k}").text();
+        let secret = e
+            .input("kubectl get secret mine -o jsonpath={.data.k}")
+            .text();
         assert_eq!(secret, "dg==");
-        let file = e.input("kubectl exec web-1 -- cat /usr/share/nginx/html/index.html").text();
+        let file = e
+            .input("kubectl exec web-1 -- cat /usr/share/nginx/html/index.html")
+            .text();
         assert_eq!(file, "kept\n");
     }
 

@@ -955,6 +955,11 @@ impl Reducible for Model {
                 session,
             } => {
                 let mut n = Model::with(editor, progress, m.route.clone(), session);
+                // The same engine cell, which the page's listeners (the save on pagehide, tab
+                // completion) hold: it gets the session taken over.
+                let engine = std::mem::take(&mut *n.engine.borrow_mut());
+                *m.engine.borrow_mut() = engine;
+                n.engine = m.engine.clone();
                 // What the page fetched stays.
                 n.lessons = m.lessons.clone();
                 n.lessons_note = m.lessons_note.clone();
@@ -1763,5 +1768,122 @@ mod tests {
         assert_eq!(human_size(640), "640 bytes");
         assert_eq!(human_size(12_345), "12 KB");
         assert_eq!(human_size(1_234_567), "1.2 MB");
+    }
+
+    /// A read-only tab (another tab holds the session) refuses every input that would change
+    /// the session, with a note, and its record does not grow; what only it sees (the editor,
+    /// navigation) still works. Taking over opens the saved session, writable.
+    #[test]
+    fn a_read_only_tab_refuses_inputs_until_it_takes_over() {
+        let m = Rc::new(Model::new(Ok(None)));
+        let m = act(m, Action::Submit("kubectl create namespace a".into()));
+        let saved = m.engine().borrow().record().to_vec();
+        let len = saved.len();
+        let m = act(m, Action::OtherTab);
+        assert!(m.read_only);
+        let mut m = m;
+        for a in [
+            Action::Submit("kubectl create namespace b".into()),
+            Action::Apply,
+            Action::DeletePod("web-0".into()),
+            Action::RunLines(vec!["kubectl get pods".into()]),
+            Action::Scale {
+                kind: "sts".into(),
+                name: "web".into(),
+                replicas: 3,
+            },
+        ] {
+            m = act(m, a);
+        }
+        assert_eq!(m.engine().borrow().record().len(), len);
+        let log = terminal_text(&m);
+        assert_eq!(log.matches(READ_ONLY_NOTE).count(), 5, "{log}");
+        assert!(log.contains("$ kubectl create namespace b\n# This session is open in another tab"));
+        assert!(!log.contains("namespace/b created"));
+        let m = act(m, Action::Edit("kind: List\n".into()));
+        assert_eq!(&*m.editor.text, "kind: List\n");
+
+        // A refused write says the same.
+        let mut n = Model::new(Ok(None));
+        n.saved(
+            Stored::Session,
+            Err(SaveError {
+                what: Stored::Session,
+                bytes: 10,
+                why: Refusal::OtherTab,
+            }),
+        );
+        assert!(n.read_only);
+        assert_eq!(n.autosave_notice, None);
+
+        let now = m.engine().borrow().cluster.now().0;
+        let engine = m.engine();
+        let m = act(
+            m,
+            Action::TakeOver {
+                editor: Ok(Some("kind: Secret\n".into())),
+                progress: Progress::new(),
+                session: Ok(Some((saved, now))),
+            },
+        );
+        assert!(!m.read_only);
+        assert!(
+            Rc::ptr_eq(&m.engine(), &engine),
+            "the page's engine cell is kept"
+        );
+        assert_eq!(&*m.editor.text, "kind: Secret\n");
+        assert!(terminal_text(&m).contains("You took over the session in this tab"));
+        let m = act(m, Action::Submit("kubectl get ns a -o name".into()));
+        assert!(
+            terminal_text(&m).ends_with("namespace/a\n"),
+            "{}",
+            terminal_text(&m)
+        );
+    }
+
+    /// A saved record this version does not replay as it was taken (here: a line typed while a
+    /// command still ran, which the engine does not take) is reported, and marked so the app
+    /// keeps it as the backup; so is one it cannot read.
+    #[test]
+    fn a_record_that_does_not_replay_the_same_is_kept() {
+        let t = Engine::new().cluster.now().0;
+        let line = |at, l: &str| Recorded {
+            at,
+            op: crate::engine::Op::Line(l.into()),
+        };
+        // As it was taken: replays the same.
+        let ops = vec![
+            line(t, "sleep 10"),
+            line(t + 10_000, "kubectl create namespace x"),
+        ];
+        let m = Model::with(
+            Ok(None),
+            Progress::new(),
+            Route::Manifest,
+            Ok(Some((ops, t + 20_000))),
+        );
+        assert!(!m.unrestored, "{}", terminal_text(&m));
+        // The second line came while `sleep 10` still ran (another version's timing).
+        let ops = vec![
+            line(t, "sleep 10"),
+            line(t + 1, "kubectl create namespace x"),
+        ];
+        let m = Model::with(
+            Ok(None),
+            Progress::new(),
+            Route::Manifest,
+            Ok(Some((ops, t + 20_000))),
+        );
+        assert!(m.unrestored);
+        assert!(terminal_text(&m).contains("did not replay the same way on this version"));
+        let m = Model::with(
+            Ok(None),
+            Progress::new(),
+            Route::Manifest,
+            Err("it is from another version of Ordinal (format 7)".into()),
+        );
+        assert!(m.unrestored);
+        let m = Model::with(Ok(None), Progress::new(), Route::Manifest, Ok(None));
+        assert!(!m.unrestored);
     }
 }

@@ -270,10 +270,19 @@ mod tests {
         let at = |tab: &str, at: f64| json!({ "tab": tab, "at": at }).to_string();
         assert_eq!(lease_of(None, "a", 1e12), Lease::Free);
         assert_eq!(lease_of(Some(&at("a", 1.0)), "a", 1e12), Lease::Mine);
-        assert_eq!(lease_of(Some(&at("b", 1e12 - 900.0)), "a", 1e12), Lease::Other);
+        assert_eq!(
+            lease_of(Some(&at("b", 1e12 - 900.0)), "a", 1e12),
+            Lease::Other
+        );
         // Not renewed for LEASE_MS: its tab crashed (or is frozen), the lease is free.
-        assert_eq!(lease_of(Some(&at("b", 1e12 - LEASE_MS)), "a", 1e12), Lease::Free);
-        assert_eq!(lease_of(Some(&at("b", 1e12 + 2.0 * LEASE_MS)), "a", 1e12), Lease::Free);
+        assert_eq!(
+            lease_of(Some(&at("b", 1e12 - LEASE_MS)), "a", 1e12),
+            Lease::Free
+        );
+        assert_eq!(
+            lease_of(Some(&at("b", 1e12 + 2.0 * LEASE_MS)), "a", 1e12),
+            Lease::Free
+        );
         for bad in ["", "{", "{\"tab\":\"b\"}", "{\"tab\":1,\"at\":1}", "[]"] {
             assert_eq!(lease_of(Some(bad), "a", 1e12), Lease::Free, "{bad}");
         }
