@@ -123,10 +123,15 @@ test('the holder closing lets the next tab opened hold the session; the read-onl
   await a.page.close();
   // The read-only tab does not take the session by itself (a reloading holder comes back) ...
   await expect(notice(b.page)).toBeVisible();
-  // ... but a tab opened now holds it.
+  // ... but a tab opened now holds it,
   const c = await openTab(context);
   await expect(notice(c.page)).toHaveCount(0);
   await runs(c.page, 'kubectl get ns first -o name', 'namespace/first');
+  await c.page.close();
+  // and the read-only tab can take it over, with all of it.
+  await b.page.getByRole('button', { name: 'Take over here' }).click();
+  await expect(notice(b.page)).toHaveCount(0);
+  await runs(b.page, 'kubectl get ns first -o name', 'namespace/first');
   a.errs.check();
   b.errs.check();
   c.errs.check();
