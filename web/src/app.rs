@@ -130,6 +130,8 @@ fn focus_terminal() {
 #[function_component(App)]
 pub fn app() -> Html {
     let model = use_reducer(|| {
+        // One tab holds the session; a tab opened while another holds it is read-only.
+        let writer = storage::claim();
         let hash = location_hash();
         // A share link carries a session in the fragment: it opens instead of the saved one,
         // which is kept as the backup.
@@ -141,6 +143,7 @@ pub fn app() -> Html {
                 Route::Manifest,
                 Ok(None),
             );
+            m.read_only = !writer;
             match share::decode(data) {
                 Some(json) => m.open_session(&json, SessionSource::Link),
                 None => m.note(
@@ -151,12 +154,23 @@ pub fn app() -> Html {
             m.saved(Stored::Backup, backup);
             return m;
         }
-        Model::with(
+        let mut m = Model::with(
             storage::load(),
             storage::load_progress(),
             Route::from_hash(&hash),
             storage::load_session(),
-        )
+        );
+        if !writer {
+            m.read_only = true;
+        } else if m.unrestored {
+            // A record this version cannot read or replay as it was is kept, not saved over.
+            let backup = storage::backup_session();
+            if backup.is_ok() {
+                m.note("# The saved session is kept as the backup: Export backup in the Session menu saves it as a file, Restore backup opens it again.\n".into());
+            }
+            m.saved(Stored::Backup, backup);
+        }
+        m
     });
     let has_backup = use_state(|| storage::load_backup().is_some());
     // A share link is opened once: the fragment goes, so a reload restores the saved session.
@@ -210,20 +224,66 @@ pub fn app() -> Html {
         });
     }
     // The session is saved after every input, as time passes at most every 2 s of real time,
-    // and when the page goes (a reload, a closed tab).
+    // and when the page goes (a reload, a closed tab), which also lets the session go for the
+    // next tab or load to claim.
+    let read_only = use_mut_ref(|| false);
+    *read_only.borrow_mut() = model.read_only;
     {
         let engine = model.engine();
+        let read_only = read_only.clone();
+        let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
-                gloo_events::EventListener::new(&w, "pagehide", move |_| {
+            let listeners = web_sys::window().map(|w| {
+                let ro = read_only.clone();
+                let hide = gloo_events::EventListener::new(&w, "pagehide", move |_| {
+                    if *ro.borrow() {
+                        return;
+                    }
                     let e = engine.borrow();
                     if e.record_complete() {
                         // The page is going: nobody is left to tell if this fails.
                         let _ = storage::save_session(&e.record_json());
                     }
-                })
+                    storage::release();
+                });
+                // Back from the back/forward cache: claimed again, or read-only.
+                let (ro, d) = (read_only.clone(), dispatch.clone());
+                let show = gloo_events::EventListener::new(&w, "pageshow", move |_| {
+                    if !*ro.borrow() && !storage::claim() {
+                        d.dispatch(Action::OtherTab);
+                    }
+                });
+                // Another tab took the session over.
+                let d = dispatch.clone();
+                let other = gloo_events::EventListener::new(&w, "storage", move |_| {
+                    if storage::lease() == storage::Lease::Other {
+                        d.dispatch(Action::OtherTab);
+                    }
+                });
+                (hide, show, other)
             });
-            move || drop(listener)
+            // The holder renews its lease; a crashed or closed holder's lapses.
+            let beat = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                if storage::lease() == storage::Lease::Other {
+                    dispatch.dispatch(Action::OtherTab);
+                } else if !*read_only.borrow() {
+                    storage::claim();
+                }
+            });
+            let id = web_sys::window().and_then(|w| {
+                w.set_interval_with_callback_and_timeout_and_arguments_0(
+                    beat.as_ref().unchecked_ref(),
+                    storage::HEARTBEAT_MS,
+                )
+                .ok()
+            });
+            move || {
+                if let (Some(w), Some(id)) = (web_sys::window(), id) {
+                    w.clear_interval_with_handle(id);
+                }
+                drop(beat);
+                drop(listeners);
+            }
         });
     }
     {
@@ -397,6 +457,32 @@ pub fn app() -> Html {
             }
         })
     };
+    let on_export_backup = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: ()| {
+            let note = match storage::load_backup()
+                .map(|b| download("ordinal-session-backup.json", &b))
+            {
+                Some(Ok(())) => "# Exported the backed-up session as ordinal-session-backup.json (Import opens it again).\n",
+                Some(Err(())) => "# This browser refused the download.\n",
+                None => "# There is no backed-up session.\n",
+            };
+            dispatch.dispatch(Action::Note(note.into()));
+        })
+    };
+    let on_take_over = {
+        let dispatch = dispatch.clone();
+        let has_backup = has_backup.clone();
+        Callback::from(move |_: MouseEvent| {
+            storage::take_over();
+            has_backup.set(storage::load_backup().is_some());
+            dispatch.dispatch(Action::TakeOver {
+                editor: storage::load(),
+                progress: storage::load_progress(),
+                session: storage::load_session(),
+            });
+        })
+    };
     let on_pause = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::TogglePause));
     let on_step = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::Step));
     let on_speed = use_callback(dispatch.clone(), |s: u32, d| {
@@ -441,9 +527,16 @@ pub fn app() -> Html {
                     <a href="#/compare" aria-current={compare_id.is_some().then_some("page")}>{ "Compare" }</a>
                 </nav>
                 <SessionControls {on_export} {on_share} on_open={on_open_session}
-                    has_backup={*has_backup} {on_restore} />
+                    has_backup={*has_backup} {on_restore} {on_export_backup} />
                 <TimeControls clock={model.clock} {on_pause} {on_step} {on_speed} />
             </header>
+            if model.read_only {
+                <div class="tab-notice" role="alert">
+                    <p>{ "This session is open in another tab. This tab shows it as it was saved, but runs and saves nothing, so no tab's work is written over." }</p>
+                    <button type="button" class="btn primary" onclick={on_take_over}
+                        title="Work in this tab: it opens the session as the other tab last saved it, and the other tab becomes read-only">{ "Take over here" }</button>
+                </div>
+            }
             // Always in the page, so a screen reader announces the notice when it appears.
             <div class="autosave-status" role="status">
                 if let Some(n) = &model.autosave_notice {

@@ -295,3 +295,38 @@ fn the_crash_screen_shows_the_message_as_text_with_a_reset() {
     assert_eq!(reset.text_content().as_deref(), Some("Reset"));
     crash.remove();
 }
+
+/// While another live tab holds the lease, this tab writes nothing (and does not claim it);
+/// taking over makes it the holder, and releasing lets the lease go.
+#[wasm_bindgen_test]
+fn another_tabs_lease_refuses_every_write_until_taken_over() {
+    use storage::{Lease, Refusal};
+    local_storage().clear().unwrap();
+    assert_eq!(storage::save("kept: 1\n"), Ok(()));
+    let other = format!("{{\"tab\":\"other\",\"at\":{}}}", js_sys::Date::now());
+    local_storage().set_item("ordinal.lease", &other).unwrap();
+    assert_eq!(storage::lease(), Lease::Other);
+    assert!(!storage::claim());
+    assert_eq!(
+        storage::save("lost: 1\n").map_err(|e| e.why),
+        Err(Refusal::OtherTab)
+    );
+    assert_eq!(
+        storage::save_session(&serde_json::json!({"version": 1})).map_err(|e| e.why),
+        Err(Refusal::OtherTab)
+    );
+    assert_eq!(storage::load(), Ok(Some("kept: 1\n".to_string())));
+    assert_eq!(local_storage().get_item("ordinal.session").unwrap(), None);
+    storage::release();
+    assert_eq!(
+        local_storage().get_item("ordinal.lease").unwrap(),
+        Some(other)
+    );
+    storage::take_over();
+    assert_eq!(storage::lease(), Lease::Mine);
+    assert_eq!(storage::save("mine: 1\n"), Ok(()));
+    storage::release();
+    assert_eq!(storage::lease(), Lease::Free);
+    assert_eq!(local_storage().get_item("ordinal.lease").unwrap(), None);
+    local_storage().clear().unwrap();
+}

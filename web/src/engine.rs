@@ -512,6 +512,53 @@ mod tests {
         assert_eq!(dump(&r.cluster), dump(&e.cluster));
     }
 
+    /// The session in `web/tests/fixtures/session-v1.json`, made by this release (regenerate
+    /// it only with a new record format: `UPDATE_FIXTURES=1 cargo test -p ordinal-web fixture`,
+    /// then add the new version's file next to the old ones, which stay).
+    fn fixture_session() -> Engine {
+        let mut e = Engine::new();
+        e.sync_manifest(ordinal_kubectl::manifests::K8S_IO_WEB_YAML);
+        e.kubectl(&["apply", "-f", "web.yaml"]);
+        e.advance_to(e.cluster.now().0 + 60_000);
+        e.input("kubectl create secret generic mine --from-literal=k=v");
+        e.input("kubectl exec web-1 -- sh -c 'echo kept > /usr/share/nginx/html/index.html'");
+        e.input("kubectl scale sts web --replicas=3");
+        e.advance_to(e.cluster.now().0 + 60_000);
+        e
+    }
+
+    /// A record saved by an earlier release opens in this build: it is read, replayed input
+    /// for input as it was taken then, and rebuilds its cluster.
+    #[test]
+    fn the_saved_fixture_of_an_earlier_release_replays() {
+        const PATH: &str = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/session-v1.json"
+        );
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            let v = fixture_session().record_json();
+            std::fs::write(PATH, serde_json::to_string_pretty(&v).unwrap() + "\n").unwrap();
+        }
+        let text = std::fs::read_to_string(PATH).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["version"], 1);
+        let (ops, now) = parse_record(&v).unwrap();
+        assert_eq!(ops.len(), 5);
+        let mut e = Engine::replay(&ops, now, &mut |_, _| {});
+        assert_eq!(e.record(), ops.as_slice(), "every input taken as it was");
+        assert_eq!(e.cluster.now().0, now);
+        let pods = e.input("kubectl get pods --no-headers -o custom-columns=NAME:.metadata.name,PHASE:.status.phase").text();
+        assert_eq!(pods, "web-0   Running\nweb-1   Running\nweb-2   Running\n");
+        let secret = e
+            .input("kubectl get secret mine -o jsonpath={.data.k}")
+            .text();
+        assert_eq!(secret, "dg==");
+        let file = e
+            .input("kubectl exec web-1 -- cat /usr/share/nginx/html/index.html")
+            .text();
+        assert_eq!(file, "kept\n");
+    }
+
     #[test]
     fn unreadable_records_are_refused_with_a_reason() {
         for (v, why) in [

@@ -204,7 +204,20 @@ pub enum Action {
     CompareDelete(usize),
     /// Compare: both clusters start again from their manifests.
     CompareReset,
+    /// Another tab holds the session (it did when this one opened, or took over since): this
+    /// one goes read-only.
+    OtherTab,
+    /// "Take over here": this tab now holds the session, and opens it as saved (the other
+    /// tab's last input included), with the editor and progress as stored.
+    TakeOver {
+        editor: Result<Option<String>, ()>,
+        progress: Progress,
+        session: Result<Option<(Vec<Recorded>, u64)>, String>,
+    },
 }
+
+/// What a read-only tab says when asked to change the session.
+pub const READ_ONLY_NOTE: &str = "# This session is open in another tab, so nothing was run here (this tab changes and saves nothing). Take over here, at the top of the page, to work in this tab.\n";
 
 #[derive(Clone)]
 pub struct Model {
@@ -236,6 +249,12 @@ pub struct Model {
     failed_saves: BTreeMap<Stored, SaveError>,
     /// What the page says about `failed_saves` (none when every last write succeeded).
     pub autosave_notice: Option<Rc<str>>,
+    /// Another tab holds the session: this one shows it but changes nothing (its inputs are
+    /// refused with a note) and saves nothing, until the user takes over here.
+    pub read_only: bool,
+    /// A saved session was there but could not be read or did not replay the same way (the
+    /// app then keeps it as the backup).
+    pub unrestored: bool,
     /// The route a `kubectl edit` took the page from (to the Manifest panel), to go back to.
     edit_return: Option<Route>,
     seen_rv: u64,
@@ -262,6 +281,7 @@ impl PartialEq for Model {
             && self.queued == other.queued
             && self.record_len == other.record_len
             && self.autosave_notice == other.autosave_notice
+            && self.read_only == other.read_only
             && self.compare_view.as_ref().map(Rc::as_ptr)
                 == other.compare_view.as_ref().map(Rc::as_ptr)
     }
@@ -330,7 +350,10 @@ impl Model {
         let (engine, replayed, restored) = match &session {
             Ok(Some((ops, now))) => {
                 let (e, log) = replay_into(ops, *now);
-                (e, log, Some(ops.len()))
+                // This version took every input as the one that saved it did (an input it
+                // dropped, e.g. typed while a command ran longer here, shows in the record).
+                let same = e.record() == ops.as_slice();
+                (e, log, Some((ops.len(), same)))
             }
             _ => (Engine::new(), Vec::new(), None),
         };
@@ -379,6 +402,8 @@ impl Model {
             checked: None,
             failed_saves: BTreeMap::new(),
             autosave_notice: None,
+            read_only: false,
+            unrestored: false,
             edit_return: None,
             next_id: 0,
             record_len: 0,
@@ -393,14 +418,24 @@ impl Model {
             m.log(kind, text);
         }
         match (&session, restored) {
-            (Ok(_), Some(n)) => m.log(
+            (Ok(_), Some((n, true))) => m.log(
                 LogKind::Ui,
                 format!("# Your session was restored: {n} inputs replayed, the cluster is as you left it.\n"),
             ),
-            (Err(why), _) => m.log(
-                LogKind::Err,
-                format!("Your saved session could not be restored ({why}), so the cluster starts fresh.\n"),
-            ),
+            (Ok(_), Some((n, false))) => {
+                m.unrestored = true;
+                m.log(
+                    LogKind::Err,
+                    format!("Your saved session did not replay the same way on this version of Ordinal ({n} inputs replayed, not all of them taken as before), so the cluster may differ from the one you left.\n"),
+                );
+            }
+            (Err(why), _) => {
+                m.unrestored = true;
+                m.log(
+                    LogKind::Err,
+                    format!("Your saved session could not be restored ({why}), so the cluster starts fresh.\n"),
+                );
+            }
             _ => {}
         }
         m.lesson_output.clear();
@@ -669,6 +704,9 @@ impl Model {
 
     /// Notes what became of a write to storage, and updates the notice.
     pub fn saved(&mut self, what: Stored, result: Result<(), SaveError>) {
+        if matches!(&result, Err(e) if e.why == Refusal::OtherTab) {
+            self.read_only = true;
+        }
         match result {
             Ok(()) => self.failed_saves.remove(&what),
             Err(e) => self.failed_saves.insert(what, e),
@@ -846,6 +884,8 @@ pub fn autosave_notice(failed: &BTreeMap<Stored, SaveError>) -> Option<String> {
                 ),
                 // While the saved session is held, the backup's line says why.
                 Stored::Session if e.why == Refusal::Held => return None,
+                // Another tab holds the session: the page's read-only notice says so.
+                _ if e.why == Refusal::OtherTab => return None,
                 Stored::Session => format!(
                     "Autosave failed: this session ({size}) is more than the browser lets this \
                      page store, so a reload would go back to the last one saved. {EXPORT}"
@@ -873,7 +913,60 @@ impl Reducible for Model {
             }
         }
         let mut m = (*self).clone();
+        if m.read_only {
+            // Inputs that would change the session are refused (the line typed is echoed, so
+            // what was not run is in view).
+            let refused = match &action {
+                Action::RunInTerminal(line) | Action::Submit(line) => Some(Some(line.clone())),
+                Action::Interrupt(_) if m.terminal.busy => Some(None),
+                Action::Apply
+                | Action::Scale { .. }
+                | Action::DeletePod(_)
+                | Action::RunLines(_)
+                | Action::ApplyManifest(_)
+                | Action::Stop
+                | Action::ResetLesson(_)
+                | Action::OpenSession(..)
+                | Action::SaveEdit
+                | Action::CancelEdit => Some(None),
+                _ => None,
+            };
+            if let Some(line) = refused {
+                if let Some(line) = line {
+                    let prompt = m.terminal.prompt.clone();
+                    m.log(LogKind::Input, format!("{prompt}{line}\n"));
+                }
+                m.log(LogKind::Ui, READ_ONLY_NOTE.into());
+                return Rc::new(m);
+            }
+        }
         match action {
+            Action::OtherTab => {
+                if m.read_only {
+                    return self;
+                }
+                m.read_only = true;
+                m.queue.clear();
+                m.queued = 0;
+            }
+            Action::TakeOver {
+                editor,
+                progress,
+                session,
+            } => {
+                let mut n = Model::with(editor, progress, m.route.clone(), session);
+                // The same engine cell, which the page's listeners (the save on pagehide, tab
+                // completion) hold: it gets the session taken over.
+                let engine = std::mem::take(&mut *n.engine.borrow_mut());
+                *m.engine.borrow_mut() = engine;
+                n.engine = m.engine.clone();
+                // What the page fetched stays.
+                n.lessons = m.lessons.clone();
+                n.lessons_note = m.lessons_note.clone();
+                n.clock.speed = m.clock.speed;
+                n.note("# You took over the session in this tab: it is as the other tab last saved it, and the other tab is now read-only.\n".into());
+                m = n;
+            }
             Action::Frame(real_ms) => {
                 if m.clock.paused {
                     return self;
@@ -1675,5 +1768,122 @@ mod tests {
         assert_eq!(human_size(640), "640 bytes");
         assert_eq!(human_size(12_345), "12 KB");
         assert_eq!(human_size(1_234_567), "1.2 MB");
+    }
+
+    /// A read-only tab (another tab holds the session) refuses every input that would change
+    /// the session, with a note, and its record does not grow; what only it sees (the editor,
+    /// navigation) still works. Taking over opens the saved session, writable.
+    #[test]
+    fn a_read_only_tab_refuses_inputs_until_it_takes_over() {
+        let m = Rc::new(Model::new(Ok(None)));
+        let m = act(m, Action::Submit("kubectl create namespace a".into()));
+        let saved = m.engine().borrow().record().to_vec();
+        let len = saved.len();
+        let m = act(m, Action::OtherTab);
+        assert!(m.read_only);
+        let mut m = m;
+        for a in [
+            Action::Submit("kubectl create namespace b".into()),
+            Action::Apply,
+            Action::DeletePod("web-0".into()),
+            Action::RunLines(vec!["kubectl get pods".into()]),
+            Action::Scale {
+                kind: "sts".into(),
+                name: "web".into(),
+                replicas: 3,
+            },
+        ] {
+            m = act(m, a);
+        }
+        assert_eq!(m.engine().borrow().record().len(), len);
+        let log = terminal_text(&m);
+        assert_eq!(log.matches(READ_ONLY_NOTE).count(), 5, "{log}");
+        assert!(log.contains("$ kubectl create namespace b\n# This session is open in another tab"));
+        assert!(!log.contains("namespace/b created"));
+        let m = act(m, Action::Edit("kind: List\n".into()));
+        assert_eq!(&*m.editor.text, "kind: List\n");
+
+        // A refused write says the same.
+        let mut n = Model::new(Ok(None));
+        n.saved(
+            Stored::Session,
+            Err(SaveError {
+                what: Stored::Session,
+                bytes: 10,
+                why: Refusal::OtherTab,
+            }),
+        );
+        assert!(n.read_only);
+        assert_eq!(n.autosave_notice, None);
+
+        let now = m.engine().borrow().cluster.now().0;
+        let engine = m.engine();
+        let m = act(
+            m,
+            Action::TakeOver {
+                editor: Ok(Some("kind: Secret\n".into())),
+                progress: Progress::new(),
+                session: Ok(Some((saved, now))),
+            },
+        );
+        assert!(!m.read_only);
+        assert!(
+            Rc::ptr_eq(&m.engine(), &engine),
+            "the page's engine cell is kept"
+        );
+        assert_eq!(&*m.editor.text, "kind: Secret\n");
+        assert!(terminal_text(&m).contains("You took over the session in this tab"));
+        let m = act(m, Action::Submit("kubectl get ns a -o name".into()));
+        assert!(
+            terminal_text(&m).ends_with("namespace/a\n"),
+            "{}",
+            terminal_text(&m)
+        );
+    }
+
+    /// A saved record this version does not replay as it was taken (here: a line typed while a
+    /// command still ran, which the engine does not take) is reported, and marked so the app
+    /// keeps it as the backup; so is one it cannot read.
+    #[test]
+    fn a_record_that_does_not_replay_the_same_is_kept() {
+        let t = Engine::new().cluster.now().0;
+        let line = |at, l: &str| Recorded {
+            at,
+            op: crate::engine::Op::Line(l.into()),
+        };
+        // As it was taken: replays the same.
+        let ops = vec![
+            line(t, "sleep 10"),
+            line(t + 10_000, "kubectl create namespace x"),
+        ];
+        let m = Model::with(
+            Ok(None),
+            Progress::new(),
+            Route::Manifest,
+            Ok(Some((ops, t + 20_000))),
+        );
+        assert!(!m.unrestored, "{}", terminal_text(&m));
+        // The second line came while `sleep 10` still ran (another version's timing).
+        let ops = vec![
+            line(t, "sleep 10"),
+            line(t + 1, "kubectl create namespace x"),
+        ];
+        let m = Model::with(
+            Ok(None),
+            Progress::new(),
+            Route::Manifest,
+            Ok(Some((ops, t + 20_000))),
+        );
+        assert!(m.unrestored);
+        assert!(terminal_text(&m).contains("did not replay the same way on this version"));
+        let m = Model::with(
+            Ok(None),
+            Progress::new(),
+            Route::Manifest,
+            Err("it is from another version of Ordinal (format 7)".into()),
+        );
+        assert!(m.unrestored);
+        let m = Model::with(Ok(None), Progress::new(), Route::Manifest, Ok(None));
+        assert!(!m.unrestored);
     }
 }

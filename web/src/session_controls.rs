@@ -1,5 +1,6 @@
 //! Session controls in the top bar: Export (a file), Import (a file), Share link (the session in
-//! the URL's fragment), and Restore backup (the session an import or a link replaced).
+//! the URL's fragment), Restore backup and Export backup (the session an import or a link replaced, or
+//! a saved one this version could not restore).
 
 use crate::model::SessionSource;
 use wasm_bindgen::JsCast;
@@ -14,6 +15,8 @@ pub struct Props {
     pub on_open: Callback<(String, SessionSource)>,
     pub has_backup: bool,
     pub on_restore: Callback<()>,
+    /// Downloads the backed-up session as a file.
+    pub on_export_backup: Callback<()>,
 }
 
 #[function_component(SessionControls)]
@@ -85,6 +88,13 @@ pub fn session_controls(p: &Props) -> Html {
             cb.emit(());
         })
     };
+    let export_backup = {
+        let (cb, close) = (p.on_export_backup.clone(), close.clone());
+        Callback::from(move |_: MouseEvent| {
+            close();
+            cb.emit(());
+        })
+    };
     html! {
         <details class="session-menu" ref={menu}>
             <summary class="btn">{ "Session" }</summary>
@@ -99,7 +109,9 @@ pub fn session_controls(p: &Props) -> Html {
                 title="Copy a link that replays this session (it stays in the link: nothing is uploaded)">{ "Share link" }</button>
             if p.has_backup {
                 <button type="button" class="btn small" onclick={restore}
-                    title="Go back to the session the last import or link replaced">{ "Restore backup" }</button>
+                    title="Go back to the session the last import or link replaced (or a saved one this version could not restore)">{ "Restore backup" }</button>
+                <button type="button" class="btn small" onclick={export_backup}
+                    title="Download the backed-up session as a file">{ "Export backup" }</button>
             }
             <p class="session-note">{ "Your session is saved in this browser as you go, and replayed on reload." }</p>
             </div>

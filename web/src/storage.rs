@@ -30,6 +30,9 @@ pub enum Refusal {
     Unavailable,
     /// Not attempted: the saved session could not be backed up, so it is kept as it is.
     Held,
+    /// Not attempted: another tab holds the session (see [`lease_of`]), and this tab writes
+    /// nothing over its work.
+    OtherTab,
 }
 
 /// A write the browser refused: what, how big (UTF-8 bytes of the value) and why.
@@ -66,7 +69,97 @@ fn put(what: Stored, key: &str, value: &str) -> Result<(), SaveError> {
         why,
     };
     let s = storage().ok_or_else(|| error(Refusal::Unavailable))?;
+    if lease() == Lease::Other {
+        return Err(error(Refusal::OtherTab));
+    }
     s.set_item(key, value).map_err(|e| error(refusal(&e)))
+}
+
+/// Who holds the session: one tab at a time writes it (the session, the editor, progress, the
+/// backup); any other tab opened meanwhile is read-only until the user takes over there.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Lease {
+    /// This tab.
+    Mine,
+    /// Another tab, which renewed it less than [`LEASE_MS`] ago.
+    Other,
+    /// Nobody: none stored, an expired one (its tab crashed or was frozen) or an unreadable one.
+    Free,
+}
+
+const LEASE_KEY: &str = "ordinal.lease";
+/// A holder renews its lease every [`HEARTBEAT_MS`]; one not renewed for this long is free.
+pub const LEASE_MS: f64 = 5_000.0;
+pub const HEARTBEAT_MS: i32 = 1_000;
+
+thread_local! {
+    /// This tab's id (a new one every load: a reload releases the lease and claims it again).
+    static TAB: String = format!("{:x}", (js_sys::Math::random() * 2f64.powi(52)) as u64);
+}
+
+/// The state of the stored lease `raw` (`{"tab":"…","at":ms}`) for tab `me` at `now` (ms).
+pub fn lease_of(raw: Option<&str>, me: &str, now: f64) -> Lease {
+    let Some(v) = raw.and_then(|r| serde_json::from_str::<Value>(r).ok()) else {
+        return Lease::Free;
+    };
+    let (Some(tab), Some(at)) = (
+        v.get("tab").and_then(Value::as_str),
+        v.get("at").and_then(Value::as_f64),
+    ) else {
+        return Lease::Free;
+    };
+    if tab == me {
+        Lease::Mine
+    } else if now - at < LEASE_MS && at <= now + LEASE_MS {
+        // (A time far ahead is a clock that jumped back, or a forged value: free.)
+        Lease::Other
+    } else {
+        Lease::Free
+    }
+}
+
+/// The lease as it is now (no storage at all: free).
+pub fn lease() -> Lease {
+    let Some(s) = storage() else {
+        return Lease::Free;
+    };
+    let raw = s.get_item(LEASE_KEY).ok().flatten();
+    TAB.with(|me| lease_of(raw.as_deref(), me, js_sys::Date::now()))
+}
+
+fn write_lease() {
+    if let Some(s) = storage() {
+        let v = TAB.with(|me| json!({ "tab": me, "at": js_sys::Date::now() }));
+        // Refused (storage full or off): the lease is then not held, and nothing else is
+        // written either way.
+        let _ = s.set_item(LEASE_KEY, &v.to_string());
+    }
+}
+
+/// Claims the session for this tab unless another one holds it; whether this tab holds it.
+/// Called at startup, and by the holder's heartbeat, which renews it (a read-only tab never
+/// claims it by itself: the holder's reload releases it for a moment).
+pub fn claim() -> bool {
+    if lease() == Lease::Other {
+        return false;
+    }
+    write_lease();
+    true
+}
+
+/// "Take over here": this tab holds the session, whoever held it (that tab sees it and goes
+/// read-only; it writes nothing more).
+pub fn take_over() {
+    write_lease();
+}
+
+/// Lets the session go (the page is going away), if this tab holds it.
+pub fn release() {
+    if lease() == Lease::Mine {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(LEASE_KEY);
+        }
+    }
 }
 
 const KEY: &str = "ordinal.editor.v1";
@@ -171,6 +264,29 @@ pub fn save_progress(p: &Progress) -> Result<(), SaveError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lease_is_held_by_its_tab_until_it_expires() {
+        let at = |tab: &str, at: f64| json!({ "tab": tab, "at": at }).to_string();
+        assert_eq!(lease_of(None, "a", 1e12), Lease::Free);
+        assert_eq!(lease_of(Some(&at("a", 1.0)), "a", 1e12), Lease::Mine);
+        assert_eq!(
+            lease_of(Some(&at("b", 1e12 - 900.0)), "a", 1e12),
+            Lease::Other
+        );
+        // Not renewed for LEASE_MS: its tab crashed (or is frozen), the lease is free.
+        assert_eq!(
+            lease_of(Some(&at("b", 1e12 - LEASE_MS)), "a", 1e12),
+            Lease::Free
+        );
+        assert_eq!(
+            lease_of(Some(&at("b", 1e12 + 2.0 * LEASE_MS)), "a", 1e12),
+            Lease::Free
+        );
+        for bad in ["", "{", "{\"tab\":\"b\"}", "{\"tab\":1,\"at\":1}", "[]"] {
+            assert_eq!(lease_of(Some(bad), "a", 1e12), Lease::Free, "{bad}");
+        }
+    }
 
     #[test]
     fn round_trip_and_unreadable_values() {

@@ -27,6 +27,7 @@ use invariants::{describe, Checker};
 use ordinal_kubectl::session::{MemFiles, Mode};
 use ordinal_kubectl::Session;
 use ordinal_sim::api::*;
+use ordinal_sim::faults::{Fault, Faults, Rule, Verb, WatchDrop};
 use ordinal_sim::Cluster;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -56,6 +57,8 @@ struct Run {
     lines: Vec<String>,
     /// What `ordinal run` prints for these lines.
     transcript: String,
+    /// A fault plan is armed: the convergence checks wait until it is cleared.
+    faults: bool,
 }
 
 impl Run {
@@ -68,6 +71,7 @@ impl Run {
             chk,
             lines: Vec::new(),
             transcript: String::new(),
+            faults: false,
         }
     }
 
@@ -115,7 +119,7 @@ impl Run {
 
     /// At a point with nothing pending: the checks that need quiet.
     fn check_quiet(&mut self) -> Result<(), String> {
-        if self.c.next_timer().is_some() {
+        if self.c.next_timer().is_some() || self.faults {
             return Ok(());
         }
         let c = &self.c;
@@ -332,16 +336,43 @@ fn finish(r: &mut Run, sc: &Scenario) -> Result<(), String> {
     ))
 }
 
-/// Runs one seed; `Err` carries the replayable report.
-fn run_seed(seed: u64, parallel: bool) -> Result<usize, String> {
+/// The fault mode's plan: every controller's creates, updates, status updates and deletes fail
+/// by chance (a conflict, a 500 or a timeout, 2% each), and the watch drops a few events twice.
+fn fault_plan() -> Faults {
+    let mut plan = Faults::new()
+        .watch_drop(WatchDrop::new(50, 5))
+        .watch_drop(WatchDrop::new(400, 20));
+    for verb in [Verb::Create, Verb::Update, Verb::UpdateStatus, Verb::Delete] {
+        for fault in [Fault::Conflict, Fault::Internal, Fault::Timeout] {
+            plan = plan.rule(Rule::new(verb, fault).chance(20_000));
+        }
+    }
+    plan
+}
+
+/// Runs one seed; `Err` carries the replayable report. With `faults`, the fault plan is armed
+/// for the random lines (only the invariants that hold under faults are checked, and no
+/// convergence) and cleared before the end, which must converge as without.
+fn run_seed(seed: u64, parallel: bool, faults: bool) -> Result<usize, String> {
     let mut rng = SplitMix(seed ^ if parallel { 0x5A5A_0000 } else { 0 });
     let sc = Scenario::new(&mut rng, parallel);
     let mut r = Run::new(seed);
+    if faults {
+        r.c.set_faults(fault_plan());
+        r.chk.faults = true;
+        r.faults = true;
+    }
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
         r.line(sc.write_line())?;
         r.line("kubectl apply -f web.yaml".into())?;
         for n in 1..=LINES_PER_SEED {
             random_line(&mut r, &mut rng, &sc, n)?;
+        }
+        if r.faults {
+            r.c.clear_faults();
+            r.chk.faults = false;
+            r.faults = false;
+            r.chk.check(&r.c)?;
         }
         finish(&mut r, &sc)
     }));
@@ -350,8 +381,13 @@ fn run_seed(seed: u64, parallel: bool) -> Result<usize, String> {
         Ok(Err(e)) => format!("{e}\nstate:\n  {}", describe(&r.c)),
         Err(panic) => format!("panicked: {}", panic_message(&*panic)),
     };
+    let faults = if faults {
+        " with API faults (the replay has none)"
+    } else {
+        ""
+    };
     Err(format!(
-        "seed {seed} ({sc:?}) failed after line {}: {err}\n\
+        "seed {seed}{faults} ({sc:?}) failed after line {}: {err}\n\
          replay: save the lines between the markers and run `ordinal run --seed {seed} FILE`\n\
          (or pipe them to `ordinal run --seed {seed} -`)\n\
          ----- 8< -----\n{}\n----- 8< -----",
@@ -360,14 +396,19 @@ fn run_seed(seed: u64, parallel: bool) -> Result<usize, String> {
     ))
 }
 
-fn run_all(parallel: bool) {
+fn run_all(parallel: bool, faults: bool) {
     let start = std::time::Instant::now();
     let seeds = seeds(DEFAULT_SEEDS);
     let mut checks = 0;
-    let failures = failing_seeds(&seeds, |seed| run_seed(seed, parallel), |_, n| checks += n);
+    let failures = failing_seeds(
+        &seeds,
+        |seed| run_seed(seed, parallel, faults),
+        |_, n| checks += n,
+    );
     eprintln!(
-        "chaos ({}): {} seeds, {checks} checks, {:?}",
+        "chaos ({}{}): {} seeds, {checks} checks, {:?}",
         if parallel { "Parallel" } else { "OrderedReady" },
+        if faults { ", API faults" } else { "" },
         seeds.len(),
         start.elapsed()
     );
@@ -376,12 +417,21 @@ fn run_all(parallel: bool) {
 
 #[test]
 fn chaos_through_the_terminal_keeps_the_invariants_ordered_ready() {
-    run_all(false);
+    run_all(false, false);
 }
 
 #[test]
 fn chaos_through_the_terminal_keeps_the_invariants_parallel() {
-    run_all(true);
+    run_all(true, false);
+}
+
+/// The fault mode: the same random lines with the controllers' writes failing by chance and
+/// watches dropping (`ordinal_sim::faults`), the invariants that hold under faults after every
+/// line, then the faults cleared and convergence as without.
+#[test]
+fn chaos_with_api_faults_keeps_the_invariants_and_converges() {
+    run_all(false, true);
+    run_all(true, true);
 }
 
 /// A seed's lines played by `ordinal run` print what the chaos run saw, line for line: the

@@ -12,6 +12,7 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("overwrite", None, false),
     flag("all", None, false),
     flag("selector", Some('l'), true),
+    flag("resource-version", None, true),
     DRY_RUN,
     OUTPUT,
     TEMPLATE,
@@ -75,6 +76,14 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
             }
         }
     }
+    // `--resource-version`: a precondition the patch carries (so a stale one is the server's
+    // 409), for one resource named alone (`IntoSingleItemImplied`) only.
+    let rv = p.value("resource-version").filter(|v| !v.is_empty());
+    let one = t.len() == 1 && p.value("selector").is_none() && !p.bool("all");
+    if rv.is_some() && !one {
+        out.err("error: --resource-version may only be used with a single resource");
+        return out;
+    }
     for (kind, name) in t {
         let Ok(live) = c.get(kind, &ns, &name) else {
             out.err(errors::render(
@@ -118,21 +127,35 @@ fn label_or_annotate(c: &mut Cluster, args: &[String], env: &Env, annotate: bool
         // kubectl words the result from its own copy, before it sends anything: the object's
         // JSON unchanged is "not labeled", shorter without --overwrite "unlabeled", else
         // "labeled"; `annotate` always says "annotated" (its printer's one operation).
+        // With `--resource-version`, kubectl clears the object's own before it compares and
+        // sets the flag's after, so the two always differ.
+        let (old, new) = match rv {
+            Some(rv) => {
+                let mut old = (*live).clone();
+                old.meta_mut().resource_version.clear();
+                let mut new = obj.clone();
+                new.meta_mut().resource_version = rv.to_string();
+                (std::sync::Arc::new(old), new)
+            }
+            None => (live.clone(), obj.clone()),
+        };
         let word = if annotate {
             "annotated"
-        } else if obj == *live {
+        } else if new == *old {
             "not labeled"
-        } else if !p.bool("overwrite") && json_len(&obj) < json_len(&live) {
+        } else if !p.bool("overwrite") && json_len(&new) < json_len(&old) {
             "unlabeled"
         } else {
             "labeled"
         };
-        obj.meta_mut().resource_version.clear();
+        obj.meta_mut().resource_version = rv.unwrap_or_default().to_string();
         // A client dry run prints the object as changed here and sends nothing.
         let result = match dry {
             DryRun::Client => {
                 let mut o = obj;
-                o.meta_mut().resource_version = live.meta().resource_version.clone();
+                if rv.is_none() {
+                    o.meta_mut().resource_version = live.meta().resource_version.clone();
+                }
                 Ok(std::sync::Arc::new(o))
             }
             _ => dry.send(c, |c| c.update(obj)),

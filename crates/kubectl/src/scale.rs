@@ -14,6 +14,7 @@ use serde_json::json;
 pub const FLAGS: &[FlagSpec] = &[
     flag("replicas", None, true),
     flag("current-replicas", None, true),
+    flag("resource-version", None, true),
     flag("selector", Some('l'), true),
     flag("filename", Some('f'), true),
     DRY_RUN,
@@ -78,6 +79,11 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             Err(e) => missing.push(e),
         }
     }
+    let rv = p.value("resource-version").filter(|v| !v.is_empty());
+    if rv.is_some() && read.len() > 1 {
+        out.err("error: cannot use --resource-version with multiple resources");
+        return out;
+    }
     if read.is_empty() && !missing.is_empty() {
         let msgs: Vec<&str> = missing.iter().map(|e| e.message.as_str()).collect();
         let all = match msgs.as_slice() {
@@ -115,6 +121,19 @@ pub fn scale(c: &mut Cluster, args: &[String], env: &Env) -> Output {
                         live.unwrap_or_default()
                     ));
                     continue;
+                }
+            }
+            // `--resource-version` (the scale's, which is the object's), checked after the
+            // replicas by the scaler's precondition: kubectl's own error, not the server's.
+            if let Some(rv) = rv {
+                if let Ok(live) = c.get(kind, &ns, &name) {
+                    let live = &live.meta().resource_version;
+                    if live != rv {
+                        out.err(format!(
+                            "error: Expected resource version to be {rv}, was {live}"
+                        ));
+                        continue;
+                    }
                 }
             }
             let replicas = json!({"spec": {"replicas": replicas}});

@@ -152,7 +152,7 @@ const fn not_here(
 
 const LABEL_HELP: Help = Help {
     what: "Add, change (--overwrite) or remove (KEY-) labels or annotations.",
-    usage: "kubectl label|annotate (TYPE NAME | TYPE/NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--overwrite] [options]",
+    usage: "kubectl label|annotate (TYPE NAME | TYPE/NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [--overwrite] [--resource-version=version] [options]",
     examples: "  kubectl label pod web-0 tier=frontend\n  kubectl label pod web-0 tier-",
 };
 
@@ -325,7 +325,7 @@ pub static VERBS: &[Verb] = &[
         summary: "Set a new size for a deployment, replica set, or replication controller",
         help: Some(Help {
             what: "Set a new number of replicas for a Deployment, ReplicaSet or StatefulSet. With --current-replicas, only if it has that many now.",
-            usage: "kubectl scale [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]",
+            usage: "kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]",
             examples: "  kubectl scale deployment nginx --replicas=5\n  kubectl scale --current-replicas=2 --replicas=3 deployment/nginx\n  kubectl scale sts web --replicas=5",
         }),
         flags: scale::FLAGS,

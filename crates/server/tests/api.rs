@@ -583,3 +583,91 @@ fn leases_and_the_auth_reviews_answer_from_what_the_sim_knows() {
         .collect();
     assert!(groups.contains(&"coordination.k8s.io") && groups.contains(&"authorization.k8s.io"));
 }
+
+/// Optimistic concurrency on every write a client can make: a stale `metadata.resourceVersion`
+/// is the API server's 409 (`Operation cannot be fulfilled on statefulsets.apps "web": the
+/// object has been modified; …`, details name/group/kind) for a PUT, a PUT of `/status` and of
+/// `/scale`, a patch that sets it (of the object or its scale) and a server-side apply that
+/// sets it; nothing is written. The live resourceVersion goes through.
+#[test]
+fn stale_resource_versions_conflict_on_every_write() {
+    let h = server();
+    post(&h, "/apis/apps/v1/namespaces/default/statefulsets", &web());
+    settle(&h);
+    let path = "/apis/apps/v1/namespaces/default/statefulsets/web";
+    let live = get(&h, path).json();
+    let rv = live["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let send = |method: &str, sub: &str, ct: &str, body: &str| {
+        request(
+            &h,
+            method,
+            &format!("{path}{sub}"),
+            &[("Content-Type", ct)],
+            body,
+        )
+    };
+    let json_ct = "application/json";
+    let mut stale = live.clone();
+    stale["metadata"]["resourceVersion"] = json!("1");
+    stale["spec"]["replicas"] = json!(5);
+    let mut stale_status = stale.clone();
+    stale_status["status"]["replicas"] = json!(9);
+    let stale_scale = json!({"apiVersion": "autoscaling/v1", "kind": "Scale",
+        "metadata": {"name": "web", "namespace": "default", "resourceVersion": "1"},
+        "spec": {"replicas": 5}});
+    let answers = [
+        send("PUT", "", json_ct, &stale.to_string()),
+        send("PUT", "/status", json_ct, &stale_status.to_string()),
+        send("PUT", "/scale", json_ct, &stale_scale.to_string()),
+        send(
+            "PATCH",
+            "",
+            "application/merge-patch+json",
+            &json!({"metadata": {"resourceVersion": "1"}, "spec": {"replicas": 5}}).to_string(),
+        ),
+        send(
+            "PATCH",
+            "/scale",
+            "application/merge-patch+json",
+            &json!({"metadata": {"resourceVersion": "1"}, "spec": {"replicas": 5}}).to_string(),
+        ),
+        send(
+            "PATCH",
+            "?fieldManager=test",
+            "application/apply-patch+yaml",
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\n  resourceVersion: \"1\"\nspec:\n  replicas: 5\n",
+        ),
+    ];
+    for (i, a) in answers.iter().enumerate() {
+        assert_eq!(a.status, 409, "write {i}: {}", a.json());
+        let v = a.json();
+        assert_eq!(v["reason"], "Conflict", "write {i}");
+        assert_eq!(
+            v["message"],
+            "Operation cannot be fulfilled on statefulsets.apps \"web\": the object has been modified; please apply your changes to the latest version and try again",
+            "write {i}"
+        );
+        assert_eq!(
+            v["details"],
+            json!({"name": "web", "group": "apps", "kind": "statefulsets"}),
+            "write {i}"
+        );
+    }
+    let after = get(&h, path).json();
+    assert_eq!(after["metadata"]["resourceVersion"], rv.as_str());
+    assert_eq!(after["spec"]["replicas"], 3);
+    // The live resourceVersion is no conflict.
+    let mut fresh = live.clone();
+    fresh["spec"]["replicas"] = json!(4);
+    assert_eq!(send("PUT", "", json_ct, &fresh.to_string()).status, 200);
+    let mut scale = get(&h, &format!("{path}/scale")).json();
+    scale["spec"]["replicas"] = json!(2);
+    assert_eq!(
+        send("PUT", "/scale", json_ct, &scale.to_string()).status,
+        200
+    );
+    assert_eq!(get(&h, path).json()["spec"]["replicas"], 2);
+}

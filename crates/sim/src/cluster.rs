@@ -68,6 +68,10 @@ pub struct Cluster {
     pub(crate) feature_gates: FeatureGates,
     /// Each node's machine and kubelet (running, stopped, starting).
     pub(crate) machines: BTreeMap<String, crate::controllers::node_lifecycle::NodeMachine>,
+    /// The fault plan, if one is armed (`set_faults`): see [`crate::faults`].
+    pub(crate) faults: Option<Box<crate::faults::Faults>>,
+    /// The controller whose reconcile is running, whose writes a fault plan may strike.
+    pub(crate) actor: Option<&'static str>,
 }
 
 impl Cluster {
@@ -113,6 +117,8 @@ impl Cluster {
             dry_run: false,
             feature_gates: gates,
             machines: BTreeMap::new(),
+            faults: None,
+            actor: None,
         };
         crate::bootstrap::bootstrap(&mut c, workers);
         c.run();

@@ -14,6 +14,8 @@ pub enum Reason {
     Forbidden,
     Gone,
     InternalError,
+    /// 504: the request did not finish in time (`errors.NewTimeoutError`).
+    Timeout,
 }
 
 impl Reason {
@@ -27,6 +29,7 @@ impl Reason {
             Reason::Forbidden => "Forbidden",
             Reason::Gone => "Gone",
             Reason::InternalError => "InternalError",
+            Reason::Timeout => "Timeout",
         }
     }
     pub fn code(&self) -> u16 {
@@ -38,6 +41,7 @@ impl Reason {
             Reason::Forbidden => 403,
             Reason::Gone => 410,
             Reason::InternalError => 500,
+            Reason::Timeout => 504,
         }
     }
 }

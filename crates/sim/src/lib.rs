@@ -20,6 +20,7 @@ pub mod controllers;
 pub mod dns;
 pub mod error;
 pub mod exec;
+pub mod faults;
 pub mod features;
 pub mod fs;
 pub mod images;

@@ -5,6 +5,7 @@ use super::{Cluster, DeleteOptions, Propagation};
 use crate::admission;
 use crate::api::*;
 use crate::error::{ApiError, Reason};
+use crate::faults::{Fault, Faults, Verb};
 use crate::store::{Store, WatchEvent, WatchEventType};
 use std::sync::Arc;
 
@@ -95,7 +96,69 @@ impl Cluster {
         r
     }
 
-    pub(crate) fn create_inner(&mut self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
+    /// Arms a fault plan for the controllers' writes and the watch (see [`crate::faults`]),
+    /// replacing any armed before.
+    pub fn set_faults(&mut self, faults: Faults) {
+        self.faults = Some(Box::new(faults));
+    }
+
+    /// Disarms the fault plan and returns it, with the faults it injected. A watch that is
+    /// still dropping events relists first, so nothing stays lost.
+    pub fn clear_faults(&mut self) -> Option<Faults> {
+        if self.faults.as_ref().is_some_and(|f| !f.lost.is_empty()) {
+            self.relist();
+        }
+        let f = self.faults.take().map(|f| *f);
+        self.run();
+        f
+    }
+
+    /// The armed fault plan, with what it has injected so far.
+    pub fn faults(&self) -> Option<&Faults> {
+        self.faults.as_deref()
+    }
+
+    /// The fault the plan has for this write by the running controller, if any. Called only
+    /// when a plan is armed; a client's own write (no controller running) is never struck,
+    /// nor is a dry run.
+    #[cold]
+    fn strike(&mut self, verb: Verb, kind: Kind, name: &str) -> Option<Fault> {
+        let controller = self.actor?;
+        if self.dry_run {
+            return None;
+        }
+        let faults = self.faults.as_mut()?;
+        let rng = &mut self.rng;
+        faults.strike(controller, verb, kind, name, || rng.below(1_000_000) as u32)
+    }
+
+    /// A write struck by `fault`: its error, after doing the write for a timeout (the API
+    /// server's request may still complete after it has answered 504).
+    #[cold]
+    fn faulted<T>(
+        &mut self,
+        fault: Fault,
+        kind: Kind,
+        name: &str,
+        write: impl FnOnce(&mut Cluster) -> T,
+    ) -> Result<Arc<Object>, ApiError> {
+        if fault == Fault::Timeout {
+            write(self);
+        }
+        Err(fault.error(kind, name))
+    }
+
+    pub(crate) fn create_inner(&mut self, obj: Object) -> Result<Arc<Object>, ApiError> {
+        if self.faults.is_some() {
+            let (kind, name) = (obj.kind(), obj.name().to_string());
+            if let Some(f) = self.strike(Verb::Create, kind, &name) {
+                return self.faulted(f, kind, &name, |c| c.create_now(obj));
+            }
+        }
+        self.create_now(obj)
+    }
+
+    fn create_now(&mut self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
         let kind = obj.kind();
         scope(&mut obj);
         if obj.name().is_empty() && !obj.meta().generate_name.is_empty() {
@@ -224,9 +287,24 @@ impl Cluster {
 
     pub(crate) fn update_inner(
         &mut self,
-        mut obj: Object,
+        obj: Object,
         status_only: bool,
     ) -> Result<Arc<Object>, ApiError> {
+        if self.faults.is_some() {
+            let verb = if status_only {
+                Verb::UpdateStatus
+            } else {
+                Verb::Update
+            };
+            let (kind, name) = (obj.kind(), obj.name().to_string());
+            if let Some(f) = self.strike(verb, kind, &name) {
+                return self.faulted(f, kind, &name, |c| c.update_now(obj, status_only));
+            }
+        }
+        self.update_now(obj, status_only)
+    }
+
+    fn update_now(&mut self, mut obj: Object, status_only: bool) -> Result<Arc<Object>, ApiError> {
         let kind = obj.kind();
         scope(&mut obj);
         let ns = obj.namespace().to_string();
@@ -298,6 +376,19 @@ impl Cluster {
         self.store.put(new)
     }
 
+    /// A controller's write of a whole object that exists, as the call `verb` (an `Update`
+    /// or an `UpdateStatus`): what a fault plan may strike. NotFound if it is gone.
+    pub(crate) fn put_checked(&mut self, new: Object, verb: Verb) -> Result<Arc<Object>, ApiError> {
+        let (kind, name) = (new.kind(), new.name().to_string());
+        if self.faults.is_some() {
+            if let Some(f) = self.strike(verb, kind, &name) {
+                return self.faulted(f, kind, &name, |c| c.put_existing(new));
+            }
+        }
+        self.put_existing(new)
+            .ok_or_else(|| ApiError::not_found(kind, &name))
+    }
+
     /// Controller-side write of a whole object that exists (spec, metadata and status).
     pub(crate) fn put_existing(&mut self, new: Object) -> Option<Arc<Object>> {
         let live = self
@@ -356,6 +447,21 @@ impl Cluster {
     }
 
     pub(crate) fn delete_inner(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Arc<Object>, ApiError> {
+        if self.faults.is_some() {
+            if let Some(f) = self.strike(Verb::Delete, kind, name) {
+                return self.faulted(f, kind, name, |c| c.delete_now(kind, ns, name, opts));
+            }
+        }
+        self.delete_now(kind, ns, name, opts)
+    }
+
+    fn delete_now(
         &mut self,
         kind: Kind,
         ns: &str,

@@ -192,9 +192,21 @@ impl Cluster {
         let mut n = 0;
         loop {
             for ev in self.store.take_pending() {
+                if self.faults.is_some() && self.watch_lost(&ev) {
+                    continue;
+                }
                 self.dispatch(&ev);
             }
+            if self.faults.as_ref().is_some_and(|f| f.relist_due()) {
+                self.relist();
+            }
             let Some(work) = self.wq.ready.pop_front() else {
+                // A watch that lost events relists once the controllers are quiet, at the
+                // latest: the reflector's new list and watch.
+                if self.faults.as_ref().is_some_and(|f| !f.lost.is_empty()) {
+                    self.relist();
+                    continue;
+                }
                 break;
             };
             self.wq.queued.remove(&work);
@@ -203,6 +215,80 @@ impl Cluster {
             if n >= MAX_RECONCILES_PER_RUN {
                 break;
             }
+        }
+    }
+
+    /// Whether a fault plan's watch drop loses this event.
+    #[cold]
+    fn watch_lost(&mut self, ev: &WatchEvent) -> bool {
+        self.faults.as_mut().is_some_and(|f| f.drops(ev))
+    }
+
+    /// The informers relist after a dropped watch, as client-go's reflector does (`Replace`):
+    /// every object of each kind that lost events is handed to the handlers again (an add for
+    /// one whose lost events began with its creation, else an update), then each object that
+    /// went meanwhile as a delete (`DeletedFinalStateUnknown`, the object as last seen).
+    #[cold]
+    pub(crate) fn relist(&mut self) {
+        let Some(f) = self.faults.as_mut() else {
+            return;
+        };
+        let lost = std::mem::take(&mut f.lost);
+        let mut kinds: Vec<Kind> = lost.iter().map(|e| e.object.kind()).collect();
+        kinds.sort();
+        kinds.dedup();
+        let rv = self.store.resource_version();
+        let first = |o: &Object| {
+            lost.iter()
+                .find(|e| {
+                    e.object.kind() == o.kind()
+                        && e.object.namespace() == o.namespace()
+                        && e.object.name() == o.name()
+                })
+                .map(|e| e.type_ == WatchEventType::Added && e.object.meta().uid == o.meta().uid)
+        };
+        for kind in kinds {
+            for object in self.list(kind, None) {
+                let type_ = if first(&object) == Some(true) {
+                    WatchEventType::Added
+                } else {
+                    WatchEventType::Modified
+                };
+                self.dispatch(&WatchEvent {
+                    type_,
+                    object,
+                    resource_version: rv,
+                });
+            }
+        }
+        let mut gone: Vec<&WatchEvent> = Vec::new();
+        for ev in lost.iter().rev() {
+            let o = &ev.object;
+            let still = self
+                .store
+                .get(o.kind(), o.namespace(), o.name())
+                .is_some_and(|l| l.meta().uid == o.meta().uid);
+            let seen = gone.iter().any(|g| {
+                g.object.kind() == o.kind()
+                    && g.object.namespace() == o.namespace()
+                    && g.object.name() == o.name()
+                    && g.object.meta().uid == o.meta().uid
+            });
+            if !still && !seen {
+                gone.push(ev);
+            }
+        }
+        let gone: Vec<WatchEvent> = gone
+            .into_iter()
+            .rev()
+            .map(|e| WatchEvent {
+                type_: WatchEventType::Deleted,
+                object: e.object.clone(),
+                resource_version: rv,
+            })
+            .collect();
+        for ev in &gone {
+            self.dispatch(ev);
         }
     }
 

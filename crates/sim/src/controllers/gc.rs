@@ -36,6 +36,16 @@ pub(crate) fn on_any(_: &Cluster, ev: &WatchEvent, out: &mut Vec<Work>) {
 pub(crate) fn sync(c: &mut Cluster, uid: &str) -> Action {
     let owner = c.store.get_by_uid(uid).cloned();
     let dependents = c.store.dependents(uid);
+    // A delete that failed (a fault plan's 409, 500 or timeout) is tried again with backoff, as
+    // `attemptToDeleteItem`'s error requeues the item.
+    let mut failed: Option<String> = None;
+    let mut note = |r: Result<_, crate::error::ApiError>| {
+        if let Err(e) = r {
+            if !e.is_not_found() {
+                failed.get_or_insert(e.message);
+            }
+        }
+    };
     match owner {
         None => {
             // The owner is gone: dependents with no other live owner are deleted; others lose the ref.
@@ -50,7 +60,7 @@ pub(crate) fn sync(c: &mut Cluster, uid: &str) -> Action {
                     nd.meta_mut().owner_references.retain(|r| r.uid != uid);
                     c.put_existing(nd);
                 } else if !d.meta().is_deleting() {
-                    let _ = c.delete_inner(
+                    note(c.delete_inner(
                         d.kind(),
                         d.namespace(),
                         d.name(),
@@ -58,7 +68,7 @@ pub(crate) fn sync(c: &mut Cluster, uid: &str) -> Action {
                             grace_period_seconds: None,
                             propagation: Some(Propagation::Background),
                         },
-                    );
+                    ));
                 }
             }
         }
@@ -92,7 +102,7 @@ pub(crate) fn sync(c: &mut Cluster, uid: &str) -> Action {
                         } else {
                             Propagation::Background
                         };
-                        let _ = c.delete_inner(
+                        note(c.delete_inner(
                             d.kind(),
                             d.namespace(),
                             d.name(),
@@ -100,7 +110,7 @@ pub(crate) fn sync(c: &mut Cluster, uid: &str) -> Action {
                                 grace_period_seconds: None,
                                 propagation: Some(propagation),
                             },
-                        );
+                        ));
                     }
                 }
                 if !blocking {
@@ -112,5 +122,8 @@ pub(crate) fn sync(c: &mut Cluster, uid: &str) -> Action {
         }
         Some(_) => {}
     }
-    Action::Done
+    match failed {
+        Some(reason) => Action::Retry { reason },
+        None => Action::Done,
+    }
 }

@@ -151,7 +151,11 @@ pub(crate) fn reconcile(c: &mut Cluster, work: Work) {
             return;
         }
     }
-    match (controller.reconcile)(c, &work.key) {
+    // Whose writes these are, for a fault plan (see `crate::faults`).
+    let outer = c.actor.replace(controller.name);
+    let action = (controller.reconcile)(c, &work.key);
+    c.actor = outer;
+    match action {
         Action::Done => c.forget(&work),
         Action::RequeueAt { at, .. } => {
             c.forget(&work);

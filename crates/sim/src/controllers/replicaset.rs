@@ -11,6 +11,7 @@
 use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::{Cluster, DeleteOptions};
+use crate::faults::Verb;
 use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::{Time, SECOND};
 use std::cmp::Ordering;
@@ -107,7 +108,11 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
         manage_replicas(c, &pods, &rs).err()
     };
     let status = calculate_status(&rs, &pods, manage_err.as_deref(), c.now);
-    let updated = update_status(c, &rs, status);
+    // A status that did not go through is retried with backoff, as upstream returns its error.
+    let updated = match update_status(c, &rs, status) {
+        Ok(u) => u,
+        Err(e) => return Action::Retry { reason: e },
+    };
     if let Some(e) = manage_err {
         return Action::Retry { reason: e };
     }
@@ -614,7 +619,7 @@ fn update_status(
     c: &mut Cluster,
     rs: &ReplicaSet,
     mut status: ReplicaSetStatus,
-) -> Option<ReplicaSet> {
+) -> Result<Option<ReplicaSet>, String> {
     if rs.status.replicas == status.replicas
         && rs.status.fully_labeled_replicas == status.fully_labeled_replicas
         && rs.status.ready_replicas == status.ready_replicas
@@ -622,13 +627,21 @@ fn update_status(
         && rs.metadata.generation == rs.status.observed_generation
         && rs.status.conditions == status.conditions
     {
-        return Some(rs.clone());
+        return Ok(Some(rs.clone()));
     }
     status.observed_generation = rs.metadata.generation;
-    let mut live = c
-        .get_as::<ReplicaSet>(&rs.metadata.namespace, &rs.metadata.name)?
-        .clone();
-    live.status = status;
-    c.put_existing(live.into())
-        .and_then(|o| ReplicaSet::from_object(&o).cloned())
+    // `statusUpdateRetries`: one more attempt, on the set as stored, after any error.
+    let mut err = String::new();
+    for _ in 0..2 {
+        let Some(live) = c.get_as::<ReplicaSet>(&rs.metadata.namespace, &rs.metadata.name) else {
+            return Ok(None);
+        };
+        let mut live = live.clone();
+        live.status = status.clone();
+        match c.put_checked(live.into(), Verb::UpdateStatus) {
+            Ok(o) => return Ok(ReplicaSet::from_object(&o).cloned()),
+            Err(e) => err = e.message,
+        }
+    }
+    Err(err)
 }

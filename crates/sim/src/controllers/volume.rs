@@ -408,8 +408,15 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
             ..Default::default()
         },
     };
-    let Ok(created) = c.create_inner(pv.into()) else {
-        return Action::Done;
+    let created = match c.create_inner(pv.into()) {
+        Ok(created) => created,
+        // A create that timed out may have gone through: the volume is there.
+        Err(e) if e.is_already_exists() => match c.get(Kind::PersistentVolume, "", &pv_name) {
+            Ok(pv) => pv,
+            Err(e) => return Action::Retry { reason: e.message },
+        },
+        // The provisioner retries with backoff (a fault plan's 409, 500 or timeout).
+        Err(e) => return Action::Retry { reason: e.message },
     };
     c.disks.dirs.entry((node, path)).or_default();
     c.record_event(

@@ -4,6 +4,7 @@ mod api;
 mod container;
 mod deployment;
 mod ephemeral;
+mod faults;
 mod hostile;
 mod invariants;
 mod kinds;

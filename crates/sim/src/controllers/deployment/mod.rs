@@ -17,6 +17,7 @@ pub mod util;
 use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::Cluster;
+use crate::faults::Verb;
 use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::Time;
 
@@ -199,17 +200,21 @@ fn claim_replica_sets(c: &mut Cluster, d: &Deployment) -> Result<Vec<ReplicaSet>
 
 /// `UpdateStatus` of a Deployment: its status and its annotations (the status strategy keeps
 /// the stored spec and labels, and takes the rest of the metadata).
-pub(crate) fn update_status(c: &mut Cluster, d: &Deployment) {
+pub(crate) fn update_status(c: &mut Cluster, d: &Deployment) -> Result<(), String> {
     let Some(live) = c.get_as::<Deployment>(&d.metadata.namespace, &d.metadata.name) else {
-        return;
+        return Ok(());
     };
     if live.status == d.status && live.metadata.annotations == d.metadata.annotations {
-        return;
+        return Ok(());
     }
     let mut live = live.clone();
     live.status = d.status.clone();
     live.metadata.annotations = d.metadata.annotations.clone();
-    c.put_existing(live.into());
+    match c.put_checked(live.into(), Verb::UpdateStatus) {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(e.message),
+    }
 }
 
 /// What one sync decided: an error to retry on, when to look again (the progress deadline),
@@ -249,7 +254,8 @@ pub(crate) fn sync_deployment(c: &mut Cluster, key: &ObjKey) -> Action {
         );
         if d.status.observed_generation < d.metadata.generation {
             d.status.observed_generation = d.metadata.generation;
-            update_status(c, &d);
+            // Upstream ignores this write's error.
+            let _ = update_status(c, &d);
         }
         return Action::Done;
     }
@@ -278,7 +284,9 @@ pub(crate) fn sync_deployment(c: &mut Cluster, key: &ObjKey) -> Action {
 /// The rest of `syncDeployment` for a Deployment that is not being deleted.
 fn run(c: &mut Cluster, d: &mut Deployment, rss: &[ReplicaSet]) -> Outcome {
     let pods = pod_map(c, d, rss);
-    sync::check_paused_conditions(c, d);
+    if let Err(e) = sync::check_paused_conditions(c, d) {
+        return Outcome::error(e);
+    }
     if d.spec.paused {
         let mut o = sync::sync(c, d, rss);
         o.waiting = Some("the Deployment is paused: a changed template starts no rollout".into());

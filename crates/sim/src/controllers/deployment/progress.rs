@@ -66,8 +66,10 @@ pub(crate) fn sync_rollout_status(
         };
     }
     d.status = status;
-    update_status(c, d);
-    Outcome::default()
+    match update_status(c, d) {
+        Ok(()) => Outcome::default(),
+        Err(e) => Outcome::error(e),
+    }
 }
 
 /// `getReplicaFailures`: the new ReplicaSet's ReplicaFailure condition, else an old one's.

@@ -24,8 +24,10 @@ pub(crate) fn sync_status_only(c: &mut Cluster, d: &mut Deployment, rss: &[Repli
         Err(e) => Outcome::error(e),
         Ok((new_rs, old)) => {
             let all: Vec<&ReplicaSet> = old.iter().chain(new_rs.as_ref()).collect();
-            sync_deployment_status(c, &all, new_rs.as_ref(), d);
-            Outcome::default()
+            match sync_deployment_status(c, &all, new_rs.as_ref(), d) {
+                Ok(()) => Outcome::default(),
+                Err(e) => Outcome::error(e),
+            }
         }
     }
 }
@@ -45,19 +47,21 @@ pub(crate) fn sync(c: &mut Cluster, d: &mut Deployment, rss: &[ReplicaSet]) -> O
         }
     }
     let all: Vec<&ReplicaSet> = old.iter().chain(new_rs.as_ref()).collect();
-    sync_deployment_status(c, &all, new_rs.as_ref(), d);
-    Outcome::default()
+    match sync_deployment_status(c, &all, new_rs.as_ref(), d) {
+        Ok(()) => Outcome::default(),
+        Err(e) => Outcome::error(e),
+    }
 }
 
 /// `checkPausedConditions`: a paused (or resumed) Deployment's Progressing condition turns
 /// Unknown, so the deadline does not count the pause.
-pub(crate) fn check_paused_conditions(c: &mut Cluster, d: &mut Deployment) {
+pub(crate) fn check_paused_conditions(c: &mut Cluster, d: &mut Deployment) -> Result<(), String> {
     if !util::has_progress_deadline(d) {
-        return;
+        return Ok(());
     }
     let cond = util::get_condition(&d.status, "Progressing");
     if cond.is_some_and(|c| c.reason == util::TIMED_OUT) {
-        return;
+        return Ok(());
     }
     let paused_exists = cond.is_some_and(|c| c.reason == util::PAUSED);
     let now = c.now;
@@ -78,10 +82,10 @@ pub(crate) fn check_paused_conditions(c: &mut Cluster, d: &mut Deployment) {
             now,
         )
     } else {
-        return;
+        return Ok(());
     };
     util::set_condition(&mut d.status, cond);
-    update_status(c, d);
+    update_status(c, d)
 }
 
 /// `getAllReplicaSetsAndSyncRevision`: the new ReplicaSet (created if asked and missing) and
@@ -130,7 +134,7 @@ fn get_new_replica_set(
             needs_update = true;
         }
         if needs_update {
-            update_status(c, d);
+            update_status(c, d)?;
         }
         return Ok(Some(rs));
     }
@@ -194,7 +198,7 @@ fn get_new_replica_set(
             } else {
                 // A hash collision: count it, so the next sync hashes differently.
                 *d.status.collision_count.get_or_insert(0) += 1;
-                update_status(c, d);
+                let _ = update_status(c, d);
                 return Err(e.message);
             }
         }
@@ -204,7 +208,8 @@ fn get_new_replica_set(
                 let cond =
                     util::new_condition("Progressing", "False", util::FAILED_RS_CREATE, &msg, now);
                 util::set_condition(&mut d.status, cond);
-                update_status(c, d);
+                // Upstream ignores this write's error: the create's is returned.
+                let _ = update_status(c, d);
             }
             event(c, d, "Warning", util::FAILED_RS_CREATE, &msg);
             return Err(e.message);
@@ -225,7 +230,7 @@ fn get_new_replica_set(
         needs_update = true;
     }
     if needs_update {
-        update_status(c, d);
+        update_status(c, d)?;
     }
     Ok(Some(created))
 }
@@ -401,13 +406,13 @@ pub(crate) fn sync_deployment_status(
     all: &[&ReplicaSet],
     new_rs: Option<&ReplicaSet>,
     d: &mut Deployment,
-) {
+) -> Result<(), String> {
     let status = calculate_status(all, new_rs, d, c.now);
     if d.status == status {
-        return;
+        return Ok(());
     }
     d.status = status;
-    update_status(c, d);
+    update_status(c, d)
 }
 
 /// `calculateStatus`.

@@ -302,10 +302,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
         );
     }
     if remove_now {
-        if let Some(ip) = &rt.ip {
-            c.kubelet.ips_in_use.remove(ip);
-        }
-        let _ = c.delete_inner(
+        let deleted = c.delete_inner(
             Kind::Pod,
             ns,
             name,
@@ -314,6 +311,17 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
                 propagation: None,
             },
         );
+        // The status manager tries the final delete again until it goes through (a fault
+        // plan's 409, 500 or timeout); the runtime stays until then.
+        if let Err(e) = deleted {
+            if !e.is_not_found() {
+                c.kubelet.insert(uid, rt);
+                return Action::Retry { reason: e.message };
+            }
+        }
+        if let Some(ip) = &rt.ip {
+            c.kubelet.ips_in_use.remove(ip);
+        }
         return Action::Done;
     }
     c.kubelet.insert(uid, rt);

@@ -9,6 +9,8 @@ pub mod utils;
 use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::Cluster;
+use crate::error::Reason;
+use crate::faults::Verb;
 use crate::features::MAX_UNAVAILABLE_STATEFULSET;
 use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::Time;
@@ -378,23 +380,58 @@ pub(crate) fn update_statefulset(
         status.current_replicas = status.updated_replicas;
         status.current_revision = status.update_revision.clone();
     }
-    if let Some(live) = c
-        .get_as::<StatefulSet>(&set.metadata.namespace, &set.metadata.name)
-        .cloned()
-    {
-        if live.status != status {
-            let mut s = live;
-            s.status = status.clone();
-            c.put_existing(s.into());
-        }
+    let status_err = update_set_status(c, set, &status).err();
+    // Upstream returns the pass's error and the status update's together (an aggregate), and
+    // truncates the history only when both went through.
+    match (outcome, status_err) {
+        (Err(e), Some(s)) => return Err(format!("[{e}, {s}]")),
+        (Err(e), None) | (Ok(()), Some(e)) => return Err(e),
+        (Ok(()), None) => {}
     }
     history::truncate_history(c, set, pods, &revs);
-    outcome?;
     if min_ready > 0 && status.available_replicas != set.replicas() {
         let at = now.plus_ms(min_ready as u64 * 1000);
         wake = Some(wake.map_or(at, |w| w.min(at)));
     }
     Ok(wake.filter(|w| *w > now))
+}
+
+/// `UpdateStatefulSetStatus`: writes the status if it changed, retrying on conflict with the
+/// set as stored, as `retry.RetryOnConflict(retry.DefaultRetry, …)` does (5 attempts; its
+/// 10 ms waits take no simulated time here). Other errors fail at once.
+fn update_set_status(
+    c: &mut Cluster,
+    set: &StatefulSet,
+    status: &StatefulSetStatus,
+) -> Result<(), String> {
+    let (ns, name) = (&set.metadata.namespace, &set.metadata.name);
+    // The pass counts a deleted pod of neither revision out of currentReplicas, as upstream
+    // does; when status writes failed meanwhile that can go below 0, which the API server's
+    // status validation refuses (the sync errs and the next one counts again).
+    if status.current_replicas < 0 {
+        return Err(format!(
+            "StatefulSet.apps \"{name}\" is invalid: status.currentReplicas: Invalid value: {}: must be greater than or equal to 0",
+            status.current_replicas
+        ));
+    }
+    let mut attempts = 0;
+    loop {
+        let Some(live) = c.get_as::<StatefulSet>(ns, name) else {
+            return Ok(());
+        };
+        if live.status == *status {
+            return Ok(());
+        }
+        let mut s = live.clone();
+        s.status = status.clone();
+        attempts += 1;
+        match c.put_checked(s.into(), Verb::UpdateStatus) {
+            Ok(_) => return Ok(()),
+            Err(e) if e.reason == Reason::Conflict && attempts < 5 => continue,
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) => return Err(e.message),
+        }
+    }
 }
 
 /// Where a pass stopped, and why (for the UI's "waits" line).

@@ -5,6 +5,7 @@
 use super::utils::{self, claims_for};
 use crate::api::*;
 use crate::cluster::{Cluster, DeleteOptions};
+use crate::error::Reason;
 
 pub const COMPONENT: &str = "statefulset-controller";
 
@@ -166,7 +167,21 @@ pub fn update_pod(c: &mut Cluster, set: &StatefulSet, pod: &Pod) -> Result<(), S
         changed = true;
     }
     if changed {
-        match c.update_inner(p.into(), false) {
+        // `retry.RetryOnConflict(retry.DefaultBackoff, …)`: up to 4 attempts, each on the pod
+        // as stored with the identity and storage repaired again; one event for the lot.
+        let mut attempts = 1;
+        let mut r = c.update_inner(p.into(), false);
+        while matches!(&r, Err(e) if e.reason == Reason::Conflict) && attempts < 4 {
+            let Some(live) = c.get_as::<Pod>(&pod.metadata.namespace, &pod.metadata.name) else {
+                break;
+            };
+            let mut p = live.clone();
+            utils::update_identity(set, &mut p);
+            utils::update_storage(set, &mut p);
+            attempts += 1;
+            r = c.update_inner(p.into(), false);
+        }
+        match r {
             Ok(_) => pod_event(c, set, "update", &pod.metadata.name, None),
             Err(e) => {
                 pod_event(c, set, "update", &pod.metadata.name, Some(&e.message));
