@@ -427,7 +427,11 @@ pub struct EphemeralContainer {
     pub container: Container,
 }
 
-/// `EphemeralContainer`'s schema (explain): a container's fields and `targetContainerName`.
+// `EphemeralContainer`'s schema (explain): a container's fields and `targetContainerName`. Its
+// doc comment is the description explain prints.
+/// A temporary container added to a running pod to debug it: a container's fields (those
+/// allowed: no ports, probes, lifecycle or resources) and the container whose processes it
+/// shares.
 #[cfg(feature = "schema")]
 #[derive(schemars::JsonSchema)]
 #[schemars(rename = "io.k8s.api.core.v1.EphemeralContainer")]
