@@ -497,17 +497,12 @@ fn visit_pod(
     }
 }
 
-/// `debugByEphemeralContainer`: the pod with one more ephemeral container, sent to its
-/// `ephemeralcontainers` subresource.
-fn by_ephemeral_container(
-    c: &mut Cluster,
-    o: &mut Options,
-    pod: &Pod,
-    out: &mut Output,
-) -> Result<(String, String), String> {
-    let name = debug_container_name(o, pod, out);
+/// The debug container of an ephemeral debug and of a node debugger pod (both built alike
+/// upstream): the image, env and pull policy given, stdin and tty as asked, and the arguments
+/// after `--` as its command (or its args with `--arguments-only`).
+fn debug_container(o: &Options, name: String) -> Container {
     let mut ctr = Container {
-        name: name.clone(),
+        name,
         image: Some(o.image.clone()),
         env: o.env.clone(),
         image_pull_policy: (!o.pull_policy.is_empty()).then(|| o.pull_policy.clone()),
@@ -521,6 +516,19 @@ fn by_ephemeral_container(
     } else {
         ctr.command = o.args.clone();
     }
+    ctr
+}
+
+/// `debugByEphemeralContainer`: the pod with one more ephemeral container, sent to its
+/// `ephemeralcontainers` subresource.
+fn by_ephemeral_container(
+    c: &mut Cluster,
+    o: &mut Options,
+    pod: &Pod,
+    out: &mut Output,
+) -> Result<(String, String), String> {
+    let name = debug_container_name(o, pod, out);
+    let mut ctr = debug_container(o, name.clone());
     apply_to_container(o.profile, Style::Ephemeral, &mut ctr);
     if let Some(custom) = &o.custom {
         ctr = with_custom(&ctr, custom)?;
@@ -713,21 +721,7 @@ fn visit_node(
             "Creating debugging pod {pn} with container {cn} on node {node}.\n"
         ));
     }
-    let mut ctr = Container {
-        name: cn.clone(),
-        image: Some(o.image.clone()),
-        env: o.env.clone(),
-        image_pull_policy: (!o.pull_policy.is_empty()).then(|| o.pull_policy.clone()),
-        stdin: o.interactive.then_some(true),
-        termination_message_policy: Some("File".into()),
-        tty: o.tty.then_some(true),
-        ..Default::default()
-    };
-    if o.args_only {
-        ctr.args = o.args.clone();
-    } else {
-        ctr.command = o.args.clone();
-    }
+    let ctr = debug_container(o, cn.clone());
     let mut pod = Pod {
         metadata: ObjectMeta {
             name: pn.clone(),
