@@ -215,3 +215,40 @@ fn a_second_one_starts_too() {
         ephemeral_status(c, "two").is_some_and(|s| s.state.running.is_some())
     });
 }
+
+// `targetContainerName` belongs to ephemeral containers only. `Container` carries it so that both
+// decode through one deserializer, so in an app or init container it must still be the API
+// server's unknown field, and dropped.
+#[test]
+fn a_target_in_an_app_or_init_container_is_an_unknown_field() {
+    let pod = serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "default"},
+        "spec": {
+            "initContainers": [{"name": "i", "image": "busybox:1.28", "targetContainerName": "c"}],
+            "containers": [{"name": "c", "image": "nginx", "targetContainerName": "i"}],
+            "ephemeralContainers": [{"name": "e", "image": "busybox:1.28", "targetContainerName": "c"}],
+        },
+    });
+    let err = Object::decode_body(Kind::Pod, pod.clone(), ordinal_sim::FieldValidation::Strict)
+        .unwrap_err();
+    assert_eq!(
+        err.message,
+        "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \
+         \"spec.containers[0].targetContainerName\", unknown field \
+         \"spec.initContainers[0].targetContainerName\""
+    );
+    let (obj, warnings) =
+        Object::decode_body(Kind::Pod, pod, ordinal_sim::FieldValidation::Warn).unwrap();
+    assert_eq!(warnings.len(), 2);
+    let p = Pod::from_object(&obj).unwrap();
+    assert_eq!(p.spec.containers[0].target_container_name, None);
+    assert_eq!(p.spec.init_containers[0].target_container_name, None);
+    assert_eq!(
+        p.spec.ephemeral_containers[0]
+            .container
+            .target_container_name
+            .as_deref(),
+        Some("c")
+    );
+}
