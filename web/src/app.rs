@@ -13,6 +13,7 @@ use crate::session_controls::SessionControls;
 use crate::share;
 use crate::storage::{self, Stored};
 use crate::terminal::Terminal;
+use crate::timeline_view::Timeline;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use ordinal_kubectl::complete::Completion;
 use std::cell::{Cell, RefCell};
@@ -287,16 +288,17 @@ pub fn app() -> Html {
         });
     }
     {
-        let last = use_mut_ref(|| (0usize, f64::NEG_INFINITY));
+        let last = use_mut_ref(|| ((0usize, 0u64), f64::NEG_INFINITY));
         let engine = model.engine();
         let dispatch = dispatch.clone();
-        use_effect_with((model.record_len, model.clock.now_s), move |(len, _)| {
+        let deps = (model.record_len, model.clock.now_s, model.branches_gen);
+        use_effect_with(deps, move |(len, _, gen)| {
             let now = web_sys::window()
                 .and_then(|w| w.performance())
                 .map_or(0.0, |p| p.now());
             let mut last = last.borrow_mut();
-            if *len != last.0 || now - last.1 >= 2000.0 {
-                *last = (*len, now);
+            if (*len, *gen) != last.0 || now - last.1 >= 2000.0 {
+                *last = ((*len, *gen), now);
                 let e = engine.borrow();
                 if e.record_complete() {
                     let saved = storage::save_session(&e.record_json());
@@ -502,7 +504,32 @@ pub fn app() -> Html {
         d.dispatch(Action::CompareReset)
     });
 
-    let terminal_free = !model.terminal.busy && !model.terminal.attached;
+    let on_scrub = use_callback(dispatch.clone(), |pos: usize, d| {
+        d.dispatch(Action::Scrub(pos))
+    });
+    let on_branch = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::BranchHere));
+    let on_return = use_callback(dispatch.clone(), |_: (), d| {
+        d.dispatch(Action::ReturnToLatest)
+    });
+    let on_switch = use_callback(dispatch.clone(), |i: usize, d| {
+        d.dispatch(Action::SwitchBranch(i))
+    });
+    // While the timeline shows an earlier moment, the page shows the session as it was then.
+    let (clock, cluster, events, terminal) = match &model.past {
+        Some(p) => (
+            p.clock,
+            p.cluster.clone(),
+            p.events.clone(),
+            p.terminal.clone(),
+        ),
+        None => (
+            model.clock,
+            model.cluster.clone(),
+            model.events.clone(),
+            model.terminal.clone(),
+        ),
+    };
+    let terminal_free = !terminal.busy && !terminal.attached;
     let compare_id = match &model.route {
         Route::Compare(id) => Some(id.clone()),
         _ => None,
@@ -528,8 +555,11 @@ pub fn app() -> Html {
                 </nav>
                 <SessionControls {on_export} {on_share} on_open={on_open_session}
                     has_backup={*has_backup} {on_restore} {on_export_backup} />
-                <TimeControls clock={model.clock} {on_pause} {on_step} {on_speed} />
+                <TimeControls {clock} {on_pause} {on_step} {on_speed} />
             </header>
+            if compare_id.is_none() {
+                <Timeline timeline={model.timeline.clone()} {on_scrub} {on_branch} {on_return} {on_switch} />
+            }
             if model.read_only {
                 <div class="tab-notice" role="alert">
                     <p>{ "This session is open in another tab. This tab shows it as it was saved, but runs and saves nothing, so no tab's work is written over." }</p>
@@ -561,7 +591,7 @@ pub fn app() -> Html {
                         route={model.route.clone()}
                         progress={model.progress.clone()}
                         queued={model.queued}
-                        busy={model.terminal.busy}
+                        busy={terminal.busy}
                         on_run={on_run_lines.clone()}
                         {on_open}
                         on_apply={on_apply_manifest}
@@ -570,7 +600,7 @@ pub fn app() -> Html {
                     />
                 </div>
                 <ClusterPanel
-                    cluster={model.cluster.clone()}
+                    {cluster}
                     {terminal_free}
                     {on_scale}
                     {on_delete}
@@ -578,13 +608,13 @@ pub fn app() -> Html {
                     on_run={on_run_lines.clone()}
                 />
                 <Terminal
-                    terminal={model.terminal.clone()}
+                    {terminal}
                     {on_submit}
                     {on_interrupt}
                     {on_candidates}
                     complete={(*complete).clone()}
                 />
-                <EventsPanel events={model.events.clone()} now_s={model.clock.now_s} />
+                <EventsPanel {events} now_s={clock.now_s} />
             </main>
         </div>
     }

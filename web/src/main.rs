@@ -25,6 +25,8 @@ mod session_controls;
 mod share;
 mod storage;
 mod terminal;
+mod timeline;
+mod timeline_view;
 mod view_model;
 mod yaml;
 

@@ -5,10 +5,11 @@
 //! returns the same `Rc`, so a clock frame with nothing new renders nothing.
 
 use crate::compare::{self, Compare, SideView};
-use crate::engine::{parse_record, Engine, Recorded, MANIFEST_FILE, NAMESPACE};
+use crate::engine::{parse_saved, Engine, Recorded, Saved, MANIFEST_FILE, NAMESPACE};
 use crate::examples::Example;
 use crate::lessons::{self, Block, Lesson, Progress};
 use crate::storage::{Refusal, SaveError, Stored};
+use crate::timeline::{self, TimelineView};
 use crate::view_model::{self, ClusterView, EventsView};
 use crate::yaml::{self, LineError};
 use ordinal_kubectl::{Output, Stream};
@@ -212,9 +213,36 @@ pub enum Action {
     TakeOver {
         editor: Result<Option<String>, ()>,
         progress: Progress,
-        session: Result<Option<(Vec<Recorded>, u64)>, String>,
+        session: Result<Option<Saved>, String>,
     },
+    /// The timeline shows position `pos` (input `pos` about to be taken; past the last input:
+    /// now, the session itself).
+    Scrub(usize),
+    /// "Branch here": the moment shown becomes the session; what came after it is kept as a
+    /// branch.
+    BranchHere,
+    /// "Return to latest": back to now from an earlier moment, or from a branch to the line it
+    /// left (the branch is kept).
+    ReturnToLatest,
+    /// A kept branch becomes the session (the current line is kept in its place).
+    SwitchBranch(usize),
 }
+
+/// An earlier moment the page is showing (the session itself is left as it is, its clock
+/// stopped, until the learner returns or branches).
+#[derive(Clone)]
+pub struct Past {
+    pub pos: usize,
+    engine: Rc<RefCell<Engine>>,
+    pub clock: Clock,
+    pub cluster: Rc<ClusterView>,
+    pub events: Rc<EventsView>,
+    pub terminal: Rc<TerminalView>,
+}
+
+/// What the page says when an input while it shows an earlier moment made a branch there.
+pub const BRANCHED_NOTE: &str =
+    "# (It branched because this input came while the timeline showed that moment.)\n";
 
 /// What a read-only tab says when asked to change the session.
 pub const READ_ONLY_NOTE: &str = "# This session is open in another tab, so nothing was run here (this tab changes and saves nothing). Take over here, at the top of the page, to work in this tab.\n";
@@ -263,6 +291,16 @@ pub struct Model {
     compare: Option<Rc<RefCell<Compare>>>,
     /// What Compare shows.
     pub compare_view: Option<Rc<[SideView; 2]>>,
+    /// The earlier moment the timeline shows, if it does.
+    pub past: Option<Past>,
+    /// For each input of the record: the id of the last terminal entry before it came (the
+    /// terminal as it was then is the entries up to it).
+    marks: Vec<u64>,
+    pub timeline: Rc<TimelineView>,
+    /// The resourceVersion the timeline's marks were read at.
+    timeline_rv: Option<u64>,
+    /// Bumped when the branches change (the app saves the session then).
+    pub branches_gen: u64,
 }
 
 impl PartialEq for Model {
@@ -284,6 +322,10 @@ impl PartialEq for Model {
             && self.read_only == other.read_only
             && self.compare_view.as_ref().map(Rc::as_ptr)
                 == other.compare_view.as_ref().map(Rc::as_ptr)
+            && self.past.as_ref().map(|p| Rc::as_ptr(&p.engine))
+                == other.past.as_ref().map(|p| Rc::as_ptr(&p.engine))
+            && Rc::ptr_eq(&self.timeline, &other.timeline)
+            && self.branches_gen == other.branches_gen
     }
 }
 
@@ -305,10 +347,15 @@ impl SessionSource {
     }
 }
 
+/// A replay's terminal lines, and for each input how many of them came before it.
+struct Replayed {
+    log: Vec<(LogKind, String)>,
+    marks: Vec<usize>,
+}
+
 /// A fresh engine that has replayed `ops`, and the terminal lines that replay printed.
-fn replay_into(ops: &[Recorded], now: u64) -> (Engine, Vec<(LogKind, String)>) {
-    let mut log: Vec<(LogKind, String)> = Vec::new();
-    let e = Engine::replay(ops, now, &mut |echo, out| {
+fn replay_into(ops: &[Recorded], now: u64) -> (Engine, Replayed) {
+    fn to_log(log: &mut Vec<(LogKind, String)>, echo: Option<&str>, out: Output) {
         if let Some(line) = echo {
             log.push((LogKind::Input, format!("$ {line}\n")));
         }
@@ -319,8 +366,19 @@ fn replay_into(ops: &[Recorded], now: u64) -> (Engine, Vec<(LogKind, String)>) {
             };
             log.push((kind, text));
         }
-    });
-    (e, log)
+    }
+    let mut log = Vec::new();
+    let mut marks = Vec::with_capacity(ops.len());
+    let mut e = Engine::new();
+    for r in ops {
+        let o = e.advance_to(r.at);
+        to_log(&mut log, None, o);
+        marks.push(log.len());
+        e.replay_step(r, &mut |echo, out| to_log(&mut log, echo, out));
+    }
+    let o = e.advance_to(now);
+    to_log(&mut log, None, o);
+    (e, Replayed { log, marks })
 }
 
 impl Model {
@@ -335,7 +393,7 @@ impl Model {
         saved: Result<Option<String>, ()>,
         progress: Progress,
         route: Route,
-        session: Result<Option<(Vec<Recorded>, u64)>, String>,
+        session: Result<Option<Saved>, String>,
     ) -> Model {
         let (text, notice) = match saved {
             Ok(Some(t)) => (t, None),
@@ -348,14 +406,15 @@ impl Model {
         // A saved session is replayed into the cluster it had; its inputs and output go back
         // into the terminal.
         let (engine, replayed, restored) = match &session {
-            Ok(Some((ops, now))) => {
-                let (e, log) = replay_into(ops, *now);
+            Ok(Some(saved)) => {
+                let (mut e, log) = replay_into(&saved.ops, saved.now);
                 // This version took every input as the one that saved it did (an input it
                 // dropped, e.g. typed while a command ran longer here, shows in the record).
-                let same = e.record() == ops.as_slice();
-                (e, log, Some((ops.len(), same)))
+                let same = e.record() == saved.ops.as_slice();
+                (e.branches, e.latest) = (saved.branches.clone(), saved.latest);
+                (e, Some(log), Some((saved.ops.len(), same)))
             }
-            _ => (Engine::new(), Vec::new(), None),
+            _ => (Engine::new(), None, None),
         };
         let clock = Clock {
             now_s: engine.cluster.now().0 / 1000,
@@ -409,13 +468,18 @@ impl Model {
             record_len: 0,
             compare: None,
             compare_view: None,
+            past: None,
+            marks: Vec::new(),
+            timeline: Rc::default(),
+            timeline_rv: None,
+            branches_gen: 0,
         };
         m.log(
             LogKind::Out,
             "Ordinal: a simulated kind cluster. Type kubectl commands here (Tab completes, ↑/↓ history, Ctrl-C stops a watch).\n".into(),
         );
-        for (kind, text) in replayed {
-            m.log(kind, text);
+        if let Some(r) = replayed {
+            m.log_replayed(r);
         }
         match (&session, restored) {
             (Ok(_), Some((n, true))) => m.log(
@@ -451,7 +515,26 @@ impl Model {
         self.engine.clone()
     }
 
+    /// A replay's lines into the terminal, and the marks of its inputs.
+    fn log_replayed(&mut self, r: Replayed) {
+        let mut ids = Vec::with_capacity(r.log.len() + 1);
+        ids.push(self.next_id);
+        for (kind, text) in r.log {
+            self.log(kind, text);
+            ids.push(self.next_id);
+        }
+        self.marks = r.marks.iter().map(|&i| ids[i]).collect();
+    }
+
+    /// Marks the inputs the engine took since the last mark with the terminal as it is now.
+    fn sync_marks(&mut self) {
+        let n = self.engine.borrow().record().len();
+        self.marks.truncate(n);
+        self.marks.resize(n, self.next_id);
+    }
+
     fn log(&mut self, kind: LogKind, text: String) {
+        self.sync_marks();
         let t = Rc::make_mut(&mut self.terminal);
         if text.contains("\x1b[2J") {
             t.log.clear();
@@ -496,6 +579,18 @@ impl Model {
     /// clock; the cluster and events only if the store moved or `force` (a command that may
     /// have written files without an API write).
     fn refresh(&mut self, force: bool) {
+        let before = (self.seen_rv, self.clock.now_s, self.record_len);
+        self.refresh_engine(force);
+        if force {
+            // (Possibly another engine, whose store may have the same resourceVersion.)
+            self.timeline_rv = None;
+        }
+        if force || before != (self.seen_rv, self.clock.now_s, self.record_len) {
+            self.refresh_timeline();
+        }
+    }
+
+    fn refresh_engine(&mut self, force: bool) {
         let engine = self.engine.borrow();
         let c = &engine.cluster;
         let rv = c.resource_version();
@@ -596,9 +691,9 @@ impl Model {
             .map_err(|_| "it is not valid JSON".to_string())
             .and_then(|v| {
                 let editor = v.get("editor").and_then(|e| e.as_str()).map(str::to_string);
-                parse_record(&v).map(|r| (r, editor))
+                parse_saved(&v).map(|r| (r, editor))
             });
-        let ((ops, now), editor) = match parsed {
+        let (saved, editor) = match parsed {
             Ok(p) => p,
             Err(why) => {
                 self.log(
@@ -611,14 +706,17 @@ impl Model {
                 return;
             }
         };
-        let (engine, replayed) = replay_into(&ops, now);
+        let ops = &saved.ops;
+        let (mut engine, replayed) = replay_into(ops, saved.now);
+        (engine.branches, engine.latest) = (saved.branches.clone(), saved.latest);
         *self.engine.borrow_mut() = engine;
+        self.past = None;
+        self.branches_gen += 1;
         self.queue.clear();
         self.queued = 0;
         Rc::make_mut(&mut self.terminal).log.clear();
-        for (kind, text) in replayed {
-            self.log(kind, text);
-        }
+        self.marks.clear();
+        self.log_replayed(replayed);
         self.log(
             LogKind::Ui,
             format!(
@@ -815,14 +913,144 @@ impl Model {
         // The session's prompt now: lines a Run button queued are typed one after another
         // with no refresh between them, and one may have attached a container's shell.
         let prompt = self.engine.borrow().session.prompt();
-        self.log(LogKind::Input, format!("{prompt}{line}\n"));
         let text = self.editor.text.clone();
+        // Taken before its echo is logged, so the terminal as it was when the line came (the
+        // timeline's) ends before the echo.
         let out = {
             let mut e = self.engine.borrow_mut();
             e.sync_manifest(&text);
             e.input(line)
         };
+        self.log(LogKind::Input, format!("{prompt}{line}\n"));
         self.log_output(&out);
+    }
+
+    /// Rebuilds the timeline's view (the session's inputs and marks, the position shown).
+    fn refresh_timeline(&mut self) {
+        let engine = self.engine.borrow();
+        // The cluster's notable moments change only with the store.
+        let rv = engine.cluster.resource_version();
+        let marks = if self.timeline_rv == Some(rv) {
+            self.timeline.marks.clone()
+        } else {
+            Rc::new(timeline::notable(&engine.cluster, NAMESPACE))
+        };
+        let v = timeline::view(&engine, self.past.as_ref().map(|p| p.pos), marks);
+        drop(engine);
+        self.timeline_rv = Some(rv);
+        if *self.timeline != v {
+            self.timeline = Rc::new(v);
+        }
+    }
+
+    /// Shows timeline position `pos` (past the last input: now, the session).
+    fn scrub(&mut self, pos: usize) {
+        self.sync_marks();
+        let len = self.engine.borrow().record().len();
+        if pos >= len {
+            self.past = None;
+            self.refresh_timeline();
+            return;
+        }
+        if self.past.as_ref().is_some_and(|p| p.pos == pos) {
+            return;
+        }
+        let engine = self.engine.borrow().at(pos);
+        let c = &engine.cluster;
+        let s = &engine.session;
+        let upto = self.marks.get(pos).copied().unwrap_or(self.next_id);
+        let terminal = TerminalView {
+            log: self
+                .terminal
+                .log
+                .iter()
+                .filter(|e| e.id <= upto)
+                .cloned()
+                .collect(),
+            prompt: s.prompt(),
+            busy: s.busy(),
+            attached: s.attached(),
+            editing: s.editing().is_some(),
+            jobs: s.has_jobs(),
+            history: Rc::new(s.history().to_vec()),
+        };
+        let past = Past {
+            pos,
+            clock: Clock {
+                now_s: c.now().0 / 1000,
+                has_timer: false,
+                ..self.clock
+            },
+            cluster: Rc::new(view_model::cluster_view(c, NAMESPACE)),
+            events: Rc::new(view_model::events_view(c, NAMESPACE)),
+            terminal: Rc::new(terminal),
+            engine: Rc::new(RefCell::new(engine)),
+        };
+        self.past = Some(past);
+        self.refresh_timeline();
+    }
+
+    /// "Branch here": the moment shown becomes the session; the line it was on is kept as a
+    /// branch, and the terminal goes back to what it showed then.
+    fn branch_here(&mut self) {
+        let Some(past) = self.past.take() else {
+            return;
+        };
+        self.sync_marks();
+        let upto = self.marks.get(past.pos).copied().unwrap_or(self.next_id);
+        let engine = std::mem::take(&mut *past.engine.borrow_mut());
+        self.engine.borrow_mut().branch_to(engine);
+        self.marks.truncate(past.pos);
+        self.queue.clear();
+        self.queued = 0;
+        Rc::make_mut(&mut self.terminal)
+            .log
+            .retain(|e| e.id <= upto);
+        self.branches_gen += 1;
+        self.log(
+            LogKind::Ui,
+            format!(
+                "# Branched at {}: new inputs go on from here; what came after is kept (Return to latest).\n",
+                crate::controls::clock_text(past.clock.now_s)
+            ),
+        );
+        self.lesson_output.clear();
+        self.checked = None;
+        self.refresh(true);
+        self.sync_edit();
+    }
+
+    /// Kept branch `i` becomes the session (replayed), the current line kept in its place.
+    fn switch_branch(&mut self, i: usize) {
+        self.past = None;
+        let Some((b, branches, latest)) = self.engine.borrow_mut().switch_to(i) else {
+            return;
+        };
+        let (mut engine, replayed) = replay_into(&b.ops, b.now);
+        (engine.branches, engine.latest) = (branches, latest);
+        *self.engine.borrow_mut() = engine;
+        self.branches_gen += 1;
+        self.queue.clear();
+        self.queued = 0;
+        Rc::make_mut(&mut self.terminal).log.clear();
+        self.marks.clear();
+        self.log_replayed(replayed);
+        self.log(
+            LogKind::Ui,
+            format!(
+                "# {}: {} inputs replayed. The line you left is kept as a branch.\n",
+                if latest.is_none() {
+                    "Back to the latest line"
+                } else {
+                    "Switched to a branch"
+                },
+                b.ops.len()
+            ),
+        );
+        self.lesson_output.clear();
+        self.checked = None;
+        self.refresh(true);
+        self.sync_edit();
     }
 }
 
@@ -928,7 +1156,10 @@ impl Reducible for Model {
                 | Action::ResetLesson(_)
                 | Action::OpenSession(..)
                 | Action::SaveEdit
-                | Action::CancelEdit => Some(None),
+                | Action::CancelEdit
+                | Action::BranchHere
+                | Action::SwitchBranch(_) => Some(None),
+                Action::ReturnToLatest if m.engine.borrow().latest.is_some() => Some(None),
                 _ => None,
             };
             if let Some(line) = refused {
@@ -938,6 +1169,33 @@ impl Reducible for Model {
                 }
                 m.log(LogKind::Ui, READ_ONLY_NOTE.into());
                 return Rc::new(m);
+            }
+        }
+        if let Some(past) = &m.past {
+            match &action {
+                // The session's clock waits while the page shows an earlier moment.
+                Action::Frame(_) | Action::Step => return self,
+                // A line typed while the moment shown had a command running waits, as it
+                // would have then (the terminal keeps it).
+                Action::Submit(_) | Action::RunInTerminal(_) if past.terminal.busy => return self,
+                // An input there goes on from there: the session branches (nothing is lost:
+                // what came after is kept).
+                Action::RunInTerminal(_)
+                | Action::Submit(_)
+                | Action::Interrupt(_)
+                | Action::Apply
+                | Action::Scale { .. }
+                | Action::DeletePod(_)
+                | Action::RunLines(_)
+                | Action::ApplyManifest(_)
+                | Action::Stop
+                | Action::ResetLesson(_)
+                | Action::SaveEdit
+                | Action::CancelEdit => {
+                    m.branch_here();
+                    m.log(LogKind::Ui, BRANCHED_NOTE.into());
+                }
+                _ => {}
             }
         }
         match action {
@@ -1134,6 +1392,7 @@ impl Reducible for Model {
                 m.queue.clear();
                 m.queued = 0;
                 let out = m.engine.borrow_mut().reset(&lesson.setup);
+                m.marks.clear();
                 m.engine.borrow_mut().sync_manifest(&m.editor.text);
                 Rc::make_mut(&mut m.terminal).log.clear();
                 m.log(
@@ -1159,6 +1418,20 @@ impl Reducible for Model {
                 m.log(LogKind::Out, format!("{}\n", candidates.join("  ")));
             }
             Action::Saved(what, result) => m.saved(what, result),
+            Action::Scrub(pos) => m.scrub(pos),
+            Action::BranchHere => m.branch_here(),
+            Action::ReturnToLatest => {
+                let latest = m.engine.borrow().latest;
+                match latest {
+                    Some(i) => m.switch_branch(i),
+                    None if m.past.is_some() => {
+                        m.past = None;
+                        m.refresh_timeline();
+                    }
+                    None => return self,
+                }
+            }
+            Action::SwitchBranch(i) => m.switch_branch(i),
         }
         m.sync_edit();
         if m.lesson().is_some() {
@@ -1377,7 +1650,7 @@ mod tests {
             Ok(None),
             Progress::new(),
             Route::Manifest,
-            Ok(Some((ops, now))),
+            Ok(Some(Saved::plain(ops, now))),
         );
         assert_eq!(r.cluster.sets[0].desired, 4);
         // It was left waiting for its editor: the panel opens it again.
@@ -1823,7 +2096,7 @@ mod tests {
             Action::TakeOver {
                 editor: Ok(Some("kind: Secret\n".into())),
                 progress: Progress::new(),
-                session: Ok(Some((saved, now))),
+                session: Ok(Some(Saved::plain(saved, now))),
             },
         );
         assert!(!m.read_only);
@@ -1860,7 +2133,7 @@ mod tests {
             Ok(None),
             Progress::new(),
             Route::Manifest,
-            Ok(Some((ops, t + 20_000))),
+            Ok(Some(Saved::plain(ops, t + 20_000))),
         );
         assert!(!m.unrestored, "{}", terminal_text(&m));
         // The second line came while `sleep 10` still ran (another version's timing).
@@ -1872,7 +2145,7 @@ mod tests {
             Ok(None),
             Progress::new(),
             Route::Manifest,
-            Ok(Some((ops, t + 20_000))),
+            Ok(Some(Saved::plain(ops, t + 20_000))),
         );
         assert!(m.unrestored);
         assert!(terminal_text(&m).contains("did not replay the same way on this version"));
@@ -1885,5 +2158,151 @@ mod tests {
         assert!(m.unrestored);
         let m = Model::with(Ok(None), Progress::new(), Route::Manifest, Ok(None));
         assert!(!m.unrestored);
+    }
+
+    fn frames(mut m: Rc<Model>, seconds: usize) -> Rc<Model> {
+        for _ in 0..seconds * 4 {
+            m = act(m, Action::Frame(250.0));
+        }
+        m
+    }
+
+    fn ready(c: &ClusterView) -> i32 {
+        c.sets[0].ready_replicas
+    }
+
+    /// The browser test's story through the reducer: apply, scale to 5, scrub back to before
+    /// the scale (two pods, the terminal as it was then, the session's clock stopped), an
+    /// input there branches (a pod deleted on the branch), Return to latest (five pods), and
+    /// the saved session opens with its branch, which can be switched to.
+    #[test]
+    fn the_timeline_scrubs_branches_and_returns() {
+        let m = frames(with_web(), 60);
+        let m = act(m, Action::Submit("kubectl get pods".into()));
+        let before_scale = m.engine().borrow().record().len();
+        let m = act(
+            m,
+            Action::Scale {
+                kind: "sts".into(),
+                name: "web".into(),
+                replicas: 5,
+            },
+        );
+        let m = frames(m, 120);
+        assert_eq!(ready(&m.cluster), 5);
+        assert_eq!(m.timeline.pos, before_scale + 1);
+        assert!(m.timeline.marks.iter().any(|k| k.text == "pod web-4 Ready"));
+        let live_now = m.clock.now_s;
+
+        let m = act(m, Action::Scrub(before_scale));
+        let past = m.past.clone().expect("an earlier moment is shown");
+        assert_eq!(ready(&past.cluster), 2);
+        assert_eq!(past.cluster.sets[0].desired, 2);
+        let text: String = past.terminal.log.iter().map(|e| e.text.as_str()).collect();
+        assert!(
+            text.ends_with("web-1   1/1     Running   0          42s\n"),
+            "{text}"
+        );
+        assert!(!text.contains("--replicas=5"));
+        assert!(m.timeline.scrubbed && m.timeline.pos == before_scale);
+        let said = crate::timeline_view::value_text(&m.timeline);
+        assert!(
+            said.contains(&crate::controls::clock_text(past.clock.now_s)),
+            "{said}"
+        );
+        assert!(
+            said.contains("kubectl scale sts web --replicas=5"),
+            "{said}"
+        );
+        // The session waits, as it was.
+        let same = act(m.clone(), Action::Frame(250.0));
+        assert!(Rc::ptr_eq(&same, &m));
+        assert_eq!(m.clock.now_s, live_now);
+        // Back and forth: the same moment again.
+        let m = act(act(m, Action::Scrub(0)), Action::Scrub(before_scale));
+        assert_eq!(ready(&m.past.as_ref().unwrap().cluster), 2);
+
+        // A deletion there branches.
+        let m = act(m, Action::DeletePod("web-1".into()));
+        assert!(m.past.is_none());
+        assert_eq!(m.engine().borrow().record().len(), before_scale + 1);
+        let text = terminal_text(&m);
+        assert!(text.contains(BRANCHED_NOTE), "{text}");
+        assert!(text.contains("pod \"web-1\" deleted"), "{text}");
+        assert!(!text.contains("--replicas=5"));
+        assert!(m.timeline.on_branch && m.timeline.branches.len() == 1);
+        let m = frames(m, 30);
+        assert_eq!(m.cluster.sets[0].desired, 2);
+
+        // Return to latest: five pods, the branch kept.
+        let m = act(m, Action::ReturnToLatest);
+        assert_eq!(ready(&m.cluster), 5);
+        assert_eq!(m.clock.now_s, live_now);
+        assert!(!m.timeline.on_branch && !m.timeline.scrubbed);
+        assert_eq!(m.timeline.branches.len(), 1);
+        assert!(
+            m.timeline.branches[0].contains("kubectl delete pod web-1"),
+            "{:?}",
+            m.timeline.branches
+        );
+        assert!(terminal_text(&m).contains("kubectl scale sts web --replicas=5"));
+
+        // Saved and opened again (a reload): the branch is there, and it opens as it was left.
+        let json = m.engine().borrow().record_json();
+        let saved = parse_saved(&json).unwrap();
+        let r = Rc::new(Model::with(
+            Ok(None),
+            Progress::new(),
+            Route::Manifest,
+            Ok(Some(saved)),
+        ));
+        assert!(!r.unrestored);
+        assert_eq!(ready(&r.cluster), 5);
+        assert_eq!(r.timeline.branches.len(), 1);
+        let r = act(r, Action::SwitchBranch(0));
+        assert_eq!(r.cluster.sets[0].desired, 2);
+        assert!(r.timeline.on_branch);
+        let text = terminal_text(&r);
+        assert!(
+            text.contains("$ kubectl delete pod web-1 --wait=false\n"),
+            "{text}"
+        );
+        let r = act(r, Action::ReturnToLatest);
+        assert_eq!(ready(&r.cluster), 5);
+    }
+
+    /// Scrubbing never loses typing: a line typed at a moment whose terminal ran a watch waits
+    /// in the input; Branch here then Return to latest without any input keeps one branch.
+    #[test]
+    fn scrubbing_keeps_typing_and_empty_branches() {
+        let m = frames(with_web(), 10);
+        let m = act(m, Action::Submit("kubectl get pods -w".into()));
+        let m = frames(m, 5);
+        let m = act(m, Action::Interrupt(String::new()));
+        let len = m.engine().borrow().record().len();
+        let m = act(m, Action::Scrub(len - 1));
+        assert!(m.past.as_ref().unwrap().terminal.busy);
+        let same = act(m.clone(), Action::Submit("kubectl get pods".into()));
+        assert!(
+            Rc::ptr_eq(&same, &m),
+            "the terminal keeps the line while the watch runs"
+        );
+        let m = act(m, Action::BranchHere);
+        assert!(m.terminal.busy, "the watch runs on the branch");
+        let m = act(m, Action::Interrupt(String::new()));
+        let m = act(m, Action::Submit("kubectl get sts".into()));
+        assert!(
+            terminal_text(&m).ends_with("web    2/2     15s\n")
+                || terminal_text(&m).contains("web "),
+            "{}",
+            terminal_text(&m)
+        );
+        let m = act(m, Action::ReturnToLatest);
+        assert_eq!(m.timeline.branches.len(), 1);
+        assert_eq!(m.engine().borrow().record().len(), len);
+        // Scrub to now is the session itself.
+        let m = act(m, Action::Scrub(0));
+        let m = act(m, Action::Scrub(usize::MAX));
+        assert!(m.past.is_none() && !m.timeline.scrubbed);
     }
 }

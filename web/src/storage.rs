@@ -5,7 +5,7 @@
 //! [`SaveError`] for the page to show; the value stored before stays as it was (a `setItem` that
 //! throws changes nothing), and the saved session is never written over while it has no backup.
 
-use crate::engine::{parse_record, Recorded};
+use crate::engine::{parse_saved, Saved};
 use crate::lessons::{decode_progress, encode_progress, Progress};
 use serde_json::{json, Value};
 use std::cell::Cell;
@@ -201,7 +201,7 @@ pub fn save(text: &str) -> Result<(), SaveError> {
 const SESSION_KEY: &str = "ordinal.session";
 
 /// The saved session: `Ok(None)` if none, `Err(why)` if one is there but cannot be replayed.
-pub fn load_session() -> Result<Option<(Vec<Recorded>, u64)>, String> {
+pub fn load_session() -> Result<Option<Saved>, String> {
     let Some(s) = storage() else {
         return Ok(None);
     };
@@ -209,7 +209,7 @@ pub fn load_session() -> Result<Option<(Vec<Recorded>, u64)>, String> {
         return Ok(None);
     };
     let v: Value = serde_json::from_str(&raw).map_err(|_| "it is not valid JSON".to_string())?;
-    parse_record(&v).map(Some)
+    parse_saved(&v).map(Some)
 }
 
 const BACKUP_KEY: &str = "ordinal.session.backup";

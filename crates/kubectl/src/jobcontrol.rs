@@ -75,6 +75,18 @@ pub struct JobTable {
     ports: Rng,
 }
 
+impl JobTable {
+    /// A copy of the table when no job is in it (its numbering and ports go on alike).
+    pub fn fork(&self) -> Option<JobTable> {
+        self.jobs.is_empty().then(|| JobTable {
+            jobs: Vec::new(),
+            order: self.order.clone(),
+            next_pid: self.next_pid,
+            ports: self.ports.clone(),
+        })
+    }
+}
+
 impl Default for JobTable {
     fn default() -> JobTable {
         JobTable {

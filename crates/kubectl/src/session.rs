@@ -38,6 +38,10 @@ pub trait Workspace: Files {
     }
     /// Deletes a file (nothing if there is none).
     fn remove(&mut self, path: &str);
+    /// A copy of the workspace, for [`Session::fork`] (one in memory can; one on disk cannot).
+    fn fork(&self) -> Option<Box<dyn Workspace>> {
+        None
+    }
 }
 
 /// A workspace path as its key: `./a//b/` → `a/b`, `.` → `` (the working directory).
@@ -158,6 +162,10 @@ impl Workspace for MemFiles {
 
     fn remove(&mut self, path: &str) {
         self.files.remove(&clean_path(path));
+    }
+
+    fn fork(&self) -> Option<Box<dyn Workspace>> {
+        Some(Box::new(self.clone()))
     }
 }
 
@@ -294,7 +302,7 @@ struct TerminalHost<'a> {
 
 /// `kubectl edit`'s temp files of an editor without real ones (the browser's, a script's),
 /// which the session keeps in its workspace.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct TempFiles {
     /// Names drawn so far (`kubectl-edit-N.yaml`: N comes from this count).
     count: u64,
@@ -669,6 +677,26 @@ impl Session {
             editor: None,
             temp_files: TempFiles::default(),
         }
+    }
+
+    /// A copy of this terminal as it is between commands (a snapshot the web timeline keeps):
+    /// `None` while anything runs (a command, a background job, a container's shell, an edit)
+    /// or when its workspace or editor cannot be copied.
+    pub fn fork(&self) -> Option<Session> {
+        if self.job.is_some() || self.attached.is_some() || self.editor.is_some() {
+            return None;
+        }
+        Some(Session {
+            namespace: self.namespace.clone(),
+            shell: self.shell.clone(),
+            files: self.files.fork()?,
+            job: None,
+            table: self.table.fork()?,
+            attached: None,
+            explain: self.explain.clone(),
+            editor: None,
+            temp_files: self.temp_files.clone(),
+        })
     }
 
     /// Gives `kubectl edit` an editor to run within the command (the CLI's processes). Without
