@@ -334,8 +334,10 @@ impl Engine {
         ordinal_kubectl::complete::complete(&self.cluster, NAMESPACE, line)
     }
 
-    /// A fresh engine that has seen `record`, then run to `now`. Each input's echo and output
+    /// A fresh engine that has seen `record`, then run to `now` (the page replays input by
+    /// input with [`Engine::replay_step`], to mark where each input's output starts). Each input's echo and output
     /// go to `log` (for the terminal), as they did the first time.
+    #[cfg(test)]
     pub fn replay(
         record: &[Recorded],
         now: u64,
@@ -429,7 +431,8 @@ impl Engine {
         e
     }
 
-    /// Snapshots this engine keeps (for the benchmark's figures).
+    /// Snapshots this engine keeps (for the tests' and the benchmark's figures).
+    #[cfg(test)]
     pub fn snapshot_count(&self) -> usize {
         self.snaps.len()
     }
