@@ -2291,12 +2291,17 @@ mod tests {
         assert!(m.terminal.busy, "the watch runs on the branch");
         let m = act(m, Action::Interrupt(String::new()));
         let m = act(m, Action::Submit("kubectl get sts".into()));
+        let text = terminal_text(&m);
         assert!(
-            terminal_text(&m).ends_with("web    2/2     15s\n")
-                || terminal_text(&m).contains("web "),
-            "{}",
-            terminal_text(&m)
+            text.contains("^C\n")
+                || text.contains("$ kubectl get sts\nNAME   READY   AGE\nweb    "),
+            "{text}"
         );
+        assert!(
+            text.contains("$ kubectl get sts\nNAME   READY   AGE\nweb    "),
+            "{text}"
+        );
+        assert_eq!(m.engine().borrow().record().len(), len + 1);
         let m = act(m, Action::ReturnToLatest);
         assert_eq!(m.timeline.branches.len(), 1);
         assert_eq!(m.engine().borrow().record().len(), len);
