@@ -492,6 +492,16 @@ impl Engine {
     pub fn switch_to(&mut self, i: usize) -> Option<(Branch, Vec<Branch>, Option<usize>)> {
         let b = self.branches.get(i)?.clone();
         let mut branches = self.branches.clone();
+        if b.ops.starts_with(&self.record) {
+            // This line has no input of its own (branched, then nothing): nothing to keep.
+            branches.remove(i);
+            let latest = match self.latest {
+                Some(l) if l == i => None,
+                Some(l) if l > i => Some(l - 1),
+                keep => keep,
+            };
+            return Some((b, branches, latest));
+        }
         branches[i] = Branch {
             ops: self.record.clone(),
             now: self.cluster.now().0,
@@ -1056,6 +1066,12 @@ mod tests {
         assert_eq!(saved.branches, again.branches);
         assert_eq!(saved.latest, Some(0));
         assert_eq!(saved.ops, again.record());
+        // Returning right away: the new branch had no input of its own, so it is not kept.
+        let (b, branches, l) = again.switch_to(0).unwrap();
+        assert_eq!(b.ops, latest.3);
+        assert_eq!(l, None);
+        assert_eq!(branches.len(), 1);
+        assert_eq!(branches[0].ops, what_if.3);
     }
 
     /// Records without branches (every earlier release's) read as before; bad branches are
