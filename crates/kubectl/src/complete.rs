@@ -46,10 +46,12 @@ pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
 
 fn candidates(c: &Cluster, namespace: &str, words: &[&str], word: &str) -> Vec<String> {
     let Some(program) = words.first() else {
-        return ["kubectl", "k", "clear", "cat", "ls", "echo", "history", "why"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        return [
+            "kubectl", "k", "clear", "cat", "ls", "echo", "history", "why",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     };
     if *program == "why" {
         return why_words(c, namespace, &words[1..], word);
@@ -360,7 +362,10 @@ mod tests {
             cands(&c, "why pvc/www"),
             vec!["pvc/www-web-0", "pvc/www-web-1"]
         );
-        assert_eq!(cands(&c, "why web-0 pvc/www-web-1 po/web-"), vec!["po/web-0", "po/web-1"]);
+        assert_eq!(
+            cands(&c, "why web-0 pvc/www-web-1 po/web-"),
+            vec!["po/web-0", "po/web-1"]
+        );
         assert_eq!(cands(&c, "why svc/"), Vec::<String>::new());
         assert_eq!(cands(&c, "why nodes/"), Vec::<String>::new());
         assert_eq!(cands(&c, "why --"), Vec::<String>::new());
