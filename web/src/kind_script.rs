@@ -103,6 +103,10 @@ fn waits(a: &Snapshot, b: &Snapshot) -> Vec<String> {
             .get(name)
             .is_some_and(|w| done.contains(&w.as_str()));
         if became && !covered {
+            // A pod the real cluster may not have made yet: kubectl wait needs it to exist.
+            if was.is_none() {
+                out.push(format!("kubectl wait --for=create pod/{name} --timeout=5m"));
+            }
             out.push(format!(
                 "kubectl wait --for=condition=Ready pod/{name} --timeout=5m"
             ));
@@ -753,6 +757,16 @@ mod tests {
             "note=it's here".into()
         ]));
         assert_eq!(host.files.get("edit-1.yaml"), Some(&saved));
+    }
+
+    /// Prints a lesson's script, done as the tests do it: `ORDINAL_LESSON=<id> cargo test -p
+    /// ordinal-web kind_script_of_a_lesson -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn kind_script_of_a_lesson() {
+        let id = std::env::var("ORDINAL_LESSON").unwrap_or_else(|_| "basics".into());
+        let e = lesson_session(&id);
+        println!("{}", script(e.record(), e.cluster.now().0));
     }
 
     // bash itself reads the script without a syntax error (when the machine has bash).

@@ -1194,4 +1194,44 @@ volumeBindingMode: WaitForFirstConsumer
             why.text
         );
     }
+
+    /// What the explanations cost a rebuild of the view (debug build: compare, do not quote):
+    /// `cargo test -p ordinal-web view_cost_of_why -- --ignored --nocapture`. A Parallel set of
+    /// N pods whose claims name a missing class (every pod, claim and the set explain
+    /// themselves) and the same set Ready (nothing to explain).
+    #[test]
+    #[ignore]
+    fn view_cost_of_why() {
+        for n in [150, 1000] {
+            let c = Cluster::with_workers(1, Default::default(), 10);
+            let yaml = ordinal_kubectl::manifests::K8S_IO_WEB_PARALLEL_YAML
+                .replace("replicas: 2", &format!("replicas: {n}"));
+            let waiting = yaml.replace(
+                "      accessModes: [ \"ReadWriteOnce\" ]",
+                "      storageClassName: fast\n      accessModes: [ \"ReadWriteOnce\" ]",
+            );
+            for (what, yaml) in [("waiting", &waiting), ("ready", &yaml)] {
+                let mut c = c.clone();
+                let applied = c.apply_yaml(yaml, "default").unwrap();
+                assert!(applied.iter().all(Result::is_ok));
+                c.advance(10_000);
+                c.settle();
+                let rounds = 5;
+                let t = std::time::Instant::now();
+                for _ in 0..rounds {
+                    std::hint::black_box(cluster_view(&c, "default"));
+                }
+                let per = t.elapsed() / rounds;
+                let v = cluster_view(&c, "default");
+                let explained = v.sets[0]
+                    .rows
+                    .iter()
+                    .filter(|r| r.pod.as_ref().is_some_and(|p| p.why.is_some()))
+                    .count();
+                println!(
+                    "{n} pods {what}: cluster_view {per:?} ({explained} pod cards explain why)"
+                );
+            }
+        }
+    }
 }
