@@ -92,9 +92,14 @@ fn run_frames(dispatch: UseReducerDispatcher<Model>) -> Rc<RefCell<Option<Animat
 
 /// Offers `text` as a file download.
 fn download(name: &str, text: &str) -> Result<(), ()> {
+    download_as(name, "application/json", text)
+}
+
+/// Offers `text` as a file download of type `mime`.
+fn download_as(name: &str, mime: &str, text: &str) -> Result<(), ()> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
+    opts.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| ())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ())?;
     let doc = web_sys::window().and_then(|w| w.document()).ok_or(())?;
@@ -414,6 +419,23 @@ pub fn app() -> Html {
             dispatch.dispatch(Action::Note(note.into()));
         })
     };
+    // Session → Script for kind: the session as a bash script for a real kind cluster.
+    let on_export_script = {
+        let engine = model.engine();
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: ()| {
+            let text = {
+                let e = engine.borrow();
+                crate::kind_script::script(e.record(), e.cluster.now().0)
+            };
+            let name = crate::kind_script::FILE_NAME;
+            let note = match download_as(name, "text/x-shellscript", &text) {
+                Ok(()) => format!("# Exported this session as {name}, a bash script that replays it on a kind cluster.\n"),
+                Err(()) => "# This browser refused the download.\n".to_string(),
+            };
+            dispatch.dispatch(Action::Note(note));
+        })
+    };
     let on_share = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: ()| {
@@ -553,7 +575,7 @@ pub fn app() -> Html {
                     <a href={lessons_href} aria-current={lesson_view.then_some("page")}>{ "Lessons" }</a>
                     <a href="#/compare" aria-current={compare_id.is_some().then_some("page")}>{ "Compare" }</a>
                 </nav>
-                <SessionControls {on_export} {on_share} on_open={on_open_session}
+                <SessionControls {on_export} {on_export_script} {on_share} on_open={on_open_session}
                     has_backup={*has_backup} {on_restore} {on_export_backup} />
                 <TimeControls {clock} {on_pause} {on_step} {on_speed} />
             </header>

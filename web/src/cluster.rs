@@ -3,10 +3,12 @@
 //! slider, its ReplicaSets (old ones marked) and their pods by generated name; a ReplicaSet no
 //! Deployment controls as its own group with its pods; pods and claims
 //! outside any workload, and the Services with the names they resolve. Every card has its own
-//! snapshot.
+//! snapshot. An object that waits says why on its card (`WhyNote`: a compact line, and on hover
+//! or keyboard focus what the terminal's `why` prints).
 
 use crate::view_model::{
     ClaimView, ClusterView, DeploymentView, PodView, ReplicaSetView, RowView, ServiceView, SetView,
+    WhyView,
 };
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -296,10 +298,15 @@ fn set_card(p: &SetProps) -> Html {
                 </dl>
             </header>
             <Replicas target={Some(ScaleTarget::of_set(s))} on_scale={p.on_scale.clone()} />
-            <p class={classes!("waiting", s.waiting.is_none().then_some("idle"))} aria-live="polite">
-                <span class="waiting-label">{ "Controller: " }</span>
-                { s.waiting.clone().unwrap_or_else(|| if s.deleting { "deleting the set".into() } else { "nothing to wait for".into() }) }
-            </p>
+            if let Some(w) = &s.why {
+                <WhyNote id={format!("why-sts-{}", s.name)} why={w.clone()} label="Controller: "
+                    class="waiting" line={s.waiting.clone()} />
+            } else {
+                <p class={classes!("waiting", s.waiting.is_none().then_some("idle"))} aria-live="polite">
+                    <span class="waiting-label">{ "Controller: " }</span>
+                    { s.waiting.clone().unwrap_or_else(|| if s.deleting { "deleting the set".into() } else { "nothing to wait for".into() }) }
+                </p>
+            }
             <ol class="ordinals" aria-label={format!("Ordinals of {}", s.name)}>
                 { for s.rows.iter().map(|r| {
                     // The partition as a line between the ordinals it holds back and the rest.
@@ -362,10 +369,15 @@ fn deployment_card(p: &DeploymentProps) -> Html {
                 </dl>
             </header>
             <Replicas target={Some(ScaleTarget::of_deployment(d))} on_scale={p.on_scale.clone()} />
-            <p class={classes!("waiting", d.waiting.is_none().then_some("idle"))} aria-live="polite">
-                <span class="waiting-label">{ "Rollout: " }</span>
-                { d.waiting.clone().unwrap_or_else(|| if d.deleting { "deleting the Deployment".into() } else { "nothing to wait for".into() }) }
-            </p>
+            if let Some(w) = &d.why {
+                <WhyNote id={format!("why-deploy-{}", d.name)} why={w.clone()} label="Rollout: "
+                    class="waiting" line={d.waiting.clone()} />
+            } else {
+                <p class={classes!("waiting", d.waiting.is_none().then_some("idle"))} aria-live="polite">
+                    <span class="waiting-label">{ "Rollout: " }</span>
+                    { d.waiting.clone().unwrap_or_else(|| if d.deleting { "deleting the Deployment".into() } else { "nothing to wait for".into() }) }
+                </p>
+            }
             if d.replica_sets.is_empty() {
                 <p class="hint">{ "No ReplicaSet yet." }</p>
             }
@@ -408,6 +420,9 @@ fn replica_set_card(p: &ReplicaSetProps) -> Html {
                     { format!(" · desired {} · current {} · ready {}", rs.desired, rs.current, rs.ready) }
                 </span>
             </h4>
+            if let Some(w) = &rs.why {
+                <WhyNote id={format!("why-rs-{}", rs.name)} why={w.clone()} class="rs-why" />
+            }
             if p.standalone && rs.rows.is_empty() {
                 <p class="hint">{ "No pods." }</p>
             }
@@ -447,6 +462,9 @@ fn row(p: &RowProps) -> Html {
                     <div key="ghost" class="pod ghost" role="group" aria-label={format!("{} (no pod)", r.pod_name)}>
                         <div class="pod-name">{ r.pod_name.clone() }</div>
                         <div class="ghost-text">{ if r.wanted { "not created yet" } else { "scaled down: no pod" } }</div>
+                        if let Some(w) = &r.why {
+                            <WhyNote id={format!("why-pod-{}", r.pod_name)} why={w.clone()} class="pod-why" />
+                        }
                     </div>
                 },
             } }
@@ -548,6 +566,9 @@ fn pod_card(p: &PodProps) -> Html {
                     </div>
                 }
             </dl>
+            if let Some(w) = &pod.why {
+                <WhyNote id={format!("why-pod-{}", pod.name)} why={w.clone()} class="pod-why" />
+            }
         </article>
     }
 }
@@ -610,6 +631,10 @@ fn claim_card(p: &ClaimProps) -> Html {
                     </article>
                 }
             </div>
+            // Outside `.storage`, which clips: the explanation pops out below the card.
+            if let Some(w) = &c.why {
+                <WhyNote id={format!("why-pvc-{}", c.name)} why={w.clone()} class="pvc-why" />
+            }
         </div>
     }
 }
@@ -645,5 +670,41 @@ fn service_card(p: &ServiceProps) -> Html {
                 }
             </div>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WhyProps {
+    /// The explanation's id (`why-pod-web-0`), which the line's `aria-describedby` names.
+    id: String,
+    why: WhyView,
+    /// Before the line (`Controller: `).
+    #[prop_or_default]
+    label: &'static str,
+    /// Shown instead of the explanation's own compact line (the controller's waiting line).
+    #[prop_or_default]
+    line: Option<String>,
+    /// The line's class (`waiting`, `pod-why`).
+    #[prop_or_default]
+    class: Classes,
+}
+
+/// Why an object waits: its compact line, focusable, and the whole explanation (what `why`
+/// prints in the terminal) as a tooltip shown on hover and keyboard focus and read as the
+/// line's description.
+#[function_component(WhyNote)]
+fn why_note(p: &WhyProps) -> Html {
+    let line = p.line.clone().unwrap_or_else(|| p.why.line.clone());
+    html! {
+        <div class="why">
+            <p class={classes!("why-line", p.class.clone())} tabindex="0"
+                aria-live={(!p.label.is_empty()).then_some("polite")}
+                aria-describedby={p.id.clone()}>
+                if !p.label.is_empty() { <span class="waiting-label">{ p.label }</span> }
+                else { <span class="visually-hidden">{ "Why: " }</span> }
+                { line }
+            </p>
+            <pre class="why-tip" role="tooltip" id={p.id.clone()}>{ p.why.text.clone() }</pre>
+        </div>
     }
 }

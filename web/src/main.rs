@@ -17,6 +17,7 @@ mod editor;
 mod engine;
 mod events;
 mod examples;
+mod kind_script;
 mod lesson_view;
 mod lessons;
 mod model;

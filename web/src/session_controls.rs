@@ -1,4 +1,5 @@
-//! Session controls in the top bar: Export (a file), Import (a file), Share link (the session in
+//! Session controls in the top bar: Export (a file), Script for kind (the session as a bash
+//! script for a real kind cluster, `kind_script.rs`), Import (a file), Share link (the session in
 //! the URL's fragment), Restore backup and Export backup (the session an import or a link replaced, or
 //! a saved one this version could not restore).
 
@@ -10,6 +11,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub on_export: Callback<()>,
+    /// Downloads the session as a bash script that replays it on a kind cluster.
+    pub on_export_script: Callback<()>,
     pub on_share: Callback<()>,
     /// JSON text of a session to open, and where it came from.
     pub on_open: Callback<(String, SessionSource)>,
@@ -74,6 +77,13 @@ pub fn session_controls(p: &Props) -> Html {
             cb.emit(());
         })
     };
+    let export_script = {
+        let (cb, close) = (p.on_export_script.clone(), close.clone());
+        Callback::from(move |_: MouseEvent| {
+            close();
+            cb.emit(());
+        })
+    };
     let share = {
         let (cb, close) = (p.on_share.clone(), close.clone());
         Callback::from(move |_: MouseEvent| {
@@ -101,6 +111,8 @@ pub fn session_controls(p: &Props) -> Html {
             <div class="session-controls" role="group" aria-label="Session">
             <button type="button" class="btn small" onclick={export}
                 title="Download this session (every input, replayable) as a file">{ "Export" }</button>
+            <button type="button" class="btn small" onclick={export_script}
+                title="Download a bash script that makes a kind cluster like this one and replays the session's commands on it">{ "Script for kind" }</button>
             <button type="button" class="btn small" onclick={choose}
                 title="Open a session file exported from Ordinal">{ "Import" }</button>
             <input ref={file} type="file" accept=".json,application/json" class="visually-hidden"

@@ -169,7 +169,12 @@ pub fn terminal(p: &Props) -> Html {
                     let word = &cur[c.start.min(cur.len())..];
                     match c.candidates.len() {
                         0 => {}
-                        1 => line.set(format!("{}{} ", &cur[..c.start], c.candidates[0])),
+                        // A word that ends in `/` (`why sts/`) goes on with a name: no space.
+                        1 => {
+                            let w = &c.candidates[0];
+                            let space = if w.ends_with('/') { "" } else { " " };
+                            line.set(format!("{}{w}{space}", &cur[..c.start]));
+                        }
                         _ => {
                             let prefix = common_prefix(&c.candidates);
                             if prefix.len() > word.len() {

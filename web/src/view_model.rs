@@ -9,6 +9,7 @@ use ordinal_sim::dns::{QueryType, Record, CLUSTER_DOMAIN};
 use ordinal_sim::names::{claim_name, parent_and_ordinal};
 use ordinal_sim::printers;
 use ordinal_sim::time::Time;
+use ordinal_sim::why::{self, Why};
 use ordinal_sim::Cluster;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -27,6 +28,38 @@ pub struct ClusterView {
     /// Claims no StatefulSet's template names and no pod uses (claims of deleted sets).
     pub other_claims: Vec<Rc<ClaimView>>,
     pub services: Vec<Rc<ServiceView>>,
+}
+
+/// Why an object waits (`ordinal_sim::why`), for its card: the compact line shown on it, and
+/// the text the terminal's `why` prints, shown on hover and focus. Only objects that wait
+/// have one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WhyView {
+    /// The headline without the object's name (`Pending: the scheduler cannot place it`).
+    pub line: String,
+    /// What `why TYPE/NAME` prints (a workload's list of waiting pods cut at
+    /// [`MAX_WHY_LINES`]).
+    pub text: String,
+}
+
+/// Most reasons a card's explanation lists; the terminal's `why` prints them all.
+pub const MAX_WHY_LINES: usize = 20;
+
+/// A card's explanation of `w`, if it waits. `command` is the `why` line that prints it all.
+fn why_view(w: Result<Why, ordinal_sim::ApiError>, command: &str) -> Option<WhyView> {
+    let w = w.ok().filter(|w| w.waiting)?;
+    let line = w.compact().to_string();
+    let text = if w.details.len() > MAX_WHY_LINES {
+        let more = w.details.len() - MAX_WHY_LINES;
+        let cut = Why {
+            details: w.details[..MAX_WHY_LINES].to_vec(),
+            ..w
+        };
+        format!("{}… {more} more lines: {command}\n", cut.text())
+    } else {
+        w.text()
+    };
+    Some(WhyView { line, text })
 }
 
 /// Most ordinal rows drawn for one set; beyond it the middle is summarised.
@@ -75,6 +108,7 @@ pub struct SetView {
     /// A RollingUpdate's partition when above 0: ordinals below it keep their revision.
     pub partition: Option<i32>,
     pub waiting: Option<String>,
+    pub why: Option<WhyView>,
     pub deleting: bool,
     /// Ordinals summarised rather than drawn (large sets).
     pub elided: Option<Elided>,
@@ -95,6 +129,7 @@ pub struct DeploymentView {
     pub strategy: String,
     pub paused: bool,
     pub waiting: Option<String>,
+    pub why: Option<WhyView>,
     pub deleting: bool,
     /// Its ReplicaSets, newest revision first.
     pub replica_sets: Vec<Rc<ReplicaSetView>>,
@@ -111,6 +146,7 @@ pub struct ReplicaSetView {
     pub ready: String,
     /// Not the Deployment's newest ReplicaSet (an old revision).
     pub old: bool,
+    pub why: Option<WhyView>,
     /// Its pods by name, each with the claims it mounts.
     pub rows: Vec<Rc<RowView>>,
 }
@@ -125,6 +161,8 @@ pub struct RowView {
     pub claims: Vec<Rc<ClaimView>>,
     /// The ordinal is within the set's replicas (so a missing pod is still to come).
     pub wanted: bool,
+    /// Why a wanted pod does not exist yet (the StatefulSet controller's rule).
+    pub why: Option<WhyView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,6 +183,7 @@ pub struct PodView {
     pub revision: Option<String>,
     /// Made from a revision other than its set's update revision (not yet updated).
     pub outdated: bool,
+    pub why: Option<WhyView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,6 +202,7 @@ pub struct ClaimView {
     pub access_modes: String,
     pub storage_class: String,
     pub pv: Option<PvView>,
+    pub why: Option<WhyView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -245,6 +285,13 @@ fn pod_view(c: &Cluster, obj: &Object, p: &Pod, ns: &str) -> PodView {
         image,
         revision: p.metadata.labels.get("controller-revision-hash").cloned(),
         outdated: false,
+        // A Running and Ready pod waits for nothing: not even asked.
+        why: (p.is_terminating() || !p.is_running_and_ready())
+            .then(|| {
+                let name = &p.metadata.name;
+                why_view(why::pod(c, ns, name), &format!("why pod/{name}"))
+            })
+            .flatten(),
     }
 }
 
@@ -283,6 +330,13 @@ fn claim_view(c: &Cluster, obj: &Object, pvc: &PersistentVolumeClaim) -> ClaimVi
             s => s,
         },
         storage_class: row.cell("STORAGECLASS"),
+        // A Bound claim waits for nothing.
+        why: (pvc.spec.volume_name.is_none() || pvc.metadata.is_deleting())
+            .then(|| {
+                let (ns, name) = (&pvc.metadata.namespace, &pvc.metadata.name);
+                why_view(why::claim(c, ns, name), &format!("why pvc/{name}"))
+            })
+            .flatten(),
         pv,
     }
 }
@@ -310,6 +364,7 @@ fn pod_row(
         pod: Some(Rc::new(pod_view(c, obj, p, ns))),
         claims: row_claims,
         wanted: true,
+        why: None,
     }
 }
 
@@ -348,6 +403,10 @@ fn replica_set_view(
         current: row.cell("CURRENT"),
         ready: row.cell("READY"),
         old: false,
+        why: why_view(
+            why::replica_set(c, ns, &rs.metadata.name),
+            &format!("why rs/{}", rs.metadata.name),
+        ),
         rows,
     }
 }
@@ -458,13 +517,18 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
                     row_claims.push(cv.clone());
                 }
             }
+            let wanted = wanted.contains(&ord);
+            let why = (wanted && pod.is_none())
+                .then(|| why_view(why::pod(c, ns, &pod_name), &format!("why pod/{pod_name}")))
+                .flatten();
             rows.push(Rc::new(RowView {
                 key: pod_name.clone(),
                 ordinal: Some(ord),
                 pod_name,
                 pod,
                 claims: row_claims,
-                wanted: wanted.contains(&ord),
+                wanted,
+                why,
             }));
         }
         let row = PrintedRow::new(c, &so, false);
@@ -499,6 +563,7 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             waiting: c
                 .waiting_reason(Kind::StatefulSet, ns, name)
                 .map(str::to_string),
+            why: why_view(why::stateful_set(c, ns, name), &format!("why sts/{name}")),
             deleting: set.metadata.deletion_timestamp.is_some(),
             elided,
             rows,
@@ -575,6 +640,10 @@ pub fn cluster_view(c: &Cluster, ns: &str) -> ClusterView {
             waiting: c
                 .waiting_reason(Kind::Deployment, ns, &d.metadata.name)
                 .map(str::to_string),
+            why: why_view(
+                why::deployment(c, ns, &d.metadata.name),
+                &format!("why deploy/{}", d.metadata.name),
+            ),
             deleting: d.metadata.deletion_timestamp.is_some(),
             replica_sets,
         }));
@@ -984,5 +1053,185 @@ spec:
         assert_eq!(rs.rows.len(), 2);
         assert!(rs.rows.iter().all(|r| r.pod_name.starts_with("frontend-")));
         assert_eq!(crate::compare::pod_names(&v).len(), 5);
+    }
+
+    /// What the terminal's `why OPERAND` prints.
+    fn why_in_terminal(c: &Cluster, operand: &str) -> String {
+        ordinal_kubectl::why::run(c, &[operand.to_string()], "default").stdout()
+    }
+
+    // Every object that waits says why on its card, in the terminal's words: a Pending pod
+    // whose claim names a missing class, the claim, the replica not created yet, the set.
+    // Once the class exists and the set is Ready, no card has a reason.
+    #[test]
+    fn waiting_objects_say_why_in_the_terminals_words() {
+        let mut c = Cluster::new(1);
+        let yaml = ordinal_kubectl::manifests::K8S_IO_WEB_YAML.replace(
+            "      accessModes: [ \"ReadWriteOnce\" ]",
+            "      storageClassName: fast\n      accessModes: [ \"ReadWriteOnce\" ]",
+        );
+        assert!(c
+            .apply_yaml(&yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.advance(5_000);
+        let v = cluster_view(&c, "default");
+        let set = &v.sets[0];
+        let pod = set.rows[0].pod.as_ref().expect("web-0 exists");
+        let why = pod.why.as_ref().expect("a Pending pod says why");
+        assert_eq!(why.line, "Pending: the scheduler cannot place it");
+        assert_eq!(why.text, why_in_terminal(&c, "pod/web-0"));
+        assert!(
+            why.text.contains("persistentvolumeclaim/www-web-0 waits: Pending: its StorageClass fast does not exist"),
+            "{}",
+            why.text
+        );
+        let claim = set.rows[0].claims[0]
+            .why
+            .as_ref()
+            .expect("a Pending claim says why");
+        assert_eq!(claim.line, "Pending: its StorageClass fast does not exist");
+        assert_eq!(claim.text, why_in_terminal(&c, "pvc/www-web-0"));
+        // web-1 is not created: the set's OrderedReady rule holds it.
+        let ghost = &set.rows[1];
+        assert!(ghost.pod.is_none() && ghost.wanted);
+        let held = ghost.why.as_ref().expect("a replica not created says why");
+        assert!(held.line.starts_with("not created yet: "), "{}", held.line);
+        assert_eq!(held.text, why_in_terminal(&c, "web-1"));
+        let set_why = set.why.as_ref().expect("the set waits");
+        assert_eq!(set_why.text, why_in_terminal(&c, "sts/web"));
+        assert_eq!(Some(set_why.line.as_str()), set.waiting.as_deref());
+
+        // The class appears: everything binds, runs and is Ready; no card explains anything.
+        let class = "apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: fast
+provisioner: rancher.io/local-path
+volumeBindingMode: WaitForFirstConsumer
+";
+        assert!(c
+            .apply_yaml(class, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.advance(120_000);
+        c.settle();
+        let v = cluster_view(&c, "default");
+        let set = &v.sets[0];
+        assert_eq!(set.ready, "2/2");
+        assert!(set.why.is_none(), "{:?}", set.why);
+        for r in &set.rows {
+            assert!(r.why.is_none() && r.pod.as_ref().unwrap().why.is_none());
+            assert!(r.claims.iter().all(|cl| cl.why.is_none()));
+        }
+    }
+
+    // A Terminating pod, a paused Deployment's rollout and a ReplicaSet short of pods say why;
+    // a workload's long list of waiting pods is cut on the card, with the command that prints
+    // it all.
+    #[test]
+    fn terminating_pods_and_rollouts_say_why() {
+        let mut c = Cluster::new(1);
+        let yaml = ordinal_kubectl::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML;
+        assert!(c
+            .apply_yaml(yaml, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.settle();
+        let v = cluster_view(&c, "default");
+        let d = &v.deployments[0];
+        assert!(d.why.is_none() && d.replica_sets[0].why.is_none());
+        let victim = d.replica_sets[0].rows[0].pod_name.clone();
+        c.delete(
+            Kind::Pod,
+            "default",
+            &victim,
+            &ordinal_sim::DeleteOptions::default(),
+        )
+        .unwrap();
+        let v = cluster_view(&c, "default");
+        let rs = &v.deployments[0].replica_sets[0];
+        let gone = rs.rows.iter().find(|r| r.pod_name == victim).unwrap();
+        let why = gone
+            .pod
+            .as_ref()
+            .unwrap()
+            .why
+            .as_ref()
+            .expect("Terminating says why");
+        assert!(why.line.starts_with("Terminating: "), "{}", why.line);
+        assert_eq!(why.text, why_in_terminal(&c, &format!("pod/{victim}")));
+        assert!(rs.why.is_some(), "the ReplicaSet waits for its new pod");
+
+        // Scaled to 40 with an image that never pulls: the rollout's card lists 20 reasons
+        // and names the command that prints the rest.
+        let big = yaml
+            .replace("replicas: 3", "replicas: 40")
+            .replace("nginx:1.14.2", "nginx:0.0.404");
+        assert!(c
+            .apply_yaml(&big, "default")
+            .unwrap()
+            .iter()
+            .all(Result::is_ok));
+        c.advance(60_000);
+        let v = cluster_view(&c, "default");
+        let d = &v.deployments[0];
+        let why = d.why.as_ref().expect("the rollout waits");
+        let full = why_in_terminal(&c, "deploy/nginx-deployment");
+        assert!(full.lines().count() > MAX_WHY_LINES + 1, "{full}");
+        let shown: Vec<&str> = why.text.lines().collect();
+        assert_eq!(shown.len(), MAX_WHY_LINES + 2);
+        assert_eq!(
+            shown[..MAX_WHY_LINES + 1],
+            full.lines().collect::<Vec<_>>()[..MAX_WHY_LINES + 1]
+        );
+        assert!(
+            shown[MAX_WHY_LINES + 1].ends_with(" more lines: why deploy/nginx-deployment"),
+            "{}",
+            why.text
+        );
+    }
+
+    /// What the explanations cost a rebuild of the view (debug build: compare, do not quote):
+    /// `cargo test -p ordinal-web view_cost_of_why -- --ignored --nocapture`. A Parallel set of
+    /// N pods whose claims name a missing class (every pod, claim and the set explain
+    /// themselves) and the same set Ready (nothing to explain).
+    #[test]
+    #[ignore]
+    fn view_cost_of_why() {
+        for n in [150, 1000] {
+            let c = Cluster::with_workers(1, Default::default(), 10);
+            let yaml = ordinal_kubectl::manifests::K8S_IO_WEB_PARALLEL_YAML
+                .replace("replicas: 2", &format!("replicas: {n}"));
+            let waiting = yaml.replace(
+                "      accessModes: [ \"ReadWriteOnce\" ]",
+                "      storageClassName: fast\n      accessModes: [ \"ReadWriteOnce\" ]",
+            );
+            for (what, yaml) in [("waiting", &waiting), ("ready", &yaml)] {
+                let mut c = c.clone();
+                let applied = c.apply_yaml(yaml, "default").unwrap();
+                assert!(applied.iter().all(Result::is_ok));
+                c.advance(10_000);
+                c.settle();
+                let rounds = 5;
+                let t = std::time::Instant::now();
+                for _ in 0..rounds {
+                    std::hint::black_box(cluster_view(&c, "default"));
+                }
+                let per = t.elapsed() / rounds;
+                let v = cluster_view(&c, "default");
+                let explained = v.sets[0]
+                    .rows
+                    .iter()
+                    .filter(|r| r.pod.as_ref().is_some_and(|p| p.why.is_some()))
+                    .count();
+                println!(
+                    "{n} pods {what}: cluster_view {per:?} ({explained} pod cards explain why)"
+                );
+            }
+        }
     }
 }

@@ -46,11 +46,16 @@ pub fn complete(c: &Cluster, namespace: &str, line: &str) -> Completion {
 
 fn candidates(c: &Cluster, namespace: &str, words: &[&str], word: &str) -> Vec<String> {
     let Some(program) = words.first() else {
-        return ["kubectl", "k", "clear", "cat", "ls", "echo", "history"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        return [
+            "kubectl", "k", "clear", "cat", "ls", "echo", "history", "why",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     };
+    if *program == "why" {
+        return why_words(c, namespace, &words[1..], word);
+    }
     if *program != "kubectl" && *program != "k" {
         return Vec::new();
     }
@@ -115,6 +120,59 @@ fn candidates(c: &Cluster, namespace: &str, words: &[&str], word: &str) -> Vec<S
         }
         _ => Vec::new(),
     }
+}
+
+/// The kinds the playground's `why` explains.
+const WHY_KINDS: [Kind; 5] = [
+    Kind::Pod,
+    Kind::PersistentVolumeClaim,
+    Kind::StatefulSet,
+    Kind::Deployment,
+    Kind::ReplicaSet,
+];
+
+/// `why`'s operands (`POD` or `TYPE/NAME`, any number of them) and its `-n`: a pod's name, or
+/// a type word with its slash (`sts/`), then `TYPE/NAME` once the word has the slash. `why`
+/// takes no `TYPE NAME` form, so a type is offered with the slash that must follow it.
+fn why_words(c: &Cluster, namespace: &str, args: &[&str], word: &str) -> Vec<String> {
+    let mut ns = namespace.to_string();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i] {
+            "-n" | "--namespace" => {
+                if let Some(v) = args.get(i + 1) {
+                    ns = v.to_string();
+                }
+                i += 1;
+            }
+            w => {
+                if let Some(v) = w.strip_prefix("--namespace=") {
+                    ns = v.to_string();
+                }
+            }
+        }
+        i += 1;
+    }
+    if matches!(args.last(), Some(&"-n") | Some(&"--namespace")) {
+        return names(c, Kind::Namespace, namespace);
+    }
+    if word.starts_with('-') {
+        return Vec::new();
+    }
+    if let Some((t, _)) = word.split_once('/') {
+        let explained = crate::resource::resolve(t).is_some_and(|k| WHY_KINDS.contains(&k));
+        return match explained {
+            true => typed_word(c, &ns, word, &WHY_KINDS),
+            false => Vec::new(),
+        };
+    }
+    let mut out = names(c, Kind::Pod, &ns);
+    out.extend(
+        typed_word(c, &ns, word, &WHY_KINDS)
+            .into_iter()
+            .map(|t| format!("{t}/")),
+    );
+    out
 }
 
 fn verb_names() -> Vec<String> {
@@ -268,5 +326,53 @@ mod tests {
         let done = complete(&c, "default", "for i in 0 1; do kubectl ex");
         assert_eq!(done.candidates, vec!["exec", "explain", "expose"]);
         assert_eq!(done.start, "for i in 0 1; do kubectl ".len());
+    }
+
+    // `why` completes as a command, then its operands: pod names, the types it explains with
+    // their slash, and `TYPE/NAME` from the cluster (the namespace `-n` names).
+    #[test]
+    fn why_completes_like_a_verb() {
+        let mut c = Cluster::new(1);
+        let applied = c.apply_yaml(crate::manifests::K8S_IO_WEB_YAML, "default");
+        assert!(applied.unwrap().iter().all(Result::is_ok));
+        c.settle();
+        assert_eq!(cands(&c, "wh"), vec!["why"]);
+        assert_eq!(cands(&c, "kubectl get pods; wh"), vec!["why"]);
+        assert_eq!(
+            cands(&c, "why "),
+            vec![
+                "deploy/",
+                "deployments/",
+                "persistentvolumeclaims/",
+                "po/",
+                "pods/",
+                "pvc/",
+                "replicasets/",
+                "rs/",
+                "statefulsets/",
+                "sts/",
+                "web-0",
+                "web-1",
+            ]
+        );
+        assert_eq!(cands(&c, "why we"), vec!["web-0", "web-1"]);
+        assert_eq!(cands(&c, "why st"), vec!["statefulsets/", "sts/"]);
+        assert_eq!(cands(&c, "why sts/"), vec!["sts/web"]);
+        assert_eq!(
+            cands(&c, "why pvc/www"),
+            vec!["pvc/www-web-0", "pvc/www-web-1"]
+        );
+        assert_eq!(
+            cands(&c, "why web-0 pvc/www-web-1 po/web-"),
+            vec!["po/web-0", "po/web-1"]
+        );
+        assert_eq!(cands(&c, "why svc/"), Vec::<String>::new());
+        assert_eq!(cands(&c, "why nodes/"), Vec::<String>::new());
+        assert_eq!(cands(&c, "why --"), Vec::<String>::new());
+        assert_eq!(cands(&c, "why -n kube-s"), vec!["kube-system"]);
+        assert_eq!(cands(&c, "why -n kube-system web"), Vec::<String>::new());
+        let done = complete(&c, "default", "kubectl get pods && why sts/w");
+        assert_eq!(done.candidates, vec!["sts/web"]);
+        assert_eq!(done.start, "kubectl get pods && why ".len());
     }
 }

@@ -64,6 +64,18 @@ impl Why {
         }
     }
 
+    /// The headline without the object it names: the view's compact line on the object's
+    /// card (`Pending: the scheduler cannot place it`).
+    pub fn compact(&self) -> &str {
+        let h = self.headline.as_str();
+        // The object's name has no space or colon: what follows it says how it waits.
+        let rest = &h[h.find([' ', ':']).unwrap_or(h.len())..];
+        [": ", " waits: ", " is not waiting: "]
+            .iter()
+            .find_map(|p| rest.strip_prefix(p))
+            .unwrap_or(h)
+    }
+
     /// The headline, then each reason indented two spaces a level.
     pub fn text(&self) -> String {
         let mut s = format!("{}\n", self.headline);

@@ -44,6 +44,7 @@ fn a_pending_pod_gives_the_schedulers_message() {
         w.headline,
         "pod/p waits: Pending: the scheduler cannot place it"
     );
+    assert_eq!(w.compact(), "Pending: the scheduler cannot place it");
     assert_eq!(w.details.len(), 1);
     assert!(
         w.details[0]
