@@ -10,6 +10,7 @@ pub mod editor;
 
 use ordinal_kubectl::session::{MemFiles, Mode, Workspace};
 use ordinal_kubectl::{Files, Session};
+use ordinal_sim::faults::Faults;
 use ordinal_sim::features::FeatureGates;
 use ordinal_sim::Cluster;
 use std::path::PathBuf;
@@ -151,13 +152,43 @@ pub fn run_script_with_gates(
     gates: FeatureGates,
     files: Box<dyn Workspace>,
 ) -> String {
+    run_script_with_faults(script, seed, gates, None, files)
+}
+
+/// A fault plan for a script (`ordinal run --faults SPEC [--faults-for N]`): armed before the
+/// first line, and cleared after the first `lines` lines typed (`None`: never), as the chaos
+/// runs' fault mode does, so a failing fault seed's printed replay reproduces it.
+pub struct ScriptFaults {
+    pub plan: Faults,
+    pub lines: Option<usize>,
+}
+
+/// [`run_script_with_gates`] with the controllers' API faults of `faults`.
+pub fn run_script_with_faults(
+    script: &str,
+    seed: u64,
+    gates: FeatureGates,
+    faults: Option<ScriptFaults>,
+    files: Box<dyn Workspace>,
+) -> String {
     let mut cluster = Cluster::with_feature_gates(seed, gates);
     let mut session = new_session(files);
     let mut transcript = String::new();
+    let mut clear_after = None;
+    if let Some(f) = faults {
+        cluster.set_faults(f.plan);
+        clear_after = Some(f.lines);
+    }
+    let mut typed = 0;
     for line in script.lines() {
+        if clear_after == Some(Some(typed)) {
+            cluster.clear_faults();
+            clear_after = None;
+        }
         if !session.attached() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
             continue;
         }
+        typed += 1;
         transcript.push_str(&session.prompt());
         transcript.push_str(line);
         transcript.push('\n');

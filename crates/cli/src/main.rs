@@ -1,7 +1,9 @@
 //! `ordinal`: the playground in a terminal.
 //!
 //! * `ordinal` — an interactive session (kubectl, `k`, shell loops) on a fresh simulated cluster.
-//! * `ordinal run [--seed N] FILE|-` — plays a script and prints the transcript.
+//! * `ordinal run [--seed N] [--faults SPEC [--faults-for N]] FILE|-` — plays a script and prints
+//!   the transcript; `--faults` arms a fault plan for the controllers' writes
+//!   (`ordinal_sim::faults::Faults::parse`), cleared after the first N lines.
 //! * `kubectl edit` runs `KUBE_EDITOR`, `EDITOR` or `vi` (see `ordinal_cli::editor`).
 //! * `ordinal serve [--port N] …` — the same core behind the Kubernetes API over HTTP, for real
 //!   kubectl and client libraries (crate `ordinal-server`).
@@ -13,8 +15,9 @@
 
 mod serve;
 
-use ordinal_cli::{new_session, run_script_with_gates, DiskFiles};
+use ordinal_cli::{new_session, run_script_with_faults, DiskFiles, ScriptFaults};
 use ordinal_kubectl::session::Mode;
+use ordinal_sim::faults::Faults;
 use ordinal_sim::features::FeatureGates;
 use ordinal_sim::Cluster;
 use std::io::{IsTerminal, Read, Write};
@@ -25,6 +28,9 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "Usage:
   ordinal [--feature-gates=G]                         start an interactive session on a fresh cluster
   ordinal [--feature-gates=G] run [--seed N] FILE|-   play a script and print its transcript
+      [--faults SPEC [--faults-for N]]                with the controllers' API faults of SPEC
+                                                      (e.g. '*:*:2%,watch:50+5'), cleared after
+                                                      the first N lines
   ordinal [--feature-gates=G] serve [--port N] …      serve the Kubernetes API (kubectl, clients);
                                                       `ordinal serve --help` for its flags
   ordinal --help | --version
@@ -71,8 +77,46 @@ fn main() {
         Some("run") => {
             let mut seed = 1u64;
             let mut file = None;
+            let mut faults: Option<Faults> = None;
+            let mut faults_for: Option<usize> = None;
             let mut i = 1;
             while i < args.len() {
+                // `--faults SPEC` / `--faults=SPEC`, `--faults-for N` / `--faults-for=N`.
+                let flag = |name: &str, i: &mut usize| -> Option<String> {
+                    let a = &args[*i];
+                    if let Some(v) = a.strip_prefix(name).and_then(|r| r.strip_prefix('=')) {
+                        return Some(v.to_string());
+                    }
+                    if a == name {
+                        let Some(v) = args.get(*i + 1) else {
+                            eprint!("ordinal run: {name} needs a value\n{USAGE}");
+                            std::process::exit(2);
+                        };
+                        *i += 1;
+                        return Some(v.clone());
+                    }
+                    None
+                };
+                if let Some(v) = flag("--faults", &mut i) {
+                    match Faults::parse(&v) {
+                        Ok(f) => faults = Some(f),
+                        Err(e) => {
+                            eprintln!("ordinal run: invalid --faults: {e}");
+                            std::process::exit(2);
+                        }
+                    }
+                    i += 1;
+                    continue;
+                }
+                if let Some(v) = flag("--faults-for", &mut i) {
+                    let Ok(n) = v.parse() else {
+                        eprintln!("ordinal run: --faults-for takes a number of lines, not {v:?}");
+                        std::process::exit(2);
+                    };
+                    faults_for = Some(n);
+                    i += 1;
+                    continue;
+                }
                 match args[i].as_str() {
                     "--seed" if i + 1 < args.len() => {
                         let Ok(s) = args[i + 1].parse() else {
@@ -113,9 +157,17 @@ fn main() {
                     }
                 }
             };
+            if faults.is_none() && faults_for.is_some() {
+                eprintln!("ordinal run: --faults-for needs --faults");
+                std::process::exit(2);
+            }
+            let faults = faults.map(|plan| ScriptFaults {
+                plan,
+                lines: faults_for,
+            });
             print!(
                 "{}",
-                run_script_with_gates(&script, seed, gates, Box::new(DiskFiles::new(".")))
+                run_script_with_faults(&script, seed, gates, faults, Box::new(DiskFiles::new(".")))
             );
         }
         Some(other) => {

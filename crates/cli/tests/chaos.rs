@@ -27,7 +27,7 @@ use invariants::{describe, Checker};
 use ordinal_kubectl::session::{MemFiles, Mode};
 use ordinal_kubectl::Session;
 use ordinal_sim::api::*;
-use ordinal_sim::faults::{Fault, Faults, Rule, Verb, WatchDrop};
+use ordinal_sim::faults::Faults;
 use ordinal_sim::Cluster;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -59,6 +59,8 @@ struct Run {
     transcript: String,
     /// A fault plan is armed: the convergence checks wait until it is cleared.
     faults: bool,
+    /// With a fault plan: how many lines had been typed when it was cleared.
+    faults_for: Option<usize>,
 }
 
 impl Run {
@@ -72,7 +74,38 @@ impl Run {
             lines: Vec::new(),
             transcript: String::new(),
             faults: false,
+            faults_for: None,
         }
+    }
+
+    /// Arms the chaos fault plan ([`FAULT_PLAN`]): the invariants that hold under faults only,
+    /// and no convergence checks, until [`Run::clear_faults`].
+    fn arm_faults(&mut self) {
+        self.c.set_faults(Faults::parse(FAULT_PLAN).unwrap());
+        self.chk.faults = true;
+        self.faults = true;
+    }
+
+    /// Clears the fault plan (as `ordinal run --faults-for N` does after N lines) and checks.
+    fn clear_faults(&mut self) -> Result<(), String> {
+        self.c.clear_faults();
+        self.chk.faults = false;
+        self.faults = false;
+        self.faults_for = Some(self.lines.len());
+        self.chk.check(&self.c)
+    }
+
+    /// The `ordinal run` options that replay this run: the seed, and the fault plan if one was
+    /// armed, with when it was cleared.
+    fn replay_options(&self, seed: u64) -> String {
+        let mut o = format!("--seed {seed}");
+        if self.faults || self.faults_for.is_some() {
+            o.push_str(&format!(" --faults '{FAULT_PLAN}'"));
+        }
+        if let Some(n) = self.faults_for {
+            o.push_str(&format!(" --faults-for {n}"));
+        }
+        o
     }
 
     /// Types `line`, then checks every invariant; `Ok(status)` is the line's exit status.
@@ -305,10 +338,17 @@ fn nodes_back(r: &mut Run) -> Result<(), String> {
     Ok(())
 }
 
+/// The workqueue's longest backoff (client-go's `DefaultControllerRateLimiter`: 5 ms doubling
+/// up to 1000 s). A sync that failed many times in a row while faults were armed (chaos fault
+/// seed 6654: a set creating `web-1` got `AlreadyExists` from a terminating orphan of that name
+/// for ten minutes, then one more fault) is retried that late once they stop, as upstream's
+/// controller would: convergence after faults waits that long, in `sleep 300` steps.
+const MAX_BACKOFF_SLEEPS: usize = 4;
+
 /// Brings every node back and every pod to Ready, then checks convergence once quiet.
 fn finish(r: &mut Run, sc: &Scenario) -> Result<(), String> {
     nodes_back(r)?;
-    for _ in 0..30 {
+    for i in 0..30 {
         r.line("sleep 300".into())?;
         let unready: Vec<String> =
             r.c.list_as::<Pod>(Some("default"))
@@ -319,10 +359,11 @@ fn finish(r: &mut Run, sc: &Scenario) -> Result<(), String> {
         if unready.is_empty() && r.c.next_timer().is_none() {
             return r.chk.check_quiet(&r.c);
         }
-        if !sc.probe {
+        let backoff = r.faults_for.is_some() && i + 1 < MAX_BACKOFF_SLEEPS;
+        if !sc.probe && !backoff {
             break;
         }
-        for p in unready {
+        for p in unready.into_iter().filter(|_| sc.probe) {
             let path = format!("{HTML}/index.html");
             r.change_file(
                 format!("kubectl exec {p} -- sh -c 'echo healed > {path}'"),
@@ -336,19 +377,10 @@ fn finish(r: &mut Run, sc: &Scenario) -> Result<(), String> {
     ))
 }
 
-/// The fault mode's plan: every controller's creates, updates, status updates and deletes fail
-/// by chance (a conflict, a 500 or a timeout, 2% each), and the watch drops a few events twice.
-fn fault_plan() -> Faults {
-    let mut plan = Faults::new()
-        .watch_drop(WatchDrop::new(50, 5))
-        .watch_drop(WatchDrop::new(400, 20));
-    for verb in [Verb::Create, Verb::Update, Verb::UpdateStatus, Verb::Delete] {
-        for fault in [Fault::Conflict, Fault::Internal, Fault::Timeout] {
-            plan = plan.rule(Rule::new(verb, fault).chance(20_000));
-        }
-    }
-    plan
-}
+/// The fault mode's plan (`ordinal_sim::faults::Faults::parse`'s text, which `ordinal run
+/// --faults` takes): every controller's creates, updates, status updates and deletes fail by
+/// chance (a conflict, a 500 or a timeout, 2% each), and the watch drops a few events twice.
+const FAULT_PLAN: &str = "*:*:2%,watch:50+5,watch:400+20";
 
 /// Runs one seed; `Err` carries the replayable report. With `faults`, the fault plan is armed
 /// for the random lines (only the invariants that hold under faults are checked, and no
@@ -358,9 +390,7 @@ fn run_seed(seed: u64, parallel: bool, faults: bool) -> Result<usize, String> {
     let sc = Scenario::new(&mut rng, parallel);
     let mut r = Run::new(seed);
     if faults {
-        r.c.set_faults(fault_plan());
-        r.chk.faults = true;
-        r.faults = true;
+        r.arm_faults();
     }
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
         r.line(sc.write_line())?;
@@ -369,10 +399,7 @@ fn run_seed(seed: u64, parallel: bool, faults: bool) -> Result<usize, String> {
             random_line(&mut r, &mut rng, &sc, n)?;
         }
         if r.faults {
-            r.c.clear_faults();
-            r.chk.faults = false;
-            r.faults = false;
-            r.chk.check(&r.c)?;
+            r.clear_faults()?;
         }
         finish(&mut r, &sc)
     }));
@@ -381,15 +408,12 @@ fn run_seed(seed: u64, parallel: bool, faults: bool) -> Result<usize, String> {
         Ok(Err(e)) => format!("{e}\nstate:\n  {}", describe(&r.c)),
         Err(panic) => format!("panicked: {}", panic_message(&*panic)),
     };
-    let faults = if faults {
-        " with API faults (the replay has none)"
-    } else {
-        ""
-    };
+    let faults = if faults { " with API faults" } else { "" };
+    let options = r.replay_options(seed);
     Err(format!(
         "seed {seed}{faults} ({sc:?}) failed after line {}: {err}\n\
-         replay: save the lines between the markers and run `ordinal run --seed {seed} FILE`\n\
-         (or pipe them to `ordinal run --seed {seed} -`)\n\
+         replay: save the lines between the markers and run `ordinal run {options} FILE`\n\
+         (or pipe them to `ordinal run {options} -`)\n\
          ----- 8< -----\n{}\n----- 8< -----",
         r.lines.len(),
         r.lines.join("\n")
@@ -450,6 +474,70 @@ fn ordinal_run_replays_a_seed_exactly() {
         let script = r.lines.join("\n");
         let replay = ordinal_cli::run_script(&script, seed, Box::new(MemFiles::default()));
         assert_eq!(replay, r.transcript, "seed {seed}");
+    }
+}
+
+/// A fault seed's printed replay reproduces it: `ordinal run --faults PLAN --faults-for N`
+/// (the library call, and the binary with the options the failure report prints) arms the
+/// same plan, clears it after the same line, and prints what the chaos run saw.
+#[test]
+fn ordinal_run_replays_a_fault_seed_exactly() {
+    for (seed, parallel) in [(6031, true), (5, false)] {
+        let mut rng = SplitMix(seed ^ if parallel { 0x5A5A_0000 } else { 0 });
+        let sc = Scenario::new(&mut rng, parallel);
+        let mut r = Run::new(seed);
+        r.arm_faults();
+        r.line(sc.write_line()).unwrap();
+        r.line("kubectl apply -f web.yaml".into()).unwrap();
+        for n in 1..=LINES_PER_SEED {
+            random_line(&mut r, &mut rng, &sc, n).unwrap();
+        }
+        let injected = r.c.faults().map_or(0, |f| f.injected.len());
+        assert!(injected > 0, "seed {seed}: no fault struck");
+        r.clear_faults().unwrap();
+        finish(&mut r, &sc).unwrap();
+        let script = r.lines.join("\n");
+        let faults = ordinal_cli::ScriptFaults {
+            plan: Faults::parse(FAULT_PLAN).unwrap(),
+            lines: r.faults_for,
+        };
+        let replay = ordinal_cli::run_script_with_faults(
+            &script,
+            seed,
+            Default::default(),
+            Some(faults),
+            Box::new(MemFiles::default()),
+        );
+        assert_eq!(replay, r.transcript, "seed {seed}");
+        // The binary, with the options a failure prints.
+        let options = r.replay_options(seed);
+        let mut args: Vec<String> = vec!["run".into()];
+        args.extend(options.split(' ').map(|a| a.trim_matches('\'').to_string()));
+        args.push("-".into());
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ordinal"))
+            .args(&args)
+            .current_dir(std::env::temp_dir())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            r.transcript,
+            "{args:?}"
+        );
+        // Without the faults, the same lines tell another story.
+        let plain = ordinal_cli::run_script(&script, seed, Box::new(MemFiles::default()));
+        assert_ne!(plain, r.transcript, "seed {seed}");
     }
 }
 
@@ -624,15 +712,24 @@ fn finish_deployment(r: &mut Run) -> Result<(), String> {
     Err("the Deployment did not converge".into())
 }
 
-fn run_deployment_seed(seed: u64) -> Result<usize, String> {
+/// Runs one Deployment seed; `Err` carries the replayable report. With `faults`, the fault
+/// plan is armed for the random lines (the invariants that hold under faults after every line)
+/// and cleared before the end, which must converge as without.
+fn run_deployment_seed(seed: u64, faults: bool) -> Result<usize, String> {
     let mut rng = SplitMix(seed ^ 0xD3D3_0000);
     let sc = DeploymentScenario::new(&mut rng);
     let mut r = Run::new(seed);
+    if faults {
+        r.arm_faults();
+    }
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
         r.line(sc.write_line())?;
         r.line("kubectl apply -f deploy.yaml".into())?;
         for _ in 0..LINES_PER_SEED {
             random_deployment_line(&mut r, &mut rng)?;
+        }
+        if r.faults {
+            r.clear_faults()?;
         }
         finish_deployment(&mut r)
     }));
@@ -641,13 +738,33 @@ fn run_deployment_seed(seed: u64) -> Result<usize, String> {
         Ok(Err(e)) => format!("{e}\nstate:\n  {}", describe(&r.c)),
         Err(panic) => format!("panicked: {}", panic_message(&*panic)),
     };
+    let faults = if faults { " with API faults" } else { "" };
+    let options = r.replay_options(seed);
     Err(format!(
-        "seed {seed} ({sc:?}) failed after line {}: {err}\n\
-         replay: save the lines between the markers and run `ordinal run --seed {seed} FILE`\n\
+        "seed {seed}{faults} ({sc:?}) failed after line {}: {err}\n\
+         replay: save the lines between the markers and run `ordinal run {options} FILE`\n\
          ----- 8< -----\n{}\n----- 8< -----",
         r.lines.len(),
         r.lines.join("\n")
     ))
+}
+
+fn run_all_deployments(faults: bool) {
+    let start = std::time::Instant::now();
+    let seeds = seeds(DEFAULT_SEEDS);
+    let mut checks = 0;
+    let failures = failing_seeds(
+        &seeds,
+        |seed| run_deployment_seed(seed, faults),
+        |_, n| checks += n,
+    );
+    eprintln!(
+        "chaos (Deployment{}): {} seeds, {checks} checks, {:?}",
+        if faults { ", API faults" } else { "" },
+        seeds.len(),
+        start.elapsed()
+    );
+    assert!(failures.is_empty(), "failing seeds: {failures:?}");
 }
 
 /// Deployments under chaos: during every rollout no more than replicas + maxSurge pods, never
@@ -656,14 +773,14 @@ fn run_deployment_seed(seed: u64) -> Result<usize, String> {
 /// the Deployment converges.
 #[test]
 fn chaos_through_the_terminal_keeps_the_deployment_invariants() {
-    let start = std::time::Instant::now();
-    let seeds = seeds(DEFAULT_SEEDS);
-    let mut checks = 0;
-    let failures = failing_seeds(&seeds, run_deployment_seed, |_, n| checks += n);
-    eprintln!(
-        "chaos (Deployment): {} seeds, {checks} checks, {:?}",
-        seeds.len(),
-        start.elapsed()
-    );
-    assert!(failures.is_empty(), "failing seeds: {failures:?}");
+    run_all_deployments(false);
+}
+
+/// The Deployment's fault mode: the same random lines with the controllers' writes failing by
+/// chance and watches dropping, the invariants that hold under faults after every line (the
+/// availability floor and one ReplicaSet per pod included), then the faults cleared and
+/// convergence as without.
+#[test]
+fn chaos_deployment_with_api_faults_keeps_the_invariants_and_converges() {
+    run_all_deployments(true);
 }

@@ -280,9 +280,236 @@ impl Faults {
     }
 }
 
+/// The names [`Verb`]s have in a plan's text.
+const VERBS: [(&str, Verb); 4] = [
+    ("create", Verb::Create),
+    ("update", Verb::Update),
+    ("status", Verb::UpdateStatus),
+    ("delete", Verb::Delete),
+];
+
+/// The names [`Fault`]s have in a plan's text.
+const FAULTS: [(&str, Fault); 3] = [
+    ("conflict", Fault::Conflict),
+    ("internal", Fault::Internal),
+    ("timeout", Fault::Timeout),
+];
+
+impl Faults {
+    /// A plan from its text, as `ordinal run --faults` takes it: items separated by commas,
+    /// each `VERB:FAULT:WHEN` or `watch:AFTER+EVENTS`, then optional `:kind=KIND` and (for
+    /// a rule) `:by=CONTROLLER`.
+    ///
+    /// - VERB: `create`, `update`, `status` (a `/status` PUT), `delete`, or `*` for all four;
+    /// - FAULT: `conflict` (409), `internal` (500), `timeout` (504, the write still done), or
+    ///   `*` for all three (one rule per verb and fault);
+    /// - WHEN: `P%` (each call with that chance, e.g. `2%`, `0.5%`), `N+M` (after N calls, the
+    ///   next M fail) or `N+` (after N calls, every one fails);
+    /// - `watch:AFTER+EVENTS`: after AFTER watch events, the next EVENTS are lost, then the
+    ///   informers relist.
+    ///
+    /// The chaos runs' plan is `*:*:2%,watch:50+5,watch:400+20`. [`Faults::spec`] writes a
+    /// plan back in this form.
+    pub fn parse(spec: &str) -> Result<Faults, String> {
+        let mut plan = Faults::new();
+        for item in spec.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let mut parts = item.split(':');
+            let head = parts.next().unwrap_or_default();
+            if head == "watch" {
+                let (after, events) = parts
+                    .next()
+                    .and_then(|w| w.split_once('+'))
+                    .and_then(|(a, e)| Some((a.parse().ok()?, e.parse().ok()?)))
+                    .ok_or_else(|| {
+                        format!("{item:?}: a watch drop is watch:AFTER+EVENTS, e.g. watch:50+5")
+                    })?;
+                let mut drop = WatchDrop::new(after, events);
+                for opt in parts {
+                    match opt.split_once('=') {
+                        Some(("kind", k)) => drop.kind = Some(parse_kind(k)?),
+                        _ => return Err(format!("{item:?}: unknown option {opt:?} (kind=KIND)")),
+                    }
+                }
+                plan.watch_drops.push(drop);
+                continue;
+            }
+            let verbs: Vec<Verb> = match head {
+                "*" => VERBS.iter().map(|(_, v)| *v).collect(),
+                v => vec![lookup(&VERBS, v).ok_or_else(|| {
+                    format!("{item:?}: unknown verb {v:?} (create, update, status, delete, *)")
+                })?],
+            };
+            let faults: Vec<Fault> = match parts.next() {
+                Some("*") => FAULTS.iter().map(|(_, f)| *f).collect(),
+                Some(f) => vec![lookup(&FAULTS, f).ok_or_else(|| {
+                    format!("{item:?}: unknown fault {f:?} (conflict, internal, timeout, *)")
+                })?],
+                None => {
+                    return Err(format!(
+                        "{item:?}: a rule is VERB:FAULT:WHEN, e.g. create:timeout:2%"
+                    ))
+                }
+            };
+            let when = parse_when(parts.next().unwrap_or_default())
+                .ok_or_else(|| format!("{item:?}: WHEN is P% (a chance), N+M (after N calls, M fail) or N+ (after N, all fail)"))?;
+            let (mut kind, mut by) = (None, None);
+            for opt in parts {
+                match opt.split_once('=') {
+                    Some(("kind", k)) => kind = Some(parse_kind(k)?),
+                    Some(("by", name)) => {
+                        by =
+                            Some(crate::controllers::controller_name(name).ok_or_else(|| {
+                                format!("{item:?}: no controller is called {name:?}")
+                            })?)
+                    }
+                    _ => {
+                        return Err(format!(
+                            "{item:?}: unknown option {opt:?} (kind=KIND, by=CONTROLLER)"
+                        ))
+                    }
+                }
+            }
+            for &verb in &verbs {
+                for &fault in &faults {
+                    let mut rule = Rule::new(verb, fault);
+                    rule.when = when;
+                    rule.kind = kind;
+                    rule.controller = by;
+                    plan.rules.push(rule);
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    /// The plan as [`Faults::parse`] reads it, one item per rule and watch drop.
+    pub fn spec(&self) -> String {
+        let mut items = Vec::new();
+        for r in &self.rules {
+            let verb = VERBS
+                .iter()
+                .find(|(_, v)| *v == r.verb)
+                .map_or("", |(n, _)| n);
+            let fault = FAULTS
+                .iter()
+                .find(|(_, f)| *f == r.fault)
+                .map_or("", |(n, _)| n);
+            let when = match r.when {
+                When::Chance { per_million } => {
+                    let (whole, frac) = (per_million / 10_000, per_million % 10_000);
+                    if frac == 0 {
+                        format!("{whole}%")
+                    } else {
+                        let frac = format!("{frac:04}");
+                        format!("{whole}.{}%", frac.trim_end_matches('0'))
+                    }
+                }
+                When::After {
+                    after,
+                    times: u64::MAX,
+                } => format!("{after}+"),
+                When::After { after, times } => format!("{after}+{times}"),
+            };
+            let mut item = format!("{verb}:{fault}:{when}");
+            if let Some(k) = r.kind {
+                item.push_str(&format!(":kind={}", k.name()));
+            }
+            if let Some(c) = r.controller {
+                item.push_str(&format!(":by={c}"));
+            }
+            items.push(item);
+        }
+        for d in &self.watch_drops {
+            let mut item = format!("watch:{}+{}", d.after, d.events);
+            if let Some(k) = d.kind {
+                item.push_str(&format!(":kind={}", k.name()));
+            }
+            items.push(item);
+        }
+        items.join(",")
+    }
+}
+
+fn lookup<T: Copy>(table: &[(&str, T)], name: &str) -> Option<T> {
+    table.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+fn parse_kind(name: &str) -> Result<Kind, String> {
+    Kind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.name().eq_ignore_ascii_case(name))
+        .ok_or_else(|| format!("unknown kind {name:?}"))
+}
+
+/// `P%` (up to four decimals), `N+M` or `N+`.
+fn parse_when(w: &str) -> Option<When> {
+    if let Some(p) = w.strip_suffix('%') {
+        let (whole, frac) = p.split_once('.').unwrap_or((p, ""));
+        if frac.len() > 4 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let whole: u32 = whole.parse().ok()?;
+        let frac: u32 = format!("{frac:0<4}").parse().ok()?;
+        let per_million = whole.checked_mul(10_000)?.checked_add(frac)?;
+        return (per_million <= 1_000_000).then_some(When::Chance { per_million });
+    }
+    let (after, times) = w.split_once('+')?;
+    let after = after.parse().ok()?;
+    let times = if times.is_empty() {
+        u64::MAX
+    } else {
+        times.parse().ok()?
+    };
+    Some(When::After { after, times })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plan_reads_from_its_text_and_writes_back() {
+        let f = Faults::parse("*:*:2%,watch:50+5,watch:400+20").unwrap();
+        assert_eq!(f.rules.len(), 12);
+        assert!(f.rules.iter().all(|r| r.when
+            == When::Chance {
+                per_million: 20_000
+            }
+            && r.kind.is_none()));
+        assert_eq!(
+            f.watch_drops,
+            [WatchDrop::new(50, 5), WatchDrop::new(400, 20)]
+        );
+        let text = "create:timeout:0.25%:kind=PersistentVolume,update:conflict:3+1:kind=Pod:by=statefulset-controller,delete:internal:0+,watch:7+2:kind=Pod";
+        let f = Faults::parse(text).unwrap();
+        assert_eq!(f.spec(), text);
+        assert_eq!(f.rules[0].when, When::Chance { per_million: 2_500 });
+        assert_eq!(f.rules[1].controller, Some("statefulset-controller"));
+        assert_eq!(
+            f.rules[2].when,
+            When::After {
+                after: 0,
+                times: u64::MAX
+            }
+        );
+        assert_eq!(Faults::parse(&f.spec()).unwrap().spec(), text);
+        for (bad, why) in [
+            ("create", "a rule is VERB:FAULT:WHEN"),
+            ("make:timeout:1%", "unknown verb \"make\""),
+            ("create:slow:1%", "unknown fault \"slow\""),
+            ("create:timeout:101%", "WHEN is"),
+            (
+                "create:timeout:1%:by=nobody",
+                "no controller is called \"nobody\"",
+            ),
+            ("create:timeout:1%:kind=Gadget", "unknown kind \"Gadget\""),
+            ("watch:5", "watch:AFTER+EVENTS"),
+        ] {
+            let e = Faults::parse(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn after_n_calls_fails_the_next_times_calls_then_passes() {

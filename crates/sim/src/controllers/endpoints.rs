@@ -5,6 +5,7 @@
 use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::Cluster;
+use crate::faults::Verb;
 use crate::store::{ObjKey, WatchEvent};
 use std::collections::BTreeMap;
 
@@ -61,11 +62,15 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
         .filter_map(|o| EndpointSlice::from_object(o))
         .collect();
     let svc = c.get_as::<Service>(ns, name).cloned();
+    // A write that fails (a fault plan's 409, 500 or timeout) makes the sync fail, and the
+    // service is synced again with the workqueue's backoff, as `processNextWorkItem`'s
+    // `handleErr` does; the writes that went through stay.
+    let mut failed: Option<String> = None;
     let Some(svc) = svc.filter(|s| !s.spec.selector.is_empty() && !s.metadata.is_deleting()) else {
         for s in existing {
-            c.store.remove(Kind::EndpointSlice, ns, &s.metadata.name);
+            note(&mut failed, delete_slice(c, ns, &s.metadata.name));
         }
-        return Action::Done;
+        return outcome(failed);
     };
     let publish_not_ready = svc.spec.publish_not_ready_addresses == Some(true);
     let mut endpoints = Vec::new();
@@ -141,8 +146,11 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     };
     if existing.len() <= 1 && endpoints.len() <= MAX_ENDPOINTS_PER_SLICE {
         // One slice holds them all: it lists the pods in name order.
-        write_slice(c, &meta, existing.first().copied(), endpoints);
-        return Action::Done;
+        note(
+            &mut failed,
+            write_slice(c, &meta, existing.first().copied(), endpoints),
+        );
+        return outcome(failed);
     }
     // More than one slice's worth (upstream's reconciler): an endpoint stays in the slice that
     // has it (updated if it changed), goes from the slice whose pod is gone, and a new one fills
@@ -184,14 +192,42 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     for (slice, eps) in plan {
         if eps.is_empty() && (kept_one || !keep_empty) {
             if let Some(s) = slice {
-                c.store.remove(Kind::EndpointSlice, ns, &s.metadata.name);
+                note(&mut failed, delete_slice(c, ns, &s.metadata.name));
             }
             continue;
         }
         kept_one = true;
-        write_slice(c, &meta, slice, eps);
+        note(&mut failed, write_slice(c, &meta, slice, eps));
     }
-    Action::Done
+    outcome(failed)
+}
+
+/// Keeps the first error of a sync's writes.
+fn note(failed: &mut Option<String>, r: Result<(), crate::error::ApiError>) {
+    if let Err(e) = r {
+        failed.get_or_insert(e.message);
+    }
+}
+
+/// A sync whose writes all went through is done; else it is retried with backoff.
+fn outcome(failed: Option<String>) -> Action {
+    match failed {
+        Some(reason) => Action::Retry { reason },
+        None => Action::Done,
+    }
+}
+
+/// Deletes a slice; one already gone is no error.
+fn delete_slice(c: &mut Cluster, ns: &str, name: &str) -> Result<(), crate::error::ApiError> {
+    match c.delete_inner(
+        Kind::EndpointSlice,
+        ns,
+        name,
+        &crate::cluster::DeleteOptions::default(),
+    ) {
+        Err(e) if !e.is_not_found() => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// The controller's `maxEndpointsPerSlice` (kube-controller-manager's default).
@@ -219,7 +255,7 @@ fn write_slice(
     meta: &SliceMeta,
     existing: Option<&EndpointSlice>,
     mut endpoints: Vec<Endpoint>,
-) {
+) -> Result<(), crate::error::ApiError> {
     if let Some(s) = existing {
         if s.metadata.labels == meta.labels
             && s.metadata.owner_references == meta.owner_references
@@ -227,7 +263,7 @@ fn write_slice(
             && s.ports == meta.ports
         {
             // Unchanged: upstream's reconciler writes nothing either.
-            return;
+            return Ok(());
         }
     }
     // Every version of a slice stays in the watch log for a while: no spare capacity.
@@ -254,9 +290,13 @@ fn write_slice(
     slice.endpoints = endpoints;
     slice.ports = meta.ports.clone();
     if existing.is_none() {
-        let _ = c.create_inner(slice.into());
+        c.create_inner(slice.into()).map(drop)
     } else {
-        c.put_existing(slice.into());
+        match c.put_checked(slice.into(), Verb::Update) {
+            // Gone meanwhile: the next sync (its deletion's event) creates one.
+            Err(e) if e.is_not_found() => Ok(()),
+            r => r.map(drop),
+        }
     }
 }
 

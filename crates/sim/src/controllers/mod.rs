@@ -42,6 +42,26 @@ pub(crate) struct Controller {
     pub size: Option<fn(&Cluster, &ObjKey) -> usize>,
 }
 
+/// Every controller, for a fault plan's `by=NAME` (see [`crate::faults::Faults::parse`]).
+static ALL: [&Controller; 11] = [
+    &statefulset::CONTROLLER,
+    &replicaset::CONTROLLER,
+    &deployment::CONTROLLER,
+    &scheduler::CONTROLLER,
+    &kubelet::CONTROLLER,
+    &endpoints::CONTROLLER,
+    &volume::CLAIMS,
+    &volume::VOLUMES,
+    &volume::LOCAL_PATH,
+    &node_lifecycle::CONTROLLER,
+    &gc::CONTROLLER,
+];
+
+/// The controller called `name`, by its own `&'static` name.
+pub(crate) fn controller_name(name: &str) -> Option<&'static str> {
+    ALL.iter().map(|c| c.name).find(|n| *n == name)
+}
+
 /// What a reconcile asks of the work queue next, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Action {

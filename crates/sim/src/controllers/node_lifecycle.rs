@@ -10,6 +10,7 @@ use super::{Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::{Cluster, DeleteOptions};
 use crate::error::{ApiError, Reason};
+use crate::faults::Verb;
 use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::Time;
 use std::collections::BTreeMap;
@@ -66,6 +67,10 @@ pub struct NodeMachine {
     /// Pods the taint-eviction controller has scheduled for deletion, with when it did (the
     /// start of their toleration of a taint that does not say when it was added).
     pub evictions: BTreeMap<ObjKey, Time>,
+    /// The node went from Ready and its pods are still to be marked not ready (upstream's
+    /// `nodesToRetry`: set with the transition, cleared once `MarkPodsNotReady` went through
+    /// for every pod, so a failed write is tried again at the next pass).
+    pub mark_pods_not_ready: bool,
 }
 
 impl Cluster {
@@ -157,11 +162,33 @@ impl Cluster {
 
 /// One pass over one node: the kubelet coming up, `monitorNodeHealth`, the controller's taints,
 /// and the taint-eviction controller's decisions for the node's pods.
+///
+/// A write that fails (a fault plan's 409, 500 or timeout) does not stop the pass: the other
+/// steps still run (upstream's loops go on to the next step and node), and the node is synced
+/// again with the workqueue's backoff, or at the time the pass wanted to look again if that
+/// is earlier.
 pub(crate) fn sync(c: &mut Cluster, name: &str) -> Action {
     if c.get_as::<Node>("", name).is_none() {
         return Action::Done;
     }
     let now = c.now;
+    let mut failed: Option<String> = None;
+    let action = pass(c, name, now, &mut failed);
+    let Some(reason) = failed else {
+        return action;
+    };
+    if let Action::RequeueAt { at, .. } = action {
+        c.schedule(at.since(now), Work::named(&CONTROLLER, name));
+    }
+    Action::Retry { reason }
+}
+
+fn pass(c: &mut Cluster, name: &str, now: Time, failed: &mut Option<String>) -> Action {
+    let mut note = |r: Result<(), String>| {
+        if let Err(e) = r {
+            failed.get_or_insert(e);
+        }
+    };
     let mut action = Action::Done;
     let m = c.machines.get(name).cloned().unwrap_or_default();
     if let Some(up) = m.kubelet_up_at {
@@ -176,24 +203,27 @@ pub(crate) fn sync(c: &mut Cluster, name: &str) -> Action {
             .unwrap_or(stopped)
             .plus_ms(NODE_MONITOR_GRACE_PERIOD_MS);
         if now > deadline {
-            mark_unknown(c, name);
+            note(mark_unknown(c, name));
         } else {
             // The first monitor pass after the deadline.
             let tick = (deadline.0 / NODE_MONITOR_PERIOD_MS + 1) * NODE_MONITOR_PERIOD_MS;
             action = action.or_earlier(Time(tick), "the node-monitor grace period ends");
         }
     }
-    reconcile_taints(c, name);
-    match taint_eviction(c, name) {
+    note(reconcile_taints(c, name));
+    let (next, evicted) = taint_eviction(c, name);
+    note(evicted);
+    match next {
         Some(at) => action.or_earlier(at, "a pod's NoExecute toleration ends"),
         None => action,
     }
 }
 
-/// `tryUpdateNodeHealth`: the kubelet has not renewed its Lease within the grace period.
-fn mark_unknown(c: &mut Cluster, name: &str) {
+/// `tryUpdateNodeHealth`: the kubelet has not renewed its Lease within the grace period; then
+/// `MarkPodsNotReady` for a node that was Ready.
+fn mark_unknown(c: &mut Cluster, name: &str) -> Result<(), String> {
     let Some(mut node) = c.get_as::<Node>("", name).cloned() else {
-        return;
+        return Ok(());
     };
     let was_ready = node.is_ready();
     let mut changed = false;
@@ -206,24 +236,34 @@ fn mark_unknown(c: &mut Cluster, name: &str) {
             changed = true;
         }
     }
-    if !changed {
-        return;
+    if changed {
+        if was_ready {
+            c.machines
+                .entry(name.to_string())
+                .or_default()
+                .mark_pods_not_ready = true;
+        }
+        let n = match c.put_checked(Object::Node(node), Verb::UpdateStatus) {
+            Ok(n) => n,
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) => return Err(e.message),
+        };
+        if was_ready {
+            c.record_event(
+                &n,
+                "Normal",
+                "NodeNotReady",
+                &format!("Node {name} status is now: NodeNotReady"),
+                "node-controller",
+                None,
+            );
+        }
     }
-    let written = c.put_existing(Object::Node(node));
-    if !was_ready {
-        return;
+    if !c.machines.get(name).is_some_and(|m| m.mark_pods_not_ready) {
+        return Ok(());
     }
-    if let Some(n) = written {
-        c.record_event(
-            &n,
-            "Normal",
-            "NodeNotReady",
-            &format!("Node {name} status is now: NodeNotReady"),
-            "node-controller",
-            None,
-        );
-    }
-    // MarkPodsNotReady.
+    // MarkPodsNotReady: each pod's Ready condition False; a pod that fails is tried again.
+    let mut failed = None;
     let pods: Vec<Pod> = c
         .store
         .pods_on_node(name)
@@ -239,15 +279,28 @@ fn mark_unknown(c: &mut Cluster, name: &str) {
         }
         cond.status = "False".into();
         cond.last_transition_time = Some(c.now);
-        if let Some(o) = c.put_existing(Object::Pod(Box::new(p))) {
-            c.record_event(
+        match c.put_checked(Object::Pod(Box::new(p)), Verb::UpdateStatus) {
+            Ok(o) => c.record_event(
                 &o,
                 "Warning",
                 "NodeNotReady",
                 "Node is not ready",
                 "node-controller",
                 None,
-            );
+            ),
+            Err(e) if e.is_not_found() => {}
+            Err(e) => {
+                failed.get_or_insert(e.message);
+            }
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => {
+            if let Some(m) = c.machines.get_mut(name) {
+                m.mark_pods_not_ready = false;
+            }
+            Ok(())
         }
     }
 }
@@ -258,6 +311,7 @@ fn kubelet_started(c: &mut Cluster, name: &str) {
         let m = c.machines.entry(name.to_string()).or_default();
         m.kubelet_up_at = None;
         m.last_heartbeat = None;
+        m.mark_pods_not_ready = false;
     }
     let Some(mut node) = c.get_as::<Node>("", name).cloned() else {
         return;
@@ -329,10 +383,11 @@ fn kubelet_started(c: &mut Cluster, name: &str) {
 }
 
 /// `doNoScheduleTaintingPass` and `doNoExecuteTaintingPass`: the `node.kubernetes.io/*` taints
-/// follow the Ready condition and `spec.unschedulable`.
-fn reconcile_taints(c: &mut Cluster, name: &str) {
+/// follow the Ready condition and `spec.unschedulable`. A failed update is an error (the pass
+/// computes the taints afresh when it is tried again).
+fn reconcile_taints(c: &mut Cluster, name: &str) -> Result<(), String> {
     let Some(mut node) = c.get_as::<Node>("", name).cloned() else {
-        return;
+        return Ok(());
     };
     let ready = node
         .status
@@ -378,14 +433,21 @@ fn reconcile_taints(c: &mut Cluster, name: &str) {
         }
     }
     if node.spec.taints != before {
-        c.put_existing(Object::Node(node));
+        match c.put_checked(Object::Node(node), Verb::Update) {
+            Err(e) if !e.is_not_found() => return Err(e.message),
+            _ => {}
+        }
     }
+    Ok(())
 }
 
 /// The taint-eviction controller for the pods on one node. Returns when the next pod's
-/// toleration ends.
-fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
-    let node = c.get_as::<Node>("", name).cloned()?;
+/// toleration ends, and the error of an eviction that failed (the pod stays scheduled for
+/// deletion, so the next pass tries it again).
+fn taint_eviction(c: &mut Cluster, name: &str) -> (Option<Time>, Result<(), String>) {
+    let Some(node) = c.get_as::<Node>("", name).cloned() else {
+        return (None, Ok(()));
+    };
     let now = c.now;
     let taints: Vec<&Taint> = node
         .spec
@@ -460,13 +522,13 @@ fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
         let at = since.plus_ms(seconds as u64 * 1000);
         if now >= at {
             scheduled.remove(&key);
-            evict.push(p.clone());
+            evict.push((p.clone(), since));
         } else {
             scheduled.entry(key).or_insert(now);
             next = Some(next.map_or(at, |n: Time| n.min(at)));
         }
     }
-    c.machines.entry(name.to_string()).or_default().evictions = scheduled;
+    let mut failed = None;
     for p in cancelled {
         let msg = format!(
             "Cancelling deletion of Pod {}/{}",
@@ -481,7 +543,7 @@ fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
             None,
         );
     }
-    for mut p in evict {
+    for (mut p, since) in evict {
         let msg = format!(
             "Marking for deletion Pod {}/{}",
             p.metadata.namespace, p.metadata.name
@@ -500,15 +562,53 @@ fn taint_eviction(c: &mut Cluster, name: &str) -> Option<Time> {
             "DeletionByTaintManager",
             "Taint manager: deleting due to NoExecute taint",
         );
-        c.put_existing(Object::Pod(Box::new(p.clone())));
-        let _ = c.delete_inner(
-            Kind::Pod,
-            &p.metadata.namespace,
-            &p.metadata.name,
-            &DeleteOptions::default(),
-        );
+        // `deletePodHandler`: `addConditionAndDeletePod`, up to 5 attempts (its 10 ms sleeps
+        // take no simulated time here); a pod still not deleted stays scheduled, still due.
+        let mut err = None;
+        for _ in 0..5 {
+            err = evict_pod(c, &p).err();
+            if err.is_none() {
+                break;
+            }
+        }
+        if let Some(e) = err {
+            scheduled.insert(
+                (p.metadata.namespace.clone(), p.metadata.name.clone()),
+                since,
+            );
+            failed.get_or_insert(e);
+        }
     }
-    next
+    c.machines.entry(name.to_string()).or_default().evictions = scheduled;
+    (next, failed.map_or(Ok(()), Err))
+}
+
+/// `addConditionAndDeletePod`: the `DisruptionTarget` condition (a status update), then the
+/// delete; a pod already gone is done.
+fn evict_pod(c: &mut Cluster, p: &Pod) -> Result<(), String> {
+    let (ns, n) = (&p.metadata.namespace, &p.metadata.name);
+    let Some(live) = c
+        .get_as::<Pod>(ns, n)
+        .filter(|l| l.metadata.uid == p.metadata.uid)
+    else {
+        return Ok(());
+    };
+    if live.is_terminating() {
+        return Ok(());
+    }
+    if !live.status.conditions.iter().any(|c| {
+        c.type_ == "DisruptionTarget" && c.reason.as_deref() == Some("DeletionByTaintManager")
+    }) {
+        match c.put_checked(Object::Pod(Box::new(p.clone())), Verb::UpdateStatus) {
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) => return Err(e.message),
+            Ok(_) => {}
+        }
+    }
+    match c.delete_inner(Kind::Pod, ns, n, &DeleteOptions::default()) {
+        Err(e) if !e.is_not_found() => Err(e.message),
+        _ => Ok(()),
+    }
 }
 
 /// The `DisruptionTarget` condition that eviction and the taint manager add before deleting.

@@ -5,6 +5,7 @@
 use super::{key_of, Action, Controller, Work};
 use crate::api::*;
 use crate::cluster::Cluster;
+use crate::faults::Verb;
 use crate::store::{ObjKey, WatchEvent, WatchEventType};
 
 pub const SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
@@ -262,6 +263,8 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) -> Action {
         None => pick_node(c, &feasible),
     };
     // WaitForFirstConsumer: hand the unbound claims to the provisioner and wait for binding.
+    // A claim update that fails is VolumeBinding's PreBind failing: the pod is not assumed,
+    // and goes back to the queue with backoff (`handleSchedulingFailure`).
     let mut waiting = false;
     for pvc in &claims {
         if pvc.spec.volume_name.is_some() {
@@ -273,7 +276,10 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) -> Action {
             p.metadata
                 .annotations
                 .insert(SELECTED_NODE.into(), node.clone());
-            c.put_existing(p.into());
+            match c.put_checked(p.into(), Verb::Update) {
+                Err(e) if !e.is_not_found() => return Action::Retry { reason: e.message },
+                _ => {}
+            }
         }
     }
     if waiting {
@@ -283,7 +289,14 @@ pub(crate) fn schedule(c: &mut Cluster, key: &ObjKey) -> Action {
     let mut p = pod.clone();
     p.spec.node_name = Some(node.clone());
     set_scheduled_condition(&mut p, c.now, None);
-    c.put_existing(p.clone().into());
+    // The binding (a create of `pods/NAME/binding`, a fault plan's create of the pod): one that
+    // fails sends the pod back to the queue with backoff (`handleBindingCycleError`); one that
+    // timed out but went through leaves the pod bound, and the retry finds nothing to do.
+    match c.put_checked(p.clone().into(), Verb::Create) {
+        Ok(_) => {}
+        Err(e) if e.is_not_found() => return Action::Done,
+        Err(e) => return Action::Retry { reason: e.message },
+    }
     let msg = format!("Successfully assigned {ns}/{name} to {node}");
     c.record_event_series(
         &Object::Pod(Box::new(p)),
@@ -397,7 +410,13 @@ fn unschedulable_with(c: &mut Cluster, pod: &Pod, total: usize, why: &str, full:
     }
     let mut p = pod.clone();
     set_scheduled_condition(&mut p, c.now, Some(&msg));
-    c.put_existing(p.clone().into());
+    // The PodScheduled condition (a status update): one that fails is tried again with
+    // backoff; the pod stays Pending either way.
+    match c.put_checked(p.clone().into(), Verb::UpdateStatus) {
+        Ok(_) => {}
+        Err(e) if e.is_not_found() => return Action::Done,
+        Err(e) => return Action::Retry { reason: e.message },
+    }
     c.record_event_series(
         &Object::Pod(Box::new(p)),
         "Warning",

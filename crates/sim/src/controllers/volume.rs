@@ -228,6 +228,23 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) -> Action {
 
 /// Binds a claim to an Available volume of its class that fits (static provisioning).
 fn bind_static(c: &mut Cluster, pvc: &PersistentVolumeClaim) -> bool {
+    // `findBestMatchForClaim` takes a volume pre-bound to the claim first: the provisioner's,
+    // when its create timed out but went through (its name is the claim's uid).
+    let prebound = c
+        .get_as::<PersistentVolume>("", &format!("pvc-{}", pvc.metadata.uid))
+        .filter(|pv| {
+            !pv.metadata.is_deleting()
+                && pv
+                    .spec
+                    .claim_ref
+                    .as_ref()
+                    .is_some_and(|r| r.uid.as_deref() == Some(pvc.metadata.uid.as_str()))
+        })
+        .cloned();
+    if let Some(pv) = prebound {
+        bind(c, pv, pvc.clone());
+        return true;
+    }
     let class = pvc.spec.storage_class_name.clone().unwrap_or_default();
     let want = pvc
         .spec
@@ -274,8 +291,9 @@ fn bind_static(c: &mut Cluster, pvc: &PersistentVolumeClaim) -> bool {
     }
 }
 
-fn bind(c: &mut Cluster, mut pv: PersistentVolume, mut pvc: PersistentVolumeClaim) {
-    pv.spec.claim_ref = Some(ObjectReference {
+/// The reference a volume bound to `pvc` carries (`reference.GetReference`).
+fn claim_ref_of(pvc: &PersistentVolumeClaim) -> ObjectReference {
+    ObjectReference {
         api_version: Some("v1".into()),
         kind: Some("PersistentVolumeClaim".into()),
         namespace: Some(pvc.metadata.namespace.clone()),
@@ -283,7 +301,25 @@ fn bind(c: &mut Cluster, mut pv: PersistentVolume, mut pvc: PersistentVolumeClai
         uid: Some(pvc.metadata.uid.clone()),
         resource_version: Some(pvc.metadata.resource_version.clone()),
         field_path: None,
-    });
+    }
+}
+
+/// Whether the volume is pre-bound to this very claim (its claimRef names the claim's uid).
+fn prebound_to(pv: &Object, pvc: &PersistentVolumeClaim) -> bool {
+    PersistentVolume::from_object(pv)
+        .and_then(|pv| pv.spec.claim_ref.as_ref())
+        .is_some_and(|r| r.uid.as_deref() == Some(pvc.metadata.uid.as_str()))
+}
+
+fn bind(c: &mut Cluster, mut pv: PersistentVolume, mut pvc: PersistentVolumeClaim) {
+    // A volume pre-bound to the claim keeps its reference (`GetBindVolumeToClaim` rewrites it
+    // only when it names another claim).
+    if !pv.spec.claim_ref.as_ref().is_some_and(|r| {
+        r.uid.as_deref() == Some(pvc.metadata.uid.as_str())
+            && r.name.as_deref() == Some(pvc.metadata.name.as_str())
+    }) {
+        pv.spec.claim_ref = Some(claim_ref_of(&pvc));
+    }
     pv.status.phase = Some("Bound".into());
     pv.status.last_phase_transition_time = Some(c.now);
     c.put_existing(pv.clone().into());
@@ -382,7 +418,10 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
         spec: PvSpec {
             capacity: BTreeMap::from([("storage".to_string(), storage)]),
             access_modes: pvc.spec.access_modes.clone(),
-            claim_ref: None,
+            // Pre-bound to its claim, as the external provisioner library creates it
+            // (`volume.Spec.ClaimRef = claimRef`): no other claim can take it, even when the
+            // create timed out and the binding comes later.
+            claim_ref: Some(claim_ref_of(&pvc)),
             persistent_volume_reclaim_policy: class.reclaim_policy.clone(),
             storage_class_name: Some(class_name.clone()),
             volume_mode: Some("Filesystem".into()),
@@ -410,9 +449,11 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
     };
     let created = match c.create_inner(pv.into()) {
         Ok(created) => created,
-        // A create that timed out may have gone through: the volume is there.
+        // A create that timed out may have gone through: the volume is there, pre-bound to
+        // this claim (`StoreVolume`: "persistentvolume already exists, reusing").
         Err(e) if e.is_already_exists() => match c.get(Kind::PersistentVolume, "", &pv_name) {
-            Ok(pv) => pv,
+            Ok(pv) if prebound_to(&pv, &pvc) => pv,
+            Ok(_) => return Action::Retry { reason: e.message },
             Err(e) => return Action::Retry { reason: e.message },
         },
         // The provisioner retries with backoff (a fault plan's 409, 500 or timeout).

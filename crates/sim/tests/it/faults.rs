@@ -734,6 +734,281 @@ fn a_timeout_whose_write_went_through_creates_nothing_twice() {
     rs_converged(&mut c, 3);
 }
 
+/// Chaos fault seed 6031 (Parallel): the provisioner's volume create timed out but went
+/// through, and its retries failed meanwhile. The volume must stay its claim's: it is created
+/// pre-bound (`claimRef`, as the external provisioner library creates it), so another claim of
+/// the class cannot bind it while it waits, and the claim is bound to it (the binder's
+/// pre-bound match, or the provisioner's retry finding it there). Before, the volume went
+/// Available, a claim created meanwhile took it, and the retry bound it to its own claim
+/// too: two claims on one volume.
+#[test]
+fn a_provisioned_volume_whose_create_timed_out_stays_its_claims() {
+    let provisioner = "local-path-provisioner";
+    let faults = Faults::new()
+        .rule(
+            Rule::new(Verb::Create, Fault::Timeout)
+                .kind(Kind::PersistentVolume)
+                .by(provisioner)
+                .once_after(0),
+        )
+        .rule(
+            Rule::new(Verb::Create, Fault::Internal)
+                .kind(Kind::PersistentVolume)
+                .by(provisioner)
+                .after(1, 8),
+        );
+    let mut s = sim(1, true, faults);
+    s.wait("the volume's create to time out", |c| injected(c) == 1);
+    let claim =
+        s.c.get_as::<PersistentVolumeClaim>("default", "datadir-ss-0")
+            .unwrap()
+            .clone();
+    let volume = format!("pvc-{}", claim.metadata.uid);
+    let pv =
+        s.c.get_as::<PersistentVolume>("", &volume)
+            .expect("the create went through");
+    let r = pv.spec.claim_ref.as_ref().expect("pre-bound to its claim");
+    assert_eq!(
+        (r.name.as_deref(), r.uid.as_deref()),
+        (Some("datadir-ss-0"), Some(claim.metadata.uid.as_str()))
+    );
+    // Another claim of the default class (WaitForFirstConsumer) and the same size.
+    s.apply(
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: other\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n",
+    );
+    converged(&mut s, 1);
+    let bound = |c: &Cluster, name: &str| {
+        c.get_as::<PersistentVolumeClaim>("default", name)
+            .and_then(|p| p.spec.volume_name.clone())
+    };
+    assert_eq!(bound(&s.c, "datadir-ss-0"), Some(volume.clone()));
+    assert_eq!(bound(&s.c, "other"), None, "no consumer: it waits");
+    let pv = s.c.get_as::<PersistentVolume>("", &volume).unwrap();
+    assert_eq!(pv.status.phase.as_deref(), Some("Bound"));
+    assert_eq!(
+        pv.spec.claim_ref.as_ref().and_then(|r| r.name.as_deref()),
+        Some("datadir-ss-0")
+    );
+    // Deleted before it was bound, a pre-bound volume is released and reclaimed, not left
+    // Available for another claim.
+    let mut c = Cluster::new(7);
+    c.set_faults(
+        Faults::new().rule(
+            Rule::new(Verb::Create, Fault::Timeout)
+                .kind(Kind::PersistentVolume)
+                .by(provisioner)
+                .after(0, u64::MAX),
+        ),
+    );
+    apply(&mut c, "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: lone\nspec:\n  storageClassName: standard\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: user\nspec:\n  containers:\n  - name: c\n    image: nginx\n    volumeMounts:\n    - name: d\n      mountPath: /d\n  volumes:\n  - name: d\n    persistentVolumeClaim:\n      claimName: lone\n");
+    wait_until(&mut c, 60_000, "the volume", |c| {
+        c.list_as::<PersistentVolume>(None).len() == 1
+    });
+    c.clear_faults();
+    wait_until(&mut c, 60_000, "the claim bound", |c| {
+        c.get_as::<PersistentVolumeClaim>("default", "lone")
+            .is_some_and(|p| p.spec.volume_name.is_some())
+    });
+}
+
+/// The EndpointSlice controller's writes fail: the slice's create times out (it is stored
+/// anyway), then two of its updates fail, then its delete once. Each sync that failed is
+/// retried with backoff, as `handleErr` requeues the service: never a second slice, and the
+/// slice ends up listing every pod, ready; a service that stops selecting loses its slice.
+#[test]
+fn endpoint_slice_writes_that_fail_are_retried() {
+    let eps = "endpointslice-controller";
+    let rule = |verb, fault| Rule::new(verb, fault).kind(Kind::EndpointSlice).by(eps);
+    let faults = Faults::new()
+        .rule(rule(Verb::Create, Fault::Timeout).once_after(0))
+        .rule(rule(Verb::Update, Fault::Internal).after(0, 2))
+        .rule(rule(Verb::Delete, Fault::Conflict).once_after(0));
+    let mut s = sim(3, false, faults);
+    converged(&mut s, 3);
+    let slices = |c: &Cluster| -> Vec<EndpointSlice> {
+        c.list_as::<EndpointSlice>(Some("default"))
+            .into_iter()
+            .filter(|e| {
+                e.metadata
+                    .labels
+                    .get("kubernetes.io/service-name")
+                    .map(String::as_str)
+                    == Some("test")
+            })
+            .cloned()
+            .collect()
+    };
+    let all = slices(&s.c);
+    assert_eq!(all.len(), 1, "one slice");
+    let ready: Vec<&str> = all[0]
+        .endpoints
+        .iter()
+        .filter(|e| e.conditions.ready == Some(true))
+        .filter_map(|e| e.target_ref.as_ref()?.name.as_deref())
+        .collect();
+    assert_eq!(ready, ["ss-0", "ss-1", "ss-2"]);
+    let f = s.c.faults().unwrap();
+    assert_eq!(f.count(Verb::Create, Some(Kind::EndpointSlice)), 1);
+    assert_eq!(f.count(Verb::Update, Some(Kind::EndpointSlice)), 2);
+    s.c.patch(
+        Kind::Service,
+        "default",
+        "test",
+        PatchType::Merge,
+        &json!({"spec": {"selector": null}}),
+    )
+    .unwrap();
+    s.settle();
+    assert!(slices(&s.c).is_empty(), "the slice went");
+    assert_eq!(
+        s.c.faults()
+            .unwrap()
+            .count(Verb::Delete, Some(Kind::EndpointSlice)),
+        1
+    );
+}
+
+/// The node lifecycle and taint-eviction controllers' writes fail: a stopped node's status
+/// update to Unknown (500), its taints' update (409), its pods' Ready=False (a timeout that went
+/// through) and the eviction's deletes (500, five times: upstream's `deletePodHandler` tries
+/// five times). Each is tried again (`nodesToRetry`, the taint pass, the eviction kept
+/// scheduled): the node ends Unknown and tainted, its pods not ready, then evicted after
+/// their 300 s toleration; started again, the set converges.
+#[test]
+fn node_lifecycle_writes_that_fail_are_retried() {
+    let node_ctl = "node-lifecycle-controller";
+    let mut s = sim(2, false, Faults::new());
+    converged(&mut s, 2);
+    let node = s.pod("ss-0").spec.node_name.clone().unwrap();
+    s.c.set_faults(
+        Faults::new()
+            .rule(
+                Rule::new(Verb::UpdateStatus, Fault::Internal)
+                    .kind(Kind::Node)
+                    .by(node_ctl)
+                    .once_after(0),
+            )
+            .rule(
+                Rule::new(Verb::Update, Fault::Conflict)
+                    .kind(Kind::Node)
+                    .by(node_ctl)
+                    .once_after(0),
+            )
+            .rule(
+                Rule::new(Verb::UpdateStatus, Fault::Timeout)
+                    .kind(Kind::Pod)
+                    .by(node_ctl)
+                    .once_after(0),
+            )
+            .rule(
+                Rule::new(Verb::Delete, Fault::Internal)
+                    .kind(Kind::Pod)
+                    .by(node_ctl)
+                    .after(0, 5),
+            ),
+    );
+    s.c.stop_node(&node).unwrap();
+    let on_node = |c: &Cluster, node: &str| -> Vec<Pod> {
+        c.list_as::<Pod>(Some("default"))
+            .into_iter()
+            .filter(|p| p.spec.node_name.as_deref() == Some(node))
+            .cloned()
+            .collect()
+    };
+    s.wait("the node's pods marked not ready", |c| {
+        let pods = on_node(c, &node);
+        !pods.is_empty() && pods.iter().all(|p| !p.is_ready())
+    });
+    s.wait("the node tainted unreachable", |c| {
+        c.get_as::<Node>("", &node).is_some_and(|n| {
+            n.spec
+                .taints
+                .iter()
+                .any(|t| t.key == "node.kubernetes.io/unreachable" && t.effect == "NoExecute")
+        })
+    });
+    let n = s.c.get_as::<Node>("", &node).unwrap();
+    assert!(n.status.conditions.iter().all(|c| c.status == "Unknown"));
+    s.wait("the node's pods evicted", |c| {
+        on_node(c, &node).iter().all(|p| p.is_terminating())
+    });
+    let f = s.c.faults().unwrap();
+    assert_eq!(f.count(Verb::UpdateStatus, Some(Kind::Node)), 1);
+    assert_eq!(f.count(Verb::Update, Some(Kind::Node)), 1);
+    assert_eq!(f.count(Verb::UpdateStatus, Some(Kind::Pod)), 1);
+    assert_eq!(f.count(Verb::Delete, Some(Kind::Pod)), 5);
+    assert!(events(&s.c, "TaintManagerEviction")
+        .iter()
+        .any(|m| m.starts_with("Marking for deletion Pod default/")));
+    s.c.start_node(&node).unwrap();
+    converged(&mut s, 2);
+}
+
+/// The scheduler's writes fail: the first claim's selected-node annotation (409), the first
+/// binding (a timeout that went through) and the second (500), then a PodScheduled=False
+/// status update (500). The pod goes back to the queue with backoff each time: every pod is
+/// placed once, the unschedulable one gets its condition, and the set converges.
+#[test]
+fn scheduler_writes_that_fail_are_retried() {
+    let sched = "default-scheduler";
+    let faults = Faults::new()
+        .rule(
+            Rule::new(Verb::Update, Fault::Conflict)
+                .kind(Kind::PersistentVolumeClaim)
+                .by(sched)
+                .once_after(0),
+        )
+        .rule(
+            Rule::new(Verb::Create, Fault::Timeout)
+                .kind(Kind::Pod)
+                .by(sched)
+                .once_after(0),
+        )
+        .rule(
+            Rule::new(Verb::Create, Fault::Internal)
+                .kind(Kind::Pod)
+                .by(sched)
+                .once_after(1),
+        );
+    let mut s = sim(3, false, faults);
+    converged(&mut s, 3);
+    let f = s.c.faults().unwrap();
+    assert_eq!(f.count(Verb::Update, Some(Kind::PersistentVolumeClaim)), 1);
+    assert_eq!(f.count(Verb::Create, Some(Kind::Pod)), 2);
+    assert_eq!(
+        events(&s.c, "Scheduled").len(),
+        2,
+        "the binding that timed out records nothing; the others one each"
+    );
+    s.c.set_faults(
+        Faults::new().rule(
+            Rule::new(Verb::UpdateStatus, Fault::Internal)
+                .kind(Kind::Pod)
+                .by(sched)
+                .once_after(0),
+        ),
+    );
+    for node in ["kind-worker", "kind-worker2"] {
+        s.patch(Kind::Node, node, json!({"spec": {"unschedulable": true}}));
+    }
+    s.scale(4);
+    s.wait("ss-3 unschedulable", |c| {
+        pod(c, "ss-3").is_some_and(|p| {
+            p.condition("PodScheduled").is_some_and(|c| {
+                c.status == "False"
+                    && c.message
+                        .as_deref()
+                        .is_some_and(|m| m.contains("node(s) were unschedulable"))
+            })
+        })
+    });
+    assert_eq!(s.c.faults().unwrap().injected.len(), 1);
+    for node in ["kind-worker", "kind-worker2"] {
+        s.patch(Kind::Node, node, json!({"spec": {"unschedulable": false}}));
+    }
+    converged(&mut s, 4);
+}
+
 /// A watch that drops pod events relists (an update for every pod, a delete for each one that
 /// went meanwhile): a pod deleted while nobody was watching is still replaced.
 #[test]
