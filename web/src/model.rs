@@ -17,6 +17,8 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use yew::Reducible;
 
+mod follow;
+
 /// Most terminal output a lesson's `output` checks look through (the newest).
 const MAX_LESSON_OUTPUT: usize = 64 * 1024;
 /// Most terminal output entries kept.
@@ -214,6 +216,9 @@ pub enum Action {
         progress: Progress,
         session: Result<Option<(Vec<Recorded>, u64)>, String>,
     },
+    /// The holder's tab saved its session or its editor text: a read-only tab follows it
+    /// (`model::follow`).
+    Follow(crate::storage::Followed),
 }
 
 /// What a read-only tab says when asked to change the session.
@@ -925,6 +930,7 @@ impl Reducible for Model {
                 | Action::RunLines(_)
                 | Action::ApplyManifest(_)
                 | Action::Stop
+                | Action::Step
                 | Action::ResetLesson(_)
                 | Action::OpenSession(..)
                 | Action::SaveEdit
@@ -941,6 +947,7 @@ impl Reducible for Model {
             }
         }
         match action {
+            Action::Follow(f) => m.follow(f),
             Action::OtherTab => {
                 if m.read_only {
                     return self;
@@ -954,6 +961,7 @@ impl Reducible for Model {
                 progress,
                 session,
             } => {
+                let (editor, own) = follow::taking_over(&m.editor.text, editor);
                 let mut n = Model::with(editor, progress, m.route.clone(), session);
                 // The same engine cell, which the page's listeners (the save on pagehide, tab
                 // completion) hold: it gets the session taken over.
@@ -965,6 +973,9 @@ impl Reducible for Model {
                 n.lessons_note = m.lessons_note.clone();
                 n.clock.speed = m.clock.speed;
                 n.note("# You took over the session in this tab: it is as the other tab last saved it, and the other tab is now read-only.\n".into());
+                if own {
+                    n.note("# The editor keeps the text you changed in this tab.\n".into());
+                }
                 m = n;
             }
             Action::Frame(real_ms) => {
@@ -972,7 +983,12 @@ impl Reducible for Model {
                     return self;
                 }
                 let sim_ms = real_ms.clamp(0.0, MAX_FRAME_MS) * f64::from(m.clock.speed);
-                let out = m.engine.borrow_mut().advance(sim_ms);
+                // A read-only tab's time is the holder's (it follows the holder's saves).
+                let out = if m.read_only {
+                    Output::default()
+                } else {
+                    m.engine.borrow_mut().advance(sim_ms)
+                };
                 m.log_output(&out);
                 if !m.queue.is_empty() {
                     m.drain_queue();
@@ -1831,7 +1847,9 @@ mod tests {
             Rc::ptr_eq(&m.engine(), &engine),
             "the page's engine cell is kept"
         );
-        assert_eq!(&*m.editor.text, "kind: Secret\n");
+        // The editor's text changed in this tab is kept (model::follow); unchanged, it would be
+        // the stored one.
+        assert_eq!(&*m.editor.text, "kind: List\n");
         assert!(terminal_text(&m).contains("You took over the session in this tab"));
         let m = act(m, Action::Submit("kubectl get ns a -o name".into()));
         assert!(
