@@ -6,10 +6,13 @@ set -u
 cd "$(dirname "$0")"
 secs=${1:-300}
 [ $# -gt 0 ] && shift
-targets=${*:-shell_parse apply_yaml kubectl_line container_shell}
+targets=${*:-shell_parse apply_yaml kubectl_line container_shell printers explain_path get_output}
 for t in $targets; do
     mkdir -p work/$t
-    RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none --debug-assertions "$t" work/$t corpus/$t regressions/$t -- \
+    dirs="work/$t corpus/$t"
+    [ -d regressions/$t ] && dirs="$dirs regressions/$t"
+    # shellcheck disable=SC2086
+    RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none --debug-assertions "$t" $dirs -- \
         -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         -max_total_time="$secs" -timeout=10 -max_len=2048 -print_final_stats=1 >work/$t.log 2>&1
     echo "$t: exit $?; last: $(grep -E '^#[0-9]+' work/$t.log | tail -1)"

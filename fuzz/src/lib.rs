@@ -5,12 +5,15 @@
 
 use ordinal_kubectl::printers::{custom_columns, jsonpath, template};
 use ordinal_kubectl::session::{MemFiles, Mode, Session};
+use ordinal_kubectl::{Env, Files};
 use ordinal_shell::{Dialect, Host, Limits, Output, Shell, State};
 use ordinal_sim::Cluster;
 use serde_json::Value;
 
 pub const WEB_YAML: &str = include_str!("../../examples/web.yaml");
 pub const K8S_WEB_YAML: &str = include_str!("../../examples/k8s-io-web.yaml");
+/// The schemas `kubectl explain` reads (as the CLI embeds them and the web app fetches them).
+pub const EXPLAIN_JSON: &str = include_str!("../../web/explain/explain.json");
 
 /// Lines of a `kubectl_line` input that are run; the rest is ignored.
 const MAX_LINES: usize = 4;
@@ -245,4 +248,102 @@ pub fn printers(data: &[u8]) {
             let _ = jsonpath::render(src, &list);
         }
     }
+}
+
+/// The explain data and nothing else, as `kubectl explain` reads it.
+struct ExplainFiles;
+
+impl Files for ExplainFiles {
+    fn read(&self, _path: &str) -> Result<String, String> {
+        Err("No such file or directory".into())
+    }
+    fn explain_data(&self) -> Option<&str> {
+        Some(EXPLAIN_JSON)
+    }
+}
+
+/// `kubectl explain` of an arbitrary `TYPE.field.path` (the first line). The first byte picks
+/// the flags: bit 0 `--recursive`; bits 1-2 no `--api-version`, the second line as it, `v1` or
+/// `apps/v1`; bit 3 `--output=` the third line (else none). Each answer is the field's text or
+/// kubectl's error, never nothing.
+pub fn explain_path(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let Some(rest) = text(rest) else { return };
+    let mut lines = rest.split('\n');
+    let path = lines.next().unwrap_or_default();
+    let version = lines.next();
+    let output = lines.next();
+    let mut args = vec!["explain".to_string(), path.to_string()];
+    if first & 1 != 0 {
+        args.push("--recursive".into());
+    }
+    match (first >> 1) & 3 {
+        1 => args.push(format!("--api-version={}", version.unwrap_or_default())),
+        2 => args.push("--api-version=v1".into()),
+        3 => args.push("--api-version=apps/v1".into()),
+        _ => {}
+    }
+    if first & 8 != 0 {
+        args.push(format!("--output={}", output.unwrap_or_default()));
+    }
+    let env = Env {
+        namespace: "default",
+        files: &ExplainFiles,
+        stdin: "",
+        interactive_shells: false,
+    };
+    // explain reads no object; a fork of a fresh cluster costs microseconds.
+    let out = FRESH.with(|c| ordinal_kubectl::run(&mut c.clone(), &args, &env));
+    assert!(!out.text().is_empty(), "kubectl {args:?} said nothing");
+}
+
+/// `kubectl get` of the lesson's objects with an arbitrary `--output` (the first line:
+/// `go-template=…`, `custom-columns=…`, `jsonpath=…`, `template`, `name`, a `-file` form, …).
+/// The first byte picks what is listed (bits 0-1: pods, `sts,svc,pvc`, the pod `web-0`,
+/// `all`) and the extras: bit 2 `--sort-by=` the second line; bit 3 `--template=` the rest
+/// (also the file `t.tmpl`, which the `-file` forms can name); bit 4 `--no-headers`;
+/// bit 5 `--allow-missing-template-keys=false`. A get writes nothing.
+pub fn get_output(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let Some(rest) = text(rest) else { return };
+    let mut lines = rest.splitn(3, '\n');
+    let output = lines.next().unwrap_or_default();
+    let sort_by = lines.next().unwrap_or_default();
+    let template = lines.next().unwrap_or_default();
+    let mut args: Vec<String> = vec!["get".into()];
+    match first & 3 {
+        0 => args.push("pods".into()),
+        1 => args.push("sts,svc,pvc".into()),
+        2 => args.extend(["pod".into(), "web-0".into()]),
+        _ => args.push("all".into()),
+    }
+    args.push(format!("--output={output}"));
+    if first & 4 != 0 {
+        args.push(format!("--sort-by={sort_by}"));
+    }
+    if first & 8 != 0 {
+        args.push(format!("--template={template}"));
+    }
+    if first & 16 != 0 {
+        args.push("--no-headers".into());
+    }
+    if first & 32 != 0 {
+        args.push("--allow-missing-template-keys=false".into());
+    }
+    let mut files = MemFiles::default();
+    files.files.insert("t.tmpl".into(), template.into());
+    let env = Env {
+        namespace: "default",
+        files: &files,
+        stdin: "",
+        interactive_shells: false,
+    };
+    let mut c = LESSON.with(Cluster::clone);
+    let before = c.resource_version();
+    let _ = ordinal_kubectl::run(&mut c, &args, &env);
+    assert_eq!(c.resource_version(), before, "kubectl {args:?} wrote");
 }

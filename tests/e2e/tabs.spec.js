@@ -1,7 +1,7 @@
 // Two tabs of one browser share one saved session, so one tab holds it at a time: the first tab
 // opened (or the one the user took over in) runs and saves; another tab opened meanwhile shows
-// the session as saved, refuses to change it (with a notice and a "Take over here" button) and
-// saves nothing. No tab's work is written over unless the user takes over. And a saved session
+// the session and follows the holder's saves live (its cluster, terminal and editor), refuses to
+// change it (with a notice and a "Take over here" button) and saves nothing. No tab's work is written over unless the user takes over. And a saved session
 // this version cannot read is kept as a backup the user can export.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
@@ -55,6 +55,49 @@ test('both tabs working: the second is read-only, and only the first one\'s work
   a.errs.check();
   b.errs.check();
   c.errs.check();
+});
+
+test('the read-only tab follows the holder live: its Apply and a new Secret show without a reload', async ({ context }) => {
+  const a = await openTab(context);
+  const b = await openTab(context);
+  await expect(notice(b.page)).toBeVisible();
+  // What the user typed in B and did not send stays through everything below.
+  const bLine = b.page.getByRole('textbox', { name: 'Terminal' });
+  await bLine.fill('kubectl get secret from-a');
+
+  // A picks another manifest and applies it, with time running fast.
+  await a.page.getByRole('combobox', { name: 'Examples' }).selectOption({ label: 'k8s.io: web.yaml' });
+  await a.page.getByRole('combobox', { name: 'Speed' }).selectOption('100');
+  await a.page.getByRole('button', { name: 'Apply' }).click();
+  await expect(log(a.page)).toContainText('statefulset.apps/web created');
+
+  // B shows A's editor, A's Apply in its terminal, and the pods coming up as time passes in A.
+  await expect(b.page.getByRole('textbox', { name: 'Manifest' })).toHaveValue(/registry\.k8s\.io\/nginx-slim/);
+  await expect(log(b.page)).toContainText('$ kubectl apply -f web.yaml');
+  await expect(log(b.page)).toContainText('statefulset.apps/web created');
+  for (const p of ['web-0', 'web-1']) {
+    await expect(b.page.locator(`[data-pod="${p}"]`)).toHaveAttribute('data-ready', '1/1', { timeout: 15_000 });
+  }
+  // A new Secret in A is in B's terminal at once.
+  await runs(a.page, 'kubectl create secret generic from-a --from-literal=k=v', 'secret/from-a created');
+  await expect(log(b.page)).toContainText('$ kubectl create secret generic from-a --from-literal=k=v\nsecret/from-a created');
+  await expect(notice(b.page)).toBeVisible();
+  await expect(bLine).toHaveValue('kubectl get secret from-a');
+
+  // Taking over still works, from what B followed; B's unsent line is sent as it was.
+  await b.page.getByRole('button', { name: 'Take over here' }).click();
+  await expect(notice(b.page)).toHaveCount(0);
+  await expect(log(b.page)).toContainText('You took over the session in this tab');
+  await expect(bLine).toHaveValue('kubectl get secret from-a');
+  await bLine.press('Enter');
+  await expect(log(b.page)).toContainText(/from-a +Opaque +1 /);
+  // And now A follows B.
+  await expect(notice(a.page)).toBeVisible();
+  await runs(b.page, 'kubectl scale sts web --replicas=3', 'statefulset.apps/web scaled');
+  await expect(log(a.page)).toContainText('$ kubectl scale sts web --replicas=3\nstatefulset.apps/web scaled');
+  await expect(a.page.locator('[data-pod="web-2"]')).toBeVisible({ timeout: 15_000 });
+  a.errs.check();
+  b.errs.check();
 });
 
 test('reloads: the holder gets its session back, the read-only tab stays read-only', async ({ context }) => {

@@ -234,6 +234,7 @@ pub fn app() -> Html {
     // next tab or load to claim.
     let read_only = use_mut_ref(|| false);
     *read_only.borrow_mut() = model.read_only;
+    storage::set_read_only(model.read_only);
     {
         let engine = model.engine();
         let read_only = read_only.clone();
@@ -259,11 +260,14 @@ pub fn app() -> Html {
                         d.dispatch(Action::OtherTab);
                     }
                 });
-                // Another tab took the session over.
+                // Another tab took the session over; the holder saved (a read-only tab follows).
                 let d = dispatch.clone();
-                let other = gloo_events::EventListener::new(&w, "storage", move |_| {
+                let other = gloo_events::EventListener::new(&w, "storage", move |e| {
                     if storage::lease() == storage::Lease::Other {
                         d.dispatch(Action::OtherTab);
+                    }
+                    if let Some(f) = storage::followed_event(e) {
+                        d.dispatch(Action::Follow(f));
                     }
                 });
                 (hide, show, other)
@@ -584,7 +588,7 @@ pub fn app() -> Html {
             }
             if model.read_only {
                 <div class="tab-notice" role="alert">
-                    <p>{ "This session is open in another tab. This tab shows it as it was saved, but runs and saves nothing, so no tab's work is written over." }</p>
+                    <p>{ "This session is open in another tab. This tab follows it as that tab works, but runs and saves nothing, so no tab's work is written over." }</p>
                     <button type="button" class="btn primary" onclick={on_take_over}
                         title="Work in this tab: it opens the session as the other tab last saved it, and the other tab becomes read-only">{ "Take over here" }</button>
                 </div>

@@ -125,6 +125,10 @@ pub struct Engine {
     /// The branch "Return to latest" goes to: the line that was current when the learner
     /// branched off it (none while on the latest line).
     pub latest: Option<usize>,
+    /// Before the record's trailing `Manifest` inputs (the editor's text synced, nothing run
+    /// with it yet): the record's length and `web.yaml` as it was (the text last synced and the
+    /// file). [`Engine::catch_up`] goes back there when another tab's record goes on otherwise.
+    unsynced: Option<(usize, Option<String>, Option<String>)>,
 }
 
 impl Engine {
@@ -144,6 +148,7 @@ impl Engine {
             snap_every: SNAPSHOT_EVERY,
             branches: Vec::new(),
             latest: None,
+            unsynced: None,
         }
     }
 
@@ -154,6 +159,9 @@ impl Engine {
     }
 
     fn note(&mut self, op: Op) {
+        if !matches!(op, Op::Manifest(_)) {
+            self.unsynced = None;
+        }
         let pos = self.record.len();
         if pos < MAX_RECORD
             && self.keep_snaps
@@ -252,6 +260,10 @@ impl Engine {
     pub fn sync_manifest(&mut self, text: &str) {
         if self.manifest.as_deref() == Some(text) {
             return;
+        }
+        if self.unsynced.is_none() && self.record_complete() {
+            let file = self.session.files().read(MANIFEST_FILE).ok();
+            self.unsynced = Some((self.record.len(), self.manifest.clone(), file));
         }
         // Noted first: a snapshot taken there has the buffer as it was before.
         self.note(Op::Manifest(text.to_string()));
@@ -415,6 +427,7 @@ impl Engine {
                     snap_every: SNAPSHOT_EVERY,
                     branches: Vec::new(),
                     latest: None,
+                    unsynced: None,
                 }
             }
             None => Engine {
@@ -514,6 +527,59 @@ impl Engine {
             keep => keep,
         };
         Some((b, branches, latest))
+    }
+
+    /// Brings this engine to another engine's `record` at `now` without starting again, when
+    /// that record goes on from this one's (another tab's session, saved as it went): the new
+    /// inputs are taken in turn, echoed and printed to `log` as [`Engine::replay`] does. This
+    /// engine's own trailing editor syncs (inputs that only set `web.yaml`) are undone first
+    /// if the other record went on otherwise there. `Err(())`, and this engine is left to be
+    /// replaced by a replay, when the records part elsewhere, when this engine's clock is past
+    /// the next input or `now`, or when an input was not taken as it was in the other engine.
+    pub fn catch_up(
+        &mut self,
+        record: &[Recorded],
+        now: u64,
+        log: &mut dyn FnMut(Option<&str>, Output),
+    ) -> Result<(), ()> {
+        let same = self
+            .record
+            .iter()
+            .zip(record)
+            .take_while(|(a, b)| a == b)
+            .count();
+        if same < self.record.len() {
+            // Only the editor's text synced here since, and nothing run with it: undone.
+            match self.unsynced.take() {
+                Some((len, manifest, file)) if len <= same => {
+                    self.record.truncate(len);
+                    self.snaps.retain(|s| s.pos <= len);
+                    self.manifest = manifest;
+                    let files = self.session.files_mut();
+                    match file {
+                        Some(f) => {
+                            let _ = files.write(MANIFEST_FILE, &f, false);
+                        }
+                        None => files.remove(MANIFEST_FILE),
+                    }
+                }
+                _ => return Err(()),
+            }
+        }
+        let start = self.record.len();
+        let next = record.get(start).map_or(now, |r| r.at);
+        if next < self.cluster.now().0 || now < next {
+            return Err(());
+        }
+        for (i, r) in record.iter().enumerate().skip(start) {
+            self.replay_step(r, log);
+            if self.record.len() != i + 1 || self.record.last() != Some(r) {
+                return Err(());
+            }
+        }
+        let o = self.advance_to(now);
+        log(None, o);
+        Ok(())
     }
 
     /// The record as JSON: `{"version":1,"seed":1,"now":…,"ops":[[at,"line","kubectl get pods"],…]}`.
@@ -859,6 +925,69 @@ mod tests {
             .input("kubectl exec web-1 -- cat /usr/share/nginx/html/index.html")
             .text();
         assert_eq!(file, "kept\n");
+    }
+
+    /// Another engine's record that goes on from this one's is taken input by input from
+    /// where this one's ends, to the same cluster: this engine's own trailing editor sync (a
+    /// `web.yaml` the other never had) is undone first, so the other's `kubectl apply -f
+    /// web.yaml` reads the other's file. An input of its own that the other record lacks, or
+    /// a clock past the other's, is refused (the caller replays from the start).
+    #[test]
+    fn catch_up_takes_the_new_inputs_where_the_record_ends() {
+        let mut holder = Engine::new();
+        holder.sync_manifest(ordinal_kubectl::manifests::K8S_IO_WEB_YAML);
+        holder.kubectl(&["apply", "-f", "web.yaml"]);
+        holder.advance_to(holder.cluster.now().0 + 20_000);
+        let mut ro = Engine::replay(holder.record(), holder.cluster.now().0, &mut |_, _| {});
+        let changed =
+            ordinal_kubectl::manifests::K8S_IO_WEB_YAML.replace("replicas: 2", "replicas: 5");
+        ro.sync_manifest(&changed);
+        assert_eq!(ro.record().len(), holder.record().len() + 1);
+
+        holder.advance_to(holder.cluster.now().0 + 5_000);
+        holder.input("kubectl scale sts web --replicas=3");
+        holder.input("kubectl apply -f web.yaml");
+        holder.advance_to(holder.cluster.now().0 + 60_000);
+        let mut printed = String::new();
+        let now = holder.cluster.now().0;
+        assert_eq!(
+            ro.catch_up(holder.record(), now, &mut |echo, o| {
+                if let Some(l) = echo {
+                    printed += &format!("$ {l}\n");
+                }
+                printed += &o.text();
+            }),
+            Ok(())
+        );
+        assert_eq!(ro.record(), holder.record());
+        assert_eq!(dump(&ro.cluster), dump(&holder.cluster));
+        assert_eq!(
+            ro.session.files().read("web.yaml").as_deref(),
+            Ok(ordinal_kubectl::manifests::K8S_IO_WEB_YAML)
+        );
+        assert_eq!(
+            printed,
+            "$ kubectl scale sts web --replicas=3\nstatefulset.apps/web scaled\n$ kubectl apply -f web.yaml\nservice/nginx unchanged\nstatefulset.apps/web configured\n"
+        );
+        // Nothing new: nothing happens.
+        assert_eq!(ro.catch_up(holder.record(), now, &mut |_, _| {}), Ok(()));
+
+        // An input of its own, or a clock past the other's next input: refused.
+        let mut own = Engine::replay(ro.record(), now, &mut |_, _| {});
+        own.input("kubectl create namespace mine");
+        holder.input("kubectl create namespace theirs");
+        assert_eq!(
+            own.catch_up(holder.record(), holder.cluster.now().0, &mut |_, _| {}),
+            Err(())
+        );
+        let mut ahead = Engine::replay(ro.record(), now, &mut |_, _| {});
+        ahead.advance_to(now + 1);
+        let mut later = Engine::replay(holder.record(), holder.cluster.now().0, &mut |_, _| {});
+        later.input("kubectl get pods");
+        assert_eq!(
+            ahead.catch_up(later.record(), later.cluster.now().0, &mut |_, _| {}),
+            Err(())
+        );
     }
 
     #[test]

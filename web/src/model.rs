@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 use yew::Reducible;
 
+mod follow;
+
 /// Most terminal output a lesson's `output` checks look through (the newest).
 const MAX_LESSON_OUTPUT: usize = 64 * 1024;
 /// Most terminal output entries kept.
@@ -226,6 +228,9 @@ pub enum Action {
     ReturnToLatest,
     /// A kept branch becomes the session (the current line is kept in its place).
     SwitchBranch(usize),
+    /// The holder's tab saved its session or its editor text: a read-only tab follows it
+    /// (`model::follow`).
+    Follow(crate::storage::Followed),
 }
 
 /// An earlier moment the page is showing (the session itself is left as it is, its clock
@@ -1153,6 +1158,7 @@ impl Reducible for Model {
                 | Action::RunLines(_)
                 | Action::ApplyManifest(_)
                 | Action::Stop
+                | Action::Step
                 | Action::ResetLesson(_)
                 | Action::OpenSession(..)
                 | Action::SaveEdit
@@ -1199,6 +1205,7 @@ impl Reducible for Model {
             }
         }
         match action {
+            Action::Follow(f) => m.follow(f),
             Action::OtherTab => {
                 if m.read_only {
                     return self;
@@ -1212,6 +1219,7 @@ impl Reducible for Model {
                 progress,
                 session,
             } => {
+                let (editor, own) = follow::taking_over(&m.editor.text, editor);
                 let mut n = Model::with(editor, progress, m.route.clone(), session);
                 // The same engine cell, which the page's listeners (the save on pagehide, tab
                 // completion) hold: it gets the session taken over.
@@ -1223,6 +1231,9 @@ impl Reducible for Model {
                 n.lessons_note = m.lessons_note.clone();
                 n.clock.speed = m.clock.speed;
                 n.note("# You took over the session in this tab: it is as the other tab last saved it, and the other tab is now read-only.\n".into());
+                if own {
+                    n.note("# The editor keeps the text you changed in this tab.\n".into());
+                }
                 m = n;
             }
             Action::Frame(real_ms) => {
@@ -1230,7 +1241,12 @@ impl Reducible for Model {
                     return self;
                 }
                 let sim_ms = real_ms.clamp(0.0, MAX_FRAME_MS) * f64::from(m.clock.speed);
-                let out = m.engine.borrow_mut().advance(sim_ms);
+                // A read-only tab's time is the holder's (it follows the holder's saves).
+                let out = if m.read_only {
+                    Output::default()
+                } else {
+                    m.engine.borrow_mut().advance(sim_ms)
+                };
                 m.log_output(&out);
                 if !m.queue.is_empty() {
                     m.drain_queue();
@@ -2104,7 +2120,9 @@ mod tests {
             Rc::ptr_eq(&m.engine(), &engine),
             "the page's engine cell is kept"
         );
-        assert_eq!(&*m.editor.text, "kind: Secret\n");
+        // The editor's text changed in this tab is kept (model::follow); unchanged, it would be
+        // the stored one.
+        assert_eq!(&*m.editor.text, "kind: List\n");
         assert!(terminal_text(&m).contains("You took over the session in this tab"));
         let m = act(m, Action::Submit("kubectl get ns a -o name".into()));
         assert!(

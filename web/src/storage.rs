@@ -69,10 +69,21 @@ fn put(what: Stored, key: &str, value: &str) -> Result<(), SaveError> {
         why,
     };
     let s = storage().ok_or_else(|| error(Refusal::Unavailable))?;
-    if lease() == Lease::Other {
+    if lease() == Lease::Other || READ_ONLY.with(Cell::get) {
         return Err(error(Refusal::OtherTab));
     }
     s.set_item(key, value).map_err(|e| error(refusal(&e)))
+}
+
+thread_local! {
+    /// This tab is read-only (the page says so): it writes nothing, even while nobody holds
+    /// the lease (the holder closed, and this tab has not taken over).
+    static READ_ONLY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this tab is read-only (the page sets it as its model says).
+pub fn set_read_only(read_only: bool) {
+    READ_ONLY.with(|r| r.set(read_only));
 }
 
 /// Who holds the session: one tab at a time writes it (the session, the editor, progress, the
@@ -245,6 +256,46 @@ pub fn save_session(record: &Value) -> Result<(), SaveError> {
     put(Stored::Session, SESSION_KEY, &text)
 }
 
+/// What the holder wrote that a read-only tab follows (see `model::follow`).
+pub enum Followed {
+    /// The session as the holder saved it: its record and the time it ran to.
+    Session(Vec<Recorded>, u64),
+    /// The holder's editor text, and what it was before (as stored).
+    Editor { was: Option<String>, text: String },
+}
+
+/// What another tab's write to storage (a `storage` event: `key`, `oldValue`, `newValue`)
+/// means for a tab that follows it; `None` for anything else (the lease's heartbeat, progress,
+/// a value that is not readable, a key removed).
+pub fn followed(key: Option<&str>, old: Option<&str>, new: Option<&str>) -> Option<Followed> {
+    match key? {
+        SESSION_KEY => {
+            let v: Value = serde_json::from_str(new?).ok()?;
+            let (ops, now) = parse_record(&v).ok()?;
+            Some(Followed::Session(ops, now))
+        }
+        KEY => Some(Followed::Editor {
+            was: old.and_then(decode),
+            text: decode(new?)?,
+        }),
+        _ => None,
+    }
+}
+
+/// [`followed`] of a `storage` event.
+pub fn followed_event(e: &web_sys::Event) -> Option<Followed> {
+    let get = |name: &str| {
+        js_sys::Reflect::get(e, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    followed(
+        get("key").as_deref(),
+        get("oldValue").as_deref(),
+        get("newValue").as_deref(),
+    )
+}
+
 const PROGRESS_KEY: &str = "ordinal.progress.v1";
 
 /// Lesson progress; anything unreadable is no progress (the checks pass again as the reader
@@ -285,6 +336,39 @@ mod tests {
         );
         for bad in ["", "{", "{\"tab\":\"b\"}", "{\"tab\":1,\"at\":1}", "[]"] {
             assert_eq!(lease_of(Some(bad), "a", 1e12), Lease::Free, "{bad}");
+        }
+    }
+
+    /// A `storage` event of the session or the editor is followed; anything else (the lease's
+    /// heartbeat, progress, a removed or unreadable value) is not.
+    #[test]
+    fn what_a_read_only_tab_follows() {
+        let record = r#"{"version":1,"seed":1,"now":9,"ops":[[3,"line","kubectl get pods"]]}"#;
+        match followed(Some(SESSION_KEY), None, Some(record)) {
+            Some(Followed::Session(ops, 9)) => assert_eq!(ops.len(), 1),
+            _ => panic!("the session is followed"),
+        }
+        match followed(Some(KEY), Some(&encode("a: 1\n")), Some(&encode("b: 2\n"))) {
+            Some(Followed::Editor { was, text }) => {
+                assert_eq!(was.as_deref(), Some("a: 1\n"));
+                assert_eq!(text, "b: 2\n");
+            }
+            _ => panic!("the editor is followed"),
+        }
+        assert!(matches!(
+            followed(Some(KEY), None, Some(&encode(""))),
+            Some(Followed::Editor { was: None, .. })
+        ));
+        for (key, new) in [
+            (Some(LEASE_KEY), Some("{\"tab\":\"b\",\"at\":1}")),
+            (Some(PROGRESS_KEY), Some("{}")),
+            (Some(SESSION_KEY), None),
+            (Some(SESSION_KEY), Some("{\"version\":7}")),
+            (Some(SESSION_KEY), Some("not json")),
+            (Some(KEY), Some("plain")),
+            (None, None),
+        ] {
+            assert!(followed(key, None, new).is_none(), "{key:?} {new:?}");
         }
     }
 

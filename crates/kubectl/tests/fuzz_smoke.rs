@@ -229,3 +229,38 @@ fn fuzz_smoke_printers() {
     let tokens: Vec<&str> = TOKENS.iter().chain(PRINTER_TOKENS).copied().collect();
     smoke_with("printers", bodies::printers, 20_000, &tokens);
 }
+
+/// Fragments for explain paths: separators, JSONPath's nodes, type and field names.
+const EXPLAIN_TOKENS: &[&str] = &[
+    ".",
+    "..",
+    "spec",
+    "status",
+    "metadata",
+    "template",
+    "containers",
+    "statefulsets",
+    "apps",
+    "v1",
+    "apps/v1",
+    "/",
+    "[0]",
+    "$",
+    "*",
+    "\n",
+    "items",
+    "properties",
+    "additionalProperties",
+];
+
+#[test]
+fn fuzz_smoke_explain_path() {
+    let tokens: Vec<&str> = TOKENS.iter().chain(EXPLAIN_TOKENS).copied().collect();
+    smoke_with("explain_path", bodies::explain_path, 400, &tokens);
+}
+
+#[test]
+fn fuzz_smoke_get_output() {
+    let tokens: Vec<&str> = TOKENS.iter().chain(PRINTER_TOKENS).copied().collect();
+    smoke_with("get_output", bodies::get_output, 600, &tokens);
+}
