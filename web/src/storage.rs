@@ -5,7 +5,7 @@
 //! [`SaveError`] for the page to show; the value stored before stays as it was (a `setItem` that
 //! throws changes nothing), and the saved session is never written over while it has no backup.
 
-use crate::engine::{parse_saved, Saved};
+use crate::engine::{parse_record, parse_saved, Recorded, Saved};
 use crate::lessons::{decode_progress, encode_progress, Progress};
 use serde_json::{json, Value};
 use std::cell::Cell;
