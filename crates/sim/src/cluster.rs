@@ -132,6 +132,32 @@ impl Cluster {
         &self.feature_gates
     }
 
+    /// The cluster taken apart for a heap profile by structure (the benchmark drops the parts
+    /// in order and counts the bytes each frees): the store's parts
+    /// (`Store::into_parts`), the event recorders' caches, the kubelet's runtimes, the
+    /// work queue and timers (what is left is dropped on return).
+    #[doc(hidden)]
+    pub fn heap_parts(self) -> Vec<(&'static str, Box<dyn std::any::Any>)> {
+        let Cluster {
+            store,
+            wq,
+            kubelet,
+            event_index,
+            event_spam,
+            event_aggregate,
+            event_series,
+            ..
+        } = self;
+        let mut parts = store.into_parts();
+        parts.push(("event recorder: correlator cache", Box::new(event_index)));
+        parts.push(("event recorder: spam filter", Box::new(event_spam)));
+        parts.push(("event recorder: aggregator", Box::new(event_aggregate)));
+        parts.push(("event recorder: series", Box::new(event_series)));
+        parts.push(("kubelet runtimes", Box::new(kubelet)));
+        parts.push(("work queue and timers", Box::new(wq)));
+        parts
+    }
+
     /// Names of the cluster's nodes, in `kubectl get nodes` order.
     pub fn node_names(&self) -> Vec<String> {
         self.store

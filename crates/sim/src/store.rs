@@ -367,6 +367,33 @@ impl Store {
     pub(crate) fn take_pending(&mut self) -> Vec<WatchEvent> {
         std::mem::take(&mut self.pending)
     }
+
+    /// The store taken apart for a heap profile by structure ([`crate::Cluster::heap_parts`]):
+    /// the watch log first (what it alone keeps alive is the versions no longer current), then
+    /// the indices, then the objects of a few kinds, then the rest.
+    pub(crate) fn into_parts(mut self) -> Vec<(&'static str, Box<dyn std::any::Any>)> {
+        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> = vec![
+            (
+                "watch log (old versions)",
+                Box::new((self.log, self.pending)),
+            ),
+            (
+                "store indices (owner, uid, pods, slices)",
+                Box::new((self.by_owner, self.by_uid, self.idx)),
+            ),
+        ];
+        for (label, kind) in [
+            ("Events", Kind::Event),
+            ("Pods", Kind::Pod),
+            ("PersistentVolumeClaims", Kind::PersistentVolumeClaim),
+            ("PersistentVolumes", Kind::PersistentVolume),
+            ("EndpointSlices", Kind::EndpointSlice),
+        ] {
+            parts.push((label, Box::new(self.objects.remove(&kind))));
+        }
+        parts.push(("other objects", Box::new(self.objects)));
+        parts
+    }
 }
 
 /// The pod names an EndpointSlice's endpoints refer to.
