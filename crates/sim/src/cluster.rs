@@ -120,6 +120,7 @@ impl Cluster {
             faults: None,
             actor: None,
         };
+        c.store.set_now(epoch);
         crate::bootstrap::bootstrap(&mut c, workers);
         c.run();
         // The cluster has been up a little while when the learner arrives.
