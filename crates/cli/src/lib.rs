@@ -101,13 +101,15 @@ pub fn new_session(files: Box<dyn Workspace>) -> Session {
 }
 
 /// A golden transcript (`crates/cli/tests/transcripts/*.txt`) split at the end of its header:
-/// the leading `#` lines, which may say `# seed: N` (default 1) and `# feature-gates:
-/// Name=true,...` (the cluster's gates, as `ordinal --feature-gates` sets them).
+/// the leading `#` lines, which may say `# seed: N` (default 1), `# feature-gates:
+/// Name=true,...` (the cluster's gates, as `ordinal --feature-gates` sets them) and `# workers:
+/// N` (kind's worker nodes, as `ordinal --workers` sets them; default 2).
 pub struct Transcript<'a> {
     /// The header lines, kept byte for byte.
     pub header: &'a str,
     pub seed: u64,
     pub gates: FeatureGates,
+    pub workers: usize,
     /// The session: prompts, input lines and output.
     pub body: &'a str,
 }
@@ -129,12 +131,32 @@ impl Transcript<'_> {
             Some(v) => FeatureGates::parse(v.trim())?,
             None => FeatureGates::default(),
         };
+        let workers = match field("# workers: ") {
+            Some(v) => parse_workers(v.trim())?,
+            None => DEFAULT_WORKERS,
+        };
         Ok(Transcript {
             header,
             seed,
             gates,
+            workers,
             body,
         })
+    }
+}
+
+/// kind's worker nodes when nothing says otherwise.
+pub const DEFAULT_WORKERS: usize = 2;
+
+/// `--workers N` (or a transcript's `# workers: N`): 1 to [`ordinal_sim::MAX_WORKERS`] worker
+/// nodes, as a kind config with that many `role: worker` entries.
+pub fn parse_workers(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if (1..=ordinal_sim::MAX_WORKERS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "invalid argument {value:?} for \"--workers\" flag: 1 to {}",
+            ordinal_sim::MAX_WORKERS
+        )),
     }
 }
 
@@ -152,7 +174,12 @@ pub fn run_script_with_gates(
     gates: FeatureGates,
     files: Box<dyn Workspace>,
 ) -> String {
-    run_script_with_faults(script, seed, gates, None, files)
+    run_script_on(
+        Cluster::with_feature_gates(seed, gates),
+        script,
+        None,
+        files,
+    )
 }
 
 /// A fault plan for a script (`ordinal run --faults SPEC [--faults-for N]`): armed before the
@@ -171,7 +198,22 @@ pub fn run_script_with_faults(
     faults: Option<ScriptFaults>,
     files: Box<dyn Workspace>,
 ) -> String {
-    let mut cluster = Cluster::with_feature_gates(seed, gates);
+    run_script_on(
+        Cluster::with_feature_gates(seed, gates),
+        script,
+        faults,
+        files,
+    )
+}
+
+/// [`run_script`] on `cluster` (e.g. one with more workers: [`Cluster::with_workers`]), with the
+/// controllers' API faults of `faults`.
+pub fn run_script_on(
+    mut cluster: Cluster,
+    script: &str,
+    faults: Option<ScriptFaults>,
+    files: Box<dyn Workspace>,
+) -> String {
     let mut session = new_session(files);
     let mut transcript = String::new();
     let mut clear_after = None;
@@ -215,7 +257,15 @@ pub fn script_of_with_gates(
     gates: FeatureGates,
     files: Box<dyn Workspace>,
 ) -> Vec<String> {
-    let mut cluster = Cluster::with_feature_gates(seed, gates);
+    script_of_on(Cluster::with_feature_gates(seed, gates), transcript, files)
+}
+
+/// [`script_of`] on `cluster`.
+pub fn script_of_on(
+    mut cluster: Cluster,
+    transcript: &str,
+    files: Box<dyn Workspace>,
+) -> Vec<String> {
     let mut session = new_session(files);
     let mut lines = Vec::new();
     for l in transcript.lines() {

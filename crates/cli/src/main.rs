@@ -15,7 +15,7 @@
 
 mod serve;
 
-use ordinal_cli::{new_session, run_script_with_faults, DiskFiles, ScriptFaults};
+use ordinal_cli::{new_session, run_script_on, DiskFiles, ScriptFaults};
 use ordinal_kubectl::session::Mode;
 use ordinal_sim::faults::Faults;
 use ordinal_sim::features::FeatureGates;
@@ -26,37 +26,56 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "Usage:
-  ordinal [--feature-gates=G]                         start an interactive session on a fresh cluster
-  ordinal [--feature-gates=G] run [--seed N] FILE|-   play a script and print its transcript
-      [--faults SPEC [--faults-for N]]                with the controllers' API faults of SPEC
-                                                      (e.g. '*:*:2%,watch:50+5'), cleared after
-                                                      the first N lines
-  ordinal [--feature-gates=G] serve [--port N] …      serve the Kubernetes API (kubectl, clients);
-                                                      `ordinal serve --help` for its flags
+  ordinal [OPTIONS]                         start an interactive session on a fresh cluster
+  ordinal [OPTIONS] run [--seed N] FILE|-   play a script and print its transcript
+      [--faults SPEC [--faults-for N]]      with the controllers' API faults of SPEC
+                                            (e.g. '*:*:2%,watch:50+5'), cleared after
+                                            the first N lines
+  ordinal [OPTIONS] serve [--port N] …      serve the Kubernetes API (kubectl, clients);
+                                            `ordinal serve --help` for its flags
   ordinal --help | --version
 
+Options (the cluster's, as a kind config sets them):
   --feature-gates=Name=true,...   the cluster's feature gates, as kind's featureGates sets them
                                   (Kubernetes v1.33's defaults otherwise), e.g.
                                   --feature-gates=MaxUnavailableStatefulSet=true
+  --workers N                     worker nodes, 1 to 200 (default 2), as that many `role: worker`
+                                  entries; kind's kubelet takes 110 pods a node
 ";
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut gates = FeatureGates::default();
+    let mut workers: Option<usize> = None;
+    // The cluster's options, before the command: `--feature-gates=G` and `--workers N`, each
+    // as `--flag=value` or `--flag value`.
     while let Some(a) = args.first().cloned() {
-        let value = if let Some(v) = a.strip_prefix("--feature-gates=") {
-            args.remove(0);
-            v.to_string()
-        } else if a == "--feature-gates" {
-            args.remove(0);
-            if args.is_empty() {
-                eprint!("ordinal: --feature-gates needs a value\n{USAGE}");
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) => (f.to_string(), Some(v.to_string())),
+            None => (a.clone(), None),
+        };
+        if flag != "--feature-gates" && flag != "--workers" {
+            break;
+        }
+        args.remove(0);
+        let value = match inline {
+            Some(v) => v,
+            None if args.is_empty() => {
+                eprint!("ordinal: {flag} needs a value\n{USAGE}");
                 std::process::exit(2);
             }
-            args.remove(0)
-        } else {
-            break;
+            None => args.remove(0),
         };
+        if flag == "--workers" {
+            match ordinal_cli::parse_workers(&value) {
+                Ok(n) => workers = Some(n),
+                Err(e) => {
+                    eprintln!("ordinal: {e}");
+                    std::process::exit(2);
+                }
+            }
+            continue;
+        }
         gates = match FeatureGates::parse(&value) {
             Ok(g) => g,
             Err(e) => {
@@ -65,15 +84,18 @@ fn main() {
             }
         };
     }
+    let cluster = |seed: u64, gates: FeatureGates| {
+        Cluster::with_workers(seed, gates, workers.unwrap_or(ordinal_cli::DEFAULT_WORKERS))
+    };
     match args.first().map(String::as_str) {
-        None => repl(1, gates),
+        None => repl(cluster(1, gates)),
         Some("--help") | Some("-h") | Some("help") => print!("{USAGE}"),
         Some("--version") | Some("-V") => println!(
             "ordinal {} (Kubernetes {})",
             env!("CARGO_PKG_VERSION"),
             ordinal_sim::KUBERNETES_VERSION
         ),
-        Some("serve") => serve::main(&args[1..], gates),
+        Some("serve") => serve::main(&args[1..], gates, workers),
         Some("run") => {
             let mut seed = 1u64;
             let mut file = None;
@@ -167,7 +189,12 @@ fn main() {
             });
             print!(
                 "{}",
-                run_script_with_faults(&script, seed, gates, faults, Box::new(DiskFiles::new(".")))
+                run_script_on(
+                    cluster(seed, gates),
+                    &script,
+                    faults,
+                    Box::new(DiskFiles::new("."))
+                )
             );
         }
         Some(other) => {
@@ -177,8 +204,7 @@ fn main() {
     }
 }
 
-fn repl(seed: u64, gates: FeatureGates) {
-    let mut cluster = Cluster::with_feature_gates(seed, gates);
+fn repl(mut cluster: Cluster) {
     let mut session = new_session(Box::new(DiskFiles::new(".")));
     // `kubectl edit` opens the user's editor on a real temp file, with the terminal.
     session.set_editor(Box::new(ordinal_cli::editor::ProcessEditor::terminal()));

@@ -5,13 +5,13 @@ use ordinal_sim::features::FeatureGates;
 use std::net::IpAddr;
 
 pub const USAGE: &str = "Usage:
-  ordinal [--feature-gates=G] serve [--port N] [--address IP] [--seed N] [--workers N]
-                                    [--speed X | --virtual-clock] [--kubeconfig FILE]
+  ordinal [OPTIONS] serve [--port N] [--address IP] [--seed N] [--workers N]
+                          [--speed X | --virtual-clock] [--kubeconfig FILE]
 
   --port N           the port to listen on (default 6443; 0 picks a free one)
   --address IP       the address to bind (default 127.0.0.1: this machine only)
   --seed N           the cluster's random seed (default 1)
-  --workers N        kind worker nodes (default 2)
+  --workers N        kind worker nodes (default 2, or `ordinal --workers N`'s)
   --speed X          simulated seconds per real second (default 1)
   --virtual-clock    time moves only when asked: POST /ordinal/v1/clock/advance?by=30s, or a
                      watch that waits (for tests)
@@ -23,12 +23,16 @@ fn fail(msg: &str) -> ! {
     std::process::exit(2);
 }
 
-pub fn main(args: &[String], gates: FeatureGates) {
+/// `workers` is `ordinal --workers N` before `serve`, which serve's own `--workers` overrides.
+pub fn main(args: &[String], gates: FeatureGates, workers: Option<usize>) {
     let mut config = Config {
         port: 6443,
         gates,
         ..Config::default()
     };
+    if let Some(n) = workers {
+        config.workers = n;
+    }
     let mut kubeconfig: Option<String> = None;
     let mut i = 0;
     while i < args.len() {

@@ -4,10 +4,12 @@
 //! the files after a deliberate change; review the diff before committing it.
 //!
 //! A transcript may start with `# seed: N` (default 1) and `# feature-gates: Name=true,...`
-//! (the cluster's gates, as `ordinal --feature-gates` sets them). `-f` paths resolve in
+//! (the cluster's gates, as `ordinal --feature-gates` sets them) and `# workers: N` (kind's
+//! worker nodes, as `ordinal --workers` sets them). `-f` paths resolve in
 //! `examples/`.
 
-use ordinal_cli::{run_script_with_gates, script_of_with_gates, DiskFiles, Transcript};
+use ordinal_cli::{run_script_on, script_of_on, DiskFiles, Transcript};
+use ordinal_sim::Cluster;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -18,16 +20,16 @@ fn check(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     // Kept byte for byte (nginx's error pages end their lines with CRLF).
     let t = Transcript::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let (header, seed, gates, body) = (t.header, t.seed, t.gates, t.body);
+    let (header, body) = (t.header, t.body);
+    let cluster = || Cluster::with_workers(t.seed, t.gates.clone(), t.workers);
     let examples = root().join("examples");
-    let script = script_of_with_gates(
-        body,
-        seed,
-        gates.clone(),
+    let script = script_of_on(cluster(), body, Box::new(DiskFiles::new(&examples))).join("\n");
+    let actual = run_script_on(
+        cluster(),
+        &script,
+        None,
         Box::new(DiskFiles::new(&examples)),
-    )
-    .join("\n");
-    let actual = run_script_with_gates(&script, seed, gates, Box::new(DiskFiles::new(&examples)));
+    );
     if actual == body {
         return Ok(());
     }

@@ -50,12 +50,13 @@ fn matches(filter: &EventFilter, o: &Object, e: &Event) -> bool {
 
 /// `kubectl events -w`: prints each new event the filter shows, in the widths so far.
 pub fn poll(w: &mut EventsWatch, c: &Cluster, out: &mut Output) {
-    let Ok(events) = c.watch_since(w.rv) else {
+    let Ok(events) = c.watch_kind_since(ordinal_sim::api::Kind::Event, w.rv) else {
         w.rv = c.resource_version();
         return;
     };
+    // The watch has seen everything up to now (a live watch would have been sent it).
+    w.rv = c.resource_version();
     for ev in events {
-        w.rv = ev.resource_version;
         // Events are deleted after an hour; kubectl does not print that.
         if ev.type_ == ordinal_sim::WatchEventType::Deleted {
             continue;

@@ -317,16 +317,17 @@ impl Watch {
     }
 
     pub fn poll(&mut self, c: &Cluster) -> String {
-        let events = match c.watch_since(self.rv) {
+        let events = match c.watch_kind_since(self.kind, self.rv) {
             Ok(e) => e,
             Err(_) => {
                 self.rv = c.resource_version();
                 return String::new();
             }
         };
+        // The watch has seen everything up to now (a live watch would have been sent it).
+        self.rv = c.resource_version();
         let mut rows_out = Vec::new();
         for ev in events {
-            self.rv = ev.resource_version;
             if !self.matches(&ev.object) {
                 continue;
             }

@@ -502,7 +502,7 @@ pub fn poll_status(c: &mut Cluster, job: &mut StatusJob, out: &mut Output) -> bo
         job.found = true;
         // The versions of the object to judge: the listed one first, then each write.
         let mut versions: Vec<Option<std::sync::Arc<Object>>> = Vec::new();
-        match job.seen.and_then(|rv| c.watch_since(rv).ok()) {
+        match job.seen.and_then(|rv| c.watch_kind_since(kind, rv).ok()) {
             Some(events) => {
                 for e in events {
                     let m = e.object.meta();

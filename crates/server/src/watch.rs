@@ -153,20 +153,22 @@ fn stream(
             return Err(std::io::ErrorKind::ConnectionAborted.into());
         }
         let mut st = shared.lock();
-        let events = match st.cluster.watch_since(cursor) {
+        let events = match st.cluster.watch_kind_since(w.kind, cursor) {
             Ok(e) => e,
-            Err(_) => {
-                let oldest = st.cluster.resource_version();
+            Err(e) => {
                 drop(st);
-                let msg = format!("too old resource version: {cursor} ({oldest})");
+                // "too old resource version: RV (OLDEST)": the kind's watch cache no longer
+                // reaches back; the client lists again.
+                let msg = e.message;
                 let v =
                     json!({"type": "ERROR", "object": status::status_value(410, "Expired", &msg)});
                 out.send(&line(&v))?;
                 return Ok(());
             }
         };
-        if let Some(last) = events.last() {
-            cursor = last.resource_version;
+        // Everything up to now has been seen (the stream is live): a later read starts there.
+        cursor = st.cluster.resource_version();
+        if !events.is_empty() {
             let mut buf = Vec::new();
             for ev in &events {
                 if w.wants(&ev.object) {

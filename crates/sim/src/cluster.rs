@@ -57,7 +57,7 @@ pub struct Cluster {
     /// The spam filter's token buckets: (involved uid, source, type, "", "") → (tokens, when).
     event_spam: HashMap<EventKey, (f64, Time)>,
     /// EventAggregator records: (involved uid, source, type, reason, "") → (messages, last).
-    event_aggregate: HashMap<EventKey, (std::collections::BTreeSet<String>, Time)>,
+    event_aggregate: HashMap<EventKey, (Vec<String>, Time)>,
     /// events.k8s.io series: (involved uid, rv/action, reason, "", reporter) → the series.
     event_series: HashMap<EventKey, SeriesState>,
     next_service_ip: u32,
@@ -120,6 +120,7 @@ impl Cluster {
             faults: None,
             actor: None,
         };
+        c.store.set_now(epoch);
         crate::bootstrap::bootstrap(&mut c, workers);
         c.run();
         // The cluster has been up a little while when the learner arrives.
@@ -130,6 +131,32 @@ impl Cluster {
     /// The feature gates the cluster's components run with.
     pub fn feature_gates(&self) -> &FeatureGates {
         &self.feature_gates
+    }
+
+    /// The cluster taken apart for a heap profile by structure (the benchmark drops the parts
+    /// in order and counts the bytes each frees): the store's parts
+    /// (`Store::into_parts`), the event recorders' caches, the kubelet's runtimes, the
+    /// work queue and timers (what is left is dropped on return).
+    #[doc(hidden)]
+    pub fn heap_parts(self) -> Vec<(&'static str, Box<dyn std::any::Any>)> {
+        let Cluster {
+            store,
+            wq,
+            kubelet,
+            event_index,
+            event_spam,
+            event_aggregate,
+            event_series,
+            ..
+        } = self;
+        let mut parts = store.into_parts();
+        parts.push(("event recorder: correlator cache", Box::new(event_index)));
+        parts.push(("event recorder: spam filter", Box::new(event_spam)));
+        parts.push(("event recorder: aggregator", Box::new(event_aggregate)));
+        parts.push(("event recorder: series", Box::new(event_series)));
+        parts.push(("kubelet runtimes", Box::new(kubelet)));
+        parts.push(("work queue and timers", Box::new(wq)));
+        parts
     }
 
     /// Names of the cluster's nodes, in `kubectl get nodes` order.

@@ -2,6 +2,7 @@
 //! resourceVersion and appends a watch event; readers follow the log from a cursor.
 
 use crate::api::{EndpointSlice, Kind, Object, PersistentVolume, Pod};
+use crate::time::Time;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// namespace → name → object: nested so that a lookup by `&str` allocates nothing.
@@ -36,14 +37,105 @@ pub struct WatchEvent {
     pub resource_version: u64,
 }
 
-/// How many watch events the store keeps; an older cursor gets `410 Gone`, as etcd compaction gives.
-pub const WATCH_LOG_CAPACITY: usize = 100_000;
+/// The API server's watch cache (`watch_cache.go`): how long it means to keep events
+/// (`eventFreshDuration`, the bookmark interval plus a little)…
+pub const WATCH_CACHE_FRESH_MS: u64 = 75_000;
+/// …and the bounds of each resource's cache, which doubles while everything in it is fresh and
+/// halves once its newest quarter is not (`defaultLowerBoundCapacity`, `defaultUpperBoundCapacity`).
+pub const WATCH_CACHE_MIN: usize = 100;
+pub const WATCH_CACHE_MAX: usize = 100 * 1024;
+
+/// The API server's `--event-ttl` (1 h by default): an Event is deleted this long after its
+/// last write.
+pub const EVENT_TTL_MS: u64 = 3_600_000;
+
+/// One resource's watch cache: a sliding window of its latest events, each with the time it was
+/// written, whose size follows how fast they come (as `watchCache.resizeCacheLocked`). A cursor
+/// older than the window gets `410 Gone` ("too old resource version"), and the client relists.
+#[derive(Clone)]
+struct WatchCache {
+    events: VecDeque<(Time, WatchEvent)>,
+    capacity: usize,
+    /// The resourceVersion of the last event that left the window (0: none has). A cursor
+    /// before it has missed events.
+    removed_through: u64,
+}
+
+impl Default for WatchCache {
+    fn default() -> WatchCache {
+        WatchCache {
+            events: VecDeque::new(),
+            capacity: WATCH_CACHE_MIN,
+            removed_through: 0,
+        }
+    }
+}
+
+impl WatchCache {
+    /// `updateCache`: resize if need be, drop the oldest if full, append. Events after
+    /// `keep_after` stay even so (up to [`WATCH_CACHE_MAX`]): no reader could have read them yet.
+    fn push(&mut self, at: Time, ev: WatchEvent, keep_after: u64) {
+        let full = self.events.len() >= self.capacity;
+        if full {
+            let oldest = self.events.front().map_or(at, |e| e.0);
+            let quarter = self
+                .events
+                .get(self.events.len() - self.capacity / 4)
+                .map_or(at, |e| e.0);
+            if at.since(oldest) < WATCH_CACHE_FRESH_MS {
+                self.capacity = (self.capacity * 2).min(WATCH_CACHE_MAX);
+            } else if at.since(quarter) > WATCH_CACHE_FRESH_MS {
+                self.capacity = (self.capacity / 2).max(WATCH_CACHE_MIN);
+            }
+        }
+        while let Some((_, first)) = self.events.front() {
+            let n = self.events.len();
+            if n < self.capacity || (first.resource_version > keep_after && n < WATCH_CACHE_MAX) {
+                break;
+            }
+            self.removed_through = first.resource_version;
+            self.events.pop_front();
+        }
+        if self.events.capacity() > 2 * self.capacity.max(self.events.len() + 1) {
+            self.events.shrink_to(self.capacity);
+        }
+        self.events.push_back((at, ev));
+    }
+
+    /// Events after `since`, or `Err(oldest - 1)` if events after it have left the window
+    /// (`getAllEventsSinceLocked`'s "too old resource version: since (oldest - 1)"). Upstream
+    /// refuses any cursor before the window's first event; a live watch there never asks, but
+    /// a reader here follows the stream by polling, so only a cursor that did miss an event is
+    /// refused.
+    fn since(&self, since: u64) -> Result<impl Iterator<Item = &WatchEvent>, u64> {
+        if since < self.removed_through {
+            let oldest = self
+                .events
+                .front()
+                .map_or(self.removed_through + 1, |(_, e)| e.resource_version);
+            return Err(oldest - 1);
+        }
+        let start = self
+            .events
+            .partition_point(|(_, e)| e.resource_version <= since);
+        Ok(self.events.range(start..).map(|(_, e)| e))
+    }
+}
 
 #[derive(Clone, Default)]
 pub struct Store {
     objects: BTreeMap<Kind, KindMap>,
     rv: u64,
-    log: VecDeque<WatchEvent>,
+    /// The clock, as the cluster last set it: when each watch event is recorded.
+    now: Time,
+    /// The watch caches, one per kind.
+    caches: BTreeMap<Kind, WatchCache>,
+    /// Events after this resourceVersion stay in the watch caches: see [`Store::mark_readable`].
+    keep_after: u64,
+    /// Events live for [`EVENT_TTL_MS`] after their last write, as the API server's
+    /// `--event-ttl` lease gives them: (when, the resourceVersion written, namespace, name),
+    /// in write order; an entry whose event was written again since is passed over.
+    event_ttl: VecDeque<(Time, u64, String, String)>,
     /// Events not yet handed to the controllers (drained by the cluster after each write batch).
     pending: Vec<WatchEvent>,
     /// owner uid → dependents.
@@ -242,6 +334,10 @@ impl Store {
                 self.index(kind, &key, &obj);
             }
         }
+        if kind == Kind::Event {
+            self.event_ttl
+                .push_back((self.now.plus_ms(EVENT_TTL_MS), self.rv, key.0, key.1));
+        }
         let type_ = if old.is_some() {
             WatchEventType::Modified
         } else {
@@ -279,11 +375,50 @@ impl Store {
     }
 
     fn append(&mut self, ev: WatchEvent) {
-        if self.log.len() == WATCH_LOG_CAPACITY {
-            self.log.pop_front();
-        }
-        self.log.push_back(ev.clone());
+        self.caches.entry(ev.object.kind()).or_default().push(
+            self.now,
+            ev.clone(),
+            self.keep_after,
+        );
         self.pending.push(ev);
+    }
+
+    /// Time stopped moving for now (a call that moved it returned): whoever follows the watch
+    /// may read what came so far. Until the next such point, the watch caches keep every event
+    /// after this one, however many or old: a watch stream is live in the API server, and here
+    /// a reader can only read between the calls that move time.
+    pub(crate) fn mark_readable(&mut self) {
+        self.keep_after = self.rv;
+    }
+
+    /// The cluster's clock moved: later watch events are recorded at `now`.
+    pub(crate) fn set_now(&mut self, now: Time) {
+        self.now = now;
+    }
+
+    /// When the next Event's TTL runs out, if one may (an entry may turn out to be stale).
+    pub(crate) fn next_event_expiry(&self) -> Option<Time> {
+        self.event_ttl.front().map(|e| e.0)
+    }
+
+    /// Deletes the Events whose TTL ran out by `now` (a DELETED watch event each, as etcd's
+    /// lease expiry gives), in the order they were written.
+    pub(crate) fn expire_events(&mut self) {
+        while let Some((at, rv, ..)) = self.event_ttl.front() {
+            if *at > self.now {
+                break;
+            }
+            let rv = *rv;
+            let Some((_, _, ns, name)) = self.event_ttl.pop_front() else {
+                break;
+            };
+            let current = self
+                .get(Kind::Event, &ns, &name)
+                .is_some_and(|o| o.meta().resource_version.parse() == Ok(rv));
+            if current {
+                self.remove(Kind::Event, &ns, &name);
+            }
+        }
     }
 
     fn index(&mut self, kind: Kind, key: &ObjKey, obj: &Object) {
@@ -354,18 +489,68 @@ impl Store {
             .flatten()
     }
 
-    /// Watch events after resourceVersion `since`, or `Err(oldest)` if the log no longer reaches back.
-    pub fn events_since(&self, since: u64) -> Result<Vec<WatchEvent>, u64> {
-        let oldest = self.log.front().map_or(self.rv + 1, |e| e.resource_version);
-        if since + 1 < oldest && since < self.rv {
-            return Err(oldest);
+    /// Watch events of one kind after resourceVersion `since` (a watch on that resource), or
+    /// `Err(oldest)` if its watch cache no longer reaches back: "too old resource version:
+    /// since (oldest)".
+    pub fn kind_events_since(&self, kind: Kind, since: u64) -> Result<Vec<WatchEvent>, u64> {
+        match self.caches.get(&kind) {
+            None => Ok(Vec::new()),
+            Some(c) => c.since(since).map(|evs| evs.cloned().collect()),
         }
-        let start = self.log.partition_point(|e| e.resource_version <= since);
-        Ok(self.log.range(start..).cloned().collect())
+    }
+
+    /// Watch events of every kind after resourceVersion `since`, in resourceVersion order, or
+    /// `Err(oldest)` if the watch cache of any kind no longer reaches back.
+    pub fn events_since(&self, since: u64) -> Result<Vec<WatchEvent>, u64> {
+        let mut runs = Vec::new();
+        for c in self.caches.values() {
+            runs.push(c.since(since)?.peekable());
+        }
+        // Each kind's run is in resourceVersion order: merge them.
+        let mut out = Vec::new();
+        loop {
+            let next = runs
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(i, r)| Some((r.peek()?.resource_version, i)))
+                .min();
+            let Some((_, i)) = next else {
+                return Ok(out);
+            };
+            out.extend(runs[i].next().cloned());
+        }
     }
 
     pub(crate) fn take_pending(&mut self) -> Vec<WatchEvent> {
         std::mem::take(&mut self.pending)
+    }
+
+    /// The store taken apart for a heap profile by structure ([`crate::Cluster::heap_parts`]):
+    /// the watch log first (what it alone keeps alive is the versions no longer current), then
+    /// the indices, then the objects of a few kinds, then the rest.
+    pub(crate) fn into_parts(mut self) -> Vec<(&'static str, Box<dyn std::any::Any>)> {
+        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> = vec![
+            (
+                "watch log (old versions)",
+                Box::new((self.caches, self.pending)),
+            ),
+            ("Event TTL queue", Box::new(self.event_ttl)),
+            (
+                "store indices (owner, uid, pods, slices)",
+                Box::new((self.by_owner, self.by_uid, self.idx)),
+            ),
+        ];
+        for (label, kind) in [
+            ("Events", Kind::Event),
+            ("Pods", Kind::Pod),
+            ("PersistentVolumeClaims", Kind::PersistentVolumeClaim),
+            ("PersistentVolumes", Kind::PersistentVolume),
+            ("EndpointSlices", Kind::EndpointSlice),
+        ] {
+            parts.push((label, Box::new(self.objects.remove(&kind))));
+        }
+        parts.push(("other objects", Box::new(self.objects)));
+        parts
     }
 }
 
@@ -508,6 +693,90 @@ mod tests {
         s.put(slice(&["web-0"]));
         assert_eq!(s.slices_of_pod("default", "web-1").count(), 0);
         assert_eq!(s.slices_of_pod("default", "web-0").count(), 1);
+    }
+
+    fn at(s: &mut Store, secs: u64) {
+        s.set_now(Time(1_000_000 + secs * 1000));
+    }
+
+    #[test]
+    fn watch_cache_grows_while_fresh_and_slides_once_stale() {
+        let mut s = Store::default();
+        at(&mut s, 0);
+        for i in 0..150 {
+            s.put(secret(&format!("s{i}")));
+        }
+        // Everything within 75 s: the cache doubled (100 → 200) rather than drop any.
+        assert_eq!(s.events_since(0).unwrap().len(), 150);
+        // Until a reader may have read them, events stay whatever their age.
+        s.mark_readable();
+        at(&mut s, 100);
+        for i in 0..200 {
+            s.put(secret(&format!("t{i}")));
+        }
+        // Full at 200 with its oldest stale: the oldest go, and a cursor before them is too old
+        // ("too old resource version: 0 (OLDEST)").
+        let kept = s.kind_events_since(Kind::Secret, 150).unwrap();
+        assert_eq!(kept.len(), 200);
+        assert_eq!(s.kind_events_since(Kind::Secret, 0).unwrap_err(), 150);
+        assert_eq!(s.kind_events_since(Kind::Secret, 149).unwrap_err(), 150);
+        assert!(s.kind_events_since(Kind::Secret, 350).unwrap().is_empty());
+        // Another resource's cache is its own: a pod watch from 0 still works.
+        s.put(pod("web-0", None, "Pending", "www-web-0"));
+        assert_eq!(s.kind_events_since(Kind::Pod, 0).unwrap().len(), 1);
+        // The watch on every kind is as old as its oldest cache allows.
+        assert!(s.events_since(0).is_err());
+        let all = s.events_since(300).unwrap();
+        assert_eq!(all.len(), 51);
+        assert!(all
+            .windows(2)
+            .all(|w| w[0].resource_version < w[1].resource_version));
+        // Once even its newest quarter is stale, the next write halves the cache (to 100).
+        s.mark_readable();
+        at(&mut s, 300);
+        s.put(secret("late"));
+        assert_eq!(s.kind_events_since(Kind::Secret, 251).unwrap().len(), 100);
+        assert_eq!(s.kind_events_since(Kind::Secret, 250).unwrap_err(), 251);
+    }
+
+    fn event(name: &str) -> Object {
+        Object::Event(crate::api::Event {
+            metadata: ObjectMeta::named("default", name),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn events_expire_an_hour_after_their_last_write() {
+        let mut s = Store::default();
+        at(&mut s, 0);
+        s.put(event("a"));
+        s.put(event("b"));
+        at(&mut s, 1800);
+        s.put(event("b"));
+        assert_eq!(s.next_event_expiry(), Some(Time(1_000_000 + 3600 * 1000)));
+        at(&mut s, 3599);
+        s.expire_events();
+        assert_eq!(s.count(Kind::Event), 2);
+        at(&mut s, 3600);
+        s.expire_events();
+        // `a` went, with a DELETED watch event; `b` was written again since.
+        assert!(s.get(Kind::Event, "default", "a").is_none());
+        let last = s.kind_events_since(Kind::Event, 3).unwrap();
+        assert_eq!(
+            (last[0].type_, last[0].object.name()),
+            (WatchEventType::Deleted, "a")
+        );
+        at(&mut s, 5399);
+        s.expire_events();
+        assert_eq!(s.count(Kind::Event), 1);
+        at(&mut s, 5400);
+        s.expire_events();
+        assert_eq!(s.count(Kind::Event), 0);
+        assert_eq!(s.next_event_expiry(), None);
+        // Only Events have a TTL.
+        s.put(secret("kept"));
+        assert_eq!(s.next_event_expiry(), None);
     }
 
     #[test]

@@ -48,14 +48,25 @@ impl Cluster {
         self.store.resource_version()
     }
 
-    /// Watch events after `resource_version`; `Err(Gone)` if the cursor is too old.
+    /// Watch events of every kind after `resource_version`, in order; `Err(Gone)` if the watch
+    /// cache of any kind no longer reaches back that far.
     pub fn watch_since(&self, resource_version: u64) -> Result<Vec<WatchEvent>, ApiError> {
-        self.store.events_since(resource_version).map_err(|oldest| {
-            ApiError::new(
-                Reason::Gone,
-                format!("too old resource version: {resource_version} ({oldest})"),
-            )
-        })
+        self.store
+            .events_since(resource_version)
+            .map_err(|oldest| too_old(resource_version, oldest))
+    }
+
+    /// A watch on one resource: its events after `resource_version`; `Err(Gone)` ("too old
+    /// resource version", 410 Expired) once its watch cache no longer reaches back, after which
+    /// a client lists again, as client-go's reflector does.
+    pub fn watch_kind_since(
+        &self,
+        kind: Kind,
+        resource_version: u64,
+    ) -> Result<Vec<WatchEvent>, ApiError> {
+        self.store
+            .kind_events_since(kind, resource_version)
+            .map_err(|oldest| too_old(resource_version, oldest))
     }
 
     /// Why the controller of a workload (a StatefulSet or a Deployment, by `kind`) is
@@ -544,6 +555,14 @@ fn ready_to_remove(o: &Object) -> bool {
     !graceful || m.deletion_grace_period_seconds == Some(0)
 }
 
+/// The watch cache's 410: `too old resource version: RV (OLDEST)`.
+fn too_old(resource_version: u64, oldest: u64) -> ApiError {
+    ApiError::new(
+        Reason::Gone,
+        format!("too old resource version: {resource_version} ({oldest})"),
+    )
+}
+
 /// Whether a watch event is a deletion.
 pub fn is_deleted(ev: &WatchEvent) -> bool {
     ev.type_ == WatchEventType::Deleted
@@ -564,6 +583,45 @@ mod tests {
             ..Default::default()
         });
         p.into()
+    }
+
+    // Events go an hour after their last write (the API server's `--event-ttl`), with a
+    // DELETED watch event each, whenever time passes; the TTL is not a timer, so a quiet
+    // cluster stays quiet. A watch whose cursor the Event cache no longer reaches is told
+    // "too old resource version", and a watch on another kind is not.
+    #[test]
+    fn events_expire_after_an_hour_and_too_old_watches_are_gone() {
+        let mut c = Cluster::new(1);
+        let rv0 = c.resource_version();
+        c.create(pod("p")).unwrap();
+        assert!(c.settle().quiet);
+        let events = |c: &Cluster| c.list(Kind::Event, Some("default")).len();
+        assert!(events(&c) > 0);
+        assert_eq!(c.next_timer(), None);
+        c.advance(59 * 60 * 1000);
+        assert!(events(&c) > 0);
+        c.advance(2 * 60 * 1000);
+        assert_eq!(events(&c), 0);
+        let gone = c.watch_kind_since(Kind::Event, rv0).unwrap();
+        assert!(gone
+            .iter()
+            .any(|e| e.type_ == crate::store::WatchEventType::Deleted));
+        assert!(c.settle().quiet);
+        // 250 more Events over ten minutes: the Event cache slides past the first ones.
+        let p = c.get(Kind::Pod, "default", "p").unwrap();
+        let rv1 = c.resource_version();
+        for i in 0..250 {
+            c.advance(2400);
+            // Each from its own source: neither aggregated nor spam-filtered.
+            c.record_event(&p, "Normal", "Test", "tested", &format!("test-{i}"), None);
+        }
+        let err = c.watch_kind_since(Kind::Event, rv1).unwrap_err();
+        assert_eq!(err.reason, Reason::Gone);
+        assert!(err
+            .message
+            .starts_with(&format!("too old resource version: {rv1} (")));
+        assert!(c.watch_since(rv1).is_err());
+        assert!(c.watch_kind_since(Kind::Pod, rv1).unwrap().is_empty());
     }
 
     // A dry run admits and answers but leaves the store, the watch log, the RNG and the

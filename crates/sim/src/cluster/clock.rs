@@ -56,14 +56,33 @@ impl Cluster {
     /// Advances simulated time by `ms`, firing timers in order and letting controllers
     /// react after each.
     pub fn advance(&mut self, ms: u64) {
+        self.advance_inner(ms);
+        self.store.mark_readable();
+    }
+
+    fn advance_inner(&mut self, ms: u64) {
         let target = self.now.plus_ms(ms);
         self.run();
-        while let Some(Reverse((at, _, _))) = self.wq.timers.peek() {
-            if *at > target {
+        loop {
+            // Events whose TTL runs out first go at their time (they wake no controller).
+            let timer = self.wq.timers.peek().map(|Reverse((at, _, _))| *at);
+            if let Some(exp) = self.store.next_event_expiry() {
+                if exp <= target && timer.is_none_or(|t| exp < t) {
+                    self.now = self.now.max(exp);
+                    self.store.set_now(self.now);
+                    self.store.expire_events();
+                    self.run();
+                    continue;
+                }
+            }
+            let Some(at) = timer else {
+                break;
+            };
+            if at > target {
                 break;
             }
-            let at = *at;
             self.now = self.now.max(at);
+            self.store.set_now(self.now);
             while let Some(Reverse((t, _, _))) = self.wq.timers.peek() {
                 if *t != at {
                     break;
@@ -77,6 +96,7 @@ impl Cluster {
             self.run();
         }
         self.now = self.now.max(target);
+        self.store.set_now(self.now);
     }
 
     /// Advances to the next timer (if any within the horizon) and processes it; returns
@@ -95,6 +115,12 @@ impl Cluster {
     }
 
     pub fn settle_within(&mut self, horizon_ms: u64) -> Settled {
+        let s = self.settle_inner(horizon_ms);
+        self.store.mark_readable();
+        s
+    }
+
+    fn settle_inner(&mut self, horizon_ms: u64) -> Settled {
         let start = self.now;
         self.run();
         loop {
@@ -106,14 +132,14 @@ impl Cluster {
             };
             if at.since(start) > horizon_ms {
                 let left = horizon_ms.saturating_sub(self.now.since(start));
-                self.advance(left);
+                self.advance_inner(left);
                 return Settled {
                     elapsed_ms: self.now.since(start),
                     quiet: false,
                 };
             }
             let dt = at.since(self.now);
-            self.advance(dt);
+            self.advance_inner(dt);
         }
     }
 
