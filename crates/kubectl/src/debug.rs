@@ -548,7 +548,8 @@ fn by_ephemeral_container(
 fn with_custom(ctr: &Container, custom: &Value) -> Result<Container, String> {
     let mut v = serde_json::to_value(ctr).unwrap_or(Value::Null);
     ordinal_sim::patch::strategic_merge(&mut v, custom);
-    serde_json::from_value(v)
+    ordinal_sim::api::decode::decode::<Container>(&v)
+        .map(|(c, _)| c)
         .map_err(|e| format!("error: unable to unmarshall patched container to container: {e}"))
 }
 

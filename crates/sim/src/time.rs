@@ -1,6 +1,8 @@
 //! Virtual time: milliseconds since the Unix epoch, advanced only by the simulation.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+#[cfg(test)]
+use serde::{Deserialize, Deserializer};
+use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// A point in simulated time, in milliseconds since 1970-01-01T00:00:00Z.
@@ -74,6 +76,19 @@ impl Serialize for Time {
     }
 }
 
+impl crate::api::decode::Decode for Time {
+    fn decode(
+        v: &serde_json::Value,
+        cx: &mut crate::api::decode::Cx,
+    ) -> Result<Time, crate::api::decode::Error> {
+        let s = <String as crate::api::decode::Decode>::decode(v, cx)?;
+        Time::parse_rfc3339(&s).ok_or_else(|| {
+            crate::api::decode::Error::custom(format!("parsing time {s:?}: invalid RFC 3339 time"))
+        })
+    }
+}
+
+#[cfg(test)]
 impl<'de> Deserialize<'de> for Time {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Time, D::Error> {
         let s = String::deserialize(d)?;
@@ -87,7 +102,9 @@ impl<'de> Deserialize<'de> for Time {
 /// and `null` when unset (as `eventTime` reads on an Event from the legacy API).
 pub mod micro {
     use super::Time;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::Serializer;
+    #[cfg(test)]
+    use serde::{Deserialize, Deserializer};
 
     pub fn format(t: Time) -> String {
         let s = t.rfc3339();
@@ -101,6 +118,28 @@ pub mod micro {
         }
     }
 
+    /// The API decoder's reading of a MicroTime field (`#[decode(with = "…")]`).
+    pub fn decode(
+        v: &serde_json::Value,
+        cx: &mut crate::api::decode::Cx,
+    ) -> Result<Option<Time>, crate::api::decode::Error> {
+        use crate::api::decode::Decode;
+        let Some(s) = Option::<String>::decode(v, cx)? else {
+            return Ok(None);
+        };
+        let t = Time::parse_rfc3339(&s).ok_or_else(|| {
+            crate::api::decode::Error::custom(format!("parsing time {s:?}: invalid RFC 3339 time"))
+        })?;
+        // Keep the milliseconds the simulation has.
+        let ms = s
+            .get(20..23)
+            .filter(|_| s.as_bytes().get(19) == Some(&b'.'))
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0);
+        Ok(Some(t.plus_ms(ms)))
+    }
+
+    #[cfg(test)]
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Time>, D::Error> {
         let Some(s) = Option::<String>::deserialize(d)? else {
             return Ok(None);

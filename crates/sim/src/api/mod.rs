@@ -164,15 +164,6 @@ macro_rules! kinds {
 
             /// Decodes a JSON object of the given kind (its `apiVersion`/`kind` fields are
             /// ignored).
-            pub fn from_value(kind: Kind, mut v: Value) -> Result<Object, serde_json::Error> {
-                if let Value::Object(m) = &mut v {
-                    m.remove("apiVersion");
-                    m.remove("kind");
-                }
-                Ok(match kind {
-                    $(Kind::$t => Object::$t(serde_json::from_value(v)?),)*
-                })
-            }
 
             fn decode_typed(
                 kind: Kind,
@@ -400,7 +391,7 @@ pub enum FieldValidation {
     Ignore,
 }
 
-fn typed<T: serde::de::DeserializeOwned + Into<Object>>(
+fn typed<T: decode::Decode + Into<Object>>(
     v: &Value,
     unstructured: bool,
 ) -> Result<(Object, Vec<String>), decode::DecodeError> {
