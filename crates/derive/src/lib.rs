@@ -24,12 +24,101 @@ pub fn derive_decode(input: TokenStream) -> TokenStream {
     }
 }
 
+/// `#[derive(Encode)]`: the struct as serde's derived `Serialize` writes it into a
+/// `serde_json::Value` (the same keys, `skip_serializing_if` honoured), through
+/// `crate::api::encode`'s helpers. `#[encode(with = "path")]` on a field encodes it with
+/// `path(&T) -> Value`.
+#[proc_macro_derive(Encode, attributes(encode))]
+pub fn derive_encode(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match expand_encode(&input) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// The struct's named fields with their JSON keys and attributes.
+fn keyed_fields(
+    input: &DeriveInput,
+) -> syn::Result<(SerdeAttrs, Vec<(syn::Ident, String, SerdeAttrs)>)> {
+    let cont = read_attrs(&input.attrs)?;
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "derive(Decode/Encode) is for structs",
+        ));
+    };
+    let Fields::Named(fields) = &data.fields else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "derive(Decode/Encode) is for structs with named fields",
+        ));
+    };
+    let mut out = Vec::new();
+    for f in &fields.named {
+        let attrs = read_attrs(&f.attrs)?;
+        let Some(name) = &f.ident else { continue };
+        let raw = name.to_string();
+        let raw = raw.strip_prefix("r#").unwrap_or(&raw);
+        let key = match &attrs.rename {
+            Some(r) => r.clone(),
+            None if cont.rename_all_camel => camel(raw),
+            None => raw.to_string(),
+        };
+        out.push((name.clone(), key, attrs));
+    }
+    Ok((cont, out))
+}
+
+fn expand_encode(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+    let ident = &input.ident;
+    let (cont, fields) = keyed_fields(input)?;
+    let enc = quote!(crate::api::encode);
+    if cont.transparent {
+        let [(name, _, _)] = &fields[..] else {
+            return Err(syn::Error::new_spanned(
+                ident,
+                "transparent needs exactly one field",
+            ));
+        };
+        return Ok(quote! {
+            impl #enc::Encode for #ident {
+                fn encode(&self) -> ::serde_json::Value {
+                    #enc::Encode::encode(&self.#name)
+                }
+            }
+        });
+    }
+    let mut puts = Vec::new();
+    for (name, key, attrs) in &fields {
+        let put = match &attrs.encode_with {
+            Some(p) => quote!(m.insert(#key.into(), #p(&self.#name));),
+            None => quote!(#enc::put(&mut m, #key, &self.#name);),
+        };
+        puts.push(match &attrs.skip_if {
+            Some(skip) => quote!(if !#skip(&self.#name) { #put }),
+            None => put,
+        });
+    }
+    Ok(quote! {
+        impl #enc::Encode for #ident {
+            fn encode(&self) -> ::serde_json::Value {
+                let mut m = ::serde_json::Map::new();
+                #(#puts)*
+                ::serde_json::Value::Object(m)
+            }
+        }
+    })
+}
+
 #[derive(Default)]
 struct SerdeAttrs {
     rename: Option<String>,
     rename_all_camel: bool,
     transparent: bool,
+    skip_if: Option<syn::Path>,
     decode_with: Option<syn::Path>,
+    encode_with: Option<syn::Path>,
 }
 
 fn read_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
@@ -51,6 +140,10 @@ fn read_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
                         );
                     }
                     out.rename_all_camel = true;
+                } else if meta.path.is_ident("skip_serializing_if") {
+                    if let Some(v) = &value {
+                        out.skip_if = Some(syn::parse_str(v)?);
+                    }
                 } else if meta.path.is_ident("transparent") {
                     out.transparent = true;
                 } else if meta.path.is_ident("flatten")
@@ -62,11 +155,16 @@ fn read_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
                 }
                 Ok(())
             })?;
-        } else if attr.path().is_ident("decode") {
+        } else if attr.path().is_ident("decode") || attr.path().is_ident("encode") {
+            let decode = attr.path().is_ident("decode");
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("with") {
                     let s: LitStr = meta.value()?.parse()?;
-                    out.decode_with = Some(s.parse()?);
+                    if decode {
+                        out.decode_with = Some(s.parse()?);
+                    } else {
+                        out.encode_with = Some(s.parse()?);
+                    }
                     Ok(())
                 } else {
                     Err(meta.error("expected `with = \"path\"`"))
@@ -140,11 +238,10 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
             None if cont.rename_all_camel => camel(raw),
             None => raw.to_string(),
         };
-        let call = match &attrs.decode_with {
-            Some(p) => quote!(#p(v, cx)?),
-            None => quote!(#dec::Decode::decode(v, cx)?),
-        };
-        arms.push(quote!(#key => out.#name = #call,));
+        arms.push(match &attrs.decode_with {
+            Some(p) => quote!(#key => out.#name = #p(v, cx)?,),
+            None => quote!(#key => #dec::field(&mut out.#name, v, cx)?,),
+        });
     }
     let strukt = ident.to_string();
     Ok(quote! {

@@ -88,6 +88,12 @@ impl crate::api::decode::Decode for Time {
     }
 }
 
+impl crate::api::encode::Encode for Time {
+    fn encode(&self) -> serde_json::Value {
+        serde_json::Value::String(self.rfc3339())
+    }
+}
+
 #[cfg(test)]
 impl<'de> Deserialize<'de> for Time {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Time, D::Error> {
@@ -109,6 +115,14 @@ pub mod micro {
     pub fn format(t: Time) -> String {
         let s = t.rfc3339();
         format!("{}.{:06}Z", &s[..s.len() - 1], (t.0 % 1000) * 1000)
+    }
+
+    /// [`serialize`] for the API's encoder (`#[encode(with = "…")]`).
+    pub fn encode(t: &Option<Time>) -> serde_json::Value {
+        match t {
+            Some(t) => serde_json::Value::String(format(*t)),
+            None => serde_json::Value::Null,
+        }
     }
 
     pub fn serialize<S: Serializer>(t: &Option<Time>, s: S) -> Result<S::Ok, S::Error> {

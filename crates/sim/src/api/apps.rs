@@ -3,6 +3,7 @@
 
 use super::core::{ObjectReference, PersistentVolumeClaim, PodTemplateSpec};
 use super::decode::Decode;
+use super::encode::Encode;
 use super::meta::{LabelSelector, ObjectMeta};
 use crate::time::Time;
 #[cfg(test)]
@@ -14,7 +15,7 @@ use serde_json::Value;
 /// (NAME-0, NAME-1, …), a stable DNS name through the headless Service named by serviceName, and
 /// its own persistent volume claims from volumeClaimTemplates, which stay with the ordinal when the
 /// pod is replaced.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -34,7 +35,7 @@ pub struct StatefulSet {
 }
 
 /// What a StatefulSet wants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -87,7 +88,7 @@ pub struct StatefulSetSpec {
 }
 
 /// How a StatefulSet replaces its pods when the template changes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -106,7 +107,7 @@ pub struct StatefulSetUpdateStrategy {
 }
 
 /// Parameters of a StatefulSet's rolling update.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -131,7 +132,7 @@ pub struct RollingUpdate {
 }
 
 /// What happens to a StatefulSet's claims when the StatefulSet is deleted or scaled down.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -151,7 +152,7 @@ pub struct RetentionPolicy {
 }
 
 /// The numbering of a StatefulSet's pods.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -165,7 +166,7 @@ pub struct StatefulSetOrdinals {
 }
 
 /// What a StatefulSet has, as its controller last saw it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -258,7 +259,7 @@ impl StatefulSet {
 
 /// An immutable snapshot of a controller's template: a StatefulSet keeps one per revision, to know
 /// which pods are current and to roll back.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -281,7 +282,7 @@ pub struct ControllerRevision {
 
 /// A class of storage: the provisioner that makes volumes for claims of the class, and their
 /// parameters. Cluster-scoped.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -327,7 +328,7 @@ pub struct StorageClass {
 
 /// A set of endpoints of a Service: the addresses of its pods and their ports. The EndpointSlice
 /// controller keeps them up to date from the Service's selector.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -347,7 +348,7 @@ pub struct EndpointSlice {
 }
 
 /// One endpoint of a slice: usually a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -372,7 +373,7 @@ pub struct Endpoint {
 }
 
 /// The state of an endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -393,7 +394,7 @@ pub struct EndpointConditions {
 }
 
 /// A port of a slice's endpoints.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -417,7 +418,7 @@ pub struct EndpointPort {
 /// replaces them gradually when the template changes. It does so through ReplicaSets: one per
 /// version of the template, named after the template's hash, of which only the newest is scaled
 /// up. Its pods get random names and no stable identity or storage of their own.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -436,7 +437,7 @@ pub struct Deployment {
 }
 
 /// What a Deployment wants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -475,7 +476,7 @@ pub struct DeploymentSpec {
 }
 
 /// How a Deployment replaces its pods.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -495,7 +496,7 @@ pub struct DeploymentStrategy {
 }
 
 /// The limits of a Deployment's rolling update.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -523,7 +524,7 @@ pub struct RollingUpdateDeployment {
 }
 
 /// What a Deployment has, as its controller last saw it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -565,7 +566,7 @@ pub struct DeploymentStatus {
 }
 
 /// One observation of a Deployment's state.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -596,7 +597,7 @@ pub struct DeploymentCondition {
 /// A ReplicaSet keeps a number of pods from one template running: it creates pods when there are
 /// fewer than it wants and deletes some when there are more. Deployments create and scale them;
 /// they are rarely made by hand.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -615,7 +616,7 @@ pub struct ReplicaSet {
 }
 
 /// What a ReplicaSet wants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -640,7 +641,7 @@ pub struct ReplicaSetSpec {
 }
 
 /// What a ReplicaSet has, as its controller last saw it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -674,7 +675,7 @@ pub struct ReplicaSetStatus {
 }
 
 /// One observation of a ReplicaSet's state.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",

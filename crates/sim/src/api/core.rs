@@ -2,6 +2,7 @@
 //! Namespace, Event. Field names are Kubernetes' own; unmodelled sub-objects are kept as JSON.
 
 use super::decode::Decode;
+use super::encode::Encode;
 use super::meta::{LabelSelector, Labels, ObjectMeta};
 use crate::time::Time;
 #[cfg(test)]
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 
 /// A pod: a group of containers that run together on one node, sharing its network namespace and
 /// volumes. Controllers such as a StatefulSet create them from a template.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -32,7 +33,7 @@ pub struct Pod {
 }
 
 /// The pod a controller creates: metadata and spec, as for a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -49,7 +50,7 @@ pub struct PodTemplateSpec {
 
 /// What a pod should run and how: its containers and volumes, and the constraints of where and how
 /// it is scheduled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -255,7 +256,7 @@ pub struct PodSpec {
 }
 
 /// A reference to an object in the same namespace, by name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -269,7 +270,7 @@ pub struct LocalObjectReference {
 }
 
 /// Lets a pod onto (or keeps it on) a node with a matching taint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -297,7 +298,7 @@ pub struct Toleration {
 }
 
 /// A container to run in a pod: its image, command, ports, environment, mounts and probes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -429,7 +430,7 @@ pub struct Container {
 /// allowed: no ports, probes, lifecycle or resources) and `targetContainerName`, the app container
 /// whose process namespace it joins (so it sees, and may signal, that container's processes;
 /// unset: the pod's own namespace), kept in `container.target_container_name`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[serde(transparent)]
 pub struct EphemeralContainer {
@@ -457,7 +458,7 @@ pub(crate) struct EphemeralContainerSchema {
 }
 
 /// A network port of a container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -483,7 +484,7 @@ pub struct ContainerPort {
 }
 
 /// An environment variable of a container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -509,7 +510,7 @@ pub struct EnvVar {
 }
 
 /// Where a volume of the pod appears in a container's filesystem.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -544,7 +545,7 @@ pub struct VolumeMount {
 
 /// A check the kubelet runs against a container on a schedule, and the thresholds that turn its
 /// results into success or failure.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -597,7 +598,7 @@ pub struct Probe {
 }
 
 /// A command run in the container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -612,7 +613,7 @@ pub struct ExecAction {
 }
 
 /// An HTTP GET request sent to a container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -647,7 +648,7 @@ pub struct HttpGetAction {
 
 /// A named volume the pod's containers can mount, and where its data comes from: exactly one
 /// source.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -752,7 +753,7 @@ pub struct Volume {
 }
 
 /// A pod volume backed by a PersistentVolumeClaim in the pod's namespace.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -770,7 +771,7 @@ pub struct PvcVolumeSource {
 
 /// What a pod is doing: its phase, its conditions, its addresses and each container's state.
 /// Reported by the kubelet; may lag behind.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -826,7 +827,7 @@ pub struct PodStatus {
 }
 
 /// One IP address of a pod or node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -840,7 +841,7 @@ pub struct PodIp {
 }
 
 /// One condition of a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -869,7 +870,7 @@ pub struct PodCondition {
 }
 
 /// The state of one container of a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -903,7 +904,7 @@ pub struct ContainerStatus {
 }
 
 /// A container's state: exactly one of waiting, running and terminated. Defaults to waiting.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -930,7 +931,7 @@ impl ContainerState {
 }
 
 /// A container that is not running yet.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -949,7 +950,7 @@ pub struct ContainerStateWaiting {
 }
 
 /// A running container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -964,7 +965,7 @@ pub struct ContainerStateRunning {
 }
 
 /// A container that ran and ended.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1037,7 +1038,7 @@ impl Pod {
 /// A Service: one stable name and virtual IP for the pods its selector matches, with ports mapped
 /// to theirs. A headless Service (clusterIP None) has no virtual IP and gives each pod a DNS name
 /// instead.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1059,7 +1060,7 @@ pub struct Service {
 }
 
 /// What a Service exposes and how.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1150,7 +1151,7 @@ pub struct ServiceSpec {
 }
 
 /// A port a Service exposes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1193,7 +1194,7 @@ impl Service {
 
 /// A claim on storage: a request for a PersistentVolume of some size and access mode, which the
 /// control plane binds to one (provisioning it if a StorageClass says how). Pods mount the claim.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1218,7 +1219,7 @@ pub struct PersistentVolumeClaim {
 }
 
 /// The storage a claim asks for.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1304,7 +1305,7 @@ fn quantities<'de, D: serde::Deserializer<'de>>(
 }
 
 /// How much storage a claim asks for.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1345,7 +1346,7 @@ pub struct ResourceRequirements {
 }
 
 /// The state of a claim.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1371,7 +1372,7 @@ pub struct PvcStatus {
 
 /// A piece of storage in the cluster, provisioned by an administrator or dynamically by a
 /// StorageClass, that a claim binds to. Cluster-scoped; it outlives the pods that use it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1389,7 +1390,7 @@ pub struct PersistentVolume {
 }
 
 /// What a persistent volume is and offers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1462,7 +1463,7 @@ pub struct PvSpec {
 }
 
 /// A file or directory on a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1480,7 +1481,7 @@ pub struct HostPathSource {
 }
 
 /// The nodes a volume can be reached from.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1494,7 +1495,7 @@ pub struct VolumeNodeAffinity {
 }
 
 /// A query over nodes: a node matches if any term matches.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1508,7 +1509,7 @@ pub struct NodeSelector {
 }
 
 /// A term of a node selector: all its requirements must match.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1523,7 +1524,7 @@ pub struct NodeSelectorTerm {
 }
 
 /// A requirement on a node label: a key, an operator and values.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1559,7 +1560,7 @@ impl PersistentVolume {
 }
 
 /// The state of a persistent volume.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1584,7 +1585,7 @@ pub struct PvStatus {
 }
 
 /// A reference to an object, or to a field of it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1620,7 +1621,7 @@ pub struct ObjectReference {
 
 /// Secret data, such as passwords, tokens or registry credentials, kept apart from the pods that
 /// use it. Values are base64 encoded.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1649,7 +1650,7 @@ pub struct Secret {
 }
 
 /// A namespace: a scope for names, in which most kinds of objects live.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1675,7 +1676,7 @@ pub struct Namespace {
 }
 
 /// A node: a machine (for kind, a container) that runs pods. Its kubelet reports its status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1693,7 +1694,7 @@ pub struct Node {
 }
 
 /// How a node is set up.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1720,7 +1721,7 @@ pub struct NodeSpec {
 }
 
 /// A taint of a node: pods that do not tolerate it are kept off the node, or evicted from it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1742,7 +1743,7 @@ pub struct Taint {
 }
 
 /// The state of a node, reported by its kubelet.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1782,7 +1783,7 @@ pub struct NodeStatus {
 }
 
 /// One condition of a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1811,7 +1812,7 @@ pub struct NodeCondition {
 }
 
 /// An address of a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1847,7 +1848,7 @@ impl Node {
 
 /// A report of something that happened to an object, such as a pod being scheduled or an image
 /// pulled. Events are kept for a limited time (an hour by default).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1882,6 +1883,7 @@ pub struct Event {
     /// When the event was first seen, to the microsecond; set by events.k8s.io reporters.
     #[serde(with = "crate::time::micro")]
     #[decode(with = "crate::time::micro::decode")]
+    #[encode(with = "crate::time::micro::encode")]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "crate::api::meta::schema::MicroTime")
@@ -1902,7 +1904,7 @@ pub struct Event {
 }
 
 /// A series of repeats of an event.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
@@ -1916,6 +1918,7 @@ pub struct EventSeries {
     /// When the event was last seen.
     #[serde(with = "crate::time::micro")]
     #[decode(with = "crate::time::micro::decode")]
+    #[encode(with = "crate::time::micro::encode")]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "crate::api::meta::schema::MicroTime")
@@ -1924,7 +1927,7 @@ pub struct EventSeries {
 }
 
 /// The component that reported an event.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",

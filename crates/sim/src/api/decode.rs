@@ -74,6 +74,15 @@ pub trait Decode: Sized {
     fn decode(v: &Value, cx: &mut Cx) -> Result<Self, Error>;
 }
 
+/// Decodes a struct's field in place. Not inlined: one copy per field type (every
+/// `Option<String>` field of every struct shares one), where inlining would copy the decoding,
+/// and the drop of the value it replaces, into every struct's function.
+#[inline(never)]
+pub fn field<T: Decode>(slot: &mut T, v: &Value, cx: &mut Cx) -> Result<(), Error> {
+    *slot = T::decode(v, cx)?;
+    Ok(())
+}
+
 /// Where the decoder is, and what it has found so far.
 pub struct Cx {
     /// `spec.template.spec.containers[0].name`: the form of unknown-field messages.
@@ -403,6 +412,7 @@ impl<T: Decode> Decode for BTreeMap<String, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::encode::Encode;
     use crate::api::{Pod, StatefulSet};
     use serde_json::json;
 
@@ -565,7 +575,12 @@ mod tests {
     /// the struct's fields by position.
     fn same<T>(v: &Value, replaced_by_array: bool, numeric: bool) -> bool
     where
-        T: Decode + serde::de::DeserializeOwned + PartialEq + fmt::Debug,
+        T: Decode
+            + Encode
+            + serde::Serialize
+            + serde::de::DeserializeOwned
+            + PartialEq
+            + fmt::Debug,
     {
         // The converter differs from JSON's decoder on numbers only.
         let converts: &[bool] = if numeric { &[false, true] } else { &[false] };
@@ -578,6 +593,14 @@ mod tests {
             } else {
                 (decode::<T>(v), serde_oracle::decode::<T>(v))
             };
+            if let Ok((t, _)) = &new {
+                // And the encoder writes what serde's derived `Serialize` wrote.
+                assert_eq!(
+                    t.encode(),
+                    serde_json::to_value(t).unwrap_or_default(),
+                    "{v}"
+                );
+            }
             match (&new, &old) {
                 (Ok(a), Ok(b)) if a == b => {}
                 (Err(a), Err(b)) if a.message == b.message && a.converter == b.converter => {}
@@ -603,7 +626,12 @@ mod tests {
     /// (cases, array cases).
     fn agree<T>(skip: &[&str]) -> (usize, usize)
     where
-        T: Decode + serde::de::DeserializeOwned + PartialEq + fmt::Debug,
+        T: Decode
+            + Encode
+            + serde::Serialize
+            + serde::de::DeserializeOwned
+            + PartialEq
+            + fmt::Debug,
     {
         let max = maximal::<T>();
         let replacements = [
@@ -663,7 +691,7 @@ mod tests {
     }
 
     #[test]
-    fn the_decoder_agrees_with_the_serde_decoder_it_replaced() {
+    fn the_decoder_and_encoder_agree_with_the_serde_code_they_replaced() {
         use crate::api::*;
         let mut report = Vec::new();
         macro_rules! each {

@@ -8,6 +8,7 @@
 pub mod apps;
 pub mod core;
 pub mod decode;
+pub mod encode;
 pub mod meta;
 
 pub use self::apps::*;
@@ -148,10 +149,9 @@ macro_rules! kinds {
             /// The object as the API server returns it in JSON: `apiVersion` and `kind`
             /// first-class.
             pub fn to_value(&self) -> Value {
-                let v = match self {
-                    $(Object::$t(o) => serde_json::to_value(o),)*
+                let mut v = match self {
+                    $(Object::$t(o) => encode::Encode::encode(o),)*
                 };
-                let mut v = v.unwrap_or(Value::Null);
                 if let Value::Object(m) = &mut v {
                     m.insert(
                         "apiVersion".into(),
