@@ -37,10 +37,11 @@ pub fn derive_encode(input: TokenStream) -> TokenStream {
     }
 }
 
-/// The struct's named fields with their JSON keys and attributes.
-fn keyed_fields(
-    input: &DeriveInput,
-) -> syn::Result<(SerdeAttrs, Vec<(syn::Ident, String, SerdeAttrs)>)> {
+/// A field: its name, its JSON key, its attributes.
+type KeyedField = (syn::Ident, String, SerdeAttrs);
+
+/// The struct's attributes, and its named fields with their JSON keys and attributes.
+fn keyed_fields(input: &DeriveInput) -> syn::Result<(SerdeAttrs, Vec<KeyedField>)> {
     let cont = read_attrs(&input.attrs)?;
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new_spanned(
@@ -197,28 +198,15 @@ fn camel(field: &str) -> String {
 
 fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let ident = &input.ident;
-    let cont = read_attrs(&input.attrs)?;
-    let Data::Struct(data) = &input.data else {
-        return Err(syn::Error::new_spanned(
-            ident,
-            "derive(Decode) is for structs",
-        ));
-    };
-    let Fields::Named(fields) = &data.fields else {
-        return Err(syn::Error::new_spanned(
-            ident,
-            "derive(Decode) is for structs with named fields",
-        ));
-    };
+    let (cont, fields) = keyed_fields(input)?;
     let dec = quote!(crate::api::decode);
     if cont.transparent {
-        let [f] = fields.named.iter().collect::<Vec<_>>()[..] else {
+        let [(name, _, _)] = &fields[..] else {
             return Err(syn::Error::new_spanned(
                 ident,
                 "transparent needs exactly one field",
             ));
         };
-        let name = &f.ident;
         return Ok(quote! {
             impl #dec::Decode for #ident {
                 fn decode(v: &::serde_json::Value, cx: &mut #dec::Cx) -> ::std::result::Result<Self, #dec::Error> {
@@ -228,16 +216,7 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
         });
     }
     let mut arms = Vec::new();
-    for f in &fields.named {
-        let attrs = read_attrs(&f.attrs)?;
-        let Some(name) = &f.ident else { continue };
-        let raw = name.to_string();
-        let raw = raw.strip_prefix("r#").unwrap_or(&raw);
-        let key = match attrs.rename {
-            Some(r) => r,
-            None if cont.rename_all_camel => camel(raw),
-            None => raw.to_string(),
-        };
+    for (name, key, attrs) in &fields {
         arms.push(match &attrs.decode_with {
             Some(p) => quote!(#key => out.#name = #p(v, cx)?,),
             None => quote!(#key => #dec::field(&mut out.#name, v, cx)?,),
