@@ -546,9 +546,10 @@ fn by_ephemeral_container(
 
 /// `applyCustomProfile`: the partial container spec merged over the debug container.
 fn with_custom(ctr: &Container, custom: &Value) -> Result<Container, String> {
-    let mut v = serde_json::to_value(ctr).unwrap_or(Value::Null);
+    let mut v = ordinal_sim::api::encode::Encode::encode(ctr);
     ordinal_sim::patch::strategic_merge(&mut v, custom);
-    serde_json::from_value(v)
+    ordinal_sim::api::decode::decode::<Container>(&v)
+        .map(|(c, _)| c)
         .map_err(|e| format!("error: unable to unmarshall patched container to container: {e}"))
 }
 

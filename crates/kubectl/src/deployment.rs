@@ -503,7 +503,7 @@ pub fn rollback(c: &Cluster, d: &Deployment, to: i64, dry: DryRun) -> Result<Rol
             annotations.insert(k.clone(), json!(v));
         }
     }
-    let template = serde_json::to_value(&rs.spec.template).unwrap_or(Value::Null);
+    let template = ordinal_sim::api::encode::Encode::encode(&rs.spec.template);
     Ok(Rollback {
         operation: "rolled back".into(),
         patch: Some(json!([

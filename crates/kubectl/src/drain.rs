@@ -430,7 +430,9 @@ mod tests {
             ..Default::default()
         });
         pod.spec.volumes.push(
-            serde_json::from_value(serde_json::json!({"name": "tmp", "emptyDir": {}})).unwrap(),
+            ordinal_sim::api::decode::decode(&serde_json::json!({"name": "tmp", "emptyDir": {}}))
+                .unwrap()
+                .0,
         );
         c.create(pod.into()).unwrap();
         c.settle();

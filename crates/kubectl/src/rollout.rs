@@ -861,7 +861,7 @@ fn statefulset_rollback(
             patch: None,
         });
     }
-    let value = serde_json::to_value(&template).unwrap_or(Value::Null);
+    let value = ordinal_sim::api::encode::Encode::encode(&template);
     Ok(deployment::Rollback {
         operation: "rolled back".into(),
         patch: Some(json!([{"op": "replace", "path": "/spec/template", "value": value}])),

@@ -525,7 +525,7 @@ mod tests {
     }
 
     fn pod(name: &str, node_taint_toleration: Option<i64>) -> Pod {
-        let mut p: Pod = serde_json::from_value(serde_json::json!({
+        let (mut p, _): (Pod, _) = ordinal_sim::api::decode::decode(&serde_json::json!({
             "apiVersion": "v1",
             "kind": "Pod",
             "metadata": {"name": name, "namespace": "default"},

@@ -1,6 +1,8 @@
 //! Virtual time: milliseconds since the Unix epoch, advanced only by the simulation.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+#[cfg(test)]
+use serde::{Deserialize, Deserializer};
+use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// A point in simulated time, in milliseconds since 1970-01-01T00:00:00Z.
@@ -74,6 +76,25 @@ impl Serialize for Time {
     }
 }
 
+impl crate::api::decode::Decode for Time {
+    fn decode(
+        v: &serde_json::Value,
+        cx: &mut crate::api::decode::Cx,
+    ) -> Result<Time, crate::api::decode::Error> {
+        let s = <String as crate::api::decode::Decode>::decode(v, cx)?;
+        Time::parse_rfc3339(&s).ok_or_else(|| {
+            crate::api::decode::Error::custom(format!("parsing time {s:?}: invalid RFC 3339 time"))
+        })
+    }
+}
+
+impl crate::api::encode::Encode for Time {
+    fn encode(&self) -> serde_json::Value {
+        serde_json::Value::String(self.rfc3339())
+    }
+}
+
+#[cfg(test)]
 impl<'de> Deserialize<'de> for Time {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Time, D::Error> {
         let s = String::deserialize(d)?;
@@ -87,11 +108,21 @@ impl<'de> Deserialize<'de> for Time {
 /// and `null` when unset (as `eventTime` reads on an Event from the legacy API).
 pub mod micro {
     use super::Time;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::Serializer;
+    #[cfg(test)]
+    use serde::{Deserialize, Deserializer};
 
     pub fn format(t: Time) -> String {
         let s = t.rfc3339();
         format!("{}.{:06}Z", &s[..s.len() - 1], (t.0 % 1000) * 1000)
+    }
+
+    /// [`serialize`] for the API's encoder (`#[encode(with = "…")]`).
+    pub fn encode(t: &Option<Time>) -> serde_json::Value {
+        match t {
+            Some(t) => serde_json::Value::String(format(*t)),
+            None => serde_json::Value::Null,
+        }
     }
 
     pub fn serialize<S: Serializer>(t: &Option<Time>, s: S) -> Result<S::Ok, S::Error> {
@@ -101,6 +132,28 @@ pub mod micro {
         }
     }
 
+    /// The API decoder's reading of a MicroTime field (`#[decode(with = "…")]`).
+    pub fn decode(
+        v: &serde_json::Value,
+        cx: &mut crate::api::decode::Cx,
+    ) -> Result<Option<Time>, crate::api::decode::Error> {
+        use crate::api::decode::Decode;
+        let Some(s) = Option::<String>::decode(v, cx)? else {
+            return Ok(None);
+        };
+        let t = Time::parse_rfc3339(&s).ok_or_else(|| {
+            crate::api::decode::Error::custom(format!("parsing time {s:?}: invalid RFC 3339 time"))
+        })?;
+        // Keep the milliseconds the simulation has.
+        let ms = s
+            .get(20..23)
+            .filter(|_| s.as_bytes().get(19) == Some(&b'.'))
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0);
+        Ok(Some(t.plus_ms(ms)))
+    }
+
+    #[cfg(test)]
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Time>, D::Error> {
         let Some(s) = Option::<String>::deserialize(d)? else {
             return Ok(None);

@@ -2,16 +2,21 @@
 //! and `discovery.k8s.io/v1` EndpointSlice.
 
 use super::core::{ObjectReference, PersistentVolumeClaim, PodTemplateSpec};
+use super::decode::Decode;
+use super::encode::Encode;
 use super::meta::{LabelSelector, ObjectMeta};
 use crate::time::Time;
-use serde::{Deserialize, Serialize};
+#[cfg(test)]
+use serde::Deserialize;
+use serde::Serialize;
 use serde_json::Value;
 
 /// A StatefulSet runs a set of pods with stable identities: each pod has an ordinal, a stable name
 /// (NAME-0, NAME-1, …), a stable DNS name through the headless Service named by serviceName, and
 /// its own persistent volume claims from volumeClaimTemplates, which stay with the ordinal when the
 /// pod is replaced.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -30,7 +35,8 @@ pub struct StatefulSet {
 }
 
 /// What a StatefulSet wants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -82,7 +88,8 @@ pub struct StatefulSetSpec {
 }
 
 /// How a StatefulSet replaces its pods when the template changes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -100,7 +107,8 @@ pub struct StatefulSetUpdateStrategy {
 }
 
 /// Parameters of a StatefulSet's rolling update.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -124,7 +132,8 @@ pub struct RollingUpdate {
 }
 
 /// What happens to a StatefulSet's claims when the StatefulSet is deleted or scaled down.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -143,7 +152,8 @@ pub struct RetentionPolicy {
 }
 
 /// The numbering of a StatefulSet's pods.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -156,7 +166,8 @@ pub struct StatefulSetOrdinals {
 }
 
 /// What a StatefulSet has, as its controller last saw it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -248,7 +259,8 @@ impl StatefulSet {
 
 /// An immutable snapshot of a controller's template: a StatefulSet keeps one per revision, to know
 /// which pods are current and to roll back.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -270,7 +282,8 @@ pub struct ControllerRevision {
 
 /// A class of storage: the provisioner that makes volumes for claims of the class, and their
 /// parameters. Cluster-scoped.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -315,7 +328,8 @@ pub struct StorageClass {
 
 /// A set of endpoints of a Service: the addresses of its pods and their ports. The EndpointSlice
 /// controller keeps them up to date from the Service's selector.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -334,7 +348,8 @@ pub struct EndpointSlice {
 }
 
 /// One endpoint of a slice: usually a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -358,7 +373,8 @@ pub struct Endpoint {
 }
 
 /// The state of an endpoint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -378,7 +394,8 @@ pub struct EndpointConditions {
 }
 
 /// A port of a slice's endpoints.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -401,7 +418,8 @@ pub struct EndpointPort {
 /// replaces them gradually when the template changes. It does so through ReplicaSets: one per
 /// version of the template, named after the template's hash, of which only the newest is scaled
 /// up. Its pods get random names and no stable identity or storage of their own.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -419,7 +437,8 @@ pub struct Deployment {
 }
 
 /// What a Deployment wants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -457,7 +476,8 @@ pub struct DeploymentSpec {
 }
 
 /// How a Deployment replaces its pods.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -476,7 +496,8 @@ pub struct DeploymentStrategy {
 }
 
 /// The limits of a Deployment's rolling update.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -503,7 +524,8 @@ pub struct RollingUpdateDeployment {
 }
 
 /// What a Deployment has, as its controller last saw it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -544,7 +566,8 @@ pub struct DeploymentStatus {
 }
 
 /// One observation of a Deployment's state.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -574,7 +597,8 @@ pub struct DeploymentCondition {
 /// A ReplicaSet keeps a number of pods from one template running: it creates pods when there are
 /// fewer than it wants and deletes some when there are more. Deployments create and scale them;
 /// they are rarely made by hand.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -592,7 +616,8 @@ pub struct ReplicaSet {
 }
 
 /// What a ReplicaSet wants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -616,7 +641,8 @@ pub struct ReplicaSetSpec {
 }
 
 /// What a ReplicaSet has, as its controller last saw it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -649,7 +675,8 @@ pub struct ReplicaSetStatus {
 }
 
 /// One observation of a ReplicaSet's state.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),

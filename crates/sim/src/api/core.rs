@@ -1,9 +1,13 @@
 //! `core/v1` kinds: Pod, Service, PersistentVolumeClaim, PersistentVolume, Secret, Node,
 //! Namespace, Event. Field names are Kubernetes' own; unmodelled sub-objects are kept as JSON.
 
+use super::decode::Decode;
+use super::encode::Encode;
 use super::meta::{LabelSelector, Labels, ObjectMeta};
 use crate::time::Time;
-use serde::{Deserialize, Serialize};
+#[cfg(test)]
+use serde::Deserialize;
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -11,7 +15,8 @@ use std::collections::BTreeMap;
 
 /// A pod: a group of containers that run together on one node, sharing its network namespace and
 /// volumes. Controllers such as a StatefulSet create them from a template.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -28,7 +33,8 @@ pub struct Pod {
 }
 
 /// The pod a controller creates: metadata and spec, as for a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -44,7 +50,8 @@ pub struct PodTemplateSpec {
 
 /// What a pod should run and how: its containers and volumes, and the constraints of where and how
 /// it is scheduled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -249,7 +256,8 @@ pub struct PodSpec {
 }
 
 /// A reference to an object in the same namespace, by name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -262,7 +270,8 @@ pub struct LocalObjectReference {
 }
 
 /// Lets a pod onto (or keeps it on) a node with a matching taint.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -289,7 +298,8 @@ pub struct Toleration {
 }
 
 /// A container to run in a pod: its image, command, ports, environment, mounts and probes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -420,7 +430,8 @@ pub struct Container {
 /// allowed: no ports, probes, lifecycle or resources) and `targetContainerName`, the app container
 /// whose process namespace it joins (so it sees, and may signal, that container's processes;
 /// unset: the pod's own namespace), kept in `container.target_container_name`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(transparent)]
 pub struct EphemeralContainer {
     /// The container's fields, as for an app container, and its target.
@@ -447,7 +458,8 @@ pub(crate) struct EphemeralContainerSchema {
 }
 
 /// A network port of a container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -472,7 +484,8 @@ pub struct ContainerPort {
 }
 
 /// An environment variable of a container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -497,7 +510,8 @@ pub struct EnvVar {
 }
 
 /// Where a volume of the pod appears in a container's filesystem.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -531,7 +545,8 @@ pub struct VolumeMount {
 
 /// A check the kubelet runs against a container on a schedule, and the thresholds that turn its
 /// results into success or failure.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -583,7 +598,8 @@ pub struct Probe {
 }
 
 /// A command run in the container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -597,7 +613,8 @@ pub struct ExecAction {
 }
 
 /// An HTTP GET request sent to a container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -631,7 +648,8 @@ pub struct HttpGetAction {
 
 /// A named volume the pod's containers can mount, and where its data comes from: exactly one
 /// source.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -735,7 +753,8 @@ pub struct Volume {
 }
 
 /// A pod volume backed by a PersistentVolumeClaim in the pod's namespace.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -752,7 +771,8 @@ pub struct PvcVolumeSource {
 
 /// What a pod is doing: its phase, its conditions, its addresses and each container's state.
 /// Reported by the kubelet; may lag behind.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -807,7 +827,8 @@ pub struct PodStatus {
 }
 
 /// One IP address of a pod or node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -820,7 +841,8 @@ pub struct PodIp {
 }
 
 /// One condition of a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -848,7 +870,8 @@ pub struct PodCondition {
 }
 
 /// The state of one container of a pod.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -881,7 +904,8 @@ pub struct ContainerStatus {
 }
 
 /// A container's state: exactly one of waiting, running and terminated. Defaults to waiting.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -907,7 +931,8 @@ impl ContainerState {
 }
 
 /// A container that is not running yet.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -925,7 +950,8 @@ pub struct ContainerStateWaiting {
 }
 
 /// A running container.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -939,7 +965,8 @@ pub struct ContainerStateRunning {
 }
 
 /// A container that ran and ended.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1011,7 +1038,8 @@ impl Pod {
 /// A Service: one stable name and virtual IP for the pods its selector matches, with ports mapped
 /// to theirs. A headless Service (clusterIP None) has no virtual IP and gives each pod a DNS name
 /// instead.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1032,7 +1060,8 @@ pub struct Service {
 }
 
 /// What a Service exposes and how.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1122,7 +1151,8 @@ pub struct ServiceSpec {
 }
 
 /// A port a Service exposes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1164,7 +1194,8 @@ impl Service {
 
 /// A claim on storage: a request for a PersistentVolume of some size and access mode, which the
 /// control plane binds to one (provisioning it if a StorageClass says how). Pods mount the claim.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1188,7 +1219,8 @@ pub struct PersistentVolumeClaim {
 }
 
 /// The storage a claim asks for.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1238,6 +1270,25 @@ pub struct PvcSpec {
 }
 
 /// A `ResourceList`: Go's `resource.Quantity` reads a JSON string or number (`storage: 1`).
+fn decode_quantities(
+    v: &Value,
+    cx: &mut crate::api::decode::Cx,
+) -> Result<BTreeMap<String, String>, crate::api::decode::Error> {
+    use crate::api::decode::{Decode, Error};
+    let raw = Option::<BTreeMap<String, Value>>::decode(v, cx)?.unwrap_or_default();
+    raw.into_iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => Ok((k, s)),
+            Value::Number(n) => Ok((k, n.to_string())),
+            _ => Err(Error::custom(
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            )),
+        })
+        .collect()
+}
+
+/// [`decode_quantities`] for serde's derived `Deserialize` (tests only: the old decoder).
+#[cfg(test)]
 fn quantities<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<BTreeMap<String, String>, D::Error> {
@@ -1254,7 +1305,8 @@ fn quantities<'de, D: serde::Deserializer<'de>>(
 }
 
 /// How much storage a claim asks for.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1266,6 +1318,7 @@ pub struct ResourceRequirements {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "quantities"
     )]
+    #[decode(with = "decode_quantities")]
     /// The least amount of each resource needed; for a claim, storage, such as 1Gi.
     #[cfg_attr(
         feature = "schema",
@@ -1276,6 +1329,7 @@ pub struct ResourceRequirements {
         skip_serializing_if = "BTreeMap::is_empty",
         deserialize_with = "quantities"
     )]
+    #[decode(with = "decode_quantities")]
     /// The most of each resource allowed.
     #[cfg_attr(
         feature = "schema",
@@ -1292,7 +1346,8 @@ pub struct ResourceRequirements {
 }
 
 /// The state of a claim.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1317,7 +1372,8 @@ pub struct PvcStatus {
 
 /// A piece of storage in the cluster, provisioned by an administrator or dynamically by a
 /// StorageClass, that a claim binds to. Cluster-scoped; it outlives the pods that use it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1334,7 +1390,8 @@ pub struct PersistentVolume {
 }
 
 /// What a persistent volume is and offers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1406,7 +1463,8 @@ pub struct PvSpec {
 }
 
 /// A file or directory on a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1423,7 +1481,8 @@ pub struct HostPathSource {
 }
 
 /// The nodes a volume can be reached from.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1436,7 +1495,8 @@ pub struct VolumeNodeAffinity {
 }
 
 /// A query over nodes: a node matches if any term matches.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1449,7 +1509,8 @@ pub struct NodeSelector {
 }
 
 /// A term of a node selector: all its requirements must match.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1463,7 +1524,8 @@ pub struct NodeSelectorTerm {
 }
 
 /// A requirement on a node label: a key, an operator and values.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1498,7 +1560,8 @@ impl PersistentVolume {
 }
 
 /// The state of a persistent volume.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1522,7 +1585,8 @@ pub struct PvStatus {
 }
 
 /// A reference to an object, or to a field of it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1557,7 +1621,8 @@ pub struct ObjectReference {
 
 /// Secret data, such as passwords, tokens or registry credentials, kept apart from the pods that
 /// use it. Values are base64 encoded.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1585,7 +1650,8 @@ pub struct Secret {
 }
 
 /// A namespace: a scope for names, in which most kinds of objects live.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1610,7 +1676,8 @@ pub struct Namespace {
 }
 
 /// A node: a machine (for kind, a container) that runs pods. Its kubelet reports its status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1627,7 +1694,8 @@ pub struct Node {
 }
 
 /// How a node is set up.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1653,7 +1721,8 @@ pub struct NodeSpec {
 }
 
 /// A taint of a node: pods that do not tolerate it are kept off the node, or evicted from it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1674,7 +1743,8 @@ pub struct Taint {
 }
 
 /// The state of a node, reported by its kubelet.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1713,7 +1783,8 @@ pub struct NodeStatus {
 }
 
 /// One condition of a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1741,7 +1812,8 @@ pub struct NodeCondition {
 }
 
 /// An address of a node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1776,7 +1848,8 @@ impl Node {
 
 /// A report of something that happened to an object, such as a pod being scheduled or an image
 /// pulled. Events are kept for a limited time (an hour by default).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1809,6 +1882,8 @@ pub struct Event {
     pub type_: Option<String>,
     /// When the event was first seen, to the microsecond; set by events.k8s.io reporters.
     #[serde(with = "crate::time::micro")]
+    #[decode(with = "crate::time::micro::decode")]
+    #[encode(with = "crate::time::micro::encode")]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "crate::api::meta::schema::MicroTime")
@@ -1829,7 +1904,8 @@ pub struct Event {
 }
 
 /// A series of repeats of an event.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -1841,6 +1917,8 @@ pub struct EventSeries {
     pub count: i32,
     /// When the event was last seen.
     #[serde(with = "crate::time::micro")]
+    #[decode(with = "crate::time::micro::decode")]
+    #[encode(with = "crate::time::micro::encode")]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "crate::api::meta::schema::MicroTime")
@@ -1849,7 +1927,8 @@ pub struct EventSeries {
 }
 
 /// The component that reported an event.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),

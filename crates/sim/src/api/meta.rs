@@ -1,7 +1,11 @@
 //! `metav1` types shared by every object: ObjectMeta, OwnerReference, LabelSelector.
 
+use super::decode::Decode;
+use super::encode::Encode;
 use crate::time::Time;
-use serde::{Deserialize, Serialize};
+#[cfg(test)]
+use serde::Deserialize;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub type Labels = BTreeMap<String, String>;
@@ -12,7 +16,8 @@ fn is_zero(n: &i64) -> bool {
 
 /// The metadata every stored object has: its name and namespace, its labels and annotations, its
 /// owners, and what the server records about it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -107,7 +112,8 @@ impl ObjectMeta {
 
 /// A reference to an owner of the object: enough to find it, and whether it is the object's
 /// controller.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -133,7 +139,8 @@ pub struct OwnerReference {
 
 /// A query over labels: every term must match. An empty selector matches every object; a missing
 /// one, none.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
@@ -151,7 +158,8 @@ pub struct LabelSelector {
 }
 
 /// One term of a label selector: a key, an operator and values.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
+#[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),

@@ -8,6 +8,7 @@
 pub mod apps;
 pub mod core;
 pub mod decode;
+pub mod encode;
 pub mod meta;
 
 pub use self::apps::*;
@@ -148,10 +149,9 @@ macro_rules! kinds {
             /// The object as the API server returns it in JSON: `apiVersion` and `kind`
             /// first-class.
             pub fn to_value(&self) -> Value {
-                let v = match self {
-                    $(Object::$t(o) => serde_json::to_value(o),)*
+                let mut v = match self {
+                    $(Object::$t(o) => encode::Encode::encode(o),)*
                 };
-                let mut v = v.unwrap_or(Value::Null);
                 if let Value::Object(m) = &mut v {
                     m.insert(
                         "apiVersion".into(),
@@ -164,15 +164,6 @@ macro_rules! kinds {
 
             /// Decodes a JSON object of the given kind (its `apiVersion`/`kind` fields are
             /// ignored).
-            pub fn from_value(kind: Kind, mut v: Value) -> Result<Object, serde_json::Error> {
-                if let Value::Object(m) = &mut v {
-                    m.remove("apiVersion");
-                    m.remove("kind");
-                }
-                Ok(match kind {
-                    $(Kind::$t => Object::$t(serde_json::from_value(v)?),)*
-                })
-            }
 
             fn decode_typed(
                 kind: Kind,
@@ -400,7 +391,7 @@ pub enum FieldValidation {
     Ignore,
 }
 
-fn typed<T: serde::de::DeserializeOwned + Into<Object>>(
+fn typed<T: decode::Decode + Into<Object>>(
     v: &Value,
     unstructured: bool,
 ) -> Result<(Object, Vec<String>), decode::DecodeError> {

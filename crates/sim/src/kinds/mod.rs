@@ -50,7 +50,7 @@ pub(crate) const CLUSTER: bool = false;
 
 /// Everything the API server, the store and the printers need to know about one kind (the
 /// API server's per-resource strategy, plus its table convertor). Every item is required.
-pub(crate) trait KindDef: Resource + serde::Serialize + serde::de::DeserializeOwned {
+pub(crate) trait KindDef: Resource + serde::Serialize + crate::api::decode::Decode {
     /// Group, version, plural, singular, short names, scope.
     const REST: Rest;
 

@@ -144,7 +144,7 @@ fn get_new_replica_set(
 
     // A new ReplicaSet: named after the template's hash, which also goes on its selector,
     // its template and so its pods.
-    let template_value = serde_json::to_value(&d.spec.template).unwrap_or_default();
+    let template_value = crate::api::encode::Encode::encode(&d.spec.template);
     let hash = hash::compute_hash(&template_value, d.status.collision_count);
     let mut template = d.spec.template.clone();
     template

@@ -329,7 +329,7 @@ pub fn update_claim_owner_refs(claim: &mut PersistentVolumeClaim, set: &Stateful
 /// template is what Go's typed encoder writes, so its metadata has `"creationTimestamp":null`
 /// (a zero `metav1.Time`): the bytes kubectl's `rollout undo` compares and the hash names.
 pub fn revision_patch(set: &StatefulSet) -> Value {
-    let mut template = serde_json::to_value(&set.spec.template).unwrap_or(Value::Null);
+    let mut template = crate::api::encode::Encode::encode(&set.spec.template);
     if let Value::Object(m) = &mut template {
         m.insert("$patch".into(), Value::String("replace".into()));
         let meta = m
