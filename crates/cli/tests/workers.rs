@@ -114,7 +114,7 @@ fn help_states_the_limits() {
     let out = ordinal(&["--help"], "");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains(&format!("--workers N  "))
+        text.contains("--workers N  ")
             && text.contains(&format!("1 to {}", ordinal_sim::MAX_WORKERS)),
         "{text}"
     );
