@@ -7,11 +7,11 @@ import { audit, run, watchErrors } from './helpers.js';
 const clock = (page) => page.locator('time[aria-label="Simulated time"]');
 const pods = (page) => page.locator('[data-pod]');
 
-/** Apply web.yaml, let both pods come up, scale to five and let them come up. */
+/** Apply kubernetes.io's web.yaml, let both pods come up, scale to five and let them come up. */
 async function scaledToFive(page) {
   await page.goto('/');
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('100');
-  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await run(page, 'kubectl apply -f https://k8s.io/examples/application/web/web.yaml');
   await expect(page.locator('[data-pod="web-1"]')).toHaveAttribute('data-ready', '1/1', { timeout: 30_000 });
   await run(page, 'kubectl scale sts web --replicas=5');
   await expect(page.locator('[data-pod="web-4"]')).toHaveAttribute('data-ready', '1/1', { timeout: 30_000 });
@@ -19,6 +19,7 @@ async function scaledToFive(page) {
 }
 
 test('scrub back, branch, delete a pod on the branch, return to latest, reload', async ({ page }) => {
+  test.setTimeout(120_000);
   const errs = watchErrors(page);
   await scaledToFive(page);
   const timeline = page.getByRole('slider', { name: 'Timeline' });
