@@ -703,6 +703,7 @@ fn finish_deployment(r: &mut Run) -> Result<(), String> {
             && pods.len() == want as usize
             && c.next_timer().is_none()
         {
+            r.chk.faults = false;
             return r.chk.check_settled(&r.c);
         }
     }
@@ -726,7 +727,13 @@ fn run_deployment_seed(seed: u64, faults: bool) -> Result<usize, String> {
             random_deployment_line(&mut r, &mut rng)?;
         }
         if r.faults {
-            r.clear_faults()?;
+            // A delete the garbage collector retries with backoff may still be due after the
+            // faults stop (10,000 seeds: 88, 184, 260, 294, 476, a pod whose ReplicaSet is gone):
+            // the invariants that hold under faults apply until the Deployment has converged,
+            // with no timer left, and every invariant then (`finish_deployment`).
+            r.c.clear_faults();
+            r.faults = false;
+            r.faults_for = Some(r.lines.len());
         }
         finish_deployment(&mut r)
     }));
