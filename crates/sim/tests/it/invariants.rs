@@ -118,6 +118,26 @@ pub fn deployment_pods<'a>(c: &'a Cluster, d: &Deployment) -> Vec<&'a Pod> {
         .collect()
 }
 
+/// Whether an active ReplicaSet of `d` was made for another `spec.replicas` than `d`'s now (its
+/// `deployment.kubernetes.io/desired-replicas` annotation): the controller's `isScalingEvent`.
+fn scaling_pending(c: &Cluster, d: &Deployment) -> bool {
+    c.list_as::<ReplicaSet>(Some(&d.metadata.namespace))
+        .into_iter()
+        .filter(|rs| rs.spec.replicas.unwrap_or(0) > 0)
+        .filter(|rs| {
+            rs.metadata
+                .controller_ref()
+                .is_some_and(|r| r.uid == d.metadata.uid)
+        })
+        .any(|rs| {
+            rs.metadata
+                .annotations
+                .get("deployment.kubernetes.io/desired-replicas")
+                .and_then(|v| v.parse::<i32>().ok())
+                .is_some_and(|want| want != d.replicas())
+        })
+}
+
 /// (i) A Deployment never has more than `replicas + maxSurge` pods that are not terminating.
 fn deployment_pods_within_surge(c: &Cluster) -> Check {
     for d in c.list_as::<Deployment>(None) {
@@ -479,6 +499,8 @@ pub struct Checker {
     /// Deployments whose available pods have reached `replicas - maxUnavailable`, with the
     /// (replicas, maxUnavailable) they reached it for: from then on the rollout keeps them.
     floors: BTreeMap<(String, String), (i32, i32)>,
+    /// The uids of each Deployment's pods that were available at the last check.
+    available: BTreeMap<(String, String), BTreeSet<String>>,
     /// How many checks passed, for the reports.
     pub checks: usize,
     /// A fault plan is armed: only [`check_invariants_under_faults`] must hold.
@@ -503,6 +525,7 @@ impl Checker {
             sets: mirror(Kind::StatefulSet),
             files: Vec::new(),
             floors: BTreeMap::new(),
+            available: BTreeMap::new(),
             checks: 0,
             faults: false,
         }
@@ -533,12 +556,37 @@ impl Checker {
             }
             let k = (d.metadata.namespace.clone(), d.metadata.name.clone());
             seen.insert(k.clone());
+            // A scaling event the controller has not carried out yet (an active ReplicaSet made
+            // for another `spec.replicas`: `isScalingEvent`) is scaled proportionally, which
+            // keeps no availability; no floor holds until it is done. Without faults the scale
+            // follows `kubectl scale` at once; with them a failed write delays it past later
+            // checks (chaos Deployment fault seed 3797: scaled 6 -> 1 while paused, the scale's
+            // write failed, and the resume scaled the only available ReplicaSet to 0).
+            if scaling_pending(c, d) {
+                self.floors.remove(&k);
+                continue;
+            }
             let (_, unavailable) = deployment_fenceposts(d);
             let floor = d.replicas() - unavailable;
-            let available = deployment_pods(c, d)
+            let pods = deployment_pods(c, d);
+            let now_available: BTreeSet<String> = pods
                 .iter()
                 .filter(|p| p.is_available(d.spec.min_ready_seconds as i64, c.now()))
-                .count() as i32;
+                .map(|p| p.metadata.uid.clone())
+                .collect();
+            let available = now_available.len() as i32;
+            // The controller takes availability away only by deleting pods. A pod that was
+            // available at the last check and is neither available nor terminating now lost its
+            // readiness by itself (a restarted node's kubelet restarting its containers, its
+            // status write delayed by a fault: chaos Deployment fault seed 7236): a disruption.
+            let was = self.available.remove(&k).unwrap_or_default();
+            let lost_readiness = pods
+                .iter()
+                .any(|p| was.contains(&p.metadata.uid) && !now_available.contains(&p.metadata.uid));
+            self.available.insert(k.clone(), now_available);
+            if lost_readiness {
+                self.floors.remove(&k);
+            }
             let params = (d.replicas(), unavailable);
             if self.floors.get(&k) == Some(&params) && available < floor {
                 return Err(format!(
@@ -554,6 +602,7 @@ impl Checker {
             }
         }
         self.floors.retain(|k, _| seen.contains(k));
+        self.available.retain(|k, _| seen.contains(k));
         Ok(())
     }
 
