@@ -712,16 +712,7 @@ impl Model {
             }
         };
         let ops = &saved.ops;
-        let (mut engine, replayed) = replay_into(ops, saved.now);
-        (engine.branches, engine.latest) = (saved.branches.clone(), saved.latest);
-        *self.engine.borrow_mut() = engine;
-        self.past = None;
-        self.branches_gen += 1;
-        self.queue.clear();
-        self.queued = 0;
-        Rc::make_mut(&mut self.terminal).log.clear();
-        self.marks.clear();
-        self.log_replayed(replayed);
+        self.replace_session(ops, saved.now, saved.branches.clone(), saved.latest);
         self.log(
             LogKind::Ui,
             format!(
@@ -1025,21 +1016,34 @@ impl Model {
         self.sync_edit();
     }
 
-    /// Kept branch `i` becomes the session (replayed), the current line kept in its place.
-    fn switch_branch(&mut self, i: usize) {
-        self.past = None;
-        let Some((b, branches, latest)) = self.engine.borrow_mut().switch_to(i) else {
-            return;
-        };
-        let (mut engine, replayed) = replay_into(&b.ops, b.now);
+    /// A record replayed becomes the session, with its kept branches: the engine, the
+    /// terminal's log (the replayed lines) and the marks start from it; nothing queued survives.
+    fn replace_session(
+        &mut self,
+        ops: &[Recorded],
+        now: u64,
+        branches: Vec<crate::engine::Branch>,
+        latest: Option<usize>,
+    ) {
+        let (mut engine, replayed) = replay_into(ops, now);
         (engine.branches, engine.latest) = (branches, latest);
         *self.engine.borrow_mut() = engine;
+        self.past = None;
         self.branches_gen += 1;
         self.queue.clear();
         self.queued = 0;
         Rc::make_mut(&mut self.terminal).log.clear();
         self.marks.clear();
         self.log_replayed(replayed);
+    }
+
+    /// Kept branch `i` becomes the session (replayed), the current line kept in its place.
+    fn switch_branch(&mut self, i: usize) {
+        self.past = None;
+        let Some((b, branches, latest)) = self.engine.borrow_mut().switch_to(i) else {
+            return;
+        };
+        self.replace_session(&b.ops, b.now, branches, latest);
         self.log(
             LogKind::Ui,
             format!(
