@@ -529,17 +529,28 @@ impl Store {
     /// the watch log first (what it alone keeps alive is the versions no longer current), then
     /// the indices, then the objects of a few kinds, then the rest.
     pub(crate) fn into_parts(mut self) -> Vec<(&'static str, Box<dyn std::any::Any>)> {
-        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> = vec![
+        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> = Vec::new();
+        for (label, kind) in [
+            ("watch log (old versions): Pods", Kind::Pod),
+            ("watch log (old versions): Events", Kind::Event),
+            ("watch log (old versions): claims", Kind::PersistentVolumeClaim),
+            ("watch log (old versions): volumes", Kind::PersistentVolume),
+            ("watch log (old versions): EndpointSlices", Kind::EndpointSlice),
+            ("watch log (old versions): StatefulSets", Kind::StatefulSet),
+        ] {
+            parts.push((label, Box::new(self.caches.remove(&kind))));
+        }
+        parts.extend([
             (
-                "watch log (old versions)",
-                Box::new((self.caches, self.pending)),
+                "watch log (old versions): other kinds",
+                Box::new((self.caches, self.pending)) as Box<dyn std::any::Any>,
             ),
             ("Event TTL queue", Box::new(self.event_ttl)),
             (
                 "store indices (owner, uid, pods, slices)",
                 Box::new((self.by_owner, self.by_uid, self.idx)),
             ),
-        ];
+        ]);
         for (label, kind) in [
             ("Events", Kind::Event),
             ("Pods", Kind::Pod),
