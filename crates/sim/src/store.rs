@@ -596,7 +596,7 @@ mod tests {
     use crate::api::{ObjectMeta, Secret};
 
     fn secret(name: &str) -> Object {
-        Object::Secret(Secret {
+        Object::from(Secret {
             metadata: ObjectMeta {
                 uid: format!("uid-{name}"),
                 ..ObjectMeta::named("default", name)
@@ -679,7 +679,7 @@ mod tests {
     fn slice_index_follows_its_endpoints() {
         use crate::api::{Endpoint, EndpointSlice, ObjectReference};
         let slice = |targets: &[&str]| {
-            Object::EndpointSlice(EndpointSlice {
+            Object::from(EndpointSlice {
                 metadata: ObjectMeta::named("default", "nginx-abcde"),
                 endpoints: targets
                     .iter()
@@ -751,7 +751,7 @@ mod tests {
     }
 
     fn event(name: &str) -> Object {
-        Object::Event(crate::api::Event {
+        Object::from(crate::api::Event {
             metadata: ObjectMeta::named("default", name),
             ..Default::default()
         })

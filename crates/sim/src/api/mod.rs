@@ -299,18 +299,18 @@ macro_rules! kinds {
 // The one list of kinds. Adding a kind: its structs in `api/`, its name here, and its
 // `KindDef` impl in `crates/sim/src/kinds/` (the compiler names every missing piece).
 kinds! {
-    Namespace,
-    Node,
-    StorageClass,
+    Namespace boxed,
+    Node boxed,
+    StorageClass boxed,
     PersistentVolume boxed,
-    Service,
-    Secret,
+    Service boxed,
+    Secret boxed,
     StatefulSet boxed,
-    ControllerRevision,
-    PersistentVolumeClaim,
+    ControllerRevision boxed,
+    PersistentVolumeClaim boxed,
     Pod boxed,
-    EndpointSlice,
-    Event,
+    EndpointSlice boxed,
+    Event boxed,
     Deployment boxed,
     ReplicaSet boxed,
 }

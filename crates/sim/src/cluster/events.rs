@@ -133,7 +133,7 @@ impl Cluster {
             reporting_instance: Some(host.unwrap_or("").into()),
             ..self.new_event(involved, name, field_path)
         };
-        self.store.put(Object::Event(ev));
+        self.store.put(Object::from(ev));
     }
 
     /// Records an Event as a component on the events.k8s.io API does (the scheduler): no
@@ -198,7 +198,7 @@ impl Cluster {
             reporting_instance: Some(instance.into()),
             ..self.new_event(involved, name.clone(), None)
         };
-        self.store.put(Object::Event(ev));
+        self.store.put(Object::from(ev));
         self.event_series.insert(
             key,
             SeriesState {

@@ -127,8 +127,8 @@ pub fn get_revisions(
             let Object::ControllerRevision(r) = &*created else {
                 unreachable!("created a ControllerRevision")
             };
-            revs.push(r.clone());
-            break r.clone();
+            revs.push((**r).clone());
+            break (**r).clone();
         }
     };
     let current = revs
