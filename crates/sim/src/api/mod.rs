@@ -35,18 +35,12 @@ pub struct KindInfo {
     pub namespaced: bool,
 }
 
-/// An [`Object`] variant's payload: the kind's struct, boxed for the largest kinds.
-macro_rules! variant_type {
-    ($t:ident) => { $t };
-    ($t:ident boxed) => { Box<$t> };
-}
-
 /// Generates, from the one list of kinds, everything that names every kind: the [`Kind`] enum
 /// and `Kind::ALL`, the [`KINDS`] table, the [`Object`] enum, the [`Resource`] impls, decoding,
 /// and the dispatch from `Kind`/`Object` to each kind's [`KindDef`] impl. A kind missing from
 /// an impl, or an impl missing a piece, is a compile error.
 macro_rules! kinds {
-    ($($t:ident $($boxed:ident)?,)*) => {
+    ($($t:ident,)*) => {
         /// Every kind the simulated API server knows; its REST facts are [`Kind::info`].
         #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Kind {
@@ -70,13 +64,13 @@ macro_rules! kinds {
             namespaced: <$t as KindDef>::REST.5,
         }),*];
 
-        /// Any object the store holds. The largest kinds are boxed: every object, and every
-        /// version the watch log keeps, is allocated at the size of the enum, and Events are
-        /// the most numerous.
+        /// Any object the store holds. Every kind is boxed, so the enum is a pointer and a tag:
+        /// every object, and every version the watch log keeps, is allocated at its own kind's
+        /// size, not the largest's.
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
-            $($t(variant_type!($t $($boxed)?)),)*
+            $($t(Box<$t>),)*
         }
 
         $(
@@ -84,7 +78,7 @@ macro_rules! kinds {
                 const KIND: Kind = Kind::$t;
                 fn from_object(o: &Object) -> Option<&Self> {
                     match o {
-                        Object::$t(x) => Some(std::borrow::Borrow::<$t>::borrow(x)),
+                        Object::$t(x) => Some(x),
                         // Every other kind alike: not this one.
                         _ => None,
                     }
@@ -98,12 +92,12 @@ macro_rules! kinds {
             }
             impl From<$t> for Object {
                 fn from(x: $t) -> Object {
-                    Object::$t(x.into())
+                    Object::$t(Box::new(x))
                 }
             }
             impl From<Box<$t>> for Object {
                 fn from(x: Box<$t>) -> Object {
-                    Object::$t((*x).into())
+                    Object::$t(x)
                 }
             }
         )*
@@ -299,20 +293,20 @@ macro_rules! kinds {
 // The one list of kinds. Adding a kind: its structs in `api/`, its name here, and its
 // `KindDef` impl in `crates/sim/src/kinds/` (the compiler names every missing piece).
 kinds! {
-    Namespace boxed,
-    Node boxed,
-    StorageClass boxed,
-    PersistentVolume boxed,
-    Service boxed,
-    Secret boxed,
-    StatefulSet boxed,
-    ControllerRevision boxed,
-    PersistentVolumeClaim boxed,
-    Pod boxed,
-    EndpointSlice boxed,
-    Event boxed,
-    Deployment boxed,
-    ReplicaSet boxed,
+    Namespace,
+    Node,
+    StorageClass,
+    PersistentVolume,
+    Service,
+    Secret,
+    StatefulSet,
+    ControllerRevision,
+    PersistentVolumeClaim,
+    Pod,
+    EndpointSlice,
+    Event,
+    Deployment,
+    ReplicaSet,
 }
 
 // `Kind::info` indexes KINDS by the kind: every kind has its entry, in the enum's order.
