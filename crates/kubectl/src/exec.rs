@@ -357,7 +357,8 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             restart_policy: Some(restart),
             dns_policy: Some("ClusterFirst".into()),
             ..Default::default()
-        },
+        }
+        .into(),
         status: Default::default(),
     };
     let mut pod: Object = pod.into();

@@ -533,9 +533,15 @@ impl Store {
         for (label, kind) in [
             ("watch log (old versions): Pods", Kind::Pod),
             ("watch log (old versions): Events", Kind::Event),
-            ("watch log (old versions): claims", Kind::PersistentVolumeClaim),
+            (
+                "watch log (old versions): claims",
+                Kind::PersistentVolumeClaim,
+            ),
             ("watch log (old versions): volumes", Kind::PersistentVolume),
-            ("watch log (old versions): EndpointSlices", Kind::EndpointSlice),
+            (
+                "watch log (old versions): EndpointSlices",
+                Kind::EndpointSlice,
+            ),
             ("watch log (old versions): StatefulSets", Kind::StatefulSet),
         ] {
             parts.push((label, Box::new(self.caches.remove(&kind))));

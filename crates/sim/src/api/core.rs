@@ -4,6 +4,7 @@
 use super::decode::Decode;
 use super::encode::Encode;
 use super::meta::{LabelSelector, Labels, ObjectMeta};
+use super::shared::Shared;
 use crate::time::Time;
 #[cfg(test)]
 use serde::Deserialize;
@@ -27,7 +28,7 @@ pub struct Pod {
     /// The pod's metadata: name, namespace, labels, owners.
     pub metadata: ObjectMeta,
     /// What the pod should run: its containers, volumes and scheduling constraints.
-    pub spec: PodSpec,
+    pub spec: Shared<PodSpec>,
     /// What the pod is doing, reported by its node's kubelet. Read-only; may lag behind.
     pub status: PodStatus,
 }

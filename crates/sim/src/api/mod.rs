@@ -10,10 +10,12 @@ pub mod core;
 pub mod decode;
 pub mod encode;
 pub mod meta;
+pub mod shared;
 
 pub use self::apps::*;
 pub use self::core::*;
 pub use self::meta::*;
+pub use self::shared::Shared;
 
 use crate::error::{ApiError, Cause};
 use crate::kinds::KindDef;
@@ -460,7 +462,7 @@ impl Object {
 /// reported at its path and dropped, as the API server's decoder would.
 fn stray_target_container_names(obj: &mut Object, unknown: &mut Vec<String>) {
     let (spec, at) = match obj {
-        Object::Pod(p) => (&mut p.spec, "spec"),
+        Object::Pod(p) => (&mut *p.spec, "spec"),
         Object::StatefulSet(s) => (&mut s.spec.template.spec, "spec.template.spec"),
         Object::Deployment(d) => (&mut d.spec.template.spec, "spec.template.spec"),
         Object::ReplicaSet(r) => (&mut r.spec.template.spec, "spec.template.spec"),

@@ -352,7 +352,8 @@ mod tests {
                     ..Default::default()
                 }],
                 ..Default::default()
-            },
+            }
+            .into(),
             ..Default::default()
         }));
         c.create(pending).unwrap();

@@ -296,7 +296,7 @@ pub fn pod_from_template(t: &PodTemplateSpec, owner: &ObjectMeta, kind: Kind) ->
             owner_references: vec![controller_ref(kind, owner)],
             ..Default::default()
         },
-        spec: t.spec.clone(),
+        spec: t.spec.clone().into(),
         status: Default::default(),
     }
 }

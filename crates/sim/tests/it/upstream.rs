@@ -638,7 +638,8 @@ fn recreates_adopted_failed_pod() {
                 ..Default::default()
             }],
             ..Default::default()
-        },
+        }
+        .into(),
         ..Default::default()
     };
     c.create(failing.into()).expect("pod created");

@@ -134,7 +134,7 @@ pub fn new_pod(set: &StatefulSet, ordinal: i32) -> Pod {
             owner_references: vec![controller_ref(Kind::StatefulSet, &set.metadata)],
             ..Default::default()
         },
-        spec: t.spec.clone(),
+        spec: t.spec.clone().into(),
         status: Default::default(),
     };
     update_identity(set, &mut pod);

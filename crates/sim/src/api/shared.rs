@@ -1,0 +1,134 @@
+//! [`Shared`]: a part of an object that its versions share until one of them changes it.
+
+use super::decode::{Cx, Decode, Error};
+use super::encode::Encode;
+use serde_json::Value;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+/// A value shared, copy-on-write, between the versions of an object: cloning the object clones
+/// a pointer, and the first change through `&mut` (`DerefMut`, as `Arc::make_mut`) copies the
+/// value if another version still holds it. A status-only write of a pod (the kubelet's, the
+/// conditions') thus keeps one `PodSpec` for every version the watch caches hold.
+///
+/// It reads, writes, compares, prints, encodes and decodes as the value itself: the JSON is
+/// the value's.
+#[derive(Default)]
+pub struct Shared<T>(Arc<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Shared<T> {
+        Shared(Arc::new(value))
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Clone> DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Shared<T> {
+        Shared::new(value)
+    }
+}
+
+impl<T: PartialEq> PartialEq for Shared<T> {
+    /// Two versions that share the value are equal without comparing it.
+    fn eq(&self, other: &Shared<T>) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || *self.0 == *other.0
+    }
+}
+
+impl<T: Eq> Eq for Shared<T> {}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (*self.0).fmt(f)
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (*self.0).serialize(s)
+    }
+}
+
+#[cfg(test)]
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Shared<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Shared<T>, D::Error> {
+        T::deserialize(d).map(Shared::new)
+    }
+}
+
+impl<T: Decode> Decode for Shared<T> {
+    fn decode(v: &Value, cx: &mut Cx) -> Result<Shared<T>, Error> {
+        T::decode(v, cx).map(Shared::new)
+    }
+}
+
+impl<T: Encode> Encode for Shared<T> {
+    fn encode(&self) -> Value {
+        (*self.0).encode()
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Shared<T> {
+    fn is_referenceable() -> bool {
+        T::is_referenceable()
+    }
+    fn schema_name() -> String {
+        T::schema_name()
+    }
+    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        T::json_schema(gen)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_share_the_value_until_one_changes_it() {
+        let a = Shared::new(vec![1, 2]);
+        let mut b = a.clone();
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(a, b);
+        b.push(3);
+        assert!(!Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(*a, vec![1, 2]);
+        assert_eq!(*b, vec![1, 2, 3]);
+        assert_ne!(a, b);
+        // A value no other version holds is changed in place.
+        let p = Arc::as_ptr(&b.0);
+        b.push(4);
+        assert_eq!(Arc::as_ptr(&b.0), p);
+    }
+
+    #[test]
+    fn encodes_and_decodes_as_the_value() {
+        let v = serde_json::json!(["a", "b"]);
+        let (s, unknown) = crate::api::decode::decode::<Shared<Vec<String>>>(&v).unwrap();
+        assert!(unknown.is_empty());
+        assert_eq!(s.encode(), v);
+        assert_eq!(serde_json::to_value(&s).unwrap(), v);
+        assert_eq!(format!("{s:?}"), r#"["a", "b"]"#);
+    }
+}
