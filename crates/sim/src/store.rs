@@ -689,13 +689,16 @@ mod tests {
                 metadata: ObjectMeta::named("default", "nginx-abcde"),
                 endpoints: targets
                     .iter()
-                    .map(|t| Endpoint {
-                        target_ref: Some(ObjectReference {
-                            kind: Some("Pod".into()),
-                            name: Some(t.to_string()),
+                    .map(|t| {
+                        Endpoint {
+                            target_ref: Some(ObjectReference {
+                                kind: Some("Pod".into()),
+                                name: Some(t.to_string()),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        }),
-                        ..Default::default()
+                        }
+                        .into()
                     })
                     .collect(),
                 ..Default::default()

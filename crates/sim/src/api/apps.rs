@@ -5,6 +5,7 @@ use super::core::{ObjectReference, PersistentVolumeClaim, PodTemplateSpec};
 use super::decode::Decode;
 use super::encode::Encode;
 use super::meta::{LabelSelector, ObjectMeta};
+use super::shared::Shared;
 use crate::time::Time;
 #[cfg(test)]
 use serde::Deserialize;
@@ -341,8 +342,9 @@ pub struct EndpointSlice {
     pub metadata: ObjectMeta,
     /// The kind of addresses: IPv4, IPv6 or FQDN.
     pub address_type: String,
-    /// The endpoints: at most 1000.
-    pub endpoints: Vec<Endpoint>,
+    /// The endpoints: at most 1000. Each is shared with the slice's versions before in which
+    /// it was the same.
+    pub endpoints: Vec<Shared<Endpoint>>,
     /// The ports every endpoint has. None means all ports.
     pub ports: Vec<EndpointPort>,
 }
