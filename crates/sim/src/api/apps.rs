@@ -29,7 +29,7 @@ pub struct StatefulSet {
     pub metadata: ObjectMeta,
     /// The wanted pods: how many, from which template, with which claims, and how they are created
     /// and updated.
-    pub spec: StatefulSetSpec,
+    pub spec: Shared<StatefulSetSpec>,
     /// How many pods exist, are ready and are updated, and the revisions. Read-only; may lag
     /// behind.
     pub status: StatefulSetStatus,

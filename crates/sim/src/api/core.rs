@@ -1214,7 +1214,7 @@ pub struct PersistentVolumeClaim {
     /// claims the controller creates (NAME-STATEFULSET-ORDINAL).
     pub metadata: ObjectMeta,
     /// The storage the claim asks for.
-    pub spec: PvcSpec,
+    pub spec: Shared<PvcSpec>,
     /// The claim's state and the volume's capacity. Read-only.
     pub status: PvcStatus,
 }
@@ -1385,7 +1385,7 @@ pub struct PersistentVolume {
     /// The volume's metadata.
     pub metadata: ObjectMeta,
     /// The volume's capacity, access modes, source and reclaim policy.
-    pub spec: PvSpec,
+    pub spec: Shared<PvSpec>,
     /// The volume's phase. Read-only.
     pub status: PvStatus,
 }

@@ -441,7 +441,8 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
                 },
             }),
             ..Default::default()
-        },
+        }
+        .into(),
         status: PvStatus {
             phase: Some("Pending".into()),
             ..Default::default()
