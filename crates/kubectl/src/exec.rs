@@ -349,7 +349,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         metadata: ObjectMeta {
             name: name.clone(),
             namespace: ns.clone(),
-            labels,
+            labels: labels.into(),
             ..Default::default()
         },
         spec: PodSpec {

@@ -342,8 +342,8 @@ pub struct EndpointSlice {
     pub metadata: ObjectMeta,
     /// The kind of addresses: IPv4, IPv6 or FQDN.
     pub address_type: String,
-    /// The endpoints: at most 1000. Each is shared with the slice's versions before in which
-    /// it was the same.
+    /// The endpoints: at most 1000.
+    // Each shared with the slice's versions before that have it unchanged.
     pub endpoints: Vec<Shared<Endpoint>>,
     /// The ports every endpoint has. None means all ports.
     pub ports: Vec<EndpointPort>,

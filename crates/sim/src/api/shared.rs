@@ -14,13 +14,39 @@ use std::sync::Arc;
 ///
 /// It reads, writes, compares, prints, encodes and decodes as the value itself: the JSON is
 /// the value's.
-#[derive(Default)]
 pub struct Shared<T>(Arc<T>);
 
 impl<T> Shared<T> {
     pub fn new(value: T) -> Shared<T> {
         Shared(Arc::new(value))
     }
+}
+
+/// `Default` for each kind of `Shared` the API types hold: one default value per thread that
+/// every default shares, so an object's empty annotations or owners (an Event's labels, most
+/// objects' annotations) cost no allocation, and a pod built from `..Default::default()`
+/// allocates its spec once, on its first change.
+macro_rules! shared_default {
+    ($($t:ty,)*) => {$(
+        impl Default for Shared<$t> {
+            fn default() -> Shared<$t> {
+                thread_local! {
+                    static DEFAULT: Arc<$t> = Arc::new(<$t>::default());
+                }
+                DEFAULT.with(|d| Shared(Arc::clone(d)))
+            }
+        }
+    )*};
+}
+
+shared_default! {
+    super::Labels,
+    Vec<super::OwnerReference>,
+    super::PodSpec,
+    super::PvcSpec,
+    super::PvSpec,
+    super::StatefulSetSpec,
+    super::Endpoint,
 }
 
 impl<T> Deref for Shared<T> {
@@ -45,6 +71,23 @@ impl<T> Clone for Shared<T> {
 impl<T> From<T> for Shared<T> {
     fn from(value: T) -> Shared<T> {
         Shared::new(value)
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Shared<T>
+where
+    &'a T: IntoIterator,
+{
+    type Item = <&'a T as IntoIterator>::Item;
+    type IntoIter = <&'a T as IntoIterator>::IntoIter;
+    fn into_iter(self) -> Self::IntoIter {
+        (&*self.0).into_iter()
+    }
+}
+
+impl<A, T: FromIterator<A>> FromIterator<A> for Shared<T> {
+    fn from_iter<I: IntoIterator<Item = A>>(iter: I) -> Shared<T> {
+        Shared::new(T::from_iter(iter))
     }
 }
 
@@ -95,6 +138,10 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Shared<T> {
     }
     fn schema_name() -> String {
         T::schema_name()
+    }
+    /// The value's: a `Shared<PodSpec>` is the one `PodSpec` schema, not a second.
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        T::schema_id()
     }
     fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
         T::json_schema(gen)

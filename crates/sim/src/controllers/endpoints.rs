@@ -272,8 +272,8 @@ fn write_slice(
         None => endpoints.into_iter().map(Shared::new).collect(),
     };
     if let Some(s) = existing {
-        if s.metadata.labels == meta.labels
-            && s.metadata.owner_references == meta.owner_references
+        if *s.metadata.labels == meta.labels
+            && *s.metadata.owner_references == meta.owner_references
             && s.endpoints == endpoints
             && s.ports == meta.ports
         {
@@ -300,8 +300,13 @@ fn write_slice(
             ..Default::default()
         },
     };
-    slice.metadata.labels = meta.labels.clone();
-    slice.metadata.owner_references = meta.owner_references.clone();
+    // Labels and owners the slice has already stay shared with its versions before.
+    if *slice.metadata.labels != meta.labels {
+        slice.metadata.labels = meta.labels.clone().into();
+    }
+    if *slice.metadata.owner_references != meta.owner_references {
+        slice.metadata.owner_references = meta.owner_references.clone().into();
+    }
     slice.endpoints = endpoints;
     slice.ports = meta.ports.clone();
     if existing.is_none() {

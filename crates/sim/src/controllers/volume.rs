@@ -412,7 +412,8 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
                     "pv.kubernetes.io/provisioned-by".to_string(),
                     class.provisioner.clone(),
                 ),
-            ]),
+            ])
+            .into(),
             ..Default::default()
         },
         spec: PvSpec {

@@ -117,7 +117,7 @@ pub fn get_revisions(
                         })
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
-                    owner_references: vec![controller_ref(Kind::StatefulSet, &set.metadata)],
+                    owner_references: vec![controller_ref(Kind::StatefulSet, &set.metadata)].into(),
                     ..Default::default()
                 },
                 data: data.clone(),
