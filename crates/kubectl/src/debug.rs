@@ -730,7 +730,7 @@ fn visit_node(
             ..Default::default()
         },
         spec: PodSpec {
-            containers: vec![ctr],
+            containers: vec![ctr].into(),
             node_name: Some(node.to_string()),
             restart_policy: Some("Never".into()),
             tolerations: vec![Toleration {

@@ -353,7 +353,7 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
             ..Default::default()
         },
         spec: PodSpec {
-            containers: vec![container],
+            containers: vec![container].into(),
             restart_policy: Some(restart),
             dns_policy: Some("ClusterFirst".into()),
             ..Default::default()

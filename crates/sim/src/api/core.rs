@@ -65,7 +65,7 @@ pub struct PodSpec {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<Container>,
     /// The pod's app containers; at least one. Cannot be added or removed once the pod exists.
-    pub containers: Vec<Container>,
+    pub containers: Shared<Vec<Container>>,
     /// Volumes the pod's containers can mount, each named.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<Volume>,

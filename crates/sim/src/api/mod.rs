@@ -469,7 +469,7 @@ fn stray_target_container_names(obj: &mut Object, unknown: &mut Vec<String>) {
         _ => return,
     };
     for (list, name) in [
-        (&mut spec.containers, "containers"),
+        (&mut *spec.containers, "containers"),
         (&mut spec.init_containers, "initContainers"),
     ] {
         for (i, c) in list.iter_mut().enumerate() {

@@ -43,6 +43,7 @@ shared_default! {
     super::Labels,
     Vec<super::OwnerReference>,
     super::PodSpec,
+    Vec<super::Container>,
     super::PvcSpec,
     super::PvSpec,
     super::StatefulSetSpec,
@@ -74,14 +75,28 @@ impl<T> From<T> for Shared<T> {
     }
 }
 
-impl<'a, T> IntoIterator for &'a Shared<T>
-where
-    &'a T: IntoIterator,
-{
-    type Item = <&'a T as IntoIterator>::Item;
-    type IntoIter = <&'a T as IntoIterator>::IntoIter;
+impl<'a, T> IntoIterator for &'a Shared<Vec<T>> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
-        (&*self.0).into_iter()
+        self.0.iter()
+    }
+}
+
+/// Changing the elements in place: copied first if another version holds them.
+impl<'a, T: Clone> IntoIterator for &'a mut Shared<Vec<T>> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        Arc::make_mut(&mut self.0).iter_mut()
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a Shared<std::collections::BTreeMap<K, V>> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::collections::btree_map::Iter<'a, K, V>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 

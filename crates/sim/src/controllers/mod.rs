@@ -350,7 +350,8 @@ mod tests {
                     name: "c".into(),
                     image: Some("busybox:1.28".into()),
                     ..Default::default()
-                }],
+                }]
+                .into(),
                 ..Default::default()
             }
             .into(),

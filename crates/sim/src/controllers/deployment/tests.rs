@@ -48,7 +48,8 @@ fn template(labels: Labels) -> PodTemplateSpec {
                 name: "c".into(),
                 image: Some("foo/bar".into()),
                 ..Default::default()
-            }],
+            }]
+            .into(),
             ..Default::default()
         },
     }
