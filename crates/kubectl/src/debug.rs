@@ -730,7 +730,7 @@ fn visit_node(
             ..Default::default()
         },
         spec: PodSpec {
-            containers: vec![ctr],
+            containers: vec![ctr].into(),
             node_name: Some(node.to_string()),
             restart_policy: Some("Never".into()),
             tolerations: vec![Toleration {
@@ -738,7 +738,8 @@ fn visit_node(
                 ..Default::default()
             }],
             ..Default::default()
-        },
+        }
+        .into(),
         status: Default::default(),
     };
     let (mount_root, host_ns) = match o.profile {
@@ -922,7 +923,7 @@ mod tests {
         assert_eq!(p.spec.share_process_namespace, None);
         let (node, uid) = {
             let w = pod(&c, "web-1");
-            (w.spec.node_name, w.metadata.uid)
+            (w.spec.node_name.clone(), w.metadata.uid)
         };
         let o = kubectl(&mut c, "debug web-1 --copy-to=web-1-x --image=busybox:1.28 -c dbg --replace --same-node --profile=general");
         assert_eq!(o.status, 0, "{}", o.stderr());

@@ -349,15 +349,16 @@ pub fn run(c: &mut Cluster, args: &[String], env: &Env) -> Output {
         metadata: ObjectMeta {
             name: name.clone(),
             namespace: ns.clone(),
-            labels,
+            labels: labels.into(),
             ..Default::default()
         },
         spec: PodSpec {
-            containers: vec![container],
+            containers: vec![container].into(),
             restart_policy: Some(restart),
             dns_policy: Some("ClusterFirst".into()),
             ..Default::default()
-        },
+        }
+        .into(),
         status: Default::default(),
     };
     let mut pod: Object = pod.into();

@@ -572,7 +572,7 @@ mod tests {
         let pod = c
             .get_as::<ordinal_sim::api::Pod>("default", "web-0")
             .unwrap();
-        assert_eq!(s.spec.selector, pod.metadata.labels);
+        assert_eq!(s.spec.selector, *pod.metadata.labels);
         assert_eq!(s.metadata.labels, pod.metadata.labels);
         assert_eq!(s.spec.ports.len(), 1);
         assert_eq!(s.spec.ports[0].port, 80);

@@ -294,7 +294,7 @@ pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
     for name in names {
         let node = match c.get(Kind::Node, "", &name) {
             Ok(o) => match &*o {
-                Object::Node(n) => n.clone(),
+                Object::Node(n) => (**n).clone(),
                 _ => continue,
             },
             Err(e) => {
@@ -331,7 +331,7 @@ pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
         let mut changed: Node = node;
         changed.spec.taints = taints;
         if dry == DryRun::Client {
-            let v = as_go_node(Object::Node(changed).to_value());
+            let v = as_go_node(Object::from(changed).to_value());
             print.done(
                 &mut out,
                 NO_SUFFIX,
@@ -345,7 +345,7 @@ pub fn taint(c: &mut Cluster, args: &[String], _env: &Env) -> Output {
         // The strategic merge patch kubectl sends replaces the list (it has no merge key): an
         // update of the node as read, without its resourceVersion, does the same.
         changed.metadata.resource_version.clear();
-        match dry.send(c, |c| c.update(Object::Node(changed))) {
+        match dry.send(c, |c| c.update(Object::from(changed))) {
             Ok(o) => print.done(
                 &mut out,
                 NO_SUFFIX,

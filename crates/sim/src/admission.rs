@@ -26,9 +26,14 @@ pub fn default_pod_spec(s: &mut PodSpec) {
     s.scheduler_name
         .get_or_insert_with(|| "default-scheduler".into());
     s.security_context.get_or_insert_with(|| json!({}));
-    for c in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {
-        default_container(c);
+    // Containers already defaulted (a controller's pod from its defaulted template) stay
+    // shared with the template: changed only if a default is missing.
+    let mut containers = (*s.containers).clone();
+    containers.iter_mut().for_each(default_container);
+    if containers != *s.containers {
+        s.containers = containers.into();
     }
+    s.init_containers.iter_mut().for_each(default_container);
     for c in &mut s.ephemeral_containers {
         default_container(&mut c.container);
     }

@@ -49,7 +49,7 @@ pub(crate) fn bootstrap(c: &mut Cluster, workers: usize) {
         let obj = Namespace {
             metadata: ObjectMeta {
                 name: ns.into(),
-                labels: labels(&[("kubernetes.io/metadata.name", ns)]),
+                labels: labels(&[("kubernetes.io/metadata.name", ns)]).into(),
                 ..Default::default()
             },
             spec: json!({"finalizers": ["kubernetes"]}),
@@ -67,7 +67,8 @@ pub(crate) fn bootstrap(c: &mut Cluster, workers: usize) {
             annotations: BTreeMap::from([(
                 "storageclass.kubernetes.io/is-default-class".to_string(),
                 "true".to_string(),
-            )]),
+            )])
+            .into(),
             ..Default::default()
         },
         provisioner: "rancher.io/local-path".into(),
@@ -79,7 +80,7 @@ pub(crate) fn bootstrap(c: &mut Cluster, workers: usize) {
     c.create_inner(sc.into()).expect("bootstrap storage class");
     let kubernetes = Service {
         metadata: ObjectMeta {
-            labels: labels(&[("component", "apiserver"), ("provider", "kubernetes")]),
+            labels: labels(&[("component", "apiserver"), ("provider", "kubernetes")]).into(),
             ..ObjectMeta::named("default", "kubernetes")
         },
         spec: ServiceSpec {
@@ -102,7 +103,8 @@ pub(crate) fn bootstrap(c: &mut Cluster, workers: usize) {
                 ("k8s-app", "kube-dns"),
                 ("kubernetes.io/cluster-service", "true"),
                 ("kubernetes.io/name", "CoreDNS"),
-            ]),
+            ])
+            .into(),
             ..ObjectMeta::named("kube-system", "kube-dns")
         },
         spec: ServiceSpec {
@@ -180,7 +182,7 @@ fn node(index: usize, name: &str, now: crate::time::Time) -> Node {
     Node {
         metadata: ObjectMeta {
             name: name.into(),
-            labels: l,
+            labels: l.into(),
             annotations: BTreeMap::from([
                 (
                     "kubeadm.alpha.kubernetes.io/cri-socket".to_string(),
@@ -191,7 +193,8 @@ fn node(index: usize, name: &str, now: crate::time::Time) -> Node {
                     "volumes.kubernetes.io/controller-managed-attach-detach".to_string(),
                     "true".to_string(),
                 ),
-            ]),
+            ])
+            .into(),
             ..Default::default()
         },
         spec: NodeSpec {

@@ -529,17 +529,34 @@ impl Store {
     /// the watch log first (what it alone keeps alive is the versions no longer current), then
     /// the indices, then the objects of a few kinds, then the rest.
     pub(crate) fn into_parts(mut self) -> Vec<(&'static str, Box<dyn std::any::Any>)> {
-        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> = vec![
+        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> = Vec::new();
+        for (label, kind) in [
+            ("watch log (old versions): Pods", Kind::Pod),
+            ("watch log (old versions): Events", Kind::Event),
             (
-                "watch log (old versions)",
-                Box::new((self.caches, self.pending)),
+                "watch log (old versions): claims",
+                Kind::PersistentVolumeClaim,
+            ),
+            ("watch log (old versions): volumes", Kind::PersistentVolume),
+            (
+                "watch log (old versions): EndpointSlices",
+                Kind::EndpointSlice,
+            ),
+            ("watch log (old versions): StatefulSets", Kind::StatefulSet),
+        ] {
+            parts.push((label, Box::new(self.caches.remove(&kind))));
+        }
+        parts.extend([
+            (
+                "watch log (old versions): other kinds",
+                Box::new((self.caches, self.pending)) as Box<dyn std::any::Any>,
             ),
             ("Event TTL queue", Box::new(self.event_ttl)),
             (
                 "store indices (owner, uid, pods, slices)",
                 Box::new((self.by_owner, self.by_uid, self.idx)),
             ),
-        ];
+        ]);
         for (label, kind) in [
             ("Events", Kind::Event),
             ("Pods", Kind::Pod),
@@ -585,7 +602,7 @@ mod tests {
     use crate::api::{ObjectMeta, Secret};
 
     fn secret(name: &str) -> Object {
-        Object::Secret(Secret {
+        Object::from(Secret {
             metadata: ObjectMeta {
                 uid: format!("uid-{name}"),
                 ..ObjectMeta::named("default", name)
@@ -668,17 +685,20 @@ mod tests {
     fn slice_index_follows_its_endpoints() {
         use crate::api::{Endpoint, EndpointSlice, ObjectReference};
         let slice = |targets: &[&str]| {
-            Object::EndpointSlice(EndpointSlice {
+            Object::from(EndpointSlice {
                 metadata: ObjectMeta::named("default", "nginx-abcde"),
                 endpoints: targets
                     .iter()
-                    .map(|t| Endpoint {
-                        target_ref: Some(ObjectReference {
-                            kind: Some("Pod".into()),
-                            name: Some(t.to_string()),
+                    .map(|t| {
+                        Endpoint {
+                            target_ref: Some(ObjectReference {
+                                kind: Some("Pod".into()),
+                                name: Some(t.to_string()),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        }),
-                        ..Default::default()
+                        }
+                        .into()
                     })
                     .collect(),
                 ..Default::default()
@@ -740,7 +760,7 @@ mod tests {
     }
 
     fn event(name: &str) -> Object {
-        Object::Event(crate::api::Event {
+        Object::from(crate::api::Event {
             metadata: ObjectMeta::named("default", name),
             ..Default::default()
         })

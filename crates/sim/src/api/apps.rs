@@ -5,6 +5,7 @@ use super::core::{ObjectReference, PersistentVolumeClaim, PodTemplateSpec};
 use super::decode::Decode;
 use super::encode::Encode;
 use super::meta::{LabelSelector, ObjectMeta};
+use super::shared::Shared;
 use crate::time::Time;
 #[cfg(test)]
 use serde::Deserialize;
@@ -28,7 +29,7 @@ pub struct StatefulSet {
     pub metadata: ObjectMeta,
     /// The wanted pods: how many, from which template, with which claims, and how they are created
     /// and updated.
-    pub spec: StatefulSetSpec,
+    pub spec: Shared<StatefulSetSpec>,
     /// How many pods exist, are ready and are updated, and the revisions. Read-only; may lag
     /// behind.
     pub status: StatefulSetStatus,
@@ -342,7 +343,8 @@ pub struct EndpointSlice {
     /// The kind of addresses: IPv4, IPv6 or FQDN.
     pub address_type: String,
     /// The endpoints: at most 1000.
-    pub endpoints: Vec<Endpoint>,
+    // Each shared with the slice's versions before that have it unchanged.
+    pub endpoints: Vec<Shared<Endpoint>>,
     /// The ports every endpoint has. None means all ports.
     pub ports: Vec<EndpointPort>,
 }

@@ -4,6 +4,7 @@
 use super::decode::Decode;
 use super::encode::Encode;
 use super::meta::{LabelSelector, Labels, ObjectMeta};
+use super::shared::Shared;
 use crate::time::Time;
 #[cfg(test)]
 use serde::Deserialize;
@@ -27,7 +28,7 @@ pub struct Pod {
     /// The pod's metadata: name, namespace, labels, owners.
     pub metadata: ObjectMeta,
     /// What the pod should run: its containers, volumes and scheduling constraints.
-    pub spec: PodSpec,
+    pub spec: Shared<PodSpec>,
     /// What the pod is doing, reported by its node's kubelet. Read-only; may lag behind.
     pub status: PodStatus,
 }
@@ -64,7 +65,7 @@ pub struct PodSpec {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<Container>,
     /// The pod's app containers; at least one. Cannot be added or removed once the pod exists.
-    pub containers: Vec<Container>,
+    pub containers: Shared<Vec<Container>>,
     /// Volumes the pod's containers can mount, each named.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<Volume>,
@@ -1213,7 +1214,7 @@ pub struct PersistentVolumeClaim {
     /// claims the controller creates (NAME-STATEFULSET-ORDINAL).
     pub metadata: ObjectMeta,
     /// The storage the claim asks for.
-    pub spec: PvcSpec,
+    pub spec: Shared<PvcSpec>,
     /// The claim's state and the volume's capacity. Read-only.
     pub status: PvcStatus,
 }
@@ -1384,7 +1385,7 @@ pub struct PersistentVolume {
     /// The volume's metadata.
     pub metadata: ObjectMeta,
     /// The volume's capacity, access modes, source and reclaim policy.
-    pub spec: PvSpec,
+    pub spec: Shared<PvSpec>,
     /// The volume's phase. Read-only.
     pub status: PvStatus,
 }

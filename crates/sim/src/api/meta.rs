@@ -2,6 +2,7 @@
 
 use super::decode::Decode;
 use super::encode::Encode;
+use super::shared::Shared;
 use crate::time::Time;
 #[cfg(test)]
 use serde::Deserialize;
@@ -65,15 +66,15 @@ pub struct ObjectMeta {
     /// Key and value pairs that label the object, which selectors match (a StatefulSet's pods, a
     /// Service's endpoints).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: Labels,
+    pub labels: Shared<Labels>,
     /// Key and value pairs of arbitrary, unindexed data that tools and people attach to the object;
     /// not used to select it.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub annotations: BTreeMap<String, String>,
+    pub annotations: Shared<BTreeMap<String, String>>,
     /// The objects this one depends on. When all of them are gone the garbage collector deletes
     /// this one too. At most one may be the managing controller.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
+    pub owner_references: Shared<Vec<OwnerReference>>,
     /// Names of pending clean-ups: an object being deleted stays until every finalizer has been
     /// removed by the component that put it there.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -10,10 +10,12 @@ pub mod core;
 pub mod decode;
 pub mod encode;
 pub mod meta;
+pub mod shared;
 
 pub use self::apps::*;
 pub use self::core::*;
 pub use self::meta::*;
+pub use self::shared::Shared;
 
 use crate::error::{ApiError, Cause};
 use crate::kinds::KindDef;
@@ -35,18 +37,12 @@ pub struct KindInfo {
     pub namespaced: bool,
 }
 
-/// An [`Object`] variant's payload: the kind's struct, boxed for the largest kinds.
-macro_rules! variant_type {
-    ($t:ident) => { $t };
-    ($t:ident boxed) => { Box<$t> };
-}
-
 /// Generates, from the one list of kinds, everything that names every kind: the [`Kind`] enum
 /// and `Kind::ALL`, the [`KINDS`] table, the [`Object`] enum, the [`Resource`] impls, decoding,
 /// and the dispatch from `Kind`/`Object` to each kind's [`KindDef`] impl. A kind missing from
 /// an impl, or an impl missing a piece, is a compile error.
 macro_rules! kinds {
-    ($($t:ident $($boxed:ident)?,)*) => {
+    ($($t:ident,)*) => {
         /// Every kind the simulated API server knows; its REST facts are [`Kind::info`].
         #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Kind {
@@ -70,13 +66,13 @@ macro_rules! kinds {
             namespaced: <$t as KindDef>::REST.5,
         }),*];
 
-        /// Any object the store holds. The largest kinds are boxed: every object, and every
-        /// version the watch log keeps, is allocated at the size of the enum, and Events are
-        /// the most numerous.
+        /// Any object the store holds. Every kind is boxed, so the enum is a pointer and a tag:
+        /// every object, and every version the watch log keeps, is allocated at its own kind's
+        /// size, not the largest's.
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
-            $($t(variant_type!($t $($boxed)?)),)*
+            $($t(Box<$t>),)*
         }
 
         $(
@@ -84,7 +80,7 @@ macro_rules! kinds {
                 const KIND: Kind = Kind::$t;
                 fn from_object(o: &Object) -> Option<&Self> {
                     match o {
-                        Object::$t(x) => Some(std::borrow::Borrow::<$t>::borrow(x)),
+                        Object::$t(x) => Some(x),
                         // Every other kind alike: not this one.
                         _ => None,
                     }
@@ -98,12 +94,12 @@ macro_rules! kinds {
             }
             impl From<$t> for Object {
                 fn from(x: $t) -> Object {
-                    Object::$t(x.into())
+                    Object::$t(Box::new(x))
                 }
             }
             impl From<Box<$t>> for Object {
                 fn from(x: Box<$t>) -> Object {
-                    Object::$t((*x).into())
+                    Object::$t(x)
                 }
             }
         )*
@@ -302,17 +298,17 @@ kinds! {
     Namespace,
     Node,
     StorageClass,
-    PersistentVolume boxed,
+    PersistentVolume,
     Service,
     Secret,
-    StatefulSet boxed,
+    StatefulSet,
     ControllerRevision,
     PersistentVolumeClaim,
-    Pod boxed,
+    Pod,
     EndpointSlice,
     Event,
-    Deployment boxed,
-    ReplicaSet boxed,
+    Deployment,
+    ReplicaSet,
 }
 
 // `Kind::info` indexes KINDS by the kind: every kind has its entry, in the enum's order.
@@ -466,14 +462,14 @@ impl Object {
 /// reported at its path and dropped, as the API server's decoder would.
 fn stray_target_container_names(obj: &mut Object, unknown: &mut Vec<String>) {
     let (spec, at) = match obj {
-        Object::Pod(p) => (&mut p.spec, "spec"),
+        Object::Pod(p) => (&mut *p.spec, "spec"),
         Object::StatefulSet(s) => (&mut s.spec.template.spec, "spec.template.spec"),
         Object::Deployment(d) => (&mut d.spec.template.spec, "spec.template.spec"),
         Object::ReplicaSet(r) => (&mut r.spec.template.spec, "spec.template.spec"),
         _ => return,
     };
     for (list, name) in [
-        (&mut spec.containers, "containers"),
+        (&mut *spec.containers, "containers"),
         (&mut spec.init_containers, "initContainers"),
     ] {
         for (i, c) in list.iter_mut().enumerate() {

@@ -45,7 +45,7 @@ impl Cluster {
             let now = self.now;
             let rec = self
                 .event_aggregate
-                .entry(agg_key.clone())
+                .entry(agg_key)
                 .or_insert_with(|| (Vec::new(), now));
             if now.since(rec.1) > AGGREGATE_INTERVAL_MS {
                 rec.0.clear();
@@ -133,7 +133,7 @@ impl Cluster {
             reporting_instance: Some(host.unwrap_or("").into()),
             ..self.new_event(involved, name, field_path)
         };
-        self.store.put(Object::Event(ev));
+        self.store.put(Object::from(ev));
     }
 
     /// Records an Event as a component on the events.k8s.io API does (the scheduler): no
@@ -198,7 +198,7 @@ impl Cluster {
             reporting_instance: Some(instance.into()),
             ..self.new_event(involved, name.clone(), None)
         };
-        self.store.put(Object::Event(ev));
+        self.store.put(Object::from(ev));
         self.event_series.insert(
             key,
             SeriesState {
@@ -253,19 +253,25 @@ fn event_namespace(involved: &ObjectMeta) -> String {
     }
 }
 
-/// The recorders' cache keys: five strings (which ones, each map's comment says), each with its
-/// length before it, in one allocation (five `String`s were 120 bytes and five allocations a
-/// key, and there are a few keys per Event).
-pub(super) type EventKey = String;
+/// The recorders' cache keys: five strings (which ones, each map's comment says), kept as a
+/// 128-bit hash of them (two SipHashes, told apart by a first byte). The strings were most of
+/// a key's bytes (an object's uid, the reason, the whole message) and there are a few keys an
+/// Event; two different keys with one hash is as likely as guessing a 64-bit number twice in
+/// a row.
+pub(super) type EventKey = u128;
 
 fn event_key(parts: [&str; 5]) -> EventKey {
-    let mut k = String::with_capacity(parts.iter().map(|p| p.len() + 4).sum());
-    for p in parts {
-        k.push_str(&p.len().to_string());
-        k.push(':');
-        k.push_str(p);
-    }
-    k
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        salt.hash(&mut h);
+        for p in parts {
+            // `str`'s `Hash` ends each string with a marker byte: the parts stay apart.
+            p.hash(&mut h);
+        }
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
 /// client-go's `defaultAggregateMaxEvents` and `defaultAggregateIntervalInSeconds`.

@@ -7,7 +7,7 @@ use crate::api::*;
 use crate::cluster::Cluster;
 use crate::faults::Verb;
 use crate::store::{ObjKey, WatchEvent};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The EndpointSlice controller's queue: one service per item.
 pub(crate) static CONTROLLER: Controller = Controller {
@@ -254,11 +254,26 @@ fn write_slice(
     c: &mut Cluster,
     meta: &SliceMeta,
     existing: Option<&EndpointSlice>,
-    mut endpoints: Vec<Endpoint>,
+    endpoints: Vec<Endpoint>,
 ) -> Result<(), crate::error::ApiError> {
+    // An endpoint the slice already has, unchanged, stays the one its versions share.
+    let mut endpoints: Vec<Shared<Endpoint>> = match existing {
+        Some(s) => {
+            let had: HashMap<&str, &Shared<Endpoint>> =
+                s.endpoints.iter().map(|e| (target_name(e), e)).collect();
+            endpoints
+                .into_iter()
+                .map(|e| match had.get(target_name(&e)) {
+                    Some(old) if ***old == e => Shared::clone(old),
+                    _ => Shared::new(e),
+                })
+                .collect()
+        }
+        None => endpoints.into_iter().map(Shared::new).collect(),
+    };
     if let Some(s) = existing {
-        if s.metadata.labels == meta.labels
-            && s.metadata.owner_references == meta.owner_references
+        if *s.metadata.labels == meta.labels
+            && *s.metadata.owner_references == meta.owner_references
             && s.endpoints == endpoints
             && s.ports == meta.ports
         {
@@ -285,8 +300,13 @@ fn write_slice(
             ..Default::default()
         },
     };
-    slice.metadata.labels = meta.labels.clone();
-    slice.metadata.owner_references = meta.owner_references.clone();
+    // Labels and owners the slice has already stay shared with its versions before.
+    if *slice.metadata.labels != meta.labels {
+        slice.metadata.labels = meta.labels.clone().into();
+    }
+    if *slice.metadata.owner_references != meta.owner_references {
+        slice.metadata.owner_references = meta.owner_references.clone().into();
+    }
     slice.endpoints = endpoints;
     slice.ports = meta.ports.clone();
     if existing.is_none() {

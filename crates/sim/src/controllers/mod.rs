@@ -350,9 +350,11 @@ mod tests {
                     name: "c".into(),
                     image: Some("busybox:1.28".into()),
                     ..Default::default()
-                }],
+                }]
+                .into(),
                 ..Default::default()
-            },
+            }
+            .into(),
             ..Default::default()
         }));
         c.create(pending).unwrap();

@@ -243,7 +243,7 @@ fn mark_unknown(c: &mut Cluster, name: &str) -> Result<(), String> {
                 .or_default()
                 .mark_pods_not_ready = true;
         }
-        let n = match c.put_checked(Object::Node(node), Verb::UpdateStatus) {
+        let n = match c.put_checked(Object::from(node), Verb::UpdateStatus) {
             Ok(n) => n,
             Err(e) if e.is_not_found() => return Ok(()),
             Err(e) => return Err(e.message),
@@ -356,7 +356,7 @@ fn kubelet_started(c: &mut Cluster, name: &str) {
             cond.last_heartbeat_time = Some(now);
         }
     }
-    let written = c.put_existing(Object::Node(node)).map(|o| (*o).clone());
+    let written = c.put_existing(Object::from(node)).map(|o| (*o).clone());
     if let Some(n) = written {
         let mut events = vec![("Starting", "Starting kubelet.".to_string())];
         for (t, reason) in [
@@ -433,7 +433,7 @@ fn reconcile_taints(c: &mut Cluster, name: &str) -> Result<(), String> {
         }
     }
     if node.spec.taints != before {
-        match c.put_checked(Object::Node(node), Verb::Update) {
+        match c.put_checked(Object::from(node), Verb::Update) {
             Err(e) if !e.is_not_found() => return Err(e.message),
             _ => {}
         }

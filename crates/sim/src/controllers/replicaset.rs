@@ -293,10 +293,10 @@ pub fn pod_from_template(t: &PodTemplateSpec, owner: &ObjectMeta, kind: Kind) ->
             labels: t.metadata.labels.clone(),
             annotations: t.metadata.annotations.clone(),
             finalizers: t.metadata.finalizers.clone(),
-            owner_references: vec![controller_ref(kind, owner)],
+            owner_references: vec![controller_ref(kind, owner)].into(),
             ..Default::default()
         },
-        spec: t.spec.clone(),
+        spec: t.spec.clone().into(),
         status: Default::default(),
     }
 }

@@ -153,7 +153,7 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) -> Action {
     if class_name.is_empty() {
         if !bind_static(c, &pvc) {
             c.record_event(
-                &Object::PersistentVolumeClaim(pvc),
+                &Object::from(pvc),
                 "Normal",
                 "FailedBinding",
                 "no persistent volumes available for this claim and no storage class is set",
@@ -166,7 +166,7 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) -> Action {
     let Some(class) = c.get_as::<StorageClass>("", &class_name).cloned() else {
         let msg = format!("storageclass.storage.k8s.io \"{class_name}\" not found");
         c.record_event(
-            &Object::PersistentVolumeClaim(pvc),
+            &Object::from(pvc),
             "Warning",
             "ProvisioningFailed",
             &msg,
@@ -182,7 +182,7 @@ pub(crate) fn sync_claim(c: &mut Cluster, key: &ObjKey) -> Action {
     let selected = pvc.metadata.annotations.get(SELECTED_NODE).cloned();
     if wffc && selected.is_none() {
         c.record_event(
-            &Object::PersistentVolumeClaim(pvc),
+            &Object::from(pvc),
             "Normal",
             "WaitForFirstConsumer",
             "waiting for first consumer to be created before binding",
@@ -351,7 +351,7 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
     };
     let comp = provisioner_component();
     let claim_ref = format!("{ns}/{name}");
-    let obj = Object::PersistentVolumeClaim(pvc.clone());
+    let obj = Object::from(pvc.clone());
     c.record_event(
         &obj,
         "Normal",
@@ -412,7 +412,8 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
                     "pv.kubernetes.io/provisioned-by".to_string(),
                     class.provisioner.clone(),
                 ),
-            ]),
+            ])
+            .into(),
             ..Default::default()
         },
         spec: PvSpec {
@@ -441,7 +442,8 @@ pub(crate) fn provision(c: &mut Cluster, key: &ObjKey) -> Action {
                 },
             }),
             ..Default::default()
-        },
+        }
+        .into(),
         status: PvStatus {
             phase: Some("Pending".into()),
             ..Default::default()

@@ -470,7 +470,7 @@ spec:
         match_labels: labels.clone(),
         ..Default::default()
     });
-    d.spec.template.metadata.labels = labels;
+    d.spec.template.metadata.labels = labels.into();
     c.create(d.into()).expect("created");
     chk.assert(&c);
     wait_until(&mut c, LIMIT_MS, "the rollout", |c| {
@@ -720,7 +720,13 @@ fn deployment_replica_set_orphaning_and_adoption_regarding_controller_ref() {
         s.match_labels.remove("pod-template-hash");
         s
     });
-    d.spec.template.metadata.labels = d.spec.selector.clone().unwrap_or_default().match_labels;
+    d.spec.template.metadata.labels = d
+        .spec
+        .selector
+        .clone()
+        .unwrap_or_default()
+        .match_labels
+        .into();
     c.create(d.into()).expect("created");
     c.settle();
     let adopted = c

@@ -311,7 +311,7 @@ fn a_retained_volume_stays_released_with_its_claim_ref() {
     c.settle();
     let released = c.get_as::<PersistentVolume>("", &pv).expect("kept").clone();
     assert_eq!(released.status.phase.as_deref(), Some("Released"));
-    let r = released.spec.claim_ref.unwrap();
+    let r = released.spec.claim_ref.clone().unwrap();
     assert_eq!(r.name.as_deref(), Some("www-web-1"));
     assert_eq!(r.uid.as_deref(), Some(old.metadata.uid.as_str()));
     patch_set(&mut c, json!({"spec": {"replicas": 2}}));

@@ -32,7 +32,8 @@ fn test_pod(
         spec: PodSpec {
             node_name: (!node.is_empty()).then(|| node.to_string()),
             ..Default::default()
-        },
+        }
+        .into(),
         status: PodStatus {
             phase: Some(phase.into()),
             ..Default::default()

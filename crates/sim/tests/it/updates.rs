@@ -60,6 +60,7 @@ fn max_unavailable_is_dropped_while_its_gate_is_off() {
         .set()
         .spec
         .update_strategy
+        .clone()
         .unwrap()
         .rolling_update
         .unwrap();

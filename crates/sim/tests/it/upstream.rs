@@ -636,9 +636,11 @@ fn recreates_adopted_failed_pod() {
                 image: Some("busybox:1.36".into()),
                 command: vec!["sh".into(), "-c".into(), "exit 1".into()],
                 ..Default::default()
-            }],
+            }]
+            .into(),
             ..Default::default()
-        },
+        }
+        .into(),
         ..Default::default()
     };
     c.create(failing.into()).expect("pod created");

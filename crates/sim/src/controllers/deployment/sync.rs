@@ -159,7 +159,7 @@ fn get_new_replica_set(
         metadata: ObjectMeta {
             name: format!("{}-{hash}", d.metadata.name),
             namespace: d.metadata.namespace.clone(),
-            owner_references: vec![controller_ref(Kind::Deployment, &d.metadata)],
+            owner_references: vec![controller_ref(Kind::Deployment, &d.metadata)].into(),
             labels: template.metadata.labels.clone(),
             ..Default::default()
         },

@@ -21,7 +21,7 @@ fn rs(name: &str, n: i32, created: Time) -> ReplicaSet {
             namespace: "default".into(),
             uid: format!("uid-{name}"),
             creation_timestamp: Some(created),
-            labels: labels.clone(),
+            labels: labels.clone().into(),
             ..Default::default()
         },
         spec: ReplicaSetSpec {
@@ -40,7 +40,7 @@ fn rs(name: &str, n: i32, created: Time) -> ReplicaSet {
 fn template(labels: Labels) -> PodTemplateSpec {
     PodTemplateSpec {
         metadata: ObjectMeta {
-            labels,
+            labels: labels.into(),
             ..Default::default()
         },
         spec: PodSpec {
@@ -48,7 +48,8 @@ fn template(labels: Labels) -> PodTemplateSpec {
                 name: "c".into(),
                 image: Some("foo/bar".into()),
                 ..Default::default()
-            }],
+            }]
+            .into(),
             ..Default::default()
         },
     }

@@ -117,7 +117,7 @@ pub fn get_revisions(
                         })
                         .map(|(k, v)| (k.clone(), v.clone()))
                         .collect(),
-                    owner_references: vec![controller_ref(Kind::StatefulSet, &set.metadata)],
+                    owner_references: vec![controller_ref(Kind::StatefulSet, &set.metadata)].into(),
                     ..Default::default()
                 },
                 data: data.clone(),
@@ -127,8 +127,8 @@ pub fn get_revisions(
             let Object::ControllerRevision(r) = &*created else {
                 unreachable!("created a ControllerRevision")
             };
-            revs.push(r.clone());
-            break r.clone();
+            revs.push((**r).clone());
+            break (**r).clone();
         }
     };
     let current = revs

@@ -131,10 +131,10 @@ pub fn new_pod(set: &StatefulSet, ordinal: i32) -> Pod {
             namespace: set.metadata.namespace.clone(),
             labels: t.metadata.labels.clone(),
             annotations: t.metadata.annotations.clone(),
-            owner_references: vec![controller_ref(Kind::StatefulSet, &set.metadata)],
+            owner_references: vec![controller_ref(Kind::StatefulSet, &set.metadata)].into(),
             ..Default::default()
         },
-        spec: t.spec.clone(),
+        spec: t.spec.clone().into(),
         status: Default::default(),
     };
     update_identity(set, &mut pod);
