@@ -789,6 +789,12 @@ pub fn events_view(c: &Cluster, ns: &str) -> EventsView {
 mod tests {
     use super::*;
 
+    /// `kubectl apply` of `yaml` in `default`; every object must be accepted.
+    fn apply(c: &mut Cluster, yaml: &str) {
+        let applied = c.apply_yaml(yaml, "default").unwrap();
+        assert!(applied.iter().all(Result::is_ok), "{applied:?}");
+    }
+
     // Ordinals sort as numbers (web-10 after web-9), and claims kept after a scale-down stay in
     // their ordinal's row without a pod.
     #[test]
@@ -796,11 +802,7 @@ mod tests {
         let mut c = Cluster::new(1);
         let yaml = ordinal_kubectl::manifests::K8S_IO_WEB_PARALLEL_YAML
             .replace("replicas: 2", "replicas: 12");
-        assert!(c
-            .apply_yaml(&yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, &yaml);
         c.settle();
         let v = cluster_view(&c, "default");
         let names: Vec<&str> = v.sets[0].rows.iter().map(|r| r.pod_name.as_str()).collect();
@@ -811,11 +813,7 @@ mod tests {
             .all(|r| r.pod.as_ref().is_some_and(|p| p.ready == "1/1")));
 
         let yaml = yaml.replace("replicas: 12", "replicas: 3");
-        assert!(c
-            .apply_yaml(&yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, &yaml);
         c.settle();
         let v = cluster_view(&c, "default");
         let rows = &v.sets[0].rows;
@@ -835,11 +833,7 @@ mod tests {
         let mut c = Cluster::new(1);
         let yaml =
             ordinal_kubectl::manifests::K8S_IO_WEB_YAML.replace("replicas: 2", "replicas: 3");
-        assert!(c
-            .apply_yaml(&yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, &yaml);
         c.settle();
         let v = cluster_view(&c, "default");
         assert_eq!(
@@ -859,11 +853,7 @@ mod tests {
             "  serviceName: \"nginx\"",
             "  serviceName: \"nginx\"\n  updateStrategy:\n    rollingUpdate:\n      partition: 2",
         );
-        assert!(c
-            .apply_yaml(&yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, &yaml);
         c.settle();
         let v = cluster_view(&c, "default");
         let set = &v.sets[0];
@@ -887,11 +877,7 @@ mod tests {
         let mut c = Cluster::new(1);
         let yaml = ordinal_kubectl::manifests::K8S_IO_WEB_PARALLEL_YAML
             .replace("replicas: 2", "replicas: 160");
-        assert!(c
-            .apply_yaml(&yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, &yaml);
         c.settle();
         let v = cluster_view(&c, "default");
         let set = &v.sets[0];
@@ -911,11 +897,7 @@ mod tests {
     fn deployment_groups_pods_by_replica_set() {
         let mut c = Cluster::new(1);
         let yaml = ordinal_kubectl::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML;
-        assert!(c
-            .apply_yaml(yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, yaml);
         c.settle();
         let v = cluster_view(&c, "default");
         assert!(v.sets.is_empty() && v.other_pods.is_empty());
@@ -938,11 +920,7 @@ mod tests {
 
         // A new template: a second ReplicaSet, newest first; the first one is old and empty.
         let yaml = yaml.replace("nginx:1.14.2", "nginx:1.16.1");
-        assert!(c
-            .apply_yaml(&yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, &yaml);
         c.settle();
         let v = cluster_view(&c, "default");
         let d = &v.deployments[0];
@@ -994,11 +972,7 @@ spec:
       - name: nginx
         image: nginx:1.999
 ";
-        assert!(c
-            .apply_yaml(yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, yaml);
         c.advance(30_000);
         let v = cluster_view(&c, "default");
         let d = v.deployments[0].waiting.clone().unwrap_or_default();
@@ -1028,19 +1002,8 @@ spec:
       - name: nginx
         image: nginx:1.14.2
 ";
-        assert!(c
-            .apply_yaml(yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
-        assert!(c
-            .apply_yaml(
-                ordinal_kubectl::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML,
-                "default"
-            )
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, yaml);
+        apply(&mut c, ordinal_kubectl::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML);
         c.settle();
         let v = cluster_view(&c, "default");
         assert!(v.other_pods.is_empty(), "{:?}", v.other_pods);
@@ -1070,11 +1033,7 @@ spec:
             "      accessModes: [ \"ReadWriteOnce\" ]",
             "      storageClassName: fast\n      accessModes: [ \"ReadWriteOnce\" ]",
         );
-        assert!(c
-            .apply_yaml(&yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, &yaml);
         c.advance(5_000);
         let v = cluster_view(&c, "default");
         let set = &v.sets[0];
@@ -1111,11 +1070,7 @@ metadata:
 provisioner: rancher.io/local-path
 volumeBindingMode: WaitForFirstConsumer
 ";
-        assert!(c
-            .apply_yaml(class, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, class);
         c.advance(120_000);
         c.settle();
         let v = cluster_view(&c, "default");
@@ -1135,11 +1090,7 @@ volumeBindingMode: WaitForFirstConsumer
     fn terminating_pods_and_rollouts_say_why() {
         let mut c = Cluster::new(1);
         let yaml = ordinal_kubectl::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML;
-        assert!(c
-            .apply_yaml(yaml, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, yaml);
         c.settle();
         let v = cluster_view(&c, "default");
         let d = &v.deployments[0];
@@ -1171,11 +1122,7 @@ volumeBindingMode: WaitForFirstConsumer
         let big = yaml
             .replace("replicas: 3", "replicas: 40")
             .replace("nginx:1.14.2", "nginx:0.0.404");
-        assert!(c
-            .apply_yaml(&big, "default")
-            .unwrap()
-            .iter()
-            .all(Result::is_ok));
+        apply(&mut c, &big);
         c.advance(60_000);
         let v = cluster_view(&c, "default");
         let d = &v.deployments[0];
