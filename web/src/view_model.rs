@@ -1003,7 +1003,10 @@ spec:
         image: nginx:1.14.2
 ";
         apply(&mut c, yaml);
-        apply(&mut c, ordinal_kubectl::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML);
+        apply(
+            &mut c,
+            ordinal_kubectl::manifests::K8S_IO_NGINX_DEPLOYMENT_YAML,
+        );
         c.settle();
         let v = cluster_view(&c, "default");
         assert!(v.other_pods.is_empty(), "{:?}", v.other_pods);
