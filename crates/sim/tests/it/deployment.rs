@@ -978,7 +978,9 @@ fn the_availability_floor_catches_an_old_replica_set_scaled_under_it() {
     c.advance(1_000);
     let err = chk.check(&c).expect_err("the floor is broken");
     assert!(
-        err.contains("Deployment floor has 1 available pods, fewer than replicas 3 - maxUnavailable 0"),
+        err.contains(
+            "Deployment floor has 1 available pods, fewer than replicas 3 - maxUnavailable 0"
+        ),
         "{err}"
     );
 }
