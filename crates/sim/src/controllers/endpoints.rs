@@ -73,7 +73,14 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
         return outcome(failed);
     };
     let publish_not_ready = svc.spec.publish_not_ready_addresses == Some(true);
-    let mut endpoints = Vec::new();
+    // The endpoints the slices list now, by pod: a pod whose endpoint has not changed keeps
+    // the one its slice shares, with nothing built (a sync reads every pod of the namespace).
+    let had: HashMap<&str, &Shared<Endpoint>> = existing
+        .iter()
+        .flat_map(|s| s.endpoints.iter())
+        .map(|e| (target_name(e), e))
+        .collect();
+    let mut endpoints: Vec<Shared<Endpoint>> = Vec::new();
     for pod in c.list_as::<Pod>(Some(ns)) {
         if !svc
             .spec
@@ -83,7 +90,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
         {
             continue;
         }
-        let Some(ip) = pod.status.pod_ip.clone() else {
+        let Some(ip) = pod.status.pod_ip.as_ref() else {
             continue;
         };
         if matches!(pod.phase(), "Succeeded" | "Failed") {
@@ -92,17 +99,24 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
         let ready = pod.is_ready();
         let terminating = pod.is_terminating();
         let hostname = match (&pod.spec.hostname, &pod.spec.subdomain) {
-            (Some(h), Some(sd)) if !h.is_empty() && sd == name => Some(h.clone()),
+            (Some(h), Some(sd)) if !h.is_empty() && sd == name => Some(h),
             _ => None,
         };
-        endpoints.push(Endpoint {
-            addresses: vec![ip],
-            conditions: EndpointConditions {
-                ready: Some(publish_not_ready || (ready && !terminating)),
-                serving: Some(ready),
-                terminating: Some(terminating),
-            },
-            hostname,
+        let conditions = EndpointConditions {
+            ready: Some(publish_not_ready || (ready && !terminating)),
+            serving: Some(ready),
+            terminating: Some(terminating),
+        };
+        if let Some(old) = had.get(pod.metadata.name.as_str()) {
+            if is_endpoint_of(old, pod, ns, ip, &conditions, hostname) {
+                endpoints.push(Shared::clone(old));
+                continue;
+            }
+        }
+        endpoints.push(Shared::new(Endpoint {
+            addresses: vec![ip.clone()],
+            conditions,
+            hostname: hostname.cloned(),
             node_name: pod.spec.node_name.clone(),
             target_ref: Some(ObjectReference {
                 kind: Some("Pod".into()),
@@ -111,7 +125,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
                 uid: Some(pod.metadata.uid.clone()),
                 ..Default::default()
             }),
-        });
+        }));
     }
     let ports = svc
         .spec
@@ -155,22 +169,30 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     // More than one slice's worth (upstream's reconciler): an endpoint stays in the slice that
     // has it (updated if it changed), goes from the slice whose pod is gone, and a new one fills
     // the first slice with room, or a new slice. Only slices that changed are written.
-    let mut desired: BTreeMap<String, Endpoint> = endpoints
-        .into_iter()
-        .map(|e| (target_name(&e).to_string(), e))
-        .collect();
-    let mut plan: Vec<(Option<&EndpointSlice>, Vec<Endpoint>)> = existing
+    // The pods come in name order, so the endpoints are sorted by pod name: one taken by a
+    // slice that has it is found by bisection and marked, not removed.
+    let mut desired: Vec<(Shared<Endpoint>, bool)> =
+        endpoints.into_iter().map(|e| (e, false)).collect();
+    let mut plan: Vec<(Option<&EndpointSlice>, Vec<Shared<Endpoint>>)> = existing
         .iter()
         .map(|s| {
             let kept = s
                 .endpoints
                 .iter()
-                .filter_map(|e| desired.remove(target_name(e)))
+                .filter_map(|e| {
+                    let i = desired
+                        .binary_search_by(|(d, _)| target_name(d).cmp(target_name(e)))
+                        .ok()?;
+                    let (d, taken) = &mut desired[i];
+                    (!std::mem::replace(taken, true)).then(|| Shared::clone(d))
+                })
                 .collect();
             (Some(*s), kept)
         })
         .collect();
-    let mut fresh = desired.into_values();
+    let mut fresh = desired
+        .into_iter()
+        .filter_map(|(e, taken)| (!taken).then_some(e));
     for (_, eps) in plan.iter_mut() {
         while eps.len() < MAX_ENDPOINTS_PER_SLICE {
             match fresh.next() {
@@ -180,7 +202,7 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
         }
     }
     loop {
-        let chunk: Vec<Endpoint> = fresh.by_ref().take(MAX_ENDPOINTS_PER_SLICE).collect();
+        let chunk: Vec<Shared<Endpoint>> = fresh.by_ref().take(MAX_ENDPOINTS_PER_SLICE).collect();
         if chunk.is_empty() {
             break;
         }
@@ -242,6 +264,32 @@ struct SliceMeta<'a> {
     ports: Vec<EndpointPort>,
 }
 
+/// Whether `e` is the endpoint the sync would build for `pod` (compared field by field, so
+/// that an unchanged pod costs no allocation).
+fn is_endpoint_of(
+    e: &Endpoint,
+    pod: &Pod,
+    ns: &str,
+    ip: &str,
+    conditions: &EndpointConditions,
+    hostname: Option<&String>,
+) -> bool {
+    e.addresses.len() == 1
+        && e.addresses[0] == ip
+        && e.conditions == *conditions
+        && e.hostname.as_ref() == hostname
+        && e.node_name == pod.spec.node_name
+        && e.target_ref.as_ref().is_some_and(|r| {
+            r.kind.as_deref() == Some("Pod")
+                && r.namespace.as_deref() == Some(ns)
+                && r.name.as_deref() == Some(pod.metadata.name.as_str())
+                && r.uid.as_deref() == Some(pod.metadata.uid.as_str())
+                && r.api_version.is_none()
+                && r.resource_version.is_none()
+                && r.field_path.is_none()
+        })
+}
+
 fn target_name(e: &Endpoint) -> &str {
     e.target_ref
         .as_ref()
@@ -254,23 +302,8 @@ fn write_slice(
     c: &mut Cluster,
     meta: &SliceMeta,
     existing: Option<&EndpointSlice>,
-    endpoints: Vec<Endpoint>,
+    mut endpoints: Vec<Shared<Endpoint>>,
 ) -> Result<(), crate::error::ApiError> {
-    // An endpoint the slice already has, unchanged, stays the one its versions share.
-    let mut endpoints: Vec<Shared<Endpoint>> = match existing {
-        Some(s) => {
-            let had: HashMap<&str, &Shared<Endpoint>> =
-                s.endpoints.iter().map(|e| (target_name(e), e)).collect();
-            endpoints
-                .into_iter()
-                .map(|e| match had.get(target_name(&e)) {
-                    Some(old) if ***old == e => Shared::clone(old),
-                    _ => Shared::new(e),
-                })
-                .collect()
-        }
-        None => endpoints.into_iter().map(Shared::new).collect(),
-    };
     if let Some(s) = existing {
         if *s.metadata.labels == meta.labels
             && *s.metadata.owner_references == meta.owner_references

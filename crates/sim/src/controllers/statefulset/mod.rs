@@ -150,19 +150,23 @@ fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Object>> {
         let Object::Pod(pod) = &*obj else { continue };
         let matches =
             !sel.is_empty() && sel.matches(&pod.metadata.labels) && is_member_of(set, pod);
-        match pod.metadata.controller_ref() {
+        // The set's own pods keep the handle listed (moved, not copied: every pod, every sync).
+        let keep = match pod.metadata.controller_ref() {
             Some(r) if r.uid == set.metadata.uid => {
                 if matches || set.metadata.is_deleting() {
-                    owned.push(obj.clone());
-                } else if !pod.is_terminating() {
-                    let mut p = pod.clone();
-                    p.metadata
-                        .owner_references
-                        .retain(|r| r.uid != set.metadata.uid);
-                    c.put_existing(p.into());
+                    true
+                } else {
+                    if !pod.is_terminating() {
+                        let mut p = pod.clone();
+                        p.metadata
+                            .owner_references
+                            .retain(|r| r.uid != set.metadata.uid);
+                        c.put_existing(p.into());
+                    }
+                    false
                 }
             }
-            Some(_) => {}
+            Some(_) => false,
             None => {
                 if matches && !set.metadata.is_deleting() && !pod.is_terminating() {
                     let mut p = pod.clone();
@@ -175,7 +179,11 @@ fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Object>> {
                         }
                     }
                 }
+                false
             }
+        };
+        if keep {
+            owned.push(obj);
         }
     }
     owned
@@ -288,10 +296,11 @@ pub(crate) fn update_statefulset(
             }
         }
         if !p.is_terminating() {
-            if pod_revision(p) == cur {
+            let rev = pod_revision(p);
+            if rev == cur {
                 status.current_replicas += 1;
             }
-            if pod_revision(p) == upd {
+            if rev == upd {
                 status.updated_replicas += 1;
             }
         }
@@ -524,19 +533,19 @@ fn run_pass(
                 if is_pending(pod) {
                     pod_control::create_missing_claims(c, set, pod)?;
                 }
-                if pod.is_terminating() && monotonic {
+                if monotonic && pod.is_terminating() {
                     return Ok(waits(
                         next_step(v, slots, i, condemned),
                         format!("{} is terminating", name()),
                     ));
                 }
-                if !pod.is_running_and_ready() && monotonic {
+                if monotonic && !pod.is_running_and_ready() {
                     return Ok(waits(
                         next_step(v, slots, i, condemned),
                         format!("{} is not Running and Ready yet", name()),
                     ));
                 }
-                if !is_running_and_available(pod, min_ready, now) && monotonic {
+                if monotonic && !is_running_and_available(pod, min_ready, now) {
                     return Ok(waits(
                         next_step(v, slots, i, condemned),
                         format!(

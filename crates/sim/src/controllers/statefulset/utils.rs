@@ -16,17 +16,27 @@ pub fn claim_name(template: &str, set: &str, ordinal: i32) -> String {
     format!("{template}-{set}-{ordinal}")
 }
 
-/// `getParentNameAndOrdinal`: `web-3` → (`web`, 3); `-1` when the name does not parse.
+/// `getParentNameAndOrdinal`: `web-3` → (`web`, 3); `-1` when the name does not parse (the
+/// part after the last `-` must be decimal digits that fit an i32). A scan of the trailing
+/// digits: this runs several times for every pod on every sync.
 pub fn parent_and_ordinal(name: &str) -> (&str, i32) {
-    match name.rsplit_once('-') {
-        Some((parent, ord)) if !ord.is_empty() && ord.chars().all(|c| c.is_ascii_digit()) => {
-            match ord.parse::<i32>() {
-                Ok(n) => (parent, n),
-                Err(_) => ("", -1),
-            }
-        }
-        _ => ("", -1),
+    let b = name.as_bytes();
+    let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let start = b.len() - digits;
+    if digits == 0 || start == 0 || b[start - 1] != b'-' {
+        return ("", -1);
     }
+    let mut n: i32 = 0;
+    for &c in &b[start..] {
+        match n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add((c - b'0') as i32))
+        {
+            Some(v) => n = v,
+            None => return ("", -1),
+        }
+    }
+    (&name[..start - 1], n)
 }
 
 pub fn ordinal(pod: &Pod) -> i32 {
@@ -75,16 +85,24 @@ pub fn is_claim_name(name: &str, template: &str, set: &str, ordinal: i32) -> boo
         .is_some_and(|r| is_decimal(r, ordinal))
 }
 
-/// `s == n.to_string()`, on the stack.
+/// `s == n.to_string()`, on the stack (digits written by hand: no formatter per pod).
 fn is_decimal(s: &str, n: i32) -> bool {
-    use std::io::Write;
-    let mut buf = [0u8; 12];
-    let mut w = &mut buf[..];
-    if write!(w, "{n}").is_err() {
-        return false;
+    let mut buf = [0u8; 11];
+    let mut i = buf.len();
+    let mut v = (n as i64).unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
     }
-    let len = 12 - w.len();
-    s.as_bytes() == &buf[..len]
+    if n < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    s.as_bytes() == &buf[i..]
 }
 
 pub fn update_identity(set: &StatefulSet, pod: &mut Pod) {
@@ -388,5 +406,15 @@ mod tests {
         assert_eq!(parent_and_ordinal("web"), ("", -1));
         assert_eq!(parent_and_ordinal("web-x"), ("", -1));
         assert_eq!(parent_and_ordinal("web-99999999999"), ("", -1));
+        assert_eq!(parent_and_ordinal("web-2147483647"), ("web", i32::MAX));
+        assert_eq!(parent_and_ordinal("web-2147483648"), ("", -1));
+        assert_eq!(parent_and_ordinal("web-007"), ("web", 7));
+        assert_eq!(parent_and_ordinal("-3"), ("", 3));
+        assert_eq!(parent_and_ordinal("3"), ("", -1));
+        assert_eq!(parent_and_ordinal("web-3x"), ("", -1));
+        assert_eq!(parent_and_ordinal("web-x3"), ("", -1));
+        assert_eq!(parent_and_ordinal("web-"), ("", -1));
+        assert!(is_claim_name("www-web--2147483648", "www", "web", i32::MIN));
+        assert!(is_claim_name("www-web-0", "www", "web", 0));
     }
 }
