@@ -358,20 +358,22 @@ struct Replayed {
     marks: Vec<usize>,
 }
 
+/// What a replay's echo and output add to the terminal.
+fn to_log(log: &mut Vec<(LogKind, String)>, echo: Option<&str>, out: Output) {
+    if let Some(line) = echo {
+        log.push((LogKind::Input, format!("$ {line}\n")));
+    }
+    for (stream, text) in out.chunks {
+        let kind = match stream {
+            Stream::Out => LogKind::Out,
+            Stream::Err => LogKind::Err,
+        };
+        log.push((kind, text));
+    }
+}
+
 /// A fresh engine that has replayed `ops`, and the terminal lines that replay printed.
 fn replay_into(ops: &[Recorded], now: u64) -> (Engine, Replayed) {
-    fn to_log(log: &mut Vec<(LogKind, String)>, echo: Option<&str>, out: Output) {
-        if let Some(line) = echo {
-            log.push((LogKind::Input, format!("$ {line}\n")));
-        }
-        for (stream, text) in out.chunks {
-            let kind = match stream {
-                Stream::Out => LogKind::Out,
-                Stream::Err => LogKind::Err,
-            };
-            log.push((kind, text));
-        }
-    }
     let mut log = Vec::new();
     let mut marks = Vec::with_capacity(ops.len());
     let mut e = Engine::new();

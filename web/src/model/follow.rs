@@ -11,25 +11,10 @@
 //! user typed in a read-only tab (the editor's text, the terminal's line) is never replaced,
 //! and taking over keeps this tab's editor text if it was changed here.
 
-use super::{replay_into, LogKind, Model};
+use super::{replay_into, to_log, LogKind, Model};
 use crate::examples::Example;
 use crate::storage::Followed;
-use ordinal_kubectl::{Output, Stream};
 use std::rc::Rc;
-
-/// What a replay's echo and output add to the terminal.
-fn push(log: &mut Vec<(LogKind, String)>, echo: Option<&str>, out: Output) {
-    if let Some(line) = echo {
-        log.push((LogKind::Input, format!("$ {line}\n")));
-    }
-    for (stream, text) in out.chunks {
-        let kind = match stream {
-            Stream::Out => LogKind::Out,
-            Stream::Err => LogKind::Err,
-        };
-        log.push((kind, text));
-    }
-}
 
 /// Said when the holder's session was replayed from its start rather than followed.
 pub const REPLAYED_NOTE: &str = "# The other tab's session went another way (a reset, an opened session, or this tab's own work before the other took over): it was replayed here from its start.\n";
@@ -47,7 +32,7 @@ impl Model {
                 let caught = self
                     .engine
                     .borrow_mut()
-                    .catch_up(&ops, now, &mut |echo, out| push(&mut log, echo, out));
+                    .catch_up(&ops, now, &mut |echo, out| to_log(&mut log, echo, out));
                 if caught.is_err() {
                     let (engine, replayed) = replay_into(&ops, now);
                     *self.engine.borrow_mut() = engine;
