@@ -370,19 +370,7 @@ mod tests {
 
     #[test]
     fn controller_names_are_unique() {
-        let all = [
-            &gc::CONTROLLER,
-            &statefulset::CONTROLLER,
-            &scheduler::CONTROLLER,
-            &kubelet::CONTROLLER,
-            &endpoints::CONTROLLER,
-            &volume::CLAIMS,
-            &volume::VOLUMES,
-            &volume::LOCAL_PATH,
-            &node_lifecycle::CONTROLLER,
-            &replicaset::CONTROLLER,
-            &deployment::CONTROLLER,
-        ];
+        let all = &ALL;
         let mut names: Vec<&str> = all.iter().map(|c| c.name).collect();
         names.sort();
         names.dedup();
