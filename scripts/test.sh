@@ -71,7 +71,7 @@ first_load_size() {
   # Issue 7's goal is 250 KiB; the app is not there yet (README, "Performance"). Until it is,
   # this ceiling stops the bundle from growing: lower it as the bundle shrinks, never raise it
   # without saying why in the commit.
-  local ceiling="${ORDINAL_FIRST_LOAD_CEILING_KIB:-965}"
+  local ceiling="${ORDINAL_FIRST_LOAD_CEILING_KIB:-960}"
   printf 'budget: ceiling %s KiB (goal 250 KiB)\n' "$ceiling"
   if awk -v s="$FIRST_LOAD_KIB" -v c="$ceiling" 'BEGIN { exit !(s > c) }'; then
     echo "first-load size ${FIRST_LOAD_KIB} KiB is above the ${ceiling} KiB ceiling" >&2
@@ -109,7 +109,7 @@ for i in "${!STEP_NAMES[@]}"; do
   printf '    %-28s %-8s %5ss\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}" "${STEP_TIMES[$i]}"
   [ "${STEP_RESULTS[$i]}" = PASS ] && PASSED=$((PASSED + 1))
 done
-printf '    first-load size: %s KiB (gzip -9 of dist .wasm + .js + .css; ceiling %s KiB, goal 250 KiB)\n' "$FIRST_LOAD_KIB" "${ORDINAL_FIRST_LOAD_CEILING_KIB:-965}"
+printf '    first-load size: %s KiB (gzip -9 of dist .wasm + .js + .css; ceiling %s KiB, goal 250 KiB)\n' "$FIRST_LOAD_KIB" "${ORDINAL_FIRST_LOAD_CEILING_KIB:-960}"
 printf '    screenshots: tests/artifacts/home.png, tests/artifacts/home-dark.png\n'
 printf '    total time: %ss\n' $((SECONDS - STARTED))
 printf 'steps: %d passed, %d failed\n' "$PASSED" "$FAILED"
