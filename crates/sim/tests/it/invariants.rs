@@ -539,8 +539,9 @@ impl Checker {
     }
 
     /// (k) Once a Deployment has `replicas - maxUnavailable` pods available, its rollouts never
-    /// take it below that (until [`Checker::disrupted`], or its replicas or maxUnavailable
-    /// change).
+    /// take it below that (until [`Checker::disrupted`], a pod of it loses its readiness by
+    /// itself, or its replicas or maxUnavailable change; no floor holds while a scaling event
+    /// waits to be carried out).
     fn check_availability_floor(&mut self, c: &Cluster) -> Check {
         // A stopped node takes its pods' readiness away later, when its node controller
         // notices: no floor holds while one is down.
