@@ -71,17 +71,26 @@ fn keyed_fields(input: &DeriveInput) -> syn::Result<(SerdeAttrs, Vec<KeyedField>
     Ok((cont, out))
 }
 
+/// The one field of a `transparent` struct.
+fn transparent_field<'a, K, A>(
+    ident: &syn::Ident,
+    fields: &'a [(syn::Ident, K, A)],
+) -> syn::Result<&'a syn::Ident> {
+    match fields {
+        [(name, _, _)] => Ok(name),
+        _ => Err(syn::Error::new_spanned(
+            ident,
+            "transparent needs exactly one field",
+        )),
+    }
+}
+
 fn expand_encode(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let ident = &input.ident;
     let (cont, fields) = keyed_fields(input)?;
     let enc = quote!(crate::api::encode);
     if cont.transparent {
-        let [(name, _, _)] = &fields[..] else {
-            return Err(syn::Error::new_spanned(
-                ident,
-                "transparent needs exactly one field",
-            ));
-        };
+        let name = transparent_field(ident, &fields)?;
         return Ok(quote! {
             impl #enc::Encode for #ident {
                 fn encode(&self) -> ::serde_json::Value {
@@ -201,12 +210,7 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let (cont, fields) = keyed_fields(input)?;
     let dec = quote!(crate::api::decode);
     if cont.transparent {
-        let [(name, _, _)] = &fields[..] else {
-            return Err(syn::Error::new_spanned(
-                ident,
-                "transparent needs exactly one field",
-            ));
-        };
+        let name = transparent_field(ident, &fields)?;
         return Ok(quote! {
             impl #dec::Decode for #ident {
                 fn decode(v: &::serde_json::Value, cx: &mut #dec::Cx) -> ::std::result::Result<Self, #dec::Error> {

@@ -141,16 +141,9 @@ pub mod micro {
         let Some(s) = Option::<String>::decode(v, cx)? else {
             return Ok(None);
         };
-        let t = Time::parse_rfc3339(&s).ok_or_else(|| {
-            crate::api::decode::Error::custom(format!("parsing time {s:?}: invalid RFC 3339 time"))
-        })?;
-        // Keep the milliseconds the simulation has.
-        let ms = s
-            .get(20..23)
-            .filter(|_| s.as_bytes().get(19) == Some(&b'.'))
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0);
-        Ok(Some(t.plus_ms(ms)))
+        parse(&s)
+            .map(Some)
+            .ok_or_else(|| crate::api::decode::Error::custom(invalid(&s)))
     }
 
     #[cfg(test)]
@@ -158,16 +151,24 @@ pub mod micro {
         let Some(s) = Option::<String>::deserialize(d)? else {
             return Ok(None);
         };
-        let t = Time::parse_rfc3339(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("parsing time {s:?}: invalid RFC 3339 time"))
-        })?;
-        // Keep the milliseconds the simulation has.
+        parse(&s)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(invalid(&s)))
+    }
+
+    /// A MicroTime's text as a time, keeping the milliseconds the simulation has.
+    fn parse(s: &str) -> Option<Time> {
+        let t = Time::parse_rfc3339(s)?;
         let ms = s
             .get(20..23)
             .filter(|_| s.as_bytes().get(19) == Some(&b'.'))
             .and_then(|f| f.parse::<u64>().ok())
             .unwrap_or(0);
-        Ok(Some(t.plus_ms(ms)))
+        Some(t.plus_ms(ms))
+    }
+
+    fn invalid(s: &str) -> String {
+        format!("parsing time {s:?}: invalid RFC 3339 time")
     }
 }
 
