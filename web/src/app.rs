@@ -8,12 +8,15 @@ use crate::editor::Editor;
 use crate::events::EventsPanel;
 use crate::examples::Example;
 use crate::lesson_view::LessonPanel;
-use crate::model::{Action, Model, Route, SessionSource};
+use crate::link::{Handlers, Link};
+use crate::model::{Action, Route, SessionSource};
+use crate::protocol::{Export, Start};
 use crate::session_controls::SessionControls;
 use crate::share;
 use crate::storage::{self, Stored};
 use crate::terminal::Terminal;
 use crate::timeline_view::Timeline;
+use crate::view::{Update, View};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use ordinal_kubectl::complete::Completion;
 use std::cell::{Cell, RefCell};
@@ -69,11 +72,11 @@ async fn fetch_explain() -> Result<String, String> {
     text.as_string().ok_or_else(|| format!("{url} is not text"))
 }
 
-fn run_frames(dispatch: UseReducerDispatcher<Model>) -> Rc<RefCell<Option<AnimationFrame>>> {
+fn run_frames(dispatch: Link) -> Rc<RefCell<Option<AnimationFrame>>> {
     fn next(
         slot: Rc<RefCell<Option<AnimationFrame>>>,
         last: Rc<Cell<Option<f64>>>,
-        dispatch: UseReducerDispatcher<Model>,
+        dispatch: Link,
     ) {
         let slot2 = slot.clone();
         let frame = request_animation_frame(move |ts| {
@@ -133,52 +136,114 @@ fn focus_terminal() {
     }
 }
 
+/// What the page does with what the engine wrote out: a download, or a share link in the
+/// clipboard; either way the terminal says what happened.
+fn exported(link: Link) -> Callback<(Export, String)> {
+    Callback::from(move |(what, text): (Export, String)| {
+        let note = match what {
+            Export::Session => match download("ordinal-session.json", &text) {
+                Ok(()) => {
+                    "# Exported this session as ordinal-session.json (Import opens it again).\n"
+                        .to_string()
+                }
+                Err(()) => "# This browser refused the download.\n".to_string(),
+            },
+            Export::Script => {
+                let name = crate::kind_script::FILE_NAME;
+                match download_as(name, "text/x-shellscript", &text) {
+                    Ok(()) => format!("# Exported this session as {name}, a bash script that replays it on a kind cluster.\n"),
+                    Err(()) => "# This browser refused the download.\n".to_string(),
+                }
+            }
+            Export::Share => {
+                let Some(loc) = web_sys::window().map(|w| w.location()) else {
+                    return;
+                };
+                let base = format!(
+                    "{}{}",
+                    loc.origin().unwrap_or_default(),
+                    loc.pathname().unwrap_or_default()
+                );
+                let link = format!("{base}#/share/{}", share::encode(&text));
+                if let Some(w) = web_sys::window() {
+                    // A browser may refuse the clipboard; the link is in the terminal either way.
+                    let copy = w.navigator().clipboard().write_text(&link);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = wasm_bindgen_futures::JsFuture::from(copy).await;
+                    });
+                }
+                format!(
+                    "# A link that replays this session ({} characters; copied to the clipboard):\n{link}\n",
+                    link.len()
+                )
+            }
+        };
+        link.dispatch(Action::Note(note));
+    })
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
+    // The page shows its copy of the engine's view; the engine starts in its worker once the
+    // page is up. One tab holds the session; a tab opened while another holds it is read-only.
     let model = use_reducer(|| {
-        // One tab holds the session; a tab opened while another holds it is read-only.
-        let writer = storage::claim();
-        let hash = location_hash();
-        // A share link carries a session in the fragment: it opens instead of the saved one,
-        // which is kept as the backup.
-        if let Some(data) = hash.strip_prefix("#/share/") {
-            let backup = storage::backup_session();
-            let mut m = Model::with(
-                storage::load(),
-                storage::load_progress(),
-                Route::Manifest,
-                Ok(None),
-            );
-            m.read_only = !writer;
-            match share::decode(data) {
-                Some(json) => m.open_session(&json, SessionSource::Link),
-                None => m.note(
-                    "# The shared link is damaged or incomplete, so the cluster starts fresh.\n"
-                        .into(),
-                ),
-            }
-            m.saved(Stored::Backup, backup);
-            return m;
-        }
-        let mut m = Model::with(
-            storage::load(),
+        let mut v = View::initial(
+            &storage::load(),
+            Route::from_hash(&location_hash()),
             storage::load_progress(),
-            Route::from_hash(&hash),
-            storage::load_session(),
         );
-        if !writer {
-            m.read_only = true;
-        } else if m.unrestored {
-            // A record this version cannot read or replay as it was is kept, not saved over.
-            let backup = storage::backup_session();
-            if backup.is_ok() {
-                m.note("# The saved session is kept as the backup: Export backup in the Session menu saves it as a file, Restore backup opens it again.\n".into());
-            }
-            m.saved(Stored::Backup, backup);
-        }
-        m
+        v.read_only = !storage::claim();
+        v
     });
+    let link = (*use_memo((), |_| Link::new())).clone();
     let has_backup = use_state(|| storage::load_backup().is_some());
+    // The engine starts with what the storage holds. A share link carries a session in the
+    // fragment: it opens instead of the saved one, which is kept as the backup.
+    {
+        let link = link.clone();
+        let view = model.dispatcher();
+        let writer = !model.read_only;
+        let has_backup = has_backup.clone();
+        use_effect_with((), move |_| {
+            let hash = location_hash();
+            let workers = web_sys::window()
+                .and_then(|w| w.location().search().ok())
+                .and_then(|q| crate::engine::workers_in_query(&q));
+            let start = match hash.strip_prefix("#/share/") {
+                Some(data) => {
+                    let backup = storage::backup_session();
+                    Start {
+                        editor: storage::load(),
+                        progress: storage::load_progress(),
+                        route: Route::Manifest,
+                        session: None,
+                        share: Some((share::decode(data), backup)),
+                        writer,
+                        workers,
+                    }
+                }
+                None => Start {
+                    editor: storage::load(),
+                    progress: storage::load_progress(),
+                    route: Route::from_hash(&hash),
+                    session: storage::load_session_raw(),
+                    share: None,
+                    writer,
+                    workers,
+                },
+            };
+            let handlers = Handlers {
+                view: Callback::from(move |u: Update| view.dispatch(u)),
+                exported: exported(link.clone()),
+                backed_up: Callback::from(move |_| {
+                    has_backup.set(storage::load_backup().is_some())
+                }),
+                crashed: Callback::from(|text: String| crate::show_crash(&text)),
+            };
+            link.start(start, handlers);
+        });
+    }
+
     // A share link is opened once: the fragment goes, so a reload restores the saved session.
     use_effect_with((), |_| {
         if location_hash().starts_with("#/share/") {
@@ -187,8 +252,7 @@ pub fn app() -> Html {
             }
         }
     });
-    let dispatch = model.dispatcher();
-
+    let dispatch = link.clone();
     // The lessons are not in the first load: they are fetched once the page is up.
     {
         let dispatch = dispatch.clone();
@@ -236,9 +300,9 @@ pub fn app() -> Html {
     *read_only.borrow_mut() = model.read_only;
     storage::set_read_only(model.read_only);
     {
-        let engine = model.engine();
         let read_only = read_only.clone();
         let dispatch = dispatch.clone();
+        let link = link.clone();
         use_effect_with((), move |_| {
             let listeners = web_sys::window().map(|w| {
                 let ro = read_only.clone();
@@ -246,10 +310,11 @@ pub fn app() -> Html {
                     if *ro.borrow() {
                         return;
                     }
-                    let e = engine.borrow();
-                    if e.record_complete() {
+                    // The engine saved the session after its last input; the time that
+                    // passed since its last save goes in now.
+                    if let Some(json) = link.session_now() {
                         // The page is going: nobody is left to tell if this fails.
-                        let _ = storage::save_session(&e.record_json());
+                        let _ = storage::save_session_text(json);
                     }
                     storage::release();
                 });
@@ -266,9 +331,8 @@ pub fn app() -> Html {
                     if storage::lease() == storage::Lease::Other {
                         d.dispatch(Action::OtherTab);
                     }
-                    if let Some(f) = storage::followed_event(e) {
-                        d.dispatch(Action::Follow(f));
-                    }
+                    let (key, old, new) = storage::event_parts(e);
+                    d.storage_event(key, old, new);
                 });
                 (hide, show, other)
             });
@@ -296,28 +360,6 @@ pub fn app() -> Html {
             }
         });
     }
-    {
-        let last = use_mut_ref(|| ((0usize, 0u64), f64::NEG_INFINITY));
-        let engine = model.engine();
-        let dispatch = dispatch.clone();
-        let deps = (model.record_len, model.clock.now_s, model.branches_gen);
-        use_effect_with(deps, move |(len, _, gen)| {
-            let now = web_sys::window()
-                .and_then(|w| w.performance())
-                .map_or(0.0, |p| p.now());
-            let mut last = last.borrow_mut();
-            if (*len, *gen) != last.0 || now - last.1 >= 2000.0 {
-                *last = ((*len, *gen), now);
-                let e = engine.borrow();
-                if e.record_complete() {
-                    let saved = storage::save_session(&e.record_json());
-                    drop(e);
-                    dispatch.dispatch(Action::Saved(Stored::Session, saved));
-                }
-            }
-        });
-    }
-
     // The clock: frames while running, none while paused.
     {
         let dispatch = dispatch.clone();
@@ -382,9 +424,11 @@ pub fn app() -> Html {
         d.dispatch(Action::ShowCompletions { line, candidates })
     });
     let complete = {
-        let engine = model.engine();
+        let link = link.clone();
         use_memo((), move |_| {
-            Callback::from(move |line: String| -> Completion { engine.borrow().complete(&line) })
+            Callback::from(move |(line, done): (String, Callback<Completion>)| {
+                link.complete(line, done)
+            })
         })
     };
     let on_run_lines = use_callback(dispatch.clone(), |lines: Vec<String>, d| {
@@ -400,71 +444,11 @@ pub fn app() -> Html {
     let on_reset = use_callback(dispatch.clone(), |id: String, d| {
         d.dispatch(Action::ResetLesson(id))
     });
-    // The session file: the record, plus the editor's text.
-    let session_json = {
-        let engine = model.engine();
-        let editor = model.editor.text.clone();
-        move || {
-            let mut v = engine.borrow().record_json();
-            v["editor"] = serde_json::Value::String(editor.to_string());
-            v.to_string()
-        }
-    };
-    let on_export = {
-        let session_json = session_json.clone();
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: ()| {
-            let note = match download("ordinal-session.json", &session_json()) {
-                Ok(()) => {
-                    "# Exported this session as ordinal-session.json (Import opens it again).\n"
-                }
-                Err(()) => "# This browser refused the download.\n",
-            };
-            dispatch.dispatch(Action::Note(note.into()));
-        })
-    };
+    // The engine writes the session out; `exported` downloads it or makes the link.
+    let on_export = use_callback(link.clone(), |_: (), l| l.export(Export::Session));
     // Session → Script for kind: the session as a bash script for a real kind cluster.
-    let on_export_script = {
-        let engine = model.engine();
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: ()| {
-            let text = {
-                let e = engine.borrow();
-                crate::kind_script::script(e.record(), e.cluster.now().0)
-            };
-            let name = crate::kind_script::FILE_NAME;
-            let note = match download_as(name, "text/x-shellscript", &text) {
-                Ok(()) => format!("# Exported this session as {name}, a bash script that replays it on a kind cluster.\n"),
-                Err(()) => "# This browser refused the download.\n".to_string(),
-            };
-            dispatch.dispatch(Action::Note(note));
-        })
-    };
-    let on_share = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: ()| {
-            let Some(loc) = web_sys::window().map(|w| w.location()) else {
-                return;
-            };
-            let base = format!(
-                "{}{}",
-                loc.origin().unwrap_or_default(),
-                loc.pathname().unwrap_or_default()
-            );
-            let link = format!("{base}#/share/{}", share::encode(&session_json()));
-            if let Some(w) = web_sys::window() {
-                // A browser may refuse the clipboard; the link is in the terminal either way.
-                let copy = w.navigator().clipboard().write_text(&link);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = wasm_bindgen_futures::JsFuture::from(copy).await;
-                });
-            }
-            dispatch.dispatch(Action::Note(format!(
-                "# A link that replays this session ({} characters; copied to the clipboard):\n{link}\n",
-                link.len()
-            )));
-        })
-    };
+    let on_export_script = use_callback(link.clone(), |_: (), l| l.export(Export::Script));
+    let on_share = use_callback(link.clone(), |_: (), l| l.export(Export::Share));
     let on_open_session = {
         let dispatch = dispatch.clone();
         let has_backup = has_backup.clone();
@@ -504,11 +488,7 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| {
             storage::take_over();
             has_backup.set(storage::load_backup().is_some());
-            dispatch.dispatch(Action::TakeOver {
-                editor: storage::load(),
-                progress: storage::load_progress(),
-                session: storage::load_session(),
-            });
+            dispatch.take_over(storage::load(), storage::load_progress());
         })
     };
     let on_pause = use_callback(dispatch.clone(), |_: (), d| d.dispatch(Action::TogglePause));

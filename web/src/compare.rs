@@ -80,11 +80,32 @@ pub fn pair_by_id(id: &str) -> Option<Pair> {
 }
 
 /// What a side shows: its cluster and what its terminal printed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SideView {
+    #[serde(with = "side_by_file")]
     pub side: Side,
     pub cluster: Rc<ClusterView>,
     pub output: Rc<str>,
+}
+
+/// A side on the wire between the engine and the page: its file name, which names it among
+/// every pair's sides.
+mod side_by_file {
+    use super::{pairs, Side};
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(side: &Side, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(side.file)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Side, D::Error> {
+        let file = String::deserialize(d)?;
+        pairs()
+            .into_iter()
+            .flat_map(|p| p.sides)
+            .find(|s| s.file == file)
+            .ok_or_else(|| D::Error::custom(format!("no compared side is named {file}")))
+    }
 }
 
 /// The two clusters in lockstep.

@@ -26,14 +26,15 @@ pub const SEED: u64 = 1;
 /// address (a benchmark's 10,000 pods need 91 at 110 pods a node). Set once at startup.
 static WORKERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(2);
 
-/// Reads `workers=N` from a query string (`?workers=92`); anything else leaves kind's two.
-pub fn set_workers_from_query(query: &str) {
-    if let Some(n) = workers_in_query(query) {
+/// Sets the worker nodes of the clusters made from now on (1 to `MAX_WORKERS`; else unchanged).
+pub fn set_workers(n: usize) {
+    if (1..=ordinal_sim::MAX_WORKERS).contains(&n) {
         WORKERS.store(n, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
-fn workers_in_query(query: &str) -> Option<usize> {
+/// `workers=N` in a query string (`?workers=92`), if N is a number of workers a cluster can have.
+pub fn workers_in_query(query: &str) -> Option<usize> {
     query
         .trim_start_matches('?')
         .split('&')

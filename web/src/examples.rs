@@ -1,7 +1,7 @@
 //! The manifests the editor's Examples menu offers (and lessons open by id): the lesson's
 //! web.yaml, kubernetes.io's two StatefulSet examples and its nginx Deployment, as `ordinal-kubectl` ships them.
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Example {
     Tutorial,
     K8sIoWeb,

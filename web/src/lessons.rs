@@ -68,7 +68,7 @@ lesson_files!(
     "13-headless-service.md",
 );
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Lesson {
     pub id: String,
     pub title: String,
@@ -79,13 +79,13 @@ pub struct Lesson {
     pub steps: Vec<Step>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     pub title: String,
     pub blocks: Vec<Block>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Block {
     Paragraph(Vec<Inline>),
     /// `> …`: an aside.
@@ -103,14 +103,16 @@ pub enum Block {
     Check(Check),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Check {
     pub id: String,
     pub label: String,
+    /// What the engine checks; the page only shows the label (so it is not sent to the page).
+    #[serde(skip)]
     pub conditions: Vec<Condition>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Inline {
     Text(String),
     Code(String),

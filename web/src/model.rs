@@ -19,6 +19,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 mod follow;
+pub mod host;
 
 /// Most terminal output a lesson's `output` checks look through (the newest).
 const MAX_LESSON_OUTPUT: usize = 64 * 1024;
@@ -28,7 +29,7 @@ const MAX_LOG: usize = 1500;
 const MAX_FRAME_MS: f64 = 250.0;
 pub const SPEEDS: [u32; 4] = [1, 10, 100, 1000];
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Clock {
     /// Simulated time, whole seconds (what the page shows).
     pub now_s: u64,
@@ -38,7 +39,7 @@ pub struct Clock {
     pub has_timer: bool,
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LogKind {
     /// A line typed at the prompt (shown with its prompt).
     Input,
@@ -48,14 +49,14 @@ pub enum LogKind {
     Err,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogEntry {
     pub id: u64,
     pub kind: LogKind,
     pub text: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TerminalView {
     pub log: Vec<Rc<LogEntry>>,
     pub prompt: String,
@@ -70,7 +71,7 @@ pub struct TerminalView {
     pub history: Rc<Vec<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyReport {
     pub id: u64,
     /// What kubectl printed on stdout (`service/nginx created`, …).
@@ -80,7 +81,7 @@ pub struct ApplyReport {
     pub stale: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EditorView {
     pub text: Rc<str>,
     /// The buffer's YAML error, as the parser sees it now.
@@ -96,7 +97,7 @@ pub struct EditorView {
 }
 
 /// The buffer of a `kubectl edit` open in the Manifest panel.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EditBuffer {
     /// What the panel shows and Save sends.
     pub text: Rc<str>,
@@ -110,7 +111,7 @@ pub struct EditBuffer {
 }
 
 /// What the page shows on its left: the manifest editor, the lesson list, or one lesson.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Route {
     Manifest,
     Lessons,
@@ -142,6 +143,9 @@ impl Route {
     }
 }
 
+/// Every input of the page. The page sends them to the engine's worker (`protocol`), except
+/// the two that carry what only the engine can read, which arrive as their own messages.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub enum Action {
     /// A display frame: `real_ms` of wall time passed.
     Frame(f64),
@@ -212,6 +216,7 @@ pub enum Action {
     OtherTab,
     /// "Take over here": this tab now holds the session, and opens it as saved (the other
     /// tab's last input included), with the editor and progress as stored.
+    #[serde(skip)]
     TakeOver {
         editor: Result<Option<String>, ()>,
         progress: Progress,
@@ -230,6 +235,7 @@ pub enum Action {
     SwitchBranch(usize),
     /// The holder's tab saved its session or its editor text: a read-only tab follows it
     /// (`model::follow`).
+    #[serde(skip)]
     Follow(crate::storage::Followed),
 }
 
@@ -335,7 +341,7 @@ impl PartialEq for Model {
 }
 
 /// Where a session being opened comes from (for the messages).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SessionSource {
     File,
     Link,

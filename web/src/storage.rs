@@ -5,14 +5,16 @@
 //! [`SaveError`] for the page to show; the value stored before stays as it was (a `setItem` that
 //! throws changes nothing), and the saved session is never written over while it has no backup.
 
-use crate::engine::{parse_record, parse_saved, Recorded, Saved};
+use crate::engine::{parse_record, Recorded};
 use crate::lessons::{decode_progress, encode_progress, Progress};
 use serde_json::{json, Value};
 use std::cell::Cell;
 use wasm_bindgen::JsValue;
 
 /// What the page keeps in `localStorage`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Stored {
     /// The saved session was being copied to the backup, before another one replaced it.
     Backup,
@@ -22,7 +24,7 @@ pub enum Stored {
 }
 
 /// Why a write was refused.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Refusal {
     /// The browser's quota for the page is full (`QuotaExceededError`).
     Full,
@@ -36,7 +38,7 @@ pub enum Refusal {
 }
 
 /// A write the browser refused: what, how big (UTF-8 bytes of the value) and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SaveError {
     pub what: Stored,
     pub bytes: usize,
@@ -211,16 +213,9 @@ pub fn save(text: &str) -> Result<(), SaveError> {
 
 const SESSION_KEY: &str = "ordinal.session";
 
-/// The saved session: `Ok(None)` if none, `Err(why)` if one is there but cannot be replayed.
-pub fn load_session() -> Result<Option<Saved>, String> {
-    let Some(s) = storage() else {
-        return Ok(None);
-    };
-    let Ok(Some(raw)) = s.get_item(SESSION_KEY) else {
-        return Ok(None);
-    };
-    let v: Value = serde_json::from_str(&raw).map_err(|_| "it is not valid JSON".to_string())?;
-    parse_saved(&v).map(Some)
+/// The saved session as stored (the engine reads it), if any.
+pub fn load_session_raw() -> Option<String> {
+    storage()?.get_item(SESSION_KEY).ok().flatten()
 }
 
 const BACKUP_KEY: &str = "ordinal.session.backup";
@@ -245,7 +240,11 @@ pub fn load_backup() -> Option<String> {
 
 /// Keeps the session's record. Refused, the session saved before stays (a reload replays it).
 pub fn save_session(record: &Value) -> Result<(), SaveError> {
-    let text = record.to_string();
+    save_session_text(record.to_string())
+}
+
+/// [`save_session`] of the record's JSON text (as the engine sends it).
+pub fn save_session_text(text: String) -> Result<(), SaveError> {
     if HELD.with(Cell::get) {
         return Err(SaveError {
             what: Stored::Session,
@@ -282,18 +281,15 @@ pub fn followed(key: Option<&str>, old: Option<&str>, new: Option<&str>) -> Opti
     }
 }
 
-/// [`followed`] of a `storage` event.
-pub fn followed_event(e: &web_sys::Event) -> Option<Followed> {
+/// A `storage` event's `key`, `oldValue` and `newValue` (what [`followed`] reads; the engine
+/// reads it).
+pub fn event_parts(e: &web_sys::Event) -> (Option<String>, Option<String>, Option<String>) {
     let get = |name: &str| {
         js_sys::Reflect::get(e, &JsValue::from_str(name))
             .ok()
             .and_then(|v| v.as_string())
     };
-    followed(
-        get("key").as_deref(),
-        get("oldValue").as_deref(),
-        get("newValue").as_deref(),
-    )
+    (get("key"), get("oldValue"), get("newValue"))
 }
 
 const PROGRESS_KEY: &str = "ordinal.progress.v1";

@@ -14,7 +14,8 @@ pub struct Props {
     pub on_submit: Callback<String>,
     pub on_interrupt: Callback<String>,
     pub on_candidates: Callback<(String, Vec<String>)>,
-    pub complete: Callback<String, Completion>,
+    /// Tab: the engine completes the line, then answers with the completions.
+    pub complete: Callback<(String, Callback<Completion>)>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -57,6 +58,9 @@ fn common_prefix(words: &[String]) -> String {
 pub fn terminal(p: &Props) -> Html {
     let t = &p.terminal;
     let line = use_state(String::new);
+    // The line as it is now, for an answer that comes after it changed (Tab's completions).
+    let latest = use_mut_ref(String::new);
+    (*latest.borrow_mut()).clone_from(&*line);
     // Position in history while browsing with ↑/↓ (None: editing a new line), and the draft.
     let hist_pos = use_mut_ref(|| None::<usize>);
     let draft = use_mut_ref(String::new);
@@ -109,6 +113,7 @@ pub fn terminal(p: &Props) -> Html {
         let on_interrupt = p.on_interrupt.clone();
         let on_candidates = p.on_candidates.clone();
         let complete = p.complete.clone();
+        let latest = latest.clone();
         Callback::from(move |e: KeyboardEvent| {
             let input = e
                 .target()
@@ -165,25 +170,35 @@ pub fn terminal(p: &Props) -> Html {
                 "Tab" if !e.shift_key() && !cur.trim().is_empty() && !attached => {
                     // With an empty line Tab moves focus on, so the keyboard never gets stuck here.
                     e.prevent_default();
-                    let c = complete.emit(cur.clone());
-                    let word = &cur[c.start.min(cur.len())..];
-                    match c.candidates.len() {
-                        0 => {}
-                        // A word that ends in `/` (`why sts/`) goes on with a name: no space.
-                        1 => {
-                            let w = &c.candidates[0];
-                            let space = if w.ends_with('/') { "" } else { " " };
-                            line.set(format!("{}{w}{space}", &cur[..c.start]));
+                    let (line, latest, on_candidates) =
+                        (line.clone(), latest.clone(), on_candidates.clone());
+                    let asked = cur.clone();
+                    let done = Callback::from(move |c: Completion| {
+                        // Answered after the line changed: the answer is about another line.
+                        if *latest.borrow() != asked {
+                            return;
                         }
-                        _ => {
-                            let prefix = common_prefix(&c.candidates);
-                            if prefix.len() > word.len() {
-                                line.set(format!("{}{prefix}", &cur[..c.start]));
-                            } else {
-                                on_candidates.emit((cur.clone(), c.candidates));
+                        let cur = &asked;
+                        let word = &cur[c.start.min(cur.len())..];
+                        match c.candidates.len() {
+                            0 => {}
+                            // A word that ends in `/` (`why sts/`) goes on with a name: no space.
+                            1 => {
+                                let w = &c.candidates[0];
+                                let space = if w.ends_with('/') { "" } else { " " };
+                                line.set(format!("{}{w}{space}", &cur[..c.start]));
+                            }
+                            _ => {
+                                let prefix = common_prefix(&c.candidates);
+                                if prefix.len() > word.len() {
+                                    line.set(format!("{}{prefix}", &cur[..c.start]));
+                                } else {
+                                    on_candidates.emit((cur.clone(), c.candidates));
+                                }
                             }
                         }
-                    }
+                    });
+                    complete.emit((cur, done));
                 }
                 _ => {}
             }

@@ -10,23 +10,23 @@ use ordinal_sim::Cluster;
 use std::rc::Rc;
 
 /// One input on the timeline.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     pub at: u64,
     /// What it was, as the page says it (`kubectl scale sts web --replicas=5`).
     pub label: Rc<str>,
     /// Its sort, for the mark's look: `line`, `button`, `manifest`, `reset`, `other`.
-    pub kind: &'static str,
+    pub kind: std::borrow::Cow<'static, str>,
 }
 
 /// A notable moment of the cluster.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mark {
     pub at: u64,
     pub text: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TimelineView {
     pub inputs: Vec<Input>,
     pub marks: Rc<Vec<Mark>>,
@@ -83,7 +83,7 @@ pub fn view(live: &Engine, pos: Option<usize>, marks: Rc<Vec<Mark>>) -> Timeline
             Input {
                 at: r.at,
                 label: label.into(),
-                kind,
+                kind: kind.into(),
             }
         })
         .collect();

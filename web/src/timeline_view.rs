@@ -147,7 +147,7 @@ pub fn timeline(p: &Props) -> Html {
                         title={format!("{} {}", clock_text(m.at / 1000), m.text)} />
                 }) }
                 { for t.inputs.iter().enumerate().map(|(i, x)| html! {
-                    <span class={classes!("tl-input", x.kind, (i < t.pos).then_some("done"))}
+                    <span class={classes!("tl-input", x.kind.clone(), (i < t.pos).then_some("done"))}
                         style={format!("left:{:.2}%", place(&t, x.at))}
                         title={format!("{} {}", clock_text(x.at / 1000), x.label)} />
                 }) }
@@ -185,7 +185,7 @@ mod tests {
         let input = |at, label: &str| Input {
             at,
             label: label.into(),
-            kind: "line",
+            kind: "line".into(),
         };
         TimelineView {
             inputs: vec![

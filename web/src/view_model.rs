@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterView {
     /// The nodes, in `kubectl get nodes` order.
     pub nodes: Vec<NodeView>,
@@ -33,7 +33,7 @@ pub struct ClusterView {
 /// Why an object waits (`ordinal_sim::why`), for its card: the compact line shown on it, and
 /// the text the terminal's `why` prints, shown on hover and focus. Only objects that wait
 /// have one.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WhyView {
     /// The headline without the object's name (`Pending: the scheduler cannot place it`).
     pub line: String,
@@ -68,7 +68,7 @@ const ELIDE_HEAD: usize = 100;
 const ELIDE_TAIL: usize = 20;
 
 /// The ordinals of a big set that are counted instead of drawn.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Elided {
     /// Drawn after this many rows.
     pub after: usize,
@@ -79,7 +79,7 @@ pub struct Elided {
     pub statuses: Vec<(String, usize)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeView {
     pub name: String,
     /// kubectl's STATUS column (`Ready`, `NotReady`, `Ready,SchedulingDisabled`).
@@ -90,7 +90,7 @@ pub struct NodeView {
     pub control_plane: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SetView {
     pub name: String,
     /// kubectl's READY column (`2/5`).
@@ -115,7 +115,7 @@ pub struct SetView {
     pub rows: Vec<Rc<RowView>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentView {
     pub name: String,
     /// kubectl's READY, UP-TO-DATE and AVAILABLE columns.
@@ -135,7 +135,7 @@ pub struct DeploymentView {
     pub replica_sets: Vec<Rc<ReplicaSetView>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicaSetView {
     pub name: String,
     /// The `deployment.kubernetes.io/revision` annotation.
@@ -152,7 +152,7 @@ pub struct ReplicaSetView {
 }
 
 /// One ordinal of a set (or one pod outside any set): the pod, if it exists, and its claims.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowView {
     pub key: String,
     pub ordinal: Option<i32>,
@@ -165,7 +165,7 @@ pub struct RowView {
     pub why: Option<WhyView>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PodView {
     pub name: String,
     pub uid: String,
@@ -186,14 +186,14 @@ pub struct PodView {
     pub why: Option<WhyView>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DnsName {
     pub fqdn: String,
     /// The cluster DNS answers for it now (the pod is an endpoint of its headless Service).
     pub resolves: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClaimView {
     pub name: String,
     /// kubectl's STATUS column (`Bound`, `Pending`, `Terminating`, `Lost`).
@@ -205,7 +205,7 @@ pub struct ClaimView {
     pub why: Option<WhyView>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PvView {
     pub name: String,
     pub status: String,
@@ -214,7 +214,7 @@ pub struct PvView {
     pub files: Vec<(String, String)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceView {
     pub name: String,
     pub headless: bool,
@@ -226,21 +226,37 @@ pub struct ServiceView {
     pub records: Vec<(String, Option<String>)>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventsView {
     pub rows: Vec<Rc<EventRow>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventRow {
     pub key: String,
     /// When it was last seen (LAST SEEN is computed from the clock at render).
+    #[serde(with = "opt_time_ms")]
     pub last: Option<Time>,
     /// TYPE, REASON, OBJECT, MESSAGE as `kubectl get events` prints them.
     pub type_: String,
     pub reason: String,
     pub object: String,
     pub message: String,
+}
+
+/// A time on the wire to the page: its milliseconds (the API's own form, RFC 3339, would be
+/// parsed again on the page).
+mod opt_time_ms {
+    use ordinal_sim::time::Time;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<Time>, s: S) -> Result<S::Ok, S::Error> {
+        t.map(|t| t.0).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Time>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(Time))
+    }
 }
 
 /// The most events the panel keeps (the newest).

@@ -239,7 +239,7 @@ fn scalar_tok(s: &str) -> Tok {
 }
 
 /// An error message and the 1-based line it is about (if one can be told).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LineError {
     pub line: Option<usize>,
     pub message: String,

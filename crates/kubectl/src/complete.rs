@@ -9,7 +9,7 @@ use ordinal_sim::api::{Kind, KINDS};
 use ordinal_sim::Cluster;
 
 /// What completing the last word of a line offers.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Completion {
     /// Byte offset in the line where the word being completed starts.
     pub start: usize,
