@@ -195,16 +195,16 @@ pub fn app() -> Html {
         v.read_only = !storage::claim();
         v
     });
-    let link = (*use_memo((), |_| Link::new())).clone();
     let has_backup = use_state(|| storage::load_backup().is_some());
-    // The engine starts with what the storage holds. A share link carries a session in the
-    // fragment: it opens instead of the saved one, which is kept as the backup.
-    {
-        let link = link.clone();
+    // The engine starts with what the storage holds, before the page sends it anything. A share
+    // link carries a session in the fragment: it opens instead of the saved one, which is kept
+    // as the backup.
+    let link = {
         let view = model.dispatcher();
         let writer = !model.read_only;
         let has_backup = has_backup.clone();
-        use_effect_with((), move |_| {
+        (*use_memo((), move |_| {
+            let link = Link::new();
             let hash = location_hash();
             let workers = web_sys::window()
                 .and_then(|w| w.location().search().ok())
@@ -241,9 +241,10 @@ pub fn app() -> Html {
                 crashed: Callback::from(|text: String| crate::show_crash(&text)),
             };
             link.start(start, handlers);
-        });
-    }
-
+            link
+        }))
+        .clone()
+    };
     // A share link is opened once: the fragment goes, so a reload restores the saved session.
     use_effect_with((), |_| {
         if location_hash().starts_with("#/share/") {
@@ -548,7 +549,9 @@ pub fn app() -> Html {
         .hash();
 
     html! {
-        <div class="app">
+        // `data-engine` says whether the engine's worker has answered yet (benchmarks and tests
+        // read it: Apply before then waits for it).
+        <div class="app" data-engine={if model.started { "ready" } else { "starting" }}>
             <header class="topbar">
                 <div class="brand">
                     <h1>{ "Ordinal" }</h1>

@@ -292,3 +292,202 @@ fn terminal_patch(
             .then(|| new.history.clone()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Action, LogKind, Route};
+    use crate::protocol::{decode, encode};
+    use crate::view::{Update, View};
+
+    fn start() -> Start {
+        Start {
+            editor: Ok(None),
+            progress: Default::default(),
+            route: Route::Manifest,
+            session: None,
+            share: None,
+            writer: true,
+            workers: None,
+        }
+    }
+
+    /// `msg` as the page sends it (JSON), and the answers as the page reads them.
+    fn send(host: &mut Host, msg: ToEngine) -> Vec<FromEngine> {
+        let msg: ToEngine = decode(&encode(&msg)).unwrap();
+        let mut out = Vec::new();
+        host.handle(msg, &mut out);
+        out.iter().map(|m| decode(&encode(m)).unwrap()).collect()
+    }
+
+    /// The page's view after the answers' patches.
+    fn apply(mut view: Rc<View>, out: Vec<FromEngine>) -> Rc<View> {
+        for m in out {
+            if let FromEngine::View(patch, _) = m {
+                view = view.reduce(Update::Patch(patch, None));
+            }
+        }
+        view
+    }
+
+    /// What the page shows is what the engine's model has.
+    fn assert_same(v: &View, m: &Model) {
+        assert_eq!(v.clock, m.clock);
+        assert_eq!(v.cluster, m.cluster);
+        assert_eq!(v.events, m.events);
+        assert_eq!(v.terminal, m.terminal);
+        assert_eq!(v.editor, m.editor);
+        assert_eq!(v.route, m.route);
+        assert_eq!(v.last_lesson, m.last_lesson);
+        // A check's conditions stay with the engine: the page has the rest of each lesson.
+        assert_eq!(encode(&v.lessons), encode(&m.lessons));
+        assert_eq!(v.lessons_note, m.lessons_note);
+        assert_eq!(v.progress, m.progress);
+        assert_eq!(v.queued, m.queued);
+        assert_eq!(v.record_len, m.record_len);
+        assert_eq!(v.autosave_notice, m.autosave_notice);
+        assert_eq!(v.read_only, m.read_only);
+        assert_eq!(v.compare_view, m.compare_view);
+        let past = m.past.as_ref().map(|p| {
+            (
+                p.pos,
+                p.clock,
+                p.cluster.clone(),
+                p.events.clone(),
+                p.terminal.clone(),
+            )
+        });
+        let shown = v.past.as_ref().map(|p| {
+            (
+                p.pos,
+                p.clock,
+                p.cluster.clone(),
+                p.events.clone(),
+                p.terminal.clone(),
+            )
+        });
+        assert_eq!(shown, past);
+        assert_eq!(v.timeline, m.timeline);
+        assert_eq!(v.branches_gen, m.branches_gen);
+    }
+
+    #[test]
+    fn every_message_is_answered_once_with_the_view_last() {
+        let mut host = Host::new(Box::new(|| 0.0));
+        let msgs = vec![
+            ToEngine::Act(Action::Apply),
+            ToEngine::Start(start()),
+            ToEngine::Act(Action::Apply),
+            ToEngine::Complete(7, "kubectl get po".into()),
+            ToEngine::Export(Export::Session),
+            ToEngine::Export(Export::Script),
+            ToEngine::StorageEvent {
+                key: Some("unrelated".into()),
+                old: None,
+                new: None,
+            },
+            ToEngine::Act(Action::Frame(16.0)),
+        ];
+        for msg in msgs {
+            let out = send(&mut host, msg);
+            let views = out
+                .iter()
+                .filter(|m| matches!(m, FromEngine::View(..)))
+                .count();
+            assert_eq!(views, 1);
+            assert!(matches!(out.last(), Some(FromEngine::View(..))));
+        }
+        // What the other answers carry.
+        let out = send(&mut host, ToEngine::Complete(9, "kubectl get po".into()));
+        assert!(
+            matches!(&out[0], FromEngine::Completed(9, c) if c.candidates.iter().any(|w| w == "pods"))
+        );
+        let out = send(&mut host, ToEngine::Export(Export::Session));
+        let FromEngine::Exported(Export::Session, json) = &out[0] else {
+            panic!("no session file");
+        };
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert!(v["editor"].as_str().unwrap().contains("kind: StatefulSet"));
+        assert_eq!(v["ops"].as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_page_shows_what_the_engine_has_after_every_message() {
+        let mut host = Host::new(Box::new(|| 0.0));
+        let mut view = Rc::new(View::initial(
+            &Ok(None),
+            Route::Manifest,
+            Default::default(),
+        ));
+        let mut msgs = vec![
+            ToEngine::Start(start()),
+            ToEngine::Act(Action::SetSpeed(100)),
+            ToEngine::Act(Action::LoadExample(crate::examples::Example::K8sIoWeb)),
+            ToEngine::Act(Action::Apply),
+        ];
+        msgs.extend((0..40).map(|_| ToEngine::Act(Action::Frame(250.0))));
+        msgs.extend([
+            ToEngine::Act(Action::Submit("kubectl get pods -w".into())),
+            ToEngine::Act(Action::Frame(250.0)),
+            ToEngine::Act(Action::DeletePod("web-0".into())),
+            ToEngine::Act(Action::Frame(250.0)),
+            ToEngine::Act(Action::Interrupt(String::new())),
+            ToEngine::Act(Action::Edit("kind: Nope\n  : bad".into())),
+            ToEngine::Act(Action::Scrub(1)),
+            ToEngine::Act(Action::ReturnToLatest),
+            ToEngine::Act(Action::Submit("clear".into())),
+            ToEngine::Act(Action::Submit("kubectl get sts".into())),
+            ToEngine::Act(Action::Navigate(Route::Compare(String::new()))),
+            ToEngine::Act(Action::CompareScale(3)),
+            ToEngine::Act(Action::Frame(250.0)),
+        ]);
+        let mut saves = 0;
+        for msg in msgs {
+            let out = send(&mut host, msg);
+            saves += out
+                .iter()
+                .filter(|m| matches!(m, FromEngine::SaveSession(_)))
+                .count();
+            view = apply(view, out);
+            assert_same(&view, host.model.as_ref().unwrap());
+        }
+        assert!(view.started);
+        assert!(view.compare_view.is_some());
+        assert!(view.cluster.sets[0].ready_replicas > 0);
+        assert!(saves > 0, "the session is saved as inputs come");
+    }
+
+    #[test]
+    fn the_terminal_is_sent_as_the_lines_it_gained() {
+        let mut host = Host::new(Box::new(|| 0.0));
+        let mut view = Rc::new(View::initial(
+            &Ok(None),
+            Route::Manifest,
+            Default::default(),
+        ));
+        view = apply(view, send(&mut host, ToEngine::Start(start())));
+        // More lines than the log keeps: the oldest go on both sides.
+        for i in 0..800 {
+            let out = send(
+                &mut host,
+                ToEngine::Act(Action::Submit(format!("echo {i}"))),
+            );
+            for m in &out {
+                if let FromEngine::View(patch, _) = m {
+                    for f in patch {
+                        if let Field::Terminal(t) = f {
+                            assert!(!t.reset);
+                            assert_eq!(t.entries.len(), 2, "the line typed and what it printed");
+                        }
+                    }
+                }
+            }
+            view = apply(view, out);
+        }
+        let m = host.model.as_ref().unwrap();
+        assert_eq!(view.terminal, m.terminal);
+        assert!(view.terminal.log.len() < 1600);
+        assert_eq!(view.terminal.log.last().unwrap().text, "799\n");
+        assert_eq!(view.terminal.log.last().unwrap().kind, LogKind::Out);
+    }
+}
