@@ -5,6 +5,7 @@
 # Needs twiggy (`cargo install twiggy`, not part of scripts/setup.sh: only this script uses it).
 #
 #   scripts/size-profile.sh [OUT_DIR]        default: target/size-profile
+#   ORDINAL_SIZE_BIN=ordinal-engine scripts/size-profile.sh   the engine's worker (default: the page)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
@@ -13,12 +14,13 @@ target="${CARGO_TARGET_DIR:-$ROOT/target}"
 command -v twiggy >/dev/null || { echo "twiggy is missing: cargo install twiggy" >&2; exit 1; }
 mkdir -p "$out"
 cd "$ROOT"
-cargo build --release --target wasm32-unknown-unknown --manifest-path web/Cargo.toml --bin ordinal-web --locked
+bin="${ORDINAL_SIZE_BIN:-ordinal-web}"
+cargo build --release --target wasm32-unknown-unknown --manifest-path web/Cargo.toml --bin "$bin" --locked
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name ordinal-web \
-  "$target/wasm32-unknown-unknown/release/ordinal-web.wasm"
+  "$target/wasm32-unknown-unknown/release/$bin.wasm"
 # index.html's data-wasm-opt and data-wasm-opt-params, as Trunk passes them, plus -g (names).
-params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
-level=$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html)
+params=$(sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html | head -1)
+level=$(sed -n 's/.*data-wasm-opt="\([^"]*\)".*/\1/p' index.html | head -1)
 # shellcheck disable=SC2086
 wasm-opt "$out/ordinal-web_bg.wasm" -o "$out/named.wasm" "-O$level" $params -g
 # shellcheck disable=SC2086

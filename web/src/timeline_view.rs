@@ -27,6 +27,13 @@ fn place(t: &TimelineView, at: u64) -> f64 {
     (at.saturating_sub(t.start) as f64 / span as f64 * 100.0).clamp(0.0, 100.0)
 }
 
+/// A mark's `left` style at `at`: percent to two decimals, formatted as integers (a float's
+/// formatting would be the largest single function in the page's wasm).
+fn left(t: &TimelineView, at: u64) -> String {
+    let hundredths = (place(t, at) * 100.0).round() as u32;
+    format!("left:{}.{:02}%", hundredths / 100, hundredths % 100)
+}
+
 /// The time of position `pos`: input `pos`'s, or now.
 fn time_of(t: &TimelineView, pos: usize) -> u64 {
     t.inputs.get(pos).map_or(t.now, |i| i.at)
@@ -118,7 +125,7 @@ pub fn timeline(p: &Props) -> Html {
             .and_then(|s| s.value().parse().ok())
             .unwrap_or(usize::MAX)
     });
-    let thumb = place(&t, time_of(&t, t.pos));
+    let thumb = left(&t, time_of(&t, t.pos));
     let status = if t.scrubbed {
         "Showing an earlier moment: an input here branches the session (as Branch here does)."
     } else if t.on_branch {
@@ -143,15 +150,15 @@ pub fn timeline(p: &Props) -> Html {
             >
                 <span class="tl-rail" />
                 { for t.marks.iter().map(|m| html! {
-                    <span class="tl-mark" style={format!("left:{:.2}%", place(&t, m.at))}
+                    <span class="tl-mark" style={left(&t, m.at)}
                         title={format!("{} {}", clock_text(m.at / 1000), m.text)} />
                 }) }
                 { for t.inputs.iter().enumerate().map(|(i, x)| html! {
                     <span class={classes!("tl-input", x.kind.clone(), (i < t.pos).then_some("done"))}
-                        style={format!("left:{:.2}%", place(&t, x.at))}
+                        style={left(&t, x.at)}
                         title={format!("{} {}", clock_text(x.at / 1000), x.label)} />
                 }) }
-                <span class="tl-thumb" style={format!("left:{thumb:.2}%")} />
+                <span class="tl-thumb" style={thumb} />
             </div>
             <div class="tl-actions">
                 if !status.is_empty() { <span class="tl-status">{ status }</span> }
