@@ -77,7 +77,7 @@ first_load_size() {
   printf 'first-load size: %s KiB gzip -9 (the page: wasm + js + css in dist/, without the engine)\n' "$FIRST_LOAD_KIB"
   # This ceiling keeps the page from growing: lower it as the page shrinks, never raise it
   # without saying why in the commit. The goal is 250 KiB (README, "Performance").
-  local ceiling="${ORDINAL_FIRST_LOAD_CEILING_KIB:-250}"
+  local ceiling="${ORDINAL_FIRST_LOAD_CEILING_KIB:-245}"
   printf 'budget: ceiling %s KiB (goal 250 KiB)\n' "$ceiling"
   if awk -v s="$FIRST_LOAD_KIB" -v c="$ceiling" 'BEGIN { exit !(s > c) }'; then
     echo "first-load size ${FIRST_LOAD_KIB} KiB is above the ${ceiling} KiB ceiling" >&2
@@ -115,7 +115,7 @@ for i in "${!STEP_NAMES[@]}"; do
   printf '    %-28s %-8s %5ss\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}" "${STEP_TIMES[$i]}"
   [ "${STEP_RESULTS[$i]}" = PASS ] && PASSED=$((PASSED + 1))
 done
-printf '    first-load size: %s KiB (gzip -9 of the page .wasm + .js + .css in dist, without the engine worker; ceiling %s KiB, goal 250 KiB)\n' "$FIRST_LOAD_KIB" "${ORDINAL_FIRST_LOAD_CEILING_KIB:-250}"
+printf '    first-load size: %s KiB (gzip -9 of the page .wasm + .js + .css in dist, without the engine worker; ceiling %s KiB, goal 250 KiB)\n' "$FIRST_LOAD_KIB" "${ORDINAL_FIRST_LOAD_CEILING_KIB:-245}"
 printf '    screenshots: tests/artifacts/home.png, tests/artifacts/home-dark.png\n'
 printf '    total time: %ss\n' $((SECONDS - STARTED))
 printf 'steps: %d passed, %d failed\n' "$PASSED" "$FAILED"
