@@ -55,6 +55,8 @@ pub struct Cluster {
     /// The StatefulSet controller's cache of each set's pods (see
     /// [`crate::controllers::statefulset::cache`]).
     pub(crate) set_caches: HashMap<ObjKey, crate::controllers::statefulset::cache::SetCache>,
+    /// The EndpointSlice controller's cache of each service's endpoints by pod.
+    pub(crate) endpoint_caches: HashMap<ObjKey, crate::controllers::endpoints::EndpointCache>,
     /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
     event_index: HashMap<EventKey, Observed>,
     /// The spam filter's token buckets: (involved uid, source, type, "", "") → (tokens, when).
@@ -112,6 +114,7 @@ impl Cluster {
             assumed: Default::default(),
             waiting: BTreeMap::new(),
             set_caches: HashMap::new(),
+            endpoint_caches: HashMap::new(),
             event_index: HashMap::new(),
             event_spam: HashMap::new(),
             event_series: HashMap::new(),
@@ -152,12 +155,15 @@ impl Cluster {
             event_aggregate,
             event_series,
             set_caches,
+            endpoint_caches,
             ..
         } = self;
         // The StatefulSet controller's cache first: the pods it holds are the store's too, and
         // dropped after the store they would count as its.
-        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> =
-            vec![("StatefulSet controller cache", Box::new(set_caches))];
+        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> = vec![
+            ("StatefulSet controller cache", Box::new(set_caches)),
+            ("EndpointSlice controller cache", Box::new(endpoint_caches)),
+        ];
         parts.extend(store.into_parts());
         parts.push(("event recorder: correlator cache", Box::new(event_index)));
         parts.push(("event recorder: spam filter", Box::new(event_spam)));
