@@ -194,6 +194,9 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     // slice that has it is found by bisection and marked, not removed.
     let mut desired: Vec<(Shared<Endpoint>, bool)> =
         endpoints.into_iter().map(|e| (e, false)).collect();
+    // A slice's endpoints mostly follow one another in that order too: the one after the
+    // last found is tried before bisecting.
+    let mut next = 0;
     let mut plan: Vec<(Option<&EndpointSlice>, Vec<Shared<Endpoint>>)> = existing
         .iter()
         .map(|s| {
@@ -201,9 +204,14 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
                 .endpoints
                 .iter()
                 .filter_map(|e| {
-                    let i = desired
-                        .binary_search_by(|(d, _)| target_name(d).cmp(target_name(e)))
-                        .ok()?;
+                    let name = target_name(e);
+                    let i = match desired.get(next) {
+                        Some((d, _)) if target_name(d) == name => next,
+                        _ => desired
+                            .binary_search_by(|(d, _)| target_name(d).cmp(name))
+                            .ok()?,
+                    };
+                    next = i + 1;
                     let (d, taken) = &mut desired[i];
                     (!std::mem::replace(taken, true)).then(|| Shared::clone(d))
                 })
