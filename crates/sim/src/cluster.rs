@@ -54,9 +54,11 @@ pub struct Cluster {
     pub(crate) waiting: BTreeMap<(Kind, ObjKey), String>,
     /// The StatefulSet controller's cache of each set's pods (see
     /// [`crate::controllers::statefulset::cache`]).
-    pub(crate) set_caches: HashMap<ObjKey, crate::controllers::statefulset::cache::SetCache>,
+    pub(crate) set_caches:
+        crate::controllers::Caches<crate::controllers::statefulset::cache::SetCache>,
     /// The EndpointSlice controller's cache of each service's endpoints by pod.
-    pub(crate) endpoint_caches: HashMap<ObjKey, crate::controllers::endpoints::EndpointCache>,
+    pub(crate) endpoint_caches:
+        crate::controllers::Caches<crate::controllers::endpoints::EndpointCache>,
     /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
     event_index: HashMap<EventKey, Observed>,
     /// The spam filter's token buckets: (involved uid, source, type, "", "") → (tokens, when).
@@ -113,8 +115,8 @@ impl Cluster {
             volume_state: Default::default(),
             assumed: Default::default(),
             waiting: BTreeMap::new(),
-            set_caches: HashMap::new(),
-            endpoint_caches: HashMap::new(),
+            set_caches: Default::default(),
+            endpoint_caches: Default::default(),
             event_index: HashMap::new(),
             event_spam: HashMap::new(),
             event_series: HashMap::new(),

@@ -17,7 +17,6 @@ use crate::cluster::Cluster;
 use crate::store::Store;
 use crate::time::Time;
 use std::cell::Cell;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Who controls the pod, as `ClaimPods` sees it.
@@ -107,7 +106,8 @@ impl Entry {
 #[derive(Clone, Default)]
 pub(crate) struct ClaimWatch {
     rv: u64,
-    dirty: HashSet<i32>,
+    /// Sorted, without repeats (a vector: no hash table's code in the web build).
+    dirty: Vec<i32>,
     all: bool,
 }
 
@@ -125,9 +125,11 @@ impl ClaimWatch {
                         continue;
                     }
                     if let Some(ord) = claim_ordinal(set, ev.object.name()) {
-                        self.dirty.insert(ord);
+                        self.dirty.push(ord);
                     }
                 }
+                crate::sort::sort(&mut self.dirty);
+                self.dirty.dedup();
             }
             Err(_) => self.all = true,
         }
@@ -135,7 +137,7 @@ impl ClaimWatch {
     }
 
     fn is_dirty(&self, ord: i32) -> bool {
-        self.all || (!self.dirty.is_empty() && self.dirty.contains(&ord))
+        self.all || (!self.dirty.is_empty() && self.dirty.binary_search(&ord).is_ok())
     }
 }
 
