@@ -52,6 +52,13 @@ pub struct Cluster {
     /// Why each StatefulSet's or Deployment's controller stopped on its last pass, for the UI,
     /// by kind (a StatefulSet and a Deployment may share a name).
     pub(crate) waiting: BTreeMap<(Kind, ObjKey), String>,
+    /// The StatefulSet controller's cache of each set's pods (see
+    /// [`crate::controllers::statefulset::cache`]).
+    pub(crate) set_caches:
+        crate::controllers::Caches<crate::controllers::statefulset::cache::SetCache>,
+    /// The EndpointSlice controller's cache of each service's endpoints by pod.
+    pub(crate) endpoint_caches:
+        crate::controllers::Caches<crate::controllers::endpoints::EndpointCache>,
     /// Event aggregation: (involved uid and field path, type, reason, message, component) → event name.
     event_index: HashMap<EventKey, Observed>,
     /// The spam filter's token buckets: (involved uid, source, type, "", "") → (tokens, when).
@@ -108,6 +115,8 @@ impl Cluster {
             volume_state: Default::default(),
             assumed: Default::default(),
             waiting: BTreeMap::new(),
+            set_caches: Default::default(),
+            endpoint_caches: Default::default(),
             event_index: HashMap::new(),
             event_spam: HashMap::new(),
             event_series: HashMap::new(),
@@ -134,9 +143,9 @@ impl Cluster {
     }
 
     /// The cluster taken apart for a heap profile by structure (the benchmark drops the parts
-    /// in order and counts the bytes each frees): the store's parts
-    /// (`Store::into_parts`), the event recorders' caches, the kubelet's runtimes, the
-    /// work queue and timers (what is left is dropped on return).
+    /// in order and counts the bytes each frees): the StatefulSet controller's cache, the
+    /// store's parts (`Store::into_parts`), the event recorders' caches, the kubelet's
+    /// runtimes, the work queue and timers (what is left is dropped on return).
     #[doc(hidden)]
     pub fn heap_parts(self) -> Vec<(&'static str, Box<dyn std::any::Any>)> {
         let Cluster {
@@ -147,9 +156,17 @@ impl Cluster {
             event_spam,
             event_aggregate,
             event_series,
+            set_caches,
+            endpoint_caches,
             ..
         } = self;
-        let mut parts = store.into_parts();
+        // The StatefulSet controller's cache first: the pods it holds are the store's too, and
+        // dropped after the store they would count as its.
+        let mut parts: Vec<(&'static str, Box<dyn std::any::Any>)> = vec![
+            ("StatefulSet controller cache", Box::new(set_caches)),
+            ("EndpointSlice controller cache", Box::new(endpoint_caches)),
+        ];
+        parts.extend(store.into_parts());
         parts.push(("event recorder: correlator cache", Box::new(event_index)));
         parts.push(("event recorder: spam filter", Box::new(event_spam)));
         parts.push(("event recorder: aggregator", Box::new(event_aggregate)));

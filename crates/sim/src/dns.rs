@@ -114,6 +114,28 @@ impl Cluster {
             })
     }
 
+    /// The service's ready addresses, each with its endpoint's hostname, in the slices' order.
+    fn ready_addresses<'a>(
+        &'a self,
+        ns: &str,
+        svc: &'a str,
+    ) -> impl Iterator<Item = (&'a String, Option<&'a String>)> + 'a {
+        self.store()
+            .list(Kind::EndpointSlice, Some(ns))
+            .filter_map(|o| EndpointSlice::from_object(o))
+            .filter(move |slice| {
+                slice
+                    .metadata
+                    .labels
+                    .get("kubernetes.io/service-name")
+                    .map(String::as_str)
+                    == Some(svc)
+            })
+            .flat_map(|slice| slice.endpoints.iter())
+            .filter(|e| e.conditions.ready != Some(false))
+            .flat_map(|e| e.addresses.iter().map(move |a| (a, e.hostname.as_ref())))
+    }
+
     fn ready_endpoints(
         &self,
         ns: &str,
@@ -172,13 +194,13 @@ impl Cluster {
                     if !s.is_headless() {
                         return None;
                     }
-                    let eps = self.ready_endpoints(ns, svc);
-                    let hit = eps.into_iter().find(|(ip, h, _)| {
-                        h.as_deref() == Some(*host) || ip.replace('.', "-") == *host
-                    })?;
+                    // The first match, without copying the others (a set of thousands).
+                    let (ip, _) = self
+                        .ready_addresses(ns, svc)
+                        .find(|(ip, h)| h.is_some_and(|h| h == host) || is_dashed(ip, host))?;
                     Some(vec![Record::A {
-                        ptr: self.reverse(&hit.0),
-                        ip: hit.0,
+                        ptr: self.reverse(ip),
+                        ip: ip.clone(),
                     }])
                 }
                 ([port, proto, svc, ns], QueryType::Srv)
@@ -218,6 +240,15 @@ impl Cluster {
     }
 }
 
+/// `ip.replace('.', "-") == host`, without building the dashed form.
+fn is_dashed(ip: &str, host: &str) -> bool {
+    ip.len() == host.len()
+        && ip
+            .bytes()
+            .zip(host.bytes())
+            .all(|(i, h)| if i == b'.' { h == b'-' } else { i == h })
+}
+
 fn srv_records(c: &Cluster, s: &Service, port: i32) -> Option<Vec<Record>> {
     let (ns, svc) = (&s.metadata.namespace, &s.metadata.name);
     let targets: Vec<String> = if s.is_headless() {
@@ -248,4 +279,27 @@ fn srv_records(c: &Cluster, s: &Service, port: i32) -> Option<Vec<Record>> {
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dashed;
+
+    #[test]
+    fn dashed_hosts_match_as_the_replaced_address() {
+        for (ip, host) in [
+            ("10.244.1.5", "10-244-1-5"),
+            ("10.244.1.5", "10-244-1-6"),
+            ("10.244.1.5", "10.244.1.5"),
+            ("10.244.1.5", "10-244-1-55"),
+            ("10.244.1.5", ""),
+            ("a-b.c", "a-b-c"),
+        ] {
+            assert_eq!(
+                is_dashed(ip, host),
+                ip.replace('.', "-") == host,
+                "{ip} {host}"
+            );
+        }
+    }
 }

@@ -499,6 +499,28 @@ impl Store {
         }
     }
 
+    /// The resourceVersion of the last write to objects of `kind` (0: none is in its watch
+    /// cache's reach): a reader that has seen up to it has seen every change of that kind.
+    pub(crate) fn kind_last_rv(&self, kind: Kind) -> u64 {
+        self.caches.get(&kind).map_or(0, |c| {
+            c.events
+                .back()
+                .map_or(c.removed_through, |(_, e)| e.resource_version)
+        })
+    }
+
+    /// [`Store::kind_events_since`] without copying the events.
+    pub(crate) fn kind_events_after(
+        &self,
+        kind: Kind,
+        since: u64,
+    ) -> Result<Vec<&WatchEvent>, u64> {
+        match self.caches.get(&kind) {
+            None => Ok(Vec::new()),
+            Some(c) => c.since(since).map(Iterator::collect),
+        }
+    }
+
     /// Watch events of every kind after resourceVersion `since`, in resourceVersion order, or
     /// `Err(oldest)` if the watch cache of any kind no longer reaches back.
     pub fn events_since(&self, since: u64) -> Result<Vec<WatchEvent>, u64> {

@@ -67,66 +67,87 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     // `handleErr` does; the writes that went through stay.
     let mut failed: Option<String> = None;
     let Some(svc) = svc.filter(|s| !s.spec.selector.is_empty() && !s.metadata.is_deleting()) else {
+        c.endpoint_caches.remove(key);
         for s in existing {
             note(&mut failed, delete_slice(c, ns, &s.metadata.name));
         }
         return outcome(failed);
     };
     let publish_not_ready = svc.spec.publish_not_ready_addresses == Some(true);
-    // The endpoints the slices list now, by pod: a pod whose endpoint has not changed keeps
-    // the one its slice shares, with nothing built (a sync reads every pod of the namespace).
-    let had: HashMap<&str, &Shared<Endpoint>> = existing
-        .iter()
-        .flat_map(|s| s.endpoints.iter())
-        .map(|e| (target_name(e), e))
-        .collect();
-    let mut endpoints: Vec<Shared<Endpoint>> = Vec::new();
-    for pod in c.list_as::<Pod>(Some(ns)) {
-        if !svc
-            .spec
-            .selector
-            .iter()
-            .all(|(k, v)| pod.metadata.labels.get(k) == Some(v))
-        {
-            continue;
-        }
-        let Some(ip) = pod.status.pod_ip.as_ref() else {
-            continue;
+    // Each pod of the namespace with the endpoint it gave on the last sync, kept by the pod's
+    // Arc: an unchanged pod gives the same endpoint, with nothing read from it.
+    let mut cache = c.endpoint_caches.remove(key).unwrap_or_default();
+    let cache_key = (svc.spec.selector.clone(), publish_not_ready);
+    if cache.key.as_ref() != Some(&cache_key) {
+        cache = EndpointCache {
+            key: Some(cache_key),
+            pods: Vec::new(),
         };
-        if matches!(pod.phase(), "Succeeded" | "Failed") {
-            continue;
-        }
-        let ready = pod.is_ready();
-        let terminating = pod.is_terminating();
-        let hostname = match (&pod.spec.hostname, &pod.spec.subdomain) {
-            (Some(h), Some(sd)) if !h.is_empty() && sd == name => Some(h),
-            _ => None,
-        };
-        let conditions = EndpointConditions {
-            ready: Some(publish_not_ready || (ready && !terminating)),
-            serving: Some(ready),
-            terminating: Some(terminating),
-        };
-        if let Some(old) = had.get(pod.metadata.name.as_str()) {
-            if is_endpoint_of(old, pod, ns, ip, &conditions, hostname) {
-                endpoints.push(Shared::clone(old));
-                continue;
-            }
-        }
-        endpoints.push(Shared::new(Endpoint {
-            addresses: vec![ip.clone()],
-            conditions,
-            hostname: hostname.cloned(),
-            node_name: pod.spec.node_name.clone(),
-            target_ref: Some(ObjectReference {
-                kind: Some("Pod".into()),
-                namespace: Some(ns.clone()),
-                name: Some(pod.metadata.name.clone()),
-                uid: Some(pod.metadata.uid.clone()),
-                ..Default::default()
-            }),
-        }));
     }
+    // A cache just made has no endpoint to reuse: the slices' (a pod whose endpoint has not
+    // changed keeps the one its slice shares, with nothing built).
+    let had: HashMap<&str, &Shared<Endpoint>> = if cache.pods.is_empty() {
+        existing
+            .iter()
+            .flat_map(|s| s.endpoints.iter())
+            .map(|e| (target_name(e), e))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let mut endpoints: Vec<Shared<Endpoint>> = Vec::new();
+    let mut old = std::mem::take(&mut cache.pods).into_iter().peekable();
+    let mut pods = Vec::with_capacity(old.len());
+    for obj in c.store.list(Kind::Pod, Some(ns)) {
+        let Object::Pod(pod) = &**obj else { continue };
+        // The old entries come in the same order: skip those gone, take this pod's.
+        let mut prev = None;
+        let kept = loop {
+            let Some((o, _)) = old.peek() else { break None };
+            if std::sync::Arc::ptr_eq(o, obj) {
+                break old.next();
+            }
+            match o.name().cmp(pod.metadata.name.as_str()) {
+                std::cmp::Ordering::Less => {
+                    old.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    prev = old.next().and_then(|(_, e)| e);
+                    break None;
+                }
+                std::cmp::Ordering::Greater => break None,
+            }
+        };
+        let entry = match kept {
+            Some(entry) => {
+                // Debug builds (every test) check the kept endpoint against the pod.
+                #[cfg(debug_assertions)]
+                {
+                    let want =
+                        endpoint_of(&svc.spec.selector, pod, ns, name, publish_not_ready, None);
+                    assert_eq!(
+                        entry.1.as_deref(),
+                        want.as_deref(),
+                        "cached endpoint of {}",
+                        pod.metadata.name
+                    );
+                }
+                entry
+            }
+            None => {
+                let prev = prev
+                    .as_ref()
+                    .or_else(|| had.get(pod.metadata.name.as_str()).copied());
+                let e = endpoint_of(&svc.spec.selector, pod, ns, name, publish_not_ready, prev);
+                (obj.clone(), e)
+            }
+        };
+        endpoints.extend(entry.1.iter().cloned());
+        pods.push(entry);
+    }
+    drop(had);
+    cache.pods = pods;
+    c.endpoint_caches.insert(key.clone(), cache);
     let ports = svc
         .spec
         .ports
@@ -173,6 +194,9 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     // slice that has it is found by bisection and marked, not removed.
     let mut desired: Vec<(Shared<Endpoint>, bool)> =
         endpoints.into_iter().map(|e| (e, false)).collect();
+    // A slice's endpoints mostly follow one another in that order too: the one after the
+    // last found is tried before bisecting.
+    let mut next = 0;
     let mut plan: Vec<(Option<&EndpointSlice>, Vec<Shared<Endpoint>>)> = existing
         .iter()
         .map(|s| {
@@ -180,9 +204,14 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
                 .endpoints
                 .iter()
                 .filter_map(|e| {
-                    let i = desired
-                        .binary_search_by(|(d, _)| target_name(d).cmp(target_name(e)))
-                        .ok()?;
+                    let name = target_name(e);
+                    let i = match desired.get(next) {
+                        Some((d, _)) if target_name(d) == name => next,
+                        _ => desired
+                            .binary_search_by(|(d, _)| target_name(d).cmp(name))
+                            .ok()?,
+                    };
+                    next = i + 1;
                     let (d, taken) = &mut desired[i];
                     (!std::mem::replace(taken, true)).then(|| Shared::clone(d))
                 })
@@ -222,6 +251,66 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
         note(&mut failed, write_slice(c, &meta, slice, eps));
     }
     outcome(failed)
+}
+
+/// The service's cache: each pod of the namespace with its endpoint (none if the service
+/// does not select it, or it has no IP or has finished), for the selector and
+/// `publishNotReadyAddresses` in `key`.
+#[derive(Clone, Default)]
+pub(crate) struct EndpointCache {
+    key: Option<(Labels, bool)>,
+    pods: Vec<(std::sync::Arc<Object>, Option<Shared<Endpoint>>)>,
+}
+
+/// The endpoint the service's slices list for `pod`: `prev` if it is that endpoint already,
+/// else a new one.
+fn endpoint_of(
+    selector: &Labels,
+    pod: &Pod,
+    ns: &str,
+    name: &str,
+    publish_not_ready: bool,
+    prev: Option<&Shared<Endpoint>>,
+) -> Option<Shared<Endpoint>> {
+    if !selector
+        .iter()
+        .all(|(k, v)| pod.metadata.labels.get(k) == Some(v))
+    {
+        return None;
+    }
+    let ip = pod.status.pod_ip.as_ref()?;
+    if matches!(pod.phase(), "Succeeded" | "Failed") {
+        return None;
+    }
+    let ready = pod.is_ready();
+    let terminating = pod.is_terminating();
+    let hostname = match (&pod.spec.hostname, &pod.spec.subdomain) {
+        (Some(h), Some(sd)) if !h.is_empty() && sd == name => Some(h),
+        _ => None,
+    };
+    let conditions = EndpointConditions {
+        ready: Some(publish_not_ready || (ready && !terminating)),
+        serving: Some(ready),
+        terminating: Some(terminating),
+    };
+    if let Some(old) = prev {
+        if is_endpoint_of(old, pod, ns, ip, &conditions, hostname) {
+            return Some(Shared::clone(old));
+        }
+    }
+    Some(Shared::new(Endpoint {
+        addresses: vec![ip.clone()],
+        conditions,
+        hostname: hostname.cloned(),
+        node_name: pod.spec.node_name.clone(),
+        target_ref: Some(ObjectReference {
+            kind: Some("Pod".into()),
+            namespace: Some(ns.to_string()),
+            name: Some(pod.metadata.name.clone()),
+            uid: Some(pod.metadata.uid.clone()),
+            ..Default::default()
+        }),
+    }))
 }
 
 /// Keeps the first error of a sync's writes.

@@ -392,3 +392,27 @@ mod tests {
         assert_eq!(Action::requeue_at(None, "x"), Action::Done);
     }
 }
+
+/// A controller's caches, one per object it syncs (a few: a vector, whose code is smaller in
+/// the web build than a hash table's).
+#[derive(Clone)]
+pub(crate) struct Caches<T>(Vec<(ObjKey, T)>);
+
+impl<T> Default for Caches<T> {
+    fn default() -> Caches<T> {
+        Caches(Vec::new())
+    }
+}
+
+impl<T> Caches<T> {
+    /// Takes the object's cache out (to be put back once the sync is done).
+    pub(crate) fn remove(&mut self, key: &ObjKey) -> Option<T> {
+        let i = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.swap_remove(i).1)
+    }
+
+    pub(crate) fn insert(&mut self, key: ObjKey, cache: T) {
+        self.remove(&key);
+        self.0.push((key, cache));
+    }
+}

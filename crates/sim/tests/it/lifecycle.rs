@@ -806,3 +806,28 @@ fn a_claim_made_without_a_default_class_gets_one_when_a_class_becomes_default() 
         Some("standard")
     );
 }
+
+// The StatefulSet controller keeps what it read from each pod and its claims between syncs:
+// a claim changed behind its back, with no pod changing, is seen on the set's next sync.
+#[test]
+fn a_claim_changed_behind_the_set_is_repaired_on_its_next_sync() {
+    let mut c = web(64, Some(("Delete", "Retain")));
+    assert_eq!(owners(&c, "www-web-1"), ["StatefulSet/web"]);
+    c.patch(
+        Kind::PersistentVolumeClaim,
+        "default",
+        "www-web-1",
+        PatchType::Merge,
+        &json!({"metadata": {"ownerReferences": null}}),
+    )
+    .expect("patch applies");
+    c.settle();
+    // Anything that syncs the set: here a new annotation on it.
+    patch_set(
+        &mut c,
+        json!({"metadata": {"annotations": {"touched": "yes"}}}),
+    );
+    c.settle();
+    assert_eq!(owners(&c, "www-web-1"), ["StatefulSet/web"]);
+    assert_eq!(owners(&c, "www-web-0"), ["StatefulSet/web"]);
+}

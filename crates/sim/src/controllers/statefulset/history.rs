@@ -145,7 +145,8 @@ pub fn get_revisions(
 }
 
 /// `truncateHistory`: deletes the oldest non-live revisions beyond `revisionHistoryLimit`.
-pub fn truncate_history(c: &mut Cluster, set: &StatefulSet, pods: &[&Pod], revs: &Revisions) {
+/// `pod_revs`: the revision labels of the set's pods.
+pub fn truncate_history(c: &mut Cluster, set: &StatefulSet, pod_revs: &[&str], revs: &Revisions) {
     let limit = set.spec.revision_history_limit.unwrap_or(10);
     if limit < 0 {
         return;
@@ -153,9 +154,7 @@ pub fn truncate_history(c: &mut Cluster, set: &StatefulSet, pods: &[&Pod], revs:
     let mut live: BTreeSet<&str> = BTreeSet::new();
     live.insert(&revs.current.metadata.name);
     live.insert(&revs.update.metadata.name);
-    for p in pods {
-        live.insert(utils::pod_revision(p));
-    }
+    live.extend(pod_revs.iter().copied());
     let history: Vec<&ControllerRevision> = revs
         .all
         .iter()

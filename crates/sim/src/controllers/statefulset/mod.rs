@@ -2,6 +2,7 @@
 //! [`update_statefulset`] is upstream's `UpdateStatefulSet`: the ordering and blocking rules of
 //! OrderedReady and Parallel, scale-down, rolling updates, status and history.
 
+pub(crate) mod cache;
 pub mod history;
 pub mod pod_control;
 pub mod utils;
@@ -14,8 +15,7 @@ use crate::faults::Verb;
 use crate::features::MAX_UNAVAILABLE_STATEFULSET;
 use crate::store::{ObjKey, WatchEvent, WatchEventType};
 use crate::time::Time;
-use std::sync::Arc;
-use utils::{is_member_of, ordinal, pod_revision};
+use cache::{ClaimWatch, Entry, Facts, Owner, Phase, SetCache};
 
 /// The StatefulSet controller's queue: one set per item.
 pub(crate) static CONTROLLER: Controller = Controller {
@@ -101,19 +101,50 @@ pub(crate) fn sync(c: &mut Cluster, key: &ObjKey) -> Action {
     let Some(set) = c.get_as::<StatefulSet>(ns, name).cloned() else {
         // The set is gone: as upstream's sync returns nil for it, a retry still queued goes.
         c.waiting.remove(&(Kind::StatefulSet, key.clone()));
+        c.set_caches.remove(key);
         return Action::Done;
     };
     if !set.metadata.is_deleting() {
         adopt_orphan_revisions(c, &set);
     }
-    // Shared handles to the store's objects: a sync reads every pod of the set, and copying
-    // them all on each sync made large sets quadratic in copies.
-    let owned = claim_pods(c, &set);
-    let pods: Vec<&Pod> = owned.iter().filter_map(|o| Pod::from_object(o)).collect();
-    match update_statefulset(c, &set, &pods) {
+    // The set's cache, out of the cluster while the sync writes: each pod's facts are read
+    // again only if the pod changed since the last sync.
+    let mut cache = c.set_caches.remove(key).unwrap_or_default();
+    cache.refresh(c.store(), &set);
+    let (owned, extra) = claim_pods(c, &set, &mut cache);
+    let pods: Vec<PodRef> = owned
+        .iter()
+        .map(|s| {
+            let e = match *s {
+                Src::Cache(i) => &cache.pods[i],
+                Src::Extra(i) => &extra[i],
+            };
+            PodRef {
+                pod: e.pod(),
+                f: &e.f,
+            }
+        })
+        .collect();
+    let result = update_statefulset(c, &set, &pods, &cache.revs, &mut cache.claims);
+    drop(pods);
+    c.set_caches.insert(key.clone(), cache);
+    match result {
         Ok(wake) => Action::requeue_at(wake, "a pod becomes available (minReadySeconds)"),
         Err(reason) => Action::Retry { reason },
     }
+}
+
+/// A pod of the set, with its facts.
+#[derive(Clone, Copy)]
+struct PodRef<'a> {
+    pod: &'a Pod,
+    f: &'a Facts,
+}
+
+/// Where a pod of the set is: the cache's walk, or adopted by this sync.
+enum Src {
+    Cache(usize),
+    Extra(usize),
 }
 
 /// `adoptOrphanRevisions`: revisions the set selects that have no controller become its own
@@ -137,73 +168,47 @@ fn adopt_orphan_revisions(c: &mut Cluster, set: &StatefulSet) {
 }
 
 /// `ClaimPods`: adopts orphans that match the selector and the name pattern, releases owned pods
-/// that no longer match, and returns the set's pods.
-fn claim_pods(c: &mut Cluster, set: &StatefulSet) -> Vec<Arc<Object>> {
-    let sel = set.spec.selector.clone().unwrap_or_default();
+/// that no longer match, and returns the set's pods: in the cache's walk, or adopted now.
+fn claim_pods(c: &mut Cluster, set: &StatefulSet, cache: &mut SetCache) -> (Vec<Src>, Vec<Entry>) {
+    let deleting = set.metadata.is_deleting();
     let mut owned = Vec::new();
-    let candidates: Vec<Arc<Object>> = c
-        .store()
-        .list(Kind::Pod, Some(&set.metadata.namespace))
-        .cloned()
-        .collect();
-    for obj in candidates {
-        let Object::Pod(pod) = &*obj else { continue };
-        let matches =
-            !sel.is_empty() && sel.matches(&pod.metadata.labels) && is_member_of(set, pod);
-        // The set's own pods keep the handle listed (moved, not copied: every pod, every sync).
-        let keep = match pod.metadata.controller_ref() {
-            Some(r) if r.uid == set.metadata.uid => {
-                if matches || set.metadata.is_deleting() {
-                    true
-                } else {
-                    if !pod.is_terminating() {
-                        let mut p = pod.clone();
-                        p.metadata
-                            .owner_references
-                            .retain(|r| r.uid != set.metadata.uid);
-                        c.put_existing(p.into());
-                    }
-                    false
+    let mut extra = Vec::new();
+    for i in 0..cache.pods.len() {
+        let f = &cache.pods[i].f;
+        match f.owner {
+            Owner::Set => {
+                if f.matches || deleting {
+                    owned.push(Src::Cache(i));
+                } else if !f.terminating {
+                    let mut p = cache.pods[i].pod().clone();
+                    p.metadata
+                        .owner_references
+                        .retain(|r| r.uid != set.metadata.uid);
+                    c.put_existing(p.into());
                 }
             }
-            Some(_) => false,
-            None => {
-                if matches && !set.metadata.is_deleting() && !pod.is_terminating() {
-                    let mut p = pod.clone();
+            Owner::Other => {}
+            Owner::Orphan => {
+                if f.matches && !deleting && !f.terminating {
+                    let mut p = cache.pods[i].pod().clone();
                     p.metadata
                         .owner_references
                         .push(controller_ref(Kind::StatefulSet, &set.metadata));
                     if let Some(o) = c.put_existing(p.into()) {
-                        if matches!(&*o, Object::Pod(_)) {
-                            owned.push(o);
+                        let f = match &*o {
+                            Object::Pod(p) => Some(cache.facts(set, p)),
+                            _ => None,
+                        };
+                        if let Some(f) = f {
+                            extra.push(Entry { obj: o, f });
+                            owned.push(Src::Extra(extra.len() - 1));
                         }
                     }
                 }
-                false
             }
-        };
-        if keep {
-            owned.push(obj);
         }
     }
-    owned
-}
-
-fn is_failed(p: &Pod) -> bool {
-    p.phase() == "Failed"
-}
-fn is_succeeded(p: &Pod) -> bool {
-    p.phase() == "Succeeded"
-}
-fn is_pending(p: &Pod) -> bool {
-    p.phase() == "Pending"
-}
-fn is_running_and_available(p: &Pod, min_ready: i64, now: Time) -> bool {
-    p.phase() == "Running" && p.is_available(min_ready, now)
-}
-/// `isUnavailable`: not Running and Available, or terminating.
-fn is_unavailable(p: &Pod, min_ready: i64, now: Time) -> bool {
-    !is_running_and_available(p, min_ready, now) || p.is_terminating()
+    (owned, extra)
 }
 
 /// A replica slot: the pod that exists, or the ordinal of the one the controller would create.
@@ -211,7 +216,7 @@ fn is_unavailable(p: &Pod, min_ready: i64, now: Time) -> bool {
 /// missing slots, and building each on every sync made OrderedReady quadratic.
 #[derive(Clone, Copy)]
 enum Slot<'a> {
-    Existing(&'a Pod),
+    Existing(PodRef<'a>),
     Missing(i32),
 }
 
@@ -222,26 +227,25 @@ struct Versions<'a> {
     update_set: &'a StatefulSet,
     cur: &'a str,
     upd: &'a str,
+    /// The update revision's index in the cache's revision labels, if a pod has it.
+    upd_id: Option<u32>,
 }
 
 impl Versions<'_> {
     fn name(&self, slot: &Slot) -> String {
         match slot {
-            Slot::Existing(p) => p.metadata.name.clone(),
+            Slot::Existing(p) => p.pod.metadata.name.clone(),
             Slot::Missing(ord) => utils::pod_name(&self.set.metadata.name, *ord),
         }
     }
 
-    /// The revision the slot's pod has, or would be created with.
-    fn revision<'s>(&'s self, slot: &Slot<'s>) -> &'s str {
+    /// The slot's pod has, or would be created with, the update revision.
+    fn at_update(&self, slot: &Slot) -> bool {
         match slot {
-            Slot::Existing(p) => pod_revision(p),
+            Slot::Existing(p) => Some(p.f.rev) == self.upd_id,
             Slot::Missing(ord) => {
-                if utils::is_partitioned(self.current_set, self.update_set, *ord) {
-                    self.cur
-                } else {
-                    self.upd
-                }
+                !utils::is_partitioned(self.current_set, self.update_set, *ord)
+                    || self.cur == self.upd
             }
         }
     }
@@ -252,10 +256,12 @@ impl Versions<'_> {
 }
 
 /// One pass of the controller. Returns when it wants to look again (for minReadySeconds).
-pub(crate) fn update_statefulset(
+fn update_statefulset(
     c: &mut Cluster,
     set: &StatefulSet,
-    pods: &[&Pod],
+    pods: &[PodRef],
+    revs_seen: &[String],
+    watch: &mut ClaimWatch,
 ) -> Result<Option<Time>, String> {
     if set.metadata.is_deleting() && history::revisions_of(c, set).is_empty() {
         // The garbage collector has removed the set's history in a foreground deletion; making
@@ -283,24 +289,26 @@ pub(crate) fn update_statefulset(
         collision_count: Some(revs.collision_count),
         ..Default::default()
     };
+    let rev_id = |name: &str| revs_seen.iter().position(|r| r == name).map(|i| i as u32);
+    let (cur_id, upd_id) = (rev_id(&cur), rev_id(&upd));
     let mut wake: Option<Time> = None;
     for p in pods {
+        let f = p.f;
         status.replicas += 1;
-        if p.is_running_and_ready() {
+        if f.running_and_ready() {
             status.ready_replicas += 1;
-            if is_running_and_available(p, min_ready, now) {
+            if f.running_and_available(min_ready, now) {
                 status.available_replicas += 1;
-            } else if let Some(t) = p.condition("Ready").and_then(|c| c.last_transition_time) {
+            } else if let Some(t) = f.ready_since {
                 let at = t.plus_ms(min_ready as u64 * 1000);
                 wake = Some(wake.map_or(at, |w: Time| w.min(at)));
             }
         }
-        if !p.is_terminating() {
-            let rev = pod_revision(p);
-            if rev == cur {
+        if !f.terminating {
+            if Some(f.rev) == cur_id {
                 status.current_replicas += 1;
             }
-            if rev == upd {
+            if Some(f.rev) == upd_id {
                 status.updated_replicas += 1;
             }
         }
@@ -308,17 +316,17 @@ pub(crate) fn update_statefulset(
 
     let start = set.start_ordinal();
     let count = set.replicas().max(0) as usize;
-    let mut slots: Vec<Option<&Pod>> = vec![None; count];
-    let mut condemned: Vec<&Pod> = Vec::new();
+    let mut slots: Vec<Option<PodRef>> = vec![None; count];
+    let mut condemned: Vec<PodRef> = Vec::new();
     for &p in pods {
-        let ord = ordinal(p);
+        let ord = p.f.ordinal;
         if utils::in_ordinal_range(set, ord) {
             slots[(ord - start) as usize] = Some(p);
         } else if ord >= 0 {
             condemned.push(p);
         }
     }
-    crate::sort::sort_by_key(&mut condemned, |p| std::cmp::Reverse(ordinal(p)));
+    crate::sort::sort_by_key(&mut condemned, |p| std::cmp::Reverse(p.f.ordinal));
     let slots: Vec<Slot> = slots
         .into_iter()
         .enumerate()
@@ -333,21 +341,22 @@ pub(crate) fn update_statefulset(
         update_set: &update_set,
         cur: &cur,
         upd: &upd,
+        upd_id,
     };
 
     let first_unavailable: Option<String> = slots
         .iter()
         .find(|s| match s {
             Slot::Missing(_) => true,
-            Slot::Existing(p) => is_unavailable(p, min_ready, now),
+            Slot::Existing(p) => p.f.unavailable(min_ready, now),
         })
         .map(|s| versions.name(s))
         .or_else(|| {
             condemned
                 .iter()
                 .rev()
-                .find(|p| is_unavailable(p, min_ready, now))
-                .map(|p| p.metadata.name.clone())
+                .find(|p| p.f.unavailable(min_ready, now))
+                .map(|p| p.pod.metadata.name.clone())
         });
 
     let key = (set.metadata.namespace.clone(), set.metadata.name.clone());
@@ -362,6 +371,7 @@ pub(crate) fn update_statefulset(
             first_unavailable.as_deref(),
             &mut status,
             min_ready,
+            watch,
         )
     };
     let outcome = match result {
@@ -397,7 +407,17 @@ pub(crate) fn update_statefulset(
         (Err(e), None) | (Ok(()), Some(e)) => return Err(e),
         (Ok(()), None) => {}
     }
-    history::truncate_history(c, set, pods, &revs);
+    let mut used = vec![false; revs_seen.len()];
+    for p in pods {
+        used[p.f.rev as usize] = true;
+    }
+    let pod_revs: Vec<&str> = revs_seen
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| *u)
+        .map(|(r, _)| r.as_str())
+        .collect();
+    history::truncate_history(c, set, &pod_revs, &revs);
     if min_ready > 0 && status.available_replicas != set.replicas() {
         let at = now.plus_ms(min_ready as u64 * 1000);
         wake = Some(wake.map_or(at, |w| w.min(at)));
@@ -461,7 +481,7 @@ impl Block {
 /// replica, the scale-down, or a rolling update that still has pods to replace. `None` when
 /// nothing is left to do (the last replica starting, a deleted pod coming back): then nothing
 /// waits for the pod, and there is no waiting line.
-fn next_step(v: &Versions, slots: &[Slot], from: usize, condemned: &[&Pod]) -> Option<String> {
+fn next_step(v: &Versions, slots: &[Slot], from: usize, condemned: &[PodRef]) -> Option<String> {
     if let Some(s) = slots[from + 1..]
         .iter()
         .find(|s| matches!(s, Slot::Missing(_)))
@@ -473,7 +493,7 @@ fn next_step(v: &Versions, slots: &[Slot], from: usize, condemned: &[&Pod]) -> O
     }
     let update_min = (v.set.partition().max(0) as usize).min(slots.len());
     let updating = v.set.update_strategy_type() != "OnDelete"
-        && slots[update_min..].iter().any(|s| v.revision(s) != v.upd);
+        && slots[update_min..].iter().any(|s| !v.at_update(s));
     updating.then(|| "the rolling update".into())
 }
 
@@ -489,10 +509,11 @@ fn run_pass(
     c: &mut Cluster,
     v: &Versions,
     slots: &[Slot],
-    condemned: &[&Pod],
+    condemned: &[PodRef],
     first_unavailable: Option<&str>,
     status: &mut StatefulSetStatus,
     min_ready: i64,
+    watch: &mut ClaimWatch,
 ) -> Result<Block, String> {
     let (set, update_set) = (v.set, v.update_set);
     let monotonic = !set.is_parallel();
@@ -517,9 +538,9 @@ fn run_pass(
                     ));
                 }
             }
-            Slot::Existing(pod) => {
-                if is_failed(pod) || is_succeeded(pod) {
-                    if !pod.is_terminating() {
+            Slot::Existing(PodRef { pod, f }) => {
+                if matches!(f.phase, Phase::Failed | Phase::Succeeded) {
+                    if !f.terminating {
                         pod_control::delete_pod(c, set, pod)?;
                     }
                     if monotonic {
@@ -530,22 +551,24 @@ fn run_pass(
                     }
                     continue;
                 }
-                if is_pending(pod) {
+                // `createMissingPersistentVolumeClaims` does nothing when the claims are all
+                // there and up to date.
+                if f.phase == Phase::Pending && !watch.claims(c, set, pod, f).settled {
                     pod_control::create_missing_claims(c, set, pod)?;
                 }
-                if monotonic && pod.is_terminating() {
+                if monotonic && f.terminating {
                     return Ok(waits(
                         next_step(v, slots, i, condemned),
                         format!("{} is terminating", name()),
                     ));
                 }
-                if monotonic && !pod.is_running_and_ready() {
+                if monotonic && !f.running_and_ready() {
                     return Ok(waits(
                         next_step(v, slots, i, condemned),
                         format!("{} is not Running and Ready yet", name()),
                     ));
                 }
-                if monotonic && !is_running_and_available(pod, min_ready, now) {
+                if monotonic && !f.running_and_available(min_ready, now) {
                     return Ok(waits(
                         next_step(v, slots, i, condemned),
                         format!(
@@ -554,26 +577,22 @@ fn run_pass(
                         ),
                     ));
                 }
-                let retention_ok = pod_control::claims_match_retention(c, update_set, pod);
-                if !(utils::identity_matches(set, pod)
-                    && utils::storage_matches(set, pod)
-                    && retention_ok)
-                {
+                if !(f.identity_storage_ok && watch.claims(c, update_set, pod, f).retention_ok) {
                     pod_control::update_pod(c, update_set, pod)?;
                 }
             }
         }
     }
     // Claims of condemned pods get the owner refs the retention policy asks for.
-    for pod in condemned {
-        if !pod_control::claims_match_retention(c, update_set, pod) {
+    for &PodRef { pod, f } in condemned {
+        if !watch.claims(c, update_set, pod, f).retention_ok {
             pod_control::update_claims_for_retention(c, update_set, pod);
         }
     }
     // Condemned pods, highest ordinal first.
-    for pod in condemned {
+    for &PodRef { pod, f } in condemned {
         let name = &pod.metadata.name;
-        if pod.is_terminating() {
+        if f.terminating {
             if monotonic {
                 return Ok(Block::because(format!(
                     "scale-down waits: {name} is terminating"
@@ -582,12 +601,12 @@ fn run_pass(
             continue;
         }
         let first = first_unavailable == Some(name.as_str());
-        if !pod.is_running_and_ready() && monotonic && !first {
+        if !f.running_and_ready() && monotonic && !first {
             return Ok(Block::because(format!(
                 "scale-down waits: {name} is not Running and Ready"
             )));
         }
-        if !is_running_and_available(pod, min_ready, now) && monotonic && !first {
+        if !f.running_and_available(min_ready, now) && monotonic && !first {
             return Ok(Block::because(format!(
                 "scale-down waits: {name} is not Available"
             )));
@@ -607,16 +626,15 @@ fn run_pass(
     }
     // Rolling update: the highest ordinal not at the update revision, down to the partition.
     let update_min = set.partition().max(0) as usize;
-    let upd = status.update_revision.clone();
     if !slots[update_min.min(slots.len())..]
         .iter()
-        .any(|s| v.revision(s) != upd)
+        .any(|s| !v.at_update(s))
     {
         return Ok(Block::none());
     }
     for target in (update_min..slots.len()).rev() {
-        let pod = match slots[target] {
-            Slot::Existing(pod) => pod,
+        let (pod, f) = match slots[target] {
+            Slot::Existing(p) => (p.pod, p.f),
             Slot::Missing(_) => {
                 return Ok(Block::because(format!(
                     "rolling update waits: {} is not Running and Ready yet",
@@ -625,14 +643,14 @@ fn run_pass(
             }
         };
         let name = &pod.metadata.name;
-        if pod_revision(pod) != upd && !pod.is_terminating() {
+        if !v.at_update(&slots[target]) && !f.terminating {
             pod_control::delete_pod(c, set, pod)?;
             status.current_replicas -= 1;
             return Ok(Block::because(format!(
                 "rolling update: waiting for {name} to be replaced"
             )));
         }
-        if is_unavailable(pod, min_ready, now) {
+        if f.unavailable(min_ready, now) {
             return Ok(Block::because(format!(
                 "rolling update waits: {name} is not Running and Ready yet"
             )));
@@ -679,12 +697,11 @@ fn update_with_max_unavailable(
         .iter()
         .filter(|s| match s {
             Slot::Missing(_) => true,
-            Slot::Existing(p) => is_unavailable(p, min_ready, now),
+            Slot::Existing(p) => p.f.unavailable(min_ready, now),
         })
         .count();
-    let upd = status.update_revision.clone();
     let update_min = (set.partition().max(0) as usize).min(slots.len());
-    let outdated = slots[update_min..].iter().any(|s| v.revision(s) != upd);
+    let outdated = slots[update_min..].iter().any(|s| !v.at_update(s));
     if !outdated {
         return Ok(Block::none());
     }
@@ -700,10 +717,10 @@ fn update_with_max_unavailable(
         if budget == 0 {
             break;
         }
-        let Slot::Existing(pod) = &slots[target] else {
+        let Slot::Existing(PodRef { pod, f }) = slots[target] else {
             continue;
         };
-        if pod_revision(pod) != upd && !pod.is_terminating() {
+        if !v.at_update(&slots[target]) && !f.terminating {
             pod_control::delete_pod(c, set, pod)?;
             status.current_replicas -= 1;
             deleted.push(pod.metadata.name.clone());
