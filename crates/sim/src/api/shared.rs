@@ -40,6 +40,8 @@ macro_rules! shared_default {
 }
 
 shared_default! {
+    String,
+    Vec<String>,
     super::Labels,
     Vec<super::OwnerReference>,
     super::PodSpec,

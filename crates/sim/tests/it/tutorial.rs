@@ -447,7 +447,7 @@ fn a_claim_in_use_stays_terminating_until_its_pod_is_gone() {
         .get_as::<PersistentVolumeClaim>("default", "www-web-1")
         .expect("held by pvc-protection");
     assert!(claim.metadata.deletion_timestamp.is_some());
-    assert_eq!(claim.metadata.finalizers, ["kubernetes.io/pvc-protection"]);
+    assert_eq!(*claim.metadata.finalizers, ["kubernetes.io/pvc-protection"]);
     // Deleting the pod releases the claim; the controller then recreates both.
     c.delete(Kind::Pod, "default", "web-1", &DeleteOptions::default())
         .unwrap();
