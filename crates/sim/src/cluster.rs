@@ -57,7 +57,7 @@ pub struct Cluster {
     /// The spam filter's token buckets: (involved uid, source, type, "", "") → (tokens, when).
     event_spam: HashMap<EventKey, (f64, Time)>,
     /// EventAggregator records: (involved uid, source, type, reason, "") → (messages, last).
-    event_aggregate: HashMap<EventKey, (Vec<String>, Time)>,
+    event_aggregate: HashMap<EventKey, (Vec<Box<str>>, Time)>,
     /// events.k8s.io series: (involved uid, rv/action, reason, "", reporter) → the series.
     event_series: HashMap<EventKey, SeriesState>,
     next_service_ip: u32,

@@ -51,9 +51,11 @@ impl Cluster {
                 rec.0.clear();
             }
             // The distinct messages, in order (a set: a sorted Vec is a fraction of a BTreeSet's
-            // node for the one or two messages most objects have).
-            if let Err(at) = rec.0.binary_search_by(|m| m.as_str().cmp(message)) {
-                rec.0.insert(at, message.to_string());
+            // node for the one or two messages most objects have; grown one at a time, where
+            // `Vec`'s first growth would hold four).
+            if let Err(at) = rec.0.binary_search_by(|m| (**m).cmp(message)) {
+                rec.0.reserve_exact(1);
+                rec.0.insert(at, message.into());
             }
             rec.1 = now;
             if rec.0.len() < AGGREGATE_MAX_EVENTS {
