@@ -117,22 +117,23 @@ impl Cluster {
             self.store.put(Object::Event(ev));
             return;
         }
+        let strs = &mut self.event_strings;
         let ev = Event {
-            reason: Some(reason.into()),
+            reason: Some(strs.get(reason)),
             message: Some(message.into()),
             source: EventSource {
-                component: Some(component.into()),
-                host: host.map(Into::into),
+                component: Some(strs.get(component)),
+                host: host.map(|h| strs.get(h)),
             },
             first_timestamp: Some(first),
             last_timestamp: Some(self.now),
             count: Some(count),
-            type_: Some(type_.into()),
+            type_: Some(strs.get(type_)),
             event_time: None,
             action: None,
             series: None,
-            reporting_component: Some(component.into()),
-            reporting_instance: Some(host.unwrap_or("").into()),
+            reporting_component: Some(strs.get(component)),
+            reporting_instance: Some(strs.get(host.unwrap_or(""))),
             ..self.new_event(involved, name, field_path)
         };
         self.store.put(Object::from(ev));
@@ -190,14 +191,15 @@ impl Cluster {
         }
         let ns = event_namespace(m);
         let name = self.event_name(m);
+        let strs = &mut self.event_strings;
         let ev = Event {
-            reason: Some(reason.into()),
+            reason: Some(strs.get(reason)),
             message: Some(message.into()),
-            type_: Some(type_.into()),
+            type_: Some(strs.get(type_)),
             event_time: Some(self.now),
-            action: Some(action.into()),
-            reporting_component: Some(controller.into()),
-            reporting_instance: Some(instance.into()),
+            action: Some(strs.get(action)),
+            reporting_component: Some(strs.get(controller)),
+            reporting_instance: Some(strs.get(instance)),
             ..self.new_event(involved, name.clone(), None)
         };
         self.store.put(Object::from(ev));

@@ -87,7 +87,7 @@ fn events(c: &Cluster, kind: &str, name: &str) -> Vec<(String, String)> {
     evs.iter()
         .map(|e| {
             (
-                e.reason.clone().unwrap_or_default(),
+                e.reason.as_deref().unwrap_or_default().to_string(),
                 e.message.clone().unwrap_or_default(),
             )
         })
@@ -485,7 +485,7 @@ fn kubelet_events_carry_the_containers_field_path() {
         .filter(|e| e.involved_object.name.as_deref() == Some("web-0"))
         .map(|e| {
             (
-                e.reason.clone().unwrap_or_default(),
+                e.reason.as_deref().unwrap_or_default().to_string(),
                 e.involved_object.field_path.clone(),
             )
         })

@@ -60,7 +60,7 @@ fn private_image_pulls_only_after_the_secret_exists() {
         .list_as::<Event>(Some("default"))
         .iter()
         .filter(|e| e.involved_object.name.as_deref() == Some("web-0"))
-        .map(|e| e.reason.clone().unwrap_or_default())
+        .map(|e| e.reason.as_deref().unwrap_or_default().to_string())
         .collect();
     assert!(
         events.contains(&"Failed".to_string()) && events.contains(&"BackOff".to_string()),
