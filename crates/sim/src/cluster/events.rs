@@ -219,7 +219,9 @@ impl Cluster {
     fn event_name(&mut self, involved: &ObjectMeta) -> String {
         self.event_seq += 1;
         let nanos = self.now.0 as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
-        format!("{}.{:x}", involved.name, nanos)
+        let mut name = format!("{}.{:x}", involved.name, nanos);
+        name.shrink_to_fit();
+        name
     }
 
     /// A new Event named `name` about `involved` (or a part of it, `field_path`): its metadata
