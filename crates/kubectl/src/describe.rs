@@ -151,7 +151,7 @@ fn since(c: &Cluster, t: Option<Time>) -> String {
     }
 }
 
-fn or_empty(s: &Option<String>) -> &str {
+fn or_empty<S: std::ops::Deref<Target = str>>(s: &Option<S>) -> &str {
     s.as_deref().unwrap_or("")
 }
 

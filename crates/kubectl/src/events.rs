@@ -131,8 +131,8 @@ fn row(now: Time, o: &Object, e: &Event, all: bool) -> Vec<String> {
     let r_obj = &e.involved_object;
     r.extend([
         interval(now, e),
-        e.type_.clone().unwrap_or_default(),
-        e.reason.clone().unwrap_or_default(),
+        e.type_.as_deref().unwrap_or_default().to_string(),
+        e.reason.as_deref().unwrap_or_default().to_string(),
         format!(
             "{}/{}",
             r_obj.kind.clone().unwrap_or_default(),

@@ -172,7 +172,7 @@ fn validate_meta(kind: Kind, m: &ObjectMeta, causes: &mut Vec<Cause>) {
         let g = &m.generate_name;
         let masked = match g.strip_suffix('-') {
             Some(rest) if g.len() > 1 => format!("{rest}a"),
-            _ => g.clone(),
+            _ => g.to_string(),
         };
         for e in name_fn(&masked) {
             causes.push(field::invalid("metadata.generateName", quoted(g), &e));

@@ -64,9 +64,12 @@ pub struct Cluster {
     /// The spam filter's token buckets: (involved uid, source, type, "", "") → (tokens, when).
     event_spam: HashMap<EventKey, (f64, Time)>,
     /// EventAggregator records: (involved uid, source, type, reason, "") → (messages, last).
-    event_aggregate: HashMap<EventKey, (Vec<String>, Time)>,
+    event_aggregate: HashMap<EventKey, (Vec<Box<str>>, Time)>,
     /// events.k8s.io series: (involved uid, rv/action, reason, "", reporter) → the series.
     event_series: HashMap<EventKey, SeriesState>,
+    /// The strings the recorders put in every Event (type, reason, component, host, action),
+    /// each kept once and shared by the Events that carry it.
+    event_strings: crate::api::shared::Interner,
     next_service_ip: u32,
     event_seq: u64,
     /// Inside [`Cluster::dry_run`]: writes return what they would store and store nothing.
@@ -121,6 +124,7 @@ impl Cluster {
             event_spam: HashMap::new(),
             event_series: HashMap::new(),
             event_aggregate: HashMap::new(),
+            event_strings: Default::default(),
             next_service_ip: 2,
             event_seq: 0,
             dry_run: false,

@@ -1,12 +1,15 @@
 //! Files: directory trees for volumes (local-path directories on a node) and container
 //! writable layers, and the path resolution a container sees through its mounts.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
     Dir,
-    File(String),
+    /// A file's content: an image's files are borrowed from the image (every container's
+    /// layer starts with the same ones), until a write copies them.
+    File(Cow<'static, str>),
 }
 
 /// A directory tree keyed by normalised relative path (`a/b/c`); the root is implicit.
@@ -105,11 +108,12 @@ impl Tree {
         match self.entries.get_mut(&k) {
             Some(Entry::Dir) => Err(FsError::IsADirectory),
             Some(Entry::File(s)) if append => {
-                s.push_str(content);
+                s.to_mut().push_str(content);
                 Ok(())
             }
             _ => {
-                self.entries.insert(k, Entry::File(content.to_string()));
+                self.entries
+                    .insert(k, Entry::File(Cow::Owned(content.to_string())));
                 Ok(())
             }
         }
@@ -210,13 +214,14 @@ impl Tree {
     /// Every file with its content, in path order (for views and invariant checks).
     pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries.iter().filter_map(|(p, e)| match e {
-            Entry::File(s) => Some((p.as_str(), s.as_str())),
+            Entry::File(s) => Some((p.as_str(), &**s)),
             Entry::Dir => None,
         })
     }
 
-    /// Builds a tree from `(path, content)` pairs; a path ending in `/` is a directory.
-    pub fn from_files(files: &[(&str, &str)]) -> Tree {
+    /// Builds a tree from `(path, content)` pairs; a path ending in `/` is a directory. The
+    /// contents are borrowed, not copied.
+    pub fn from_files(files: &[(&str, &'static str)]) -> Tree {
         let mut t = Tree::default();
         for (path, content) in files {
             let parts = components(path);
@@ -229,8 +234,9 @@ impl Tree {
                 parts.len() - 1
             };
             let _ = t.mkdir(&parts[..dir_parts].join("/"), true);
-            if !path.ends_with('/') {
-                let _ = t.write(path, content, false);
+            if !path.ends_with('/') && t.write(path, "", false).is_ok() {
+                t.entries
+                    .insert(Self::key(path), Entry::File(Cow::Borrowed(content)));
             }
         }
         t

@@ -43,14 +43,21 @@ impl Rng {
         let b = self.next_u64();
         let b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
         let a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xFFFF,
-            a & 0xFFFF,
-            b >> 48,
-            b & 0xFFFF_FFFF_FFFF
-        )
+        // Written into its exact size: `format!` would grow the string to 64 bytes, and every
+        // object keeps its uid (and copies it into its Events' references).
+        let mut s = String::with_capacity(36);
+        let _ = std::fmt::Write::write_fmt(
+            &mut s,
+            format_args!(
+                "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+                a >> 32,
+                (a >> 16) & 0xFFFF,
+                a & 0xFFFF,
+                b >> 48,
+                b & 0xFFFF_FFFF_FFFF
+            ),
+        );
+        s
     }
 
     /// `n` characters from apimachinery's `rand.String` alphabet (`bcdfghjklmnpqrstvwxz2456789`),

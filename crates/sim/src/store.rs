@@ -3,11 +3,11 @@
 
 use crate::api::{EndpointSlice, Kind, Object, PersistentVolume, Pod};
 use crate::time::Time;
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// namespace → name → object: nested so that a lookup by `&str` allocates nothing.
 type KindMap = BTreeMap<String, BTreeMap<String, Arc<Object>>>;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 /// `(namespace, name)`; the namespace is empty for cluster-scoped kinds.
 pub type ObjKey = (String, String);
@@ -133,14 +133,17 @@ pub struct Store {
     /// Events after this resourceVersion stay in the watch caches: see [`Store::mark_readable`].
     keep_after: u64,
     /// Events live for [`EVENT_TTL_MS`] after their last write, as the API server's
-    /// `--event-ttl` lease gives them: (when, the resourceVersion written, namespace, name),
-    /// in write order; an entry whose event was written again since is passed over.
-    event_ttl: VecDeque<(Time, u64, String, String)>,
+    /// `--event-ttl` lease gives them: (when, the resourceVersion written, that version), in
+    /// write order; an entry whose event was written again since (or deleted) is passed over.
+    /// The version is held weakly: an entry costs no copy of the Event's key, and keeps no
+    /// version alive that the store and the watch caches have let go.
+    event_ttl: VecDeque<(Time, u64, Weak<Object>)>,
     /// Events not yet handed to the controllers (drained by the cluster after each write batch).
     pending: Vec<WatchEvent>,
     /// owner uid → dependents.
     by_owner: HashMap<String, BTreeSet<(Kind, ObjKey)>>,
-    by_uid: HashMap<String, (Kind, ObjKey)>,
+    /// uid → the object (its current version), keyed by the object's own uid string.
+    by_uid: HashSet<ByUid>,
     /// Secondary indices the controllers use instead of scanning every pod (issue 7: cost
     /// follows change). Each is kept by [`Store::index`]/[`Store::unindex`] on every write.
     idx: Indices,
@@ -245,8 +248,7 @@ impl Store {
     }
 
     pub fn get_by_uid(&self, uid: &str) -> Option<&Arc<Object>> {
-        let (kind, (ns, name)) = self.by_uid.get(uid)?;
-        self.get(*kind, ns, name)
+        self.by_uid.get(uid).map(|o| &o.0)
     }
 
     /// Objects of a kind, ordered by namespace then name; `ns: None` means all namespaces.
@@ -334,9 +336,16 @@ impl Store {
                 self.index(kind, &key, &obj);
             }
         }
+        // The uid index holds the current version itself: replaced on every write.
+        if !obj.meta().uid.is_empty() {
+            self.by_uid.replace(ByUid(obj.clone()));
+        }
         if kind == Kind::Event {
-            self.event_ttl
-                .push_back((self.now.plus_ms(EVENT_TTL_MS), self.rv, key.0, key.1));
+            self.event_ttl.push_back((
+                self.now.plus_ms(EVENT_TTL_MS),
+                self.rv,
+                Arc::downgrade(&obj),
+            ));
         }
         let type_ = if old.is_some() {
             WatchEventType::Modified
@@ -409,23 +418,26 @@ impl Store {
                 break;
             }
             let rv = *rv;
-            let Some((_, _, ns, name)) = self.event_ttl.pop_front() else {
+            let Some((_, _, version)) = self.event_ttl.pop_front() else {
                 break;
             };
+            // The version written then, if something still holds it; the current version is
+            // held by the store, so a version gone is not current.
+            let Some(version) = version.upgrade() else {
+                continue;
+            };
+            let (ns, name) = (version.namespace(), version.name());
             let current = self
-                .get(Kind::Event, &ns, &name)
+                .get(Kind::Event, ns, name)
                 .is_some_and(|o| o.meta().resource_version.parse() == Ok(rv));
             if current {
-                self.remove(Kind::Event, &ns, &name);
+                self.remove(Kind::Event, ns, name);
             }
         }
     }
 
     fn index(&mut self, kind: Kind, key: &ObjKey, obj: &Object) {
         let m = obj.meta();
-        if !m.uid.is_empty() {
-            self.by_uid.insert(m.uid.clone(), (kind, key.clone()));
-        }
         for r in &m.owner_references {
             self.by_owner
                 .entry(r.uid.clone())
@@ -439,10 +451,10 @@ impl Store {
         let m = obj.meta();
         if self
             .by_uid
-            .get(&m.uid)
-            .is_some_and(|(k, kk)| *k == kind && kk == key)
+            .get(m.uid.as_str())
+            .is_some_and(|o| o.0.kind() == kind && o.0.namespace() == key.0 && o.0.name() == key.1)
         {
-            self.by_uid.remove(&m.uid);
+            self.by_uid.remove(m.uid.as_str());
         }
         for r in &m.owner_references {
             if let Some(set) = self.by_owner.get_mut(&r.uid) {
@@ -590,6 +602,31 @@ impl Store {
         }
         parts.push(("other objects", Box::new(self.objects)));
         parts
+    }
+}
+
+/// An object in the uid index: hashed, compared and looked up by its uid, so the index holds
+/// no copy of it.
+#[derive(Clone)]
+struct ByUid(Arc<Object>);
+
+impl PartialEq for ByUid {
+    fn eq(&self, other: &ByUid) -> bool {
+        self.0.meta().uid == other.0.meta().uid
+    }
+}
+
+impl Eq for ByUid {}
+
+impl std::hash::Hash for ByUid {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.meta().uid.as_str().hash(h)
+    }
+}
+
+impl std::borrow::Borrow<str> for ByUid {
+    fn borrow(&self) -> &str {
+        &self.0.meta().uid
     }
 }
 

@@ -4,7 +4,7 @@
 use super::decode::Decode;
 use super::encode::Encode;
 use super::meta::{LabelSelector, Labels, ObjectMeta};
-use super::shared::Shared;
+use super::shared::{Shared, SharedStr};
 use crate::time::Time;
 #[cfg(test)]
 use serde::Deserialize;
@@ -1864,7 +1864,7 @@ pub struct Event {
     pub involved_object: ObjectReference,
     /// A short CamelCase reason for the event, such as Scheduled, Pulled or FailedCreate.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<SharedStr>,
     /// What happened, for people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1880,7 +1880,7 @@ pub struct Event {
     pub count: Option<i32>,
     /// Normal or Warning.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<SharedStr>,
     /// When the event was first seen, to the microsecond; set by events.k8s.io reporters.
     #[serde(with = "crate::time::micro")]
     #[decode(with = "crate::time::micro::decode")]
@@ -1892,16 +1892,16 @@ pub struct Event {
     pub event_time: Option<Time>,
     /// What the reporter did or failed to do, such as Binding or Scheduling.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<SharedStr>,
     /// For an event seen repeatedly through events.k8s.io: the count and the last time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<EventSeries>,
     /// The controller that reported the event, such as default-scheduler.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reporting_component: Option<String>,
+    pub reporting_component: Option<SharedStr>,
     /// The instance of that controller, such as the scheduler's pod name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reporting_instance: Option<String>,
+    pub reporting_instance: Option<SharedStr>,
 }
 
 /// A series of repeats of an event.
@@ -1939,8 +1939,8 @@ pub struct EventSeries {
 pub struct EventSource {
     /// The component, such as kubelet or default-scheduler.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub component: Option<String>,
+    pub component: Option<SharedStr>,
     /// The node the component runs on.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+    pub host: Option<SharedStr>,
 }

@@ -360,6 +360,12 @@ impl Decode for Value {
     }
 }
 
+impl<T: Decode> Decode for Box<T> {
+    fn decode(v: &Value, cx: &mut Cx) -> Result<Self, Error> {
+        T::decode(v, cx).map(Box::new)
+    }
+}
+
 impl<T: Decode> Decode for Option<T> {
     fn decode(v: &Value, cx: &mut Cx) -> Result<Self, Error> {
         match v {

@@ -17,6 +17,11 @@ fn is_zero(n: &i64) -> bool {
 
 /// The metadata every stored object has: its name and namespace, its labels and annotations, its
 /// owners, and what the server records about it.
+//
+// (Not in the schema's description:) every object and every version of it the watch caches
+// keep has one, so the fields rarely set or rarely changed cost a pointer each: `generateName`
+// and `finalizers` are `Shared` (an empty one shares one per-thread default; a claim's
+// versions share its protection finalizer), `managedFields` and `selfLink` boxed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Decode, Encode)]
 #[cfg_attr(test, derive(Deserialize))]
 #[cfg_attr(
@@ -33,7 +38,7 @@ pub struct ObjectMeta {
     /// A prefix from which the server makes a unique name when name is not given: it adds a random
     /// suffix. Used only when name is empty.
     #[serde(skip_serializing_if = "String::is_empty")]
-    pub generate_name: String,
+    pub generate_name: Shared<String>,
     /// The namespace the object belongs to, which scopes its name. Empty for cluster-scoped kinds;
     /// defaults to the request's namespace (usually default). Cannot be changed.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -78,7 +83,7 @@ pub struct ObjectMeta {
     /// Names of pending clean-ups: an object being deleted stays until every finalizer has been
     /// removed by the component that put it there.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub finalizers: Vec<String>,
+    pub finalizers: Shared<Vec<String>>,
     /// Which field manager set which fields, by operation and time; kept for server-side apply.
     /// Mostly for the server's own use.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,10 +91,10 @@ pub struct ObjectMeta {
         feature = "schema",
         schemars(with = "crate::api::meta::schema::ObjectList")
     )]
-    pub managed_fields: Option<serde_json::Value>,
+    pub managed_fields: Option<Box<serde_json::Value>>,
     /// Deprecated and not set by the server.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub self_link: Option<String>,
+    pub self_link: Option<Box<String>>,
 }
 
 impl ObjectMeta {

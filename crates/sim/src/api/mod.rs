@@ -15,7 +15,7 @@ pub mod shared;
 pub use self::apps::*;
 pub use self::core::*;
 pub use self::meta::*;
-pub use self::shared::Shared;
+pub use self::shared::{Shared, SharedStr};
 
 use crate::error::{ApiError, Cause};
 use crate::kinds::KindDef;

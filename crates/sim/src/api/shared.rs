@@ -40,6 +40,8 @@ macro_rules! shared_default {
 }
 
 shared_default! {
+    String,
+    Vec<String>,
     super::Labels,
     Vec<super::OwnerReference>,
     super::PodSpec,
@@ -163,6 +165,133 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Shared<T> {
     }
 }
 
+/// A string that repeats across objects (an Event's type, reason, reporting component and
+/// host): one allocation every holder shares, where a `String` would be one per holder. It
+/// reads as a `str`, and prints, compares, encodes, decodes and has the schema of a string.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedStr(Arc<str>);
+
+impl Default for SharedStr {
+    /// The empty string, one per thread.
+    fn default() -> SharedStr {
+        thread_local! {
+            static EMPTY: Arc<str> = Arc::from("");
+        }
+        EMPTY.with(|e| SharedStr(Arc::clone(e)))
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> SharedStr {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> SharedStr {
+        SharedStr(Arc::from(s))
+    }
+}
+
+impl From<&String> for SharedStr {
+    fn from(s: &String) -> SharedStr {
+        SharedStr(Arc::from(s.as_str()))
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (*self.0).fmt(f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (*self.0).fmt(f)
+    }
+}
+
+impl serde::Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+impl<'de> serde::Deserialize<'de> for SharedStr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SharedStr, D::Error> {
+        String::deserialize(d).map(SharedStr::from)
+    }
+}
+
+impl Decode for SharedStr {
+    fn decode(v: &Value, cx: &mut Cx) -> Result<SharedStr, Error> {
+        String::decode(v, cx).map(SharedStr::from)
+    }
+}
+
+impl Encode for SharedStr {
+    fn encode(&self) -> Value {
+        Value::String(self.0.to_string())
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for SharedStr {
+    fn is_referenceable() -> bool {
+        String::is_referenceable()
+    }
+    fn schema_name() -> String {
+        String::schema_name()
+    }
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        String::schema_id()
+    }
+    fn json_schema(gen: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        String::json_schema(gen)
+    }
+}
+
+/// Strings many objects repeat, each kept once: [`Interner::get`] hands out the one copy.
+#[derive(Clone, Default)]
+pub struct Interner(std::collections::HashSet<SharedStr>);
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> SharedStr {
+        if let Some(x) = self.0.get(s) {
+            return x.clone();
+        }
+        let x = SharedStr::from(s);
+        self.0.insert(x.clone());
+        x
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +321,21 @@ mod tests {
         assert_eq!(s.encode(), v);
         assert_eq!(serde_json::to_value(&s).unwrap(), v);
         assert_eq!(format!("{s:?}"), r#"["a", "b"]"#);
+    }
+
+    #[test]
+    fn interned_strings_are_one_allocation_and_read_as_strings() {
+        let mut i = Interner::default();
+        let (a, b) = (i.get("Normal"), i.get("Normal"));
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(a, "Normal");
+        assert_eq!(Some(a.clone()).as_deref(), Some("Normal"));
+        let v = serde_json::json!("Normal");
+        let (d, _) = crate::api::decode::decode::<SharedStr>(&v).unwrap();
+        assert_eq!(d, a);
+        assert_eq!(a.encode(), v);
+        assert_eq!(serde_json::to_value(&a).unwrap(), v);
+        assert_eq!(format!("{a:?} {a}"), r#""Normal" Normal"#);
+        assert_eq!(&*SharedStr::default(), "");
     }
 }

@@ -51,9 +51,11 @@ impl Cluster {
                 rec.0.clear();
             }
             // The distinct messages, in order (a set: a sorted Vec is a fraction of a BTreeSet's
-            // node for the one or two messages most objects have).
-            if let Err(at) = rec.0.binary_search_by(|m| m.as_str().cmp(message)) {
-                rec.0.insert(at, message.to_string());
+            // node for the one or two messages most objects have; grown one at a time, where
+            // `Vec`'s first growth would hold four).
+            if let Err(at) = rec.0.binary_search_by(|m| (**m).cmp(message)) {
+                rec.0.reserve_exact(1);
+                rec.0.insert(at, message.into());
             }
             rec.1 = now;
             if rec.0.len() < AGGREGATE_MAX_EVENTS {
@@ -115,22 +117,23 @@ impl Cluster {
             self.store.put(Object::Event(ev));
             return;
         }
+        let strs = &mut self.event_strings;
         let ev = Event {
-            reason: Some(reason.into()),
+            reason: Some(strs.get(reason)),
             message: Some(message.into()),
             source: EventSource {
-                component: Some(component.into()),
-                host: host.map(Into::into),
+                component: Some(strs.get(component)),
+                host: host.map(|h| strs.get(h)),
             },
             first_timestamp: Some(first),
             last_timestamp: Some(self.now),
             count: Some(count),
-            type_: Some(type_.into()),
+            type_: Some(strs.get(type_)),
             event_time: None,
             action: None,
             series: None,
-            reporting_component: Some(component.into()),
-            reporting_instance: Some(host.unwrap_or("").into()),
+            reporting_component: Some(strs.get(component)),
+            reporting_instance: Some(strs.get(host.unwrap_or(""))),
             ..self.new_event(involved, name, field_path)
         };
         self.store.put(Object::from(ev));
@@ -188,14 +191,15 @@ impl Cluster {
         }
         let ns = event_namespace(m);
         let name = self.event_name(m);
+        let strs = &mut self.event_strings;
         let ev = Event {
-            reason: Some(reason.into()),
+            reason: Some(strs.get(reason)),
             message: Some(message.into()),
-            type_: Some(type_.into()),
+            type_: Some(strs.get(type_)),
             event_time: Some(self.now),
-            action: Some(action.into()),
-            reporting_component: Some(controller.into()),
-            reporting_instance: Some(instance.into()),
+            action: Some(strs.get(action)),
+            reporting_component: Some(strs.get(controller)),
+            reporting_instance: Some(strs.get(instance)),
             ..self.new_event(involved, name.clone(), None)
         };
         self.store.put(Object::from(ev));
@@ -215,7 +219,9 @@ impl Cluster {
     fn event_name(&mut self, involved: &ObjectMeta) -> String {
         self.event_seq += 1;
         let nanos = self.now.0 as u128 * 1_000_000 + (self.event_seq % 1_000_000) as u128;
-        format!("{}.{:x}", involved.name, nanos)
+        let mut name = format!("{}.{:x}", involved.name, nanos);
+        name.shrink_to_fit();
+        name
     }
 
     /// A new Event named `name` about `involved` (or a part of it, `field_path`): its metadata

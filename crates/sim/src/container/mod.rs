@@ -244,13 +244,13 @@ impl<'c> ContainerHost<'c> {
             if append {
                 w.content.push_str(content);
                 if let Some(Some(Entry::File(c))) = cached {
-                    c.push_str(content);
+                    c.to_mut().push_str(content);
                 }
             } else {
                 w.replace = true;
                 w.content = content.to_string();
                 if let Some(Some(Entry::File(c))) = cached {
-                    *c = content.to_string();
+                    *c = content.to_string().into();
                 }
             }
             return Ok(());
@@ -316,7 +316,7 @@ impl<'c> ContainerHost<'c> {
 
     pub(crate) fn read(&mut self, path: &str) -> Result<String, String> {
         match self.entry(path) {
-            Some(Entry::File(c)) => Ok(c),
+            Some(Entry::File(c)) => Ok(c.into_owned()),
             Some(Entry::Dir) => Err("Is a directory".into()),
             None => Err("No such file or directory".into()),
         }
@@ -333,7 +333,7 @@ impl<'c> ContainerHost<'c> {
         }
         let e = match self.fs_call(|fs| fs.get(&path)).flatten() {
             Some(e) => Some(e),
-            None => self.managed_file(&path).map(Entry::File),
+            None => self.managed_file(&path).map(|c| Entry::File(c.into())),
         };
         self.entries.insert(path, e.clone());
         self.copied(&e);

@@ -330,7 +330,7 @@ fn serve(cluster: &mut Cluster, srv: &Server, host_header: &str, path: &str) -> 
             &srv.pod,
             Some(&srv.container),
             |fs| match fs.get(&full) {
-                Some(Entry::File(c)) => Ok((clean.clone(), c)),
+                Some(Entry::File(c)) => Ok((clean.clone(), c.to_string())),
                 Some(Entry::Dir) if !wants_dir => Err(301),
                 Some(Entry::Dir) => {
                     for index in ["index.html", "index.htm"] {

@@ -414,7 +414,7 @@ fn write_slice(
         },
         None => EndpointSlice {
             metadata: ObjectMeta {
-                generate_name: format!("{}-", meta.service),
+                generate_name: format!("{}-", meta.service).into(),
                 namespace: meta.ns.to_string(),
                 ..Default::default()
             },

@@ -288,7 +288,7 @@ fn pods_prefix(name: &str) -> String {
 pub fn pod_from_template(t: &PodTemplateSpec, owner: &ObjectMeta, kind: Kind) -> Pod {
     Pod {
         metadata: ObjectMeta {
-            generate_name: pods_prefix(&owner.name),
+            generate_name: pods_prefix(&owner.name).into(),
             namespace: owner.namespace.clone(),
             labels: t.metadata.labels.clone(),
             annotations: t.metadata.annotations.clone(),

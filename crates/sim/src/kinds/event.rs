@@ -29,8 +29,8 @@ impl KindDef for Event {
         }
         let mut r = vec![
             age(now, last),
-            e.type_.clone().unwrap_or_default(),
-            e.reason.clone().unwrap_or_default(),
+            e.type_.as_deref().unwrap_or_default().to_string(),
+            e.reason.as_deref().unwrap_or_default().to_string(),
             event_object(e),
             e.message.clone().unwrap_or_default().trim().to_string(),
         ];
@@ -38,11 +38,12 @@ impl KindDef for Event {
             r.push(e.involved_object.field_path.clone().unwrap_or_default());
             // formatEventSource: component (or reportingController), then host (or
             // reportingInstance) after a comma when there is one.
-            let pick = |a: &Option<String>, b: &Option<String>| {
-                a.clone()
+            let pick = |a: &Option<SharedStr>, b: &Option<SharedStr>| {
+                a.as_deref()
                     .filter(|s| !s.is_empty())
-                    .or_else(|| b.clone())
+                    .or(b.as_deref())
                     .unwrap_or_default()
+                    .to_string()
             };
             let component = pick(&e.source.component, &e.reporting_component);
             let host = pick(&e.source.host, &e.reporting_instance);

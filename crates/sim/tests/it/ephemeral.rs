@@ -144,7 +144,7 @@ fn the_kubelet_starts_them_once_and_never_restarts_them() {
         })
         .map(|e| {
             (
-                e.reason.clone().unwrap_or_default(),
+                e.reason.as_deref().unwrap_or_default().to_string(),
                 e.message.clone().unwrap_or_default(),
             )
         })

@@ -87,7 +87,7 @@ fn events(c: &Cluster, kind: &str, name: &str) -> Vec<(String, String)> {
     evs.iter()
         .map(|e| {
             (
-                e.reason.clone().unwrap_or_default(),
+                e.reason.as_deref().unwrap_or_default().to_string(),
                 e.message.clone().unwrap_or_default(),
             )
         })
@@ -271,7 +271,7 @@ fn a_claim_in_use_waits_for_its_pod_and_blocks_the_pods_recreation() {
     c.advance(60_000);
     let held = claim(&c, "www-web-0").expect("held by pvc-protection");
     assert!(held.metadata.is_deleting());
-    assert_eq!(held.metadata.finalizers, ["kubernetes.io/pvc-protection"]);
+    assert_eq!(*held.metadata.finalizers, ["kubernetes.io/pvc-protection"]);
     assert!(ready(&c, "web-0"), "the pod keeps running");
     delete(&mut c, Kind::Pod, "web-0", None);
     wait_until(&mut c, LIMIT_MS, "web-0 back", |c| ready(c, "web-0"));
@@ -386,7 +386,7 @@ fn foreground_deletion_holds_the_set_until_pods_and_owned_claims_are_gone() {
         .get_as::<StatefulSet>("default", "web")
         .expect("held")
         .clone();
-    assert_eq!(set.metadata.finalizers, ["foregroundDeletion"]);
+    assert_eq!(*set.metadata.finalizers, ["foregroundDeletion"]);
     for p in ["web-0", "web-1"] {
         let p = pod(&c, p).unwrap();
         assert!(p.is_terminating());
@@ -485,7 +485,7 @@ fn kubelet_events_carry_the_containers_field_path() {
         .filter(|e| e.involved_object.name.as_deref() == Some("web-0"))
         .map(|e| {
             (
-                e.reason.clone().unwrap_or_default(),
+                e.reason.as_deref().unwrap_or_default().to_string(),
                 e.involved_object.field_path.clone(),
             )
         })

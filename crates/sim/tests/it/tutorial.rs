@@ -60,7 +60,7 @@ fn private_image_pulls_only_after_the_secret_exists() {
         .list_as::<Event>(Some("default"))
         .iter()
         .filter(|e| e.involved_object.name.as_deref() == Some("web-0"))
-        .map(|e| e.reason.clone().unwrap_or_default())
+        .map(|e| e.reason.as_deref().unwrap_or_default().to_string())
         .collect();
     assert!(
         events.contains(&"Failed".to_string()) && events.contains(&"BackOff".to_string()),
@@ -447,7 +447,7 @@ fn a_claim_in_use_stays_terminating_until_its_pod_is_gone() {
         .get_as::<PersistentVolumeClaim>("default", "www-web-1")
         .expect("held by pvc-protection");
     assert!(claim.metadata.deletion_timestamp.is_some());
-    assert_eq!(claim.metadata.finalizers, ["kubernetes.io/pvc-protection"]);
+    assert_eq!(*claim.metadata.finalizers, ["kubernetes.io/pvc-protection"]);
     // Deleting the pod releases the claim; the controller then recreates both.
     c.delete(Kind::Pod, "default", "web-1", &DeleteOptions::default())
         .unwrap();

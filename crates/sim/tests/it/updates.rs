@@ -326,7 +326,7 @@ fn events_of(c: &Cluster, pod: &str) -> Vec<(String, String, i32)> {
     evs.iter()
         .map(|e| {
             (
-                e.reason.clone().unwrap_or_default(),
+                e.reason.as_deref().unwrap_or_default().to_string(),
                 e.message.clone().unwrap_or_default(),
                 e.count.unwrap_or(1),
             )

@@ -499,7 +499,7 @@ fn deployment_controller_cleanup_deployment() {
     let mut c = Cluster::new(1);
     let mut gone = rs_with_status("foo-1", 0, 0);
     gone.metadata.deletion_timestamp = Some(NEW);
-    gone.metadata.finalizers = vec!["test/hold".into()];
+    gone.metadata.finalizers = vec!["test/hold".to_string()].into();
     put(&mut c, &gone);
     let d = deployment(1, Some(0), None, None);
     assert_eq!(sync::cleanup_deployment(&mut c, &[gone], &d), Ok(()));
