@@ -248,13 +248,7 @@ fn diff(old: Option<&Model>, new: &Model) -> Patch {
         })
     };
     if old.is_none_or(|o| past(o) != past(new)) {
-        p.push(Field::Past(new.past.as_ref().map(|p| PastView {
-            pos: p.pos,
-            clock: p.clock,
-            cluster: p.cluster.clone(),
-            events: p.events.clone(),
-            terminal: p.terminal.clone(),
-        })));
+        p.push(Field::Past(new.past.as_ref().map(past_view)));
     }
     if changed_rc(|m| Rc::as_ptr(&m.timeline).cast()) {
         p.push(Field::Timeline(new.timeline.clone()));
@@ -263,6 +257,17 @@ fn diff(old: Option<&Model>, new: &Model) -> Patch {
         p.push(Field::BranchesGen(new.branches_gen));
     }
     p
+}
+
+/// What the page shows for an earlier moment.
+fn past_view(p: &super::Past) -> PastView {
+    PastView {
+        pos: p.pos,
+        clock: p.clock,
+        cluster: p.cluster.clone(),
+        events: p.events.clone(),
+        terminal: p.terminal.clone(),
+    }
 }
 
 /// The terminal's lines the page does not have yet: those after the last line it has, when the
@@ -348,25 +353,7 @@ mod tests {
         assert_eq!(v.autosave_notice, m.autosave_notice);
         assert_eq!(v.read_only, m.read_only);
         assert_eq!(v.compare_view, m.compare_view);
-        let past = m.past.as_ref().map(|p| {
-            (
-                p.pos,
-                p.clock,
-                p.cluster.clone(),
-                p.events.clone(),
-                p.terminal.clone(),
-            )
-        });
-        let shown = v.past.as_ref().map(|p| {
-            (
-                p.pos,
-                p.clock,
-                p.cluster.clone(),
-                p.events.clone(),
-                p.terminal.clone(),
-            )
-        });
-        assert_eq!(shown, past);
+        assert_eq!(v.past, m.past.as_ref().map(past_view));
         assert_eq!(v.timeline, m.timeline);
         assert_eq!(v.branches_gen, m.branches_gen);
     }
